@@ -1,0 +1,158 @@
+// npm run bench [-- --json]: how fast the testbench is on the virtual radio, and how it was measured.
+// Figures (issue 2): connect_pair_read_ms_median (scan to value over mock, pairing included) and
+// notify_per_s_20B / notify_per_s_244B (10,000 notifications bleno → noble each).
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Radio } from '../common/air/index.js';
+import { openTransport, type HciTransport } from '../common/hci/transport.js';
+import { waitForEvent, withTimeout } from '../common/util/wait.js';
+import { loadNoble, type LoadedNoble, type NoblePeripheral } from '../central/noble-loader.js';
+import { loadBleno, type LoadedBleno } from '../peripheral/bleno-loader.js';
+
+const SERVICE = 'b1eb0001000010008000b1eb0000b1eb'.replace(/-/g, '');
+const SECURE = 'b1eb0002000010008000b1eb0000b1eb';
+const NOTIFY = 'b1eb0003000010008000b1eb0000b1eb';
+const PAIR_RUNS = 15;
+const NOTIFICATIONS = 10_000;
+
+interface Rig {
+  radio: Radio;
+  pt: HciTransport;
+  ct: HciTransport;
+  bleno: LoadedBleno;
+  noble: LoadedNoble;
+  notifySize: { n: number };
+}
+
+async function rig(): Promise<Rig> {
+  const radio = new Radio({ name: 'bench' });
+  // keepEntries 0: the taps decode every packet (as always) but keep no history, as a long run would
+  const pt = await openTransport('mock', { radio, name: 'peripheral' });
+  const ct = await openTransport('mock', { radio, name: 'central' });
+  const bleno = await loadBleno(pt);
+  const notifySize = { n: 20 };
+  const b = bleno.bleno;
+  const secure = new b.Characteristic({ uuid: SECURE, properties: ['read'], secure: ['read'], value: Buffer.from('secret') });
+  const notify = new b.Characteristic({
+    uuid: NOTIFY,
+    properties: ['notify'],
+    onSubscribe: (_max: number, update: (data: Buffer) => void) => {
+      const payload = Buffer.alloc(notifySize.n, 0x5a);
+      for (let i = 0; i < NOTIFICATIONS; i++) update(payload);
+    },
+  });
+  await new Promise<void>((res, rej) => b.setServices([new b.PrimaryService({ uuid: SERVICE, characteristics: [secure, notify] })], (e?: Error | null) => (e ? rej(e) : res())));
+  await new Promise<void>((res) => {
+    b.once('advertisingStart', () => res());
+    b.startAdvertising('bench', [SERVICE]);
+  });
+  const noble = await loadNoble(ct);
+  return { radio, pt, ct, bleno, noble, notifySize };
+}
+
+async function scan(r: Rig): Promise<NoblePeripheral> {
+  const found = waitForEvent<[NoblePeripheral]>(r.noble.noble as unknown as NodeJS.EventEmitter, 'discover', { what: 'advertiser', timeoutMs: 5000 });
+  await r.noble.noble.startScanningAsync([SERVICE], false);
+  const [p] = await found;
+  await r.noble.noble.stopScanningAsync();
+  return p;
+}
+
+async function connectPairRead(r: Rig): Promise<number> {
+  const t0 = performance.now();
+  const p = await scan(r);
+  await withTimeout(p.connectAsync(), { what: 'connect', timeoutMs: 5000 });
+  const { characteristics } = await withTimeout(p.discoverSomeServicesAndCharacteristicsAsync([SERVICE], [SECURE]), { what: 'discover', timeoutMs: 5000 });
+  const v = await withTimeout(characteristics[0]!.readAsync(), { what: 'read', timeoutMs: 5000 });
+  const ms = performance.now() - t0;
+  if (v.toString() !== 'secret') throw new Error('bench: wrong value read');
+  const gone = waitForEvent(p as unknown as NodeJS.EventEmitter, 'disconnect', { what: 'disconnect', timeoutMs: 5000 });
+  await p.disconnectAsync();
+  await gone;
+  return ms;
+}
+
+async function notifyRate(r: Rig, size: number): Promise<number> {
+  r.notifySize.n = size;
+  const p = await scan(r);
+  await withTimeout(p.connectAsync(), { what: 'connect', timeoutMs: 5000 });
+  const { characteristics } = await withTimeout(p.discoverSomeServicesAndCharacteristicsAsync([SERVICE], [NOTIFY]), { what: 'discover', timeoutMs: 5000 });
+  const ch = characteristics[0]!;
+  let got = 0;
+  let bad = 0;
+  let t0 = 0;
+  const all = new Promise<number>((resolve) => {
+    ch.on('data', (data: Buffer) => {
+      if (got === 0) t0 = performance.now();
+      if (data.length !== size) bad++;
+      if (++got === NOTIFICATIONS) resolve(performance.now() - t0);
+    });
+  });
+  await ch.subscribeAsync();
+  const ms = await withTimeout(all, { what: `${NOTIFICATIONS} notifications of ${size} B`, timeoutMs: 120_000 });
+  if (bad) throw new Error(`bench: ${bad} notifications had the wrong length`);
+  const gone = waitForEvent(p as unknown as NodeJS.EventEmitter, 'disconnect', { what: 'disconnect', timeoutMs: 5000 });
+  await p.disconnectAsync();
+  await gone;
+  // first to last notification: (N-1) intervals
+  return ((NOTIFICATIONS - 1) / ms) * 1000;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export async function bench(): Promise<Record<string, unknown>> {
+  const r = await rig();
+  try {
+    const runs: number[] = [];
+    await connectPairRead(r); // warm-up, not counted
+    for (let i = 0; i < PAIR_RUNS; i++) runs.push(await connectPairRead(r));
+    const n20 = await notifyRate(r, 20);
+    const n244 = await notifyRate(r, 244);
+    return {
+      connect_pair_read_ms_median: Number(median(runs).toFixed(2)),
+      connect_pair_read_ms_min: Number(Math.min(...runs).toFixed(2)),
+      connect_pair_read_ms_max: Number(Math.max(...runs).toFixed(2)),
+      notify_per_s_20B: Math.round(n20),
+      notify_per_s_244B: Math.round(n244),
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
+      method: {
+        transport: 'mock: the in-process virtual radio, one controller per role; the taps decode every packet',
+        connect_pair_read: `${PAIR_RUNS} runs after one warm-up: noble scan start → connect → discover the one service → read a characteristic bleno marks secure (ATT 0x05 → LE legacy Just Works pairing → encryption → re-sent read) → value; median of the runs`,
+        notify: `${NOTIFICATIONS} notifications sent by bleno in one burst after the CCCD write; rate = (N-1) / (time from the first to the last received by noble); ATT MTU as negotiated by noble and bleno`,
+      },
+    };
+  } finally {
+    await r.noble.close();
+    await r.bleno.close();
+    await r.ct.close();
+    await r.pt.close();
+    r.radio.close();
+  }
+}
+
+const json = process.argv.includes('--json');
+bench().then(
+  (res) => {
+    if (json) process.stdout.write(JSON.stringify(res) + '\n');
+    else {
+      process.stdout.write('blebench benchmark (virtual radio)\n');
+      for (const [k, v] of Object.entries(res)) {
+        if (k === 'method') continue;
+        process.stdout.write(`  ${k.padEnd(30)} ${v}\n`);
+      }
+      process.stdout.write('how it was measured:\n');
+      for (const [k, v] of Object.entries(res.method as Record<string, string>)) process.stdout.write(`  ${k}: ${v}\n`);
+    }
+    process.exit(0);
+  },
+  (err: Error) => {
+    process.stderr.write(`bench failed: ${err.message}\n`);
+    process.exit(1);
+  },
+);

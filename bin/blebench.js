@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `blebench` command. The TypeScript sources are compiled to dist/ by `npm ci` (prepare) or `npm run build`.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const main = new URL('../dist/bin/main.js', import.meta.url);
+if (!existsSync(fileURLToPath(main))) {
+  process.stderr.write('blebench: not built yet: run `npm run build` (npm ci does it for you)\n');
+  process.exit(2);
+}
+const { main: run } = await import(main.href);
+process.exitCode = await run(process.argv);

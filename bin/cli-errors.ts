@@ -1,0 +1,26 @@
+// One place where errors become what a person sees: a message, a hint, an exit code, no stack trace
+// (unless BLEBENCH_DEBUG=1).
+import { CommanderError } from 'commander';
+import { BadInputError, EXIT, isBlebenchError, type ExitCode } from '../common/errors/blebench-error.js';
+
+export function reportError(err: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): ExitCode {
+  if (err instanceof CommanderError) {
+    // commander already printed its own message (unknown option, missing argument...)
+    return err.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;
+  }
+  if (isBlebenchError(err)) {
+    const where = err instanceof BadInputError && err.where?.file ? ` (${err.where.file}${err.where.path ? ` at ${err.where.path}` : ''})` : '';
+    write(`blebench: ${err.message}${where}\n`);
+    if (err.hint) write(`  what to do: ${err.hint}\n`);
+    debugStack(err, write);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  write(`blebench: internal error: ${e?.message ?? String(err)}\n  this is a bug in blebench; run again with BLEBENCH_DEBUG=1 for details\n`);
+  debugStack(err, write);
+  return EXIT.EXPECTATION_FAILED;
+}
+
+function debugStack(err: unknown, write: (s: string) => void): void {
+  if (process.env.BLEBENCH_DEBUG === '1' && err instanceof Error && err.stack) write(err.stack + '\n');
+}

@@ -1,0 +1,68 @@
+// blebench air --listen unix:PATH|tcp:127.0.0.1:PORT [--btsnoop FILE]
+// The virtual radio as a server: every accepted stream connection is a fresh controller.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { startAirServer, type VirtualController } from '../../common/air/index.js';
+import { BadInputError, EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
+import { Tap } from '../../common/trace/tap.js';
+import { logFormatOption, logLevelOption, loggerFrom } from '../options.js';
+import { untilSignal } from '../signals.js';
+
+interface AirOptions {
+  listen: string;
+  btsnoop?: string;
+  logLevel: string;
+  logFormat: string;
+}
+
+export function registerAir(program: Command, done: (code: ExitCode) => void): void {
+  program
+    .command('air')
+    .description('run the virtual radio as a server: each stream connection is a fresh controller with its own address')
+    .requiredOption('--listen <spec>', 'unix:PATH or tcp:127.0.0.1:PORT (loopback only; port 0 picks one)')
+    .option('--btsnoop <file>', 'write each controller\'s HCI traffic as btsnoop (FILE, then FILE-2, FILE-3, ... for later controllers)')
+    .addOption(logLevelOption())
+    .addOption(logFormatOption())
+    .action(async (opts: AirOptions) => done(await runAir(opts)));
+}
+
+function nthCapturePath(file: string, n: number): string {
+  if (n === 1) return file;
+  const ext = path.extname(file);
+  return `${file.slice(0, file.length - ext.length)}-${n}${ext}`;
+}
+
+export async function runAir(opts: AirOptions): Promise<ExitCode> {
+  const log = loggerFrom(opts, 'air');
+  if (!/^(unix:.+|tcp:.+:\d+)$/.test(opts.listen)) {
+    throw new BadInputError('BAD_FLAG', `--listen ${JSON.stringify(opts.listen)}: expected unix:PATH or tcp:127.0.0.1:PORT`, { path: '--listen' });
+  }
+  const server = await startAirServer({ listen: opts.listen });
+  const taps: Tap[] = [];
+  let count = 0;
+  server.on('controller', (c: VirtualController) => {
+    count++;
+    log.info({ controller: c.address, n: count }, 'controller connected');
+    c.once('close', () => log.info({ controller: c.address }, 'controller gone'));
+    if (opts.btsnoop) {
+      const tap = new Tap({ name: c.address, keepEntries: 0 });
+      const file = nthCapturePath(opts.btsnoop, count);
+      tap.attachBtsnoop(file);
+      taps.push(tap);
+      // From the controller's side: what the host writes is 'tx' (host → controller).
+      const write = c.write.bind(c);
+      c.write = (p: Buffer) => {
+        tap.observe('tx', p);
+        write(p);
+      };
+      c.on('packet', (p: Buffer) => tap.observe('rx', p));
+      log.info({ controller: c.address, file }, 'btsnoop capture');
+    }
+  });
+  process.stdout.write(`blebench air: listening on ${server.address} (each connection is a fresh controller)\n`);
+  const signal = await untilSignal();
+  log.info({ signal }, 'shutting down');
+  await server.close();
+  await Promise.all(taps.map((t) => t.close()));
+  return EXIT.OK;
+}

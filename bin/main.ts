@@ -1,0 +1,40 @@
+// blebench: parses arguments and wires roles and transports (design.md, "The command line").
+import { Command, CommanderError } from 'commander';
+import { EXIT, type ExitCode } from '../common/errors/blebench-error.js';
+import { reportError } from './cli-errors.js';
+import { registerAir } from './commands/air.js';
+import { registerCentral } from './commands/central.js';
+import { registerPeripheral } from './commands/peripheral.js';
+import { registerRun } from './commands/run.js';
+import { readFileSync } from 'node:fs';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: string[]): Promise<ExitCode> {
+  let code: ExitCode = EXIT.OK;
+  const done = (c: ExitCode) => {
+    code = c;
+  };
+  const program = new Command()
+    .name('blebench')
+    .description('Bluetooth LE peripheral/central testbench: encrypted characteristics, CCCDs and pairing error paths,\nover real adapters or the built-in virtual radio')
+    .version(version())
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  registerRun(program, done);
+  registerPeripheral(program, done);
+  registerCentral(program, done);
+  registerAir(program, done);
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')) return EXIT.OK;
+    return reportError(err);
+  }
+}

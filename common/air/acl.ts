@@ -1,0 +1,125 @@
+// The ACL data path: host -> controller packets checked against the LE buffer size and count,
+// routed to the peer controller's host keeping L2CAP fragment boundaries, Number Of Completed
+// Packets to the sender as packets leave. The fault plan is asked once per L2CAP PDU start.
+// Core v5.4 Vol 4 Part E 4.1 (flow control), 5.4.2 (ACL packet), 7.7.19, 7.7.26.
+import { ACL_BC, ACL_PB, ROLE } from '../codes/hci.js';
+import { dataBufferOverflow, LINK_TYPE_ACL } from './events.js';
+import type { LinkEnd } from './connection.js';
+import { dropLink } from './connection.js';
+import type { VirtualController } from './controller.js';
+
+/** Indicator(1) + Handle/flags(2) + Data_Total_Length(2). */
+export const ACL_HEADER_LENGTH = 5;
+/** L2CAP basic header: Length(2) + Channel ID(2). Vol 3 Part A 3.1. */
+const L2CAP_HEADER_LENGTH = 4;
+const HANDLE_MASK = 0x0fff;
+const PB_SHIFT = 12;
+const BC_SHIFT = 14;
+const PB_COMPLETE_PDU = 0b11; // not allowed on LE-U host -> controller
+
+interface HeldPacket {
+  from: LinkEnd;
+  packet: Buffer;
+  /** A delay fault fired on this packet: wait this long before it and everything after it. */
+  delayMs?: number;
+}
+
+/** One direction of a link: what a delay fault holds back, and whether the current PDU is being dropped. */
+export class AclChannel {
+  held: HeldPacket[] = [];
+  waiting = false;
+  droppingPdu = false;
+  cancelWait: (() => void) | undefined;
+
+  flush(): void {
+    this.cancelWait?.();
+    this.cancelWait = undefined;
+    this.waiting = false;
+    this.held = [];
+    this.droppingPdu = false;
+  }
+}
+
+/** One ACL packet from a host. Never throws: bad packets are counted and dropped. */
+export function hostAcl(c: VirtualController, packet: Buffer): void {
+  if (packet.length < ACL_HEADER_LENGTH) return void c.counters.malformed++;
+  const hf = packet.readUInt16LE(1);
+  const handle = hf & HANDLE_MASK;
+  const pb = (hf >> PB_SHIFT) & 0b11;
+  const bc = (hf >> BC_SHIFT) & 0b11;
+  const length = packet.readUInt16LE(3);
+  if (length !== packet.length - ACL_HEADER_LENGTH || bc !== ACL_BC.POINT_TO_POINT || pb === PB_COMPLETE_PDU) {
+    return void c.counters.malformed++;
+  }
+  // Longer than LE Read Buffer Size allows: the host broke the rules; drop it (Vol 4 Part E 4.1.1)
+  if (length > c.options.aclBufferSize) return void c.counters.aclTooLong++;
+  // More packets than buffers: Data Buffer Overflow (7.7.26)
+  if (c.aclInFlight >= c.options.aclBufferCount) {
+    c.counters.aclOverflow++;
+    c.send(dataBufferOverflow(LINK_TYPE_ACL));
+    return;
+  }
+  const end = c.links.get(handle);
+  if (!end) return void c.counters.aclUnknownHandle++;
+  end.inFlight++;
+  c.aclInFlight++;
+
+  const channel = end.outbound;
+  const start = pb !== ACL_PB.CONTINUING;
+  let delayMs: number | undefined;
+  if (start) {
+    channel.droppingPdu = false;
+    if (!c.radio.faults.empty && length >= L2CAP_HEADER_LENGTH) {
+      const action = c.radio.faults.onAcl({
+        from: c.address,
+        direction: end.role === ROLE.CENTRAL ? 'central-to-peripheral' : 'peripheral-to-central',
+        cid: packet.readUInt16LE(ACL_HEADER_LENGTH + 2),
+        payload: packet.subarray(ACL_HEADER_LENGTH + L2CAP_HEADER_LENGTH),
+      });
+      if (action?.kind === 'disconnect') return dropLink(end.link, action.reason);
+      if (action?.kind === 'drop') channel.droppingPdu = true;
+      if (action?.kind === 'delay') delayMs = action.ms;
+    }
+  }
+  if (channel.droppingPdu) {
+    c.counters.aclFaultDropped++;
+    c.markCompleted(end); // it left this controller; it was lost on air
+    return;
+  }
+  // Towards the receiving host: first fragments are "first automatically flushable" (0b10)
+  const out = Buffer.from(packet);
+  out.writeUInt16LE((end.peer.handle & HANDLE_MASK) | ((start ? ACL_PB.FIRST_FLUSHABLE : ACL_PB.CONTINUING) << PB_SHIFT), 1);
+  if (delayMs !== undefined || channel.held.length > 0) {
+    channel.held.push({ from: end, packet: out, ...(delayMs !== undefined ? { delayMs } : {}) });
+    pump(channel);
+    return;
+  }
+  deliver(end, out);
+}
+
+function deliver(from: LinkEnd, packet: Buffer): void {
+  if (!from.link.open) return;
+  from.peer.controller.send(packet);
+  from.controller.markCompleted(from);
+}
+
+/** Deliver held packets in order, pausing at each packet a delay fault fired on. */
+function pump(channel: AclChannel): void {
+  if (channel.waiting) return;
+  while (channel.held.length > 0) {
+    const next = channel.held[0]!;
+    if (next.delayMs !== undefined) {
+      const ms = next.delayMs;
+      delete next.delayMs;
+      channel.waiting = true;
+      channel.cancelWait = next.from.controller.radio.timers.after(ms, () => {
+        channel.waiting = false;
+        channel.cancelWait = undefined;
+        pump(channel);
+      });
+      return;
+    }
+    channel.held.shift();
+    deliver(next.from, next.packet);
+  }
+}

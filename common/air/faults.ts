@@ -1,0 +1,165 @@
+// The fault plan: a typed, data-driven rule list that makes the radio misbehave on purpose.
+// Evaluated at three points only: each L2CAP PDU start in the ACL path, LE Enable Encryption, and
+// connection establishment. Plain data, so scenario files can carry it as JSON.
+
+/** What to do with a matching ACL packet (the whole L2CAP PDU it starts). */
+export type AclFaultAction =
+  | { kind: 'drop' } // the PDU never arrives (the sender still gets Number Of Completed Packets)
+  | { kind: 'delay'; ms: number } // the PDU, and everything behind it on that link direction, arrives ms later
+  | { kind: 'disconnect'; reason: number }; // the link drops: both hosts get Disconnection Complete with reason
+
+export interface AclMatch {
+  /** Address of the controller whose host sent the packet ('AA:BB:CC:DD:EE:FF'). */
+  from?: string;
+  /** Which way the packet travels on the link. */
+  direction?: 'central-to-peripheral' | 'peripheral-to-central';
+  /** L2CAP channel id: 0x0004 ATT, 0x0005 LE signalling, 0x0006 SMP. */
+  cid?: number;
+  /** First payload bytes after the L2CAP header, e.g. [0x12] ATT Write Request, [0x01] SMP Pairing Request. */
+  prefix?: readonly number[];
+}
+
+interface RuleCommon {
+  /** Fire at the Nth match (1-based). Default 1. */
+  nth?: number;
+  /** Keep firing on every match from the Nth on. Default false: fire once. */
+  repeat?: boolean;
+  /** Free text shown in logs. */
+  label?: string;
+}
+
+export interface AclFaultRule extends RuleCommon {
+  on: 'acl';
+  match?: AclMatch;
+  action: AclFaultAction;
+}
+
+export interface LinkMatch {
+  /** Address of the central (initiating) controller. */
+  central?: string;
+  /** Address of the peripheral (advertising) controller. */
+  peripheral?: string;
+}
+
+/** The peripheral's link layer refuses LE encryption: the central's host gets Encryption Change with status. */
+export interface EncryptionFaultRule extends RuleCommon {
+  on: 'encryption';
+  match?: LinkMatch;
+  status: number;
+}
+
+/** Connection creation fails: the initiating host gets LE Connection Complete with status (e.g. 0x3E). */
+export interface ConnectFaultRule extends RuleCommon {
+  on: 'connect';
+  match?: LinkMatch;
+  status: number;
+}
+
+export type FaultRule = AclFaultRule | EncryptionFaultRule | ConnectFaultRule;
+
+/** What the ACL path hands the plan for each L2CAP PDU start. */
+export interface AclPacketFacts {
+  from: string;
+  direction: 'central-to-peripheral' | 'peripheral-to-central';
+  cid: number;
+  /** L2CAP payload bytes present in this first fragment. */
+  payload: Buffer;
+}
+
+export interface FaultHit {
+  rule: FaultRule;
+  at: number; // Date.now()
+}
+
+interface LiveRule {
+  rule: FaultRule;
+  matches: number;
+  fired: number;
+}
+
+export class FaultPlan {
+  private live: LiveRule[] = [];
+  /** Every time a rule fired, in order. */
+  readonly hits: FaultHit[] = [];
+
+  /** Add a rule; returns a function that removes it. */
+  add(rule: FaultRule): () => void {
+    const entry: LiveRule = { rule: Object.freeze({ ...rule }) as FaultRule, matches: 0, fired: 0 };
+    this.live.push(entry);
+    return () => {
+      this.live = this.live.filter((e) => e !== entry);
+    };
+  }
+
+  /** Replace every rule. */
+  load(rules: readonly FaultRule[]): void {
+    this.clear();
+    for (const r of rules) this.add(r);
+  }
+
+  clear(): void {
+    this.live = [];
+  }
+
+  /** No rules at all: the ACL path skips the plan. */
+  get empty(): boolean {
+    return this.live.length === 0;
+  }
+
+  get rules(): readonly FaultRule[] {
+    return this.live.map((e) => e.rule);
+  }
+
+  /** @internal The ACL path asks: what happens to this PDU? First rule that fires wins. */
+  onAcl(facts: AclPacketFacts): AclFaultAction | undefined {
+    const hit = this.fire('acl', (r) => aclMatches((r as AclFaultRule).match, facts));
+    return hit ? (hit as AclFaultRule).action : undefined;
+  }
+
+  /** @internal Encryption start: a status to refuse with, or undefined. */
+  onEncryption(central: string, peripheral: string): number | undefined {
+    const hit = this.fire('encryption', (r) => linkMatches((r as EncryptionFaultRule).match, central, peripheral));
+    return hit ? (hit as EncryptionFaultRule).status : undefined;
+  }
+
+  /** @internal Connection establishment: a status to fail with, or undefined. */
+  onConnect(central: string, peripheral: string): number | undefined {
+    const hit = this.fire('connect', (r) => linkMatches((r as ConnectFaultRule).match, central, peripheral));
+    return hit ? (hit as ConnectFaultRule).status : undefined;
+  }
+
+  private fire(on: FaultRule['on'], matches: (r: FaultRule) => boolean): FaultRule | undefined {
+    if (this.live.length === 0) return undefined;
+    for (const e of this.live) {
+      if (e.rule.on !== on || !matches(e.rule)) continue;
+      e.matches++;
+      const nth = e.rule.nth ?? 1;
+      const due = e.rule.repeat ? e.matches >= nth : e.matches === nth;
+      if (!due) continue;
+      e.fired++;
+      this.hits.push({ rule: e.rule, at: Date.now() });
+      return e.rule;
+    }
+    return undefined;
+  }
+}
+
+function sameAddress(a: string | undefined, b: string): boolean {
+  return a === undefined || a.toUpperCase() === b.toUpperCase();
+}
+
+function aclMatches(m: AclMatch | undefined, f: AclPacketFacts): boolean {
+  if (!m) return true;
+  if (!sameAddress(m.from, f.from)) return false;
+  if (m.direction !== undefined && m.direction !== f.direction) return false;
+  if (m.cid !== undefined && m.cid !== f.cid) return false;
+  if (m.prefix) {
+    if (f.payload.length < m.prefix.length) return false;
+    for (let i = 0; i < m.prefix.length; i++) if (f.payload[i] !== m.prefix[i]) return false;
+  }
+  return true;
+}
+
+function linkMatches(m: LinkMatch | undefined, central: string, peripheral: string): boolean {
+  return !m || (sameAddress(m.central, central) && sameAddress(m.peripheral, peripheral));
+}

@@ -1,0 +1,193 @@
+// The stream server behind `blebench air --listen`: every accepted stream is a fresh virtual
+// controller on one radio, speaking H4 (Core v5.4 Vol 4 Part A 2) both ways. Unix sockets are
+// created mode 0600; TCP listens on loopback only.
+import { EventEmitter } from 'node:events';
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import net from 'node:net';
+import { H4Framer } from '../hci/h4-framer.js';
+import { AirError } from './errors.js';
+import { Radio } from './radio.js';
+import type { VirtualController } from './controller.js';
+
+export interface AirServerOptions {
+  /** 'unix:PATH' or 'tcp:HOST:PORT' (HOST loopback only; port 0 = any free port). */
+  listen: string;
+  /** Share an existing radio; otherwise the server makes its own and closes it on close(). */
+  radio?: Radio;
+}
+
+export interface AirServer {
+  /** The resolved listen spec, e.g. 'tcp:127.0.0.1:41234' or 'unix:/tmp/air.sock'. */
+  readonly address: string;
+  readonly radio: Radio;
+  close(): Promise<void>;
+  on(event: 'controller', listener: (c: VirtualController) => void): this;
+}
+
+type ListenSpec = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number };
+
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '::1', 'localhost']);
+const SOCKET_FILE_MODE = 0o600;
+const OWNER_ONLY_UMASK = 0o177;
+const MAX_PORT = 0xffff;
+
+export function parseListenSpec(spec: string): ListenSpec {
+  if (spec.startsWith('unix:') && spec.length > 'unix:'.length) return { kind: 'unix', path: spec.slice('unix:'.length) };
+  const tcp = /^tcp:(\[[^\]]+\]|[^:]+):(\d+)$/.exec(spec);
+  if (tcp) {
+    const host = tcp[1]!.replace(/^\[|\]$/g, '');
+    const port = Number(tcp[2]);
+    if (port > MAX_PORT) throw new AirError('AIR_BAD_LISTEN_SPEC', `port ${port} in ${spec} is out of range: use 0..65535`);
+    if (!LOOPBACK_HOSTS.has(host) && !host.startsWith('127.')) {
+      throw new AirError('AIR_NOT_LOOPBACK', `refusing to listen on ${host}: the virtual radio has no authentication, so it listens on loopback only (use tcp:127.0.0.1:${port})`);
+    }
+    return { kind: 'tcp', host: host === 'localhost' ? '127.0.0.1' : host, port };
+  }
+  throw new AirError('AIR_BAD_LISTEN_SPEC', `cannot listen on ${JSON.stringify(spec)}: use unix:PATH or tcp:127.0.0.1:PORT`);
+}
+
+class StreamAirServer extends EventEmitter implements AirServer {
+  address = '';
+  private readonly sockets = new Set<net.Socket>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly radio: Radio,
+    private readonly ownsRadio: boolean,
+    private readonly server: net.Server,
+    private readonly spec: ListenSpec,
+  ) {
+    super();
+    server.on('connection', (s) => this.accept(s));
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.radio.closed || this.closing) {
+      socket.destroy();
+      return;
+    }
+    const controller = this.radio.createController();
+    const framer = new H4Framer();
+    this.sockets.add(socket);
+    socket.setNoDelay?.(true);
+    controller.on('packet', (p: Buffer) => {
+      if (!socket.destroyed) socket.write(p);
+    });
+    controller.once('close', () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => {
+      let packets: Buffer[];
+      try {
+        packets = framer.push(chunk);
+      } catch {
+        socket.destroy(); // out of sync: this stream only
+        return;
+      }
+      for (const p of packets) controller.write(p);
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      controller.close(); // the stream was the controller's power
+    });
+    this.emit('controller', controller);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      for (const s of this.sockets) s.destroy();
+      this.server.close(() => {
+        if (this.spec.kind === 'unix') removeQuietly(this.spec.path);
+        if (this.ownsRadio) this.radio.close();
+        resolve();
+      });
+    });
+    return this.closing;
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+/** Is something accepting connections on this unix socket path? */
+function socketAnswers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.connect(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+}
+
+async function prepareUnixPath(path: string): Promise<void> {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch {
+    return; // nothing there
+  }
+  if (!isSocket) throw new AirError('AIR_NOT_A_SOCKET', `${path} exists and is not a socket: refusing to replace it; choose another path`);
+  if (await socketAnswers(path)) throw new AirError('AIR_ADDRESS_IN_USE', `something is already listening on ${path}: stop it or choose another path`);
+  unlinkSync(path); // stale socket file left by a process that died
+}
+
+function listen(server: net.Server, spec: ListenSpec): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      reject(err.code === 'EADDRINUSE' ? new AirError('AIR_ADDRESS_IN_USE', `cannot listen: ${err.message}`) : err);
+    };
+    server.once('error', onError);
+    const done = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    if (spec.kind === 'tcp') {
+      server.listen(spec.port, spec.host, done);
+      return;
+    }
+    // The socket file is born owner-only: umask around the bind, then chmod to be sure.
+    let previous: number | undefined;
+    try {
+      previous = process.umask(OWNER_ONLY_UMASK);
+    } catch {
+      previous = undefined; // worker threads cannot change the umask
+    }
+    try {
+      server.listen(spec.path, () => {
+        try {
+          chmodSync(spec.path, SOCKET_FILE_MODE);
+        } catch (err) {
+          server.close();
+          reject(err);
+          return;
+        }
+        done();
+      });
+    } finally {
+      if (previous !== undefined) process.umask(previous);
+    }
+  });
+}
+
+/** Start `blebench air`: a radio reachable over unix or loopback TCP streams. */
+export async function startAirServer(opts: AirServerOptions): Promise<AirServer> {
+  const spec = parseListenSpec(opts.listen);
+  if (spec.kind === 'unix') await prepareUnixPath(spec.path);
+  const server = net.createServer();
+  await listen(server, spec);
+  const radio = opts.radio ?? new Radio({ name: 'air' });
+  const air = new StreamAirServer(radio, opts.radio === undefined, server, spec);
+  if (spec.kind === 'tcp') {
+    const a = server.address() as net.AddressInfo;
+    air.address = `tcp:${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+  } else {
+    air.address = `unix:${spec.path}`;
+  }
+  return air;
+}

@@ -1,0 +1,184 @@
+// The kernel's share that bleno relies on, done by the transport where no kernel stands between
+// the host and the controller (mock, h4:, hci-user:, usb, serial): bleno loads its keys through
+// MGMT Load Long Term Keys on the control socket and expects the kernel to answer the controller's
+// LE Long Term Key Request. We keep those keys and answer the same way Linux does
+// (net/bluetooth/mgmt.c load_long_term_keys, hci_event.c hci_le_ltk_request_evt).
+import { EventEmitter } from 'node:events';
+import { ADDRESS_TYPE, ROLE } from '../codes/hci.js';
+import {
+  MGMT_ADDRESS_TYPE,
+  MGMT_EMULATED_VERSION,
+  MGMT_EV,
+  MGMT_HEADER_SIZE,
+  MGMT_LTK_INFO_SIZE,
+  MGMT_LTK_TYPE,
+  MGMT_OP,
+  MGMT_STATUS,
+} from '../codes/mgmt.js';
+import { addressToString, leLtkNegativeReply, leLtkReply, readSeamEvent } from './hci-packets.js';
+
+export interface StoredLtk {
+  peerAddress: string; // 'AA:BB:..'
+  peerAddressType: 'public' | 'random';
+  keyType: number; // MGMT_LTK_TYPE
+  /** true: used when the local side is central (initiator); false: when it is peripheral (responder). */
+  central: boolean;
+  encSize: number;
+  ediv: number;
+  rand: Buffer; // 8 bytes as on the wire
+  value: Buffer; // 16 bytes as on the wire
+}
+
+interface LinkInfo {
+  role: number;
+  peerAddress: string;
+  peerAddressType: 'public' | 'random';
+}
+
+const SC_TYPES = new Set<number>([MGMT_LTK_TYPE.UNAUTHENTICATED_P256, MGMT_LTK_TYPE.AUTHENTICATED_P256, MGMT_LTK_TYPE.DEBUG_P256]);
+
+export interface KernelShareEvents {
+  /** A key was found and handed to the controller (or not). */
+  ltk: [{ handle: number; found: boolean; peerAddress?: string }];
+  keys: [StoredLtk[]];
+}
+
+export class KernelShare extends EventEmitter<KernelShareEvents> {
+  private keys: StoredLtk[] = [];
+  private readonly links = new Map<number, LinkInfo>();
+
+  get longTermKeys(): readonly StoredLtk[] {
+    return this.keys;
+  }
+
+  /** A management command from the control socket; returns the management events to send back. */
+  handleMgmtCommand(pkt: Buffer): Buffer[] {
+    if (pkt.length < MGMT_HEADER_SIZE) return [];
+    const op = pkt.readUInt16LE(0);
+    const index = pkt.readUInt16LE(2);
+    const len = pkt.readUInt16LE(4);
+    const params = pkt.subarray(MGMT_HEADER_SIZE);
+    if (params.length !== len) return [mgmtStatus(op, index, MGMT_STATUS.INVALID_PARAMETERS)];
+    switch (op) {
+      case MGMT_OP.READ_MANAGEMENT_VERSION_INFORMATION: {
+        const rp = Buffer.alloc(3);
+        rp[0] = MGMT_EMULATED_VERSION.version;
+        rp.writeUInt16LE(MGMT_EMULATED_VERSION.revision, 1);
+        return [mgmtComplete(op, 0xffff, MGMT_STATUS.SUCCESS, rp)];
+      }
+      case MGMT_OP.READ_CONTROLLER_INDEX_LIST: {
+        const rp = Buffer.alloc(4);
+        rp.writeUInt16LE(1, 0);
+        rp.writeUInt16LE(0, 2);
+        return [mgmtComplete(op, 0xffff, MGMT_STATUS.SUCCESS, rp)];
+      }
+      case MGMT_OP.LOAD_LONG_TERM_KEYS: {
+        if (index !== 0) return [mgmtStatus(op, index, MGMT_STATUS.INVALID_INDEX)];
+        const keys = parseLoadLtks(params);
+        if (!keys) return [mgmtStatus(op, index, MGMT_STATUS.INVALID_PARAMETERS)];
+        this.keys = keys; // the command replaces every key (mgmt.c: hci_smp_ltks_clear first)
+        this.emit('keys', keys);
+        return [mgmtComplete(op, index, MGMT_STATUS.SUCCESS)];
+      }
+      default:
+        return [mgmtStatus(op, index, MGMT_STATUS.UNKNOWN_COMMAND)];
+    }
+  }
+
+  /**
+   * A packet from the controller, before any host sees it. Returns the command the kernel would send
+   * in answer (LTK Reply or Negative Reply), if any.
+   */
+  onControllerPacket(pkt: Buffer): Buffer | undefined {
+    const ev = readSeamEvent(pkt);
+    switch (ev.kind) {
+      case 'connection':
+        this.links.set(ev.handle, {
+          role: ev.role,
+          peerAddress: addressToString(ev.peerAddress),
+          peerAddressType: ev.peerAddressType === ADDRESS_TYPE.PUBLIC || ev.peerAddressType === ADDRESS_TYPE.PUBLIC_IDENTITY ? 'public' : 'random',
+        });
+        return undefined;
+      case 'disconnection':
+        this.links.delete(ev.handle);
+        return undefined;
+      case 'ltk-request':
+        return this.answerLtkRequest(ev.handle, ev.rand, ev.ediv);
+      default:
+        return undefined;
+    }
+  }
+
+  private answerLtkRequest(handle: number, rand: Buffer, ediv: number): Buffer {
+    const link = this.links.get(handle);
+    const key = link ? this.findLtk(link, rand, ediv) : undefined;
+    this.emit('ltk', { handle, found: !!key, ...(link ? { peerAddress: link.peerAddress } : {}) });
+    if (!key) return leLtkNegativeReply(handle);
+    // hci_event.c: the key is padded with zeros beyond its encryption size
+    const ltk = Buffer.alloc(16);
+    key.value.copy(ltk, 0, 0, Math.min(key.encSize, 16));
+    return leLtkReply(handle, ltk);
+  }
+
+  private findLtk(link: LinkInfo, rand: Buffer, ediv: number): StoredLtk | undefined {
+    const localIsCentral = link.role === ROLE.CENTRAL;
+    return this.keys.find((k) => {
+      if (k.peerAddress !== link.peerAddress || k.peerAddressType !== link.peerAddressType) return false;
+      if (k.central !== localIsCentral) return false;
+      // Core v5.4 Vol 3 Part H 2.4.4.1: Secure Connections keys are requested with EDIV and Rand zero
+      if (SC_TYPES.has(k.keyType)) return ediv === 0 && rand.every((b) => b === 0);
+      return k.ediv === ediv && k.rand.equals(rand);
+    });
+  }
+}
+
+function parseLoadLtks(params: Buffer): StoredLtk[] | undefined {
+  if (params.length < 2) return undefined;
+  const count = params.readUInt16LE(0);
+  if (params.length !== 2 + count * MGMT_LTK_INFO_SIZE) return undefined;
+  const keys: StoredLtk[] = [];
+  for (let i = 0; i < count; i++) {
+    const e = params.subarray(2 + i * MGMT_LTK_INFO_SIZE, 2 + (i + 1) * MGMT_LTK_INFO_SIZE);
+    const addrType = e[6]!;
+    const keyType = e[7]!;
+    const central = e[8]!;
+    const encSize = e[9]!;
+    if (addrType !== MGMT_ADDRESS_TYPE.LE_PUBLIC && addrType !== MGMT_ADDRESS_TYPE.LE_RANDOM) return undefined;
+    if (keyType > MGMT_LTK_TYPE.DEBUG_P256 || central > 1 || encSize < 7 || encSize > 16) return undefined;
+    keys.push({
+      peerAddress: addressToString(e.subarray(0, 6)),
+      peerAddressType: addrType === MGMT_ADDRESS_TYPE.LE_PUBLIC ? 'public' : 'random',
+      keyType,
+      central: central === 1,
+      encSize,
+      ediv: e.readUInt16LE(10),
+      rand: Buffer.from(e.subarray(12, 20)),
+      value: Buffer.from(e.subarray(20, 36)),
+    });
+  }
+  return keys;
+}
+
+function mgmtEvent(code: number, index: number, params: Buffer): Buffer {
+  const pkt = Buffer.alloc(MGMT_HEADER_SIZE + params.length);
+  pkt.writeUInt16LE(code, 0);
+  pkt.writeUInt16LE(index, 2);
+  pkt.writeUInt16LE(params.length, 4);
+  params.copy(pkt, MGMT_HEADER_SIZE);
+  return pkt;
+}
+
+function mgmtComplete(op: number, index: number, status: number, rp: Buffer = Buffer.alloc(0)): Buffer {
+  const p = Buffer.alloc(3 + rp.length);
+  p.writeUInt16LE(op, 0);
+  p[2] = status;
+  rp.copy(p, 3);
+  return mgmtEvent(MGMT_EV.COMMAND_COMPLETE, index, p);
+}
+
+function mgmtStatus(op: number, index: number, status: number): Buffer {
+  const p = Buffer.alloc(3);
+  p.writeUInt16LE(op, 0);
+  p[2] = status;
+  return mgmtEvent(MGMT_EV.COMMAND_STATUS, index, p);
+}

@@ -1,0 +1,103 @@
+// A transport whose controller this process owns as an H4 link (mock, h4:, hci-user:, usb, serial):
+// the tap sees every packet, the kernel's share answers LE Long Term Key Requests from the keys
+// bleno loads over management, and any number of seam sockets share the controller.
+import { EventEmitter } from 'node:events';
+import { H4 } from '../codes/hci.js';
+import type { Tap } from '../trace/tap.js';
+import { KernelShare } from './kernel-share.js';
+import { SeamSocket, type SeamHub } from './seam-socket.js';
+import type { H4Link, HciSocketApi } from './socket-api.js';
+import { TransportError } from './transport-errors.js';
+import type { TransportSpec } from './transport-spec.js';
+import type { HciTransport, HciTransportEvents } from './transport.js';
+
+export class LinkTransport extends EventEmitter<HciTransportEvents> implements HciTransport, SeamHub {
+  readonly devId = 0;
+  readonly kernelShare = new KernelShare();
+  private readonly sockets = new Set<SeamSocket>();
+  private open = true;
+  /** Packets a host wrote after the controller was gone. */
+  droppedAfterClose = 0;
+
+  constructor(
+    readonly spec: TransportSpec,
+    readonly label: string,
+    readonly tap: Tap,
+    private readonly link: H4Link,
+    private readonly onClosed?: () => void,
+  ) {
+    super();
+    link.onPacket((p) => this.fromController(p));
+    link.onClose((error) => this.linkClosed(error));
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  createSocket(): HciSocketApi {
+    return new SeamSocket(this);
+  }
+
+  isUp(): boolean {
+    return this.open;
+  }
+
+  attach(socket: SeamSocket): void {
+    this.sockets.add(socket);
+  }
+
+  detach(socket: SeamSocket): void {
+    this.sockets.delete(socket);
+  }
+
+  fromHost(packet: Buffer, from: SeamSocket): void {
+    if (!this.open) {
+      this.droppedAfterClose++;
+      return;
+    }
+    this.tap.observe('tx', packet);
+    this.link.send(packet);
+    // Raw sockets also see what other sockets send (hci_sock.c, promiscuous copies).
+    if (this.sockets.size > 1) for (const s of this.sockets) if (s !== from && s.mode === 'raw') s.deliver(packet);
+  }
+
+  mgmt(packet: Buffer, from: SeamSocket): void {
+    for (const ev of this.kernelShare.handleMgmtCommand(packet)) queueMicrotask(() => from.deliverMgmt(ev));
+  }
+
+  private fromController(packet: Buffer): void {
+    this.tap.observe('rx', packet);
+    const answer = packet[0] === H4.EVENT ? this.kernelShare.onControllerPacket(packet) : undefined;
+    for (const s of this.sockets) s.deliver(packet);
+    if (answer) {
+      // What the kernel sends, raw sockets see as a command packet (bleno's filter drops it; its
+      // Command Complete then reaches bleno like any event).
+      this.tap.observe('tx', answer);
+      this.link.send(answer);
+      for (const s of this.sockets) if (s.mode === 'raw') s.deliver(answer);
+    }
+  }
+
+  private linkClosed(error?: Error): void {
+    if (!this.open) return;
+    this.open = false;
+    for (const s of this.sockets) s.fail();
+    const err =
+      error instanceof TransportError
+        ? error
+        : new TransportError('TRANSPORT_CLOSED', `${this.label}: the controller went away`, this.label, error ? { cause: error } : undefined);
+    this.emit('close', err);
+    this.onClosed?.();
+  }
+
+  async close(): Promise<void> {
+    if (this.open) {
+      this.open = false;
+      this.link.close();
+      this.emit('close', undefined);
+      this.onClosed?.();
+    }
+    await this.tap.close();
+  }
+}

@@ -1,0 +1,85 @@
+// A controller that speaks H4 over a byte stream (h4:unix:PATH, h4:tcp:HOST:PORT): a `blebench air`
+// server, or a real controller bridged to a socket. Stream reads are reframed into whole packets.
+import net from 'node:net';
+import { H4Framer } from '../h4-framer.js';
+import type { H4Link } from '../socket-api.js';
+import { TransportError } from '../transport-errors.js';
+
+export class StreamLink implements H4Link {
+  private readonly framer = new H4Framer();
+  private packetListeners: Array<(packet: Buffer) => void> = [];
+  private closeListeners: Array<(error?: Error) => void> = [];
+  private ended = false;
+
+  private constructor(
+    private readonly socket: net.Socket,
+    readonly label: string,
+  ) {
+    socket.setNoDelay?.(true);
+    socket.on('data', (chunk: Buffer) => {
+      let packets: Buffer[];
+      try {
+        packets = this.framer.push(chunk);
+      } catch (err) {
+        this.finish(new TransportError('TRANSPORT_CLOSED', `${label}: ${(err as Error).message}`, label, { cause: err }));
+        socket.destroy();
+        return;
+      }
+      for (const p of packets) for (const l of this.packetListeners) l(p);
+    });
+    socket.on('error', (err) => this.finish(new TransportError('TRANSPORT_CLOSED', `${label}: ${err.message}`, label, { cause: err })));
+    socket.on('close', () => this.finish(new TransportError('TRANSPORT_CLOSED', `${label}: the controller closed the stream`, label)));
+  }
+
+  /** Connects, or fails with a named error (nothing listens there, refused, timed out). */
+  static connect(target: { path: string } | { host: string; port: number }, label: string, timeoutMs = 5000): Promise<StreamLink> {
+    return new Promise((resolve, reject) => {
+      const socket = 'path' in target ? net.createConnection({ path: target.path }) : net.createConnection({ host: target.host, port: target.port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new TransportError('CONNECT_FAILED', `${label}: no answer within ${timeoutMs} ms`, label, { hint: 'is `blebench air --listen ...` running there?' }));
+      }, timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        resolve(new StreamLink(socket, label));
+      });
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        const why =
+          err.code === 'ENOENT' ? 'no such socket file' : err.code === 'ECONNREFUSED' ? 'connection refused: nothing listens there' : err.message;
+        reject(
+          new TransportError('CONNECT_FAILED', `${label}: cannot reach the controller (${why})`, label, {
+            cause: err,
+            hint: 'start one with `blebench air --listen unix:PATH` or `--listen tcp:127.0.0.1:PORT`, or use --transport mock',
+          }),
+        );
+      });
+    });
+  }
+
+  send(packet: Buffer): void {
+    if (!this.ended) this.socket.write(packet);
+  }
+
+  onPacket(listener: (packet: Buffer) => void): void {
+    this.packetListeners.push(listener);
+  }
+
+  onClose(listener: (error?: Error) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  close(): void {
+    if (this.ended) return;
+    this.socket.end();
+    this.socket.destroy();
+    this.finish();
+  }
+
+  private finish(error?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const l of this.closeListeners) l(error);
+  }
+}

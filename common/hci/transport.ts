@@ -1,0 +1,134 @@
+// Opening a transport: from a spec string to something that hands noble and bleno their HCI
+// sockets, with the tap on every packet. The role loaders inject `createSocket` in place of
+// @abandonware/bluetooth-hci-socket before the libraries load.
+import type { EventEmitter } from 'node:events';
+import { Radio, type ControllerOptions } from '../air/index.js';
+import { Tap } from '../trace/tap.js';
+import { KernelTransport } from './kernel-transport.js';
+import type { KernelShare } from './kernel-share.js';
+import { LinkTransport } from './link-transport.js';
+import { ControllerLink } from './links/controller-link.js';
+import { NativeUserLink } from './links/native-user-link.js';
+import { StreamLink } from './links/stream-link.js';
+import { loadKernelSocketClass, loadUsbSocketClass, type NativeSocketClass } from './native-module.js';
+import type { HciSocketApi } from './socket-api.js';
+import { TransportError, explainNativeError } from './transport-errors.js';
+import { formatTransportSpec, parseTransportSpec, type TransportSpec } from './transport-spec.js';
+
+export interface HciTransportEvents {
+  /** The transport closed: `undefined` when we closed it, a TransportError when the controller went away. */
+  close: [TransportError | undefined];
+}
+
+export interface HciTransport extends EventEmitter<HciTransportEvents> {
+  readonly spec: TransportSpec;
+  readonly label: string;
+  readonly tap: Tap;
+  /** Present where the transport does the kernel's share itself. */
+  readonly kernelShare: KernelShare | undefined;
+  readonly isOpen: boolean;
+  /** A fresh socket with bluetooth-hci-socket's API, bound to this transport's controller. */
+  createSocket(): HciSocketApi;
+  close(): Promise<void>;
+}
+
+export interface OpenTransportOptions {
+  /** For `mock`: the radio to join (both roles of `run` share one). A private radio otherwise. */
+  radio?: Radio;
+  /** For `mock`: the virtual controller's settings (address, buffers). */
+  controller?: ControllerOptions;
+  /** Tap to observe with; a fresh one otherwise. */
+  tap?: Tap;
+  /** Tap name in logs ("central", "peripheral"). */
+  name?: string;
+  /** Test seam: the native socket classes (so a unit test can stand in for the kernel). */
+  native?: { kernel?: () => NativeSocketClass; usb?: () => NativeSocketClass };
+}
+
+export async function openTransport(specText: string | TransportSpec, options: OpenTransportOptions = {}): Promise<HciTransport> {
+  const spec = typeof specText === 'string' ? parseTransportSpec(specText) : specText;
+  const label = formatTransportSpec(spec);
+  const tap = options.tap ?? new Tap({ name: options.name ?? label });
+  switch (spec.kind) {
+    case 'mock': {
+      const own = !options.radio;
+      const radio = options.radio ?? new Radio({ name: options.name ?? 'mock' });
+      const link = new ControllerLink(radio.createController(options.controller));
+      return new LinkTransport(spec, label, tap, link, own ? () => radio.close() : undefined);
+    }
+    case 'h4-unix':
+      return new LinkTransport(spec, label, tap, await StreamLink.connect({ path: spec.path }, label));
+    case 'h4-tcp':
+      return new LinkTransport(spec, label, tap, await StreamLink.connect({ host: spec.host, port: spec.port }, label));
+    case 'hci': {
+      const Native = loadNative(options.native?.kernel ?? loadKernelSocketClass, label, spec.devId);
+      probeKernelAdapter(Native, spec.devId, label);
+      return new KernelTransport(spec, label, tap, Native);
+    }
+    case 'hci-user': {
+      const Native = loadNative(options.native?.kernel ?? loadKernelSocketClass, label, spec.devId);
+      let socket: HciSocketApi;
+      try {
+        socket = new Native();
+        socket.bindUser(spec.devId);
+      } catch (err) {
+        throw explainNativeError(err, label, spec.devId);
+      }
+      return new LinkTransport(spec, label, tap, new NativeUserLink(socket, label));
+    }
+    case 'usb': {
+      const Native = loadNative(options.native?.usb ?? loadUsbSocketClass, label);
+      let socket: HciSocketApi;
+      try {
+        socket = new Native();
+        socket.bindUser(undefined, spec.vid === undefined ? undefined : { usb: { vid: spec.vid, pid: spec.pid } });
+      } catch (err) {
+        throw explainNativeError(err, label);
+      }
+      return new LinkTransport(spec, label, tap, new NativeUserLink(socket, label));
+    }
+    case 'serial':
+      throw new TransportError('UNSUPPORTED_ON_PLATFORM', `${label}: UART (H4) controllers are not supported by this version yet`, label, {
+        hint: 'bridge the UART to a socket (e.g. socat TCP-LISTEN:7777,bind=127.0.0.1 /dev/ttyACM0,raw,b1000000) and use --transport h4:tcp:127.0.0.1:7777',
+      });
+    case 'os':
+      throw new TransportError(
+        'UNSUPPORTED_ON_PLATFORM',
+        process.platform === 'linux'
+          ? 'os: on Linux the operating system stack is reached through the kernel: use --transport hci:N (raw) or hci-user:N'
+          : `os: the platform stack (${process.platform}) is not wired up in this version`,
+        label,
+        { hint: 'use --transport mock, h4:, hci:N, hci-user:N or usb' },
+      );
+  }
+}
+
+function loadNative(load: () => NativeSocketClass, label: string, devId?: number): NativeSocketClass {
+  try {
+    return load();
+  } catch (err) {
+    throw explainNativeError(err, label, devId);
+  }
+}
+
+/** Fail early and by name (no kernel Bluetooth, no permission, no such adapter, adapter down). */
+function probeKernelAdapter(Native: NativeSocketClass, devId: number, label: string): void {
+  let probe: HciSocketApi | undefined;
+  try {
+    probe = new Native();
+    const devices = probe.getDeviceList();
+    if (Array.isArray(devices) && devices.length > 0 && !devices.some((d) => d.devId === devId)) {
+      throw Object.assign(new Error(`No such device hci${devId}`), { code: 'ENODEV' });
+    }
+    probe.bindRaw(devId);
+    if (!probe.isDevUp()) throw Object.assign(new Error('Network is down'), { code: 'ENETDOWN' });
+  } catch (err) {
+    throw explainNativeError(err, label, devId);
+  } finally {
+    try {
+      probe?.stop();
+    } catch {
+      /* never started */
+    }
+  }
+}
