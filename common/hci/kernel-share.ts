@@ -76,7 +76,7 @@ export class KernelShare extends EventEmitter<KernelShareEvents> {
         if (index !== 0) return [mgmtStatus(op, index, MGMT_STATUS.INVALID_INDEX)];
         const keys = parseLoadLtks(params);
         if (!keys) return [mgmtStatus(op, index, MGMT_STATUS.INVALID_PARAMETERS)];
-        this.keys = keys; // the command replaces every key (mgmt.c: hci_smp_ltks_clear first)
+        this.keys = lastPerPeer(keys); // the command replaces every key (mgmt.c: hci_smp_ltks_clear first)
         this.emit('keys', keys);
         return [mgmtComplete(op, index, MGMT_STATUS.SUCCESS)];
       }
@@ -157,6 +157,16 @@ function parseLoadLtks(params: Buffer): StoredLtk[] | undefined {
     });
   }
   return keys;
+}
+
+/**
+ * Linux adds loaded keys one by one with hci_add_ltk, which overwrites an existing key for the same
+ * address, address type and role: of several keys for one peer and role, the last one loaded wins.
+ */
+function lastPerPeer(keys: StoredLtk[]): StoredLtk[] {
+  const byPeer = new Map<string, StoredLtk>();
+  for (const k of keys) byPeer.set(`${k.peerAddress}/${k.peerAddressType}/${k.central}`, k);
+  return [...byPeer.values()];
 }
 
 function mgmtEvent(code: number, index: number, params: Buffer): Buffer {

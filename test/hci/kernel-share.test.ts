@@ -72,6 +72,15 @@ describe("the kernel's share for bleno", () => {
     expect(reply.subarray(6, 22)).toEqual(KEY);
   });
 
+  it('of two keys loaded for one peer and role, the last one wins (hci_add_ltk overwrites)', () => {
+    const ks = new KernelShare();
+    const second = Buffer.alloc(16, 0x22);
+    ks.handleMgmtCommand(loadLtks([ltkInfo({}), ltkInfo({ key: second })]));
+    expect(ks.longTermKeys).toHaveLength(1);
+    ks.onControllerPacket(connectionComplete(1, 1));
+    expect(ks.onControllerPacket(ltkRequest(1))!.subarray(6, 22)).toEqual(second);
+  });
+
   it('pads a short key with zeros beyond its encryption size', () => {
     const ks = new KernelShare();
     ks.handleMgmtCommand(loadLtks([ltkInfo({ encSize: 7 })]));

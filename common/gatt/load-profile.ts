@@ -1,0 +1,94 @@
+// Profiles from files: a path (JSON, or YAML for .yaml/.yml), or a bare name looked up in
+// fixtures/profiles/. Every problem becomes one ProfileError (exit 2) naming the file and path.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BadInputError } from '../errors/blebench-error.js';
+import { ProfileError, type ProfileIssue } from './profile-issues.js';
+import type { ResolvedProfile } from './resolved-profile.js';
+import { resolveProfileDocument } from './resolve-profile.js';
+import { parseSourceText } from './source-text.js';
+
+const EXTENSIONS = ['.json', '.yaml', '.yml'];
+
+export interface LoadOptions {
+  /** Where relative paths start; process.cwd() by default. */
+  readonly cwd?: string;
+  /** Where bare names are looked up; the project's fixtures/profiles by default. */
+  readonly profilesDir?: string;
+}
+
+/** The project's fixtures/profiles, found upward from this module (works from the sources and from dist/). */
+export function defaultProfilesDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'fixtures', 'profiles');
+    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('blebench cannot find its fixtures/profiles directory');
+    dir = up;
+  }
+}
+
+/** Names a bare `--profile NAME` accepts. */
+export function listProfiles(profilesDir = defaultProfilesDir()): string[] {
+  return readdirSync(profilesDir)
+    .filter((f) => EXTENSIONS.includes(path.extname(f)) && !f.endsWith('.schema.json'))
+    .map((f) => path.basename(f, path.extname(f)))
+    .sort();
+}
+
+export function loadProfile(pathOrName: string, options: LoadOptions = {}): ResolvedProfile {
+  const cwd = options.cwd ?? process.cwd();
+  const file = findProfileFile(pathOrName, cwd, options.profilesDir);
+  const shown = displayFile(file, cwd);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new BadInputError('PROFILE_UNREADABLE', `${shown}: cannot read the profile (${(e as Error).message})`, { file: shown }, { cause: e });
+  }
+  const format = ['.yaml', '.yml'].includes(path.extname(file).toLowerCase()) ? 'yaml' : 'json';
+  const parsed = parseSourceText(text.replace(/^\uFEFF/, ''), format);
+  if (!parsed.ok) throw new ProfileError('PROFILE_SYNTAX', shown, parsed.issues);
+  const { source } = parsed;
+  const resolved = resolveProfileDocument(source.data, shown);
+  const issues = [...source.issues, ...(resolved.ok ? [] : resolved.issues)];
+  if (issues.length) throw new ProfileError('PROFILE_INVALID', shown, issues.map((i) => withPosition(i, source.locate)));
+  if (!resolved.ok) throw new Error('unreachable');
+  return resolved.profile;
+}
+
+function withPosition(issue: ProfileIssue, locate: (path: string, atKey?: boolean) => { line: number; column: number } | undefined): ProfileIssue {
+  if (issue.line !== undefined) return issue;
+  const pos = locate(issue.path, issue.kind === 'unknown-property');
+  return pos ? { ...issue, ...pos } : issue;
+}
+
+function findProfileFile(pathOrName: string, cwd: string, profilesDir: string | undefined): string {
+  const direct = path.resolve(cwd, pathOrName);
+  if (existsSync(direct) && statSync(direct).isFile()) return direct;
+  const looksLikePath = pathOrName.includes('/') || pathOrName.includes(path.sep) || EXTENSIONS.includes(path.extname(pathOrName));
+  if (!looksLikePath) {
+    const dir = profilesDir ?? defaultProfilesDir();
+    for (const ext of EXTENSIONS) {
+      const candidate = path.join(dir, pathOrName + ext);
+      if (existsSync(candidate)) return candidate;
+    }
+    throw new BadInputError(
+      'PROFILE_NOT_FOUND',
+      `no profile named "${pathOrName}": it is neither a file here nor one of ${displayFile(dir, cwd)}/*.json|yaml`,
+      { file: pathOrName },
+      { hint: `Built-in profiles: ${listProfiles(dir).join(', ')}. Or pass the path of your own JSON or YAML file.` },
+    );
+  }
+  throw new BadInputError('PROFILE_NOT_FOUND', `${displayFile(direct, cwd)}: no such profile file`, { file: pathOrName }, {
+    hint: 'Check the path, or pass a built-in profile by name (e.g. --profile default).',
+  });
+}
+
+/** Relative to the working directory when inside it, absolute otherwise. */
+function displayFile(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
