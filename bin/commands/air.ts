@@ -49,12 +49,8 @@ export async function runAir(opts: AirOptions): Promise<ExitCode> {
       const file = nthCapturePath(opts.btsnoop, count);
       tap.attachBtsnoop(file);
       taps.push(tap);
-      // From the controller's side: what the host writes is 'tx' (host → controller).
-      const write = c.write.bind(c);
-      c.write = (p: Buffer) => {
-        tap.observe('tx', p);
-        write(p);
-      };
+      // Directions as the host sees them: what it writes is 'tx' (host → controller).
+      c.on('host-packet', (p: Buffer) => tap.observe('tx', p));
       c.on('packet', (p: Buffer) => tap.observe('rx', p));
       log.info({ controller: c.address, file }, 'btsnoop capture');
     }

@@ -83,6 +83,8 @@ export class VirtualController extends EventEmitter {
   /** One whole H4 packet from the host (indicator byte first). Never throws. */
   write(packet: Buffer): void {
     if (this.closed) return;
+    // 'host-packet': what the host sent, for a capture taken at the controller (blebench air --btsnoop)
+    if (this.listenerCount('host-packet') > 0) this.emit('host-packet', packet);
     try {
       if (!Buffer.isBuffer(packet) || packet.length === 0) {
         this.counters.malformed++;

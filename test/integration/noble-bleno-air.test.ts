@@ -1,5 +1,6 @@
 // Issue 2's proof across processes: `blebench air` in one process, bleno in another, noble here,
 // all through h4: streams. Needs `npm run build` (npm test runs it first).
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,13 +16,14 @@ import { startChild, type Child } from '../helpers/child.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'blebench-air-'));
 const sock = path.join(dir, 'air.sock');
+const airCapture = path.join(dir, 'air.btsnoop');
 let air: Child;
 let peripheral: Child;
 let ct: HciTransport;
 let noble: LoadedNoble;
 
 beforeAll(async () => {
-  air = startChild(process.execPath, ['bin/blebench.js', 'air', '--listen', `unix:${sock}`, '--log-level', 'warn']);
+  air = startChild(process.execPath, ['bin/blebench.js', 'air', '--listen', `unix:${sock}`, '--btsnoop', airCapture, '--log-level', 'warn']);
   await air.waitForLine(/listening on unix:/);
   peripheral = startChild(process.execPath, ['test/fixtures/seam-peripheral.mjs', `h4:unix:${sock}`]);
   await peripheral.waitForLine(/^ready /m);
@@ -65,5 +67,17 @@ describe('noble and bleno in separate processes through blebench air', () => {
     expect(err!.code).toBe('TRANSPORT_CLOSED');
     expect(ct.isOpen).toBe(false);
     await peripheral.waitForLine(/transport closed/);
+  });
+
+  it("the air's own captures (one per controller) are read by tshark: both ends of the pairing", () => {
+    // controller 1 is the peripheral's (it connected first), controller 2 the central's
+    const peripheralSide = execFileSync('tshark', ['-r', airCapture, '-V'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const centralSide = execFileSync('tshark', ['-r', path.join(dir, 'air-2.btsnoop'), '-V'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    for (const text of [peripheralSide, centralSide]) {
+      expect(text).not.toMatch(/Malformed Packet/);
+      expect(text).toMatch(/Pairing Request/);
+      expect(text).toMatch(/Insufficient Authentication/);
+    }
+    expect(peripheralSide).toMatch(/LE Long Term Key Request Reply/);
   });
 });

@@ -1,0 +1,20 @@
+// The benchmark keeps working (its figures are read by people, not asserted here: speed lives in
+// `npm run bench`, not in timed tests).
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+describe('npm run bench -- --json', () => {
+  it('prints one JSON object with the figures, the Node version and how they were taken', () => {
+    const r = spawnSync(process.execPath, ['dist/bin/bench.js', '--json'], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const res = JSON.parse(lines[0]!) as Record<string, unknown>;
+    for (const k of ['connect_pair_read_ms_median', 'notify_per_s_20B', 'notify_per_s_244B']) {
+      expect(typeof res[k], k).toBe('number');
+      expect(res[k] as number, k).toBeGreaterThan(0);
+    }
+    expect(res.node).toBe(process.version);
+    expect(Object.keys(res.method as object)).toEqual(expect.arrayContaining(['transport', 'connect_pair_read', 'notify']));
+  });
+});
