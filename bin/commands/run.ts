@@ -11,6 +11,7 @@ import { loadNoble, type LoadedNoble } from '../../central/noble-loader.js';
 import { runSeamCheck } from '../../central/seam-check.js';
 import { logFormatOption, logLevelOption, loggerFrom, transportOption } from '../options.js';
 import { mergeTimelines } from '../timeline-print.js';
+import type { TimelineEntry } from '../../common/trace/timeline.js';
 
 interface RunOptions {
   transport: string;
@@ -66,7 +67,9 @@ export async function runCommand(scenarios: string[], opts: RunOptions): Promise
     const res = await runSeamCheck(noble.noble, SEAM_CHECK);
     const out = process.stdout;
     out.write(`blebench seam check on the virtual radio (noble ${noble.version} central, bleno ${bleno.version} peripheral)\n\n`);
-    for (const line of mergeTimelines([['central', ct.tap.entries]])) out.write(line + '\n');
+    // The central's view, plus what only the peripheral's host sees: the LTK request and its answer.
+    const ltkOnly = (e: TimelineEntry) => /Long Term Key Request/.test(e.name);
+    for (const line of mergeTimelines([['central', ct.tap], ['peripheral', pt.tap, ltkOnly]])) out.write(line + '\n');
     const ok = res.openValue.equals(SEAM_CHECK.openValue) && res.secureValue.equals(SEAM_CHECK.secureValue);
     const sawAuthError = ct.tap.entries.some((e) => e.layer === 'att' && e.fields.errorCode === 0x05);
     const encrypted = ct.tap.links().some((l) => l.encrypted) || ct.tap.entries.some((e) => e.name === 'HCI Encryption Change' && e.fields.status === 0);

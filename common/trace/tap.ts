@@ -77,7 +77,8 @@ export class Tap extends EventEmitter<TapEvents> {
   /** Packets observed. */
   packets = 0;
 
-  private readonly t0 = performance.now();
+  /** performance.now() when the tap started: entry.ms is relative to it, so taps can be merged by time. */
+  readonly startedAt = performance.now();
   private readonly keep: number;
   private readonly decodeOn: boolean;
   private readonly decoder: PacketDecoder;
@@ -101,10 +102,10 @@ export class Tap extends EventEmitter<TapEvents> {
   /** One whole H4 packet, indicator first. The tap keeps a reference: do not modify the buffer afterwards. Never throws. */
   observe(dir: Direction, packet: Buffer): void {
     try {
-      const ms = performance.now() - this.t0;
+      const ms = performance.now() - this.startedAt;
       this.packets++;
       if (this.writers.length) {
-        const us = Math.round((performance.timeOrigin + this.t0 + ms) * 1000);
+        const us = Math.round((performance.timeOrigin + this.startedAt + ms) * 1000);
         for (const w of this.writers) w.write(dir, packet, us);
       }
       const out = this.scratch;
