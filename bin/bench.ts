@@ -1,6 +1,9 @@
 // npm run bench [-- --json]: how fast the testbench is on the virtual radio, and how it was measured.
 // Figures (issue 2): connect_pair_read_ms_median (scan to value over mock, pairing included) and
-// notify_per_s_20B / notify_per_s_244B (10,000 notifications bleno → noble each).
+// notify_per_s_20B / notify_per_s_244B (10,000 notifications bleno → noble each); suite_wall_s (issue 5:
+// the whole default scenario suite on mock, as `blebench run --reporter json` in a fresh process).
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Radio } from '../common/air/index.js';
@@ -104,6 +107,23 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+/** The default suite through the command, process start included: wall time from spawn to exit. */
+async function suiteWall(): Promise<{ seconds: number; scenarios: number }> {
+  const cli = fileURLToPath(new URL('../../bin/blebench.js', import.meta.url));
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [cli, 'run', '--reporter', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await withTimeout(new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c))), { what: 'the default suite (blebench run)', timeoutMs: 300_000 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (code !== 0) throw new Error(`bench: blebench run exited ${code}: ${err.trim().split('\n').slice(-3).join(' / ')}`);
+  const report = JSON.parse(out) as { passed: number; failed: number; scenarios: unknown[] };
+  if (report.failed) throw new Error(`bench: ${report.failed} scenarios of the default suite failed`);
+  return { seconds, scenarios: report.scenarios.length };
+}
+
 export async function bench(): Promise<Record<string, unknown>> {
   const r = await rig();
   try {
@@ -112,18 +132,22 @@ export async function bench(): Promise<Record<string, unknown>> {
     for (let i = 0; i < PAIR_RUNS; i++) runs.push(await connectPairRead(r));
     const n20 = await notifyRate(r, 20);
     const n244 = await notifyRate(r, 244);
+    const suite = await suiteWall();
     return {
       connect_pair_read_ms_median: Number(median(runs).toFixed(2)),
       connect_pair_read_ms_min: Number(Math.min(...runs).toFixed(2)),
       connect_pair_read_ms_max: Number(Math.max(...runs).toFixed(2)),
       notify_per_s_20B: Math.round(n20),
       notify_per_s_244B: Math.round(n244),
+      suite_wall_s: Number(suite.seconds.toFixed(2)),
+      suite_scenarios: suite.scenarios,
       node: process.version,
       platform: `${os.platform()} ${os.arch()}`,
       cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
       method: {
         transport: 'mock: the in-process virtual radio, one controller per role; the taps decode every packet',
         connect_pair_read: `${PAIR_RUNS} runs after one warm-up: noble scan start → connect → discover the one service → read a characteristic bleno marks secure (ATT 0x05 → LE legacy Just Works pairing → encryption → re-sent read) → value; median of the runs`,
+        suite_wall: `\`node bin/blebench.js run --reporter json\` in a new process: the whole default suite (fixtures/scenarios, ${suite.scenarios} scenarios, each on a fresh virtual radio with fresh bleno and noble) from spawn to exit, Node start-up and module loading included; one run`,
         notify: `${NOTIFICATIONS} notifications sent by bleno in one burst after the CCCD write; rate = (N-1) / (time from the first to the last received by noble); ATT MTU as negotiated by noble and bleno`,
       },
     };

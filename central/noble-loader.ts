@@ -8,11 +8,17 @@
 // - The socket it opens is the transport's, injected in place of bluetooth-hci-socket.
 // - Its init adds SIGINT/exit handlers that exit the process; we take them out.
 // - Its Hci polls isDevUp() every second forever; close() ends that loop.
+// - Its GATT client hides ATT errors and pairs on its own; NobleAttBearer (below) takes each
+//   connection's ATT queue and SMP over at the moment the link comes up (see that class).
 import { createRequire } from 'node:module';
 import type { HciTransport } from '../common/hci/transport.js';
 import { injectHciSocket, withTransportSockets } from '../common/hci/socket-injection.js';
 import { runRemovingProcessListeners } from '../common/util/process-listeners.js';
 import { waitForEvent } from '../common/util/wait.js';
+import { EventEmitter } from 'node:events';
+import { L2CAP_CID } from '../common/codes/l2cap.js';
+import { ATT_OP } from '../common/codes/att.js';
+import { BearerClosedError, type AttBearer, type AttBearerEvents, type StoredLtk } from './att/att-bearer.js';
 
 export type Noble = typeof import('@abandonware/noble');
 export type NoblePeripheral = import('@abandonware/noble').Peripheral;
@@ -31,9 +37,10 @@ export interface NobleInternals {
       _handleBuffers: Record<number, unknown>;
       /** LE Enable Encryption (HCI 0x2019) with the given Rand, EDIV and LTK. */
       startLeEncryption(handle: number, random: Buffer, diversifier: Buffer, key: Buffer): void;
+      on(event: 'leConnComplete', l: (status: number, handle: number, role: number) => void): unknown;
     };
-    _gatts: Record<number, unknown>;
-    _aclStreams: Record<number, { _smp?: unknown }>;
+    _gatts: Record<number, NobleLinkInternals['gatt'] | undefined>;
+    _aclStreams: Record<number, NobleLinkInternals['aclStream'] | undefined>;
     _handles: Record<string, number | string>;
     disconnect(peripheralUuid: string): void;
   };
@@ -48,6 +55,8 @@ export interface LoadedNoble {
   transport: HciTransport;
   version: string;
   internals: NobleInternals;
+  /** The ATT bearer of the live connection with this HCI handle (taken over when the link came up). */
+  bearer(handle: number): NobleAttBearer | undefined;
   /** Stops scanning, drops links, ends noble's poll loop and its socket. The transport stays open. */
   close(): Promise<void>;
 }
@@ -57,6 +66,11 @@ export interface LoadNobleOptions {
   extended?: boolean;
   /** How long to wait for noble to report poweredOn. */
   timeoutMs?: number;
+  /**
+   * Take every connection's ATT queue and SMP over with a NobleAttBearer (the central client does).
+   * Default false: noble behaves as shipped, silent pairing included (the seam check shows that).
+   */
+  attBearers?: boolean;
 }
 
 export function nobleVersion(): string {
@@ -86,6 +100,20 @@ export async function loadNoble(transport: HciTransport, options: LoadNobleOptio
   });
   await powered;
 
+  // Take each connection's ATT queue and SMP over in the same turn noble builds them (its own
+  // leConnComplete listener ran first), before any ATT PDU of that link can arrive.
+  const bearers = new Map<number, NobleAttBearer>();
+  if (options.attBearers) bindings._hci.on('leConnComplete', (status, handle, role) => {
+    const gatt = bindings._gatts[handle];
+    const aclStream = bindings._aclStreams[handle];
+    if (status !== 0 || role !== 0 || !gatt || !aclStream) return;
+    const bearer = new NobleAttBearer(handle, { gatt, aclStream });
+    bearers.set(handle, bearer);
+    bearer.once('end', () => {
+      if (bearers.get(handle) === bearer) bearers.delete(handle);
+    });
+  });
+
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -107,5 +135,178 @@ export async function loadNoble(transport: HciTransport, options: LoadNobleOptio
     bindings._hci.pollIsDevUp = () => {};
     bindings._hci._socket.stop();
   };
-  return { noble, transport, version: nobleVersion(), internals, close };
+  return { noble, transport, version: nobleVersion(), internals, bearer: (h) => bearers.get(h), close };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One connection's ATT bearer and SMP, taken over from noble's Gatt and AclStream objects.
+//
+// What noble 1.9.2-26's Gatt (lib/hci-socket/gatt.js) does, and what this class does instead:
+// - On an Error Response 0x05, 0x08 or 0x0F it starts Just Works pairing and keeps the request
+//   outstanding; on 0x04 it drops the response. Either way the request may never complete. Here
+//   every Error Response to the outstanding request completes it, so the caller sees the code.
+// - When the link becomes encrypted it re-sends its outstanding request (a duplicate on the air),
+//   or throws a TypeError when none is outstanding (`this._currentCommand.buffer` of null). Here
+//   encryption only becomes an event.
+// - When pairing fails (AclStream 'encryptFail') it does nothing. Here that becomes an event.
+// - When the link drops it leaves the outstanding request and the queue behind it forever. Here
+//   every pending request is rejected at once.
+// ---------------------------------------------------------------------------------------------
+
+interface NobleAttCommand {
+  buffer: Buffer;
+  callback: ((data: Buffer) => void) | null;
+  writeCallback?: () => void;
+}
+
+/** The parts of one connection's noble objects this module relies on (lib/hci-socket/gatt.js, acl-stream.js). */
+export interface NobleLinkInternals {
+  gatt: NodeJS.EventEmitter & {
+    _currentCommand: NobleAttCommand | null;
+    _commandQueue: NobleAttCommand[];
+    _security: string;
+    _mtu: number;
+    onAclStreamDataBinded: (cid: number, data: Buffer) => void;
+    onAclStreamEncryptBinded: (encrypt: boolean) => void;
+    _queueCommand(buffer: Buffer, callback: ((data: Buffer) => void) | null, writeCallback?: () => void): void;
+    writeAtt(data: Buffer): void;
+  };
+  aclStream: NodeJS.EventEmitter & {
+    encrypt(): void;
+    _smp?: unknown;
+    /** noble's Hci, whose startLeEncryption its own SMP uses with the STK (lib/hci-socket/acl-stream.js onSmpStk). */
+    _hci?: { startLeEncryption?(handle: number, random: Buffer, diversifier: Buffer, key: Buffer): void };
+  };
+}
+
+export class NobleInternalsChanged extends Error {
+  readonly code = 'NOBLE_INTERNALS';
+  constructor(what: string) {
+    super(`noble ${NOBLE_VERSION_PINNED}'s internals changed: ${what} (central/noble-loader.ts relies on it)`);
+  }
+}
+
+export class NobleAttBearer extends EventEmitter<AttBearerEvents> implements AttBearer {
+  private readonly pending = new Set<(e: Error) => void>();
+  private endedWith: Error | undefined;
+
+  constructor(
+    readonly handle: number,
+    private readonly link: NobleLinkInternals,
+  ) {
+    super();
+    const { gatt, aclStream } = link;
+    for (const k of ['onAclStreamDataBinded', 'onAclStreamEncryptBinded', '_queueCommand', 'writeAtt'] as const) {
+      if (typeof gatt[k] !== 'function') throw new NobleInternalsChanged(`Gatt.${k} is not a function`);
+    }
+    if (typeof aclStream.encrypt !== 'function') throw new NobleInternalsChanged('AclStream.encrypt is not a function');
+    // Never let noble pair on its own: its security level check then passes every error on.
+    gatt._security = 'medium';
+    aclStream.removeListener('data', gatt.onAclStreamDataBinded);
+    aclStream.on('data', this.onData);
+    aclStream.removeListener('encrypt', gatt.onAclStreamEncryptBinded);
+    aclStream.on('encrypt', (enabled: boolean) => this.emit('encrypt', !!enabled));
+    aclStream.on('encryptFail', () => this.emit('pairingFailed'));
+    aclStream.once('end', () => this.finish(new BearerClosedError()));
+  }
+
+  get mtu(): number {
+    return this.link.gatt._mtu;
+  }
+
+  get ended(): boolean {
+    return this.endedWith !== undefined;
+  }
+
+  request(pdu: Buffer): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      if (this.endedWith) return reject(this.endedWith);
+      const fail = (e: Error) => reject(e);
+      this.pending.add(fail);
+      this.link.gatt._queueCommand(pdu, (rsp) => {
+        this.pending.delete(fail);
+        resolve(rsp);
+      });
+    });
+  }
+
+  command(pdu: Buffer): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.endedWith) return reject(this.endedWith);
+      const fail = (e: Error) => reject(e);
+      this.pending.add(fail);
+      this.link.gatt._queueCommand(pdu, null, () => {
+        this.pending.delete(fail);
+        resolve();
+      });
+    });
+  }
+
+  startPairing(): void {
+    if (this.endedWith) throw this.endedWith;
+    this.link.aclStream.encrypt();
+  }
+
+  /**
+   * noble keeps no keys and never encrypts a link except right after its own pairing. With a key the
+   * central kept (the LTK, EDIV and Rand the peripheral distributed), this sends LE Enable Encryption
+   * through noble's Hci, as noble's AclStream does with the STK; the Encryption Change comes back as
+   * the 'encrypt' event (status on the tap).
+   */
+  startEncryption(key: StoredLtk): void {
+    if (this.endedWith) throw this.endedWith;
+    const hci = this.link.aclStream._hci;
+    if (typeof hci?.startLeEncryption !== 'function') throw new NobleInternalsChanged('AclStream._hci.startLeEncryption is not a function');
+    const ediv = Buffer.alloc(2);
+    ediv.writeUInt16LE(key.ediv);
+    hci.startLeEncryption(this.handle, key.rand, ediv, key.ltk);
+  }
+
+  abandon(reason: Error): void {
+    const { gatt } = this.link;
+    gatt._currentCommand = null;
+    gatt._commandQueue = [];
+    this.finish(reason, false);
+  }
+
+  private finish(reason: Error, linkEnded = true): void {
+    if (this.endedWith) return;
+    this.endedWith = reason;
+    for (const fail of [...this.pending]) fail(reason);
+    this.pending.clear();
+    if (linkEnded) this.emit('end');
+  }
+
+  private readonly onData = (cid: number, data: Buffer): void => {
+    const { gatt } = this.link;
+    if (cid !== L2CAP_CID.ATT || data.length === 0) return gatt.onAclStreamDataBinded(cid, data);
+    const op = data[0];
+    if (op === ATT_OP.HANDLE_VALUE_NTF || op === ATT_OP.HANDLE_VALUE_IND) {
+      // noble answers an indication with a Handle Value Confirmation itself (gatt.js).
+      if (data.length >= 3) this.emit('notification', { handle: data.readUInt16LE(1), value: Buffer.from(data.subarray(3)), indication: op === ATT_OP.HANDLE_VALUE_IND });
+      return gatt.onAclStreamDataBinded(cid, data);
+    }
+    const current = gatt._currentCommand;
+    // Error Response: Request Opcode In Error, Attribute Handle, Error Code. Vol 3 Part F 3.4.1.1.
+    if (op === ATT_OP.ERROR_RSP && current?.callback && data[1] === current.buffer[0]) {
+      current.callback(data);
+      gatt._currentCommand = null;
+      this.sendNext();
+      return;
+    }
+    gatt.onAclStreamDataBinded(cid, data);
+  };
+
+  /** What noble does after a response: send queued PDUs until one waits for an answer. */
+  private sendNext(): void {
+    const { gatt } = this.link;
+    while (gatt._currentCommand === null && gatt._commandQueue.length) {
+      const next = gatt._commandQueue.shift()!;
+      gatt._currentCommand = next;
+      gatt.writeAtt(next.buffer);
+      if (next.callback) break;
+      next.writeCallback?.();
+      gatt._currentCommand = null;
+    }
+  }
 }

@@ -37,6 +37,7 @@ export async function runAir(opts: AirOptions): Promise<ExitCode> {
   if (!/^(unix:.+|tcp:.+:\d+)$/.test(opts.listen)) {
     throw new BadInputError('BAD_FLAG', `--listen ${JSON.stringify(opts.listen)}: expected unix:PATH or tcp:127.0.0.1:PORT`, { path: '--listen' });
   }
+  const signalled = untilSignal(); // before the ready line: see bin/commands/peripheral.ts
   const server = await startAirServer({ listen: opts.listen });
   const taps: Tap[] = [];
   let count = 0;
@@ -56,7 +57,7 @@ export async function runAir(opts: AirOptions): Promise<ExitCode> {
     }
   });
   process.stdout.write(`blebench air: listening on ${server.address} (each connection is a fresh controller)\n`);
-  const signal = await untilSignal();
+  const signal = await signalled;
   log.info({ signal }, 'shutting down');
   await server.close();
   await Promise.all(taps.map((t) => t.close()));

@@ -1,16 +1,19 @@
-// blebench peripheral: bleno over any transport, serving (for now) the seam check GATT, narrating
-// what each central does from the tap. Profiles come with the peripheral program.
+// blebench peripheral: serve a GATT profile with bleno over any transport, until Ctrl-C. Each
+// central's requests are narrated in the log with the answer and the reason (peripheral/).
 import type { Command } from 'commander';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
+import { loadProfile } from '../../common/gatt/index.js';
 import { openTransport } from '../../common/hci/transport.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
-import { loadBleno } from '../../peripheral/bleno-loader.js';
-import { SEAM_CHECK, serveSeamCheck } from '../../peripheral/seam-check-service.js';
+import { BLENO_LIMITS, servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 import { logFormatOption, logLevelOption, loggerFrom, transportOption } from '../options.js';
 import { untilSignal } from '../signals.js';
 import { isStoryEntry } from '../timeline-print.js';
 
+const DEFAULT_PROFILE = 'default';
+
 interface PeripheralOptions {
+  profile?: string;
   transport: string;
   name?: string;
   btsnoop?: string;
@@ -21,42 +24,47 @@ interface PeripheralOptions {
 export function registerPeripheral(program: Command, done: (code: ExitCode) => void): void {
   program
     .command('peripheral')
-    .description('serve the seam-check GATT (an open and a secure characteristic) with bleno over a transport, until Ctrl-C')
+    .description('serve a GATT profile with bleno over a transport, narrating what each central asks and why it gets its answer, until Ctrl-C')
+    .option('--profile <name|file>', `a profile in fixtures/profiles by name, or a JSON/YAML file (default: ${DEFAULT_PROFILE})`)
     .addOption(transportOption())
-    .option('--name <name>', 'advertised local name', SEAM_CHECK.name)
+    .option('--name <name>', "advertised local name (default: the profile's advertising.localName)")
     .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop, opens in Wireshark)')
     .addOption(logLevelOption())
     .addOption(logFormatOption())
+    .addHelpText('after', `\nWhat bleno 0.6.2 cannot do (and this command says when a profile needs it):\n${Object.values(BLENO_LIMITS).map((l) => `  - ${l}`).join('\n')}\n`)
     .action(async (opts: PeripheralOptions) => done(await runPeripheral(opts)));
 }
 
 export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> {
+  // Listen for SIGINT/SIGTERM before anything is printed: a signal sent as soon as the ready line is
+  // read must find our handler, not the default action (which kills the process).
+  const signalled = untilSignal().then(() => EXIT.OK as ExitCode);
+  // A broken profile is bad input (exit 2, file and path named) before any adapter is touched.
+  const profile = loadProfile(opts.profile ?? DEFAULT_PROFILE);
   const log = loggerFrom(opts, 'peripheral');
   const transport = await openTransport(opts.transport, { name: 'peripheral' });
-  if (opts.btsnoop) transport.tap.attachBtsnoop(opts.btsnoop);
   const narrate = (e: TimelineEntry) => {
-    if (isStoryEntry(e)) log.info({ dir: e.dir, handle: e.handle }, e.summary);
+    if (isStoryEntry(e)) log.debug({ dir: e.dir, handle: e.handle }, e.summary);
   };
-  transport.tap.on('entry', narrate);
-  const loaded = await loadBleno(transport);
+  let server: PeripheralServer | undefined;
   try {
-    await serveSeamCheck(loaded.bleno, opts.name ?? SEAM_CHECK.name);
-    loaded.bleno.on('accept', (a: string) => log.info({ central: a }, 'central connected'));
-    loaded.bleno.on('disconnect', (a: string) => log.info({ central: a }, 'central disconnected'));
-    log.info({ transport: transport.label, address: loaded.bleno.address, name: opts.name ?? SEAM_CHECK.name }, 'advertising; waiting for a central (Ctrl-C stops)');
-    process.stdout.write(`blebench peripheral: advertising as ${opts.name ?? SEAM_CHECK.name} (${loaded.bleno.address}) on ${transport.label}\n`);
+    if (opts.btsnoop) transport.tap.attachBtsnoop(opts.btsnoop);
+    transport.tap.on('entry', narrate);
     const closed = new Promise<ExitCode>((resolve) =>
       transport.once('close', (err) => {
-        if (err) log.error({ code: err.code }, err.message);
+        if (err) log.error({ code: err.code }, `${err.message}${err.hint ? `; what to do: ${err.hint}` : ''}`);
         resolve(err ? EXIT.TRANSPORT_UNAVAILABLE : EXIT.OK);
       }),
     );
-    const result = await Promise.race([untilSignal().then(() => EXIT.OK as ExitCode), closed]);
+    server = await servePeripheral({ transport, profile, logger: log, ...(opts.name ? { name: opts.name } : {}) });
+    log.info({ transport: transport.label, address: server.address, name: server.name }, 'advertising; waiting for a central (Ctrl-C stops)');
+    process.stdout.write(`blebench peripheral: serving "${profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central (Ctrl-C stops)\n`);
+    const result = await Promise.race([signalled, closed]);
     log.info('stopping');
     return result;
   } finally {
     transport.tap.off('entry', narrate);
-    await loaded.close();
+    await server?.close();
     await transport.close();
   }
 }

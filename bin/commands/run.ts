@@ -1,91 +1,126 @@
-// blebench run: for now the built-in seam check on the virtual radio (scenario files come with
-// the scenario runner): bleno serves a characteristic marked secure, noble reads it, and the
-// timeline shows ATT 0x05, the pairing, the encryption and the value.
-import type { Command } from 'commander';
-import { Radio } from '../../common/air/index.js';
+// blebench run [FILES|DIRS ...]: the scenario runner (design.md, "The command line"). Loads every
+// scenario first (a bad file stops the run with exit 2, naming the file and the path inside it), checks
+// the transport (exit 3 when it is unavailable), runs the suite in a seeded shuffled order on a fresh rig
+// per scenario, and reports: table (default), json or junit, to stdout or --out FILE.
+// `--seam-check` keeps the built-in check of the HCI seam (noble and bleno as shipped).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Option, type Command } from 'commander';
 import { BadInputError, EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
-import { SEAM_CHECK, serveSeamCheck } from '../../peripheral/seam-check-service.js';
-import { loadBleno, type LoadedBleno } from '../../peripheral/bleno-loader.js';
-import { loadNoble, type LoadedNoble } from '../../central/noble-loader.js';
-import { runSeamCheck } from '../../central/seam-check.js';
-import { logFormatOption, logLevelOption, loggerFrom, transportOption } from '../options.js';
-import { mergeTimelines } from '../timeline-print.js';
-import type { TimelineEntry } from '../../common/trace/timeline.js';
+import { openTransport } from '../../common/hci/transport.js';
+import { counts, discoverScenarios, loadScenario, parseSeed, REPORTERS, ScenarioError, writeReport, type ReporterName, type Scenario } from '../../common/scenario/index.js';
+import { runSuite, type RunRole } from '../../common/scenario/run/index.js';
+import { logFormatOption, logLevelOption, loggerFrom, transportFrom, transportOption } from '../options.js';
+import { rigFactory } from '../run/rigs.js';
+import { seamCheck } from '../run/seam-check.js';
+
+export const RUN_ROLES = ['both', 'central', 'peripheral'] as const;
 
 interface RunOptions {
   transport: string;
+  role: RunRole;
+  reporter: ReporterName;
+  out?: string;
   btsnoop?: string;
+  seed?: string;
+  seamCheck?: boolean;
   logLevel: string;
   logFormat: string;
+}
+
+/** The default suite: the package's fixtures/scenarios, wherever blebench runs from. */
+export function defaultSuiteDir(): string {
+  // dist/bin/commands/run.js → the package root is three folders up; from the sources, two.
+  for (const up of ['../../..', '../..']) {
+    const dir = fileURLToPath(new URL(`${up}/fixtures/scenarios/`, import.meta.url));
+    if (existsSync(dir)) return dir;
+  }
+  return path.resolve('fixtures/scenarios');
 }
 
 export function registerRun(program: Command, done: (code: ExitCode) => void): void {
   program
     .command('run')
-    .description('run the built-in seam check on the virtual radio: an encrypted read, ATT 0x05, pairing, the value')
-    .argument('[scenario...]', 'scenario files or folders (not supported by this version: the built-in check runs)')
+    .description('run scenario files (default: the built-in suite in fixtures/scenarios) and report what held')
+    .argument('[scenario...]', 'scenario files (*.yaml, *.yml, *.json) or folders holding them')
     .addOption(transportOption())
-    .option('--btsnoop <dir>', 'write one btsnoop capture per role into DIR')
-    .addOption(logLevelOption().default('warn'))
+    .addOption(new Option('--role <role>', 'which roles run here: both (on mock), or one against real hardware').choices([...RUN_ROLES]).default('both'))
+    .addOption(new Option('--reporter <name>', 'report format').choices([...REPORTERS]).default('table'))
+    .option('--out <file>', 'write the report to FILE (atomically) instead of stdout')
+    .option('--btsnoop <dir>', 'write one btsnoop capture per scenario and side into DIR')
+    .option('--seed <n>', 'shuffle seed: run the scenarios in the order this seed gives (printed every run)')
+    .option('--seam-check', 'run the built-in check of the HCI seam instead (noble and bleno as shipped, on mock)')
+    .addOption(logLevelOption().default('error'))
     .addOption(logFormatOption())
     .action(async (scenarios: string[], opts: RunOptions) => done(await runCommand(scenarios, opts)));
 }
 
-export async function runCommand(scenarios: string[], opts: RunOptions): Promise<ExitCode> {
-  if (scenarios.length > 0) {
-    throw new BadInputError('NOT_SUPPORTED', `scenario files (${scenarios[0]}) are not supported by this version of blebench`, { file: scenarios[0]! }, {
-      hint: 'run `blebench run` with no arguments for the built-in check',
+export async function runCommand(paths: string[], opts: RunOptions): Promise<ExitCode> {
+  const spec = transportFrom(opts);
+  if (opts.seamCheck) {
+    if (spec.kind !== 'mock') await probe(opts.transport);
+    if (spec.kind !== 'mock' || paths.length) throw new BadInputError('BAD_FLAG', '--seam-check runs on the built-in virtual radio and takes no scenario files', { path: '--seam-check' }, { hint: 'run `blebench run --seam-check` alone' });
+    return seamCheck({ logLevel: opts.logLevel, logFormat: opts.logFormat, ...(opts.btsnoop ? { btsnoop: opts.btsnoop } : {}) });
+  }
+  const seed = opts.seed === undefined ? undefined : parseSeed(opts.seed);
+  if (opts.seed !== undefined && seed === undefined) throw new BadInputError('BAD_FLAG', `--seed ${JSON.stringify(opts.seed)}: expected a whole number from 0 to 4294967295`, { path: '--seed' });
+
+  const scenarios = loadAll(paths.length ? paths : [displayPath(defaultSuiteDir())]);
+  // An unavailable adapter is reported as such (exit 3) before anything else is judged.
+  if (spec.kind !== 'mock') await probe(opts.transport);
+  if (opts.role === 'both' && spec.kind !== 'mock' && spec.kind !== 'h4-unix' && spec.kind !== 'h4-tcp') {
+    throw new BadInputError('BAD_FLAG', `--transport ${opts.transport} with --role both: one adapter cannot be both the central and the peripheral of a scenario`, { path: '--role' }, {
+      hint: 'use --transport mock (the default) for both roles, a `blebench air` server (h4:unix:PATH), or --role central / --role peripheral against real hardware',
     });
   }
-  if (opts.transport !== 'mock') {
-    // Open it anyway, so that an unavailable adapter is reported as such (exit 3).
-    const t = await openTransport(opts.transport, { name: 'run' });
-    await t.close();
-    throw new BadInputError('BAD_FLAG', `--transport ${opts.transport}: the built-in check runs both roles and needs the virtual radio`, { path: '--transport' }, {
-      hint: 'use --transport mock (the default), or run `blebench peripheral` and `blebench central` on your hardware',
+  if (opts.role !== 'both' && spec.kind === 'mock') {
+    throw new BadInputError('BAD_FLAG', `--role ${opts.role} with --transport mock: the other role would have nobody to talk to on a private virtual radio`, { path: '--role' }, {
+      hint: 'leave --role out to run both roles on mock, or give the transport of the real hardware (hci:N, usb, h4:unix:PATH of a `blebench air` server)',
     });
   }
   const log = loggerFrom(opts, 'run');
-  const radio = new Radio({ name: 'run' });
-  let pt: HciTransport | undefined;
-  let ct: HciTransport | undefined;
-  let bleno: LoadedBleno | undefined;
-  let noble: LoadedNoble | undefined;
-  const started = performance.now();
-  try {
-    pt = await openTransport('mock', { radio, name: 'peripheral' });
-    ct = await openTransport('mock', { radio, name: 'central' });
-    if (opts.btsnoop) {
-      pt.tap.attachBtsnoop(`${opts.btsnoop}/peripheral.btsnoop`);
-      ct.tap.attachBtsnoop(`${opts.btsnoop}/central.btsnoop`);
+  const suite = await runSuite(scenarios, {
+    openRig: rigFactory({ role: opts.role, spec, specText: opts.transport, logger: log }),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(opts.btsnoop ? { btsnoopDir: opts.btsnoop } : {}),
+    onResult: (r, i, n) => log.info({ scenario: r.name, file: r.file, status: r.status, ms: Math.round(r.durationMs) }, `${i + 1}/${n} ${r.status}: ${r.name}`),
+  });
+  // The seed is always printed: the table has it; other reports get it on stderr too.
+  if (opts.reporter !== 'table' || opts.out) process.stderr.write(`blebench run: seed ${suite.seed} (run this order again with --seed ${suite.seed})\n`);
+  await writeReport(opts.reporter, suite, opts.out ? { out: opts.out } : {});
+  const c = counts(suite.results);
+  if (opts.out) process.stdout.write(`${c.passed} passed, ${c.failed} failed (report: ${opts.out})\n`);
+  return c.failed ? EXIT.EXPECTATION_FAILED : EXIT.OK;
+}
+
+/** Every scenario, loaded before any runs: bad files are all reported at once (exit 2). */
+function loadAll(paths: readonly string[]): Scenario[] {
+  const files = discoverScenarios(paths);
+  if (!files.length) throw new BadInputError('SCENARIO_NOT_FOUND', `no scenario files (*.yaml, *.yml, *.json) in ${paths.join(', ')}`, { file: paths[0]! });
+  const scenarios: Scenario[] = [];
+  const errors: ScenarioError[] = [];
+  for (const f of files) {
+    try {
+      scenarios.push(loadScenario(f));
+    } catch (e) {
+      if (e instanceof ScenarioError) errors.push(e);
+      else throw e;
     }
-    bleno = await loadBleno(pt);
-    await serveSeamCheck(bleno.bleno);
-    noble = await loadNoble(ct);
-    log.info('both roles up on the virtual radio');
-    const res = await runSeamCheck(noble.noble, SEAM_CHECK);
-    const out = process.stdout;
-    out.write(`blebench seam check on the virtual radio (noble ${noble.version} central, bleno ${bleno.version} peripheral)\n\n`);
-    // The central's view, plus what only the peripheral's host sees: the LTK request and its answer.
-    const ltkOnly = (e: TimelineEntry) => /Long Term Key Request/.test(e.name);
-    for (const line of mergeTimelines([['central', ct.tap], ['peripheral', pt.tap, ltkOnly]])) out.write(line + '\n');
-    const ok = res.openValue.equals(SEAM_CHECK.openValue) && res.secureValue.equals(SEAM_CHECK.secureValue);
-    const sawAuthError = ct.tap.entries.some((e) => e.layer === 'att' && e.fields.errorCode === 0x05);
-    const encrypted = ct.tap.links().some((l) => l.encrypted) || ct.tap.entries.some((e) => e.name === 'HCI Encryption Change' && e.fields.status === 0);
-    out.write(`\nopen read:   ${JSON.stringify(res.openValue.toString())}\nsecure read: ${JSON.stringify(res.secureValue.toString())}\n`);
-    const verdict = ok && sawAuthError && encrypted;
-    out.write(
-      verdict
-        ? `\nPASS: the secure read got ATT 0x05 Insufficient Authentication, the central paired (LE legacy, Just Works), the link was encrypted and the re-sent read returned the value (${(performance.now() - started).toFixed(0)} ms)\n`
-        : `\nFAIL: expected ATT 0x05 then pairing, encryption and the value; got value ok=${ok}, 0x05 seen=${sawAuthError}, encrypted=${encrypted}\n`,
-    );
-    return verdict ? EXIT.OK : EXIT.EXPECTATION_FAILED;
-  } finally {
-    await noble?.close();
-    await bleno?.close();
-    await ct?.close();
-    await pt?.close();
-    radio.close();
   }
+  if (errors.length === 1) throw errors[0]!;
+  if (errors.length) {
+    throw new BadInputError('SCENARIO_INVALID', `${errors.length} scenario files cannot be used:\n${errors.map((e) => e.message).join('\n')}`, { file: errors[0]!.file }, { hint: 'fixtures/scenarios/README.md describes the scenario format, with examples.' });
+  }
+  return scenarios;
+}
+
+async function probe(specText: string): Promise<void> {
+  const t = await openTransport(specText, { name: 'run' });
+  await t.close();
+}
+
+function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
 }

@@ -4,10 +4,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BadInputError } from '../errors/blebench-error.js';
-import { ProfileError, type ProfileIssue } from './profile-issues.js';
+import { withPosition } from '../input/issues.js';
+import { ProfileError } from './profile-issues.js';
 import type { ResolvedProfile } from './resolved-profile.js';
 import { resolveProfileDocument } from './resolve-profile.js';
-import { parseSourceText } from './source-text.js';
+import { parseSourceText } from '../input/source-text.js';
 
 const EXTENSIONS = ['.json', '.yaml', '.yml'];
 
@@ -57,12 +58,6 @@ export function loadProfile(pathOrName: string, options: LoadOptions = {}): Reso
   if (issues.length) throw new ProfileError('PROFILE_INVALID', shown, issues.map((i) => withPosition(i, source.locate)));
   if (!resolved.ok) throw new Error('unreachable');
   return resolved.profile;
-}
-
-function withPosition(issue: ProfileIssue, locate: (path: string, atKey?: boolean) => { line: number; column: number } | undefined): ProfileIssue {
-  if (issue.line !== undefined) return issue;
-  const pos = locate(issue.path, issue.kind === 'unknown-property');
-  return pos ? { ...issue, ...pos } : issue;
 }
 
 function findProfileFile(pathOrName: string, cwd: string, profilesDir: string | undefined): string {

@@ -3,7 +3,7 @@
 // BluetoothGattCharacteristic PROPERTY_* / PERMISSION_*. Each word becomes property bits and
 // security claims; resolve-characteristic.ts merges them with the native form and reports conflicts.
 import type { PropertyName } from './characteristic-properties.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../input/did-you-mean.js';
 import type { CharacteristicInput } from './profile-input.js';
 import { IssueList, pointer } from './profile-issues.js';
 import type { GattOperation, SecurityLevel } from './security-levels.js';

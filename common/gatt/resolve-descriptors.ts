@@ -3,7 +3,7 @@
 // Core v5.4 Vol 3 Part G 3.3.3.
 import { extendedPropertiesValue, type CharacteristicProperties, type ExtendedProperties } from './characteristic-properties.js';
 import { DESCRIPTOR_UUID } from './descriptor-types.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../input/did-you-mean.js';
 import { encodePresentationFormat, FORMAT_NAMES, formatCode, formatName, NAMESPACE_BLUETOOTH_SIG, type PresentationFormat } from './presentation-format.js';
 import type { CharacteristicInput, CustomDescriptorInput, PresentationFormatInput } from './profile-input.js';
 import { IssueList, pointer } from './profile-issues.js';

@@ -2,7 +2,7 @@
 // turned into a SecurityRequirement, with the checks the schema cannot make.
 import { ATT_ERROR, attError } from '../codes/att.js';
 import { hex } from '../codes/code-table.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../input/did-you-mean.js';
 import type { SecurityInput } from './profile-input.js';
 import { IssueList, pointer } from './profile-issues.js';
 import { MIN_KEY_SIZE, needsEncryption, type SecurityLevel, type SecurityRequirement } from './security-levels.js';

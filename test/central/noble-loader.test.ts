@@ -5,6 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { openTransport } from '../../common/hci/transport.js';
 import { loadNoble, NOBLE_VERSION_PINNED, nobleVersion } from '../../central/noble-loader.js';
 import { SeamSocket } from '../../common/hci/seam-socket.js';
+import { Radio } from '../../common/air/index.js';
+import { NobleAttBearer } from '../../central/noble-loader.js';
+import { scanForService } from '../../central/seam-check.js';
+import { loadBleno } from '../../peripheral/bleno-loader.js';
+import { SEAM_CHECK, serveSeamCheck } from '../../peripheral/seam-check-service.js';
 
 const require = createRequire(import.meta.url);
 const src = (f: string) => readFileSync(require.resolve(`@abandonware/noble/${f}`), 'utf8');
@@ -64,4 +69,81 @@ describe('noble internals the central relies on', () => {
       await b.close();
     }
   });
+
+  // What central/noble-loader.ts's NobleAttBearer takes over, read in the pinned sources.
+  it("its Gatt pairs on its own on ATT 0x05/0x08/0x0F unless _security is 'medium', and drops 0x04", () => {
+    const gatt = src('lib/hci-socket/gatt.js');
+    expect(gatt).toMatch(/data\[4\] === ATT_ECODE_AUTHENTICATION \|\| data\[4\] === ATT_ECODE_AUTHORIZATION \|\| data\[4\] === ATT_ECODE_INSUFF_ENC\) &&\s*this\._security !== 'medium'\) \{\s*this\._aclStream\.encrypt\(\);\s*return;/);
+    expect(gatt).toMatch(/data\[0\] === ATT_OP_ERROR && data\[4\] === ATT_ECODE_INVALID_PDU\) \{[^}]*return;/);
+  });
+
+  it('its Gatt re-sends the outstanding request on encryption (null when none: a TypeError), and ignores encryptFail', () => {
+    const gatt = src('lib/hci-socket/gatt.js');
+    expect(gatt).toMatch(/onAclStreamEncrypt = function \(encrypt\) \{\s*if \(encrypt\) \{\s*this\._security = 'medium';\s*this\.writeAtt\(this\._currentCommand\.buffer\);/);
+    expect(gatt).toMatch(/onAclStreamEncryptFail = function \(\) \{\s*\};/);
+  });
+
+  it('its Gatt queue is _queueCommand(buffer, callback, writeCallback) with _currentCommand/_commandQueue, and it keeps _mtu', () => {
+    const gatt = src('lib/hci-socket/gatt.js');
+    expect(gatt).toContain('Gatt.prototype._queueCommand = function (buffer, callback, writeCallback)');
+    expect(gatt).toContain('this._currentCommand = this._commandQueue.shift();');
+    expect(gatt).toContain("this._aclStream.on('data', this.onAclStreamDataBinded);");
+    expect(gatt).toContain("this._aclStream.on('encrypt', this.onAclStreamEncryptBinded);");
+    expect(gatt).toContain('this._mtu = newMtu;');
+  });
+
+  it("its SMP sends Pairing Random + Pairing Confirm codes (04 03) where Pairing Failed is meant, then emits 'fail'", () => {
+    const smp = src('lib/hci-socket/smp.js');
+    expect(smp).toMatch(/\} else \{\s*this\.write\(Buffer\.from\(\[\s*SMP_PAIRING_RANDOM,\s*SMP_PAIRING_CONFIRM\s*\]\)\);\s*this\.emit\('fail'\);/);
+    expect(smp).toMatch(/handlePairingFailed = function \(data\) \{\s*this\.emit\('fail'\);/);
+    const acl = src('lib/hci-socket/acl-stream.js');
+    expect(acl).toContain("this.emit('encryptFail');");
+    expect(acl).toMatch(/AclStream\.prototype\.encrypt = function \(\) \{\s*this\._smp\.sendPairingRequest\(\);/);
+  });
+
+  it('its bindings build the Gatt and AclStream of a link in leConnComplete, before the connect event', () => {
+    const b = src('lib/hci-socket/bindings.js');
+    const built = b.indexOf('this._gatts[uuid] = this._gatts[handle] = gatt;');
+    const acl = b.indexOf('this._aclStreams[handle] = aclStream;');
+    const connect = b.indexOf("this.emit('connect', uuid, error);");
+    expect(built).toBeGreaterThan(0);
+    expect(acl).toBeGreaterThan(0);
+    expect(connect).toBeGreaterThan(Math.max(built, acl));
+    expect(b).toContain("this._hci.on('leConnComplete', this.onLeConnComplete.bind(this));");
+    expect(b).toMatch(/onDisconnComplete = function \(handle, reason\) \{[\s\S]*this\._aclStreams\[handle\]\.push\(null, null\);/);
+  });
+
+  it('on a live link the bearer has replaced the Gatt data and encrypt listeners, and disabled its own pairing', async () => {
+    const radio = new Radio({ name: 'loader' });
+    const pt = await openTransport('mock', { radio, name: 'peripheral' });
+    const ct = await openTransport('mock', { radio, name: 'central' });
+    const bleno = await loadBleno(pt);
+    await serveSeamCheck(bleno.bleno);
+    const n = await loadNoble(ct, { attBearers: true });
+    try {
+      const p = await scanForService(n.noble, SEAM_CHECK.service, 5000);
+      await p.connectAsync();
+      const handle = ct.tap.links().at(-1)!.handle;
+      const bearer = n.bearer(handle);
+      expect(bearer).toBeInstanceOf(NobleAttBearer);
+      const gatt = n.internals.bindings._gatts[handle]!;
+      const acl = n.internals.bindings._aclStreams[handle]!;
+      expect(acl.listeners('data')).not.toContain(gatt.onAclStreamDataBinded);
+      expect(acl.listeners('encrypt')).not.toContain(gatt.onAclStreamEncryptBinded);
+      expect(gatt._security).toBe('medium');
+      expect(gatt._mtu).toBeGreaterThan(0);
+      const gone = new Promise((resolve) => bearer!.once('end', () => resolve(true)));
+      await p.disconnectAsync();
+      expect(await gone).toBe(true);
+      expect(bearer!.ended).toBe(true);
+      expect(n.bearer(handle)).toBeUndefined();
+    } finally {
+      await n.close();
+      await bleno.close();
+      await ct.close();
+      await pt.close();
+      radio.close();
+    }
+  });
 });
+

@@ -1,18 +1,21 @@
-// Profile files as text: JSON or YAML to a plain value, syntax errors with line and column, and
-// the line and column of any JSON Pointer path, so every issue can say where it is.
+// Input files (profiles, scenarios) as text: JSON or YAML to a plain value, syntax errors with line and
+// column, and the line and column of any JSON Pointer path, so every issue can say where it is.
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { findJsonSyntaxProblem } from './json-syntax.js';
-import { pointer, type ProfileIssue } from './profile-issues.js';
+import { pointer, type InputIssue } from './issues.js';
+
+/** The issues parsing itself can find. */
+export type SourceIssue = InputIssue<'syntax' | 'duplicate-key'>;
 
 export interface ParsedSource {
   readonly data: unknown;
   /** Issues found while parsing that are not syntax errors (duplicate keys). */
-  readonly issues: readonly ProfileIssue[];
+  readonly issues: readonly SourceIssue[];
   /** 1-based line and column of a JSON Pointer path, as near as the text allows; of its key rather than its value with `atKey`. */
   locate(path: string, atKey?: boolean): { line: number; column: number } | undefined;
 }
 
-export type ParseResult = { ok: true; source: ParsedSource } | { ok: false; issues: readonly ProfileIssue[] };
+export type ParseResult = { ok: true; source: ParsedSource } | { ok: false; issues: readonly SourceIssue[] };
 
 export function parseSourceText(text: string, format: 'json' | 'yaml'): ParseResult {
   const lines = new LineCounter();
@@ -76,9 +79,9 @@ function offsetOf(doc: Document, path: string, atKey: boolean): number | undefin
   return offset;
 }
 
-/** JSON.parse keeps the last of two equal keys silently; a profile author means one of them. */
-function duplicateKeys(doc: Document, at: (offset: number) => { line: number; column: number }): ProfileIssue[] {
-  const out: ProfileIssue[] = [];
+/** JSON.parse keeps the last of two equal keys silently; an author means one of them. */
+function duplicateKeys(doc: Document, at: (offset: number) => { line: number; column: number }): SourceIssue[] {
+  const out: SourceIssue[] = [];
   const walk = (node: unknown, path: string): void => {
     if (isMap(node)) {
       const seen = new Set<string>();

@@ -1,0 +1,93 @@
+// Rigs for the runner: everything one scenario needs, fresh each time (a new radio, transports, bleno
+// and noble: no bond, CCCD state or cache carries over), closed in reverse order of opening.
+//   both, mock      the two roles on a private virtual radio; fault knobs go to radio.faults
+//   both, h4:…      the two roles as two controllers of one `blebench air` server (no faults)
+//   central, SPEC   the central only, against a real peripheral that serves the scenario's profile
+//   peripheral, SPEC the peripheral only, serving the profile to a real central
+import path from 'node:path';
+import { Radio } from '../../common/air/index.js';
+import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import type { TransportSpec } from '../../common/hci/transport-spec.js';
+import type { Logger } from '../../common/log/logger.js';
+import { classNameOf, type Side } from '../../common/scenario/index.js';
+import { CannotRun, type Rig, type RigFactory, type RigRequest, type RunRole } from '../../common/scenario/run/index.js';
+import type { ResolvedProfile } from '../../common/gatt/resolved-profile.js';
+import { CentralClient } from '../../central/central-client.js';
+import type { ScanFilter } from '../../central/scan.js';
+import { servePeripheral } from '../../peripheral/index.js';
+import { NobleCentralPort } from './central-port.js';
+import { peripheralPort } from './peripheral-port.js';
+
+export interface RigOptions {
+  readonly role: RunRole;
+  readonly spec: TransportSpec;
+  /** The spec as given (for messages). */
+  readonly specText: string;
+  readonly logger?: Logger;
+}
+
+/** How the central finds the scenario's peripheral: its advertised service, else its name. */
+export function targetOf(profile: ResolvedProfile): ScanFilter {
+  const service = profile.advertising.serviceUuids[0];
+  return service ? { kind: 'service', value: service } : { kind: 'name', value: profile.advertising.localName };
+}
+
+/** Where one scenario's capture for one side goes: DIR/<scenario file as a dotted name>.<side>.btsnoop */
+export function btsnoopFile(dir: string, scenarioFile: string, side: Side): string {
+  return path.join(dir, `${classNameOf(scenarioFile) || 'scenario'}.${side}.btsnoop`);
+}
+
+export function rigFactory(o: RigOptions): RigFactory {
+  return async (req: RigRequest): Promise<Rig> => {
+    const s = req.scenario;
+    const onRadio = o.spec.kind === 'mock';
+    if (s.faults.length && !onRadio) throw new CannotRun(`its faults (${s.faults.map((f) => f.label ?? f.on).join(', ')}) need the in-process virtual radio: run it with --transport mock`);
+    const closers: Array<() => unknown> = [];
+    const close = async () => {
+      const problems: string[] = [];
+      for (const c of closers.splice(0).reverse()) {
+        try {
+          await c();
+        } catch (e) {
+          problems.push((e as Error).message);
+        }
+      }
+      if (problems.length) throw new Error(problems.join('; '));
+    };
+    const btsnoop: Partial<Record<Side, string>> = {};
+    const transport = async (side: Side, radio?: Radio): Promise<HciTransport> => {
+      const t = await openTransport(o.spec, { name: side, ...(radio ? { radio } : {}) });
+      closers.push(() => t.close());
+      if (req.btsnoopDir) t.tap.attachBtsnoop((btsnoop[side] = btsnoopFile(req.btsnoopDir, s.file, side)));
+      return t;
+    };
+    try {
+      let radio: Radio | undefined;
+      if (onRadio) {
+        radio = new Radio({ name: `run ${s.name}` });
+        closers.push(() => radio!.close());
+        radio.faults.load(s.faults);
+      }
+      const wantPeripheral = o.role !== 'central';
+      const wantCentral = o.role !== 'peripheral';
+      const pt = wantPeripheral ? await transport('peripheral', radio) : undefined;
+      const ct = wantCentral ? await transport('central', radio) : undefined;
+      let peripheral: Rig['peripheral'];
+      let central: Rig['central'];
+      if (pt) {
+        const server = await servePeripheral({ transport: pt, profile: s.peripheral.profile, timeoutMs: req.operationTimeoutMs, ...(o.logger ? { logger: o.logger } : {}) });
+        closers.push(() => server.close());
+        peripheral = peripheralPort(server);
+      }
+      if (ct) {
+        const client = await CentralClient.open(ct, { policy: s.central.pairing, timeoutMs: req.operationTimeoutMs });
+        closers.push(() => client.close());
+        central = new NobleCentralPort(client, targetOf(s.peripheral.profile));
+      }
+      return { ...(central ? { central } : {}), ...(peripheral ? { peripheral } : {}), btsnoop, close };
+    } catch (e) {
+      await close().catch(() => undefined);
+      throw e;
+    }
+  };
+}

@@ -1,0 +1,245 @@
+// One connection to one peripheral: its own GATT client (so nothing lands on a later connection),
+// the pairing policy around every request, explicit pairing, notifications, disconnection. Every
+// operation ends within its time limit in a value or a typed error (central/errors.ts).
+import { EventEmitter } from 'node:events';
+import type { LinkSecurityState } from '../common/gatt/security-rule.js';
+import type { LinkState } from '../common/trace/link-state.js';
+import type { Tap } from '../common/trace/tap.js';
+import { BearerClosedError, type AttBearer, type StoredLtk } from './att/att-bearer.js';
+import { deadline } from './deadline.js';
+import { CentralUsageError, HciError, isCentralError, type CentralError } from './errors.js';
+import { GattClient } from './gatt/gatt-client.js';
+import { CCCD_BITS, CCCD_UUID } from './gatt/gatt-uuids.js';
+import { hasProperty, type DiscoveredCharacteristic, type DiscoveredService } from './gatt/discovered.js';
+import { pair } from './pairing/pairer.js';
+import { pairAfter, type PairingPolicy } from './pairing/pairing-policy.js';
+import type { PairingReport } from './pairing/pairing-report.js';
+import { encryptWithStoredKey } from './pairing/stored-key.js';
+import type { Advertisement } from './scan.js';
+
+/** One try of an operation: what it ended in, and whether the link was encrypted then. */
+export interface Attempt {
+  encrypted: boolean;
+  error?: CentralError;
+}
+
+/** What happened while one operation ran: each try, and the pairing between them (on-error). */
+export interface OperationRecord {
+  attempts: Attempt[];
+  pairing?: PairingReport;
+  /** The central encrypted with the key kept from an earlier pairing instead of pairing (a bond). */
+  encryptedWithStoredKey?: boolean;
+  /** Why the central did not pair after an error it could have paired for. */
+  noPairing?: string;
+}
+
+export interface Notification {
+  characteristic: DiscoveredCharacteristic;
+  value: Buffer;
+  indication: boolean;
+}
+
+export interface ConnectionOptions {
+  tap: Tap;
+  link: LinkState;
+  bearer: AttBearer;
+  peer: Advertisement;
+  policy: PairingPolicy;
+  timeoutMs: number;
+  /** Sends HCI Disconnect for this link (noble's disconnect). */
+  disconnectLink: () => void;
+  /** A key was made with this peer on an earlier connection of this run (what the peripheral may remember). */
+  pairedBefore: boolean;
+  /** The key the peripheral distributed on an earlier link of this run (a bond), if any. */
+  storedKey?: () => StoredLtk | undefined;
+}
+
+export type SubscribeKind = 'notify' | 'indicate';
+
+export class CentralConnection extends EventEmitter<{ notification: [Notification]; paired: [PairingReport] }> {
+  readonly handle: number;
+  readonly gatt: GattClient;
+  readonly peer: Advertisement;
+  /** Every pairing on this link, in order. */
+  readonly pairings: PairingReport[] = [];
+  private readonly lost: Promise<never>;
+  private lostWith: HciError | undefined;
+  private services: DiscoveredService[] | undefined;
+  private pairing: Promise<PairingReport> | undefined;
+
+  constructor(private readonly o: ConnectionOptions) {
+    super();
+    this.handle = o.link.handle;
+    this.peer = o.peer;
+    this.lost = new Promise<never>((_, reject) => {
+      const onDisconnect = (l: LinkState) => {
+        if (l !== o.link) return;
+        o.tap.off('disconnect', onDisconnect);
+        this.lostWith = new HciError(l.disconnectReason ?? 0, 'disconnection', l.disconnectedBy === 'local' ? 'this central closed it' : undefined);
+        reject(this.lostWith);
+      };
+      o.tap.on('disconnect', onDisconnect);
+      if (!o.link.connected) onDisconnect(o.link);
+    });
+    this.lost.catch(() => undefined);
+    this.gatt = new GattClient(o.bearer, {
+      timeoutMs: o.timeoutMs,
+      linkLost: () => this.lost,
+      explain: (e) => (e instanceof BearerClosedError && this.lostWith ? this.lostWith : e),
+    });
+    o.bearer.on('notification', (n) => {
+      const c = this.services?.flatMap((s) => s.characteristics).find((x) => x.valueHandle === n.handle);
+      if (c) this.emit('notification', { characteristic: c, value: n.value, indication: n.indication });
+    });
+  }
+
+  get connected(): boolean {
+    return this.o.link.connected;
+  }
+
+  get policy(): PairingPolicy {
+    return this.o.policy;
+  }
+
+  /** The link's state on the tap (encryption, key size, pairing, disconnection). A live view. */
+  get link(): LinkState {
+    return this.o.link;
+  }
+
+  /** The link's security as common/gatt's checks describe it. noble pairs only Just Works: never authenticated. */
+  security(): LinkSecurityState {
+    const l = this.o.link;
+    const mitm = l.pairing?.method !== undefined && l.pairing.method !== 'Just Works';
+    const s: LinkSecurityState = { encrypted: l.encrypted, authenticated: l.encrypted && mitm, keyExists: this.o.pairedBefore || this.pairings.some((p) => p.result === 'encrypted') };
+    return l.keySize !== undefined ? { ...s, keySize: l.keySize } : s;
+  }
+
+  /** Primary services, characteristics and descriptors (discovered once per connection). */
+  async discover(): Promise<DiscoveredService[]> {
+    this.services ??= await this.gatt.discover();
+    return this.services;
+  }
+
+  async characteristics(): Promise<DiscoveredCharacteristic[]> {
+    return (await this.discover()).flatMap((s) => s.characteristics);
+  }
+
+  /** Pair now (LE legacy Just Works, noble's only method); the report says what went over the air. */
+  pair(trigger = 'explicit'): Promise<PairingReport> {
+    this.pairing ??= pair({ bearer: this.o.bearer, tap: this.o.tap, link: this.o.link, timeoutMs: this.o.timeoutMs, trigger }).then((r) => {
+      this.pairing = undefined;
+      this.pairings.push(r);
+      this.emit('paired', r);
+      return r;
+    });
+    return this.pairing;
+  }
+
+  /** Whether this central holds a key from an earlier pairing with this peer (it is bonded). */
+  get bonded(): boolean {
+    return this.o.storedKey?.() !== undefined;
+  }
+
+  /** Encrypt the link with the key kept from an earlier pairing (no pairing); throws HciError 0x06 when the peer has no such key. */
+  async encrypt(): Promise<void> {
+    const key = this.o.storedKey?.();
+    if (!key) throw new CentralUsageError(`no key kept for ${this.peer.address}: pair first (on an earlier connection of this run)`);
+    const error = await encryptWithStoredKey({ bearer: this.o.bearer, tap: this.o.tap, link: this.o.link, key, timeoutMs: this.o.timeoutMs });
+    if (error) throw error;
+  }
+
+  read(c: DiscoveredCharacteristic, record?: OperationRecord): Promise<Buffer> {
+    return this.withPolicy(record, () => this.gatt.read(c.valueHandle, `Read Request for ${c.uuid}`));
+  }
+
+  write(c: DiscoveredCharacteristic, value: Buffer, record?: OperationRecord): Promise<void> {
+    return this.withPolicy(record, () => this.gatt.write(c.valueHandle, value, `Write Request to ${c.uuid}`));
+  }
+
+  writeWithoutResponse(c: DiscoveredCharacteristic, value: Buffer, record?: OperationRecord): Promise<void> {
+    return this.withPolicy(record, () => this.gatt.writeWithoutResponse(c.valueHandle, value, `Write Command to ${c.uuid}`));
+  }
+
+  readDescriptor(handle: number, record?: OperationRecord): Promise<Buffer> {
+    return this.withPolicy(record, () => this.gatt.read(handle, `Read Request for descriptor 0x${handle.toString(16)}`));
+  }
+
+  writeDescriptor(handle: number, value: Buffer, record?: OperationRecord): Promise<void> {
+    return this.withPolicy(record, () => this.gatt.write(handle, value, `Write Request to descriptor 0x${handle.toString(16)}`));
+  }
+
+  /** Write the CCCD: notifications (0x0001) or indications (0x0002) on. Vol 3 Part G 4.10, 4.11. */
+  subscribe(c: DiscoveredCharacteristic, kind: SubscribeKind = hasProperty(c, 'notify') ? 'notify' : 'indicate', record?: OperationRecord): Promise<void> {
+    return this.writeCccd(c, kind === 'notify' ? CCCD_BITS.NOTIFY : CCCD_BITS.INDICATE, record);
+  }
+
+  /** Write 0x0000 to the CCCD. */
+  unsubscribe(c: DiscoveredCharacteristic, record?: OperationRecord): Promise<void> {
+    return this.writeCccd(c, CCCD_BITS.NONE, record);
+  }
+
+  /** The next notification or indication of `c`, within the time limit. */
+  nextNotification(c: DiscoveredCharacteristic, timeoutMs = this.o.timeoutMs): Promise<Notification> {
+    let listener: ((n: Notification) => void) | undefined;
+    const next = new Promise<Notification>((resolve) => {
+      listener = (n) => {
+        if (n.characteristic.valueHandle === c.valueHandle) resolve(n);
+      };
+      this.on('notification', listener);
+    });
+    return deadline(next, { what: `notification from ${c.uuid}`, timeoutMs, linkLost: this.lost }).finally(() => this.off('notification', listener!));
+  }
+
+  /** HCI Disconnect, then the Disconnection Complete (its reason is on `link`). */
+  async disconnect(): Promise<void> {
+    if (!this.o.link.connected) return;
+    this.o.disconnectLink();
+    await deadline(this.lost, { what: 'disconnection', timeoutMs: this.o.timeoutMs }).catch((e) => {
+      if (!(e instanceof HciError)) throw e;
+    });
+  }
+
+  private writeCccd(c: DiscoveredCharacteristic, bits: number, record?: OperationRecord): Promise<void> {
+    const cccd = c.descriptors.find((d) => d.uuid === CCCD_UUID);
+    if (!cccd) return Promise.reject(new CentralUsageError(`${c.uuid} has no Client Characteristic Configuration descriptor (0x2902) to write`));
+    const value = Buffer.alloc(2);
+    value.writeUInt16LE(bits);
+    return this.withPolicy(record, () => this.gatt.write(cccd.handle, value, `Write Request to the CCCD of ${c.uuid}`));
+  }
+
+  /** The pairing policy around one operation: on-error pairs after 0x05/0x0F and re-sends once. */
+  private async withPolicy<T>(record: OperationRecord | undefined, op: () => Promise<T>): Promise<T> {
+    const rec = record ?? { attempts: [] };
+    const tryOnce = async (): Promise<T> => {
+      const encrypted = this.o.link.encrypted;
+      try {
+        const v = await op();
+        rec.attempts.push({ encrypted });
+        return v;
+      } catch (e) {
+        rec.attempts.push(isCentralError(e) ? { encrypted, error: e } : { encrypted });
+        throw e;
+      }
+    };
+    try {
+      return await tryOnce();
+    } catch (e) {
+      const decision = pairAfter(this.o.policy, e, this.o.link);
+      if (!decision.pair) {
+        if (isCentralError(e) && e.kind === 'att') rec.noPairing = decision.why;
+        throw e;
+      }
+      const err = e as CentralError;
+      if (this.bonded) {
+        // A bond: encrypt with the stored key, never pair again (Vol 3 Part C 10.3.2).
+        rec.encryptedWithStoredKey = true;
+        await this.encrypt();
+        return tryOnce();
+      }
+      const report = await this.pair(`on-error: ${err.label}`);
+      rec.pairing = report;
+      if (report.error) throw report.error;
+      return tryOnce();
+    }
+  }
+}

@@ -1,0 +1,128 @@
+// Every central operation ends in a value or one of these: a typed error carrying the ATT, SMP or
+// HCI code, its spec name and its meaning (common/codes), and words for what it means here.
+import { attError, attOpcodeName } from '../common/codes/att.js';
+import { hex } from '../common/codes/code-table.js';
+import { hciStatus } from '../common/codes/hci.js';
+import { smpReason } from '../common/codes/smp.js';
+import { EXIT } from '../common/errors/blebench-error.js';
+
+export type CentralErrorKind = 'att' | 'smp' | 'hci' | 'timeout' | 'usage' | 'protocol';
+
+export abstract class CentralError extends Error {
+  abstract readonly kind: CentralErrorKind;
+  /** An operation that went wrong on the air is a failed expectation (design.md exit codes). */
+  readonly exitCode = EXIT.EXPECTATION_FAILED;
+  /** "ATT 0x05 Insufficient Authentication": the code and its name, for tables and logs. */
+  abstract readonly label: string;
+}
+
+/** The server answered with an ATT Error Response. Core v5.4 Vol 3 Part F 3.4.1.1. */
+export class AttError extends CentralError {
+  readonly kind = 'att';
+  override readonly name: string;
+  readonly meaning: string;
+  readonly requestName: string;
+  constructor(
+    readonly code: number,
+    readonly requestOpcode: number,
+    readonly handle: number,
+  ) {
+    const info = attError(code);
+    const requestName = attOpcodeName(requestOpcode);
+    super(`ATT ${hex(code)} ${info.name} for the ${requestName} on handle ${hex(handle, 4)}: ${info.meaning}`);
+    this.name = info.name;
+    this.meaning = info.meaning;
+    this.requestName = requestName;
+  }
+  get label(): string {
+    return `ATT ${hex(this.code)} ${this.name}`;
+  }
+}
+
+/** Who gave up pairing: this central, or the peripheral. */
+export type PairingSide = 'central' | 'peripheral';
+
+/** Pairing ended with Pairing Failed. Core v5.4 Vol 3 Part H 3.5.5. */
+export class SmpPairingFailed extends CentralError {
+  readonly kind = 'smp';
+  override readonly name: string;
+  readonly meaning: string;
+  readonly code: number;
+  constructor(
+    readonly reason: number,
+    readonly who: PairingSide,
+    /** What else was seen, e.g. noble sending Pairing Random where Pairing Failed was meant. */
+    readonly note?: string,
+  ) {
+    const info = smpReason(reason);
+    super(`pairing failed: the ${who} sent Pairing Failed ${hex(reason)} ${info.name} (${info.meaning})${note ? `; ${note}` : ''}`);
+    this.name = info.name;
+    this.meaning = info.meaning;
+    this.code = reason;
+  }
+  get label(): string {
+    return `SMP ${hex(this.reason)} ${this.name}`;
+  }
+}
+
+/** What the HCI status is about. */
+export type HciContext = 'connection' | 'disconnection' | 'encryption';
+
+/** The controller reported a status: a failed connection (0x3E), a dropped link (0x08, 0x13), failed encryption (0x06). Vol 1 Part F 1.3. */
+export class HciError extends CentralError {
+  readonly kind = 'hci';
+  override readonly name: string;
+  readonly meaning: string;
+  constructor(
+    readonly code: number,
+    readonly context: HciContext,
+    detail?: string,
+  ) {
+    const info = hciStatus(code);
+    const what = context === 'connection' ? 'the connection failed' : context === 'disconnection' ? 'the link was lost' : 'encryption failed';
+    super(`${what}: HCI ${hex(code)} ${info.name} (${info.meaning})${detail ? `; ${detail}` : ''}`);
+    this.name = info.name;
+    this.meaning = info.meaning;
+  }
+  get label(): string {
+    return `HCI ${hex(this.code)} ${this.name}`;
+  }
+}
+
+/** Nothing answered within the operation's time limit. */
+export class OperationTimeout extends CentralError {
+  readonly kind = 'timeout';
+  override readonly name = 'OperationTimeout';
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+    detail?: string,
+  ) {
+    super(`no answer to the ${what} within ${timeoutMs} ms${detail ? `; ${detail}` : ''}`);
+  }
+  get label(): string {
+    return `no answer within ${this.timeoutMs} ms`;
+  }
+}
+
+/** The peer answered with a PDU that does not fit the request (wrong opcode, malformed). */
+export class AttProtocolError extends CentralError {
+  readonly kind = 'protocol';
+  override readonly name = 'AttProtocolError';
+  get label(): string {
+    return 'malformed or unexpected answer';
+  }
+}
+
+/** The caller asked for something this link or characteristic cannot do (no CCCD, not connected). */
+export class CentralUsageError extends CentralError {
+  readonly kind = 'usage';
+  override readonly name = 'CentralUsageError';
+  get label(): string {
+    return this.message;
+  }
+}
+
+export function isCentralError(e: unknown): e is CentralError {
+  return e instanceof CentralError;
+}

@@ -1,0 +1,118 @@
+// The GATT client of ONE connection: value procedures over that connection's ATT bearer, so an
+// operation can never land on a later connection. Core v5.4 Vol 3 Part G 4.8 (read, long read),
+// 4.9 (write, write without response, long write), 4.12 (descriptors). Every operation has a
+// deadline; when it passes, the bearer is abandoned (ATT transaction timeout, Vol 3 Part F 3.3.3).
+import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
+import type { AttBearer } from '../att/att-bearer.js';
+import {
+  EXECUTE_WRITE,
+  PREPARE_WRITE_HEADER_LENGTH,
+  READ_HEADER_LENGTH,
+  WRITE_HEADER_LENGTH,
+  executeWriteRequest,
+  expectResponse,
+  prepareWriteRequest,
+  readBlobRequest,
+  readRequest,
+  writeCommand,
+  writeRequest,
+} from '../att/att-pdus.js';
+import { deadline } from '../deadline.js';
+import { AttError, AttProtocolError, CentralUsageError } from '../errors.js';
+import { discoverAll, type Ask } from './discovery.js';
+import type { DiscoveredService } from './discovered.js';
+
+export interface GattClientOptions {
+  timeoutMs: number;
+  /** Rejects with the link's HciError once the link is gone. */
+  linkLost: () => Promise<never>;
+  /** Turns an error from the bearer into the one to report (a closed bearer → the disconnection). */
+  explain: (e: unknown) => unknown;
+}
+
+export class GattClient {
+  constructor(
+    readonly bearer: AttBearer,
+    private readonly opts: GattClientOptions,
+  ) {}
+
+  private readonly ask: Ask = async (pdu, expected) => expectResponse(pdu, await this.bearer.request(pdu), expected);
+
+  /** Runs one operation against its deadline; errors come out explained. */
+  async run<T>(what: string, work: () => Promise<T>, timeoutMs = this.opts.timeoutMs): Promise<T> {
+    try {
+      return await deadline(work(), {
+        what,
+        timeoutMs,
+        linkLost: this.opts.linkLost(),
+        onTimeout: (e) => this.bearer.abandon(e),
+      });
+    } catch (e) {
+      throw this.opts.explain(e);
+    }
+  }
+
+  discover(): Promise<DiscoveredService[]> {
+    return this.run('service discovery', () => discoverAll(this.ask));
+  }
+
+  /** Read Request, then Read Blob Requests while each answer fills the ATT_MTU. Vol 3 Part G 4.8.1, 4.8.3. */
+  read(handle: number, what = `read of handle 0x${handle.toString(16)}`): Promise<Buffer> {
+    return this.run(what, async () => {
+      let chunk = (await this.ask(readRequest(handle), ATT_OP.READ_RSP)).subarray(READ_HEADER_LENGTH);
+      const parts = [chunk];
+      let length = chunk.length;
+      while (chunk.length === this.bearer.mtu - READ_HEADER_LENGTH) {
+        try {
+          chunk = (await this.ask(readBlobRequest(handle, length), ATT_OP.READ_BLOB_RSP)).subarray(READ_HEADER_LENGTH);
+        } catch (e) {
+          // The value was exactly one MTU long: the server says so with 0x0B or 0x07. Vol 3 Part F 3.4.4.5.
+          if (e instanceof AttError && (e.code === ATT_ERROR.ATTRIBUTE_NOT_LONG || e.code === ATT_ERROR.INVALID_OFFSET)) break;
+          throw e;
+        }
+        if (chunk.length === 0) break;
+        parts.push(chunk);
+        length += chunk.length;
+      }
+      return Buffer.concat(parts);
+    });
+  }
+
+  /** Write Request, or Prepare Write + Execute Write when the value does not fit. Vol 3 Part G 4.9.3, 4.9.4. */
+  write(handle: number, value: Buffer, what = `write of handle 0x${handle.toString(16)}`): Promise<void> {
+    return this.run(what, async () => {
+      if (value.length <= this.bearer.mtu - WRITE_HEADER_LENGTH) {
+        await this.ask(writeRequest(handle, value), ATT_OP.WRITE_RSP);
+        return;
+      }
+      await this.longWrite(handle, value);
+    });
+  }
+
+  /** Write Command: never answered, so success means only "sent". Vol 3 Part G 4.9.1. */
+  writeWithoutResponse(handle: number, value: Buffer, what = `write command to handle 0x${handle.toString(16)}`): Promise<void> {
+    return this.run(what, async () => {
+      const room = this.bearer.mtu - WRITE_HEADER_LENGTH;
+      if (value.length > room) throw new CentralUsageError(`a Write Command carries at most ATT_MTU-3 = ${room} octets; the value has ${value.length}`);
+      await this.bearer.command(writeCommand(handle, value));
+    });
+  }
+
+  private async longWrite(handle: number, value: Buffer): Promise<void> {
+    const room = this.bearer.mtu - PREPARE_WRITE_HEADER_LENGTH;
+    try {
+      for (let offset = 0; offset < value.length; offset += room) {
+        const part = value.subarray(offset, offset + room);
+        const echo = await this.ask(prepareWriteRequest(handle, offset, part), ATT_OP.PREPARE_WRITE_RSP);
+        // The response echoes handle, offset and part; a mismatch cancels. Vol 3 Part G 4.9.5.
+        if (!echo.subarray(PREPARE_WRITE_HEADER_LENGTH).equals(part)) throw new AttProtocolError(`the Prepare Write Response at offset ${offset} does not echo the part sent`);
+      }
+      await this.ask(executeWriteRequest(EXECUTE_WRITE.WRITE), ATT_OP.EXECUTE_WRITE_RSP);
+    } catch (e) {
+      if (e instanceof AttError || e instanceof AttProtocolError) {
+        await this.ask(executeWriteRequest(EXECUTE_WRITE.CANCEL), ATT_OP.EXECUTE_WRITE_RSP).catch(() => undefined);
+      }
+      throw e;
+    }
+  }
+}

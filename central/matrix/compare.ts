@@ -1,0 +1,67 @@
+// Comparing the matrix with a profile (common/gatt expectedOutcome): each cell against what the
+// profile says for the link's security at that moment, and the properties each side declares.
+import { hex } from '../../common/codes/code-table.js';
+import { expectedOutcome, type ExpectedOutcome } from '../../common/gatt/expected-outcome.js';
+import { allCharacteristics, findCharacteristic, type ResolvedProfile } from '../../common/gatt/resolved-profile.js';
+import type { LinkSecurityState } from '../../common/gatt/security-rule.js';
+import { AttError } from '../errors.js';
+import type { DiscoveredCharacteristic } from '../gatt/discovered.js';
+import { MATRIX_OPERATIONS, type Cell, type CellOutcome, type MatrixResult } from './matrix-types.js';
+import { outcomeText } from './outcome-text.js';
+import { offered } from './run-phase.js';
+
+/** The security before any pairing: what the first attempt of an on-error cell met. */
+const UNPAIRED: LinkSecurityState = { encrypted: false, authenticated: false, keyExists: false };
+
+function expectedText(e: ExpectedOutcome): string {
+  if (e.ok) return `success (${e.reason})`;
+  if (e.attError === null) return `nothing to send (${e.reason})`;
+  return `ATT ${hex(e.attError)} ${e.errorName} (${e.reason})`;
+}
+
+/** undefined when the outcome is what the profile expects. */
+function mismatch(expected: ExpectedOutcome, got: CellOutcome): string | undefined {
+  if (expected.ok) return got.kind === 'error' ? `expected success, got ${outcomeText(got)}` : undefined;
+  if (expected.attError === null) return `expected ${expectedText(expected)}, got ${outcomeText(got)}`;
+  // A refused Write Command is dropped in silence: the air looks the same as success.
+  if (expected.silent && got.kind === 'sent') return undefined;
+  if (got.kind === 'error' && got.error instanceof AttError && got.error.code === expected.attError) return undefined;
+  return `expected ${expectedText(expected)}, got ${outcomeText(got)}`;
+}
+
+const cellName = (c: Cell) => `"${c.characteristic.name ?? c.characteristic.uuid}" × ${c.operation} (${c.phase})`;
+
+/** Fills each cell's `expected`/`difference`; returns every difference, named. */
+export function compareWithProfile(result: MatrixResult, profile: ResolvedProfile, discovered: readonly DiscoveredCharacteristic[]): string[] {
+  const out: string[] = [];
+  for (const pc of allCharacteristics(profile)) {
+    const tc = discovered.find((d) => d.uuid === pc.uuid);
+    if (!tc) {
+      out.push(`"${pc.name}" (${pc.uuid}): in the profile, not on the target`);
+      continue;
+    }
+    const has = new Set(offered(tc));
+    for (const op of MATRIX_OPERATIONS) {
+      if (pc.properties[op] && !has.has(op)) out.push(`"${pc.name}" × ${op}: the profile offers it, the target does not declare it`);
+      if (!pc.properties[op] && has.has(op)) out.push(`"${pc.name}" × ${op}: the target declares it, the profile does not`);
+    }
+  }
+  for (const phase of result.phases) {
+    for (const cell of phase.cells) {
+      const pc = findCharacteristic(profile, cell.characteristic.uuid);
+      if (!pc || !pc.properties[cell.operation]) continue;
+      if (cell.firstError) {
+        const first = expectedOutcome(profile, pc, cell.operation, UNPAIRED);
+        const d = mismatch(first, { kind: 'error', error: cell.firstError });
+        if (d) out.push(`${cellName(cell)}, before pairing: ${d}`);
+      }
+      cell.expected = expectedOutcome(profile, pc, cell.operation, cell.security);
+      const d = mismatch(cell.expected, cell.outcome);
+      if (d) {
+        cell.difference = d;
+        out.push(`${cellName(cell)}: ${d}`);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+// The security-matrix engine: every characteristic × operation the target offers, first on an
+// unencrypted link (policy never), then on a new connection under the chosen policy (upfront
+// pairs at once, on-error pairs at the first 0x05/0x0F; never leaves the second phase out).
+import type { ResolvedProfile } from '../../common/gatt/resolved-profile.js';
+import type { CentralClient } from '../central-client.js';
+import type { CentralConnection } from '../connection.js';
+import { isCentralError } from '../errors.js';
+import type { PairingPolicy } from '../pairing/pairing-policy.js';
+import type { Found } from '../scan.js';
+import { compareWithProfile } from './compare.js';
+import type { MatrixResult, Phase, PhaseName } from './matrix-types.js';
+import { runPhase } from './run-phase.js';
+import type { DiscoveredCharacteristic } from '../gatt/discovered.js';
+
+export interface MatrixOptions {
+  policy: PairingPolicy;
+  profile?: ResolvedProfile;
+  /** Progress for logs. */
+  onPhase?: (phase: Phase) => void;
+}
+
+async function phase(client: CentralClient, found: Found, name: PhaseName, policy: PairingPolicy, profile: ResolvedProfile | undefined): Promise<{ phase: Phase; chars: DiscoveredCharacteristic[] }> {
+  const p: Phase = { name, policy, cells: [], pairings: [] };
+  let conn: CentralConnection | undefined;
+  try {
+    conn = await client.connect(found, { policy: policy === 'upfront' ? 'never' : policy });
+    conn.on('paired', (r) => p.pairings.push(r));
+    if (policy === 'upfront') {
+      const r = await conn.pair('upfront');
+      if (r.error) {
+        p.note = `pairing right after connecting failed: ${r.error.message}`;
+        return { phase: p, chars: [] };
+      }
+    }
+    const chars = await conn.characteristics();
+    const run = await runPhase(profile ? { conn, phase: name, profile } : { conn, phase: name }, chars);
+    p.cells = run.cells;
+    if (run.lost) p.note = `the link was lost: ${run.lost.message}; the cells after it were not tried`;
+    return { phase: p, chars };
+  } catch (e) {
+    if (!isCentralError(e)) throw e;
+    p.note = `the phase could not run: ${e.message}`;
+    return { phase: p, chars: [] };
+  } finally {
+    await conn?.disconnect().catch(() => undefined);
+  }
+}
+
+export async function runMatrix(client: CentralClient, found: Found, options: MatrixOptions): Promise<MatrixResult> {
+  const result: MatrixResult = { target: found.advertisement, policy: options.policy, phases: [], differences: [] };
+  const first = await phase(client, found, 'unencrypted', 'never', options.profile);
+  result.phases.push(first.phase);
+  options.onPhase?.(first.phase);
+  let chars = first.chars;
+  if (options.policy === 'never') {
+    result.phases.push({ name: 'paired', policy: 'never', cells: [], pairings: [], note: 'not run: the pairing policy "never" does not pair' });
+  } else {
+    const again = await client.find({ kind: 'address', value: found.advertisement.address.toLowerCase() });
+    const second = await phase(client, again, 'paired', options.policy, options.profile);
+    result.phases.push(second.phase);
+    options.onPhase?.(second.phase);
+    if (!chars.length) chars = second.chars;
+  }
+  if (options.profile) {
+    result.profile = { name: options.profile.name, source: options.profile.source };
+    result.differences = compareWithProfile(result, options.profile, chars);
+    for (const p of result.phases) if (p.note && p.name === 'unencrypted') result.differences.push(`phase ${p.name}: ${p.note}`);
+  }
+  return result;
+}

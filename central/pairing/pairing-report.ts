@@ -1,0 +1,107 @@
+// What a pairing did, read from the tap (design.md: the testbench tells what really went over the
+// air): who started it, each side's IO capability, AuthReq and key distribution, the method, the
+// result and the key size. Core v5.4 Vol 3 Part H 3.5.1-3.5.2 (features), 2.3.5.1 (method), 3.6 (keys).
+import { authReqText, keyDistributionText, type PairingMethod } from '../../common/codes/smp.js';
+import type { LinkState, PairingState, Side } from '../../common/trace/link-state.js';
+import type { SmpPairingFields } from '../../common/trace/smp-decode.js';
+import type { CentralError, PairingSide } from '../errors.js';
+
+export interface PairingFeaturesReport {
+  sentBy: PairingSide;
+  ioCapability: string;
+  oob: boolean;
+  authReq: string;
+  bonding: boolean;
+  mitm: boolean;
+  secureConnections: boolean;
+  maxKeySize: number;
+  initiatorKeys: string;
+  responderKeys: string;
+}
+
+export interface PairingReport {
+  /** Why it started: "upfront", "explicit", or the error that triggered it under on-error. */
+  trigger: string;
+  startedBy: PairingSide;
+  /** Feature exchange: the Pairing Request and the Pairing Response. */
+  request?: PairingFeaturesReport;
+  response?: PairingFeaturesReport;
+  method?: PairingMethod;
+  secureConnections?: boolean;
+  result: 'encrypted' | 'failed';
+  /** Why it failed: SMP Pairing Failed, an HCI status, or a timeout. */
+  error?: CentralError;
+  keySize?: number;
+  keysDistributed: { kind: string; sentBy: PairingSide }[];
+  /** Things seen on the air worth saying (a peer's quirk, noble's). */
+  notes: string[];
+}
+
+export const sideName = (s: Side, role: LinkState['role']): PairingSide =>
+  (s === 'local') === (role === 'central') ? 'central' : 'peripheral';
+
+function features(f: SmpPairingFields, sentBy: PairingSide): PairingFeaturesReport {
+  return {
+    sentBy,
+    ioCapability: f.ioCapabilityName,
+    oob: f.oob,
+    authReq: authReqText(f.authReqFlags),
+    bonding: f.authReqFlags.bonding,
+    mitm: f.authReqFlags.mitm,
+    secureConnections: f.authReqFlags.secureConnections,
+    maxKeySize: f.maxEncryptionKeySize,
+    initiatorKeys: keyDistributionText(f.initiatorKeys),
+    responderKeys: keyDistributionText(f.responderKeys),
+  };
+}
+
+export function pairingReport(link: LinkState, trigger: string, outcome: { error?: CentralError; notes?: string[] }): PairingReport {
+  const p: PairingState | undefined = link.pairing;
+  const side = (s: Side) => sideName(s, link.role);
+  const initiator = p ? side(p.initiator) : 'central';
+  const responder: PairingSide = initiator === 'central' ? 'peripheral' : 'central';
+  const report: PairingReport = {
+    trigger,
+    startedBy: initiator,
+    result: outcome.error ? 'failed' : 'encrypted',
+    keysDistributed: (p?.keys ?? []).map((k) => ({ kind: k.kind, sentBy: side(k.sentBy) })),
+    notes: [...(outcome.notes ?? [])],
+  };
+  if (p?.request) report.request = features(p.request, initiator);
+  if (p?.response) report.response = features(p.response, responder);
+  if (p?.method) report.method = p.method;
+  if (p?.secureConnections !== undefined) report.secureConnections = p.secureConnections;
+  const keySize = link.keySize ?? p?.keySize;
+  if (keySize !== undefined && !outcome.error) report.keySize = keySize;
+  if (outcome.error) report.error = outcome.error;
+  return report;
+}
+
+/** The report in lines for people. */
+export function formatPairingReport(r: PairingReport): string[] {
+  const f = (x: PairingFeaturesReport) =>
+    `${x.sentBy}: ${x.ioCapability}, ${x.authReq}, OOB ${x.oob ? 'present' : 'absent'}, max key ${x.maxKeySize}, initiator keys ${x.initiatorKeys}, responder keys ${x.responderKeys}`;
+  const lines = [`pairing (${r.trigger}), started by the ${r.startedBy}`];
+  if (r.request) lines.push(`  Pairing Request  ${f(r.request)}`);
+  if (r.response) lines.push(`  Pairing Response ${f(r.response)}`);
+  if (r.method) lines.push(`  method: ${r.secureConnections ? 'LE Secure Connections' : 'LE legacy'} ${r.method}`);
+  lines.push(r.result === 'encrypted' ? `  result: encrypted, key size ${r.keySize ?? '?'} octets` : `  result: failed: ${r.error?.message ?? 'unknown'}`);
+  if (r.keysDistributed.length) lines.push(`  keys: ${r.keysDistributed.map((k) => `${k.kind} from the ${k.sentBy}`).join(', ')}`);
+  for (const n of r.notes) lines.push(`  note: ${n}`);
+  return lines;
+}
+
+/** Plain data for --json (the error as code, name, meaning). */
+export function pairingReportJson(r: PairingReport): Record<string, unknown> {
+  const { error, ...rest } = r;
+  return error ? { ...rest, error: errorJson(error) } : rest;
+}
+
+export function errorJson(e: CentralError): Record<string, unknown> {
+  const o: Record<string, unknown> = { kind: e.kind, label: e.label, message: e.message };
+  for (const k of ['code', 'name', 'meaning', 'who', 'context', 'note'] as const) {
+    const v = (e as unknown as Record<string, unknown>)[k];
+    if (v !== undefined) o[k] = v;
+  }
+  return o;
+}

@@ -1,0 +1,69 @@
+// A bonded central encrypts a new link with the key it kept, without pairing again (Core v5.4 Vol 3
+// Part C 10.3.2: on 0x05/0x0F a client with a bond "shall" first try encryption; Vol 3 Part H 2.4.4.1:
+// the LTK, EDIV and Rand the peripheral distributed in legacy pairing identify the key). noble keeps
+// no keys, so the central keeps what its tap saw go over the air: the last successful pairing with this
+// peer in which the peripheral distributed Encryption Information and Central Identification.
+import type { LinkState } from '../../common/trace/link-state.js';
+import type { Tap } from '../../common/trace/tap.js';
+import type { TimelineEntry } from '../../common/trace/timeline.js';
+import type { AttBearer, StoredLtk } from '../att/att-bearer.js';
+import { CentralUsageError, HciError, OperationTimeout, type CentralError } from '../errors.js';
+
+/** The key the peripheral distributed to this central on an earlier link with `address` (as the tap saw it), if any. */
+export function storedKeyFor(tap: Tap, address: string, except?: LinkState): StoredLtk | undefined {
+  const peer = address.toLowerCase();
+  for (const l of tap.links().reverse()) {
+    if (l === except || l.role !== 'central' || l.peerAddress.toLowerCase() !== peer) continue;
+    const p = l.pairing;
+    if (!p || p.failed || !p.request?.authReqFlags.bonding || !p.response?.authReqFlags.bonding) continue;
+    const ltk = p.keys.find((k) => k.kind === 'LTK' && k.sentBy === 'remote');
+    const id = p.keys.find((k) => k.kind === 'EDIV/Rand' && k.sentBy === 'remote');
+    if (!ltk || !id) continue;
+    const [ediv, rand] = id.value.split('/');
+    return { ltk: Buffer.from(ltk.value, 'hex'), ediv: parseInt(ediv!, 16), rand: Buffer.from(rand!, 'hex') };
+  }
+  return undefined;
+}
+
+export interface EncryptOptions {
+  bearer: AttBearer;
+  tap: Tap;
+  link: LinkState;
+  key: StoredLtk;
+  timeoutMs: number;
+}
+
+/** LE Enable Encryption with the stored key; resolves at Encryption Change, with the error when it failed (0x06 PIN or Key Missing: the peer lost the bond). */
+export function encryptWithStoredKey(o: EncryptOptions): Promise<CentralError | undefined> {
+  const { tap, link, bearer } = o;
+  const from = tap.entries.at(-1)?.seq ?? -1;
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (e?: CentralError) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      tap.off('encryption', onEncryption);
+      tap.off('disconnect', onDisconnect);
+      resolve(e);
+    };
+    const mine = (l: LinkState, e: TimelineEntry) => l === link && e.seq > from;
+    const onEncryption = (l: LinkState, e: TimelineEntry) => {
+      if (!mine(l, e)) return;
+      if (l.encrypted && l.encryptionStatus === 0) finish();
+      else finish(new HciError(l.encryptionStatus ?? 0, 'encryption', 'with the key kept from an earlier pairing'));
+    };
+    const onDisconnect = (l: LinkState, e: TimelineEntry) => {
+      if (mine(l, e)) finish(new HciError(l.disconnectReason ?? 0, 'disconnection', 'during encryption'));
+    };
+    const timer = setTimeout(() => finish(new OperationTimeout('encryption with the stored key', o.timeoutMs, 'no Encryption Change')), o.timeoutMs);
+    tap.on('encryption', onEncryption);
+    tap.on('disconnect', onDisconnect);
+    if (!bearer.startEncryption) return finish(new CentralUsageError('this ATT bearer cannot start encryption with a stored key'));
+    try {
+      bearer.startEncryption(o.key);
+    } catch (e) {
+      finish(e instanceof HciError ? e : new HciError(link.disconnectReason ?? 0, 'disconnection', `before encryption (${(e as Error).message})`));
+    }
+  });
+}

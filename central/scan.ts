@@ -1,0 +1,114 @@
+// Finding peripherals: noble scans (active, duplicates on so RSSI stays fresh), blebench filters by
+// name, address or advertised service UUID and reports what each advertised. Core v5.4 Vol 3 Part C
+// 11 (advertising data), Core Specification Supplement Part A 1 (data types).
+import { BadInputError } from '../common/errors/blebench-error.js';
+import { parseUuid } from '../common/gatt/uuid.js';
+import { OperationTimeout } from './errors.js';
+import type { Noble, NoblePeripheral } from './noble-loader.js';
+
+export type ScanFilter = { kind: 'name'; value: string } | { kind: 'address'; value: string } | { kind: 'service'; value: string } | { kind: 'any' };
+
+export interface Advertisement {
+  address: string;
+  addressType: string;
+  rssi: number;
+  connectable: boolean;
+  localName?: string;
+  serviceUuids: string[];
+  manufacturerData?: string;
+  serviceData: { uuid: string; data: string }[];
+  txPowerLevel?: number;
+}
+
+export interface Found {
+  advertisement: Advertisement;
+  /** noble's object for this address, used to connect. */
+  peripheral: NoblePeripheral;
+}
+
+const ADDRESS = /^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i;
+
+/** `--target`: an address (AA:BB:CC:DD:EE:FF), a service UUID (16-bit or 128-bit), else a name. */
+export function parseTarget(text: string): ScanFilter {
+  const t = text.trim();
+  if (!t) throw new BadInputError('BAD_FLAG', '--target is empty: give a name, an address or a service UUID', { path: '--target' });
+  if (ADDRESS.test(t)) return { kind: 'address', value: t.toLowerCase().replace(/-/g, ':') };
+  const uuid = /^(0x)?[0-9a-f]{4}$/i.test(t) || /^[0-9a-f-]{32,36}$/i.test(t) ? parseUuid(t) : undefined;
+  if (uuid) return { kind: 'service', value: uuid };
+  return { kind: 'name', value: t };
+}
+
+export function describeFilter(f: ScanFilter): string {
+  return f.kind === 'any' ? 'any peripheral' : f.kind === 'service' ? `a peripheral advertising service ${f.value}` : `a peripheral with ${f.kind} ${f.value}`;
+}
+
+export function advertisementOf(p: NoblePeripheral): Advertisement {
+  const a = p.advertisement;
+  const ad: Advertisement = {
+    address: p.address,
+    addressType: p.addressType,
+    rssi: p.rssi,
+    connectable: p.connectable,
+    serviceUuids: [...(a.serviceUuids ?? [])],
+    serviceData: (a.serviceData ?? []).map((d) => ({ uuid: d.uuid, data: d.data.toString('hex') })),
+  };
+  if (a.localName) ad.localName = a.localName;
+  if (a.manufacturerData) ad.manufacturerData = a.manufacturerData.toString('hex');
+  if (typeof a.txPowerLevel === 'number') ad.txPowerLevel = a.txPowerLevel;
+  return ad;
+}
+
+export function matches(f: ScanFilter, ad: Advertisement): boolean {
+  switch (f.kind) {
+    case 'any':
+      return true;
+    case 'name':
+      return ad.localName === f.value;
+    case 'address':
+      return ad.address.toLowerCase() === f.value;
+    case 'service':
+      return ad.serviceUuids.some((u) => parseUuid(u) === f.value) || ad.serviceData.some((d) => parseUuid(d.uuid) === f.value);
+  }
+}
+
+/** Scan until the first peripheral matching `filter` advertises, or the time runs out. */
+export async function scanFor(noble: Noble, filter: ScanFilter, timeoutMs: number): Promise<Found> {
+  const emitter = noble as unknown as NodeJS.EventEmitter;
+  let onDiscover: ((p: NoblePeripheral) => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const found = new Promise<Found>((resolve, reject) => {
+    onDiscover = (p) => {
+      const ad = advertisementOf(p);
+      if (matches(filter, ad)) resolve({ advertisement: ad, peripheral: p });
+    };
+    timer = setTimeout(() => reject(new OperationTimeout(`scan for ${describeFilter(filter)}`, timeoutMs, 'nothing matching advertised')), timeoutMs);
+  });
+  emitter.on('discover', onDiscover!);
+  try {
+    await noble.startScanningAsync([], true);
+    return await found;
+  } finally {
+    clearTimeout(timer);
+    emitter.removeListener('discover', onDiscover!);
+    await noble.stopScanningAsync().catch(() => undefined);
+  }
+}
+
+/** Everything matching `filter` heard within `durationMs`, one entry per address (latest RSSI). */
+export async function scanAll(noble: Noble, filter: ScanFilter, durationMs: number): Promise<Advertisement[]> {
+  const emitter = noble as unknown as NodeJS.EventEmitter;
+  const seen = new Map<string, Advertisement>();
+  const onDiscover = (p: NoblePeripheral) => {
+    const ad = advertisementOf(p);
+    if (matches(filter, ad)) seen.set(ad.address, ad);
+  };
+  emitter.on('discover', onDiscover);
+  try {
+    await noble.startScanningAsync([], true);
+    await new Promise<void>((resolve) => setTimeout(resolve, durationMs));
+    return [...seen.values()];
+  } finally {
+    emitter.removeListener('discover', onDiscover);
+    await noble.stopScanningAsync().catch(() => undefined);
+  }
+}

@@ -1,0 +1,24 @@
+// The evaluator: pure functions from a step's result and the taps' timelines to verdicts, one per
+// expectation, each in plain words whether it held or not.
+import type { Scenario, Step } from '../scenario.js';
+import { checkNotifications, checkOutcome, checkSecurity, checkValue } from './step-checks.js';
+import { evaluateTimeline } from './timeline.js';
+import type { StepResult, Timelines, Verdict } from './types.js';
+
+/** Every expectation of one step: its outcome (ok unless the file says otherwise), value, security, timeline. */
+export function evaluate(step: Step, result: StepResult, timelines: Timelines): Verdict[] {
+  const out: Verdict[] = [checkOutcome(step, result)];
+  if (step.kind === 'wait-notification' && result.outcome.kind === 'ok') out.push(...checkNotifications(step, result.notifications));
+  const v = step.expect.value;
+  if (v) out.push(checkValue(step, v, result.value ?? result.notifications?.at(-1), step.path + '/expect/value'));
+  if (step.expect.security) out.push(...checkSecurity(step, step.expect.security, result.security));
+  for (const t of step.expect.timeline) out.push(evaluateTimeline(t, timelines, result.window));
+  return out;
+}
+
+/** The scenario's own `expect.timeline`, over the whole run. */
+export function evaluateRun(scenario: Scenario, timelines: Timelines): Verdict[] {
+  return scenario.expect.timeline.map((t) => evaluateTimeline(t, timelines));
+}
+
+export const allHeld = (verdicts: readonly Verdict[]): boolean => verdicts.every((v) => v.ok);

@@ -1,0 +1,123 @@
+// peripheral: and faults: → PeripheralSetup and the virtual radio's FaultRule list (common/air/faults.ts).
+import type { AclFaultAction, FaultRule } from '../air/faults.js';
+import { HCI_STATUS } from '../codes/hci.js';
+import type { ResolvedProfile } from '../gatt/resolved-profile.js';
+import { encodeValue } from '../gatt/value-input.js';
+import { pointer } from '../input/issues.js';
+import { protocolCode, showCode } from './protocol-codes.js';
+import { characteristicAt, codeAt, oneKeyOf, pduAt, type Names } from './resolve-names.js';
+import type { Behaviour, BehaviourOperation, CharacteristicRef, PeripheralSetup, Side } from './scenario.js';
+import type { AclFaultTarget, BehaviourInput, FaultInput, PeripheralInput, ScheduleInput } from './scenario-input.js';
+
+const BEHAVIOURS = ['refuse-pairing', 'answer', 'disconnect-after', 'delay', 'notify', 'indicate'] as const;
+const FAULTS = ['drop', 'delay', 'disconnect', 'refuse-encryption', 'fail-connection'] as const;
+
+export function peripheralAt(n: Names, input: PeripheralInput, profile: ResolvedProfile, path: string): PeripheralSetup {
+  const values = Object.entries(input.values ?? {}).flatMap(([name, v]) => {
+    const at = path + pointer('values', name);
+    const c = characteristicAt(n, name, at);
+    const r = encodeValue(v);
+    if (!r.ok) n.issues.add('bad-value', at, r.problem);
+    return c && r.ok ? [{ characteristic: c, value: r.value }] : [];
+  });
+  const behaviours = (input.behaviours ?? []).map((b, i) => behaviourAt(n, b, path + pointer('behaviours', i))).filter((b): b is Behaviour => b !== undefined);
+  return { profileRef: input.profile, profile, values, behaviours };
+}
+
+function behaviourAt(n: Names, input: BehaviourInput, path: string): Behaviour | undefined {
+  const kind = oneKeyOf(n, input, BEHAVIOURS, path, 'a behaviour');
+  if (!kind) return undefined;
+  const at = path + pointer(kind);
+  const o = (input as Record<string, Record<string, unknown>>)[kind]!;
+  switch (kind) {
+    case 'refuse-pairing': {
+      const reason = codeAt(n, o.reason as string | number, ['smp'], at + pointer('reason'));
+      return reason && { path, kind, reason };
+    }
+    case 'answer': {
+      const c = characteristicAt(n, o.characteristic as string, at + pointer('characteristic'));
+      const error = codeAt(n, o.error as string | number, ['att'], at + pointer('error'));
+      const operation = o.operation as BehaviourOperation;
+      return c && error && { path, kind, characteristic: c, operation, error, nth: (o.nth as number | undefined) ?? 1, repeat: (o.repeat as boolean | undefined) ?? true };
+    }
+    case 'disconnect-after': {
+      const pdu = pduAt(n, o.pdu as string, at + pointer('pdu'));
+      const reason = o.reason === undefined ? protocolCode('hci', HCI_STATUS.REMOTE_USER_TERMINATED_CONNECTION) : codeAt(n, o.reason as string | number, ['hci'], at + pointer('reason'));
+      const sentBy = o['sent-by'] as Side | undefined;
+      return pdu && reason && { path, kind, pdu, reason, nth: (o.nth as number | undefined) ?? 1, ...(sentBy ? { sentBy } : {}) };
+    }
+    case 'delay': {
+      const c = o.characteristic === undefined ? undefined : characteristicAt(n, o.characteristic as string, at + pointer('characteristic'));
+      if (o.characteristic !== undefined && !c) return undefined;
+      const operation = o.operation as BehaviourOperation | undefined;
+      return { path, kind, ms: o.ms as number, ...(c ? { characteristic: c } : {}), ...(operation ? { operation } : {}) };
+    }
+    case 'notify':
+    case 'indicate':
+      return scheduleAt(n, kind, o as unknown as ScheduleInput, path, at);
+  }
+}
+
+function scheduleAt(n: Names, kind: 'notify' | 'indicate', s: ScheduleInput, path: string, at: string): Behaviour | undefined {
+  const c = characteristicAt(n, s.characteristic, at + pointer('characteristic'));
+  if (!c) return undefined;
+  const resolved = n.profile.services.flatMap((x) => x.characteristics).find((x) => x.name === c.name)!;
+  if (!resolved.properties[kind]) {
+    n.issues.add('inconsistent', at + pointer('characteristic'), `"${c.name}" cannot ${kind} (it has no "${kind}" property in the profile)`);
+    return undefined;
+  }
+  const values: Buffer[] = [];
+  for (const [i, v] of (s.values ?? []).entries()) {
+    const r = encodeValue(v);
+    if (r.ok) values.push(r.value);
+    else n.issues.add('bad-value', at + pointer('values', i), r.problem);
+  }
+  return { path, kind, characteristic: c as CharacteristicRef, everyMs: s['every-ms'], count: s.count, values: values.length ? values : [resolved.value] };
+}
+
+export function faultsAt(n: Names, inputs: readonly FaultInput[] | undefined, path: string): FaultRule[] {
+  return (inputs ?? []).map((f, i) => faultAt(n, f, path + pointer(i))).filter((f): f is FaultRule => f !== undefined);
+}
+
+function common(o: { nth?: number; repeat?: boolean; label?: string }, label: string) {
+  return { ...(o.nth !== undefined ? { nth: o.nth } : {}), ...(o.repeat !== undefined ? { repeat: o.repeat } : {}), label: o.label ?? label };
+}
+
+function faultAt(n: Names, input: FaultInput, path: string): FaultRule | undefined {
+  const kind = oneKeyOf(n, input, FAULTS, path, 'a fault');
+  if (!kind) return undefined;
+  const at = path + pointer(kind);
+  const o = ((input as Record<string, unknown>)[kind] ?? {}) as Record<string, unknown>;
+  if (kind === 'refuse-encryption' || kind === 'fail-connection') {
+    // Defaults: the peripheral has no key → 0x06 PIN or Key Missing (Vol 6 Part B 5.1.3.1);
+    // the connection never comes up → 0x3E Connection Failed to be Established (Vol 4 Part E 7.7.65.1).
+    const fallback = kind === 'refuse-encryption' ? HCI_STATUS.PIN_OR_KEY_MISSING : HCI_STATUS.CONNECTION_FAILED_TO_BE_ESTABLISHED;
+    const status = o.status === undefined ? protocolCode('hci', fallback) : codeAt(n, o.status as string | number, ['hci'], at + pointer('status'));
+    if (!status) return undefined;
+    return { on: kind === 'refuse-encryption' ? 'encryption' : 'connect', status: status.code, ...common(o, `${kind} with ${showCode(status)}`) };
+  }
+  const t = o as unknown as AclFaultTarget & { ms?: number; reason?: string | number };
+  const pdu = pduAt(n, t.pdu, at + pointer('pdu'));
+  if (!pdu) return undefined;
+  if (!pdu.air) {
+    n.issues.add('inconsistent', at + pointer('pdu'), `"${pdu.name}" never crosses the air: the radio can only ${kind} PDUs carried as ACL data (ATT, SMP, L2CAP signaling)`);
+    return undefined;
+  }
+  let action: AclFaultAction;
+  if (kind === 'drop') action = { kind: 'drop' };
+  else if (kind === 'delay') action = { kind: 'delay', ms: t.ms! };
+  else {
+    // A link lost mid-exchange looks like a supervision timeout to both hosts (0x08). Vol 6 Part B 4.5.2.
+    const reason = t.reason === undefined ? protocolCode('hci', HCI_STATUS.CONNECTION_TIMEOUT) : codeAt(n, t.reason, ['hci'], at + pointer('reason'));
+    if (!reason) return undefined;
+    action = { kind: 'disconnect', reason: reason.code };
+  }
+  const from = t['sent-by'];
+  const direction = from === undefined ? undefined : from === 'central' ? ('central-to-peripheral' as const) : ('peripheral-to-central' as const);
+  return {
+    on: 'acl',
+    match: { cid: pdu.air.cid, prefix: [pdu.air.opcode], ...(direction ? { direction } : {}) },
+    action,
+    ...common(t, `${kind} ${pdu.name}${from ? ` from the ${from}` : ''}`),
+  };
+}

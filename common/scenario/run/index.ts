@@ -1,0 +1,6 @@
+// The scenario runner: one scenario or a shuffled suite over rigs that bin/ builds from the real roles.
+export * from './ports.js';
+export { runScenario, lastLink, type RunRole, type RunScenarioOptions, type StepRecord } from './run-scenario.js';
+export { runSuite, type RunSuiteOptions } from './run-suite.js';
+export { outcomeOf, StepTimeout } from './outcome.js';
+export { applyBehaviours, unsupportedBehaviour } from './behaviours.js';

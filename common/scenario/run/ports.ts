@@ -1,0 +1,85 @@
+// What the runner needs from each role, as ports: common/ imports neither central/ nor peripheral/
+// (design.md, Layout), so bin/ adapts the noble-backed central and the bleno-backed peripheral to
+// these. A rig is one scenario's world: fresh radio, transports, stacks; closed after the scenario.
+import type { Tap } from '../../trace/tap.js';
+import type { CanonicalUuid } from '../../gatt/uuid.js';
+import type { CharacteristicRef, Scenario, Side } from '../scenario.js';
+
+/**
+ * The central's operations. Each resolves, or rejects with an error carrying what ended it: a typed
+ * error with `kind` 'att' | 'smp' | 'hci' and a numeric `code`, or `kind` 'timeout' with `timeoutMs`
+ * (central/errors.ts has that shape); anything else is reported in words.
+ */
+export interface CentralPort {
+  readonly tap: Tap;
+  connect(timeoutMs: number): Promise<void>;
+  discover(): Promise<void>;
+  read(c: CharacteristicRef): Promise<Buffer>;
+  write(c: CharacteristicRef, value: Buffer, withResponse: boolean): Promise<void>;
+  subscribe(c: CharacteristicRef, mode: 'notify' | 'indicate'): Promise<void>;
+  unsubscribe(c: CharacteristicRef): Promise<void>;
+  pair(): Promise<void>;
+  disconnect(reason: number): Promise<void>;
+  reconnect(timeoutMs: number): Promise<void>;
+  /** Every notification or indication received from now on, on any connection of the scenario. */
+  onNotification(listener: (uuid: CanonicalUuid, value: Buffer) => void): void;
+}
+
+/** What the peripheral tells the runner, flattened from its events. */
+export type PeripheralEvent =
+  | { readonly type: 'connect'; readonly central: string }
+  | { readonly type: 'disconnect'; readonly central: string; readonly reason: number | undefined }
+  | { readonly type: 'subscribe'; readonly characteristic: string; readonly notifications: boolean; readonly indications: boolean }
+  | { readonly type: 'unsubscribe'; readonly characteristic: string }
+  | { readonly type: 'pairing'; readonly step: string; readonly failedReason?: number }
+  | { readonly type: 'encryption'; readonly encrypted: boolean; readonly status: number | undefined }
+  | {
+      readonly type: 'request';
+      readonly characteristic: string;
+      /** read, write, writeWithoutResponse, subscribe (the CCCD write), prepareWrite, … */
+      readonly operation: string;
+      readonly ok: boolean;
+      readonly attError?: number;
+      readonly value?: Buffer;
+    };
+
+/** The peripheral's runtime actions the scenario behaviours use. */
+export interface PeripheralPort {
+  readonly tap: Tap;
+  setValue(characteristic: string, value: Buffer): void;
+  notify(characteristic: string, value: Buffer): { readonly sent: boolean; readonly reason?: string };
+  indicate(characteristic: string, value: Buffer): Promise<{ readonly sent: boolean; readonly confirmed?: boolean; readonly reason?: string }>;
+  /** The next Pairing Request gets Pairing Failed with this reason. */
+  refuseNextPairing(reason: number): void;
+  /** HCI Disconnect with this reason; resolves when the link is down. */
+  disconnect(reason: number): Promise<void>;
+  /** Listen to the peripheral's events; returns the function that stops listening. */
+  listen(listener: (e: PeripheralEvent) => void): () => void;
+}
+
+export interface Rig {
+  /** Present when the central runs here (roles both and central). */
+  readonly central?: CentralPort;
+  /** Present when the peripheral runs here (roles both and peripheral). */
+  readonly peripheral?: PeripheralPort;
+  /** The btsnoop files written for this scenario, by side. */
+  readonly btsnoop?: Partial<Record<Side, string>>;
+  /** Everything down: stacks, transports, radio. Must not hang. */
+  close(): Promise<void>;
+}
+
+export interface RigRequest {
+  readonly scenario: Scenario;
+  /** Write one btsnoop capture per side here (files named after the scenario). */
+  readonly btsnoopDir?: string;
+  /** The central's time limit per operation. */
+  readonly operationTimeoutMs: number;
+}
+
+/** Builds a fresh rig per scenario: nothing (bond, CCCD, cache) survives from one scenario into the next. */
+export type RigFactory = (request: RigRequest) => Promise<Rig>;
+
+/** A scenario cannot run on this rig (a fault on real hardware, a behaviour the peripheral lacks): status error, with these words. */
+export class CannotRun extends Error {
+  override readonly name = 'CannotRun';
+}

@@ -1,0 +1,115 @@
+// A scenario as written in its file (YAML or JSON): kebab-case keys, names where the spec has names.
+// scenario-schema.ts is the same shape as a JSON Schema; resolve-scenario.ts turns it into a Scenario.
+import type { ValueInput } from '../gatt/profile-input.js';
+
+export type SideInput = 'central' | 'peripheral';
+/** A code by name or number: "ATT 0x05", "Insufficient Authentication", "SMP 0x03", "HCI 0x3E", 5. */
+export type CodeInput = string | number;
+
+export interface ScenarioInput {
+  $schema?: string;
+  name: string;
+  description: string;
+  /** Bluetooth SIG qualification test IDs: GATT/SR/GAR/BI-04-C, SM/CEN/JW/BI-01-C. */
+  qualification?: string[];
+  tags?: string[];
+  'time-limit-ms'?: number;
+  peripheral: PeripheralInput;
+  faults?: FaultInput[];
+  central: CentralInput;
+  /** Expectations on the whole run's timelines. */
+  expect?: { timeline?: TimelineExpectationInput[] };
+}
+
+export interface PeripheralInput {
+  /** A built-in profile name or a file, relative to the scenario file. */
+  profile: string;
+  /** Initial values by characteristic name or UUID. */
+  values?: Record<string, ValueInput>;
+  behaviours?: BehaviourInput[];
+}
+
+export type GattOperationInput = 'read' | 'write' | 'write-without-response' | 'subscribe';
+
+export type BehaviourInput =
+  | { 'refuse-pairing': { reason: CodeInput } }
+  | { answer: { characteristic: string; operation: GattOperationInput; error: CodeInput; nth?: number; repeat?: boolean } }
+  | { 'disconnect-after': { pdu: string; 'sent-by'?: SideInput; reason?: CodeInput; nth?: number } }
+  | { delay: { ms: number; characteristic?: string; operation?: GattOperationInput } }
+  | { notify: ScheduleInput }
+  | { indicate: ScheduleInput };
+
+export interface ScheduleInput {
+  characteristic: string;
+  'every-ms': number;
+  count: number;
+  /** Values in turn (the last repeats); default: the characteristic's value. */
+  values?: ValueInput[];
+}
+
+interface FaultCommon {
+  nth?: number;
+  repeat?: boolean;
+  label?: string;
+}
+export interface AclFaultTarget extends FaultCommon {
+  pdu: string;
+  'sent-by'?: SideInput;
+}
+export type FaultInput =
+  | { drop: AclFaultTarget }
+  | { delay: AclFaultTarget & { ms: number } }
+  | { disconnect: AclFaultTarget & { reason?: CodeInput } }
+  | { 'refuse-encryption': FaultCommon & { status?: CodeInput } }
+  | { 'fail-connection': FaultCommon & { status?: CodeInput } };
+
+export type PairingPolicy = 'on-error' | 'never' | 'upfront';
+
+export interface CentralInput {
+  pairing?: PairingPolicy;
+  steps: StepInput[];
+}
+
+/** One action key, plus optional `name` and `expect`. */
+export interface StepInput {
+  name?: string;
+  expect?: ExpectInput;
+  connect?: { 'timeout-ms'?: number } | null;
+  discover?: null | Record<string, never>;
+  read?: string | { characteristic: string };
+  write?: { characteristic: string; value: ValueInput; response?: boolean };
+  subscribe?: string | { characteristic: string; mode?: 'notify' | 'indicate' };
+  unsubscribe?: string | { characteristic: string };
+  'wait-notification'?: { characteristic: string; count?: number; value?: ValueExpectationInput; 'timeout-ms'?: number };
+  pair?: null | Record<string, never>;
+  disconnect?: null | { reason?: CodeInput };
+  reconnect?: null | Record<string, never>;
+  wait?: { for: MatcherInput | string; 'timeout-ms'?: number };
+  'hold-idle'?: { ms: number };
+}
+
+export interface ExpectInput {
+  outcome?: CodeInput;
+  value?: ValueExpectationInput;
+  security?: { encrypted?: boolean; authenticated?: boolean; 'key-size'?: number; bonded?: boolean };
+  timeline?: TimelineExpectationInput[];
+}
+
+/** A value exactly (hex/utf8/bytes/number as in profiles), or text, a regular expression, a length. */
+export type ValueExpectationInput = ValueInput & { text?: string; regex?: string; length?: number };
+
+export interface MatcherInput {
+  pdu: string;
+  'sent-by'?: SideInput;
+  /** Whose tap (HCI seam) to look at; default the central's when there is one. */
+  at?: SideInput;
+  /** Decoded fields, by the tap's field names; a name matches the field or its "…Name" twin. */
+  fields?: Record<string, unknown>;
+}
+
+export type ScopeInput = 'step' | 'run';
+
+export type TimelineExpectationInput =
+  | (MatcherInput & { count?: number; 'at-least'?: number; 'at-most'?: number; before?: MatcherInput | string; after?: MatcherInput | string; scope?: ScopeInput })
+  | { none: MatcherInput & { before?: MatcherInput | string; after?: MatcherInput | string }; scope?: ScopeInput }
+  | { order: Array<MatcherInput | string>; at?: SideInput; scope?: ScopeInput };

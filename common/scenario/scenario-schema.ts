@@ -1,0 +1,114 @@
+// JSON Schema (draft-07) of a scenario file: the shape scenario-input.ts declares. What a schema cannot
+// say (which PDU, code or characteristic a name means; one action per step) is in resolve-scenario.ts.
+// `expected` is an annotation the shared checker (common/input/schema-check.ts) reads to word anyOf errors.
+import { PROFILE_SCHEMA } from '../gatt/profile-schema.js';
+
+const text = { type: 'string', minLength: 1 } as const;
+const count = { type: 'integer', minimum: 0 } as const;
+const positive = { type: 'integer', minimum: 1 } as const;
+const side = { enum: ['central', 'peripheral'] } as const;
+const code = { type: ['string', 'integer'] } as const;
+const nothing = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const;
+const obj = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', additionalProperties: false, required, properties });
+const charOrObject = (properties: Record<string, unknown>) => ({
+  expected: 'a characteristic name or UUID, or { characteristic, ... }',
+  anyOf: [text, obj({ characteristic: text, ...properties }, ['characteristic'])],
+});
+const operation = { enum: ['read', 'write', 'write-without-response', 'subscribe'] } as const;
+const ruleCommon = { nth: positive, repeat: { type: 'boolean' }, label: { type: 'string' } } as const;
+const aclTarget = { pdu: text, 'sent-by': side, ...ruleCommon } as const;
+const schedule = obj({ characteristic: text, 'every-ms': positive, count: positive, values: { type: 'array', minItems: 1, items: { $ref: '#/definitions/value' } } }, ['characteristic', 'every-ms', 'count']);
+
+const STEP_ACTIONS = {
+  connect: { type: ['object', 'null'], additionalProperties: false, properties: { 'timeout-ms': positive } },
+  discover: nothing,
+  read: charOrObject({}),
+  write: obj({ characteristic: text, value: { $ref: '#/definitions/value' }, response: { type: 'boolean' } }, ['characteristic', 'value']),
+  subscribe: charOrObject({ mode: { enum: ['notify', 'indicate'] } }),
+  unsubscribe: charOrObject({}),
+  'wait-notification': obj({ characteristic: text, count: positive, value: { $ref: '#/definitions/valueExpectation' }, 'timeout-ms': positive }, ['characteristic']),
+  pair: nothing,
+  disconnect: { type: ['object', 'null'], additionalProperties: false, properties: { reason: code } },
+  reconnect: nothing,
+  wait: obj({ for: { $ref: '#/definitions/matcherOrName' }, 'timeout-ms': positive }, ['for']),
+  'hold-idle': obj({ ms: positive }, ['ms']),
+} as const;
+
+/** The step kinds, in the order the README lists them. */
+export const STEP_KINDS = Object.keys(STEP_ACTIONS) as Array<keyof typeof STEP_ACTIONS>;
+
+export const SCENARIO_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://blebench.dev/schemas/scenario.json',
+  title: 'blebench scenario',
+  ...obj(
+    {
+      $schema: { type: 'string' },
+      name: text,
+      description: { type: 'string' },
+      qualification: { type: 'array', items: text },
+      tags: { type: 'array', items: text },
+      'time-limit-ms': positive,
+      peripheral: obj(
+        {
+          profile: text,
+          values: { type: 'object', additionalProperties: { $ref: '#/definitions/value' } },
+          behaviours: { type: 'array', items: { $ref: '#/definitions/behaviour' } },
+        },
+        ['profile'],
+      ),
+      faults: { type: 'array', items: { $ref: '#/definitions/fault' } },
+      central: obj({ pairing: { enum: ['on-error', 'never', 'upfront'] }, steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } } }, ['steps']),
+      expect: obj({ timeline: { type: 'array', items: { $ref: '#/definitions/timelineExpectation' } } }),
+    },
+    ['name', 'description', 'peripheral', 'central'],
+  ),
+  definitions: {
+    value: PROFILE_SCHEMA.definitions.value,
+    valueExpectation: {
+      ...PROFILE_SCHEMA.definitions.value,
+      properties: { ...PROFILE_SCHEMA.definitions.value.properties, text: { type: 'string' }, regex: { type: 'string' }, length: count },
+    },
+    // One key per behaviour or fault, like steps: resolve-scenario.ts checks there is exactly one, so a
+    // misspelt key is reported as an unknown property with a "did you mean".
+    behaviour: obj({
+      'refuse-pairing': obj({ reason: code }, ['reason']),
+      answer: obj({ characteristic: text, operation, error: code, nth: positive, repeat: { type: 'boolean' } }, ['characteristic', 'operation', 'error']),
+      'disconnect-after': obj({ pdu: text, 'sent-by': side, reason: code, nth: positive }, ['pdu']),
+      delay: obj({ ms: positive, characteristic: text, operation }, ['ms']),
+      notify: schedule,
+      indicate: schedule,
+    }),
+    fault: obj({
+      drop: obj(aclTarget, ['pdu']),
+      delay: obj({ ...aclTarget, ms: positive }, ['pdu', 'ms']),
+      disconnect: obj({ ...aclTarget, reason: code }, ['pdu']),
+      'refuse-encryption': { type: ['object', 'null'], additionalProperties: false, properties: { ...ruleCommon, status: code } },
+      'fail-connection': { type: ['object', 'null'], additionalProperties: false, properties: { ...ruleCommon, status: code } },
+    }),
+    step: obj({ name: text, expect: { $ref: '#/definitions/expect' }, ...STEP_ACTIONS }),
+    expect: obj({
+      outcome: code,
+      value: { $ref: '#/definitions/valueExpectation' },
+      security: obj({ encrypted: { type: 'boolean' }, authenticated: { type: 'boolean' }, 'key-size': { type: 'integer', minimum: 1 }, bonded: { type: 'boolean' } }),
+      timeline: { type: 'array', items: { $ref: '#/definitions/timelineExpectation' } },
+    }),
+    matcher: obj({ pdu: text, 'sent-by': side, at: side, fields: { type: 'object' } }, ['pdu']),
+    matcherOrName: { expected: 'a PDU name or { pdu, sent-by, at, fields }', anyOf: [text, { $ref: '#/definitions/matcher' }] },
+    // { pdu, ... } (seen, counted, ordered against another), { none: { pdu, ... } } or { order: [ ... ] }.
+    timelineExpectation: obj({
+      pdu: text,
+      'sent-by': side,
+      at: side,
+      fields: { type: 'object' },
+      count,
+      'at-least': count,
+      'at-most': count,
+      before: { $ref: '#/definitions/matcherOrName' },
+      after: { $ref: '#/definitions/matcherOrName' },
+      none: obj({ pdu: text, 'sent-by': side, at: side, fields: { type: 'object' }, before: { $ref: '#/definitions/matcherOrName' }, after: { $ref: '#/definitions/matcherOrName' } }, ['pdu']),
+      order: { type: 'array', minItems: 2, items: { $ref: '#/definitions/matcherOrName' } },
+      scope: { enum: ['step', 'run'] },
+    }),
+  },
+} as const;

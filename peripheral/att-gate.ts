@@ -1,0 +1,145 @@
+// Every ATT PDU from the central meets this gate before bleno's ATT server: it takes the security
+// decision for every way one of the profile's attributes can be reached (Read, Read Blob, Read By
+// Type, Read Multiple, Write, Write Command, Prepare Write), answers CCCD and descriptor writes
+// itself (bleno treats every descriptor write as one shared CCCD), takes confirmations, drops what a
+// server must ignore, and lets bleno do the rest (discovery, MTU, the reads and writes it allowed).
+// Core v5.4 Vol 3 Part F 3.4 (PDUs), 3.3.1 (unsupported commands are ignored).
+import { ATT_COMMAND_FLAG, ATT_ERROR, ATT_OP } from '../common/codes/att.js';
+import type { LinkSecurityState } from '../common/gatt/index.js';
+import type { AttAnswer } from './bleno-loader.js';
+import { decideCccdWrite, decideDescriptorRead, decideDescriptorWrite, decideValueRead, decideValueWrite, type Decision } from './access-policy.js';
+import { errorResponse, parseAttRequest, readMultipleResponse, writeResponse } from './att-pdu.js';
+import { outcomeOf, requestName, type RequestOperation, type RequestRecord } from './request-record.js';
+import type { AttributeMap, ServedAttribute, ServedDescriptor } from './served-profile.js';
+
+export interface GateContext {
+  readonly map: AttributeMap;
+  link(): LinkSecurityState;
+  readByTypeTarget(start: number, end: number, uuid: string): number | undefined;
+  mtu(): number;
+  record(r: Omit<RequestRecord, 'central'>): void;
+  cccdWritten(cccd: ServedDescriptor, bits: number): void;
+  descriptorWritten(d: ServedDescriptor, value: Buffer): void;
+  confirmation(): void;
+}
+
+const PASS: AttAnswer = { pass: true };
+const NOTHING: AttAnswer = { pass: false };
+const send = (pdu: Buffer): AttAnswer => ({ pass: false, send: pdu });
+
+/** Declaration types Read By Type discovers (bleno answers them): service, include, characteristic. Vol 3 Part G 3. */
+const DECLARATION_TYPES = new Set(['2800', '2801', '2802', '2803']);
+
+export function createAttGate(ctx: GateContext): (pdu: Buffer) => AttAnswer {
+  const names = (a: ServedAttribute) =>
+    a.kind === 'value' ? { characteristic: a.characteristic.def.name, attribute: 'value' } : { characteristic: a.descriptor.characteristic.def.name, attribute: a.descriptor.def.name };
+  const handleOf = (a: ServedAttribute) => (a.kind === 'value' ? a.characteristic.valueHandle : a.descriptor.handle);
+  const valueOf = (a: ServedAttribute) => (a.kind === 'value' ? a.characteristic.value : a.descriptor.value);
+
+  const note = (a: ServedAttribute, opcode: number, operation: RequestOperation, d: Decision, extra: { offset?: number; value?: Buffer; silent?: boolean } = {}) => {
+    ctx.record({
+      ...names(a),
+      handle: handleOf(a),
+      request: requestName(opcode),
+      operation,
+      ...(extra.offset ? { offset: extra.offset } : {}),
+      outcome: outcomeOf(d, extra.silent ?? false, extra.value),
+      reason: d.reason,
+    });
+  };
+
+  /** A read of one attribute from an offset: the decision, and the part of the value it would return. */
+  const read = (a: ServedAttribute, offset: number): Decision & { data?: Buffer } => {
+    const d = a.kind === 'value' ? decideValueRead(a.characteristic, ctx.link()) : decideDescriptorRead(a.descriptor, ctx.link());
+    if (!d.ok) return d;
+    const value = valueOf(a);
+    // Vol 3 Part F 3.4.4.5: an offset past the end of the value is Invalid Offset.
+    if (offset > value.length) return { ok: false, attError: ATT_ERROR.INVALID_OFFSET, reason: `the offset ${offset} is past the end of the ${value.length}-octet value` };
+    return { ...d, data: value.subarray(offset) };
+  };
+  const readOperation = (a: ServedAttribute): RequestOperation => (a.kind === 'value' ? 'read' : 'descriptorRead');
+  const cut = (data: Buffer | undefined, room: number) => data?.subarray(0, room);
+
+  return (pdu) => {
+    const req = parseAttRequest(pdu);
+    if (!req) return PASS; // too short: bleno answers (or not) as it does
+    switch (req.kind) {
+      case 'read': {
+        const a = ctx.map.at(req.handle);
+        if (!a) return PASS;
+        const r = read(a, req.offset);
+        note(a, req.opcode, readOperation(a), r, { offset: req.offset, ...(r.ok ? { value: cut(r.data, ctx.mtu() - 1)! } : {}) });
+        return r.ok ? PASS : send(errorResponse(req.opcode, req.handle, r.attError));
+      }
+      case 'readByType': {
+        if (DECLARATION_TYPES.has(req.uuid)) return PASS;
+        const target = ctx.readByTypeTarget(req.startHandle, req.endHandle, req.uuid);
+        const a = target === undefined ? undefined : ctx.map.at(target);
+        if (!a) return PASS;
+        const r = read(a, 0);
+        note(a, req.opcode, readOperation(a), r, r.ok ? { value: cut(r.data, ctx.mtu() - 4)! } : {});
+        return r.ok ? PASS : send(errorResponse(req.opcode, target!, r.attError));
+      }
+      case 'readMultiple': {
+        const attrs = req.handles.map((h) => ctx.map.at(h));
+        // Only the profile's attributes: any other handle leaves the request to bleno, which answers Request Not Supported.
+        if (attrs.some((a) => a === undefined)) return PASS;
+        const parts: Buffer[] = [];
+        for (const a of attrs as ServedAttribute[]) {
+          const r = read(a, 0);
+          note(a, req.opcode, readOperation(a), r, r.ok ? { value: r.data! } : {});
+          if (!r.ok) return send(errorResponse(req.opcode, handleOf(a), r.attError));
+          parts.push(r.data!);
+        }
+        return send(readMultipleResponse(parts, ctx.mtu()));
+      }
+      case 'write': {
+        const a = ctx.map.at(req.handle);
+        if (!a) return PASS;
+        const answer = (d: Decision, operation: RequestOperation): AttAnswer => {
+          note(a, req.opcode, operation, d, { silent: req.command && !d.ok });
+          if (!d.ok) return req.command ? NOTHING : send(errorResponse(req.opcode, req.handle, d.attError));
+          return PASS;
+        };
+        if (a.kind === 'value') return answer(decideValueWrite(a.characteristic, ctx.link(), req.command, req.value), req.command ? 'writeWithoutResponse' : 'write');
+        const d = a.descriptor;
+        const isCccd = d.def.kind === 'cccd';
+        const decision = isCccd ? decideCccdWrite(d, ctx.link(), req.value) : decideDescriptorWrite(d, ctx.link());
+        const out = answer(decision, isCccd ? 'subscribe' : 'descriptorWrite');
+        if (!decision.ok) return out;
+        if (isCccd) ctx.cccdWritten(d, req.value.readUInt16LE(0));
+        else ctx.descriptorWritten(d, req.value);
+        return req.command ? NOTHING : send(writeResponse());
+      }
+      case 'prepareWrite': {
+        const a = ctx.map.at(req.handle);
+        if (!a) return PASS;
+        if (a.kind === 'descriptor') {
+          const d: Decision = { ok: false, attError: ATT_ERROR.ATTRIBUTE_NOT_LONG, reason: "bleno queues prepared writes for characteristic values only, never for descriptors" };
+          note(a, req.opcode, 'prepareWrite', d, { offset: req.offset });
+          return send(errorResponse(req.opcode, req.handle, d.attError));
+        }
+        const d = decideValueWrite(a.characteristic, ctx.link(), false);
+        note(a, req.opcode, 'prepareWrite', d, { offset: req.offset });
+        return d.ok ? PASS : send(errorResponse(req.opcode, req.handle, d.attError));
+      }
+      case 'confirmation':
+        ctx.confirmation();
+        return NOTHING;
+      case 'signedWrite': {
+        const a = ctx.map.at(req.handle);
+        if (a) {
+          note(a, req.opcode, 'signedWrite', {
+            ok: false,
+            attError: ATT_ERROR.REQUEST_NOT_SUPPORTED,
+            reason: "bleno's SMP never distributes a signing key (CSRK), so no signature can be verified and the command is dropped",
+          }, { silent: true });
+        }
+        return NOTHING;
+      }
+      default:
+        // Vol 3 Part F 3.3.1: a command the server does not support is ignored (bleno would answer it).
+        return req.opcode & ATT_COMMAND_FLAG && req.opcode !== ATT_OP.WRITE_CMD ? NOTHING : PASS;
+    }
+  };
+}

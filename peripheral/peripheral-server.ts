@@ -1,0 +1,365 @@
+// servePeripheral: bleno serving a resolved profile, with the project's security decisions (taken
+// from the tap's link state, never bleno's `secure`), per-central CCCDs, confirmed indications, and
+// the runtime actions scenarios and consoles use. Every request is an event and a line in the log.
+import { EventEmitter } from 'node:events';
+import { ATT_ERROR, ATT_OP, attError } from '../common/codes/att.js';
+import { HCI_STATUS } from '../common/codes/hci.js';
+import { SMP_CODE, smpReason } from '../common/codes/smp.js';
+import { CCCD_BITS, checkSecurity, checkValue, OPEN, MIN_KEY_SIZE, type GattOperation, type ResolvedProfile, type SecurityLevel, type SecurityRequirement } from '../common/gatt/index.js';
+import type { HciTransport } from '../common/hci/transport.js';
+import { silentLogger, type Logger } from '../common/log/logger.js';
+import type { LinkState } from '../common/trace/link-state.js';
+import type { TimelineEntry } from '../common/trace/timeline.js';
+import { waitForEvent } from '../common/util/wait.js';
+import { codeText } from './access-policy.js';
+import { createAttGate } from './att-gate.js';
+import { handleValuePdu } from './att-pdu.js';
+import { loadBleno, type LoadedBleno } from './bleno-loader.js';
+import { Indications } from './indications.js';
+import { linkSecurity, storedKey } from './link-security.js';
+import { describeRequest, type RequestRecord } from './request-record.js';
+import { ATT_SUCCESS, AttributeMap, blenoServices, changeSecurity, valueFrom, type ServedCharacteristic, type ServedDescriptor } from './served-profile.js';
+import { BLENO_LIMITS, limitsFor, type Delivery, type PeripheralEvents, type ServedHandlesInfo, type ServePeripheralOptions, type SubscriptionInfo } from './server-types.js';
+import { cccdBytes, Subscriptions } from './subscriptions.js';
+
+export class PeripheralError extends Error {
+  readonly code = 'PERIPHERAL';
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+
+export async function servePeripheral(options: ServePeripheralOptions): Promise<PeripheralServer> {
+  const loaded = await loadBleno(options.transport, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  try {
+    const server = new PeripheralServer(loaded, options);
+    await server.start(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return server;
+  } catch (err) {
+    await loaded.close();
+    throw err;
+  }
+}
+
+export class PeripheralServer extends EventEmitter<PeripheralEvents> {
+  readonly profile: ResolvedProfile;
+  readonly name: string;
+  readonly transport: HciTransport;
+  private readonly log: Logger;
+  private readonly subs = new Subscriptions();
+  private readonly indications: Indications;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private map: AttributeMap | undefined;
+  private authorized: boolean;
+  private refusal: number | undefined;
+  private opcode = 0;
+  private closed = false;
+
+  constructor(
+    private readonly loaded: LoadedBleno,
+    options: ServePeripheralOptions,
+  ) {
+    super();
+    this.profile = options.profile;
+    this.transport = options.transport;
+    this.name = options.name ?? options.profile.advertising.localName;
+    this.log = options.logger ?? silentLogger();
+    this.authorized = options.authorized ?? false;
+    this.indications = new Indications(options.indicationTimeoutMs);
+  }
+
+  /** The peripheral's own address (bleno's, from Read BD_ADDR). */
+  get address(): string {
+    return this.loaded.bleno.address;
+  }
+
+  /** The central connected now, as the tap saw it. */
+  get central(): LinkState | undefined {
+    const h = this.loaded.connectionHandle();
+    return h === undefined ? undefined : this.transport.tap.link(h);
+  }
+
+  /** @internal */
+  async start(timeoutMs: number): Promise<void> {
+    const { bleno } = this.loaded;
+    const { services, fixes } = blenoServices(bleno, this.profile, { read: (c, o) => this.readValue(c, o), write: (c, d, o, w) => this.writeValue(c, d, o, w) }, (n) => this.map?.characteristic(n));
+    const emitter = bleno as unknown as NodeJS.EventEmitter;
+    const set = waitForEvent(emitter, 'servicesSet', { what: 'bleno to set the services', timeoutMs });
+    bleno.setServices(services);
+    await set;
+    this.map = new AttributeMap(this.profile, this.loaded.fixAttributeTable({ deviceName: this.name, characteristics: fixes }));
+    this.loaded.setAttGate(this.gate());
+    this.loaded.setPairingGate(() => this.takeRefusal());
+    const tap = this.transport.tap;
+    tap.on('link', this.onLink);
+    tap.on('disconnect', this.onDisconnect);
+    tap.on('pairing', this.onPairing);
+    tap.on('encryption', this.onEncryption);
+    for (const limit of limitsFor(this.profile)) this.log.warn({ limit }, `profile "${this.profile.name}": ${BLENO_LIMITS[limit]}`);
+    const started = waitForEvent<[Error | null | undefined]>(emitter, 'advertisingStart', { what: 'bleno to start advertising', timeoutMs });
+    bleno.startAdvertising(this.name, [...this.profile.advertising.serviceUuids]);
+    const [err] = await started;
+    if (err) throw new PeripheralError(`bleno could not start advertising: ${err.message}`);
+    this.log.info({ profile: this.profile.name, name: this.name, address: this.address }, `serving profile "${this.profile.name}" and advertising as "${this.name}"`);
+  }
+
+  /** Where a characteristic is served: its declaration, value and descriptor handles. */
+  handles(name: string): ServedHandlesInfo {
+    const c = this.need(name);
+    return {
+      declaration: c.declarationHandle,
+      value: c.valueHandle,
+      ...(c.cccd ? { cccd: c.cccd.handle } : {}),
+      descriptors: c.descriptors.map((d) => ({ name: d.def.name, kind: d.def.kind, uuid: d.def.uuid, handle: d.handle })),
+    };
+  }
+
+  /** The CCCD value the connected central set for a characteristic (0 when none). */
+  subscription(name: string): number {
+    this.need(name);
+    return this.subs.value(name);
+  }
+
+  /** The value served now (a copy). */
+  value(name: string): Buffer {
+    return Buffer.from(this.need(name).value);
+  }
+
+  /** Sets the value (copied); the next read, notification or indication serves it. Constraints are the central's, not the app's. */
+  setValue(name: string, value: Buffer): void {
+    this.need(name).value = Buffer.from(value);
+  }
+
+  /** Notify the connected central now, if it subscribed and the link's security is enough for notify. */
+  notify(name: string, value?: Buffer): Delivery {
+    const c = this.need(name);
+    if (!c.def.properties.notify) throw new PeripheralError(`"${name}" cannot notify (no notify property)`);
+    if (value) this.setValue(name, value);
+    const why = this.cannotSend(c, 'notify');
+    if (why) return this.undelivered(c, 'notification', why);
+    this.loaded.sendAtt(handleValuePdu('notify', c.valueHandle, c.value, this.loaded.mtu()));
+    this.log.info({ characteristic: name, handle: c.valueHandle }, `notified "${name}" (${c.value.length} octets) to ${this.central!.peerAddress}`);
+    return { sent: true, central: this.central!.peerAddress };
+  }
+
+  /** Indicate now; resolves when the central confirms, or with the reason it did not (timeout, link lost). */
+  async indicate(name: string, value?: Buffer): Promise<Delivery> {
+    const c = this.need(name);
+    if (!c.def.properties.indicate) throw new PeripheralError(`"${name}" cannot indicate (no indicate property)`);
+    if (value) this.setValue(name, value);
+    const why = this.cannotSend(c, 'indicate');
+    if (why) return this.undelivered(c, 'indication', why);
+    const central = this.central!.peerAddress;
+    const pdu = handleValuePdu('indicate', c.valueHandle, c.value, this.loaded.mtu());
+    const r = await this.indications.indicate(() => this.loaded.sendAtt(pdu));
+    if (r.confirmed) this.log.info({ characteristic: name, ms: r.ms }, `indicated "${name}" to ${central}; confirmed after ${r.ms.toFixed(1)} ms`);
+    else this.log.warn({ characteristic: name }, `indicated "${name}" to ${central}; not confirmed: ${r.reason}`);
+    return r.confirmed ? { sent: true, central, confirmed: true } : { sent: true, central, confirmed: false, reason: r.reason };
+  }
+
+  /** Notifies every `ms` (the value `next` makes from the last one, or the same); returns the stop function. */
+  notifyEvery(name: string, ms: number, next?: (previous: Buffer) => Buffer): () => void {
+    this.need(name);
+    const timer = setInterval(() => this.notify(name, next?.(this.value(name))), ms);
+    this.timers.add(timer);
+    return () => {
+      clearInterval(timer);
+      this.timers.delete(timer);
+    };
+  }
+
+  /** Changes what one operation needs from now on (a level, or a full requirement). */
+  setSecurity(name: string, operation: GattOperation, requirement: SecurityLevel | SecurityRequirement): void {
+    const req = typeof requirement === 'string' ? (requirement === 'none' ? OPEN : { level: requirement, minKeySize: MIN_KEY_SIZE }) : requirement;
+    changeSecurity(this.need(name), operation, req);
+    this.log.info({ characteristic: name, operation, level: req.level }, `"${name}" ${operation} now needs ${req.level}`);
+  }
+
+  /** The application's answer for `authorized` operations from now on. */
+  setAuthorization(granted: boolean): void {
+    this.authorized = granted;
+  }
+
+  /** HCI Disconnect with a reason (default 0x13 Remote User Terminated Connection); resolves when the link is down. */
+  async disconnect(reason: number = HCI_STATUS.REMOTE_USER_TERMINATED_CONNECTION, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+    if (!this.central?.connected) return;
+    const gone = waitForEvent(this, 'disconnect', { what: 'the central to disconnect', timeoutMs });
+    this.loaded.disconnect(reason);
+    await gone;
+  }
+
+  /** Forgets every key (bleno's list and what it loaded below) and every bonded central's stored CCCDs. */
+  forgetBonds(): void {
+    this.loaded.forgetKeys();
+    this.subs.forgetBonded();
+    this.log.info('forgot every bond: the next central pairs again');
+  }
+
+  /** The next Pairing Request is answered Pairing Failed with this reason (Vol 3 Part H 3.5.5), e.g. SMP_REASON.PAIRING_NOT_SUPPORTED. */
+  refuseNextPairing(reason: number): void {
+    this.refusal = reason;
+    this.log.info({ reason }, `the next Pairing Request will be refused: 0x${reason.toString(16).padStart(2, '0')} ${smpReason(reason).name}`);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers.clear();
+    this.indications.linkLost('the peripheral is closing');
+    const tap = this.transport.tap;
+    tap.off('link', this.onLink);
+    tap.off('disconnect', this.onDisconnect);
+    tap.off('pairing', this.onPairing);
+    tap.off('encryption', this.onEncryption);
+    await this.loaded.close();
+  }
+
+  private need(name: string): ServedCharacteristic {
+    const c = this.map?.characteristic(name);
+    if (!c) throw new PeripheralError(`profile "${this.profile.name}" has no characteristic "${name}"; it has: ${this.map?.characteristics().map((x) => x.def.name).join(', ')}`);
+    return c;
+  }
+
+  private linkState() {
+    const l = this.central;
+    return linkSecurity(l, l ? storedKey(this.transport, this.loaded, l.peerAddress) : undefined, this.authorized);
+  }
+
+  private cannotSend(c: ServedCharacteristic, kind: 'notify' | 'indicate'): string | undefined {
+    const l = this.central;
+    if (!l?.connected) return 'no central is connected';
+    const on = kind === 'notify' ? this.subs.notifying(c.def.name) : this.subs.indicating(c.def.name);
+    if (!on) return `the central has not enabled ${kind === 'notify' ? 'notifications' : 'indications'} in the CCCD`;
+    const v = checkSecurity(c.security[kind], this.linkState());
+    return v.ok ? undefined : `the link's security is not enough (${codeText(v.attError)}): ${v.reason}`;
+  }
+
+  private undelivered(c: ServedCharacteristic, what: string, reason: string): Delivery {
+    this.log.info({ characteristic: c.def.name }, `no ${what} of "${c.def.name}" sent: ${reason}`);
+    return { sent: false, reason };
+  }
+
+  private takeRefusal(): number | undefined {
+    const r = this.refusal;
+    this.refusal = undefined;
+    if (r !== undefined) this.log.info({ reason: r }, `refused a Pairing Request with Pairing Failed 0x${r.toString(16).padStart(2, '0')} ${smpReason(r).name}, as asked`);
+    return r;
+  }
+
+  private record(r: Omit<RequestRecord, 'central'>): void {
+    const full: RequestRecord = { central: this.central?.peerAddress, ...r };
+    const line = describeRequest(full);
+    if (full.outcome.ok) this.log.info({ request: full.request, characteristic: full.characteristic, handle: full.handle }, line);
+    else this.log.warn({ request: full.request, characteristic: full.characteristic, handle: full.handle, attError: full.outcome.attError }, line);
+    this.emit('request', full);
+  }
+
+  private gate() {
+    const gate = createAttGate({
+      map: this.map!,
+      link: () => this.linkState(),
+      readByTypeTarget: (s, e, u) => this.loaded.readByTypeTarget(s, e, u),
+      mtu: () => this.loaded.mtu(),
+      record: (r) => this.record(r),
+      cccdWritten: (d, bits) => this.cccdWritten(d, bits),
+      descriptorWritten: (d, value) => this.descriptorWritten(d, value),
+      confirmation: () => {
+        if (!this.indications.confirm()) this.log.warn('a Handle Value Confirmation arrived with no indication outstanding');
+      },
+    });
+    return (pdu: Buffer) => {
+      this.opcode = pdu[0] ?? 0;
+      return gate(pdu);
+    };
+  }
+
+  private readValue(c: ServedCharacteristic, offset: number): { code: number; data?: Buffer } {
+    return valueFrom(c.value, offset);
+  }
+
+  /** bleno calls this for a Write Request/Command the gate let through, and for Execute Write (the queued parts, from their first offset). */
+  private writeValue(c: ServedCharacteristic, data: Buffer, offset: number, withoutResponse: boolean): number {
+    const executing = this.opcode === ATT_OP.EXECUTE_WRITE_REQ;
+    const fail = (code: number, reason: string) => {
+      if (executing) this.record({ characteristic: c.def.name, attribute: 'value', handle: c.valueHandle, request: 'Execute Write Request', operation: 'executeWrite', offset, outcome: { ok: false, attError: code, errorName: attError(code).name, silent: false }, reason });
+      return code;
+    };
+    // Vol 3 Part F 3.4.6.3: the queued value is checked when executed.
+    if (offset > c.value.length) return fail(ATT_ERROR.INVALID_OFFSET, `the prepared offset ${offset} is past the end of the ${c.value.length}-octet value`);
+    const value = Buffer.concat([c.value.subarray(0, offset), data]);
+    const v = checkValue(c.def.constraints, value);
+    if (!v.ok) return fail(v.attError, v.reason);
+    c.value = value;
+    if (executing) this.record({ characteristic: c.def.name, attribute: 'value', handle: c.valueHandle, request: 'Execute Write Request', operation: 'executeWrite', offset, outcome: { ok: true, value }, reason: `the ${data.length} queued octets were written at offset ${offset}` });
+    else if (withoutResponse) this.log.debug({ characteristic: c.def.name }, 'value written by Write Command');
+    return ATT_SUCCESS;
+  }
+
+  private cccdWritten(d: ServedDescriptor, bits: number): void {
+    const name = d.characteristic.def.name;
+    const before = this.subs.value(name);
+    this.subs.set(name, bits);
+    d.value = cccdBytes(bits);
+    this.loaded.setDescriptorValue(d.handle, d.value);
+    const info: SubscriptionInfo = { central: this.central?.peerAddress, characteristic: name, bits, notifications: (bits & CCCD_BITS.notification) !== 0, indications: (bits & CCCD_BITS.indication) !== 0 };
+    if (bits !== 0) this.emit('subscribe', info);
+    else if (before !== 0) this.emit('unsubscribe', info);
+  }
+
+  private descriptorWritten(d: ServedDescriptor, value: Buffer): void {
+    d.value = Buffer.from(value);
+    this.loaded.setDescriptorValue(d.handle, d.value);
+  }
+
+  /** Reflect the connected central's CCCDs in what bleno serves for reads. */
+  private syncCccds(): void {
+    for (const c of this.map?.characteristics() ?? []) {
+      if (!c.cccd) continue;
+      c.cccd.value = cccdBytes(this.subs.value(c.def.name));
+      this.loaded.setDescriptorValue(c.cccd.handle, c.cccd.value);
+    }
+  }
+
+  private readonly onLink = (l: LinkState) => {
+    if (l.role !== 'peripheral') return;
+    this.subs.connect(l.peerAddress);
+    this.syncCccds();
+    this.log.info({ central: l.peerAddress, handle: l.handle }, `central ${l.peerAddress} (${l.peerAddressTypeName}) connected`);
+    this.emit('connect', { central: l.peerAddress, addressType: l.peerAddressTypeName, handle: l.handle });
+  };
+
+  private readonly onDisconnect = (l: LinkState) => {
+    if (l.role !== 'peripheral') return;
+    const bonded = storedKey(this.transport, this.loaded, l.peerAddress) !== undefined;
+    const was = this.subs.disconnect(bonded);
+    this.syncCccds();
+    const reason = l.disconnectReason === undefined ? 'the link is gone' : `the link is gone (${l.disconnectReasonName})`;
+    this.indications.linkLost(reason);
+    for (const characteristic of was) this.emit('unsubscribe', { central: l.peerAddress, characteristic, bits: 0, notifications: false, indications: false });
+    this.log.info({ central: l.peerAddress, reason: l.disconnectReason, by: l.disconnectedBy }, `central ${l.peerAddress} disconnected: ${l.disconnectReasonName ?? 'reason unknown'}${bonded ? ' (bonded: its subscriptions are kept)' : ''}`);
+    this.emit('disconnect', { central: l.peerAddress, handle: l.handle, reason: l.disconnectReason, reasonName: l.disconnectReasonName, by: l.disconnectedBy });
+  };
+
+  private readonly onPairing = (l: LinkState, e: TimelineEntry) => {
+    if (l.role !== 'peripheral' || !l.pairing) return;
+    const p = l.pairing;
+    const code = e.fields.code;
+    const step = code === SMP_CODE.PAIRING_FAILED ? 'failed' : code === SMP_CODE.SECURITY_REQUEST ? 'security-request' : code === SMP_CODE.PAIRING_RESPONSE ? 'response' : 'request';
+    const info = {
+      central: l.peerAddress,
+      step,
+      initiator: p.initiator,
+      ...(p.method ? { method: p.method } : {}),
+      ...(p.keySize ? { keySize: p.keySize } : {}),
+      ...(p.failed ? { failed: { reason: p.failed.reason, reasonName: p.failed.reasonName, sentBy: p.failed.sentBy } } : {}),
+    } as const;
+    this.log.info({ central: l.peerAddress, step }, `pairing with ${l.peerAddress}: ${e.summary}`);
+    this.emit('pairing', info);
+  };
+
+  private readonly onEncryption = (l: LinkState) => {
+    if (l.role !== 'peripheral') return;
+    this.log.info({ central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus }, `link to ${l.peerAddress} ${l.encrypted ? `encrypted (key size ${l.keySize ?? 'unknown'})` : `not encrypted (${l.encryptionStatusName ?? 'status unknown'})`}`);
+    this.emit('encryption', { central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus, keySize: l.keySize });
+  };
+}

@@ -1,0 +1,105 @@
+// The peripheral server's public vocabulary: options, events, delivery results, and what bleno cannot do.
+import type { ResolvedProfile } from '../common/gatt/index.js';
+import type { HciTransport } from '../common/hci/transport.js';
+import type { Logger } from '../common/log/logger.js';
+import type { RequestRecord } from './request-record.js';
+
+export interface ServePeripheralOptions {
+  transport: HciTransport;
+  profile: ResolvedProfile;
+  /** Advertised local name and Device Name (0x2A00); default: the profile's advertising.localName. */
+  name?: string;
+  logger?: Logger;
+  /** Whether the application authorizes centrals for `authorized` operations at start (default false: 0x08). */
+  authorized?: boolean;
+  /** How long an indication waits for its confirmation (default: the ATT transaction timeout, 30 s). */
+  indicationTimeoutMs?: number;
+  /** How long bleno may take to power on, set services and start advertising. */
+  timeoutMs?: number;
+}
+
+export interface ServedHandlesInfo {
+  declaration: number;
+  value: number;
+  cccd?: number;
+  descriptors: { name: string; kind: string; uuid: string; handle: number }[];
+}
+
+export interface CentralInfo {
+  central: string;
+  addressType: string;
+  handle: number;
+}
+
+export interface DisconnectInfo {
+  central: string;
+  handle: number;
+  /** HCI reason from Disconnection Complete (the tap's). Vol 4 Part E 7.7.5. */
+  reason: number | undefined;
+  reasonName: string | undefined;
+  by: 'local' | 'remote' | undefined;
+}
+
+export interface SubscriptionInfo {
+  central: string | undefined;
+  characteristic: string;
+  /** The CCCD value written: bit 0 notifications, bit 1 indications. */
+  bits: number;
+  notifications: boolean;
+  indications: boolean;
+}
+
+export interface PairingInfo {
+  central: string;
+  /** What just happened: the request, the response, a failure, or a Security Request. */
+  step: 'request' | 'response' | 'failed' | 'security-request';
+  initiator: 'local' | 'remote';
+  method?: string;
+  keySize?: number;
+  failed?: { reason: number; reasonName: string; sentBy: 'local' | 'remote' };
+}
+
+export interface PeripheralEvents {
+  request: [RequestRecord];
+  subscribe: [SubscriptionInfo];
+  unsubscribe: [SubscriptionInfo];
+  connect: [CentralInfo];
+  disconnect: [DisconnectInfo];
+  pairing: [PairingInfo];
+  encryption: [{ central: string; encrypted: boolean; status: number | undefined; keySize: number | undefined }];
+}
+
+/** What happened to one notification or indication. */
+export type Delivery =
+  | { readonly sent: true; readonly central: string; readonly confirmed?: boolean; readonly reason?: string }
+  | { readonly sent: false; readonly reason: string };
+
+/**
+ * What the peripheral cannot do because bleno 0.6.2 cannot, said once for the API, the logs and the
+ * README. Everything else bleno gets wrong is fixed in peripheral/bleno-loader.ts.
+ */
+export const BLENO_LIMITS = {
+  oneCentral: "bleno's hci-socket bindings keep one link: one central at a time (advertising stops while connected)",
+  legacyJustWorks:
+    "bleno's SMP does LE legacy pairing, Just Works only (no MITM, no Secure Connections): an `authenticated` operation can never be satisfied, its answer stays 0x05",
+  readMultiple: 'Read Multiple is answered for the profile\'s own attributes only; with any other handle, and Read Multiple Variable, bleno answers 0x06 Request Not Supported',
+  preparedWrites:
+    "bleno's prepare queue holds one characteristic value: a Prepare Write to a second characteristic is answered 0x0E Unlikely Error, and descriptors cannot be written long (0x0B), so a reliable write spans one characteristic",
+  signedWrites: "bleno's SMP never distributes a CSRK: Signed Write Commands cannot be verified and are dropped",
+  services: 'bleno declares every service primary and cannot declare included services',
+  readByType: "for a characteristic or descriptor type, bleno's Read By Type returns the first match in the range only",
+} as const;
+
+export type BlenoLimit = keyof typeof BLENO_LIMITS;
+
+/** The limits a profile runs into. */
+export function limitsFor(profile: ResolvedProfile): BlenoLimit[] {
+  const chars = profile.services.flatMap((s) => s.characteristics);
+  const out: BlenoLimit[] = [];
+  if (chars.some((c) => Object.values(c.security).some((r) => r.level === 'authenticated') || c.descriptors.some((d) => d.security.read.level === 'authenticated' || d.security.write.level === 'authenticated')))
+    out.push('legacyJustWorks');
+  if (chars.some((c) => c.extendedProperties.reliableWrite)) out.push('preparedWrites');
+  if (chars.some((c) => c.properties.authenticatedSignedWrites)) out.push('signedWrites');
+  if (profile.services.some((s) => !s.primary || s.includes.length > 0)) out.push('services');
+  return out;
+}

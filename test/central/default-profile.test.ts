@@ -1,0 +1,65 @@
+// blebench central against the project's own peripheral (peripheral/servePeripheral) serving the
+// default profile on the virtual radio: the matrix matches the profile under each policy, and a
+// profile that differs in one characteristic's security makes the central exit 1 naming that cell.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Radio } from '../../common/air/index.js';
+import { EXIT } from '../../common/errors/blebench-error.js';
+import { defaultProfilesDir, loadProfile } from '../../common/gatt/load-profile.js';
+import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import { runCentral, type CentralOptions } from '../../bin/commands/central.js';
+import type { PairingPolicy } from '../../central/pairing/pairing-policy.js';
+import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
+
+let radio: Radio;
+let pt: HciTransport | undefined;
+let ct: HciTransport | undefined;
+let server: PeripheralServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  await ct?.close();
+  await pt?.close();
+  radio?.close();
+  server = ct = pt = undefined;
+});
+
+async function central(policy: PairingPolicy, profile: string, json = false) {
+  radio = new Radio({ name: 'default-profile' });
+  pt = await openTransport('mock', { radio, name: 'peripheral' });
+  server = await servePeripheral({ transport: pt, profile: loadProfile('default') });
+  ct = await openTransport('mock', { radio, name: 'central' });
+  let out = '';
+  let err = '';
+  const opts: CentralOptions = { target: 'blebench', transport: 'mock', policy, profile, timeout: 3000, logLevel: 'silent', logFormat: 'json', ...(json ? { json } : {}) };
+  const code = await runCentral(opts, { transport: ct, out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+describe('blebench central against the default peripheral', () => {
+  for (const policy of ['never', 'on-error', 'upfront'] as const) {
+    it(`under ${policy} every cell matches the default profile (exit 0)`, async () => {
+      const { code, out, err } = await central(policy, 'default');
+      expect(err).toBe('');
+      expect(out, out).toContain('verdict: OK');
+      expect(code).toBe(EXIT.OK);
+      expect(out).toContain('Encrypted Read');
+    });
+  }
+
+  it('a profile that differs in one characteristic\'s security exits 1 naming that cell', async () => {
+    const doc = JSON.parse(readFileSync(path.join(defaultProfilesDir(), 'default.json'), 'utf8')) as { services: { characteristics: { name: string; security?: unknown }[] }[] };
+    delete doc.services[0]!.characteristics.find((c) => c.name === 'Encrypted Read')!.security;
+    const dir = mkdtempSync(path.join(tmpdir(), 'blebench-central-'));
+    const file = path.join(dir, 'differs.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const { code, out } = await central('never', file, true);
+    expect(code).toBe(EXIT.EXPECTATION_FAILED);
+    const r = JSON.parse(out) as { differences: string[] };
+    expect(r.differences).toHaveLength(1);
+    expect(r.differences[0]).toContain('"Encrypted Read" × read (unencrypted)');
+    expect(r.differences[0]).toContain('ATT 0x05 Insufficient Authentication');
+  });
+});
