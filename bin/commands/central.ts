@@ -3,8 +3,12 @@
 // compare every cell and exit 1 on any difference, naming it. Exit codes: design.md.
 import { Option, type Command } from 'commander';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
-import { loadProfile } from '../../common/gatt/load-profile.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
 import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import { parseTransportSpec } from '../../common/hci/transport-spec.js';
+import { BadInputError } from '../../common/errors/blebench-error.js';
+import { Radio } from '../../common/air/index.js';
+import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 import { CentralClient, DEFAULT_TIMEOUT_MS } from '../../central/central-client.js';
 import { isCentralError } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
@@ -15,7 +19,7 @@ import { parseTarget } from '../../central/scan.js';
 import { logFormatOption, logLevelOption, loggerFrom, positiveInt, transportOption } from '../options.js';
 
 export interface CentralOptions {
-  target: string;
+  target?: string;
   transport: string;
   policy: PairingPolicy;
   profile?: string;
@@ -37,7 +41,10 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
   program
     .command('central')
     .description('find a target with noble and walk its security matrix: every characteristic × operation, unencrypted and after pairing')
-    .requiredOption('--target <name|address|service-uuid>', 'the advertised name, the address (AA:BB:CC:DD:EE:FF) or an advertised service UUID')
+    .option(
+      '--target <name|address|service-uuid>',
+      'the advertised name, the address (AA:BB:CC:DD:EE:FF) or an advertised service UUID; on --transport mock, omit it to walk the profile served by blebench itself on the virtual radio',
+    )
     .addOption(transportOption())
     .addOption(new Option('--policy <policy>', 'when to pair: on-error (after 0x05/0x0F, then re-send), never, upfront').choices([...PAIRING_POLICIES]).default('on-error'))
     .option('--profile <name|file>', 'compare every cell with this profile; exit 1 on any difference')
@@ -50,10 +57,18 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
 }
 
 export async function runCentral(opts: CentralOptions, deps: CentralDeps = {}): Promise<ExitCode> {
+  if (opts.target === undefined) {
+    if (deps.transport || parseTransportSpec(opts.transport).kind !== 'mock') {
+      throw new BadInputError('BAD_FLAG', '--target is required (which peripheral to walk)', { path: '--target' }, {
+        hint: 'name it by advertised name, address or service UUID; only on --transport mock may it be omitted (blebench then serves the profile itself)',
+      });
+    }
+    return runSelfMatrix(opts, deps);
+  }
   const out = deps.out ?? ((s: string) => process.stdout.write(s));
   const err = deps.err ?? ((s: string) => process.stderr.write(s));
   const log = loggerFrom(opts, 'central');
-  const target = parseTarget(opts.target);
+  const target = parseTarget(opts.target!);
   // Bad input first (exit 2), before any transport is opened.
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
   const transport = deps.transport ?? (await openTransport(opts.transport, { name: 'central' }));
@@ -77,5 +92,29 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps = {}): 
   } finally {
     await client?.close();
     if (!deps.transport) await transport.close();
+  }
+}
+
+/**
+ * The main job (`npm start`): on the virtual radio with no --target, serve the profile (--profile or
+ * the default) with the peripheral program, walk its matrix with the central and compare every cell
+ * with what the profile says.
+ */
+async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps): Promise<ExitCode> {
+  const profile = loadProfile(opts.profile ?? DEFAULT_PROFILE);
+  const radio = new Radio({ name: 'main' });
+  const peripheralSide = await openTransport('mock', { radio, name: 'peripheral' });
+  const centralSide = await openTransport('mock', { radio, name: 'central' });
+  let server: PeripheralServer | undefined;
+  try {
+    server = await servePeripheral({ transport: peripheralSide, profile, logger: loggerFrom({ ...opts, logLevel: 'silent' }, 'peripheral') });
+    const out = deps.out ?? ((s: string) => process.stdout.write(s));
+    if (!opts.json) out(`blebench: the "${profile.name}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);
+    return await runCentral({ ...opts, target: server.address, profile: opts.profile ?? DEFAULT_PROFILE }, { ...deps, transport: centralSide });
+  } finally {
+    await server?.close();
+    await centralSide.close();
+    await peripheralSide.close();
+    radio.close();
   }
 }

@@ -2,7 +2,7 @@
 // central's requests are narrated in the log with the answer and the reason (peripheral/).
 import type { Command } from 'commander';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
-import { loadProfile } from '../../common/gatt/index.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/index.js';
 import { openTransport } from '../../common/hci/transport.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
 import { BLENO_LIMITS, servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
@@ -10,7 +10,6 @@ import { logFormatOption, logLevelOption, loggerFrom, transportOption } from '..
 import { untilSignal } from '../signals.js';
 import { isStoryEntry } from '../timeline-print.js';
 
-const DEFAULT_PROFILE = 'default';
 
 interface PeripheralOptions {
   profile?: string;

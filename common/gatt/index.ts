@@ -12,6 +12,6 @@ export { PROFILE_SCHEMA } from './profile-schema.js';
 export { ProfileError, formatIssue, type IssueKind, type ProfileIssue } from './profile-issues.js';
 export * from './resolved-profile.js';
 export { resolveProfileDocument, type ResolveResult } from './resolve-profile.js';
-export { loadProfile, listProfiles, defaultProfilesDir, type LoadOptions } from './load-profile.js';
+export { DEFAULT_PROFILE, loadProfile, listProfiles, defaultProfilesDir, type LoadOptions } from './load-profile.js';
 export { defineProfile } from './define-profile.js';
 export { MAX_ATTRIBUTE_VALUE_LENGTH } from './resolve-value.js';

@@ -12,6 +12,9 @@ import { parseSourceText } from '../input/source-text.js';
 
 const EXTENSIONS = ['.json', '.yaml', '.yml'];
 
+/** The profile both roles use when none is named: it covers every case design.md lists. */
+export const DEFAULT_PROFILE = 'default';
+
 export interface LoadOptions {
   /** Where relative paths start; process.cwd() by default. */
   readonly cwd?: string;
