@@ -26,7 +26,8 @@ describe('exit codes', () => {
 
   it.each([
     [['peripheral', '--transport', 'bogus']],
-    [['central', '--transport', 'mock']], // --target missing
+    [['central', '--transport', 'h4:unix:/nonexistent']], // --target missing off mock
+    [['central', '--policy', 'sometimes']],
     [['peripheral', '--log-level', 'loud']],
     [['central', '--target', 'x', '--timeout', 'soon']],
     [['air', '--listen', 'udp:1.2.3.4:5']],
