@@ -4,13 +4,20 @@
 // itself (bleno treats every descriptor write as one shared CCCD), takes confirmations, drops what a
 // server must ignore, and lets bleno do the rest (discovery, MTU, the reads and writes it allowed).
 // Core v5.4 Vol 3 Part F 3.4 (PDUs), 3.3.1 (unsupported commands are ignored).
+//
+// Runtime choices (PeripheralServer.answerWith, delayAnswers) meet the same roads: `read` is Read,
+// Read Blob, Read By Type and Read Multiple of the value; `write` is Write Request and Prepare Write
+// Request; `writeWithoutResponse` the Write Command; `subscribe` any write of the CCCD. A chosen answer
+// comes after the property checks, instead of the security decision (access-policy.ts). A delay is
+// returned with the answer (delayMs) for the server to hold it; commands have no answer to hold.
 import { ATT_COMMAND_FLAG, ATT_ERROR, ATT_OP } from '../common/codes/att.js';
 import type { LinkSecurityState } from '../common/gatt/index.js';
 import type { AttAnswer } from './bleno-loader.js';
-import { decideCccdWrite, decideDescriptorRead, decideDescriptorWrite, decideValueRead, decideValueWrite, type Decision } from './access-policy.js';
+import { decideCccdWrite, decideDescriptorRead, decideDescriptorWrite, decideValueRead, decideValueWrite, type ChosenAnswer, type Decision } from './access-policy.js';
 import { errorResponse, parseAttRequest, readMultipleResponse, writeResponse } from './att-pdu.js';
 import { outcomeOf, requestName, type RequestOperation, type RequestRecord } from './request-record.js';
 import type { AttributeMap, ServedAttribute, ServedDescriptor } from './served-profile.js';
+import type { AnswerOperation, DelayOperation } from './server-types.js';
 
 export interface GateContext {
   readonly map: AttributeMap;
@@ -21,7 +28,14 @@ export interface GateContext {
   cccdWritten(cccd: ServedDescriptor, bits: number): void;
   descriptorWritten(d: ServedDescriptor, value: Buffer): void;
   confirmation(): void;
+  /** The answer chosen for this operation on this characteristic now, if any (asked once per request that passed the property checks). */
+  chosenAnswer(characteristic: string, operation: AnswerOperation): ChosenAnswer | undefined;
+  /** How long to hold the answer to this operation on this characteristic (0: answer at once). */
+  delayFor(characteristic: string, operation: DelayOperation): number;
 }
+
+/** The gate's answer, and how long the server holds what goes back (requests only). */
+export type GateAnswer = AttAnswer & { readonly delayMs?: number };
 
 const PASS: AttAnswer = { pass: true };
 const NOTHING: AttAnswer = { pass: false };
@@ -30,27 +44,33 @@ const send = (pdu: Buffer): AttAnswer => ({ pass: false, send: pdu });
 /** Declaration types Read By Type discovers (bleno answers them): service, include, characteristic. Vol 3 Part G 3. */
 const DECLARATION_TYPES = new Set(['2800', '2801', '2802', '2803']);
 
-export function createAttGate(ctx: GateContext): (pdu: Buffer) => AttAnswer {
+export function createAttGate(ctx: GateContext): (pdu: Buffer) => GateAnswer {
   const names = (a: ServedAttribute) =>
     a.kind === 'value' ? { characteristic: a.characteristic.def.name, attribute: 'value' } : { characteristic: a.descriptor.characteristic.def.name, attribute: a.descriptor.def.name };
   const handleOf = (a: ServedAttribute) => (a.kind === 'value' ? a.characteristic.valueHandle : a.descriptor.handle);
   const valueOf = (a: ServedAttribute) => (a.kind === 'value' ? a.characteristic.value : a.descriptor.value);
 
-  const note = (a: ServedAttribute, opcode: number, operation: RequestOperation, d: Decision, extra: { offset?: number; value?: Buffer; silent?: boolean } = {}) => {
+  const note = (a: ServedAttribute, opcode: number, operation: RequestOperation, d: Decision, extra: { offset?: number; value?: Buffer; silent?: boolean; delayMs?: number } = {}) => {
     ctx.record({
       ...names(a),
       handle: handleOf(a),
       request: requestName(opcode),
       operation,
       ...(extra.offset ? { offset: extra.offset } : {}),
+      ...(extra.delayMs ? { delayMs: extra.delayMs } : {}),
       outcome: outcomeOf(d, extra.silent ?? false, extra.value),
       reason: d.reason,
     });
   };
 
+  /** The chosen answer and the delay for an operation on a characteristic's value (descriptors other than the CCCD have none). */
+  const chooser = (a: ServedAttribute, operation: AnswerOperation) => () => ctx.chosenAnswer(names(a).characteristic, operation);
+  const delayOf = (a: ServedAttribute, operation: DelayOperation) => ctx.delayFor(names(a).characteristic, operation);
+  const later = (answer: AttAnswer, delayMs: number): GateAnswer => (delayMs > 0 ? { ...answer, delayMs } : answer);
+
   /** A read of one attribute from an offset: the decision, and the part of the value it would return. */
   const read = (a: ServedAttribute, offset: number): Decision & { data?: Buffer } => {
-    const d = a.kind === 'value' ? decideValueRead(a.characteristic, ctx.link()) : decideDescriptorRead(a.descriptor, ctx.link());
+    const d = a.kind === 'value' ? decideValueRead(a.characteristic, ctx.link(), chooser(a, 'read')) : decideDescriptorRead(a.descriptor, ctx.link());
     if (!d.ok) return d;
     const value = valueOf(a);
     // Vol 3 Part F 3.4.4.5: an offset past the end of the value is Invalid Offset.
@@ -58,6 +78,7 @@ export function createAttGate(ctx: GateContext): (pdu: Buffer) => AttAnswer {
     return { ...d, data: value.subarray(offset) };
   };
   const readOperation = (a: ServedAttribute): RequestOperation => (a.kind === 'value' ? 'read' : 'descriptorRead');
+  const readDelay = (a: ServedAttribute) => (a.kind === 'value' ? delayOf(a, 'read') : 0);
   const cut = (data: Buffer | undefined, room: number) => data?.subarray(0, room);
 
   return (pdu) => {
@@ -68,8 +89,9 @@ export function createAttGate(ctx: GateContext): (pdu: Buffer) => AttAnswer {
         const a = ctx.map.at(req.handle);
         if (!a) return PASS;
         const r = read(a, req.offset);
-        note(a, req.opcode, readOperation(a), r, { offset: req.offset, ...(r.ok ? { value: cut(r.data, ctx.mtu() - 1)! } : {}) });
-        return r.ok ? PASS : send(errorResponse(req.opcode, req.handle, r.attError));
+        const delayMs = readDelay(a);
+        note(a, req.opcode, readOperation(a), r, { offset: req.offset, delayMs, ...(r.ok ? { value: cut(r.data, ctx.mtu() - 1)! } : {}) });
+        return later(r.ok ? PASS : send(errorResponse(req.opcode, req.handle, r.attError)), delayMs);
       }
       case 'readByType': {
         if (DECLARATION_TYPES.has(req.uuid)) return PASS;
@@ -77,39 +99,46 @@ export function createAttGate(ctx: GateContext): (pdu: Buffer) => AttAnswer {
         const a = target === undefined ? undefined : ctx.map.at(target);
         if (!a) return PASS;
         const r = read(a, 0);
-        note(a, req.opcode, readOperation(a), r, r.ok ? { value: cut(r.data, ctx.mtu() - 4)! } : {});
-        return r.ok ? PASS : send(errorResponse(req.opcode, target!, r.attError));
+        const delayMs = readDelay(a);
+        note(a, req.opcode, readOperation(a), r, { delayMs, ...(r.ok ? { value: cut(r.data, ctx.mtu() - 4)! } : {}) });
+        return later(r.ok ? PASS : send(errorResponse(req.opcode, target!, r.attError)), delayMs);
       }
       case 'readMultiple': {
         const attrs = req.handles.map((h) => ctx.map.at(h));
         // Only the profile's attributes: any other handle leaves the request to bleno, which answers Request Not Supported.
         if (attrs.some((a) => a === undefined)) return PASS;
         const parts: Buffer[] = [];
+        const delayMs = Math.max(0, ...(attrs as ServedAttribute[]).map(readDelay));
         for (const a of attrs as ServedAttribute[]) {
           const r = read(a, 0);
-          note(a, req.opcode, readOperation(a), r, r.ok ? { value: r.data! } : {});
-          if (!r.ok) return send(errorResponse(req.opcode, handleOf(a), r.attError));
+          note(a, req.opcode, readOperation(a), r, { delayMs, ...(r.ok ? { value: r.data! } : {}) });
+          if (!r.ok) return later(send(errorResponse(req.opcode, handleOf(a), r.attError)), delayMs);
           parts.push(r.data!);
         }
-        return send(readMultipleResponse(parts, ctx.mtu()));
+        return later(send(readMultipleResponse(parts, ctx.mtu())), delayMs);
       }
       case 'write': {
         const a = ctx.map.at(req.handle);
         if (!a) return PASS;
+        // A command has no answer to hold.
+        const delayMs = req.command ? 0 : a.kind === 'value' ? delayOf(a, 'write') : a.descriptor.def.kind === 'cccd' ? delayOf(a, 'subscribe') : 0;
         const answer = (d: Decision, operation: RequestOperation): AttAnswer => {
-          note(a, req.opcode, operation, d, { silent: req.command && !d.ok });
+          note(a, req.opcode, operation, d, { silent: req.command && !d.ok, delayMs });
           if (!d.ok) return req.command ? NOTHING : send(errorResponse(req.opcode, req.handle, d.attError));
           return PASS;
         };
-        if (a.kind === 'value') return answer(decideValueWrite(a.characteristic, ctx.link(), req.command, req.value), req.command ? 'writeWithoutResponse' : 'write');
+        if (a.kind === 'value') {
+          const operation = req.command ? 'writeWithoutResponse' : 'write';
+          return later(answer(decideValueWrite(a.characteristic, ctx.link(), req.command, req.value, chooser(a, operation)), operation), delayMs);
+        }
         const d = a.descriptor;
         const isCccd = d.def.kind === 'cccd';
-        const decision = isCccd ? decideCccdWrite(d, ctx.link(), req.value) : decideDescriptorWrite(d, ctx.link());
+        const decision = isCccd ? decideCccdWrite(d, ctx.link(), req.value, chooser(a, 'subscribe')) : decideDescriptorWrite(d, ctx.link());
         const out = answer(decision, isCccd ? 'subscribe' : 'descriptorWrite');
-        if (!decision.ok) return out;
+        if (!decision.ok) return later(out, delayMs);
         if (isCccd) ctx.cccdWritten(d, req.value.readUInt16LE(0));
         else ctx.descriptorWritten(d, req.value);
-        return req.command ? NOTHING : send(writeResponse());
+        return req.command ? NOTHING : later(send(writeResponse()), delayMs);
       }
       case 'prepareWrite': {
         const a = ctx.map.at(req.handle);
@@ -119,9 +148,10 @@ export function createAttGate(ctx: GateContext): (pdu: Buffer) => AttAnswer {
           note(a, req.opcode, 'prepareWrite', d, { offset: req.offset });
           return send(errorResponse(req.opcode, req.handle, d.attError));
         }
-        const d = decideValueWrite(a.characteristic, ctx.link(), false);
-        note(a, req.opcode, 'prepareWrite', d, { offset: req.offset });
-        return d.ok ? PASS : send(errorResponse(req.opcode, req.handle, d.attError));
+        const d = decideValueWrite(a.characteristic, ctx.link(), false, undefined, chooser(a, 'write'));
+        const delayMs = delayOf(a, 'write');
+        note(a, req.opcode, 'prepareWrite', d, { offset: req.offset, delayMs });
+        return later(d.ok ? PASS : send(errorResponse(req.opcode, req.handle, d.attError)), delayMs);
       }
       case 'confirmation':
         ctx.confirmation();

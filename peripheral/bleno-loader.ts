@@ -16,6 +16,8 @@
 //   bits. So: every ATT PDU from the central first passes a gate the peripheral role sets
 //   (setAttGate: wraps this instance's Gatt.handleRequest), and after setServices the attribute table
 //   is rewritten (fixAttributeTable: property bytes, no `secure`, descriptor order, device name).
+//   A gate may also let bleno answer but keep the answer (AttAnswer `capture`: bleno's send is
+//   shadowed on the instance while it handles the PDU), so the peripheral can send it later.
 // - Its SMP (lib/hci-socket/smp.js) answers every Pairing Request; setPairingGate lets the peripheral
 //   refuse one with Pairing Failed, and PDUs out of order get Pairing Failed instead of a crash
 //   (`_tk` undefined when Pairing Random arrives first).
@@ -98,8 +100,13 @@ export interface BlenoInternals {
   smp: BlenoSmpPrototype;
 }
 
-/** How one ATT PDU from the central is answered: by bleno (pass), or by the gate (send a PDU, or nothing). */
-export type AttAnswer = { readonly pass: true } | { readonly pass: false; readonly send?: Buffer };
+/**
+ * How one ATT PDU from the central is answered: by bleno (pass), or by the gate (send a PDU, or
+ * nothing). With `capture`, bleno still handles the PDU but what it would send is handed to capture
+ * instead of going out (the peripheral sends it later with sendAtt: delayed answers). bleno's Gatt
+ * answers synchronously here (the profile's read and write callbacks call back at once).
+ */
+export type AttAnswer = { readonly pass: true; readonly capture?: (pdus: Buffer[]) => void } | { readonly pass: false; readonly send?: Buffer };
 export type AttGate = (pdu: Buffer) => AttAnswer;
 /** A Pairing Request arrived: a Pairing Failed reason refuses it, undefined lets bleno answer. */
 export type PairingGate = (pairingRequest: Buffer) => number | undefined;
@@ -301,7 +308,8 @@ function interceptGattAndSmp(internals: BlenoInternals): Gates {
       process.emitWarning(`blebench peripheral: the ATT gate failed (${err instanceof Error ? err.message : String(err)}); answered Unlikely Error`);
       answer = { pass: false, send: this.errorResponse(pdu[0] ?? 0, 0, ATT_ERROR.UNLIKELY_ERROR) };
     }
-    if (answer.pass) handleRequest.call(this, pdu);
+    if (answer.pass && answer.capture) answer.capture(captured(this, () => handleRequest.call(this, pdu)));
+    else if (answer.pass) handleRequest.call(this, pdu);
     else if (answer.send) this.send(answer.send);
   };
 
@@ -328,6 +336,18 @@ function interceptGattAndSmp(internals: BlenoInternals): Gates {
     else fail(this, SMP_REASON.UNSPECIFIED_REASON);
   };
   return gates;
+}
+
+/** What bleno's Gatt sends while `work` runs, kept instead of sent (send shadowed on the instance, then restored). */
+function captured(gatt: BlenoGatt, work: () => void): Buffer[] {
+  const out: Buffer[] = [];
+  gatt.send = (pdu: Buffer) => void out.push(Buffer.from(pdu));
+  try {
+    work();
+  } finally {
+    delete (gatt as Partial<BlenoGatt>).send;
+  }
+  return out;
 }
 
 function fixAttributeTable(gatt: BlenoGatt, fixes: TableFixes): ServedHandles[] {

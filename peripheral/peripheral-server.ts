@@ -2,7 +2,7 @@
 // from the tap's link state, never bleno's `secure`), per-central CCCDs, confirmed indications, and
 // the runtime actions scenarios and consoles use. Every request is an event and a line in the log.
 import { EventEmitter } from 'node:events';
-import { ATT_ERROR, ATT_OP, attError } from '../common/codes/att.js';
+import { ATT_COMMAND_FLAG, ATT_ERROR, ATT_OP, attError } from '../common/codes/att.js';
 import { HCI_STATUS } from '../common/codes/hci.js';
 import { SMP_CODE, smpReason } from '../common/codes/smp.js';
 import { CCCD_BITS, checkSecurity, checkValue, OPEN, MIN_KEY_SIZE, type GattOperation, type ResolvedProfile, type SecurityLevel, type SecurityRequirement } from '../common/gatt/index.js';
@@ -11,15 +11,29 @@ import { silentLogger, type Logger } from '../common/log/logger.js';
 import type { LinkState } from '../common/trace/link-state.js';
 import type { TimelineEntry } from '../common/trace/timeline.js';
 import { waitForEvent } from '../common/util/wait.js';
-import { codeText } from './access-policy.js';
+import { codeText, type ChosenAnswer } from './access-policy.js';
 import { createAttGate } from './att-gate.js';
 import { handleValuePdu } from './att-pdu.js';
-import { loadBleno, type LoadedBleno } from './bleno-loader.js';
+import { loadBleno, type AttAnswer, type LoadedBleno } from './bleno-loader.js';
+import { HeldAnswers } from './held-answers.js';
 import { Indications } from './indications.js';
 import { linkSecurity, storedKey } from './link-security.js';
 import { describeRequest, type RequestRecord } from './request-record.js';
 import { ATT_SUCCESS, AttributeMap, blenoServices, changeSecurity, valueFrom, type ServedCharacteristic, type ServedDescriptor } from './served-profile.js';
-import { BLENO_LIMITS, limitsFor, type Delivery, type PeripheralEvents, type ServedHandlesInfo, type ServePeripheralOptions, type SubscriptionInfo } from './server-types.js';
+import {
+  BLENO_LIMITS,
+  limitsFor,
+  MAX_ANSWER_DELAY_MS,
+  type AnswerOperation,
+  type AnswerOptions,
+  type DelayOperation,
+  type Delivery,
+  type PeripheralEvents,
+  type RefusalOptions,
+  type ServedHandlesInfo,
+  type ServePeripheralOptions,
+  type SubscriptionInfo,
+} from './server-types.js';
 import { cccdBytes, Subscriptions } from './subscriptions.js';
 
 export class PeripheralError extends Error {
@@ -27,6 +41,19 @@ export class PeripheralError extends Error {
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
+const ANSWER_OPERATIONS: readonly AnswerOperation[] = ['read', 'write', 'writeWithoutResponse', 'subscribe'];
+const DELAY_OPERATIONS: readonly DelayOperation[] = ['read', 'write', 'subscribe'];
+const hex2 = (n: number) => `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
+/** Client PDUs that get an answer: everything but commands and Handle Value Confirmation. Vol 3 Part F 3.3, 3.4.7.3. */
+const isRequest = (opcode: number) => (opcode & ATT_COMMAND_FLAG) === 0 && opcode !== ATT_OP.HANDLE_VALUE_CFM;
+
+interface AnswerRule {
+  readonly code: number;
+  readonly nth: number;
+  readonly repeat: boolean;
+  /** Requests of this operation seen since the rule was set (that passed the property checks). */
+  seen: number;
+}
 
 export async function servePeripheral(options: ServePeripheralOptions): Promise<PeripheralServer> {
   const loaded = await loadBleno(options.transport, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
@@ -50,7 +77,10 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   private readonly timers = new Set<NodeJS.Timeout>();
   private map: AttributeMap | undefined;
   private authorized: boolean;
-  private refusal: number | undefined;
+  private refusal: { readonly reason: number; left: number | 'always' } | undefined;
+  private readonly answers = new Map<string, AnswerRule>();
+  private readonly delays = new Map<string, number>();
+  private readonly held: HeldAnswers;
   private opcode = 0;
   private closed = false;
 
@@ -65,6 +95,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.log = options.logger ?? silentLogger();
     this.authorized = options.authorized ?? false;
     this.indications = new Indications(options.indicationTimeoutMs);
+    this.held = new HeldAnswers((pdu) => this.loaded.sendAtt(pdu));
   }
 
   /** The peripheral's own address (bleno's, from Read BD_ADDR). */
@@ -196,8 +227,73 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
 
   /** The next Pairing Request is answered Pairing Failed with this reason (Vol 3 Part H 3.5.5), e.g. SMP_REASON.PAIRING_NOT_SUPPORTED. */
   refuseNextPairing(reason: number): void {
-    this.refusal = reason;
-    this.log.info({ reason }, `the next Pairing Request will be refused: 0x${reason.toString(16).padStart(2, '0')} ${smpReason(reason).name}`);
+    this.refusePairing(reason, { times: 1 });
+  }
+
+  /**
+   * The next `times` Pairing Requests (default 'always': every one until acceptPairing) are answered
+   * Pairing Failed with this reason (Vol 3 Part H 3.5.5). Replaces any refusal set before.
+   */
+  refusePairing(reason: number, options: RefusalOptions = {}): void {
+    const times = options.times ?? 'always';
+    if (!Number.isInteger(reason) || reason < 0x01 || reason > 0xff) throw new PeripheralError(`a Pairing Failed reason is one octet from 0x01 (Vol 3 Part H 3.5.5), not ${reason}`);
+    if (times !== 'always' && (!Number.isInteger(times) || times < 1)) throw new PeripheralError(`refusePairing times is a whole number from 1, or 'always', not ${String(times)}`);
+    this.refusal = { reason, left: times };
+    const which = times === 'always' ? 'every Pairing Request' : times === 1 ? 'the next Pairing Request' : `the next ${times} Pairing Requests`;
+    this.log.info({ reason, times }, `${which} will be refused: ${hex2(reason)} ${smpReason(reason).name}`);
+  }
+
+  /** Pairing Requests are answered by bleno's SMP again (clears refusePairing/refuseNextPairing). */
+  acceptPairing(): void {
+    if (this.refusal) this.log.info('Pairing Requests are accepted again');
+    this.refusal = undefined;
+  }
+
+  /**
+   * Answer this operation on this characteristic with this ATT Error Response (Vol 3 Part F 3.4.1.1),
+   * e.g. 0x0E Unlikely Error, from the nth request on (options; default every one); null clears it.
+   * Precedence (peripheral/access-policy.ts): the property checks first (no read property: 0x02 still),
+   * then this code instead of the security decision (the profile's errorOverride, which only changes
+   * a failed security check's code, is not reached), and the value's constraints are not checked.
+   * `read` covers Read, Read Blob, Read By Type and Read Multiple; `write` Write and Prepare Write;
+   * `writeWithoutResponse` drops the Write Command (a command is never answered); `subscribe` is any
+   * write of the CCCD. Counting starts at this call.
+   */
+  answerWith(name: string, operation: AnswerOperation, code: number | null, options: AnswerOptions = {}): void {
+    const c = this.need(name);
+    if (!ANSWER_OPERATIONS.includes(operation)) throw new PeripheralError(`answerWith: the operation is one of ${ANSWER_OPERATIONS.join(', ')}, not "${String(operation)}"`);
+    const key = ruleKey(name, operation);
+    if (code === null) {
+      if (this.answers.delete(key)) this.log.info({ characteristic: name, operation }, `"${name}" ${operation} is answered by the profile again`);
+      return;
+    }
+    if (!Number.isInteger(code) || code < 0x01 || code > 0xff) throw new PeripheralError(`an ATT error code is one octet from 0x01 (Vol 3 Part F 3.4.1.1), not ${code}`);
+    const has = operation === 'subscribe' ? c.cccd !== undefined : c.def.properties[operation];
+    if (!has) throw new PeripheralError(`"${name}" has no ${operation === 'subscribe' ? 'CCCD (neither notify nor indicate)' : `${operation} property`}: such requests are refused by the property check before any chosen answer`);
+    const nth = options.nth ?? 1;
+    if (!Number.isInteger(nth) || nth < 1) throw new PeripheralError(`answerWith nth counts requests from 1, not ${nth}`);
+    this.answers.set(key, { code, nth, repeat: options.repeat ?? true, seen: 0 });
+    const which = nth === 1 ? (options.repeat === false ? 'the next request' : 'every request') : options.repeat === false ? `request #${nth}` : `every request from #${nth} on`;
+    this.log.info({ characteristic: name, operation, attError: code }, `"${name}" ${operation}: ${which} will be answered ${codeText(code)}, as asked`);
+  }
+
+  /**
+   * Hold the answers to this operation on this characteristic ('*': every characteristic / every
+   * operation of read, write, subscribe) for `ms` (0 clears that rule), at most MAX_ANSWER_DELAY_MS.
+   * The most specific rule wins (name+operation, then name+'*', '*'+operation, '*'+'*'). Answers
+   * leave in the order of the requests; a disconnection drops what is held (held-answers.ts).
+   */
+  delayAnswers(name: string, operation: DelayOperation | '*', ms: number): void {
+    if (name !== '*') this.need(name);
+    if (operation !== '*' && !DELAY_OPERATIONS.includes(operation)) {
+      throw new PeripheralError(`delayAnswers: the operation is one of ${DELAY_OPERATIONS.join(', ')} or '*', not "${String(operation)}"${String(operation) === 'writeWithoutResponse' ? ' (a Write Command gets no answer to delay)' : ''}`);
+    }
+    if (!Number.isFinite(ms) || ms < 0 || ms > MAX_ANSWER_DELAY_MS) throw new PeripheralError(`delayAnswers takes 0 to ${MAX_ANSWER_DELAY_MS} ms (the ATT transaction timeout), not ${ms}`);
+    const key = ruleKey(name, operation);
+    if (ms === 0) this.delays.delete(key);
+    else this.delays.set(key, ms);
+    const what = `${name === '*' ? 'every characteristic' : `"${name}"`} ${operation === '*' ? 'read, write and subscribe' : operation}`;
+    this.log.info({ characteristic: name, operation, ms }, ms === 0 ? `answers to ${what} are no longer delayed` : `answers to ${what} will be held ${ms} ms`);
   }
 
   async close(): Promise<void> {
@@ -205,6 +301,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
     this.timers.clear();
+    this.held.drop();
     this.indications.linkLost('the peripheral is closing');
     const tap = this.transport.tap;
     tap.off('link', this.onLink);
@@ -241,9 +338,23 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
 
   private takeRefusal(): number | undefined {
     const r = this.refusal;
-    this.refusal = undefined;
-    if (r !== undefined) this.log.info({ reason: r }, `refused a Pairing Request with Pairing Failed 0x${r.toString(16).padStart(2, '0')} ${smpReason(r).name}, as asked`);
-    return r;
+    if (!r) return undefined;
+    if (r.left !== 'always' && --r.left === 0) this.refusal = undefined;
+    this.log.info({ reason: r.reason }, `refused a Pairing Request with Pairing Failed ${hex2(r.reason)} ${smpReason(r.reason).name}, as asked${r.left === 'always' ? '' : ` (${r.left} more to refuse)`}`);
+    return r.reason;
+  }
+
+  /** The answer chosen for this request, counting it (the gate asks once per request that passed the property checks). */
+  private chosenAnswer(name: string, operation: AnswerOperation): ChosenAnswer | undefined {
+    const rule = this.answers.get(ruleKey(name, operation));
+    if (!rule) return undefined;
+    const n = ++rule.seen;
+    if (n < rule.nth || (n > rule.nth && !rule.repeat)) return undefined;
+    return { attError: rule.code, reason: `answered ${codeText(rule.code)} as asked (answerWith, request #${n} since), instead of the security decision` };
+  }
+
+  private delayFor(name: string, operation: DelayOperation): number {
+    return this.delays.get(ruleKey(name, operation)) ?? this.delays.get(ruleKey(name, '*')) ?? this.delays.get(ruleKey('*', operation)) ?? this.delays.get(ruleKey('*', '*')) ?? 0;
   }
 
   private record(r: Omit<RequestRecord, 'central'>): void {
@@ -266,10 +377,18 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
       confirmation: () => {
         if (!this.indications.confirm()) this.log.warn('a Handle Value Confirmation arrived with no indication outstanding');
       },
+      chosenAnswer: (name, operation) => this.chosenAnswer(name, operation),
+      delayFor: (name, operation) => this.delayFor(name, operation),
     });
-    return (pdu: Buffer) => {
+    return (pdu: Buffer): AttAnswer => {
       this.opcode = pdu[0] ?? 0;
-      return gate(pdu);
+      const answer = gate(pdu);
+      const delayMs = answer.delayMs ?? 0;
+      // Held: this request's answer waits its delay, or behind one held before (answers keep the requests' order).
+      if (!isRequest(this.opcode) || (delayMs === 0 && !this.held.busy)) return answer.pass ? { pass: true } : answer.send ? { pass: false, send: answer.send } : { pass: false };
+      if (answer.pass) return { pass: true, capture: (pdus) => this.held.hold(pdus, delayMs) };
+      this.held.hold(answer.send ? [answer.send] : [], delayMs);
+      return { pass: false };
     };
   }
 
@@ -335,6 +454,8 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.syncCccds();
     const reason = l.disconnectReason === undefined ? 'the link is gone' : `the link is gone (${l.disconnectReasonName})`;
     this.indications.linkLost(reason);
+    const dropped = this.held.drop();
+    if (dropped) this.log.info({ central: l.peerAddress, dropped }, `${dropped} held answer${dropped === 1 ? '' : 's'} dropped, never sent: ${reason}`);
     for (const characteristic of was) this.emit('unsubscribe', { central: l.peerAddress, characteristic, bits: 0, notifications: false, indications: false });
     this.log.info({ central: l.peerAddress, reason: l.disconnectReason, by: l.disconnectedBy }, `central ${l.peerAddress} disconnected: ${l.disconnectReasonName ?? 'reason unknown'}${bonded ? ' (bonded: its subscriptions are kept)' : ''}`);
     this.emit('disconnect', { central: l.peerAddress, handle: l.handle, reason: l.disconnectReason, reasonName: l.disconnectReasonName, by: l.disconnectedBy });
@@ -363,3 +484,5 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.emit('encryption', { central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus, keySize: l.keySize });
   };
 }
+
+const ruleKey = (name: string, operation: string) => `${name}\u0000${operation}`;

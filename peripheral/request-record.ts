@@ -39,6 +39,8 @@ export interface RequestRecord {
   readonly outcome: RequestOutcome;
   /** Why, in words. */
   readonly reason: string;
+  /** The answer is held this long before it goes out (PeripheralServer.delayAnswers). */
+  readonly delayMs?: number;
 }
 
 export function outcomeOf(d: Decision, silent: boolean, value?: Buffer): RequestOutcome {
@@ -61,5 +63,6 @@ export function describeRequest(r: RequestRecord): string {
       ? `answered with ${r.outcome.value?.length ?? 0} octets`
       : 'accepted'
     : `${r.outcome.silent ? 'dropped (a command gets no answer; the spec would say' : 'answered'} 0x${r.outcome.attError.toString(16).toUpperCase().padStart(2, '0')} ${r.outcome.errorName}${r.outcome.silent ? ')' : ''}`;
-  return `central ${r.central ?? '(unknown)'}: ${r.request} for ${what} (handle ${hex4(r.handle)})${at} → ${answer}: ${r.reason}`;
+  const held = r.delayMs ? ` (held ${r.delayMs} ms, as asked)` : '';
+  return `central ${r.central ?? '(unknown)'}: ${r.request} for ${what} (handle ${hex4(r.handle)})${at} → ${answer}${held}: ${r.reason}`;
 }

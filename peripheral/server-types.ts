@@ -69,6 +69,31 @@ export interface PeripheralEvents {
   encryption: [{ central: string; encrypted: boolean; status: number | undefined; keySize: number | undefined }];
 }
 
+/**
+ * The operations a runtime answer or delay is chosen for (PeripheralServer.answerWith, delayAnswers):
+ * `read` (Read, Read Blob, Read By Type, Read Multiple of the value), `write` (Write Request, Prepare
+ * Write Request), `writeWithoutResponse` (Write Command), `subscribe` (any write of the CCCD).
+ */
+export type AnswerOperation = 'read' | 'write' | 'writeWithoutResponse' | 'subscribe';
+/** A Write Command gets no answer, so there is nothing to delay. */
+export type DelayOperation = Exclude<AnswerOperation, 'writeWithoutResponse'>;
+
+/** Which requests a chosen answer is for: from the nth (1-based, counted from answerWith) on, or only the nth. */
+export interface AnswerOptions {
+  /** Default 1: the next request. */
+  nth?: number;
+  /** Default true: the nth and every later one; false: the nth only. */
+  repeat?: boolean;
+}
+
+/** How many Pairing Requests a refusal answers: a count, or every one until acceptPairing(). */
+export interface RefusalOptions {
+  times?: number | 'always';
+}
+
+/** The longest a delayed answer is held: the ATT transaction timeout (Vol 3 Part F 3.3.3); a longer hold could only time out. */
+export const MAX_ANSWER_DELAY_MS = 30_000;
+
 /** What happened to one notification or indication. */
 export type Delivery =
   | { readonly sent: true; readonly central: string; readonly confirmed?: boolean; readonly reason?: string }

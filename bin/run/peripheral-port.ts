@@ -9,7 +9,9 @@ export function peripheralPort(server: PeripheralServer): PeripheralPort {
     setValue: (name, value) => server.setValue(name, value),
     notify: (name, value) => server.notify(name, value),
     indicate: (name, value) => server.indicate(name, value),
-    refuseNextPairing: (reason) => server.refuseNextPairing(reason),
+    refusePairing: (reason, times) => server.refusePairing(reason, { times }),
+    answerWith: (name, operation, code, which) => server.answerWith(name, operation, code, which),
+    delayAnswers: (name, operation, ms) => server.delayAnswers(name, operation, ms),
     disconnect: (reason) => server.disconnect(reason),
     listen(l: (e: PeripheralEvent) => void) {
       const on = {

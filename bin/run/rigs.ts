@@ -18,6 +18,9 @@ import { servePeripheral } from '../../peripheral/index.js';
 import { NobleCentralPort } from './central-port.js';
 import { peripheralPort } from './peripheral-port.js';
 
+/** How long bleno may take to power on, set its services and advertise. */
+const SETUP_TIMEOUT_MS = 5000;
+
 export interface RigOptions {
   readonly role: RunRole;
   readonly spec: TransportSpec;
@@ -75,7 +78,8 @@ export function rigFactory(o: RigOptions): RigFactory {
       let peripheral: Rig['peripheral'];
       let central: Rig['central'];
       if (pt) {
-        const server = await servePeripheral({ transport: pt, profile: s.peripheral.profile, timeoutMs: req.operationTimeoutMs, ...(o.logger ? { logger: o.logger } : {}) });
+        // Starting bleno is not one of the central's operations: a scenario's short central timeout does not apply.
+        const server = await servePeripheral({ transport: pt, profile: s.peripheral.profile, timeoutMs: Math.max(req.operationTimeoutMs, SETUP_TIMEOUT_MS), ...(o.logger ? { logger: o.logger } : {}) });
         closers.push(() => server.close());
         peripheral = peripheralPort(server);
       }

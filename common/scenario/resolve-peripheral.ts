@@ -38,6 +38,10 @@ function behaviourAt(n: Names, input: BehaviourInput, path: string): Behaviour |
       const c = characteristicAt(n, o.characteristic as string, at + pointer('characteristic'));
       const error = codeAt(n, o.error as string | number, ['att'], at + pointer('error'));
       const operation = o.operation as BehaviourOperation;
+      if (c && !canDo(n, c, operation)) {
+        n.issues.add('inconsistent', at + pointer('operation'), `"${c.name}" has no ${operation === 'subscribe' ? 'notify or indicate property (no CCCD to write)' : `"${operation}" property`} in the profile: such a request is refused (0x02/0x03) before any chosen answer`);
+        return undefined;
+      }
       return c && error && { path, kind, characteristic: c, operation, error, nth: (o.nth as number | undefined) ?? 1, repeat: (o.repeat as boolean | undefined) ?? true };
     }
     case 'disconnect-after': {
@@ -49,13 +53,19 @@ function behaviourAt(n: Names, input: BehaviourInput, path: string): Behaviour |
     case 'delay': {
       const c = o.characteristic === undefined ? undefined : characteristicAt(n, o.characteristic as string, at + pointer('characteristic'));
       if (o.characteristic !== undefined && !c) return undefined;
-      const operation = o.operation as BehaviourOperation | undefined;
+      const operation = o.operation as Exclude<BehaviourOperation, 'write-without-response'> | undefined;
       return { path, kind, ms: o.ms as number, ...(c ? { characteristic: c } : {}), ...(operation ? { operation } : {}) };
     }
     case 'notify':
     case 'indicate':
       return scheduleAt(n, kind, o as unknown as ScheduleInput, path, at);
   }
+}
+
+/** Whether the profile's characteristic has the property an operation needs (subscribe: a CCCD). */
+function canDo(n: Names, c: CharacteristicRef, operation: BehaviourOperation): boolean {
+  const p = n.profile.services.flatMap((x) => x.characteristics).find((x) => x.name === c.name)!.properties;
+  return operation === 'subscribe' ? p.notify || p.indicate : p[operation === 'write-without-response' ? 'writeWithoutResponse' : operation];
 }
 
 function scheduleAt(n: Names, kind: 'notify' | 'indicate', s: ScheduleInput, path: string, at: string): Behaviour | undefined {

@@ -54,7 +54,7 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
       timeLimitMs: input['time-limit-ms'] ?? DEFAULT_TIME_LIMIT_MS,
       peripheral,
       faults,
-      central: { pairing: input.central.pairing ?? DEFAULT_PAIRING_POLICY, steps },
+      central: { pairing: input.central.pairing ?? DEFAULT_PAIRING_POLICY, ...(input.central['timeout-ms'] !== undefined ? { timeoutMs: input.central['timeout-ms'] } : {}), steps },
       expect: { timeline: runTimeline },
     },
   };

@@ -35,7 +35,7 @@ export type BehaviourInput =
   | { 'refuse-pairing': { reason: CodeInput } }
   | { answer: { characteristic: string; operation: GattOperationInput; error: CodeInput; nth?: number; repeat?: boolean } }
   | { 'disconnect-after': { pdu: string; 'sent-by'?: SideInput; reason?: CodeInput; nth?: number } }
-  | { delay: { ms: number; characteristic?: string; operation?: GattOperationInput } }
+  | { delay: { ms: number; characteristic?: string; operation?: Exclude<GattOperationInput, 'write-without-response'> } }
   | { notify: ScheduleInput }
   | { indicate: ScheduleInput };
 
@@ -67,6 +67,8 @@ export type PairingPolicy = 'on-error' | 'never' | 'upfront';
 
 export interface CentralInput {
   pairing?: PairingPolicy;
+  /** The central's time limit for one operation (discover, read, write, subscribe, pair); default the runner's. */
+  'timeout-ms'?: number;
   steps: StepInput[];
 }
 

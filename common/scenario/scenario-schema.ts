@@ -15,6 +15,10 @@ const charOrObject = (properties: Record<string, unknown>) => ({
   anyOf: [text, obj({ characteristic: text, ...properties }, ['characteristic'])],
 });
 const operation = { enum: ['read', 'write', 'write-without-response', 'subscribe'] } as const;
+/** A Write Command gets no answer: nothing to delay. */
+const answeredOperation = { enum: ['read', 'write', 'subscribe'] } as const;
+/** The longest delay: the ATT transaction timeout (Vol 3 Part F 3.3.3); peripheral/ MAX_ANSWER_DELAY_MS. */
+export const MAX_DELAY_MS = 30_000;
 const ruleCommon = { nth: positive, repeat: { type: 'boolean' }, label: { type: 'string' } } as const;
 const aclTarget = { pdu: text, 'sent-by': side, ...ruleCommon } as const;
 const schedule = obj({ characteristic: text, 'every-ms': positive, count: positive, values: { type: 'array', minItems: 1, items: { $ref: '#/definitions/value' } } }, ['characteristic', 'every-ms', 'count']);
@@ -58,7 +62,7 @@ export const SCENARIO_SCHEMA = {
         ['profile'],
       ),
       faults: { type: 'array', items: { $ref: '#/definitions/fault' } },
-      central: obj({ pairing: { enum: ['on-error', 'never', 'upfront'] }, steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } } }, ['steps']),
+      central: obj({ pairing: { enum: ['on-error', 'never', 'upfront'] }, 'timeout-ms': positive, steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } } }, ['steps']),
       expect: obj({ timeline: { type: 'array', items: { $ref: '#/definitions/timelineExpectation' } } }),
     },
     ['name', 'description', 'peripheral', 'central'],
@@ -75,7 +79,7 @@ export const SCENARIO_SCHEMA = {
       'refuse-pairing': obj({ reason: code }, ['reason']),
       answer: obj({ characteristic: text, operation, error: code, nth: positive, repeat: { type: 'boolean' } }, ['characteristic', 'operation', 'error']),
       'disconnect-after': obj({ pdu: text, 'sent-by': side, reason: code, nth: positive }, ['pdu']),
-      delay: obj({ ms: positive, characteristic: text, operation }, ['ms']),
+      delay: obj({ ms: { ...positive, maximum: MAX_DELAY_MS }, characteristic: text, operation: answeredOperation }, ['ms']),
       notify: schedule,
       indicate: schedule,
     }),

@@ -136,7 +136,7 @@ export type Behaviour = { readonly path: string } & (
   /** The peripheral's host disconnects (HCI Disconnect, reason) once this PDU has passed. */
   | { readonly kind: 'disconnect-after'; readonly pdu: PduName; readonly sentBy?: Side; readonly reason: ProtocolCode; readonly nth: number }
   /** Answer requests this much later (all, or one characteristic / operation). */
-  | { readonly kind: 'delay'; readonly ms: number; readonly characteristic?: CharacteristicRef; readonly operation?: BehaviourOperation }
+  | { readonly kind: 'delay'; readonly ms: number; readonly characteristic?: CharacteristicRef; readonly operation?: Exclude<BehaviourOperation, 'write-without-response'> }
   /** Once subscribed, send `count` notifications or indications, one every `everyMs`. */
   | { readonly kind: 'notify' | 'indicate'; readonly characteristic: CharacteristicRef; readonly everyMs: number; readonly count: number; readonly values: readonly Buffer[] }
 );
@@ -163,7 +163,8 @@ export interface Scenario {
   readonly peripheral: PeripheralSetup;
   /** Rules for the virtual radio (common/air/faults.ts); on real adapters the runner refuses them. */
   readonly faults: readonly FaultRule[];
-  readonly central: { readonly pairing: PairingPolicy; readonly steps: readonly Step[] };
+  /** `timeoutMs`: the central's time limit for one operation, when the file says (else the runner's). */
+  readonly central: { readonly pairing: PairingPolicy; readonly timeoutMs?: number; readonly steps: readonly Step[] };
   /** Expectations on the whole run. */
   readonly expect: { readonly timeline: readonly TimelineExpectation[] };
 }

@@ -96,6 +96,27 @@ describe('bleno internals the peripheral relies on', () => {
     expect(gatt).toMatch(/case ATT_OP_READ_MULTI_REQ:\s*case ATT_OP_SIGNED_WRITE_CMD:\s*response = this\.errorResponse\(requestType, 0x0000, ATT_ECODE_REQ_NOT_SUPP\)/);
   });
 
+  it('a gate that captures lets bleno answer but keeps the answer (send is a method of its Gatt class, shadowed then restored)', async () => {
+    const gattSrc = src('lib/hci-socket/gatt.js');
+    expect(gattSrc).toMatch(/^class Gatt +extends EventEmitter \{[\s\S]*?\n  send\(data\) \{/m);
+    const t = await openTransport('mock');
+    const b = await loadBleno(t);
+    try {
+      const gatt = b.internals.bindings._gatt;
+      expect(Object.hasOwn(gatt, 'send')).toBe(false);
+      const kept: Buffer[][] = [];
+      b.setAttGate(() => ({ pass: true, capture: (pdus) => kept.push(pdus) }));
+      // No link: had bleno's send run, it would throw (no ACL stream). Exchange MTU Request, client MTU 100.
+      gatt.handleRequest(Buffer.from([0x02, 100, 0]));
+      expect(kept).toEqual([[Buffer.from([0x03, 100, 0])]]);
+      expect(gatt._mtu, 'bleno handled it').toBe(100);
+      expect(Object.hasOwn(gatt, 'send'), 'its own send is back').toBe(false);
+    } finally {
+      await b.close();
+      await t.close();
+    }
+  });
+
   it('its SMP answers Pairing Request/Confirm/Random in methods that keep _pres and _tk, and fails with write + emit(fail)', () => {
     const smp = src('lib/hci-socket/smp.js');
     for (const m of ['handlePairingRequest(data) {', 'handlePairingConfirm(data) {', 'handlePairingRandom(data) {']) expect(smp).toContain(m);

@@ -1,28 +1,52 @@
 // The scenario's peripheral behaviours, applied through the peripheral's runtime actions: refuse
-// pairing (every Pairing Request, re-armed after each refusal), disconnect after a named PDU, notify or
-// indicate on a schedule once the central subscribes. Returns the function that stops them all.
+// pairing (every Pairing Request), answer an operation with a chosen ATT code, hold answers for a
+// while, disconnect after a named PDU, notify or indicate on a schedule once the central subscribes.
+// Returns the function that stops them all. A behaviour the peripheral refuses (its port throws)
+// makes the scenario unable to run here (CannotRun, status error), naming the behaviour.
 import { entryMatches } from '../expect/timeline.js';
 import { showCode } from '../protocol-codes.js';
-import type { Behaviour } from '../scenario.js';
+import type { Behaviour, BehaviourOperation } from '../scenario.js';
 import type { TimelineEntry } from '../../trace/timeline.js';
-import { CannotRun, type PeripheralPort } from './ports.js';
+import { CannotRun, type PeripheralPort, type PortOperation } from './ports.js';
 
-/** Behaviours the peripheral role cannot do yet: checked before the scenario starts. */
-export function unsupportedBehaviour(behaviours: readonly Behaviour[]): string | undefined {
-  const b = behaviours.find((x) => x.kind === 'answer' || x.kind === 'delay');
-  if (!b) return undefined;
-  return `the behaviour at ${b.path} (${b.kind}) needs a runtime action the peripheral (peripheral/) does not offer yet: ${b.kind === 'answer' ? 'answering one operation with a chosen ATT error' : 'answering requests later'}`;
-}
+const PORT_OPERATION: Record<BehaviourOperation, PortOperation> = { read: 'read', write: 'write', 'write-without-response': 'writeWithoutResponse', subscribe: 'subscribe' };
 
 export function applyBehaviours(p: PeripheralPort, behaviours: readonly Behaviour[], onError: (e: Error) => void): () => void {
-  const why = unsupportedBehaviour(behaviours);
-  if (why) throw new CannotRun(why);
   const stops: Array<() => void> = [];
+  const stopAll = () => {
+    for (const s of stops.splice(0)) {
+      try {
+        s();
+      } catch (e) {
+        onError(e as Error);
+      }
+    }
+  };
+  /** A runtime action the peripheral refuses: the scenario cannot run (with the behaviour's path). */
+  const act = (b: Behaviour, action: () => void) => {
+    try {
+      action();
+    } catch (e) {
+      stopAll();
+      throw new CannotRun(`the behaviour at ${b.path} (${b.kind}): ${(e as Error).message}`);
+    }
+  };
   for (const b of behaviours) {
     switch (b.kind) {
-      case 'refuse-pairing': {
-        p.refuseNextPairing(b.reason.code);
-        stops.push(p.listen((e) => e.type === 'pairing' && e.step === 'failed' && p.refuseNextPairing(b.reason.code)));
+      case 'refuse-pairing':
+        act(b, () => p.refusePairing(b.reason.code, 'always'));
+        break;
+      case 'answer': {
+        const op = PORT_OPERATION[b.operation];
+        act(b, () => p.answerWith(b.characteristic.name, op, b.error.code, { nth: b.nth, repeat: b.repeat }));
+        stops.push(() => p.answerWith(b.characteristic.name, op, null, { nth: 1, repeat: true }));
+        break;
+      }
+      case 'delay': {
+        const name = b.characteristic?.name ?? '*';
+        const op = b.operation ? (PORT_OPERATION[b.operation] as Exclude<PortOperation, 'writeWithoutResponse'>) : '*';
+        act(b, () => p.delayAnswers(name, op, b.ms));
+        stops.push(() => p.delayAnswers(name, op, 0));
         break;
       }
       case 'disconnect-after': {
@@ -42,12 +66,9 @@ export function applyBehaviours(p: PeripheralPort, behaviours: readonly Behaviou
       case 'indicate':
         stops.push(schedule(p, b, onError));
         break;
-      case 'answer':
-      case 'delay':
-        break; // refused above
     }
   }
-  return () => stops.forEach((s) => s());
+  return stopAll;
 }
 
 /** Once subscribed (the CCCD bit for this kind), send `count` values, one every `everyMs`; stop on unsubscribe or disconnection. */

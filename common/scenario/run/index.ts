@@ -3,4 +3,4 @@ export * from './ports.js';
 export { runScenario, lastLink, type RunRole, type RunScenarioOptions, type StepRecord } from './run-scenario.js';
 export { runSuite, type RunSuiteOptions } from './run-suite.js';
 export { outcomeOf, StepTimeout } from './outcome.js';
-export { applyBehaviours, unsupportedBehaviour } from './behaviours.js';
+export { applyBehaviours } from './behaviours.js';

@@ -43,14 +43,25 @@ export type PeripheralEvent =
       readonly value?: Buffer;
     };
 
+/** The operations a chosen answer or a delay is for (subscribe: the CCCD write), as peripheral/ names them. */
+export type PortOperation = 'read' | 'write' | 'writeWithoutResponse' | 'subscribe';
+
 /** The peripheral's runtime actions the scenario behaviours use. */
 export interface PeripheralPort {
   readonly tap: Tap;
   setValue(characteristic: string, value: Buffer): void;
   notify(characteristic: string, value: Buffer): { readonly sent: boolean; readonly reason?: string };
   indicate(characteristic: string, value: Buffer): Promise<{ readonly sent: boolean; readonly confirmed?: boolean; readonly reason?: string }>;
-  /** The next Pairing Request gets Pairing Failed with this reason. */
-  refuseNextPairing(reason: number): void;
+  /** The next `times` Pairing Requests (or every one) get Pairing Failed with this reason. */
+  refusePairing(reason: number, times: number | 'always'): void;
+  /**
+   * Answer this operation on this characteristic with this ATT error (null: the profile answers
+   * again), from the nth request on (repeat) or the nth only; after the property checks, instead of
+   * the security decision.
+   */
+  answerWith(characteristic: string, operation: PortOperation, code: number | null, which: { readonly nth: number; readonly repeat: boolean }): void;
+  /** Hold the answers to this operation on this characteristic ('*': all) for `ms` (0: no longer). */
+  delayAnswers(characteristic: string | '*', operation: Exclude<PortOperation, 'writeWithoutResponse'> | '*', ms: number): void;
   /** HCI Disconnect with this reason; resolves when the link is down. */
   disconnect(reason: number): Promise<void>;
   /** Listen to the peripheral's events; returns the function that stops listening. */
@@ -72,14 +83,14 @@ export interface RigRequest {
   readonly scenario: Scenario;
   /** Write one btsnoop capture per side here (files named after the scenario). */
   readonly btsnoopDir?: string;
-  /** The central's time limit per operation. */
+  /** The central's time limit per operation (the scenario's `central.timeout-ms`, else the runner's). */
   readonly operationTimeoutMs: number;
 }
 
 /** Builds a fresh rig per scenario: nothing (bond, CCCD, cache) survives from one scenario into the next. */
 export type RigFactory = (request: RigRequest) => Promise<Rig>;
 
-/** A scenario cannot run on this rig (a fault on real hardware, a behaviour the peripheral lacks): status error, with these words. */
+/** A scenario cannot run on this rig (a fault on real hardware, a behaviour the peripheral refuses): status error, with these words. */
 export class CannotRun extends Error {
   override readonly name = 'CannotRun';
 }

@@ -26,7 +26,7 @@ export interface RunScenarioOptions {
   readonly btsnoopDir?: string;
   /** Turn uncaught exceptions and unhandled rejections while the scenario runs into its error (default true). */
   readonly catchCrashes?: boolean;
-  /** The longest the central waits for one operation (default 5000 ms, never more than the time limit). */
+  /** The longest the central waits for one operation (default 5000 ms, never more than the time limit); a scenario's `central.timeout-ms` wins. */
   readonly operationTimeoutMs?: number;
 }
 
@@ -56,7 +56,8 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
   let stopBehaviours = () => {};
   const limit = stopper(s.timeLimitMs, o.catchCrashes ?? true);
   const ended = new AbortController();
-  const opening = o.openRig({ scenario: s, ...(o.btsnoopDir ? { btsnoopDir: o.btsnoopDir } : {}), operationTimeoutMs: Math.min(o.operationTimeoutMs ?? 5000, s.timeLimitMs) });
+  const operationTimeoutMs = Math.min(s.central.timeoutMs ?? o.operationTimeoutMs ?? 5000, s.timeLimitMs);
+  const opening = o.openRig({ scenario: s, ...(o.btsnoopDir ? { btsnoopDir: o.btsnoopDir } : {}), operationTimeoutMs });
   opening.catch(() => undefined);
   try {
     rig = await limit.race(opening);
