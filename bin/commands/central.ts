@@ -2,6 +2,8 @@
 // every characteristic × operation, unencrypted and then after pairing (--policy); with --profile,
 // compare every cell and exit 1 on any difference, naming it. Exit codes: design.md.
 import { Option, type Command } from 'commander';
+import { runCentralConsole } from '../../central/console/central-console.js';
+import { ConsoleScreen } from '../../common/console/console-screen.js';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
 import { openTransport, type HciTransport } from '../../common/hci/transport.js';
@@ -16,6 +18,7 @@ import { renderJson } from '../../central/matrix/render-json.js';
 import { renderTable } from '../../central/matrix/render-table.js';
 import { PAIRING_POLICIES, type PairingPolicy } from '../../central/pairing/pairing-policy.js';
 import { parseTarget } from '../../central/scan.js';
+import { interruptSignal, requireTerminal } from '../interactive.js';
 import { logFormatOption, logLevelOption, loggerFrom, positiveInt, transportOption } from '../options.js';
 
 export interface CentralOptions {
@@ -25,6 +28,7 @@ export interface CentralOptions {
   profile?: string;
   btsnoop?: string;
   json?: boolean;
+  interactive?: boolean;
   timeout: number;
   logLevel: string;
   logFormat: string;
@@ -50,10 +54,36 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
     .option('--profile <name|file>', 'compare every cell with this profile; exit 1 on any difference')
     .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop, opens in Wireshark)')
     .option('--json', 'print the matrix as JSON')
+    .option('--interactive', 'a console instead of the matrix: pick a peripheral from a live scan list, then read, write, subscribe, pair (needs a terminal)')
     .option('--timeout <ms>', 'time limit of each operation', positiveInt('--timeout'), DEFAULT_TIMEOUT_MS)
     .addOption(logLevelOption().default('warn'))
     .addOption(logFormatOption())
-    .action(async (opts: CentralOptions) => done(await runCentral(opts)));
+    .action(async (opts: CentralOptions, cmd: Command) => done(await (opts.interactive ? runCentralInteractive(opts, cmd) : runCentral(opts))));
+}
+
+/**
+ * `blebench central --interactive`: the console (central/console/). Logs go nowhere unless
+ * --log-level is given (they would write over the prompts); Ctrl-C ends with 130.
+ */
+export async function runCentralInteractive(opts: CentralOptions, cmd?: Command): Promise<ExitCode> {
+  requireTerminal('central');
+  const interrupt = interruptSignal();
+  const profile = opts.profile ? loadProfile(opts.profile) : undefined;
+  parseTransportSpec(opts.transport);
+  const log = loggerFrom({ ...opts, logLevel: cmd?.getOptionValueSource('logLevel') === 'cli' ? opts.logLevel : 'silent' }, 'central');
+  return runCentralConsole({
+    open: async () => {
+      const t = await openTransport(opts.transport, { name: 'central' });
+      if (opts.btsnoop) t.tap.attachBtsnoop(opts.btsnoop);
+      log.info({ transport: t.label }, 'transport open');
+      return t;
+    },
+    policy: opts.policy,
+    timeoutMs: opts.timeout,
+    ...(profile ? { profile } : {}),
+    screen: new ConsoleScreen(process.stdout),
+    interrupt,
+  });
 }
 
 export async function runCentral(opts: CentralOptions, deps: CentralDeps = {}): Promise<ExitCode> {

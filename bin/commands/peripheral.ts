@@ -1,6 +1,10 @@
 // blebench peripheral: serve a GATT profile with bleno over any transport, until Ctrl-C. Each
 // central's requests are narrated in the log with the answer and the reason (peripheral/).
 import type { Command } from 'commander';
+import { ConsoleScreen } from '../../common/console/console-screen.js';
+import { parseTransportSpec } from '../../common/hci/transport-spec.js';
+import { runPeripheralConsole } from '../../peripheral/console/peripheral-console.js';
+import { interruptSignal, requireTerminal } from '../interactive.js';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/index.js';
 import { openTransport } from '../../common/hci/transport.js';
@@ -16,6 +20,7 @@ interface PeripheralOptions {
   transport: string;
   name?: string;
   btsnoop?: string;
+  interactive?: boolean;
   logLevel: string;
   logFormat: string;
 }
@@ -28,10 +33,34 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
     .addOption(transportOption())
     .option('--name <name>', "advertised local name (default: the profile's advertising.localName)")
     .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop, opens in Wireshark)')
+    .option('--interactive', 'a console: pick a profile (unless --profile), watch requests live, set values, notify, change security, refuse pairing (needs a terminal)')
     .addOption(logLevelOption())
     .addOption(logFormatOption())
     .addHelpText('after', `\nWhat bleno 0.6.2 cannot do (and this command says when a profile needs it):\n${Object.values(BLENO_LIMITS).map((l) => `  - ${l}`).join('\n')}\n`)
-    .action(async (opts: PeripheralOptions) => done(await runPeripheral(opts)));
+    .action(async (opts: PeripheralOptions, cmd: Command) => done(await (opts.interactive ? runPeripheralInteractive(opts, cmd) : runPeripheral(opts))));
+}
+
+/**
+ * `blebench peripheral --interactive`: the console (peripheral/console/). Logs go nowhere unless
+ * --log-level is given (they would write over the prompts); Ctrl-C ends with 130.
+ */
+export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Command): Promise<ExitCode> {
+  requireTerminal('peripheral');
+  const interrupt = interruptSignal();
+  const profile = opts.profile ? loadProfile(opts.profile) : undefined;
+  parseTransportSpec(opts.transport);
+  const log = loggerFrom({ ...opts, logLevel: cmd?.getOptionValueSource('logLevel') === 'cli' ? opts.logLevel : 'silent' }, 'peripheral');
+  return runPeripheralConsole({
+    open: () => openTransport(opts.transport, { name: 'peripheral' }),
+    onTransport: (t) => {
+      if (opts.btsnoop) t.tap.attachBtsnoop(opts.btsnoop);
+    },
+    ...(profile ? { profile } : {}),
+    ...(opts.name ? { name: opts.name } : {}),
+    screen: new ConsoleScreen(process.stdout),
+    interrupt,
+    logger: log,
+  });
 }
 
 export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> {

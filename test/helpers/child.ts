@@ -7,7 +7,8 @@ export interface Child {
   proc: ChildProcess;
   stdout: () => string;
   stderr: () => string;
-  waitForLine(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Waits for `re` on stdout (or on stderr with `from: 'stderr'`, where logs go). */
+  waitForLine(re: RegExp, timeoutMs?: number, from?: 'stdout' | 'stderr'): Promise<RegExpMatchArray>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -20,16 +21,19 @@ export function startChild(cmd: string, args: string[], env: NodeJS.ProcessEnv =
     out += d.toString();
     waiters.forEach((w) => w());
   });
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+    waiters.forEach((w) => w());
+  });
   proc.on('exit', () => waiters.forEach((w) => w()));
   return {
     proc,
     stdout: () => out,
     stderr: () => err,
-    waitForLine(re, timeoutMs = 10_000) {
+    waitForLine(re, timeoutMs = 10_000, from = 'stdout') {
       return new Promise((resolve, reject) => {
         const check = () => {
-          const m = out.match(re);
+          const m = (from === 'stdout' ? out : err).match(re);
           if (m) {
             done();
             resolve(m);

@@ -36,10 +36,14 @@ describe('the two halves of a scenario in two processes', () => {
     air = startChild(process.execPath, [cli, 'air', '--listen', `unix:${sock}`]);
     await air.waitForLine(/listening|unix:/i, 10_000);
     const story = path.join(SUITE_DIR, 'encrypted-everything-story.yaml');
-    const peripheral = run('--role', 'peripheral', '--transport', `h4:unix:${sock}`, story);
-    // The central half starts once the peripheral advertises: its connect step scans for up to 5 s.
+    const peripheralHalf = startChild(process.execPath, [cli, 'run', '--role', 'peripheral', '--transport', `h4:unix:${sock}`, '--log-level', 'info', story]);
+    // The central half starts once the peripheral advertises (its log says so), not on a guess.
+    await peripheralHalf.waitForLine(/advertising as/, 20_000, 'stderr');
     const central = await run('--role', 'central', '--transport', `h4:unix:${sock}`, story);
-    const p = await peripheral;
+    const exited = await new Promise<number | null>((resolve) =>
+      peripheralHalf.proc.exitCode !== null ? resolve(peripheralHalf.proc.exitCode) : peripheralHalf.proc.once('exit', (code) => resolve(code)),
+    );
+    const p = { code: exited, stdout: peripheralHalf.stdout(), stderr: peripheralHalf.stderr() };
     expect(central.code, central.stdout + central.stderr).toBe(0);
     expect(p.code, p.stdout + p.stderr).toBe(0);
     expect(central.stdout).toMatch(/PASS\s+encrypted everything/);

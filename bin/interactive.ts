@@ -1,0 +1,23 @@
+// What both consoles (--interactive) need from the command line: a terminal on both ends, and
+// SIGINT/SIGTERM as an abort signal (Ctrl-C outside a prompt; inside one, the prompt itself sees it).
+import { BadInputError } from '../common/errors/blebench-error.js';
+import { untilSignal } from './signals.js';
+
+/** --interactive without a terminal is bad input (exit 2): there is nobody to answer the prompts. */
+export function requireTerminal(command: string, stdin: { isTTY?: boolean } = process.stdin, stdout: { isTTY?: boolean } = process.stdout): void {
+  const missing = [stdin.isTTY ? undefined : 'stdin', stdout.isTTY ? undefined : 'stdout'].filter(Boolean);
+  if (missing.length === 0) return;
+  throw new BadInputError('NOT_A_TERMINAL', `--interactive needs a terminal, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not one`, { path: '--interactive' }, {
+    hint:
+      command === 'central'
+        ? 'run it in a terminal; for scripts and CI use `blebench central --target NAME|ADDRESS|UUID` (the matrix) or `blebench run`'
+        : 'run it in a terminal; for scripts and CI use `blebench peripheral` without --interactive, or `blebench run`',
+  });
+}
+
+/** Aborted at the first SIGINT or SIGTERM. */
+export function interruptSignal(): AbortSignal {
+  const ctl = new AbortController();
+  void untilSignal().then((s) => ctl.abort(s));
+  return ctl.signal;
+}

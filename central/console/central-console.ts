@@ -1,0 +1,448 @@
+// blebench central --interactive: a live scan list to pick a peripheral from, then a loop over its
+// characteristics (named from a matching profile, UUIDs otherwise), each operation it offers, values
+// typed and checked before sending, every outcome with its code in words; explicit pairing, the
+// link's security, the timeline's last entries, notifications printed as they arrive, disconnect
+// and reconnect. A lost link or transport comes back to a menu with the reason; Ctrl-C closes the
+// link and ends with 130.
+import type { EventEmitter } from 'node:events';
+import { hex } from '../../common/codes/code-table.js';
+import { ConsolePrompts, ConsoleInterrupted, PromptAborted, type Choice } from '../../common/console/prompts.js';
+import type { ConsoleScreen } from '../../common/console/console-screen.js';
+import type { LiveList, LiveRow } from '../../common/console/live-select.js';
+import { untilInterrupted } from '../../common/console/interrupt.js';
+import { timelineTail } from '../../common/console/timeline-tail.js';
+import { describeValue } from '../../common/console/value-format.js';
+import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
+import { checkValue, displayUuid, type ResolvedProfile } from '../../common/gatt/index.js';
+import type { HciTransport } from '../../common/hci/transport.js';
+import type { TransportError } from '../../common/hci/transport-errors.js';
+import type { LinkState } from '../../common/trace/link-state.js';
+import { CentralClient } from '../central-client.js';
+import type { CentralConnection, OperationRecord, SubscribeKind } from '../connection.js';
+import { HciError, isCentralError } from '../errors.js';
+import { hasProperty } from '../gatt/discovered.js';
+import type { NoblePeripheral } from '../noble-loader.js';
+import { formatPairingReport } from '../pairing/pairing-report.js';
+import type { PairingPolicy } from '../pairing/pairing-policy.js';
+import { advertisementOf, type Found } from '../scan.js';
+import { describeSecurity, explainError, explainRecord } from './explain.js';
+import { advertisedProfile, matchProfile, nameCharacteristics, type NamedCharacteristic } from './profile-match.js';
+
+export interface CentralConsoleOptions {
+  /** Opens the transport (again, after it was lost). */
+  open: () => Promise<HciTransport>;
+  policy: PairingPolicy;
+  timeoutMs: number;
+  /** Names characteristics when the device serves it; otherwise a built-in profile that matches is used. */
+  profile?: ResolvedProfile;
+  screen: ConsoleScreen;
+  /** Aborted on SIGINT/SIGTERM (Ctrl-C outside a prompt). */
+  interrupt: AbortSignal;
+  /** How many timeline entries "timeline" shows. */
+  timelineEntries?: number;
+}
+
+type Operation = 'read' | 'write' | 'writeWithoutResponse' | 'notify' | 'indicate' | 'unsubscribe';
+
+const OPERATION_NAMES: Record<Operation, string> = {
+  read: 'read (Read Request)',
+  write: 'write (Write Request, answered)',
+  writeWithoutResponse: 'write without response (Write Command, never answered)',
+  notify: 'subscribe to notifications (CCCD 0x0001)',
+  indicate: 'subscribe to indications (CCCD 0x0002)',
+  unsubscribe: 'unsubscribe (CCCD 0x0000)',
+};
+
+export async function runCentralConsole(o: CentralConsoleOptions): Promise<ExitCode> {
+  return new CentralConsole(o).run();
+}
+
+class CentralConsole {
+  private readonly ask: ConsolePrompts;
+  private transport: HciTransport | undefined;
+  private client: CentralClient | undefined;
+  private found: Found | undefined;
+  private conn: CentralConnection | undefined;
+  private named: NamedCharacteristic[] = [];
+  private readonly subscribed = new Set<number>();
+  /** Aborted when the link (or the transport) goes: the open prompt closes and the loop shows another menu. */
+  private linkGone = new AbortController();
+  private transportLost: TransportError | undefined;
+  private weDisconnected = false;
+
+  constructor(private readonly o: CentralConsoleOptions) {
+    this.ask = new ConsolePrompts(o.screen);
+  }
+
+  async run(): Promise<ExitCode> {
+    try {
+      await this.openTransport();
+      for (;;) {
+        if (this.transportLost) {
+          const next = await this.prompt((signal) =>
+            this.ask.select('the transport is gone: what now?', [
+              { name: 'reopen the transport', value: 'reopen' as const },
+              { name: 'quit', value: 'quit' as const },
+            ], { signal }),
+          );
+          if (next === 'quit') return EXIT.TRANSPORT_UNAVAILABLE;
+          if (next === 'reopen') await this.reopen();
+          continue;
+        }
+        if (!this.conn?.connected) {
+          if ((await this.disconnectedStep()) === 'quit') return EXIT.OK;
+          continue;
+        }
+        await this.connectedStep();
+      }
+    } catch (e) {
+      if (e instanceof Quit) return EXIT.OK;
+      if (e instanceof ConsoleInterrupted || this.o.interrupt.aborted) {
+        this.print('interrupted: closing the link');
+        return EXIT.INTERRUPTED;
+      }
+      throw e;
+    } finally {
+      await this.close();
+    }
+  }
+
+  // ---- transport and client
+
+  private async openTransport(): Promise<void> {
+    const transport = await this.op(this.o.open());
+    this.transport = transport;
+    this.transportLost = undefined;
+    transport.once('close', (err) => {
+      if (!err || transport !== this.transport) return;
+      this.transportLost = err;
+      this.print(`✗ the transport is gone: ${err.message}${err.hint ? `\n  what to do: ${err.hint}` : ''}`);
+      this.conn = undefined;
+      this.endLink(err);
+    });
+    this.client = await this.op(CentralClient.open(transport, { policy: this.o.policy, timeoutMs: this.o.timeoutMs }));
+    this.print(`blebench central console on ${transport.label} (pairing policy ${this.o.policy}); Ctrl-C quits`);
+  }
+
+  private async reopen(): Promise<void> {
+    await this.closeClient();
+    this.found = undefined;
+    this.linkGone = new AbortController();
+    try {
+      await this.openTransport();
+    } catch (e) {
+      if (e instanceof ConsoleInterrupted) throw e;
+      this.print(`✗ could not reopen the transport: ${(e as Error).message}`);
+      this.transportLost ??= e as TransportError;
+    }
+  }
+
+  private async closeClient(): Promise<void> {
+    const { client, transport } = this;
+    this.client = undefined;
+    this.transport = undefined;
+    await client?.close().catch(() => undefined);
+    await transport?.close().catch(() => undefined);
+  }
+
+  private async close(): Promise<void> {
+    const conn = this.conn;
+    if (conn?.connected) {
+      this.weDisconnected = true;
+      await conn.disconnect().catch(() => undefined);
+      if (!conn.connected) this.print(`link to ${conn.peer.address} closed`);
+    }
+    await this.closeClient();
+  }
+
+  // ---- when no link is up
+
+  private async disconnectedStep(): Promise<'quit' | 'again'> {
+    if (!this.found) {
+      const picked = await this.pickPeripheral();
+      if (picked === undefined) return 'again';
+      if (picked === 'quit') return 'quit';
+      this.found = picked;
+    } else {
+      const next = await this.prompt((signal) =>
+        this.ask.select(`not connected to ${this.label(this.found!)}: what now?`, [
+          { name: `reconnect to ${this.label(this.found!)}`, value: 'reconnect' as const },
+          { name: 'scan for another peripheral', value: 'scan' as const },
+          { name: 'quit', value: 'quit' as const },
+        ], { signal }),
+      );
+      if (next === 'quit') return 'quit';
+      if (next === 'scan') {
+        this.found = undefined;
+        return 'again';
+      }
+      if (next === undefined) return 'again';
+    }
+    await this.connect(this.found);
+    return 'again';
+  }
+
+  private label(f: Found): string {
+    return `${f.advertisement.localName ?? '(no name)'} (${f.advertisement.address})`;
+  }
+
+  /** The live scan list: rows appear and RSSI changes while it is shown. */
+  private async pickPeripheral(): Promise<Found | 'quit' | undefined> {
+    const noble = this.client!.noble.noble;
+    const emitter = noble as unknown as EventEmitter;
+    const rows = new Map<string, LiveRow<Found | 'quit'>>();
+    const listeners = new Set<() => void>();
+    const onDiscover = (p: NoblePeripheral) => {
+      const ad = advertisementOf(p);
+      if (!ad.connectable) return;
+      const known = advertisedProfile(ad.serviceUuids);
+      const services = ad.serviceUuids.map(displayUuid).join(', ') || '(none advertised)';
+      const name = `${(ad.localName ?? '(no name)').padEnd(18)} ${ad.address}  ${String(ad.rssi).padStart(4)} dBm  ${services}${known ? `  [profile ${known}]` : ''}`;
+      const before = rows.get(ad.address);
+      rows.set(ad.address, { key: ad.address, name, value: { advertisement: ad, peripheral: p } });
+      if (before?.name !== name) listeners.forEach((l) => l());
+    };
+    const list: LiveList<Found | 'quit'> = {
+      header: `${'NAME'.padEnd(18)} ${'ADDRESS'.padEnd(17)}  RSSI      ADVERTISED SERVICES`,
+      rows: () => [...rows.values(), { key: '\u0000quit', name: '(quit)', value: 'quit' }],
+      subscribe: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    };
+    emitter.on('discover', onDiscover);
+    try {
+      await this.op(noble.startScanningAsync([], true));
+      return await this.prompt((signal) => this.ask.live('pick a peripheral (scanning)', list, { signal, empty: 'scanning… nothing heard yet' }));
+    } finally {
+      emitter.removeListener('discover', onDiscover);
+      await noble.stopScanningAsync().catch(() => undefined);
+    }
+  }
+
+  private async connect(found: Found): Promise<void> {
+    this.print(`connecting to ${this.label(found)}…`);
+    let conn: CentralConnection;
+    try {
+      conn = await this.op(this.client!.connect(found, { policy: this.o.policy }));
+    } catch (e) {
+      if (e instanceof ConsoleInterrupted) throw e;
+      this.print(explainError(e, this.o.policy).join('\n'));
+      return;
+    }
+    this.conn = conn;
+    this.linkGone = new AbortController();
+    this.subscribed.clear();
+    this.weDisconnected = false;
+    const tap = this.client!.tap;
+    const onDisconnect = (l: LinkState) => {
+      if (l !== conn.link) return;
+      tap.off('disconnect', onDisconnect);
+      const why = new HciError(l.disconnectReason ?? 0, 'disconnection').message.replace(/^the link was lost: /, '');
+      this.print(this.weDisconnected || l.disconnectedBy === 'local' ? `disconnected from ${conn.peer.address}: ${why}` : `✗ the link to ${conn.peer.address} was lost: ${why}`);
+      this.endLink(new HciError(l.disconnectReason ?? 0, 'disconnection'));
+    };
+    tap.on('disconnect', onDisconnect);
+    conn.on('notification', (n) => {
+      const name = this.named.find((x) => x.c.valueHandle === n.characteristic.valueHandle)?.name ?? displayUuid(n.characteristic.uuid);
+      this.print(`◂ ${n.indication ? 'indication' : 'notification'} from "${name}" (handle ${hex(n.characteristic.valueHandle, 4)}): ${describeValue(n.value)}`);
+    });
+    this.print(`connected to ${this.label(found)}, link handle ${hex(conn.handle, 4)}; discovering services…`);
+    try {
+      const services = await this.op(conn.discover());
+      const match = matchProfile(services, this.o.profile);
+      this.named = nameCharacteristics(services, match);
+      this.print(
+        `${this.named.length} characteristic${this.named.length === 1 ? '' : 's'} in ${services.length} service${services.length === 1 ? '' : 's'}; ` +
+          (match ? `names from the "${match.profile.name}" profile (${match.named} match)` : 'no known profile matches: characteristics by UUID'),
+      );
+    } catch (e) {
+      if (e instanceof ConsoleInterrupted) throw e;
+      this.print(explainError(e, this.o.policy).join('\n'));
+    }
+  }
+
+  // ---- while connected
+
+  private async connectedStep(): Promise<void> {
+    const conn = this.conn!;
+    const choice = await this.prompt((signal) =>
+      this.ask.select(`${this.label(this.found!)}${conn.link.encrypted ? ' [encrypted]' : ''}: what now?`, [
+        { name: 'characteristic: read, write, subscribe', value: 'characteristic' as const },
+        { name: 'pair now', value: 'pair' as const },
+        { name: 'security of the link', value: 'security' as const },
+        { name: 'timeline: the last entries the tap decoded', value: 'timeline' as const },
+        { name: 'disconnect', value: 'disconnect' as const },
+        { name: 'quit', value: 'quit' as const },
+      ], { signal }),
+    );
+    switch (choice) {
+      case undefined:
+        return;
+      case 'characteristic':
+        return this.characteristicStep(conn);
+      case 'pair':
+        return this.pair(conn);
+      case 'security':
+        this.print(describeSecurity(conn).join('\n'));
+        return;
+      case 'timeline': {
+        const lines = timelineTail(this.client!.tap, this.o.timelineEntries ?? 20);
+        this.print(lines.length ? lines.join('\n') : '(the timeline is empty)');
+        return;
+      }
+      case 'disconnect':
+        this.weDisconnected = true;
+        await this.attempt(() => this.op(conn.disconnect()));
+        return;
+      case 'quit':
+        throw new Quit();
+    }
+  }
+
+  private async pair(conn: CentralConnection): Promise<void> {
+    this.print('pairing (LE legacy, Just Works: what noble can do)…');
+    await this.attempt(async () => {
+      const report = await this.op(conn.pair('explicit'));
+      this.print(formatPairingReport(report).join('\n'));
+      if (report.error) this.print(explainError(report.error, this.o.policy).join('\n'));
+      else this.print(`✓ paired: the link is encrypted, key size ${report.keySize ?? '?'} octets`);
+    });
+  }
+
+  private async characteristicStep(conn: CentralConnection): Promise<void> {
+    if (this.named.length === 0) {
+      this.print('no characteristics were discovered on this link');
+      return;
+    }
+    const choices: Choice<NamedCharacteristic | 'back'>[] = this.named.map((n) => ({
+      name: `${n.name.padEnd(32)} ${n.c.propertyNames.join(', ').padEnd(28)} handle ${hex(n.c.valueHandle, 4)}${this.subscribed.has(n.c.valueHandle) ? ' [subscribed]' : ''}`,
+      value: n,
+      ...(n.def?.about ? { description: n.def.about } : {}),
+    }));
+    choices.push({ name: '(back)', value: 'back' });
+    const n = await this.prompt((signal) => this.ask.select('which characteristic? (type its name to jump)', choices, { signal }));
+    if (n === undefined || n === 'back') return;
+    const ops: Operation[] = [];
+    if (hasProperty(n.c, 'read')) ops.push('read');
+    if (hasProperty(n.c, 'write')) ops.push('write');
+    if (hasProperty(n.c, 'writeWithoutResponse')) ops.push('writeWithoutResponse');
+    if (hasProperty(n.c, 'notify')) ops.push('notify');
+    if (hasProperty(n.c, 'indicate')) ops.push('indicate');
+    if (this.subscribed.has(n.c.valueHandle)) ops.push('unsubscribe');
+    if (ops.length === 0) {
+      this.print(`"${n.name}" offers no operation a central can start (properties: ${n.c.propertyNames.join(', ') || 'none'})`);
+      return;
+    }
+    const op = await this.prompt((signal) =>
+      this.ask.select<Operation | 'back'>(`"${n.name}": which operation?`, [...ops.map((x) => ({ name: OPERATION_NAMES[x], value: x as Operation | 'back' })), { name: '(back)', value: 'back' as const }], { signal }),
+    );
+    if (op === undefined || op === 'back') return;
+    await this.operate(conn, n, op);
+  }
+
+  private async operate(conn: CentralConnection, n: NamedCharacteristic, op: Operation): Promise<void> {
+    let value: Buffer | undefined;
+    if (op === 'write' || op === 'writeWithoutResponse') {
+      value = await this.valueFor(n);
+      if (value === undefined) return;
+    }
+    const record: OperationRecord = { attempts: [] };
+    await this.attempt(
+      async () => {
+        switch (op) {
+          case 'read': {
+            const v = await this.op(conn.read(n.c, record));
+            this.print(`✓ "${n.name}" = ${describeValue(v)}`);
+            break;
+          }
+          case 'write':
+            await this.op(conn.write(n.c, value!, record));
+            this.print(`✓ written to "${n.name}": ${describeValue(value!)} (the peripheral answered Write Response)`);
+            break;
+          case 'writeWithoutResponse':
+            await this.op(conn.writeWithoutResponse(n.c, value!, record));
+            this.print(`✓ sent to "${n.name}": ${describeValue(value!)} (a Write Command gets no answer, so nothing says whether it was taken)`);
+            break;
+          case 'notify':
+          case 'indicate':
+            await this.op(conn.subscribe(n.c, op as SubscribeKind, record));
+            this.subscribed.add(n.c.valueHandle);
+            this.print(`✓ subscribed to ${op === 'notify' ? 'notifications' : 'indications'} of "${n.name}": they print here as they arrive`);
+            break;
+          case 'unsubscribe':
+            await this.op(conn.unsubscribe(n.c, record));
+            this.subscribed.delete(n.c.valueHandle);
+            this.print(`✓ unsubscribed from "${n.name}"`);
+            break;
+        }
+        const extra = explainRecord(record);
+        if (extra.length) this.print(extra.join('\n'));
+      },
+      () => explainRecord(record),
+    );
+  }
+
+  /** A value typed in a chosen format, checked before anything is sent; the profile's constraints may warn. */
+  private async valueFor(n: NamedCharacteristic): Promise<Buffer | undefined> {
+    const typed = await this.prompt((signal) => this.ask.value(`value for "${n.name}"`, { signal }));
+    if (!typed) return undefined;
+    if (typed.note) this.print(`  note: ${typed.note}`);
+    if (n.def) {
+      const v = checkValue(n.def.constraints, typed.value);
+      if (!v.ok) {
+        const send = await this.prompt((signal) =>
+          this.ask.confirm(`the "${n.def!.name}" profile says the peripheral should answer ${hex(v.attError)}: ${v.reason}. Send it anyway?`, { signal, default: false }),
+        );
+        if (!send) return undefined;
+      }
+    }
+    return typed.value;
+  }
+
+  // ---- plumbing
+
+  /** Closes the prompt open on the link that went; the next prompts get a fresh signal. */
+  private endLink(reason: unknown): void {
+    const gone = this.linkGone;
+    this.linkGone = new AbortController();
+    gone.abort(reason);
+  }
+
+  /** Runs a step that may fail on the air: its failure is printed in words, the console goes on. */
+  private async attempt(work: () => Promise<void>, after?: () => string[]): Promise<void> {
+    try {
+      await work();
+    } catch (e) {
+      if (e instanceof ConsoleInterrupted || e instanceof Quit) throw e;
+      if (!isCentralError(e) && !(e instanceof Error)) throw e;
+      this.print([...explainError(e, this.o.policy), ...(after?.() ?? [])].join('\n'));
+    }
+  }
+
+  /** A prompt that ends early when the link goes (undefined) or on Ctrl-C/SIGTERM (ConsoleInterrupted). */
+  private async prompt<T>(ask: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
+    const signal = AbortSignal.any([this.o.interrupt, this.linkGone.signal]);
+    try {
+      return await ask(signal);
+    } catch (e) {
+      if (e instanceof PromptAborted) {
+        if (this.o.interrupt.aborted) throw new ConsoleInterrupted();
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  /** An operation that gives way to Ctrl-C. */
+  private op<T>(work: Promise<T>): Promise<T> {
+    return untilInterrupted(work, this.o.interrupt);
+  }
+
+  private print(text: string): void {
+    this.o.screen.print(text);
+  }
+}
+
+/** "quit" from a menu. */
+class Quit extends Error {}

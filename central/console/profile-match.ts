@@ -1,0 +1,68 @@
+// Names for what the central discovered: when the device serves a known profile (the one given with
+// --profile, or one of fixtures/profiles whose services it has), each characteristic gets the
+// profile's name; otherwise its UUID. A profile matches by service and characteristic UUIDs.
+import { allCharacteristics, displayUuid, listProfiles, loadProfile, parseUuid, type ResolvedCharacteristic, type ResolvedProfile } from '../../common/gatt/index.js';
+import type { DiscoveredCharacteristic, DiscoveredService } from '../gatt/discovered.js';
+
+export interface NamedCharacteristic {
+  readonly c: DiscoveredCharacteristic;
+  /** The profile's name, or the UUID as people read it. */
+  readonly name: string;
+  readonly def?: ResolvedCharacteristic;
+}
+
+export interface ProfileMatch {
+  readonly profile: ResolvedProfile;
+  /** How many discovered characteristics the profile names. */
+  readonly named: number;
+}
+
+/** How many of `services`' characteristics `profile` defines (same service and characteristic UUID). */
+export function matchCount(profile: ResolvedProfile, services: readonly DiscoveredService[]): number {
+  const defs = allCharacteristics(profile);
+  let n = 0;
+  for (const s of services) for (const c of s.characteristics) if (defs.some((d) => d.uuid === c.uuid && d.serviceUuid === s.uuid)) n++;
+  return n;
+}
+
+/** The given profile when it names anything here; else the built-in profile that names the most. */
+export function matchProfile(services: readonly DiscoveredService[], given?: ResolvedProfile): ProfileMatch | undefined {
+  const candidates: ResolvedProfile[] = given ? [given] : builtInProfiles();
+  let best: ProfileMatch | undefined;
+  for (const profile of candidates) {
+    const named = matchCount(profile, services);
+    if (named > 0 && (!best || named > best.named)) best = { profile, named };
+  }
+  return best;
+}
+
+function builtInProfiles(): ResolvedProfile[] {
+  const out: ResolvedProfile[] = [];
+  for (const name of listProfiles()) {
+    try {
+      out.push(loadProfile(name));
+    } catch {
+      // A broken fixture only costs its names here.
+    }
+  }
+  return out;
+}
+
+export function nameCharacteristics(services: readonly DiscoveredService[], match: ProfileMatch | undefined): NamedCharacteristic[] {
+  const defs = match ? allCharacteristics(match.profile) : [];
+  return services.flatMap((s) =>
+    s.characteristics.map((c) => {
+      const def = defs.find((d) => d.uuid === c.uuid && d.serviceUuid === s.uuid);
+      return def ? { c, name: def.name, def } : { c, name: displayUuid(c.uuid) };
+    }),
+  );
+}
+
+let cached: ResolvedProfile[] | undefined;
+
+/** The built-in profile whose advertised service UUIDs this advertisement carries, for the scan list. */
+export function advertisedProfile(serviceUuids: readonly string[]): string | undefined {
+  cached ??= builtInProfiles();
+  const ads = new Set(serviceUuids.map((u) => parseUuid(u) ?? u));
+  return cached.find((p) => p.advertising.serviceUuids.length > 0 && p.advertising.serviceUuids.every((u) => ads.has(u)))?.name;
+}

@@ -1,0 +1,99 @@
+// Real terminals for console tests: tmux sessions on a private server socket (`tmux -L
+// blebench-test-<pid>`), keys sent with send-keys, the screen read with capture-pane. Waiting is
+// observation: the pane is captured every 50 ms until what the test expects is on it, within a time
+// limit, and the error shows the screen as it was.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export function hasTmux(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export class Tmux {
+  readonly socket = `blebench-test-${process.pid}`;
+
+  private tmux(args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+  }
+
+  /**
+   * A new 200×50 terminal running `argv`; when it ends, its exit status goes to `statusFile` and the
+   * pane stays open (so the screen can still be read).
+   */
+  start(name: string, argv: string[], statusFile: string, cwd: string): void {
+    const cmd = `${argv.map(quote).join(' ')}; s=$?; echo "EXIT=$s" > ${quote(statusFile)}; echo "EXIT=$s"; exec cat`;
+    this.tmux(['new-session', '-d', '-s', name, '-x', '200', '-y', '50', '-c', cwd, 'sh', '-c', cmd]);
+  }
+
+  /** Keys as tmux names them ("Enter", "Down", "C-c") or literal text. */
+  keys(name: string, ...keys: string[]): void {
+    this.tmux(['send-keys', '-t', name, ...keys]);
+  }
+
+  /** Literal text (no key names). */
+  type(name: string, text: string): void {
+    this.tmux(['send-keys', '-t', name, '-l', text]);
+  }
+
+  /** The pane with its scrollback, wrapped lines joined. */
+  screen(name: string): string {
+    return this.tmux(['capture-pane', '-p', '-J', '-t', name, '-S', '-2000']);
+  }
+
+  count(name: string, re: RegExp): number {
+    return [...this.screen(name).matchAll(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'))].length;
+  }
+
+  /** Re-captures every ~50 ms until `re` matches at least `times` times; returns the screen. */
+  async waitForScreen(name: string, re: RegExp, timeoutMs = 10_000, times = 1): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const s = this.screen(name);
+      const n = [...s.matchAll(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'))].length;
+      if (n >= times) return s;
+      if (Date.now() > end) throw new Error(`pane ${name}: ${re} did not appear${times > 1 ? ` ${times} times` : ''} within ${timeoutMs} ms; the screen:\n${s.replace(/\n+$/, '')}`);
+      await sleep(50);
+    }
+  }
+
+  /** Sends keys, then waits until `re` shows up once more than before. */
+  async step(name: string, keys: string[] | { text: string }, re: RegExp, timeoutMs = 10_000): Promise<string> {
+    const before = this.count(name, re);
+    if (Array.isArray(keys)) this.keys(name, ...keys);
+    else this.type(name, keys.text);
+    return this.waitForScreen(name, re, timeoutMs, before + 1);
+  }
+
+  /** The exit status the wrapper wrote, once the program ended. */
+  async exitStatus(statusFile: string, timeoutMs = 10_000): Promise<number> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      if (existsSync(statusFile)) {
+        const m = /EXIT=(\d+)/.exec(readFileSync(statusFile, 'utf8'));
+        if (m) return Number(m[1]);
+      }
+      if (Date.now() > end) throw new Error(`no exit status in ${statusFile} within ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  }
+
+  /** Ends this server's sessions and removes its socket file. */
+  kill(): void {
+    try {
+      this.tmux(['kill-server']);
+    } catch {
+      // already gone
+    }
+    rmSync(path.join(process.env.TMUX_TMPDIR ?? tmpdir(), `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
+  }
+}

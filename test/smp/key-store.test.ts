@@ -1,0 +1,140 @@
+// The key store: one contract for the memory and the JSON file store; the file is written atomically
+// (temporary file, fsync, rename), with mode 0600, and a corrupt file is never overwritten.
+import { describe, expect, it, vi, afterEach } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, promises as fsp } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Bond } from '../../common/smp/bond.js';
+import { MemoryKeyStore, type KeyStore } from '../../common/smp/key-store.js';
+import { JsonFileKeyStore, KeyStoreCorruptError } from '../../common/smp/json-key-store.js';
+import { bondFromOutcome } from '../../common/smp/bond.js';
+import { backToBack, CENTRAL_ADDRESS, PERIPHERAL_ADDRESS } from './helpers/back-to-back.js';
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'blebench-keys-'));
+
+function bond(peer = PERIPHERAL_ADDRESS, local = CENTRAL_ADDRESS): Bond {
+  return {
+    local,
+    peer,
+    role: 'central',
+    security: { method: 'Passkey Entry', authenticated: true, secureConnections: false, keySize: 16 },
+    peerLtk: { key: randomBytes(16), ediv: 0x1234, rand: randomBytes(8), keySize: 16 },
+    localLtk: { key: randomBytes(16), ediv: 0x4321, rand: randomBytes(8), keySize: 16 },
+    peerIrk: randomBytes(16),
+    localCsrk: randomBytes(16),
+    createdAt: new Date(0).toISOString(),
+  };
+}
+
+function contract(name: string, make: () => KeyStore) {
+  describe(`${name}: the key store contract`, () => {
+    it('round-trips a bond, keyed by local and peer identity', async () => {
+      const store = make();
+      const b = bond();
+      await store.put(b);
+      expect(await store.get(CENTRAL_ADDRESS, PERIPHERAL_ADDRESS)).toEqual(b);
+      expect(await store.get(PERIPHERAL_ADDRESS, CENTRAL_ADDRESS)).toBeUndefined();
+      expect(await store.get(CENTRAL_ADDRESS, { ...PERIPHERAL_ADDRESS, type: 'random' })).toBeUndefined();
+    });
+    it('replaces, lists per local identity and deletes', async () => {
+      const store = make();
+      const other = { address: '11:22:33:44:55:66', type: 'random' as const };
+      await store.put(bond());
+      const newer = bond();
+      await store.put(newer);
+      await store.put(bond(other));
+      await store.put(bond(PERIPHERAL_ADDRESS, other));
+      expect(await store.list(CENTRAL_ADDRESS)).toHaveLength(2);
+      expect(await store.list()).toHaveLength(3);
+      expect((await store.get(CENTRAL_ADDRESS, PERIPHERAL_ADDRESS))!.peerLtk).toEqual(newer.peerLtk);
+      expect(await store.delete(CENTRAL_ADDRESS, other)).toBe(true);
+      expect(await store.delete(CENTRAL_ADDRESS, other)).toBe(false);
+      expect(await store.list()).toHaveLength(2);
+    });
+    it('keeps the bond a real pairing leaves', async () => {
+      const pair = backToBack({ central: { config: { secureConnections: 'no' } } });
+      pair.central.input({ type: 'pair' });
+      const { central } = await pair.outcomes();
+      const b = bondFromOutcome(central, CENTRAL_ADDRESS)!;
+      const store = make();
+      await store.put(b);
+      expect(await store.get(CENTRAL_ADDRESS, PERIPHERAL_ADDRESS)).toEqual(b);
+    });
+  });
+}
+
+contract('MemoryKeyStore', () => new MemoryKeyStore());
+contract('JsonFileKeyStore', () => new JsonFileKeyStore(path.join(tmp(), 'keys.json')));
+
+describe('JsonFileKeyStore on disk', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('writes mode 0600 JSON, version 1, keys as hex, no temporary file left', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'sub', 'keys.json');
+    const store = new JsonFileKeyStore(file);
+    const b = bond();
+    await store.put(b);
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    expect(doc.version).toBe(1);
+    expect(doc.bonds[0].peerLtk.key).toBe(b.peerLtk!.key.toString('hex'));
+    expect(readdirSync(path.dirname(file))).toEqual(['keys.json']);
+    // A second store instance (another run) reads the same bonds.
+    expect(await new JsonFileKeyStore(file).get(CENTRAL_ADDRESS, PERIPHERAL_ADDRESS)).toEqual(b);
+  });
+
+  it('is atomic: the new content is complete and synced in a temporary file before it replaces the old one', async () => {
+    const file = path.join(tmp(), 'keys.json');
+    const store = new JsonFileKeyStore(file);
+    await store.put(bond());
+    const before = readFileSync(file, 'utf8');
+    const seen: { target: string; tmp: string; mode: number }[] = [];
+    const rename = fsp.rename.bind(fsp);
+    vi.spyOn(fsp, 'rename').mockImplementation(async (from, to) => {
+      seen.push({ target: readFileSync(to as string, 'utf8'), tmp: readFileSync(from as string, 'utf8'), mode: statSync(from as string).mode & 0o777 });
+      return rename(from, to);
+    });
+    await store.put(bond({ address: '11:22:33:44:55:66', type: 'random' }));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.target).toBe(before); // the old file was whole until the rename
+    expect(JSON.parse(seen[0]!.tmp).bonds).toHaveLength(2);
+    if (process.platform !== 'win32') expect(seen[0]!.mode).toBe(0o600);
+  });
+
+  it('a failed write leaves the old file and no temporary file', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'keys.json');
+    const store = new JsonFileKeyStore(file);
+    await store.put(bond());
+    const before = readFileSync(file, 'utf8');
+    vi.spyOn(fsp, 'rename').mockRejectedValueOnce(Object.assign(new Error('disk full'), { code: 'ENOSPC' }));
+    await expect(store.put(bond({ address: '11:22:33:44:55:66', type: 'random' }))).rejects.toThrow('disk full');
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(readdirSync(dir)).toEqual(['keys.json']);
+  });
+
+  it('concurrent puts all land', async () => {
+    const store = new JsonFileKeyStore(path.join(tmp(), 'keys.json'));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => store.put(bond({ address: `11:22:33:44:55:${i.toString(16).padStart(2, '0').toUpperCase()}`, type: 'random' }))));
+    expect(await store.list()).toHaveLength(10);
+  });
+
+  it.each([
+    ['not JSON', '{"version": 1, "bonds": [', /is not JSON/],
+    ['another format', '{"keys": []}', /not a version 1 key store/],
+    ['a broken bond', JSON.stringify({ version: 1, bonds: [{ local: { address: 'C0:11:22:33:44:55', type: 'random' }, peer: { address: 'zz', type: 'public' } }] }), /bonds\[0\]\.peer\.address/],
+  ])('a corrupt file (%s) is a named error, and nothing overwrites it', async (_name, text, message) => {
+    const file = path.join(tmp(), 'keys.json');
+    writeFileSync(file, text);
+    const store = new JsonFileKeyStore(file);
+    await expect(store.get(CENTRAL_ADDRESS, PERIPHERAL_ADDRESS)).rejects.toThrow(KeyStoreCorruptError);
+    const err = await store.put(bond()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KeyStoreCorruptError);
+    expect((err as KeyStoreCorruptError).code).toBe('KEY_STORE_CORRUPT');
+    expect((err as Error).message).toMatch(message);
+    expect((err as KeyStoreCorruptError).hint).toMatch(/move it aside/);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+});
