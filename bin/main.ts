@@ -4,6 +4,7 @@ import { EXIT, type ExitCode } from '../common/errors/blebench-error.js';
 import { reportError } from './cli-errors.js';
 import { registerAir } from './commands/air.js';
 import { registerCentral } from './commands/central.js';
+import { registerDoctorAndPlatformDefault } from './commands/doctor.js';
 import { registerPeripheral } from './commands/peripheral.js';
 import { registerRun } from './commands/run.js';
 import { readFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   registerPeripheral(program, done);
   registerCentral(program, done);
   registerAir(program, done);
+  registerDoctorAndPlatformDefault(program, done);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -2,6 +2,7 @@
 // each connection gets its own CentralConnection with its own GATT client. Connection failures come
 // back as HciError with the LE Connection Complete status (e.g. 0x3E), or OperationTimeout after
 // LE Create Connection Cancel. Core v5.4 Vol 4 Part E 7.8.12, 7.8.13, 7.7.65.1.
+import type { SmpSetup } from '../common/smp/link-session.js';
 import type { HciTransport } from '../common/hci/transport.js';
 import type { LinkState } from '../common/trace/link-state.js';
 import type { TimelineEntry } from '../common/trace/timeline.js';
@@ -18,6 +19,8 @@ export interface CentralClientOptions {
   policy?: PairingPolicy;
   /** Time limit of every operation (scan, connect, each request, pairing). */
   timeoutMs?: number;
+  /** Run blebench's Security Manager instead of noble's (LE legacy Just Works only). Default: noble's. */
+  smp?: SmpSetup;
 }
 
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -41,7 +44,7 @@ export class CentralClient {
   }
 
   static async open(transport: HciTransport, options: CentralClientOptions = {}): Promise<CentralClient> {
-    const noble = await loadNoble(transport, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, attBearers: true });
+    const noble = await loadNoble(transport, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, attBearers: true, ...(options.smp ? { smp: options.smp } : {}) });
     return new CentralClient(noble, transport, options);
   }
 

@@ -18,7 +18,13 @@ import { waitForEvent } from '../common/util/wait.js';
 import { EventEmitter } from 'node:events';
 import { L2CAP_CID } from '../common/codes/l2cap.js';
 import { ATT_OP } from '../common/codes/att.js';
+import { HCI_STATUS } from '../common/codes/hci.js';
+import { createLinkSession, type LinkSession, type SmpSetup } from '../common/smp/link-session.js';
+import { toWire } from '../common/smp/byte-order.js';
+import type { DeviceAddress } from '../common/smp/engine-types.js';
+import type { Tap } from '../common/trace/tap.js';
 import { BearerClosedError, type AttBearer, type AttBearerEvents, type StoredLtk } from './att/att-bearer.js';
+import type { OsTransport } from '../common/hci/os-transport.js';
 
 export type Noble = typeof import('@abandonware/noble');
 export type NoblePeripheral = import('@abandonware/noble').Peripheral;
@@ -27,6 +33,8 @@ const require = createRequire(import.meta.url);
 export const NOBLE_VERSION_PINNED = '1.9.2-26';
 const NOBLE_PKG = require.resolve('@abandonware/noble/package.json');
 const NOBLE_HCI_FILE = require.resolve('@abandonware/noble/lib/hci-socket/hci.js');
+const NOBLE_SMP_FILE = require.resolve('@abandonware/noble/lib/hci-socket/smp.js');
+const NOBLE_ACL_STREAM_FILE = require.resolve('@abandonware/noble/lib/hci-socket/acl-stream.js');
 
 /** The parts of noble's hci-socket bindings this module relies on. */
 export interface NobleInternals {
@@ -57,6 +65,8 @@ export interface LoadedNoble {
   internals: NobleInternals;
   /** The ATT bearer of the live connection with this HCI handle (taken over when the link came up). */
   bearer(handle: number): NobleAttBearer | undefined;
+  /** blebench's Security Manager on the connection with this HCI handle (only with the `smp` option). */
+  smpSession(handle: number): LinkSession | undefined;
   /** Stops scanning, drops links, ends noble's poll loop and its socket. The transport stays open. */
   close(): Promise<void>;
 }
@@ -71,6 +81,11 @@ export interface LoadNobleOptions {
    * Default false: noble behaves as shipped, silent pairing included (the seam check shows that).
    */
   attBearers?: boolean;
+  /**
+   * Run blebench's Security Manager (common/smp) on every connection instead of noble's SMP (LE legacy
+   * Just Works only). Default undefined: noble's own SMP, as shipped.
+   */
+  smp?: SmpSetup;
 }
 
 export function nobleVersion(): string {
@@ -78,15 +93,27 @@ export function nobleVersion(): string {
 }
 
 export async function loadNoble(transport: HciTransport, options: LoadNobleOptions = {}): Promise<LoadedNoble> {
+  if (transport.spec.kind === 'os') {
+    throw new NobleLoadError(
+      `${transport.label}: the central client needs noble's HCI bindings (ATT error codes, its SMP), which the OS stack does not have: noble's mac/win bindings drop ATT errors (a failed read resolves with the old value, a failed write looks written), so the security matrix cannot be judged over os; use a dongle (usb:VID:PID, serial:PATH) for it`,
+    );
+  }
   if (!injectHciSocket(NOBLE_HCI_FILE)) {
     throw new NobleLoadError('noble was loaded with the real bluetooth-hci-socket before blebench could put its transport in place');
   }
+  // Before bindings.js pulls in acl-stream.js, which binds `./smp` once per process.
+  const smpFactories = installNobleSmp();
   const NobleClass = require('@abandonware/noble/lib/noble.js') as new (bindings: unknown) => Noble;
   const Bindings = require('@abandonware/noble/lib/hci-socket/bindings.js') as new (options: object) => NobleInternals['bindings'];
 
   const bindings = withTransportSockets(transport, () => new Bindings({ extended: !!options.extended }));
   const noble = new NobleClass(bindings);
   const internals: NobleInternals = { bindings };
+  const sessions = new Map<number, LinkSession>();
+  if (options.smp) {
+    const setup = options.smp;
+    smpFactories.set(bindings._hci, (acl, local, peer) => new NobleSmpSession(acl, local, peer, setup, transport.tap, sessions));
+  }
 
   // Reading noble.state the first time runs bindings.init() synchronously (binds and starts the
   // socket); a first stateChange listener would do it on the next tick and swallow its errors.
@@ -135,7 +162,7 @@ export async function loadNoble(transport: HciTransport, options: LoadNobleOptio
     bindings._hci.pollIsDevUp = () => {};
     bindings._hci._socket.stop();
   };
-  return { noble, transport, version: nobleVersion(), internals, bearer: (h) => bearers.get(h), close };
+  return { noble, transport, version: nobleVersion(), internals, bearer: (h) => bearers.get(h), smpSession: (h) => sessions.get(h), close };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,4 +336,165 @@ export class NobleAttBearer extends EventEmitter<AttBearerEvents> implements Att
       gatt._currentCommand = null;
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// blebench's Security Manager in place of noble's SMP (lib/hci-socket/smp.js: LE legacy Just Works,
+// NoInputNoOutput, no key kept, a Pairing Random where Pairing Failed is meant).
+//
+// noble's AclStream (lib/hci-socket/acl-stream.js) builds `new Smp(this, localAddressType,
+// localAddress, remoteAddressType, remoteAddress)` from `require('./smp')`, bound once per process, and
+// listens for its 'stk', 'fail' and 'end'. So a substitute constructor goes into require.cache for
+// smp.js before acl-stream.js first loads. Per connection it looks up the factory of the noble
+// instance the AclStream belongs to (keyed by AclStream._hci, filled by loadNoble with `smp`) and
+// otherwise builds noble's own Smp, so a noble loaded without `smp` (the seam check) is unchanged.
+// ---------------------------------------------------------------------------------------------
+
+/** The parts of noble's AclStream the substitute uses. */
+interface NobleAclStream extends NodeJS.EventEmitter {
+  _hci: { startLeEncryption(handle: number, random: Buffer, diversifier: Buffer, key: Buffer): void };
+  _handle: number;
+  write(cid: number, data: Buffer): void;
+}
+type NobleSmpFactory = (acl: NobleAclStream, local: DeviceAddress, peer: DeviceAddress) => object;
+const NOBLE_SMP_MARK = Symbol.for('blebench.noble-smp-substitute');
+interface NobleSmpSubstitute {
+  [NOBLE_SMP_MARK]: true;
+  factories: WeakMap<object, NobleSmpFactory>;
+}
+
+const nobleAddress = (address: string, type: string): DeviceAddress => ({ address: address.toUpperCase(), type: type === 'random' ? 'random' : 'public' });
+
+/** Puts the substitute in place (once per process) and returns its factory registry. */
+function installNobleSmp(): WeakMap<object, NobleSmpFactory> {
+  const cached = require.cache[NOBLE_SMP_FILE]?.exports as Partial<NobleSmpSubstitute> | undefined;
+  if (cached?.[NOBLE_SMP_MARK] && cached.factories) return cached.factories;
+  if (require.cache[NOBLE_ACL_STREAM_FILE]) {
+    throw new NobleLoadError("noble's lib/hci-socket/acl-stream.js was loaded before blebench could put its Security Manager in place of noble's smp.js");
+  }
+  const Original = require(NOBLE_SMP_FILE) as new (acl: unknown, lat: string, la: string, rat: string, ra: string) => object;
+  const factories = new WeakMap<object, NobleSmpFactory>();
+  function Smp(acl: NobleAclStream, localAddressType: string, localAddress: string, remoteAddressType: string, remoteAddress: string): object {
+    const factory = factories.get(acl._hci);
+    if (!factory) return new Original(acl, localAddressType, localAddress, remoteAddressType, remoteAddress);
+    return factory(acl, nobleAddress(localAddress, localAddressType), nobleAddress(remoteAddress, remoteAddressType));
+  }
+  const substitute = Object.assign(Smp, { [NOBLE_SMP_MARK]: true as const, factories, Original });
+  require.cache[NOBLE_SMP_FILE] = {
+    id: NOBLE_SMP_FILE,
+    filename: NOBLE_SMP_FILE,
+    loaded: true,
+    exports: substitute,
+    children: [],
+    paths: [],
+  } as unknown as NodeJS.Module;
+  return factories;
+}
+
+/**
+ * What noble's AclStream sees as its Smp: an EventEmitter with sendPairingRequest() (what
+ * AclStream.encrypt() calls) that emits 'fail' (→ AclStream 'encryptFail') and 'end'. Inside, one
+ * LinkSession as central: SMP PDUs (CID 0x0006) in, 'encrypt' (noble drops the status: it is read
+ * from the tap's Encryption Change) in, PDUs and LE Enable Encryption out.
+ */
+class NobleSmpSession extends EventEmitter {
+  readonly session: LinkSession;
+
+  constructor(acl: NobleAclStream, local: DeviceAddress, peer: DeviceAddress, setup: SmpSetup, tap: Tap, sessions: Map<number, LinkSession>) {
+    super();
+    const handle = acl._handle;
+    if (typeof acl.write !== 'function' || typeof acl._hci?.startLeEncryption !== 'function') {
+      throw new NobleInternalsChanged('AclStream.write or AclStream._hci.startLeEncryption is not a function');
+    }
+    this.session = createLinkSession({
+      ...setup,
+      role: 'central',
+      local,
+      peer,
+      handle,
+      link: {
+        sendPdu: (pdu) => acl.write(L2CAP_CID.SMP, pdu),
+        startEncryption: (ltk) => {
+          const ediv = Buffer.alloc(2);
+          ediv.writeUInt16LE(ltk.ediv);
+          acl._hci.startLeEncryption(handle, toWire(ltk.rand), ediv, toWire(ltk.key));
+        },
+      },
+    });
+    sessions.set(handle, this.session);
+    this.session.on('outcome', (o) => {
+      if (o.result === 'failed') this.emit('fail');
+    });
+    acl.on('data', (cid: number, data: Buffer) => {
+      if (cid === L2CAP_CID.SMP && data.length > 0) this.session.input({ type: 'pdu', pdu: Buffer.from(data) });
+    });
+    acl.on('encrypt', (encrypt: number | boolean) => {
+      const status = tap.link(handle)?.encryptionStatus ?? (encrypt ? 0 : HCI_STATUS.UNSPECIFIED_ERROR);
+      this.session.input({ type: 'encryption', encrypted: !!encrypt, status });
+    });
+    acl.once('end', () => {
+      this.session.close();
+      if (sessions.get(handle) === this.session) sessions.delete(handle);
+      this.emit('end');
+    });
+  }
+
+  /** noble's AclStream.encrypt(): encrypt with the stored key when there is one that fits, else pair. */
+  sendPairingRequest(): void {
+    this.session.input({ type: 'secure' });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// `os`: noble with its own platform bindings (what require('@abandonware/noble') picks through
+// lib/resolve-bindings.js on macOS and Windows), built here so nothing loads noble's singleton. No HCI
+// below, no tap; pairing is the OS's. Only noble's public API is available.
+// ---------------------------------------------------------------------------------------------
+
+/** noble's platform bindings module for `os` on this platform (lib/resolve-bindings.js's choice). */
+export function nobleOsBindingsModule(platform: NodeJS.Platform): string | undefined {
+  if (platform === 'darwin') return '@abandonware/noble/lib/mac/bindings.js';
+  if (platform === 'win32') return '@abandonware/noble/lib/win/bindings.js';
+  return undefined;
+}
+
+export interface LoadedOsNoble {
+  noble: Noble;
+  transport: OsTransport;
+  /** The bindings module loaded (lib/mac/bindings.js or lib/win/bindings.js). */
+  bindingsModule: string;
+  close(): Promise<void>;
+}
+
+export async function loadNobleOs(
+  transport: OsTransport,
+  options: { timeoutMs?: number; platform?: NodeJS.Platform; require?: (id: string) => unknown } = {},
+): Promise<LoadedOsNoble> {
+  const platform = options.platform ?? process.platform;
+  const load = options.require ?? require;
+  const bindingsModule = nobleOsBindingsModule(platform);
+  if (!bindingsModule) throw new NobleLoadError(`${transport.label}: noble has no platform bindings for ${platform} (Linux uses hci:N)`);
+  const NobleClass = load('@abandonware/noble/lib/noble.js') as new (bindings: unknown) => Noble;
+  const Bindings = load(bindingsModule) as new (options: object) => unknown;
+  const noble = new NobleClass(new Bindings({}));
+  runRemovingProcessListeners(() => {
+    void (noble as unknown as { state: string }).state;
+  });
+  await waitForEvent<[string]>(noble as unknown as NodeJS.EventEmitter, 'stateChange', {
+    what: `noble to power on over the ${platform === 'darwin' ? 'macOS' : 'Windows'} stack`,
+    timeoutMs: options.timeoutMs ?? 5000,
+    pred: (st) => st === 'poweredOn',
+  });
+  return {
+    noble,
+    transport,
+    bindingsModule,
+    close: async () => {
+      try {
+        noble.stopScanning();
+      } catch {
+        /* not scanning */
+      }
+    },
+  };
 }

@@ -24,11 +24,18 @@
 // - Its MGMT keeps the keys it loads into the kernel (`_ltkInfos`); storedKeys()/forgetKeys() read
 //   and clear them through bleno's own clearLongTermKeys().
 import { createRequire } from 'node:module';
+import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { injectHciSocket, withTransportSockets } from '../common/hci/socket-injection.js';
 import type { HciTransport } from '../common/hci/transport.js';
 import { ATT_ERROR } from '../common/codes/att.js';
-import { MGMT_ADDRESS_TYPE } from '../common/codes/mgmt.js';
+import { MGMT_ADDRESS_TYPE, MGMT_LTK_INFO_SIZE, MGMT_LTK_TYPE } from '../common/codes/mgmt.js';
+import { HCI_STATUS } from '../common/codes/hci.js';
+import { L2CAP_CID } from '../common/codes/l2cap.js';
+import { createLinkSession, type LinkSession, type SmpSetup } from '../common/smp/link-session.js';
+import { addressBytes, fromWire, toWire } from '../common/smp/byte-order.js';
+import type { DeviceAddress, LongTermKey } from '../common/smp/engine-types.js';
+import type { Tap } from '../common/trace/tap.js';
 import { SMP_CODE, SMP_REASON } from '../common/codes/smp.js';
 import { addressToString } from '../common/hci/hci-packets.js';
 import { runRemovingProcessListeners } from '../common/util/process-listeners.js';
@@ -43,6 +50,7 @@ const BLENO_DIR = path.dirname(BLENO_PKG) + path.sep;
 const BLENO_HCI_FILE = require.resolve('@abandonware/bleno/lib/hci-socket/hci.js');
 const BLENO_HCI_BINDINGS_FILE = require.resolve('@abandonware/bleno/lib/hci-socket/bindings.js');
 const BLENO_SMP_FILE = require.resolve('@abandonware/bleno/lib/hci-socket/smp.js');
+const BLENO_MGMT_FILE = require.resolve('@abandonware/bleno/lib/hci-socket/mgmt.js');
 const BLENO_MAC_BINDINGS_FILE = path.join(BLENO_DIR, 'lib', 'mac', 'bindings.js');
 
 /** One row of bleno's attribute table (lib/hci-socket/gatt.js setServices), indexed by handle. */
@@ -96,7 +104,7 @@ export interface BlenoInternals {
     _advertising: boolean;
     disconnect(): void;
   };
-  mgmt: { _socket: { stop(): void }; _ltkInfos: Buffer[]; clearLongTermKeys(): void };
+  mgmt: { _socket: { stop(): void }; _ltkInfos: Buffer[]; clearLongTermKeys(): void; loadLongTermKeys(): void };
   smp: BlenoSmpPrototype;
 }
 
@@ -163,6 +171,20 @@ export interface LoadedBleno {
   storedKeys(): BlenoStoredKey[];
   /** Empties bleno's key list and loads the empty list into the kernel (or the transport's kernel share). */
   forgetKeys(): void;
+  /** blebench's Security Manager on the current link (only when loaded with `smp`). */
+  smpSession(): LinkSession | undefined;
+  /** Sends a Security Request on the current link (Vol 3 Part H 2.4.6); false without `smp` or a link. */
+  requestSecurity(): boolean;
+}
+
+export interface LoadBlenoOptions {
+  timeoutMs?: number;
+  /**
+   * Run blebench's Security Manager (common/smp) on every connection instead of bleno's SMP (LE legacy
+   * Just Works only); its keys go to the kernel (or the transport's kernel share) as bleno's did. Default
+   * undefined: bleno's own SMP, behind the pairing gate.
+   */
+  smp?: SmpSetup;
 }
 
 export function blenoVersion(): string {
@@ -176,12 +198,18 @@ function dropBlenoModules(): void {
 }
 
 /** bleno is a singleton: one loaded instance per process at a time (close the previous one first). */
-export async function loadBleno(transport: HciTransport, options: { timeoutMs?: number } = {}): Promise<LoadedBleno> {
+export async function loadBleno(transport: HciTransport, options: LoadBlenoOptions = {}): Promise<LoadedBleno> {
+  if (transport.spec.kind === 'os') {
+    throw new BlenoLoadError(
+      `${transport.label}: the peripheral role answers each request itself through bleno's HCI bindings (its ATT server, SMP and key list); on the OS stack CoreBluetooth builds the attribute table and decides security, so only bleno's public API is available (blenoOsBindingsFile); use a dongle (usb:VID:PID, serial:PATH) for the peripheral role`,
+    );
+  }
   if (loaded) throw new BlenoLoadError('bleno is already loaded in this process: close it before loading another');
   dropBlenoModules();
   if (!injectHciSocket(BLENO_HCI_FILE)) {
     throw new BlenoLoadError('bleno was loaded with the real bluetooth-hci-socket before blebench could put its transport in place');
   }
+  const smpState: BlenoSmpState | undefined = options.smp ? { setup: options.smp, tap: transport.tap, sessions: new Map() } : undefined;
 
   const bleno = withTransportSockets(transport, () => {
     if (process.platform === 'darwin') {
@@ -196,6 +224,19 @@ export async function loadBleno(transport: HciTransport, options: { timeoutMs?: 
         paths: [],
       } as unknown as NodeJS.Module;
     }
+    if (smpState) {
+      // bleno's acl-stream.js builds `new Smp(...)` from require('./smp'): ours from this load on. Its
+      // mgmt.js (required by its smp.js only) opens the management socket here, with the transport's.
+      smpState.mgmt = require(BLENO_MGMT_FILE) as BlenoInternals['mgmt'];
+      require.cache[BLENO_SMP_FILE] = {
+        id: BLENO_SMP_FILE,
+        filename: BLENO_SMP_FILE,
+        loaded: true,
+        exports: blenoSmpSubstitute(smpState),
+        children: [],
+        paths: [],
+      } as unknown as NodeJS.Module;
+    }
     return require('@abandonware/bleno') as Bleno;
   });
   const internals: BlenoInternals = {
@@ -203,7 +244,8 @@ export async function loadBleno(transport: HciTransport, options: { timeoutMs?: 
     mgmt: require(path.join(BLENO_DIR, 'lib', 'hci-socket', 'mgmt.js')) as BlenoInternals['mgmt'],
     smp: (require(BLENO_SMP_FILE) as { prototype: BlenoSmpPrototype }).prototype,
   };
-  const gates = interceptGattAndSmp(internals);
+  const gates = interceptGattAndSmp(internals, !smpState);
+  if (smpState) smpState.gates = gates;
 
   // The first stateChange listener runs bindings.init() (binds and starts the socket).
   runRemovingProcessListeners(() => {
@@ -220,6 +262,14 @@ export async function loadBleno(transport: HciTransport, options: { timeoutMs?: 
     shutdown(internals);
     dropBlenoModules();
     throw err;
+  }
+
+  if (smpState) {
+    // Bonds kept from earlier runs: the kernel answers the LE Long Term Key Request from these.
+    const local = blenoLocalAddress(internals.bindings._hci as unknown as BlenoHciAddress);
+    const bonds = (await options.smp?.keyStore?.list(local).catch(() => [])) ?? [];
+    for (const b of bonds) if (b.role === 'peripheral' && b.localLtk) putMgmtLtk(smpState.mgmt!, b.peer, b.localLtk, b.security);
+    if (bonds.length) smpState.mgmt!.loadLongTermKeys();
   }
 
   let closed = false;
@@ -275,6 +325,16 @@ export async function loadBleno(transport: HciTransport, options: { timeoutMs?: 
     },
     storedKeys: () => internals.mgmt._ltkInfos.map(parseLtkInfo),
     forgetKeys: () => internals.mgmt.clearLongTermKeys(),
+    smpSession: () => {
+      const h = internals.bindings._handle;
+      return h === null ? undefined : smpState?.sessions.get(h);
+    },
+    requestSecurity: () => {
+      const h = internals.bindings._handle;
+      const session = h === null ? undefined : smpState?.sessions.get(h);
+      session?.input({ type: 'request-security' });
+      return session !== undefined;
+    },
   };
   loaded = handle;
   return handle;
@@ -296,7 +356,7 @@ interface Gates {
 }
 
 /** Wraps this load's Gatt.handleRequest (instance) and Smp handlers (prototype of this load's module). */
-function interceptGattAndSmp(internals: BlenoInternals): Gates {
+function interceptGattAndSmp(internals: BlenoInternals, smpToo: boolean): Gates {
   const gates: Gates = { att: undefined, pairing: undefined };
   const gatt = internals.bindings._gatt;
   const handleRequest = gatt.handleRequest;
@@ -313,6 +373,7 @@ function interceptGattAndSmp(internals: BlenoInternals): Gates {
     else if (answer.send) this.send(answer.send);
   };
 
+  if (!smpToo) return gates; // blebench's Security Manager checks the pairing gate itself
   const smp = internals.smp;
   const fail = (s: BlenoSmp, reason: number) => {
     s.write(Buffer.from([SMP_CODE.PAIRING_FAILED, reason]));
@@ -399,6 +460,145 @@ function readByTypeTarget(gatt: BlenoGatt, start: number, end: number, uuid: str
   return undefined;
 }
 
+// ---------------------------------------------------------------------------------------------
+// blebench's Security Manager in place of bleno's SMP (lib/hci-socket/smp.js: LE legacy Just Works
+// only, STK used as LTK, crashes on PDUs out of order). bleno's AclStream (lib/hci-socket/acl-stream.js)
+// builds `new Smp(this, localAddressType, localAddress, remoteAddressType, remoteAddress)` (bindings.js
+// passes its own address first; bleno's smp.js then calls the remote side the initiator) and never
+// listens to it; it emits 'data' (cid, data), 'encryptChange' (encrypted, no status), 'ltkNegReply'
+// and 'end'. The kernel (or the transport's kernel share) answers the LE Long Term Key Request, as
+// with bleno's own SMP: keys go to it as MGMT Load Long Term Keys through bleno's Mgmt
+// (`_ltkInfos` + `loadLongTermKeys()`). The engine also sees the LTK Request, from the tap.
+// ---------------------------------------------------------------------------------------------
+
+interface BlenoSmpState {
+  setup: SmpSetup;
+  tap: Tap;
+  sessions: Map<number, LinkSession>;
+  mgmt?: BlenoInternals['mgmt'];
+  gates?: Gates;
+}
+
+/** The parts of bleno's AclStream the substitute uses. */
+interface BlenoAclStream extends NodeJS.EventEmitter {
+  _handle: number;
+  write(cid: number, data: Buffer): void;
+}
+interface BlenoHciAddress {
+  address?: string;
+  addressType?: string;
+}
+
+const blenoAddress = (address: string, type: string | undefined): DeviceAddress => ({ address: address.toUpperCase(), type: type === 'random' ? 'random' : 'public' });
+const blenoLocalAddress = (hci: BlenoHciAddress): DeviceAddress => blenoAddress(hci.address ?? '00:00:00:00:00:00', hci.addressType);
+
+/** The MGMT key type for a key's security (BlueZ mgmt-api.txt, Load Long Term Keys). */
+function mgmtLtkType(s: { authenticated: boolean; secureConnections: boolean }): number {
+  if (s.secureConnections) return s.authenticated ? MGMT_LTK_TYPE.AUTHENTICATED_P256 : MGMT_LTK_TYPE.UNAUTHENTICATED_P256;
+  return s.authenticated ? MGMT_LTK_TYPE.AUTHENTICATED : MGMT_LTK_TYPE.UNAUTHENTICATED;
+}
+
+/** One 36-octet MGMT LTK entry: address(6, LSB first) type(1) key type(1) central(1) size(1) EDIV(2) Rand(8) key(16). */
+export function mgmtLtkInfo(peer: DeviceAddress, ltk: LongTermKey, security: { authenticated: boolean; secureConnections: boolean }): Buffer {
+  const info = Buffer.alloc(MGMT_LTK_INFO_SIZE);
+  toWire(addressBytes(peer.address)).copy(info, 0);
+  info[6] = peer.type === 'random' ? MGMT_ADDRESS_TYPE.LE_RANDOM : MGMT_ADDRESS_TYPE.LE_PUBLIC;
+  info[7] = mgmtLtkType(security);
+  info[8] = 0; // central 0: the key is used when the local device is the peripheral
+  info[9] = ltk.keySize;
+  info.writeUInt16LE(ltk.ediv, 10);
+  toWire(ltk.rand).copy(info, 12);
+  toWire(ltk.key).copy(info, 20);
+  return info;
+}
+
+const sameMgmtPeer = (info: Buffer, entry: Buffer) => info.subarray(0, 7).equals(entry.subarray(0, 7)) && info[8] === entry[8];
+
+/** Replaces this peer's peripheral-role key in bleno's list (the caller loads the list). */
+function putMgmtLtk(mgmt: BlenoInternals['mgmt'], peer: DeviceAddress, ltk: LongTermKey | undefined, security: { authenticated: boolean; secureConnections: boolean }): void {
+  const entry = mgmtLtkInfo(peer, ltk ?? { key: Buffer.alloc(16), ediv: 0, rand: Buffer.alloc(8), keySize: 16 }, security);
+  mgmt._ltkInfos = mgmt._ltkInfos.filter((i) => !sameMgmtPeer(i, entry));
+  if (ltk) mgmt._ltkInfos.push(entry);
+}
+
+/** The constructor bleno's acl-stream.js gets as `require('./smp')` for one load. */
+function blenoSmpSubstitute(state: BlenoSmpState) {
+  return class BlenoSmpSession extends EventEmitter {
+    readonly session: LinkSession;
+
+    constructor(acl: BlenoAclStream, localAddressType: string, localAddress: string, remoteAddressType: string, remoteAddress: string) {
+      super();
+      const handle = acl._handle;
+      const mgmt = state.mgmt!;
+      const peer = blenoAddress(remoteAddress, remoteAddressType);
+      const load = (ltk: LongTermKey | undefined, security: { authenticated: boolean; secureConnections: boolean }) => {
+        putMgmtLtk(mgmt, peer, ltk, security);
+        mgmt.loadLongTermKeys();
+      };
+      let answeredWithKey = false;
+      const session = createLinkSession({
+        ...state.setup,
+        role: 'peripheral',
+        local: blenoAddress(localAddress, localAddressType),
+        peer,
+        handle,
+        link: {
+          sendPdu: (pdu) => acl.write(L2CAP_CID.SMP, pdu),
+          ltkReady: (ltk) => {
+            const m = session.method;
+            load(ltk, { authenticated: !!m && m.method !== 'Just Works', secureConnections: m?.secureConnections ?? !!session.runner?.engine.negotiated?.secureConnections });
+          },
+          // The kernel answers the controller; the engine's answer only says whether it had the key.
+          ltkReply: (ltk) => void (answeredWithKey = ltk !== undefined),
+        },
+      });
+      this.session = session;
+      state.sessions.set(handle, session);
+      // After every pairing the kernel holds the bond's key, or none (a failed or unbonded pairing).
+      session.on('outcome', (o) => {
+        if (o.result === 'encrypted') return;
+        const bond = session.bond;
+        load(bond?.localLtk, bond?.security ?? { authenticated: false, secureConnections: false });
+        if (o.result === 'failed') this.emit('fail');
+      });
+      const onData = (cid: number, data: Buffer) => {
+        if (cid !== L2CAP_CID.SMP || data.length === 0) return;
+        if (data[0] === SMP_CODE.PAIRING_REQUEST) {
+          const refuse = state.gates?.pairing?.(data);
+          if (refuse !== undefined) return acl.write(L2CAP_CID.SMP, Buffer.from([SMP_CODE.PAIRING_FAILED, refuse]));
+        }
+        session.input({ type: 'pdu', pdu: Buffer.from(data) });
+      };
+      const onEncryptChange = (encrypted: boolean) => {
+        const status = state.tap.link(handle)?.encryptionStatus ?? (encrypted ? 0 : HCI_STATUS.UNSPECIFIED_ERROR);
+        session.input({ type: 'encryption', encrypted: !!encrypted, status });
+      };
+      const onLtkNegReply = () => {
+        // The kernel had no key where the engine had one: say so (the engine already did otherwise).
+        const r = state.tap.link(handle)?.ltkRequest;
+        if (answeredWithKey && r) session.emit('event', { kind: 'key-missing', ediv: r.ediv, rand: fromWire(Buffer.from(r.rand, 'hex')) });
+        answeredWithKey = false;
+      };
+      // LE Long Term Key Request (Vol 4 Part E 7.7.65.5): subevent 0x05, handle(2) Rand(8) EDIV(2).
+      const onEntry = (e: { raw: Buffer }) => {
+        const p = e.raw;
+        if (p[0] !== 0x04 || p[1] !== 0x3e || p[3] !== 0x05 || p.length < 16 || (p.readUInt16LE(4) & 0x0fff) !== handle) return;
+        session.input({ type: 'ltk-request', rand: fromWire(p.subarray(6, 14)), ediv: p.readUInt16LE(14) });
+      };
+      acl.on('data', onData);
+      acl.on('encryptChange', onEncryptChange);
+      acl.on('ltkNegReply', onLtkNegReply);
+      state.tap.on('entry', onEntry);
+      acl.once('end', () => {
+        state.tap.off('entry', onEntry);
+        session.close();
+        if (state.sessions.get(handle) === session) state.sessions.delete(handle);
+        this.emit('end');
+      });
+    }
+  };
+}
+
 /** bleno's 36-octet MGMT LTK info: address(6, LSB first) type(1) key type(1) central(1) size(1) EDIV(2) Rand(8) key(16). */
 function parseLtkInfo(info: Buffer): BlenoStoredKey {
   return {
@@ -407,4 +607,12 @@ function parseLtkInfo(info: Buffer): BlenoStoredKey {
     keyType: info[7]!,
     encSize: info[9]!,
   };
+}
+
+/**
+ * `os`: the bindings file bleno's own lib/bleno.js picks for the platform stack: lib/mac/bindings.js on
+ * macOS (CoreBluetooth); none on Windows, where bleno 0.6.2 uses HCI sockets (a USB dongle) instead.
+ */
+export function blenoOsBindingsFile(platform: NodeJS.Platform): string | undefined {
+  return platform === 'darwin' ? BLENO_MAC_BINDINGS_FILE : undefined;
 }

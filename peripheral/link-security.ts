@@ -7,6 +7,7 @@ import type { LinkSecurityState } from '../common/gatt/index.js';
 import type { HciTransport } from '../common/hci/transport.js';
 import type { LinkState } from '../common/trace/link-state.js';
 import type { LoadedBleno } from './bleno-loader.js';
+import type { KeySecurity } from '../common/smp/key-security.js';
 
 /** Key types that come from a pairing with MITM protection. */
 const AUTHENTICATED_KEY_TYPES = new Set<number>([MGMT_LTK_TYPE.AUTHENTICATED, MGMT_LTK_TYPE.AUTHENTICATED_P256]);
@@ -30,15 +31,21 @@ function pairedWithMitm(link: LinkState): boolean {
   return p?.method !== undefined && p.method !== 'Just Works' && p.failed === undefined;
 }
 
-export function linkSecurity(link: LinkState | undefined, key: StoredKeyInfo | undefined, authorized: boolean): LinkSecurityState {
+/**
+ * `session`: what the peripheral's own Security Manager says of the key the link is encrypted with now
+ * (its pairing or stored-key outcome): whether it came from an authenticated pairing, and its size.
+ * When given, it decides over the tap's guess from the pairing PDUs.
+ */
+export function linkSecurity(link: LinkState | undefined, key: StoredKeyInfo | undefined, authorized: boolean, session?: KeySecurity): LinkSecurityState {
   if (!link?.connected) return { encrypted: false, authenticated: false, keyExists: false, authorized };
   const encrypted = link.encrypted;
+  const inUse = encrypted ? session : undefined;
   const state: LinkSecurityState = {
     encrypted,
-    authenticated: (key?.authenticated ?? false) || (encrypted && pairedWithMitm(link)),
-    keyExists: key !== undefined,
+    authenticated: inUse ? inUse.authenticated : (key?.authenticated ?? false) || (encrypted && pairedWithMitm(link)),
+    keyExists: key !== undefined || inUse !== undefined,
     authorized,
   };
-  const keySize = encrypted ? (link.keySize ?? key?.encSize) : undefined;
+  const keySize = encrypted ? (inUse?.keySize ?? link.keySize ?? key?.encSize) : undefined;
   return keySize === undefined ? state : { ...state, keySize };
 }

@@ -56,7 +56,7 @@ interface AnswerRule {
 }
 
 export async function servePeripheral(options: ServePeripheralOptions): Promise<PeripheralServer> {
-  const loaded = await loadBleno(options.transport, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  const loaded = await loadBleno(options.transport, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(options.smp ? { smp: options.smp } : {}) });
   try {
     const server = new PeripheralServer(loaded, options);
     await server.start(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
@@ -83,6 +83,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   private readonly held: HeldAnswers;
   private opcode = 0;
   private closed = false;
+  private readonly ownSmp: boolean;
 
   constructor(
     private readonly loaded: LoadedBleno,
@@ -94,6 +95,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.name = options.name ?? options.profile.advertising.localName;
     this.log = options.logger ?? silentLogger();
     this.authorized = options.authorized ?? false;
+    this.ownSmp = options.smp !== undefined;
     this.indications = new Indications(options.indicationTimeoutMs);
     this.held = new HeldAnswers((pdu) => this.loaded.sendAtt(pdu));
   }
@@ -125,7 +127,8 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     tap.on('disconnect', this.onDisconnect);
     tap.on('pairing', this.onPairing);
     tap.on('encryption', this.onEncryption);
-    for (const limit of limitsFor(this.profile)) this.log.warn({ limit }, `profile "${this.profile.name}": ${BLENO_LIMITS[limit]}`);
+    // With blebench's Security Manager, authenticated operations can be satisfied: that limit is gone.
+    for (const limit of limitsFor(this.profile)) if (!(this.ownSmp && limit === 'legacyJustWorks')) this.log.warn({ limit }, `profile "${this.profile.name}": ${BLENO_LIMITS[limit]}`);
     const started = waitForEvent<[Error | null | undefined]>(emitter, 'advertisingStart', { what: 'bleno to start advertising', timeoutMs });
     bleno.startAdvertising(this.name, [...this.profile.advertising.serviceUuids]);
     const [err] = await started;
@@ -243,6 +246,14 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.log.info({ reason, times }, `${which} will be refused: ${hex2(reason)} ${smpReason(reason).name}`);
   }
 
+  /**
+   * Sends a Security Request to the connected central (Vol 3 Part H 2.4.6): it pairs, or encrypts with
+   * its stored key. Needs the peripheral's own Security Manager (the `smp` option); false without it or a link.
+   */
+  requestSecurity(): boolean {
+    return this.loaded.requestSecurity();
+  }
+
   /** Pairing Requests are answered by bleno's SMP again (clears refusePairing/refuseNextPairing). */
   acceptPairing(): void {
     if (this.refusal) this.log.info('Pairing Requests are accepted again');
@@ -319,7 +330,9 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
 
   private linkState() {
     const l = this.central;
-    return linkSecurity(l, l ? storedKey(this.transport, this.loaded, l.peerAddress) : undefined, this.authorized);
+    const session = this.loaded.smpSession();
+    const fromSession = session && l && session.handle === l.handle ? session.security : undefined;
+    return linkSecurity(l, l ? storedKey(this.transport, this.loaded, l.peerAddress) : undefined, this.authorized, fromSession);
   }
 
   private cannotSend(c: ServedCharacteristic, kind: 'notify' | 'indicate'): string | undefined {

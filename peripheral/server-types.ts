@@ -3,6 +3,7 @@ import type { ResolvedProfile } from '../common/gatt/index.js';
 import type { HciTransport } from '../common/hci/transport.js';
 import type { Logger } from '../common/log/logger.js';
 import type { RequestRecord } from './request-record.js';
+import type { SmpSetup } from '../common/smp/link-session.js';
 
 export interface ServePeripheralOptions {
   transport: HciTransport;
@@ -16,6 +17,8 @@ export interface ServePeripheralOptions {
   indicationTimeoutMs?: number;
   /** How long bleno may take to power on, set services and start advertising. */
   timeoutMs?: number;
+  /** Run blebench's Security Manager instead of bleno's (LE legacy Just Works only). Default: bleno's. */
+  smp?: SmpSetup;
 }
 
 export interface ServedHandlesInfo {

@@ -1,15 +1,17 @@
-// blebench air --listen unix:PATH|tcp:127.0.0.1:PORT [--btsnoop FILE]
-// The virtual radio as a server: every accepted stream connection is a fresh controller.
+// blebench air --listen unix:PATH|tcp:127.0.0.1:PORT|pty:PATH [--btsnoop FILE]
+// The virtual radio as a server: every accepted stream connection is a fresh controller; on pty:PATH
+// a pseudo-terminal is the controller's UART (each host session that opens it gets a fresh one).
 import path from 'node:path';
 import type { Command } from 'commander';
-import { startAirServer, type VirtualController } from '../../common/air/index.js';
+import { Radio, startAirServer, type AirServer, type VirtualController } from '../../common/air/index.js';
 import { BadInputError, EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
 import { Tap } from '../../common/trace/tap.js';
 import { logFormatOption, logLevelOption, loggerFrom } from '../options.js';
 import { untilSignal } from '../signals.js';
 
 interface AirOptions {
-  listen: string;
+  /** One or more listen specs: all of them reach the same radio. */
+  listen: string | string[];
   btsnoop?: string;
   logLevel: string;
   logFormat: string;
@@ -19,7 +21,11 @@ export function registerAir(program: Command, done: (code: ExitCode) => void): v
   program
     .command('air')
     .description('run the virtual radio as a server: each stream connection is a fresh controller with its own address')
-    .requiredOption('--listen <spec>', 'unix:PATH or tcp:127.0.0.1:PORT (loopback only; port 0 picks one)')
+    .requiredOption(
+      '--listen <spec>',
+      'unix:PATH, tcp:127.0.0.1:PORT (loopback only; port 0 picks one), or pty:PATH (a virtual UART controller: PATH is a symlink to a pseudo-terminal; use it with --transport serial:PATH); repeat it to reach one radio several ways',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option('--btsnoop <file>', 'write each controller\'s HCI traffic as btsnoop (FILE, then FILE-2, FILE-3, ... for later controllers)')
     .addOption(logLevelOption())
     .addOption(logFormatOption())
@@ -34,14 +40,25 @@ function nthCapturePath(file: string, n: number): string {
 
 export async function runAir(opts: AirOptions): Promise<ExitCode> {
   const log = loggerFrom(opts, 'air');
-  if (!/^(unix:.+|tcp:.+:\d+)$/.test(opts.listen)) {
-    throw new BadInputError('BAD_FLAG', `--listen ${JSON.stringify(opts.listen)}: expected unix:PATH or tcp:127.0.0.1:PORT`, { path: '--listen' });
+  const listens = Array.isArray(opts.listen) ? opts.listen : [opts.listen];
+  for (const l of listens) {
+    if (!/^(unix:.+|tcp:.+:\d+|pty:.+)$/.test(l)) {
+      throw new BadInputError('BAD_FLAG', `--listen ${JSON.stringify(l)}: expected unix:PATH, tcp:127.0.0.1:PORT or pty:PATH`, { path: '--listen' });
+    }
   }
   const signalled = untilSignal(); // before the ready line: see bin/commands/peripheral.ts
-  const server = await startAirServer({ listen: opts.listen });
+  const radio = new Radio({ name: 'air' });
+  const servers: AirServer[] = [];
+  try {
+    for (const l of listens) servers.push(await startAirServer({ listen: l, radio }));
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.close()));
+    radio.close();
+    throw err;
+  }
   const taps: Tap[] = [];
   let count = 0;
-  server.on('controller', (c: VirtualController) => {
+  const onController = (c: VirtualController) => {
     count++;
     log.info({ controller: c.address, n: count }, 'controller connected');
     c.once('close', () => log.info({ controller: c.address }, 'controller gone'));
@@ -55,11 +72,19 @@ export async function runAir(opts: AirOptions): Promise<ExitCode> {
       c.on('packet', (p: Buffer) => tap.observe('rx', p));
       log.info({ controller: c.address, file }, 'btsnoop capture');
     }
-  });
-  process.stdout.write(`blebench air: listening on ${server.address} (each connection is a fresh controller)\n`);
+  };
+  for (const server of servers) {
+    server.on('controller', onController);
+    process.stdout.write(
+      server.address.startsWith('pty:')
+        ? `blebench air: listening on ${server.address} (a UART controller; use --transport serial:${server.address.slice(4)}; each session gets a fresh controller)\n`
+        : `blebench air: listening on ${server.address} (each connection is a fresh controller)\n`,
+    );
+  }
   const signal = await signalled;
   log.info({ signal }, 'shutting down');
-  await server.close();
+  await Promise.all(servers.map((s) => s.close()));
+  radio.close();
   await Promise.all(taps.map((t) => t.close()));
   return EXIT.OK;
 }

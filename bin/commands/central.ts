@@ -1,6 +1,7 @@
 // blebench central: find a target with noble over any transport and walk its security matrix,
 // every characteristic × operation, unencrypted and then after pairing (--policy); with --profile,
 // compare every cell and exit 1 on any difference, naming it. Exit codes: design.md.
+import { addPairingOptions, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
 import { Option, type Command } from 'commander';
 import { runCentralConsole } from '../../central/console/central-console.js';
 import { ConsoleScreen } from '../../common/console/console-screen.js';
@@ -21,7 +22,7 @@ import { parseTarget } from '../../central/scan.js';
 import { interruptSignal, requireTerminal } from '../interactive.js';
 import { logFormatOption, logLevelOption, loggerFrom, positiveInt, transportOption } from '../options.js';
 
-export interface CentralOptions {
+export interface CentralOptions extends PairingFlags {
   target?: string;
   transport: string;
   policy: PairingPolicy;
@@ -42,7 +43,7 @@ export interface CentralDeps {
 }
 
 export function registerCentral(program: Command, done: (code: ExitCode) => void): void {
-  program
+  const cmd = program
     .command('central')
     .description('find a target with noble and walk its security matrix: every characteristic × operation, unencrypted and after pairing')
     .option(
@@ -57,8 +58,8 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
     .option('--interactive', 'a console instead of the matrix: pick a peripheral from a live scan list, then read, write, subscribe, pair (needs a terminal)')
     .option('--timeout <ms>', 'time limit of each operation', positiveInt('--timeout'), DEFAULT_TIMEOUT_MS)
     .addOption(logLevelOption().default('warn'))
-    .addOption(logFormatOption())
-    .action(async (opts: CentralOptions, cmd: Command) => done(await (opts.interactive ? runCentralInteractive(opts, cmd) : runCentral(opts))));
+    .addOption(logFormatOption());
+  addPairingOptions(cmd).action(async (opts: CentralOptions, cmd: Command) => done(await (opts.interactive ? runCentralInteractive(opts, cmd) : runCentral(opts))));
 }
 
 /**
@@ -101,11 +102,12 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps = {}): 
   const target = parseTarget(opts.target!);
   // Bad input first (exit 2), before any transport is opened.
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
+  const smp = smpSetupFrom(opts, deps.out ? (l) => deps.out!(`${l}\n`) : undefined);
   const transport = deps.transport ?? (await openTransport(opts.transport, { name: 'central' }));
   if (opts.btsnoop) transport.tap.attachBtsnoop(opts.btsnoop);
   let client: CentralClient | undefined;
   try {
-    client = await CentralClient.open(transport, { policy: opts.policy, timeoutMs: opts.timeout });
+    client = await CentralClient.open(transport, { policy: opts.policy, timeoutMs: opts.timeout, ...(smp ? { smp } : {}) });
     const found = await client.find(target);
     log.info({ address: found.advertisement.address, name: found.advertisement.localName, rssi: found.advertisement.rssi }, 'found');
     const result = await runMatrix(client, found, {

@@ -12,10 +12,11 @@ import type { TimelineEntry } from '../../common/trace/timeline.js';
 import { BLENO_LIMITS, servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 import { logFormatOption, logLevelOption, loggerFrom, transportOption } from '../options.js';
 import { untilSignal } from '../signals.js';
+import { addPairingOptions, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
 import { isStoryEntry } from '../timeline-print.js';
 
 
-interface PeripheralOptions {
+interface PeripheralOptions extends PairingFlags {
   profile?: string;
   transport: string;
   name?: string;
@@ -26,7 +27,7 @@ interface PeripheralOptions {
 }
 
 export function registerPeripheral(program: Command, done: (code: ExitCode) => void): void {
-  program
+  const cmd = program
     .command('peripheral')
     .description('serve a GATT profile with bleno over a transport, narrating what each central asks and why it gets its answer, until Ctrl-C')
     .option('--profile <name|file>', `a profile in fixtures/profiles by name, or a JSON/YAML file (default: ${DEFAULT_PROFILE})`)
@@ -35,7 +36,8 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
     .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop, opens in Wireshark)')
     .option('--interactive', 'a console: pick a profile (unless --profile), watch requests live, set values, notify, change security, refuse pairing (needs a terminal)')
     .addOption(logLevelOption())
-    .addOption(logFormatOption())
+    .addOption(logFormatOption());
+  addPairingOptions(cmd)
     .addHelpText('after', `\nWhat bleno 0.6.2 cannot do (and this command says when a profile needs it):\n${Object.values(BLENO_LIMITS).map((l) => `  - ${l}`).join('\n')}\n`)
     .action(async (opts: PeripheralOptions, cmd: Command) => done(await (opts.interactive ? runPeripheralInteractive(opts, cmd) : runPeripheral(opts))));
 }
@@ -69,6 +71,7 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
   const signalled = untilSignal().then(() => EXIT.OK as ExitCode);
   // A broken profile is bad input (exit 2, file and path named) before any adapter is touched.
   const profile = loadProfile(opts.profile ?? DEFAULT_PROFILE);
+  const smp = smpSetupFrom(opts);
   const log = loggerFrom(opts, 'peripheral');
   const transport = await openTransport(opts.transport, { name: 'peripheral' });
   const narrate = (e: TimelineEntry) => {
@@ -84,7 +87,7 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
         resolve(err ? EXIT.TRANSPORT_UNAVAILABLE : EXIT.OK);
       }),
     );
-    server = await servePeripheral({ transport, profile, logger: log, ...(opts.name ? { name: opts.name } : {}) });
+    server = await servePeripheral({ transport, profile, logger: log, ...(opts.name ? { name: opts.name } : {}), ...(smp ? { smp } : {}) });
     log.info({ transport: transport.label, address: server.address, name: server.name }, 'advertising; waiting for a central (Ctrl-C stops)');
     process.stdout.write(`blebench peripheral: serving "${profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central (Ctrl-C stops)\n`);
     const result = await Promise.race([signalled, closed]);

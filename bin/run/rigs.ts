@@ -15,6 +15,10 @@ import type { ResolvedProfile } from '../../common/gatt/resolved-profile.js';
 import { CentralClient } from '../../central/central-client.js';
 import type { ScanFilter } from '../../central/scan.js';
 import { servePeripheral } from '../../peripheral/index.js';
+import { MemoryKeyStore } from '../../common/smp/key-store.js';
+import { RepeatedAttempts } from '../../common/smp/repeated-attempts.js';
+import type { SmpSetup } from '../../common/smp/link-session.js';
+import type { Scenario } from '../../common/scenario/scenario.js';
 import { NobleCentralPort } from './central-port.js';
 import { peripheralPort } from './peripheral-port.js';
 
@@ -79,19 +83,37 @@ export function rigFactory(o: RigOptions): RigFactory {
       let central: Rig['central'];
       if (pt) {
         // Starting bleno is not one of the central's operations: a scenario's short central timeout does not apply.
-        const server = await servePeripheral({ transport: pt, profile: s.peripheral.profile, timeoutMs: Math.max(req.operationTimeoutMs, SETUP_TIMEOUT_MS), ...(o.logger ? { logger: o.logger } : {}) });
+        const server = await servePeripheral({
+          transport: pt,
+          profile: s.peripheral.profile,
+          timeoutMs: Math.max(req.operationTimeoutMs, SETUP_TIMEOUT_MS),
+          ...(o.logger ? { logger: o.logger } : {}),
+          ...scenarioSmp(s).peripheral,
+        });
         closers.push(() => server.close());
         peripheral = peripheralPort(server);
       }
       if (ct) {
-        const client = await CentralClient.open(ct, { policy: s.central.pairing, timeoutMs: req.operationTimeoutMs });
+        const client = await CentralClient.open(ct, { policy: s.central.pairing, timeoutMs: req.operationTimeoutMs, ...scenarioSmp(s).central });
         closers.push(() => client.close());
         central = new NobleCentralPort(client, targetOf(s.peripheral.profile));
       }
-      return { ...(central ? { central } : {}), ...(peripheral ? { peripheral } : {}), btsnoop, close };
+      return { ...(central ? { central } : {}), ...(peripheral ? { peripheral } : {}), btsnoop, close, acrossProcesses: !onRadio && !!central && !!peripheral };
     } catch (e) {
       await close().catch(() => undefined);
       throw e;
     }
+  };
+}
+
+/**
+ * What each role's Security Manager runs with in a scenario (its `security-manager:` blocks): the
+ * config, a key store for the run, and the peripheral's repeated-attempts gate. Spread into the
+ * servePeripheral and CentralClient.open options; empty for a role without the block.
+ */
+export function scenarioSmp(s: Scenario): { peripheral: { smp?: SmpSetup }; central: { smp?: SmpSetup } } {
+  return {
+    peripheral: s.peripheral.smp ? { smp: { config: s.peripheral.smp, keyStore: new MemoryKeyStore(), attempts: new RepeatedAttempts() } } : {},
+    central: s.central.smp ? { smp: { config: s.central.smp, keyStore: new MemoryKeyStore() } } : {},
   };
 }

@@ -6,10 +6,11 @@ export type AirErrorCode =
   | 'AIR_NOT_LOOPBACK' // tcp listening refused on a non-loopback host
   | 'AIR_ADDRESS_IN_USE' // a socket file or address already has a listener, or a controller address is taken
   | 'AIR_NOT_A_SOCKET' // the unix PATH exists and is not a socket: refusing to remove it
+  | 'AIR_PTY_UNAVAILABLE' // pty: no pseudo-terminal here (Windows, or python3 missing)
   | 'AIR_CLOSED'; // the radio was closed
 
 export class AirError extends BlebenchError {
-  /** A bad --listen value is bad input (exit 2); a closed radio is a transport gone (exit 3). */
+  /** A bad --listen value is bad input (exit 2); a closed radio or no pty support is a transport unavailable (exit 3). */
   readonly exitCode: ExitCode;
   constructor(
     readonly code: AirErrorCode,
@@ -17,6 +18,6 @@ export class AirError extends BlebenchError {
   ) {
     super(message);
     this.name = 'AirError';
-    this.exitCode = code === 'AIR_CLOSED' ? EXIT.TRANSPORT_UNAVAILABLE : EXIT.BAD_INPUT;
+    this.exitCode = code === 'AIR_CLOSED' || code === 'AIR_PTY_UNAVAILABLE' ? EXIT.TRANSPORT_UNAVAILABLE : EXIT.BAD_INPUT;
   }
 }

@@ -1,30 +1,32 @@
 // The stream server behind `blebench air --listen`: every accepted stream is a fresh virtual
 // controller on one radio, speaking H4 (Core v5.4 Vol 4 Part A 2) both ways. Unix sockets are
-// created mode 0600; TCP listens on loopback only.
+// created mode 0600; TCP listens on loopback only. pty:PATH puts one controller behind a
+// pseudo-terminal instead (pty-server.ts): a UART controller for the serial: transport.
 import { EventEmitter } from 'node:events';
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { H4Framer } from '../hci/h4-framer.js';
 import { AirError } from './errors.js';
+import { startPtyServer } from './pty-server.js';
 import { Radio } from './radio.js';
 import type { VirtualController } from './controller.js';
 
 export interface AirServerOptions {
-  /** 'unix:PATH' or 'tcp:HOST:PORT' (HOST loopback only; port 0 = any free port). */
+  /** 'unix:PATH', 'tcp:HOST:PORT' (HOST loopback only; port 0 = any free port) or 'pty:PATH' (a symlink to a pseudo-terminal). */
   listen: string;
   /** Share an existing radio; otherwise the server makes its own and closes it on close(). */
   radio?: Radio;
 }
 
 export interface AirServer {
-  /** The resolved listen spec, e.g. 'tcp:127.0.0.1:41234' or 'unix:/tmp/air.sock'. */
+  /** The resolved listen spec, e.g. 'tcp:127.0.0.1:41234', 'unix:/tmp/air.sock' or 'pty:/tmp/air.tty'. */
   readonly address: string;
   readonly radio: Radio;
   close(): Promise<void>;
   on(event: 'controller', listener: (c: VirtualController) => void): this;
 }
 
-type ListenSpec = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number };
+type ListenSpec = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'pty'; path: string };
 
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '::1', 'localhost']);
 const SOCKET_FILE_MODE = 0o600;
@@ -33,6 +35,7 @@ const MAX_PORT = 0xffff;
 
 export function parseListenSpec(spec: string): ListenSpec {
   if (spec.startsWith('unix:') && spec.length > 'unix:'.length) return { kind: 'unix', path: spec.slice('unix:'.length) };
+  if (spec.startsWith('pty:') && spec.length > 'pty:'.length) return { kind: 'pty', path: spec.slice('pty:'.length) };
   const tcp = /^tcp:(\[[^\]]+\]|[^:]+):(\d+)$/.exec(spec);
   if (tcp) {
     const host = tcp[1]!.replace(/^\[|\]$/g, '');
@@ -43,7 +46,7 @@ export function parseListenSpec(spec: string): ListenSpec {
     }
     return { kind: 'tcp', host: host === 'localhost' ? '127.0.0.1' : host, port };
   }
-  throw new AirError('AIR_BAD_LISTEN_SPEC', `cannot listen on ${JSON.stringify(spec)}: use unix:PATH or tcp:127.0.0.1:PORT`);
+  throw new AirError('AIR_BAD_LISTEN_SPEC', `cannot listen on ${JSON.stringify(spec)}: use unix:PATH, tcp:127.0.0.1:PORT or pty:PATH`);
 }
 
 class StreamAirServer extends EventEmitter implements AirServer {
@@ -55,7 +58,7 @@ class StreamAirServer extends EventEmitter implements AirServer {
     readonly radio: Radio,
     private readonly ownsRadio: boolean,
     private readonly server: net.Server,
-    private readonly spec: ListenSpec,
+    private readonly spec: Exclude<ListenSpec, { kind: 'pty' }>,
   ) {
     super();
     server.on('connection', (s) => this.accept(s));
@@ -137,7 +140,7 @@ async function prepareUnixPath(path: string): Promise<void> {
   unlinkSync(path); // stale socket file left by a process that died
 }
 
-function listen(server: net.Server, spec: ListenSpec): Promise<void> {
+function listen(server: net.Server, spec: Exclude<ListenSpec, { kind: 'pty' }>): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       reject(err.code === 'EADDRINUSE' ? new AirError('AIR_ADDRESS_IN_USE', `cannot listen: ${err.message}`) : err);
@@ -175,9 +178,10 @@ function listen(server: net.Server, spec: ListenSpec): Promise<void> {
   });
 }
 
-/** Start `blebench air`: a radio reachable over unix or loopback TCP streams. */
+/** Start `blebench air`: a radio reachable over unix or loopback TCP streams, or a pseudo-terminal. */
 export async function startAirServer(opts: AirServerOptions): Promise<AirServer> {
   const spec = parseListenSpec(opts.listen);
+  if (spec.kind === 'pty') return startPtyServer(spec.path, opts.radio ?? new Radio({ name: 'air' }), opts.radio === undefined);
   if (spec.kind === 'unix') await prepareUnixPath(spec.path);
   const server = net.createServer();
   await listen(server, spec);

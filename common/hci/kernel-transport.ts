@@ -59,6 +59,7 @@ class TappedKernelSocket extends EventEmitter implements HciSocketApi {
 
 export class KernelTransport extends EventEmitter<HciTransportEvents> implements HciTransport {
   readonly kernelShare = undefined;
+  readonly tapAvailable = true;
   private open = true;
   private readonly made: HciSocketApi[] = [];
 

@@ -13,6 +13,7 @@ import type { HciTransport, HciTransportEvents } from './transport.js';
 
 export class LinkTransport extends EventEmitter<HciTransportEvents> implements HciTransport, SeamHub {
   readonly devId = 0;
+  readonly tapAvailable = true;
   readonly kernelShare = new KernelShare();
   private readonly sockets = new Set<SeamSocket>();
   private open = true;
@@ -94,9 +95,10 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
   async close(): Promise<void> {
     if (this.open) {
       this.open = false;
-      this.link.close();
+      const released = this.link.close();
       this.emit('close', undefined);
       this.onClosed?.();
+      await released; // a serial port is free for the next program only once its close has completed
     }
     await this.tap.close();
   }

@@ -32,5 +32,6 @@ export interface H4Link {
   onPacket(listener: (packet: Buffer) => void): void;
   /** Called once when the controller is gone (stream closed, device removed). */
   onClose(listener: (error?: Error) => void): void;
-  close(): void;
+  /** May resolve later when the device takes time to let go (a serial port's lock). */
+  close(): void | Promise<void>;
 }

@@ -10,6 +10,7 @@ export type TransportErrorCode =
   | 'NO_USB_DONGLE'
   | 'NATIVE_MODULE_MISSING'
   | 'CONNECT_FAILED' // h4: stream could not be opened
+  | 'NOT_HCI_CONTROLLER' // serial: the port is silent or out of sync (not H4, or the wrong baud)
   | 'TRANSPORT_CLOSED' // the controller went away under a running program
   | 'UNSUPPORTED_ON_PLATFORM';
 
@@ -94,4 +95,36 @@ export function explainNativeError(err: unknown, transport: string, devId?: numb
       });
     }
   }
+}
+
+/**
+ * What serialport threw on open, named. @serialport/bindings-cpp reports errno as text, not as a code
+ * ("Error: No such file or directory, cannot open PATH", "Error Resource temporarily unavailable Cannot
+ * lock port"); Windows says "Opening COM3: File not found" and, when another program has the port open
+ * (COM ports are exclusive there), "Opening COM3: Access denied".
+ */
+export function explainSerialError(err: unknown, transport: string, path: string): TransportError {
+  const e = err as NodeJS.ErrnoException | undefined;
+  const msg = e?.message ?? String(err);
+  const has = (code: string, re: RegExp) => e?.code === code || re.test(msg);
+  if (has('ENOENT', /No such file or directory|File not found|cannot find the file/i)) {
+    return new TransportError('NO_SUCH_DEVICE', `${transport}: there is no serial port ${path} (ENOENT)`, transport, {
+      cause: err,
+      hint: 'plug the controller in, then find its port with `blebench doctor` (Linux: /dev/ttyACM*, /dev/ttyUSB*; macOS: /dev/cu.usbmodem*; Windows: COMn)',
+    });
+  }
+  const windowsBusy = /^Opening .*: Access denied/.test(msg);
+  if (!windowsBusy && (has('EACCES', /Permission denied/i) || e?.code === 'EPERM')) {
+    return new TransportError('PERMISSION_DENIED', `${transport}: not allowed to open ${path} (EACCES)`, transport, {
+      cause: err,
+      hint: 'add yourself to the group that owns the port, then log in again: sudo usermod -aG dialout "$USER" (Arch: uucp); `ls -l PATH` shows the group',
+    });
+  }
+  if (windowsBusy || has('EBUSY', /Cannot lock port|Resource temporarily unavailable|Device or resource busy/i)) {
+    return new TransportError('ADAPTER_BUSY', `${transport}: ${path} is busy (EBUSY): another program holds it`, transport, {
+      cause: err,
+      hint: `close the other program (a serial monitor, ModemManager, btattach/hciattach, another blebench); Linux: fuser -v ${path} names it`,
+    });
+  }
+  return new TransportError('CONNECT_FAILED', `${transport}: the serial port could not be opened: ${msg}`, transport, { cause: err, hint: MOCK_HINT });
 }

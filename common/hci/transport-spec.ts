@@ -8,7 +8,8 @@ export type TransportSpec =
   | { kind: 'hci'; devId: number }
   | { kind: 'hci-user'; devId: number }
   | { kind: 'usb'; vid?: number; pid?: number }
-  | { kind: 'serial'; path: string; baud: number }
+  /** A UART speaking H4; `rtscts` is hardware flow control (Zephyr's hci_uart default: on). */
+  | { kind: 'serial'; path: string; baud: number; rtscts: boolean }
   | { kind: 'os' };
 
 export const TRANSPORT_SPEC_FORMS = [
@@ -18,11 +19,15 @@ export const TRANSPORT_SPEC_FORMS = [
   'hci:N',
   'hci-user:N',
   'usb[:VID:PID]',
-  'serial:PATH[@BAUD]',
+  'serial:PATH[@BAUD][,rtscts|,noflow]',
   'os',
 ] as const;
 
+/** Zephyr's hci_uart defaults: 1 Mbit/s, 8N1, RTS/CTS flow control on. */
 export const DEFAULT_SERIAL_BAUD = 1_000_000;
+export const DEFAULT_SERIAL_RTSCTS = true;
+/** What may follow `serial:PATH[@BAUD]`, each after a comma. */
+export const SERIAL_OPTIONS = { rtscts: true, noflow: false } as const;
 
 function bad(spec: string, why: string): BadInputError {
   return new BadInputError('TRANSPORT_SPEC', `--transport ${JSON.stringify(spec)}: ${why}`, { path: '--transport' }, {
@@ -69,16 +74,26 @@ export function parseTransportSpec(spec: string): TransportSpec {
     if (parts.length !== 2) throw bad(spec, 'expected usb or usb:VID:PID (hex)');
     return { kind: 'usb', vid: usbId(spec, parts[0]!, 'vendor id'), pid: usbId(spec, parts[1]!, 'product id') };
   }
-  if (s.startsWith('serial:')) {
-    const rest = s.slice('serial:'.length);
-    const at = rest.lastIndexOf('@');
-    const path = at >= 0 ? rest.slice(0, at) : rest;
-    const baudText = at >= 0 ? rest.slice(at + 1) : String(DEFAULT_SERIAL_BAUD);
-    if (!path) throw bad(spec, 'the serial device path is missing');
-    if (!/^\d+$/.test(baudText) || Number(baudText) < 1200) throw bad(spec, `"${baudText}" is not a baud rate`);
-    return { kind: 'serial', path, baud: Number(baudText) };
-  }
+  if (s.startsWith('serial:')) return parseSerial(spec, s.slice('serial:'.length));
   throw bad(spec, 'unknown transport');
+}
+
+/** serial:PATH[@BAUD][,rtscts|,noflow]: the options are the trailing comma-separated words. */
+function parseSerial(spec: string, rest: string): TransportSpec {
+  let rtscts: boolean = DEFAULT_SERIAL_RTSCTS;
+  let body = rest;
+  for (let m = /,([A-Za-z]+)$/.exec(body); m; m = /,([A-Za-z]+)$/.exec(body)) {
+    const word = m[1]!.toLowerCase();
+    if (!(word in SERIAL_OPTIONS)) throw bad(spec, `"${m[1]}" is not a serial option (use ,rtscts for RTS/CTS flow control or ,noflow for none)`);
+    rtscts = SERIAL_OPTIONS[word as keyof typeof SERIAL_OPTIONS];
+    body = body.slice(0, m.index);
+  }
+  const at = body.lastIndexOf('@');
+  const path = at >= 0 ? body.slice(0, at) : body;
+  const baudText = at >= 0 ? body.slice(at + 1) : String(DEFAULT_SERIAL_BAUD);
+  if (!path) throw bad(spec, 'the serial device path is missing (serial:/dev/ttyACM0, serial:COM3)');
+  if (!/^\d+$/.test(baudText) || Number(baudText) < 1200 || Number(baudText) > 16_000_000) throw bad(spec, `"${baudText}" is not a baud rate (e.g. 115200, 1000000)`);
+  return { kind: 'serial', path, baud: Number(baudText), rtscts };
 }
 
 export function formatTransportSpec(t: TransportSpec): string {
@@ -97,7 +112,7 @@ export function formatTransportSpec(t: TransportSpec): string {
     case 'usb':
       return t.vid === undefined ? 'usb' : `usb:${hex4(t.vid)}:${hex4(t.pid ?? 0)}`;
     case 'serial':
-      return `serial:${t.path}@${t.baud}`;
+      return `serial:${t.path}@${t.baud}${t.rtscts === DEFAULT_SERIAL_RTSCTS ? '' : t.rtscts ? ',rtscts' : ',noflow'}`;
   }
 }
 

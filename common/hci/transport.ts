@@ -9,7 +9,9 @@ import type { KernelShare } from './kernel-share.js';
 import { LinkTransport } from './link-transport.js';
 import { ControllerLink } from './links/controller-link.js';
 import { NativeUserLink } from './links/native-user-link.js';
+import { SerialLink, type SerialOpenOptions } from './links/serial-link.js';
 import { StreamLink } from './links/stream-link.js';
+import { OsTransport, osStackFor } from './os-transport.js';
 import { loadKernelSocketClass, loadUsbSocketClass, type NativeSocketClass } from './native-module.js';
 import type { HciSocketApi } from './socket-api.js';
 import { TransportError, explainNativeError } from './transport-errors.js';
@@ -24,6 +26,11 @@ export interface HciTransport extends EventEmitter<HciTransportEvents> {
   readonly spec: TransportSpec;
   readonly label: string;
   readonly tap: Tap;
+  /**
+   * Whether the tap sees the HCI traffic. False only for `os`: the platform stack keeps HCI to itself,
+   * so every fact comes from noble's/bleno's API, none from the air.
+   */
+  readonly tapAvailable: boolean;
   /** Present where the transport does the kernel's share itself. */
   readonly kernelShare: KernelShare | undefined;
   readonly isOpen: boolean;
@@ -43,6 +50,10 @@ export interface OpenTransportOptions {
   name?: string;
   /** Test seam: the native socket classes (so a unit test can stand in for the kernel). */
   native?: { kernel?: () => NativeSocketClass; usb?: () => NativeSocketClass };
+  /** For `serial:`: how long the controller has to answer the HCI Reset sent on open. */
+  serial?: SerialOpenOptions;
+  /** Test seam for `os`: the platform to decide for (process.platform otherwise). */
+  platform?: NodeJS.Platform;
 }
 
 export async function openTransport(specText: string | TransportSpec, options: OpenTransportOptions = {}): Promise<HciTransport> {
@@ -87,19 +98,28 @@ export async function openTransport(specText: string | TransportSpec, options: O
       }
       return new LinkTransport(spec, label, tap, new NativeUserLink(socket, label));
     }
-    case 'serial':
-      throw new TransportError('UNSUPPORTED_ON_PLATFORM', `${label}: UART (H4) controllers are not supported by this version yet`, label, {
-        hint: 'bridge the UART to a socket (e.g. socat TCP-LISTEN:7777,bind=127.0.0.1 /dev/ttyACM0,raw,b1000000) and use --transport h4:tcp:127.0.0.1:7777',
-      });
-    case 'os':
-      throw new TransportError(
-        'UNSUPPORTED_ON_PLATFORM',
-        process.platform === 'linux'
-          ? 'os: on Linux the operating system stack is reached through the kernel: use --transport hci:N (raw) or hci-user:N'
-          : `os: the platform stack (${process.platform}) is not wired up in this version`,
-        label,
-        { hint: 'use --transport mock, h4:, hci:N, hci-user:N or usb' },
-      );
+    case 'serial': {
+      const link = await SerialLink.open(spec, label, options.serial);
+      // The open-time HCI Reset is on the timeline too: the host did not send it, but it went over the wire.
+      tap.observe('tx', link.handshake.command);
+      tap.observe('rx', link.handshake.complete);
+      return new LinkTransport(spec, label, tap, link);
+    }
+    case 'os': {
+      const platform = options.platform ?? process.platform;
+      const stack = osStackFor(platform);
+      if (!stack) {
+        throw new TransportError(
+          'UNSUPPORTED_ON_PLATFORM',
+          platform === 'linux'
+            ? 'os: on Linux the operating system stack is reached through the kernel: use --transport hci:N (raw socket beside bluetoothd) or hci-user:N (user channel)'
+            : `os: noble and bleno have no platform stack for ${platform}`,
+          label,
+          { hint: 'run `blebench doctor` to see what this machine offers; --transport mock, h4:, serial: and usb work everywhere' },
+        );
+      }
+      return new OsTransport(spec, label, tap, stack);
+    }
   }
 }
 

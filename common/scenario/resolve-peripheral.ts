@@ -1,4 +1,7 @@
 // peripheral: and faults: → PeripheralSetup and the virtual radio's FaultRule list (common/air/faults.ts).
+import { securityManagerConfig } from './resolve-security-manager.js';
+import type { SecurityManagerInput } from './scenario-input.js';
+import type { PairingConfig } from '../smp/pairing-config.js';
 import type { AclFaultAction, FaultRule } from '../air/faults.js';
 import { HCI_STATUS } from '../codes/hci.js';
 import type { ResolvedProfile } from '../gatt/resolved-profile.js';
@@ -21,7 +24,8 @@ export function peripheralAt(n: Names, input: PeripheralInput, profile: Resolved
     return c && r.ok ? [{ characteristic: c, value: r.value }] : [];
   });
   const behaviours = (input.behaviours ?? []).map((b, i) => behaviourAt(n, b, path + pointer('behaviours', i))).filter((b): b is Behaviour => b !== undefined);
-  return { profileRef: input.profile, profile, values, behaviours };
+  const smp = input['security-manager'] ? securityManagerAt(n, input['security-manager'], path + pointer('security-manager')) : undefined;
+  return { profileRef: input.profile, profile, values, behaviours, ...(smp ? { smp } : {}) };
 }
 
 function behaviourAt(n: Names, input: BehaviourInput, path: string): Behaviour | undefined {
@@ -130,4 +134,12 @@ function faultAt(n: Names, input: FaultInput, path: string): FaultRule | undefin
     action,
     ...common(t, `${kind} ${pdu.name}${from ? ` from the ${from}` : ''}`),
   };
+}
+
+/** A security-manager: block as a PairingConfig; a problem is an issue at the block's path. */
+export function securityManagerAt(n: Names, input: SecurityManagerInput, path: string): PairingConfig | undefined {
+  const r = securityManagerConfig(input);
+  if (r.ok) return r.config;
+  n.issues.add('inconsistent', path, r.problem);
+  return undefined;
 }

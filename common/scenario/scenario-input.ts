@@ -27,6 +27,24 @@ export interface PeripheralInput {
   /** Initial values by characteristic name or UUID. */
   values?: Record<string, ValueInput>;
   behaviours?: BehaviourInput[];
+  /** Run blebench's Security Manager with this configuration instead of bleno's SMP. */
+  'security-manager'?: SecurityManagerInput;
+}
+
+/** One role's pairing configuration (common/smp PairingConfig), in the scenario's words. */
+export interface SecurityManagerInput {
+  'io-capability'?: string;
+  bonding?: boolean;
+  mitm?: boolean | 'no' | 'requested' | 'required';
+  sc?: 'no' | 'allowed' | 'only';
+  'min-key-size'?: number;
+  'max-key-size'?: number;
+  /** A fixed passkey, a random one shown, or asked (nobody answers in a scenario: cancelled, 0x01). */
+  passkey?: number | 'random' | 'ask';
+  'numeric-comparison'?: 'accept' | 'reject' | 'ask';
+  'debug-keys'?: boolean;
+  /** false: every Pairing Request is answered 0x05 Pairing Not Supported. */
+  pairable?: boolean;
 }
 
 export type GattOperationInput = 'read' | 'write' | 'write-without-response' | 'subscribe';
@@ -67,6 +85,8 @@ export type PairingPolicy = 'on-error' | 'never' | 'upfront';
 
 export interface CentralInput {
   pairing?: PairingPolicy;
+  /** Run blebench's Security Manager with this configuration instead of noble's SMP. */
+  'security-manager'?: SecurityManagerInput;
   /** The central's time limit for one operation (discover, read, write, subscribe, pair); default the runner's. */
   'timeout-ms'?: number;
   steps: StepInput[];

@@ -1,6 +1,7 @@
 // A scenario after loading: every name resolved (characteristics against the profile, PDU names to
 // their timeline names and channel/opcode, codes to number + name), every value encoded. This is what
 // the runner and the expectation evaluator use; scenario-input.ts is what the file says.
+import type { PairingConfig } from '../smp/pairing-config.js';
 import type { FaultRule } from '../air/faults.js';
 import type { ResolvedProfile } from '../gatt/resolved-profile.js';
 import type { CanonicalUuid } from '../gatt/uuid.js';
@@ -148,6 +149,8 @@ export interface PeripheralSetup {
   /** Initial values replacing the profile's. */
   readonly values: ReadonlyArray<{ readonly characteristic: CharacteristicRef; readonly value: Buffer }>;
   readonly behaviours: readonly Behaviour[];
+  /** blebench's Security Manager with this configuration instead of bleno's SMP. */
+  readonly smp?: PairingConfig;
 }
 
 // ---- the scenario ----------------------------------------------------------------------------------
@@ -164,7 +167,7 @@ export interface Scenario {
   /** Rules for the virtual radio (common/air/faults.ts); on real adapters the runner refuses them. */
   readonly faults: readonly FaultRule[];
   /** `timeoutMs`: the central's time limit for one operation, when the file says (else the runner's). */
-  readonly central: { readonly pairing: PairingPolicy; readonly timeoutMs?: number; readonly steps: readonly Step[] };
+  readonly central: { readonly pairing: PairingPolicy; readonly smp?: PairingConfig; readonly timeoutMs?: number; readonly steps: readonly Step[] };
   /** Expectations on the whole run. */
   readonly expect: { readonly timeline: readonly TimelineExpectation[] };
 }

@@ -14,3 +14,4 @@ export { INVALID_PUBLIC_KEY_REASON } from './sc-pairing.js';
 export * from './bond.js';
 export * from './key-store.js';
 export * from './json-key-store.js';
+export { LinkSession, createLinkSession, type LinkSessionOptions, type LinkSessionEvents, type SmpSetup } from './link-session.js';

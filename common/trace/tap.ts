@@ -2,6 +2,7 @@
 // per-link security state and btsnoop captures. observe() is on the hot path: it never throws, never
 // builds strings nobody reads, and writes captures through a buffered writer.
 import { EventEmitter } from 'node:events';
+import { H4 } from '../codes/hci.js';
 import { BtsnoopWriter, type BtsnoopWriterOptions } from './btsnoop-writer.js';
 import { LinkTracker, type LinkEvent, type LinkState } from './link-state.js';
 import { PacketDecoder } from './packet-decoder.js';
@@ -46,6 +47,8 @@ export class TimeoutError extends Error {
 
 export interface TapEvents {
   entry: [TimelineEntry];
+  /** Every packet as observed (emitted only while someone listens). */
+  packet: [Direction, Buffer];
   /** A connection was established (LE (Enhanced) Connection Complete, status 0). */
   link: [LinkState];
   /** Encryption Change or Encryption Key Refresh Complete on a link, any status. */
@@ -76,6 +79,8 @@ export class Tap extends EventEmitter<TapEvents> {
   readonly name: string;
   /** Packets observed. */
   packets = 0;
+  /** ACL data packets observed per direction (whether every packet one host sent has reached the other). */
+  readonly aclPackets = { tx: 0, rx: 0 };
 
   /** performance.now() when the tap started: entry.ms is relative to it, so taps can be merged by time. */
   readonly startedAt = performance.now();
@@ -104,6 +109,8 @@ export class Tap extends EventEmitter<TapEvents> {
     try {
       const ms = performance.now() - this.startedAt;
       this.packets++;
+      if (packet[0] === H4.ACL) this.aclPackets[dir]++;
+      if (this.listenerCount('packet') > 0) this.emit('packet', dir, packet);
       if (this.writers.length) {
         const us = Math.round((performance.timeOrigin + this.startedAt + ms) * 1000);
         for (const w of this.writers) w.write(dir, packet, us);

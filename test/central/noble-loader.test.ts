@@ -147,3 +147,94 @@ describe('noble internals the central relies on', () => {
   });
 });
 
+
+describe('noble over the os transport (platform bindings; stubs: CoreBluetooth and WinRT cannot run here)', () => {
+  it('loads lib/mac/bindings on macOS and lib/win/bindings on Windows, never the hci-socket ones', async () => {
+    const { EventEmitter } = await import('node:events');
+    const { openTransport: open } = await import('../../common/hci/transport.js');
+    const { loadNobleOs, nobleOsBindingsModule } = await import('../../central/noble-loader.js');
+    for (const platform of ['darwin', 'win32'] as const) {
+      const required: string[] = [];
+      class FakeBindings extends EventEmitter {
+        init() {
+          queueMicrotask(() => this.emit('stateChange', 'poweredOn'));
+        }
+      }
+      const realRequire = (await import('node:module')).createRequire(import.meta.url);
+      const t = await open('os', { platform });
+      const n = await loadNobleOs(t as never, {
+        platform,
+        require: (id) => {
+          required.push(id);
+          return id.endsWith('/noble.js') ? realRequire(id) : FakeBindings;
+        },
+      });
+      expect(n.bindingsModule).toBe(nobleOsBindingsModule(platform));
+      expect(required).toEqual(['@abandonware/noble/lib/noble.js', `@abandonware/noble/lib/${platform === 'darwin' ? 'mac' : 'win'}/bindings.js`]);
+      expect((n.noble as unknown as { state: string }).state).toBe('poweredOn');
+      await n.close();
+      await t.close();
+    }
+    expect(nobleOsBindingsModule('linux')).toBeUndefined();
+  });
+
+  it('the central client (loadNoble) refuses os by name: noble\'s platform bindings drop ATT errors', async () => {
+    const { openTransport: open } = await import('../../common/hci/transport.js');
+    const t = await open('os', { platform: 'darwin' });
+    await expect(loadNoble(t)).rejects.toThrow(/drop ATT errors .* use a dongle \(usb:VID:PID, serial:PATH\)/);
+    await t.close();
+  });
+});
+
+// --- What the Security Manager substitute (central/noble-loader.ts, installNobleSmp) relies on ---
+import { readFileSync as readSmpSource } from 'node:fs';
+import { createRequire as createSmpRequire } from 'node:module';
+import { HCI_STATUS as SMP_HCI_STATUS } from '../../common/codes/hci.js';
+
+const smpRequire = createSmpRequire(import.meta.url);
+const nobleSrc = (f: string) => readSmpSource(smpRequire.resolve(`@abandonware/noble/${f}`), 'utf8');
+
+describe("noble's SMP seam: what the Security Manager substitute relies on", () => {
+  it("acl-stream.js binds require('./smp') once and builds it with (aclStream, local type, local address, remote type, remote address) after setting _hci and _handle", () => {
+    const acl = nobleSrc('lib/hci-socket/acl-stream.js');
+    expect(acl).toContain("const Smp = require('./smp');");
+    expect(acl).toMatch(/this\._hci = hci;\s*this\._handle = handle;\s*this\._smp = new Smp\(this, localAddressType, localAddress, remoteAddressType, remoteAddress\);/);
+  });
+
+  it("AclStream listens for the Smp's 'stk', 'fail' (→ 'encryptFail') and 'end', and encrypt() calls sendPairingRequest()", () => {
+    const acl = nobleSrc('lib/hci-socket/acl-stream.js');
+    for (const e of ["this._smp.on('stk'", "this._smp.on('fail'", "this._smp.on('end'"]) expect(acl).toContain(e);
+    expect(acl).toMatch(/onSmpFail = function \(\) \{\s*this\.emit\('encryptFail'\);/);
+    expect(acl).toMatch(/AclStream\.prototype\.encrypt = function \(\) \{\s*this\._smp\.sendPairingRequest\(\);/);
+    expect(acl).toMatch(/AclStream\.prototype\.write = function \(cid, data\) \{\s*this\._hci\.writeAclDataPkt\(this\._handle, cid, data\);/);
+    expect(acl).toMatch(/pushEncrypt = function \(encrypt\) \{\s*this\.emit\('encrypt', encrypt\);/);
+  });
+
+  it('bindings.js passes its own address first, and Encryption Change reaches the AclStream without its status', () => {
+    const b = nobleSrc('lib/hci-socket/bindings.js');
+    expect(b).toMatch(/new AclStream\(\s*this\._hci,\s*handle,\s*this\._hci\.addressType,\s*this\._hci\.address,\s*addressType,\s*address\s*\)/);
+    expect(b).toMatch(/onEncryptChange = function \(handle, encrypt\) \{[\s\S]*?aclStream\.pushEncrypt\(encrypt\);/);
+    expect(SMP_HCI_STATUS.UNSPECIFIED_ERROR).toBe(0x1f);
+  });
+
+  it('Hci.startLeEncryption(handle, random, diversifier, key) copies Rand, EDIV and LTK into LE Enable Encryption as given (wire order)', () => {
+    const hci = nobleSrc('lib/hci-socket/hci.js');
+    expect(hci).toMatch(/startLeEncryption = function \(handle, random, diversifier, key\)[\s\S]*?random\.copy\(cmd, 6\);\s*diversifier\.copy\(cmd, 14\);\s*key\.copy\(cmd, 16\);/);
+  });
+
+  it("after a load, smp.js in require.cache is blebench's substitute, and acl-stream.js got it", async () => {
+    const t = await openTransport('mock', { name: 'smp-seam' });
+    const n = await loadNoble(t);
+    try {
+      const smpFile = smpRequire.resolve('@abandonware/noble/lib/hci-socket/smp.js');
+      const aclFile = smpRequire.resolve('@abandonware/noble/lib/hci-socket/acl-stream.js');
+      const sub = smpRequire.cache[smpFile]!.exports as Record<symbol, unknown>;
+      expect(sub[Symbol.for('blebench.noble-smp-substitute')]).toBe(true);
+      expect(smpRequire.cache[aclFile]!.children.some((c) => c.exports === sub)).toBe(true);
+      expect(n.smpSession(0)).toBeUndefined();
+    } finally {
+      await n.close();
+      await t.close();
+    }
+  });
+});

@@ -6,7 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as nextPoll } from 'node:timers/promises';
+
+/** How often the pane is captured while waiting for text on it (each capture spawns tmux). */
+const POLL_MS = 50;
 
 export function hasTmux(): boolean {
   try {
@@ -62,7 +65,7 @@ export class Tmux {
       const n = [...s.matchAll(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'))].length;
       if (n >= times) return s;
       if (Date.now() > end) throw new Error(`pane ${name}: ${re} did not appear${times > 1 ? ` ${times} times` : ''} within ${timeoutMs} ms; the screen:\n${s.replace(/\n+$/, '')}`);
-      await sleep(50);
+      await nextPoll(POLL_MS);
     }
   }
 
@@ -83,7 +86,7 @@ export class Tmux {
         if (m) return Number(m[1]);
       }
       if (Date.now() > end) throw new Error(`no exit status in ${statusFile} within ${timeoutMs} ms`);
-      await sleep(50);
+      await nextPoll(POLL_MS);
     }
   }
 

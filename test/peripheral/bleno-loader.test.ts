@@ -164,3 +164,103 @@ describe('bleno internals the peripheral relies on', () => {
   });
 });
 
+
+describe('bleno over the os transport', () => {
+  it('the platform bindings are lib/mac/bindings.js on macOS, none on Windows or Linux', async () => {
+    const { blenoOsBindingsFile } = await import('../../peripheral/bleno-loader.js');
+    expect(blenoOsBindingsFile('darwin')).toMatch(/@abandonware[\\/]bleno[\\/]lib[\\/]mac[\\/]bindings\.js$/);
+    expect(blenoOsBindingsFile('win32')).toBeUndefined();
+    expect(blenoOsBindingsFile('linux')).toBeUndefined();
+  });
+
+  it('the peripheral role (loadBleno) refuses os by name: CoreBluetooth decides security itself', async () => {
+    const { loadBleno: load } = await import('../../peripheral/bleno-loader.js');
+    const { openTransport: open } = await import('../../common/hci/transport.js');
+    const t = await open('os', { platform: 'darwin' });
+    await expect(load(t)).rejects.toThrow(/CoreBluetooth builds the attribute table and decides security/);
+    await t.close();
+  });
+});
+
+// --- What the Security Manager substitute (peripheral/bleno-loader.ts, blenoSmpSubstitute) relies on ---
+import { readFileSync as readSmpSource } from 'node:fs';
+import { createRequire as createSmpRequire } from 'node:module';
+import { MemoryKeyStore as SmpMemoryKeyStore } from '../../common/smp/key-store.js';
+import { pairingConfig as smpPairingConfig } from '../../common/smp/pairing-config.js';
+import { MGMT_LTK_TYPE as SMP_MGMT_LTK_TYPE } from '../../common/codes/mgmt.js';
+import { mgmtLtkInfo } from '../../peripheral/bleno-loader.js';
+
+const smpRequire = createSmpRequire(import.meta.url);
+const blenoSrc = (f: string) => readSmpSource(smpRequire.resolve(`@abandonware/bleno/${f}`), 'utf8');
+
+describe("bleno's SMP seam: what the Security Manager substitute relies on", () => {
+  it("acl-stream.js builds require('./smp') with (aclStream, local type, local address, remote type, remote address) and emits data, encryptChange, ltkNegReply, end", () => {
+    const acl = blenoSrc('lib/hci-socket/acl-stream.js');
+    expect(acl).toContain("const Smp = require('./smp');");
+    expect(acl).toContain('this._smp = new Smp(this, localAddressType, localAddress, remoteAddressType, remoteAddress);');
+    for (const e of ["this.emit('data', cid, data)", "this.emit('end')", "this.emit('encryptChange', this.encrypted)", "this.emit('ltkNegReply')"]) expect(acl).toContain(e);
+    expect(acl).toMatch(/write\(cid, data\) \{\s*this\._hci\.queueAclDataPkt\(this\._handle, cid, data\);/);
+  });
+
+  it('bindings.js passes its own address first; only smp.js requires mgmt.js', () => {
+    expect(blenoSrc('lib/hci-socket/bindings.js')).toContain('new AclStream(this._hci, handle, this._hci.addressType, this._hci.address, addressType, address)');
+    expect(blenoSrc('lib/hci-socket/smp.js')).toContain("require('./mgmt')");
+    for (const f of ['lib/hci-socket/bindings.js', 'lib/hci-socket/acl-stream.js', 'lib/hci-socket/gatt.js', 'lib/hci-socket/hci.js']) expect(blenoSrc(f)).not.toContain("require('./mgmt')");
+  });
+
+  it('mgmt.js keeps its 36-octet entries in _ltkInfos and loads them all with loadLongTermKeys()', () => {
+    const m = blenoSrc('lib/hci-socket/mgmt.js');
+    expect(m).toContain('this._ltkInfos = [];');
+    expect(m).toMatch(/loadLongTermKeys\(\) \{[\s\S]*?this\._ltkInfos\[i\]\.copy\(op, 2 \+ i \* LTK_INFO_SIZE\);[\s\S]*?MGMT_OP_LOAD_LONG_TERM_KEYS/);
+    expect(m).toContain('const LTK_INFO_SIZE = 36;');
+  });
+
+  it('with a Security Manager, the stored bonds go to the kernel share at load, with their key type, size and the peripheral role', async () => {
+    const t = await openTransport('mock', { name: 'smp-bonds' });
+    const keyStore = new SmpMemoryKeyStore();
+    const peer = { address: 'C0:11:22:33:44:55', type: 'random' as const };
+    // The local identity is only known once bleno reads its address: list() is asked for it.
+    const put = (local: { address: string; type: 'public' | 'random' }) =>
+      keyStore.put({
+        local,
+        peer,
+        role: 'peripheral',
+        security: { method: 'Numeric Comparison', authenticated: true, secureConnections: true, keySize: 12 },
+        localLtk: { key: Buffer.alloc(16, 7), ediv: 0, rand: Buffer.alloc(8), keySize: 12 },
+        createdAt: new Date(0).toISOString(),
+      });
+    const list = keyStore.list.bind(keyStore);
+    keyStore.list = async (local) => {
+      if (local) await put(local);
+      return list(local);
+    };
+    const b = await loadBleno(t, { smp: { config: smpPairingConfig(), keyStore } });
+    try {
+      expect(t.kernelShare!.longTermKeys).toEqual([
+        expect.objectContaining({ peerAddress: peer.address, peerAddressType: 'random', keyType: SMP_MGMT_LTK_TYPE.AUTHENTICATED_P256, central: false, encSize: 12 }),
+      ]);
+      expect(b.smpSession()).toBeUndefined();
+      expect(b.requestSecurity()).toBe(false);
+    } finally {
+      await b.close();
+      await t.close();
+    }
+  });
+
+  it('an MGMT LTK entry carries the key type of the pairing: legacy/SC × unauthenticated/authenticated', () => {
+    const ltk = { key: Buffer.alloc(16, 1), ediv: 0x1234, rand: Buffer.from('0102030405060708', 'hex'), keySize: 16 };
+    const peer = { address: '00:1B:DC:07:31:88', type: 'public' as const };
+    const type = (authenticated: boolean, secureConnections: boolean) => mgmtLtkInfo(peer, ltk, { authenticated, secureConnections })[7];
+    expect([type(false, false), type(true, false), type(false, true), type(true, true)]).toEqual([
+      SMP_MGMT_LTK_TYPE.UNAUTHENTICATED,
+      SMP_MGMT_LTK_TYPE.AUTHENTICATED,
+      SMP_MGMT_LTK_TYPE.UNAUTHENTICATED_P256,
+      SMP_MGMT_LTK_TYPE.AUTHENTICATED_P256,
+    ]);
+    const e = mgmtLtkInfo(peer, ltk, { authenticated: false, secureConnections: false });
+    expect(e).toHaveLength(36);
+    expect(e.subarray(0, 6).toString('hex')).toBe('8831 07dc1b00'.replace(' ', ''));
+    expect([e[6], e[8], e[9], e.readUInt16LE(10)]).toEqual([0x01, 0, 16, 0x1234]);
+    expect(e.subarray(12, 20).toString('hex')).toBe('0807060504030201');
+  });
+});

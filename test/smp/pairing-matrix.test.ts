@@ -9,27 +9,7 @@ import { generateP256KeyPair } from '../../common/smp/p256.js';
 import { f4 } from '../../common/smp/toolbox.js';
 import type { PairingOutcome } from '../../common/smp/engine-types.js';
 import { backToBack, PERIPHERAL_ADDRESS } from './helpers/back-to-back.js';
-
-type Cell = 'JW' | 'PE:r' | 'PE:i' | 'PE:b' | 'NC';
-/**
- * Table 2.8: rows are the responder's IO capability, columns the initiator's, both in the order
- * DisplayOnly, DisplayYesNo, KeyboardOnly, NoInputNoOutput, KeyboardDisplay. "legacy/SC" where they differ.
- * PE:r responder displays and initiator inputs; PE:i initiator displays and responder inputs; PE:b both input.
- */
-const TABLE_2_8: Record<IoCapabilityName, (Cell | [Cell, Cell])[]> = {
-  DisplayOnly: ['JW', 'JW', 'PE:r', 'JW', 'PE:r'],
-  DisplayYesNo: ['JW', ['JW', 'NC'], 'PE:r', 'JW', ['PE:r', 'NC']],
-  KeyboardOnly: ['PE:i', 'PE:i', 'PE:b', 'JW', 'PE:i'],
-  NoInputNoOutput: ['JW', 'JW', 'JW', 'JW', 'JW'],
-  KeyboardDisplay: ['PE:i', ['PE:i', 'NC'], 'PE:r', 'JW', ['PE:i', 'NC']],
-};
-const METHOD: Record<Cell, string> = { JW: 'Just Works', 'PE:r': 'Passkey Entry', 'PE:i': 'Passkey Entry', 'PE:b': 'Passkey Entry', NC: 'Numeric Comparison' };
-
-function expectedCell(initiator: IoCapabilityName, responder: IoCapabilityName, sc: boolean, anyMitm: boolean): Cell {
-  if (!anyMitm) return 'JW'; // neither sets MITM: IO capabilities are ignored (tables 2.6, 2.7)
-  const cell = TABLE_2_8[responder][IO_CAPABILITY_NAMES.indexOf(initiator)]!;
-  return Array.isArray(cell) ? cell[sc ? 1 : 0] : cell;
-}
+import { expectedCell, METHOD } from './helpers/association-table.js';
 
 function paired(o: PairingOutcome) {
   if (o.result !== 'paired') throw new Error(`expected a pairing, got ${JSON.stringify(o)}`);

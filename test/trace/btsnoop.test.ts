@@ -1,3 +1,4 @@
+import { until } from '../helpers/until.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,8 +73,12 @@ describe('btsnoop writer → reader', () => {
     const path = join(dir, 'timer.btsnoop');
     const w = new BtsnoopWriter(path, { flushIntervalMs: 10 });
     w.write('tx', Buffer.from([0x01, 0x03, 0x0c, 0x00]));
-    await new Promise((r) => setTimeout(r, 100));
-    expect((await readBtsnoop(path)).records).toHaveLength(1);
+    // nothing calls flush() or close(): only the writer's own timer can put the record on disk
+    const records = await until(async () => {
+      const r = (await readBtsnoop(path)).records;
+      return r.length > 0 ? r : undefined;
+    }, 'the timer to write the chunk', 2000);
+    expect(records).toHaveLength(1);
     await w.close();
   });
 

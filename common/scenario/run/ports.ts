@@ -75,6 +75,11 @@ export interface Rig {
   readonly peripheral?: PeripheralPort;
   /** The btsnoop files written for this scenario, by side. */
   readonly btsnoop?: Partial<Record<Side, string>>;
+  /**
+   * Both roles here, but their packets cross another process (an h4:/serial: controller such as
+   * `blebench air`): a step's effects are settled only once each side's ACL has reached the other.
+   */
+  readonly acrossProcesses?: boolean;
   /** Everything down: stacks, transports, radio. Must not hang. */
   close(): Promise<void>;
 }

@@ -161,6 +161,7 @@ function marks(rig: Rig): Partial<Record<Side, number>> {
  * event loop), so a step's entries are all inside its window: done when a whole turn adds nothing.
  */
 async function settle(rig: Rig): Promise<void> {
+  if (rig.acrossProcesses && rig.central && rig.peripheral) await aclDelivered(rig.central.tap, rig.peripheral.tap);
   const count = () => (rig.central?.tap.packets ?? 0) + (rig.peripheral?.tap.packets ?? 0);
   let before = count();
   for (let i = 0; i < SETTLE_TURNS_MAX; i++) {
@@ -170,6 +171,33 @@ async function settle(rig: Rig): Promise<void> {
     if (now === before) return;
     before = now;
   }
+}
+
+/** Longest wait for packets in flight through another process to arrive. */
+const IN_FLIGHT_MAX_MS = 2000;
+
+/**
+ * Waits, on the taps' packet events, until every ACL packet each host sent has reached the other
+ * (the controllers keep fragment boundaries, so the counts match), or IN_FLIGHT_MAX_MS passes.
+ */
+function aclDelivered(central: Tap, peripheral: Tap): Promise<void> {
+  const done = () => central.aclPackets.tx === peripheral.aclPackets.rx && peripheral.aclPackets.tx === central.aclPackets.rx;
+  if (done()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!done()) return;
+      finish();
+    };
+    const finish = () => {
+      clearTimeout(timer);
+      central.off('packet', check);
+      peripheral.off('packet', check);
+      resolve();
+    };
+    const timer = setTimeout(finish, IN_FLIGHT_MAX_MS);
+    central.on('packet', check);
+    peripheral.on('packet', check);
+  });
 }
 
 /** The scenario's time limit and crash catcher, raced against each piece of work. */

@@ -1,0 +1,26 @@
+// security-manager: (per role) → the PairingConfig that role's Security Manager runs with. Without the
+// block the role keeps its stack's SMP (noble's/bleno's LE legacy Just Works). Core v5.4 Vol 3 Part H 2.3.
+import { BadInputError } from '../errors/blebench-error.js';
+import { pairingConfig, type IoCapabilityName, type PairingConfig } from '../smp/pairing-config.js';
+import type { SecurityManagerInput } from './scenario-input.js';
+
+/** The block as a complete config, or a problem naming the field. */
+export function securityManagerConfig(input: SecurityManagerInput): { ok: true; config: PairingConfig } | { ok: false; field: string; problem: string } {
+  const o: Partial<PairingConfig> = {};
+  if (input['io-capability'] !== undefined) o.ioCapability = input['io-capability'] as IoCapabilityName;
+  if (input.bonding !== undefined) o.bonding = input.bonding;
+  if (input.mitm !== undefined) o.mitm = input.mitm === true ? 'requested' : input.mitm === false ? 'no' : input.mitm;
+  if (input.sc !== undefined) o.secureConnections = input.sc;
+  if (input['min-key-size'] !== undefined) o.minKeySize = input['min-key-size'];
+  if (input['max-key-size'] !== undefined) o.maxKeySize = input['max-key-size'];
+  if (input.passkey !== undefined) o.passkey = typeof input.passkey === 'number' ? { fixed: input.passkey } : input.passkey;
+  if (input['numeric-comparison'] !== undefined) o.numericComparison = input['numeric-comparison'];
+  if (input['debug-keys'] !== undefined) o.useDebugKeys = input['debug-keys'];
+  if (input.pairable !== undefined) o.pairable = input.pairable;
+  try {
+    return { ok: true, config: pairingConfig(o) };
+  } catch (err) {
+    if (!(err instanceof BadInputError)) throw err;
+    return { ok: false, field: err.where?.path ?? '', problem: err.message };
+  }
+}

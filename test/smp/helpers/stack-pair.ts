@@ -1,0 +1,145 @@
+// A real bleno peripheral and a real noble central on one virtual radio, each running blebench's
+// Security Manager (common/smp through the loaders' SMP substitutes), with users on both sides
+// who see and type the same numbers: what every over-the-stacks pairing test starts from.
+import { until } from '../../helpers/until.js';
+import { Radio } from '../../../common/air/index.js';
+import { loadProfile, type ResolvedProfile } from '../../../common/gatt/index.js';
+import { openTransport, type HciTransport } from '../../../common/hci/transport.js';
+import type { PairingOutcome } from '../../../common/smp/engine-types.js';
+import type { LinkSession, SmpSetup } from '../../../common/smp/link-session.js';
+import { pairingConfig, type PairingConfig, type PairingDelegate } from '../../../common/smp/pairing-config.js';
+import type { KeyStore } from '../../../common/smp/key-store.js';
+import { withTimeout } from '../../../common/util/wait.js';
+import { loadNoble, type LoadedNoble, type NoblePeripheral } from '../../../central/noble-loader.js';
+import { servePeripheral, type PeripheralServer } from '../../../peripheral/index.js';
+
+export type Side = 'central' | 'peripheral';
+export interface Board {
+  displayed: Partial<Record<Side, number>>;
+  entered: Partial<Record<Side, number>>;
+  compared: Partial<Record<Side, number>>;
+}
+
+export interface StackSide {
+  config?: Partial<PairingConfig>;
+  keyStore?: KeyStore;
+  /** Numeric Comparison answer (default yes). */
+  compare?: boolean;
+  /** What this user types (default: what the other side shows, or `bothInput`). */
+  typePasskey?: (board: Board) => number | null;
+}
+
+export interface StackPair {
+  radio: Radio;
+  pt: HciTransport;
+  ct: HciTransport;
+  server: PeripheralServer;
+  noble: LoadedNoble;
+  board: Board;
+  sessions: Partial<Record<Side, LinkSession>>;
+  /** Connects the central to the peripheral; the central's connection handle. */
+  connect(): Promise<{ handle: number; peripheral: NoblePeripheral }>;
+  /** The central starts pairing (or encrypts with its stored key) on its link; both outcomes. */
+  pair(handle: number, timeoutMs?: number): Promise<Record<Side, PairingOutcome>>;
+  close(): Promise<void>;
+}
+
+export const BOTH_INPUT = 314159;
+
+export async function stackPair(setup: { central?: StackSide; peripheral?: StackSide; profile?: ResolvedProfile; radio?: Radio } = {}): Promise<StackPair> {
+  const board: Board = { displayed: {}, entered: {}, compared: {} };
+  const sessions: StackPair['sessions'] = {};
+  const shown: Record<Side, { promise: Promise<number>; resolve: (n: number) => void }> = { central: deferred(), peripheral: deferred() };
+  const other = (s: Side): Side => (s === 'central' ? 'peripheral' : 'central');
+  const delegate = (side: Side): PairingDelegate => ({
+    displayPasskey: (passkey) => {
+      board.displayed[side] = passkey;
+      shown[side].resolve(passkey);
+    },
+    enterPasskey: async () => {
+      const s = setup[side] ?? {};
+      const roles = sessions[side]?.runner?.engine.negotiated?.model.passkeyRoles;
+      const bothType = roles?.initiator === 'input' && roles.responder === 'input';
+      const n = s.typePasskey ? s.typePasskey(board) : bothType ? BOTH_INPUT : await shown[other(side)].promise;
+      if (n !== null) board.entered[side] = n;
+      return n;
+    },
+    compareNumbers: async (value) => {
+      board.compared[side] = value;
+      return setup[side]?.compare ?? true;
+    },
+  });
+  const smp = (side: Side): SmpSetup => ({
+    config: pairingConfig({ passkey: 'ask', numericComparison: 'ask', ...setup[side]?.config }),
+    delegate: delegate(side),
+    ...(setup[side]?.keyStore ? { keyStore: setup[side]!.keyStore! } : {}),
+    onSession: (s) => void (sessions[side] = s),
+  });
+
+  const radio = setup.radio ?? new Radio({ name: 'stack-pair' });
+  const pt = await openTransport('mock', { radio, name: 'peripheral' });
+  const ct = await openTransport('mock', { radio, name: 'central' });
+  const profile = setup.profile ?? loadProfile('default');
+  const server = await servePeripheral({ transport: pt, profile, smp: smp('peripheral') });
+  const noble = await loadNoble(ct, { attBearers: true, smp: smp('central') });
+  const uuid = profile.advertising.serviceUuids[0]!;
+
+  return {
+    radio,
+    pt,
+    ct,
+    server,
+    noble,
+    board,
+    sessions,
+    async connect() {
+      const n = noble.noble;
+      const found = new Promise<NoblePeripheral>((resolve) => {
+        const onDiscover = (p: NoblePeripheral) => {
+          if (!p.advertisement.serviceUuids?.includes(uuid)) return;
+          n.removeListener('discover', onDiscover);
+          void n.stopScanningAsync().catch(() => {});
+          resolve(p);
+        };
+        n.on('discover', onDiscover);
+      });
+      await n.startScanningAsync([], true);
+      const peripheral = await withTimeout(found, { what: 'the peripheral to advertise', timeoutMs: 5000 });
+      await withTimeout(peripheral.connectAsync(), { what: 'connection', timeoutMs: 5000 });
+      const link = ct.tap.links().find((l) => l.connected && l.role === 'central');
+      if (!link) throw new Error('the central tap saw no connection');
+      return { handle: link.handle, peripheral };
+    },
+    async pair(handle, timeoutMs = 5000) {
+      const central = noble.smpSession(handle);
+      if (!central) throw new Error('no Security Manager session on the central link');
+      await central.ready;
+      const peripheralSession = await withTimeout(waitFor(() => sessions.peripheral), { what: 'the peripheral session', timeoutMs });
+      await peripheralSession.ready;
+      const c = central.nextOutcome();
+      const p = peripheralSession.nextOutcome();
+      const bearer = noble.bearer(handle);
+      if (!bearer) throw new Error('no ATT bearer on the central link');
+      bearer.startPairing(); // noble's AclStream.encrypt() → our sendPairingRequest() → 'secure'
+      const [co, po] = await withTimeout(Promise.all([c, p]), { what: 'both pairing outcomes', timeoutMs });
+      return { central: co, peripheral: po };
+    },
+    async close() {
+      await noble.close();
+      await server.close();
+      await ct.close();
+      await pt.close();
+      if (!setup.radio) radio.close();
+    },
+  };
+}
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+function waitFor<T>(get: () => T | undefined): Promise<T> {
+  return until(get, 'the stack pair to reach the expected state', 10_000);
+}
