@@ -45,10 +45,8 @@ function keySize(flag: string, v: string): number {
   return Number(v);
 }
 
-/** The pairing config the flags ask for, or undefined when none was given (the stack's own SMP). */
-export function smpSetupFrom(f: PairingFlags, say: (line: string) => void = (l) => void process.stdout.write(`${l}\n`)): SmpSetup | undefined {
-  const given = Object.entries(f).some(([k, v]) => v !== undefined && ['ioCapability', 'bonding', 'mitm', 'sc', 'minKeySize', 'maxKeySize', 'passkey', 'numericComparison', 'debugKeys', 'keys'].includes(k));
-  if (!given) return undefined;
+/** Only the fields the flags give (bad values are bad input, exit 2). */
+export function pairingOverridesFrom(f: PairingFlags): Partial<PairingConfig> {
   const o: Partial<PairingConfig> = {};
   if (f.ioCapability !== undefined) o.ioCapability = f.ioCapability as IoCapabilityName;
   if (f.bonding !== undefined) o.bonding = f.bonding;
@@ -63,7 +61,14 @@ export function smpSetupFrom(f: PairingFlags, say: (line: string) => void = (l) 
   }
   if (f.numericComparison !== undefined) o.numericComparison = f.numericComparison as PairingConfig['numericComparison'];
   if (f.debugKeys) o.useDebugKeys = true;
-  const config = pairingConfig(o);
+  return o;
+}
+
+/** The pairing config the flags ask for, or undefined when none was given (the stack's own SMP). */
+export function smpSetupFrom(f: PairingFlags, say: (line: string) => void = (l) => void process.stdout.write(`${l}\n`)): SmpSetup | undefined {
+  const given = Object.entries(f).some(([k, v]) => v !== undefined && ['ioCapability', 'bonding', 'mitm', 'sc', 'minKeySize', 'maxKeySize', 'passkey', 'numericComparison', 'debugKeys', 'keys'].includes(k));
+  if (!given) return undefined;
+  const config = pairingConfig(pairingOverridesFrom(f));
   // Without a console nobody can answer: a typed passkey is cancelled, a comparison rejected; a shown one is printed.
   const delegate: PairingDelegate = {
     displayPasskey: (passkey, info) => say(`passkey for ${info.peerAddress}: ${String(passkey).padStart(6, '0')}`),

@@ -1,7 +1,10 @@
 // blebench central: find a target with noble over any transport and walk its security matrix,
 // every characteristic × operation, unencrypted and then after pairing (--policy); with --profile,
 // compare every cell and exit 1 on any difference, naming it. Exit codes: design.md.
-import { addPairingOptions, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
+import { addPairingOptions, pairingOverridesFrom, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
+import { methodConfigs, parseMethods, PAIRING_METHODS, type MatrixMethod } from '../../central/matrix/pairing-methods.js';
+import { pairingConfig } from '../../common/smp/pairing-config.js';
+import type { SmpSetup } from '../../common/smp/link-session.js';
 import { Option, type Command } from 'commander';
 import { runCentralConsole } from '../../central/console/central-console.js';
 import { ConsoleScreen } from '../../common/console/console-screen.js';
@@ -26,6 +29,8 @@ export interface CentralOptions extends PairingFlags {
   target?: string;
   transport: string;
   policy: PairingPolicy;
+  /** Comma-separated pairing methods: one paired phase (column) each. */
+  methods?: string;
   profile?: string;
   btsnoop?: string;
   json?: boolean;
@@ -40,6 +45,8 @@ export interface CentralDeps {
   transport?: HciTransport;
   out?: (s: string) => void;
   err?: (s: string) => void;
+  /** @internal On mock with no target: the served peripheral's Security Manager, set per method with --methods. */
+  peripheralSmp?: SmpSetup;
 }
 
 export function registerCentral(program: Command, done: (code: ExitCode) => void): void {
@@ -52,6 +59,10 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
     )
     .addOption(transportOption())
     .addOption(new Option('--policy <policy>', 'when to pair: on-error (after 0x05/0x0F, then re-send), never, upfront').choices([...PAIRING_POLICIES]).default('on-error'))
+    .option(
+      '--methods <list>',
+      `one paired phase (column) per pairing method, each on a new connection with the central's Security Manager set for it: ${PAIRING_METHODS.join(', ')} (on mock with no --target the served peripheral gets the matching IO capability; against a real target the pairing flags override the method's settings)`,
+    )
     .option('--profile <name|file>', 'compare every cell with this profile; exit 1 on any difference')
     .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop, opens in Wireshark)')
     .option('--json', 'print the matrix as JSON')
@@ -102,7 +113,18 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps = {}): 
   const target = parseTarget(opts.target!);
   // Bad input first (exit 2), before any transport is opened.
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
-  const smp = smpSetupFrom(opts, deps.out ? (l) => deps.out!(`${l}\n`) : undefined);
+  const methods = methodsFrom(opts);
+  const say = deps.out ? (l: string) => deps.out!(`${l}\n`) : undefined;
+  // With --methods the central always runs blebench's Security Manager; its config changes per phase.
+  const smp = methods ? smpSetupFrom({ ...opts, ioCapability: opts.ioCapability ?? 'NoInputNoOutput' }, say) : smpSetupFrom(opts, say);
+  const overrides = methods && !deps.peripheralSmp ? pairingOverridesFrom(opts) : {};
+  const useMethod = (m: MatrixMethod) => {
+    const c = methodConfigs(m);
+    // Against a real target nobody knows its passkey in advance: --passkey decides (default: ask).
+    const central = deps.peripheralSmp ? c.central : { ...c.central, ...(m === 'passkey' ? { passkey: 'ask' as const } : {}), ...overrides };
+    smp!.config = pairingConfig(central);
+    if (deps.peripheralSmp) deps.peripheralSmp.config = pairingConfig(c.peripheral);
+  };
   const transport = deps.transport ?? (await openTransport(opts.transport, { name: 'central' }));
   if (opts.btsnoop) transport.tap.attachBtsnoop(opts.btsnoop);
   let client: CentralClient | undefined;
@@ -113,6 +135,7 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps = {}): 
     const result = await runMatrix(client, found, {
       policy: opts.policy,
       ...(profile ? { profile } : {}),
+      ...(methods ? { methods, useMethod } : {}),
       onPhase: (p) => log.info({ phase: p.name, cells: p.cells.length, note: p.note }, 'phase done'),
     });
     out(opts.json ? renderJson(result) : renderTable(result));
@@ -132,17 +155,27 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps = {}): 
  * the default) with the peripheral program, walk its matrix with the central and compare every cell
  * with what the profile says.
  */
+function methodsFrom(opts: CentralOptions): MatrixMethod[] | undefined {
+  if (opts.methods === undefined) return undefined;
+  const m = parseMethods(opts.methods);
+  if (typeof m === 'string') throw new BadInputError('BAD_FLAG', `--methods: ${m}`, { path: '--methods' });
+  return m;
+}
+
 async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps): Promise<ExitCode> {
   const profile = loadProfile(opts.profile ?? DEFAULT_PROFILE);
+  const methods = methodsFrom(opts);
+  // Per method the peripheral's Security Manager gets the matching IO capability (set before each phase).
+  const peripheralSmp: SmpSetup | undefined = methods ? { config: pairingConfig(methodConfigs(methods[0]!).peripheral), delegate: { displayPasskey: () => undefined, enterPasskey: async () => null, compareNumbers: async () => false } } : undefined;
   const radio = new Radio({ name: 'main' });
   const peripheralSide = await openTransport('mock', { radio, name: 'peripheral' });
   const centralSide = await openTransport('mock', { radio, name: 'central' });
   let server: PeripheralServer | undefined;
   try {
-    server = await servePeripheral({ transport: peripheralSide, profile, logger: loggerFrom({ ...opts, logLevel: 'silent' }, 'peripheral') });
+    server = await servePeripheral({ transport: peripheralSide, profile, logger: loggerFrom({ ...opts, logLevel: 'silent' }, 'peripheral'), ...(peripheralSmp ? { smp: peripheralSmp } : {}) });
     const out = deps.out ?? ((s: string) => process.stdout.write(s));
     if (!opts.json) out(`blebench: the "${profile.name}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);
-    return await runCentral({ ...opts, target: server.address, profile: opts.profile ?? DEFAULT_PROFILE }, { ...deps, transport: centralSide });
+    return await runCentral({ ...opts, target: server.address, profile: opts.profile ?? DEFAULT_PROFILE }, { ...deps, transport: centralSide, ...(peripheralSmp ? { peripheralSmp } : {}) });
   } finally {
     await server?.close();
     await centralSide.close();

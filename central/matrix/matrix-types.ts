@@ -7,11 +7,13 @@ import type { CentralError } from '../errors.js';
 import type { PairingPolicy } from '../pairing/pairing-policy.js';
 import type { PairingReport } from '../pairing/pairing-report.js';
 import type { Advertisement } from '../scan.js';
+import type { MatrixMethod } from './pairing-methods.js';
 
 export type MatrixOperation = GattOperation;
 export const MATRIX_OPERATIONS: readonly MatrixOperation[] = ['read', 'write', 'writeWithoutResponse', 'notify', 'indicate'];
 
-export type PhaseName = 'unencrypted' | 'paired';
+/** `paired:METHOD` when the matrix runs a phase per pairing method (--methods). */
+export type PhaseName = 'unencrypted' | 'paired' | `paired:${MatrixMethod}`;
 
 export type CellOutcome =
   | { kind: 'value'; hex: string; text?: string }
@@ -49,6 +51,8 @@ export interface Cell {
 export interface Phase {
   name: PhaseName;
   policy: PairingPolicy;
+  /** The pairing method this phase's Security Manager was configured for (--methods). */
+  method?: MatrixMethod;
   cells: Cell[];
   /** Pairings in this phase (upfront, or the one an error triggered). */
   pairings: PairingReport[];
@@ -59,6 +63,8 @@ export interface Phase {
 export interface MatrixResult {
   target: Advertisement;
   policy: PairingPolicy;
+  /** The pairing methods given a phase each (--methods), in order. */
+  methods?: MatrixMethod[];
   phases: Phase[];
   /** Profile name and file, when comparing. */
   profile?: { name: string; source: string };

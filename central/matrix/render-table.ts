@@ -3,8 +3,10 @@
 import { formatPairingReport } from '../pairing/pairing-report.js';
 import type { Cell, MatrixResult, PhaseName } from './matrix-types.js';
 import { outcomeText } from './outcome-text.js';
+import { METHOD_TITLE, type MatrixMethod } from './pairing-methods.js';
 
-const PHASE_TITLE: Record<PhaseName, string> = { unencrypted: 'unencrypted (never)', paired: 'after pairing' };
+const phaseTitle = (name: PhaseName): string =>
+  name === 'unencrypted' ? 'unencrypted (never)' : name === 'paired' ? 'after pairing' : `after ${METHOD_TITLE[name.slice('paired:'.length) as MatrixMethod]}`;
 const OP_WIDTH = 22;
 const NAME_WIDTH = 32;
 const OUTCOME_WIDTH = 44;
@@ -16,10 +18,10 @@ export function renderTable(r: MatrixResult): string {
   const lines: string[] = [];
   const t = r.target;
   lines.push(`${t.localName ?? '(no name)'} ${t.address} (${t.addressType}) RSSI ${t.rssi} dBm, services ${t.serviceUuids.join(', ') || 'none advertised'}`);
-  lines.push(`pairing policy: ${r.policy}${r.profile ? `; compared with profile "${r.profile.name}" (${r.profile.source})` : ''}`);
+  lines.push(`pairing policy: ${r.policy}${r.methods ? `; a phase per pairing method: ${r.methods.map((m) => METHOD_TITLE[m]).join(', ')}` : ''}${r.profile ? `; compared with profile "${r.profile.name}" (${r.profile.source})` : ''}`);
   lines.push('');
   const phases = r.phases;
-  lines.push(`${pad('characteristic', NAME_WIDTH)} ${pad('operation', OP_WIDTH)} ${phases.map((p) => pad(PHASE_TITLE[p.name], OUTCOME_WIDTH)).join(' ')}`);
+  lines.push(`${pad('characteristic', NAME_WIDTH)} ${pad('operation', OP_WIDTH)} ${phases.map((p) => pad(phaseTitle(p.name), OUTCOME_WIDTH)).join(' ')}`);
   const rows = new Map<string, Map<PhaseName, Cell>>();
   for (const p of phases) {
     for (const c of p.cells) {
@@ -36,9 +38,9 @@ export function renderTable(r: MatrixResult): string {
     });
     lines.push(`${pad(nameOf(any), NAME_WIDTH)} ${pad(any.operation, OP_WIDTH)} ${cols.join(' ')}`);
   }
-  for (const p of phases) if (p.note) lines.push(`(${PHASE_TITLE[p.name]}: ${p.note})`);
+  for (const p of phases) if (p.note) lines.push(`(${phaseTitle(p.name)}: ${p.note})`);
   lines.push('', 'why:');
-  for (const p of phases) for (const c of p.cells) lines.push(`  ${nameOf(c)} × ${c.operation}, ${PHASE_TITLE[c.phase]}: ${c.why}`);
+  for (const p of phases) for (const c of p.cells) lines.push(`  ${nameOf(c)} × ${c.operation}, ${phaseTitle(c.phase)}: ${c.why}`);
   for (const p of phases) for (const pr of p.pairings) lines.push('', ...formatPairingReport(pr));
   if (r.profile) {
     lines.push('');

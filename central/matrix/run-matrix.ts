@@ -11,16 +11,24 @@ import { compareWithProfile } from './compare.js';
 import type { MatrixResult, Phase, PhaseName } from './matrix-types.js';
 import { runPhase } from './run-phase.js';
 import type { DiscoveredCharacteristic } from '../gatt/discovered.js';
+import type { MatrixMethod } from './pairing-methods.js';
 
 export interface MatrixOptions {
   policy: PairingPolicy;
   profile?: ResolvedProfile;
+  /**
+   * One paired phase per pairing method instead of the one paired phase; before each, useMethod
+   * configures the central's Security Manager (and, on mock, the peripheral's) for it.
+   */
+  methods?: readonly MatrixMethod[];
+  useMethod?: (method: MatrixMethod) => void | Promise<void>;
   /** Progress for logs. */
   onPhase?: (phase: Phase) => void;
 }
 
 async function phase(client: CentralClient, found: Found, name: PhaseName, policy: PairingPolicy, profile: ResolvedProfile | undefined): Promise<{ phase: Phase; chars: DiscoveredCharacteristic[] }> {
-  const p: Phase = { name, policy, cells: [], pairings: [] };
+  const method = name.startsWith('paired:') ? (name.slice('paired:'.length) as MatrixMethod) : undefined;
+  const p: Phase = { name, policy, ...(method ? { method } : {}), cells: [], pairings: [] };
   let conn: CentralConnection | undefined;
   try {
     conn = await client.connect(found, { policy: policy === 'upfront' ? 'never' : policy });
@@ -52,11 +60,17 @@ export async function runMatrix(client: CentralClient, found: Found, options: Ma
   result.phases.push(first.phase);
   options.onPhase?.(first.phase);
   let chars = first.chars;
-  if (options.policy === 'never') {
-    result.phases.push({ name: 'paired', policy: 'never', cells: [], pairings: [], note: 'not run: the pairing policy "never" does not pair' });
-  } else {
+  const methods = options.methods?.length ? options.methods : undefined;
+  if (methods) result.methods = [...methods];
+  const paired: { name: PhaseName; method?: MatrixMethod }[] = methods ? methods.map((m) => ({ name: `paired:${m}` as const, method: m })) : [{ name: 'paired' }];
+  for (const { name, method } of paired) {
+    if (options.policy === 'never') {
+      result.phases.push({ name, policy: 'never', ...(method ? { method } : {}), cells: [], pairings: [], note: 'not run: the pairing policy "never" does not pair' });
+      continue;
+    }
+    if (method) await options.useMethod?.(method);
     const again = await client.find({ kind: 'address', value: found.advertisement.address.toLowerCase() });
-    const second = await phase(client, again, 'paired', options.policy, options.profile);
+    const second = await phase(client, again, name, options.policy, options.profile);
     result.phases.push(second.phase);
     options.onPhase?.(second.phase);
     if (!chars.length) chars = second.chars;

@@ -20,7 +20,7 @@ export function pairAfter(policy: PairingPolicy, error: unknown, link: { encrypt
   if (link.encrypted) {
     return {
       pair: false,
-      why: 'the link is already encrypted; noble can only pair Just Works (no MITM), so pairing again cannot raise the security',
+      why: 'the link is already encrypted with the key this pairing gave; pairing again with the same IO capabilities cannot raise its security (for MITM, pair with --io-capability or --methods passkey/numeric-comparison)',
     };
   }
   return { pair: true };

@@ -7,6 +7,7 @@ import { dataBufferOverflow, LINK_TYPE_ACL } from './events.js';
 import type { LinkEnd } from './connection.js';
 import { dropLink } from './connection.js';
 import type { VirtualController } from './controller.js';
+import { corruptPayload, type AclCorruptAction } from './faults.js';
 
 /** Indicator(1) + Handle/flags(2) + Data_Total_Length(2). */
 export const ACL_HEADER_LENGTH = 5;
@@ -22,6 +23,20 @@ interface HeldPacket {
   packet: Buffer;
   /** A delay fault fired on this packet: wait this long before it and everything after it. */
   delayMs?: number;
+  /** Built by a corrupt fault: the host's own packets were already counted as completed. */
+  counted?: boolean;
+}
+
+/** A PDU a corrupt fault fired on, being reassembled before it is altered. */
+interface CorruptingPdu {
+  action: AclCorruptAction;
+  indicator: number;
+  /** L2CAP bytes (header and payload) so far. */
+  parts: Buffer[];
+  have: number;
+  /** L2CAP header + payload length. */
+  total: number;
+  fragmentSize: number;
 }
 
 /** One direction of a link: what a delay fault holds back, and whether the current PDU is being dropped. */
@@ -29,6 +44,7 @@ export class AclChannel {
   held: HeldPacket[] = [];
   waiting = false;
   droppingPdu = false;
+  corrupting: CorruptingPdu | undefined;
   cancelWait: (() => void) | undefined;
 
   flush(): void {
@@ -37,6 +53,7 @@ export class AclChannel {
     this.waiting = false;
     this.held = [];
     this.droppingPdu = false;
+    this.corrupting = undefined;
   }
 }
 
@@ -69,6 +86,7 @@ export function hostAcl(c: VirtualController, packet: Buffer): void {
   let delayMs: number | undefined;
   if (start) {
     channel.droppingPdu = false;
+    channel.corrupting = undefined; // a new PDU before the last one was complete: that one is lost
     if (!c.radio.faults.empty && length >= L2CAP_HEADER_LENGTH) {
       const action = c.radio.faults.onAcl({
         from: c.address,
@@ -79,8 +97,20 @@ export function hostAcl(c: VirtualController, packet: Buffer): void {
       if (action?.kind === 'disconnect') return dropLink(end.link, action.reason);
       if (action?.kind === 'drop') channel.droppingPdu = true;
       if (action?.kind === 'delay') delayMs = action.ms;
+      if (action?.kind === 'corrupt') {
+        const data = packet.subarray(ACL_HEADER_LENGTH);
+        channel.corrupting = {
+          action,
+          indicator: packet[0]!,
+          parts: [],
+          have: 0,
+          total: L2CAP_HEADER_LENGTH + packet.readUInt16LE(ACL_HEADER_LENGTH),
+          fragmentSize: Math.max(data.length, L2CAP_HEADER_LENGTH + 1),
+        };
+      }
     }
   }
+  if (channel.corrupting) return absorbCorrupted(c, end, channel, packet);
   if (channel.droppingPdu) {
     c.counters.aclFaultDropped++;
     c.markCompleted(end); // it left this controller; it was lost on air
@@ -97,10 +127,38 @@ export function hostAcl(c: VirtualController, packet: Buffer): void {
   deliver(end, out);
 }
 
-function deliver(from: LinkEnd, packet: Buffer): void {
+function deliver(from: LinkEnd, packet: Buffer, counted = false): void {
   if (!from.link.open) return;
   from.peer.controller.send(packet);
-  from.controller.markCompleted(from);
+  if (!counted) from.controller.markCompleted(from);
+}
+
+/** One fragment of a PDU a corrupt fault fired on: gather it; once whole, alter it and send it on. */
+function absorbCorrupted(c: VirtualController, end: LinkEnd, channel: AclChannel, packet: Buffer): void {
+  const pdu = channel.corrupting!;
+  const data = packet.subarray(ACL_HEADER_LENGTH);
+  pdu.parts.push(Buffer.from(data));
+  pdu.have += data.length;
+  c.markCompleted(end); // it left this controller; what arrives is built below
+  if (pdu.have < pdu.total) return;
+  channel.corrupting = undefined;
+  const whole = Buffer.concat(pdu.parts).subarray(0, pdu.total);
+  const payload = corruptPayload(whole.subarray(L2CAP_HEADER_LENGTH), pdu.action);
+  const l2cap = Buffer.concat([Buffer.alloc(L2CAP_HEADER_LENGTH), payload]);
+  l2cap.writeUInt16LE(payload.length, 0);
+  l2cap.writeUInt16LE(whole.readUInt16LE(2), 2);
+  for (let off = 0; off < l2cap.length; off += pdu.fragmentSize) {
+    const chunk = l2cap.subarray(off, off + pdu.fragmentSize);
+    const out = Buffer.alloc(ACL_HEADER_LENGTH + chunk.length);
+    out[0] = pdu.indicator;
+    out.writeUInt16LE((end.peer.handle & HANDLE_MASK) | ((off === 0 ? ACL_PB.FIRST_FLUSHABLE : ACL_PB.CONTINUING) << PB_SHIFT), 1);
+    out.writeUInt16LE(chunk.length, 3);
+    chunk.copy(out, ACL_HEADER_LENGTH);
+    if (channel.held.length > 0) {
+      channel.held.push({ from: end, packet: out, counted: true });
+      pump(channel);
+    } else deliver(end, out, true);
+  }
 }
 
 /** Deliver held packets in order, pausing at each packet a delay fault fired on. */
@@ -120,6 +178,6 @@ function pump(channel: AclChannel): void {
       return;
     }
     channel.held.shift();
-    deliver(next.from, next.packet);
+    deliver(next.from, next.packet, next.counted);
   }
 }

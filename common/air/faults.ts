@@ -6,7 +6,36 @@
 export type AclFaultAction =
   | { kind: 'drop' } // the PDU never arrives (the sender still gets Number Of Completed Packets)
   | { kind: 'delay'; ms: number } // the PDU, and everything behind it on that link direction, arrives ms later
-  | { kind: 'disconnect'; reason: number }; // the link drops: both hosts get Disconnection Complete with reason
+  | { kind: 'disconnect'; reason: number } // the link drops: both hosts get Disconnection Complete with reason
+  | AclCorruptAction; // the PDU arrives altered (see corruptPayload)
+
+/**
+ * The PDU arrives altered. Offsets count from the first L2CAP payload byte (the ATT opcode or SMP
+ * code is offset 0). Applied in this order: `replace` writes its bytes from `at` (bytes past the
+ * PDU's end are ignored), `xor` XORs the byte at `at`, `truncate` keeps the first n payload bytes
+ * (the L2CAP length follows). A fragmented PDU is reassembled, altered, and sent on in fragments of
+ * the first fragment's size.
+ */
+export interface AclCorruptAction {
+  kind: 'corrupt';
+  /** Payload offset for `replace` and `xor`; default 0. */
+  at?: number;
+  /** XOR the byte at `at` with this (0..255). */
+  xor?: number;
+  /** Write these bytes from `at`. */
+  replace?: readonly number[];
+  /** Keep only the first n payload bytes. */
+  truncate?: number;
+}
+
+/** The L2CAP payload after a corrupt action (a new Buffer; the input is not changed). */
+export function corruptPayload(payload: Buffer, action: AclCorruptAction): Buffer {
+  const out = Buffer.from(payload);
+  const at = action.at ?? 0;
+  if (action.replace) for (let i = 0; i < action.replace.length && at + i < out.length; i++) out[at + i] = action.replace[i]! & 0xff;
+  if (action.xor !== undefined && at < out.length) out[at] = (out[at]! ^ action.xor) & 0xff;
+  return action.truncate !== undefined && action.truncate < out.length ? out.subarray(0, action.truncate) : out;
+}
 
 export interface AclMatch {
   /** Address of the controller whose host sent the packet ('AA:BB:CC:DD:EE:FF'). */

@@ -4,6 +4,8 @@ export { Radio, RADIO_DEFAULTS, type RadioOptions } from './radio.js';
 export { VirtualController, CONTROLLER_DEFAULTS, type ControllerOptions, type ControllerCounters } from './controller.js';
 export {
   FaultPlan,
+  corruptPayload,
+  type AclCorruptAction,
   type FaultRule,
   type AclFaultRule,
   type AclFaultAction,

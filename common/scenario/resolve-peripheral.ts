@@ -13,7 +13,7 @@ import type { Behaviour, BehaviourOperation, CharacteristicRef, PeripheralSetup,
 import type { AclFaultTarget, BehaviourInput, FaultInput, PeripheralInput, ScheduleInput } from './scenario-input.js';
 
 const BEHAVIOURS = ['refuse-pairing', 'answer', 'disconnect-after', 'delay', 'notify', 'indicate'] as const;
-const FAULTS = ['drop', 'delay', 'disconnect', 'refuse-encryption', 'fail-connection'] as const;
+const FAULTS = ['drop', 'delay', 'disconnect', 'corrupt', 'refuse-encryption', 'fail-connection'] as const;
 
 export function peripheralAt(n: Names, input: PeripheralInput, profile: ResolvedProfile, path: string): PeripheralSetup {
   const values = Object.entries(input.values ?? {}).flatMap(([name, v]) => {
@@ -110,7 +110,7 @@ function faultAt(n: Names, input: FaultInput, path: string): FaultRule | undefin
     if (!status) return undefined;
     return { on: kind === 'refuse-encryption' ? 'encryption' : 'connect', status: status.code, ...common(o, `${kind} with ${showCode(status)}`) };
   }
-  const t = o as unknown as AclFaultTarget & { ms?: number; reason?: string | number };
+  const t = o as unknown as AclFaultTarget & { ms?: number; reason?: string | number; at?: number; xor?: number; replace?: string; truncate?: number };
   const pdu = pduAt(n, t.pdu, at + pointer('pdu'));
   if (!pdu) return undefined;
   if (!pdu.air) {
@@ -120,7 +120,11 @@ function faultAt(n: Names, input: FaultInput, path: string): FaultRule | undefin
   let action: AclFaultAction;
   if (kind === 'drop') action = { kind: 'drop' };
   else if (kind === 'delay') action = { kind: 'delay', ms: t.ms! };
-  else {
+  else if (kind === 'corrupt') {
+    const c = corruptAt(n, t, at);
+    if (!c) return undefined;
+    action = c;
+  } else {
     // A link lost mid-exchange looks like a supervision timeout to both hosts (0x08). Vol 6 Part B 4.5.2.
     const reason = t.reason === undefined ? protocolCode('hci', HCI_STATUS.CONNECTION_TIMEOUT) : codeAt(n, t.reason, ['hci'], at + pointer('reason'));
     if (!reason) return undefined;
@@ -133,6 +137,30 @@ function faultAt(n: Names, input: FaultInput, path: string): FaultRule | undefin
     match: { cid: pdu.air.cid, prefix: [pdu.air.opcode], ...(direction ? { direction } : {}) },
     action,
     ...common(t, `${kind} ${pdu.name}${from ? ` from the ${from}` : ''}`),
+  };
+}
+
+/** corrupt: { at, xor, replace (hex), truncate } → the radio's corrupt action; at least one change. */
+function corruptAt(n: Names, t: { at?: number; xor?: number; replace?: string; truncate?: number }, at: string): AclFaultAction | undefined {
+  if (t.xor === undefined && t.replace === undefined && t.truncate === undefined) {
+    n.issues.add('inconsistent', at, 'corrupt needs at least one of "xor", "replace" (hex) or "truncate"');
+    return undefined;
+  }
+  let replace: number[] | undefined;
+  if (t.replace !== undefined) {
+    const digits = t.replace.replace(/^0x/i, '').replace(/[\s:]/g, '');
+    if (!/^([0-9a-fA-F]{2})+$/.test(digits)) {
+      n.issues.add('bad-value', at + pointer('replace'), `"${t.replace}" is not hex octets (e.g. "0f" or "0f 00")`);
+      return undefined;
+    }
+    replace = [...Buffer.from(digits, 'hex')];
+  }
+  return {
+    kind: 'corrupt',
+    ...(t.at !== undefined ? { at: t.at } : {}),
+    ...(t.xor !== undefined ? { xor: t.xor } : {}),
+    ...(replace ? { replace } : {}),
+    ...(t.truncate !== undefined ? { truncate: t.truncate } : {}),
   };
 }
 

@@ -78,6 +78,8 @@ export type FaultInput =
   | { drop: AclFaultTarget }
   | { delay: AclFaultTarget & { ms: number } }
   | { disconnect: AclFaultTarget & { reason?: CodeInput } }
+  /** Payload offsets count from the opcode/code (0); `replace` is hex ("0f", "0f 00"); at least one of xor, replace, truncate. */
+  | { corrupt: AclFaultTarget & { at?: number; xor?: number; replace?: string; truncate?: number } }
   | { 'refuse-encryption': FaultCommon & { status?: CodeInput } }
   | { 'fail-connection': FaultCommon & { status?: CodeInput } };
 

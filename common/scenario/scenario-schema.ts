@@ -100,6 +100,7 @@ export const SCENARIO_SCHEMA = {
       drop: obj(aclTarget, ['pdu']),
       delay: obj({ ...aclTarget, ms: positive }, ['pdu', 'ms']),
       disconnect: obj({ ...aclTarget, reason: code }, ['pdu']),
+      corrupt: obj({ ...aclTarget, at: count, xor: { type: 'integer', minimum: 0, maximum: 255 }, replace: text, truncate: count }, ['pdu']),
       'refuse-encryption': { type: ['object', 'null'], additionalProperties: false, properties: { ...ruleCommon, status: code } },
       'fail-connection': { type: ['object', 'null'], additionalProperties: false, properties: { ...ruleCommon, status: code } },
     }),

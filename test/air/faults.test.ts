@@ -2,7 +2,7 @@
 // connection creation.
 import { afterEach, describe, expect, it } from 'vitest';
 import { EVT, HCI_STATUS, LE_EVT, OP } from '../../common/codes/hci.js';
-import { Radio } from '../../common/air/index.js';
+import { corruptPayload, Radio } from '../../common/air/index.js';
 import { l2cap } from './helpers/host.js';
 import { advertise, connectedPair, createConnection, hostFor, initHost, u16, type Pair } from './helpers/setup.js';
 
@@ -112,5 +112,46 @@ describe('fault plan', () => {
     r.faults.clear();
     expect(r.faults.rules).toHaveLength(0);
     expect(JSON.parse(JSON.stringify({ on: 'acl', match: { cid: SMP_CID, prefix: [0x01] }, action: { kind: 'delay', ms: 5 } }))).toBeTruthy();
+  });
+
+  it('corruptPayload: replace, then xor, then truncate; the input is left alone', () => {
+    const p = Buffer.from([0x01, 0x02, 0x03, 0x04]);
+    expect([...corruptPayload(p, { kind: 'corrupt', at: 1, xor: 0xff })]).toEqual([0x01, 0xfd, 0x03, 0x04]);
+    expect([...corruptPayload(p, { kind: 'corrupt', replace: [0x0f] })]).toEqual([0x0f, 0x02, 0x03, 0x04]);
+    expect([...corruptPayload(p, { kind: 'corrupt', at: 3, replace: [0xaa, 0xbb] })]).toEqual([0x01, 0x02, 0x03, 0xaa]);
+    expect([...corruptPayload(p, { kind: 'corrupt', truncate: 2 })]).toEqual([0x01, 0x02]);
+    expect([...corruptPayload(p, { kind: 'corrupt', at: 9, xor: 1, truncate: 9 })]).toEqual([1, 2, 3, 4]);
+    expect([...p]).toEqual([1, 2, 3, 4]);
+  });
+
+  it('corrupt xor: the matching PDU arrives with the byte flipped; others untouched', async () => {
+    pair = await connectedPair();
+    const { c, p, cHandle, radio: r } = pair;
+    r.faults.add({ on: 'acl', match: { cid: SMP_CID, prefix: [0x0d] }, action: { kind: 'corrupt', at: 1, xor: 0xff } });
+    c.sendAcl(cHandle, 0b00, l2cap(SMP_CID, [0x0d, 0x10, 0x20]));
+    c.sendAcl(cHandle, 0b00, l2cap(SMP_CID, [0x0d, 0x10, 0x20]));
+    await p.waitAcl(() => p.acl.length === 2, 'both');
+    expect([...p.acl[0]!.data]).toEqual([3, 0, 6, 0, 0x0d, 0xef, 0x20]);
+    expect([...p.acl[1]!.data]).toEqual([3, 0, 6, 0, 0x0d, 0x10, 0x20]);
+    expect(r.faults.hits).toHaveLength(1);
+  });
+
+  it('corrupt truncate on a fragmented PDU: reassembled, cut, L2CAP length fixed, the sender gets NOCP for every packet', async () => {
+    pair = await connectedPair();
+    const { c, p, cHandle, radio: r } = pair;
+    r.faults.add({ on: 'acl', match: { cid: SMP_CID, prefix: [0x0c] }, action: { kind: 'corrupt', replace: [0x0c, 0x99], truncate: 30 } });
+    const key = l2cap(SMP_CID, [0x0c, ...Buffer.alloc(64, 7)]);
+    c.sendAcl(cHandle, 0b00, key.subarray(0, 20));
+    c.sendAcl(cHandle, 0b01, key.subarray(20, 40));
+    c.sendAcl(cHandle, 0b01, key.subarray(40));
+    c.sendAcl(cHandle, 0b00, l2cap(ATT_CID, [ATT_READ_REQUEST, 3, 0]));
+    await p.waitAcl((a) => a.data.length >= 5 && a.data[4] === ATT_READ_REQUEST, 'the read after it');
+    await c.waitEvent(() => c.eventsOf(EVT.NUMBER_OF_COMPLETED_PACKETS).reduce((n, e) => n + e.params.readUInt16LE(3), 0) === 4, 'four completed');
+    const smp = Buffer.concat(p.acl.slice(0, -1).map((a) => a.data));
+    expect(smp.readUInt16LE(0)).toBe(30);
+    expect(smp.readUInt16LE(2)).toBe(SMP_CID);
+    expect(smp.length).toBe(34);
+    expect([...smp.subarray(4, 7)]).toEqual([0x0c, 0x99, 7]);
+    expect(p.acl).toHaveLength(3); // two fragments of 20 (the first fragment's size), then the read
   });
 });

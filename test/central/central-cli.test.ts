@@ -30,4 +30,21 @@ describe('blebench central exit codes', () => {
     expect(r.code).toBe(EXIT.BAD_INPUT);
     expect(r.stderr).toContain('sometimes');
   });
+
+  it('--methods on mock with no target: a column per pairing method, Authenticated Read 0x05 only after Just Works, exit 0', () => {
+    const r = spawnSync(process.execPath, ['bin/blebench.js', 'central', '--methods', 'just-works,passkey,numeric-comparison', '--log-level', 'silent'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, BLEBENCH_DEBUG: '' } });
+    expect(r.status).toBe(EXIT.OK);
+    const header = r.stdout.split('\n').find((l) => l.startsWith('characteristic'))!;
+    for (const title of ['unencrypted (never)', 'after Just Works', 'after Passkey Entry', 'after Numeric Comparison']) expect(header).toContain(title);
+    const row = r.stdout.split('\n').find((l) => l.startsWith('Authenticated Read'))!;
+    expect(row.match(/ATT 0x05/g)).toHaveLength(2); // unencrypted and Just Works
+    expect(row.match(/"needs MITM"/g)).toHaveLength(2); // Passkey Entry and Numeric Comparison
+    expect(r.stdout).toContain('verdict: OK');
+  }, 60_000);
+
+  it('--methods with an unknown method is bad input: exit 2 naming it', () => {
+    const r = blebench('--methods', 'just-works,oob');
+    expect(r.code).toBe(EXIT.BAD_INPUT);
+    expect(r.stderr).toContain('"oob" is not a pairing method');
+  });
 });

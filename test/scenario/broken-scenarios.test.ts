@@ -18,6 +18,8 @@ const CORPUS: Array<{ file: string; kind: ScenarioIssueKind; path: string; line:
   { file: 'profile-not-found.yaml', kind: 'profile', path: '/peripheral/profile', line: 4, says: /the profile "\.\/no-such-profile\.json" cannot be used: .*no such profile file/ },
   { file: 'unknown-characteristic.yaml', kind: 'unknown-characteristic', path: '/central/steps/1/read', line: 8, says: /no characteristic "Encrypted Raed" \(did you mean "Encrypted Read"\?\)/ },
   { file: 'hci-fault.yaml', kind: 'inconsistent', path: '/faults/0/drop/pdu', line: 7, says: /"HCI Encryption Change" never crosses the air/ },
+  { file: 'corrupt-nothing.yaml', kind: 'inconsistent', path: '/faults/0/corrupt', line: 7, says: /corrupt needs at least one of "xor", "replace" \(hex\) or "truncate"/ },
+  { file: 'corrupt-bad-hex.yaml', kind: 'bad-value', path: '/faults/0/corrupt/replace', line: 8, says: /"0g" is not hex octets/ },
   { file: 'two-actions.yaml', kind: 'step-shape', path: '/central/steps/1', line: 8, says: /not "read" and "pair": split it in two/ },
 ];
 
