@@ -3,6 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { TimeoutError } from '../../common/util/wait.js';
 
+/** A child that ignores its stop signal this long is killed outright (an escalation, not a wait). */
+const KILL_AFTER_MS = 5000;
+
 export interface Child {
   proc: ChildProcess;
   stdout: () => string;
@@ -59,7 +62,7 @@ export function startChild(cmd: string, args: string[], env: NodeJS.ProcessEnv =
       if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
       const exited = once(proc, 'exit');
       proc.kill(signal);
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      const timer = setTimeout(() => proc.kill('SIGKILL'), KILL_AFTER_MS);
       await exited;
       clearTimeout(timer);
       return proc.exitCode;
