@@ -83,6 +83,10 @@ export async function runCentralInteractive(opts: CentralOptions, cmd?: Command)
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
   parseTransportSpec(opts.transport);
   const log = loggerFrom({ ...opts, logLevel: cmd?.getOptionValueSource('logLevel') === 'cli' ? opts.logLevel : 'silent' }, 'central');
+  const screen = new ConsoleScreen(process.stdout);
+  // Pairing flags (--keys included) give the console blebench's Security Manager; bonds are written
+  // to the key file when made, so Ctrl-C cannot lose them.
+  const smp = smpSetupFrom(opts, (line) => screen.print(line));
   return runCentralConsole({
     open: async () => {
       const t = await openTransport(opts.transport, { name: 'central' });
@@ -93,7 +97,8 @@ export async function runCentralInteractive(opts: CentralOptions, cmd?: Command)
     policy: opts.policy,
     timeoutMs: opts.timeout,
     ...(profile ? { profile } : {}),
-    screen: new ConsoleScreen(process.stdout),
+    ...(smp ? { smp } : {}),
+    screen,
     interrupt,
   });
 }

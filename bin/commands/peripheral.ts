@@ -52,6 +52,8 @@ export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Co
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
   parseTransportSpec(opts.transport);
   const log = loggerFrom({ ...opts, logLevel: cmd?.getOptionValueSource('logLevel') === 'cli' ? opts.logLevel : 'silent' }, 'peripheral');
+  const screen = new ConsoleScreen(process.stdout);
+  const smp = smpSetupFrom(opts, (line) => screen.print(line)); // see runCentralInteractive
   return runPeripheralConsole({
     open: () => openTransport(opts.transport, { name: 'peripheral' }),
     onTransport: (t) => {
@@ -59,7 +61,8 @@ export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Co
     },
     ...(profile ? { profile } : {}),
     ...(opts.name ? { name: opts.name } : {}),
-    screen: new ConsoleScreen(process.stdout),
+    ...(smp ? { smp } : {}),
+    screen,
     interrupt,
     logger: log,
   });

@@ -4,6 +4,7 @@
 // link's security, the timeline's last entries, notifications printed as they arrive, disconnect
 // and reconnect. A lost link or transport comes back to a menu with the reason; Ctrl-C closes the
 // link and ends with 130.
+import type { SmpSetup } from '../../common/smp/link-session.js';
 import type { EventEmitter } from 'node:events';
 import { hex } from '../../common/codes/code-table.js';
 import { ConsolePrompts, ConsoleInterrupted, PromptAborted, type Choice } from '../../common/console/prompts.js';
@@ -33,6 +34,8 @@ export interface CentralConsoleOptions {
   open: () => Promise<HciTransport>;
   policy: PairingPolicy;
   timeoutMs: number;
+  /** blebench's Security Manager for this central (pairing flags, --keys); the stack's SMP otherwise. */
+  smp?: SmpSetup;
   /** Names characteristics when the device serves it; otherwise a built-in profile that matches is used. */
   profile?: ResolvedProfile;
   screen: ConsoleScreen;
@@ -120,7 +123,7 @@ class CentralConsole {
       this.conn = undefined;
       this.endLink(err);
     });
-    this.client = await this.op(CentralClient.open(transport, { policy: this.o.policy, timeoutMs: this.o.timeoutMs }));
+    this.client = await this.op(CentralClient.open(transport, { policy: this.o.policy, timeoutMs: this.o.timeoutMs, ...(this.o.smp ? { smp: this.o.smp } : {}) }));
     this.print(`blebench central console on ${transport.label} (pairing policy ${this.o.policy}); Ctrl-C quits`);
   }
 

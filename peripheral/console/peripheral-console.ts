@@ -3,6 +3,7 @@
 // menu sets values, sends notifications and indications, changes a characteristic's security,
 // refuses or accepts the next pairing, shows and forgets bonds, and disconnects the central. A lost
 // transport comes back to a menu with the reason; Ctrl-C closes the link and ends with 130.
+import type { SmpSetup } from '../../common/smp/link-session.js';
 import { hex } from '../../common/codes/code-table.js';
 import { HCI_STATUS } from '../../common/codes/hci.js';
 import { MGMT_LTK_TYPE } from '../../common/codes/mgmt.js';
@@ -43,6 +44,8 @@ export interface PeripheralConsoleOptions {
   /** Aborted on SIGINT/SIGTERM (Ctrl-C outside a prompt). */
   interrupt: AbortSignal;
   logger?: Logger;
+  /** blebench's Security Manager for this peripheral (pairing flags, --keys); bleno's SMP otherwise. */
+  smp?: SmpSetup;
   /** Called once serving, with the transport (for --btsnoop). */
   onTransport?: (t: HciTransport) => void;
 }
@@ -142,7 +145,7 @@ class PeripheralConsole {
       lost.abort(err);
     });
     this.o.onTransport?.(transport);
-    const server = await this.op(servePeripheral({ transport, profile: this.profile!, logger: this.o.logger ?? silentLogger(), ...(this.o.name ? { name: this.o.name } : {}) }));
+    const server = await this.op(servePeripheral({ transport, profile: this.profile!, logger: this.o.logger ?? silentLogger(), ...(this.o.name ? { name: this.o.name } : {}), ...(this.o.smp ? { smp: this.o.smp } : {}) }));
     this.server = server;
     this.refusal = new PairingRefusal(server);
     this.changed.clear();

@@ -3,6 +3,7 @@
 // pairs, reads the value, has a bad value refused before anything is sent, subscribes; the
 // peripheral console sees every request and sends a notification, which prints in the central's
 // console above its open menu; Ctrl-C ends each with 130, the link closed.
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -58,7 +59,9 @@ describe('the consoles in real terminals, on one blebench air', () => {
     await tmux.step('p', ['Enter'], /serving "blebench default" as blebench \(([0-9a-f]{2}:){5}[0-9a-f]{2}\).*waiting for a central/);
 
     // The central console: the peripheral appears in the live scan list; pick it.
-    tmux.start('c', [...blebench, 'central', '--interactive', '--policy', 'never', '--transport', transport], status('c'), root);
+    // With --keys the central pairs with blebench's Security Manager and keeps the bond in that file.
+    const keys = path.join(path.dirname(sock), 'central-keys.json');
+    tmux.start('c', [...blebench, 'central', '--interactive', '--policy', 'never', '--keys', keys, '--transport', transport], status('c'), root);
     await tmux.waitForScreen('c', /❯ blebench\s+([0-9a-f]{2}:){5}[0-9a-f]{2}\s+-?\d+ dBm\s+B1EB1000-7E57-4B3E-9C1D-2F5E0B1C7A90\s+\[profile blebench default\]/);
     await tmux.step('c', ['Enter'], /names from the "blebench default" profile/);
     await tmux.waitForScreen('c', /\? blebench \(.*\): what now\?\n❯ characteristic/);
@@ -137,6 +140,11 @@ describe('the consoles in real terminals, on one blebench air', () => {
     await tmux.waitForScreen('c', /\? blebench \(.*\) \[encrypted\]: what now\?\n❯ characteristic/);
     tmux.keys('c', 'C-c');
     expect(await tmux.exitStatus(status('c'))).toBe(130);
+    // keys saved: the bond made by "pair now" is on disk, private to its owner
+    expect(statSync(keys).mode & 0o777).toBe(0o600);
+    const store = JSON.parse(readFileSync(keys, 'utf8')) as { bonds: Array<{ peerLtk?: { key: string } }> };
+    expect(store.bonds).toHaveLength(1);
+    expect(store.bonds[0]!.peerLtk?.key).toMatch(/^[0-9a-f]{32}$/);
     c = tmux.screen('c');
     expect(c).toMatch(/interrupted: closing the link/);
     expect(c).toMatch(/link to ([0-9a-f]{2}:){5}[0-9a-f]{2} closed/);
