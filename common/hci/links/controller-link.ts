@@ -1,15 +1,15 @@
 // An in-process virtual controller as an H4 link (the `mock` transport).
 import type { VirtualController } from '../../air/index.js';
 import type { H4Link } from '../socket-api.js';
+import { LinkEnding } from './link-ending.js';
 
 export class ControllerLink implements H4Link {
-  private closeListeners: Array<(error?: Error) => void> = [];
-  private closed = false;
+  private readonly ending = new LinkEnding();
 
   constructor(readonly controller: VirtualController) {}
 
   send(packet: Buffer): void {
-    if (!this.closed) this.controller.write(packet);
+    if (!this.ending.ended) this.controller.write(packet);
   }
 
   onPacket(listener: (packet: Buffer) => void): void {
@@ -17,13 +17,12 @@ export class ControllerLink implements H4Link {
   }
 
   onClose(listener: (error?: Error) => void): void {
-    this.closeListeners.push(listener);
+    this.ending.on(listener);
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.ending.ended) return;
     this.controller.close();
-    for (const l of this.closeListeners) l();
+    this.ending.end();
   }
 }

@@ -3,10 +3,10 @@
 // transport does the kernel's share itself.
 import type { H4Link, HciSocketApi } from '../socket-api.js';
 import { TransportError } from '../transport-errors.js';
+import { LinkEnding } from './link-ending.js';
 
 export class NativeUserLink implements H4Link {
-  private closeListeners: Array<(error?: Error) => void> = [];
-  private ended = false;
+  private readonly ending = new LinkEnding();
 
   constructor(
     private readonly socket: HciSocketApi,
@@ -17,7 +17,7 @@ export class NativeUserLink implements H4Link {
   }
 
   send(packet: Buffer): void {
-    if (!this.ended) this.socket.write(packet);
+    if (!this.ending.ended) this.socket.write(packet);
   }
 
   onPacket(listener: (packet: Buffer) => void): void {
@@ -25,11 +25,11 @@ export class NativeUserLink implements H4Link {
   }
 
   onClose(listener: (error?: Error) => void): void {
-    this.closeListeners.push(listener);
+    this.ending.on(listener);
   }
 
   close(): void {
-    if (this.ended) return;
+    if (this.ending.ended) return;
     try {
       this.socket.stop();
     } catch {
@@ -39,8 +39,6 @@ export class NativeUserLink implements H4Link {
   }
 
   private finish(error?: Error): void {
-    if (this.ended) return;
-    this.ended = true;
-    for (const l of this.closeListeners) l(error);
+    this.ending.end(error);
   }
 }

@@ -8,6 +8,7 @@ import { H4Framer } from '../h4-framer.js';
 import { hciCommand } from '../hci-packets.js';
 import type { H4Link } from '../socket-api.js';
 import { TransportError, explainSerialError } from '../transport-errors.js';
+import { LinkEnding } from './link-ending.js';
 
 export interface SerialTarget {
   path: string;
@@ -51,8 +52,7 @@ async function loadSerialPort(): Promise<new (options: { path: string; baudRate:
 export class SerialLink implements H4Link {
   private readonly framer = new H4Framer();
   private packetListeners: Array<(packet: Buffer) => void> = [];
-  private closeListeners: Array<(error?: Error) => void> = [];
-  private ended = false;
+  private readonly ending = new LinkEnding();
 
   /** The HCI Reset sent on open and its Command Complete, for the tap (the host did not send them). */
   readonly handshake: { command: Buffer; complete: Buffer };
@@ -156,7 +156,7 @@ export class SerialLink implements H4Link {
   }
 
   private fromPort(chunk: Buffer): void {
-    if (this.ended) return;
+    if (this.ending.ended) return;
     let packets: Buffer[];
     try {
       packets = this.framer.push(chunk);
@@ -174,7 +174,7 @@ export class SerialLink implements H4Link {
   }
 
   send(packet: Buffer): void {
-    if (!this.ended) this.port.write(packet);
+    if (!this.ending.ended) this.port.write(packet);
   }
 
   onPacket(listener: (packet: Buffer) => void): void {
@@ -182,15 +182,14 @@ export class SerialLink implements H4Link {
   }
 
   onClose(listener: (error?: Error) => void): void {
-    this.closeListeners.push(listener);
+    this.ending.on(listener);
   }
 
   /** Resolves once the port is closed and its lock released (the next open of PATH would get EBUSY before). */
   async close(): Promise<void> {
-    if (this.ended) return;
-    this.ended = true;
+    if (this.ending.ended) return;
     const closed = this.closePort();
-    for (const l of this.closeListeners) l();
+    this.ending.end();
     await closed;
   }
 
@@ -200,8 +199,6 @@ export class SerialLink implements H4Link {
   }
 
   private finish(error?: Error): void {
-    if (this.ended) return;
-    this.ended = true;
-    for (const l of this.closeListeners) l(error);
+    this.ending.end(error);
   }
 }

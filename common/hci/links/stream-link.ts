@@ -4,12 +4,12 @@ import net from 'node:net';
 import { H4Framer } from '../h4-framer.js';
 import type { H4Link } from '../socket-api.js';
 import { TransportError } from '../transport-errors.js';
+import { LinkEnding } from './link-ending.js';
 
 export class StreamLink implements H4Link {
   private readonly framer = new H4Framer();
   private packetListeners: Array<(packet: Buffer) => void> = [];
-  private closeListeners: Array<(error?: Error) => void> = [];
-  private ended = false;
+  private readonly ending = new LinkEnding();
 
   private constructor(
     private readonly socket: net.Socket,
@@ -59,7 +59,7 @@ export class StreamLink implements H4Link {
   }
 
   send(packet: Buffer): void {
-    if (!this.ended) this.socket.write(packet);
+    if (!this.ending.ended) this.socket.write(packet);
   }
 
   onPacket(listener: (packet: Buffer) => void): void {
@@ -67,19 +67,17 @@ export class StreamLink implements H4Link {
   }
 
   onClose(listener: (error?: Error) => void): void {
-    this.closeListeners.push(listener);
+    this.ending.on(listener);
   }
 
   close(): void {
-    if (this.ended) return;
+    if (this.ending.ended) return;
     this.socket.end();
     this.socket.destroy();
     this.finish();
   }
 
   private finish(error?: Error): void {
-    if (this.ended) return;
-    this.ended = true;
-    for (const l of this.closeListeners) l(error);
+    this.ending.end(error);
   }
 }
