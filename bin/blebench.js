@@ -10,3 +10,6 @@ if (!existsSync(fileURLToPath(main))) {
 }
 const { main: run } = await import(main.href);
 process.exitCode = await run(process.argv);
+// The command has finished its own work and closed what it opened. A timer a library never clears
+// (bleno polls its adapter every second, forever) must not keep the process alive after that.
+setTimeout(() => process.exit(), 250).unref();

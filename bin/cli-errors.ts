@@ -9,7 +9,9 @@ export function reportError(err: unknown, write: (s: string) => void = (s) => pr
     return err.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;
   }
   if (isBlebenchError(err)) {
-    const where = err instanceof BadInputError && err.where?.file ? ` (${err.where.file}${err.where.path ? ` at ${err.where.path}` : ''})` : '';
+    // The place, unless the message already starts from it (profile and scenario errors do).
+    const at = err instanceof BadInputError ? err.where : undefined;
+    const where = at?.file && !err.message.includes(at.file) ? ` (${at.file}${at.path ? ` at ${at.path}` : ''})` : '';
     write(`blebench: ${err.message}${where}\n`);
     if (err.hint) write(`  what to do: ${err.hint}\n`);
     debugStack(err, write);

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { BadInputError } from '../common/errors/blebench-error.js';
 import { JsonFileKeyStore } from '../common/smp/json-key-store.js';
 import type { SmpSetup } from '../common/smp/link-session.js';
-import { IO_CAPABILITY_NAMES, pairingConfig, type IoCapabilityName, type PairingConfig, type PairingDelegate } from '../common/smp/pairing-config.js';
+import { DEFAULT_PAIRING_CONFIG, IO_CAPABILITY_NAMES, pairingConfig, type IoCapabilityName, type PairingConfig, type PairingDelegate } from '../common/smp/pairing-config.js';
 
 export interface PairingFlags {
   ioCapability?: string;
@@ -18,6 +18,7 @@ export interface PairingFlags {
   passkey?: string;
   numericComparison?: string;
   debugKeys?: boolean;
+  refuseDebugKeys?: boolean;
   keys?: string;
 }
 
@@ -33,6 +34,7 @@ export function addPairingOptions(cmd: Command): Command {
     .option('--passkey <N|random|ask>', 'Passkey Entry: a fixed 6-digit passkey, a random one shown, or asked (without a console: cancelled)')
     .addOption(new Option('--numeric-comparison <answer>', 'Numeric Comparison: accept, reject, or ask (without a console: rejected)').choices(['accept', 'reject', 'ask']))
     .option('--debug-keys', "use the spec's debug P-256 key pair so that captures can be decrypted")
+    .option('--refuse-debug-keys', "refuse a peer that sends the spec's debug public key unasked (Pairing Failed 0x03 Authentication Requirements); by default it is accepted and the key marked \"debug key: not secure\"")
     .option('--keys <file>', 'keep bonds in this JSON file (written atomically, mode 0600) and use them to encrypt again');
 }
 
@@ -54,6 +56,10 @@ export function pairingOverridesFrom(f: PairingFlags): Partial<PairingConfig> {
   if (f.sc !== undefined) o.secureConnections = f.sc as PairingConfig['secureConnections'];
   if (f.minKeySize !== undefined) o.minKeySize = keySize('--min-key-size', f.minKeySize);
   if (f.maxKeySize !== undefined) o.maxKeySize = keySize('--max-key-size', f.maxKeySize);
+  // Name the flags, not the config's fields, when they contradict each other (or the other's default).
+  const min = o.minKeySize ?? DEFAULT_PAIRING_CONFIG.minKeySize;
+  const max = o.maxKeySize ?? DEFAULT_PAIRING_CONFIG.maxKeySize;
+  if (min > max) bad(f.minKeySize !== undefined ? '--min-key-size' : '--max-key-size', `the minimum key size ${min} is above the maximum ${max} (--min-key-size must not exceed --max-key-size)`);
   if (f.passkey !== undefined) {
     if (f.passkey === 'random' || f.passkey === 'ask') o.passkey = f.passkey;
     else if (/^\d{1,6}$/.test(f.passkey)) o.passkey = { fixed: Number(f.passkey) };
@@ -61,22 +67,33 @@ export function pairingOverridesFrom(f: PairingFlags): Partial<PairingConfig> {
   }
   if (f.numericComparison !== undefined) o.numericComparison = f.numericComparison as PairingConfig['numericComparison'];
   if (f.debugKeys) o.useDebugKeys = true;
+  if (f.refuseDebugKeys) o.acceptDebugKeys = false;
   return o;
 }
 
 /** The pairing config the flags ask for, or undefined when none was given (the stack's own SMP). */
 export function smpSetupFrom(f: PairingFlags, say: (line: string) => void = (l) => void process.stdout.write(`${l}\n`)): SmpSetup | undefined {
-  const given = Object.entries(f).some(([k, v]) => v !== undefined && ['ioCapability', 'bonding', 'mitm', 'sc', 'minKeySize', 'maxKeySize', 'passkey', 'numericComparison', 'debugKeys', 'keys'].includes(k));
+  const given = Object.entries(f).some(([k, v]) => v !== undefined && ['ioCapability', 'bonding', 'mitm', 'sc', 'minKeySize', 'maxKeySize', 'passkey', 'numericComparison', 'debugKeys', 'refuseDebugKeys', 'keys'].includes(k));
   if (!given) return undefined;
   const config = pairingConfig(pairingOverridesFrom(f));
-  // Without a console nobody can answer: a typed passkey is cancelled, a comparison rejected; a shown one is printed.
-  const delegate: PairingDelegate = {
+  return { config, delegate: batchPairingDelegate(say), ...(f.keys ? { keyStore: new JsonFileKeyStore(f.keys) } : {}) };
+}
+
+/**
+ * Without a console nobody can answer: a passkey to type is cancelled (0x01 Passkey Entry Failed), a
+ * comparison rejected (0x0C Numeric Comparison Failed), each said in a line; a passkey to show is printed.
+ * The consoles replace this with one that asks (common/console/pairing-delegate.ts).
+ */
+export function batchPairingDelegate(say: (line: string) => void): PairingDelegate {
+  return {
     displayPasskey: (passkey, info) => say(`passkey for ${info.peerAddress}: ${String(passkey).padStart(6, '0')}`),
-    enterPasskey: async () => null,
+    enterPasskey: async (info) => {
+      say(`passkey for ${info.peerAddress}: asked for, but there is no console to type it: cancelled (Pairing Failed 0x01 Passkey Entry Failed); give --passkey N or use --interactive`);
+      return null;
+    },
     compareNumbers: async (value, info) => {
-      say(`numeric comparison with ${info.peerAddress}: ${String(value).padStart(6, '0')} (no console to answer: rejected)`);
+      say(`numeric comparison with ${info.peerAddress}: ${String(value).padStart(6, '0')}: no console to answer: rejected (Pairing Failed 0x0C Numeric Comparison Failed); give --numeric-comparison accept or use --interactive`);
       return false;
     },
   };
-  return { config, delegate, ...(f.keys ? { keyStore: new JsonFileKeyStore(f.keys) } : {}) };
 }

@@ -2,26 +2,38 @@
 // each connection gets its own CentralConnection with its own GATT client. Connection failures come
 // back as HciError with the LE Connection Complete status (e.g. 0x3E), or OperationTimeout after
 // LE Create Connection Cancel. Core v5.4 Vol 4 Part E 7.8.12, 7.8.13, 7.7.65.1.
+import { MemoryKeyStore, type KeyStore } from '../common/smp/key-store.js';
+import { SMP_TIMEOUT_MS } from '../common/smp/pairing-engine.js';
 import type { SmpSetup } from '../common/smp/link-session.js';
 import type { HciTransport } from '../common/hci/transport.js';
+import type { TransportError } from '../common/hci/transport-errors.js';
 import type { LinkState } from '../common/trace/link-state.js';
 import type { TimelineEntry } from '../common/trace/timeline.js';
-import { LE_EVT } from '../common/codes/hci.js';
+import { LE_EVT, OP } from '../common/codes/hci.js';
+import { commandRefusal, ControllerRefusedError } from '../common/hci/command-refusal.js';
 import { CentralConnection } from './connection.js';
 import { deadline } from './deadline.js';
 import { CentralUsageError, HciError, OperationTimeout } from './errors.js';
 import { loadNoble, NobleInternalsChanged, type LoadedNoble } from './noble-loader.js';
 import type { PairingPolicy } from './pairing/pairing-policy.js';
-import { storedKeyFor } from './pairing/stored-key.js';
+import { CentralBonds } from './pairing/central-bonds.js';
 import { describeFilter, scanAll, scanFor, type Advertisement, type Found, type ScanFilter } from './scan.js';
 
 export interface CentralClientOptions {
   policy?: PairingPolicy;
   /** Time limit of every operation (scan, connect, each request, pairing). */
   timeoutMs?: number;
-  /** Run blebench's Security Manager instead of noble's (LE legacy Just Works only). Default: noble's. */
+  /**
+   * Run blebench's Security Manager instead of noble's (LE legacy Just Works only). Default: noble's.
+   * Without a keyStore of its own it gets the client's (so both Security Managers keep bonds in one place).
+   */
   smp?: SmpSetup;
+  /** Where bonds are kept (default: smp.keyStore, else in memory for this client's life). */
+  keyStore?: KeyStore;
 }
+
+/** Beyond the SMP timeout a pairing has surely ended: the pairer's own limit when a Security Manager may wait for a person. */
+const PAIRING_MARGIN_MS = 2000;
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -33,19 +45,29 @@ export class CentralClient {
   readonly timeoutMs: number;
   /** Peers a key was made with in this run (noble keeps no keys, the peer may). */
   private readonly pairedWith = new Set<string>();
+  /** The one key store, whichever Security Manager pairs. */
+  readonly bonds: CentralBonds;
+  /** How long a pairing may take: the operation limit, or beyond the SMP timeout when blebench's Security Manager may ask a person. */
+  private readonly pairingTimeoutMs: number;
 
   private constructor(
     readonly noble: LoadedNoble,
     readonly transport: HciTransport,
     options: CentralClientOptions,
+    keyStore: KeyStore,
   ) {
     this.policy = options.policy ?? 'on-error';
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.bonds = new CentralBonds(keyStore);
+    this.pairingTimeoutMs = options.smp ? Math.max(this.timeoutMs, (options.smp.timeoutMs ?? SMP_TIMEOUT_MS) + PAIRING_MARGIN_MS) : this.timeoutMs;
   }
 
   static async open(transport: HciTransport, options: CentralClientOptions = {}): Promise<CentralClient> {
+    const keyStore = options.keyStore ?? options.smp?.keyStore ?? new MemoryKeyStore();
+    // The setup is shared, not copied: callers change its config between phases (the matrix's --methods).
+    if (options.smp) options.smp.keyStore ??= keyStore;
     const noble = await loadNoble(transport, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, attBearers: true, ...(options.smp ? { smp: options.smp } : {}) });
-    return new CentralClient(noble, transport, options);
+    return new CentralClient(noble, transport, options, keyStore);
   }
 
   get tap() {
@@ -53,13 +75,49 @@ export class CentralClient {
   }
 
   /** The first peripheral matching `filter` (its advertisement: name, services, RSSI, data). */
-  find(filter: ScanFilter, timeoutMs = this.timeoutMs): Promise<Found> {
-    return scanFor(this.noble.noble, filter, timeoutMs);
+  async find(filter: ScanFilter, timeoutMs = this.timeoutMs): Promise<Found> {
+    const refusal = this.scanRefusal();
+    try {
+      return await scanFor(this.noble.noble, filter, timeoutMs, refusal.failed);
+    } finally {
+      refusal.stop();
+    }
   }
 
   /** Every peripheral matching `filter` heard within `durationMs`. */
-  scan(filter: ScanFilter, durationMs = this.timeoutMs): Promise<Advertisement[]> {
-    return scanAll(this.noble.noble, filter, durationMs);
+  async scan(filter: ScanFilter, durationMs = this.timeoutMs): Promise<Advertisement[]> {
+    const refusal = this.scanRefusal();
+    try {
+      return await scanAll(this.noble.noble, filter, durationMs, refusal.failed);
+    } finally {
+      refusal.stop();
+    }
+  }
+
+  /**
+   * Fails when the controller refuses LE Set Scan Enable (noble ignores it and never calls back), or
+   * when the transport goes away (noble would scan on, hearing nothing, until the time limit).
+   */
+  private scanRefusal(): { failed: Promise<never>; stop: () => void } {
+    const from = this.tap.entries.at(-1)?.seq ?? -1;
+    let stop = () => {};
+    const failed = new Promise<never>((_, reject) => {
+      const onEntry = (e: TimelineEntry) => {
+        const status = e.seq > from ? commandRefusal(e, OP.LE_SET_SCAN_ENABLE) : undefined;
+        if (status !== undefined) reject(new ControllerRefusedError(OP.LE_SET_SCAN_ENABLE, status, 'noble could not scan'));
+      };
+      const onClose = (err: TransportError | undefined) => {
+        if (err) reject(err);
+      };
+      this.tap.on('entry', onEntry);
+      this.transport.on('close', onClose);
+      stop = () => {
+        this.tap.off('entry', onEntry);
+        this.transport.off('close', onClose);
+      };
+    });
+    failed.catch(() => undefined); // awaited through the scan's race; a refusal after it is not news
+    return { failed, stop };
   }
 
   /** Connect, then apply the policy (`upfront` pairs now). */
@@ -73,13 +131,17 @@ export class CentralClient {
     } catch (e) {
       if (e instanceof OperationTimeout) throw e;
       const done = this.tap.entries.filter((x) => x.seq > from && isConnectionComplete(x)).at(-1);
-      const status = done?.fields.status;
-      if (typeof status === 'number' && status !== 0) throw new HciError(status, 'connection', `connecting to ${advertisement.address}`);
+      // A refused LE Create Connection (Command Status, e.g. 0x0C, 0x07) never gets a Connection Complete.
+      const refusal = this.tap.entries.map((x) => (x.seq > from ? commandRefusal(x, OP.LE_CREATE_CONNECTION) : undefined)).find((x) => x !== undefined);
+      const status = refusal ?? done?.fields.status;
+      if (typeof status === 'number' && status !== 0) throw new HciError(status, 'connection', `${refusal !== undefined ? 'the controller refused LE Create Connection' : 'connecting'} to ${advertisement.address}`);
       throw new CentralUsageError(`noble could not connect to ${advertisement.address}: ${(e as Error).message}`);
     }
     const link = this.currentLink(advertisement.address);
     const bearer = link && this.noble.bearer(link.handle);
     if (!link || !bearer) throw new NobleInternalsChanged(`no ATT bearer was taken over for the connection to ${advertisement.address}`);
+    const session = this.noble.smpSession(link.handle);
+    const bond = await this.bonds.lookup(link, session);
     const conn = new CentralConnection({
       tap: this.tap,
       link,
@@ -87,13 +149,18 @@ export class CentralClient {
       peer: advertisement,
       policy,
       timeoutMs,
+      pairingTimeoutMs: Math.max(timeoutMs, this.pairingTimeoutMs),
       disconnectLink: () => peripheral.disconnect(),
       pairedBefore: this.pairedWith.has(advertisement.address),
-      storedKey: () => storedKeyFor(this.tap, advertisement.address, link),
+      ...(bond ? { bond } : {}),
+      ...(session ? { session } : {}),
     });
     conn.on('paired', (r) => {
       if (r.result === 'encrypted') this.pairedWith.add(advertisement.address);
     });
+    // noble's SMP keeps nothing: the keys the peripheral distributes go into the one key store as they
+    // arrive (blebench's Security Manager stores its bonds itself).
+    if (!session) this.keepNobleBonds(link);
     if (policy === 'upfront') {
       const report = await conn.pair('upfront');
       if (report.error) throw report.error;
@@ -119,6 +186,21 @@ export class CentralClient {
 
   async close(): Promise<void> {
     await this.noble.close();
+  }
+
+  private keepNobleBonds(link: LinkState): void {
+    const tap = this.tap;
+    // Every SMP PDU on this link may complete the keys (Encryption Information, Central Identification).
+    const onEntry = (e: TimelineEntry) => {
+      if (e.layer === 'smp' && e.handle === link.handle && link.connected) void this.bonds.keepFromTap(link).catch(() => undefined);
+    };
+    const onDisconnect = (l: LinkState) => {
+      if (l !== link) return;
+      tap.off('entry', onEntry);
+      tap.off('disconnect', onDisconnect);
+    };
+    tap.on('entry', onEntry);
+    tap.on('disconnect', onDisconnect);
   }
 
   private currentLink(address: string): LinkState | undefined {

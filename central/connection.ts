@@ -5,7 +5,9 @@ import { EventEmitter } from 'node:events';
 import type { LinkSecurityState } from '../common/gatt/security-rule.js';
 import type { LinkState } from '../common/trace/link-state.js';
 import type { Tap } from '../common/trace/tap.js';
-import { BearerClosedError, type AttBearer, type StoredLtk } from './att/att-bearer.js';
+import type { Bond } from '../common/smp/bond.js';
+import type { LinkSession } from '../common/smp/link-session.js';
+import { BearerClosedError, type AttBearer } from './att/att-bearer.js';
 import { deadline } from './deadline.js';
 import { CentralUsageError, HciError, isCentralError, type CentralError } from './errors.js';
 import { GattClient } from './gatt/gatt-client.js';
@@ -14,7 +16,7 @@ import { hasProperty, type DiscoveredCharacteristic, type DiscoveredService } fr
 import { pair } from './pairing/pairer.js';
 import { pairAfter, type PairingPolicy } from './pairing/pairing-policy.js';
 import type { PairingReport } from './pairing/pairing-report.js';
-import { encryptWithStoredKey } from './pairing/stored-key.js';
+import { encryptWithStoredKey, wireLtk } from './pairing/stored-key.js';
 import type { Advertisement } from './scan.js';
 
 /** One try of an operation: what it ended in, and whether the link was encrypted then. */
@@ -48,10 +50,14 @@ export interface ConnectionOptions {
   timeoutMs: number;
   /** Sends HCI Disconnect for this link (noble's disconnect). */
   disconnectLink: () => void;
+  /** How long a pairing may take (default timeoutMs); longer when a Security Manager may wait for a person. */
+  pairingTimeoutMs?: number;
   /** A key was made with this peer on an earlier connection of this run (what the peripheral may remember). */
   pairedBefore: boolean;
-  /** The key the peripheral distributed on an earlier link of this run (a bond), if any. */
-  storedKey?: () => StoredLtk | undefined;
+  /** The bond with this peer, looked up once when the link came up (central-bonds.ts), if any. */
+  bond?: Bond;
+  /** blebench's Security Manager on this link, when it runs instead of noble's. */
+  session?: LinkSession;
 }
 
 export type SubscribeKind = 'notify' | 'indicate';
@@ -106,11 +112,16 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     return this.o.link;
   }
 
-  /** The link's security as common/gatt's checks describe it. noble pairs only Just Works: never authenticated. */
+  /** The link's security as common/gatt's checks describe it: authenticated when the key came from a MITM-protected pairing. */
   security(): LinkSecurityState {
     const l = this.o.link;
-    const mitm = l.pairing?.method !== undefined && l.pairing.method !== 'Just Works';
-    const s: LinkSecurityState = { encrypted: l.encrypted, authenticated: l.encrypted && mitm, keyExists: this.o.pairedBefore || this.pairings.some((p) => p.result === 'encrypted') };
+    // No pairing on this link but encrypted: with the bond's key, as strong as the pairing that made it.
+    const mitm = l.pairing?.method !== undefined ? l.pairing.method !== 'Just Works' : !!this.o.bond?.security.authenticated;
+    const s: LinkSecurityState = {
+      encrypted: l.encrypted,
+      authenticated: l.encrypted && mitm,
+      keyExists: this.o.pairedBefore || this.bonded || this.pairings.some((p) => p.result === 'encrypted'),
+    };
     return l.keySize !== undefined ? { ...s, keySize: l.keySize } : s;
   }
 
@@ -126,7 +137,14 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
 
   /** Pair now (LE legacy Just Works, noble's only method); the report says what went over the air. */
   pair(trigger = 'explicit'): Promise<PairingReport> {
-    this.pairing ??= pair({ bearer: this.o.bearer, tap: this.o.tap, link: this.o.link, timeoutMs: this.o.timeoutMs, trigger }).then((r) => {
+    this.pairing ??= pair({
+      bearer: this.o.bearer,
+      tap: this.o.tap,
+      link: this.o.link,
+      timeoutMs: this.o.pairingTimeoutMs ?? this.o.timeoutMs,
+      trigger,
+      ...(this.o.session ? { session: this.o.session } : {}),
+    }).then((r) => {
       this.pairing = undefined;
       this.pairings.push(r);
       this.emit('paired', r);
@@ -135,16 +153,21 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     return this.pairing;
   }
 
-  /** Whether this central holds a key from an earlier pairing with this peer (it is bonded). */
+  /** Whether this central held a key from an earlier pairing with this peer when the link came up (it is bonded). */
   get bonded(): boolean {
-    return this.o.storedKey?.() !== undefined;
+    return this.o.bond?.peerLtk !== undefined;
+  }
+
+  /** The bond found when the link came up. */
+  get bond(): Bond | undefined {
+    return this.o.bond;
   }
 
   /** Encrypt the link with the key kept from an earlier pairing (no pairing); throws HciError 0x06 when the peer has no such key. */
   async encrypt(): Promise<void> {
-    const key = this.o.storedKey?.();
-    if (!key) throw new CentralUsageError(`no key kept for ${this.peer.address}: pair first (on an earlier connection of this run)`);
-    const error = await encryptWithStoredKey({ bearer: this.o.bearer, tap: this.o.tap, link: this.o.link, key, timeoutMs: this.o.timeoutMs });
+    const ltk = this.o.bond?.peerLtk;
+    if (!ltk) throw new CentralUsageError(`no key kept for ${this.peer.address}: pair first (with --keys FILE the bond outlives this run)`);
+    const error = await encryptWithStoredKey({ bearer: this.o.bearer, tap: this.o.tap, link: this.o.link, key: wireLtk(ltk), timeoutMs: this.o.timeoutMs });
     if (error) throw error;
   }
 

@@ -6,7 +6,8 @@ import { hciStatus } from '../common/codes/hci.js';
 import { smpReason } from '../common/codes/smp.js';
 import { EXIT } from '../common/errors/blebench-error.js';
 
-export type CentralErrorKind = 'att' | 'smp' | 'hci' | 'timeout' | 'usage' | 'protocol';
+/** `api`: the OS stack reported it (transport `os`), not the air: central/os/os-api-error.ts. */
+export type CentralErrorKind = 'att' | 'smp' | 'hci' | 'timeout' | 'usage' | 'protocol' | 'api';
 
 export abstract class CentralError extends Error {
   abstract readonly kind: CentralErrorKind;

@@ -11,20 +11,24 @@
 // - Its GATT client hides ATT errors and pairs on its own; NobleAttBearer (below) takes each
 //   connection's ATT queue and SMP over at the moment the link comes up (see that class).
 import { createRequire } from 'node:module';
+import { release as osRelease } from 'node:os';
 import type { HciTransport } from '../common/hci/transport.js';
 import { injectHciSocket, withTransportSockets } from '../common/hci/socket-injection.js';
 import { runRemovingProcessListeners } from '../common/util/process-listeners.js';
 import { waitForEvent } from '../common/util/wait.js';
 import { EventEmitter } from 'node:events';
-import { L2CAP_CID } from '../common/codes/l2cap.js';
+import { L2CAP_CID, L2CAP_SIG, L2CAP_SIG_HEADER_LENGTH } from '../common/codes/l2cap.js';
 import { ATT_OP } from '../common/codes/att.js';
 import { HCI_STATUS } from '../common/codes/hci.js';
 import { createLinkSession, type LinkSession, type SmpSetup } from '../common/smp/link-session.js';
 import { toWire } from '../common/smp/byte-order.js';
+import { parseSmp } from '../common/smp/pdu.js';
+import { SMP_CODE, SMP_REASON } from '../common/codes/smp.js';
 import type { DeviceAddress } from '../common/smp/engine-types.js';
 import type { Tap } from '../common/trace/tap.js';
 import { BearerClosedError, type AttBearer, type AttBearerEvents, type StoredLtk } from './att/att-bearer.js';
 import type { OsTransport } from '../common/hci/os-transport.js';
+import { TransportError } from '../common/hci/transport-errors.js';
 
 export type Noble = typeof import('@abandonware/noble');
 export type NoblePeripheral = import('@abandonware/noble').Peripheral;
@@ -95,7 +99,7 @@ export function nobleVersion(): string {
 export async function loadNoble(transport: HciTransport, options: LoadNobleOptions = {}): Promise<LoadedNoble> {
   if (transport.spec.kind === 'os') {
     throw new NobleLoadError(
-      `${transport.label}: the central client needs noble's HCI bindings (ATT error codes, its SMP), which the OS stack does not have: noble's mac/win bindings drop ATT errors (a failed read resolves with the old value, a failed write looks written), so the security matrix cannot be judged over os; use a dongle (usb:VID:PID, serial:PATH) for it`,
+      `${transport.label}: there is no HCI below the OS stack, so noble's HCI bindings cannot run on it; the os central loads noble's platform bindings with loadNobleOs (central/os/os-central.ts)`,
     );
   }
   if (!injectHciSocket(NOBLE_HCI_FILE)) {
@@ -103,6 +107,7 @@ export async function loadNoble(transport: HciTransport, options: LoadNobleOptio
   }
   // Before bindings.js pulls in acl-stream.js, which binds `./smp` once per process.
   const smpFactories = installNobleSmp();
+  guardNobleInternals();
   const NobleClass = require('@abandonware/noble/lib/noble.js') as new (bindings: unknown) => Noble;
   const Bindings = require('@abandonware/noble/lib/hci-socket/bindings.js') as new (options: object) => NobleInternals['bindings'];
 
@@ -193,6 +198,8 @@ export interface NobleLinkInternals {
     _commandQueue: NobleAttCommand[];
     _security: string;
     _mtu: number;
+    /** The Client Rx MTU noble asks for in its Exchange MTU Request (256). */
+    _desired_mtu: number;
     onAclStreamDataBinded: (cid: number, data: Buffer) => void;
     onAclStreamEncryptBinded: (encrypt: boolean) => void;
     _queueCommand(buffer: Buffer, callback: ((data: Buffer) => void) | null, writeCallback?: () => void): void;
@@ -237,8 +244,14 @@ export class NobleAttBearer extends EventEmitter<AttBearerEvents> implements Att
     aclStream.once('end', () => this.finish(new BearerClosedError()));
   }
 
+  /**
+   * ATT_MTU is the smaller of the Client Rx MTU and the Server Rx MTU (Core v5.4 Vol 3 Part F
+   * 3.4.2.2). noble takes the server's alone (`this._mtu = newMtu`), so against a server offering
+   * more than the 256 noble asks for (ble-host offers 517) it would send PDUs the server may drop.
+   */
   get mtu(): number {
-    return this.link.gatt._mtu;
+    const { _mtu, _desired_mtu } = this.link.gatt;
+    return typeof _desired_mtu === 'number' ? Math.min(_mtu, _desired_mtu) : _mtu;
   }
 
   get ended(): boolean {
@@ -306,9 +319,14 @@ export class NobleAttBearer extends EventEmitter<AttBearerEvents> implements Att
 
   private readonly onData = (cid: number, data: Buffer): void => {
     const { gatt } = this.link;
-    if (cid !== L2CAP_CID.ATT || data.length === 0) return gatt.onAclStreamDataBinded(cid, data);
+    if (cid !== L2CAP_CID.ATT) return gatt.onAclStreamDataBinded(cid, data);
+    // An ATT PDU without an opcode, or an Exchange MTU Response without its MTU (Vol 3 Part F
+    // 3.4.2.2), is no answer: noble would hand it to its own MTU exchange, which reads past the end.
+    if (data.length === 0 || (data[0] === ATT_OP.EXCHANGE_MTU_RSP && data.length < EXCHANGE_MTU_RSP_LENGTH)) return;
     const op = data[0];
     if (op === ATT_OP.HANDLE_VALUE_NTF || op === ATT_OP.HANDLE_VALUE_IND) {
+      // Without its handle (Vol 3 Part F 3.4.7.1-2) it is no PDU: noble would read past the end and throw.
+      if (data.length < HANDLE_VALUE_HEADER) return;
       // noble answers an indication with a Handle Value Confirmation itself (gatt.js).
       if (data.length >= 3) this.emit('notification', { handle: data.readUInt16LE(1), value: Buffer.from(data.subarray(3)), indication: op === ATT_OP.HANDLE_VALUE_IND });
       return gatt.onAclStreamDataBinded(cid, data);
@@ -366,13 +384,122 @@ interface NobleSmpSubstitute {
 const nobleAddress = (address: string, type: string): DeviceAddress => ({ address: address.toUpperCase(), type: type === 'random' ? 'random' : 'public' });
 
 /** Puts the substitute in place (once per process) and returns its factory registry. */
+/** Opcode and Server Rx MTU. Vol 3 Part F 3.4.2.2. */
+const EXCHANGE_MTU_RSP_LENGTH = 3;
+/** Opcode and Attribute Handle of a Handle Value Notification/Indication. Vol 3 Part F 3.4.7.1. */
+const HANDLE_VALUE_HEADER = 3;
+
+/** noble's own SMP (LE legacy initiator) as its prototype has it. */
+interface NobleSmpPrototype {
+  onAclStreamData(this: NobleOwnSmp, cid: number, data: Buffer): void;
+  handlePairingResponse(this: NobleOwnSmp, data: Buffer): void;
+  handlePairingConfirm(this: NobleOwnSmp, data: Buffer): void;
+  handlePairingRandom(this: NobleOwnSmp, data: Buffer): void;
+}
+interface NobleOwnSmp {
+  _preq?: Buffer;
+  _pres?: Buffer;
+  _pcnf?: Buffer;
+  write(data: Buffer): void;
+  emit(event: 'fail'): boolean;
+}
+
+/**
+ * noble's smp.js reads every command at fixed offsets and trusts the order: an empty or short PDU,
+ * a Pairing Confirm before the Pairing Response or a Pairing Random before the Confirm throws (and
+ * ends the process). Such PDUs get Pairing Failed instead (Vol 3 Part H 3.3, 3.5.5; the reason from
+ * parseSmp, Unspecified Reason for the order), and noble's 'fail' as on a wrong confirm.
+ */
+function guardNobleSmp(proto: NobleSmpPrototype): void {
+  const fail = (smp: NobleOwnSmp, reason: number) => {
+    smp.write(Buffer.from([SMP_CODE.PAIRING_FAILED, reason]));
+    smp.emit('fail');
+  };
+  const onData = proto.onAclStreamData;
+  proto.onAclStreamData = function (cid, data) {
+    const parsed = cid === L2CAP_CID.SMP ? parseSmp(data) : undefined;
+    if (parsed && !parsed.ok) fail(this, parsed.reason);
+    else onData.call(this, cid, data);
+  };
+  const onConfirm = proto.handlePairingConfirm;
+  proto.handlePairingConfirm = function (data) {
+    if (this._pres) onConfirm.call(this, data);
+    else fail(this, SMP_REASON.UNSPECIFIED_REASON);
+  };
+  const onRandom = proto.handlePairingRandom;
+  proto.handlePairingRandom = function (data) {
+    if (this._pres && this._pcnf) onRandom.call(this, data);
+    else fail(this, SMP_REASON.UNSPECIFIED_REASON);
+  };
+  const onResponse = proto.handlePairingResponse;
+  proto.handlePairingResponse = function (data) {
+    if (this._preq && !this._pres) onResponse.call(this, data);
+    else fail(this, SMP_REASON.UNSPECIFIED_REASON);
+  };
+}
+
+const NOBLE_SIGNALING_FILE = require.resolve('@abandonware/noble/lib/hci-socket/signaling.js');
+const NOBLE_GUARDED = Symbol.for('blebench.noble-guarded');
+/** Connection Parameter Update Request parameters: four 16-bit fields. Vol 3 Part A 4.20. */
+const CONNECTION_PARAMETER_UPDATE_LENGTH = 8;
+
+interface NobleHciPrototype {
+  _aclQueue: Array<{ handle: number; packet: Buffer }>;
+  _aclConnections: Map<number, { pending: number }>;
+  _socket: { write(p: Buffer): void };
+  /** Set per instance in noble's Hci constructor. */
+  getAclBuffers(): Promise<{ num: number }>;
+  flushAcl(): Promise<void>;
+}
+
+/**
+ * Two more places where noble 1.9.2-26 throws (and the process ends): its LE signaling reads a
+ * command and a Connection Parameter Update Request at fixed offsets (a short one is dropped here,
+ * as noble answers no other command either), and its flushAcl, after awaiting the buffer count,
+ * counts a queued packet against a connection that went down meanwhile (the packet is dropped, as
+ * the controller flushes what was queued for a dead link). Vol 3 Part A 4, Vol 4 Part E 4.1.
+ */
+function guardNobleInternals(): void {
+  const signaling = (require(NOBLE_SIGNALING_FILE) as { prototype: { onAclStreamData(cid: number, data: Buffer): void; [NOBLE_GUARDED]?: true } }).prototype;
+  const hci = (require(NOBLE_HCI_FILE) as { prototype: NobleHciPrototype & { [NOBLE_GUARDED]?: true } }).prototype;
+  if (typeof signaling.onAclStreamData !== 'function' || typeof hci.flushAcl !== 'function') {
+    throw new NobleInternalsChanged("noble's Signaling.onAclStreamData or Hci.flushAcl is gone");
+  }
+  if (!signaling[NOBLE_GUARDED]) {
+    signaling[NOBLE_GUARDED] = true;
+    const onData = signaling.onAclStreamData;
+    signaling.onAclStreamData = function (cid, data) {
+      if (cid === L2CAP_CID.LE_SIGNALING) {
+        if (data.length < L2CAP_SIG_HEADER_LENGTH) return;
+        if (data[0] === L2CAP_SIG.CONNECTION_PARAMETER_UPDATE_REQ && data.length < L2CAP_SIG_HEADER_LENGTH + CONNECTION_PARAMETER_UPDATE_LENGTH) return;
+      }
+      onData.call(this, cid, data);
+    };
+  }
+  if (!hci[NOBLE_GUARDED]) {
+    hci[NOBLE_GUARDED] = true;
+    hci.flushAcl = async function (this: NobleHciPrototype) {
+      const pending = () => [...this._aclConnections.values()].reduce((n, c) => n + c.pending, 0);
+      const buffers = await this.getAclBuffers();
+      while (this._aclQueue.length > 0 && pending() < buffers.num) {
+        const { handle, packet } = this._aclQueue.shift()!;
+        const connection = this._aclConnections.get(handle);
+        if (!connection) continue;
+        connection.pending++;
+        this._socket.write(packet);
+      }
+    };
+  }
+}
+
 function installNobleSmp(): WeakMap<object, NobleSmpFactory> {
   const cached = require.cache[NOBLE_SMP_FILE]?.exports as Partial<NobleSmpSubstitute> | undefined;
   if (cached?.[NOBLE_SMP_MARK] && cached.factories) return cached.factories;
   if (require.cache[NOBLE_ACL_STREAM_FILE]) {
     throw new NobleLoadError("noble's lib/hci-socket/acl-stream.js was loaded before blebench could put its Security Manager in place of noble's smp.js");
   }
-  const Original = require(NOBLE_SMP_FILE) as new (acl: unknown, lat: string, la: string, rat: string, ra: string) => object;
+  const Original = require(NOBLE_SMP_FILE) as (new (acl: unknown, lat: string, la: string, rat: string, ra: string) => object) & { prototype: NobleSmpPrototype };
+  guardNobleSmp(Original.prototype);
   const factories = new WeakMap<object, NobleSmpFactory>();
   function Smp(acl: NobleAclStream, localAddressType: string, localAddress: string, remoteAddressType: string, remoteAddress: string): object {
     const factory = factories.get(acl._hci);
@@ -448,8 +575,48 @@ class NobleSmpSession extends EventEmitter {
 // ---------------------------------------------------------------------------------------------
 // `os`: noble with its own platform bindings (what require('@abandonware/noble') picks through
 // lib/resolve-bindings.js on macOS and Windows), built here so nothing loads noble's singleton. No HCI
-// below, no tap; pairing is the OS's. Only noble's public API is available.
+// below, no tap; pairing is the OS's. Only noble's public API and the bindings' own events are used.
+//
+// What noble 1.9.2-26's platform bindings report (lib/mac/src/ble_manager.mm, lib/win/src/ble_manager.cc):
+// - connect: `connect(uuid, null | "connection failed")`: the one error they forward, as a string.
+// - read/write/notify: no error argument. CoreBluetooth's NSError is dropped: a failed read emits
+//   `read` with the characteristic's cached value (empty if never read), a failed write emits `write`
+//   as if it worked, a refused subscription emits `notify` with the state still false. WinRT drops a
+//   failed read (no event at all) and emits `write`/`notify` whatever the GattCommunicationStatus.
+// So the API bearer (central/os/) reads each bindings event itself, with every argument: a trailing
+// error argument (the shape `connect` uses) is read where a binding gives one, and marked `api`.
 // ---------------------------------------------------------------------------------------------
+
+/** What lib/noble.js calls on its bindings for what the os central does (test/os pins it against the source). */
+export const NOBLE_OS_BINDING_METHODS = [
+  'init',
+  'startScanning',
+  'stopScanning',
+  'connect',
+  'disconnect',
+  'discoverServices',
+  'discoverCharacteristics',
+  'read',
+  'write',
+  'notify',
+] as const;
+
+/** The bindings events the os central listens to, with the arguments noble 1.9.2-26's mac binding emits. */
+export const NOBLE_OS_BINDING_EVENTS = {
+  stateChange: ['state'],
+  discover: ['uuid', 'address', 'addressType', 'connectable', 'advertisement', 'rssi'],
+  connect: ['uuid', 'error'],
+  disconnect: ['uuid'],
+  servicesDiscover: ['uuid', 'serviceUuids'],
+  characteristicsDiscover: ['uuid', 'serviceUuid', 'characteristics'],
+  read: ['uuid', 'serviceUuid', 'characteristicUuid', 'data', 'isNotification'],
+  write: ['uuid', 'serviceUuid', 'characteristicUuid'],
+  notify: ['uuid', 'serviceUuid', 'characteristicUuid', 'state'],
+} as const;
+
+/** A platform binding as lib/noble.js uses it: an EventEmitter with the methods above. */
+export type NobleOsBindings = NodeJS.EventEmitter & { [K in (typeof NOBLE_OS_BINDING_METHODS)[number]]: (...args: never[]) => unknown } & { stop?: () => void };
+export type NobleOsBindingsClass = new (options: object) => NobleOsBindings;
 
 /** noble's platform bindings module for `os` on this platform (lib/resolve-bindings.js's choice). */
 export function nobleOsBindingsModule(platform: NodeJS.Platform): string | undefined {
@@ -460,41 +627,108 @@ export function nobleOsBindingsModule(platform: NodeJS.Platform): string | undef
 
 export interface LoadedOsNoble {
   noble: Noble;
+  /** The platform bindings themselves: the API bearer reads their events with every argument. */
+  bindings: NobleOsBindings;
   transport: OsTransport;
   /** The bindings module loaded (lib/mac/bindings.js or lib/win/bindings.js). */
   bindingsModule: string;
   close(): Promise<void>;
 }
 
-export async function loadNobleOs(
-  transport: OsTransport,
-  options: { timeoutMs?: number; platform?: NodeJS.Platform; require?: (id: string) => unknown } = {},
-): Promise<LoadedOsNoble> {
+export interface LoadNobleOsOptions {
+  timeoutMs?: number;
+  /** The platform to load for (process.platform otherwise). */
+  platform?: NodeJS.Platform;
+  /** Test seam: loads a module by id in place of require (test/os hands back a fake CoreBluetooth binding). */
+  require?: (id: string) => unknown;
+}
+
+/** Windows 10 build 15063 or later (os.release() "10.0.15063"), as lib/resolve-bindings.js decides. */
+export function winrtAvailable(release: string): boolean {
+  const [major = 0, minor = 0, build = 0] = release.split('.').map((x) => parseInt(x, 10));
+  return major > 10 || (major === 10 && minor > 0) || (major === 10 && minor === 0 && build >= 15063);
+}
+
+function loadOsBindingsClass(transport: OsTransport, platform: NodeJS.Platform, load: (id: string) => unknown): { Bindings: NobleOsBindingsClass; module: string } {
+  const module = nobleOsBindingsModule(platform);
+  if (!module) {
+    throw new TransportError('UNSUPPORTED_ON_PLATFORM', `${transport.label}: noble has no platform bindings for ${platform}${platform === 'linux' ? ' (Linux reaches its stack through the kernel: use --transport hci:N)' : ''}`, transport.label, {
+      hint: 'run `blebench doctor` to see what this machine offers',
+    });
+  }
+  // lib/resolve-bindings.js: WinRT from Windows 10 build 15063 on; older Windows gets hci-socket bindings.
+  if (platform === 'win32' && process.platform === 'win32' && !winrtAvailable(osRelease())) {
+    throw new TransportError('UNSUPPORTED_ON_PLATFORM', `${transport.label}: Windows ${osRelease()} is older than Windows 10 build 15063, which noble's WinRT binding needs`, transport.label, {
+      hint: 'use --transport usb:VID:PID with a dongle on the WinUSB driver (Zadig), or serial:COMn',
+    });
+  }
+  try {
+    const Bindings = load(module);
+    if (typeof Bindings !== 'function') throw new TypeError(`${module} does not export a constructor`);
+    return { Bindings: Bindings as NobleOsBindingsClass, module };
+  } catch (err) {
+    const what = platform === 'darwin' ? 'CoreBluetooth' : 'WinRT';
+    throw new TransportError(
+      'NATIVE_MODULE_MISSING',
+      `${transport.label}: noble's ${what} binding (${module}) cannot be loaded on this machine: ${(err as Error).message.split('\n')[0]}`,
+      transport.label,
+      { cause: err, hint: `it is built by npm ci on ${platform === 'darwin' ? 'macOS (needs the Xcode command line tools)' : 'Windows 10 build 15063 or later (needs the Visual Studio build tools)'}; elsewhere use --transport mock, usb or serial:PATH` },
+    );
+  }
+}
+
+export async function loadNobleOs(transport: OsTransport, options: LoadNobleOsOptions = {}): Promise<LoadedOsNoble> {
   const platform = options.platform ?? process.platform;
   const load = options.require ?? require;
-  const bindingsModule = nobleOsBindingsModule(platform);
-  if (!bindingsModule) throw new NobleLoadError(`${transport.label}: noble has no platform bindings for ${platform} (Linux uses hci:N)`);
+  const { Bindings, module } = loadOsBindingsClass(transport, platform, load);
   const NobleClass = load('@abandonware/noble/lib/noble.js') as new (bindings: unknown) => Noble;
-  const Bindings = load(bindingsModule) as new (options: object) => unknown;
-  const noble = new NobleClass(new Bindings({}));
-  runRemovingProcessListeners(() => {
-    void (noble as unknown as { state: string }).state;
-  });
-  await waitForEvent<[string]>(noble as unknown as NodeJS.EventEmitter, 'stateChange', {
-    what: `noble to power on over the ${platform === 'darwin' ? 'macOS' : 'Windows'} stack`,
+  const bindings = new Bindings({});
+  for (const m of NOBLE_OS_BINDING_METHODS) {
+    if (typeof bindings[m] !== 'function') throw new NobleInternalsChanged(`the platform bindings (${module}) have no ${m}()`);
+  }
+  const noble = new NobleClass(bindings);
+  const powered = waitForEvent<[string]>(bindings, 'stateChange', {
+    what: `the ${platform === 'darwin' ? 'macOS' : platform === 'win32' ? 'Windows' : platform} Bluetooth stack to power on`,
     timeoutMs: options.timeoutMs ?? 5000,
     pred: (st) => st === 'poweredOn',
   });
+  // Reading noble.state the first time runs bindings.init(); CoreBluetooth answers with its state.
+  runRemovingProcessListeners(() => {
+    void (noble as unknown as { state: string }).state;
+  });
+  try {
+    await powered;
+  } catch (e) {
+    const state = (noble as unknown as { _state: string })._state;
+    throw new TransportError('ADAPTER_DOWN', `${transport.label}: the OS Bluetooth stack is ${state}, not poweredOn`, transport.label, {
+      cause: e,
+      hint: state === 'unauthorized' ? 'allow this terminal to use Bluetooth (System Settings → Privacy & Security → Bluetooth)' : 'turn Bluetooth on in the system settings',
+    });
+  }
+  let closed = false;
   return {
     noble,
+    bindings,
     transport,
-    bindingsModule,
+    bindingsModule: module,
     close: async () => {
+      if (closed) return;
+      closed = true;
       try {
         noble.stopScanning();
       } catch {
         /* not scanning */
       }
+      for (const p of Object.values((noble as unknown as { _peripherals: Record<string, NoblePeripheral> })._peripherals ?? {})) {
+        if (p.state === 'connected' || p.state === 'connecting') {
+          try {
+            p.disconnect();
+          } catch {
+            /* gone already */
+          }
+        }
+      }
+      bindings.stop?.();
     },
   };
 }

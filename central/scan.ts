@@ -3,6 +3,7 @@
 // 11 (advertising data), Core Specification Supplement Part A 1 (data types).
 import { BadInputError } from '../common/errors/blebench-error.js';
 import { parseUuid } from '../common/gatt/uuid.js';
+import { withTimeout } from '../common/util/wait.js';
 import { OperationTimeout } from './errors.js';
 import type { Noble, NoblePeripheral } from './noble-loader.js';
 
@@ -71,8 +72,18 @@ export function matches(f: ScanFilter, ad: Advertisement): boolean {
   }
 }
 
-/** Scan until the first peripheral matching `filter` advertises, or the time runs out. */
-export async function scanFor(noble: Noble, filter: ScanFilter, timeoutMs: number): Promise<Found> {
+/** How long stopping a scan may take: noble never calls back when LE Set Scan Enable is refused. */
+const STOP_SCAN_WAIT_MS = 1000;
+
+function stopScanning(noble: Noble): Promise<unknown> {
+  return withTimeout(noble.stopScanningAsync(), { what: 'noble to stop scanning', timeoutMs: STOP_SCAN_WAIT_MS }).catch(() => undefined);
+}
+
+/**
+ * Scan until the first peripheral matching `filter` advertises, or the time runs out. `failed` ends
+ * the wait early: noble ignores a refused LE Set Scan Enable (non-zero status) and never calls back.
+ */
+export async function scanFor(noble: Noble, filter: ScanFilter, timeoutMs: number, failed?: Promise<never>): Promise<Found> {
   const emitter = noble as unknown as NodeJS.EventEmitter;
   let onDiscover: ((p: NoblePeripheral) => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -84,18 +95,19 @@ export async function scanFor(noble: Noble, filter: ScanFilter, timeoutMs: numbe
     timer = setTimeout(() => reject(new OperationTimeout(`scan for ${describeFilter(filter)}`, timeoutMs, 'nothing matching advertised')), timeoutMs);
   });
   emitter.on('discover', onDiscover!);
+  const stop = failed ? [failed] : [];
   try {
-    await noble.startScanningAsync([], true);
-    return await found;
+    await Promise.race([noble.startScanningAsync([], true), found, ...stop]);
+    return await Promise.race([found, ...stop]);
   } finally {
     clearTimeout(timer);
     emitter.removeListener('discover', onDiscover!);
-    await noble.stopScanningAsync().catch(() => undefined);
+    await stopScanning(noble);
   }
 }
 
 /** Everything matching `filter` heard within `durationMs`, one entry per address (latest RSSI). */
-export async function scanAll(noble: Noble, filter: ScanFilter, durationMs: number): Promise<Advertisement[]> {
+export async function scanAll(noble: Noble, filter: ScanFilter, durationMs: number, failed?: Promise<never>): Promise<Advertisement[]> {
   const emitter = noble as unknown as NodeJS.EventEmitter;
   const seen = new Map<string, Advertisement>();
   const onDiscover = (p: NoblePeripheral) => {
@@ -103,12 +115,16 @@ export async function scanAll(noble: Noble, filter: ScanFilter, durationMs: numb
     if (matches(filter, ad)) seen.set(ad.address, ad);
   };
   emitter.on('discover', onDiscover);
+  let timer: NodeJS.Timeout | undefined;
+  const heard = new Promise<void>((resolve) => (timer = setTimeout(resolve, durationMs)));
+  const stop = failed ? [failed] : [];
   try {
-    await noble.startScanningAsync([], true);
-    await new Promise<void>((resolve) => setTimeout(resolve, durationMs));
+    await Promise.race([noble.startScanningAsync([], true), heard, ...stop]);
+    await Promise.race([heard, ...stop]);
     return [...seen.values()];
   } finally {
+    clearTimeout(timer);
     emitter.removeListener('discover', onDiscover);
-    await noble.stopScanningAsync().catch(() => undefined);
+    await stopScanning(noble);
   }
 }

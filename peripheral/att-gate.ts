@@ -83,7 +83,7 @@ export function createAttGate(ctx: GateContext): (pdu: Buffer) => GateAnswer {
 
   return (pdu) => {
     const req = parseAttRequest(pdu);
-    if (!req) return PASS; // too short: bleno answers (or not) as it does
+    if (!req) return NOTHING; // an empty PDU: nothing to answer
     switch (req.kind) {
       case 'read': {
         const a = ctx.map.at(req.handle);
@@ -153,6 +153,12 @@ export function createAttGate(ctx: GateContext): (pdu: Buffer) => GateAnswer {
         note(a, req.opcode, 'prepareWrite', d, { offset: req.offset, delayMs });
         return later(d.ok ? PASS : send(errorResponse(req.opcode, req.handle, d.attError)), delayMs);
       }
+      case 'invalid':
+        // bleno's server reads fields at fixed offsets and throws on a short PDU: answered here.
+        return req.opcode & ATT_COMMAND_FLAG ? NOTHING : send(errorResponse(req.opcode, 0, ATT_ERROR.INVALID_PDU));
+      case 'findByTypeValue':
+        // An empty Attribute Value is allowed (3.4.3.3) and matches no service (bleno throws on it).
+        return req.value.length ? PASS : send(errorResponse(req.opcode, req.startHandle, ATT_ERROR.ATTRIBUTE_NOT_FOUND));
       case 'confirmation':
         ctx.confirmation();
         return NOTHING;

@@ -1,6 +1,6 @@
 // The ATT PDUs the peripheral's gate reads and writes itself, where bleno's server cannot answer
 // as the Core spec says. Core v5.4 Vol 3 Part F 3.4 (PDU formats).
-import { ATT_OP } from '../common/codes/att.js';
+import { ATT_OP, ATT_SIGNATURE_LENGTH } from '../common/codes/att.js';
 
 /** Handle + opcode octets at the start of most requests. */
 const OPCODE_LENGTH = 1;
@@ -44,14 +44,41 @@ export type AttRequest =
   | { readonly opcode: number; readonly kind: 'prepareWrite'; readonly handle: number; readonly offset: number; readonly value: Buffer }
   | { readonly opcode: number; readonly kind: 'confirmation' }
   | { readonly opcode: number; readonly kind: 'signedWrite'; readonly handle: number }
+  | { readonly opcode: number; readonly kind: 'findByTypeValue'; readonly startHandle: number; readonly value: Buffer }
+  | { readonly opcode: number; readonly kind: 'invalid'; readonly why: string }
   | { readonly opcode: number; readonly kind: 'other' };
 
 /** Smallest Read Multiple Request: opcode and two handles. Vol 3 Part F 3.4.4.7. */
 const READ_MULTIPLE_MIN = OPCODE_LENGTH + 2 * HANDLE_LENGTH;
 
+/** UUID sizes in Read By Type and Read By Group Type: 16 or 128 bits. Vol 3 Part F 3.2.1. */
+const UUID_LENGTHS = [2, 16];
+const { EXCHANGE_MTU_REQ, FIND_INFORMATION_REQ, FIND_BY_TYPE_VALUE_REQ, READ_BY_TYPE_REQ, READ_REQ, READ_BLOB_REQ, READ_MULTIPLE_REQ, READ_BY_GROUP_TYPE_REQ } = ATT_OP;
+const { WRITE_REQ, WRITE_CMD, SIGNED_WRITE_CMD, PREPARE_WRITE_REQ, EXECUTE_WRITE_REQ, HANDLE_VALUE_CFM, READ_MULTIPLE_VARIABLE_REQ } = ATT_OP;
+/** Whether a client PDU has the length its format allows (opcode included). Vol 3 Part F 3.4.2-3.4.7. */
+const LENGTH_OK: ReadonlyMap<number, (n: number) => boolean> = new Map([
+  [EXCHANGE_MTU_REQ, (n: number) => n === 3], // 3.4.2.1
+  [FIND_INFORMATION_REQ, (n: number) => n === 5], // 3.4.3.1
+  [FIND_BY_TYPE_VALUE_REQ, (n: number) => n >= 7], // 3.4.3.3
+  [READ_BY_TYPE_REQ, (n: number) => UUID_LENGTHS.includes(n - 5)], // 3.4.4.1
+  [READ_REQ, (n: number) => n === 3], // 3.4.4.3
+  [READ_BLOB_REQ, (n: number) => n === 5], // 3.4.4.5
+  [READ_MULTIPLE_REQ, (n: number) => n >= READ_MULTIPLE_MIN && (n - 1) % HANDLE_LENGTH === 0], // 3.4.4.7
+  [READ_BY_GROUP_TYPE_REQ, (n: number) => UUID_LENGTHS.includes(n - 5)], // 3.4.4.9
+  [READ_MULTIPLE_VARIABLE_REQ, (n: number) => n >= READ_MULTIPLE_MIN && (n - 1) % HANDLE_LENGTH === 0], // 3.4.4.11
+  [WRITE_REQ, (n: number) => n >= 3], // 3.4.5.1
+  [WRITE_CMD, (n: number) => n >= 3], // 3.4.5.3
+  [SIGNED_WRITE_CMD, (n: number) => n >= 3 + ATT_SIGNATURE_LENGTH], // 3.4.5.4
+  [PREPARE_WRITE_REQ, (n: number) => n >= 5], // 3.4.6.1
+  [EXECUTE_WRITE_REQ, (n: number) => n === 2], // 3.4.6.3
+  [HANDLE_VALUE_CFM, (n: number) => n === 1], // 3.4.7.3
+]);
+
 export function parseAttRequest(pdu: Buffer): AttRequest | undefined {
   const opcode = pdu[0];
   if (opcode === undefined) return undefined;
+  // A PDU of the wrong length is Invalid PDU (3.4.1.1), before any of its fields is read.
+  if (LENGTH_OK.get(opcode)?.(pdu.length) === false) return { opcode, kind: 'invalid', why: `${pdu.length} octets is not a valid length for this PDU` };
   const handle = () => pdu.readUInt16LE(1);
   switch (opcode) {
     case ATT_OP.READ_REQ:
@@ -77,6 +104,8 @@ export function parseAttRequest(pdu: Buffer): AttRequest | undefined {
       return pdu.length >= 5 ? { opcode, kind: 'prepareWrite', handle: handle(), offset: pdu.readUInt16LE(3), value: Buffer.from(pdu.subarray(5)) } : undefined;
     case ATT_OP.HANDLE_VALUE_CFM:
       return { opcode, kind: 'confirmation' };
+    case ATT_OP.FIND_BY_TYPE_VALUE_REQ:
+      return { opcode, kind: 'findByTypeValue', startHandle: handle(), value: Buffer.from(pdu.subarray(7)) };
     case ATT_OP.SIGNED_WRITE_CMD:
       return pdu.length >= 3 ? { opcode, kind: 'signedWrite', handle: handle() } : undefined;
     default:

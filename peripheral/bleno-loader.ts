@@ -28,8 +28,12 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { injectHciSocket, withTransportSockets } from '../common/hci/socket-injection.js';
 import type { HciTransport } from '../common/hci/transport.js';
+import type { OsTransport } from '../common/hci/os-transport.js';
+import { TransportError } from '../common/hci/transport-errors.js';
 import { ATT_ERROR } from '../common/codes/att.js';
-import { MGMT_ADDRESS_TYPE, MGMT_LTK_INFO_SIZE, MGMT_LTK_TYPE } from '../common/codes/mgmt.js';
+import { DESCRIPTOR_UUID } from '../common/gatt/descriptor-types.js';
+import { MGMT_ADDRESS_TYPE, MGMT_LTK_INFO_SIZE } from '../common/codes/mgmt.js';
+import { mgmtLtkTypeOf, type KeySecurity } from '../common/smp/key-security.js';
 import { HCI_STATUS } from '../common/codes/hci.js';
 import { L2CAP_CID } from '../common/codes/l2cap.js';
 import { createLinkSession, type LinkSession, type SmpSetup } from '../common/smp/link-session.js';
@@ -37,6 +41,7 @@ import { addressBytes, fromWire, toWire } from '../common/smp/byte-order.js';
 import type { DeviceAddress, LongTermKey } from '../common/smp/engine-types.js';
 import type { Tap } from '../common/trace/tap.js';
 import { SMP_CODE, SMP_REASON } from '../common/codes/smp.js';
+import { parseSmp } from '../common/smp/pdu.js';
 import { addressToString } from '../common/hci/hci-packets.js';
 import { runRemovingProcessListeners } from '../common/util/process-listeners.js';
 import { waitForEvent } from '../common/util/wait.js';
@@ -84,6 +89,7 @@ interface BlenoSmp {
 }
 type SmpHandler = (this: BlenoSmp, pdu: Buffer) => void;
 interface BlenoSmpPrototype {
+  onAclStreamData: (this: BlenoSmp, cid: number, data: Buffer) => void;
   handlePairingRequest: SmpHandler;
   handlePairingConfirm: SmpHandler;
   handlePairingRandom: SmpHandler;
@@ -201,7 +207,7 @@ function dropBlenoModules(): void {
 export async function loadBleno(transport: HciTransport, options: LoadBlenoOptions = {}): Promise<LoadedBleno> {
   if (transport.spec.kind === 'os') {
     throw new BlenoLoadError(
-      `${transport.label}: the peripheral role answers each request itself through bleno's HCI bindings (its ATT server, SMP and key list); on the OS stack CoreBluetooth builds the attribute table and decides security, so only bleno's public API is available (blenoOsBindingsFile); use a dongle (usb:VID:PID, serial:PATH) for the peripheral role`,
+      `${transport.label}: there is no HCI below the OS stack, so bleno's HCI bindings (its ATT server, SMP, key list) cannot run on it: CoreBluetooth builds the attribute table and decides security; the os peripheral loads bleno's platform bindings with loadBlenoOs (peripheral/os/os-peripheral.ts)`,
     );
   }
   if (loaded) throw new BlenoLoadError('bleno is already loaded in this process: close it before loading another');
@@ -379,6 +385,14 @@ function interceptGattAndSmp(internals: BlenoInternals, smpToo: boolean): Gates 
     s.write(Buffer.from([SMP_CODE.PAIRING_FAILED, reason]));
     s.emit('fail');
   };
+  // Vol 3 Part H 3.3: a command of the wrong length (bleno reads it at fixed offsets and throws, an
+  // empty one included) gets Pairing Failed with the reason parseSmp gives.
+  const onData = smp.onAclStreamData;
+  smp.onAclStreamData = function (cid, data) {
+    const parsed = cid === L2CAP_CID.SMP ? parseSmp(data) : undefined;
+    if (parsed && !parsed.ok) fail(this, parsed.reason);
+    else onData.call(this, cid, data);
+  };
   const onRequest = smp.handlePairingRequest;
   smp.handlePairingRequest = function (pdu) {
     const refuse = gates.pairing?.(pdu);
@@ -492,18 +506,12 @@ interface BlenoHciAddress {
 const blenoAddress = (address: string, type: string | undefined): DeviceAddress => ({ address: address.toUpperCase(), type: type === 'random' ? 'random' : 'public' });
 const blenoLocalAddress = (hci: BlenoHciAddress): DeviceAddress => blenoAddress(hci.address ?? '00:00:00:00:00:00', hci.addressType);
 
-/** The MGMT key type for a key's security (BlueZ mgmt-api.txt, Load Long Term Keys). */
-function mgmtLtkType(s: { authenticated: boolean; secureConnections: boolean }): number {
-  if (s.secureConnections) return s.authenticated ? MGMT_LTK_TYPE.AUTHENTICATED_P256 : MGMT_LTK_TYPE.UNAUTHENTICATED_P256;
-  return s.authenticated ? MGMT_LTK_TYPE.AUTHENTICATED : MGMT_LTK_TYPE.UNAUTHENTICATED;
-}
-
 /** One 36-octet MGMT LTK entry: address(6, LSB first) type(1) key type(1) central(1) size(1) EDIV(2) Rand(8) key(16). */
-export function mgmtLtkInfo(peer: DeviceAddress, ltk: LongTermKey, security: { authenticated: boolean; secureConnections: boolean }): Buffer {
+export function mgmtLtkInfo(peer: DeviceAddress, ltk: LongTermKey, security: LtkSecurity): Buffer {
   const info = Buffer.alloc(MGMT_LTK_INFO_SIZE);
   toWire(addressBytes(peer.address)).copy(info, 0);
   info[6] = peer.type === 'random' ? MGMT_ADDRESS_TYPE.LE_RANDOM : MGMT_ADDRESS_TYPE.LE_PUBLIC;
-  info[7] = mgmtLtkType(security);
+  info[7] = mgmtLtkTypeOf(security);
   info[8] = 0; // central 0: the key is used when the local device is the peripheral
   info[9] = ltk.keySize;
   info.writeUInt16LE(ltk.ediv, 10);
@@ -512,10 +520,12 @@ export function mgmtLtkInfo(peer: DeviceAddress, ltk: LongTermKey, security: { a
   return info;
 }
 
+type LtkSecurity = Pick<KeySecurity, 'authenticated' | 'secureConnections' | 'debugKey'>;
+
 const sameMgmtPeer = (info: Buffer, entry: Buffer) => info.subarray(0, 7).equals(entry.subarray(0, 7)) && info[8] === entry[8];
 
 /** Replaces this peer's peripheral-role key in bleno's list (the caller loads the list). */
-function putMgmtLtk(mgmt: BlenoInternals['mgmt'], peer: DeviceAddress, ltk: LongTermKey | undefined, security: { authenticated: boolean; secureConnections: boolean }): void {
+function putMgmtLtk(mgmt: BlenoInternals['mgmt'], peer: DeviceAddress, ltk: LongTermKey | undefined, security: LtkSecurity): void {
   const entry = mgmtLtkInfo(peer, ltk ?? { key: Buffer.alloc(16), ediv: 0, rand: Buffer.alloc(8), keySize: 16 }, security);
   mgmt._ltkInfos = mgmt._ltkInfos.filter((i) => !sameMgmtPeer(i, entry));
   if (ltk) mgmt._ltkInfos.push(entry);
@@ -531,7 +541,7 @@ function blenoSmpSubstitute(state: BlenoSmpState) {
       const handle = acl._handle;
       const mgmt = state.mgmt!;
       const peer = blenoAddress(remoteAddress, remoteAddressType);
-      const load = (ltk: LongTermKey | undefined, security: { authenticated: boolean; secureConnections: boolean }) => {
+      const load = (ltk: LongTermKey | undefined, security: LtkSecurity) => {
         putMgmtLtk(mgmt, peer, ltk, security);
         mgmt.loadLongTermKeys();
       };
@@ -546,7 +556,7 @@ function blenoSmpSubstitute(state: BlenoSmpState) {
           sendPdu: (pdu) => acl.write(L2CAP_CID.SMP, pdu),
           ltkReady: (ltk) => {
             const m = session.method;
-            load(ltk, { authenticated: !!m && m.method !== 'Just Works', secureConnections: m?.secureConnections ?? !!session.runner?.engine.negotiated?.secureConnections });
+            load(ltk, { authenticated: !!m && m.method !== 'Just Works', secureConnections: m?.secureConnections ?? !!session.runner?.engine.negotiated?.secureConnections, debugKey: session.debugKey });
           },
           // The kernel answers the controller; the engine's answer only says whether it had the key.
           ltkReply: (ltk) => void (answeredWithKey = ltk !== undefined),
@@ -615,4 +625,127 @@ function parseLtkInfo(info: Buffer): BlenoStoredKey {
  */
 export function blenoOsBindingsFile(platform: NodeJS.Platform): string | undefined {
   return platform === 'darwin' ? BLENO_MAC_BINDINGS_FILE : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// `os`: bleno with its CoreBluetooth bindings (lib/mac/bindings.js, a CBPeripheralManager). Only
+// bleno's public API is used: CoreBluetooth builds the attribute table, answers what its permissions
+// cover (encryption: 0x05/0x0F, its choice) and pairs; the app sees the requests it passes on.
+//
+// What bleno 0.6.2's mac binding does with a characteristic (lib/mac/src/napi_objc.mm):
+// - properties read/write/writeWithoutResponse/notify/indicate only (no broadcast, signed writes,
+//   extended properties); `secure` containing the operation → CBAttributePermissionsRead/Write-
+//   EncryptionRequired, CBCharacteristicPropertyNotify/IndicateEncryptionRequired: encryption, never
+//   MITM, never a key size; writeWithoutResponse shares the write permission;
+// - a `value` makes CoreBluetooth answer reads itself from a cached value (read-only characteristics);
+// - descriptors become CBMutableDescriptors, which CoreBluetooth accepts for 0x2901 and 0x2904 only;
+// - readRequest(offset, cb(result, data)), writeRequest(data, offset, withoutResponse, cb(result)):
+//   `result` goes to respondToRequest as a CBATTError, so the app can answer any ATT code it reaches.
+// ---------------------------------------------------------------------------------------------
+
+/** What lib/bleno.js calls on its bindings (test/os pins it against the source). */
+export const BLENO_OS_BINDING_METHODS = ['init', 'startAdvertising', 'stopAdvertising', 'setServices', 'disconnect', 'updateRssi'] as const;
+/** What bleno 0.6.2's mac binding reads from each characteristic it is given (lib/mac/src/napi_objc.mm). */
+export const BLENO_MAC_CHARACTERISTIC_FIELDS = ['uuid', 'value', 'properties', 'secure', 'descriptors'] as const;
+/** The operations bleno's mac binding turns into CoreBluetooth properties and permissions. */
+export const BLENO_MAC_PROPERTIES = ['read', 'write', 'writeWithoutResponse', 'notify', 'indicate'] as const;
+/** The descriptors CoreBluetooth's CBMutableDescriptor accepts (Characteristic User Description, Presentation Format). */
+export const COREBLUETOOTH_DESCRIPTOR_UUIDS: readonly string[] = [DESCRIPTOR_UUID.USER_DESCRIPTION, DESCRIPTOR_UUID.PRESENTATION_FORMAT];
+
+export interface LoadedOsBleno {
+  bleno: Bleno;
+  transport: OsTransport;
+  /** The bindings file loaded (lib/mac/bindings.js). */
+  bindingsFile: string;
+  close(): Promise<void>;
+}
+
+export interface LoadBlenoOsOptions {
+  timeoutMs?: number;
+  /**
+   * Test seam: a bindings object (an EventEmitter with BLENO_OS_BINDING_METHODS, emitting what the mac
+   * binding emits) put where lib/bleno.js requires its bindings on the running platform.
+   */
+  bindings?: NodeJS.EventEmitter;
+}
+
+let loadedOs: LoadedOsBleno | undefined;
+
+/** The bindings module lib/bleno.js requires on the platform this process runs on. */
+function blenoBindingsFileHere(): string {
+  return process.platform === 'darwin' ? BLENO_MAC_BINDINGS_FILE : BLENO_HCI_BINDINGS_FILE;
+}
+
+export async function loadBlenoOs(transport: OsTransport, options: LoadBlenoOsOptions = {}): Promise<LoadedOsBleno> {
+  const stack = transport.stack;
+  if ('unavailable' in stack.peripheral) throw new TransportError('UNSUPPORTED_ON_PLATFORM', `${transport.label}: ${stack.peripheral.unavailable}`, transport.label, { hint: 'use --transport usb or serial:PATH for the peripheral role' });
+  if (loaded || loadedOs) throw new BlenoLoadError('bleno is already loaded in this process: close it before loading another');
+  const file = blenoOsBindingsFile(stack.platform)!;
+  dropBlenoModules();
+  let bindings: NodeJS.EventEmitter;
+  if (options.bindings) {
+    bindings = options.bindings;
+    require.cache[blenoBindingsFileHere()] = { id: blenoBindingsFileHere(), filename: blenoBindingsFileHere(), loaded: true, exports: bindings, children: [], paths: [] } as unknown as NodeJS.Module;
+  } else {
+    if (process.platform !== 'darwin') {
+      throw new TransportError('UNSUPPORTED_ON_PLATFORM', `${transport.label}: bleno's CoreBluetooth binding runs on macOS only, not on ${process.platform}`, transport.label, { hint: 'run `blebench doctor` to see what this machine offers' });
+    }
+    try {
+      bindings = require(file) as NodeJS.EventEmitter;
+    } catch (err) {
+      dropBlenoModules();
+      throw new TransportError('NATIVE_MODULE_MISSING', `${transport.label}: bleno's CoreBluetooth binding (${file}) cannot be loaded: ${(err as Error).message.split('\n')[0]}`, transport.label, {
+        cause: err,
+        hint: 'it is built by npm ci on macOS (needs the Xcode command line tools)',
+      });
+    }
+  }
+  for (const m of BLENO_OS_BINDING_METHODS) {
+    if (typeof (bindings as unknown as Record<string, unknown>)[m] !== 'function') {
+      dropBlenoModules();
+      throw new BlenoLoadError(`bleno ${BLENO_VERSION_PINNED}'s platform bindings changed: no ${m}() (peripheral/bleno-loader.ts relies on it)`);
+    }
+  }
+  const bleno = require('@abandonware/bleno') as Bleno;
+  const powered = waitForEvent<[string]>(bleno as unknown as NodeJS.EventEmitter, 'stateChange', {
+    what: 'the macOS Bluetooth stack (CBPeripheralManager) to power on',
+    timeoutMs: options.timeoutMs ?? 5000,
+    pred: (st) => st === 'poweredOn',
+  });
+  // The first stateChange listener runs bindings.init().
+  runRemovingProcessListeners(() => {
+    bleno.on('stateChange', () => {});
+  });
+  try {
+    await powered;
+  } catch (e) {
+    bleno.removeAllListeners();
+    dropBlenoModules();
+    const state = (bleno as unknown as { state: string }).state;
+    throw new TransportError('ADAPTER_DOWN', `${transport.label}: the OS Bluetooth stack is ${state}, not poweredOn`, transport.label, {
+      cause: e,
+      hint: state === 'unauthorized' ? 'allow this terminal to use Bluetooth (System Settings → Privacy & Security → Bluetooth)' : 'turn Bluetooth on in the system settings',
+    });
+  }
+  let closed = false;
+  const handle: LoadedOsBleno = {
+    bleno,
+    transport,
+    bindingsFile: file,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      try {
+        bleno.stopAdvertising();
+        bleno.disconnect();
+      } catch {
+        /* not advertising, no link */
+      }
+      bleno.removeAllListeners();
+      dropBlenoModules();
+      if (loadedOs === handle) loadedOs = undefined;
+    },
+  };
+  loadedOs = handle;
+  return handle;
 }

@@ -3,14 +3,15 @@
 // the runtime actions scenarios and consoles use. Every request is an event and a line in the log.
 import { EventEmitter } from 'node:events';
 import { ATT_COMMAND_FLAG, ATT_ERROR, ATT_OP, attError } from '../common/codes/att.js';
-import { HCI_STATUS } from '../common/codes/hci.js';
+import { HCI_STATUS, OP } from '../common/codes/hci.js';
 import { SMP_CODE, smpReason } from '../common/codes/smp.js';
 import { CCCD_BITS, checkSecurity, checkValue, OPEN, MIN_KEY_SIZE, type GattOperation, type ResolvedProfile, type SecurityLevel, type SecurityRequirement } from '../common/gatt/index.js';
+import { commandRefusal, ControllerRefusedError } from '../common/hci/command-refusal.js';
 import type { HciTransport } from '../common/hci/transport.js';
 import { silentLogger, type Logger } from '../common/log/logger.js';
 import type { LinkState } from '../common/trace/link-state.js';
 import type { TimelineEntry } from '../common/trace/timeline.js';
-import { waitForEvent } from '../common/util/wait.js';
+import { TimeoutError, waitForEvent } from '../common/util/wait.js';
 import { codeText, type ChosenAnswer } from './access-policy.js';
 import { createAttGate } from './att-gate.js';
 import { handleValuePdu } from './att-pdu.js';
@@ -129,9 +130,16 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     tap.on('encryption', this.onEncryption);
     // With blebench's Security Manager, authenticated operations can be satisfied: that limit is gone.
     for (const limit of limitsFor(this.profile)) if (!(this.ownSmp && limit === 'legacyJustWorks')) this.log.warn({ limit }, `profile "${this.profile.name}": ${BLENO_LIMITS[limit]}`);
-    const started = waitForEvent<[Error | null | undefined]>(emitter, 'advertisingStart', { what: 'bleno to start advertising', timeoutMs });
+    // bleno reports a refused LE Set Advertising Enable as 'advertisingStartError', never calling back
+    // startAdvertising: both end the wait, and the refusal is named from the tap (HCI status and name).
+    const from = tap.entries.at(-1)?.seq ?? -1;
+    const started = waitForEvent<[Error | null | undefined]>(emitter, 'advertisingStart', { what: 'bleno to start advertising', timeoutMs, rejectOn: ['advertisingStartError'] });
     bleno.startAdvertising(this.name, [...this.profile.advertising.serviceUuids]);
-    const [err] = await started;
+    const [err] = await started.catch((e: unknown) => {
+      const refused = tap.entries.find((x) => x.seq > from && commandRefusal(x, OP.LE_SET_ADVERTISING_ENABLE) !== undefined);
+      if (refused) throw new ControllerRefusedError(OP.LE_SET_ADVERTISING_ENABLE, commandRefusal(refused, OP.LE_SET_ADVERTISING_ENABLE)!, 'bleno could not start advertising');
+      throw e instanceof TimeoutError ? e : new PeripheralError(`bleno could not start advertising: ${(e as Error).message}`);
+    });
     if (err) throw new PeripheralError(`bleno could not start advertising: ${err.message}`);
     this.log.info({ profile: this.profile.name, name: this.name, address: this.address }, `serving profile "${this.profile.name}" and advertising as "${this.name}"`);
   }

@@ -3,7 +3,7 @@
 // a pseudo-terminal is the controller's UART (each host session that opens it gets a fresh one).
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Radio, startAirServer, type AirServer, type VirtualController } from '../../common/air/index.js';
+import { AirError, parseListenSpec, Radio, startAirServer, type AirServer, type VirtualController } from '../../common/air/index.js';
 import { BadInputError, EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
 import { Tap } from '../../common/trace/tap.js';
 import { logFormatOption, logLevelOption, loggerFrom } from '../options.js';
@@ -44,6 +44,13 @@ export async function runAir(opts: AirOptions): Promise<ExitCode> {
   for (const l of listens) {
     if (!/^(unix:.+|tcp:.+:\d+|pty:.+)$/.test(l)) {
       throw new BadInputError('BAD_FLAG', `--listen ${JSON.stringify(l)}: expected unix:PATH, tcp:127.0.0.1:PORT or pty:PATH`, { path: '--listen' });
+    }
+    try {
+      parseListenSpec(l);
+    } catch (e) {
+      // the radio's own words (port out of range, not loopback), with the flag they are about
+      if (e instanceof AirError && e.exitCode === EXIT.BAD_INPUT) throw new BadInputError('BAD_FLAG', `--listen ${JSON.stringify(l)}: ${e.message}`, { path: '--listen' }, { cause: e });
+      throw e;
     }
   }
   const signalled = untilSignal(); // before the ready line: see bin/commands/peripheral.ts

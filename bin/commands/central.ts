@@ -24,6 +24,8 @@ import { PAIRING_POLICIES, type PairingPolicy } from '../../central/pairing/pair
 import { parseTarget } from '../../central/scan.js';
 import { interruptSignal, requireTerminal } from '../interactive.js';
 import { logFormatOption, logLevelOption, loggerFrom, positiveInt, transportOption } from '../options.js';
+import { refuseFlagsOnOs } from '../os-flags.js';
+import { runOsCentral, type OsCentralDeps } from './central-os.js';
 
 export interface CentralOptions extends PairingFlags {
   target?: string;
@@ -78,6 +80,7 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
  * --log-level is given (they would write over the prompts); Ctrl-C ends with 130.
  */
 export async function runCentralInteractive(opts: CentralOptions, cmd?: Command): Promise<ExitCode> {
+  refuseFlagsOnOs(opts, 'central');
   requireTerminal('central');
   const interrupt = interruptSignal();
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
@@ -103,7 +106,9 @@ export async function runCentralInteractive(opts: CentralOptions, cmd?: Command)
   });
 }
 
-export async function runCentral(opts: CentralOptions, deps: CentralDeps = {}): Promise<ExitCode> {
+export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCentralDeps = {}): Promise<ExitCode> {
+  refuseFlagsOnOs(opts, 'central');
+  if (opts.target !== undefined && parseTransportSpec(opts.transport).kind === 'os') return runOsCentral({ ...opts, target: opts.target }, deps);
   if (opts.target === undefined) {
     if (deps.transport || parseTransportSpec(opts.transport).kind !== 'mock') {
       throw new BadInputError('BAD_FLAG', '--target is required (which peripheral to walk)', { path: '--target' }, {
@@ -119,7 +124,8 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps = {}): 
   // Bad input first (exit 2), before any transport is opened.
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
   const methods = methodsFrom(opts);
-  const say = deps.out ? (l: string) => deps.out!(`${l}\n`) : undefined;
+  // With --json stdout is one JSON object: the Security Manager's lines (a passkey shown) go to stderr.
+  const say = deps.out ? (l: string) => deps.out!(`${l}\n`) : opts.json ? (l: string) => err(`${l}\n`) : undefined;
   // With --methods the central always runs blebench's Security Manager; its config changes per phase.
   const smp = methods ? smpSetupFrom({ ...opts, ioCapability: opts.ioCapability ?? 'NoInputNoOutput' }, say) : smpSetupFrom(opts, say);
   const overrides = methods && !deps.peripheralSmp ? pairingOverridesFrom(opts) : {};
@@ -133,16 +139,22 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps = {}): 
   const transport = deps.transport ?? (await openTransport(opts.transport, { name: 'central' }));
   if (opts.btsnoop) transport.tap.attachBtsnoop(opts.btsnoop);
   let client: CentralClient | undefined;
+  // The controller going away ends the run at once with its TransportError (exit 3), whatever waits on it.
+  const lost = new Promise<never>((_, reject) => transport.once('close', (e) => e && reject(e)));
+  lost.catch(() => undefined);
   try {
-    client = await CentralClient.open(transport, { policy: opts.policy, timeoutMs: opts.timeout, ...(smp ? { smp } : {}) });
+    client = await Promise.race([CentralClient.open(transport, { policy: opts.policy, timeoutMs: opts.timeout, ...(smp ? { smp } : {}) }), lost]);
     const found = await client.find(target);
     log.info({ address: found.advertisement.address, name: found.advertisement.localName, rssi: found.advertisement.rssi }, 'found');
-    const result = await runMatrix(client, found, {
-      policy: opts.policy,
-      ...(profile ? { profile } : {}),
-      ...(methods ? { methods, useMethod } : {}),
-      onPhase: (p) => log.info({ phase: p.name, cells: p.cells.length, note: p.note }, 'phase done'),
-    });
+    const result = await Promise.race([
+      runMatrix(client, found, {
+        policy: opts.policy,
+        ...(profile ? { profile } : {}),
+        ...(methods ? { methods, useMethod } : {}),
+        onPhase: (p) => log.info({ phase: p.name, cells: p.cells.length, note: p.note }, 'phase done'),
+      }),
+      lost,
+    ]);
     out(opts.json ? renderJson(result) : renderTable(result));
     return result.differences.length ? EXIT.EXPECTATION_FAILED : EXIT.OK;
   } catch (e) {

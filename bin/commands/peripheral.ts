@@ -14,6 +14,9 @@ import { logFormatOption, logLevelOption, loggerFrom, transportOption } from '..
 import { untilSignal } from '../signals.js';
 import { addPairingOptions, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
 import { isStoryEntry } from '../timeline-print.js';
+import { refuseFlagsOnOs } from '../os-flags.js';
+import { isOsTransport } from '../../common/hci/os-transport.js';
+import { runOsPeripheral } from './peripheral-os.js';
 
 
 interface PeripheralOptions extends PairingFlags {
@@ -47,6 +50,7 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
  * --log-level is given (they would write over the prompts); Ctrl-C ends with 130.
  */
 export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Command): Promise<ExitCode> {
+  refuseFlagsOnOs(opts, 'peripheral');
   requireTerminal('peripheral');
   const interrupt = interruptSignal();
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
@@ -69,14 +73,23 @@ export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Co
 }
 
 export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> {
+  refuseFlagsOnOs(opts, 'peripheral');
+  // A broken profile is bad input (exit 2, file and path named) before any adapter is touched, and
+  // before the signal handlers below are installed (a refused input must not leave them behind).
+  const profile = loadProfile(opts.profile ?? DEFAULT_PROFILE);
+  const smp = smpSetupFrom(opts);
   // Listen for SIGINT/SIGTERM before anything is printed: a signal sent as soon as the ready line is
   // read must find our handler, not the default action (which kills the process).
   const signalled = untilSignal().then(() => EXIT.OK as ExitCode);
-  // A broken profile is bad input (exit 2, file and path named) before any adapter is touched.
-  const profile = loadProfile(opts.profile ?? DEFAULT_PROFILE);
-  const smp = smpSetupFrom(opts);
   const log = loggerFrom(opts, 'peripheral');
   const transport = await openTransport(opts.transport, { name: 'peripheral' });
+  if (isOsTransport(transport)) {
+    try {
+      return await runOsPeripheral({ transport, profile, log, signalled, ...(opts.name ? { name: opts.name } : {}) });
+    } finally {
+      await transport.close();
+    }
+  }
   const narrate = (e: TimelineEntry) => {
     if (isStoryEntry(e)) log.debug({ dir: e.dir, handle: e.handle }, e.summary);
   };

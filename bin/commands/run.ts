@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { BadInputError, EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
 import { openTransport } from '../../common/hci/transport.js';
+import type { TransportError } from '../../common/hci/transport-errors.js';
 import { counts, discoverScenarios, loadScenario, parseSeed, REPORTERS, ScenarioError, writeReport, type ReporterName, type Scenario } from '../../common/scenario/index.js';
 import { runSuite, type RunRole } from '../../common/scenario/run/index.js';
 import { logFormatOption, logLevelOption, loggerFrom, transportFrom, transportOption } from '../options.js';
@@ -69,6 +70,12 @@ export async function runCommand(paths: string[], opts: RunOptions): Promise<Exi
   const scenarios = loadAll(paths.length ? paths : [displayPath(defaultSuiteDir())]);
   // An unavailable adapter is reported as such (exit 3) before anything else is judged.
   if (spec.kind !== 'mock') await probe(opts.transport);
+  if (spec.kind === 'os') {
+    // Scenarios expect packets (ATT codes, SMP exchanges, Encryption Change): they need the tap, and `os` has no HCI.
+    throw new BadInputError('BAD_FLAG', '--transport os: scenarios check what went over the air, and the OS stack keeps every packet to itself (no HCI tap)', { path: '--transport' }, {
+      hint: 'run scenarios over a transport with HCI below it (usb[:VID:PID], serial:PATH, hci:N on Linux), or use `blebench central --transport os` for the matrix as the OS reports it',
+    });
+  }
   if (opts.role === 'both' && spec.kind !== 'mock' && spec.kind !== 'h4-unix' && spec.kind !== 'h4-tcp') {
     throw new BadInputError('BAD_FLAG', `--transport ${opts.transport} with --role both: one adapter cannot be both the central and the peripheral of a scenario`, { path: '--role' }, {
       hint: 'use --transport mock (the default) for both roles, a `blebench air` server (h4:unix:PATH), or --role central / --role peripheral against real hardware',
@@ -80,8 +87,9 @@ export async function runCommand(paths: string[], opts: RunOptions): Promise<Exi
     });
   }
   const log = loggerFrom(opts, 'run');
+  let lost: TransportError | undefined;
   const suite = await runSuite(scenarios, {
-    openRig: rigFactory({ role: opts.role, spec, specText: opts.transport, logger: log }),
+    openRig: rigFactory({ role: opts.role, spec, specText: opts.transport, logger: log, onTransportLost: (e) => (lost ??= e) }),
     ...(seed !== undefined ? { seed } : {}),
     ...(opts.btsnoop ? { btsnoopDir: opts.btsnoop } : {}),
     onResult: (r, i, n) => log.info({ scenario: r.name, file: r.file, status: r.status, ms: Math.round(r.durationMs) }, `${i + 1}/${n} ${r.status}: ${r.name}`),
@@ -91,6 +99,8 @@ export async function runCommand(paths: string[], opts: RunOptions): Promise<Exi
   await writeReport(opts.reporter, suite, opts.out ? { out: opts.out } : {});
   const c = counts(suite.results);
   if (opts.out) process.stdout.write(`${c.passed} passed, ${c.failed} failed (report: ${opts.out})\n`);
+  // A controller that went away under the run is the transport's failure, not the scenarios' (exit 3).
+  if (lost) throw lost;
   return c.failed ? EXIT.EXPECTATION_FAILED : EXIT.OK;
 }
 

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { Radio } from '../../common/air/index.js';
 import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import type { TransportError } from '../../common/hci/transport-errors.js';
 import type { TransportSpec } from '../../common/hci/transport-spec.js';
 import type { Logger } from '../../common/log/logger.js';
 import { classNameOf, type Side } from '../../common/scenario/index.js';
@@ -31,6 +32,8 @@ export interface RigOptions {
   /** The spec as given (for messages). */
   readonly specText: string;
   readonly logger?: Logger;
+  /** A controller went away under a scenario (the run then ends with exit 3). */
+  readonly onTransportLost?: (error: TransportError) => void;
 }
 
 /** How the central finds the scenario's peripheral: its advertised service, else its name. */
@@ -62,8 +65,16 @@ export function rigFactory(o: RigOptions): RigFactory {
       if (problems.length) throw new Error(problems.join('; '));
     };
     const btsnoop: Partial<Record<Side, string>> = {};
+    let loseTransport: (e: TransportError) => void = () => undefined;
+    const lost = new Promise<never>((_, reject) => (loseTransport = reject));
+    lost.catch(() => undefined);
     const transport = async (side: Side, radio?: Radio): Promise<HciTransport> => {
       const t = await openTransport(o.spec, { name: side, ...(radio ? { radio } : {}) });
+      t.once('close', (err) => {
+        if (!err) return;
+        o.onTransportLost?.(err);
+        loseTransport(err);
+      });
       closers.push(() => t.close());
       if (req.btsnoopDir) t.tap.attachBtsnoop((btsnoop[side] = btsnoopFile(req.btsnoopDir, s.file, side)));
       return t;
@@ -98,7 +109,7 @@ export function rigFactory(o: RigOptions): RigFactory {
         closers.push(() => client.close());
         central = new NobleCentralPort(client, targetOf(s.peripheral.profile));
       }
-      return { ...(central ? { central } : {}), ...(peripheral ? { peripheral } : {}), btsnoop, close, acrossProcesses: !onRadio && !!central && !!peripheral };
+      return { ...(central ? { central } : {}), ...(peripheral ? { peripheral } : {}), btsnoop, lost, close, acrossProcesses: !onRadio && !!central && !!peripheral };
     } catch (e) {
       await close().catch(() => undefined);
       throw e;

@@ -11,6 +11,7 @@ import { ConsolePrompts, ConsoleInterrupted, PromptAborted, type Choice } from '
 import type { ConsoleScreen } from '../../common/console/console-screen.js';
 import type { LiveList, LiveRow } from '../../common/console/live-select.js';
 import { untilInterrupted } from '../../common/console/interrupt.js';
+import { consolePairingDelegate } from '../../common/console/pairing-delegate.js';
 import { timelineTail } from '../../common/console/timeline-tail.js';
 import { describeValue } from '../../common/console/value-format.js';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
@@ -73,8 +74,19 @@ class CentralConsole {
   private transportLost: TransportError | undefined;
   private weDisconnected = false;
 
+  /** Ctrl-C at a pairing question (inside the Security Manager's delegate) ends the console as Ctrl-C anywhere. */
+  private readonly interrupted = new AbortController();
+  private readonly interrupt: AbortSignal;
+  /** The Security Manager setup with this console's delegate: `ask` questions are asked here. */
+  private readonly smp: SmpSetup | undefined;
+
   constructor(private readonly o: CentralConsoleOptions) {
     this.ask = new ConsolePrompts(o.screen);
+    this.interrupt = AbortSignal.any([o.interrupt, this.interrupted.signal]);
+    this.smp = o.smp && {
+      ...o.smp,
+      delegate: consolePairingDelegate({ prompts: this.ask, print: (t) => this.print(t), onInterrupt: () => this.interrupted.abort(new ConsoleInterrupted()) }),
+    };
   }
 
   async run(): Promise<ExitCode> {
@@ -100,7 +112,7 @@ class CentralConsole {
       }
     } catch (e) {
       if (e instanceof Quit) return EXIT.OK;
-      if (e instanceof ConsoleInterrupted || this.o.interrupt.aborted) {
+      if (e instanceof ConsoleInterrupted || this.interrupt.aborted) {
         this.print('interrupted: closing the link');
         return EXIT.INTERRUPTED;
       }
@@ -123,7 +135,7 @@ class CentralConsole {
       this.conn = undefined;
       this.endLink(err);
     });
-    this.client = await this.op(CentralClient.open(transport, { policy: this.o.policy, timeoutMs: this.o.timeoutMs, ...(this.o.smp ? { smp: this.o.smp } : {}) }));
+    this.client = await this.op(CentralClient.open(transport, { policy: this.o.policy, timeoutMs: this.o.timeoutMs, ...(this.smp ? { smp: this.smp } : {}) }));
     this.print(`blebench central console on ${transport.label} (pairing policy ${this.o.policy}); Ctrl-C quits`);
   }
 
@@ -304,7 +316,12 @@ class CentralConsole {
   }
 
   private async pair(conn: CentralConnection): Promise<void> {
-    this.print('pairing (LE legacy, Just Works: what noble can do)…');
+    const c = this.smp?.config;
+    this.print(
+      c
+        ? `pairing with blebench's Security Manager (IO capability ${c.ioCapability}, MITM ${c.mitm}, LE Secure Connections ${c.secureConnections}, bonding ${c.bonding ? 'yes' : 'no'})…`
+        : 'pairing (LE legacy, Just Works: what noble can do)…',
+    );
     await this.attempt(async () => {
       const report = await this.op(conn.pair('explicit'));
       this.print(formatPairingReport(report).join('\n'));
@@ -425,12 +442,12 @@ class CentralConsole {
 
   /** A prompt that ends early when the link goes (undefined) or on Ctrl-C/SIGTERM (ConsoleInterrupted). */
   private async prompt<T>(ask: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
-    const signal = AbortSignal.any([this.o.interrupt, this.linkGone.signal]);
+    const signal = AbortSignal.any([this.interrupt, this.linkGone.signal]);
     try {
       return await ask(signal);
     } catch (e) {
       if (e instanceof PromptAborted) {
-        if (this.o.interrupt.aborted) throw new ConsoleInterrupted();
+        if (this.interrupt.aborted) throw new ConsoleInterrupted();
         return undefined;
       }
       throw e;
@@ -439,7 +456,7 @@ class CentralConsole {
 
   /** An operation that gives way to Ctrl-C. */
   private op<T>(work: Promise<T>): Promise<T> {
-    return untilInterrupted(work, this.o.interrupt);
+    return untilInterrupted(work, this.interrupt);
   }
 
   private print(text: string): void {

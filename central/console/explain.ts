@@ -2,9 +2,10 @@
 // what to try next; the link's security; what the pairing policy did around an operation.
 import { ATT_ERROR } from '../../common/codes/att.js';
 import { hex } from '../../common/codes/code-table.js';
+import { keySecurityText } from '../../common/smp/key-security.js';
 import type { CentralConnection, OperationRecord } from '../connection.js';
 import { AttError, HciError, isCentralError, SmpPairingFailed } from '../errors.js';
-import { formatPairingReport } from '../pairing/pairing-report.js';
+import { debugKeyText, formatPairingReport } from '../pairing/pairing-report.js';
 
 /** What a person can do about an ATT error, when there is something. */
 function nextStep(e: AttError, policy: string): string | undefined {
@@ -60,7 +61,9 @@ export function describeSecurity(conn: CentralConnection): string[] {
     const how = `${p.secureConnections ? 'LE Secure Connections' : 'LE legacy'} ${p.method ?? '(method not agreed)'}`;
     lines.push(`  paired on this link: ${p.failed ? `failed, ${hex(p.failed.reason)} ${p.failed.reasonName} sent by the ${p.failed.sentBy === 'local' ? 'central' : 'peripheral'}` : how}`);
   } else lines.push('  paired on this link: no');
-  lines.push(`  bonded (a key kept from an earlier pairing with this peer): ${conn.bonded ? 'yes' : 'no'}`);
+  const debug = conn.pairings.at(-1)?.debugKey;
+  if (debug && l.encrypted) lines.push(`  ${debugKeyText(debug)}`);
+  lines.push(`  bonded (a key kept from an earlier pairing with this peer): ${conn.bond ? `yes, ${keySecurityText(conn.bond.security)}` : 'no'}`);
   lines.push(`  pairing policy: ${conn.policy}`);
   return lines;
 }

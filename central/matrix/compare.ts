@@ -6,14 +6,14 @@ import { allCharacteristics, findCharacteristic, type ResolvedProfile } from '..
 import type { LinkSecurityState } from '../../common/gatt/security-rule.js';
 import { AttError } from '../errors.js';
 import type { DiscoveredCharacteristic } from '../gatt/discovered.js';
-import { MATRIX_OPERATIONS, type Cell, type CellOutcome, type MatrixResult } from './matrix-types.js';
+import { MATRIX_OPERATIONS, type CellBase, type CellOutcome, type MatrixResult } from './matrix-types.js';
 import { outcomeText } from './outcome-text.js';
 import { offered } from './run-phase.js';
 
 /** The security before any pairing: what the first attempt of an on-error cell met. */
 const UNPAIRED: LinkSecurityState = { encrypted: false, authenticated: false, keyExists: false };
 
-function expectedText(e: ExpectedOutcome): string {
+export function expectedText(e: ExpectedOutcome): string {
   if (e.ok) return `success (${e.reason})`;
   if (e.attError === null) return `nothing to send (${e.reason})`;
   return `ATT ${hex(e.attError)} ${e.errorName} (${e.reason})`;
@@ -29,23 +29,11 @@ function mismatch(expected: ExpectedOutcome, got: CellOutcome): string | undefin
   return `expected ${expectedText(expected)}, got ${outcomeText(got)}`;
 }
 
-const cellName = (c: Cell) => `"${c.characteristic.name ?? c.characteristic.uuid}" × ${c.operation} (${c.phase})`;
+export const cellName = (c: CellBase) => `"${c.characteristic.name ?? c.characteristic.uuid}" × ${c.operation} (${c.phase})`;
 
 /** Fills each cell's `expected`/`difference`; returns every difference, named. */
 export function compareWithProfile(result: MatrixResult, profile: ResolvedProfile, discovered: readonly DiscoveredCharacteristic[]): string[] {
-  const out: string[] = [];
-  for (const pc of allCharacteristics(profile)) {
-    const tc = discovered.find((d) => d.uuid === pc.uuid);
-    if (!tc) {
-      out.push(`"${pc.name}" (${pc.uuid}): in the profile, not on the target`);
-      continue;
-    }
-    const has = new Set(offered(tc));
-    for (const op of MATRIX_OPERATIONS) {
-      if (pc.properties[op] && !has.has(op)) out.push(`"${pc.name}" × ${op}: the profile offers it, the target does not declare it`);
-      if (!pc.properties[op] && has.has(op)) out.push(`"${pc.name}" × ${op}: the target declares it, the profile does not`);
-    }
-  }
+  const out = compareProperties(profile, discovered);
   for (const phase of result.phases) {
     for (const cell of phase.cells) {
       const pc = findCharacteristic(profile, cell.characteristic.uuid);
@@ -61,6 +49,24 @@ export function compareWithProfile(result: MatrixResult, profile: ResolvedProfil
         cell.difference = d;
         out.push(`${cellName(cell)}: ${d}`);
       }
+    }
+  }
+  return out;
+}
+
+/** The characteristics and properties each side declares, compared. */
+export function compareProperties(profile: ResolvedProfile, discovered: readonly DiscoveredCharacteristic[]): string[] {
+  const out: string[] = [];
+  for (const pc of allCharacteristics(profile)) {
+    const tc = discovered.find((d) => d.uuid === pc.uuid);
+    if (!tc) {
+      out.push(`"${pc.name}" (${pc.uuid}): in the profile, not on the target`);
+      continue;
+    }
+    const has = new Set(offered(tc));
+    for (const op of MATRIX_OPERATIONS) {
+      if (pc.properties[op] && !has.has(op)) out.push(`"${pc.name}" × ${op}: the profile offers it, the target does not declare it`);
+      if (!pc.properties[op] && has.has(op)) out.push(`"${pc.name}" × ${op}: the target declares it, the profile does not`);
     }
   }
   return out;

@@ -12,8 +12,20 @@ import type { MatrixMethod } from './pairing-methods.js';
 export type MatrixOperation = GattOperation;
 export const MATRIX_OPERATIONS: readonly MatrixOperation[] = ['read', 'write', 'writeWithoutResponse', 'notify', 'indicate'];
 
-/** `paired:METHOD` when the matrix runs a phase per pairing method (--methods). */
-export type PhaseName = 'unencrypted' | 'paired' | `paired:${MatrixMethod}`;
+/**
+ * `paired:METHOD` when the matrix runs a phase per pairing method (--methods); `os` is the one phase
+ * over the OS stack, where the OS decides when to pair.
+ */
+export type PhaseName = 'unencrypted' | 'paired' | `paired:${MatrixMethod}` | 'os';
+
+/**
+ * Where a cell's facts come from: `air`, the PDUs on the tap; `api`, only what the OS stack's API
+ * reported (transport `os`: no HCI tap, so no ATT code unless the OS's words carry it).
+ */
+export type FactSource = 'air' | 'api';
+
+/** The header line of every matrix whose facts come from the API. */
+export const API_FACTS_HEADER = 'facts from the OS API, not the air: no HCI tap';
 
 export type CellOutcome =
   | { kind: 'value'; hex: string; text?: string }
@@ -30,15 +42,16 @@ export interface CellCharacteristic {
   name?: string;
 }
 
-export interface Cell {
+/** What every cell has, whatever its facts come from. */
+export interface CellBase {
   phase: PhaseName;
+  /** Absent in matrices made before the marker: the air. */
+  source?: FactSource;
   characteristic: CellCharacteristic;
   operation: MatrixOperation;
   outcome: CellOutcome;
   /** In words, why this outcome. */
   why: string;
-  /** The link's security when the last attempt was made. */
-  security: LinkSecurityState;
   /** Under on-error: the first attempt's error, before pairing and the re-send. */
   firstError?: CentralError;
   /** Under on-error: the pairing this cell triggered. */
@@ -48,24 +61,40 @@ export interface Cell {
   difference?: string;
 }
 
-export interface Phase {
+/** A cell judged from the air (the tap): the link's security is known. */
+export interface Cell extends CellBase {
+  /** The link's security when the last attempt was made. */
+  security: LinkSecurityState;
+}
+
+/** A cell judged from the OS API: the OS keeps the link's security to itself. */
+export interface ApiCell extends CellBase {
+  source: 'api';
+  /** What the API cannot show about this outcome (e.g. the binding drops read errors). */
+  caveat?: string;
+}
+
+export interface Phase<C extends CellBase = Cell> {
   name: PhaseName;
-  policy: PairingPolicy;
+  /** `os`: the OS decides when to pair (it pairs when a peer answers 0x05/0x0F). */
+  policy: PairingPolicy | 'os';
   /** The pairing method this phase's Security Manager was configured for (--methods). */
   method?: MatrixMethod;
-  cells: Cell[];
+  cells: C[];
   /** Pairings in this phase (upfront, or the one an error triggered). */
   pairings: PairingReport[];
   /** Why the phase did not run, or ended early. */
   note?: string;
 }
 
-export interface MatrixResult {
+export interface MatrixResult<C extends CellBase = Cell> {
   target: Advertisement;
-  policy: PairingPolicy;
+  policy: PairingPolicy | 'os';
+  /** `api` when the facts come from the OS API (transport `os`), with the header line to show. */
+  facts?: { source: FactSource; header: string; limits: string[] };
   /** The pairing methods given a phase each (--methods), in order. */
   methods?: MatrixMethod[];
-  phases: Phase[];
+  phases: Phase<C>[];
   /** Profile name and file, when comparing. */
   profile?: { name: string; source: string };
   /** Every difference from the profile, named. Empty: the target behaves as the profile says. */

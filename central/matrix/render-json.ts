@@ -1,9 +1,9 @@
 // The matrix for machines (--json): plain data, errors as kind, code, name, meaning.
 import { errorJson, pairingReportJson } from '../pairing/pairing-report.js';
-import type { Cell, MatrixResult } from './matrix-types.js';
+import type { CellBase, MatrixResult } from './matrix-types.js';
 import { verdict } from './render-table.js';
 
-function cellJson(c: Cell): Record<string, unknown> {
+function cellJson(c: CellBase): Record<string, unknown> {
   const { outcome, firstError, pairing, ...rest } = c;
   const o: Record<string, unknown> = { ...rest, outcome: outcome.kind === 'error' ? { kind: 'error', error: errorJson(outcome.error) } : outcome };
   if (firstError) o.firstError = errorJson(firstError);
@@ -11,7 +11,7 @@ function cellJson(c: Cell): Record<string, unknown> {
   return o;
 }
 
-export function matrixJson(r: MatrixResult): Record<string, unknown> {
+export function matrixJson(r: MatrixResult<CellBase>): Record<string, unknown> {
   return {
     ...r,
     phases: r.phases.map((p) => ({ ...p, cells: p.cells.map(cellJson), pairings: p.pairings.map(pairingReportJson) })),
@@ -19,6 +19,6 @@ export function matrixJson(r: MatrixResult): Record<string, unknown> {
   };
 }
 
-export function renderJson(r: MatrixResult): string {
+export function renderJson(r: MatrixResult<CellBase>): string {
   return JSON.stringify(matrixJson(r), null, 2) + '\n';
 }

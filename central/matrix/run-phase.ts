@@ -72,7 +72,7 @@ export async function runCell(ctx: PhaseContext, c: DiscoveredCharacteristic, op
     why = '';
   }
   const security = conn.security();
-  const cell: Cell = { phase: ctx.phase, characteristic: { uuid: c.uuid, serviceUuid: c.serviceUuid }, operation: op, outcome, why, security };
+  const cell: Cell = { phase: ctx.phase, source: 'air', characteristic: { uuid: c.uuid, serviceUuid: c.serviceUuid }, operation: op, outcome, why, security };
   if (profileChar) cell.characteristic.name = profileChar.name;
   if (outcome.kind === 'error') cell.why = errorWhy(outcome.error, rec, cell);
   else cell.why = `${why}; ${linkWords(cell)}`;

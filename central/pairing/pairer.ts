@@ -3,20 +3,27 @@
 // dropping, or nothing within the time limit (SMP timeout, Vol 3 Part H 3.4). noble's own
 // callbacks say nothing useful: it reports a failure without a reason, and on a failed confirm
 // check it sends a malformed Pairing Random (04 03) where Pairing Failed 0x04 is meant.
+import { OP } from '../../common/codes/hci.js';
 import { SMP_CODE, SMP_REASON } from '../../common/codes/smp.js';
+import { commandRefusal } from '../../common/hci/command-refusal.js';
 import type { LinkState } from '../../common/trace/link-state.js';
 import type { Tap } from '../../common/trace/tap.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
 import type { AttBearer } from '../att/att-bearer.js';
 import { HciError, OperationTimeout, SmpPairingFailed, type CentralError } from '../errors.js';
-import { pairingReport, sideName, type PairingReport } from './pairing-report.js';
+import type { LinkSession } from '../../common/smp/link-session.js';
+import type { PairingOutcome } from '../../common/smp/engine-types.js';
+import { debugKeyUse, pairingReport, sideName, type PairingReport } from './pairing-report.js';
 
 export interface PairOptions {
   bearer: AttBearer;
   tap: Tap;
   link: LinkState;
+  /** How long the whole pairing may take (with blebench's Security Manager: beyond its SMP timeout, so a person can answer). */
   timeoutMs: number;
   trigger: string;
+  /** blebench's Security Manager on this link, when it runs: its SMP timeout (no Pairing Failed goes over the air) ends the pairing. */
+  session?: LinkSession;
 }
 
 const lastSeq = (tap: Tap) => tap.entries.at(-1)?.seq ?? -1;
@@ -45,14 +52,23 @@ export function pair(o: PairOptions): Promise<PairingReport> {
       tap.off('encryption', onEncryption);
       tap.off('pairing', onPairing);
       tap.off('disconnect', onDisconnect);
+      tap.off('entry', onEntry);
       bearer.off('pairingFailed', onNobleFail);
-      resolve(pairingReport(link, o.trigger, error ? { error, notes } : { notes }));
+      o.session?.off('outcome', onOutcome);
+      const debugKey = debugKeyUse(tap.entries.filter((e) => e.seq > from && e.handle === link.handle), link.role);
+      resolve(pairingReport(link, o.trigger, { ...(error ? { error } : {}), notes, ...(debugKey ? { debugKey } : {}) }));
     };
     const mine = (l: LinkState, e: TimelineEntry) => l === link && e.seq > from;
+    // With blebench's Security Manager the pairing ends when its key distribution does (Vol 3 Part H
+    // 3.6.1: Phase 3 follows the encryption), not at the Encryption Change: a peer may send its keys
+    // after it (ble-host does), and a link dropped before then leaves no bond.
+    let encrypted = false;
+    let distributed = o.session === undefined;
     const onEncryption = (l: LinkState, e: TimelineEntry) => {
       if (!mine(l, e)) return;
-      if (l.encrypted && l.encryptionStatus === 0) finish();
-      else finish(new HciError(l.encryptionStatus ?? 0, 'encryption', 'the controllers could not start encryption with the key pairing made'));
+      if (!(l.encrypted && l.encryptionStatus === 0)) return finish(new HciError(l.encryptionStatus ?? 0, 'encryption', 'the controllers could not start encryption with the key pairing made'));
+      encrypted = true;
+      if (distributed) finish();
     };
     const onPairing = (l: LinkState, e: TimelineEntry) => {
       const failed = l.pairing?.failed;
@@ -61,6 +77,11 @@ export function pair(o: PairOptions): Promise<PairingReport> {
     };
     const onDisconnect = (l: LinkState, e: TimelineEntry) => {
       if (mine(l, e)) finish(new HciError(l.disconnectReason ?? 0, 'disconnection', 'during pairing'));
+    };
+    // The controller refused LE Enable Encryption (Command Status, e.g. 0x02, 0x0C): no Encryption Change follows.
+    const onEntry = (e: TimelineEntry) => {
+      const refused = e.seq > from ? commandRefusal(e, OP.LE_ENABLE_ENCRYPTION) : undefined;
+      if (refused !== undefined) finish(new HciError(refused, 'encryption', 'the controller refused LE Enable Encryption after pairing'));
     };
     // noble's SMP gave up without a Pairing Failed from the peer: its confirm check failed. The
     // PDU it sends for that may still wait in its ACL queue (controller buffers), so wait for it.
@@ -76,9 +97,20 @@ export function pair(o: PairOptions): Promise<PairingReport> {
           () => finish(new SmpPairingFailed(reason, 'central', 'noble gave up pairing without sending anything')),
         );
     };
+    // The SMP timer expired (Vol 3 Part H 3.4): nothing goes over the air, the Security Manager says so.
+    const onOutcome = (outcome: PairingOutcome) => {
+      if (outcome.result === 'paired' || outcome.result === 'encrypted') {
+        distributed = true;
+        if (encrypted) finish();
+        return;
+      }
+      if (outcome.result === 'failed' && outcome.reason === 'timeout') finish(new OperationTimeout('pairing', o.session?.timeoutMs ?? o.timeoutMs, `SMP timeout (Vol 3 Part H 3.4): ${outcome.why}; no further SMP on this link, reconnect to pair again`));
+    };
+    o.session?.on('outcome', onOutcome);
     tap.on('encryption', onEncryption);
     tap.on('pairing', onPairing);
     tap.on('disconnect', onDisconnect);
+    tap.on('entry', onEntry);
     bearer.on('pairingFailed', onNobleFail);
     timer = setTimeout(() => finish(new OperationTimeout('pairing', o.timeoutMs, 'no Encryption Change and no Pairing Failed (SMP timeout, Vol 3 Part H 3.4)')), o.timeoutMs);
     if (!link.connected) return finish(new HciError(link.disconnectReason ?? 0, 'disconnection', 'before pairing'));

@@ -1,7 +1,11 @@
 // What a pairing did, read from the tap (design.md: the testbench tells what really went over the
 // air): who started it, each side's IO capability, AuthReq and key distribution, the method, the
 // result and the key size. Core v5.4 Vol 3 Part H 3.5.1-3.5.2 (features), 2.3.5.1 (method), 3.6 (keys).
-import { authReqText, keyDistributionText, type PairingMethod } from '../../common/codes/smp.js';
+import { authReqText, keyDistributionText, SMP_CODE, smpCodeName, type PairingMethod } from '../../common/codes/smp.js';
+import { fromWire } from '../../common/smp/byte-order.js';
+import { DEBUG_KEY_WARNING } from '../../common/smp/key-security.js';
+import { isDebugPublicKey } from '../../common/smp/p256.js';
+import type { TimelineEntry } from '../../common/trace/timeline.js';
 import type { LinkState, PairingState, Side } from '../../common/trace/link-state.js';
 import type { SmpPairingFields } from '../../common/trace/smp-decode.js';
 import type { CentralError, PairingSide } from '../errors.js';
@@ -35,6 +39,12 @@ export interface PairingReport {
   keysDistributed: { kind: string; sentBy: PairingSide }[];
   /** Things seen on the air worth saying (a peer's quirk, noble's). */
   notes: string[];
+  /** Who sent the spec's debug public key (Vol 3 Part H 2.3.5.6.1): the key this pairing made is a debug key, not secure. */
+  debugKey?: DebugKeyUse;
+}
+
+export interface DebugKeyUse {
+  sentBy: PairingSide[];
 }
 
 export const sideName = (s: Side, role: LinkState['role']): PairingSide =>
@@ -55,7 +65,29 @@ function features(f: SmpPairingFields, sentBy: PairingSide): PairingFeaturesRepo
   };
 }
 
-export function pairingReport(link: LinkState, trigger: string, outcome: { error?: CentralError; notes?: string[] }): PairingReport {
+/**
+ * Who sent the spec's debug P-256 public key in these entries (one link's pairing), from the Pairing
+ * Public Key PDUs themselves (Vol 3 Part H 3.5.6; 2.3.5.6.1 for the debug key).
+ */
+export function debugKeyUse(entries: readonly TimelineEntry[], role: LinkState['role']): DebugKeyUse | undefined {
+  const sentBy = new Set<PairingSide>();
+  for (const e of entries) {
+    if (e.layer !== 'smp' || e.name !== PUBLIC_KEY_ENTRY) continue;
+    const f = e.fields as { publicKeyX?: string; publicKeyY?: string };
+    if (!f.publicKeyX || !f.publicKeyY) continue;
+    if (isDebugPublicKey(fromWire(Buffer.from(f.publicKeyX, 'hex')), fromWire(Buffer.from(f.publicKeyY, 'hex')))) sentBy.add(sideName(e.dir === 'tx' ? 'local' : 'remote', role));
+  }
+  return sentBy.size ? { sentBy: [...sentBy] } : undefined;
+}
+
+const PUBLIC_KEY_ENTRY = `SMP ${smpCodeName(SMP_CODE.PAIRING_PUBLIC_KEY)}`;
+
+/** "debug key: not secure: the peripheral sent the spec's debug public key …" */
+export function debugKeyText(d: DebugKeyUse): string {
+  return `${DEBUG_KEY_WARNING}: the ${d.sentBy.join(' and the ')} sent the spec's debug P-256 public key (Vol 3 Part H 2.3.5.6.1); anyone with a capture can compute this link's key`;
+}
+
+export function pairingReport(link: LinkState, trigger: string, outcome: { error?: CentralError; notes?: string[]; debugKey?: DebugKeyUse }): PairingReport {
   const p: PairingState | undefined = link.pairing;
   const side = (s: Side) => sideName(s, link.role);
   const initiator = p ? side(p.initiator) : 'central';
@@ -74,6 +106,7 @@ export function pairingReport(link: LinkState, trigger: string, outcome: { error
   const keySize = link.keySize ?? p?.keySize;
   if (keySize !== undefined && !outcome.error) report.keySize = keySize;
   if (outcome.error) report.error = outcome.error;
+  if (outcome.debugKey) report.debugKey = outcome.debugKey;
   return report;
 }
 
@@ -84,7 +117,8 @@ export function formatPairingReport(r: PairingReport): string[] {
   const lines = [`pairing (${r.trigger}), started by the ${r.startedBy}`];
   if (r.request) lines.push(`  Pairing Request  ${f(r.request)}`);
   if (r.response) lines.push(`  Pairing Response ${f(r.response)}`);
-  if (r.method) lines.push(`  method: ${r.secureConnections ? 'LE Secure Connections' : 'LE legacy'} ${r.method}`);
+  if (r.method) lines.push(`  method: ${r.secureConnections ? 'LE Secure Connections' : 'LE legacy'} ${r.method}${r.debugKey ? ` (${DEBUG_KEY_WARNING})` : ''}`);
+  if (r.debugKey) lines.push(`  ${debugKeyText(r.debugKey)}`);
   lines.push(r.result === 'encrypted' ? `  result: encrypted, key size ${r.keySize ?? '?'} octets` : `  result: failed: ${r.error?.message ?? 'unknown'}`);
   if (r.keysDistributed.length) lines.push(`  keys: ${r.keysDistributed.map((k) => `${k.kind} from the ${k.sentBy}`).join(', ')}`);
   for (const n of r.notes) lines.push(`  note: ${n}`);

@@ -1,29 +1,17 @@
 // A bonded central encrypts a new link with the key it kept, without pairing again (Core v5.4 Vol 3
 // Part C 10.3.2: on 0x05/0x0F a client with a bond "shall" first try encryption; Vol 3 Part H 2.4.4.1:
-// the LTK, EDIV and Rand the peripheral distributed in legacy pairing identify the key). noble keeps
-// no keys, so the central keeps what its tap saw go over the air: the last successful pairing with this
-// peer in which the peripheral distributed Encryption Information and Central Identification.
+// the LTK, EDIV and Rand identify the key). The key comes from the central's one key store
+// (central-bonds.ts), whichever Security Manager made it.
+import { toWire } from '../../common/smp/byte-order.js';
+import type { LongTermKey } from '../../common/smp/engine-types.js';
 import type { LinkState } from '../../common/trace/link-state.js';
 import type { Tap } from '../../common/trace/tap.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
 import type { AttBearer, StoredLtk } from '../att/att-bearer.js';
 import { CentralUsageError, HciError, OperationTimeout, type CentralError } from '../errors.js';
 
-/** The key the peripheral distributed to this central on an earlier link with `address` (as the tap saw it), if any. */
-export function storedKeyFor(tap: Tap, address: string, except?: LinkState): StoredLtk | undefined {
-  const peer = address.toLowerCase();
-  for (const l of tap.links().reverse()) {
-    if (l === except || l.role !== 'central' || l.peerAddress.toLowerCase() !== peer) continue;
-    const p = l.pairing;
-    if (!p || p.failed || !p.request?.authReqFlags.bonding || !p.response?.authReqFlags.bonding) continue;
-    const ltk = p.keys.find((k) => k.kind === 'LTK' && k.sentBy === 'remote');
-    const id = p.keys.find((k) => k.kind === 'EDIV/Rand' && k.sentBy === 'remote');
-    if (!ltk || !id) continue;
-    const [ediv, rand] = id.value.split('/');
-    return { ltk: Buffer.from(ltk.value, 'hex'), ediv: parseInt(ediv!, 16), rand: Buffer.from(rand!, 'hex') };
-  }
-  return undefined;
-}
+/** A kept LTK (spec order, most significant octet first) as LE Enable Encryption takes it (wire order). Vol 4 Part E 7.8.24. */
+export const wireLtk = (ltk: LongTermKey): StoredLtk => ({ ltk: toWire(ltk.key), ediv: ltk.ediv, rand: toWire(ltk.rand) });
 
 export interface EncryptOptions {
   bearer: AttBearer;

@@ -144,6 +144,13 @@ export class VirtualController extends EventEmitter {
     this.schedule();
   }
 
+  /** @internal A packet to the host exactly as given: unchecked, unmasked, in order (host-injection.ts). */
+  injectRaw(packet: Buffer): void {
+    if (this.closed) return;
+    this.queue.push(Buffer.from(packet));
+    this.schedule();
+  }
+
   /** @internal Run fn after the current command's Command Complete/Status is queued. */
   afterCommand(fn: () => void): void {
     if (this.deferred) this.deferred.push(fn);
@@ -215,7 +222,11 @@ export class VirtualController extends EventEmitter {
     const lengthOk = packet[3] === params.length && (typeof spec.length === 'number' ? params.length === spec.length : spec.length(params));
     let result: Buffer | number = HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS;
     const deferred: Array<() => void> = [];
-    if (lengthOk) {
+    // the fault plan may answer the command with an error instead of running it (faults.ts CommandFaultRule)
+    const refused = lengthOk && !this.radio.faults.empty ? this.radio.faults.onCommand(this.address, opcode) : undefined;
+    if (refused !== undefined) {
+      result = refused;
+    } else if (lengthOk) {
       this.deferred = deferred;
       try {
         result = spec.run({ c: this, params, opcode });

@@ -1,6 +1,7 @@
 // The fault plan: a typed, data-driven rule list that makes the radio misbehave on purpose.
-// Evaluated at three points only: each L2CAP PDU start in the ACL path, LE Enable Encryption, and
-// connection establishment. Plain data, so scenario files can carry it as JSON.
+// Evaluated at four points only: each L2CAP PDU start in the ACL path, LE Enable Encryption,
+// connection establishment, and each HCI command a host sends. Plain data, so scenario files can
+// carry it as JSON.
 
 /** What to do with a matching ACL packet (the whole L2CAP PDU it starts). */
 export type AclFaultAction =
@@ -84,7 +85,24 @@ export interface ConnectFaultRule extends RuleCommon {
   status: number;
 }
 
-export type FaultRule = AclFaultRule | EncryptionFaultRule | ConnectFaultRule;
+/**
+ * The controller answers an HCI command with an error status instead of carrying it out, the way the
+ * spec says that command answers (Vol 4 Part E 4.4): Command Status for a command whose outcome comes
+ * as its own event (LE Create Connection, LE Enable Encryption; no event follows), Command Complete
+ * with the status and zeroed return parameters otherwise (LE Set Advertising Enable, LE Long Term Key
+ * Request Reply). E.g. 0x0C Command Disallowed, 0x07 Memory Capacity Exceeded, 0x02 Unknown
+ * Connection Identifier (codes: common/codes/hci.ts HCI_STATUS).
+ */
+export interface CommandFaultRule extends RuleCommon {
+  on: 'command';
+  /** The HCI command's opcode (common/codes/hci.ts OP). */
+  opcode: number;
+  /** Address of the controller whose host sends the command; any controller when left out. */
+  controller?: string;
+  status: number;
+}
+
+export type FaultRule = AclFaultRule | EncryptionFaultRule | ConnectFaultRule | CommandFaultRule;
 
 /** What the ACL path hands the plan for each L2CAP PDU start. */
 export interface AclPacketFacts {
@@ -155,6 +173,12 @@ export class FaultPlan {
   onConnect(central: string, peripheral: string): number | undefined {
     const hit = this.fire('connect', (r) => linkMatches((r as ConnectFaultRule).match, central, peripheral));
     return hit ? (hit as ConnectFaultRule).status : undefined;
+  }
+
+  /** @internal An HCI command from a host: a status to answer with instead of running it, or undefined. */
+  onCommand(controller: string, opcode: number): number | undefined {
+    const hit = this.fire('command', (r) => (r as CommandFaultRule).opcode === opcode && sameAddress((r as CommandFaultRule).controller, controller));
+    return hit ? (hit as CommandFaultRule).status : undefined;
   }
 
   private fire(on: FaultRule['on'], matches: (r: FaultRule) => boolean): FaultRule | undefined {

@@ -12,6 +12,7 @@ export {
   type AclMatch,
   type EncryptionFaultRule,
   type ConnectFaultRule,
+  type CommandFaultRule,
   type LinkMatch,
   type FaultHit,
 } from './faults.js';

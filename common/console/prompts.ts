@@ -31,7 +31,21 @@ export interface Choice<T> {
   disabled?: boolean | string;
 }
 
+/** Why an open prompt closed: a question that cannot wait (a pairing's passkey) took the terminal. */
+export class UrgentQuestion extends Error {
+  constructor() {
+    super('a question that cannot wait came first');
+    this.name = 'UrgentQuestion';
+  }
+}
+
 export class ConsolePrompts {
+  /** The ordinary prompt open now: aborted when an urgent question comes; `closed` settles when it is gone. */
+  private current: { controller: AbortController; closed: Promise<unknown> } | undefined;
+  /** Urgent questions asked or waiting, and the promise that settles after the last of them. */
+  private urgentCount = 0;
+  private urgentTail: Promise<void> = Promise.resolve();
+
   constructor(readonly screen: ConsoleScreen) {}
 
   select<T>(message: string, choices: Choice<T>[], options: { signal?: AbortSignal; default?: T; pageSize?: number } = {}): Promise<T> {
@@ -45,7 +59,8 @@ export class ConsolePrompts {
     );
   }
 
-  input(message: string, options: { signal?: AbortSignal; default?: string; validate?: (v: string) => true | string } = {}): Promise<string> {
+  /** `urgent`: a question that cannot wait for the menu (see `urgent()`). */
+  input(message: string, options: { signal?: AbortSignal; default?: string; validate?: (v: string) => true | string; urgent?: boolean } = {}): Promise<string> {
     return this.run(
       (ctx) =>
         input(
@@ -53,11 +68,12 @@ export class ConsolePrompts {
           ctx,
         ),
       options.signal,
+      options.urgent,
     );
   }
 
-  confirm(message: string, options: { signal?: AbortSignal; default?: boolean } = {}): Promise<boolean> {
-    return this.run((ctx) => confirm({ message, default: options.default ?? true }, ctx), options.signal);
+  confirm(message: string, options: { signal?: AbortSignal; default?: boolean; urgent?: boolean } = {}): Promise<boolean> {
+    return this.run((ctx) => confirm({ message, default: options.default ?? true }, ctx), options.signal, options.urgent);
   }
 
   live<T>(message: string, list: LiveList<T>, options: { signal?: AbortSignal; empty?: string } = {}): Promise<T> {
@@ -84,16 +100,52 @@ export class ConsolePrompts {
     return parsed.note ? { value: parsed.value, format, note: parsed.note } : { value: parsed.value, format };
   }
 
-  private async run<T>(ask: (ctx: { output: NodeJS.WritableStream; signal?: AbortSignal; clearPromptOnDone: boolean }) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Ordinary prompts wait while an urgent question is open. An urgent question (the Security Manager
+   * asks for a passkey while the user is in a menu) closes the open prompt, whose caller gets
+   * PromptAborted with UrgentQuestion and asks again later, then takes the terminal; urgent questions
+   * take turns.
+   */
+  private async run<T>(ask: PromptCall<T>, signal?: AbortSignal, urgent = false): Promise<T> {
+    if (urgent) return this.urgent(() => this.open(ask, signal, false));
+    while (this.urgentCount > 0) await this.urgentTail;
+    return this.open(ask, signal, true);
+  }
+
+  private urgent<T>(open: () => Promise<T>): Promise<T> {
+    this.urgentCount++;
+    const turn = this.urgentTail.then(async () => {
+      const ordinary = this.current;
+      if (ordinary) {
+        ordinary.controller.abort(new UrgentQuestion());
+        await ordinary.closed.catch(() => undefined);
+      }
+      return open();
+    });
+    this.urgentTail = turn.then(
+      () => void this.urgentCount--,
+      () => void this.urgentCount--,
+    );
+    return turn;
+  }
+
+  private async open<T>(ask: PromptCall<T>, signal: AbortSignal | undefined, ordinary: boolean): Promise<T> {
+    const controller = new AbortController();
+    const prompt = ask({ output: this.screen.promptStream(), clearPromptOnDone: false, signal: signal ? AbortSignal.any([signal, controller.signal]) : controller.signal });
+    if (ordinary) this.current = { controller, closed: prompt };
     try {
-      return await ask({ output: this.screen.promptStream(), clearPromptOnDone: false, ...(signal ? { signal } : {}) });
+      return await prompt;
     } catch (e) {
       if (e instanceof ExitPromptError) throw new ConsoleInterrupted();
       if (e instanceof AbortPromptError) {
         this.screen.eraseLastPrompt();
-        throw new PromptAborted(signal?.reason ?? e.cause);
+        throw new PromptAborted(signal?.aborted ? signal.reason : controller.signal.aborted ? controller.signal.reason : e.cause);
       }
       throw e;
+    } finally {
+      if (this.current?.controller === controller) this.current = undefined;
     }
   }
 }
+
+type PromptCall<T> = (ctx: { output: NodeJS.WritableStream; signal: AbortSignal; clearPromptOnDone: boolean }) => Promise<T>;

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { H4 } from '../codes/hci.js';
 import type { Tap } from '../trace/tap.js';
+import { malformedAcl, malformedEvent } from './malformed.js';
 import { KernelShare } from './kernel-share.js';
 import { SeamSocket, type SeamHub } from './seam-socket.js';
 import type { H4Link, HciSocketApi } from './socket-api.js';
@@ -19,6 +20,8 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
   private open = true;
   /** Packets a host wrote after the controller was gone. */
   droppedAfterClose = 0;
+  /** Events and ACL start fragments too short for their own fields, dropped before any host (malformed.ts). */
+  malformedPackets = 0;
 
   constructor(
     readonly spec: TransportSpec,
@@ -69,6 +72,8 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
 
   private fromController(packet: Buffer): void {
     this.tap.observe('rx', packet);
+    // The kernel's share: Linux drops a packet shorter than its own fields before any socket sees it.
+    if (malformedEvent(packet) !== undefined || malformedAcl(packet) !== undefined) return void this.malformedPackets++;
     const answer = packet[0] === H4.EVENT ? this.kernelShare.onControllerPacket(packet) : undefined;
     for (const s of this.sockets) s.deliver(packet);
     if (answer) {

@@ -60,7 +60,7 @@ export class OsTransport extends EventEmitter<HciTransportEvents> implements Hci
 
   createSocket(): HciSocketApi {
     throw new TransportError('UNSUPPORTED_ON_PLATFORM', `os: the ${this.stack.central.api} stack has no HCI socket to hand out`, this.label, {
-      hint: 'load noble/bleno with their platform bindings (the loaders do for os), or use a transport with HCI below it: usb, serial:, h4:',
+      hint: 'the os roles load noble\'s/bleno\'s platform bindings instead (loadNobleOs, loadBlenoOs); for HCI use usb, serial: or h4:',
     });
   }
 

@@ -15,6 +15,8 @@ export interface PduName {
   readonly layer: Extract<Layer, 'att' | 'smp' | 'l2cap-sig' | 'hci-cmd' | 'hci-evt'>;
   /** For PDUs carried over the air as ACL data: the L2CAP channel and the opcode (first payload octet). */
   readonly air?: { readonly cid: number; readonly opcode: number };
+  /** For HCI commands: the opcode (what the virtual radio's `refuse-command` fault matches on). */
+  readonly command?: { readonly opcode: number };
 }
 
 function build(): Map<string, PduName> {
@@ -25,7 +27,7 @@ function build(): Map<string, PduName> {
   for (const c of L2CAP_SIG_TABLE.values()) {
     if (LE_SIGNALING_CODES.has(c.code)) add({ name: `L2CAP ${c.name}`, layer: 'l2cap-sig', air: { cid: L2CAP_CID.LE_SIGNALING, opcode: c.code } });
   }
-  for (const op of Object.values(OP)) add({ name: `HCI ${opcodeName(op)}`, layer: 'hci-cmd' });
+  for (const op of Object.values(OP)) add({ name: `HCI ${opcodeName(op)}`, layer: 'hci-cmd', command: { opcode: op } });
   for (const code of Object.values(EVT)) {
     // LE Meta events are named by subevent; Command Complete/Status entries add "(command)".
     if (code === EVT.LE_META || code === EVT.VENDOR) continue;

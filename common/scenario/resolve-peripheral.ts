@@ -13,7 +13,7 @@ import type { Behaviour, BehaviourOperation, CharacteristicRef, PeripheralSetup,
 import type { AclFaultTarget, BehaviourInput, FaultInput, PeripheralInput, ScheduleInput } from './scenario-input.js';
 
 const BEHAVIOURS = ['refuse-pairing', 'answer', 'disconnect-after', 'delay', 'notify', 'indicate'] as const;
-const FAULTS = ['drop', 'delay', 'disconnect', 'corrupt', 'refuse-encryption', 'fail-connection'] as const;
+const FAULTS = ['drop', 'delay', 'disconnect', 'corrupt', 'refuse-encryption', 'fail-connection', 'refuse-command'] as const;
 
 export function peripheralAt(n: Names, input: PeripheralInput, profile: ResolvedProfile, path: string): PeripheralSetup {
   const values = Object.entries(input.values ?? {}).flatMap(([name, v]) => {
@@ -109,6 +109,19 @@ function faultAt(n: Names, input: FaultInput, path: string): FaultRule | undefin
     const status = o.status === undefined ? protocolCode('hci', fallback) : codeAt(n, o.status as string | number, ['hci'], at + pointer('status'));
     if (!status) return undefined;
     return { on: kind === 'refuse-encryption' ? 'encryption' : 'connect', status: status.code, ...common(o, `${kind} with ${showCode(status)}`) };
+  }
+  if (kind === 'refuse-command') {
+    // The controller answers the command with an error status, as Command Status or Command Complete
+    // per that command (Vol 4 Part E 4.4); default 0x0C Command Disallowed (Vol 1 Part F 1.3).
+    const c = pduAt(n, String(o.command), at + pointer('command'));
+    if (!c) return undefined;
+    if (!c.command) {
+      n.issues.add('inconsistent', at + pointer('command'), `"${c.name}" is not an HCI command: the controller can only refuse a command its host sends ("LE Create Connection", "LE Set Advertising Enable")`);
+      return undefined;
+    }
+    const status = o.status === undefined ? protocolCode('hci', HCI_STATUS.COMMAND_DISALLOWED) : codeAt(n, o.status as string | number, ['hci'], at + pointer('status'));
+    if (!status) return undefined;
+    return { on: 'command', opcode: c.command.opcode, status: status.code, ...common(o, `refuse ${c.name} with ${showCode(status)}`) };
   }
   const t = o as unknown as AclFaultTarget & { ms?: number; reason?: string | number; at?: number; xor?: number; replace?: string; truncate?: number };
   const pdu = pduAt(n, t.pdu, at + pointer('pdu'));

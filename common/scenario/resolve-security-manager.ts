@@ -16,6 +16,7 @@ export function securityManagerConfig(input: SecurityManagerInput): { ok: true; 
   if (input.passkey !== undefined) o.passkey = typeof input.passkey === 'number' ? { fixed: input.passkey } : input.passkey;
   if (input['numeric-comparison'] !== undefined) o.numericComparison = input['numeric-comparison'];
   if (input['debug-keys'] !== undefined) o.useDebugKeys = input['debug-keys'];
+  if (input['accept-debug-keys'] !== undefined) o.acceptDebugKeys = input['accept-debug-keys'];
   if (input.pairable !== undefined) o.pairable = input.pairable;
   try {
     return { ok: true, config: pairingConfig(o) };

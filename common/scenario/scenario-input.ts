@@ -43,6 +43,7 @@ export interface SecurityManagerInput {
   passkey?: number | 'random' | 'ask';
   'numeric-comparison'?: 'accept' | 'reject' | 'ask';
   'debug-keys'?: boolean;
+  'accept-debug-keys'?: boolean;
   /** false: every Pairing Request is answered 0x05 Pairing Not Supported. */
   pairable?: boolean;
 }
@@ -81,7 +82,9 @@ export type FaultInput =
   /** Payload offsets count from the opcode/code (0); `replace` is hex ("0f", "0f 00"); at least one of xor, replace, truncate. */
   | { corrupt: AclFaultTarget & { at?: number; xor?: number; replace?: string; truncate?: number } }
   | { 'refuse-encryption': FaultCommon & { status?: CodeInput } }
-  | { 'fail-connection': FaultCommon & { status?: CodeInput } };
+  | { 'fail-connection': FaultCommon & { status?: CodeInput } }
+  /** The controller answers this HCI command ("LE Create Connection") with an error status (default 0x0C Command Disallowed). */
+  | { 'refuse-command': FaultCommon & { command: string; status?: CodeInput } };
 
 export type PairingPolicy = 'on-error' | 'never' | 'upfront';
 

@@ -79,6 +79,7 @@ export const SCENARIO_SCHEMA = {
       passkey: { oneOf: [{ type: 'integer', minimum: 0, maximum: 999999 }, { enum: ['random', 'ask'] }] },
       'numeric-comparison': { enum: ['accept', 'reject', 'ask'] },
       'debug-keys': { type: 'boolean' },
+      'accept-debug-keys': { type: 'boolean' },
       pairable: { type: 'boolean' },
     }),
     value: PROFILE_SCHEMA.definitions.value,
@@ -103,6 +104,7 @@ export const SCENARIO_SCHEMA = {
       corrupt: obj({ ...aclTarget, at: count, xor: { type: 'integer', minimum: 0, maximum: 255 }, replace: text, truncate: count }, ['pdu']),
       'refuse-encryption': { type: ['object', 'null'], additionalProperties: false, properties: { ...ruleCommon, status: code } },
       'fail-connection': { type: ['object', 'null'], additionalProperties: false, properties: { ...ruleCommon, status: code } },
+      'refuse-command': obj({ ...ruleCommon, command: text, status: code }, ['command']),
     }),
     step: obj({ name: text, expect: { $ref: '#/definitions/expect' }, ...STEP_ACTIONS }),
     expect: obj({

@@ -111,13 +111,20 @@ export function bondFromJson(v: unknown, path: string): Bond {
   const methods = ['Just Works', 'Passkey Entry', 'Numeric Comparison', 'OOB'];
   if (!methods.includes(s.method as string)) throw new BondFormatError(`${path}.security.method`, `is not one of ${methods.join(', ')}`);
   if (typeof s.authenticated !== 'boolean' || typeof s.secureConnections !== 'boolean') throw new BondFormatError(`${path}.security`, 'needs authenticated and secureConnections (true/false)');
+  if (s.debugKey !== undefined && typeof s.debugKey !== 'boolean') throw new BondFormatError(`${path}.security.debugKey`, 'is not true or false');
   if (o.role !== 'central' && o.role !== 'peripheral') throw new BondFormatError(`${path}.role`, "is not 'central' or 'peripheral'");
   if (typeof o.createdAt !== 'string') throw new BondFormatError(`${path}.createdAt`, 'is not a date string');
   const bond: Bond = {
     local,
     peer,
     role: o.role,
-    security: { method: s.method as KeySecurity['method'], authenticated: s.authenticated, secureConnections: s.secureConnections, keySize: int(s.keySize, `${path}.security.keySize`, 7, 16) },
+    security: {
+      method: s.method as KeySecurity['method'],
+      authenticated: s.authenticated,
+      secureConnections: s.secureConnections,
+      keySize: int(s.keySize, `${path}.security.keySize`, 7, 16),
+      ...(s.debugKey === true ? { debugKey: true } : {}),
+    },
     createdAt: o.createdAt,
   };
   if (o.peerLtk !== undefined) bond.peerLtk = ltk(o.peerLtk, `${path}.peerLtk`);

@@ -45,7 +45,7 @@ export type SmpInput =
   /** The user pressed a key while typing the passkey (sent when both sides set Keypress). Vol 3 Part H 3.5.8. */
   | { type: 'keypress'; notification: number }
   /** The 30-second SMP timer expired. Vol 3 Part H 3.4. */
-  | { type: 'timeout' }
+  | { type: 'timeout'; afterMs?: number }
   /** Encryption Change (or the failure of LE Enable Encryption): status 0 means encrypted. */
   | { type: 'encryption'; encrypted: boolean; status: number }
   /** Responder: the controller's LE Long Term Key Request. */
@@ -62,6 +62,8 @@ export type PairingEvent =
   | { kind: 'passkey'; passkey: number; how: 'displayed' | 'entered' }
   | { kind: 'numeric-comparison'; value: number; accepted: boolean }
   | { kind: 'keypress'; notification: number }
+  /** The spec's debug P-256 key was used (Vol 3 Part H 2.3.5.6.1): by us, by the peer, or both. The LTK is not secret. */
+  | { kind: 'debug-key'; by: 'local' | 'peer' | 'both' }
   | { kind: 'security-request'; authReq: number }
   | { kind: 'ignored'; why: string }
   | { kind: 'key-missing'; ediv: number; rand: Buffer };

@@ -10,7 +10,7 @@ export * from './engine-types.js';
 export { PairingEngine, SMP_TIMEOUT_MS, type EngineState } from './pairing-engine.js';
 export { SmpRunner, type SmpLink, type SmpRunnerOptions } from './pairing-runner.js';
 export { RepeatedAttempts, type RepeatedAttemptsOptions } from './repeated-attempts.js';
-export { INVALID_PUBLIC_KEY_REASON } from './sc-pairing.js';
+export { INVALID_PUBLIC_KEY_REASON, DEBUG_KEY_REFUSED_REASON } from './sc-pairing.js';
 export * from './bond.js';
 export * from './key-store.js';
 export * from './json-key-store.js';

@@ -8,7 +8,7 @@ import type { DeviceAddress, EngineEnvironment, PairingEvent, PairingOutcome, Sm
 import type { KeySecurity } from './key-security.js';
 import type { KeyStore } from './key-store.js';
 import type { PairingConfig, PairingDelegate } from './pairing-config.js';
-import { PairingEngine } from './pairing-engine.js';
+import { PairingEngine, SMP_TIMEOUT_MS } from './pairing-engine.js';
 import { SmpRunner, type SmpLink } from './pairing-runner.js';
 
 /** What a role needs to run its own Security Manager: configuration, prompts, keys. */
@@ -60,6 +60,8 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
   security: KeySecurity | undefined;
   /** The association model of the pairing under way or last done on this link. */
   method: Extract<PairingEvent, { kind: 'method' }> | undefined;
+  /** The pairing under way or last done used the spec's debug key (by either side): its key is a debug key. */
+  debugKey = false;
   private runnerNow: SmpRunner | undefined;
   private queue: SmpInput[] = [];
   private closed = false;
@@ -76,6 +78,11 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
 
   get runner(): SmpRunner | undefined {
     return this.runnerNow;
+  }
+
+  /** The SMP timeout this session's runner keeps (Vol 3 Part H 3.4). */
+  get timeoutMs(): number {
+    return this.options.timeoutMs ?? SMP_TIMEOUT_MS;
   }
 
   get config(): PairingConfig {
@@ -128,7 +135,11 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
   private observe(action: SmpAction): void {
     this.emit('action', action);
     if (action.type === 'event') {
-      if (action.event.kind === 'method') this.method = action.event;
+      if (action.event.kind === 'method') {
+        this.method = action.event;
+        this.debugKey = false;
+      }
+      if (action.event.kind === 'debug-key') this.debugKey = true;
       this.emit('event', action.event);
     }
     if (action.type !== 'done') return;

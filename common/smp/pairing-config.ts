@@ -63,6 +63,13 @@ export interface PairingConfig {
   oob?: OobConfig;
   /** Use the spec's debug P-256 key pair so that a sniffer can decrypt the capture. Vol 3 Part H 2.3.5.6.1. */
   useDebugKeys: boolean;
+  /**
+   * Accept a peer that sends the debug public key while this side did not ask for debug keys. The spec
+   * lets either side alone set debug mode (Vol 3 Part H 2.3.5.6.1), so a debug key is legal; it is not
+   * secure (anyone can compute the DHKey). false: fail with 0x03 Authentication Requirements, as
+   * Zephyr's SMP does when it refuses a debug key (the spec names no reason for this).
+   */
+  acceptDebugKeys: boolean;
   /** false: every Pairing Request is answered 0x05 Pairing Not Supported. */
   pairable: boolean;
 }
@@ -79,6 +86,7 @@ export const DEFAULT_PAIRING_CONFIG: Readonly<PairingConfig> = Object.freeze({
   passkey: 'random',
   numericComparison: 'accept',
   useDebugKeys: false,
+  acceptDebugKeys: true,
   pairable: true,
 });
 
@@ -121,4 +129,9 @@ export interface PromptInfo {
   role: 'initiator' | 'responder';
   peerAddress: string;
   secureConnections: boolean;
+  /**
+   * Aborted when the answer is no longer wanted: the pairing ended (the peer failed it, the 30-second
+   * SMP timeout of Vol 3 Part H 3.4 expired) or the link went. Its reason says which, in words.
+   */
+  signal: AbortSignal;
 }

@@ -41,6 +41,8 @@ export class PairingEngine {
   private linkKey: LongTermKey | undefined;
   private held: SmpPdu[] = [];
   private answeredWithBond = false;
+  /** The spec's debug P-256 key was used in this pairing (by either side). */
+  private debugKey = false;
   private readonly random: (n: number) => Buffer;
 
   constructor(
@@ -99,7 +101,7 @@ export class PairingEngine {
       case 'keypress':
         return this.keypress(input.notification);
       case 'timeout':
-        return this.timeout();
+        return this.timeout(input.afterMs ?? SMP_TIMEOUT_MS);
       case 'encryption':
         return this.onEncryption(input.encrypted, input.status);
       case 'ltk-request':
@@ -276,6 +278,7 @@ export class PairingEngine {
 
   private beginAuthentication(n: Negotiated): void {
     this.negotiatedNow = n;
+    this.debugKey = false;
     this.stateNow = 'authenticating';
     this.event({ kind: 'method', method: n.model.method, secureConnections: n.secureConnections, keySize: n.keySize });
     const ctx = this.phaseContext(n);
@@ -295,7 +298,10 @@ export class PairingEngine {
       send: (pdu) => this.send(pdu),
       fail: (reason, why) => this.fail(reason, why),
       prompt: (prompt: PairingPrompt) => this.out.push({ type: 'prompt', prompt }),
-      event: (e) => this.event(e),
+      event: (e) => {
+        if (e.kind === 'debug-key') this.debugKey = true;
+        this.event(e);
+      },
       authenticated: (key) => this.authenticated(key),
     };
   }
@@ -360,7 +366,13 @@ export class PairingEngine {
   private paired(): void {
     const n = this.negotiatedNow!;
     const d = this.distribution!;
-    const security: KeySecurity = { method: n.model.method, authenticated: n.model.authenticated, secureConnections: n.secureConnections, keySize: n.keySize };
+    const security: KeySecurity = {
+      method: n.model.method,
+      authenticated: n.model.authenticated,
+      secureConnections: n.secureConnections,
+      keySize: n.keySize,
+      ...(this.debugKey ? { debugKey: true } : {}),
+    };
     if (n.secureConnections) d.local.ltk = d.peer.ltk = this.linkKey; // the LTK from f5, known to both. Vol 3 Part H 2.3.5.6.5.
     const peerIdentity: DeviceAddress = d.peer.identityAddress ?? this.env.peer;
     this.finish(
@@ -401,8 +413,8 @@ export class PairingEngine {
     this.send({ code: SMP_CODE.PAIRING_KEYPRESS_NOTIFICATION, notification });
   }
 
-  private timeout(): void {
+  private timeout(afterMs: number): void {
     if (this.idle) return;
-    this.finish({ result: 'failed', role: this.env.role, reason: 'timeout', by: 'local', why: `no SMP progress for ${SMP_TIMEOUT_MS / 1000} s ${this.stateText()}` }, 'timed-out');
+    this.finish({ result: 'failed', role: this.env.role, reason: 'timeout', by: 'local', why: `no SMP progress for ${afterMs / 1000} s ${this.stateText()}` }, 'timed-out');
   }
 }

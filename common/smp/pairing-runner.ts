@@ -32,6 +32,8 @@ export class SmpRunner {
   private timer: NodeJS.Timeout | undefined;
   private waiters: ((o: PairingOutcome) => void)[] = [];
   private closed = false;
+  /** One per question the delegate is answering now; aborted when the answer is no longer wanted. */
+  private readonly open = new Set<AbortController>();
 
   constructor(private readonly options: SmpRunnerOptions) {}
 
@@ -56,6 +58,12 @@ export class SmpRunner {
   close(): void {
     this.closed = true;
     this.stopTimer();
+    this.closePrompts('the link is gone');
+  }
+
+  private closePrompts(why: string): void {
+    for (const c of this.open) c.abort(new Error(why));
+    this.open.clear();
   }
 
   private perform(action: SmpAction): void {
@@ -67,7 +75,8 @@ export class SmpRunner {
       case 'timer':
         this.stopTimer();
         if (action.run) {
-          this.timer = setTimeout(() => this.input({ type: 'timeout' }), this.options.timeoutMs ?? SMP_TIMEOUT_MS);
+          const afterMs = this.options.timeoutMs ?? SMP_TIMEOUT_MS;
+          this.timer = setTimeout(() => this.input({ type: 'timeout', afterMs }), afterMs);
           this.timer.unref?.();
         }
         return;
@@ -83,6 +92,8 @@ export class SmpRunner {
         return;
       case 'done': {
         this.outcomes.push(action.outcome);
+        const o = action.outcome;
+        this.closePrompts(o.result === 'failed' ? `the pairing ended: ${o.why}` : 'the pairing ended');
         const w = this.waiters.shift();
         if (w) {
           this.claimed++;
@@ -93,32 +104,59 @@ export class SmpRunner {
     }
   }
 
-  private info(): PromptInfo {
+  /** What the delegate is told with a question; `signal` ends it when the pairing or the link ends first. */
+  private info(): { info: PromptInfo; answered: (input?: SmpInput) => void } {
     const e = this.options.engine;
-    return { role: e.role, peerAddress: e.peer.address, secureConnections: !!e.negotiated?.secureConnections };
+    const controller = new AbortController();
+    this.open.add(controller);
+    return {
+      info: { role: e.role, peerAddress: e.peer.address, secureConnections: !!e.negotiated?.secureConnections, signal: controller.signal },
+      answered: (input) => {
+        this.open.delete(controller);
+        // An answer after the pairing ended (or the link went) is dropped: nobody asks any more.
+        if (input && !controller.signal.aborted) this.input(input);
+      },
+    };
   }
 
+  /**
+   * Asks the delegate. A question nobody answers is ended by the SMP timer, which keeps running from
+   * the last command sent (Vol 3 Part H 3.4): the pairing fails with 'timeout' and the question closes.
+   * A delegate that throws is taken as a cancel (Passkey Entry Failed / Numeric Comparison Failed).
+   */
   private prompt(prompt: Extract<SmpAction, { type: 'prompt' }>['prompt']): void {
     const d = this.options.delegate;
-    const info = this.info();
     switch (prompt.kind) {
-      case 'display-passkey':
-        void Promise.resolve(d?.displayPasskey(prompt.passkey, info)).catch(() => {});
+      case 'display-passkey': {
+        const { info, answered } = this.info();
+        void Promise.resolve()
+          .then(() => d?.displayPasskey(prompt.passkey, info))
+          .catch(() => {})
+          .finally(() => answered());
         return;
-      case 'enter-passkey':
+      }
+      case 'enter-passkey': {
         if (!d) return this.input({ type: 'passkey', passkey: null });
-        d.enterPasskey(info).then(
-          (passkey) => this.input({ type: 'passkey', passkey }),
-          () => this.input({ type: 'passkey', passkey: null }),
-        );
+        const { info, answered } = this.info();
+        Promise.resolve()
+          .then(() => d.enterPasskey(info))
+          .then(
+            (passkey) => answered({ type: 'passkey', passkey }),
+            () => answered({ type: 'passkey', passkey: null }),
+          );
         return;
-      case 'compare-numbers':
+      }
+      case 'compare-numbers': {
         if (!d) return this.input({ type: 'confirm', accept: false });
-        d.compareNumbers(prompt.value, info).then(
-          (accept) => this.input({ type: 'confirm', accept }),
-          () => this.input({ type: 'confirm', accept: false }),
-        );
+        const { info, answered } = this.info();
+        Promise.resolve()
+          .then(() => d.compareNumbers(prompt.value, info))
+          .then(
+            (accept) => answered({ type: 'confirm', accept }),
+            () => answered({ type: 'confirm', accept: false }),
+          );
         return;
+      }
     }
   }
 

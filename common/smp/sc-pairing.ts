@@ -17,6 +17,13 @@ const PASSKEY_ROUNDS = 20;
  */
 export const INVALID_PUBLIC_KEY_REASON = SMP_REASON.DHKEY_CHECK_FAILED;
 
+/**
+ * Refusing a peer's debug public key: the spec allows a device to refuse it but names no reason; the
+ * authentication requirements (a key that is secret) cannot be met, so 0x03, the reason Zephyr's SMP
+ * sends when it refuses a debug key. Vol 3 Part H 2.3.5.6.1, 3.5.5.
+ */
+export const DEBUG_KEY_REFUSED_REASON = SMP_REASON.AUTHENTICATION_REQUIREMENTS;
+
 export class ScAuthentication implements AuthenticationPhase {
   private readonly keyPair: P256KeyPair;
   private peerX: Buffer | undefined;
@@ -98,6 +105,14 @@ export class ScAuthentication implements AuthenticationPhase {
       this.ctx.fail(SMP_REASON.INVALID_PARAMETERS, 'the peer sent our own public key back');
       return true;
     }
+    // Either side alone may use the debug key pair (Vol 3 Part H 2.3.5.6.1); the key is then not secure.
+    const peerDebug = isDebugPublicKey(pdu.x, pdu.y);
+    const localDebug = isDebugPublicKey(this.keyPair.x, this.keyPair.y);
+    if (peerDebug && !localDebug && !this.ctx.config.acceptDebugKeys) {
+      this.ctx.fail(DEBUG_KEY_REFUSED_REASON, "the peer sent the spec's debug public key, and this side accepts no debug keys (acceptDebugKeys is off)");
+      return true;
+    }
+    if (peerDebug || localDebug) this.ctx.event({ kind: 'debug-key', by: peerDebug && localDebug ? 'both' : peerDebug ? 'peer' : 'local' });
     this.peerX = pdu.x;
     this.dh = dhKey(this.keyPair, pdu.x, pdu.y);
     if (!this.initiator) this.sendPublicKey();

@@ -4,6 +4,7 @@
 // refuses or accepts the next pairing, shows and forgets bonds, and disconnects the central. A lost
 // transport comes back to a menu with the reason; Ctrl-C closes the link and ends with 130.
 import type { SmpSetup } from '../../common/smp/link-session.js';
+import { DEBUG_KEY_WARNING } from '../../common/smp/key-security.js';
 import { hex } from '../../common/codes/code-table.js';
 import { HCI_STATUS } from '../../common/codes/hci.js';
 import { MGMT_LTK_TYPE } from '../../common/codes/mgmt.js';
@@ -11,6 +12,7 @@ import { SMP_REASON, SMP_REASON_TABLE } from '../../common/codes/smp.js';
 import type { ConsoleScreen } from '../../common/console/console-screen.js';
 import { ConsoleInterrupted, ConsolePrompts, PromptAborted, type Choice } from '../../common/console/prompts.js';
 import { untilInterrupted } from '../../common/console/interrupt.js';
+import { consolePairingDelegate } from '../../common/console/pairing-delegate.js';
 import { timelineTail } from '../../common/console/timeline-tail.js';
 import { describeValue } from '../../common/console/value-format.js';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
@@ -82,8 +84,19 @@ class PeripheralConsole {
   /** Security changed from this console: "Name/operation" → level. */
   private readonly changed = new Map<string, SecurityLevel>();
 
+  /** Ctrl-C at a pairing question (inside the Security Manager's delegate) ends the console as Ctrl-C anywhere. */
+  private readonly interrupted = new AbortController();
+  private readonly interrupt: AbortSignal;
+  /** The Security Manager setup with this console's delegate: `ask` questions are asked here. */
+  private readonly smp: SmpSetup | undefined;
+
   constructor(private readonly o: PeripheralConsoleOptions) {
     this.ask = new ConsolePrompts(o.screen);
+    this.interrupt = AbortSignal.any([o.interrupt, this.interrupted.signal]);
+    this.smp = o.smp && {
+      ...o.smp,
+      delegate: consolePairingDelegate({ prompts: this.ask, print: (t) => this.print(t), onInterrupt: () => this.interrupted.abort(new ConsoleInterrupted()) }),
+    };
   }
 
   async run(): Promise<ExitCode> {
@@ -105,7 +118,7 @@ class PeripheralConsole {
         if ((await this.menu()) === 'quit') return EXIT.OK;
       }
     } catch (e) {
-      if (e instanceof ConsoleInterrupted || this.o.interrupt.aborted) {
+      if (e instanceof ConsoleInterrupted || this.interrupt.aborted) {
         this.print('interrupted: closing');
         return EXIT.INTERRUPTED;
       }
@@ -145,7 +158,7 @@ class PeripheralConsole {
       lost.abort(err);
     });
     this.o.onTransport?.(transport);
-    const server = await this.op(servePeripheral({ transport, profile: this.profile!, logger: this.o.logger ?? silentLogger(), ...(this.o.name ? { name: this.o.name } : {}), ...(this.o.smp ? { smp: this.o.smp } : {}) }));
+    const server = await this.op(servePeripheral({ transport, profile: this.profile!, logger: this.o.logger ?? silentLogger(), ...(this.o.name ? { name: this.o.name } : {}), ...(this.smp ? { smp: this.smp } : {}) }));
     this.server = server;
     this.refusal = new PairingRefusal(server);
     this.changed.clear();
@@ -369,7 +382,12 @@ class PeripheralConsole {
     const keys = share.longTermKeys.filter((k) => !k.central);
     if (keys.length === 0) return ['no bonds: no central has a key here'];
     return keys.map((k) => {
-      const kind = k.keyType === MGMT_LTK_TYPE.AUTHENTICATED || k.keyType === MGMT_LTK_TYPE.AUTHENTICATED_P256 ? 'authenticated (MITM)' : 'unauthenticated (Just Works)';
+      const kind =
+        k.keyType === MGMT_LTK_TYPE.DEBUG_P256
+          ? `LE Secure Connections ${DEBUG_KEY_WARNING} (the spec's debug P-256 key),`
+          : k.keyType === MGMT_LTK_TYPE.AUTHENTICATED || k.keyType === MGMT_LTK_TYPE.AUTHENTICATED_P256
+            ? 'authenticated (MITM)'
+            : 'unauthenticated (Just Works)';
       return `bond with ${k.peerAddress} (${k.peerAddressType}): ${kind} LTK, key size ${k.encSize} octets, EDIV ${hex(k.ediv, 4)}`;
     });
   }
@@ -387,12 +405,12 @@ class PeripheralConsole {
 
   /** A prompt that ends early when the transport goes (undefined) or on Ctrl-C/SIGTERM (ConsoleInterrupted). */
   private async prompt<T>(ask: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
-    const signal = AbortSignal.any([this.o.interrupt, this.lost.signal]);
+    const signal = AbortSignal.any([this.interrupt, this.lost.signal]);
     try {
       return await ask(signal);
     } catch (e) {
       if (e instanceof PromptAborted) {
-        if (this.o.interrupt.aborted) throw new ConsoleInterrupted();
+        if (this.interrupt.aborted) throw new ConsoleInterrupted();
         return undefined;
       }
       throw e;
@@ -407,7 +425,7 @@ class PeripheralConsole {
 
   /** An operation that gives way to Ctrl-C. */
   private op<T>(work: Promise<T>): Promise<T> {
-    return untilInterrupted(work, this.o.interrupt);
+    return untilInterrupted(work, this.interrupt);
   }
 
   private print(text: string): void {

@@ -92,6 +92,12 @@ describe('noble internals the central relies on', () => {
     expect(gatt).toContain('this._mtu = newMtu;');
   });
 
+  it("its Gatt takes the server's Rx MTU alone as ATT_MTU (not the smaller of it and its own _desired_mtu 256): the bearer takes the minimum", () => {
+    const gatt = src('lib/hci-socket/gatt.js');
+    expect(gatt).toContain('this._desired_mtu = 256;');
+    expect(gatt).toMatch(/const newMtu = data\.readUInt16LE\(1\);[\s\S]{0,120}this\._mtu = newMtu;/);
+  });
+
   it("its SMP sends Pairing Random + Pairing Confirm codes (04 03) where Pairing Failed is meant, then emits 'fail'", () => {
     const smp = src('lib/hci-socket/smp.js');
     expect(smp).toMatch(/\} else \{\s*this\.write\(Buffer\.from\(\[\s*SMP_PAIRING_RANDOM,\s*SMP_PAIRING_CONFIRM\s*\]\)\);\s*this\.emit\('fail'\);/);
@@ -148,43 +154,7 @@ describe('noble internals the central relies on', () => {
 });
 
 
-describe('noble over the os transport (platform bindings; stubs: CoreBluetooth and WinRT cannot run here)', () => {
-  it('loads lib/mac/bindings on macOS and lib/win/bindings on Windows, never the hci-socket ones', async () => {
-    const { EventEmitter } = await import('node:events');
-    const { openTransport: open } = await import('../../common/hci/transport.js');
-    const { loadNobleOs, nobleOsBindingsModule } = await import('../../central/noble-loader.js');
-    for (const platform of ['darwin', 'win32'] as const) {
-      const required: string[] = [];
-      class FakeBindings extends EventEmitter {
-        init() {
-          queueMicrotask(() => this.emit('stateChange', 'poweredOn'));
-        }
-      }
-      const realRequire = (await import('node:module')).createRequire(import.meta.url);
-      const t = await open('os', { platform });
-      const n = await loadNobleOs(t as never, {
-        platform,
-        require: (id) => {
-          required.push(id);
-          return id.endsWith('/noble.js') ? realRequire(id) : FakeBindings;
-        },
-      });
-      expect(n.bindingsModule).toBe(nobleOsBindingsModule(platform));
-      expect(required).toEqual(['@abandonware/noble/lib/noble.js', `@abandonware/noble/lib/${platform === 'darwin' ? 'mac' : 'win'}/bindings.js`]);
-      expect((n.noble as unknown as { state: string }).state).toBe('poweredOn');
-      await n.close();
-      await t.close();
-    }
-    expect(nobleOsBindingsModule('linux')).toBeUndefined();
-  });
-
-  it('the central client (loadNoble) refuses os by name: noble\'s platform bindings drop ATT errors', async () => {
-    const { openTransport: open } = await import('../../common/hci/transport.js');
-    const t = await open('os', { platform: 'darwin' });
-    await expect(loadNoble(t)).rejects.toThrow(/drop ATT errors .* use a dongle \(usb:VID:PID, serial:PATH\)/);
-    await t.close();
-  });
-});
+// noble over the os transport (platform bindings): test/os/os-loaders.test.ts.
 
 // --- What the Security Manager substitute (central/noble-loader.ts, installNobleSmp) relies on ---
 import { readFileSync as readSmpSource } from 'node:fs';

@@ -36,7 +36,7 @@ describe('pairing flags', () => {
     [{ minKeySize: '6' }, '--min-key-size'],
     [{ maxKeySize: 'big' }, '--max-key-size'],
     [{ passkey: '1234567' }, '--passkey'],
-    [{ minKeySize: '16', maxKeySize: '8' }, 'minKeySize'],
+    [{ minKeySize: '16', maxKeySize: '8' }, '--min-key-size'],
   ])('%o is bad input naming %s', (flags, named) => {
     expect(() => smpSetupFrom(flags)).toThrow(named);
   });

@@ -90,6 +90,15 @@ export class Tmux {
     }
   }
 
+  /** Ends one session (its program gets SIGHUP); nothing if it is gone already. */
+  killSession(name: string): void {
+    try {
+      this.tmux(['kill-session', '-t', name]);
+    } catch {
+      // already gone
+    }
+  }
+
   /** Ends this server's sessions and removes its socket file. */
   kill(): void {
     try {

@@ -27,7 +27,7 @@ export class StreamLink implements H4Link {
       }
       for (const p of packets) for (const l of this.packetListeners) l(p);
     });
-    socket.on('error', (err) => this.finish(new TransportError('TRANSPORT_CLOSED', `${label}: ${err.message}`, label, { cause: err })));
+    socket.on('error', (err) => this.finish(new TransportError('TRANSPORT_CLOSED', `${label}: the controller went away (${err.message})`, label, { cause: err })));
     socket.on('close', () => this.finish(new TransportError('TRANSPORT_CLOSED', `${label}: the controller closed the stream`, label)));
   }
 

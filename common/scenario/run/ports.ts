@@ -80,6 +80,8 @@ export interface Rig {
    * `blebench air`): a step's effects are settled only once each side's ACL has reached the other.
    */
   readonly acrossProcesses?: boolean;
+  /** Rejects with the transport's error when a controller goes away under the scenario (the air stopped, the socket cut). */
+  readonly lost?: Promise<never>;
   /** Everything down: stacks, transports, radio. Must not hang. */
   close(): Promise<void>;
 }

@@ -61,6 +61,8 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
   opening.catch(() => undefined);
   try {
     rig = await limit.race(opening);
+    // A transport that goes away ends the scenario at once, naming it (its links can no longer report anything).
+    const gone = rig.lost ?? new Promise<never>(() => undefined);
     const p = rig.peripheral;
     if (p) {
       for (const v of s.peripheral.values) p.setValue(v.characteristic.name, v.value);
@@ -76,7 +78,7 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
         await settle(rig);
         const from = marks(rig);
         const t = performance.now();
-        const run = await limit.race(runCentralStep(step, { central: rig.central, ...(rig.peripheral ? { peripheral: rig.peripheral } : {}), notifications: queue, waitFrom: records.at(-1)?.from ?? from, signal: ended.signal }));
+        const run = await limit.race(Promise.race([runCentralStep(step, { central: rig.central, ...(rig.peripheral ? { peripheral: rig.peripheral } : {}), notifications: queue, waitFrom: records.at(-1)?.from ?? from, signal: ended.signal }), gone]));
         await settle(rig);
         records.push({ step, run, from, security: linkSecurity(lastLink(rig.central.tap, 'central')), durationMs: performance.now() - t });
         // Later steps build on this one: when it did not end as expected, they would only add noise.
@@ -85,7 +87,7 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
     } else if (p) {
       where = 'watching the central';
       // Leave a little of the time limit for judging and closing: a central that never does a step fails it.
-      await limit.race(observeCentral(s, p, records, { until: started + s.timeLimitMs * 0.9, at: (w) => (where = w), signal: ended.signal }));
+      await limit.race(Promise.race([observeCentral(s, p, records, { until: started + s.timeLimitMs * 0.9, at: (w) => (where = w), signal: ended.signal }), gone]));
     }
     await settle(rig);
   } catch (e) {

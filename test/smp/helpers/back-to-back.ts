@@ -27,6 +27,8 @@ export interface SideSetup {
   typePasskey?: (board: Board) => number | null;
   /** Numeric Comparison answer when config says 'ask' (default yes). */
   compare?: boolean;
+  /** This side's user, instead of the board's (a user who never answers, say). */
+  delegate?: PairingDelegate;
 }
 
 export interface Setup {
@@ -113,7 +115,7 @@ export function backToBack(setup: Setup = {}): Pair {
     const engine = new PairingEngine(pairingConfig({ passkey: 'ask', numericComparison: 'ask', ...s.config }), env);
     runners[side] = new SmpRunner({
       engine,
-      delegate: delegate(side),
+      delegate: s.delegate ?? delegate(side),
       timeoutMs: setup.timeoutMs,
       observe: (action) => actions.push({ side, action }),
       link: {

@@ -27,6 +27,10 @@ export interface StackSide {
   compare?: boolean;
   /** What this user types (default: what the other side shows, or `bothInput`). */
   typePasskey?: (board: Board) => number | null;
+  /** This side's user instead of the board's (one who never answers, say). */
+  delegate?: PairingDelegate;
+  /** The SMP timeout (default the spec's 30 s). */
+  timeoutMs?: number;
 }
 
 export interface StackPair {
@@ -71,7 +75,8 @@ export async function stackPair(setup: { central?: StackSide; peripheral?: Stack
   });
   const smp = (side: Side): SmpSetup => ({
     config: pairingConfig({ passkey: 'ask', numericComparison: 'ask', ...setup[side]?.config }),
-    delegate: delegate(side),
+    delegate: setup[side]?.delegate ?? delegate(side),
+    ...(setup[side]?.timeoutMs !== undefined ? { timeoutMs: setup[side]!.timeoutMs! } : {}),
     ...(setup[side]?.keyStore ? { keyStore: setup[side]!.keyStore! } : {}),
     onSession: (s) => void (sessions[side] = s),
   });

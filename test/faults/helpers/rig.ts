@@ -1,0 +1,105 @@
+// One fault case's world: a bleno peripheral (the peripheral program's server) and a noble central
+// (the central client) on a fresh virtual radio, each with blebench's Security Manager set for a
+// pairing method and a key store file, and both taps' timelines to read the SMP/ATT sequence from.
+import { Radio } from '../../../common/air/index.js';
+import { ATT_OP } from '../../../common/codes/att.js';
+import type { ResolvedProfile } from '../../../common/gatt/index.js';
+import { openTransport, type HciTransport } from '../../../common/hci/transport.js';
+import { JsonFileKeyStore } from '../../../common/smp/json-key-store.js';
+import type { LinkSession, SmpSetup } from '../../../common/smp/link-session.js';
+import type { PairingOutcome } from '../../../common/smp/engine-types.js';
+import { pairingConfig, type PairingConfig, type PairingDelegate } from '../../../common/smp/pairing-config.js';
+import { CentralClient } from '../../../central/central-client.js';
+import type { CentralConnection } from '../../../central/connection.js';
+import { servePeripheral, type PeripheralServer } from '../../../peripheral/index.js';
+import { createLogger } from '../../../common/log/logger.js';
+
+/** The five pairing methods of issue 8: LE legacy and LE Secure Connections. Core Vol 3 Part H 2.3.5.1. */
+export const PAIRING_METHOD_CASES = ['legacy-just-works', 'legacy-passkey', 'sc-just-works', 'sc-numeric-comparison', 'sc-passkey'] as const;
+export type PairingMethodCase = (typeof PAIRING_METHOD_CASES)[number];
+
+/** The passkey both users "know" (the peripheral displays it, the central types it). */
+export const RIG_PASSKEY = 123456;
+
+/** Central and peripheral settings that make the spec's tables choose the method; both bond. */
+export function methodSettings(m: PairingMethodCase): { central: Partial<PairingConfig>; peripheral: Partial<PairingConfig> } {
+  const sc: Partial<PairingConfig> = { secureConnections: m.startsWith('sc-') ? 'only' : 'no', bonding: true };
+  if (m.endsWith('just-works')) {
+    const c = { ...sc, ioCapability: 'NoInputNoOutput' as const, mitm: 'no' as const };
+    return { central: c, peripheral: c };
+  }
+  if (m.endsWith('passkey')) {
+    return {
+      central: { ...sc, ioCapability: 'KeyboardOnly', mitm: 'requested', passkey: { fixed: RIG_PASSKEY } },
+      peripheral: { ...sc, ioCapability: 'DisplayOnly', mitm: 'requested', passkey: { fixed: RIG_PASSKEY } },
+    };
+  }
+  const nc = { ...sc, ioCapability: 'DisplayYesNo' as const, mitm: 'requested' as const, numericComparison: 'accept' as const };
+  return { central: nc, peripheral: nc };
+}
+
+const silentDelegate: PairingDelegate = { displayPasskey: () => undefined, enterPasskey: async () => RIG_PASSKEY, compareNumbers: async () => true };
+
+export interface RigOptions {
+  profile: ResolvedProfile;
+  method?: PairingMethodCase;
+  centralKeys?: string;
+  peripheralKeys?: string;
+  /** The central's per-operation time limit. */
+  timeoutMs?: number;
+  radio?: Radio;
+}
+
+export interface Rig {
+  radio: Radio;
+  pt: HciTransport;
+  ct: HciTransport;
+  server: PeripheralServer;
+  client: CentralClient;
+  /** Every Security Manager outcome, by side, in order. */
+  outcomes: { central: PairingOutcome[]; peripheral: PairingOutcome[] };
+  connect(): Promise<CentralConnection>;
+  close(): Promise<void>;
+}
+
+export async function startRig(o: RigOptions): Promise<Rig> {
+  const radio = o.radio ?? new Radio({ name: 'faults' });
+  const outcomes: Rig['outcomes'] = { central: [], peripheral: [] };
+  const smp = (side: 'central' | 'peripheral', keys: string | undefined): SmpSetup | undefined => {
+    if (!o.method) return undefined;
+    return {
+      config: pairingConfig(methodSettings(o.method)[side]),
+      delegate: silentDelegate,
+      timeoutMs: 5000,
+      ...(keys ? { keyStore: new JsonFileKeyStore(keys) } : {}),
+      onSession: (s: LinkSession) => void s.on('outcome', (x) => outcomes[side].push(x)),
+    };
+  };
+  const pt = await openTransport('mock', { radio, name: 'peripheral' });
+  const ct = await openTransport('mock', { radio, name: 'central' });
+  const ps = smp('peripheral', o.peripheralKeys);
+  const cs = smp('central', o.centralKeys);
+  const server = await servePeripheral({ transport: pt, profile: o.profile, logger: createLogger({ level: 'silent', name: 'peripheral' }), ...(ps ? { smp: ps } : {}) });
+  const client = await CentralClient.open(ct, { policy: 'never', timeoutMs: o.timeoutMs ?? 3000, ...(cs ? { smp: cs } : {}) });
+  return {
+    radio,
+    pt,
+    ct,
+    server,
+    client,
+    outcomes,
+    // noble exchanges the MTU right after connecting: wait for it, so that a case's PDUs start after it
+    async connect() {
+      const conn = await client.connectTo({ kind: 'address', value: server.address.toLowerCase() });
+      await ct.tap.waitFor((e) => e.layer === 'att' && e.raw[0] === ATT_OP.EXCHANGE_MTU_RSP, { includePast: true, timeoutMs: o.timeoutMs ?? 3000, what: 'the ATT MTU exchange' });
+      return conn;
+    },
+    async close() {
+      await client.close();
+      await server.close();
+      await ct.close();
+      await pt.close();
+      radio.close();
+    },
+  };
+}
