@@ -29,6 +29,7 @@ import type { Tap } from '../common/trace/tap.js';
 import { BearerClosedError, type AttBearer, type AttBearerEvents, type StoredLtk } from './att/att-bearer.js';
 import type { OsTransport } from '../common/hci/os-transport.js';
 import { TransportError } from '../common/hci/transport-errors.js';
+import { waitForPoweredOn } from '../common/hci/stack-power.js';
 
 export type Noble = typeof import('@abandonware/noble');
 export type NoblePeripheral = import('@abandonware/noble').Peripheral;
@@ -125,12 +126,14 @@ export async function loadNoble(transport: HciTransport, options: LoadNobleOptio
   runRemovingProcessListeners(() => {
     void (noble as unknown as { state: string }).state;
   });
-  const powered = waitForEvent<[string]>(noble as unknown as NodeJS.EventEmitter, 'stateChange', {
-    what: `noble to power on over ${transport.label}`,
-    timeoutMs: options.timeoutMs ?? 5000,
-    pred: (s) => s === 'poweredOn',
-  });
-  await powered;
+  try {
+    await waitForPoweredOn(noble as unknown as NodeJS.EventEmitter, { stack: 'noble', transport: transport.label, timeoutMs: options.timeoutMs ?? 5000 });
+  } catch (err) {
+    // Never powered on: stop its adapter poll and socket, as close() does, so nothing is left running.
+    bindings._hci.pollIsDevUp = () => {};
+    bindings._hci._socket.stop();
+    throw err;
+  }
 
   // Take each connection's ATT queue and SMP over in the same turn noble builds them (its own
   // leConnComplete listener ran first), before any ATT PDU of that link can arrive.

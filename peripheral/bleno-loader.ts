@@ -30,6 +30,7 @@ import { injectHciSocket, withTransportSockets } from '../common/hci/socket-inje
 import type { HciTransport } from '../common/hci/transport.js';
 import type { OsTransport } from '../common/hci/os-transport.js';
 import { TransportError } from '../common/hci/transport-errors.js';
+import { waitForPoweredOn } from '../common/hci/stack-power.js';
 import { ATT_ERROR } from '../common/codes/att.js';
 import { DESCRIPTOR_UUID } from '../common/gatt/descriptor-types.js';
 import { MGMT_ADDRESS_TYPE, MGMT_LTK_INFO_SIZE } from '../common/codes/mgmt.js';
@@ -257,11 +258,7 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
   runRemovingProcessListeners(() => {
     bleno.on('stateChange', () => {});
   });
-  const powered = waitForEvent<[string]>(bleno as unknown as NodeJS.EventEmitter, 'stateChange', {
-    what: `bleno to power on over ${transport.label}`,
-    timeoutMs: options.timeoutMs ?? 5000,
-    pred: (s) => s === 'poweredOn',
-  });
+  const powered = waitForPoweredOn(bleno as unknown as NodeJS.EventEmitter, { stack: 'bleno', transport: transport.label, timeoutMs: options.timeoutMs ?? 5000 });
   try {
     await powered;
   } catch (err) {

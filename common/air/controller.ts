@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { EVT, H4, HCI_STATUS, ROLE } from '../codes/hci.js';
 import { hostAcl } from './acl.js';
 import { addressToWire } from './bytes.js';
-import { MAX_CONNECTION_HANDLE } from './capabilities.js';
+import { CORE_VERSION_5_4, MAX_CONNECTION_HANDLE } from './capabilities.js';
 import { COMMANDS } from './commands/table.js';
 import { errorReturn, OK } from './commands/types.js';
 import { disconnect, failedConnectionFields, sendConnectionComplete, type LinkEnd } from './connection.js';
@@ -23,9 +23,14 @@ export interface ControllerOptions {
   aclBufferCount?: number;
   /** RSSI (dBm) at which other controllers hear this one: their advertising reports and Read RSSI. Default -50. */
   rssi?: number;
+  /**
+   * HCI_Version and LMP_Version in Read Local Version Information (Core v5.4 Vol 4 Part E 7.4.1;
+   * Assigned Numbers: 0x06 = 4.0, 0x0D = 5.4). Default 5.4; below 0x06 plays a controller without LE.
+   */
+  hciVersion?: number;
 }
 
-export const CONTROLLER_DEFAULTS = { aclBufferSize: 251, aclBufferCount: 8, rssi: -50 } as const;
+export const CONTROLLER_DEFAULTS = { aclBufferSize: 251, aclBufferCount: 8, rssi: -50, hciVersion: CORE_VERSION_5_4 } as const;
 
 /** What the controller dropped or refused, by cause. Tests and the tap read these. */
 export interface ControllerCounters {
@@ -77,6 +82,7 @@ export class VirtualController extends EventEmitter {
       aclBufferSize: options.aclBufferSize ?? CONTROLLER_DEFAULTS.aclBufferSize,
       aclBufferCount: options.aclBufferCount ?? CONTROLLER_DEFAULTS.aclBufferCount,
       rssi: options.rssi ?? CONTROLLER_DEFAULTS.rssi,
+      hciVersion: options.hciVersion ?? CONTROLLER_DEFAULTS.hciVersion,
     });
   }
 

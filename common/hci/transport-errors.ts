@@ -10,6 +10,7 @@ export type TransportErrorCode =
   | 'NO_USB_DONGLE'
   | 'NATIVE_MODULE_MISSING'
   | 'CONNECT_FAILED' // h4: stream could not be opened
+  | 'LE_UNSUPPORTED' // the controller's HCI version is below 4.0 (no LE)
   | 'NOT_HCI_CONTROLLER' // serial: the port is silent or out of sync (not H4, or the wrong baud)
   | 'TRANSPORT_CLOSED' // the controller went away under a running program
   | 'UNSUPPORTED_ON_PLATFORM';

@@ -1,13 +1,13 @@
 // Informational (OGF 0x04) and Status (OGF 0x05) parameters. Core v5.4 Vol 4 Part E 7.4, 7.5.
 import { HCI_STATUS, OP } from '../../codes/hci.js';
-import { COMPANY_ID_TESTING, CORE_VERSION_5_4, ENCRYPTION_KEY_SIZE, HCI_SUBVERSION, LMP_FEATURES_PAGE_0, LMP_MAX_PAGE, LMP_SUBVERSION } from '../capabilities.js';
+import { COMPANY_ID_TESTING, ENCRYPTION_KEY_SIZE, HCI_SUBVERSION, LMP_FEATURES_PAGE_0, LMP_MAX_PAGE, LMP_SUBVERSION } from '../capabilities.js';
 import { ok, withLink, type CommandSpec } from './types.js';
 
 export const informationalCommands: ReadonlyArray<readonly [number, CommandSpec]> = [
   // 7.4.1 Read Local Version Information: HCI_Version, HCI_Subversion, LMP_Version, Company_Identifier, LMP_Subversion
   [
     OP.READ_LOCAL_VERSION_INFORMATION,
-    { length: 0, answer: 'complete', returns: 8, run: () => ok().u8(CORE_VERSION_5_4).u16(HCI_SUBVERSION).u8(CORE_VERSION_5_4).u16(COMPANY_ID_TESTING).u16(LMP_SUBVERSION).build() },
+    { length: 0, answer: 'complete', returns: 8, run: ({ c }) => ok().u8(c.options.hciVersion).u16(HCI_SUBVERSION).u8(c.options.hciVersion).u16(COMPANY_ID_TESTING).u16(LMP_SUBVERSION).build() },
   ],
   // 7.4.3 Read Local Supported Features (LMP features page 0)
   [OP.READ_LOCAL_SUPPORTED_FEATURES, { length: 0, answer: 'complete', returns: 8, run: () => ok().bytesOf(LMP_FEATURES_PAGE_0).build() }],
