@@ -5,13 +5,21 @@ import { reportError } from './cli-errors.js';
 import { registerAir } from './commands/air.js';
 import { registerCentral } from './commands/central.js';
 import { registerDoctorAndPlatformDefault } from './commands/doctor.js';
+import { registerFuzz } from './commands/fuzz.js';
 import { registerPeripheral } from './commands/peripheral.js';
 import { registerRun } from './commands/run.js';
 import { readFileSync } from 'node:fs';
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  // dist/bin/main.js → the package root is two folders up; from the sources (tests call main), one.
+  for (const up of ['../../package.json', '../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version: string; }).version;
+    } catch {
+      /* try the next place */
+    }
+  }
+  return 'unknown';
 }
 
 export async function main(argv: string[]): Promise<ExitCode> {
@@ -30,6 +38,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   registerPeripheral(program, done);
   registerCentral(program, done);
   registerAir(program, done);
+  registerFuzz(program, done);
   registerDoctorAndPlatformDefault(program, done);
   for (const c of program.commands) c.exitOverride();
   try {

@@ -155,7 +155,7 @@ export function createAttGate(ctx: GateContext): (pdu: Buffer) => GateAnswer {
       }
       case 'invalid':
         // bleno's server reads fields at fixed offsets and throws on a short PDU: answered here.
-        return req.opcode & ATT_COMMAND_FLAG ? NOTHING : send(errorResponse(req.opcode, 0, ATT_ERROR.INVALID_PDU));
+        return req.request ? send(errorResponse(req.opcode, 0, ATT_ERROR.INVALID_PDU)) : NOTHING;
       case 'findByTypeValue':
         // An empty Attribute Value is allowed (3.4.3.3) and matches no service (bleno throws on it).
         return req.value.length ? PASS : send(errorResponse(req.opcode, req.startHandle, ATT_ERROR.ATTRIBUTE_NOT_FOUND));

@@ -45,7 +45,8 @@ export type AttRequest =
   | { readonly opcode: number; readonly kind: 'confirmation' }
   | { readonly opcode: number; readonly kind: 'signedWrite'; readonly handle: number }
   | { readonly opcode: number; readonly kind: 'findByTypeValue'; readonly startHandle: number; readonly value: Buffer }
-  | { readonly opcode: number; readonly kind: 'invalid'; readonly why: string }
+  /** A PDU of a length its format does not allow; `request`: it expects a response (an Error Response, then). */
+  | { readonly opcode: number; readonly kind: 'invalid'; readonly request: boolean; readonly why: string }
   | { readonly opcode: number; readonly kind: 'other' };
 
 /** Smallest Read Multiple Request: opcode and two handles. Vol 3 Part F 3.4.4.7. */
@@ -74,11 +75,16 @@ const LENGTH_OK: ReadonlyMap<number, (n: number) => boolean> = new Map([
   [HANDLE_VALUE_CFM, (n: number) => n === 1], // 3.4.7.3
 ]);
 
+/** Client PDUs that expect no response: commands and the confirmation. Vol 3 Part F 3.3. */
+const NOT_REQUESTS: ReadonlySet<number> = new Set([WRITE_CMD, SIGNED_WRITE_CMD, HANDLE_VALUE_CFM]);
+
 export function parseAttRequest(pdu: Buffer): AttRequest | undefined {
   const opcode = pdu[0];
   if (opcode === undefined) return undefined;
   // A PDU of the wrong length is Invalid PDU (3.4.1.1), before any of its fields is read.
-  if (LENGTH_OK.get(opcode)?.(pdu.length) === false) return { opcode, kind: 'invalid', why: `${pdu.length} octets is not a valid length for this PDU` };
+  if (LENGTH_OK.get(opcode)?.(pdu.length) === false) {
+    return { opcode, kind: 'invalid', request: !NOT_REQUESTS.has(opcode), why: `${pdu.length} octets is not a valid length for this PDU` };
+  }
   const handle = () => pdu.readUInt16LE(1);
   switch (opcode) {
     case ATT_OP.READ_REQ:

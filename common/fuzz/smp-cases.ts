@@ -1,0 +1,111 @@
+// SMP PDUs as a rogue peer sends them: single commands with hostile values (reserved IO
+// capabilities, key sizes 0..255, reserved AuthReq bits, points not on the curve), mutated copies,
+// and sequences out of the spec's order (Pairing Confirm before Pairing Request, Pairing Random
+// without Confirm, DHKey Check early, a second Pairing Request mid-pairing, keys before
+// encryption). Core v5.4 Vol 3 Part H 3.3-3.6 (commands), 2.3.5.6 (SC phase 2 order).
+import { params } from '../air/bytes.js';
+import { AUTH_REQ, IO_CAPABILITY, SMP_CODE, SMP_CODE_TABLE, smpCodeName } from '../codes/smp.js';
+import { toWire } from '../smp/byte-order.js';
+import { debugKeyPair } from '../smp/p256.js';
+import { mutate } from './mutate.js';
+import type { FuzzRole } from './fuzz-case.js';
+import type { Prng } from './prng.js';
+
+const KNOWN_CODES = [...SMP_CODE_TABLE.keys()];
+/** Confirm, Random, keys and DHKey Check values are 128 bits. Vol 3 Part H 3.5.3-3.5.4, 3.6.2. */
+const VALUE_128_OCTETS = 16;
+
+export interface SmpSequence {
+  name: string;
+  pdus: Buffer[];
+}
+
+const op = (code: number) => params().u8(code);
+
+function authReq(rng: Prng, sc: boolean): number {
+  if (rng.chance(0.2)) return rng.int(0, 0xff); // reserved bits and Bonding_Flags 0b1x
+  return AUTH_REQ.BONDING | (rng.chance(0.5) ? AUTH_REQ.MITM : 0) | (sc ? AUTH_REQ.SC : 0) | (rng.chance(0.2) ? AUTH_REQ.KEYPRESS : 0);
+}
+
+function features(rng: Prng, code: number, sc: boolean): Buffer {
+  return op(code)
+    .u8(rng.chance(0.8) ? rng.int(IO_CAPABILITY.DISPLAY_ONLY, IO_CAPABILITY.KEYBOARD_DISPLAY) : rng.int(0x05, 0xff))
+    .u8(rng.chance(0.9) ? 0 : rng.int(0, 0xff))
+    .u8(authReq(rng, sc))
+    .u8(rng.weighted([[6, 16], [2, rng.int(7, 15)], [2, rng.pick([0, 1, 6, 17, 0xff])]]))
+    .u8(rng.chance(0.8) ? rng.int(0, 0x07) : rng.int(0, 0xff))
+    .u8(rng.chance(0.8) ? rng.int(0, 0x07) : rng.int(0, 0xff))
+    .build();
+}
+
+const value128 = (rng: Prng, code: number) => op(code).bytesOf(rng.bytes(VALUE_128_OCTETS)).build();
+
+function publicKey(rng: Prng): Buffer {
+  const debug = debugKeyPair();
+  return rng.weighted<() => Buffer>([
+    [2, () => op(SMP_CODE.PAIRING_PUBLIC_KEY).bytesOf(toWire(debug.x)).bytesOf(toWire(debug.y)).build()], // on the curve
+    [2, () => op(SMP_CODE.PAIRING_PUBLIC_KEY).bytesOf(rng.bytes(64)).build()], // almost surely not on the curve
+    [1, () => op(SMP_CODE.PAIRING_PUBLIC_KEY).bytesOf(Buffer.alloc(64)).build()], // the point at infinity's encoding
+    [1, () => op(SMP_CODE.PAIRING_PUBLIC_KEY).bytesOf(Buffer.alloc(64, 0xff)).build()], // coordinates >= p
+  ])();
+}
+
+/** One SMP command of any code, well-formed but with hostile values. */
+function command(rng: Prng, target: FuzzRole, sc = rng.chance(0.5)): Buffer {
+  const ownFeatures = target === 'peripheral' ? SMP_CODE.PAIRING_REQUEST : SMP_CODE.PAIRING_RESPONSE;
+  return rng.weighted<() => Buffer>([
+    [4, () => features(rng, ownFeatures, sc)],
+    [1, () => features(rng, ownFeatures === SMP_CODE.PAIRING_REQUEST ? SMP_CODE.PAIRING_RESPONSE : SMP_CODE.PAIRING_REQUEST, sc)],
+    [3, () => value128(rng, SMP_CODE.PAIRING_CONFIRM)],
+    [3, () => value128(rng, SMP_CODE.PAIRING_RANDOM)],
+    [2, () => op(SMP_CODE.PAIRING_FAILED).u8(rng.weighted([[3, rng.int(0x01, 0x0f)], [1, rng.int(0, 0xff)]])).build()],
+    [1, () => value128(rng, SMP_CODE.ENCRYPTION_INFORMATION)],
+    [1, () => op(SMP_CODE.CENTRAL_IDENTIFICATION).u16(rng.int(0, 0xffff)).bytesOf(rng.bytes(8)).build()],
+    [1, () => value128(rng, SMP_CODE.IDENTITY_INFORMATION)],
+    [1, () => op(SMP_CODE.IDENTITY_ADDRESS_INFORMATION).u8(rng.pick([0, 1, 2, 0xff])).bytesOf(rng.bytes(6)).build()],
+    [1, () => value128(rng, SMP_CODE.SIGNING_INFORMATION)],
+    [2, () => op(SMP_CODE.SECURITY_REQUEST).u8(authReq(rng, sc)).build()],
+    [3, () => publicKey(rng)],
+    [2, () => value128(rng, SMP_CODE.PAIRING_DHKEY_CHECK)],
+    [1, () => op(SMP_CODE.PAIRING_KEYPRESS_NOTIFICATION).u8(rng.int(0, 5)).build()],
+    [1, () => op(rng.pick([0x00, 0x0f, 0x10, 0x7f, 0xff, rng.int(0x0f, 0xff)])).bytesOf(rng.bytes(rng.int(0, 20))).build()],
+  ])();
+}
+
+/** Sequences that break the order of Vol 3 Part H 2.3 / C.1-C.2, starting from a valid opening. */
+function outOfOrder(rng: Prng, target: FuzzRole): SmpSequence {
+  const sc = rng.chance(0.5);
+  const open = target === 'peripheral' ? features(rng, SMP_CODE.PAIRING_REQUEST, sc) : op(SMP_CODE.SECURITY_REQUEST).u8(authReq(rng, sc)).build();
+  const confirm = () => value128(rng, SMP_CODE.PAIRING_CONFIRM);
+  const random = () => value128(rng, SMP_CODE.PAIRING_RANDOM);
+  const dhkey = () => value128(rng, SMP_CODE.PAIRING_DHKEY_CHECK);
+  return rng.weighted<() => SmpSequence>([
+    [2, () => ({ name: 'Pairing Confirm before any Pairing Request', pdus: [confirm(), random()] })],
+    [2, () => ({ name: 'Pairing Random without Pairing Confirm', pdus: [open, random()] })],
+    [2, () => ({ name: 'Pairing Random alone', pdus: [random()] })],
+    [2, () => ({ name: 'DHKey Check early', pdus: [open, dhkey()] })],
+    [1, () => ({ name: 'DHKey Check alone', pdus: [dhkey()] })],
+    [2, () => ({ name: 'Public Key then DHKey Check without Confirm/Random', pdus: [open, publicKey(rng), dhkey()] })],
+    [2, () => ({ name: 'Pairing Request twice', pdus: [open, features(rng, SMP_CODE.PAIRING_REQUEST, !sc)] })],
+    [2, () => ({ name: 'Pairing Confirm twice', pdus: [open, confirm(), confirm()] })],
+    [2, () => ({ name: 'Pairing Confirm, Random, Random', pdus: [open, confirm(), random(), random()] })],
+    [1, () => ({ name: 'keys before encryption', pdus: [open, value128(rng, SMP_CODE.ENCRYPTION_INFORMATION), op(SMP_CODE.CENTRAL_IDENTIFICATION).u16(0).bytesOf(Buffer.alloc(8)).build()] })],
+    [1, () => ({ name: 'Pairing Failed then Pairing Random', pdus: [open, op(SMP_CODE.PAIRING_FAILED).u8(rng.int(0, 0xff)).build(), random()] })],
+    [2, () => ({ name: 'a mutated command mid-pairing', pdus: [open, single(rng, target).pdus[0]!, random()] })],
+    [2, () => ({ name: 'a burst of commands', pdus: Array.from({ length: rng.int(2, 6) }, () => command(rng, target, sc)) })],
+  ])();
+}
+
+function single(rng: Prng, target: FuzzRole): SmpSequence {
+  const pdu = command(rng, target);
+  const base = smpCodeName(pdu[0]!);
+  if (rng.chance(0.4)) return { name: base, pdus: [pdu] };
+  const m = mutate(rng, pdu, KNOWN_CODES);
+  return { name: `${base}, ${m.how}`, pdus: [m.bytes] };
+}
+
+/** One SMP case for the role under test: a single (perhaps mutated) command, or a sequence out of order. */
+export function smpSequence(rng: Prng, target: FuzzRole): SmpSequence {
+  const s = rng.chance(0.6) ? single(rng, target) : outOfOrder(rng, target);
+  return { name: `SMP ${s.name}`, pdus: s.pdus };
+}
