@@ -4,7 +4,7 @@
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
 import { loadProfile } from '../../common/gatt/load-profile.js';
 import { isOsTransport } from '../../common/hci/os-transport.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import { openTransport } from '../../common/hci/transport.js';
 import { isCentralError } from '../../central/errors.js';
 import { renderJson } from '../../central/matrix/render-json.js';
 import { renderTable } from '../../central/matrix/render-table.js';
@@ -12,22 +12,12 @@ import { OsCentralClient } from '../../central/os/os-central.js';
 import { runOsMatrix } from '../../central/os/os-matrix.js';
 import { parseTarget } from '../../central/scan.js';
 import { loggerFrom } from '../options.js';
+import type { CentralDeps, CentralOptions } from './central.js';
 
-export interface OsCentralOptions {
-  target: string;
-  transport: string;
-  profile?: string;
-  json?: boolean;
-  timeout: number;
-  logLevel: string;
-  logFormat: string;
-}
+export type OsCentralOptions = Pick<CentralOptions, 'transport' | 'profile' | 'json' | 'timeout' | 'logLevel' | 'logFormat'> & { target: string };
 
-export interface OsCentralDeps {
-  /** An already open os transport (kept open). */
-  transport?: HciTransport;
-  out?: (s: string) => void;
-  err?: (s: string) => void;
+/** `transport`: an already open os transport (kept open). */
+export interface OsCentralDeps extends Pick<CentralDeps, 'transport' | 'out' | 'err'> {
   /** Test seam: loads noble's modules (a fake CoreBluetooth binding in test/os). */
   osRequire?: (id: string) => unknown;
 }

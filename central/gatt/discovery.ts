@@ -4,7 +4,7 @@
 import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
 import { GATT_DECLARATION } from './gatt-uuids.js';
 import { AttError, AttProtocolError } from '../errors.js';
-import { expectResponse, findInformationRequest, LAST_HANDLE, readByGroupTypeRequest, readByTypeRequest } from '../att/att-pdus.js';
+import { findInformationRequest, LAST_HANDLE, readByGroupTypeRequest, readByTypeRequest } from '../att/att-pdus.js';
 import { propertyNamesOf, uuidFromLe, type DiscoveredCharacteristic, type DiscoveredDescriptor, type DiscoveredService } from './discovered.js';
 
 export type Ask = (pdu: Buffer, expected: number) => Promise<Buffer>;

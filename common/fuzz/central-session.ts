@@ -3,17 +3,16 @@
 // answers its requests correctly (rogue-gatt.ts) while the cases go out among them. Liveness: the
 // central sends an ATT request, SMP command or new connection within the probe time.
 import { injectTowardsHost } from '../air/host-injection.js';
-import type { AirServer } from '../air/server.js';
 import type { VirtualController } from '../air/controller.js';
 import { L2CAP_CID } from '../codes/l2cap.js';
 import { waitForEvent } from '../util/wait.js';
 import { FuzzTargetError } from './errors.js';
 import { answerAtt, answerSmp, ROGUE_NAME } from './rogue-gatt.js';
 import { RogueHost } from './rogue-host.js';
-import { LinkLost, type FuzzSession, type ProbeResult, type SessionFactory } from './session.js';
-import { TargetProcess, type TargetCommand } from './target-process.js';
+import { LinkLost, type FuzzSession, type ProbeResult, type SessionFactory, type TargetOptions } from './session.js';
+import { TargetProcess } from './target-process.js';
 import { watchUntil } from './watch.js';
-import type { FuzzCase, FuzzProtocol } from './fuzz-case.js';
+import type { FuzzCase } from './fuzz-case.js';
 
 /** AD types: Flags 0x01, Complete Local Name 0x09. Core Specification Supplement Part A 1.3, 1.2. */
 const AD_FLAGS = 0x01;
@@ -22,14 +21,7 @@ const AD_COMPLETE_NAME = 0x09;
 const FLAGS_LE_ONLY_GENERAL = 0x06;
 const ROGUE_ACL_BUFFERS = 64;
 
-export interface CentralTargetOptions {
-  label: string;
-  air: AirServer;
-  command: (air: string) => TargetCommand;
-  probeTimeoutMs: number;
-  startTimeoutMs: number;
-  protocols?: readonly FuzzProtocol[];
-}
+export type CentralTargetOptions = TargetOptions;
 
 /** The central's own operations time out (800 ms each by default): give it a few of them. */
 const CENTRAL_PROBE_FACTOR = 2;

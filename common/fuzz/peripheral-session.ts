@@ -5,15 +5,14 @@
 import { ATT_OP } from '../codes/att.js';
 import { L2CAP_CID } from '../codes/l2cap.js';
 import { injectTowardsHost } from '../air/host-injection.js';
-import type { AirServer } from '../air/server.js';
 import type { VirtualController } from '../air/controller.js';
 import { waitForEvent } from '../util/wait.js';
 import { FuzzTargetError } from './errors.js';
 import { RogueHost } from './rogue-host.js';
-import { LinkLost, type FuzzSession, type ProbeResult, type SessionFactory } from './session.js';
-import { TargetProcess, type TargetCommand } from './target-process.js';
+import { LinkLost, type FuzzSession, type ProbeResult, type SessionFactory, type TargetOptions } from './session.js';
+import { TargetProcess } from './target-process.js';
 import { watchUntil } from './watch.js';
-import type { FuzzCase, FuzzProtocol } from './fuzz-case.js';
+import type { FuzzCase } from './fuzz-case.js';
 
 /** GAP Device Name characteristic. Vol 3 Part C 12.1. */
 const DEVICE_NAME_UUID = 0x2a00;
@@ -22,15 +21,7 @@ const LAST_HANDLE = 0xffff;
 /** The rogue's controller buffers: more than the default 8, so that a batch rarely waits for credits. */
 const ROGUE_ACL_BUFFERS = 64;
 
-export interface PeripheralTargetOptions {
-  label: string;
-  air: AirServer;
-  /** The command line of the target, given the air's listen spec (unix:PATH). */
-  command: (air: string) => TargetCommand;
-  probeTimeoutMs: number;
-  startTimeoutMs: number;
-  protocols?: readonly FuzzProtocol[];
-}
+export type PeripheralTargetOptions = TargetOptions;
 
 export function peripheralTarget(o: PeripheralTargetOptions): SessionFactory {
   return {

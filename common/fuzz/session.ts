@@ -1,7 +1,8 @@
 // What the case runner needs from a role under test, whichever role it is: send a case, ask
 // whether it is still alive, get the link back after a loss, say why it died.
 import type { FuzzCase, FuzzProtocol, FuzzRole } from './fuzz-case.js';
-import type { TargetDeath } from './target-process.js';
+import type { AirServer } from '../air/index.js';
+import type { TargetCommand, TargetDeath } from './target-process.js';
 
 /** alive: it answered; dead: the process died; silent: no answer in time; link-lost: the link dropped. */
 export type ProbeResult = 'alive' | 'dead' | 'silent' | 'link-lost';
@@ -23,6 +24,17 @@ export interface FuzzSession {
   death(): TargetDeath | undefined;
   stderrTail(): string;
   close(): Promise<void>;
+}
+
+/** What either role's target factory is given. */
+export interface TargetOptions {
+  label: string;
+  air: AirServer;
+  /** The command line of the target, given the air's listen spec (unix:PATH). */
+  command: (air: string) => TargetCommand;
+  probeTimeoutMs: number;
+  startTimeoutMs: number;
+  protocols?: readonly FuzzProtocol[];
 }
 
 export interface SessionFactory {

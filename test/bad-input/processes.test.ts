@@ -31,19 +31,10 @@ function blebench(args: string[], as?: { uid: number; gid: number }) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
 }
 
-async function counted(fn: () => void | Promise<void>) {
-  let ok = false;
-  try {
-    await fn();
-    ok = true;
-  } finally {
-    tally.count(ok);
-  }
-}
 
 describe('blebench air: broken flags', () => {
   it.each(airFlagCorpus().map((c) => [c.rule, c] as const))('%s: exit 2 naming the flag, no stack trace', (_r, c) =>
-    counted(() => {
+    tally.counted(() => {
       const r = blebench(c.args);
       expect(r.signal, 'it hung').toBeNull();
       expect(r.code, r.stderr).toBe(2);
@@ -58,7 +49,7 @@ describe('an unreadable file', () => {
     ['profile', (f: string) => ['peripheral', '--profile', f, '--transport', DEAD_TRANSPORT]],
     ['scenario', (f: string) => ['run', f, '--role', 'central', '--transport', DEAD_TRANSPORT]],
   ])('a %s nobody may read: exit 2, the file and EACCES named', (kind, args) =>
-    counted(() => {
+    tally.counted(() => {
       const dir = mkdtempSync(path.join(tmpdir(), 'blebench-unreadable-'));
       chmodSync(dir, 0o755);
       const file = path.join(dir, `${kind}.${kind === 'profile' ? 'json' : 'yaml'}`);
@@ -79,7 +70,7 @@ describe('a sample of the corpus through real processes', () => {
   const schema = schemaCases(doc, 'json', { uuidKeys: ['uuid'], words: { read: ['encryptd'] }, anyType: [], openObjects: [] });
   const docs = [...schema.filter((_, i) => i % Math.ceil(schema.length / 6) === 0), ...jsonSyntaxCases(readFileSync('fixtures/profiles/heart-rate.json', 'utf8'), 2)];
   it.each(docs.map((c) => [c.rule, c] as const))('profile: %s', (_r, c) =>
-    counted(() => {
+    tally.counted(() => {
       const file = writeCase(c, 'sample-profile');
       const r = blebench(['peripheral', '--profile', file, '--transport', DEAD_TRANSPORT]);
       expectRefusedFile(r, file, { ...(c.path !== undefined ? { path: c.path } : {}), ...(c.line !== undefined ? { line: c.line } : {}) });
@@ -89,7 +80,7 @@ describe('a sample of the corpus through real processes', () => {
   const flags = flagCorpus();
   const sample = flags.filter((_, i) => i % Math.ceil(flags.length / 10) === 0);
   it.each(sample.map((c) => [`${c.command}: ${c.rule}`, c] as const))('flags: %s', (_t, c) =>
-    counted(() => {
+    tally.counted(() => {
       const r = blebench(c.args);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(c.names);

@@ -72,22 +72,13 @@ async function timed<T>(p: Promise<T>): Promise<{ value?: T; error?: unknown; ms
 
 const label = (status: number) => `HCI ${hex(status)} ${hciStatus(status).name}`;
 
-async function counted(fn: () => Promise<void>): Promise<void> {
-  let ok = false;
-  try {
-    await fn();
-    ok = true;
-  } finally {
-    tally.count(ok);
-  }
-}
 
 describe('controller errors: the central', () => {
   it.each([
     ['0x0C Command Disallowed', HCI_STATUS.COMMAND_DISALLOWED],
     ['0x07 Memory Capacity Exceeded', HCI_STATUS.MEMORY_CAPACITY_EXCEEDED],
   ])('LE Create Connection answered %s (Command Status): the connection fails with HciError naming it, no Connection Complete', (_n, status) =>
-    counted(async () => {
+    tally.counted(async () => {
       const w = await world();
       try {
         const rig = await rigIn(w);
@@ -107,7 +98,7 @@ describe('controller errors: the central', () => {
   );
 
   it('connection creation failing with 0x3E (LE Connection Complete): HciError naming Connection Failed to be Established', () =>
-    counted(async () => {
+    tally.counted(async () => {
       const w = await world();
       try {
         const rig = await rigIn(w);
@@ -126,7 +117,7 @@ describe('controller errors: the central', () => {
     ['LE legacy', 'legacy-just-works'],
     ['LE Secure Connections', 'sc-just-works'],
   ] as const)('LE Enable Encryption answered 0x02 Unknown Connection Identifier after %s pairing: pairing ends in HciError naming it, at once', (_n, method) =>
-    counted(async () => {
+    tally.counted(async () => {
       const w = await world();
       try {
         const rig = await rigIn(w, method);
@@ -145,7 +136,7 @@ describe('controller errors: the central', () => {
   );
 
   it('LE Set Scan Enable answered 0x0C: finding a peripheral ends in ControllerRefusedError (exit 3), not a hang', () =>
-    counted(async () => {
+    tally.counted(async () => {
       const w = await world();
       try {
         const rig = await rigIn(w);
@@ -165,7 +156,7 @@ describe('controller errors: the central', () => {
 
 describe('controller errors: the peripheral', () => {
   it('LE Set Advertising Enable answered 0x0C (Command Complete): serving ends in ControllerRefusedError naming it (exit 3), no stack trace', () =>
-    counted(async () => {
+    tally.counted(async () => {
       const w = await world();
       try {
         w.radio.faults.add({ on: 'command', opcode: OP.LE_SET_ADVERTISING_ENABLE, status: HCI_STATUS.COMMAND_DISALLOWED, repeat: true });
@@ -185,7 +176,7 @@ describe('controller errors: the peripheral', () => {
   );
 
   it('LE Long Term Key Request Reply answered 0x02 (Command Complete): no encryption; the link layer times out and both roles see 0x22', () =>
-    counted(async () => {
+    tally.counted(async () => {
       const encryptionTimeoutMs = 600;
       const w = await world({ encryptionTimeoutMs });
       try {
@@ -209,7 +200,7 @@ describe('controller errors: the peripheral', () => {
 
 describe('the command fault rule', () => {
   it('fires at the nth matching command of the named controller only', () =>
-    counted(async () => {
+    tally.counted(async () => {
       const w = await world();
       try {
         const rig = await rigIn(w);

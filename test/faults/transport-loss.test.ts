@@ -71,15 +71,6 @@ async function expectTransportClosed(c: Child, keys: ReturnType<typeof keyFileFr
   expect(checkKeyFile(keys, false)).toEqual({ ok: true, changed: false });
 }
 
-async function counted(fn: () => Promise<void>) {
-  let ok = false;
-  try {
-    await fn();
-    ok = true;
-  } finally {
-    tally.count(ok);
-  }
-}
 
 /** LE Set Scan Enable (enable) as an H4 command packet: the central is scanning once its capture holds it. Vol 4 Part E 7.8.11. */
 const SCAN_ENABLE = Buffer.from([H4.COMMAND, OP.LE_SET_SCAN_ENABLE & 0xff, OP.LE_SET_SCAN_ENABLE >> 8, 2, 1]);
@@ -102,7 +93,7 @@ const PROGRAMS: Record<string, (spec: string, keys: string, dir: string) => { ar
 describe('the transport closing under a running program', () => {
   for (const [name, program] of Object.entries(PROGRAMS)) {
     it(`${name}: the air stopped (SIGTERM): exit 3, TRANSPORT_CLOSED, keys intact`, () =>
-      counted(async () => {
+      tally.counted(async () => {
         const dir = mkdtempSync(path.join(tmpdir(), 'blebench-loss-'));
         const keys = keyFileFrom(ref.keys.central, 'keys.json');
         const { air, sock } = await startAir(dir);
@@ -115,7 +106,7 @@ describe('the transport closing under a running program', () => {
     );
 
     it(`${name}: the unix socket cut: exit 3, TRANSPORT_CLOSED, keys intact`, () =>
-      counted(async () => {
+      tally.counted(async () => {
         const dir = mkdtempSync(path.join(tmpdir(), 'blebench-cut-'));
         const keys = keyFileFrom(ref.keys.central, 'keys.json');
         const { sock } = await startAir(dir);
@@ -130,7 +121,7 @@ describe('the transport closing under a running program', () => {
   }
 
   it('blebench run --transport h4:unix (both roles on the air), the air stopped mid-scenario: exit 3, TRANSPORT_CLOSED', () =>
-    counted(async () => {
+    tally.counted(async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'blebench-run-loss-'));
       const scenario = path.join(dir, 'idle.yaml');
       writeFileSync(

@@ -4,7 +4,7 @@
 // and type the same passkey or number, both sides derive the same key, and the keys asked for arrive.
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { IO_CAPABILITY_NAMES, type IoCapabilityName, type KeySet } from '../../common/smp/pairing-config.js';
+import { IO_CAPABILITY_NAMES, type KeySet } from '../../common/smp/pairing-config.js';
 import { generateP256KeyPair } from '../../common/smp/p256.js';
 import { f4 } from '../../common/smp/toolbox.js';
 import type { PairingOutcome } from '../../common/smp/engine-types.js';

@@ -14,6 +14,17 @@ export class Tally {
     if (ok) this.held++;
   }
 
+  /** Run one case and count it: held when it finished without a failed assertion. */
+  async counted(fn: () => void | Promise<void>): Promise<void> {
+    let ok = false;
+    try {
+      await fn();
+      ok = true;
+    } finally {
+      this.count(ok);
+    }
+  }
+
   line(): string {
     return `${this.suite}: ${this.cases} cases, ${this.held} ${this.heldWords}`;
   }
