@@ -122,7 +122,8 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
       authenticated: l.encrypted && mitm,
       keyExists: this.o.pairedBefore || this.bonded || this.pairings.some((p) => p.result === 'encrypted'),
     };
-    return l.keySize !== undefined ? { ...s, keySize: l.keySize } : s;
+    // The key size agreed in pairing means nothing until a key encrypts the link.
+    return l.encrypted && l.keySize !== undefined ? { ...s, keySize: l.keySize } : s;
   }
 
   /** Primary services, characteristics and descriptors (discovered once per connection). */

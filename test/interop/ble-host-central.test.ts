@@ -2,8 +2,10 @@
 // client and Security Manager, LE Secure Connections included) against `blebench peripheral` serving
 // the default profile, over `blebench air`. Every characteristic × operation before and after
 // pairing (LE legacy and Secure Connections, Just Works and Passkey Entry, a short key), bonding and
-// reconnection with the stored LTK, failed pairings, and notifications and indications, each compared
-// with what the profile says (common/gatt expectedOutcome). Known ble-host bugs are checked exactly
+// reconnection with the stored LTK, failed pairings (a wrong passkey, a rejected Numeric Comparison on
+// either side, a retry within the waiting interval of Vol 3 Part H 2.3.6), the Numeric Comparison
+// number both sides show, and notifications and indications, each compared with what the profile says
+// (common/gatt expectedOutcome). Known ble-host bugs are checked exactly
 // and named as ble-host findings. The count line at the end is what CI prints.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,15 +14,30 @@ import { openTransport } from '../../common/hci/transport.js';
 import { toUuid128 } from '../../common/gatt/uuid.js';
 import { decodeCapture, readBtsnoop } from '../../common/trace/btsnoop-reader.js';
 import { servePeripheral } from '../../peripheral/index.js';
+import type { PeerLine } from '../helpers/ble-host-peer.js';
 import { Agreement } from './agreement.js';
 import { cellsOf, judgeCells, judgeDescriptors, writeCommandsFromLog } from './ble-host-central-cells.js';
-import { DEFAULT_PROFILE as profile, PASSKEY, SERVICE_UUID, STEP_MS, only, openBench } from './interop-bench.js';
+import { DEFAULT_PROFILE as profile, PASSKEY, SERVICE_UUID, STEP_MS, WRONG_PASSKEY, only, openBench } from './interop-bench.js';
 
 /** Two tests at a time: each starts node programs, and the machine has 2 cores. */
 vi.setConfig({ maxConcurrency: 2 });
 
 const ledger = new Agreement('interop, ble-host central × blebench peripheral');
 afterAll(() => console.log(ledger.line()));
+
+/**
+ * The numbers blebench peripheral printed for Numeric Comparisons its --numeric-comparison flag
+ * answered (bin/pairing-options.ts), and those ble-host's central showed (its passkeyExchange), each
+ * with the peer it names: both sides must show the same g2 value (Core v5.4 Vol 3 Part H 2.3.5.6.2).
+ */
+function comparedNumbers(peripheralStdout: string, lines: PeerLine[], answer: 'accept' | 'reject') {
+  const printed = new RegExp(`^numeric comparison with ([0-9A-F:]{17}): (\\d{6}) \\(${answer}ed by --numeric-comparison ${answer}\\b`, 'gm');
+  const centralAddress = String(only(lines, 'connected')[0]?.ownAddress).toUpperCase();
+  return {
+    blebench: [...peripheralStdout.matchAll(printed)].map((m) => ({ peer: m[1], value: m[2] })),
+    bleHost: only(lines, 'passkey-exchange').map((l) => ({ peer: centralAddress, model: l.model, value: l.shown })),
+  };
+}
 
 /** Open Read's UUID as ble-host writes it. */
 const SERVICE_OPEN_READ = toUuid128(profile.services[0]!.characteristics.find((c) => c.name === 'Open Read')!.uuid).toUpperCase();
@@ -31,6 +48,8 @@ const BLE_HOST_KEYBOARD_ONLY = 0x02;
 /** SMP Pairing Failed reasons (Vol 3 Part H 3.5.5, table 3.7), as ble-host reports them. */
 const AUTHENTICATION_REQUIREMENTS = 0x03;
 const CONFIRM_VALUE_FAILED = 0x04;
+const REPEATED_ATTEMPTS = 0x09;
+const NUMERIC_COMPARISON_FAILED = 0x0c;
 
 interface PairingCase {
   name: string;
@@ -108,6 +127,11 @@ describe.concurrent('a ble-host central against blebench peripheral (default pro
     const keySize = c.keySize ?? 16;
     const paired = only(lines, 'paired')[0] ?? only(lines, 'pairing-failed')[0];
     a.check(`${c.name}: pairing result`, { event: 'paired', ok: true, sc: c.sc, mitm: c.mitm, bond: true, level: { mitm: c.mitm, sc: c.sc, keySize } }, paired);
+    if (c.numericComparison) {
+      const n = comparedNumbers(peripheral.stdout(), lines, c.numericComparison);
+      a.check(`${c.name}: the number both sides showed`, n.bleHost.map((x) => ({ peer: x.peer, value: x.value })), n.blebench);
+      a.check(`${c.name}: ble-host was asked to compare numbers, once`, ['NUMERIC_COMPARISON'], n.bleHost.map((x) => x.model));
+    }
     judgeDescriptors(a, profile, c.name, lines);
     const writeCommands = writeCommandsFromLog(peripheral.stderr());
     judgeCells(a, profile, `${c.name} / unencrypted`, cellsOf(lines, 'unencrypted'), false, writeCommands);
@@ -148,8 +172,14 @@ interface FailedPairingCase {
   flags: string[];
   features: object;
   passkey?: number;
+  /** ble-host's answer when asked to compare numbers. */
+  numericComparison?: 'accept' | 'reject';
   /** Pairing Failed reason the peripheral sends (Core v5.4 Vol 3 Part H 3.5.5). */
   reason: number;
+  /** Who sends it: the peripheral (default), or ble-host itself. */
+  sentBy?: 'peripheral' | 'ble-host';
+  /** blebench peripheral's --numeric-comparison answer, whose number must be ble-host's. */
+  compared?: 'accept' | 'reject';
 }
 
 const FAILED_CASES: FailedPairingCase[] = [
@@ -157,14 +187,14 @@ const FAILED_CASES: FailedPairingCase[] = [
     name: 'LE legacy Passkey Entry, ble-host types the wrong passkey: Pairing Failed 0x04 Confirm Value Failed',
     flags: ['--io-capability', 'DisplayOnly', '--passkey', String(PASSKEY), '--mitm', '--sc', 'no'],
     features: { ioCap: BLE_HOST_KEYBOARD_ONLY, mitm: true },
-    passkey: 654321,
+    passkey: WRONG_PASSKEY,
     reason: CONFIRM_VALUE_FAILED,
   },
   {
     name: 'LE Secure Connections Passkey Entry, ble-host types the wrong passkey: Pairing Failed 0x04 Confirm Value Failed',
     flags: ['--io-capability', 'DisplayOnly', '--passkey', String(PASSKEY), '--mitm', '--sc', 'allowed'],
     features: { ioCap: BLE_HOST_KEYBOARD_ONLY, mitm: true },
-    passkey: 654321,
+    passkey: WRONG_PASSKEY,
     reason: CONFIRM_VALUE_FAILED,
   },
   {
@@ -172,6 +202,23 @@ const FAILED_CASES: FailedPairingCase[] = [
     flags: ['--io-capability', 'DisplayOnly', '--passkey', String(PASSKEY), '--mitm', 'required'],
     features: {},
     reason: AUTHENTICATION_REQUIREMENTS,
+  },
+  {
+    name: 'LE Secure Connections Numeric Comparison, blebench peripheral answers --numeric-comparison reject: Pairing Failed 0x0C, after showing the number ble-host shows',
+    flags: ['--io-capability', 'DisplayYesNo', '--numeric-comparison', 'reject', '--mitm', '--sc', 'allowed'],
+    features: { ioCap: BLE_HOST_DISPLAY_YES_NO, mitm: true },
+    numericComparison: 'accept',
+    reason: NUMERIC_COMPARISON_FAILED,
+    compared: 'reject',
+  },
+  {
+    name: "LE Secure Connections Numeric Comparison, ble-host's user says the numbers differ: ble-host sends 0x0C; blebench peripheral had accepted the same number",
+    flags: ['--io-capability', 'DisplayYesNo', '--numeric-comparison', 'accept', '--mitm', '--sc', 'allowed'],
+    features: { ioCap: BLE_HOST_DISPLAY_YES_NO, mitm: true },
+    numericComparison: 'reject',
+    reason: NUMERIC_COMPARISON_FAILED,
+    sentBy: 'ble-host',
+    compared: 'accept',
   },
 ];
 
@@ -181,14 +228,52 @@ describe.concurrent('a ble-host central whose pairing with blebench peripheral f
     const bench = await openBench();
     onTestFinished(() => bench.close());
     const peripheral = await bench.blebenchPeripheral(c.flags);
-    const steps = [{ do: 'connect' }, { do: 'pair', features: c.features, passkey: c.passkey }, { do: 'walk', phase: 'after the failed pairing' }];
+    const steps = [{ do: 'connect' }, { do: 'pair', features: c.features, passkey: c.passkey, numericComparison: c.numericComparison }, { do: 'walk', phase: 'after the failed pairing' }];
     const lines = await bench.bleHost('central', { serviceUuid: SERVICE_UUID, steps }).finished(30_000);
     const failed = only(lines, 'pairing-failed')[0] ?? only(lines, 'paired')[0];
-    a.check(`${c.name}: what ble-host was told`, { event: 'pairing-failed', ok: false, reason: c.reason, fromRemote: true }, failed && { event: failed.event, ok: failed.ok, reason: failed.reason, fromRemote: failed.fromRemote });
+    const fromRemote = (c.sentBy ?? 'peripheral') === 'peripheral';
+    a.check(`${c.name}: what ble-host was told`, { event: 'pairing-failed', ok: false, reason: c.reason, fromRemote }, failed && { event: failed.event, ok: failed.ok, reason: failed.reason, fromRemote: failed.fromRemote });
+    if (c.compared) {
+      await peripheral.stop('SIGTERM'); // its output complete
+      const n = comparedNumbers(peripheral.stdout(), lines, c.compared);
+      a.check(`${c.name}: the number both sides showed`, n.bleHost.map((x) => ({ peer: x.peer, value: x.value })), n.blebench);
+      a.check(`${c.name}: one comparison`, 1, n.blebench.length);
+    }
     // ble-host bug (documentation): security-manager.md documents Event 'pairingFailed'; smp.js emits
     // 'pairingFail' (and nothing else), so an application written to the docs never hears a failure.
     a.bleHostFinding("a failed pairing is emitted as 'pairingFail', not the documented 'pairingFailed'", 'pairingFail', failed?.bleHostEvent);
     judgeCells(a, profile, `${c.name} / after`, cellsOf(lines, 'after the failed pairing'), false, writeCommandsFromLog(peripheral.stderr()));
+    ledger.absorb(a);
+    expect(a.disagreements).toEqual([]);
+  });
+});
+
+describe('a ble-host central that pairs again at once after a wrong passkey', () => {
+  it('blebench peripheral answers the second Pairing Request with 0x09 Repeated Attempts (Vol 3 Part H 2.3.6) and the link stays unencrypted', async ({ expect, onTestFinished }) => {
+    const a = new Agreement();
+    const bench = await openBench();
+    onTestFinished(() => bench.close());
+    const capture = path.join(bench.dir, 'peripheral.btsnoop');
+    const peripheral = await bench.blebenchPeripheral(['--io-capability', 'DisplayOnly', '--passkey', String(PASSKEY), '--mitm', '--sc', 'allowed', '--btsnoop', capture]);
+    const features = { ioCap: BLE_HOST_KEYBOARD_ONLY, mitm: true };
+    const steps = [{ do: 'connect' }, { do: 'pair', features, passkey: WRONG_PASSKEY }, { do: 'pair', features, passkey: PASSKEY }, { do: 'walk', phase: 'after the refused retry' }];
+    const lines = await bench.bleHost('central', { serviceUuid: SERVICE_UUID, steps }).finished(30_000);
+    await peripheral.stop('SIGTERM'); // its capture complete
+    a.check(
+      'what ble-host was told, pairing after pairing',
+      [
+        { reason: CONFIRM_VALUE_FAILED, fromRemote: true },
+        { reason: REPEATED_ATTEMPTS, fromRemote: true },
+      ],
+      [...only(lines, 'pairing-failed'), ...only(lines, 'paired')].map((l) => ({ reason: l.reason, fromRemote: l.fromRemote })),
+    );
+    judgeCells(a, profile, 'after the refused retry', cellsOf(lines, 'after the refused retry'), false, writeCommandsFromLog(peripheral.stderr()));
+    const names = decodeCapture((await readBtsnoop(capture)).records).map((e) => e.name);
+    a.check('on the air: two Pairing Requests, one Pairing Response, two Pairing Failed', { requests: 2, responses: 1, failed: 2 }, {
+      requests: names.filter((n) => n === 'SMP Pairing Request').length,
+      responses: names.filter((n) => n === 'SMP Pairing Response').length,
+      failed: names.filter((n) => n === 'SMP Pairing Failed').length,
+    });
     ledger.absorb(a);
     expect(a.disagreements).toEqual([]);
   });

@@ -25,6 +25,7 @@ export interface MatrixJsonCell {
 }
 
 export interface MatrixJson {
+  target: { address: string };
   phases: Array<{ name: string; method?: string; cells: MatrixJsonCell[]; pairings: Array<Record<string, unknown>> }>;
   differences: string[];
   verdict: string;
@@ -58,4 +59,46 @@ export function judgeMatrix(agreement: Agreement, profile: ResolvedProfile, labe
       if (cell.operation === 'read' && e.ok) agreement.check(`${what}: value`, c.value.toString('hex'), cell.outcome.hex);
     }
   }
+}
+
+/** What a cell's error says, in the terms a failed pairing's phase is judged by. */
+function errorOf(o: MatrixJsonCell['outcome']): { kind: string; code?: number; label?: string; who?: string } | undefined {
+  if (o.kind !== 'error' || !o.error) return undefined;
+  const e = o.error as JsonError & { who?: string };
+  return { kind: e.kind, ...(e.code === undefined ? {} : { code: e.code }), ...(e.label === undefined ? {} : { label: e.label }), ...(e.who === undefined ? {} : { who: e.who }) };
+}
+
+/**
+ * A paired phase whose every pairing the peripheral failed with `reason`: the link stays unencrypted,
+ * so each cell is what the profile says for an unpaired link (values where no security is needed,
+ * 0x08 and the like unchanged), except that a 0x05/0x0F the on-error policy pairs for (Vol 3 Part C
+ * 10.3.2) ends in the pairing's failure, SMP `reason` sent by the peripheral, and is not re-sent.
+ * Returns how many cells paired (each a Pairing Request on the air).
+ */
+export function judgeFailedPairingPhase(agreement: Agreement, profile: ResolvedProfile, label: string, phase: MatrixJson['phases'][number], reason: { code: number; label: string }, cures: ReadonlySet<number>): number {
+  let pairedFor = 0;
+  for (const cell of phase.cells) {
+    const c = findCharacteristic(profile, cell.characteristic.uuid);
+    if (!c) continue;
+    const what = `${label} / ${phase.name}: ${c.name} ${cell.operation}`;
+    agreement.check(`${what}: the link stayed unencrypted`, false, cell.security.encrypted);
+    const e = expectedOutcome(profile, c, cell.operation, UNPAIRED);
+    if (!e.ok && 'silent' in e && e.silent) {
+      agreement.check(`${what}: a Write Command, unanswered`, 'sent', cell.outcome.kind);
+      continue;
+    }
+    if (e.ok) {
+      agreement.check(`${what}: outcome`, { ok: true }, observed(cell.outcome));
+      if (cell.operation === 'read') agreement.check(`${what}: value`, c.value.toString('hex'), cell.outcome.hex);
+      continue;
+    }
+    if (e.attError === null || !cures.has(e.attError)) {
+      agreement.check(`${what}: outcome (no pairing cures it)`, { attError: e.attError }, observed(cell.outcome));
+      continue;
+    }
+    pairedFor++;
+    agreement.check(`${what}: the first answer, before pairing`, { attError: e.attError }, cell.firstError ? observed({ kind: 'error', error: cell.firstError }) : 'no first error');
+    agreement.check(`${what}: the pairing's failure, named`, { kind: 'smp', code: reason.code, label: reason.label, who: 'peripheral' }, errorOf(cell.outcome));
+  }
+  return pairedFor;
 }

@@ -17,6 +17,8 @@ import { startChild, type Child } from '../helpers/child.js';
 export const STEP_MS = 5000;
 /** The passkey both sides are given for Passkey Entry. */
 export const PASSKEY = 123456;
+/** A passkey that is not PASSKEY, for the wrong-passkey cases (bit 0 already differs: 0x1E240 vs 0x9FBF1). */
+export const WRONG_PASSKEY = 654321;
 /** How long a blebench program may take to start and say it is ready (node start-up included, on a busy 2-core machine). */
 const READY_MS = 15_000;
 

@@ -1,9 +1,11 @@
 // A ble-host peripheral serving a GATT database given in its plan (argv[2], JSON; built from a
 // blebench profile by test/helpers/ble-host-profile.ts), advertising, and printing one JSON line per
 // event (ready, connected, pairing-request, passkey-exchange, paired, pairing-failed, encrypt,
-// disconnected). It advertises again after each disconnection and runs until SIGTERM.
+// subscription, notified, indicated, indication-confirmed, disconnected). It advertises again after
+// each disconnection and runs until SIGTERM.
 //   plan: { air, cwd, deviceName, advertising: { localName, serviceUuid }, services: [...],
-//           pairing: { passkey, numericComparison: 'accept'|'reject' } }
+//           pairing: { passkey, numericComparison: 'accept'|'reject' },
+//           send: { [characteristic uuid]: { notify: [hex, …], indicate: [hex, …] } } }
 // Pairing: the response follows the request as a phone's user would: no MITM asked → NoInputNoOutput
 // (Just Works); MITM asked by a display-only initiator → KeyboardOnly (the user types the passkey
 // shown on the central, plan.pairing.passkey); otherwise DisplayYesNo (Numeric Comparison under
@@ -51,13 +53,35 @@ function attribute(spec) {
   return a;
 }
 
+/**
+ * plan.send[uuid]: what to send when a central subscribes (its CCCD write, Vol 3 Part G 4.10, 4.11):
+ * `notify` values as Handle Value Notifications, `indicate` values as Handle Value Indications, in
+ * order (ble-host queues an indication until the previous one is confirmed). Each confirmation ble-host
+ * reports is a line.
+ */
+function sendOnSubscribe(ch, send) {
+  ch.onSubscriptionChange = (connection, notification, indication, isWrite) => {
+    emit('subscription', { uuid: ch.uuid, notification, indication, isWrite });
+    if (!isWrite) return;
+    if (notification) for (const v of send.notify ?? []) emit('notified', { uuid: ch.uuid, hex: v, subscribed: ch.notify(connection, Buffer.from(v, 'hex')) });
+    if (indication) {
+      for (const v of send.indicate ?? []) {
+        const subscribed = ch.indicate(connection, Buffer.from(v, 'hex'), () => emit('indication-confirmed', { uuid: ch.uuid, hex: v }));
+        emit('indicated', { uuid: ch.uuid, hex: v, subscribed });
+      }
+    }
+  };
+}
+
+function characteristic(c) {
+  const ch = { ...attribute(c), descriptors: (c.descriptors ?? []).map(attribute) };
+  const send = plan.send?.[c.uuid];
+  if (send) sendOnSubscribe(ch, send);
+  return ch;
+}
+
 manager.gattDb.setDeviceName(plan.deviceName);
-manager.gattDb.addServices(
-  plan.services.map((s) => ({
-    uuid: s.uuid,
-    characteristics: s.characteristics.map((c) => ({ ...attribute(c), descriptors: (c.descriptors ?? []).map(attribute) })),
-  })),
-);
+manager.gattDb.addServices(plan.services.map((s) => ({ uuid: s.uuid, characteristics: s.characteristics.map(characteristic) })));
 
 const advertisingData = new AdvertisingDataBuilder()
   .addFlags(['leGeneralDiscoverableMode', 'brEdrNotSupported'])
