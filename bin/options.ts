@@ -7,6 +7,11 @@ import type { LevelWithSilent } from 'pino';
 
 export const transportOption = () =>
   new Option('--transport <spec>', `what is below the HCI seam: ${TRANSPORT_SPEC_FORMS.join(' | ')}`).default('mock');
+export const addressOption = () =>
+  new Option(
+    '--address <AA:BB:CC:DD:EE:FF>',
+    "set the controller's public address before the stack starts (Zephyr vendor command Write BD_ADDR): a fixed identity across runs on blebench air, an address for a Zephyr dongle that has none",
+  );
 export const logLevelOption = () => new Option('--log-level <level>', 'log level on stderr').choices(LOG_LEVELS as string[]).default('info');
 export const logFormatOption = () => new Option('--log-format <format>', 'log format on stderr').choices(['json', 'pretty']).default('pretty');
 
@@ -29,4 +34,30 @@ export function positiveInt(flag: string) {
     if (!/^\d+$/.test(v) || Number(v) <= 0) throw new BadInputError('BAD_FLAG', `${flag} ${JSON.stringify(v)}: expected a positive whole number`, { path: flag });
     return Number(v);
   };
+}
+
+const PUBLIC_ADDRESS_TEXT = /^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/;
+
+/**
+ * --address, checked before anything is opened (exit 2): the form AA:BB:CC:DD:EE:FF, not all zeros,
+ * and a transport where blebench owns the controller's HCI (not hci:N, where the kernel does; not os).
+ * Returns the address upper-cased, or undefined when the flag is absent.
+ */
+export function addressFrom(opts: { address?: string; transport: string }): string | undefined {
+  if (opts.address === undefined) return undefined;
+  const a = opts.address.trim().toUpperCase();
+  if (!PUBLIC_ADDRESS_TEXT.test(a)) throw new BadInputError('BAD_FLAG', `--address ${JSON.stringify(opts.address)}: expected a Bluetooth address AA:BB:CC:DD:EE:FF (six hex pairs, colons)`, { path: '--address' });
+  if (a === '00:00:00:00:00:00') throw new BadInputError('BAD_FLAG', '--address 00:00:00:00:00:00 is "no address": give the controller a real one', { path: '--address' });
+  const spec = parseTransportSpec(opts.transport);
+  if (spec.kind === 'hci') {
+    throw new BadInputError('BAD_FLAG', `--address cannot be used with --transport hci:${spec.devId}: the kernel owns that controller and sets its public address`, { path: '--address' }, {
+      hint: `set it the kernel's way (adapter powered off): btmgmt --index ${spec.devId} public-addr ${a}; or use --transport hci-user:${spec.devId}, where blebench owns the controller`,
+    });
+  }
+  if (spec.kind === 'os') {
+    throw new BadInputError('BAD_FLAG', '--address cannot be used with --transport os: the OS stack owns the controller and its address', { path: '--address' }, {
+      hint: 'drop the flag, or use a transport with HCI below it: usb[:VID:PID], serial:PATH, hci-user:N (Linux)',
+    });
+  }
+  return a;
 }

@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import { BadInputError } from '../common/errors/blebench-error.js';
 import { JsonFileKeyStore } from '../common/smp/json-key-store.js';
-import type { SmpSetup } from '../common/smp/link-session.js';
+import type { LinkSession, SmpSetup } from '../common/smp/link-session.js';
 import { DEFAULT_PAIRING_CONFIG, IO_CAPABILITY_NAMES, pairingConfig, type IoCapabilityName, type PairingConfig, type PairingDelegate } from '../common/smp/pairing-config.js';
 
 export interface PairingFlags {
@@ -76,7 +76,20 @@ export function smpSetupFrom(f: PairingFlags, say: (line: string) => void = (l) 
   const given = Object.entries(f).some(([k, v]) => v !== undefined && ['ioCapability', 'bonding', 'mitm', 'sc', 'minKeySize', 'maxKeySize', 'passkey', 'numericComparison', 'debugKeys', 'refuseDebugKeys', 'keys'].includes(k));
   if (!given) return undefined;
   const config = pairingConfig(pairingOverridesFrom(f));
-  return { config, delegate: batchPairingDelegate(say), ...(f.keys ? { keyStore: new JsonFileKeyStore(f.keys) } : {}) };
+  return { config, delegate: batchPairingDelegate(say), onSession: (s) => sayAnsweredComparisons(s, say), ...(f.keys ? { keyStore: new JsonFileKeyStore(f.keys) } : {}) };
+}
+
+/**
+ * With --numeric-comparison accept|reject nobody is asked, but the number is what a device shows the
+ * user (Core v5.4 Vol 3 Part H 2.3.5.6.2, Va/Vb = g2): it is printed with the flag's answer, so it can be
+ * compared with the other device's. With `ask` the delegate shows it instead.
+ */
+function sayAnsweredComparisons(session: LinkSession, say: (line: string) => void): void {
+  session.on('event', (e) => {
+    if (e.kind !== 'numeric-comparison' || session.config.numericComparison === 'ask') return;
+    const answer = e.accepted ? 'accepted by --numeric-comparison accept' : 'rejected by --numeric-comparison reject: Pairing Failed 0x0C Numeric Comparison Failed';
+    say(`numeric comparison with ${session.peer.address}: ${String(e.value).padStart(6, '0')} (${answer})`);
+  });
 }
 
 /**

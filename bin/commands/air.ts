@@ -69,6 +69,11 @@ export async function runAir(opts: AirOptions): Promise<ExitCode> {
     count++;
     log.info({ controller: c.address, n: count }, 'controller connected');
     c.once('close', () => log.info({ controller: c.address }, 'controller gone'));
+    // Zephyr VS Write BD_ADDR (blebench central/peripheral --address): a new identity, or why not
+    c.on('public-address', (e: { from: string; to: string }) => log.info({ controller: e.to, was: e.from }, 'public address set by the host (Zephyr Write BD_ADDR)'));
+    c.on('public-address-refused', (e: { address: string; status: number; reason: string }) =>
+      log.warn({ controller: c.address, address: e.address, status: e.status }, `Zephyr Write BD_ADDR ${e.address} refused: ${e.reason}`),
+    );
     if (opts.btsnoop) {
       const tap = new Tap({ name: c.address, keepEntries: 0 });
       const file = nthCapturePath(opts.btsnoop, count);

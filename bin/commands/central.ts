@@ -23,13 +23,16 @@ import { renderTable } from '../../central/matrix/render-table.js';
 import { PAIRING_POLICIES, type PairingPolicy } from '../../central/pairing/pairing-policy.js';
 import { parseTarget } from '../../central/scan.js';
 import { interruptSignal, requireTerminal } from '../interactive.js';
-import { logFormatOption, logLevelOption, loggerFrom, positiveInt, transportOption } from '../options.js';
+import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, positiveInt, transportOption } from '../options.js';
+import { prepareControllerAddress, writePublicAddress } from '../../common/hci/vendor-address.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
 import { runOsCentral, type OsCentralDeps } from './central-os.js';
 
 export interface CentralOptions extends PairingFlags {
   target?: string;
   transport: string;
+  /** --address: the controller's public address, set before noble loads (Zephyr Write BD_ADDR). */
+  address?: string;
   policy: PairingPolicy;
   /** Comma-separated pairing methods: one paired phase (column) each. */
   methods?: string;
@@ -60,6 +63,7 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
       'the advertised name, the address (AA:BB:CC:DD:EE:FF) or an advertised service UUID; on --transport mock, omit it to walk the profile served by blebench itself on the virtual radio',
     )
     .addOption(transportOption())
+    .addOption(addressOption())
     .addOption(new Option('--policy <policy>', 'when to pair: on-error (after 0x05/0x0F, then re-send), never, upfront').choices([...PAIRING_POLICIES]).default('on-error'))
     .option(
       '--methods <list>',
@@ -85,6 +89,7 @@ export async function runCentralInteractive(opts: CentralOptions, cmd?: Command)
   const interrupt = interruptSignal();
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
   parseTransportSpec(opts.transport);
+  const address = addressFrom(opts);
   const log = loggerFrom({ ...opts, logLevel: cmd?.getOptionValueSource('logLevel') === 'cli' ? opts.logLevel : 'silent' }, 'central');
   const screen = new ConsoleScreen(process.stdout);
   // Pairing flags (--keys included) give the console blebench's Security Manager; bonds are written
@@ -94,6 +99,12 @@ export async function runCentralInteractive(opts: CentralOptions, cmd?: Command)
     open: async () => {
       const t = await openTransport(opts.transport, { name: 'central' });
       if (opts.btsnoop) t.tap.attachBtsnoop(opts.btsnoop);
+      try {
+        await prepareControllerAddress(t, address, (line) => screen.print(line));
+      } catch (e) {
+        await t.close();
+        throw e;
+      }
       log.info({ transport: t.label }, 'transport open');
       return t;
     },
@@ -108,6 +119,7 @@ export async function runCentralInteractive(opts: CentralOptions, cmd?: Command)
 
 export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCentralDeps = {}): Promise<ExitCode> {
   refuseFlagsOnOs(opts, 'central');
+  const address = addressFrom(opts);
   if (opts.target !== undefined && parseTransportSpec(opts.transport).kind === 'os') return runOsCentral({ ...opts, target: opts.target }, deps);
   if (opts.target === undefined) {
     if (deps.transport || parseTransportSpec(opts.transport).kind !== 'mock') {
@@ -138,6 +150,15 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
   };
   const transport = deps.transport ?? (await openTransport(opts.transport, { name: 'central' }));
   if (opts.btsnoop) transport.tap.attachBtsnoop(opts.btsnoop);
+  if (!deps.transport) {
+    // The controller's identity before noble reads it (noble's own HCI Reset keeps it, as Zephyr's does).
+    try {
+      await prepareControllerAddress(transport, address, (line) => err(`${line}\n`));
+    } catch (e) {
+      await transport.close();
+      throw e;
+    }
+  }
   let client: CentralClient | undefined;
   // The controller going away ends the run at once with its TransportError (exit 3), whatever waits on it.
   const lost = new Promise<never>((_, reject) => transport.once('close', (e) => e && reject(e)));
@@ -189,6 +210,7 @@ async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps): Promise<E
   const centralSide = await openTransport('mock', { radio, name: 'central' });
   let server: PeripheralServer | undefined;
   try {
+    if (opts.address !== undefined) await writePublicAddress(centralSide, opts.address);
     server = await servePeripheral({ transport: peripheralSide, profile, logger: loggerFrom({ ...opts, logLevel: 'silent' }, 'peripheral'), ...(peripheralSmp ? { smp: peripheralSmp } : {}) });
     const out = deps.out ?? ((s: string) => process.stdout.write(s));
     if (!opts.json) out(`blebench: the "${profile.name}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);

@@ -10,9 +10,11 @@ import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/index.js';
 import { openTransport } from '../../common/hci/transport.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
 import { BLENO_LIMITS, servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
-import { logFormatOption, logLevelOption, loggerFrom, transportOption } from '../options.js';
+import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, transportOption } from '../options.js';
+import { prepareControllerAddress } from '../../common/hci/vendor-address.js';
 import { untilSignal } from '../signals.js';
 import { addPairingOptions, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
+import { RepeatedAttempts } from '../../common/smp/repeated-attempts.js';
 import { isStoryEntry } from '../timeline-print.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
 import { isOsTransport } from '../../common/hci/os-transport.js';
@@ -22,6 +24,8 @@ import { runOsPeripheral } from './peripheral-os.js';
 interface PeripheralOptions extends PairingFlags {
   profile?: string;
   transport: string;
+  /** --address: the controller's public address, set before bleno loads (Zephyr Write BD_ADDR). */
+  address?: string;
   name?: string;
   btsnoop?: string;
   interactive?: boolean;
@@ -35,6 +39,7 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
     .description('serve a GATT profile with bleno over a transport, narrating what each central asks and why it gets its answer, until Ctrl-C')
     .option('--profile <name|file>', `a profile in fixtures/profiles by name, or a JSON/YAML file (default: ${DEFAULT_PROFILE})`)
     .addOption(transportOption())
+    .addOption(addressOption())
     .option('--name <name>', "advertised local name (default: the profile's advertising.localName)")
     .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop, opens in Wireshark)')
     .option('--interactive', 'a console: pick a profile (unless --profile), watch requests live, set values, notify, change security, refuse pairing (needs a terminal)')
@@ -55,13 +60,23 @@ export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Co
   const interrupt = interruptSignal();
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
   parseTransportSpec(opts.transport);
+  const address = addressFrom(opts);
   const log = loggerFrom({ ...opts, logLevel: cmd?.getOptionValueSource('logLevel') === 'cli' ? opts.logLevel : 'silent' }, 'peripheral');
   const screen = new ConsoleScreen(process.stdout);
   const smp = smpSetupFrom(opts, (line) => screen.print(line)); // see runCentralInteractive
+  if (smp) smp.attempts = new RepeatedAttempts(); // Core v5.4 Vol 3 Part H 2.3.6, as in runPeripheral
   return runPeripheralConsole({
-    open: () => openTransport(opts.transport, { name: 'peripheral' }),
-    onTransport: (t) => {
+    open: async () => {
+      const t = await openTransport(opts.transport, { name: 'peripheral' });
+      // btsnoop before the address is set, so the capture has the vendor command too
       if (opts.btsnoop) t.tap.attachBtsnoop(opts.btsnoop);
+      try {
+        await prepareControllerAddress(t, address, (line) => screen.print(line));
+      } catch (e) {
+        await t.close();
+        throw e;
+      }
+      return t;
     },
     ...(profile ? { profile } : {}),
     ...(opts.name ? { name: opts.name } : {}),
@@ -74,10 +89,14 @@ export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Co
 
 export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> {
   refuseFlagsOnOs(opts, 'peripheral');
+  const address = addressFrom(opts);
   // A broken profile is bad input (exit 2, file and path named) before any adapter is touched, and
   // before the signal handlers below are installed (a refused input must not leave them behind).
   const profile = loadProfile(opts.profile ?? DEFAULT_PROFILE);
+  // After a failed pairing a verifier waits before it answers the same central again (Core v5.4 Vol 3
+  // Part H 2.3.6): a new Pairing Request within the waiting interval gets Pairing Failed 0x09.
   const smp = smpSetupFrom(opts);
+  if (smp) smp.attempts = new RepeatedAttempts();
   // Listen for SIGINT/SIGTERM before anything is printed: a signal sent as soon as the ready line is
   // read must find our handler, not the default action (which kills the process).
   const signalled = untilSignal().then(() => EXIT.OK as ExitCode);
@@ -97,6 +116,8 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
   try {
     if (opts.btsnoop) transport.tap.attachBtsnoop(opts.btsnoop);
     transport.tap.on('entry', narrate);
+    // The controller's identity before bleno reads it (bleno's own HCI Reset keeps it, as Zephyr's does).
+    await prepareControllerAddress(transport, address, (line) => process.stderr.write(`${line}\n`));
     const closed = new Promise<ExitCode>((resolve) =>
       transport.once('close', (err) => {
         if (err) log.error({ code: err.code }, `${err.message}${err.hint ? `; what to do: ${err.hint}` : ''}`);

@@ -47,9 +47,8 @@ export interface ControllerCounters {
 type QueueItem = Buffer | (() => Buffer[]);
 
 export class VirtualController extends EventEmitter {
-  readonly address: string;
-  /** The public address in HCI order. */
-  readonly addressBytes: Buffer;
+  private publicAddress: string;
+  private publicAddressBytes: Buffer;
   readonly options: Readonly<Required<Omit<ControllerOptions, 'address'>>>;
   readonly counters: ControllerCounters = { malformed: 0, unexpectedPackets: 0, aclTooLong: 0, aclOverflow: 0, aclUnknownHandle: 0, aclFaultDropped: 0, maskedEvents: 0, internalErrors: 0 };
   lastInternalError: unknown;
@@ -76,14 +75,35 @@ export class VirtualController extends EventEmitter {
     options: ControllerOptions,
   ) {
     super();
-    this.address = address.toUpperCase();
-    this.addressBytes = addressToWire(this.address);
+    this.publicAddress = address.toUpperCase();
+    this.publicAddressBytes = addressToWire(this.publicAddress);
     this.options = Object.freeze({
       aclBufferSize: options.aclBufferSize ?? CONTROLLER_DEFAULTS.aclBufferSize,
       aclBufferCount: options.aclBufferCount ?? CONTROLLER_DEFAULTS.aclBufferCount,
       rssi: options.rssi ?? CONTROLLER_DEFAULTS.rssi,
       hciVersion: options.hciVersion ?? CONTROLLER_DEFAULTS.hciVersion,
     });
+  }
+
+  /** The public address 'AA:BB:CC:DD:EE:FF' (Read BD_ADDR; what peers see). */
+  get address(): string {
+    return this.publicAddress;
+  }
+
+  /** The public address in HCI order. */
+  get addressBytes(): Buffer {
+    return this.publicAddressBytes;
+  }
+
+  /**
+   * @internal A new public address (Zephyr VS Write BD_ADDR, commands/vendor-zephyr.ts): peers see it
+   * from the next advertising report or connection on. The caller has checked it is free on the radio.
+   */
+  setPublicAddress(address: string): void {
+    const from = this.publicAddress;
+    this.publicAddress = address.toUpperCase();
+    this.publicAddressBytes = addressToWire(this.publicAddress);
+    this.emit('public-address', { from, to: this.publicAddress });
   }
 
   /** One whole H4 packet from the host (indicator byte first). Never throws. */

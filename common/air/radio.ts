@@ -93,9 +93,19 @@ export class Radio extends EventEmitter {
     tryConnectAll(this.live);
   }
 
+  /**
+   * @internal The live controller using this public address, other than `except`. Controllers are
+   * not indexed by address anywhere (this set is searched each time), so a changed address leaves
+   * nothing stale behind.
+   */
+  holderOf(address: string, except?: VirtualController): VirtualController | undefined {
+    const wanted = address.toUpperCase();
+    for (const c of this.live) if (c !== except && c.address === wanted) return c;
+    return undefined;
+  }
+
   private taken(address: string): boolean {
-    for (const c of this.live) if (c.address === address) return true;
-    return false;
+    return this.holderOf(address) !== undefined;
   }
 
   /** B1:EB:<radio>:<n>: distinct per radio, so captures from different radios are told apart. */

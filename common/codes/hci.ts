@@ -126,8 +126,20 @@ export const OP = {
 } as const;
 export type OpcodeName = keyof typeof OP;
 
+/**
+ * Zephyr's vendor-specific commands (OGF 0x3F), as its controller (hci_uart, hci_usb) implements them:
+ * zephyr include/zephyr/bluetooth/hci_vs.h (BT_HCI_OP_VS_*), subsys/bluetooth/controller/hci/hci.c.
+ * Linux uses Write BD_ADDR the same way (drivers/bluetooth/virtio_bt.c, virtbt_set_bdaddr_zephyr).
+ */
+export const VS_OP = {
+  /** BT_HCI_OP_VS_WRITE_BD_ADDR: parameter BD_ADDR (6 octets, little-endian); Command Complete with Status. */
+  ZEPHYR_WRITE_BD_ADDR: opcode(OGF.VENDOR, 0x0006),
+} as const;
+/** Parameter length of Zephyr Write BD_ADDR (struct bt_hci_cp_vs_write_bd_addr). */
+export const VS_WRITE_BD_ADDR_LENGTH = 6;
+
 const opcodeNames = new Map<number, string>(
-  Object.entries(OP).map(([k, v]) => [v, titleCase(k)]),
+  [...Object.entries(OP), ...Object.entries(VS_OP)].map(([k, v]) => [v, titleCase(k)]),
 );
 
 /** "LE Set Advertising Data" for 0x2008; "Vendor 0xFC01" or "Unknown 0x0C7F" otherwise. */

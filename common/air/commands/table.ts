@@ -11,6 +11,7 @@ import { leControllerCommands } from './le-controller.js';
 import { leCryptoCommands } from './le-crypto.js';
 import { leEncryptionCommands } from './le-encryption.js';
 import { leScanningCommands } from './le-scanning.js';
+import { zephyrVendorCommands } from './vendor-zephyr.js';
 import { ok, type CommandSpec, type CommandTable } from './types.js';
 
 const table = new Map<number, CommandSpec>();
@@ -23,5 +24,10 @@ for (const group of [basebandCommands, informationalCommands, leControllerComman
 // 7.4.2 Read Local Supported Commands
 table.set(OP.READ_LOCAL_SUPPORTED_COMMANDS, { length: 0, answer: 'complete', returns: SUPPORTED_COMMANDS_LENGTH, run: () => ok().bytesOf(SUPPORTED_COMMANDS).build() });
 
-export const COMMANDS: CommandTable = table;
 export const SUPPORTED_COMMANDS: Buffer = supportedCommandsMask(table.keys());
+// Vendor commands answer, but 6.27 has no Supported Commands bit for them: added after the mask.
+for (const [op, spec] of zephyrVendorCommands) {
+  if (table.has(op)) throw new Error(`command 0x${op.toString(16)} implemented twice`);
+  table.set(op, spec);
+}
+export const COMMANDS: CommandTable = table;
