@@ -64,7 +64,7 @@ export async function openTransport(specText: string | TransportSpec, options: O
     case 'mock': {
       const own = !options.radio;
       const radio = options.radio ?? new Radio({ name: options.name ?? 'mock' });
-      const link = new ControllerLink(radio.createController(options.controller));
+      const link = new ControllerLink(radio.createController(options.controller), label);
       return new LinkTransport(spec, label, tap, link, own ? () => radio.close() : undefined);
     }
     case 'h4-unix':

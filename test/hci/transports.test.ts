@@ -8,8 +8,20 @@ import type { NativeSocketClass } from '../../common/hci/native-module.js';
 import { openTransport } from '../../common/hci/transport.js';
 import { transportComplianceSuite } from './transport-compliance.js';
 
+const mockRadios = new Map<object, Radio>();
 transportComplianceSuite('mock', {
-  open: () => openTransport('mock'),
+  open: async () => {
+    const radio = new Radio({ name: 'compliance' });
+    const t = await openTransport('mock', { radio });
+    mockRadios.set(t, radio);
+    return t;
+  },
+  // The radio closing powers its controllers off: the mock transport ends as a stream's would.
+  killController: (t) => mockRadios.get(t)?.close(),
+  teardown: async () => {
+    for (const r of mockRadios.values()) r.close();
+    mockRadios.clear();
+  },
 });
 
 let unixServer: AirServer | undefined;
