@@ -501,8 +501,10 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
 
   private readonly onEncryption = (l: LinkState) => {
     if (l.role !== 'peripheral') return;
-    this.log.info({ central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus }, `link to ${l.peerAddress} ${l.encrypted ? `encrypted (key size ${l.keySize ?? 'unknown'})` : `not encrypted (${l.encryptionStatusName ?? 'status unknown'})`}`);
-    this.emit('encryption', { central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus, keySize: l.keySize });
+    // Encrypted with a bond's key (no pairing on this link): its size comes from the bond, as the access policy sees it.
+    const keySize = l.encrypted ? (l.keySize ?? (l === this.central ? this.linkState().keySize : undefined)) : undefined;
+    this.log.info({ central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus }, `link to ${l.peerAddress} ${l.encrypted ? `encrypted (key size ${keySize ?? 'unknown'})` : `not encrypted (${l.encryptionStatusName ?? 'status unknown'})`}`);
+    this.emit('encryption', { central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus, keySize });
   };
 }
 

@@ -84,7 +84,7 @@ describe('blebench peripheral --keys FILE', () => {
     for (const c of running.splice(0)) await c.stop('SIGKILL');
 
     // 2. The peripheral comes back with the same file (and the same identity), the central returns.
-    const second = await air('second', ['--btsnoop', path.join(dir, 'second-peripheral.btsnoop')]);
+    const second = await air('second', ['--btsnoop', path.join(dir, 'second-peripheral.btsnoop'), '--log-level', 'info']);
     expect(second.address).toBe(first.address);
     const secondCapture = path.join(dir, 'second.btsnoop');
     const r2 = central(second.transport, secondCapture);
@@ -99,6 +99,8 @@ describe('blebench peripheral --keys FILE', () => {
     expect(hexOf(enable[0]!.fields.longTermKey as string).reverse().toString('hex')).toBe(centralBond!.peerLtk!.key);
     const change = central2.filter((e) => e.name === 'HCI Encryption Change');
     expect(change.map((e) => e.fields.status)).toEqual([0]);
+    // The peripheral names the bond's key size for a link encrypted without pairing.
+    await second.peripheral.waitForLine(/link to [0-9A-F:]{17} encrypted \(key size 16\)/, 5_000, 'stderr');
     // The restarted peripheral answered the LE Long Term Key Request with the key from the file.
     await second.peripheral.stop('SIGINT');
     const peripheral2 = decodeCapture((await readBtsnoop(path.join(dir, 'second-peripheral.btsnoop'))).records);
