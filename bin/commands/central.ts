@@ -149,7 +149,7 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
     if (deps.peripheralSmp) deps.peripheralSmp.config = pairingConfig(c.peripheral);
   };
   const transport = deps.transport ?? (await openTransport(opts.transport, { name: 'central' }));
-  if (opts.btsnoop) transport.tap.attachBtsnoop(opts.btsnoop);
+  if (opts.btsnoop && !transport.tap.capturing) transport.tap.attachBtsnoop(opts.btsnoop);
   if (!deps.transport) {
     // The controller's identity before noble reads it (noble's own HCI Reset keeps it, as Zephyr's does).
     try {
@@ -210,7 +210,11 @@ async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps): Promise<E
   const centralSide = await openTransport('mock', { radio, name: 'central' });
   let server: PeripheralServer | undefined;
   try {
-    if (opts.address !== undefined) await writePublicAddress(centralSide, opts.address);
+    if (opts.address !== undefined) {
+      // The capture starts before the address is written, as it does on every other transport.
+      if (opts.btsnoop) centralSide.tap.attachBtsnoop(opts.btsnoop);
+      await writePublicAddress(centralSide, opts.address);
+    }
     server = await servePeripheral({ transport: peripheralSide, profile, logger: loggerFrom({ ...opts, logLevel: 'silent' }, 'peripheral'), ...(peripheralSmp ? { smp: peripheralSmp } : {}) });
     const out = deps.out ?? ((s: string) => process.stdout.write(s));
     if (!opts.json) out(`blebench: the "${profile.name}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);

@@ -196,6 +196,11 @@ export class Tap extends EventEmitter<TapEvents> {
     });
   }
 
+  /** Whether a btsnoop writer is attached. */
+  get capturing(): boolean {
+    return this.writers.length > 0;
+  }
+
   /** Write every later packet to a btsnoop file (parent folders created, mode 0644). Throws if the file cannot be created. */
   attachBtsnoop(path: string, options?: BtsnoopWriterOptions): BtsnoopWriter {
     const w = new BtsnoopWriter(path, options);

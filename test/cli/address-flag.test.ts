@@ -32,6 +32,22 @@ describe('--address: bad input', () => {
     noStack(r.stderr);
   });
 
+  it('the main job on mock (no --target): the capture starts with the vendor command, then noble reads that address', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'blebench-address-main-'));
+    try {
+      const capture = path.join(dir, 'central.btsnoop');
+      const r = blebench('central', '--address', 'C0:FF:EE:00:00:07', '--btsnoop', capture, '--log-level', 'silent');
+      expect(r.code, r.stderr).toBe(EXIT.OK);
+      const entries = decodeCapture((await readBtsnoop(capture)).records);
+      expect(entries.slice(0, 2).map((e) => e.name)).toEqual(['HCI Zephyr Write BD_ADDR', 'HCI Command Complete (Zephyr Write BD_ADDR)']);
+      const read = entries.find((e) => e.name === 'HCI Command Complete (Read BD_ADDR)');
+      expect(JSON.stringify(read?.fields)).toMatch(/c0:ff:ee:00:00:07/i);
+      expect(r.stdout).toMatch(/verdict: OK/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('hci:N names the kernel way: btmgmt --index N public-addr', () => {
     const r = blebench('peripheral', '--transport', 'hci:1', '--address', 'c0:ff:ee:00:00:01');
     expect(r.code).toBe(EXIT.BAD_INPUT);
