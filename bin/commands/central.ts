@@ -26,6 +26,7 @@ import { interruptSignal, requireTerminal } from '../interactive.js';
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, positiveInt, transportOption } from '../options.js';
 import { prepareControllerAddress, writePublicAddress } from '../../common/hci/vendor-address.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
+import { openRoleTransport } from '../role-transport.js';
 import { runOsCentral, type OsCentralDeps } from './central-os.js';
 
 export interface CentralOptions extends PairingFlags {
@@ -97,14 +98,7 @@ export async function runCentralInteractive(opts: CentralOptions, cmd?: Command)
   const smp = smpSetupFrom(opts, (line) => screen.print(line));
   return runCentralConsole({
     open: async () => {
-      const t = await openTransport(opts.transport, { name: 'central' });
-      if (opts.btsnoop) t.tap.attachBtsnoop(opts.btsnoop);
-      try {
-        await prepareControllerAddress(t, address, (line) => screen.print(line));
-      } catch (e) {
-        await t.close();
-        throw e;
-      }
+      const t = await openRoleTransport({ transport: opts.transport, name: 'central', btsnoop: opts.btsnoop, address, say: (line) => screen.print(line) });
       log.info({ transport: t.label }, 'transport open');
       return t;
     },

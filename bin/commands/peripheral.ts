@@ -17,6 +17,7 @@ import { addPairingOptions, smpSetupFrom, type PairingFlags } from '../pairing-o
 import { RepeatedAttempts } from '../../common/smp/repeated-attempts.js';
 import { isStoryEntry } from '../timeline-print.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
+import { openRoleTransport } from '../role-transport.js';
 import { isOsTransport } from '../../common/hci/os-transport.js';
 import { runOsPeripheral } from './peripheral-os.js';
 
@@ -67,16 +68,7 @@ export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Co
   if (smp) smp.attempts = new RepeatedAttempts(); // Core v5.4 Vol 3 Part H 2.3.6, as in runPeripheral
   return runPeripheralConsole({
     open: async () => {
-      const t = await openTransport(opts.transport, { name: 'peripheral' });
-      // btsnoop before the address is set, so the capture has the vendor command too
-      if (opts.btsnoop) t.tap.attachBtsnoop(opts.btsnoop);
-      try {
-        await prepareControllerAddress(t, address, (line) => screen.print(line));
-      } catch (e) {
-        await t.close();
-        throw e;
-      }
-      return t;
+      return openRoleTransport({ transport: opts.transport, name: 'peripheral', btsnoop: opts.btsnoop, address, say: (line) => screen.print(line) });
     },
     ...(profile ? { profile } : {}),
     ...(opts.name ? { name: opts.name } : {}),

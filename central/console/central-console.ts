@@ -11,7 +11,7 @@ import { ConsolePrompts, ConsoleInterrupted, PromptAborted, type Choice } from '
 import type { ConsoleScreen } from '../../common/console/console-screen.js';
 import type { LiveList, LiveRow } from '../../common/console/live-select.js';
 import { untilInterrupted } from '../../common/console/interrupt.js';
-import { consolePairingDelegate } from '../../common/console/pairing-delegate.js';
+import { consoleSecurity } from '../../common/console/pairing-delegate.js';
 import { timelineTail } from '../../common/console/timeline-tail.js';
 import { describeValue } from '../../common/console/value-format.js';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
@@ -74,19 +74,14 @@ class CentralConsole {
   private transportLost: TransportError | undefined;
   private weDisconnected = false;
 
-  /** Ctrl-C at a pairing question (inside the Security Manager's delegate) ends the console as Ctrl-C anywhere. */
-  private readonly interrupted = new AbortController();
+  /** Ctrl-C anywhere, or at a pairing question (inside the Security Manager's delegate). */
   private readonly interrupt: AbortSignal;
   /** The Security Manager setup with this console's delegate: `ask` questions are asked here. */
   private readonly smp: SmpSetup | undefined;
 
   constructor(private readonly o: CentralConsoleOptions) {
     this.ask = new ConsolePrompts(o.screen);
-    this.interrupt = AbortSignal.any([o.interrupt, this.interrupted.signal]);
-    this.smp = o.smp && {
-      ...o.smp,
-      delegate: consolePairingDelegate({ prompts: this.ask, print: (t) => this.print(t), onInterrupt: () => this.interrupted.abort(new ConsoleInterrupted()) }),
-    };
+    ({ interrupt: this.interrupt, smp: this.smp } = consoleSecurity({ smp: o.smp, interrupt: o.interrupt, prompts: this.ask, print: (t) => this.print(t) }));
   }
 
   async run(): Promise<ExitCode> {

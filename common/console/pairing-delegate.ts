@@ -5,6 +5,7 @@
 // terminal (ConsolePrompts' urgent questions). The engine's 30-second SMP timer keeps running while
 // the person thinks (Core v5.4 Vol 3 Part H 3.4); when it expires, or the peer fails the pairing, or
 // the link goes, the question closes and says why.
+import type { SmpSetup } from '../smp/link-session.js';
 import type { PairingDelegate, PromptInfo } from '../smp/pairing-config.js';
 import { ConsoleInterrupted, PromptAborted, type ConsolePrompts } from './prompts.js';
 
@@ -84,5 +85,20 @@ export function consolePairingDelegate(o: ConsolePairingDelegateOptions): Pairin
       if (yes === false) o.print('the numbers differ: the pairing fails with 0x0C Numeric Comparison Failed');
       return yes === true;
     },
+  };
+}
+
+/**
+ * A console's Security Manager setup with its questions asked in that console, and the signal that
+ * ends the console: Ctrl-C anywhere (`interrupt`), or at a pairing question.
+ */
+export function consoleSecurity(o: { smp: SmpSetup | undefined; interrupt: AbortSignal; prompts: ConsolePrompts; print: (text: string) => void }): {
+  smp: SmpSetup | undefined;
+  interrupt: AbortSignal;
+} {
+  const atQuestion = new AbortController();
+  return {
+    interrupt: AbortSignal.any([o.interrupt, atQuestion.signal]),
+    smp: o.smp && { ...o.smp, delegate: consolePairingDelegate({ prompts: o.prompts, print: o.print, onInterrupt: () => atQuestion.abort(new ConsoleInterrupted()) }) },
   };
 }
