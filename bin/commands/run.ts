@@ -12,7 +12,7 @@ import { openTransport } from '../../common/hci/transport.js';
 import type { TransportError } from '../../common/hci/transport-errors.js';
 import { counts, discoverScenarios, loadScenario, parseSeed, REPORTERS, ScenarioError, writeReport, type ReporterName, type Scenario } from '../../common/scenario/index.js';
 import { runSuite, type RunRole } from '../../common/scenario/run/index.js';
-import { logFormatOption, logLevelOption, loggerFrom, transportFrom, transportOption } from '../options.js';
+import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, transportFrom, transportOption } from '../options.js';
 import { rigFactory } from '../run/rigs.js';
 import { seamCheck } from '../run/seam-check.js';
 
@@ -26,6 +26,7 @@ interface RunOptions {
   btsnoop?: string;
   seed?: string;
   seamCheck?: boolean;
+  address?: string;
   logLevel: string;
   logFormat: string;
 }
@@ -52,6 +53,7 @@ export function registerRun(program: Command, done: (code: ExitCode) => void): v
     .option('--btsnoop <dir>', 'write one btsnoop capture per scenario and side into DIR')
     .option('--seed <n>', 'shuffle seed: run the scenarios in the order this seed gives (printed every run)')
     .option('--seam-check', 'run the built-in check of the HCI seam instead (noble and bleno as shipped, on mock)')
+    .addOption(addressOption())
     .addOption(logLevelOption().default('error'))
     .addOption(logFormatOption())
     .action(async (scenarios: string[], opts: RunOptions) => done(await runCommand(scenarios, opts)));
@@ -67,6 +69,12 @@ export async function runCommand(paths: string[], opts: RunOptions): Promise<Exi
   const seed = opts.seed === undefined ? undefined : parseSeed(opts.seed);
   if (opts.seed !== undefined && seed === undefined) throw new BadInputError('BAD_FLAG', `--seed ${JSON.stringify(opts.seed)}: expected a whole number from 0 to 4294967295`, { path: '--seed' });
 
+  const address = addressFrom(opts);
+  if (address !== undefined && opts.role === 'both') {
+    throw new BadInputError('BAD_FLAG', '--address with --role both: one address cannot be both the central\'s and the peripheral\'s', { path: '--address' }, {
+      hint: 'give --role central or --role peripheral: the address is that role\'s controller\'s, set before each scenario',
+    });
+  }
   const scenarios = loadAll(paths.length ? paths : [displayPath(defaultSuiteDir())]);
   // An unavailable adapter is reported as such (exit 3) before anything else is judged.
   if (spec.kind !== 'mock') await probe(opts.transport);
@@ -89,7 +97,7 @@ export async function runCommand(paths: string[], opts: RunOptions): Promise<Exi
   const log = loggerFrom(opts, 'run');
   let lost: TransportError | undefined;
   const suite = await runSuite(scenarios, {
-    openRig: rigFactory({ role: opts.role, spec, specText: opts.transport, logger: log, onTransportLost: (e) => (lost ??= e) }),
+    openRig: rigFactory({ role: opts.role, spec, specText: opts.transport, logger: log, onTransportLost: (e) => (lost ??= e), ...(address ? { address } : {}) }),
     ...(seed !== undefined ? { seed } : {}),
     ...(opts.btsnoop ? { btsnoopDir: opts.btsnoop } : {}),
     onResult: (r, i, n) => log.info({ scenario: r.name, file: r.file, status: r.status, ms: Math.round(r.durationMs) }, `${i + 1}/${n} ${r.status}: ${r.name}`),

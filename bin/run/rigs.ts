@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { Radio } from '../../common/air/index.js';
 import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import { prepareControllerAddress } from '../../common/hci/vendor-address.js';
 import type { TransportError } from '../../common/hci/transport-errors.js';
 import type { TransportSpec } from '../../common/hci/transport-spec.js';
 import type { Logger } from '../../common/log/logger.js';
@@ -32,6 +33,8 @@ export interface RigOptions {
   /** The spec as given (for messages). */
   readonly specText: string;
   readonly logger?: Logger;
+  /** --address: the public address of this role's controller (--role central|peripheral), set before each scenario. */
+  readonly address?: string;
   /** A controller went away under a scenario (the run then ends with exit 3). */
   readonly onTransportLost?: (error: TransportError) => void;
 }
@@ -48,6 +51,13 @@ export function btsnoopFile(dir: string, scenarioFile: string, side: Side): stri
 }
 
 export function rigFactory(o: RigOptions): RigFactory {
+  // A controller without a public address is named once per run, not once per scenario.
+  const warned = new Set<string>();
+  const warnOnce = (line: string) => {
+    if (warned.has(line)) return;
+    warned.add(line);
+    process.stderr.write(`${line}\n`);
+  };
   return async (req: RigRequest): Promise<Rig> => {
     const s = req.scenario;
     const onRadio = o.spec.kind === 'mock';
@@ -77,6 +87,8 @@ export function rigFactory(o: RigOptions): RigFactory {
       });
       closers.push(() => t.close());
       if (req.btsnoopDir) t.tap.attachBtsnoop((btsnoop[side] = btsnoopFile(req.btsnoopDir, s.file, side)));
+      // Before noble/bleno read it (their HCI Reset keeps it, as Zephyr's does); the capture has it.
+      if (!radio) await prepareControllerAddress(t, o.address, warnOnce);
       return t;
     };
     try {

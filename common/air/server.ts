@@ -88,6 +88,9 @@ class StreamAirServer extends EventEmitter implements AirServer {
       for (const p of packets) controller.write(p);
     });
     socket.on('error', () => socket.destroy());
+    // The host ended the stream: power the controller off now, before this side closes, so that a host
+    // that waits for the close knows the controller (and its address) is gone from the radio.
+    socket.on('end', () => controller.close());
     socket.on('close', () => {
       this.sockets.delete(socket);
       controller.close(); // the stream was the controller's power

@@ -6,6 +6,9 @@ import type { H4Link } from '../socket-api.js';
 import { TransportError } from '../transport-errors.js';
 import { LinkEnding } from './link-ending.js';
 
+/** How long the other end has to close its side after ours ended, before the socket is destroyed. */
+const STREAM_CLOSE_MS = 1000;
+
 export class StreamLink implements H4Link {
   private readonly framer = new H4Framer();
   private packetListeners: Array<(packet: Buffer) => void> = [];
@@ -70,11 +73,23 @@ export class StreamLink implements H4Link {
     this.ending.on(listener);
   }
 
-  close(): void {
-    if (this.ending.ended) return;
-    this.socket.end();
-    this.socket.destroy();
+  /**
+   * Ends the stream and resolves once the other end has closed it too (at most STREAM_CLOSE_MS): a
+   * `blebench air` powers the controller off when the stream ends, before it closes its side, so after
+   * this the controller is gone from the radio (its address free for the next program).
+   */
+  close(): Promise<void> {
+    if (this.ending.ended) return Promise.resolve();
     this.finish();
+    if (this.socket.destroyed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.socket.destroy(), STREAM_CLOSE_MS);
+      this.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.socket.end();
+    });
   }
 
   private finish(error?: Error): void {
