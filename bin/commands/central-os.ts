@@ -1,18 +1,16 @@
 // `blebench central --transport os`: the security matrix over the OS stack (central/os/), every cell
 // marked as a fact from the API. Bad input (exit 2) is checked by bin/os-flags.ts before this runs;
 // on a platform without an OS stack, opening the transport explains what to use (exit 3).
-import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
+import type { ExitCode } from '../../common/errors/blebench-error.js';
 import { loadProfile } from '../../common/gatt/load-profile.js';
 import { isOsTransport } from '../../common/hci/os-transport.js';
 import { openTransport } from '../../common/hci/transport.js';
-import { isCentralError } from '../../central/errors.js';
-import { renderJson } from '../../central/matrix/render-json.js';
-import { renderTable } from '../../central/matrix/render-table.js';
 import { OsCentralClient } from '../../central/os/os-central.js';
 import { runOsMatrix } from '../../central/os/os-matrix.js';
 import { parseTarget } from '../../central/scan.js';
 import { loggerFrom } from '../options.js';
 import type { CentralDeps, CentralOptions } from './central.js';
+import { matrixOutput, printMatrix } from './matrix-output.js';
 
 export type OsCentralOptions = Pick<CentralOptions, 'transport' | 'profile' | 'json' | 'timeout' | 'logLevel' | 'logFormat'> & { target: string };
 
@@ -23,27 +21,24 @@ export interface OsCentralDeps extends Pick<CentralDeps, 'transport' | 'out' | '
 }
 
 export async function runOsCentral(opts: OsCentralOptions, deps: OsCentralDeps = {}): Promise<ExitCode> {
-  const out = deps.out ?? ((s: string) => process.stdout.write(s));
-  const err = deps.err ?? ((s: string) => process.stderr.write(s));
+  const io = matrixOutput(opts, deps);
   const log = loggerFrom(opts, 'central');
   const target = parseTarget(opts.target);
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
   const transport = deps.transport ?? (await openTransport(opts.transport, { name: 'central' }));
   let client: OsCentralClient | undefined;
-  try {
-    if (!isOsTransport(transport)) throw new TypeError(`runOsCentral needs the os transport, not ${transport.label}`);
-    client = await OsCentralClient.open(transport, { timeoutMs: opts.timeout, ...(deps.osRequire ? { require: deps.osRequire } : {}) });
-    const found = await client.find(target);
-    log.info({ id: found.peripheral.id, name: found.advertisement.localName, rssi: found.advertisement.rssi }, 'found (through the OS stack)');
-    const result = await runOsMatrix(client, found, { ...(profile ? { profile } : {}), onPhase: (p) => log.info({ phase: p.name, cells: p.cells.length, note: p.note }, 'phase done') });
-    out(opts.json ? renderJson(result) : renderTable(result));
-    return result.differences.length ? EXIT.EXPECTATION_FAILED : EXIT.OK;
-  } catch (e) {
-    if (!isCentralError(e)) throw e;
-    err(`blebench: ${e.message}\n`);
-    return e.exitCode;
-  } finally {
-    await client?.close();
-    if (!deps.transport) await transport.close();
-  }
+  return printMatrix(
+    io,
+    async () => {
+      if (!isOsTransport(transport)) throw new TypeError(`runOsCentral needs the os transport, not ${transport.label}`);
+      client = await OsCentralClient.open(transport, { timeoutMs: opts.timeout, ...(deps.osRequire ? { require: deps.osRequire } : {}) });
+      const found = await client.find(target);
+      log.info({ id: found.peripheral.id, name: found.advertisement.localName, rssi: found.advertisement.rssi }, 'found (through the OS stack)');
+      return runOsMatrix(client, found, { ...(profile ? { profile } : {}), onPhase: (p) => log.info({ phase: p.name, cells: p.cells.length, note: p.note }, 'phase done') });
+    },
+    async () => {
+      await client?.close();
+      if (!deps.transport) await transport.close();
+    },
+  );
 }

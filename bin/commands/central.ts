@@ -8,7 +8,7 @@ import type { SmpSetup } from '../../common/smp/link-session.js';
 import { Option, type Command } from 'commander';
 import { runCentralConsole } from '../../central/console/central-console.js';
 import { ConsoleScreen } from '../../common/console/console-screen.js';
-import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
+import type { ExitCode } from '../../common/errors/blebench-error.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
 import { openTransport, type HciTransport } from '../../common/hci/transport.js';
 import { parseTransportSpec } from '../../common/hci/transport-spec.js';
@@ -16,15 +16,13 @@ import { BadInputError } from '../../common/errors/blebench-error.js';
 import { Radio } from '../../common/air/index.js';
 import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 import { CentralClient, DEFAULT_TIMEOUT_MS } from '../../central/central-client.js';
-import { isCentralError } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
-import { renderJson } from '../../central/matrix/render-json.js';
-import { renderTable } from '../../central/matrix/render-table.js';
 import { PAIRING_POLICIES, type PairingPolicy } from '../../central/pairing/pairing-policy.js';
 import { parseTarget } from '../../central/scan.js';
 import { interruptSignal, requireTerminal } from '../interactive.js';
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, positiveInt, transportOption } from '../options.js';
 import { prepareControllerAddress, writePublicAddress } from '../../common/hci/vendor-address.js';
+import { matrixOutput, printMatrix } from './matrix-output.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
 import { openRoleTransport } from '../role-transport.js';
 import { runOsCentral, type OsCentralDeps } from './central-os.js';
@@ -123,8 +121,8 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
     }
     return runSelfMatrix(opts, deps);
   }
-  const out = deps.out ?? ((s: string) => process.stdout.write(s));
-  const err = deps.err ?? ((s: string) => process.stderr.write(s));
+  const io = matrixOutput(opts, deps);
+  const err = io.err;
   const log = loggerFrom(opts, 'central');
   const target = parseTarget(opts.target!);
   // Bad input first (exit 2), before any transport is opened.
@@ -157,29 +155,27 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
   // The controller going away ends the run at once with its TransportError (exit 3), whatever waits on it.
   const lost = new Promise<never>((_, reject) => transport.once('close', (e) => e && reject(e)));
   lost.catch(() => undefined);
-  try {
-    client = await Promise.race([CentralClient.open(transport, { policy: opts.policy, timeoutMs: opts.timeout, ...(smp ? { smp } : {}) }), lost]);
-    const found = await client.find(target);
-    log.info({ address: found.advertisement.address, name: found.advertisement.localName, rssi: found.advertisement.rssi }, 'found');
-    const result = await Promise.race([
-      runMatrix(client, found, {
-        policy: opts.policy,
-        ...(profile ? { profile } : {}),
-        ...(methods ? { methods, useMethod } : {}),
-        onPhase: (p) => log.info({ phase: p.name, cells: p.cells.length, note: p.note }, 'phase done'),
-      }),
-      lost,
-    ]);
-    out(opts.json ? renderJson(result) : renderTable(result));
-    return result.differences.length ? EXIT.EXPECTATION_FAILED : EXIT.OK;
-  } catch (e) {
-    if (!isCentralError(e)) throw e;
-    err(`blebench: ${e.message}\n`);
-    return e.exitCode;
-  } finally {
-    await client?.close();
-    if (!deps.transport) await transport.close();
-  }
+  return printMatrix(
+    io,
+    async () => {
+      client = await Promise.race([CentralClient.open(transport, { policy: opts.policy, timeoutMs: opts.timeout, ...(smp ? { smp } : {}) }), lost]);
+      const found = await client.find(target);
+      log.info({ address: found.advertisement.address, name: found.advertisement.localName, rssi: found.advertisement.rssi }, 'found');
+      return Promise.race([
+        runMatrix(client, found, {
+          policy: opts.policy,
+          ...(profile ? { profile } : {}),
+          ...(methods ? { methods, useMethod } : {}),
+          onPhase: (p) => log.info({ phase: p.name, cells: p.cells.length, note: p.note }, 'phase done'),
+        }),
+        lost,
+      ]);
+    },
+    async () => {
+      await client?.close();
+      if (!deps.transport) await transport.close();
+    },
+  );
 }
 
 /**
@@ -210,8 +206,7 @@ async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps): Promise<E
       await writePublicAddress(centralSide, opts.address);
     }
     server = await servePeripheral({ transport: peripheralSide, profile, logger: loggerFrom({ ...opts, logLevel: 'silent' }, 'peripheral'), ...(peripheralSmp ? { smp: peripheralSmp } : {}) });
-    const out = deps.out ?? ((s: string) => process.stdout.write(s));
-    if (!opts.json) out(`blebench: the "${profile.name}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);
+    if (!opts.json) matrixOutput(opts, deps).out(`blebench: the "${profile.name}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);
     return await runCentral({ ...opts, target: server.address, profile: opts.profile ?? DEFAULT_PROFILE }, { ...deps, transport: centralSide, ...(peripheralSmp ? { peripheralSmp } : {}) });
   } finally {
     await server?.close();

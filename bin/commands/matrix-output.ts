@@ -1,0 +1,33 @@
+// How `blebench central` ends a matrix walk, whether over HCI or the OS stack: the matrix printed
+// (table or --json), exit 1 when a cell differs from the profile, a central error printed with its own
+// exit code, and what the walk opened closed in every case.
+import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
+import { isCentralError } from '../../central/errors.js';
+import type { CellBase, MatrixResult } from '../../central/matrix/matrix-types.js';
+import { renderJson } from '../../central/matrix/render-json.js';
+import { renderTable } from '../../central/matrix/render-table.js';
+
+export interface MatrixOutput {
+  json?: boolean | undefined;
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+/** Where output goes unless a test gives its own. */
+export function matrixOutput(o: { json?: boolean | undefined }, deps: { out?: (s: string) => void; err?: (s: string) => void }): MatrixOutput {
+  return { json: o.json, out: deps.out ?? ((s) => process.stdout.write(s)), err: deps.err ?? ((s) => process.stderr.write(s)) };
+}
+
+export async function printMatrix(io: MatrixOutput, walk: () => Promise<MatrixResult<CellBase>>, cleanup: () => Promise<void>): Promise<ExitCode> {
+  try {
+    const result = await walk();
+    io.out(io.json ? renderJson(result) : renderTable(result));
+    return result.differences.length ? EXIT.EXPECTATION_FAILED : EXIT.OK;
+  } catch (e) {
+    if (!isCentralError(e)) throw e;
+    io.err(`blebench: ${e.message}\n`);
+    return e.exitCode;
+  } finally {
+    await cleanup();
+  }
+}
