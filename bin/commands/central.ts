@@ -7,7 +7,6 @@ import { pairingConfig } from '../../common/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/smp/link-session.js';
 import { Option, type Command } from 'commander';
 import { runCentralConsole } from '../../central/console/central-console.js';
-import { ConsoleScreen } from '../../common/console/console-screen.js';
 import type { ExitCode } from '../../common/errors/blebench-error.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
 import { openTransport, type HciTransport } from '../../common/hci/transport.js';
@@ -19,12 +18,11 @@ import { CentralClient, DEFAULT_TIMEOUT_MS } from '../../central/central-client.
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 import { PAIRING_POLICIES, type PairingPolicy } from '../../central/pairing/pairing-policy.js';
 import { parseTarget } from '../../central/scan.js';
-import { interruptSignal, requireTerminal } from '../interactive.js';
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, positiveInt, transportOption } from '../options.js';
 import { prepareControllerAddress, writePublicAddress } from '../../common/hci/vendor-address.js';
 import { matrixOutput, printMatrix } from './matrix-output.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
-import { openRoleTransport } from '../role-transport.js';
+import { startConsole } from '../console-command.js';
 import { runOsCentral, type OsCentralDeps } from './central-os.js';
 
 export interface CentralOptions extends PairingFlags {
@@ -83,20 +81,10 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
  * --log-level is given (they would write over the prompts); Ctrl-C ends with 130.
  */
 export async function runCentralInteractive(opts: CentralOptions, cmd?: Command): Promise<ExitCode> {
-  refuseFlagsOnOs(opts, 'central');
-  requireTerminal('central');
-  const interrupt = interruptSignal();
-  const profile = opts.profile ? loadProfile(opts.profile) : undefined;
-  parseTransportSpec(opts.transport);
-  const address = addressFrom(opts);
-  const log = loggerFrom({ ...opts, logLevel: cmd?.getOptionValueSource('logLevel') === 'cli' ? opts.logLevel : 'silent' }, 'central');
-  const screen = new ConsoleScreen(process.stdout);
-  // Pairing flags (--keys included) give the console blebench's Security Manager; bonds are written
-  // to the key file when made, so Ctrl-C cannot lose them.
-  const smp = smpSetupFrom(opts, (line) => screen.print(line));
+  const { interrupt, profile, log, screen, smp, open } = startConsole(opts, 'central', cmd);
   return runCentralConsole({
     open: async () => {
-      const t = await openRoleTransport({ transport: opts.transport, name: 'central', btsnoop: opts.btsnoop, address, say: (line) => screen.print(line) });
+      const t = await open();
       log.info({ transport: t.label }, 'transport open');
       return t;
     },

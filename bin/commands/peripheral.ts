@@ -1,10 +1,7 @@
 // blebench peripheral: serve a GATT profile with bleno over any transport, until Ctrl-C. Each
 // central's requests are narrated in the log with the answer and the reason (peripheral/).
 import type { Command } from 'commander';
-import { ConsoleScreen } from '../../common/console/console-screen.js';
-import { parseTransportSpec } from '../../common/hci/transport-spec.js';
 import { runPeripheralConsole } from '../../peripheral/console/peripheral-console.js';
-import { interruptSignal, requireTerminal } from '../interactive.js';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/index.js';
 import { openTransport } from '../../common/hci/transport.js';
@@ -17,7 +14,7 @@ import { addPairingOptions, smpSetupFrom, type PairingFlags } from '../pairing-o
 import { RepeatedAttempts } from '../../common/smp/repeated-attempts.js';
 import { isStoryEntry } from '../timeline-print.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
-import { openRoleTransport } from '../role-transport.js';
+import { startConsole } from '../console-command.js';
 import { isOsTransport } from '../../common/hci/os-transport.js';
 import { runOsPeripheral } from './peripheral-os.js';
 
@@ -56,20 +53,10 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
  * --log-level is given (they would write over the prompts); Ctrl-C ends with 130.
  */
 export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Command): Promise<ExitCode> {
-  refuseFlagsOnOs(opts, 'peripheral');
-  requireTerminal('peripheral');
-  const interrupt = interruptSignal();
-  const profile = opts.profile ? loadProfile(opts.profile) : undefined;
-  parseTransportSpec(opts.transport);
-  const address = addressFrom(opts);
-  const log = loggerFrom({ ...opts, logLevel: cmd?.getOptionValueSource('logLevel') === 'cli' ? opts.logLevel : 'silent' }, 'peripheral');
-  const screen = new ConsoleScreen(process.stdout);
-  const smp = smpSetupFrom(opts, (line) => screen.print(line)); // see runCentralInteractive
+  const { interrupt, profile, log, screen, smp, open } = startConsole(opts, 'peripheral', cmd);
   if (smp) smp.attempts = new RepeatedAttempts(); // Core v5.4 Vol 3 Part H 2.3.6, as in runPeripheral
   return runPeripheralConsole({
-    open: async () => {
-      return openRoleTransport({ transport: opts.transport, name: 'peripheral', btsnoop: opts.btsnoop, address, say: (line) => screen.print(line) });
-    },
+    open,
     ...(profile ? { profile } : {}),
     ...(opts.name ? { name: opts.name } : {}),
     ...(smp ? { smp } : {}),
