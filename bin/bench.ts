@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { Radio } from '../common/air/index.js';
 import { openTransport, type HciTransport } from '../common/hci/transport.js';
 import { waitForEvent, withTimeout } from '../common/util/wait.js';
-import { loadNoble, type LoadedNoble, type NoblePeripheral } from '../central/noble-loader.js';
+import { loadNoble, type LoadedNoble } from '../central/noble/load.js';
+import { type NoblePeripheral } from '../central/noble/internals.js';
 import { loadBleno, type LoadedBleno } from '../peripheral/bleno-loader.js';
 
 const SERVICE = 'b1eb0001000010008000b1eb0000b1eb'.replace(/-/g, '');

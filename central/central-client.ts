@@ -1,4 +1,4 @@
-// The central role over any transport: noble (loaded by central/noble-loader.ts) finds and connects;
+// The central role over any transport: noble (loaded by central/noble/) finds and connects;
 // each connection gets its own CentralConnection with its own GATT client. Connection failures come
 // back as HciError with the LE Connection Complete status (e.g. 0x3E), or OperationTimeout after
 // LE Create Connection Cancel. Core v5.4 Vol 4 Part E 7.8.12, 7.8.13, 7.7.65.1.
@@ -14,7 +14,8 @@ import { commandRefusal, ControllerRefusedError } from '../common/hci/command-re
 import { CentralConnection } from './connection.js';
 import { deadline } from './deadline.js';
 import { CentralUsageError, HciError, OperationTimeout } from './errors.js';
-import { loadNoble, NobleInternalsChanged, type LoadedNoble } from './noble-loader.js';
+import { loadNoble, type LoadedNoble } from './noble/load.js';
+import { NobleInternalsChanged } from './noble/internals.js';
 import type { PairingPolicy } from './pairing/pairing-policy.js';
 import { CentralBonds } from './pairing/central-bonds.js';
 import { describeFilter, scanAll, scanFor, type Advertisement, type Found, type ScanFilter } from './scan.js';

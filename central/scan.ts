@@ -5,7 +5,7 @@ import { BadInputError } from '../common/errors/blebench-error.js';
 import { parseUuid } from '../common/gatt/uuid.js';
 import { withTimeout } from '../common/util/wait.js';
 import { OperationTimeout } from './errors.js';
-import type { Noble, NoblePeripheral } from './noble-loader.js';
+import type { Noble, NoblePeripheral } from './noble/internals.js';
 
 export type ScanFilter = { kind: 'name'; value: string } | { kind: 'address'; value: string } | { kind: 'service'; value: string } | { kind: 'any' };
 

@@ -1,6 +1,6 @@
 // What the GATT client needs from one connection's ATT bearer (Core v5.4 Vol 3 Part F 3.3: one
 // request outstanding at a time, answered by its response or an Error Response). noble's queue
-// implements it in central/noble-loader.ts; a test can implement it with a fake.
+// implements it in central/noble/att-bearer.ts; a test can implement it with a fake.
 
 export interface AttBearerEvents {
   /** A Handle Value Notification (indication: false) or Indication (true; the bearer confirms it). */

@@ -23,7 +23,7 @@ import { CentralClient } from '../central-client.js';
 import type { CentralConnection, OperationRecord, SubscribeKind } from '../connection.js';
 import { HciError, isCentralError } from '../errors.js';
 import { hasProperty } from '../gatt/discovered.js';
-import type { NoblePeripheral } from '../noble-loader.js';
+import type { NoblePeripheral } from '../noble/internals.js';
 import { formatPairingReport } from '../pairing/pairing-report.js';
 import type { PairingPolicy } from '../pairing/pairing-policy.js';
 import { advertisementOf, type Found } from '../scan.js';

@@ -4,14 +4,14 @@
 // only some). One operation at a time (the OS queues its own; answers carry no request id, so they
 // are matched by characteristic), each with a time limit; a dropped link fails what is pending.
 //
-// Shapes (noble 1.9.2-26, lib/mac/src/callbacks.cc; central/noble-loader.ts NOBLE_OS_BINDING_EVENTS):
+// Shapes (noble 1.9.2-26, lib/mac/src/callbacks.cc; central/noble/os-bindings.ts NOBLE_OS_BINDING_EVENTS):
 //   read(uuid, serviceUuid, characteristicUuid, data, isNotification[, error])
 //   write(uuid, serviceUuid, characteristicUuid[, error])
 //   notify(uuid, serviceUuid, characteristicUuid, state[, error])
 // The bracketed error is read where a binding gives one (as `connect` does); the pinned mac binding
 // never does, so there a failed read shows the cached value and a failed write looks written.
 import { EventEmitter } from 'node:events';
-import type { NobleOsBindings } from '../noble-loader.js';
+import type { NobleOsBindings } from '../noble/os-bindings.js';
 import { deadline } from '../deadline.js';
 import { OsApiError } from './os-api-error.js';
 

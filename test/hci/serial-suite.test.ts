@@ -14,7 +14,7 @@ import type { Rig, RigFactory } from '../../common/scenario/run/index.js';
 import { runSuite } from '../../common/scenario/run/index.js';
 import { failureReason } from '../../common/scenario/report/result.js';
 import { CentralClient } from '../../central/central-client.js';
-import { loadNoble, type LoadedNoble } from '../../central/noble-loader.js';
+import { loadNoble, type LoadedNoble } from '../../central/noble/load.js';
 import { loadBleno, type LoadedBleno } from '../../peripheral/bleno-loader.js';
 import { servePeripheral } from '../../peripheral/index.js';
 import { NobleCentralPort } from '../../bin/run/central-port.js';

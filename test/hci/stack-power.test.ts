@@ -8,7 +8,7 @@ import { openTransport } from '../../common/hci/transport.js';
 import { waitForPoweredOn } from '../../common/hci/stack-power.js';
 import { TransportError } from '../../common/hci/transport-errors.js';
 import { TimeoutError } from '../../common/util/wait.js';
-import { loadNoble } from '../../central/noble-loader.js';
+import { loadNoble } from '../../central/noble/load.js';
 import { loadBleno } from '../../peripheral/bleno-loader.js';
 
 const w = { stack: 'noble', transport: 'hci:0', timeoutMs: 2000 };

@@ -1,5 +1,5 @@
 // Central steps for seam tests, each bounded by a timeout.
-import type { Noble, NoblePeripheral } from '../../central/noble-loader.js';
+import type { Noble, NoblePeripheral } from '../../central/noble/internals.js';
 import { scanForService } from '../../central/seam-check.js';
 import { withTimeout } from '../../common/util/wait.js';
 

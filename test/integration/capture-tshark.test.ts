@@ -11,7 +11,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Radio } from '../../common/air/index.js';
 import { openTransport } from '../../common/hci/transport.js';
-import { loadNoble } from '../../central/noble-loader.js';
+import { loadNoble } from '../../central/noble/load.js';
 import { loadBleno } from '../../peripheral/bleno-loader.js';
 import { runSeamCheck } from '../../central/seam-check.js';
 import { SEAM_CHECK, serveSeamCheck } from '../../peripheral/seam-check-service.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HCI_STATUS } from '../../common/codes/hci.js';
 import { openTransport, type HciTransport } from '../../common/hci/transport.js';
 import { TransportError } from '../../common/hci/transport-errors.js';
-import { loadNoble, type LoadedNoble } from '../../central/noble-loader.js';
+import { loadNoble, type LoadedNoble } from '../../central/noble/load.js';
 import { waitForEvent } from '../../common/util/wait.js';
 import { SECURE_CHAR, SECURE_VALUE, SEAM_SERVICE, OPEN_CHAR, OPEN_VALUE } from '../helpers/seam-check-gatt.js';
 import { connectAndDiscover, scanFor } from '../helpers/central-steps.js';

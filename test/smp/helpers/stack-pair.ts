@@ -10,7 +10,8 @@ import type { LinkSession, SmpSetup } from '../../../common/smp/link-session.js'
 import { pairingConfig, type PairingConfig, type PairingDelegate } from '../../../common/smp/pairing-config.js';
 import type { KeyStore } from '../../../common/smp/key-store.js';
 import { withTimeout } from '../../../common/util/wait.js';
-import { loadNoble, type LoadedNoble, type NoblePeripheral } from '../../../central/noble-loader.js';
+import { loadNoble, type LoadedNoble } from '../../../central/noble/load.js';
+import { type NoblePeripheral } from '../../../central/noble/internals.js';
 import { servePeripheral, type PeripheralServer } from '../../../peripheral/index.js';
 
 export type Side = 'central' | 'peripheral';

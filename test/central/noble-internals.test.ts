@@ -1,12 +1,13 @@
-// Fails loudly when the pinned noble changes what central/noble-loader.ts relies on.
+// Fails loudly when the pinned noble changes what central/noble/ relies on.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openTransport } from '../../common/hci/transport.js';
-import { loadNoble, NOBLE_VERSION_PINNED, nobleVersion } from '../../central/noble-loader.js';
+import { loadNoble } from '../../central/noble/load.js';
+import { NOBLE_VERSION_PINNED, nobleVersion } from '../../central/noble/internals.js';
 import { SeamSocket } from '../../common/hci/seam-socket.js';
 import { Radio } from '../../common/air/index.js';
-import { NobleAttBearer } from '../../central/noble-loader.js';
+import { NobleAttBearer } from '../../central/noble/att-bearer.js';
 import { scanForService } from '../../central/seam-check.js';
 import { loadBleno } from '../../peripheral/bleno-loader.js';
 import { SEAM_CHECK, serveSeamCheck } from '../../peripheral/seam-check-service.js';
@@ -70,7 +71,7 @@ describe('noble internals the central relies on', () => {
     }
   });
 
-  // What central/noble-loader.ts's NobleAttBearer takes over, read in the pinned sources.
+  // What central/noble/att-bearer.ts's NobleAttBearer takes over, read in the pinned sources.
   it("its Gatt pairs on its own on ATT 0x05/0x08/0x0F unless _security is 'medium', and drops 0x04", () => {
     const gatt = src('lib/hci-socket/gatt.js');
     expect(gatt).toMatch(/data\[4\] === ATT_ECODE_AUTHENTICATION \|\| data\[4\] === ATT_ECODE_AUTHORIZATION \|\| data\[4\] === ATT_ECODE_INSUFF_ENC\) &&\s*this\._security !== 'medium'\) \{\s*this\._aclStream\.encrypt\(\);\s*return;/);
@@ -119,6 +120,18 @@ describe('noble internals the central relies on', () => {
     expect(b).toMatch(/onDisconnComplete = function \(handle, reason\) \{[\s\S]*this\._aclStreams\[handle\]\.push\(null, null\);/);
   });
 
+  // What central/noble/guards.ts replaces, read in the pinned sources: change it and the guards may no longer fit.
+  it("its Signaling reads code, identifier and length at fixed offsets and a Connection Parameter Update Request's four fields without a length check", () => {
+    const sig = src('lib/hci-socket/signaling.js');
+    expect(sig).toMatch(/onAclStreamData = function \(cid, data\) \{[\s\S]*?const code = data\.readUInt8\(0\);\s*const identifier = data\.readUInt8\(1\);\s*const length = data\.readUInt16LE\(2\);/);
+    expect(sig).toMatch(/const minInterval = data\.readUInt16LE\(0\)[\s\S]*?const supervisionTimeout = data\.readUInt16LE\(6\)/);
+  });
+
+  it('its Hci.flushAcl counts a queued packet against _aclConnections.get(handle) without checking the link is still there', () => {
+    const hci = src('lib/hci-socket/hci.js');
+    expect(hci).toMatch(/flushAcl = async function \(\) \{[\s\S]*?const aclBuffers = await this\.getAclBuffers\(\);[\s\S]*?this\._aclConnections\.get\(handle\)\.pending\+\+;/);
+  });
+
   it('on a live link the bearer has replaced the Gatt data and encrypt listeners, and disabled its own pairing', async () => {
     const radio = new Radio({ name: 'loader' });
     const pt = await openTransport('mock', { radio, name: 'peripheral' });
@@ -156,7 +169,7 @@ describe('noble internals the central relies on', () => {
 
 // noble over the os transport (platform bindings): test/os/os-loaders.test.ts.
 
-// --- What the Security Manager substitute (central/noble-loader.ts, installNobleSmp) relies on ---
+// --- What the Security Manager substitute (central/noble/smp-substitute.ts, installNobleSmp) relies on ---
 import { readFileSync as readSmpSource } from 'node:fs';
 import { createRequire as createSmpRequire } from 'node:module';
 import { HCI_STATUS as SMP_HCI_STATUS } from '../../common/codes/hci.js';

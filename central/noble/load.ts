@@ -1,0 +1,128 @@
+// Loads @abandonware/noble (1.9.2-26) over an HCI transport: a fresh instance per transport, with
+// blebench's socket, guards, ATT bearers and (optionally) Security Manager in place. The os
+// transport's platform bindings load in os-bindings.ts.
+//
+// What noble does that this module works around (design.md, "What the stacks do"):
+// - require('@abandonware/noble') builds a singleton that opens the HCI socket at import; we build a
+//   fresh instance per transport from lib/noble + lib/hci-socket/bindings instead (the hci-socket
+//   bindings on every OS: the platform bindings are the `os` transport's business).
+// - The socket it opens is the transport's, injected in place of bluetooth-hci-socket.
+// - Its init adds SIGINT/exit handlers that exit the process; we take them out.
+// - Its Hci polls isDevUp() every second forever; close() ends that loop.
+// - Its GATT client hides ATT errors and pairs on its own; NobleAttBearer (att-bearer.ts) takes each
+import type { HciTransport } from '../../common/hci/transport.js';
+import { injectHciSocket, withTransportSockets } from '../../common/hci/socket-injection.js';
+import { runRemovingProcessListeners } from '../../common/util/process-listeners.js';
+import type { LinkSession, SmpSetup } from '../../common/smp/link-session.js';
+import { waitForPoweredOn } from '../../common/hci/stack-power.js';
+import { NobleAttBearer } from './att-bearer.js';
+import { guardNobleInternals } from './guards.js';
+import { NOBLE_HCI_FILE, NobleLoadError, nobleRequire, nobleVersion, type Noble, type NobleInternals } from './internals.js';
+import { installNobleSmp, NobleSmpSession } from './smp-substitute.js';
+
+export interface LoadedNoble {
+  noble: Noble;
+  transport: HciTransport;
+  version: string;
+  internals: NobleInternals;
+  /** The ATT bearer of the live connection with this HCI handle (taken over when the link came up). */
+  bearer(handle: number): NobleAttBearer | undefined;
+  /** blebench's Security Manager on the connection with this HCI handle (only with the `smp` option). */
+  smpSession(handle: number): LinkSession | undefined;
+  /** Stops scanning, drops links, ends noble's poll loop and its socket. The transport stays open. */
+  close(): Promise<void>;
+}
+
+export interface LoadNobleOptions {
+  /** Use the LE extended scanning/connection commands (noble's `extended` option). */
+  extended?: boolean;
+  /** How long to wait for noble to report poweredOn. */
+  timeoutMs?: number;
+  /**
+   * Take every connection's ATT queue and SMP over with a NobleAttBearer (the central client does).
+   * Default false: noble behaves as shipped, silent pairing included (the seam check shows that).
+   */
+  attBearers?: boolean;
+  /**
+   * Run blebench's Security Manager (common/smp) on every connection instead of noble's SMP (LE legacy
+   * Just Works only). Default undefined: noble's own SMP, as shipped.
+   */
+  smp?: SmpSetup;
+}
+
+export async function loadNoble(transport: HciTransport, options: LoadNobleOptions = {}): Promise<LoadedNoble> {
+  if (transport.spec.kind === 'os') {
+    throw new NobleLoadError(
+      `${transport.label}: there is no HCI below the OS stack, so noble's HCI bindings cannot run on it; the os central loads noble's platform bindings with loadNobleOs (central/os/os-central.ts)`,
+    );
+  }
+  if (!injectHciSocket(NOBLE_HCI_FILE)) {
+    throw new NobleLoadError('noble was loaded with the real bluetooth-hci-socket before blebench could put its transport in place');
+  }
+  // Before bindings.js pulls in acl-stream.js, which binds `./smp` once per process.
+  const smpFactories = installNobleSmp();
+  guardNobleInternals();
+  const NobleClass = nobleRequire('@abandonware/noble/lib/noble.js') as new (bindings: unknown) => Noble;
+  const Bindings = nobleRequire('@abandonware/noble/lib/hci-socket/bindings.js') as new (options: object) => NobleInternals['bindings'];
+
+  const bindings = withTransportSockets(transport, () => new Bindings({ extended: !!options.extended }));
+  const noble = new NobleClass(bindings);
+  const internals: NobleInternals = { bindings };
+  const sessions = new Map<number, LinkSession>();
+  if (options.smp) {
+    const setup = options.smp;
+    smpFactories.set(bindings._hci, (acl, local, peer) => new NobleSmpSession(acl, local, peer, setup, transport.tap, sessions));
+  }
+
+  // Reading noble.state the first time runs bindings.init() synchronously (binds and starts the
+  // socket); a first stateChange listener would do it on the next tick and swallow its errors.
+  runRemovingProcessListeners(() => {
+    void (noble as unknown as { state: string }).state;
+  });
+  try {
+    await waitForPoweredOn(noble as unknown as NodeJS.EventEmitter, { stack: 'noble', transport: transport.label, timeoutMs: options.timeoutMs ?? 5000 });
+  } catch (err) {
+    // Never powered on: stop its adapter poll and socket, as close() does, so nothing is left running.
+    bindings._hci.pollIsDevUp = () => {};
+    bindings._hci._socket.stop();
+    throw err;
+  }
+
+  // Take each connection's ATT queue and SMP over in the same turn noble builds them (its own
+  // leConnComplete listener ran first), before any ATT PDU of that link can arrive.
+  const bearers = new Map<number, NobleAttBearer>();
+  if (options.attBearers) bindings._hci.on('leConnComplete', (status, handle, role) => {
+    const gatt = bindings._gatts[handle];
+    const aclStream = bindings._aclStreams[handle];
+    if (status !== 0 || role !== 0 || !gatt || !aclStream) return;
+    const bearer = new NobleAttBearer(handle, { gatt, aclStream });
+    bearers.set(handle, bearer);
+    bearer.once('end', () => {
+      if (bearers.get(handle) === bearer) bearers.delete(handle);
+    });
+  });
+
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    try {
+      noble.stopScanning();
+    } catch {
+      /* not scanning */
+    }
+    // _handles maps both ways (uuid → handle and handle → uuid); the uuid keys are the links.
+    for (const [key, handle] of Object.entries(bindings._handles)) {
+      if (typeof handle !== 'number' || /^\d+$/.test(key)) continue;
+      try {
+        bindings.disconnect(key);
+      } catch {
+        /* gone already */
+      }
+    }
+    bindings._hci.pollIsDevUp = () => {};
+    bindings._hci._socket.stop();
+  };
+  return { noble, transport, version: nobleVersion(), internals, bearer: (h) => bearers.get(h), smpSession: (h) => sessions.get(h), close };
+}
+
