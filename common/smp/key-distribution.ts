@@ -6,6 +6,7 @@ import { KEY_DIST, SMP_CODE } from '../codes/smp.js';
 import type { DeviceAddress, DistributedKeys, LongTermKey } from './engine-types.js';
 import { maskKey, type PhaseContext } from './phase-context.js';
 import type { SmpPdu } from './pdu.js';
+import { addressTypeBit } from './byte-order.js';
 
 export interface LocalKeyMaterial {
   identity?: { address: DeviceAddress; irk: Buffer };
@@ -61,7 +62,8 @@ export class KeyDistribution {
         this.peer.irk = pdu.irk;
         break;
       case SMP_CODE.IDENTITY_ADDRESS_INFORMATION:
-        this.peer.identityAddress = { address: pdu.address, type: pdu.addressType };
+        // parseSmp let only 0x00 (public) and 0x01 (static random) through. Vol 3 Part H 3.6.5.
+        this.peer.identityAddress = { address: pdu.address, type: pdu.addressType === 1 ? 'random' : 'public' };
         break;
       case SMP_CODE.SIGNING_INFORMATION:
         this.peer.csrk = pdu.csrk;
@@ -89,7 +91,7 @@ export class KeyDistribution {
       this.local.irk = identity.irk;
       this.local.identityAddress = identity.address;
       ctx.send({ code: SMP_CODE.IDENTITY_INFORMATION, irk: identity.irk });
-      ctx.send({ code: SMP_CODE.IDENTITY_ADDRESS_INFORMATION, addressType: identity.address.type, address: identity.address.address });
+      ctx.send({ code: SMP_CODE.IDENTITY_ADDRESS_INFORMATION, addressType: addressTypeBit(identity.address.type), address: identity.address.address });
     }
     if (this.ourBits & KEY_DIST.SIGN_KEY) {
       this.local.csrk = this.material.csrk ?? ctx.random(16);

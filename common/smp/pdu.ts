@@ -1,54 +1,140 @@
-// SMP commands as typed values, encoded and parsed for the engine. Core v5.4 Vol 3 Part H 3.3 (every
-// command has a fixed length), 3.5 (pairing), 3.6 (key distribution). Multi-octet fields travel least
-// significant octet first; the values here are in the spec's order (byte-order.ts converts).
+// One declared type per SMP command: its code, its fields in wire order, their encode and decode,
+// and the spec section, as Bumble's smp.py declares them. The Security Manager (engine) and the tap's
+// decoder (common/trace/smp-decode.ts) both read PDUs through these declarations; the fuzzer writes
+// well-formed commands with them. Core v5.4 Vol 3 Part H 3.3 (every command has a fixed length),
+// 3.5 (pairing), 3.6 (key distribution). Multi-octet values travel least significant octet first;
+// decoded values are in the spec's order (most significant first; byte-order.ts converts).
 import { SMP_CODE, SMP_REASON, smpCodeName } from '../codes/smp.js';
 import { addressBytes, addressText, fromWire, toWire } from './byte-order.js';
-import type { AddressType } from './byte-order.js';
 
-/** Pairing Request / Pairing Response parameters. Vol 3 Part H 3.5.1, 3.5.2. */
-export interface PairingFeatures {
-  ioCapability: number;
-  oobDataFlag: number;
-  authReq: number;
-  maxKeySize: number;
-  initiatorKeyDistribution: number;
-  responderKeyDistribution: number;
+/** One field of an SMP command: its name in the spec, its size on the wire, and how it reads and writes. */
+export interface SmpField<K extends string = string, T = unknown> {
+  readonly key: K;
+  /** The field's name in the spec's figure (what a truncated PDU names). */
+  readonly label: string;
+  readonly size: number;
+  read(wire: Buffer): T;
+  write(value: T): Buffer;
 }
 
-export type SmpPdu =
-  | ({ code: typeof SMP_CODE.PAIRING_REQUEST | typeof SMP_CODE.PAIRING_RESPONSE } & PairingFeatures)
-  | { code: typeof SMP_CODE.PAIRING_CONFIRM; confirm: Buffer }
-  | { code: typeof SMP_CODE.PAIRING_RANDOM; random: Buffer }
-  | { code: typeof SMP_CODE.PAIRING_FAILED; reason: number }
-  | { code: typeof SMP_CODE.ENCRYPTION_INFORMATION; ltk: Buffer }
-  | { code: typeof SMP_CODE.CENTRAL_IDENTIFICATION; ediv: number; rand: Buffer }
-  | { code: typeof SMP_CODE.IDENTITY_INFORMATION; irk: Buffer }
-  | { code: typeof SMP_CODE.IDENTITY_ADDRESS_INFORMATION; addressType: AddressType; address: string }
-  | { code: typeof SMP_CODE.SIGNING_INFORMATION; csrk: Buffer }
-  | { code: typeof SMP_CODE.SECURITY_REQUEST; authReq: number }
-  | { code: typeof SMP_CODE.PAIRING_PUBLIC_KEY; x: Buffer; y: Buffer }
-  | { code: typeof SMP_CODE.PAIRING_DHKEY_CHECK; check: Buffer }
-  | { code: typeof SMP_CODE.PAIRING_KEYPRESS_NOTIFICATION; notification: number };
+const u8 = <K extends string>(key: K, label: string): SmpField<K, number> => ({ key, label, size: 1, read: (b) => b[0]!, write: (v) => Buffer.from([v]) });
+const u16 = <K extends string>(key: K, label: string): SmpField<K, number> => ({
+  key,
+  label,
+  size: 2,
+  read: (b) => b.readUInt16LE(0),
+  write: (v) => {
+    const b = Buffer.alloc(2);
+    b.writeUInt16LE(v);
+    return b;
+  },
+});
+/** A key, random or check value: `size` octets, kept MSB-first (the spec's order). */
+const value = <K extends string>(key: K, label: string, size: number): SmpField<K, Buffer> => ({ key, label, size, read: (b) => fromWire(b), write: (v) => toWire(v) });
+/** A device address, kept as 'AA:BB:CC:DD:EE:FF'. */
+const bdAddr = <K extends string>(key: K, label: string): SmpField<K, string> => ({ key, label, size: 6, read: (b) => addressText(fromWire(b)), write: (v) => toWire(addressBytes(v)) });
 
+type Values<F extends readonly SmpField[]> = { [X in F[number] as X['key']]: X extends SmpField<string, infer T> ? T : never };
+
+/** The declared type of one SMP command. */
+export interface SmpCommand<C extends number = number, V extends object = object> {
+  readonly code: C;
+  /** The command's name in Vol 3 Part H 3.3, table 3.2. */
+  readonly name: string;
+  /** Where the spec lays it out. */
+  readonly section: string;
+  /** Its length on the wire, code octet included (fixed for every command, Vol 3 Part H 3.3). */
+  readonly length: number;
+  /** Its fields after the code octet, in wire order. */
+  readonly fields: readonly SmpField[];
+  /** The typed command from a PDU of exactly `length` octets (parseSmp checks that first). */
+  decode(pdu: Buffer): { code: C } & V;
+  /** The octets of the PDU. */
+  encode(fields: V): Buffer;
+}
+
+function command<C extends number, const F extends readonly SmpField[]>(code: C, section: string, fields: F): SmpCommand<C, Values<F>> {
+  return {
+    code,
+    name: smpCodeName(code),
+    section: `Core v5.4 ${section}`,
+    length: 1 + fields.reduce((n, f) => n + f.size, 0),
+    fields,
+    decode(pdu) {
+      const out: Record<string, unknown> = { code };
+      let at = 1;
+      for (const f of fields) {
+        out[f.key] = f.read(pdu.subarray(at, at + f.size));
+        at += f.size;
+      }
+      return out as { code: C } & Values<F>;
+    },
+    encode(v) {
+      const values = v as Record<string, unknown>;
+      return Buffer.concat([Buffer.from([code]), ...fields.map((f) => f.write(values[f.key]))]);
+    },
+  };
+}
+
+/** IO Capability, OOB data flag, AuthReq, Maximum Encryption Key Size, the two key distributions. Vol 3 Part H 3.5.1 (figure 3.3). */
+const PAIRING_FEATURES = [
+  u8('ioCapability', 'IO Capability'),
+  u8('oobDataFlag', 'OOB data flag'),
+  u8('authReq', 'AuthReq'),
+  u8('maxKeySize', 'Maximum Encryption Key Size'),
+  u8('initiatorKeyDistribution', 'Initiator Key Distribution'),
+  u8('responderKeyDistribution', 'Responder Key Distribution'),
+] as const;
+/** 128-bit values: Confirm, Random, LTK, IRK, CSRK, DHKey Check. */
+const V128 = 16;
+
+export const PAIRING_REQUEST = command(SMP_CODE.PAIRING_REQUEST, 'Vol 3 Part H 3.5.1', PAIRING_FEATURES);
+export const PAIRING_RESPONSE = command(SMP_CODE.PAIRING_RESPONSE, 'Vol 3 Part H 3.5.2', PAIRING_FEATURES);
+export const PAIRING_CONFIRM = command(SMP_CODE.PAIRING_CONFIRM, 'Vol 3 Part H 3.5.3', [value('confirm', 'Confirm Value', V128)]);
+export const PAIRING_RANDOM = command(SMP_CODE.PAIRING_RANDOM, 'Vol 3 Part H 3.5.4', [value('random', 'Random Value', V128)]);
+export const PAIRING_FAILED = command(SMP_CODE.PAIRING_FAILED, 'Vol 3 Part H 3.5.5', [u8('reason', 'Reason')]);
+export const PAIRING_PUBLIC_KEY = command(SMP_CODE.PAIRING_PUBLIC_KEY, 'Vol 3 Part H 3.5.6', [value('x', 'Public Key X', 32), value('y', 'Public Key Y', 32)]);
+export const PAIRING_DHKEY_CHECK = command(SMP_CODE.PAIRING_DHKEY_CHECK, 'Vol 3 Part H 3.5.7', [value('check', 'DHKey Check', V128)]);
+export const PAIRING_KEYPRESS_NOTIFICATION = command(SMP_CODE.PAIRING_KEYPRESS_NOTIFICATION, 'Vol 3 Part H 3.5.8', [u8('notification', 'Notification Type')]);
+export const ENCRYPTION_INFORMATION = command(SMP_CODE.ENCRYPTION_INFORMATION, 'Vol 3 Part H 3.6.2', [value('ltk', 'Long Term Key', V128)]);
+export const CENTRAL_IDENTIFICATION = command(SMP_CODE.CENTRAL_IDENTIFICATION, 'Vol 3 Part H 3.6.3', [u16('ediv', 'EDIV'), value('rand', 'Rand', 8)]);
+export const IDENTITY_INFORMATION = command(SMP_CODE.IDENTITY_INFORMATION, 'Vol 3 Part H 3.6.4', [value('irk', 'Identity Resolving Key', V128)]);
+/** AddrType: 0x00 public, 0x01 static random, others reserved. */
+export const IDENTITY_ADDRESS_INFORMATION = command(SMP_CODE.IDENTITY_ADDRESS_INFORMATION, 'Vol 3 Part H 3.6.5', [u8('addressType', 'AddrType'), bdAddr('address', 'BD_ADDR')]);
+export const SIGNING_INFORMATION = command(SMP_CODE.SIGNING_INFORMATION, 'Vol 3 Part H 3.6.6', [value('csrk', 'Signature Key', V128)]);
+export const SECURITY_REQUEST = command(SMP_CODE.SECURITY_REQUEST, 'Vol 3 Part H 3.6.7', [u8('authReq', 'AuthReq')]);
+
+/** Every SMP command, by code order. */
+export const SMP_COMMANDS = [
+  PAIRING_REQUEST,
+  PAIRING_RESPONSE,
+  PAIRING_CONFIRM,
+  PAIRING_RANDOM,
+  PAIRING_FAILED,
+  ENCRYPTION_INFORMATION,
+  CENTRAL_IDENTIFICATION,
+  IDENTITY_INFORMATION,
+  IDENTITY_ADDRESS_INFORMATION,
+  SIGNING_INFORMATION,
+  SECURITY_REQUEST,
+  PAIRING_PUBLIC_KEY,
+  PAIRING_DHKEY_CHECK,
+  PAIRING_KEYPRESS_NOTIFICATION,
+] as const;
+
+type AnyCommand = (typeof SMP_COMMANDS)[number];
+/** Any SMP command as a typed value. */
+export type SmpPdu = ReturnType<AnyCommand['decode']>;
 export type SmpPduOf<C extends SmpPdu['code']> = Extract<SmpPdu, { code: C }>;
+/** Pairing Request / Pairing Response parameters. Vol 3 Part H 3.5.1, 3.5.2. */
+export type PairingFeatures = Omit<SmpPduOf<typeof SMP_CODE.PAIRING_REQUEST>, 'code'>;
 
-/** Length of each command, code octet included. Vol 3 Part H 3.5-3.6. */
-const LENGTH: Record<number, number> = {
-  [SMP_CODE.PAIRING_REQUEST]: 7,
-  [SMP_CODE.PAIRING_RESPONSE]: 7,
-  [SMP_CODE.PAIRING_CONFIRM]: 17,
-  [SMP_CODE.PAIRING_RANDOM]: 17,
-  [SMP_CODE.PAIRING_FAILED]: 2,
-  [SMP_CODE.ENCRYPTION_INFORMATION]: 17,
-  [SMP_CODE.CENTRAL_IDENTIFICATION]: 11,
-  [SMP_CODE.IDENTITY_INFORMATION]: 17,
-  [SMP_CODE.IDENTITY_ADDRESS_INFORMATION]: 8,
-  [SMP_CODE.SIGNING_INFORMATION]: 17,
-  [SMP_CODE.SECURITY_REQUEST]: 2,
-  [SMP_CODE.PAIRING_PUBLIC_KEY]: 65,
-  [SMP_CODE.PAIRING_DHKEY_CHECK]: 17,
-  [SMP_CODE.PAIRING_KEYPRESS_NOTIFICATION]: 2,
-};
+const BY_CODE = new Map<number, SmpCommand>(SMP_COMMANDS.map((c) => [c.code, c as unknown as SmpCommand]));
+
+/** The declared command with this code; undefined for a reserved code. */
+export function smpCommand(code: number): SmpCommand | undefined {
+  return BY_CODE.get(code);
+}
 
 export type ParsedSmp = { ok: true; pdu: SmpPdu } | { ok: false; reason: number; why: string };
 
@@ -56,91 +142,20 @@ export type ParsedSmp = { ok: true; pdu: SmpPdu } | { ok: false; reason: number;
 export function parseSmp(buf: Buffer): ParsedSmp {
   if (buf.length === 0) return { ok: false, reason: SMP_REASON.INVALID_PARAMETERS, why: 'an empty SMP PDU' };
   const code = buf[0]!;
-  const expected = LENGTH[code];
+  const cmd = smpCommand(code);
   // A reserved code: Command Not Supported. Vol 3 Part H 3.3.
-  if (expected === undefined) return { ok: false, reason: SMP_REASON.COMMAND_NOT_SUPPORTED, why: `the reserved SMP code 0x${code.toString(16).padStart(2, '0')}` };
-  if (buf.length !== expected) {
-    return { ok: false, reason: SMP_REASON.INVALID_PARAMETERS, why: `${smpCodeName(code)} of ${buf.length} octets (it has ${expected})` };
+  if (!cmd) return { ok: false, reason: SMP_REASON.COMMAND_NOT_SUPPORTED, why: `the reserved SMP code 0x${code.toString(16).padStart(2, '0')}` };
+  if (buf.length !== cmd.length) {
+    return { ok: false, reason: SMP_REASON.INVALID_PARAMETERS, why: `${cmd.name} of ${buf.length} octets (it has ${cmd.length})` };
   }
-  const v128 = () => fromWire(buf.subarray(1, 17));
-  switch (code) {
-    case SMP_CODE.PAIRING_REQUEST:
-    case SMP_CODE.PAIRING_RESPONSE:
-      return {
-        ok: true,
-        pdu: {
-          code,
-          ioCapability: buf[1]!,
-          oobDataFlag: buf[2]!,
-          authReq: buf[3]!,
-          maxKeySize: buf[4]!,
-          initiatorKeyDistribution: buf[5]!,
-          responderKeyDistribution: buf[6]!,
-        },
-      };
-    case SMP_CODE.PAIRING_CONFIRM:
-      return { ok: true, pdu: { code, confirm: v128() } };
-    case SMP_CODE.PAIRING_RANDOM:
-      return { ok: true, pdu: { code, random: v128() } };
-    case SMP_CODE.PAIRING_FAILED:
-      return { ok: true, pdu: { code, reason: buf[1]! } };
-    case SMP_CODE.ENCRYPTION_INFORMATION:
-      return { ok: true, pdu: { code, ltk: v128() } };
-    case SMP_CODE.CENTRAL_IDENTIFICATION:
-      return { ok: true, pdu: { code, ediv: buf.readUInt16LE(1), rand: fromWire(buf.subarray(3, 11)) } };
-    case SMP_CODE.IDENTITY_INFORMATION:
-      return { ok: true, pdu: { code, irk: v128() } };
-    case SMP_CODE.IDENTITY_ADDRESS_INFORMATION: {
-      const t = buf[1]!;
-      if (t > 1) return { ok: false, reason: SMP_REASON.INVALID_PARAMETERS, why: `Identity Address Information with the reserved address type ${t}` };
-      return { ok: true, pdu: { code, addressType: t === 1 ? 'random' : 'public', address: addressText(fromWire(buf.subarray(2, 8))) } };
-    }
-    case SMP_CODE.SIGNING_INFORMATION:
-      return { ok: true, pdu: { code, csrk: v128() } };
-    case SMP_CODE.SECURITY_REQUEST:
-      return { ok: true, pdu: { code, authReq: buf[1]! } };
-    case SMP_CODE.PAIRING_PUBLIC_KEY:
-      return { ok: true, pdu: { code, x: fromWire(buf.subarray(1, 33)), y: fromWire(buf.subarray(33, 65)) } };
-    case SMP_CODE.PAIRING_DHKEY_CHECK:
-      return { ok: true, pdu: { code, check: v128() } };
-    default:
-      return { ok: true, pdu: { code: SMP_CODE.PAIRING_KEYPRESS_NOTIFICATION, notification: buf[1]! } };
+  const pdu = cmd.decode(buf) as SmpPdu;
+  if (pdu.code === SMP_CODE.IDENTITY_ADDRESS_INFORMATION && pdu.addressType > 1) {
+    return { ok: false, reason: SMP_REASON.INVALID_PARAMETERS, why: `Identity Address Information with the reserved address type ${pdu.addressType}` };
   }
+  return { ok: true, pdu };
 }
 
 /** A typed command → the octets of the SMP PDU. */
 export function encodeSmp(pdu: SmpPdu): Buffer {
-  const head = Buffer.from([pdu.code]);
-  switch (pdu.code) {
-    case SMP_CODE.PAIRING_REQUEST:
-    case SMP_CODE.PAIRING_RESPONSE:
-      return Buffer.from([pdu.code, pdu.ioCapability, pdu.oobDataFlag, pdu.authReq, pdu.maxKeySize, pdu.initiatorKeyDistribution, pdu.responderKeyDistribution]);
-    case SMP_CODE.PAIRING_CONFIRM:
-      return Buffer.concat([head, toWire(pdu.confirm)]);
-    case SMP_CODE.PAIRING_RANDOM:
-      return Buffer.concat([head, toWire(pdu.random)]);
-    case SMP_CODE.PAIRING_FAILED:
-      return Buffer.from([pdu.code, pdu.reason]);
-    case SMP_CODE.ENCRYPTION_INFORMATION:
-      return Buffer.concat([head, toWire(pdu.ltk)]);
-    case SMP_CODE.CENTRAL_IDENTIFICATION: {
-      const ediv = Buffer.alloc(2);
-      ediv.writeUInt16LE(pdu.ediv);
-      return Buffer.concat([head, ediv, toWire(pdu.rand)]);
-    }
-    case SMP_CODE.IDENTITY_INFORMATION:
-      return Buffer.concat([head, toWire(pdu.irk)]);
-    case SMP_CODE.IDENTITY_ADDRESS_INFORMATION:
-      return Buffer.concat([head, Buffer.from([pdu.addressType === 'random' ? 1 : 0]), toWire(addressBytes(pdu.address))]);
-    case SMP_CODE.SIGNING_INFORMATION:
-      return Buffer.concat([head, toWire(pdu.csrk)]);
-    case SMP_CODE.SECURITY_REQUEST:
-      return Buffer.from([pdu.code, pdu.authReq]);
-    case SMP_CODE.PAIRING_PUBLIC_KEY:
-      return Buffer.concat([head, toWire(pdu.x), toWire(pdu.y)]);
-    case SMP_CODE.PAIRING_DHKEY_CHECK:
-      return Buffer.concat([head, toWire(pdu.check)]);
-    case SMP_CODE.PAIRING_KEYPRESS_NOTIFICATION:
-      return Buffer.from([pdu.code, pdu.notification]);
-  }
+  return BY_CODE.get(pdu.code)!.encode(pdu);
 }

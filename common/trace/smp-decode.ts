@@ -1,4 +1,6 @@
-// SMP PDUs on CID 0x0006 → typed fields. Core v5.4 Vol 3 Part H 3.3 (format), 3.5 (pairing), 3.6 (key distribution).
+// SMP PDUs on CID 0x0006 → the tap's fields and summary. The layout of each command (code, fields,
+// lengths) is the one declared in common/smp/pdu.ts, which the Security Manager uses too; this file
+// only words it. Core v5.4 Vol 3 Part H 3.3 (format), 3.5 (pairing), 3.6 (key distribution).
 // Keys and random values are shown as hex in the order the octets travel (least significant first).
 import {
   SMP_CODE,
@@ -8,11 +10,12 @@ import {
   ioCapabilityName,
   keyDistributionText,
   keypressName,
-  smpCodeName,
   smpReason,
   type AuthReqFlags,
   type KeyDistribution,
 } from '../codes/smp.js';
+import { smpCommand, type SmpPdu, type SmpPduOf } from '../smp/pdu.js';
+import { toWire } from '../smp/byte-order.js';
 import { ByteReader, DecodeProblem, problemOf } from './bytes.js';
 import { decoded, malformed, type Decoded, type MalformedFields, type Summarizer } from './timeline.js';
 
@@ -106,106 +109,96 @@ export type SmpFields =
   | SmpDhKeyCheckFields
   | SmpKeypressFields;
 
-type Parse<F> = (r: ByteReader, code: number) => F;
-const FORMATS: Record<number, { parse: Parse<SmpFields>; summarize: Summarizer<SmpFields> }> = {};
-function define<F extends SmpFields>(code: number, parse: Parse<F>, summarize: Summarizer<F>): void {
-  FORMATS[code] = { parse, summarize: summarize as Summarizer<SmpFields> };
+/** How the tap words one command: its fields from the typed command, and a one-line summary. */
+interface Wording<C extends SmpPdu['code'], F extends SmpFields> {
+  fields(pdu: SmpPduOf<C>): F;
+  summarize: Summarizer<F>;
 }
+type Wordings = { [C in SmpPdu['code']]: Wording<C, SmpFields> };
 
-const pairing: Parse<SmpPairingFields> = (r, code) => {
-  const ioCapability = r.u8('IO Capability');
-  const oobDataFlag = r.u8('OOB data flag');
-  const authReq = r.u8('AuthReq');
-  const maxEncryptionKeySize = r.u8('Maximum Encryption Key Size');
-  const initiatorKeyDistribution = r.u8('Initiator Key Distribution');
-  const responderKeyDistribution = r.u8('Responder Key Distribution');
-  return {
-    code,
-    ioCapability,
-    ioCapabilityName: ioCapabilityName(ioCapability),
-    oobDataFlag,
-    oob: oobDataFlag === 0x01,
-    authReq,
-    authReqFlags: decodeAuthReq(authReq),
-    maxEncryptionKeySize,
-    initiatorKeyDistribution,
-    initiatorKeys: decodeKeyDistribution(initiatorKeyDistribution),
-    responderKeyDistribution,
-    responderKeys: decodeKeyDistribution(responderKeyDistribution),
-  };
-};
+/** Octets as they travel, in hex (the spec-order values of common/smp back to the wire's order). */
+const wireHex = (v: Buffer) => toWire(v).toString('hex');
+
+const pairing = (p: SmpPduOf<typeof SMP_CODE.PAIRING_REQUEST | typeof SMP_CODE.PAIRING_RESPONSE>): SmpPairingFields => ({
+  code: p.code,
+  ioCapability: p.ioCapability,
+  ioCapabilityName: ioCapabilityName(p.ioCapability),
+  oobDataFlag: p.oobDataFlag,
+  oob: p.oobDataFlag === 0x01,
+  authReq: p.authReq,
+  authReqFlags: decodeAuthReq(p.authReq),
+  maxEncryptionKeySize: p.maxKeySize,
+  initiatorKeyDistribution: p.initiatorKeyDistribution,
+  initiatorKeys: decodeKeyDistribution(p.initiatorKeyDistribution),
+  responderKeyDistribution: p.responderKeyDistribution,
+  responderKeys: decodeKeyDistribution(p.responderKeyDistribution),
+});
 const sumPairing: Summarizer<SmpPairingFields> = (f) =>
   `${f.ioCapabilityName}, OOB ${f.oob ? 'present' : 'not present'}, ${authReqText(f.authReqFlags)}, max key size ${f.maxEncryptionKeySize}, ` +
   `initiator keys ${keyDistributionText(f.initiatorKeys)}, responder keys ${keyDistributionText(f.responderKeys)}`;
 
-define(SMP_CODE.PAIRING_REQUEST, pairing, sumPairing);
-define(SMP_CODE.PAIRING_RESPONSE, pairing, sumPairing);
-define<SmpConfirmFields>(SMP_CODE.PAIRING_CONFIRM, (r, code) => ({ code, confirmValue: r.hex(16, 'Confirm Value') }), (f) => f.confirmValue);
-define<SmpRandomFields>(SMP_CODE.PAIRING_RANDOM, (r, code) => ({ code, randomValue: r.hex(16, 'Random Value') }), (f) => f.randomValue);
-define<SmpPairingFailedFields>(
-  SMP_CODE.PAIRING_FAILED,
-  (r, code) => {
-    const reason = r.u8('Reason');
-    const info = smpReason(reason);
-    return { code, reason, reasonName: info.name, reasonMeaning: info.meaning };
-  },
-  (f) => `0x${f.reason.toString(16).toUpperCase().padStart(2, '0')} ${f.reasonName}`,
-);
-define<SmpEncryptionInformationFields>(SMP_CODE.ENCRYPTION_INFORMATION, (r, code) => ({ code, longTermKey: r.hex(16, 'Long Term Key') }), (f) => `LTK ${f.longTermKey}`);
-define<SmpCentralIdentificationFields>(
-  SMP_CODE.CENTRAL_IDENTIFICATION,
-  (r, code) => ({ code, ediv: r.u16('EDIV'), rand: r.hex(8, 'Rand') }),
-  (f) => `EDIV 0x${f.ediv.toString(16).toUpperCase().padStart(4, '0')}, Rand ${f.rand}`,
-);
-define<SmpIdentityInformationFields>(SMP_CODE.IDENTITY_INFORMATION, (r, code) => ({ code, identityResolvingKey: r.hex(16, 'Identity Resolving Key') }), (f) => `IRK ${f.identityResolvingKey}`);
-define<SmpIdentityAddressFields>(
-  SMP_CODE.IDENTITY_ADDRESS_INFORMATION,
-  (r, code) => {
-    const addressType = r.u8('AddrType');
-    return { code, addressType, addressTypeName: addressType === 0 ? 'public' : addressType === 1 ? 'static random' : 'reserved', address: r.address('BD_ADDR') };
-  },
-  (f) => `${f.address} (${f.addressTypeName})`,
-);
-define<SmpSigningInformationFields>(SMP_CODE.SIGNING_INFORMATION, (r, code) => ({ code, signatureKey: r.hex(16, 'Signature Key') }), (f) => `CSRK ${f.signatureKey}`);
-define<SmpSecurityRequestFields>(
-  SMP_CODE.SECURITY_REQUEST,
-  (r, code) => {
-    const authReq = r.u8('AuthReq');
-    return { code, authReq, authReqFlags: decodeAuthReq(authReq) };
-  },
-  (f) => authReqText(f.authReqFlags),
-);
-define<SmpPublicKeyFields>(
-  SMP_CODE.PAIRING_PUBLIC_KEY,
-  (r, code) => ({ code, publicKeyX: r.hex(32, 'Public Key X'), publicKeyY: r.hex(32, 'Public Key Y') }),
-  (f) => `X ${f.publicKeyX.slice(0, 16)}…, Y ${f.publicKeyY.slice(0, 16)}…`,
-);
-define<SmpDhKeyCheckFields>(SMP_CODE.PAIRING_DHKEY_CHECK, (r, code) => ({ code, dhKeyCheck: r.hex(16, 'DHKey Check') }), (f) => f.dhKeyCheck);
-define<SmpKeypressFields>(
-  SMP_CODE.PAIRING_KEYPRESS_NOTIFICATION,
-  (r, code) => {
-    const notificationType = r.u8('Notification Type');
-    return { code, notificationType, notificationTypeName: keypressName(notificationType) };
-  },
-  (f) => f.notificationTypeName,
-);
+function wording<C extends SmpPdu['code'], F extends SmpFields>(fields: (pdu: SmpPduOf<C>) => F, summarize: Summarizer<F>): Wording<C, SmpFields> {
+  return { fields, summarize: summarize as Summarizer<SmpFields> } as unknown as Wording<C, SmpFields>;
+}
+
+const WORDINGS: Wordings = {
+  [SMP_CODE.PAIRING_REQUEST]: wording<typeof SMP_CODE.PAIRING_REQUEST, SmpPairingFields>(pairing, sumPairing),
+  [SMP_CODE.PAIRING_RESPONSE]: wording<typeof SMP_CODE.PAIRING_RESPONSE, SmpPairingFields>(pairing, sumPairing),
+  [SMP_CODE.PAIRING_CONFIRM]: wording<typeof SMP_CODE.PAIRING_CONFIRM, SmpConfirmFields>((p) => ({ code: p.code, confirmValue: wireHex(p.confirm) }), (f) => f.confirmValue),
+  [SMP_CODE.PAIRING_RANDOM]: wording<typeof SMP_CODE.PAIRING_RANDOM, SmpRandomFields>((p) => ({ code: p.code, randomValue: wireHex(p.random) }), (f) => f.randomValue),
+  [SMP_CODE.PAIRING_FAILED]: wording<typeof SMP_CODE.PAIRING_FAILED, SmpPairingFailedFields>(
+    (p) => {
+      const info = smpReason(p.reason);
+      return { code: p.code, reason: p.reason, reasonName: info.name, reasonMeaning: info.meaning };
+    },
+    (f) => `0x${f.reason.toString(16).toUpperCase().padStart(2, '0')} ${f.reasonName}`,
+  ),
+  [SMP_CODE.ENCRYPTION_INFORMATION]: wording<typeof SMP_CODE.ENCRYPTION_INFORMATION, SmpEncryptionInformationFields>((p) => ({ code: p.code, longTermKey: wireHex(p.ltk) }), (f) => `LTK ${f.longTermKey}`),
+  [SMP_CODE.CENTRAL_IDENTIFICATION]: wording<typeof SMP_CODE.CENTRAL_IDENTIFICATION, SmpCentralIdentificationFields>(
+    (p) => ({ code: p.code, ediv: p.ediv, rand: wireHex(p.rand) }),
+    (f) => `EDIV 0x${f.ediv.toString(16).toUpperCase().padStart(4, '0')}, Rand ${f.rand}`,
+  ),
+  [SMP_CODE.IDENTITY_INFORMATION]: wording<typeof SMP_CODE.IDENTITY_INFORMATION, SmpIdentityInformationFields>((p) => ({ code: p.code, identityResolvingKey: wireHex(p.irk) }), (f) => `IRK ${f.identityResolvingKey}`),
+  [SMP_CODE.IDENTITY_ADDRESS_INFORMATION]: wording<typeof SMP_CODE.IDENTITY_ADDRESS_INFORMATION, SmpIdentityAddressFields>(
+    (p) => ({ code: p.code, addressType: p.addressType, addressTypeName: p.addressType === 0 ? 'public' : p.addressType === 1 ? 'static random' : 'reserved', address: p.address }),
+    (f) => `${f.address} (${f.addressTypeName})`,
+  ),
+  [SMP_CODE.SIGNING_INFORMATION]: wording<typeof SMP_CODE.SIGNING_INFORMATION, SmpSigningInformationFields>((p) => ({ code: p.code, signatureKey: wireHex(p.csrk) }), (f) => `CSRK ${f.signatureKey}`),
+  [SMP_CODE.SECURITY_REQUEST]: wording<typeof SMP_CODE.SECURITY_REQUEST, SmpSecurityRequestFields>(
+    (p) => ({ code: p.code, authReq: p.authReq, authReqFlags: decodeAuthReq(p.authReq) }),
+    (f) => authReqText(f.authReqFlags),
+  ),
+  [SMP_CODE.PAIRING_PUBLIC_KEY]: wording<typeof SMP_CODE.PAIRING_PUBLIC_KEY, SmpPublicKeyFields>(
+    (p) => ({ code: p.code, publicKeyX: wireHex(p.x), publicKeyY: wireHex(p.y) }),
+    (f) => `X ${f.publicKeyX.slice(0, 16)}…, Y ${f.publicKeyY.slice(0, 16)}…`,
+  ),
+  [SMP_CODE.PAIRING_DHKEY_CHECK]: wording<typeof SMP_CODE.PAIRING_DHKEY_CHECK, SmpDhKeyCheckFields>((p) => ({ code: p.code, dhKeyCheck: wireHex(p.check) }), (f) => f.dhKeyCheck),
+  [SMP_CODE.PAIRING_KEYPRESS_NOTIFICATION]: wording<typeof SMP_CODE.PAIRING_KEYPRESS_NOTIFICATION, SmpKeypressFields>(
+    (p) => ({ code: p.code, notificationType: p.notification, notificationTypeName: keypressName(p.notification) }),
+    (f) => f.notificationTypeName,
+  ),
+};
 
 /** Decode one SMP PDU (the L2CAP payload on CID 0x0006). Never throws. */
 export function decodeSmp(pdu: Buffer, handle?: number): Decoded<SmpFields> | Decoded<MalformedFields> {
   if (pdu.length === 0) return malformed('smp', 'SMP PDU', 'empty PDU: no command code', pdu, { handle, cid: 0x0006 });
   const code = pdu[0]!;
-  const format = FORMATS[code];
-  if (!format) {
+  const command = smpCommand(code);
+  if (!command) {
     return malformed('smp', 'SMP PDU', `unknown SMP command code 0x${code.toString(16).toUpperCase().padStart(2, '0')}`, pdu, { code, cid: 0x0006, handle });
   }
-  const name = 'SMP ' + smpCodeName(code);
+  const name = 'SMP ' + command.name;
   try {
+    // Walk the declared fields so a short PDU names the first field it lacks.
     const r = new ByteReader(pdu, 1);
-    const fields = format.parse(r, code);
+    for (const f of command.fields) r.bytes(f.size, f.label);
     // Every SMP command has a fixed length. Vol 3 Part H 3.3.
     if (r.remaining) throw new DecodeProblem(`${r.remaining} unexpected trailing octet${r.remaining === 1 ? '' : 's'}`);
-    return decoded('smp', name, fields, pdu, format.summarize, handle);
+    const typed = command.decode(pdu) as SmpPdu;
+    const wording = WORDINGS[typed.code] as Wording<SmpPdu['code'], SmpFields>;
+    return decoded('smp', name, wording.fields(typed as never), pdu, wording.summarize, handle);
   } catch (e) {
     return malformed('smp', name, problemOf(e), pdu, { code, cid: 0x0006, handle });
   }
 }
+
