@@ -4,18 +4,12 @@
 import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
 import { GATT_DECLARATION } from './gatt-uuids.js';
 import { AttError, AttProtocolError } from '../errors.js';
-import { findInformationRequest, LAST_HANDLE, readByGroupTypeRequest, readByTypeRequest } from '../att/att-pdus.js';
+import { ATT_LAST_HANDLE, attUuid16 } from '../../common/att/index.js';
+import type { Ask } from '../att/att-exchange.js';
 import { propertyNamesOf, uuidFromLe, type DiscoveredCharacteristic, type DiscoveredDescriptor, type DiscoveredService } from './discovered.js';
 
-export type Ask = (pdu: Buffer, expected: number) => Promise<Buffer>;
-
-/** Lengths inside the responses. Vol 3 Part F 3.4.4.2, 3.4.4.10, 3.4.3.2. */
-const HANDLE_LENGTH = 2;
-const GROUP_ENTRY_HEADER = 4; // handle + end group handle
-const DECLARATION_HEADER = 5; // handle, properties, value handle
-const FIND_INFO_FORMAT = { UUID16: 0x01, UUID128: 0x02 } as const;
-const UUID16_LENGTH = 2;
-const UUID128_LENGTH = 16;
+/** Characteristic Properties + Characteristic Value Handle ahead of the UUID in a declaration. Vol 3 Part G 3.3.1. */
+const DECLARATION_HEADER = 3;
 
 /** Runs one repeating procedure; Attribute Not Found ends it. */
 async function each(start: number, end: number, ask: (from: number) => Promise<number | undefined>): Promise<void> {
@@ -36,16 +30,14 @@ async function each(start: number, end: number, ask: (from: number) => Promise<n
 
 export async function discoverServices(ask: Ask): Promise<Array<{ uuid: string; startHandle: number; endHandle: number }>> {
   const out: Array<{ uuid: string; startHandle: number; endHandle: number }> = [];
-  await each(1, LAST_HANDLE, async (from) => {
-    const rsp = await ask(readByGroupTypeRequest(from, LAST_HANDLE, GATT_DECLARATION.PRIMARY_SERVICE), ATT_OP.READ_BY_GROUP_TYPE_RSP);
-    const length = rsp[1]!;
-    if (length <= GROUP_ENTRY_HEADER) throw new AttProtocolError(`Read By Group Type Response with entry length ${length}`);
+  const type = attUuid16(GATT_DECLARATION.PRIMARY_SERVICE);
+  await each(1, ATT_LAST_HANDLE, async (from) => {
+    const rsp = await ask({ opcode: ATT_OP.READ_BY_GROUP_TYPE_REQ, startingHandle: from, endingHandle: ATT_LAST_HANDLE, attributeGroupType: type }, ATT_OP.READ_BY_GROUP_TYPE_RSP);
     let last: number | undefined;
-    for (let o = 2; o + length <= rsp.length; o += length) {
-      const startHandle = rsp.readUInt16LE(o);
-      const endHandle = rsp.readUInt16LE(o + HANDLE_LENGTH);
-      out.push({ uuid: uuidFromLe(rsp.subarray(o + GROUP_ENTRY_HEADER, o + length)), startHandle, endHandle });
-      last = endHandle;
+    for (const d of rsp.attributeData) {
+      if (d.value.length === 0) throw new AttProtocolError('Read By Group Type Response with no service UUID in its entries');
+      out.push({ uuid: uuidFromLe(d.value), startHandle: d.handle, endHandle: d.endGroupHandle });
+      last = d.endGroupHandle;
     }
     return last;
   });
@@ -54,20 +46,14 @@ export async function discoverServices(ask: Ask): Promise<Array<{ uuid: string; 
 
 async function discoverCharacteristicDeclarations(ask: Ask, start: number, end: number) {
   const out: Array<{ uuid: string; declarationHandle: number; properties: number; valueHandle: number }> = [];
+  const type = attUuid16(GATT_DECLARATION.CHARACTERISTIC);
   await each(start, end, async (from) => {
-    const rsp = await ask(readByTypeRequest(from, end, GATT_DECLARATION.CHARACTERISTIC), ATT_OP.READ_BY_TYPE_RSP);
-    const length = rsp[1]!;
-    if (length <= DECLARATION_HEADER) throw new AttProtocolError(`characteristic declaration of length ${length}`);
+    const rsp = await ask({ opcode: ATT_OP.READ_BY_TYPE_REQ, startingHandle: from, endingHandle: end, attributeType: type }, ATT_OP.READ_BY_TYPE_RSP);
     let last: number | undefined;
-    for (let o = 2; o + length <= rsp.length; o += length) {
-      const declarationHandle = rsp.readUInt16LE(o);
-      out.push({
-        declarationHandle,
-        properties: rsp[o + HANDLE_LENGTH]!,
-        valueHandle: rsp.readUInt16LE(o + HANDLE_LENGTH + 1),
-        uuid: uuidFromLe(rsp.subarray(o + DECLARATION_HEADER, o + length)),
-      });
-      last = declarationHandle;
+    for (const d of rsp.attributeData) {
+      if (d.value.length <= DECLARATION_HEADER) throw new AttProtocolError(`characteristic declaration of length ${d.value.length}`);
+      out.push({ declarationHandle: d.handle, properties: d.value[0]!, valueHandle: d.value.readUInt16LE(1), uuid: uuidFromLe(d.value.subarray(DECLARATION_HEADER)) });
+      last = d.handle;
     }
     return last;
   });
@@ -78,14 +64,11 @@ export async function discoverDescriptors(ask: Ask, start: number, end: number):
   const out: DiscoveredDescriptor[] = [];
   if (start > end) return out;
   await each(start, end, async (from) => {
-    const rsp = await ask(findInformationRequest(from, end), ATT_OP.FIND_INFORMATION_RSP);
-    const format = rsp[1];
-    const size = format === FIND_INFO_FORMAT.UUID16 ? UUID16_LENGTH : format === FIND_INFO_FORMAT.UUID128 ? UUID128_LENGTH : 0;
-    if (!size) throw new AttProtocolError(`Find Information Response with format ${String(format)}`);
+    const rsp = await ask({ opcode: ATT_OP.FIND_INFORMATION_REQ, startingHandle: from, endingHandle: end }, ATT_OP.FIND_INFORMATION_RSP);
     let last: number | undefined;
-    for (let o = 2; o + HANDLE_LENGTH + size <= rsp.length; o += HANDLE_LENGTH + size) {
-      last = rsp.readUInt16LE(o);
-      out.push({ handle: last, uuid: uuidFromLe(rsp.subarray(o + HANDLE_LENGTH, o + HANDLE_LENGTH + size)) });
+    for (const i of rsp.information) {
+      last = i.handle;
+      out.push({ handle: i.handle, uuid: uuidFromLe(i.uuid) });
     }
     return last;
   });

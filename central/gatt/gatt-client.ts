@@ -4,23 +4,14 @@
 // deadline; when it passes, the bearer is abandoned (ATT transaction timeout, Vol 3 Part F 3.3.3).
 import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
 import type { AttBearer } from '../att/att-bearer.js';
-import {
-  EXECUTE_WRITE,
-  PREPARE_WRITE_HEADER_LENGTH,
-  READ_HEADER_LENGTH,
-  WRITE_HEADER_LENGTH,
-  executeWriteRequest,
-  expectResponse,
-  prepareWriteRequest,
-  readBlobRequest,
-  readRequest,
-  writeCommand,
-  writeRequest,
-} from '../att/att-pdus.js';
+import { EXECUTE_WRITE_FLAGS, type AttPdu } from '../../common/att/index.js';
+import { attOctets, expectResponse, PREPARE_WRITE_HEADER_LENGTH, READ_HEADER_LENGTH, WRITE_HEADER_LENGTH, type Ask } from '../att/att-exchange.js';
 import { deadline } from '../deadline.js';
 import { AttError, AttProtocolError, CentralUsageError } from '../errors.js';
-import { discoverAll, type Ask } from './discovery.js';
+import { discoverAll } from './discovery.js';
 import type { DiscoveredService } from './discovered.js';
+
+const executeWrite = (flags: number): AttPdu => ({ opcode: ATT_OP.EXECUTE_WRITE_REQ, flags });
 
 export interface GattClientOptions {
   timeoutMs: number;
@@ -36,7 +27,7 @@ export class GattClient {
     private readonly opts: GattClientOptions,
   ) {}
 
-  private readonly ask: Ask = async (pdu, expected) => expectResponse(pdu, await this.bearer.request(pdu), expected);
+  private readonly ask: Ask = async (request, expected) => expectResponse(request, await this.bearer.request(attOctets(request)), expected);
 
   /** Runs one operation against its deadline; errors come out explained. */
   async run<T>(what: string, work: () => Promise<T>, timeoutMs = this.opts.timeoutMs): Promise<T> {
@@ -59,12 +50,12 @@ export class GattClient {
   /** Read Request, then Read Blob Requests while each answer fills the ATT_MTU. Vol 3 Part G 4.8.1, 4.8.3. */
   read(handle: number, what = `read of handle 0x${handle.toString(16)}`): Promise<Buffer> {
     return this.run(what, async () => {
-      let chunk = (await this.ask(readRequest(handle), ATT_OP.READ_RSP)).subarray(READ_HEADER_LENGTH);
+      let chunk = (await this.ask({ opcode: ATT_OP.READ_REQ, handle }, ATT_OP.READ_RSP)).value;
       const parts = [chunk];
       let length = chunk.length;
       while (chunk.length === this.bearer.mtu - READ_HEADER_LENGTH) {
         try {
-          chunk = (await this.ask(readBlobRequest(handle, length), ATT_OP.READ_BLOB_RSP)).subarray(READ_HEADER_LENGTH);
+          chunk = (await this.ask({ opcode: ATT_OP.READ_BLOB_REQ, handle, offset: length }, ATT_OP.READ_BLOB_RSP)).value;
         } catch (e) {
           // The value was exactly one MTU long: the server says so with 0x0B or 0x07. Vol 3 Part F 3.4.4.5.
           if (e instanceof AttError && (e.code === ATT_ERROR.ATTRIBUTE_NOT_LONG || e.code === ATT_ERROR.INVALID_OFFSET)) break;
@@ -82,7 +73,7 @@ export class GattClient {
   write(handle: number, value: Buffer, what = `write of handle 0x${handle.toString(16)}`): Promise<void> {
     return this.run(what, async () => {
       if (value.length <= this.bearer.mtu - WRITE_HEADER_LENGTH) {
-        await this.ask(writeRequest(handle, value), ATT_OP.WRITE_RSP);
+        await this.ask({ opcode: ATT_OP.WRITE_REQ, handle, value }, ATT_OP.WRITE_RSP);
         return;
       }
       await this.longWrite(handle, value);
@@ -94,7 +85,7 @@ export class GattClient {
     return this.run(what, async () => {
       const room = this.bearer.mtu - WRITE_HEADER_LENGTH;
       if (value.length > room) throw new CentralUsageError(`a Write Command carries at most ATT_MTU-3 = ${room} octets; the value has ${value.length}`);
-      await this.bearer.command(writeCommand(handle, value));
+      await this.bearer.command(attOctets({ opcode: ATT_OP.WRITE_CMD, handle, value }));
     });
   }
 
@@ -103,14 +94,14 @@ export class GattClient {
     try {
       for (let offset = 0; offset < value.length; offset += room) {
         const part = value.subarray(offset, offset + room);
-        const echo = await this.ask(prepareWriteRequest(handle, offset, part), ATT_OP.PREPARE_WRITE_RSP);
+        const echo = await this.ask({ opcode: ATT_OP.PREPARE_WRITE_REQ, handle, offset, value: part }, ATT_OP.PREPARE_WRITE_RSP);
         // The response echoes handle, offset and part; a mismatch cancels. Vol 3 Part G 4.9.5.
-        if (!echo.subarray(PREPARE_WRITE_HEADER_LENGTH).equals(part)) throw new AttProtocolError(`the Prepare Write Response at offset ${offset} does not echo the part sent`);
+        if (echo.handle !== handle || echo.offset !== offset || !echo.value.equals(part)) throw new AttProtocolError(`the Prepare Write Response at offset ${offset} does not echo the part sent`);
       }
-      await this.ask(executeWriteRequest(EXECUTE_WRITE.WRITE), ATT_OP.EXECUTE_WRITE_RSP);
+      await this.ask(executeWrite(EXECUTE_WRITE_FLAGS.WRITE_ALL), ATT_OP.EXECUTE_WRITE_RSP);
     } catch (e) {
       if (e instanceof AttError || e instanceof AttProtocolError) {
-        await this.ask(executeWriteRequest(EXECUTE_WRITE.CANCEL), ATT_OP.EXECUTE_WRITE_RSP).catch(() => undefined);
+        await this.ask(executeWrite(EXECUTE_WRITE_FLAGS.CANCEL_ALL), ATT_OP.EXECUTE_WRITE_RSP).catch(() => undefined);
       }
       throw e;
     }

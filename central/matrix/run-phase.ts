@@ -1,7 +1,7 @@
 // One phase of the matrix on one connection: every characteristic × every operation it declares.
 // Reads go first, so a write can put back the value just read; a subscription is undone at once.
 import { findCharacteristic, type ResolvedProfile } from '../../common/gatt/resolved-profile.js';
-import { WRITE_HEADER_LENGTH } from '../att/att-pdus.js';
+import { WRITE_HEADER_LENGTH } from '../att/att-exchange.js';
 import type { CentralConnection, OperationRecord } from '../connection.js';
 import { isCentralError, type CentralError } from '../errors.js';
 import { hasProperty, type DiscoveredCharacteristic } from '../gatt/discovered.js';

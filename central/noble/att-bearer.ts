@@ -14,13 +14,12 @@
 import { EventEmitter } from 'node:events';
 import { L2CAP_CID } from '../../common/codes/l2cap.js';
 import { ATT_OP } from '../../common/codes/att.js';
+import { decodeAtt, encodeAtt, type AttHandleValueIndication, type AttHandleValueNotification } from '../../common/att/index.js';
 import { BearerClosedError, type AttBearer, type AttBearerEvents, type StoredLtk } from '../att/att-bearer.js';
 import { NobleInternalsChanged, type NobleLinkInternals } from './internals.js';
 
 /** Opcode and Server Rx MTU. Vol 3 Part F 3.4.2.2. */
-const EXCHANGE_MTU_RSP_LENGTH = 3;
-/** Opcode and Attribute Handle of a Handle Value Notification/Indication. Vol 3 Part F 3.4.7.1. */
-const HANDLE_VALUE_HEADER = 3;
+const EXCHANGE_MTU_RSP_LENGTH = encodeAtt({ opcode: ATT_OP.EXCHANGE_MTU_RSP, serverRxMtu: 0 }).length;
 
 export class NobleAttBearer extends EventEmitter<AttBearerEvents> implements AttBearer {
   private readonly pending = new Set<(e: Error) => void>();
@@ -125,12 +124,14 @@ export class NobleAttBearer extends EventEmitter<AttBearerEvents> implements Att
     // An ATT PDU without an opcode, or an Exchange MTU Response without its MTU (Vol 3 Part F
     // 3.4.2.2), is no answer: noble would hand it to its own MTU exchange, which reads past the end.
     if (data.length === 0 || (data[0] === ATT_OP.EXCHANGE_MTU_RSP && data.length < EXCHANGE_MTU_RSP_LENGTH)) return;
+    const decoded = decodeAtt(data);
     const op = data[0];
     if (op === ATT_OP.HANDLE_VALUE_NTF || op === ATT_OP.HANDLE_VALUE_IND) {
       // Without its handle (Vol 3 Part F 3.4.7.1-2) it is no PDU: noble would read past the end and throw.
-      if (data.length < HANDLE_VALUE_HEADER) return;
+      if (!decoded.ok) return;
+      const pdu = decoded.pdu as AttHandleValueNotification | AttHandleValueIndication;
       // noble answers an indication with a Handle Value Confirmation itself (gatt.js).
-      if (data.length >= 3) this.emit('notification', { handle: data.readUInt16LE(1), value: Buffer.from(data.subarray(3)), indication: op === ATT_OP.HANDLE_VALUE_IND });
+      this.emit('notification', { handle: pdu.handle, value: pdu.value, indication: op === ATT_OP.HANDLE_VALUE_IND });
       return gatt.onAclStreamDataBinded(cid, data);
     }
     const current = gatt._currentCommand;

@@ -5,7 +5,7 @@
 import type { ResolvedProfile } from '../../common/gatt/resolved-profile.js';
 import { findCharacteristic } from '../../common/gatt/resolved-profile.js';
 import { ATT_DEFAULT_LE_MTU } from '../../common/codes/att.js';
-import { WRITE_HEADER_LENGTH } from '../att/att-pdus.js';
+import { WRITE_HEADER_LENGTH } from '../att/att-exchange.js';
 import { isCentralError, OperationTimeout, type CentralError } from '../errors.js';
 import { API_FACTS_HEADER, type ApiCell, type CellOutcome, type MatrixOperation, type MatrixResult, type Phase } from '../matrix/matrix-types.js';
 import { valueOutcome } from '../matrix/outcome-text.js';
