@@ -1,6 +1,10 @@
-// ATT PDUs on CID 0x0004 → typed fields. Core v5.4 Vol 3 Part F 3.4 (every PDU), 3.3 (PDU format).
-import { ATT_OP, ATT_SIGNATURE_LENGTH, attError, attOpcodeName } from '../codes/att.js';
-import { ByteReader, DecodeProblem, hex4, preview, problemOf, uuidString } from './bytes.js';
+// ATT PDUs on CID 0x0004 → the tap's fields and summary. The layout of every PDU is common/att's (the
+// one the peripheral's server, the central and the fuzzer use too); this file only words it: field
+// names as the Core spec writes them, UUIDs as text, one-line summaries. A PDU common/att refuses is
+// a malformed entry with common/att's reason. Core v5.4 Vol 3 Part F 3.4 (every PDU), 3.3 (format).
+import { ATT_OP, attError, attOpcodeName } from '../codes/att.js';
+import { ATT_PDUS, attUuid16, decodeAtt as decodeAttPdu, FIND_INFORMATION_FORMAT, type AttPdu, type AttPduOf } from '../att/index.js';
+import { hex4, preview, uuidString } from './bytes.js';
 import { decoded, malformed, type Decoded, type MalformedFields, type Summarizer } from './timeline.js';
 
 interface AttBase {
@@ -125,234 +129,121 @@ export type AttFields =
   | AttMultipleNotificationFields
   | AttEmptyFields;
 
-type Parse<F extends AttBase> = (r: ByteReader, opcode: number) => F;
-interface PduFormat<F extends AttBase> {
-  parse: Parse<F>;
-  summarize: Summarizer<F>;
-}
 
-function uuidOf(r: ByteReader, what: string): string {
-  const n = r.remaining;
-  if (n !== 2 && n !== 16) throw new DecodeProblem(`${what} must be a 2- or 16-octet UUID, got ${n} octets`);
-  return uuidString(r.bytes(n, what));
+/** How the tap words one PDU type: its fields from the typed PDU, and a one-line summary. */
+interface Wording {
+  fields(pdu: AttPdu): AttFields;
+  summarize: Summarizer<AttFields>;
+}
+/** One wording per PDU type of common/att: a new PDU type there fails to compile here until worded. */
+type Wordings = { [O in AttPdu['opcode']]: Wording };
+/** Typed per PDU: `fields` gets the PDU of that opcode. */
+function wording<O extends AttPdu['opcode'], F extends AttFields>(fields: (pdu: AttPduOf<O>) => F, summarize: Summarizer<F>): Wording {
+  return { fields, summarize } as unknown as Wording;
 }
 
 const range = (f: AttHandleRangeFields) => `handles ${hex4(f.startingHandle)}-${hex4(f.endingHandle)}`;
 const none = (): string => '';
-const parseNone: Parse<AttEmptyFields> = (r, opcode) => {
-  r.done('the opcode');
-  return { opcode };
-};
-const parseRange = (r: ByteReader, opcode: number): AttHandleRangeFields => ({
-  opcode,
-  startingHandle: r.u16('Starting Handle'),
-  endingHandle: r.u16('Ending Handle'),
-});
-const parseHandle: Parse<AttHandleFields> = (r, opcode) => {
-  const f = { opcode, attributeHandle: r.u16('Attribute Handle') };
-  r.done('Attribute Handle');
-  return f;
-};
-const parseValue: Parse<AttValueFields> = (r, opcode) => ({ opcode, value: r.rest() });
-const parseHandleValue: Parse<AttHandleValueFields> = (r, opcode) => ({
-  opcode,
-  attributeHandle: r.u16('Attribute Handle'),
-  value: r.rest(),
-});
+const empty = wording<typeof ATT_OP.WRITE_RSP | typeof ATT_OP.EXECUTE_WRITE_RSP | typeof ATT_OP.HANDLE_VALUE_CFM, AttEmptyFields>((p) => ({ opcode: p.opcode }), none);
 const sumHandleValue: Summarizer<AttHandleValueFields> = (f) => `handle ${hex4(f.attributeHandle)}, ${preview(f.value)}`;
-const parseHandles: Parse<AttHandlesFields> = (r, opcode) => {
-  if (r.remaining < 4 || r.remaining % 2) throw new DecodeProblem(`Set Of Handles must be two or more 2-octet handles, got ${r.remaining} octets`);
-  const handles: number[] = [];
-  while (r.remaining) handles.push(r.u16('Handle'));
-  return { opcode, handles };
-};
+const handleValue = wording<typeof ATT_OP.WRITE_REQ | typeof ATT_OP.WRITE_CMD | typeof ATT_OP.HANDLE_VALUE_NTF | typeof ATT_OP.HANDLE_VALUE_IND, AttHandleValueFields>((p) => ({ opcode: p.opcode, attributeHandle: p.handle, value: p.value }), sumHandleValue);
 const sumHandles: Summarizer<AttHandlesFields> = (f) => `handles ${f.handles.map(hex4).join(', ')}`;
-const parseMtu: Parse<AttMtuFields> = (r, opcode) => {
-  const f = { opcode, mtu: r.u16('Rx MTU') };
-  r.done('Rx MTU');
-  return f;
-};
-const parsePrepare: Parse<AttPrepareWriteFields> = (r, opcode) => ({
-  opcode,
-  attributeHandle: r.u16('Attribute Handle'),
-  valueOffset: r.u16('Value Offset'),
-  partAttributeValue: r.rest(),
-});
-const sumPrepare: Summarizer<AttPrepareWriteFields> = (f) =>
-  `handle ${hex4(f.attributeHandle)} offset ${f.valueOffset}, ${preview(f.partAttributeValue)}`;
-
-const FORMATS: Record<number, PduFormat<never>> = {};
-function define<F extends AttBase>(op: number, parse: Parse<F>, summarize: Summarizer<F>): void {
-  FORMATS[op] = { parse, summarize } as unknown as PduFormat<never>;
-}
-
-define<AttErrorFields>(
-  ATT_OP.ERROR_RSP,
-  (r, opcode) => {
-    const requestOpcode = r.u8('Request Opcode In Error');
-    const attributeHandle = r.u16('Attribute Handle In Error');
-    const errorCode = r.u8('Error Code');
-    r.done('Error Code');
-    const e = attError(errorCode);
-    return { opcode, requestOpcode, requestOpcodeName: attOpcodeName(requestOpcode), attributeHandle, errorCode, errorName: e.name, errorMeaning: e.meaning };
-  },
-  (f) => `${f.requestOpcodeName} handle ${hex4(f.attributeHandle)} → 0x${f.errorCode.toString(16).toUpperCase().padStart(2, '0')} ${f.errorName}`,
-);
-define(ATT_OP.EXCHANGE_MTU_REQ, parseMtu, (f) => `client Rx MTU ${f.mtu}`);
-define(ATT_OP.EXCHANGE_MTU_RSP, parseMtu, (f) => `server Rx MTU ${f.mtu}`);
-define<AttHandleRangeFields>(
-  ATT_OP.FIND_INFORMATION_REQ,
-  (r, op) => {
-    const f = parseRange(r, op);
-    r.done('Ending Handle');
-    return f;
-  },
-  range,
-);
-define<AttFindInformationRspFields>(
-  ATT_OP.FIND_INFORMATION_RSP,
-  (r, opcode) => {
-    const format = r.u8('Format');
-    const size = format === 0x01 ? 2 : format === 0x02 ? 16 : 0;
-    if (!size) throw new DecodeProblem(`Format 0x${format.toString(16)} is reserved (0x01: 16-bit UUIDs, 0x02: 128-bit)`);
-    if (r.remaining === 0 || r.remaining % (2 + size)) throw new DecodeProblem(`Information Data must be whole ${2 + size}-octet handle/UUID pairs, got ${r.remaining} octets`);
-    const information: { handle: number; uuid: string }[] = [];
-    while (r.remaining) information.push({ handle: r.u16('Handle'), uuid: uuidString(r.bytes(size, 'UUID')) });
-    return { opcode, format, information };
-  },
-  (f) => f.information.map((i) => `${hex4(i.handle)} ${i.uuid}`).join(', '),
-);
-define<AttFindByTypeValueReqFields>(
-  ATT_OP.FIND_BY_TYPE_VALUE_REQ,
-  (r, op) => ({ ...parseRange(r, op), attributeType: uuidString(r.bytes(2, 'Attribute Type')), attributeValue: r.rest() }),
-  (f) => `${range(f)} type ${f.attributeType} value ${preview(f.attributeValue)}`,
-);
-define<AttFindByTypeValueRspFields>(
-  ATT_OP.FIND_BY_TYPE_VALUE_RSP,
-  (r, opcode) => {
-    if (r.remaining === 0 || r.remaining % 4) throw new DecodeProblem(`Handles Information List must be whole 4-octet entries, got ${r.remaining} octets`);
-    const handles: AttFindByTypeValueRspFields['handles'] = [];
-    while (r.remaining) handles.push({ foundAttributeHandle: r.u16('Found Attribute Handle'), groupEndHandle: r.u16('Group End Handle') });
-    return { opcode, handles };
-  },
-  (f) => f.handles.map((h) => `${hex4(h.foundAttributeHandle)}-${hex4(h.groupEndHandle)}`).join(', '),
-);
-const parseReadByType: Parse<AttReadByTypeReqFields> = (r, op) => ({ ...parseRange(r, op), attributeType: uuidOf(r, 'Attribute Type') });
-define(ATT_OP.READ_BY_TYPE_REQ, parseReadByType, (f) => `${range(f)} type ${f.attributeType}`);
-define(ATT_OP.READ_BY_GROUP_TYPE_REQ, parseReadByType, (f) => `${range(f)} group type ${f.attributeType}`);
-define<AttReadByTypeRspFields>(
-  ATT_OP.READ_BY_TYPE_RSP,
-  (r, opcode) => {
-    const length = r.u8('Length');
-    if (length < 2) throw new DecodeProblem(`Length ${length} is too small for a handle/value pair`);
-    if (r.remaining === 0 || r.remaining % length) throw new DecodeProblem(`Attribute Data List must be whole ${length}-octet pairs, got ${r.remaining} octets`);
-    const attributes: AttReadByTypeRspFields['attributes'] = [];
-    while (r.remaining) attributes.push({ handle: r.u16('Attribute Handle'), value: r.bytes(length - 2, 'Attribute Value') });
-    return { opcode, length, attributes };
-  },
-  (f) => f.attributes.map((a) => `${hex4(a.handle)}=${preview(a.value, 8)}`).join(', '),
-);
-define<AttReadByGroupTypeRspFields>(
-  ATT_OP.READ_BY_GROUP_TYPE_RSP,
-  (r, opcode) => {
-    const length = r.u8('Length');
-    if (length < 4) throw new DecodeProblem(`Length ${length} is too small for handle/end group handle/value`);
-    if (r.remaining === 0 || r.remaining % length) throw new DecodeProblem(`Attribute Data List must be whole ${length}-octet entries, got ${r.remaining} octets`);
-    const groups: AttReadByGroupTypeRspFields['groups'] = [];
-    while (r.remaining) {
-      groups.push({ handle: r.u16('Attribute Handle'), endGroupHandle: r.u16('End Group Handle'), value: r.bytes(length - 4, 'Attribute Value') });
-    }
-    return { opcode, length, groups };
-  },
-  (f) => f.groups.map((g) => `${hex4(g.handle)}-${hex4(g.endGroupHandle)} ${g.value.length === 2 || g.value.length === 16 ? uuidString(g.value) : preview(g.value, 8)}`).join(', '),
-);
-define(ATT_OP.READ_REQ, parseHandle, (f) => `handle ${hex4(f.attributeHandle)}`);
+const handles = wording<typeof ATT_OP.READ_MULTIPLE_REQ | typeof ATT_OP.READ_MULTIPLE_VARIABLE_REQ, AttHandlesFields>((p) => ({ opcode: p.opcode, handles: [...p.handles] }), sumHandles);
 const sumValue: Summarizer<AttValueFields> = (f) => preview(f.value);
-define(ATT_OP.READ_RSP, parseValue, sumValue);
-define<AttReadBlobReqFields>(
-  ATT_OP.READ_BLOB_REQ,
-  (r, opcode) => {
-    const f = { opcode, attributeHandle: r.u16('Attribute Handle'), valueOffset: r.u16('Value Offset') };
-    r.done('Value Offset');
-    return f;
-  },
-  (f) => `handle ${hex4(f.attributeHandle)} offset ${f.valueOffset}`,
-);
-define(ATT_OP.READ_BLOB_RSP, parseValue, sumValue);
-define(ATT_OP.READ_MULTIPLE_REQ, parseHandles, sumHandles);
-define(ATT_OP.READ_MULTIPLE_RSP, parseValue, sumValue);
-define(ATT_OP.WRITE_REQ, parseHandleValue, sumHandleValue);
-define(ATT_OP.WRITE_RSP, parseNone, none);
-define(ATT_OP.WRITE_CMD, parseHandleValue, sumHandleValue);
-define<AttSignedWriteFields>(
-  ATT_OP.SIGNED_WRITE_CMD,
-  (r, opcode) => {
-    const attributeHandle = r.u16('Attribute Handle');
-    if (r.remaining < ATT_SIGNATURE_LENGTH) throw new DecodeProblem(`truncated: Authentication Signature needs ${ATT_SIGNATURE_LENGTH} octets, ${r.remaining} left`);
-    const value = r.bytes(r.remaining - ATT_SIGNATURE_LENGTH, 'Attribute Value');
-    return { opcode, attributeHandle, value, authenticationSignature: r.hex(ATT_SIGNATURE_LENGTH, 'Authentication Signature') };
-  },
-  (f) => `handle ${hex4(f.attributeHandle)}, ${preview(f.value)}, signature ${f.authenticationSignature}`,
-);
-define(ATT_OP.PREPARE_WRITE_REQ, parsePrepare, sumPrepare);
-define(ATT_OP.PREPARE_WRITE_RSP, parsePrepare, sumPrepare);
-define<AttExecuteWriteFields>(
-  ATT_OP.EXECUTE_WRITE_REQ,
-  (r, opcode) => {
-    const flags = r.u8('Flags');
-    r.done('Flags');
-    const flagsName = flags === 0 ? 'Cancel all prepared writes' : flags === 1 ? 'Immediately write all pending prepared values' : 'Reserved';
-    return { opcode, flags, flagsName };
-  },
-  (f) => f.flagsName,
-);
-define(ATT_OP.EXECUTE_WRITE_RSP, parseNone, none);
-define(ATT_OP.HANDLE_VALUE_NTF, parseHandleValue, sumHandleValue);
-define(ATT_OP.HANDLE_VALUE_IND, parseHandleValue, sumHandleValue);
-define(ATT_OP.HANDLE_VALUE_CFM, parseNone, none);
-define(ATT_OP.READ_MULTIPLE_VARIABLE_REQ, parseHandles, sumHandles);
-define<AttReadMultipleVariableRspFields>(
-  ATT_OP.READ_MULTIPLE_VARIABLE_RSP,
-  (r, opcode) => {
-    const values: AttReadMultipleVariableRspFields['values'] = [];
-    while (r.remaining) {
-      const length = r.u16('Value Length');
-      // Only the last value may be cut short by the ATT_MTU. Vol 3 Part F 3.4.4.12.
-      const n = Math.min(length, r.remaining);
-      values.push({ length, value: r.bytes(n, 'Attribute Value'), truncated: n < length });
-    }
-    return { opcode, values };
-  },
-  (f) => f.values.map((v) => `${v.length} bytes${v.truncated ? ' (truncated)' : ''}`).join(', '),
-);
-define<AttMultipleNotificationFields>(
-  ATT_OP.MULTIPLE_HANDLE_VALUE_NTF,
-  (r, opcode) => {
-    const values: AttMultipleNotificationFields['values'] = [];
-    if (r.remaining === 0) throw new DecodeProblem('Handle Length Value Tuple List is empty');
-    while (r.remaining) {
-      const attributeHandle = r.u16('Attribute Handle');
-      const length = r.u16('Value Length');
-      values.push({ attributeHandle, length, value: r.bytes(length, 'Attribute Value') });
-    }
-    return { opcode, values };
-  },
-  (f) => f.values.map((v) => `${hex4(v.attributeHandle)} ${preview(v.value, 8)}`).join(', '),
-);
+const value = wording<typeof ATT_OP.READ_RSP | typeof ATT_OP.READ_BLOB_RSP, AttValueFields>((p) => ({ opcode: p.opcode, value: p.value }), sumValue);
+const sumPrepare: Summarizer<AttPrepareWriteFields> = (f) => `handle ${hex4(f.attributeHandle)} offset ${f.valueOffset}, ${preview(f.partAttributeValue)}`;
+const prepare = wording<typeof ATT_OP.PREPARE_WRITE_REQ | typeof ATT_OP.PREPARE_WRITE_RSP, AttPrepareWriteFields>((p) => ({ opcode: p.opcode, attributeHandle: p.handle, valueOffset: p.offset, partAttributeValue: p.value }), sumPrepare);
+/** Execute Write Request flags in words. Vol 3 Part F 3.4.6.3. */
+const executeFlagsName = (flags: number) => (flags === 0 ? 'Cancel all prepared writes' : flags === 1 ? 'Immediately write all pending prepared values' : 'Reserved');
+
+const WORDINGS: Wordings = {
+  [ATT_OP.ERROR_RSP]: wording<typeof ATT_OP.ERROR_RSP, AttErrorFields>(
+    (p) => {
+      const e = attError(p.errorCode);
+      return { opcode: p.opcode, requestOpcode: p.requestOpcode, requestOpcodeName: attOpcodeName(p.requestOpcode), attributeHandle: p.handle, errorCode: p.errorCode, errorName: e.name, errorMeaning: e.meaning };
+    },
+    (f) => `${f.requestOpcodeName} handle ${hex4(f.attributeHandle)} → 0x${f.errorCode.toString(16).toUpperCase().padStart(2, '0')} ${f.errorName}`,
+  ),
+  [ATT_OP.EXCHANGE_MTU_REQ]: wording<typeof ATT_OP.EXCHANGE_MTU_REQ, AttMtuFields>((p) => ({ opcode: p.opcode, mtu: p.clientRxMtu }), (f) => `client Rx MTU ${f.mtu}`),
+  [ATT_OP.EXCHANGE_MTU_RSP]: wording<typeof ATT_OP.EXCHANGE_MTU_RSP, AttMtuFields>((p) => ({ opcode: p.opcode, mtu: p.serverRxMtu }), (f) => `server Rx MTU ${f.mtu}`),
+  [ATT_OP.FIND_INFORMATION_REQ]: wording<typeof ATT_OP.FIND_INFORMATION_REQ, AttHandleRangeFields>((p) => ({ opcode: p.opcode, startingHandle: p.startingHandle, endingHandle: p.endingHandle }), range),
+  [ATT_OP.FIND_INFORMATION_RSP]: wording<typeof ATT_OP.FIND_INFORMATION_RSP, AttFindInformationRspFields>(
+    (p) => ({
+      opcode: p.opcode,
+      format: p.information[0]!.uuid.length === 2 ? FIND_INFORMATION_FORMAT.UUID16 : FIND_INFORMATION_FORMAT.UUID128,
+      information: p.information.map((i) => ({ handle: i.handle, uuid: uuidString(i.uuid) })),
+    }),
+    (f) => f.information.map((i) => `${hex4(i.handle)} ${i.uuid}`).join(', '),
+  ),
+  [ATT_OP.FIND_BY_TYPE_VALUE_REQ]: wording<typeof ATT_OP.FIND_BY_TYPE_VALUE_REQ, AttFindByTypeValueReqFields>(
+    (p) => ({ opcode: p.opcode, startingHandle: p.startingHandle, endingHandle: p.endingHandle, attributeType: uuidString(attUuid16(p.attributeType)), attributeValue: p.attributeValue }),
+    (f) => `${range(f)} type ${f.attributeType} value ${preview(f.attributeValue)}`,
+  ),
+  [ATT_OP.FIND_BY_TYPE_VALUE_RSP]: wording<typeof ATT_OP.FIND_BY_TYPE_VALUE_RSP, AttFindByTypeValueRspFields>(
+    (p) => ({ opcode: p.opcode, handles: p.handlesInformation.map((h) => ({ foundAttributeHandle: h.foundHandle, groupEndHandle: h.groupEndHandle })) }),
+    (f) => f.handles.map((h) => `${hex4(h.foundAttributeHandle)}-${hex4(h.groupEndHandle)}`).join(', '),
+  ),
+  [ATT_OP.READ_BY_TYPE_REQ]: wording<typeof ATT_OP.READ_BY_TYPE_REQ, AttReadByTypeReqFields>(
+    (p) => ({ opcode: p.opcode, startingHandle: p.startingHandle, endingHandle: p.endingHandle, attributeType: uuidString(p.attributeType) }),
+    (f) => `${range(f)} type ${f.attributeType}`,
+  ),
+  [ATT_OP.READ_BY_TYPE_RSP]: wording<typeof ATT_OP.READ_BY_TYPE_RSP, AttReadByTypeRspFields>(
+    (p) => ({ opcode: p.opcode, length: 2 + p.attributeData[0]!.value.length, attributes: p.attributeData.map((a) => ({ handle: a.handle, value: a.value })) }),
+    (f) => f.attributes.map((a) => `${hex4(a.handle)}=${preview(a.value, 8)}`).join(', '),
+  ),
+  [ATT_OP.READ_REQ]: wording<typeof ATT_OP.READ_REQ, AttHandleFields>((p) => ({ opcode: p.opcode, attributeHandle: p.handle }), (f) => `handle ${hex4(f.attributeHandle)}`),
+  [ATT_OP.READ_RSP]: value,
+  [ATT_OP.READ_BLOB_REQ]: wording<typeof ATT_OP.READ_BLOB_REQ, AttReadBlobReqFields>(
+    (p) => ({ opcode: p.opcode, attributeHandle: p.handle, valueOffset: p.offset }),
+    (f) => `handle ${hex4(f.attributeHandle)} offset ${f.valueOffset}`,
+  ),
+  [ATT_OP.READ_BLOB_RSP]: value,
+  [ATT_OP.READ_MULTIPLE_REQ]: handles,
+  [ATT_OP.READ_MULTIPLE_RSP]: wording<typeof ATT_OP.READ_MULTIPLE_RSP, AttValueFields>((p) => ({ opcode: p.opcode, value: p.values }), sumValue),
+  [ATT_OP.READ_BY_GROUP_TYPE_REQ]: wording<typeof ATT_OP.READ_BY_GROUP_TYPE_REQ, AttReadByTypeReqFields>(
+    (p) => ({ opcode: p.opcode, startingHandle: p.startingHandle, endingHandle: p.endingHandle, attributeType: uuidString(p.attributeGroupType) }),
+    (f) => `${range(f)} group type ${f.attributeType}`,
+  ),
+  [ATT_OP.READ_BY_GROUP_TYPE_RSP]: wording<typeof ATT_OP.READ_BY_GROUP_TYPE_RSP, AttReadByGroupTypeRspFields>(
+    (p) => ({ opcode: p.opcode, length: 4 + p.attributeData[0]!.value.length, groups: p.attributeData.map((g) => ({ handle: g.handle, endGroupHandle: g.endGroupHandle, value: g.value })) }),
+    (f) => f.groups.map((g) => `${hex4(g.handle)}-${hex4(g.endGroupHandle)} ${g.value.length === 2 || g.value.length === 16 ? uuidString(g.value) : preview(g.value, 8)}`).join(', '),
+  ),
+  [ATT_OP.READ_MULTIPLE_VARIABLE_REQ]: handles,
+  [ATT_OP.READ_MULTIPLE_VARIABLE_RSP]: wording<typeof ATT_OP.READ_MULTIPLE_VARIABLE_RSP, AttReadMultipleVariableRspFields>(
+    // Only the last value may be cut short by the ATT_MTU. Vol 3 Part F 3.4.4.12.
+    (p) => ({ opcode: p.opcode, values: p.tuples.map((t) => ({ length: t.length, value: t.value, truncated: t.value.length < t.length })) }),
+    (f) => f.values.map((v) => `${v.length} bytes${v.truncated ? ' (truncated)' : ''}`).join(', '),
+  ),
+  [ATT_OP.WRITE_REQ]: handleValue,
+  [ATT_OP.WRITE_RSP]: empty,
+  [ATT_OP.WRITE_CMD]: handleValue,
+  [ATT_OP.SIGNED_WRITE_CMD]: wording<typeof ATT_OP.SIGNED_WRITE_CMD, AttSignedWriteFields>(
+    (p) => ({ opcode: p.opcode, attributeHandle: p.handle, value: p.value, authenticationSignature: p.signature.toString('hex') }),
+    (f) => `handle ${hex4(f.attributeHandle)}, ${preview(f.value)}, signature ${f.authenticationSignature}`,
+  ),
+  [ATT_OP.PREPARE_WRITE_REQ]: prepare,
+  [ATT_OP.PREPARE_WRITE_RSP]: prepare,
+  [ATT_OP.EXECUTE_WRITE_REQ]: wording<typeof ATT_OP.EXECUTE_WRITE_REQ, AttExecuteWriteFields>((p) => ({ opcode: p.opcode, flags: p.flags, flagsName: executeFlagsName(p.flags) }), (f) => f.flagsName),
+  [ATT_OP.EXECUTE_WRITE_RSP]: empty,
+  [ATT_OP.HANDLE_VALUE_NTF]: handleValue,
+  [ATT_OP.HANDLE_VALUE_IND]: handleValue,
+  [ATT_OP.HANDLE_VALUE_CFM]: empty,
+  [ATT_OP.MULTIPLE_HANDLE_VALUE_NTF]: wording<typeof ATT_OP.MULTIPLE_HANDLE_VALUE_NTF, AttMultipleNotificationFields>(
+    (p) => ({ opcode: p.opcode, values: p.tuples.map((t) => ({ attributeHandle: t.handle, length: t.value.length, value: t.value })) }),
+    (f) => f.values.map((v) => `${hex4(v.attributeHandle)} ${preview(v.value, 8)}`).join(', '),
+  ),
+};
 
 /** Decode one ATT PDU (the L2CAP payload on CID 0x0004). Never throws: bad PDUs come back as malformed. */
 export function decodeAtt(pdu: Buffer, handle?: number): Decoded<AttFields> | Decoded<MalformedFields> {
   if (pdu.length === 0) return malformed('att', 'ATT PDU', 'empty PDU: no opcode', pdu, { handle, cid: 0x0004 });
   const opcode = pdu[0]!;
-  const format = FORMATS[opcode];
-  if (!format) {
+  if (!ATT_PDUS.has(opcode)) {
     return malformed('att', 'ATT PDU', `unknown ATT opcode 0x${opcode.toString(16).toUpperCase().padStart(2, '0')}`, pdu, { code: opcode, cid: 0x0004, handle });
   }
   const name = 'ATT ' + attOpcodeName(opcode);
-  try {
-    const fields = (format.parse as Parse<AttBase>)(new ByteReader(pdu, 1), opcode);
-    return decoded('att', name, fields as AttFields, pdu, format.summarize as Summarizer<AttFields>, handle);
-  } catch (e) {
-    return malformed('att', name, problemOf(e), pdu, { code: opcode, cid: 0x0004, handle });
-  }
+  const out = decodeAttPdu(pdu);
+  if (!out.ok) return malformed('att', name, out.why, pdu, { code: opcode, cid: 0x0004, handle });
+  const w = WORDINGS[out.pdu.opcode];
+  return decoded('att', name, w.fields(out.pdu), pdu, w.summarize, handle);
 }
