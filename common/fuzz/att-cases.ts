@@ -4,6 +4,7 @@
 // notifications and indications to the central's client. Core v5.4 Vol 3 Part F 3.4.
 import { ATT_OP, ATT_OPCODE_TABLE, attOpcodeName, ATT_SIGNATURE_LENGTH } from '../codes/att.js';
 import { params } from '../air/bytes.js';
+import { attUuid16, encodeAtt } from '../att/index.js';
 import { mutate } from './mutate.js';
 import type { FuzzRole } from './fuzz-case.js';
 import type { Prng } from './prng.js';
@@ -12,7 +13,7 @@ const KNOWN_OPCODES = [...ATT_OPCODE_TABLE.keys()];
 /** GATT declaration and descriptor types (Vol 3 Part G 3), the ones a server matches on. */
 const GATT_TYPES = [0x2800, 0x2801, 0x2802, 0x2803, 0x2900, 0x2901, 0x2902, 0x2903, 0x2904, 0x2a00, 0x2a01, 0x2a05];
 
-export interface AttPdu {
+export interface AttCase {
   name: string;
   pdu: Buffer;
 }
@@ -36,8 +37,8 @@ function range(rng: Prng): [number, number] {
 
 function uuid(rng: Prng): Buffer {
   return rng.weighted<() => Buffer>([
-    [5, () => params().u16(rng.pick(GATT_TYPES)).build()],
-    [2, () => params().u16(rng.int(0, 0xffff)).build()],
+    [5, () => attUuid16(rng.pick(GATT_TYPES))],
+    [2, () => attUuid16(rng.int(0, 0xffff))],
     [2, () => rng.bytes(16)],
     [1, () => rng.bytes(rng.pick([0, 1, 3, 4, 15, 17]))], // neither 2 nor 16 octets
   ])();
@@ -52,81 +53,83 @@ function value(rng: Prng): Buffer {
   ]));
 }
 
-const op = (code: number) => params().u8(code);
+/** Any opcode, assigned or not, with any octets after it: the one layout common/att cannot write. */
+const anyOpcode = (rng: Prng) => params().u8(rng.int(0, 0xff)).bytesOf(rng.bytes(rng.int(0, 30))).build();
+const handles = (rng: Prng, most: number) => Array.from({ length: rng.int(0, most) }, () => handle(rng));
+
+/**
+ * A response list with a hostile first field now and then: the Length (Read By Type / Read By
+ * Group Type Response, Vol 3 Part F 3.4.4.2, 3.4.4.10) or Format (Find Information Response,
+ * 3.4.3.2) octet right after the opcode, replaced by any value.
+ */
+function hostileFirstField(rng: Prng, pdu: Buffer, odds: number, values: () => number): Buffer {
+  if (pdu.length < 2 || !rng.chance(odds)) return pdu;
+  const out = Buffer.from(pdu);
+  out[1] = values();
+  return out;
+}
 
 /** A client's PDUs: what a rogue central sends to the peripheral's ATT server. */
 function clientPdu(rng: Prng): Buffer {
   return rng.weighted<() => Buffer>([
-    [2, () => op(ATT_OP.EXCHANGE_MTU_REQ).u16(rng.pick([0, 1, 22, 23, 24, 185, 247, 517, 518, 0xffff])).build()],
-    [2, () => op(ATT_OP.FIND_INFORMATION_REQ).u16(range(rng)[0]).u16(range(rng)[1]).build()],
+    [2, () => encodeAtt({ opcode: ATT_OP.EXCHANGE_MTU_REQ, clientRxMtu: rng.pick([0, 1, 22, 23, 24, 185, 247, 517, 518, 0xffff]) })],
+    [2, () => encodeAtt({ opcode: ATT_OP.FIND_INFORMATION_REQ, startingHandle: range(rng)[0], endingHandle: range(rng)[1] })],
     [2, () => {
       const [s, e] = range(rng);
-      return op(ATT_OP.FIND_BY_TYPE_VALUE_REQ).u16(s).u16(e).u16(rng.pick(GATT_TYPES)).bytesOf(value(rng)).build();
+      return encodeAtt({ opcode: ATT_OP.FIND_BY_TYPE_VALUE_REQ, startingHandle: s, endingHandle: e, attributeType: rng.pick(GATT_TYPES), attributeValue: value(rng) });
     }],
     [3, () => {
       const [s, e] = range(rng);
-      return op(ATT_OP.READ_BY_TYPE_REQ).u16(s).u16(e).bytesOf(uuid(rng)).build();
+      return encodeAtt({ opcode: ATT_OP.READ_BY_TYPE_REQ, startingHandle: s, endingHandle: e, attributeType: uuid(rng) });
     }],
-    [4, () => op(ATT_OP.READ_REQ).u16(handle(rng)).build()],
-    [3, () => op(ATT_OP.READ_BLOB_REQ).u16(handle(rng)).u16(rng.pick([0, 1, 22, 100, 511, 512, 513, 0xffff])).build()],
-    [2, () => {
-      const w = op(ATT_OP.READ_MULTIPLE_REQ);
-      for (let i = rng.int(0, 12); i > 0; i--) w.u16(handle(rng));
-      return w.build();
-    }],
+    [4, () => encodeAtt({ opcode: ATT_OP.READ_REQ, handle: handle(rng) })],
+    [3, () => encodeAtt({ opcode: ATT_OP.READ_BLOB_REQ, handle: handle(rng), offset: rng.pick([0, 1, 22, 100, 511, 512, 513, 0xffff]) })],
+    [2, () => encodeAtt({ opcode: ATT_OP.READ_MULTIPLE_REQ, handles: handles(rng, 12) })],
     [2, () => {
       const [s, e] = range(rng);
-      return op(ATT_OP.READ_BY_GROUP_TYPE_REQ).u16(s).u16(e).bytesOf(uuid(rng)).build();
+      return encodeAtt({ opcode: ATT_OP.READ_BY_GROUP_TYPE_REQ, startingHandle: s, endingHandle: e, attributeGroupType: uuid(rng) });
     }],
-    [4, () => op(ATT_OP.WRITE_REQ).u16(handle(rng)).bytesOf(value(rng)).build()],
-    [3, () => op(ATT_OP.WRITE_CMD).u16(handle(rng)).bytesOf(value(rng)).build()],
-    [1, () => op(ATT_OP.SIGNED_WRITE_CMD).u16(handle(rng)).bytesOf(value(rng)).bytesOf(rng.bytes(ATT_SIGNATURE_LENGTH)).build()],
-    [3, () => op(ATT_OP.PREPARE_WRITE_REQ).u16(handle(rng)).u16(rng.pick([0, 1, 18, 512, 513, 0xffff])).bytesOf(value(rng)).build()],
-    [2, () => op(ATT_OP.EXECUTE_WRITE_REQ).u8(rng.pick([0x00, 0x01, 0x02, 0xff])).build()],
-    [1, () => op(ATT_OP.HANDLE_VALUE_CFM).build()],
-    [1, () => {
-      const w = op(ATT_OP.READ_MULTIPLE_VARIABLE_REQ);
-      for (let i = rng.int(0, 6); i > 0; i--) w.u16(handle(rng));
-      return w.build();
-    }],
+    [4, () => encodeAtt({ opcode: ATT_OP.WRITE_REQ, handle: handle(rng), value: value(rng) })],
+    [3, () => encodeAtt({ opcode: ATT_OP.WRITE_CMD, handle: handle(rng), value: value(rng) })],
+    [1, () => encodeAtt({ opcode: ATT_OP.SIGNED_WRITE_CMD, handle: handle(rng), value: value(rng), signature: rng.bytes(ATT_SIGNATURE_LENGTH) })],
+    [3, () => encodeAtt({ opcode: ATT_OP.PREPARE_WRITE_REQ, handle: handle(rng), offset: rng.pick([0, 1, 18, 512, 513, 0xffff]), value: value(rng) })],
+    [2, () => encodeAtt({ opcode: ATT_OP.EXECUTE_WRITE_REQ, flags: rng.pick([0x00, 0x01, 0x02, 0xff]) })],
+    [1, () => encodeAtt({ opcode: ATT_OP.HANDLE_VALUE_CFM })],
+    [1, () => encodeAtt({ opcode: ATT_OP.READ_MULTIPLE_VARIABLE_REQ, handles: handles(rng, 6) })],
     [1, () => serverPdu(rng)], // the wrong direction
-    [1, () => op(rng.int(0, 0xff)).bytesOf(rng.bytes(rng.int(0, 30))).build()], // any opcode, assigned or not
+    [1, () => anyOpcode(rng)],
   ])();
 }
 
 /** A server's PDUs: what a rogue peripheral sends to the central's ATT client. */
 function serverPdu(rng: Prng): Buffer {
-  const list = (entry: () => Buffer, lengthOctet: boolean) => {
-    const entries = Array.from({ length: rng.int(0, 6) }, entry);
-    const len = rng.chance(0.8) ? (entries[0]?.length ?? 0) : rng.int(0, 0xff);
-    const w = params();
-    if (lengthOctet) w.u8(len);
-    for (const e of entries) w.bytesOf(e);
-    return w.build();
-  };
+  const entries = <T>(entry: () => T) => Array.from({ length: rng.int(0, 6) }, entry);
+  // Entries of unequal length make a list whose Length (taken from the first) fits only some of them.
+  const shortValue = () => value(rng).subarray(0, rng.int(0, 20));
   return rng.weighted<() => Buffer>([
-    [3, () => op(ATT_OP.ERROR_RSP).u8(rng.pick(KNOWN_OPCODES)).u16(handle(rng)).u8(rng.weighted([[3, rng.int(0x01, 0x13)], [1, rng.int(0, 0xff)]])).build()],
-    [2, () => op(ATT_OP.EXCHANGE_MTU_RSP).u16(rng.pick([0, 22, 23, 247, 517, 0xffff])).build()],
-    [2, () => op(ATT_OP.FIND_INFORMATION_RSP).u8(rng.pick([0, 1, 2, 3])).bytesOf(list(() => params().u16(handle(rng)).bytesOf(uuid(rng)).build(), false)).build()],
-    [1, () => op(ATT_OP.FIND_BY_TYPE_VALUE_RSP).bytesOf(list(() => params().u16(handle(rng)).u16(handle(rng)).build(), false)).build()],
-    [3, () => op(ATT_OP.READ_BY_TYPE_RSP).bytesOf(list(() => params().u16(handle(rng)).bytesOf(value(rng).subarray(0, rng.int(0, 20))).build(), true)).build()],
-    [3, () => op(ATT_OP.READ_RSP).bytesOf(value(rng)).build()],
-    [2, () => op(ATT_OP.READ_BLOB_RSP).bytesOf(value(rng)).build()],
-    [1, () => op(ATT_OP.READ_MULTIPLE_RSP).bytesOf(value(rng)).build()],
-    [3, () => op(ATT_OP.READ_BY_GROUP_TYPE_RSP).bytesOf(list(() => params().u16(handle(rng)).u16(handle(rng)).bytesOf(uuid(rng)).build(), true)).build()],
-    [2, () => op(ATT_OP.WRITE_RSP).build()],
-    [2, () => op(ATT_OP.PREPARE_WRITE_RSP).u16(handle(rng)).u16(rng.int(0, 0xffff)).bytesOf(value(rng)).build()],
-    [1, () => op(ATT_OP.EXECUTE_WRITE_RSP).build()],
-    [4, () => op(ATT_OP.HANDLE_VALUE_NTF).u16(handle(rng)).bytesOf(value(rng)).build()],
-    [3, () => op(ATT_OP.HANDLE_VALUE_IND).u16(handle(rng)).bytesOf(value(rng)).build()],
-    [1, () => op(ATT_OP.READ_MULTIPLE_VARIABLE_RSP).bytesOf(list(() => params().u16(rng.int(0, 30)).bytesOf(rng.bytes(rng.int(0, 8))).build(), false)).build()],
-    [1, () => op(ATT_OP.MULTIPLE_HANDLE_VALUE_NTF).bytesOf(list(() => params().u16(handle(rng)).u16(rng.int(0, 30)).bytesOf(rng.bytes(rng.int(0, 8))).build(), false)).build()],
-    [1, () => op(rng.int(0, 0xff)).bytesOf(rng.bytes(rng.int(0, 30))).build()],
+    [3, () => encodeAtt({ opcode: ATT_OP.ERROR_RSP, requestOpcode: rng.pick(KNOWN_OPCODES), handle: handle(rng), errorCode: rng.weighted([[3, rng.int(0x01, 0x13)], [1, rng.int(0, 0xff)]]) })],
+    [2, () => encodeAtt({ opcode: ATT_OP.EXCHANGE_MTU_RSP, serverRxMtu: rng.pick([0, 22, 23, 247, 517, 0xffff]) })],
+    [2, () => hostileFirstField(rng, encodeAtt({ opcode: ATT_OP.FIND_INFORMATION_RSP, information: entries(() => ({ handle: handle(rng), uuid: uuid(rng) })) }), 0.5, () => rng.pick([0, 1, 2, 3]))],
+    [1, () => encodeAtt({ opcode: ATT_OP.FIND_BY_TYPE_VALUE_RSP, handlesInformation: entries(() => ({ foundHandle: handle(rng), groupEndHandle: handle(rng) })) })],
+    [3, () => hostileFirstField(rng, encodeAtt({ opcode: ATT_OP.READ_BY_TYPE_RSP, attributeData: entries(() => ({ handle: handle(rng), value: shortValue() })) }), 0.2, () => rng.int(0, 0xff))],
+    [3, () => encodeAtt({ opcode: ATT_OP.READ_RSP, value: value(rng) })],
+    [2, () => encodeAtt({ opcode: ATT_OP.READ_BLOB_RSP, value: value(rng) })],
+    [1, () => encodeAtt({ opcode: ATT_OP.READ_MULTIPLE_RSP, values: value(rng) })],
+    [3, () => hostileFirstField(rng, encodeAtt({ opcode: ATT_OP.READ_BY_GROUP_TYPE_RSP, attributeData: entries(() => ({ handle: handle(rng), endGroupHandle: handle(rng), value: uuid(rng) })) }), 0.2, () => rng.int(0, 0xff))],
+    [2, () => encodeAtt({ opcode: ATT_OP.WRITE_RSP })],
+    [2, () => encodeAtt({ opcode: ATT_OP.PREPARE_WRITE_RSP, handle: handle(rng), offset: rng.int(0, 0xffff), value: value(rng) })],
+    [1, () => encodeAtt({ opcode: ATT_OP.EXECUTE_WRITE_RSP })],
+    [4, () => encodeAtt({ opcode: ATT_OP.HANDLE_VALUE_NTF, handle: handle(rng), value: value(rng) })],
+    [3, () => encodeAtt({ opcode: ATT_OP.HANDLE_VALUE_IND, handle: handle(rng), value: value(rng) })],
+    // A Length that may claim more or fewer octets than the value carries.
+    [1, () => encodeAtt({ opcode: ATT_OP.READ_MULTIPLE_VARIABLE_RSP, tuples: entries(() => ({ length: rng.int(0, 30), value: rng.bytes(rng.int(0, 8)) })) })],
+    [1, () => encodeAtt({ opcode: ATT_OP.MULTIPLE_HANDLE_VALUE_NTF, tuples: entries(() => ({ handle: handle(rng), value: rng.bytes(rng.int(0, 8)) })) })],
+    [1, () => anyOpcode(rng)],
   ])();
 }
 
 /** One ATT PDU for the role under test: well-formed 40% of the time, mutated otherwise. */
-export function attPdu(rng: Prng, target: FuzzRole): AttPdu {
+export function attPdu(rng: Prng, target: FuzzRole): AttCase {
   const pdu = target === 'peripheral' ? clientPdu(rng) : serverPdu(rng);
   const base = pdu.length ? attOpcodeName(pdu[0]!) : 'empty ATT PDU';
   if (rng.chance(0.4)) return { name: `ATT ${base}`, pdu };

@@ -3,6 +3,7 @@
 // probes with a Read Request for the GAP Device Name (found once per link with Read By Type), which
 // every GATT server answers. HCI event cases go to the target's own controller, towards its host.
 import { ATT_OP } from '../codes/att.js';
+import { ATT_LAST_HANDLE, attUuid16, decodeAtt, encodeAtt } from '../att/index.js';
 import { L2CAP_CID } from '../codes/l2cap.js';
 import { injectTowardsHost } from '../air/host-injection.js';
 import type { VirtualController } from '../air/controller.js';
@@ -16,8 +17,8 @@ import type { FuzzCase } from './fuzz-case.js';
 
 /** GAP Device Name characteristic. Vol 3 Part C 12.1. */
 const DEVICE_NAME_UUID = 0x2a00;
+/** The first attribute handle; 0x0000 is reserved. Vol 3 Part F 3.2.2. */
 const FIRST_HANDLE = 0x0001;
-const LAST_HANDLE = 0xffff;
 /** The rogue's controller buffers: more than the default 8, so that a batch rarely waits for credits. */
 const ROGUE_ACL_BUFFERS = 64;
 
@@ -82,11 +83,13 @@ class PeripheralSession implements FuzzSession {
     if (!this.rogue.links.has(this.handle)) return 'link-lost';
     let answered = false;
     const onL2cap = (h: number, cid: number, p: Buffer) => {
-      if (h === this.handle && cid === L2CAP_CID.ATT && p[0] === ATT_OP.READ_RSP && p.subarray(1, 1 + this.probeValue.length).equals(this.probeValue)) answered = true;
+      if (h !== this.handle || cid !== L2CAP_CID.ATT) return;
+      const d = decodeAtt(p);
+      if (d.ok && d.pdu.opcode === ATT_OP.READ_RSP && d.pdu.value.subarray(0, this.probeValue.length).equals(this.probeValue)) answered = true;
     };
     this.rogue.on('l2cap', onL2cap);
     try {
-      await this.rogue.send(this.handle, { kind: 'l2cap', cid: L2CAP_CID.ATT, payload: Buffer.from([ATT_OP.READ_REQ, this.probeHandle & 0xff, this.probeHandle >> 8]) }, this.o.probeTimeoutMs);
+      await this.rogue.send(this.handle, { kind: 'l2cap', cid: L2CAP_CID.ATT, payload: encodeAtt({ opcode: ATT_OP.READ_REQ, handle: this.probeHandle }) }, this.o.probeTimeoutMs);
       const r = await watchUntil<ProbeResult>(
         [[this.rogue, 'l2cap'], [this.rogue, 'disconnected'], [this.proc, 'change']],
         () => (this.proc.death() ? 'dead' : answered ? 'alive' : !this.rogue.links.has(this.handle) ? 'link-lost' : undefined),
@@ -108,17 +111,14 @@ class PeripheralSession implements FuzzSession {
       this.handle = await this.rogue.connect(this.targetController.address, t);
       const answer = waitForEvent<[number, number, Buffer]>(this.rogue, 'l2cap', { timeoutMs: t, what: 'the Device Name (Read By Type Response)', pred: (h, cid, p) => h === this.handle && cid === L2CAP_CID.ATT && (p[0] === ATT_OP.READ_BY_TYPE_RSP || p[0] === ATT_OP.ERROR_RSP) });
       answer.catch(() => undefined); // awaited below, after the request is sent
-      const req = Buffer.from([ATT_OP.READ_BY_TYPE_REQ, 0, 0, 0, 0, 0, 0]);
-      req.writeUInt16LE(FIRST_HANDLE, 1);
-      req.writeUInt16LE(LAST_HANDLE, 3);
-      req.writeUInt16LE(DEVICE_NAME_UUID, 5);
+      const req = encodeAtt({ opcode: ATT_OP.READ_BY_TYPE_REQ, startingHandle: FIRST_HANDLE, endingHandle: ATT_LAST_HANDLE, attributeType: attUuid16(DEVICE_NAME_UUID) });
       await this.rogue.send(this.handle, { kind: 'l2cap', cid: L2CAP_CID.ATT, payload: req }, t);
       const [, , p] = await answer;
-      // Read By Type Response: Length, then Handle(2) + Value per entry. Vol 3 Part F 3.4.4.2.
-      if (p[0] !== ATT_OP.READ_BY_TYPE_RSP || p.length < 4) return false;
-      const entry = p[1]!;
-      this.probeHandle = p.readUInt16LE(2);
-      this.probeValue = Buffer.from(p.subarray(4, 2 + entry));
+      const d = decodeAtt(p);
+      if (!d.ok || d.pdu.opcode !== ATT_OP.READ_BY_TYPE_RSP) return false;
+      const first = d.pdu.attributeData[0]!;
+      this.probeHandle = first.handle;
+      this.probeValue = Buffer.from(first.value);
       return true;
     } catch {
       return false;

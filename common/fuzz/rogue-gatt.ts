@@ -3,9 +3,10 @@
 // pairs) answering the central's requests correctly, so that the central walks through discovery,
 // reads, subscriptions and pairing while the fuzz cases land among them. Vol 3 Part F 3.4, Part G 3-4.
 import { ATT_DEFAULT_LE_MTU, ATT_ERROR, ATT_OP } from '../codes/att.js';
+import { ATT_LAST_HANDLE, attMethodOf, attUuid16, decodeAtt, encodeAtt } from '../att/index.js';
 import { AUTH_REQ, ENCRYPTION_KEY_SIZE, IO_CAPABILITY, OOB_DATA_FLAG, SMP_CODE, SMP_REASON } from '../codes/smp.js';
-import { toWire } from '../smp/byte-order.js';
 import { debugKeyPair } from '../smp/p256.js';
+import { PAIRING_CONFIRM, PAIRING_FAILED, PAIRING_PUBLIC_KEY, PAIRING_RANDOM, PAIRING_REQUEST, PAIRING_RESPONSE } from '../smp/pdu.js';
 
 /** The name the rogue advertises and the central driver looks for. */
 export const ROGUE_NAME = 'blebench-rogue';
@@ -30,8 +31,9 @@ interface Attribute {
   readError?: number;
 }
 
-const u16 = (v: number) => Buffer.from([v & 0xff, v >> 8]);
-const declaration = (props: number, valueHandle: number, uuid: number) => Buffer.concat([Buffer.from([props]), u16(valueHandle), u16(uuid)]);
+const u16 = (v: number) => attUuid16(v);
+/** Characteristic Properties, Value Handle, UUID. Vol 3 Part G 3.3.1. */
+const declaration = (props: number, valueHandle: number, uuid: number) => Buffer.concat([Buffer.from([props]), u16(valueHandle), attUuid16(uuid)]);
 
 export const ROGUE_DATABASE: readonly Attribute[] = [
   { handle: 0x0001, type: PRIMARY_SERVICE, value: u16(GAP_SERVICE) },
@@ -44,73 +46,69 @@ export const ROGUE_DATABASE: readonly Attribute[] = [
   { handle: 0x0008, type: CHARACTERISTIC, value: declaration(PROP.READ, 0x0009, ROGUE_SECURE) },
   { handle: 0x0009, type: ROGUE_SECURE, value: Buffer.from('secret'), readError: ATT_ERROR.INSUFFICIENT_AUTHENTICATION },
 ];
-const LAST_HANDLE = 0xffff;
 
-function errorRsp(request: number, handle: number, code: number): Buffer {
-  return Buffer.concat([Buffer.from([ATT_OP.ERROR_RSP, request]), u16(handle), Buffer.from([code])]);
+function errorRsp(requestOpcode: number, handle: number, errorCode: number): Buffer {
+  return encodeAtt({ opcode: ATT_OP.ERROR_RSP, requestOpcode, handle, errorCode });
 }
 
 function serviceEnd(db: readonly Attribute[], handle: number): number {
   const next = db.find((a) => a.handle > handle && a.type === PRIMARY_SERVICE);
-  return next ? next.handle - 1 : LAST_HANDLE;
+  return next ? next.handle - 1 : ATT_LAST_HANDLE;
 }
 
+/** The 16-bit attribute type asked for, or undefined for a 128-bit one (the rogue's database has none). */
+const type16 = (wire: Buffer): number | undefined => (wire.length === 2 ? wire.readUInt16LE(0) : undefined);
+
 /** The answer to one PDU from the central (undefined: none is due). Never throws on garbage. */
-export function answerAtt(pdu: Buffer, db: readonly Attribute[] = ROGUE_DATABASE): Buffer | undefined {
-  const op = pdu[0];
+export function answerAtt(octets: Buffer, db: readonly Attribute[] = ROGUE_DATABASE): Buffer | undefined {
+  const op = octets[0];
   if (op === undefined) return undefined;
+  const decoded = decodeAtt(octets);
+  // Only requests are answered: a malformed one with 0x04 Invalid PDU, one the rogue does not serve with 0x06. Vol 3 Part F 3.4.1.1.
+  if (attMethodOf(op) !== 'request') return undefined;
+  if (!decoded.ok) return errorRsp(op, 0, decoded.problem === 'unknown-opcode' ? ATT_ERROR.REQUEST_NOT_SUPPORTED : ATT_ERROR.INVALID_PDU);
+  const pdu = decoded.pdu;
   const mtu = ATT_DEFAULT_LE_MTU;
-  const range = () => (pdu.length >= 5 ? ([pdu.readUInt16LE(1), pdu.readUInt16LE(3)] as const) : undefined);
-  const type16 = () => (pdu.length === 7 ? pdu.readUInt16LE(5) : undefined);
-  switch (op) {
+  switch (pdu.opcode) {
     case ATT_OP.EXCHANGE_MTU_REQ:
-      return Buffer.concat([Buffer.from([ATT_OP.EXCHANGE_MTU_RSP]), u16(mtu)]);
+      return encodeAtt({ opcode: ATT_OP.EXCHANGE_MTU_RSP, serverRxMtu: mtu });
     case ATT_OP.READ_BY_GROUP_TYPE_REQ:
     case ATT_OP.READ_BY_TYPE_REQ: {
-      const r = range();
-      const t = type16();
-      if (!r || t === undefined) return errorRsp(op, 0, ATT_ERROR.INVALID_PDU);
-      const found = db.filter((a) => a.handle >= r[0] && a.handle <= r[1] && a.type === t && !a.readError);
-      if (!found.length) return errorRsp(op, r[0], ATT_ERROR.ATTRIBUTE_NOT_FOUND);
-      const group = op === ATT_OP.READ_BY_GROUP_TYPE_REQ;
-      const entry = (a: Attribute) => Buffer.concat([u16(a.handle), ...(group ? [u16(serviceEnd(db, a.handle))] : []), a.value]);
-      const first = entry(found[0]!);
-      const entries = found.map(entry).filter((e) => e.length === first.length);
-      const fit = entries.slice(0, Math.max(1, Math.floor((mtu - 2) / first.length)));
-      return Buffer.concat([Buffer.from([group ? ATT_OP.READ_BY_GROUP_TYPE_RSP : ATT_OP.READ_BY_TYPE_RSP, first.length]), ...fit]);
+      const group = pdu.opcode === ATT_OP.READ_BY_GROUP_TYPE_REQ;
+      const t = type16(group ? pdu.attributeGroupType : pdu.attributeType);
+      const found = db.filter((a) => a.handle >= pdu.startingHandle && a.handle <= pdu.endingHandle && a.type === t && !a.readError);
+      if (!found.length) return errorRsp(pdu.opcode, pdu.startingHandle, ATT_ERROR.ATTRIBUTE_NOT_FOUND);
+      // Entries of the first one's length, as many as fit the MTU. Vol 3 Part F 3.4.4.2, 3.4.4.10.
+      const same = found.filter((a) => a.value.length === found[0]!.value.length);
+      const header = group ? 4 : 2;
+      const fit = same.slice(0, Math.max(1, Math.floor((mtu - 2) / (header + found[0]!.value.length))));
+      return group
+        ? encodeAtt({ opcode: ATT_OP.READ_BY_GROUP_TYPE_RSP, attributeData: fit.map((a) => ({ handle: a.handle, endGroupHandle: serviceEnd(db, a.handle), value: a.value })) })
+        : encodeAtt({ opcode: ATT_OP.READ_BY_TYPE_RSP, attributeData: fit.map((a) => ({ handle: a.handle, value: a.value })) });
     }
     case ATT_OP.FIND_INFORMATION_REQ: {
-      const r = range();
-      if (!r) return errorRsp(op, 0, ATT_ERROR.INVALID_PDU);
-      const found = db.filter((a) => a.handle >= r[0] && a.handle <= r[1]).slice(0, Math.floor((mtu - 2) / 4));
-      if (!found.length) return errorRsp(op, r[0], ATT_ERROR.ATTRIBUTE_NOT_FOUND);
-      return Buffer.concat([Buffer.from([ATT_OP.FIND_INFORMATION_RSP, 0x01]), ...found.map((a) => Buffer.concat([u16(a.handle), u16(a.type)]))]);
+      const found = db.filter((a) => a.handle >= pdu.startingHandle && a.handle <= pdu.endingHandle).slice(0, Math.floor((mtu - 2) / 4));
+      if (!found.length) return errorRsp(pdu.opcode, pdu.startingHandle, ATT_ERROR.ATTRIBUTE_NOT_FOUND);
+      return encodeAtt({ opcode: ATT_OP.FIND_INFORMATION_RSP, information: found.map((a) => ({ handle: a.handle, uuid: attUuid16(a.type) })) });
     }
     case ATT_OP.READ_REQ:
     case ATT_OP.READ_BLOB_REQ: {
-      if (pdu.length < 3) return errorRsp(op, 0, ATT_ERROR.INVALID_PDU);
-      const h = pdu.readUInt16LE(1);
-      const a = db.find((x) => x.handle === h);
-      if (!a) return errorRsp(op, h, ATT_ERROR.INVALID_HANDLE);
-      if (a.readError) return errorRsp(op, h, a.readError);
-      const offset = op === ATT_OP.READ_BLOB_REQ && pdu.length >= 5 ? pdu.readUInt16LE(3) : 0;
-      return Buffer.concat([Buffer.from([op === ATT_OP.READ_REQ ? ATT_OP.READ_RSP : ATT_OP.READ_BLOB_RSP]), a.value.subarray(offset, offset + mtu - 1)]);
+      const a = db.find((x) => x.handle === pdu.handle);
+      if (!a) return errorRsp(pdu.opcode, pdu.handle, ATT_ERROR.INVALID_HANDLE);
+      if (a.readError) return errorRsp(pdu.opcode, pdu.handle, a.readError);
+      const offset = pdu.opcode === ATT_OP.READ_BLOB_REQ ? pdu.offset : 0;
+      const value = a.value.subarray(offset, offset + mtu - 1);
+      return encodeAtt(pdu.opcode === ATT_OP.READ_REQ ? { opcode: ATT_OP.READ_RSP, value } : { opcode: ATT_OP.READ_BLOB_RSP, value });
     }
     case ATT_OP.WRITE_REQ:
-      return pdu.length >= 3 ? Buffer.from([ATT_OP.WRITE_RSP]) : errorRsp(op, 0, ATT_ERROR.INVALID_PDU);
-    case ATT_OP.HANDLE_VALUE_CFM:
-    case ATT_OP.WRITE_CMD:
-    case ATT_OP.SIGNED_WRITE_CMD:
-      return undefined;
+      return encodeAtt({ opcode: ATT_OP.WRITE_RSP });
     default:
-      // Responses and notifications from a central are no requests; an unknown request gets 0x06.
-      return op & 0x01 || op === ATT_OP.HANDLE_VALUE_NTF ? undefined : errorRsp(op, 0, ATT_ERROR.REQUEST_NOT_SUPPORTED);
+      return errorRsp(pdu.opcode, 0, ATT_ERROR.REQUEST_NOT_SUPPORTED);
   }
 }
 
 /** A fixed stand-in for every 128-bit value the rogue sends (its confirms and randoms are wrong on purpose). */
 const ROGUE_VALUE_128 = Buffer.alloc(16, 0x5a);
-const PAIRING_FEATURES_LENGTH = 7;
 /** Key distribution bits the rogue accepts: EncKey, IdKey, SignKey. Vol 3 Part H 3.6.1. */
 const KEY_DIST_LE = 0x07;
 
@@ -122,21 +120,29 @@ const KEY_DIST_LE = 0x07;
  * (0x04 Confirm Value Failed). Vol 3 Part H 2.3.5.5-2.3.5.6, 3.5.
  */
 export function answerSmp(pdu: Buffer): Buffer[] {
-  const v128 = (code: number) => Buffer.concat([Buffer.from([code]), ROGUE_VALUE_128]);
   switch (pdu[0]) {
     case SMP_CODE.PAIRING_REQUEST: {
-      if (pdu.length !== PAIRING_FEATURES_LENGTH) return [Buffer.from([SMP_CODE.PAIRING_FAILED, SMP_REASON.INVALID_PARAMETERS])];
-      const authReq = AUTH_REQ.BONDING | (pdu[3]! & AUTH_REQ.SC);
-      return [Buffer.from([SMP_CODE.PAIRING_RESPONSE, IO_CAPABILITY.NO_INPUT_NO_OUTPUT, OOB_DATA_FLAG.NOT_PRESENT, authReq, ENCRYPTION_KEY_SIZE.MAX, pdu[5]! & KEY_DIST_LE, pdu[6]! & KEY_DIST_LE])];
+      if (pdu.length !== PAIRING_REQUEST.length) return [PAIRING_FAILED.encode({ reason: SMP_REASON.INVALID_PARAMETERS })];
+      const req = PAIRING_REQUEST.decode(pdu);
+      return [
+        PAIRING_RESPONSE.encode({
+          ioCapability: IO_CAPABILITY.NO_INPUT_NO_OUTPUT,
+          oobDataFlag: OOB_DATA_FLAG.NOT_PRESENT,
+          authReq: AUTH_REQ.BONDING | (req.authReq & AUTH_REQ.SC),
+          maxKeySize: ENCRYPTION_KEY_SIZE.MAX,
+          initiatorKeyDistribution: req.initiatorKeyDistribution & KEY_DIST_LE,
+          responderKeyDistribution: req.responderKeyDistribution & KEY_DIST_LE,
+        }),
+      ];
     }
     case SMP_CODE.PAIRING_PUBLIC_KEY: {
       const debug = debugKeyPair();
-      return [Buffer.concat([Buffer.from([SMP_CODE.PAIRING_PUBLIC_KEY]), toWire(debug.x), toWire(debug.y)]), v128(SMP_CODE.PAIRING_CONFIRM)];
+      return [PAIRING_PUBLIC_KEY.encode({ x: debug.x, y: debug.y }), PAIRING_CONFIRM.encode({ confirm: ROGUE_VALUE_128 })];
     }
     case SMP_CODE.PAIRING_CONFIRM:
-      return [v128(SMP_CODE.PAIRING_CONFIRM)];
+      return [PAIRING_CONFIRM.encode({ confirm: ROGUE_VALUE_128 })];
     case SMP_CODE.PAIRING_RANDOM:
-      return [v128(SMP_CODE.PAIRING_RANDOM)];
+      return [PAIRING_RANDOM.encode({ random: ROGUE_VALUE_128 })];
     default:
       return [];
   }
