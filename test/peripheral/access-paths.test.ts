@@ -21,7 +21,7 @@ const uuidOf = (name: string) => toUuid128(profile.services[0]!.characteristics.
 const LAST_HANDLE = 0xffff;
 
 describe('before pairing, an encrypted value cannot be reached by any road', () => {
-  it('Read, Read Blob, Read By Type and Read Multiple all answer 0x05 for Encrypted Read', async () => {
+  it('GATT/SR/GAR/BI-04-C, GATT/SR/GAR/BI-10-C, GATT/SR/GAR/BI-16-C, GATT/SR/GAR/BI-21-C: Read, Read Blob, Read By Type and Read Multiple all answer 0x05 for Encrypted Read', async () => {
     const v = h('Encrypted Read').value;
     expect(errorCode(await link.probe.request(att.read(v)))).toBe(ATT_ERROR.INSUFFICIENT_AUTHENTICATION);
     expect(errorCode(await link.probe.request(att.readBlob(v, 1)))).toBe(ATT_ERROR.INSUFFICIENT_AUTHENTICATION);
@@ -33,12 +33,12 @@ describe('before pairing, an encrypted value cannot be reached by any road', () 
     expect(multi.readUInt16LE(2)).toBe(v);
   });
 
-  it('Read By Type reaches the authorization check too: 0x08', async () => {
+  it('GATT/SR/GAR/BI-09-C: Read By Type reaches the authorization check too: 0x08', async () => {
     const rsp = await link.probe.request(att.readByType128(1, LAST_HANDLE, uuidOf('Authorized Read')));
     expect(errorCode(rsp)).toBe(ATT_ERROR.INSUFFICIENT_AUTHORIZATION);
   });
 
-  it('Prepare Write answers 0x05 for Encrypted Write, and the value is untouched', async () => {
+  it('GATT/SR/GAW/BI-12-C: Prepare Write answers 0x05 for Encrypted Write, and the value is untouched', async () => {
     const rsp = await link.probe.request(att.prepareWrite(h('Encrypted Write').value, 0, Buffer.from('x')));
     expect(errorCode(rsp)).toBe(ATT_ERROR.INSUFFICIENT_AUTHENTICATION);
     expect(bench.server.value('Encrypted Write').length).toBe(0);
@@ -51,7 +51,7 @@ describe('before pairing, an encrypted value cannot be reached by any road', () 
     expect(bench.server.value('Encrypted Write Command').length).toBe(0);
   });
 
-  it('an open value is read by Read By Type and Read Multiple alike', async () => {
+  it('GATT/SR/GAR/BV-03-C, GATT/SR/GAR/BV-05-C: an open value is read by Read By Type and Read Multiple alike', async () => {
     const byType = await link.probe.request(att.readByType128(1, LAST_HANDLE, uuidOf('Open Read')));
     expect(byType[0]).toBe(ATT_OP.READ_BY_TYPE_RSP);
     expect(byType.subarray(4)).toEqual(bench.server.value('Open Read'));
@@ -61,7 +61,7 @@ describe('before pairing, an encrypted value cannot be reached by any road', () 
 });
 
 describe('long values and prepared writes', () => {
-  it('Read Blob with offsets returns the whole long value, and an offset past its end is 0x07', async () => {
+  it('GATT/SR/GAR/BV-04-C, GATT/SR/GAR/BI-13-C: Read Blob with offsets returns the whole long value, and an offset past its end is 0x07', async () => {
     const v = h('Long Value').value;
     const whole = bench.server.value('Long Value');
     const parts: Buffer[] = [];
@@ -76,7 +76,7 @@ describe('long values and prepared writes', () => {
     expect(errorCode(await link.probe.request(att.readBlob(v, whole.length + 1)))).toBe(ATT_ERROR.INVALID_OFFSET);
   });
 
-  it('Prepare Write + Execute Write stores a long value (Long Value is open)', async () => {
+  it('GATT/SR/GAW/BV-05-C: Prepare Write + Execute Write stores a long value (Long Value is open)', async () => {
     const v = h('Long Value').value;
     const text = Buffer.from('a new long value that is written in three prepared parts, queued by bleno');
     for (let off = 0; off < text.length; off += 18) {
@@ -87,7 +87,7 @@ describe('long values and prepared writes', () => {
     expect(bench.server.value('Long Value')).toEqual(text);
   });
 
-  it('an executed write longer than the maximum length is refused with 0x0D and not stored', async () => {
+  it('GATT/SR/GAW/BI-33-C: an executed write longer than the maximum length is refused with 0x0D and not stored', async () => {
     await pairJustWorks(bench, link.handle);
     const v = h('Encrypted Everything').value;
     const before = bench.server.value('Encrypted Everything');
@@ -97,7 +97,7 @@ describe('long values and prepared writes', () => {
     expect(bench.server.value('Encrypted Everything')).toEqual(before);
   });
 
-  it('a write breaking fixed or maximum length answers 0x0D', async () => {
+  it('GATT/SR/GAW/BI-32-C: a write breaking fixed or maximum length answers 0x0D', async () => {
     await pairJustWorks(bench, link.handle);
     expect(errorCode(await link.probe.request(att.write(h('Encrypted Write').value, Buffer.alloc(21))))).toBe(ATT_ERROR.INVALID_ATTRIBUTE_VALUE_LENGTH);
     expect((await link.probe.request(att.write(h('Encrypted Write').value, Buffer.alloc(20))))[0]).toBe(ATT_OP.WRITE_RSP);
@@ -124,7 +124,7 @@ describe('constraints from a profile of its own', () => {
     ],
   });
 
-  it('a value not allowed answers 0x13, an allowed one is stored', async () => {
+  it('GATT/SR/GAW/BV-03-C: a value not allowed answers 0x13, an allowed one is stored', async () => {
     await bench.close();
     bench = await startBench(modes);
     link = await connect(bench, modes.advertising.serviceUuids[0]!);

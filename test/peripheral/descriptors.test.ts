@@ -23,11 +23,11 @@ type NobleCharacteristic = Connected['services']['characteristics'][number];
 const nobleChar = (uuid: string) => link.services.characteristics.find((c) => c.uuid === uuid) as NobleCharacteristic;
 
 describe('descriptors and declarations of the default profile, as noble discovers them', () => {
-  it.each(chars.map((c) => ({ c, name: c.name })))('$name: the declaration carries every property bit of the profile', ({ c }) => {
+  it.each(chars.map((c) => ({ c, name: c.name })))('GATT/SR/GAD/BV-04-C: $name: the declaration carries every property bit of the profile', ({ c }) => {
     expect(nobleChar(c.uuid).properties).toEqual(propertyList(c.propertiesByte));
   });
 
-  it.each(chars.map((c) => ({ c, name: c.name })))('$name: exactly the expected descriptors, in order, with their values', async ({ c }) => {
+  it.each(chars.map((c) => ({ c, name: c.name })))('GATT/SR/GAD/BV-06-C, GATT/SR/GAR/BV-06-C: $name: exactly the expected descriptors, in order, with their values', async ({ c }) => {
     const found = await withTimeout(nobleChar(c.uuid).discoverDescriptorsAsync(), { what: `descriptors of ${c.name}`, timeoutMs: 5000 });
     expect(found.map((d) => d.uuid)).toEqual(c.descriptors.map((d) => d.uuid));
     const handles = bench.server.handles(c.name).descriptors;

@@ -25,7 +25,7 @@ const valuePdus = (op: number, handle: number) => (e: TimelineEntry) => e.layer 
 const seen = (op: number, handle: number) => bench.ct.tap.entries.filter(valuePdus(op, handle));
 
 describe('notifications', () => {
-  it('Encrypted Notify: the CCCD write before pairing answers 0x05 and nothing is notified; after pairing both work', async () => {
+  it('GATT/SR/GAN/BV-01-C, GATT/SR/GAW/BV-08-C: Encrypted Notify: the CCCD write before pairing answers 0x05 and nothing is notified; after pairing both work', async () => {
     await start(loadProfile('default'));
     const h = bench.server.handles('Encrypted Notify');
     expect(errorCode(await link.probe.request(att.write(h.cccd!, bits(CCCD_BITS.notification))))).toBe(ATT_ERROR.INSUFFICIENT_AUTHENTICATION);
@@ -73,7 +73,7 @@ describe('notifications', () => {
 });
 
 describe('indications', () => {
-  it('Indicate: after the CCCD write an indication is sent and confirmed by the central', async () => {
+  it('GATT/SR/GAI/BV-01-C: Indicate: after the CCCD write an indication is sent and confirmed by the central', async () => {
     await start(loadProfile('default'));
     const h = bench.server.handles('Indicate');
     expect((await link.probe.request(att.write(h.cccd!, bits(CCCD_BITS.indication))))[0]).toBe(ATT_OP.WRITE_RSP);
