@@ -2,8 +2,8 @@
 // signaling, its ACL flush, and its own SMP (used when blebench's Security Manager is not). Each is
 // installed once per process on noble's prototypes; each checks that what it wraps is still there.
 import { L2CAP_CID, L2CAP_SIG, L2CAP_SIG_HEADER_LENGTH } from '../../common/codes/l2cap.js';
-import { SMP_CODE, SMP_REASON } from '../../common/codes/smp.js';
-import { parseSmp } from '../../common/smp/pdu.js';
+import { SMP_REASON } from '../../common/codes/smp.js';
+import { PAIRING_FAILED, parseSmp } from '../../common/smp/pdu.js';
 import { NOBLE_HCI_FILE, NOBLE_SIGNALING_FILE, NobleInternalsChanged, nobleRequire } from './internals.js';
 
 /** noble's own SMP (LE legacy initiator) as its prototype has it. */
@@ -29,7 +29,7 @@ interface NobleOwnSmp {
  */
 export function guardNobleSmp(proto: NobleSmpPrototype): void {
   const fail = (smp: NobleOwnSmp, reason: number) => {
-    smp.write(Buffer.from([SMP_CODE.PAIRING_FAILED, reason]));
+    smp.write(PAIRING_FAILED.encode({ reason }));
     smp.emit('fail');
   };
   const onData = proto.onAclStreamData;
