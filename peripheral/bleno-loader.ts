@@ -9,15 +9,10 @@
 //   hci-socket bindings instead.
 // - Its init adds SIGINT/exit handlers that exit the process; we take them out.
 // - Its Hci polls isDevUp() every second forever; close() ends that loop.
-// - Its ATT server (lib/hci-socket/gatt.js) decides security itself, with one level (0x05 for every
-//   `secure` attribute, never 0x0F/0x0C/0x08), keeps one CCCD state for every central, always notifies
-//   when a characteristic both notifies and indicates, treats every descriptor write as a CCCD write,
-//   never adds 0x2900 and never sets the declaration's broadcast, signed-write or extended-properties
-//   bits. So: every ATT PDU from the central first passes a gate the peripheral role sets
-//   (setAttGate: wraps this instance's Gatt.handleRequest), and after setServices the attribute table
-//   is rewritten (fixAttributeTable: property bytes, no `secure`, descriptor order, device name).
-//   A gate may also let bleno answer but keep the answer (AttAnswer `capture`: bleno's send is
-//   shadowed on the instance while it handles the PDU), so the peripheral can send it later.
+// - Its ATT server (lib/hci-socket/gatt.js) is never reached: every PDU on the ATT channel goes to
+//   the handler the peripheral role sets (setAttChannel replaces this instance's Gatt.handleRequest,
+//   which its onAclStreamData calls for CID 0x0004), and answers go out through bleno's L2CAP write
+//   (AclStream.write). bleno's attribute table is left unused (setServices is never called).
 // - Its SMP (lib/hci-socket/smp.js) answers every Pairing Request; setPairingGate lets the peripheral
 //   refuse one with Pairing Failed, and PDUs out of order get Pairing Failed instead of a crash
 //   (`_tk` undefined when Pairing Random arrives first).
@@ -31,7 +26,6 @@ import type { HciTransport } from '../common/hci/transport.js';
 import type { OsTransport } from '../common/hci/os-transport.js';
 import { TransportError } from '../common/hci/transport-errors.js';
 import { waitForPoweredOn } from '../common/hci/stack-power.js';
-import { ATT_ERROR } from '../common/codes/att.js';
 import { DESCRIPTOR_UUID } from '../common/gatt/descriptor-types.js';
 import { MGMT_ADDRESS_TYPE, MGMT_LTK_INFO_SIZE } from '../common/codes/mgmt.js';
 import { mgmtLtkTypeOf, type KeySecurity } from '../common/smp/key-security.js';
@@ -59,26 +53,9 @@ const BLENO_SMP_FILE = require.resolve('@abandonware/bleno/lib/hci-socket/smp.js
 const BLENO_MGMT_FILE = require.resolve('@abandonware/bleno/lib/hci-socket/mgmt.js');
 const BLENO_MAC_BINDINGS_FILE = path.join(BLENO_DIR, 'lib', 'mac', 'bindings.js');
 
-/** One row of bleno's attribute table (lib/hci-socket/gatt.js setServices), indexed by handle. */
-interface BlenoTableEntry {
-  type: 'service' | 'includedService' | 'characteristic' | 'characteristicValue' | 'descriptor';
-  uuid?: string;
-  handle?: number;
-  /** Declaration: the Characteristic Properties byte; descriptor: bleno's own read/write bits. */
-  properties?: number;
-  secure?: number;
-  value?: Buffer | null;
-  valueHandle?: number;
-}
-
-/** bleno's ATT server, one instance per load (bindings._gatt). */
+/** bleno's ATT server, one instance per load (bindings._gatt): only the request entry point is used. */
 interface BlenoGatt {
-  _handles: (BlenoTableEntry | undefined)[];
-  _mtu: number;
-  _aclStream: object | null;
   handleRequest(pdu: Buffer): void;
-  send(pdu: Buffer): void;
-  errorResponse(opcode: number, handle: number, status: number): Buffer;
 }
 
 /** bleno's SMP responder (lib/hci-socket/smp.js), one per link. */
@@ -107,7 +84,8 @@ export interface BlenoInternals {
     };
     _gatt: BlenoGatt;
     _handle: number | null;
-    _aclStream: unknown;
+    /** The current link's AclStream (null without a link): write(cid, data) is bleno's L2CAP send. */
+    _aclStream: { write(cid: number, data: Buffer): void } | null;
     _advertising: boolean;
     disconnect(): void;
   };
@@ -115,29 +93,11 @@ export interface BlenoInternals {
   smp: BlenoSmpPrototype;
 }
 
-/**
- * How one ATT PDU from the central is answered: by bleno (pass), or by the gate (send a PDU, or
- * nothing). With `capture`, bleno still handles the PDU but what it would send is handed to capture
- * instead of going out (the peripheral sends it later with sendAtt: delayed answers). bleno's Gatt
- * answers synchronously here (the profile's read and write callbacks call back at once).
- */
-export type AttAnswer = { readonly pass: true; readonly capture?: (pdus: Buffer[]) => void } | { readonly pass: false; readonly send?: Buffer };
-export type AttGate = (pdu: Buffer) => AttAnswer;
+/** Every PDU the central sends on the ATT channel, with the connection it came on. */
+export type AttChannel = (connectionHandle: number, pdu: Buffer) => void;
 /** A Pairing Request arrived: a Pairing Failed reason refuses it, undefined lets bleno answer. */
 export type PairingGate = (pairingRequest: Buffer) => number | undefined;
 
-/** What the peripheral role tells fixAttributeTable, per characteristic in the order given to setServices. */
-export interface TableFixes {
-  /** The Device Name (0x2A00) bleno serves; it takes the host name otherwise. */
-  deviceName?: string;
-  characteristics: ReadonlyArray<{ readonly propertiesByte: number; readonly descriptorUuids: readonly string[] }>;
-}
-/** Where bleno put one characteristic, after the fixes. */
-export interface ServedHandles {
-  declarationHandle: number;
-  valueHandle: number;
-  descriptors: { uuid: string; handle: number }[];
-}
 /** A key bleno loaded into the kernel (MGMT Load Long Term Keys), as bleno keeps it. */
 export interface BlenoStoredKey {
   peerAddress: string;
@@ -157,20 +117,12 @@ export interface LoadedBleno {
   internals: BlenoInternals;
   /** Stops advertising, drops the link, ends bleno's poll loop and its sockets. The transport stays open. */
   close(): Promise<void>;
-  /** Every ATT PDU from the central meets `gate` before bleno's ATT server (undefined: bleno alone). */
-  setAttGate(gate: AttGate | undefined): void;
+  /** Every ATT PDU from the central goes to `channel` (undefined: dropped); bleno's ATT server never sees one. */
+  setAttChannel(channel: AttChannel | undefined): void;
   /** Answers (or not) the next Pairing Requests before bleno's SMP does. */
   setPairingGate(gate: PairingGate | undefined): void;
-  /** After servicesSet: rewrites bleno's attribute table (see the top of this file); throws when it does not match. */
-  fixAttributeTable(fixes: TableFixes): ServedHandles[];
-  /** The value bleno serves itself for a descriptor handle (CCCD and other descriptors). */
-  setDescriptorValue(handle: number, value: Buffer): void;
-  /** The handle bleno's Read By Type answers for a type other than 0x2803: the first match in the range. */
-  readByTypeTarget(startHandle: number, endHandle: number, uuid: string): number | undefined;
-  /** Sends one ATT PDU on the current link; false when there is none. */
-  sendAtt(pdu: Buffer): boolean;
-  /** The ATT_MTU of the current link (bleno answers Exchange MTU up to its maximum). */
-  mtu(): number;
+  /** Sends one ATT PDU on a connection's ATT channel (bleno's L2CAP write); false when that link is gone. */
+  sendAtt(connectionHandle: number, pdu: Buffer): boolean;
   /** The current link's connection handle: bleno's hci-socket bindings serve one central at a time. */
   connectionHandle(): number | undefined;
   /** HCI Disconnect on the current link with the given reason (Vol 4 Part E 7.1.6). */
@@ -301,26 +253,18 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
       dropBlenoModules();
       if (loaded === handle) loaded = undefined;
     },
-    setAttGate: (gate) => {
-      gates.att = gate;
+    setAttChannel: (channel) => {
+      gates.att = channel;
     },
     setPairingGate: (gate) => {
       gates.pairing = gate;
     },
-    fixAttributeTable: (fixes) => fixAttributeTable(internals.bindings._gatt, fixes),
-    setDescriptorValue: (h, value) => {
-      const entry = internals.bindings._gatt._handles[h];
-      if (entry?.type !== 'descriptor') throw new BlenoLoadError(`handle ${h} is not a descriptor in bleno's attribute table`);
-      entry.value = value;
-    },
-    readByTypeTarget: (start, end, uuid) => readByTypeTarget(internals.bindings._gatt, start, end, uuid),
-    sendAtt: (pdu) => {
-      const gatt = internals.bindings._gatt;
-      if (!gatt._aclStream) return false;
-      gatt.send(pdu);
+    sendAtt: (connectionHandle, pdu) => {
+      const b = internals.bindings;
+      if (!b._aclStream || b._handle !== connectionHandle) return false;
+      b._aclStream.write(L2CAP_CID.ATT, pdu);
       return true;
     },
-    mtu: () => internals.bindings._gatt._mtu,
     connectionHandle: () => internals.bindings._handle ?? undefined,
     disconnect: (reason) => {
       const h = internals.bindings._handle;
@@ -349,31 +293,18 @@ function shutdown(internals: BlenoInternals): void {
   internals.mgmt._socket.stop();
 }
 
-/** The two services bleno puts first in every table: Generic Access (0x1800) and Generic Attribute (0x1801). */
-const BLENO_BASE_SERVICES = ['1800', '1801'];
-const DEVICE_NAME_UUID = '2a00';
-
 interface Gates {
-  att: AttGate | undefined;
+  att: AttChannel | undefined;
   pairing: PairingGate | undefined;
 }
 
 /** Wraps this load's Gatt.handleRequest (instance) and Smp handlers (prototype of this load's module). */
 function interceptGattAndSmp(internals: BlenoInternals, smpToo: boolean): Gates {
   const gates: Gates = { att: undefined, pairing: undefined };
-  const gatt = internals.bindings._gatt;
-  const handleRequest = gatt.handleRequest;
-  gatt.handleRequest = function (this: BlenoGatt, pdu: Buffer) {
-    let answer: AttAnswer = { pass: true };
-    try {
-      if (gates.att) answer = gates.att(pdu);
-    } catch (err) {
-      process.emitWarning(`blebench peripheral: the ATT gate failed (${err instanceof Error ? err.message : String(err)}); answered Unlikely Error`);
-      answer = { pass: false, send: this.errorResponse(pdu[0] ?? 0, 0, ATT_ERROR.UNLIKELY_ERROR) };
-    }
-    if (answer.pass && answer.capture) answer.capture(captured(this, () => handleRequest.call(this, pdu)));
-    else if (answer.pass) handleRequest.call(this, pdu);
-    else if (answer.send) this.send(answer.send);
+  // bleno's Gatt.onAclStreamData calls this.handleRequest for CID 0x0004 only: the ATT channel.
+  internals.bindings._gatt.handleRequest = (pdu: Buffer) => {
+    const handle = internals.bindings._handle;
+    if (handle !== null) gates.att?.(handle, Buffer.from(pdu));
   };
 
   if (!smpToo) return gates; // blebench's Security Manager checks the pairing gate itself
@@ -408,67 +339,6 @@ function interceptGattAndSmp(internals: BlenoInternals, smpToo: boolean): Gates 
     else fail(this, SMP_REASON.UNSPECIFIED_REASON);
   };
   return gates;
-}
-
-/** What bleno's Gatt sends while `work` runs, kept instead of sent (send shadowed on the instance, then restored). */
-function captured(gatt: BlenoGatt, work: () => void): Buffer[] {
-  const out: Buffer[] = [];
-  gatt.send = (pdu: Buffer) => void out.push(Buffer.from(pdu));
-  try {
-    work();
-  } finally {
-    delete (gatt as Partial<BlenoGatt>).send;
-  }
-  return out;
-}
-
-function fixAttributeTable(gatt: BlenoGatt, fixes: TableFixes): ServedHandles[] {
-  const table = gatt._handles;
-  const served: ServedHandles[] = [];
-  let services = 0;
-  for (let h = 1; h < table.length; h++) {
-    const e = table[h];
-    if (!e) continue;
-    if (e.type === 'service') services++;
-    if (e.type === 'characteristic' && services <= BLENO_BASE_SERVICES.length && e.uuid === DEVICE_NAME_UUID && fixes.deviceName !== undefined) {
-      table[e.valueHandle!]!.value = Buffer.from(fixes.deviceName, 'utf8');
-    }
-    if (e.type !== 'characteristic' || services <= BLENO_BASE_SERVICES.length) continue;
-    const fix = fixes.characteristics[served.length];
-    if (!fix) throw new BlenoLoadError(`bleno's attribute table has more characteristics than were served (${fixes.characteristics.length})`);
-    e.properties = fix.propertiesByte;
-    e.secure = 0;
-    const first = e.valueHandle! + 1;
-    const found: BlenoTableEntry[] = [];
-    for (let d = first; table[d]?.type === 'descriptor'; d++) found.push(table[d]!);
-    const ordered = fix.descriptorUuids.map((uuid) => found.find((d) => d.uuid === uuid));
-    if (ordered.length !== found.length || ordered.some((d) => d === undefined)) {
-      throw new BlenoLoadError(
-        `bleno served descriptors [${found.map((d) => d.uuid).join(', ')}] for characteristic ${e.uuid}, not the expected [${fix.descriptorUuids.join(', ')}]`,
-      );
-    }
-    ordered.forEach((d, i) => {
-      d!.handle = first + i;
-      d!.secure = 0;
-      table[first + i] = d;
-    });
-    served.push({ declarationHandle: h, valueHandle: e.valueHandle!, descriptors: ordered.map((d) => ({ uuid: d!.uuid!, handle: d!.handle! })) });
-  }
-  if (served.length !== fixes.characteristics.length) {
-    throw new BlenoLoadError(`bleno's attribute table has ${served.length} characteristics, ${fixes.characteristics.length} were served`);
-  }
-  return served;
-}
-
-/** What bleno's handleReadByTypeRequest reads for a type other than 0x2803: the first declaration or descriptor of that type. */
-function readByTypeTarget(gatt: BlenoGatt, start: number, end: number, uuid: string): number | undefined {
-  for (let h = start; h <= end; h++) {
-    const e = gatt._handles[h];
-    if (!e) return undefined;
-    if (e.type === 'characteristic' && e.uuid === uuid) return e.valueHandle;
-    if (e.type === 'descriptor' && e.uuid === uuid) return h;
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
