@@ -51,6 +51,11 @@ export class AttServer {
     return n;
   }
 
+  /** Whether any connection has an answer held now. */
+  get holding(): boolean {
+    return [...this.connections.values()].some((c) => c.held.busy);
+  }
+
   /** ATT_MTU of a connection (23 when unknown). */
   mtu(handle: number): number {
     return this.connections.get(handle)?.state.mtu ?? ATT_DEFAULT_LE_MTU;
