@@ -117,7 +117,7 @@ export interface LoadedBleno {
   internals: BlenoInternals;
   /** Stops advertising, drops the link, ends bleno's poll loop and its sockets. The transport stays open. */
   close(): Promise<void>;
-  /** Every ATT PDU from the central goes to `channel` (undefined: dropped); bleno's ATT server never sees one. */
+  /** Every ATT PDU from the central goes to `channel`; bleno's ATT server then never sees one (without a channel, bleno's own answers). */
   setAttChannel(channel: AttChannel | undefined): void;
   /** Answers (or not) the next Pairing Requests before bleno's SMP does. */
   setPairingGate(gate: PairingGate | undefined): void;
@@ -302,9 +302,14 @@ interface Gates {
 function interceptGattAndSmp(internals: BlenoInternals, smpToo: boolean): Gates {
   const gates: Gates = { att: undefined, pairing: undefined };
   // bleno's Gatt.onAclStreamData calls this.handleRequest for CID 0x0004 only: the ATT channel.
-  internals.bindings._gatt.handleRequest = (pdu: Buffer) => {
+  // Without a channel (bleno loaded as a plain peer by tests, serving its own API's services) bleno's
+  // own Gatt answers; the peripheral role sets its channel before it advertises.
+  const gatt = internals.bindings._gatt;
+  const own = gatt.handleRequest;
+  gatt.handleRequest = function (this: BlenoGatt, pdu: Buffer) {
     const handle = internals.bindings._handle;
-    if (handle !== null) gates.att?.(handle, Buffer.from(pdu));
+    if (!gates.att) own.call(this, pdu);
+    else if (handle !== null) gates.att(handle, Buffer.from(pdu));
   };
 
   if (!smpToo) return gates; // blebench's Security Manager checks the pairing gate itself

@@ -71,7 +71,7 @@ describe('bleno internals the peripheral relies on', () => {
     expect(src('lib/hci-socket/acl-stream.js')).toMatch(/write\(cid, data\) \{\s*this\._hci\.queueAclDataPkt\(this\._handle, cid, data\);/);
   });
 
-  it('an ATT PDU goes to the channel the peripheral set, never to bleno\'s own Gatt; without a link it is dropped and nothing is sent', async () => {
+  it("with a channel set, an ATT PDU goes to it, never to bleno's own Gatt; without a link it is dropped and nothing is sent", async () => {
     const t = await openTransport('mock');
     const b = await loadBleno(t);
     try {
@@ -79,6 +79,7 @@ describe('bleno internals the peripheral relies on', () => {
       const seen: [number, string][] = [];
       b.setAttChannel((handle, pdu) => seen.push([handle, pdu.toString('hex')]));
       // No link: bleno's own handleRequest would have answered (and thrown on its missing ACL stream).
+      expect(() => gatt.handleRequest(Buffer.from([0x02, 100, 0]))).not.toThrow();
       gatt.handleRequest(Buffer.from([0x02, 100, 0]));
       expect(seen).toEqual([]);
       b.internals.bindings._handle = 0x40;
