@@ -140,7 +140,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     tap.on('pairing', this.onPairing);
     tap.on('encryption', this.onEncryption);
     // With blebench's Security Manager, authenticated operations can be satisfied: that limit is gone.
-    for (const limit of limitsFor(this.profile)) if (!(this.ownSmp && limit === 'legacyJustWorks')) this.log.warn({ limit }, `profile "${this.profile.name}": ${BLENO_LIMITS[limit]}`);
+    for (const limit of limitsFor(this.profile)) if (!(this.ownSmp && (limit === 'legacyJustWorks' || limit === 'signedWrites'))) this.log.warn({ limit }, `profile "${this.profile.name}": ${BLENO_LIMITS[limit]}`);
     // bleno reports a refused LE Set Advertising Enable as 'advertisingStartError', never calling back
     // startAdvertising: both end the wait, and the refusal is named from the tap (HCI status and name).
     const from = tap.entries.at(-1)?.seq ?? -1;

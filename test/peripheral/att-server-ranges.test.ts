@@ -261,3 +261,31 @@ describe('what a server does with the rest (Vol 3 Part F 3.3.1, 3.4.1.1)', () =>
     expect(errorCode(await link.probe.request(att.readBlob(v, len + 1)))).toBe(ATT_ERROR.INVALID_OFFSET);
   });
 });
+
+describe('secondary services and includes are served as declared (Vol 3 Part G 3.1-3.2)', () => {
+  it('a secondary service is found by Read By Group Type 0x2801, not 0x2800; the include names its range and 16-bit UUID', async () => {
+    const profile = defineProfile({
+      name: 'nested',
+      advertising: { localName: 'nested', serviceUuids: ['b1eb6000-7e57-4b3e-9c1d-2f5e0b1c7a90'] },
+      services: [
+        { name: 'Main', uuid: 'b1eb6000-7e57-4b3e-9c1d-2f5e0b1c7a90', includes: ['Battery'], characteristics: [{ name: 'M', uuid: 'b1eb6001-7e57-4b3e-9c1d-2f5e0b1c7a90', properties: ['read'], value: { hex: '01' } }] },
+        { name: 'Battery', uuid: '180f', type: 'secondary', characteristics: [{ name: 'Level', uuid: '2a19', properties: ['read'], value: { hex: '64' } }] },
+      ],
+    });
+    const link = await serve(profile);
+    const b = bench!;
+    const group = (type: number) => Buffer.from([ATT_OP.READ_BY_GROUP_TYPE_REQ, 0x01, 0x00, 0xff, 0xff, type & 0xff, type >> 8]);
+    const primaries = decoded(await link.probe.request(group(GATT_DECLARATION.PRIMARY_SERVICE)));
+    const secondaries = decoded(await link.probe.request(group(GATT_DECLARATION.SECONDARY_SERVICE)));
+    if (primaries.opcode !== ATT_OP.READ_BY_GROUP_TYPE_RSP || secondaries.opcode !== ATT_OP.READ_BY_GROUP_TYPE_RSP) throw new Error('not a Read By Group Type Response');
+    expect(primaries.attributeData.map((d) => d.value.toString('hex'))).toEqual(['0018', '0118']); // GAP, GATT; Main's 128-bit UUID comes in the next response
+    const battery = secondaries.attributeData[0]!;
+    expect(battery.value.toString('hex')).toBe('0f18');
+    const level = b.server.handles('Level');
+    expect(battery.endGroupHandle).toBe(level.value);
+    const include = decoded(await link.probe.request(att.readByType(1, LAST, GATT_DECLARATION.INCLUDE)));
+    expect(include).toEqual({ opcode: ATT_OP.READ_BY_TYPE_RSP, attributeData: [{ handle: expect.any(Number), value: Buffer.from([battery.handle & 0xff, battery.handle >> 8, battery.endGroupHandle & 0xff, battery.endGroupHandle >> 8, 0x0f, 0x18]) }] });
+    const notGroup = await link.probe.request(group(GATT_DECLARATION.CHARACTERISTIC));
+    expect(errorCode(notGroup)).toBe(ATT_ERROR.UNSUPPORTED_GROUP_TYPE);
+  });
+});
