@@ -27,17 +27,16 @@ import type { OsTransport } from '../common/hci/os-transport.js';
 import { TransportError } from '../common/hci/transport-errors.js';
 import { waitForPoweredOn } from '../common/hci/stack-power.js';
 import { DESCRIPTOR_UUID } from '../common/gatt/descriptor-types.js';
-import { MGMT_ADDRESS_TYPE, MGMT_LTK_INFO_SIZE } from '../common/codes/mgmt.js';
+import { decodeMgmtLtkInfo, encodeMgmtLtkInfo } from '../common/hci/mgmt-ltk-info.js';
 import { mgmtLtkTypeOf, type KeySecurity } from '../common/smp/key-security.js';
 import { HCI_STATUS } from '../common/codes/hci.js';
 import { L2CAP_CID } from '../common/codes/l2cap.js';
 import { createLinkSession, type LinkSession, type SmpSetup } from '../common/smp/link-session.js';
-import { addressBytes, fromWire, toWire } from '../common/smp/byte-order.js';
+import { fromWire, toWire } from '../common/smp/byte-order.js';
 import type { DeviceAddress, LongTermKey } from '../common/smp/engine-types.js';
 import type { Tap } from '../common/trace/tap.js';
 import { SMP_CODE, SMP_REASON } from '../common/codes/smp.js';
 import { parseSmp } from '../common/smp/pdu.js';
-import { addressToString } from '../common/hci/hci-packets.js';
 import { runRemovingProcessListeners } from '../common/util/process-listeners.js';
 import { waitForEvent } from '../common/util/wait.js';
 
@@ -378,18 +377,18 @@ interface BlenoHciAddress {
 const blenoAddress = (address: string, type: string | undefined): DeviceAddress => ({ address: address.toUpperCase(), type: type === 'random' ? 'random' : 'public' });
 const blenoLocalAddress = (hci: BlenoHciAddress): DeviceAddress => blenoAddress(hci.address ?? '00:00:00:00:00:00', hci.addressType);
 
-/** One 36-octet MGMT LTK entry: address(6, LSB first) type(1) key type(1) central(1) size(1) EDIV(2) Rand(8) key(16). */
+/** One MGMT LTK record (common/hci/mgmt-ltk-info.ts) for a key used when the local device is the peripheral. */
 export function mgmtLtkInfo(peer: DeviceAddress, ltk: LongTermKey, security: LtkSecurity): Buffer {
-  const info = Buffer.alloc(MGMT_LTK_INFO_SIZE);
-  toWire(addressBytes(peer.address)).copy(info, 0);
-  info[6] = peer.type === 'random' ? MGMT_ADDRESS_TYPE.LE_RANDOM : MGMT_ADDRESS_TYPE.LE_PUBLIC;
-  info[7] = mgmtLtkTypeOf(security);
-  info[8] = 0; // central 0: the key is used when the local device is the peripheral
-  info[9] = ltk.keySize;
-  info.writeUInt16LE(ltk.ediv, 10);
-  toWire(ltk.rand).copy(info, 12);
-  toWire(ltk.key).copy(info, 20);
-  return info;
+  return encodeMgmtLtkInfo({
+    peerAddress: peer.address,
+    peerAddressType: peer.type,
+    keyType: mgmtLtkTypeOf(security),
+    central: false,
+    encSize: ltk.keySize,
+    ediv: ltk.ediv,
+    rand: toWire(ltk.rand),
+    value: toWire(ltk.key),
+  });
 }
 
 type LtkSecurity = Pick<KeySecurity, 'authenticated' | 'secureConnections' | 'debugKey'>;
@@ -481,14 +480,10 @@ function blenoSmpSubstitute(state: BlenoSmpState) {
   };
 }
 
-/** bleno's 36-octet MGMT LTK info: address(6, LSB first) type(1) key type(1) central(1) size(1) EDIV(2) Rand(8) key(16). */
+/** What bleno keeps of one key in its list (the MGMT LTK record it loaded). */
 function parseLtkInfo(info: Buffer): BlenoStoredKey {
-  return {
-    peerAddress: addressToString(info.subarray(0, 6)),
-    peerAddressType: info[6] === MGMT_ADDRESS_TYPE.LE_PUBLIC ? 'public' : 'random',
-    keyType: info[7]!,
-    encSize: info[9]!,
-  };
+  const k = decodeMgmtLtkInfo(info);
+  return { peerAddress: k?.peerAddress ?? '', peerAddressType: k?.peerAddressType ?? 'public', keyType: k?.keyType ?? 0, encSize: k?.encSize ?? 0 };
 }
 
 /**
