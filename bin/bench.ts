@@ -10,7 +10,7 @@ import { Radio } from '../common/air/index.js';
 import { openTransport, type HciTransport } from '../common/hci/transport.js';
 import { waitForEvent, withTimeout } from '../common/util/wait.js';
 import { loadNoble, type LoadedNoble, type NoblePeripheral } from '../central/noble-loader.js';
-import { loadBleno, type LoadedBleno } from '../peripheral/bleno-loader.js';
+import { loadBleno, type LoadedBleno } from '../peripheral/bleno/index.js';
 
 const SERVICE = 'b1eb0001000010008000b1eb0000b1eb'.replace(/-/g, '');
 const SECURE = 'b1eb0002000010008000b1eb0000b1eb';

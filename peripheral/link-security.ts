@@ -6,7 +6,7 @@ import { MGMT_LTK_TYPE } from '../common/codes/mgmt.js';
 import type { LinkSecurityState } from '../common/gatt/index.js';
 import type { HciTransport } from '../common/hci/transport.js';
 import type { LinkState } from '../common/trace/link-state.js';
-import type { LoadedBleno } from './bleno-loader.js';
+import type { LoadedBleno } from './bleno/index.js';
 import type { KeySecurity } from '../common/smp/key-security.js';
 
 /** Key types that come from a pairing with MITM protection. */

@@ -16,7 +16,7 @@ import { TimeoutError, waitForEvent } from '../common/util/wait.js';
 import { codeText, type ChosenAnswer } from './access-policy.js';
 import { AttServer } from './att/att-server.js';
 import { AttributeTable } from './att/attribute-table.js';
-import { loadBleno, type LoadedBleno } from './bleno-loader.js';
+import { loadBleno, type LoadedBleno } from './bleno/index.js';
 import { Indications } from './indications.js';
 import { linkSecurity, storedKey } from './link-security.js';
 import { describeRequest, type RequestRecord } from './request-record.js';

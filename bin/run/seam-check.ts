@@ -5,7 +5,7 @@ import { Radio } from '../../common/air/index.js';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
 import { openTransport, type HciTransport } from '../../common/hci/transport.js';
 import { SEAM_CHECK, serveSeamCheck } from '../../peripheral/seam-check-service.js';
-import { loadBleno, type LoadedBleno } from '../../peripheral/bleno-loader.js';
+import { loadBleno, type LoadedBleno } from '../../peripheral/bleno/index.js';
 import { loadNoble, type LoadedNoble } from '../../central/noble-loader.js';
 import { runSeamCheck } from '../../central/seam-check.js';
 import { loggerFrom } from '../options.js';

@@ -9,7 +9,7 @@ import { openTransport } from '../../common/hci/transport.js';
 import { TransportError } from '../../common/hci/transport-errors.js';
 import type { OsTransport } from '../../common/hci/os-transport.js';
 import { loadNoble, loadNobleOs, NOBLE_OS_BINDING_EVENTS, NOBLE_OS_BINDING_METHODS, NobleInternalsChanged, nobleOsBindingsModule, winrtAvailable, nobleVersion, NOBLE_VERSION_PINNED } from '../../central/noble-loader.js';
-import { BLENO_MAC_CHARACTERISTIC_FIELDS, BLENO_MAC_PROPERTIES, BLENO_OS_BINDING_METHODS, BLENO_VERSION_PINNED, blenoVersion, loadBleno, loadBlenoOs } from '../../peripheral/bleno-loader.js';
+import { BLENO_MAC_CHARACTERISTIC_FIELDS, BLENO_MAC_PROPERTIES, BLENO_OS_BINDING_METHODS, BLENO_VERSION_PINNED, blenoVersion, loadBleno, loadBlenoOs } from '../../peripheral/bleno/index.js';
 import { fakeCoreBluetooth, requireWithFake } from './fake-corebluetooth.js';
 
 const require = createRequire(import.meta.url);

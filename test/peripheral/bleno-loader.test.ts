@@ -1,9 +1,9 @@
-// Fails loudly when the pinned bleno changes what peripheral/bleno-loader.ts relies on.
+// Fails loudly when the pinned bleno changes what peripheral/bleno/ relies on.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openTransport } from '../../common/hci/transport.js';
-import { BLENO_VERSION_PINNED, blenoVersion, loadBleno } from '../../peripheral/bleno-loader.js';
+import { BLENO_VERSION_PINNED, blenoVersion, loadBleno } from '../../peripheral/bleno/index.js';
 import { SeamSocket } from '../../common/hci/seam-socket.js';
 
 const require = createRequire(import.meta.url);
@@ -60,7 +60,7 @@ describe('bleno internals the peripheral relies on', () => {
     }
   });
 
-  // What the ATT channel interception relies on (peripheral/bleno-loader.ts, top comment).
+  // What the ATT channel interception relies on (peripheral/bleno/, top comment).
   it('its Gatt takes every ATT-channel PDU through this.handleRequest(data), and its AclStream writes L2CAP through queueAclDataPkt', () => {
     const gatt = src('lib/hci-socket/gatt.js');
     expect(gatt).toMatch(/onAclStreamData\(cid, data\) \{\s*if \(cid !== ATT_CID\) \{\s*return;\s*\}\s*this\.handleRequest\(data\);/);
@@ -93,6 +93,24 @@ describe('bleno internals the peripheral relies on', () => {
     }
   });
 
+  it('a load checks what it reaches: a missing method fails the load loudly, naming it', async () => {
+    const { checkInternals } = await import('../../peripheral/bleno/internals.js');
+    const t = await openTransport('mock');
+    const b = await loadBleno(t);
+    try {
+      const i = b.internals;
+      expect(() => checkInternals(i, true)).not.toThrow();
+      const broken = { ...i, mgmt: { ...i.mgmt, loadLongTermKeys: undefined as unknown as () => void } };
+      expect(() => checkInternals(broken, true)).toThrow(/not the 0\.6\.2 peripheral\/bleno\/ was written for: no mgmt\.loadLongTermKeys\(\)/);
+      const noSmp = { ...i, smp: {} as typeof i.smp };
+      expect(() => checkInternals(noSmp, true)).toThrow(/smp\.handlePairingRequest\(\)/);
+      expect(() => checkInternals(noSmp, false), "with blebench's Security Manager bleno's SMP is not reached").not.toThrow();
+    } finally {
+      await b.close();
+      await t.close();
+    }
+  });
+
   it('its SMP answers Pairing Request/Confirm/Random in methods that keep _pres and _tk, and fails with write + emit(fail)', () => {
     const smp = src('lib/hci-socket/smp.js');
     for (const m of ['handlePairingRequest(data) {', 'handlePairingConfirm(data) {', 'handlePairingRandom(data) {']) expect(smp).toContain(m);
@@ -115,14 +133,14 @@ describe('bleno internals the peripheral relies on', () => {
 
 describe('bleno over the os transport', () => {
   it('the platform bindings are lib/mac/bindings.js on macOS, none on Windows or Linux', async () => {
-    const { blenoOsBindingsFile } = await import('../../peripheral/bleno-loader.js');
+    const { blenoOsBindingsFile } = await import('../../peripheral/bleno/index.js');
     expect(blenoOsBindingsFile('darwin')).toMatch(/@abandonware[\\/]bleno[\\/]lib[\\/]mac[\\/]bindings\.js$/);
     expect(blenoOsBindingsFile('win32')).toBeUndefined();
     expect(blenoOsBindingsFile('linux')).toBeUndefined();
   });
 
   it('the peripheral role (loadBleno) refuses os by name: CoreBluetooth decides security itself', async () => {
-    const { loadBleno: load } = await import('../../peripheral/bleno-loader.js');
+    const { loadBleno: load } = await import('../../peripheral/bleno/index.js');
     const { openTransport: open } = await import('../../common/hci/transport.js');
     const t = await open('os', { platform: 'darwin' });
     await expect(load(t)).rejects.toThrow(/CoreBluetooth builds the attribute table and decides security/);
@@ -130,13 +148,13 @@ describe('bleno over the os transport', () => {
   });
 });
 
-// --- What the Security Manager substitute (peripheral/bleno-loader.ts, blenoSmpSubstitute) relies on ---
+// --- What the Security Manager substitute (peripheral/bleno/, blenoSmpSubstitute) relies on ---
 import { readFileSync as readSmpSource } from 'node:fs';
 import { createRequire as createSmpRequire } from 'node:module';
 import { MemoryKeyStore as SmpMemoryKeyStore } from '../../common/smp/key-store.js';
 import { pairingConfig as smpPairingConfig } from '../../common/smp/pairing-config.js';
 import { MGMT_LTK_TYPE as SMP_MGMT_LTK_TYPE } from '../../common/codes/mgmt.js';
-import { mgmtLtkInfo } from '../../peripheral/bleno-loader.js';
+import { mgmtLtkInfo } from '../../peripheral/bleno/index.js';
 
 const smpRequire = createSmpRequire(import.meta.url);
 const blenoSrc = (f: string) => readSmpSource(smpRequire.resolve(`@abandonware/bleno/${f}`), 'utf8');
