@@ -18,7 +18,8 @@ import { AttServer } from './att/att-server.js';
 import { AttributeTable } from './att/attribute-table.js';
 import { loadBleno, type LoadedBleno } from './bleno/index.js';
 import { Indications } from './indications.js';
-import { linkSecurity, storedKey } from './link-security.js';
+import { storedKey } from './link-security.js';
+import { keyFactsOf, keyFactsOfSession, SecurityRecords } from './security-record.js';
 import { describeRequest, type RequestRecord } from './request-record.js';
 import { changeSecurity, type AttributeMap, type ServedCharacteristic, type ServedDescriptor } from './served-profile.js';
 import {
@@ -77,6 +78,8 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   private readonly table: AttributeTable;
   private readonly map: AttributeMap;
   private readonly att: AttServer;
+  /** One security record per link: the ATT server's access checks and the pairing report read it. */
+  private readonly records = new SecurityRecords();
   private authorized: boolean;
   private refusal: { readonly reason: number; left: number | 'always' } | undefined;
   private readonly answers = new Map<string, AnswerRule>();
@@ -133,6 +136,15 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     const { bleno } = this.loaded;
     const emitter = bleno as unknown as NodeJS.EventEmitter;
     this.loaded.setAttChannel((handle, pdu) => this.att.receive(handle, pdu));
+    // The security record's writers: the Security Manager's outcomes, the kernel share's key hand-over.
+    this.loaded.onSmpSession((handle, session) => {
+      session.on('outcome', (o) => {
+        if ((o.result === 'paired' || o.result === 'encrypted') && session.security) this.records.keyInUse(handle, keyFactsOfSession(session.security));
+      });
+      session.on('bond', (b) => this.refreshStored(b.peer.address));
+    });
+    this.transport.kernelShare?.on('ltk', this.onKernelLtk);
+    this.transport.kernelShare?.on('keys', this.onKernelKeys);
     this.loaded.setPairingGate(() => this.takeRefusal());
     const tap = this.transport.tap;
     tap.on('link', this.onLink);
@@ -340,6 +352,8 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     tap.off('disconnect', this.onDisconnect);
     tap.off('pairing', this.onPairing);
     tap.off('encryption', this.onEncryption);
+    this.transport.kernelShare?.off('ltk', this.onKernelLtk);
+    this.transport.kernelShare?.off('keys', this.onKernelKeys);
     await this.loaded.close();
   }
 
@@ -350,11 +364,19 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   }
 
   private linkState() {
-    const l = this.central;
-    const session = this.loaded.smpSession();
-    const fromSession = session && l && session.handle === l.handle ? session.security : undefined;
-    return linkSecurity(l, l ? storedKey(this.transport, this.loaded, l.peerAddress) : undefined, this.authorized, fromSession);
+    return this.records.state(this.central?.connected ? this.central.handle : undefined, this.authorized);
   }
+
+  /** The kept key for a central, written into its links' records. */
+  private readonly refreshStored = (peer: string) => this.records.storedFor(peer, storedKey(this.transport, this.loaded, peer));
+
+  private readonly onKernelLtk = (e: { handle: number; found: boolean; key?: { keyType: number; encSize: number } }) => {
+    if (e.key) this.records.keyInUse(e.handle, keyFactsOf(e.key, 'kernel'));
+  };
+
+  private readonly onKernelKeys = () => {
+    for (const l of this.transport.tap.links()) if (l.role === 'peripheral' && l.connected) this.refreshStored(l.peerAddress);
+  };
 
   private cannotSend(c: ServedCharacteristic, kind: 'notify' | 'indicate'): string | undefined {
     const l = this.central;
@@ -412,6 +434,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     if (l.role !== 'peripheral') return;
     this.subs.connect(l.peerAddress);
     this.att.open(l.handle);
+    this.records.open(l.handle, l.peerAddress, storedKey(this.transport, this.loaded, l.peerAddress));
     this.log.info({ central: l.peerAddress, handle: l.handle }, `central ${l.peerAddress} (${l.peerAddressTypeName}) connected`);
     this.emit('connect', { central: l.peerAddress, addressType: l.peerAddressTypeName, handle: l.handle });
   };
@@ -423,6 +446,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     const reason = l.disconnectReason === undefined ? 'the link is gone' : `the link is gone (${l.disconnectReasonName})`;
     this.indications.linkLost(reason);
     const dropped = this.att.close(l.handle);
+    this.records.close(l.handle);
     if (dropped) this.log.info({ central: l.peerAddress, dropped }, `${dropped} held answer${dropped === 1 ? '' : 's'} dropped, never sent: ${reason}`);
     for (const characteristic of was) this.emit('unsubscribe', { central: l.peerAddress, characteristic, bits: 0, notifications: false, indications: false });
     this.log.info({ central: l.peerAddress, reason: l.disconnectReason, by: l.disconnectedBy }, `central ${l.peerAddress} disconnected: ${l.disconnectReasonName ?? 'reason unknown'}${bonded ? ' (bonded: its subscriptions are kept)' : ''}`);
@@ -448,8 +472,10 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
 
   private readonly onEncryption = (l: LinkState) => {
     if (l.role !== 'peripheral') return;
-    // Encrypted with a bond's key (no pairing on this link): its size comes from the bond, as the access policy sees it.
-    const keySize = l.encrypted ? (l.keySize ?? (l === this.central ? this.linkState().keySize : undefined)) : undefined;
+    this.records.encryption(l.handle, l.encrypted);
+    this.refreshStored(l.peerAddress);
+    // The key size the access policy sees: the record's (the Security Manager's, the kernel's or the kept key's).
+    const keySize = l.encrypted ? (this.records.state(l.handle, this.authorized).keySize ?? l.keySize) : undefined;
     this.log.info({ central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus }, `link to ${l.peerAddress} ${l.encrypted ? `encrypted (key size ${keySize ?? 'unknown'})` : `not encrypted (${l.encryptionStatusName ?? 'status unknown'})`}`);
     this.emit('encryption', { central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus, keySize });
   };

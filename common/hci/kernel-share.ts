@@ -30,7 +30,7 @@ const SC_TYPES = new Set<number>([MGMT_LTK_TYPE.UNAUTHENTICATED_P256, MGMT_LTK_T
 
 export interface KernelShareEvents {
   /** A key was found and handed to the controller (or not). */
-  ltk: [{ handle: number; found: boolean; peerAddress?: string }];
+  ltk: [{ handle: number; found: boolean; peerAddress?: string; key?: StoredLtk }];
   keys: [StoredLtk[]];
 }
 
@@ -103,7 +103,7 @@ export class KernelShare extends EventEmitter<KernelShareEvents> {
   private answerLtkRequest(handle: number, rand: Buffer, ediv: number): Buffer {
     const link = this.links.get(handle);
     const key = link ? this.findLtk(link, rand, ediv) : undefined;
-    this.emit('ltk', { handle, found: !!key, ...(link ? { peerAddress: link.peerAddress } : {}) });
+    this.emit('ltk', { handle, found: !!key, ...(link ? { peerAddress: link.peerAddress } : {}), ...(key ? { key } : {}) });
     if (!key) return leLtkNegativeReply(handle);
     // hci_event.c: the key is padded with zeros beyond its encryption size
     const ltk = Buffer.alloc(16);

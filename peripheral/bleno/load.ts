@@ -46,6 +46,8 @@ export interface LoadedBleno {
   storedKeys(): BlenoStoredKey[];
   /** Empties bleno's key list and loads the empty list into the kernel (or the transport's kernel share). */
   forgetKeys(): void;
+  /** Tells `listener` of every Security Manager session as its link comes up (only when loaded with `smp`). */
+  onSmpSession(listener: (connectionHandle: number, session: LinkSession) => void): void;
   /** blebench's Security Manager on the current link (only when loaded with `smp`). */
   smpSession(): LinkSession | undefined;
   /** Sends a Security Request on the current link (Vol 3 Part H 2.4.6); false without `smp` or a link. */
@@ -181,6 +183,9 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
     },
     storedKeys: () => internals.mgmt._ltkInfos.map(parseLtkInfo),
     forgetKeys: () => internals.mgmt.clearLongTermKeys(),
+    onSmpSession: (listener) => {
+      if (smpState) smpState.onSession = listener;
+    },
     smpSession: () => {
       const h = internals.bindings._handle;
       return h === null ? undefined : smpState?.sessions.get(h);

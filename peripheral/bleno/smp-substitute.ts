@@ -33,6 +33,8 @@ export interface BlenoStoredKey {
 
 export interface BlenoSmpState {
   setup: SmpSetup;
+  /** Told of every session as its link comes up (the peripheral's security record listens to it). */
+  onSession?: (handle: number, session: LinkSession) => void;
   tap: Tap;
   sessions: Map<number, LinkSession>;
   mgmt?: BlenoInternals['mgmt'];
@@ -110,6 +112,7 @@ export function blenoSmpSubstitute(state: BlenoSmpState) {
       });
       this.session = session;
       state.sessions.set(handle, session);
+      state.onSession?.(handle, session);
       // After every pairing the kernel holds the bond's key, or none (a failed or unbonded pairing).
       session.on('outcome', (o) => {
         if (o.result === 'encrypted') return;
