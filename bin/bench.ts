@@ -11,7 +11,7 @@ import { openTransport, type HciTransport } from '../common/hci/transport.js';
 import { waitForEvent, withTimeout } from '../common/util/wait.js';
 import { loadNoble, type LoadedNoble } from '../central/noble/load.js';
 import { type NoblePeripheral } from '../central/noble/internals.js';
-import { loadBleno, type LoadedBleno } from '../peripheral/bleno-loader.js';
+import { loadBleno, type LoadedBleno } from '../peripheral/bleno/index.js';
 
 const SERVICE = 'b1eb0001000010008000b1eb0000b1eb'.replace(/-/g, '');
 const SECURE = 'b1eb0002000010008000b1eb0000b1eb';

@@ -1,11 +1,12 @@
-// servePeripheral: bleno serving a resolved profile, with the project's security decisions (taken
-// from the tap's link state, never bleno's `secure`), per-central CCCDs, confirmed indications, and
-// the runtime actions scenarios and consoles use. Every request is an event and a line in the log.
+// servePeripheral: a resolved profile served by the peripheral's own ATT server (peripheral/att/) over
+// bleno's HCI, advertising, connections and L2CAP, with the project's security decisions, per-central
+// CCCDs, confirmed indications, and the runtime actions scenarios and consoles use. Every request is
+// an event and a line in the log.
 import { EventEmitter } from 'node:events';
-import { ATT_COMMAND_FLAG, ATT_ERROR, ATT_OP, attError } from '../common/codes/att.js';
+import { ATT_OP } from '../common/codes/att.js';
 import { HCI_STATUS, OP } from '../common/codes/hci.js';
 import { SMP_CODE, smpReason } from '../common/codes/smp.js';
-import { CCCD_BITS, checkSecurity, checkValue, OPEN, MIN_KEY_SIZE, type GattOperation, type ResolvedProfile, type SecurityLevel, type SecurityRequirement } from '../common/gatt/index.js';
+import { CCCD_BITS, checkSecurity, OPEN, MIN_KEY_SIZE, type GattOperation, type ResolvedProfile, type SecurityLevel, type SecurityRequirement } from '../common/gatt/index.js';
 import { commandRefusal, ControllerRefusedError } from '../common/hci/command-refusal.js';
 import type { HciTransport } from '../common/hci/transport.js';
 import { silentLogger, type Logger } from '../common/log/logger.js';
@@ -13,14 +14,14 @@ import type { LinkState } from '../common/trace/link-state.js';
 import type { TimelineEntry } from '../common/trace/timeline.js';
 import { TimeoutError, waitForEvent } from '../common/util/wait.js';
 import { codeText, type ChosenAnswer } from './access-policy.js';
-import { createAttGate } from './att-gate.js';
-import { handleValuePdu } from './att-pdu.js';
-import { loadBleno, type AttAnswer, type LoadedBleno } from './bleno-loader.js';
-import { HeldAnswers } from './held-answers.js';
+import { AttServer } from './att/att-server.js';
+import { AttributeTable } from './att/attribute-table.js';
+import { loadBleno, type LoadedBleno } from './bleno/index.js';
 import { Indications } from './indications.js';
-import { linkSecurity, storedKey } from './link-security.js';
+import { storedKey } from './link-security.js';
+import { keyFactsOf, keyFactsOfSession, SecurityRecords } from './security-record.js';
 import { describeRequest, type RequestRecord } from './request-record.js';
-import { ATT_SUCCESS, AttributeMap, blenoServices, changeSecurity, valueFrom, type ServedCharacteristic, type ServedDescriptor } from './served-profile.js';
+import { changeSecurity, type AttributeMap, type ServedCharacteristic, type ServedDescriptor } from './served-profile.js';
 import {
   BLENO_LIMITS,
   limitsFor,
@@ -35,7 +36,7 @@ import {
   type ServePeripheralOptions,
   type SubscriptionInfo,
 } from './server-types.js';
-import { cccdBytes, Subscriptions } from './subscriptions.js';
+import { Subscriptions } from './subscriptions.js';
 
 export class PeripheralError extends Error {
   readonly code = 'PERIPHERAL';
@@ -45,8 +46,6 @@ const DEFAULT_TIMEOUT_MS = 5000;
 const ANSWER_OPERATIONS: readonly AnswerOperation[] = ['read', 'write', 'writeWithoutResponse', 'subscribe'];
 const DELAY_OPERATIONS: readonly DelayOperation[] = ['read', 'write', 'subscribe'];
 const hex2 = (n: number) => `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
-/** Client PDUs that get an answer: everything but commands and Handle Value Confirmation. Vol 3 Part F 3.3, 3.4.7.3. */
-const isRequest = (opcode: number) => (opcode & ATT_COMMAND_FLAG) === 0 && opcode !== ATT_OP.HANDLE_VALUE_CFM;
 
 interface AnswerRule {
   readonly code: number;
@@ -76,13 +75,15 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   private readonly subs = new Subscriptions();
   private readonly indications: Indications;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private map: AttributeMap | undefined;
+  private readonly table: AttributeTable;
+  private readonly map: AttributeMap;
+  private readonly att: AttServer;
+  /** One security record per link: the ATT server's access checks and the pairing report read it. */
+  private readonly records = new SecurityRecords();
   private authorized: boolean;
   private refusal: { readonly reason: number; left: number | 'always' } | undefined;
   private readonly answers = new Map<string, AnswerRule>();
   private readonly delays = new Map<string, number>();
-  private readonly held: HeldAnswers;
-  private opcode = 0;
   private closed = false;
   private readonly ownSmp: boolean;
 
@@ -98,7 +99,25 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.authorized = options.authorized ?? false;
     this.ownSmp = options.smp !== undefined;
     this.indications = new Indications(options.indicationTimeoutMs);
-    this.held = new HeldAnswers((pdu) => this.loaded.sendAtt(pdu));
+    this.table = new AttributeTable(this.profile, this.name);
+    this.map = this.table.map;
+    this.att = new AttServer(
+      {
+        table: this.table,
+        log: this.log,
+        link: () => this.linkState(),
+        record: (r) => this.record(r),
+        cccdBits: (name) => this.subs.value(name),
+        cccdWritten: (d, bits) => this.cccdWritten(d, bits),
+        chosenAnswer: (name, operation) => this.chosenAnswer(name, operation),
+        delayFor: (name, operation) => this.delayFor(name, operation),
+        confirmation: () => {
+          if (!this.indications.confirm()) this.log.warn('a Handle Value Confirmation arrived with no indication outstanding');
+        },
+        signingKey: () => this.loaded.smpSession()?.bond?.peerCsrk,
+      },
+      (handle, pdu) => this.loaded.sendAtt(handle, pdu),
+    );
   }
 
   /** The peripheral's own address (bleno's, from Read BD_ADDR). */
@@ -115,13 +134,17 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   /** @internal */
   async start(timeoutMs: number): Promise<void> {
     const { bleno } = this.loaded;
-    const { services, fixes } = blenoServices(bleno, this.profile, { read: (c, o) => this.readValue(c, o), write: (c, d, o, w) => this.writeValue(c, d, o, w) }, (n) => this.map?.characteristic(n));
     const emitter = bleno as unknown as NodeJS.EventEmitter;
-    const set = waitForEvent(emitter, 'servicesSet', { what: 'bleno to set the services', timeoutMs });
-    bleno.setServices(services);
-    await set;
-    this.map = new AttributeMap(this.profile, this.loaded.fixAttributeTable({ deviceName: this.name, characteristics: fixes }));
-    this.loaded.setAttGate(this.gate());
+    this.loaded.setAttChannel((handle, pdu) => this.att.receive(handle, pdu));
+    // The security record's writers: the Security Manager's outcomes, the kernel share's key hand-over.
+    this.loaded.onSmpSession((handle, session) => {
+      session.on('outcome', (o) => {
+        if ((o.result === 'paired' || o.result === 'encrypted') && session.security) this.records.keyInUse(handle, keyFactsOfSession(session.security));
+      });
+      session.on('bond', (b) => this.refreshStored(b.peer.address));
+    });
+    this.transport.kernelShare?.on('ltk', this.onKernelLtk);
+    this.transport.kernelShare?.on('keys', this.onKernelKeys);
     this.loaded.setPairingGate(() => this.takeRefusal());
     const tap = this.transport.tap;
     tap.on('link', this.onLink);
@@ -129,7 +152,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     tap.on('pairing', this.onPairing);
     tap.on('encryption', this.onEncryption);
     // With blebench's Security Manager, authenticated operations can be satisfied: that limit is gone.
-    for (const limit of limitsFor(this.profile)) if (!(this.ownSmp && limit === 'legacyJustWorks')) this.log.warn({ limit }, `profile "${this.profile.name}": ${BLENO_LIMITS[limit]}`);
+    for (const limit of limitsFor(this.profile)) if (!(this.ownSmp && (limit === 'legacyJustWorks' || limit === 'signedWrites'))) this.log.warn({ limit }, `profile "${this.profile.name}": ${BLENO_LIMITS[limit]}`);
     // bleno reports a refused LE Set Advertising Enable as 'advertisingStartError', never calling back
     // startAdvertising: both end the wait, and the refusal is named from the tap (HCI status and name).
     const from = tap.entries.at(-1)?.seq ?? -1;
@@ -178,7 +201,8 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     if (value) this.setValue(name, value);
     const why = this.cannotSend(c, 'notify');
     if (why) return this.undelivered(c, 'notification', why);
-    this.loaded.sendAtt(handleValuePdu('notify', c.valueHandle, c.value, this.loaded.mtu()));
+    const link = this.central!.handle;
+    this.att.sendPdu(link, { opcode: ATT_OP.HANDLE_VALUE_NTF, handle: c.valueHandle, value: c.value.subarray(0, this.att.mtu(link) - 3) });
     this.log.info({ characteristic: name, handle: c.valueHandle }, `notified "${name}" (${c.value.length} octets) to ${this.central!.peerAddress}`);
     return { sent: true, central: this.central!.peerAddress };
   }
@@ -191,8 +215,9 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     const why = this.cannotSend(c, 'indicate');
     if (why) return this.undelivered(c, 'indication', why);
     const central = this.central!.peerAddress;
-    const pdu = handleValuePdu('indicate', c.valueHandle, c.value, this.loaded.mtu());
-    const r = await this.indications.indicate(() => this.loaded.sendAtt(pdu));
+    const link = this.central!.handle;
+    const cut = c.value.subarray(0, this.att.mtu(link) - 3);
+    const r = await this.indications.indicate(() => this.att.sendPdu(link, { opcode: ATT_OP.HANDLE_VALUE_IND, handle: c.valueHandle, value: cut }));
     if (r.confirmed) this.log.info({ characteristic: name, ms: r.ms }, `indicated "${name}" to ${central}; confirmed after ${r.ms.toFixed(1)} ms`);
     else this.log.warn({ characteristic: name }, `indicated "${name}" to ${central}; not confirmed: ${r.reason}`);
     return r.confirmed ? { sent: true, central, confirmed: true } : { sent: true, central, confirmed: false, reason: r.reason };
@@ -320,28 +345,38 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
     this.timers.clear();
-    this.held.drop();
+    this.att.closeAll();
     this.indications.linkLost('the peripheral is closing');
     const tap = this.transport.tap;
     tap.off('link', this.onLink);
     tap.off('disconnect', this.onDisconnect);
     tap.off('pairing', this.onPairing);
     tap.off('encryption', this.onEncryption);
+    this.transport.kernelShare?.off('ltk', this.onKernelLtk);
+    this.transport.kernelShare?.off('keys', this.onKernelKeys);
     await this.loaded.close();
   }
 
   private need(name: string): ServedCharacteristic {
-    const c = this.map?.characteristic(name);
-    if (!c) throw new PeripheralError(`profile "${this.profile.name}" has no characteristic "${name}"; it has: ${this.map?.characteristics().map((x) => x.def.name).join(', ')}`);
+    const c = this.map.characteristic(name);
+    if (!c) throw new PeripheralError(`profile "${this.profile.name}" has no characteristic "${name}"; it has: ${this.map.characteristics().map((x) => x.def.name).join(', ')}`);
     return c;
   }
 
   private linkState() {
-    const l = this.central;
-    const session = this.loaded.smpSession();
-    const fromSession = session && l && session.handle === l.handle ? session.security : undefined;
-    return linkSecurity(l, l ? storedKey(this.transport, this.loaded, l.peerAddress) : undefined, this.authorized, fromSession);
+    return this.records.state(this.central?.connected ? this.central.handle : undefined, this.authorized);
   }
+
+  /** The kept key for a central, written into its links' records. */
+  private readonly refreshStored = (peer: string) => this.records.storedFor(peer, storedKey(this.transport, this.loaded, peer));
+
+  private readonly onKernelLtk = (e: { handle: number; found: boolean; key?: { keyType: number; encSize: number } }) => {
+    if (e.key) this.records.keyInUse(e.handle, keyFactsOf(e.key, 'kernel'));
+  };
+
+  private readonly onKernelKeys = () => {
+    for (const l of this.transport.tap.links()) if (l.role === 'peripheral' && l.connected) this.refreshStored(l.peerAddress);
+  };
 
   private cannotSend(c: ServedCharacteristic, kind: 'notify' | 'indicate'): string | undefined {
     const l = this.central;
@@ -386,84 +421,20 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.emit('request', full);
   }
 
-  private gate() {
-    const gate = createAttGate({
-      map: this.map!,
-      link: () => this.linkState(),
-      readByTypeTarget: (s, e, u) => this.loaded.readByTypeTarget(s, e, u),
-      mtu: () => this.loaded.mtu(),
-      record: (r) => this.record(r),
-      cccdWritten: (d, bits) => this.cccdWritten(d, bits),
-      descriptorWritten: (d, value) => this.descriptorWritten(d, value),
-      confirmation: () => {
-        if (!this.indications.confirm()) this.log.warn('a Handle Value Confirmation arrived with no indication outstanding');
-      },
-      chosenAnswer: (name, operation) => this.chosenAnswer(name, operation),
-      delayFor: (name, operation) => this.delayFor(name, operation),
-    });
-    return (pdu: Buffer): AttAnswer => {
-      this.opcode = pdu[0] ?? 0;
-      const answer = gate(pdu);
-      const delayMs = answer.delayMs ?? 0;
-      // Held: this request's answer waits its delay, or behind one held before (answers keep the requests' order).
-      if (!isRequest(this.opcode) || (delayMs === 0 && !this.held.busy)) return answer.pass ? { pass: true } : answer.send ? { pass: false, send: answer.send } : { pass: false };
-      if (answer.pass) return { pass: true, capture: (pdus) => this.held.hold(pdus, delayMs) };
-      this.held.hold(answer.send ? [answer.send] : [], delayMs);
-      return { pass: false };
-    };
-  }
-
-  private readValue(c: ServedCharacteristic, offset: number): { code: number; data?: Buffer } {
-    return valueFrom(c.value, offset);
-  }
-
-  /** bleno calls this for a Write Request/Command the gate let through, and for Execute Write (the queued parts, from their first offset). */
-  private writeValue(c: ServedCharacteristic, data: Buffer, offset: number, withoutResponse: boolean): number {
-    const executing = this.opcode === ATT_OP.EXECUTE_WRITE_REQ;
-    const fail = (code: number, reason: string) => {
-      if (executing) this.record({ characteristic: c.def.name, attribute: 'value', handle: c.valueHandle, request: 'Execute Write Request', operation: 'executeWrite', offset, outcome: { ok: false, attError: code, errorName: attError(code).name, silent: false }, reason });
-      return code;
-    };
-    // Vol 3 Part F 3.4.6.3: the queued value is checked when executed.
-    if (offset > c.value.length) return fail(ATT_ERROR.INVALID_OFFSET, `the prepared offset ${offset} is past the end of the ${c.value.length}-octet value`);
-    const value = Buffer.concat([c.value.subarray(0, offset), data]);
-    const v = checkValue(c.def.constraints, value);
-    if (!v.ok) return fail(v.attError, v.reason);
-    c.value = value;
-    if (executing) this.record({ characteristic: c.def.name, attribute: 'value', handle: c.valueHandle, request: 'Execute Write Request', operation: 'executeWrite', offset, outcome: { ok: true, value }, reason: `the ${data.length} queued octets were written at offset ${offset}` });
-    else if (withoutResponse) this.log.debug({ characteristic: c.def.name }, 'value written by Write Command');
-    return ATT_SUCCESS;
-  }
-
   private cccdWritten(d: ServedDescriptor, bits: number): void {
     const name = d.characteristic.def.name;
     const before = this.subs.value(name);
     this.subs.set(name, bits);
-    d.value = cccdBytes(bits);
-    this.loaded.setDescriptorValue(d.handle, d.value);
     const info: SubscriptionInfo = { central: this.central?.peerAddress, characteristic: name, bits, notifications: (bits & CCCD_BITS.notification) !== 0, indications: (bits & CCCD_BITS.indication) !== 0 };
     if (bits !== 0) this.emit('subscribe', info);
     else if (before !== 0) this.emit('unsubscribe', info);
   }
 
-  private descriptorWritten(d: ServedDescriptor, value: Buffer): void {
-    d.value = Buffer.from(value);
-    this.loaded.setDescriptorValue(d.handle, d.value);
-  }
-
-  /** Reflect the connected central's CCCDs in what bleno serves for reads. */
-  private syncCccds(): void {
-    for (const c of this.map?.characteristics() ?? []) {
-      if (!c.cccd) continue;
-      c.cccd.value = cccdBytes(this.subs.value(c.def.name));
-      this.loaded.setDescriptorValue(c.cccd.handle, c.cccd.value);
-    }
-  }
-
   private readonly onLink = (l: LinkState) => {
     if (l.role !== 'peripheral') return;
     this.subs.connect(l.peerAddress);
-    this.syncCccds();
+    this.att.open(l.handle);
+    this.records.open(l.handle, l.peerAddress, storedKey(this.transport, this.loaded, l.peerAddress));
     this.log.info({ central: l.peerAddress, handle: l.handle }, `central ${l.peerAddress} (${l.peerAddressTypeName}) connected`);
     this.emit('connect', { central: l.peerAddress, addressType: l.peerAddressTypeName, handle: l.handle });
   };
@@ -472,10 +443,10 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     if (l.role !== 'peripheral') return;
     const bonded = storedKey(this.transport, this.loaded, l.peerAddress) !== undefined;
     const was = this.subs.disconnect(bonded);
-    this.syncCccds();
     const reason = l.disconnectReason === undefined ? 'the link is gone' : `the link is gone (${l.disconnectReasonName})`;
     this.indications.linkLost(reason);
-    const dropped = this.held.drop();
+    const dropped = this.att.close(l.handle);
+    this.records.close(l.handle);
     if (dropped) this.log.info({ central: l.peerAddress, dropped }, `${dropped} held answer${dropped === 1 ? '' : 's'} dropped, never sent: ${reason}`);
     for (const characteristic of was) this.emit('unsubscribe', { central: l.peerAddress, characteristic, bits: 0, notifications: false, indications: false });
     this.log.info({ central: l.peerAddress, reason: l.disconnectReason, by: l.disconnectedBy }, `central ${l.peerAddress} disconnected: ${l.disconnectReasonName ?? 'reason unknown'}${bonded ? ' (bonded: its subscriptions are kept)' : ''}`);
@@ -501,8 +472,10 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
 
   private readonly onEncryption = (l: LinkState) => {
     if (l.role !== 'peripheral') return;
-    // Encrypted with a bond's key (no pairing on this link): its size comes from the bond, as the access policy sees it.
-    const keySize = l.encrypted ? (l.keySize ?? (l === this.central ? this.linkState().keySize : undefined)) : undefined;
+    this.records.encryption(l.handle, l.encrypted);
+    this.refreshStored(l.peerAddress);
+    // The key size the access policy sees: the record's (the Security Manager's, the kernel's or the kept key's).
+    const keySize = l.encrypted ? (this.records.state(l.handle, this.authorized).keySize ?? l.keySize) : undefined;
     this.log.info({ central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus }, `link to ${l.peerAddress} ${l.encrypted ? `encrypted (key size ${keySize ?? 'unknown'})` : `not encrypted (${l.encryptionStatusName ?? 'status unknown'})`}`);
     this.emit('encryption', { central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus, keySize });
   };

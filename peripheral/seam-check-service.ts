@@ -1,7 +1,7 @@
 // The seam check: the smallest GATT server that shows the story behind blebench. One open
 // characteristic and one that bleno itself marks `secure: ['read']` (as a CoreBluetooth peripheral
 // marks readEncryptionRequired). Served through bleno's own API, with no policy of ours on top.
-import type { Bleno } from './bleno-loader.js';
+import type { Bleno } from './bleno/index.js';
 import { waitForEvent } from '../common/util/wait.js';
 
 export const SEAM_CHECK = {

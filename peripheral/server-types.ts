@@ -104,18 +104,15 @@ export type Delivery =
 
 /**
  * What the peripheral cannot do because bleno 0.6.2 cannot, said once for the API, the logs and the
- * README. Everything else bleno gets wrong is fixed in peripheral/bleno-loader.ts.
+ * README. bleno keeps HCI, advertising, connections, L2CAP and (without the `smp` option) its SMP;
+ * every ATT request is answered by the peripheral's own server (peripheral/att/).
  */
 export const BLENO_LIMITS = {
   oneCentral: "bleno's hci-socket bindings keep one link: one central at a time (advertising stops while connected)",
   legacyJustWorks:
-    "bleno's SMP does LE legacy pairing, Just Works only (no MITM, no Secure Connections): an `authenticated` operation can never be satisfied, its answer stays 0x05",
-  readMultiple: 'Read Multiple is answered for the profile\'s own attributes only; with any other handle, and Read Multiple Variable, bleno answers 0x06 Request Not Supported',
-  preparedWrites:
-    "bleno's prepare queue holds one characteristic value: a Prepare Write to a second characteristic is answered 0x0E Unlikely Error, and descriptors cannot be written long (0x0B), so a reliable write spans one characteristic",
-  signedWrites: "bleno's SMP never distributes a CSRK: Signed Write Commands cannot be verified and are dropped",
-  services: 'bleno declares every service primary and cannot declare included services',
-  readByType: "for a characteristic or descriptor type, bleno's Read By Type returns the first match in the range only",
+    "bleno's SMP does LE legacy pairing, Just Works only (no MITM, no Secure Connections): an `authenticated` operation can never be satisfied, its answer stays 0x05 (unless blebench's Security Manager pairs: the `smp` option)",
+  signedWrites:
+    "bleno's SMP never distributes a CSRK: without blebench's Security Manager (the `smp` option) Signed Write Commands cannot be verified and are dropped (and logged)",
 } as const;
 
 export type BlenoLimit = keyof typeof BLENO_LIMITS;
@@ -126,8 +123,6 @@ export function limitsFor(profile: ResolvedProfile): BlenoLimit[] {
   const out: BlenoLimit[] = [];
   if (chars.some((c) => Object.values(c.security).some((r) => r.level === 'authenticated') || c.descriptors.some((d) => d.security.read.level === 'authenticated' || d.security.write.level === 'authenticated')))
     out.push('legacyJustWorks');
-  if (chars.some((c) => c.extendedProperties.reliableWrite)) out.push('preparedWrites');
   if (chars.some((c) => c.properties.authenticatedSignedWrites)) out.push('signedWrites');
-  if (profile.services.some((s) => !s.primary || s.includes.length > 0)) out.push('services');
   return out;
 }

@@ -5,3 +5,4 @@ export * from './l2cap.js';
 export * from './att.js';
 export * from './smp.js';
 export * from './mgmt.js';
+export * from './gatt.js';

@@ -6,7 +6,6 @@
 import { EventEmitter } from 'node:events';
 import { ADDRESS_TYPE, ROLE } from '../codes/hci.js';
 import {
-  MGMT_ADDRESS_TYPE,
   MGMT_EMULATED_VERSION,
   MGMT_EV,
   MGMT_HEADER_SIZE,
@@ -16,18 +15,10 @@ import {
   MGMT_STATUS,
 } from '../codes/mgmt.js';
 import { addressToString, leLtkNegativeReply, leLtkReply, readSeamEvent } from './hci-packets.js';
+import { decodeMgmtLtkInfo, type MgmtLtkInfo } from './mgmt-ltk-info.js';
 
-export interface StoredLtk {
-  peerAddress: string; // 'AA:BB:..'
-  peerAddressType: 'public' | 'random';
-  keyType: number; // MGMT_LTK_TYPE
-  /** true: used when the local side is central (initiator); false: when it is peripheral (responder). */
-  central: boolean;
-  encSize: number;
-  ediv: number;
-  rand: Buffer; // 8 bytes as on the wire
-  value: Buffer; // 16 bytes as on the wire
-}
+/** A key the share holds: one MGMT Load Long Term Keys record (mgmt-ltk-info.ts). */
+export type StoredLtk = MgmtLtkInfo;
 
 interface LinkInfo {
   role: number;
@@ -39,7 +30,7 @@ const SC_TYPES = new Set<number>([MGMT_LTK_TYPE.UNAUTHENTICATED_P256, MGMT_LTK_T
 
 export interface KernelShareEvents {
   /** A key was found and handed to the controller (or not). */
-  ltk: [{ handle: number; found: boolean; peerAddress?: string }];
+  ltk: [{ handle: number; found: boolean; peerAddress?: string; key?: StoredLtk }];
   keys: [StoredLtk[]];
 }
 
@@ -112,7 +103,7 @@ export class KernelShare extends EventEmitter<KernelShareEvents> {
   private answerLtkRequest(handle: number, rand: Buffer, ediv: number): Buffer {
     const link = this.links.get(handle);
     const key = link ? this.findLtk(link, rand, ediv) : undefined;
-    this.emit('ltk', { handle, found: !!key, ...(link ? { peerAddress: link.peerAddress } : {}) });
+    this.emit('ltk', { handle, found: !!key, ...(link ? { peerAddress: link.peerAddress } : {}), ...(key ? { key } : {}) });
     if (!key) return leLtkNegativeReply(handle);
     // hci_event.c: the key is padded with zeros beyond its encryption size
     const ltk = Buffer.alloc(16);
@@ -138,23 +129,9 @@ function parseLoadLtks(params: Buffer): StoredLtk[] | undefined {
   if (params.length !== 2 + count * MGMT_LTK_INFO_SIZE) return undefined;
   const keys: StoredLtk[] = [];
   for (let i = 0; i < count; i++) {
-    const e = params.subarray(2 + i * MGMT_LTK_INFO_SIZE, 2 + (i + 1) * MGMT_LTK_INFO_SIZE);
-    const addrType = e[6]!;
-    const keyType = e[7]!;
-    const central = e[8]!;
-    const encSize = e[9]!;
-    if (addrType !== MGMT_ADDRESS_TYPE.LE_PUBLIC && addrType !== MGMT_ADDRESS_TYPE.LE_RANDOM) return undefined;
-    if (keyType > MGMT_LTK_TYPE.DEBUG_P256 || central > 1 || encSize < 7 || encSize > 16) return undefined;
-    keys.push({
-      peerAddress: addressToString(e.subarray(0, 6)),
-      peerAddressType: addrType === MGMT_ADDRESS_TYPE.LE_PUBLIC ? 'public' : 'random',
-      keyType,
-      central: central === 1,
-      encSize,
-      ediv: e.readUInt16LE(10),
-      rand: Buffer.from(e.subarray(12, 20)),
-      value: Buffer.from(e.subarray(20, 36)),
-    });
+    const key = decodeMgmtLtkInfo(params.subarray(2 + i * MGMT_LTK_INFO_SIZE, 2 + (i + 1) * MGMT_LTK_INFO_SIZE));
+    if (!key) return undefined;
+    keys.push(key);
   }
   return keys;
 }

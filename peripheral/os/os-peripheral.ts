@@ -10,7 +10,7 @@ import { checkValue } from '../../common/gatt/value-rules.js';
 import type { OsTransport } from '../../common/hci/os-transport.js';
 import type { Logger } from '../../common/log/logger.js';
 import { waitForEvent } from '../../common/util/wait.js';
-import { loadBlenoOs, type LoadedOsBleno } from '../bleno-loader.js';
+import { loadBlenoOs, type LoadedOsBleno } from '../bleno/index.js';
 import { planOsProfile, type OsCharacteristicPlan, type OsProfilePlan } from './os-profile-plan.js';
 
 /** CBATTErrorSuccess: what respondToRequest is given for a success. */

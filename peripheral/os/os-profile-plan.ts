@@ -11,7 +11,7 @@
 import { hex } from '../../common/codes/code-table.js';
 import type { ResolvedCharacteristic, ResolvedProfile } from '../../common/gatt/resolved-profile.js';
 import { MIN_KEY_SIZE, needsEncryption, type GattOperation, type SecurityRequirement } from '../../common/gatt/security-levels.js';
-import { BLENO_MAC_PROPERTIES, COREBLUETOOTH_DESCRIPTOR_UUIDS } from '../bleno-loader.js';
+import { BLENO_MAC_PROPERTIES, COREBLUETOOTH_DESCRIPTOR_UUIDS } from '../bleno/index.js';
 
 export type BlenoMacProperty = (typeof BLENO_MAC_PROPERTIES)[number];
 

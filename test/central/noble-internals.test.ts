@@ -9,7 +9,7 @@ import { SeamSocket } from '../../common/hci/seam-socket.js';
 import { Radio } from '../../common/air/index.js';
 import { NobleAttBearer } from '../../central/noble/att-bearer.js';
 import { scanForService } from '../../central/seam-check.js';
-import { loadBleno } from '../../peripheral/bleno-loader.js';
+import { loadBleno } from '../../peripheral/bleno/index.js';
 import { SEAM_CHECK, serveSeamCheck } from '../../peripheral/seam-check-service.js';
 
 const require = createRequire(import.meta.url);

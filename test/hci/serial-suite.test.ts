@@ -15,7 +15,7 @@ import { runSuite } from '../../common/scenario/run/index.js';
 import { failureReason } from '../../common/scenario/report/result.js';
 import { CentralClient } from '../../central/central-client.js';
 import { loadNoble, type LoadedNoble } from '../../central/noble/load.js';
-import { loadBleno, type LoadedBleno } from '../../peripheral/bleno-loader.js';
+import { loadBleno, type LoadedBleno } from '../../peripheral/bleno/index.js';
 import { servePeripheral } from '../../peripheral/index.js';
 import { NobleCentralPort } from '../../bin/run/central-port.js';
 import { peripheralPort } from '../../bin/run/peripheral-port.js';

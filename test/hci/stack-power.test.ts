@@ -9,7 +9,7 @@ import { waitForPoweredOn } from '../../common/hci/stack-power.js';
 import { TransportError } from '../../common/hci/transport-errors.js';
 import { TimeoutError } from '../../common/util/wait.js';
 import { loadNoble } from '../../central/noble/load.js';
-import { loadBleno } from '../../peripheral/bleno-loader.js';
+import { loadBleno } from '../../peripheral/bleno/index.js';
 
 const w = { stack: 'noble', transport: 'hci:0', timeoutMs: 2000 };
 /** HCI_Version 0x05: Bluetooth 3.0 + HS, before LE (Assigned Numbers). */

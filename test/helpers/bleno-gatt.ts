@@ -4,7 +4,7 @@
 import type { Radio } from '../../common/air/index.js';
 import { openTransport, type HciTransport } from '../../common/hci/transport.js';
 import { waitForEvent } from '../../common/util/wait.js';
-import { loadBleno, type Bleno, type LoadedBleno } from '../../peripheral/bleno-loader.js';
+import { loadBleno, type Bleno, type LoadedBleno } from '../../peripheral/bleno/index.js';
 
 export const SMALL = {
   name: 'blebench-small',

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Radio } from '../../common/air/index.js';
 import { openTransport } from '../../common/hci/transport.js';
 import { loadNoble } from '../../central/noble/load.js';
-import { loadBleno } from '../../peripheral/bleno-loader.js';
+import { loadBleno } from '../../peripheral/bleno/index.js';
 import { runSeamCheck } from '../../central/seam-check.js';
 import { SEAM_CHECK, serveSeamCheck } from '../../peripheral/seam-check-service.js';
 

@@ -8,7 +8,7 @@ import { SMP_CODE } from '../../common/codes/smp.js';
 import { HCI_STATUS } from '../../common/codes/hci.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
 import { loadNoble, type LoadedNoble } from '../../central/noble/load.js';
-import { loadBleno, type LoadedBleno } from '../../peripheral/bleno-loader.js';
+import { loadBleno, type LoadedBleno } from '../../peripheral/bleno/index.js';
 import { OPEN_CHAR, OPEN_VALUE, SECURE_CHAR, SECURE_VALUE, SEAM_SERVICE, serveSeamCheck } from '../helpers/seam-check-gatt.js';
 import { connectAndDiscover, scanFor } from '../helpers/central-steps.js';
 import { waitForEvent } from '../../common/util/wait.js';

@@ -11,7 +11,7 @@ import type { OsTransport } from '../../common/hci/os-transport.js';
 import { loadNoble } from '../../central/noble/load.js';
 import { loadNobleOs, NOBLE_OS_BINDING_EVENTS, NOBLE_OS_BINDING_METHODS, nobleOsBindingsModule, winrtAvailable } from '../../central/noble/os-bindings.js';
 import { NobleInternalsChanged, nobleVersion, NOBLE_VERSION_PINNED } from '../../central/noble/internals.js';
-import { BLENO_MAC_CHARACTERISTIC_FIELDS, BLENO_MAC_PROPERTIES, BLENO_OS_BINDING_METHODS, BLENO_VERSION_PINNED, blenoVersion, loadBleno, loadBlenoOs } from '../../peripheral/bleno-loader.js';
+import { BLENO_MAC_CHARACTERISTIC_FIELDS, BLENO_MAC_PROPERTIES, BLENO_OS_BINDING_METHODS, BLENO_VERSION_PINNED, blenoVersion, loadBleno, loadBlenoOs } from '../../peripheral/bleno/index.js';
 import { fakeCoreBluetooth, requireWithFake } from './fake-corebluetooth.js';
 
 const require = createRequire(import.meta.url);

@@ -1,9 +1,9 @@
-// Fails loudly when the pinned bleno changes what peripheral/bleno-loader.ts relies on.
+// Fails loudly when the pinned bleno changes what peripheral/bleno/ relies on.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openTransport } from '../../common/hci/transport.js';
-import { BLENO_VERSION_PINNED, blenoVersion, loadBleno } from '../../peripheral/bleno-loader.js';
+import { BLENO_VERSION_PINNED, blenoVersion, loadBleno } from '../../peripheral/bleno/index.js';
 import { SeamSocket } from '../../common/hci/seam-socket.js';
 
 const require = createRequire(import.meta.url);
@@ -60,57 +60,51 @@ describe('bleno internals the peripheral relies on', () => {
     }
   });
 
-  // What the peripheral's gate and table fixes rely on (peripheral/bleno-loader.ts, top comment).
-  it('its Gatt answers every ATT PDU through this.handleRequest and this.send, with a per-instance table and MTU', () => {
+  // What the ATT channel interception relies on (peripheral/bleno/, top comment).
+  it('its Gatt takes every ATT-channel PDU through this.handleRequest(data), and its AclStream writes L2CAP through queueAclDataPkt', () => {
     const gatt = src('lib/hci-socket/gatt.js');
-    expect(gatt).toContain('this.handleRequest(data);');
-    expect(gatt).toMatch(/handleRequest\(request\) \{[\s\S]*?this\.send\(response\);/);
-    expect(gatt).toContain('this._mtu = mtu;');
-    expect(gatt).toContain('errorResponse(opcode, handle, status) {');
+    expect(gatt).toMatch(/onAclStreamData\(cid, data\) \{\s*if \(cid !== ATT_CID\) \{\s*return;\s*\}\s*this\.handleRequest\(data\);/);
+    expect(gatt).toContain('const ATT_CID = 0x0004;');
     expect(src('lib/hci-socket/bindings.js')).toContain('this._gatt = new Gatt(this._hci);');
+    expect(src('lib/hci-socket/bindings.js')).toContain('this._gatt.setAclStream(this._aclStream);');
+    expect(src('lib/hci-socket/bindings.js')).toContain('this._aclStream = null;');
+    expect(src('lib/hci-socket/acl-stream.js')).toMatch(/write\(cid, data\) \{\s*this\._hci\.queueAclDataPkt\(this\._handle, cid, data\);/);
   });
 
-  it('its table: Generic Access and Generic Attribute first, declaration then value, its own CCCD, the rest read-only', () => {
-    const gatt = src('lib/hci-socket/gatt.js');
-    expect(gatt).toMatch(/uuid: '1800'[\s\S]*uuid: '2a00'[\s\S]*uuid: '1801'/);
-    expect(gatt).toContain("type: 'characteristic',");
-    expect(gatt).toContain('valueHandle: characteristicValueHandle');
-    expect(gatt).toContain('if (properties & 0x30) { // notify or indicate');
-    expect(gatt).toContain('if(descriptor.uuid == GATT_CLIENT_CHARAC_CFG_UUID_S)');
-    expect(gatt).toContain('properties: 0x02, // read only');
-    // what it gets wrong, and the gate takes over: one level, every descriptor write is a CCCD write, always notify
-    expect(gatt).toContain('result = ATT_ECODE_AUTHENTICATION;');
-    expect(gatt).toContain("} else if (handle.type === 'descriptor' || handle.uuid === '2902') {");
-    expect(gatt).toMatch(/if \(useNotify\) \{[\s\S]*\} else if \(useIndicate\)/);
-  });
-
-  it('reads values it does not hold through readRequest(offset), writes through writeRequest(data, offset, withoutResponse), both with a result code', () => {
-    const gatt = src('lib/hci-socket/gatt.js');
-    expect(gatt).toContain("handleAttribute.emit('readRequest', offset, callback);");
-    expect(gatt).toContain("handleAttribute.emit('readRequest', 0, callback);");
-    expect(gatt).toContain("handle.attribute.emit('writeRequest', data, offset, withoutResponse, callback);");
-    expect(gatt).toContain("this._preparedWriteRequest.handle.attribute.emit('writeRequest', this._preparedWriteRequest.data, this._preparedWriteRequest.offset, false, callback);");
-    // Read By Type for a non-declaration type answers the first match only; prepare queue holds one handle
-    expect(gatt).toMatch(/if \(handle\.type === 'characteristic' && handle\.uuid === uuid\) \{[\s\S]*?break;/);
-    expect(gatt).toContain('if (this._preparedWriteRequest.handle !== handle) {');
-    expect(gatt).toMatch(/case ATT_OP_READ_MULTI_REQ:\s*case ATT_OP_SIGNED_WRITE_CMD:\s*response = this\.errorResponse\(requestType, 0x0000, ATT_ECODE_REQ_NOT_SUPP\)/);
-  });
-
-  it('a gate that captures lets bleno answer but keeps the answer (send is a method of its Gatt class, shadowed then restored)', async () => {
-    const gattSrc = src('lib/hci-socket/gatt.js');
-    expect(gattSrc).toMatch(/^class Gatt +extends EventEmitter \{[\s\S]*?\n  send\(data\) \{/m);
+  it("with a channel set, an ATT PDU goes to it, never to bleno's own Gatt; without a link it is dropped and nothing is sent", async () => {
     const t = await openTransport('mock');
     const b = await loadBleno(t);
     try {
       const gatt = b.internals.bindings._gatt;
-      expect(Object.hasOwn(gatt, 'send')).toBe(false);
-      const kept: Buffer[][] = [];
-      b.setAttGate(() => ({ pass: true, capture: (pdus) => kept.push(pdus) }));
-      // No link: had bleno's send run, it would throw (no ACL stream). Exchange MTU Request, client MTU 100.
+      const seen: [number, string][] = [];
+      b.setAttChannel((handle, pdu) => seen.push([handle, pdu.toString('hex')]));
+      // No link: bleno's own handleRequest would have answered (and thrown on its missing ACL stream).
+      expect(() => gatt.handleRequest(Buffer.from([0x02, 100, 0]))).not.toThrow();
       gatt.handleRequest(Buffer.from([0x02, 100, 0]));
-      expect(kept).toEqual([[Buffer.from([0x03, 100, 0])]]);
-      expect(gatt._mtu, 'bleno handled it').toBe(100);
-      expect(Object.hasOwn(gatt, 'send'), 'its own send is back').toBe(false);
+      expect(seen).toEqual([]);
+      b.internals.bindings._handle = 0x40;
+      gatt.handleRequest(Buffer.from([0x02, 100, 0]));
+      expect(seen).toEqual([[0x40, '026400']]);
+      expect(b.sendAtt(0x40, Buffer.from([0x03, 0x17, 0])), 'no ACL stream: nothing to send on').toBe(false);
+      b.internals.bindings._handle = null;
+    } finally {
+      await b.close();
+      await t.close();
+    }
+  });
+
+  it('a load checks what it reaches: a missing method fails the load loudly, naming it', async () => {
+    const { checkInternals } = await import('../../peripheral/bleno/internals.js');
+    const t = await openTransport('mock');
+    const b = await loadBleno(t);
+    try {
+      const i = b.internals;
+      expect(() => checkInternals(i, true)).not.toThrow();
+      const broken = { ...i, mgmt: { ...i.mgmt, loadLongTermKeys: undefined as unknown as () => void } };
+      expect(() => checkInternals(broken, true)).toThrow(/not the 0\.6\.2 peripheral\/bleno\/ was written for: no mgmt\.loadLongTermKeys\(\)/);
+      const noSmp = { ...i, smp: {} as typeof i.smp };
+      expect(() => checkInternals(noSmp, true)).toThrow(/smp\.handlePairingRequest\(\)/);
+      expect(() => checkInternals(noSmp, false), "with blebench's Security Manager bleno's SMP is not reached").not.toThrow();
     } finally {
       await b.close();
       await t.close();
@@ -134,47 +128,19 @@ describe('bleno internals the peripheral relies on', () => {
     expect(mgmt).toContain('clearLongTermKeys() {');
     expect(src('lib/hci-socket/hci.js')).toContain('disconnect(handle, reason) {');
   });
-
-  it('the table fixes find what they expect, and fail loudly when told a different profile', async () => {
-    const t = await openTransport('mock');
-    const b = await loadBleno(t);
-    try {
-      const { bleno } = b;
-      const set = new Promise((resolve) => bleno.once('servicesSet', resolve));
-      bleno.setServices([
-        new bleno.PrimaryService({
-          uuid: 'b1eb9000b1eb9000b1eb9000b1eb9000',
-          characteristics: [new bleno.Characteristic({ uuid: 'b1eb9001b1eb9000b1eb9000b1eb9000', properties: ['read', 'notify'], descriptors: [new bleno.Descriptor({ uuid: '2901', value: Buffer.from('x') })] })],
-        }),
-      ]);
-      await set;
-      expect(() => b.fixAttributeTable({ characteristics: [] })).toThrow(/more characteristics than were served/);
-      expect(() => b.fixAttributeTable({ characteristics: [{ propertiesByte: 0x12, descriptorUuids: ['2902'] }] })).toThrow(/not the expected/);
-      const [served] = b.fixAttributeTable({ deviceName: 'named', characteristics: [{ propertiesByte: 0x93, descriptorUuids: ['2901', '2902'] }] });
-      expect(served!.descriptors.map((d) => d.uuid)).toEqual(['2901', '2902']);
-      expect(served!.descriptors.map((d) => d.handle)).toEqual([served!.valueHandle + 1, served!.valueHandle + 2]);
-      expect(b.readByTypeTarget(1, 0xffff, 'b1eb9001b1eb9000b1eb9000b1eb9000')).toBe(served!.valueHandle);
-      // the first CCCD in the whole table is Service Changed's; from the value on, ours
-      expect(b.readByTypeTarget(1, 0xffff, '2902')).toBeLessThan(served!.declarationHandle);
-      expect(b.readByTypeTarget(served!.valueHandle, 0xffff, '2902')).toBe(served!.valueHandle + 2);
-    } finally {
-      await b.close();
-      await t.close();
-    }
-  });
 });
 
 
 describe('bleno over the os transport', () => {
   it('the platform bindings are lib/mac/bindings.js on macOS, none on Windows or Linux', async () => {
-    const { blenoOsBindingsFile } = await import('../../peripheral/bleno-loader.js');
+    const { blenoOsBindingsFile } = await import('../../peripheral/bleno/index.js');
     expect(blenoOsBindingsFile('darwin')).toMatch(/@abandonware[\\/]bleno[\\/]lib[\\/]mac[\\/]bindings\.js$/);
     expect(blenoOsBindingsFile('win32')).toBeUndefined();
     expect(blenoOsBindingsFile('linux')).toBeUndefined();
   });
 
   it('the peripheral role (loadBleno) refuses os by name: CoreBluetooth decides security itself', async () => {
-    const { loadBleno: load } = await import('../../peripheral/bleno-loader.js');
+    const { loadBleno: load } = await import('../../peripheral/bleno/index.js');
     const { openTransport: open } = await import('../../common/hci/transport.js');
     const t = await open('os', { platform: 'darwin' });
     await expect(load(t)).rejects.toThrow(/CoreBluetooth builds the attribute table and decides security/);
@@ -182,13 +148,13 @@ describe('bleno over the os transport', () => {
   });
 });
 
-// --- What the Security Manager substitute (peripheral/bleno-loader.ts, blenoSmpSubstitute) relies on ---
+// --- What the Security Manager substitute (peripheral/bleno/, blenoSmpSubstitute) relies on ---
 import { readFileSync as readSmpSource } from 'node:fs';
 import { createRequire as createSmpRequire } from 'node:module';
 import { MemoryKeyStore as SmpMemoryKeyStore } from '../../common/smp/key-store.js';
 import { pairingConfig as smpPairingConfig } from '../../common/smp/pairing-config.js';
 import { MGMT_LTK_TYPE as SMP_MGMT_LTK_TYPE } from '../../common/codes/mgmt.js';
-import { mgmtLtkInfo } from '../../peripheral/bleno-loader.js';
+import { mgmtLtkInfo } from '../../peripheral/bleno/index.js';
 
 const smpRequire = createSmpRequire(import.meta.url);
 const blenoSrc = (f: string) => readSmpSource(smpRequire.resolve(`@abandonware/bleno/${f}`), 'utf8');

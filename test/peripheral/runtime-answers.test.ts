@@ -211,7 +211,7 @@ describe('delayAnswers', () => {
     link.probe.command(att.read(h('Open Read').value));
     const req = await b.pt.tap.waitFor(attPdu('rx', ATT_OP.READ_REQ, fromP), { timeoutMs: 5000, includePast: true, what: 'the Read Request at the peripheral' });
     await b.server.disconnect();
-    expect((b.server as unknown as { held: { busy: boolean } }).held.busy, 'nothing held after the link went').toBe(false);
+    expect((b.server as unknown as { att: { holding: boolean } }).att.holding, 'nothing held after the link went').toBe(false);
     // A new link well within the delay: a held answer sent now would land on it.
     const fromC = lastSeq(b, 'ct');
     link = await connect(b, SERVICE);

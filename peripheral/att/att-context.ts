@@ -1,0 +1,58 @@
+// What the ATT server needs from the peripheral around it, and what it keeps per connection.
+// Core v5.4 Vol 3 Part F 3.2.8 (ATT_MTU per bearer), 3.4.6 (the prepare queue is per client).
+import type { AttPdu } from '../../common/att/index.js';
+import type { LinkSecurityState } from '../../common/gatt/index.js';
+import type { Logger } from '../../common/log/logger.js';
+import type { ChosenAnswer } from '../access-policy.js';
+import type { RequestRecord } from '../request-record.js';
+import type { ServedDescriptor } from '../served-profile.js';
+import type { AnswerOperation, DelayOperation } from '../server-types.js';
+import type { AttributeTable } from './attribute-table.js';
+
+export interface AttServerContext {
+  readonly table: AttributeTable;
+  readonly log: Logger;
+  /** The security of the link the request came on, as the access policy reads it. */
+  link(): LinkSecurityState;
+  /** One record per request on a profile attribute (the `request` event and its log line). */
+  record(r: Omit<RequestRecord, 'central'>): void;
+  /** The connected central's CCCD bits for a characteristic. */
+  cccdBits(characteristic: string): number;
+  cccdWritten(cccd: ServedDescriptor, bits: number): void;
+  /** The answer chosen for this operation now (asked once per request that passed the property checks; it counts). */
+  chosenAnswer(characteristic: string, operation: AnswerOperation): ChosenAnswer | undefined;
+  /** How long to hold the answer (0: at once). */
+  delayFor(characteristic: string, operation: DelayOperation): number;
+  /** A Handle Value Confirmation arrived. */
+  confirmation(): void;
+  /** The central's CSRK (Vol 3 Part H 2.4.2.2) from its bond, spec order (most significant octet first); undefined when none was distributed. */
+  signingKey(): Buffer | undefined;
+}
+
+/** One queued Prepare Write. Vol 3 Part F 3.4.6.1. */
+export interface PreparedWrite {
+  readonly handle: number;
+  readonly offset: number;
+  readonly value: Buffer;
+}
+
+/** The ATT state of one connection. */
+export interface AttConnection {
+  readonly handle: number;
+  /** ATT_MTU: 23 until Exchange MTU. Vol 3 Part F 3.2.8. */
+  mtu: number;
+  /** The one prepare queue of this client, across attributes. Vol 3 Part F 3.4.6. */
+  readonly queue: PreparedWrite[];
+  /** Service Changed's CCCD on this link. */
+  serviceChangedCccd: number;
+  /** The last SignCounter accepted in a Signed Write Command (Vol 3 Part H 2.4.5). */
+  signCounter: number | undefined;
+}
+
+/** What a handler answers: a PDU (none for commands), and how long to hold it. */
+export interface Answer {
+  readonly pdu?: AttPdu;
+  readonly delayMs?: number;
+}
+
+export const NO_ANSWER: Answer = {};

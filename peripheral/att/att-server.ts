@@ -1,0 +1,141 @@
+// The peripheral's ATT server: every PDU the central sends on the ATT channel is decoded once
+// (common/att) and answered here from the one attribute table, per Core v5.4 Vol 3 Part F 3.4 and
+// Vol 3 Part G 4. A malformed request is Invalid PDU (0x04); an unknown request Request Not
+// Supported (0x06); unknown commands, and PDUs only a client takes, are ignored (Vol 3 Part F 3.3.1,
+// 3.4.1.1). Answers may be held (delayAnswers): they leave in the order the requests came.
+import { ATT_DEFAULT_LE_MTU, ATT_ERROR, ATT_OP, attOpcodeName } from '../../common/codes/att.js';
+import { attMethodOf, decodeAtt, encodeAtt, type AttPdu } from '../../common/att/index.js';
+import { HeldAnswers } from '../held-answers.js';
+import type { Answer, AttConnection, AttServerContext } from './att-context.js';
+import { errorAnswer } from './answers.js';
+import { exchangeMtu, findByTypeValue, findInformation, readByGroupType } from './discovery.js';
+import { executeWrite, prepareWrite } from './prepared-writes.js';
+import { readByType } from './read-by-type.js';
+import { read, readBlob, readMultiple, readMultipleVariable } from './reads.js';
+import { signedWriteCommand } from './signed-write.js';
+import { writeCommand, writeRequest } from './writes.js';
+
+/** Puts one ATT PDU on a connection's ATT channel (L2CAP CID 0x0004); false when the link is gone. */
+export type AttSend = (connectionHandle: number, pdu: Buffer) => boolean;
+
+const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
+
+export class AttServer {
+  private readonly connections = new Map<number, { state: AttConnection; held: HeldAnswers }>();
+
+  constructor(
+    private readonly ctx: AttServerContext,
+    private readonly send: AttSend,
+  ) {}
+
+  /** A link came up: fresh ATT state (ATT_MTU 23, an empty prepare queue). */
+  open(handle: number): AttConnection {
+    this.close(handle);
+    const state: AttConnection = { handle, mtu: ATT_DEFAULT_LE_MTU, queue: [], serviceChangedCccd: 0, signCounter: undefined };
+    this.connections.set(handle, { state, held: new HeldAnswers((pdu) => this.send(handle, pdu)) });
+    return state;
+  }
+
+  /** The link is gone: its queue and held answers go with it. Returns how many held answers were dropped. */
+  close(handle: number): number {
+    const c = this.connections.get(handle);
+    if (!c) return 0;
+    this.connections.delete(handle);
+    return c.held.drop();
+  }
+
+  /** Drops every connection's state (the peripheral closes). */
+  closeAll(): number {
+    let n = 0;
+    for (const h of [...this.connections.keys()]) n += this.close(h);
+    return n;
+  }
+
+  /** Whether any connection has an answer held now. */
+  get holding(): boolean {
+    return [...this.connections.values()].some((c) => c.held.busy);
+  }
+
+  /** ATT_MTU of a connection (23 when unknown). */
+  mtu(handle: number): number {
+    return this.connections.get(handle)?.state.mtu ?? ATT_DEFAULT_LE_MTU;
+  }
+
+  /** Sends a PDU the server starts (notification, indication) on a connection. */
+  sendPdu(handle: number, pdu: AttPdu): boolean {
+    return this.send(handle, encodeAtt(pdu));
+  }
+
+  /** One PDU from the central on the ATT channel. */
+  receive(handle: number, octets: Buffer): void {
+    if (!this.connections.has(handle)) this.open(handle);
+    const c = this.connections.get(handle)!;
+    let answer: Answer;
+    try {
+      answer = this.answer(octets, c.state);
+    } catch (err) {
+      // A fault of ours answers Unlikely Error rather than leaving the client to its 30 s timeout.
+      this.ctx.log.error({ err }, `the ATT server failed on ${attOpcodeName(octets[0] ?? 0)}: ${(err as Error).message}`);
+      answer = attMethodOf(octets[0] ?? 0) === 'request' ? errorAnswer(octets[0] ?? 0, 0, ATT_ERROR.UNLIKELY_ERROR) : {};
+    }
+    if (!answer.pdu) return;
+    const pdu = encodeAtt(answer.pdu);
+    const delayMs = answer.delayMs ?? 0;
+    // Held: this answer waits its delay, or behind one held before (answers keep the requests' order).
+    if (delayMs === 0 && !c.held.busy) this.send(handle, pdu);
+    else c.held.hold([pdu], delayMs);
+  }
+
+  private answer(octets: Buffer, conn: AttConnection): Answer {
+    const { ctx } = this;
+    const decoded = decodeAtt(octets);
+    if (!decoded.ok) {
+      if (decoded.opcode === undefined) return {}; // an empty PDU: nothing to answer
+      const isRequest = attMethodOf(decoded.opcode) === 'request';
+      if (decoded.problem === 'unknown-opcode') {
+        ctx.log.info({ opcode: decoded.opcode }, `${decoded.why}: ${isRequest ? 'answered 0x06 Request Not Supported' : 'ignored (a command the server does not support, Vol 3 Part F 3.3.1)'}`);
+        return isRequest ? errorAnswer(decoded.opcode, 0, ATT_ERROR.REQUEST_NOT_SUPPORTED) : {};
+      }
+      ctx.log.info({ opcode: decoded.opcode }, `malformed ${attOpcodeName(decoded.opcode)}: ${decoded.why}${isRequest ? ': answered 0x04 Invalid PDU' : ': ignored'}`);
+      return isRequest ? errorAnswer(decoded.opcode, 0, ATT_ERROR.INVALID_PDU) : {};
+    }
+    const pdu = decoded.pdu;
+    switch (pdu.opcode) {
+      case ATT_OP.EXCHANGE_MTU_REQ:
+        return exchangeMtu(pdu, conn);
+      case ATT_OP.FIND_INFORMATION_REQ:
+        return findInformation(pdu, conn, ctx);
+      case ATT_OP.FIND_BY_TYPE_VALUE_REQ:
+        return findByTypeValue(pdu, conn, ctx);
+      case ATT_OP.READ_BY_GROUP_TYPE_REQ:
+        return readByGroupType(pdu, conn, ctx);
+      case ATT_OP.READ_BY_TYPE_REQ:
+        return readByType(pdu, conn, ctx);
+      case ATT_OP.READ_REQ:
+        return read(pdu, conn, ctx);
+      case ATT_OP.READ_BLOB_REQ:
+        return readBlob(pdu, conn, ctx);
+      case ATT_OP.READ_MULTIPLE_REQ:
+        return readMultiple(pdu, conn, ctx);
+      case ATT_OP.READ_MULTIPLE_VARIABLE_REQ:
+        return readMultipleVariable(pdu, conn, ctx);
+      case ATT_OP.WRITE_REQ:
+        return writeRequest(pdu, conn, ctx);
+      case ATT_OP.WRITE_CMD:
+        return writeCommand(pdu, conn, ctx);
+      case ATT_OP.SIGNED_WRITE_CMD:
+        return signedWriteCommand(pdu, octets, conn, ctx);
+      case ATT_OP.PREPARE_WRITE_REQ:
+        return prepareWrite(pdu, conn, ctx);
+      case ATT_OP.EXECUTE_WRITE_REQ:
+        return executeWrite(pdu, conn, ctx);
+      case ATT_OP.HANDLE_VALUE_CFM:
+        ctx.confirmation();
+        return {};
+      default:
+        // Responses, notifications and indications are a client's to take; this peripheral has no ATT client.
+        ctx.log.info({ opcode: pdu.opcode }, `${attOpcodeName(pdu.opcode)} (${hex2(pdu.opcode)}) from the central ignored: the peripheral has no ATT client`);
+        return {};
+    }
+  }
+}

@@ -1,0 +1,120 @@
+// The one attribute table the peripheral serves: GAP (0x1800: Device Name, Appearance), GATT
+// (0x1801: Service Changed and its CCCD), then the profile's services, in the handle order bleno
+// gave them before (centrals that cached handles find them where they were). Core v5.4 Vol 3
+// Part G 3 (service, include and characteristic declarations), Vol 3 Part F 3.2 (attributes).
+import { GATT_CCCD_UUID, GATT_CHARACTERISTIC, GATT_DECLARATION, GATT_PROPERTY, GATT_SERVICE } from '../../common/codes/gatt.js';
+import { attUuid16, attUuidToWire, sameAttUuid, ATT_UUID16_LENGTH } from '../../common/att/index.js';
+import type { ResolvedProfile } from '../../common/gatt/index.js';
+import { AttributeMap, type ServedAttribute } from '../served-profile.js';
+
+/** Appearance 0x0080 (Generic Computer), as bleno served it. Assigned Numbers 2.6. */
+const APPEARANCE = Buffer.from([0x80, 0x00]);
+/** Service Changed: start and end of the affected range, 0 until the table changes. Vol 3 Part G 7.1. */
+const SERVICE_CHANGED_VALUE = Buffer.alloc(4);
+
+/** One attribute: its handle and type, and what its value and permissions come from. */
+export type Attribute =
+  /** A service declaration; its group ends at endGroupHandle. Vol 3 Part G 3.1. */
+  | { readonly kind: 'service'; readonly handle: number; readonly type: Buffer; readonly value: Buffer; readonly endGroupHandle: number }
+  /** Include or characteristic declaration: read-only, open. Vol 3 Part G 3.2, 3.3.1. */
+  | { readonly kind: 'declaration'; readonly handle: number; readonly type: Buffer; readonly value: Buffer }
+  /** A GAP/GATT value the table holds itself (Device Name, Appearance: readable; Service Changed: not). */
+  | { readonly kind: 'fixed'; readonly handle: number; readonly type: Buffer; readonly value: Buffer; readonly readable: boolean; readonly fixedLength: boolean }
+  /** Service Changed's CCCD: one value per link, indications only. Vol 3 Part G 7.1. */
+  | { readonly kind: 'serviceChangedCccd'; readonly handle: number; readonly type: Buffer }
+  /** A characteristic value or descriptor of the profile: the access policy decides. */
+  | { readonly kind: 'profile'; readonly handle: number; readonly type: Buffer; readonly served: ServedAttribute };
+
+/** A 16-bit type's wire octets. */
+const type16 = (v: number) => attUuid16(v);
+/** A handle's 2 octets, little-endian. Vol 3 Part F 3.3. */
+function u16(v: number): Buffer {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(v);
+  return b;
+}
+
+export class AttributeTable {
+  /** Indexed by handle; handles run from 1 without gaps. */
+  private readonly byHandle: Attribute[] = [];
+  readonly map: AttributeMap;
+
+  constructor(profile: ResolvedProfile, deviceName: string) {
+    const add = (a: Attribute) => void (this.byHandle[a.handle] = a);
+    let h = 0;
+    // GAP service. Vol 3 Part C 12.
+    const gap = ++h;
+    add({ kind: 'declaration', handle: ++h, type: type16(GATT_DECLARATION.CHARACTERISTIC), value: declaration(GATT_PROPERTY.READ, h + 1, type16(GATT_CHARACTERISTIC.DEVICE_NAME)) });
+    add({ kind: 'fixed', handle: ++h, type: type16(GATT_CHARACTERISTIC.DEVICE_NAME), value: Buffer.from(deviceName, 'utf8'), readable: true, fixedLength: false });
+    add({ kind: 'declaration', handle: ++h, type: type16(GATT_DECLARATION.CHARACTERISTIC), value: declaration(GATT_PROPERTY.READ, h + 1, type16(GATT_CHARACTERISTIC.APPEARANCE)) });
+    add({ kind: 'fixed', handle: ++h, type: type16(GATT_CHARACTERISTIC.APPEARANCE), value: APPEARANCE, readable: true, fixedLength: true });
+    add({ kind: 'service', handle: gap, type: type16(GATT_DECLARATION.PRIMARY_SERVICE), value: type16(GATT_SERVICE.GENERIC_ACCESS), endGroupHandle: h });
+    // GATT service. Vol 3 Part G 7.
+    const gatt = ++h;
+    add({ kind: 'declaration', handle: ++h, type: type16(GATT_DECLARATION.CHARACTERISTIC), value: declaration(GATT_PROPERTY.INDICATE, h + 1, type16(GATT_CHARACTERISTIC.SERVICE_CHANGED)) });
+    add({ kind: 'fixed', handle: ++h, type: type16(GATT_CHARACTERISTIC.SERVICE_CHANGED), value: SERVICE_CHANGED_VALUE, readable: false, fixedLength: true });
+    add({ kind: 'serviceChangedCccd', handle: ++h, type: type16(GATT_CCCD_UUID) });
+    add({ kind: 'service', handle: gatt, type: type16(GATT_DECLARATION.PRIMARY_SERVICE), value: type16(GATT_SERVICE.GENERIC_ATTRIBUTE), endGroupHandle: h });
+
+    // The profile's services: first where each one's group lies (includes name them), then the attributes.
+    const ranges = new Map<string, { start: number; end: number; uuid: Buffer }>();
+    let next = h + 1;
+    for (const s of profile.services) {
+      const size = 1 + s.includes.length + s.characteristics.reduce((n, c) => n + 2 + c.descriptors.length, 0);
+      ranges.set(s.name, { start: next, end: next + size - 1, uuid: attUuidToWire(s.uuid) });
+      next += size;
+    }
+    const handles: { declarationHandle: number; valueHandle: number; descriptors: number[] }[] = [];
+    for (const s of profile.services) {
+      const range = ranges.get(s.name)!;
+      const service = ++h;
+      const type = type16(s.primary ? GATT_DECLARATION.PRIMARY_SERVICE : GATT_DECLARATION.SECONDARY_SERVICE);
+      add({ kind: 'service', handle: service, type, value: range.uuid, endGroupHandle: range.end });
+      for (const name of s.includes) {
+        const inc = ranges.get(name);
+        if (!inc) continue;
+        // The UUID is in the declaration only when it is 16-bit. Vol 3 Part G 3.2.
+        const uuid = inc.uuid.length === ATT_UUID16_LENGTH ? [inc.uuid] : [];
+        add({ kind: 'declaration', handle: ++h, type: type16(GATT_DECLARATION.INCLUDE), value: Buffer.concat([u16(inc.start), u16(inc.end), ...uuid]) });
+      }
+      for (const c of s.characteristics) {
+        const declarationHandle = ++h;
+        const valueHandle = ++h;
+        add({ kind: 'declaration', handle: declarationHandle, type: type16(GATT_DECLARATION.CHARACTERISTIC), value: declaration(c.propertiesByte, valueHandle, attUuidToWire(c.uuid)) });
+        const descriptors = c.descriptors.map(() => ++h);
+        handles.push({ declarationHandle, valueHandle, descriptors });
+      }
+    }
+    this.map = new AttributeMap(profile, handles);
+    for (const c of this.map.characteristics()) {
+      add({ kind: 'profile', handle: c.valueHandle, type: attUuidToWire(c.def.uuid), served: { kind: 'value', characteristic: c } });
+      for (const d of c.descriptors) add({ kind: 'profile', handle: d.handle, type: attUuidToWire(d.def.uuid), served: { kind: 'descriptor', descriptor: d } });
+    }
+  }
+
+  /** The attribute at a handle (undefined for 0x0000 and past the last). */
+  at(handle: number): Attribute | undefined {
+    return this.byHandle[handle];
+  }
+
+  /** The last handle in use. */
+  get lastHandle(): number {
+    return this.byHandle.length - 1;
+  }
+
+  /** The attributes from start to end (inclusive), in handle order. */
+  *range(start: number, end: number): Generator<Attribute> {
+    const last = Math.min(end, this.lastHandle);
+    for (let h = Math.max(start, 1); h <= last; h++) yield this.byHandle[h]!;
+  }
+
+  /** The attributes of a type in a range (16-bit and 128-bit forms of a type are the same type). */
+  *ofType(start: number, end: number, type: Buffer): Generator<Attribute> {
+    for (const a of this.range(start, end)) if (sameAttUuid(a.type, type)) yield a;
+  }
+}
+
+/** Characteristic declaration value: properties, value handle, UUID. Vol 3 Part G 3.3.1. */
+function declaration(properties: number, valueHandle: number, uuid: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([properties]), u16(valueHandle), uuid]);
+}

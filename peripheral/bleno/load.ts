@@ -1,0 +1,210 @@
+// Loading bleno over an HCI transport: fresh module instances with the transport's sockets, the hooks
+// set, powered on; and the handle the peripheral role drives it with. See internals.ts for what bleno
+// does that this folder works around.
+import { injectHciSocket, withTransportSockets } from '../../common/hci/socket-injection.js';
+import type { HciTransport } from '../../common/hci/transport.js';
+import { waitForPoweredOn } from '../../common/hci/stack-power.js';
+import { L2CAP_CID } from '../../common/codes/l2cap.js';
+import type { LinkSession, SmpSetup } from '../../common/smp/link-session.js';
+import { runRemovingProcessListeners } from '../../common/util/process-listeners.js';
+import { interceptGattAndSmp, type AttChannel, type PairingGate } from './hooks.js';
+import {
+  BLENO_HCI_BINDINGS_FILE,
+  BLENO_HCI_FILE,
+  BLENO_MAC_BINDINGS_FILE,
+  BLENO_MGMT_FILE,
+  BLENO_SMP_FILE,
+  BlenoLoadError,
+  blenoSlot,
+  blenoVersion,
+  checkInternals,
+  dropBlenoModules,
+  require,
+  type Bleno,
+  type BlenoInternals,
+  type BlenoSmpPrototype,
+} from './internals.js';
+import { blenoLocalAddress, blenoSmpSubstitute, parseLtkInfo, putMgmtLtk, type BlenoHciAddress, type BlenoSmpState, type BlenoStoredKey } from './smp-substitute.js';
+
+export interface LoadedBleno {
+  bleno: Bleno;
+  transport: HciTransport;
+  version: string;
+  internals: BlenoInternals;
+  /** Stops advertising, drops the link, ends bleno's poll loop and its sockets. The transport stays open. */
+  close(): Promise<void>;
+  /** Every ATT PDU from the central goes to `channel`; bleno's ATT server then never sees one (without a channel, bleno's own answers). */
+  setAttChannel(channel: AttChannel | undefined): void;
+  /** Answers (or not) the next Pairing Requests before bleno's SMP does. */
+  setPairingGate(gate: PairingGate | undefined): void;
+  /** Sends one ATT PDU on a connection's ATT channel (bleno's L2CAP write); false when that link is gone. */
+  sendAtt(connectionHandle: number, pdu: Buffer): boolean;
+  /** The current link's connection handle: bleno's hci-socket bindings serve one central at a time. */
+  connectionHandle(): number | undefined;
+  /** HCI Disconnect on the current link with the given reason (Vol 4 Part E 7.1.6). */
+  disconnect(reason?: number): void;
+  storedKeys(): BlenoStoredKey[];
+  /** Empties bleno's key list and loads the empty list into the kernel (or the transport's kernel share). */
+  forgetKeys(): void;
+  /** Tells `listener` of every Security Manager session as its link comes up (only when loaded with `smp`). */
+  onSmpSession(listener: (connectionHandle: number, session: LinkSession) => void): void;
+  /** blebench's Security Manager on the current link (only when loaded with `smp`). */
+  smpSession(): LinkSession | undefined;
+  /** Sends a Security Request on the current link (Vol 3 Part H 2.4.6); false without `smp` or a link. */
+  requestSecurity(): boolean;
+}
+
+export interface LoadBlenoOptions {
+  timeoutMs?: number;
+  /**
+   * Run blebench's Security Manager (common/smp) on every connection instead of bleno's SMP (LE legacy
+   * Just Works only); its keys go to the kernel (or the transport's kernel share) as bleno's did. Default
+   * undefined: bleno's own SMP, behind the pairing gate.
+   */
+  smp?: SmpSetup;
+}
+
+let loaded: LoadedBleno | undefined;
+
+/** bleno is a singleton: one loaded instance per process at a time (close the previous one first). */
+export async function loadBleno(transport: HciTransport, options: LoadBlenoOptions = {}): Promise<LoadedBleno> {
+  if (transport.spec.kind === 'os') {
+    throw new BlenoLoadError(
+      `${transport.label}: there is no HCI below the OS stack, so bleno's HCI bindings (its ATT server, SMP, key list) cannot run on it: CoreBluetooth builds the attribute table and decides security; the os peripheral loads bleno's platform bindings with loadBlenoOs (peripheral/os/os-peripheral.ts)`,
+    );
+  }
+  if (loaded || blenoSlot.os) throw new BlenoLoadError('bleno is already loaded in this process: close it before loading another');
+  dropBlenoModules();
+  if (!injectHciSocket(BLENO_HCI_FILE)) {
+    throw new BlenoLoadError('bleno was loaded with the real bluetooth-hci-socket before blebench could put its transport in place');
+  }
+  const smpState: BlenoSmpState | undefined = options.smp ? { setup: options.smp, tap: transport.tap, sessions: new Map() } : undefined;
+
+  const bleno = withTransportSockets(transport, () => {
+    if (process.platform === 'darwin') {
+      // lib/bleno.js requires ./mac/bindings on macOS: give it the hci-socket bindings under that name.
+      const hciBindings = require(BLENO_HCI_BINDINGS_FILE) as unknown;
+      require.cache[BLENO_MAC_BINDINGS_FILE] = {
+        id: BLENO_MAC_BINDINGS_FILE,
+        filename: BLENO_MAC_BINDINGS_FILE,
+        loaded: true,
+        exports: hciBindings,
+        children: [],
+        paths: [],
+      } as unknown as NodeJS.Module;
+    }
+    if (smpState) {
+      // bleno's acl-stream.js builds `new Smp(...)` from require('./smp'): ours from this load on. Its
+      // mgmt.js (required by its smp.js only) opens the management socket here, with the transport's.
+      smpState.mgmt = require(BLENO_MGMT_FILE) as BlenoInternals['mgmt'];
+      require.cache[BLENO_SMP_FILE] = {
+        id: BLENO_SMP_FILE,
+        filename: BLENO_SMP_FILE,
+        loaded: true,
+        exports: blenoSmpSubstitute(smpState),
+        children: [],
+        paths: [],
+      } as unknown as NodeJS.Module;
+    }
+    return require('@abandonware/bleno') as Bleno;
+  });
+  const internals: BlenoInternals = {
+    bindings: require(BLENO_HCI_BINDINGS_FILE) as BlenoInternals['bindings'],
+    mgmt: require(BLENO_MGMT_FILE) as BlenoInternals['mgmt'],
+    smp: (require(BLENO_SMP_FILE) as { prototype: BlenoSmpPrototype }).prototype,
+  };
+  checkInternals(internals, !smpState);
+  const gates = interceptGattAndSmp(internals, !smpState);
+  if (smpState) smpState.gates = gates;
+
+  // The first stateChange listener runs bindings.init() (binds and starts the socket).
+  runRemovingProcessListeners(() => {
+    bleno.on('stateChange', () => {});
+  });
+  const powered = waitForPoweredOn(bleno as unknown as NodeJS.EventEmitter, { stack: 'bleno', transport: transport.label, timeoutMs: options.timeoutMs ?? 5000 });
+  try {
+    await powered;
+  } catch (err) {
+    shutdown(internals);
+    dropBlenoModules();
+    throw err;
+  }
+
+  if (smpState) {
+    // Bonds kept from earlier runs: the kernel answers the LE Long Term Key Request from these.
+    const local = blenoLocalAddress(internals.bindings._hci as unknown as BlenoHciAddress);
+    const bonds = (await options.smp?.keyStore?.list(local).catch(() => [])) ?? [];
+    for (const b of bonds) if (b.role === 'peripheral' && b.localLtk) putMgmtLtk(smpState.mgmt!, b.peer, b.localLtk, b.security);
+    if (bonds.length) smpState.mgmt!.loadLongTermKeys();
+  }
+
+  let closed = false;
+  const handle: LoadedBleno = {
+    bleno,
+    transport,
+    version: blenoVersion(),
+    internals,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      try {
+        bleno.stopAdvertising();
+      } catch {
+        /* not advertising */
+      }
+      try {
+        internals.bindings.disconnect();
+      } catch {
+        /* no link */
+      }
+      gates.att = undefined;
+      gates.pairing = undefined;
+      shutdown(internals);
+      bleno.removeAllListeners();
+      dropBlenoModules();
+      if (loaded === handle) loaded = blenoSlot.hci = undefined;
+    },
+    setAttChannel: (channel) => {
+      gates.att = channel;
+    },
+    setPairingGate: (gate) => {
+      gates.pairing = gate;
+    },
+    sendAtt: (connectionHandle, pdu) => {
+      const b = internals.bindings;
+      if (!b._aclStream || b._handle !== connectionHandle) return false;
+      b._aclStream.write(L2CAP_CID.ATT, pdu);
+      return true;
+    },
+    connectionHandle: () => internals.bindings._handle ?? undefined,
+    disconnect: (reason) => {
+      const h = internals.bindings._handle;
+      if (h !== null) internals.bindings._hci.disconnect(h, reason);
+    },
+    storedKeys: () => internals.mgmt._ltkInfos.map(parseLtkInfo),
+    forgetKeys: () => internals.mgmt.clearLongTermKeys(),
+    onSmpSession: (listener) => {
+      if (smpState) smpState.onSession = listener;
+    },
+    smpSession: () => {
+      const h = internals.bindings._handle;
+      return h === null ? undefined : smpState?.sessions.get(h);
+    },
+    requestSecurity: () => {
+      const h = internals.bindings._handle;
+      const session = h === null ? undefined : smpState?.sessions.get(h);
+      session?.input({ type: 'request-security' });
+      return session !== undefined;
+    },
+  };
+  loaded = handle;
+  blenoSlot.hci = handle;
+  return handle;
+}
+
+function shutdown(internals: BlenoInternals): void {
+  internals.bindings._hci.pollIsDevUp = () => {};
+  internals.bindings._hci._socket.stop();
+  internals.mgmt._socket.stop();
+}
+

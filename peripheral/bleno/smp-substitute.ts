@@ -1,0 +1,166 @@
+// blebench's Security Manager in place of bleno's SMP, and the keys it hands the kernel (bleno's Mgmt).
+import { EventEmitter } from 'node:events';
+import { HCI_STATUS } from '../../common/codes/hci.js';
+import { L2CAP_CID } from '../../common/codes/l2cap.js';
+import { SMP_CODE } from '../../common/codes/smp.js';
+import { decodeMgmtLtkInfo, encodeMgmtLtkInfo } from '../../common/hci/mgmt-ltk-info.js';
+import { fromWire, toWire } from '../../common/smp/byte-order.js';
+import type { DeviceAddress, LongTermKey } from '../../common/smp/engine-types.js';
+import { mgmtLtkTypeOf, type KeySecurity } from '../../common/smp/key-security.js';
+import { createLinkSession, type LinkSession, type SmpSetup } from '../../common/smp/link-session.js';
+import type { Tap } from '../../common/trace/tap.js';
+import type { Gates } from './hooks.js';
+import type { BlenoInternals } from './internals.js';
+
+/** A key bleno loaded into the kernel (MGMT Load Long Term Keys), as bleno keeps it. */
+export interface BlenoStoredKey {
+  peerAddress: string;
+  peerAddressType: 'public' | 'random';
+  keyType: number;
+  encSize: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// blebench's Security Manager in place of bleno's SMP (lib/hci-socket/smp.js: LE legacy Just Works
+// only, STK used as LTK, crashes on PDUs out of order). bleno's AclStream (lib/hci-socket/acl-stream.js)
+// builds `new Smp(this, localAddressType, localAddress, remoteAddressType, remoteAddress)` (bindings.js
+// passes its own address first; bleno's smp.js then calls the remote side the initiator) and never
+// listens to it; it emits 'data' (cid, data), 'encryptChange' (encrypted, no status), 'ltkNegReply'
+// and 'end'. The kernel (or the transport's kernel share) answers the LE Long Term Key Request, as
+// with bleno's own SMP: keys go to it as MGMT Load Long Term Keys through bleno's Mgmt
+// (`_ltkInfos` + `loadLongTermKeys()`). The engine also sees the LTK Request, from the tap.
+// ---------------------------------------------------------------------------------------------
+
+export interface BlenoSmpState {
+  setup: SmpSetup;
+  /** Told of every session as its link comes up (the peripheral's security record listens to it). */
+  onSession?: (handle: number, session: LinkSession) => void;
+  tap: Tap;
+  sessions: Map<number, LinkSession>;
+  mgmt?: BlenoInternals['mgmt'];
+  gates?: Gates;
+}
+
+/** The parts of bleno's AclStream the substitute uses. */
+interface BlenoAclStream extends NodeJS.EventEmitter {
+  _handle: number;
+  write(cid: number, data: Buffer): void;
+}
+export interface BlenoHciAddress {
+  address?: string;
+  addressType?: string;
+}
+
+const blenoAddress = (address: string, type: string | undefined): DeviceAddress => ({ address: address.toUpperCase(), type: type === 'random' ? 'random' : 'public' });
+export const blenoLocalAddress = (hci: BlenoHciAddress): DeviceAddress => blenoAddress(hci.address ?? '00:00:00:00:00:00', hci.addressType);
+
+/** One MGMT LTK record (common/hci/mgmt-ltk-info.ts) for a key used when the local device is the peripheral. */
+export function mgmtLtkInfo(peer: DeviceAddress, ltk: LongTermKey, security: LtkSecurity): Buffer {
+  return encodeMgmtLtkInfo({
+    peerAddress: peer.address,
+    peerAddressType: peer.type,
+    keyType: mgmtLtkTypeOf(security),
+    central: false,
+    encSize: ltk.keySize,
+    ediv: ltk.ediv,
+    rand: toWire(ltk.rand),
+    value: toWire(ltk.key),
+  });
+}
+
+type LtkSecurity = Pick<KeySecurity, 'authenticated' | 'secureConnections' | 'debugKey'>;
+
+const sameMgmtPeer = (info: Buffer, entry: Buffer) => info.subarray(0, 7).equals(entry.subarray(0, 7)) && info[8] === entry[8];
+
+/** Replaces this peer's peripheral-role key in bleno's list (the caller loads the list). */
+export function putMgmtLtk(mgmt: BlenoInternals['mgmt'], peer: DeviceAddress, ltk: LongTermKey | undefined, security: LtkSecurity): void {
+  const entry = mgmtLtkInfo(peer, ltk ?? { key: Buffer.alloc(16), ediv: 0, rand: Buffer.alloc(8), keySize: 16 }, security);
+  mgmt._ltkInfos = mgmt._ltkInfos.filter((i) => !sameMgmtPeer(i, entry));
+  if (ltk) mgmt._ltkInfos.push(entry);
+}
+
+/** The constructor bleno's acl-stream.js gets as `require('./smp')` for one load. */
+export function blenoSmpSubstitute(state: BlenoSmpState) {
+  return class BlenoSmpSession extends EventEmitter {
+    readonly session: LinkSession;
+
+    constructor(acl: BlenoAclStream, localAddressType: string, localAddress: string, remoteAddressType: string, remoteAddress: string) {
+      super();
+      const handle = acl._handle;
+      const mgmt = state.mgmt!;
+      const peer = blenoAddress(remoteAddress, remoteAddressType);
+      const load = (ltk: LongTermKey | undefined, security: LtkSecurity) => {
+        putMgmtLtk(mgmt, peer, ltk, security);
+        mgmt.loadLongTermKeys();
+      };
+      let answeredWithKey = false;
+      const session = createLinkSession({
+        ...state.setup,
+        role: 'peripheral',
+        local: blenoAddress(localAddress, localAddressType),
+        peer,
+        handle,
+        link: {
+          sendPdu: (pdu) => acl.write(L2CAP_CID.SMP, pdu),
+          ltkReady: (ltk) => {
+            const m = session.method;
+            load(ltk, { authenticated: !!m && m.method !== 'Just Works', secureConnections: m?.secureConnections ?? !!session.runner?.engine.negotiated?.secureConnections, debugKey: session.debugKey });
+          },
+          // The kernel answers the controller; the engine's answer only says whether it had the key.
+          ltkReply: (ltk) => void (answeredWithKey = ltk !== undefined),
+        },
+      });
+      this.session = session;
+      state.sessions.set(handle, session);
+      state.onSession?.(handle, session);
+      // After every pairing the kernel holds the bond's key, or none (a failed or unbonded pairing).
+      session.on('outcome', (o) => {
+        if (o.result === 'encrypted') return;
+        const bond = session.bond;
+        load(bond?.localLtk, bond?.security ?? { authenticated: false, secureConnections: false });
+        if (o.result === 'failed') this.emit('fail');
+      });
+      const onData = (cid: number, data: Buffer) => {
+        if (cid !== L2CAP_CID.SMP || data.length === 0) return;
+        if (data[0] === SMP_CODE.PAIRING_REQUEST) {
+          const refuse = state.gates?.pairing?.(data);
+          if (refuse !== undefined) return acl.write(L2CAP_CID.SMP, Buffer.from([SMP_CODE.PAIRING_FAILED, refuse]));
+        }
+        session.input({ type: 'pdu', pdu: Buffer.from(data) });
+      };
+      const onEncryptChange = (encrypted: boolean) => {
+        const status = state.tap.link(handle)?.encryptionStatus ?? (encrypted ? 0 : HCI_STATUS.UNSPECIFIED_ERROR);
+        session.input({ type: 'encryption', encrypted: !!encrypted, status });
+      };
+      const onLtkNegReply = () => {
+        // The kernel had no key where the engine had one: say so (the engine already did otherwise).
+        const r = state.tap.link(handle)?.ltkRequest;
+        if (answeredWithKey && r) session.emit('event', { kind: 'key-missing', ediv: r.ediv, rand: fromWire(Buffer.from(r.rand, 'hex')) });
+        answeredWithKey = false;
+      };
+      // LE Long Term Key Request (Vol 4 Part E 7.7.65.5): subevent 0x05, handle(2) Rand(8) EDIV(2).
+      const onEntry = (e: { raw: Buffer }) => {
+        const p = e.raw;
+        if (p[0] !== 0x04 || p[1] !== 0x3e || p[3] !== 0x05 || p.length < 16 || (p.readUInt16LE(4) & 0x0fff) !== handle) return;
+        session.input({ type: 'ltk-request', rand: fromWire(p.subarray(6, 14)), ediv: p.readUInt16LE(14) });
+      };
+      acl.on('data', onData);
+      acl.on('encryptChange', onEncryptChange);
+      acl.on('ltkNegReply', onLtkNegReply);
+      state.tap.on('entry', onEntry);
+      acl.once('end', () => {
+        state.tap.off('entry', onEntry);
+        session.close();
+        if (state.sessions.get(handle) === session) state.sessions.delete(handle);
+        this.emit('end');
+      });
+    }
+  };
+}
+
+/** What bleno keeps of one key in its list (the MGMT LTK record it loaded). */
+export function parseLtkInfo(info: Buffer): BlenoStoredKey {
+  const k = decodeMgmtLtkInfo(info);
+  return { peerAddress: k?.peerAddress ?? '', peerAddressType: k?.peerAddressType ?? 'public', keyType: k?.keyType ?? 0, encSize: k?.encSize ?? 0 };
+}
+
