@@ -44,7 +44,7 @@ describe('Read By Type over any range, for every characteristic of the default p
   const before: LinkSecurityState = { encrypted: false, authenticated: false, keyExists: false };
   const after: LinkSecurityState = { encrypted: true, authenticated: false, keyExists: true, keySize: 16 };
 
-  it('value handle only, declaration only, value to 0xFFFF, whole range: the value or the refusal naming a handle in range, 0x0A with none', async () => {
+  it('GATT/SR/GAR/BV-03-C, GATT/SR/GAR/BI-07-C: value handle only, declaration only, value to 0xFFFF, whole range: the value or the refusal naming a handle in range, 0x0A with none', async () => {
     const link = await serve(profile);
     const b = bench!;
     const walk = async (state: LinkSecurityState, when: string) => {
@@ -92,7 +92,7 @@ describe('Read By Type over any range, for every characteristic of the default p
     expect(errorCode(await link.probe.request(att.readByType(0x0002, 0x0002, GATT_CHARACTERISTIC.DEVICE_NAME)))).toBe(ATT_ERROR.ATTRIBUTE_NOT_FOUND);
   });
 
-  it('range edges: start 0x0000 and start > end are 0x01 Invalid Handle naming the start; a range past the table is 0x0A', async () => {
+  it('GATT/SR/GAR/BI-08-C: range edges: start 0x0000 and start > end are 0x01 Invalid Handle naming the start; a range past the table is 0x0A', async () => {
     const link = await serve(profile);
     const zero = await link.probe.request(att.readByType(0x0000, LAST, GATT_DECLARATION.CHARACTERISTIC));
     expect([errorCode(zero), handleInError(zero)]).toEqual([ATT_ERROR.INVALID_HANDLE, 0x0000]);
@@ -123,7 +123,7 @@ function manyProfile(n: number, shared: ('open' | 'encrypted')[] = []): Resolved
 }
 
 describe('Read By Type lists: every attribute of the type in range, of one length, as many as fit ATT_MTU (Vol 3 Part F 3.4.4.2)', () => {
-  it('characteristic declarations of 128-bit UUIDs: floor((ATT_MTU - 2) / 21) per response, the next request goes on after the last', async () => {
+  it('GATT/SR/GAD/BV-04-C: characteristic declarations of 128-bit UUIDs: floor((ATT_MTU - 2) / 21) per response, the next request goes on after the last', async () => {
     const profile = manyProfile(14);
     const link = await serve(profile);
     const b = bench!;
@@ -168,7 +168,7 @@ describe('one prepare queue per connection, across characteristics and descripto
   const descriptorOf = (b: Bench) => b.server.handles('Named Setting').descriptors.find((d) => d.kind === 'userDescription')!.handle;
   const readValue = async (link: Connected, handle: number) => (await link.probe.request(att.read(handle))).subarray(1);
 
-  it('two characteristics and a descriptor queued together are written as one by Execute Write', async () => {
+  it('GATT/SR/GAW/BV-06-C: two characteristics and a descriptor queued together are written as one by Execute Write', async () => {
     const link = await serve(profile);
     const b = bench!;
     const long = b.server.handles('Long Value').value;
@@ -186,7 +186,7 @@ describe('one prepare queue per connection, across characteristics and descripto
     expect((await readValue(link, description)).toString()).toBe('Renamed');
   });
 
-  it(`the ${PREPARE_QUEUE_CAPACITY + 1}th Prepare Write answers 0x09 Prepare Queue Full; cancelling leaves every value as it was`, async () => {
+  it(`GATT/SR/GAW/BV-07-C: the ${PREPARE_QUEUE_CAPACITY + 1}th Prepare Write answers 0x09 Prepare Queue Full; cancelling leaves every value as it was`, async () => {
     const link = await serve(profile);
     const b = bench!;
     const long = b.server.handles('Long Value').value;
@@ -200,7 +200,7 @@ describe('one prepare queue per connection, across characteristics and descripto
     expect((await link.probe.request(att.prepareWrite(long, 0, Buffer.from('y'))))[0]).toBe(ATT_OP.PREPARE_WRITE_RSP);
   });
 
-  it('an Execute Write whose value is too long answers 0x0D naming it, and changes nothing, the other queued writes neither', async () => {
+  it('GATT/SR/GAW/BI-33-C: an Execute Write whose value is too long answers 0x0D naming it, and changes nothing, the other queued writes neither', async () => {
     const link = await serve(profile);
     const b = bench!;
     const reliable = b.server.handles('Reliable Write').value; // at most 64 octets
@@ -214,7 +214,7 @@ describe('one prepare queue per connection, across characteristics and descripto
     expect(b.server.value('Long Value')).toEqual(before.long);
   });
 
-  it('an Execute Write whose offset lies past the value answers 0x07 and changes nothing', async () => {
+  it('GATT/SR/GAW/BI-09-C: an Execute Write whose offset lies past the value answers 0x07 and changes nothing', async () => {
     const link = await serve(profile);
     const b = bench!;
     const reliable = b.server.handles('Reliable Write').value;
@@ -229,7 +229,7 @@ describe('one prepare queue per connection, across characteristics and descripto
 describe('what a server does with the rest (Vol 3 Part F 3.3.1, 3.4.1.1)', () => {
   const profile = loadProfile('default');
 
-  it('an unknown request is 0x06, an unknown command is ignored, a malformed request is 0x04, a Read of 0x0000 is 0x01', async () => {
+  it('GATT/SR/UNS/BI-01-C, GATT/SR/UNS/BI-02-C, GATT/SR/GAR/BI-02-C: an unknown request is 0x06, an unknown command is ignored, a malformed request is 0x04, a Read of 0x0000 is 0x01', async () => {
     const link = await serve(profile);
     const unknown = await link.probe.request(Buffer.from([0x3f, 0x01, 0x00]));
     expect([errorCode(unknown), unknown[1]]).toEqual([ATT_ERROR.REQUEST_NOT_SUPPORTED, 0x3f]);
@@ -239,7 +239,7 @@ describe('what a server does with the rest (Vol 3 Part F 3.3.1, 3.4.1.1)', () =>
     expect(errorCode(await link.probe.request(att.read(0x0000)))).toBe(ATT_ERROR.INVALID_HANDLE);
   });
 
-  it('Read Multiple Variable answers length/value pairs, a refused handle names itself', async () => {
+  it('GATT/SR/GAR/BV-09-C, GATT/SR/GAR/BI-42-C: Read Multiple Variable answers length/value pairs, a refused handle names itself', async () => {
     const link = await serve(profile);
     const b = bench!;
     const open = b.server.handles('Open Read').value;
@@ -251,7 +251,7 @@ describe('what a server does with the rest (Vol 3 Part F 3.3.1, 3.4.1.1)', () =>
     expect([errorCode(refused), handleInError(refused)]).toEqual([ATT_ERROR.INSUFFICIENT_AUTHENTICATION, enc]);
   });
 
-  it('Read Blob of a fixed-length declaration is 0x0B Attribute Not Long; of a value, an offset past its end is 0x07', async () => {
+  it('GATT/SR/GAR/BI-13-C: Read Blob of a fixed-length declaration is 0x0B Attribute Not Long; of a value, an offset past its end is 0x07', async () => {
     const link = await serve(profile);
     const b = bench!;
     expect(errorCode(await link.probe.request(att.readBlob(b.server.handles('Open Read').declaration, 0)))).toBe(ATT_ERROR.ATTRIBUTE_NOT_LONG);
@@ -263,7 +263,7 @@ describe('what a server does with the rest (Vol 3 Part F 3.3.1, 3.4.1.1)', () =>
 });
 
 describe('secondary services and includes are served as declared (Vol 3 Part G 3.1-3.2)', () => {
-  it('a secondary service is found by Read By Group Type 0x2801, not 0x2800; the include names its range and 16-bit UUID', async () => {
+  it('GATT/SR/GAD/BV-03-C: a secondary service is found by Read By Group Type 0x2801, not 0x2800; the include names its range and 16-bit UUID', async () => {
     const profile = defineProfile({
       name: 'nested',
       advertising: { localName: 'nested', serviceUuids: ['b1eb6000-7e57-4b3e-9c1d-2f5e0b1c7a90'] },
