@@ -55,7 +55,10 @@ describe('Signed Write Command (Vol 3 Part F 3.4.5.4)', () => {
         confirmation: () => {},
         signingKey: () => csrk,
       },
-      (_h, pdu) => void sent.push(pdu),
+      (_h, pdu) => {
+        sent.push(pdu);
+        return true;
+      },
     );
     server.open(0x40);
     const c = table.map.characteristic('Signed')!;
