@@ -13,8 +13,10 @@ import { silentLogger, type Logger } from '../common/log/logger.js';
 import type { LinkState } from '../common/trace/link-state.js';
 import type { TimelineEntry } from '../common/trace/timeline.js';
 import { TimeoutError, waitForEvent } from '../common/util/wait.js';
-import { codeText, type ChosenAnswer } from './access-policy.js';
+import { codeText } from './access-policy.js';
 import { AttServer } from './att/att-server.js';
+import { PeripheralError } from './peripheral-error.js';
+import { RuntimeAnswers } from './runtime-answers.js';
 import { AttributeTable } from './att/attribute-table.js';
 import { loadBleno, type LoadedBleno } from './bleno/index.js';
 import { Indications } from './indications.js';
@@ -25,7 +27,6 @@ import { changeSecurity, type AttributeMap, type ServedCharacteristic, type Serv
 import {
   BLENO_LIMITS,
   limitsFor,
-  MAX_ANSWER_DELAY_MS,
   type AnswerOperation,
   type AnswerOptions,
   type DelayOperation,
@@ -38,22 +39,10 @@ import {
 } from './server-types.js';
 import { Subscriptions } from './subscriptions.js';
 
-export class PeripheralError extends Error {
-  readonly code = 'PERIPHERAL';
-}
+export { PeripheralError };
 
 const DEFAULT_TIMEOUT_MS = 5000;
-const ANSWER_OPERATIONS: readonly AnswerOperation[] = ['read', 'write', 'writeWithoutResponse', 'subscribe'];
-const DELAY_OPERATIONS: readonly DelayOperation[] = ['read', 'write', 'subscribe'];
 const hex2 = (n: number) => `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
-
-interface AnswerRule {
-  readonly code: number;
-  readonly nth: number;
-  readonly repeat: boolean;
-  /** Requests of this operation seen since the rule was set (that passed the property checks). */
-  seen: number;
-}
 
 export async function servePeripheral(options: ServePeripheralOptions): Promise<PeripheralServer> {
   const loaded = await loadBleno(options.transport, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(options.smp ? { smp: options.smp } : {}) });
@@ -82,8 +71,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   private readonly records = new SecurityRecords();
   private authorized: boolean;
   private refusal: { readonly reason: number; left: number | 'always' } | undefined;
-  private readonly answers = new Map<string, AnswerRule>();
-  private readonly delays = new Map<string, number>();
+  private readonly runtime: RuntimeAnswers;
   private closed = false;
   private readonly ownSmp: boolean;
 
@@ -99,6 +87,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.authorized = options.authorized ?? false;
     this.ownSmp = options.smp !== undefined;
     this.indications = new Indications(options.indicationTimeoutMs);
+    this.runtime = new RuntimeAnswers(this.log);
     this.table = new AttributeTable(this.profile, this.name);
     this.map = this.table.map;
     this.att = new AttServer(
@@ -109,8 +98,8 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
         record: (r) => this.record(r),
         cccdBits: (name) => this.subs.value(name),
         cccdWritten: (d, bits) => this.cccdWritten(d, bits),
-        chosenAnswer: (name, operation) => this.chosenAnswer(name, operation),
-        delayFor: (name, operation) => this.delayFor(name, operation),
+        chosenAnswer: (name, operation) => this.runtime.chosenAnswer(name, operation),
+        delayFor: (name, operation) => this.runtime.delayFor(name, operation),
         confirmation: () => {
           if (!this.indications.confirm()) this.log.warn('a Handle Value Confirmation arrived with no indication outstanding');
         },
@@ -304,21 +293,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
    * write of the CCCD. Counting starts at this call.
    */
   answerWith(name: string, operation: AnswerOperation, code: number | null, options: AnswerOptions = {}): void {
-    const c = this.need(name);
-    if (!ANSWER_OPERATIONS.includes(operation)) throw new PeripheralError(`answerWith: the operation is one of ${ANSWER_OPERATIONS.join(', ')}, not "${String(operation)}"`);
-    const key = ruleKey(name, operation);
-    if (code === null) {
-      if (this.answers.delete(key)) this.log.info({ characteristic: name, operation }, `"${name}" ${operation} is answered by the profile again`);
-      return;
-    }
-    if (!Number.isInteger(code) || code < 0x01 || code > 0xff) throw new PeripheralError(`an ATT error code is one octet from 0x01 (Vol 3 Part F 3.4.1.1), not ${code}`);
-    const has = operation === 'subscribe' ? c.cccd !== undefined : c.def.properties[operation];
-    if (!has) throw new PeripheralError(`"${name}" has no ${operation === 'subscribe' ? 'CCCD (neither notify nor indicate)' : `${operation} property`}: such requests are refused by the property check before any chosen answer`);
-    const nth = options.nth ?? 1;
-    if (!Number.isInteger(nth) || nth < 1) throw new PeripheralError(`answerWith nth counts requests from 1, not ${nth}`);
-    this.answers.set(key, { code, nth, repeat: options.repeat ?? true, seen: 0 });
-    const which = nth === 1 ? (options.repeat === false ? 'the next request' : 'every request') : options.repeat === false ? `request #${nth}` : `every request from #${nth} on`;
-    this.log.info({ characteristic: name, operation, attError: code }, `"${name}" ${operation}: ${which} will be answered ${codeText(code)}, as asked`);
+    this.runtime.answerWith(this.need(name), operation, code, options);
   }
 
   /**
@@ -329,15 +304,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
    */
   delayAnswers(name: string, operation: DelayOperation | '*', ms: number): void {
     if (name !== '*') this.need(name);
-    if (operation !== '*' && !DELAY_OPERATIONS.includes(operation)) {
-      throw new PeripheralError(`delayAnswers: the operation is one of ${DELAY_OPERATIONS.join(', ')} or '*', not "${String(operation)}"${String(operation) === 'writeWithoutResponse' ? ' (a Write Command gets no answer to delay)' : ''}`);
-    }
-    if (!Number.isFinite(ms) || ms < 0 || ms > MAX_ANSWER_DELAY_MS) throw new PeripheralError(`delayAnswers takes 0 to ${MAX_ANSWER_DELAY_MS} ms (the ATT transaction timeout), not ${ms}`);
-    const key = ruleKey(name, operation);
-    if (ms === 0) this.delays.delete(key);
-    else this.delays.set(key, ms);
-    const what = `${name === '*' ? 'every characteristic' : `"${name}"`} ${operation === '*' ? 'read, write and subscribe' : operation}`;
-    this.log.info({ characteristic: name, operation, ms }, ms === 0 ? `answers to ${what} are no longer delayed` : `answers to ${what} will be held ${ms} ms`);
+    this.runtime.delayAnswers(name, operation, ms);
   }
 
   async close(): Promise<void> {
@@ -398,19 +365,6 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     if (r.left !== 'always' && --r.left === 0) this.refusal = undefined;
     this.log.info({ reason: r.reason }, `refused a Pairing Request with Pairing Failed ${hex2(r.reason)} ${smpReason(r.reason).name}, as asked${r.left === 'always' ? '' : ` (${r.left} more to refuse)`}`);
     return r.reason;
-  }
-
-  /** The answer chosen for this request, counting it (the gate asks once per request that passed the property checks). */
-  private chosenAnswer(name: string, operation: AnswerOperation): ChosenAnswer | undefined {
-    const rule = this.answers.get(ruleKey(name, operation));
-    if (!rule) return undefined;
-    const n = ++rule.seen;
-    if (n < rule.nth || (n > rule.nth && !rule.repeat)) return undefined;
-    return { attError: rule.code, reason: `answered ${codeText(rule.code)} as asked (answerWith, request #${n} since), instead of the security decision` };
-  }
-
-  private delayFor(name: string, operation: DelayOperation): number {
-    return this.delays.get(ruleKey(name, operation)) ?? this.delays.get(ruleKey(name, '*')) ?? this.delays.get(ruleKey('*', operation)) ?? this.delays.get(ruleKey('*', '*')) ?? 0;
   }
 
   private record(r: Omit<RequestRecord, 'central'>): void {
@@ -481,4 +435,3 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   };
 }
 
-const ruleKey = (name: string, operation: string) => `${name}\u0000${operation}`;
