@@ -2,6 +2,8 @@
 // Core v5.4 Vol 4 Part E 5.4.4 (event packet), 7.7 (events), 7.7.65 (LE Meta subevents).
 import { EVT, H4, LE_EVT } from '../codes/hci.js';
 import { params } from './bytes.js';
+import { ENCRYPTION_KEY_SIZE } from './capabilities.js';
+import type { VirtualController } from './controller.js';
 
 /** Num_HCI_Command_Packets in every Command Complete/Status: one command at a time. Vol 4 Part E 7.7.14. */
 export const NUM_HCI_COMMAND_PACKETS = 1;
@@ -43,6 +45,20 @@ export function disconnectionComplete(handle: number, reason: number): Buffer {
 /** 7.7.8 (v1): Status, Connection_Handle, Encryption_Enabled. */
 export function encryptionChange(status: number, handle: number, enabled: boolean): Buffer {
   return hciEvent(EVT.ENCRYPTION_CHANGE, params().u8(status).u16(handle).u8(enabled ? 1 : 0).build());
+}
+
+/** 7.7.8 (v2): v1's parameters, then Encryption_Key_Size (octets; 0 here when encryption is off). */
+export function encryptionChangeV2(status: number, handle: number, enabled: boolean, keySize: number): Buffer {
+  return hciEvent(EVT.ENCRYPTION_CHANGE_V2, params().u8(status).u16(handle).u8(enabled ? 1 : 0).u8(keySize).build());
+}
+
+/**
+ * Encryption Change to this controller's host: [v2] when the host unmasked it with Set Event Mask
+ * Page 2 (bit 25), in place of [v1], which the page 1 mask (bit 7) governs otherwise. 7.7.8, 7.3.69.
+ */
+export function sendEncryptionChange(c: VirtualController, status: number, handle: number, enabled: boolean): void {
+  const on = status === 0 && enabled;
+  c.send(c.state.masks.allows(EVT.ENCRYPTION_CHANGE_V2) ? encryptionChangeV2(status, handle, enabled, on ? ENCRYPTION_KEY_SIZE : 0) : encryptionChange(status, handle, enabled));
 }
 
 /** 7.7.39 */
