@@ -14,7 +14,9 @@ import { pairingConfig, type PairingConfig } from '../../common/smp/pairing-conf
 import type { TimelineEntry } from '../../common/trace/timeline.js';
 import { CentralClient } from '../../central/central-client.js';
 import type { CentralConnection } from '../../central/connection.js';
-import { HciError } from '../../central/errors.js';
+import { AttError, HciError } from '../../central/errors.js';
+import type { OperationRecord } from '../../central/connection.js';
+import type { PairingPolicy } from '../../central/pairing/pairing-policy.js';
 import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 import { until } from '../helpers/until.js';
 
@@ -34,10 +36,11 @@ afterEach(async () => {
 });
 
 const profile = loadProfile('default');
+const ENCRYPTED_READ = profile.services.flatMap((s) => s.characteristics).find((c) => c.name === 'Encrypted Read')!;
 const OPEN_READ = profile.services.flatMap((s) => s.characteristics).find((c) => c.name === 'Open Read')!;
 
 /** Both sides run blebench's Security Manager with bonding; pair once, disconnect, then connect again. */
-async function bondedThenReconnect(config: Partial<PairingConfig>, change: 'key' | 'ediv-rand'): Promise<CentralConnection> {
+async function bondedThenReconnect(config: Partial<PairingConfig>, change: 'key' | 'ediv-rand', policy: PairingPolicy = 'never'): Promise<CentralConnection> {
   radio = new Radio({ name: 'kept-key-mismatch' });
   pt = await openTransport('mock', { radio, name: 'peripheral' });
   ct = await openTransport('mock', { radio, name: 'central' });
@@ -49,7 +52,7 @@ async function bondedThenReconnect(config: Partial<PairingConfig>, change: 'key'
   await until(async () => ((await client!.bonds.store.list()).length ? true : undefined), 'the bond in the central key store');
   await first.disconnect();
   expect(await client.bonds.changeKeptKeys(change)).toBe(1);
-  const second = await client.connectTo(target);
+  const second = await client.connectTo(target, { policy });
   expect(second.bonded).toBe(true);
   return second;
 }
@@ -103,5 +106,26 @@ describe("a kept key that does not fit the peripheral's", () => {
     expect((await conn.read(open)).toString()).toBe('open to everyone');
     expect(after(ct!, from.c, 'HCI Disconnection Complete')).toHaveLength(0);
     expect(after(pt!, from.p, 'HCI Disconnection Complete')).toHaveLength(0);
+  });
+
+  it('on-error with a kept key the peripheral does not hold: one LE Enable Encryption per link; the next 0x0F names the earlier failure', async () => {
+    const conn = await bondedThenReconnect({ secureConnections: 'no' }, 'ediv-rand', 'on-error');
+    const from = ct!.tap.entries.length;
+    const read = (await conn.characteristics()).find((c) => c.uuid === ENCRYPTED_READ.uuid)!;
+    const first: OperationRecord = { attempts: [] };
+    const e1 = (await conn.read(read, first).catch((e: unknown) => e)) as HciError;
+    expect(e1).toBeInstanceOf(HciError);
+    expect(e1.code).toBe(0x06);
+    expect(first.encryptedWithStoredKey).toBe(true);
+    const second: OperationRecord = { attempts: [] };
+    const e2 = (await conn.read(read, second).catch((e: unknown) => e)) as AttError;
+    expect(e2).toBeInstanceOf(AttError);
+    // the peripheral holds a bond with this central, so it answers 0x0F Insufficient Encryption (Vol 3 Part C 10.3.2)
+    expect(e2.code).toBe(0x0f);
+    expect(first.attempts[0]?.error).toMatchObject({ kind: 'att', code: 0x0f });
+    expect(second.encryptedWithStoredKey).toBeUndefined();
+    expect(second.noPairing).toBe('encryption with the kept key failed earlier on this link: HCI 0x06 PIN or Key Missing; one attempt per link');
+    expect(after(ct!, from, 'HCI LE Enable Encryption')).toHaveLength(1);
+    expect(after(ct!, from, 'SMP Pairing Request')).toHaveLength(0);
   });
 });
