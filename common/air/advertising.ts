@@ -1,22 +1,12 @@
 // Legacy advertising as others see it: which address an advertiser uses, whether it can be
 // scanned or connected, and the report types a scanner gets. Core v5.4 Vol 6 Part B 2.3.1,
-// Vol 4 Part E 7.8.5 (parameters), 7.7.65.2 and 7.7.65.13 (report event types).
+// Vol 4 Part E 7.8.5 (parameters), 7.7.65.2 (report event types).
 import { ADDRESS_TYPE } from '../codes/hci.js';
 import { ADV_TYPE, filterAcceptKey, type AdvertisingParameters } from './state.js';
 import type { VirtualController } from './controller.js';
 
 /** LE Advertising Report Event_Type, 7.7.65.2. */
 export const REPORT_TYPE = { ADV_IND: 0x00, ADV_DIRECT_IND: 0x01, ADV_SCAN_IND: 0x02, ADV_NONCONN_IND: 0x03, SCAN_RSP: 0x04 } as const;
-
-/** LE Extended Advertising Report Event_Type for legacy PDUs (bit 4 set), 7.7.65.13 table. */
-export const EXTENDED_REPORT_TYPE = {
-  ADV_IND: 0x0013,
-  ADV_DIRECT_IND: 0x0015,
-  ADV_SCAN_IND: 0x0012,
-  ADV_NONCONN_IND: 0x0010,
-  SCAN_RSP_TO_ADV_IND: 0x001b,
-  SCAN_RSP_TO_ADV_SCAN_IND: 0x001a,
-} as const;
 
 /** Filter policy bits. Advertising (7.8.5): bit 0 scan requests, bit 1 connect requests only from the
  * filter accept list. Scanning (7.8.10): bit 0 advertisers from the list only. Initiator (7.8.12):
@@ -87,15 +77,15 @@ export function onAir(c: VirtualController): OnAirAddress | undefined {
 }
 
 /** Report types for one advertising event seen by a scanner (scan response only for active scanners). */
-export function legacyReportTypes(p: AdvertisingParameters): { adv: number; ext: number; scanRsp?: { adv: number; ext: number } } {
+export function legacyReportTypes(p: AdvertisingParameters): { adv: number; scanRsp?: number } {
   switch (p.type) {
     case ADV_TYPE.ADV_IND:
-      return { adv: REPORT_TYPE.ADV_IND, ext: EXTENDED_REPORT_TYPE.ADV_IND, scanRsp: { adv: REPORT_TYPE.SCAN_RSP, ext: EXTENDED_REPORT_TYPE.SCAN_RSP_TO_ADV_IND } };
+      return { adv: REPORT_TYPE.ADV_IND, scanRsp: REPORT_TYPE.SCAN_RSP };
     case ADV_TYPE.ADV_SCAN_IND:
-      return { adv: REPORT_TYPE.ADV_SCAN_IND, ext: EXTENDED_REPORT_TYPE.ADV_SCAN_IND, scanRsp: { adv: REPORT_TYPE.SCAN_RSP, ext: EXTENDED_REPORT_TYPE.SCAN_RSP_TO_ADV_SCAN_IND } };
+      return { adv: REPORT_TYPE.ADV_SCAN_IND, scanRsp: REPORT_TYPE.SCAN_RSP };
     case ADV_TYPE.ADV_NONCONN_IND:
-      return { adv: REPORT_TYPE.ADV_NONCONN_IND, ext: EXTENDED_REPORT_TYPE.ADV_NONCONN_IND };
+      return { adv: REPORT_TYPE.ADV_NONCONN_IND };
     default:
-      return { adv: REPORT_TYPE.ADV_DIRECT_IND, ext: EXTENDED_REPORT_TYPE.ADV_DIRECT_IND };
+      return { adv: REPORT_TYPE.ADV_DIRECT_IND };
   }
 }

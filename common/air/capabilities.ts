@@ -32,6 +32,11 @@ export const LE_FEATURE_BIT = {
   LE_2M_PHY: 8,
   LE_CODED_PHY: 11,
 } as const;
+/**
+ * Not claimed: LL Privacy (bit 6) and LE Extended Advertising (bit 12). Their commands (Vol 4 Part E
+ * 3.1, conditions C9, C17, C19, C20: "otherwise excluded") are not implemented, so Read Local
+ * Supported Commands does not list them (supported-commands.ts) and they answer 0x01.
+ */
 export const LE_FEATURES = bits(...Object.values(LE_FEATURE_BIT));
 
 /** LE Read Supported States (7.8.27): every state and combination of bits 0..41 is supported. */
@@ -42,8 +47,6 @@ export const LE_SUPPORTED_STATES = (() => {
 })();
 
 export const FILTER_ACCEPT_LIST_SIZE = 16;
-/** No controller-based address resolution: the resolving list holds nothing. */
-export const RESOLVING_LIST_SIZE = 0;
 
 /** dBm figures this radio reports (there is no real transmitter). */
 export const TX_POWER = { ADVERTISING_CHANNEL: 0, CURRENT: 0, MAX: 10, MIN_SUPPORTED: -20, MAX_SUPPORTED: 10 } as const;

@@ -133,27 +133,6 @@ export function leAdvertisingReport(r: AdvertisingReportFields): Buffer {
   );
 }
 
-export interface ExtendedAdvertisingReportFields extends AdvertisingReportFields {
-  primaryPhy: number;
-  directAddressType: number;
-  directAddress: Buffer;
-}
-
-/** Advertising_SID 0xFF: no ADI field (legacy PDU); Tx_Power 0x7F: not available. 7.7.65.13. */
-const NO_SID = 0xff;
-const TX_POWER_NOT_AVAILABLE = 0x7f;
-const NO_SECONDARY_PHY = 0x00;
-
-/** 7.7.65.13 LE Extended Advertising Report, one report per event. */
-export function leExtendedAdvertisingReport(r: ExtendedAdvertisingReportFields): Buffer {
-  return leMeta(
-    LE_EVT.EXTENDED_ADVERTISING_REPORT,
-    params().u8(1).u16(r.eventType).u8(r.addressType).bytesOf(r.address).u8(r.primaryPhy).u8(NO_SECONDARY_PHY)
-      .u8(NO_SID).u8(TX_POWER_NOT_AVAILABLE).i8(r.rssi).u16(0).u8(r.directAddressType).bytesOf(r.directAddress)
-      .u8(r.data.length).bytesOf(r.data).build(),
-  );
-}
-
 /** 7.7.65.3 */
 export function leConnectionUpdateComplete(status: number, handle: number, interval: number, latency: number, timeout: number): Buffer {
   return leMeta(LE_EVT.CONNECTION_UPDATE_COMPLETE, params().u8(status).u16(handle).u16(interval).u16(latency).u16(timeout).build());

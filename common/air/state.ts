@@ -40,16 +40,12 @@ export interface ScanParameters {
   window: number;
   ownAddressType: number;
   filterPolicy: number;
-  /** LE_1M / LE_CODED bits for extended scanning; legacy scanning is LE 1M. */
-  phys: number;
 }
 
 export interface ScanState {
   params: ScanParameters;
   enabled: boolean;
   filterDuplicates: boolean;
-  /** Enabled through the extended commands: reports are LE Extended Advertising Reports. */
-  extended: boolean;
   /** Duplicate filter: `${address}/${reportType}` seen since this scan enable. */
   seen: Set<string>;
 }
@@ -67,8 +63,6 @@ export interface InitiatorState {
   peerAddress: Buffer;
   ownAddressType: number;
   conn: ConnectionParameters;
-  /** Issued as LE Extended Create Connection. */
-  extended: boolean;
   opcode: number;
 }
 
@@ -86,8 +80,6 @@ export interface ControllerState {
   initiating: InitiatorState | undefined;
   /** Entries `${addressType}/${hex address}`; type 0xFF is "anonymous advertisements". */
   filterAcceptList: Set<string>;
-  addressResolutionEnabled: boolean;
-  rpaTimeout: number;
   suggestedDataLength: { octets: number; time: number };
   defaultPhy: { allPhys: number; tx: number; rx: number };
 }
@@ -121,16 +113,13 @@ export function freshState(): ControllerState {
     },
     scan: {
       // 7.8.10 defaults: passive, 10 ms interval and window
-      params: { active: false, interval: 0x0010, window: 0x0010, ownAddressType: ADDRESS_TYPE.PUBLIC, filterPolicy: 0x00, phys: PHY_MASK.LE_1M },
+      params: { active: false, interval: 0x0010, window: 0x0010, ownAddressType: ADDRESS_TYPE.PUBLIC, filterPolicy: 0x00 },
       enabled: false,
       filterDuplicates: false,
-      extended: false,
       seen: new Set(),
     },
     initiating: undefined,
     filterAcceptList: new Set(),
-    addressResolutionEnabled: false,
-    rpaTimeout: 0x0384, // 900 s, 7.8.45
     suggestedDataLength: { octets: DATA_LENGTH.MIN_OCTETS, time: DATA_LENGTH.MIN_TIME },
     defaultPhy: { allPhys: 0x03, tx: PHY_MASK.ALL, rx: PHY_MASK.ALL },
   };
