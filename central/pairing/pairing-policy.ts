@@ -4,7 +4,7 @@
 // pairs right after connecting. One attempt per link: once pairing (or encryption with a kept key)
 // failed on a link, later errors on it are reported, not paired for again.
 import { ATT_ERROR } from '../../common/codes/att.js';
-import { AttError, type CentralError } from '../errors.js';
+import { AttError, SmpPairingFailed, type CentralError } from '../errors.js';
 
 export const PAIRING_POLICIES = ['on-error', 'never', 'upfront'] as const;
 export type PairingPolicy = (typeof PAIRING_POLICIES)[number];
@@ -38,4 +38,4 @@ export function pairAfter(policy: PairingPolicy, error: unknown, link: { encrypt
   return { pair: true };
 }
 
-const sentBy = (e: CentralError) => ('who' in e && typeof e.who === 'string' ? ` (Pairing Failed from the ${e.who})` : '');
+const sentBy = (e: CentralError) => (e instanceof SmpPairingFailed ? ` (Pairing Failed from the ${e.who})` : '');
