@@ -97,7 +97,12 @@ export interface ConnectionCompleteFields {
   latency: number;
   supervisionTimeout: number;
   centralClockAccuracy: number;
+  /** Enhanced event only: the local and peer RPAs (all zeros, or absent: none). 7.7.65.10. */
+  localRpa?: Buffer;
+  peerRpa?: Buffer;
 }
+
+const NO_ADDRESS = Buffer.alloc(6);
 
 /** 7.7.65.1 LE Connection Complete. */
 export function leConnectionComplete(f: ConnectionCompleteFields): Buffer {
@@ -112,7 +117,7 @@ export function leConnectionComplete(f: ConnectionCompleteFields): Buffer {
 export function leEnhancedConnectionComplete(f: ConnectionCompleteFields): Buffer {
   return leMeta(
     LE_EVT.ENHANCED_CONNECTION_COMPLETE,
-    params().u8(f.status).u16(f.handle).u8(f.role).u8(f.peerAddressType).bytesOf(f.peerAddress).zeros(6).zeros(6)
+    params().u8(f.status).u16(f.handle).u8(f.role).u8(f.peerAddressType).bytesOf(f.peerAddress).bytesOf(f.localRpa ?? NO_ADDRESS).bytesOf(f.peerRpa ?? NO_ADDRESS)
       .u16(f.interval).u16(f.latency).u16(f.supervisionTimeout).u8(f.centralClockAccuracy).build(),
   );
 }

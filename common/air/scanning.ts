@@ -14,6 +14,7 @@ import {
   type OnAirAddress,
 } from './advertising.js';
 import { leAdvertisingReport } from './events.js';
+import { ignoredByPrivacyMode, resolvePeer } from './privacy.js';
 import type { Cancel } from './timers.js';
 import type { VirtualController } from './controller.js';
 import type { Radio } from './radio.js';
@@ -67,23 +68,33 @@ export class ScanEngine {
     this.repeaters.clear();
   }
 
-  /** One advertising event of `advertiser` as `scanner` hears it (plus the scan response when active). */
+  /**
+   * One advertising event of `advertiser` as `scanner` hears it (plus the scan response when active).
+   * With address resolution on, a resolved advertiser is reported by its identity, address type
+   * 0x02/0x03 (7.7.65.2); one in network privacy mode showing its identity address is not heard.
+   */
   private deliver(scanner: VirtualController, advertiser: VirtualController): void {
     const from = onAir(advertiser);
     const scan = scanner.state.scan;
     if (!from || !scan.enabled || scanner.closed) return;
+    if (ignoredByPrivacyMode(scanner, from)) return;
+    const resolved = resolvePeer(scanner, from);
+    const identity = resolved ? { type: resolved.entry.peerIdentityType, address: resolved.entry.peerIdentity } : from;
     const p = advertiser.state.adv.params;
-    const me = ownAddress(scanner, scan.params.ownAddressType) ?? { type: ADDRESS_TYPE.PUBLIC, address: scanner.addressBytes };
+    const me = ownAddress(scanner, scan.params.ownAddressType, identity) ?? { type: ADDRESS_TYPE.PUBLIC, address: scanner.addressBytes };
     // Scanning_Filter_Policy 0x01/0x03: only advertisers in the filter accept list (7.8.10)
     if (scan.params.filterPolicy & FILTER_POLICY.SCAN_ACCEPT_LIST_ONLY && !inFilterAcceptList(scanner, from)) return;
     const directed = isDirected(p);
-    if (directed && !isDirectedAt(p, me)) return;
+    if (directed && !isDirectedAt(advertiser, me)) return;
     const types = legacyReportTypes(p);
     const rssi = advertiser.options.rssi;
-    this.report(scanner, from, types.adv, directed ? Buffer.alloc(0) : advertiser.state.adv.data, rssi);
+    // Address_Type 0x02/0x03: Public/Random Identity Address, resolved by the controller
+    const reported: OnAirAddress = resolved ? { type: identity.type + ADDRESS_TYPE.PUBLIC_IDENTITY, address: identity.address } : from;
+    this.report(scanner, reported, types.adv, directed ? Buffer.alloc(0) : advertiser.state.adv.data, rssi);
     // Active scanning: SCAN_REQ -> SCAN_RSP, unless the advertiser filters scan requests (policy 0x01/0x03)
-    if (scan.params.active && types.scanRsp && !(p.filterPolicy & FILTER_POLICY.ADV_SCAN_REQUESTS_FROM_LIST && !inFilterAcceptList(advertiser, me))) {
-      this.report(scanner, from, types.scanRsp, advertiser.state.adv.scanResponse, rssi);
+    const scanRequestHeard = !ignoredByPrivacyMode(advertiser, me) && !(p.filterPolicy & FILTER_POLICY.ADV_SCAN_REQUESTS_FROM_LIST && !inFilterAcceptList(advertiser, me));
+    if (scan.params.active && types.scanRsp && scanRequestHeard) {
+      this.report(scanner, reported, types.scanRsp, advertiser.state.adv.scanResponse, rssi);
     }
   }
 

@@ -1,6 +1,6 @@
 // The host-visible state of one virtual controller: what Reset puts back to its defaults.
 // Core v5.4 Vol 4 Part E 7.3.2 (Reset), defaults from each command's section.
-import { ADDRESS_TYPE } from '../codes/hci.js';
+import { ADDRESS_TYPE, PRIVACY_MODE, RPA_TIMEOUT_S } from '../codes/hci.js';
 import { DATA_LENGTH, LOCAL_NAME_LENGTH, PHY_MASK } from './capabilities.js';
 import { EventMasks } from './event-mask.js';
 import type { Cancel } from './timers.js';
@@ -66,6 +66,27 @@ export interface InitiatorState {
   opcode: number;
 }
 
+/** One resolving list record (Vol 6 Part B 4.7; Vol 4 Part E 7.8.38). IRKs MSB-first, addresses as HCI carries them. */
+export interface ResolvingListEntry {
+  peerIdentityType: number; // 0x00 public, 0x01 random (static)
+  peerIdentity: Buffer;
+  peerIrk: Buffer;
+  localIrk: Buffer;
+  privacyMode: number; // PRIVACY_MODE, 7.8.77
+  /** The local RPA in use with this peer until the RPA timeout renews it. */
+  localRpa?: Buffer;
+  /** The last RPA of this peer the controller resolved (7.8.42). */
+  peerRpa?: Buffer;
+}
+
+export interface PrivacyState {
+  resolvingList: ResolvingListEntry[];
+  addressResolutionEnabled: boolean;
+  rpaTimeoutS: number;
+  /** Radio clock (ms) when the current local RPAs were generated; undefined: none yet. */
+  rpaGeneratedAt: number | undefined;
+}
+
 export interface ControllerState {
   masks: EventMasks;
   localName: Buffer;
@@ -82,6 +103,7 @@ export interface ControllerState {
   filterAcceptList: Set<string>;
   suggestedDataLength: { octets: number; time: number };
   defaultPhy: { allPhys: number; tx: number; rx: number };
+  privacy: PrivacyState;
 }
 
 /** Defaults after power-on or Reset. */
@@ -122,8 +144,13 @@ export function freshState(): ControllerState {
     filterAcceptList: new Set(),
     suggestedDataLength: { octets: DATA_LENGTH.MIN_OCTETS, time: DATA_LENGTH.MIN_TIME },
     defaultPhy: { allPhys: 0x03, tx: PHY_MASK.ALL, rx: PHY_MASK.ALL },
+    // Reset empties the resolving list, disables resolution, RPA timeout 900 s (Vol 6 Part B 4.7; 7.8.44, 7.8.45)
+    privacy: { resolvingList: [], addressResolutionEnabled: false, rpaTimeoutS: RPA_TIMEOUT_S.DEFAULT, rpaGeneratedAt: undefined },
   };
 }
+
+/** Default Privacy_Mode of a new resolving list entry: network privacy (7.8.77). */
+export const DEFAULT_PRIVACY_MODE = PRIVACY_MODE.NETWORK;
 
 export function filterAcceptKey(addressType: number, address: Buffer): string {
   return `${addressType}/${address.toString('hex')}`;

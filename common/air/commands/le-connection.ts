@@ -5,6 +5,7 @@
 import { HCI_STATUS, OP } from '../../codes/hci.js';
 import { airAddressType, FILTER_POLICY, ownAddress } from '../advertising.js';
 import { CONN_RANGE, DATA_LENGTH } from '../capabilities.js';
+import { identityOf, sameIdentity } from '../privacy.js';
 import { disconnect, failedConnectionFields, sendConnectionComplete, tryConnectAll } from '../connection.js';
 import { connectionUpdate, effectivePhys, parameterRequestNegativeReply, parameterRequestReply, readRemoteFeatures, readRemoteVersion, setDataLength, setPhy } from '../procedures.js';
 import type { ConnectionParameters, InitiatorState } from '../state.js';
@@ -51,11 +52,14 @@ function scanWindowValid(interval: number, window: number): boolean {
 function startInitiating(c: VirtualController, init: InitiatorState): number {
   if (c.state.initiating) return HCI_STATUS.COMMAND_DISALLOWED;
   if (init.filterPolicy > FILTER_POLICY.INITIATOR_USE_ACCEPT_LIST || init.peerAddressType > 0x03 || init.ownAddressType > 0x03 || !connParamsValid(init.conn)) return HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS;
-  if (!ownAddress(c, init.ownAddressType)) return HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS; // random address never set
-  if (init.filterPolicy !== FILTER_POLICY.INITIATOR_USE_ACCEPT_LIST) {
+  const byAddress = init.filterPolicy !== FILTER_POLICY.INITIATOR_USE_ACCEPT_LIST;
+  const target = { type: init.peerAddressType, address: init.peerAddress };
+  if (!ownAddress(c, init.ownAddressType, byAddress ? target : undefined)) return HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS; // random address never set
+  if (byAddress) {
     const type = airAddressType(init.peerAddressType);
     for (const end of c.links.values()) {
-      if (end.peerAir.type === type && end.peerAir.address.equals(init.peerAddress)) return HCI_STATUS.CONNECTION_ALREADY_EXISTS;
+      const onAirMatch = end.peerAir.type === type && end.peerAir.address.equals(init.peerAddress);
+      if (onAirMatch || sameIdentity(identityOf(c, end.peerAir), target)) return HCI_STATUS.CONNECTION_ALREADY_EXISTS;
     }
   }
   c.state.initiating = init;
