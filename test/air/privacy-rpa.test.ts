@@ -261,3 +261,54 @@ describe('privacy modes (Vol 6 Part B 4.7)', () => {
     expect(scanC.address).not.toBe(advC.address);
   });
 });
+
+describe('directed advertising and the filter accept list with resolution', () => {
+  it('directed advertising at an identity accepts that peer initiating from its RPA, resolved by the advertiser', async () => {
+    const { advC, scanC, a, s } = await pair({ leMask: LE_MASK_ENHANCED });
+    await knowEachOther(a, advC, s, scanC);
+    // ADV_DIRECT_IND (low duty) at the central's public identity; the central initiates from an RPA
+    await advertise(a, { type: 0x04, ownAddressType: 0x02, peerAddressType: 0x00, peerAddress: scanC.address });
+    await s.ok(OP.LE_CREATE_CONNECTION, createConnection(advC.address, { peerAddressType: 0x02, ownAddressType: 0x02 }));
+    const p = enhanced(await a.waitLe(LE_EVT.ENHANCED_CONNECTION_COMPLETE, 'peripheral connection complete'));
+    expect({ peerAddressType: p.peerAddressType, peerAddress: p.peerAddress }).toEqual({ peerAddressType: 0x02, peerAddress: scanC.address });
+    expect(resolvesWith(irk(IRK_S), p.peerRpa)).toBe(true);
+  });
+
+  it('without the central in its list, the advertiser does not take the RPA for the identity it directs at: high duty directed advertising times out (0x3C)', async () => {
+    const { advC, scanC, a, s } = await pair();
+    await s.ok(OP.LE_ADD_DEVICE_TO_RESOLVING_LIST, resolvingEntry(0, advC.address, ZERO_IRK, IRK_S));
+    await s.ok(OP.LE_SET_ADDRESS_RESOLUTION_ENABLE, [1]);
+    await advertise(a, { type: 0x01, peerAddressType: 0x00, peerAddress: scanC.address });
+    await s.ok(OP.LE_CREATE_CONNECTION, createConnection(advC.address, { ownAddressType: 0x02 }));
+    const done = await a.waitLe(LE_EVT.CONNECTION_COMPLETE, 'directed advertising timeout', { timeoutMs: 3000 });
+    expect(done.le[0]).toBe(HCI_STATUS.ADVERTISING_TIMEOUT);
+    await s.ok(OP.LE_CREATE_CONNECTION_CANCEL);
+  });
+
+  it('an initiator using its filter accept list connects to a listed identity that advertises from an RPA', async () => {
+    const { advC, scanC, a, s } = await pair();
+    await knowEachOther(a, advC, s, scanC);
+    await s.ok(OP.LE_ADD_DEVICE_TO_FILTER_ACCEPT_LIST, [0x00, ...addressToWire(advC.address)]);
+    await advertise(a, { ownAddressType: 0x02, peerAddressType: 0x00, peerAddress: scanC.address });
+    // from its RPA: the advertiser, in network privacy mode for this central, ignores its identity address
+    await s.ok(OP.LE_CREATE_CONNECTION, createConnection('00:00:00:00:00:00', { filterPolicy: 0x01, ownAddressType: 0x02 }));
+    const c = await s.waitLe(LE_EVT.CONNECTION_COMPLETE, 'central connection complete');
+    expect([c.le[0], c.le[4], addressFromWire(c.le, 5)]).toEqual([0x00, 0x00, advC.address]);
+  });
+
+  it('network privacy at the advertiser: a listed central initiating from its identity address is not answered until device privacy mode', async () => {
+    const { advC, scanC, a, s } = await pair();
+    await knowEachOther(a, advC, s, scanC, false);
+    await advertise(a, { ownAddressType: 0x02, peerAddressType: 0x00, peerAddress: scanC.address });
+    const rpa = addressFromWire((await a.ok(OP.LE_READ_LOCAL_RESOLVABLE_ADDRESS, identity(0, scanC.address))).ret, 0);
+    await s.ok(OP.LE_CREATE_CONNECTION, createConnection(rpa, { peerAddressType: 0x01 })); // from its public identity
+    await s.barrier(OP.READ_BD_ADDR);
+    await a.barrier(OP.READ_BD_ADDR);
+    expect(s.eventsOf(EVT.LE_META, LE_EVT.CONNECTION_COMPLETE)).toHaveLength(0);
+    await a.ok(OP.LE_SET_ADVERTISING_ENABLE, [0]);
+    await a.ok(OP.LE_SET_PRIVACY_MODE, [...identity(0, scanC.address), 0x01]);
+    await a.ok(OP.LE_SET_ADVERTISING_ENABLE, [1]); // same RPA: the timeout has not passed
+    const c = await s.waitLe(LE_EVT.CONNECTION_COMPLETE, 'central connection complete');
+    expect([c.le[0], addressFromWire(c.le, 5)]).toEqual([0x00, rpa]);
+  });
+});
