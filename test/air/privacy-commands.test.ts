@@ -3,9 +3,11 @@
 // enabled and advertising, scanning or initiating is under way. Core v5.4 Vol 4 Part E 7.8.38-7.8.45, 7.8.77.
 import { afterEach, describe, expect, it } from 'vitest';
 import { HCI_STATUS, OP } from '../../common/codes/hci.js';
-import { Radio } from '../../common/air/index.js';
+import { addressFromWire, Radio } from '../../common/air/index.js';
 import { advertise, createConnection, hostFor, initHost, scanParams } from './helpers/setup.js';
 import { identity, resolvingEntry, rpaTimeout, ZERO_IRK } from './helpers/privacy.js';
+import { PacketDecoder } from '../../common/trace/packet-decoder.js';
+import type { Decoded } from '../../common/trace/timeline.js';
 
 let radio: Radio | undefined;
 afterEach(() => {
@@ -131,5 +133,20 @@ describe('the list cannot change while resolution is enabled and the radio is ad
     const h = await withEntry();
     await h.ok(OP.LE_SET_ADDRESS_RESOLUTION_ENABLE, [1]);
     for (const [, op, p] of changes) await h.ok(op, p);
+  });
+});
+
+describe('the tap decodes the privacy commands as the radio answers them', () => {
+  it('Read Local Resolvable Address: the peer identity sent, the RPA returned', async () => {
+    const h = await setup();
+    await h.ok(OP.LE_ADD_DEVICE_TO_RESOLVING_LIST, resolvingEntry(0, peer(1), irk(1), irk(0x101)));
+    const since = h.packets.length;
+    const ret = (await h.ok(OP.LE_READ_LOCAL_RESOLVABLE_ADDRESS, identity(0, peer(1)))).ret;
+    const d = new PacketDecoder();
+    const out: Decoded<object>[] = [];
+    d.decode('tx', Buffer.from([0x01, OP.LE_READ_LOCAL_RESOLVABLE_ADDRESS & 0xff, OP.LE_READ_LOCAL_RESOLVABLE_ADDRESS >> 8, 7, ...identity(0, peer(1))]), out);
+    for (const p of h.packets.slice(since)) d.decode('rx', p, out);
+    expect(out[0]).toMatchObject({ name: 'HCI LE Read Local Resolvable Address', fields: { peerIdentityAddress: peer(1) } });
+    expect(out.at(-1)!.fields).toMatchObject({ localResolvableAddress: addressFromWire(ret, 0) });
   });
 });
