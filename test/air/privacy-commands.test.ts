@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HCI_STATUS, OP } from '../../common/codes/hci.js';
 import { addressFromWire, Radio } from '../../common/air/index.js';
-import { advertise, createConnection, hostFor, initHost, scanParams } from './helpers/setup.js';
+import { advertise, advParams, createConnection, hostFor, initHost, scanParams } from './helpers/setup.js';
 import { identity, resolvingEntry, rpaTimeout, ZERO_IRK } from './helpers/privacy.js';
 import { PacketDecoder } from '../../common/trace/packet-decoder.js';
 import type { Decoded } from '../../common/trace/timeline.js';
@@ -133,6 +133,24 @@ describe('the list cannot change while resolution is enabled and the radio is ad
     const h = await withEntry();
     await h.ok(OP.LE_SET_ADDRESS_RESOLUTION_ENABLE, [1]);
     for (const [, op, p] of changes) await h.ok(op, p);
+  });
+});
+
+describe('own address type 0x03 without a random address (7.8.9, 7.8.11, 7.8.12)', () => {
+  it('advertising and initiating need no random address when the peer has an entry with a local IRK; scanning always needs one (0x12)', async () => {
+    const h = await setup();
+    await h.ok(OP.LE_ADD_DEVICE_TO_RESOLVING_LIST, resolvingEntry(0, peer(1), irk(1), irk(0x101)));
+    await h.ok(OP.LE_SET_ADDRESS_RESOLUTION_ENABLE, [1]);
+    // no entry for the advertising peer: 0x12
+    await h.ok(OP.LE_SET_ADVERTISING_PARAMETERS, advParams({ ownAddressType: 0x03, peerAddress: peer(2) }));
+    expect(await status(h, OP.LE_SET_ADVERTISING_ENABLE, [1])).toBe(HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS);
+    await h.ok(OP.LE_SET_ADVERTISING_PARAMETERS, advParams({ ownAddressType: 0x03, peerAddress: peer(1) }));
+    await h.ok(OP.LE_SET_ADVERTISING_ENABLE, [1]);
+    await h.ok(OP.LE_SET_ADVERTISING_ENABLE, [0]);
+    await h.ok(OP.LE_SET_SCAN_PARAMETERS, scanParams(false, 0x03));
+    expect(await status(h, OP.LE_SET_SCAN_ENABLE, [1, 0])).toBe(HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS);
+    expect(await status(h, OP.LE_CREATE_CONNECTION, createConnection(peer(2), { ownAddressType: 0x03 }))).toBe(HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS);
+    expect(await status(h, OP.LE_CREATE_CONNECTION, createConnection(peer(1), { ownAddressType: 0x03 }))).toBe(HCI_STATUS.SUCCESS);
   });
 });
 
