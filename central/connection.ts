@@ -14,7 +14,7 @@ import { GattClient } from './gatt/gatt-client.js';
 import { CCCD_BITS, CCCD_UUID } from './gatt/gatt-uuids.js';
 import { hasProperty, type DiscoveredCharacteristic, type DiscoveredService } from './gatt/discovered.js';
 import { pair } from './pairing/pairer.js';
-import { pairAfter, type PairingPolicy } from './pairing/pairing-policy.js';
+import { pairAfter, type EarlierFailure, type PairingPolicy } from './pairing/pairing-policy.js';
 import type { PairingReport } from './pairing/pairing-report.js';
 import { encryptWithStoredKey, wireLtk } from './pairing/stored-key.js';
 import type { Advertisement } from './scan.js';
@@ -72,6 +72,8 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
   private lostWith: HciError | undefined;
   private services: DiscoveredService[] | undefined;
   private pairing: Promise<PairingReport> | undefined;
+  /** Encryption with the kept key failed on this link (on-error with a bond): not tried again on it. */
+  private encryptFailure: CentralError | undefined;
 
   constructor(private readonly o: ConnectionOptions) {
     super();
@@ -232,6 +234,13 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
   }
 
   /** The pairing policy around one operation: on-error pairs after 0x05/0x0F and re-sends once. */
+  /** The first failed attempt on this link to raise its security: a pairing (any trigger) or encryption with the kept key. */
+  private earlierFailure(): EarlierFailure | undefined {
+    const failed = this.pairings.find((p) => p.error);
+    if (failed?.error) return { what: 'pairing', error: failed.error };
+    return this.encryptFailure ? { what: 'encryption with the kept key', error: this.encryptFailure } : undefined;
+  }
+
   private async withPolicy<T>(record: OperationRecord | undefined, op: () => Promise<T>): Promise<T> {
     const rec = record ?? { attempts: [] };
     const tryOnce = async (): Promise<T> => {
@@ -248,7 +257,7 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     try {
       return await tryOnce();
     } catch (e) {
-      const decision = pairAfter(this.o.policy, e, this.o.link);
+      const decision = pairAfter(this.o.policy, e, this.o.link, this.earlierFailure());
       if (!decision.pair) {
         if (isCentralError(e) && e.kind === 'att') rec.noPairing = decision.why;
         throw e;
@@ -257,7 +266,10 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
       if (this.bonded) {
         // A bond: encrypt with the stored key, never pair again (Vol 3 Part C 10.3.2).
         rec.encryptedWithStoredKey = true;
-        await this.encrypt();
+        await this.encrypt().catch((error: unknown) => {
+          if (isCentralError(error)) this.encryptFailure = error;
+          throw error;
+        });
         return tryOnce();
       }
       const report = await this.pair(`on-error: ${err.label}`);

@@ -75,6 +75,11 @@ export class NobleCentralPort implements CentralPort {
     this.attach(await this.client.connect(this.found));
   }
 
+  async changeStoredKey(part: 'key' | 'ediv-rand'): Promise<void> {
+    const changed = await this.client.bonds.changeKeptKeys(part);
+    if (changed === 0) throw new CentralUsageError('the central keeps no key to change: pair with bonding first (security-manager: { bonding: true })');
+  }
+
   onNotification(listener: (uuid: CanonicalUuid, value: Buffer) => void): void {
     this.listeners.push(listener);
   }

@@ -65,6 +65,25 @@ export class CentralBonds {
     return this.store.get(localAddressOf(link), peerAddressOf(link)).catch(() => undefined);
   }
 
+  /**
+   * Scenarios and tests: every key this central kept (as central) becomes another, each octet of the
+   * part inverted: the LTK value (`key`: the peer's key now differs, so the encryption fails its MIC,
+   * Core v5.4 Vol 6 Part B 5.1.3.1) or EDIV and Rand (`ediv-rand`: the peer finds no key for them, Vol 3
+   * Part H 2.4.4.1, and answers the LTK request negatively). Returns how many keys changed.
+   */
+  async changeKeptKeys(part: 'key' | 'ediv-rand'): Promise<number> {
+    const invert = (b: Buffer) => Buffer.from(b.map((x) => x ^ 0xff));
+    let changed = 0;
+    for (const bond of await this.store.list()) {
+      const k = bond.peerLtk;
+      if (!k) continue;
+      const peerLtk = part === 'key' ? { ...k, key: invert(k.key) } : { ...k, ediv: k.ediv ^ 0xffff, rand: invert(k.rand) };
+      await this.store.put({ ...bond, peerLtk });
+      changed++;
+    }
+    return changed;
+  }
+
   /** Keeps the bond noble's SMP made on `link` (read from the tap), once its keys went over the air. */
   async keepFromTap(link: LinkState): Promise<Bond | undefined> {
     const bond = bondFromTap(link);

@@ -3,7 +3,7 @@
 // dropping, or nothing within the time limit (SMP timeout, Vol 3 Part H 3.4). noble's own
 // callbacks say nothing useful: it reports a failure without a reason, and on a failed confirm
 // check it sends a malformed Pairing Random (04 03) where Pairing Failed 0x04 is meant.
-import { OP } from '../../common/codes/hci.js';
+import { HCI_STATUS, OP } from '../../common/codes/hci.js';
 import { SMP_CODE, SMP_REASON } from '../../common/codes/smp.js';
 import { commandRefusal } from '../../common/hci/command-refusal.js';
 import type { LinkState } from '../../common/trace/link-state.js';
@@ -37,6 +37,17 @@ const isNobleFalseRandom = (e: TimelineEntry, handle: number) =>
 
 export const NOBLE_FALSE_RANDOM_NOTE =
   "noble's SMP sent a 2-octet Pairing Random (04 03) where Pairing Failed 0x04 Confirm Value Failed was meant; the peripheral never got a valid Pairing Failed";
+
+/**
+ * What the link was doing when it dropped: a bonded link asked to pair encrypts with the kept key
+ * instead (no Pairing Request); a drop there with 0x3D means the two keys differ (Vol 6 Part B 5.1.3.1).
+ */
+function duringWhat(l: LinkState): string {
+  if (l.pairing || l.ltk?.via !== 'LE Enable Encryption') return 'during pairing';
+  return l.disconnectReason === HCI_STATUS.CONNECTION_TERMINATED_MIC_FAILURE
+    ? "during encryption with the key kept from an earlier pairing: the peer's key for this bond is another one"
+    : 'during encryption with the key kept from an earlier pairing';
+}
 
 export function pair(o: PairOptions): Promise<PairingReport> {
   const { tap, link, bearer } = o;
@@ -76,7 +87,7 @@ export function pair(o: PairOptions): Promise<PairingReport> {
       finish(new SmpPairingFailed(failed.reason, sideName(failed.sentBy, l.role)));
     };
     const onDisconnect = (l: LinkState, e: TimelineEntry) => {
-      if (mine(l, e)) finish(new HciError(l.disconnectReason ?? 0, 'disconnection', 'during pairing'));
+      if (mine(l, e)) finish(new HciError(l.disconnectReason ?? 0, 'disconnection', duringWhat(l)));
     };
     // The controller refused LE Enable Encryption (Command Status, e.g. 0x02, 0x0C): no Encryption Change follows.
     const onEntry = (e: TimelineEntry) => {

@@ -2,6 +2,7 @@
 // Part C 10.3.2: on 0x05/0x0F a client with a bond "shall" first try encryption; Vol 3 Part H 2.4.4.1:
 // the LTK, EDIV and Rand identify the key). The key comes from the central's one key store
 // (central-bonds.ts), whichever Security Manager made it.
+import { HCI_STATUS } from '../../common/codes/hci.js';
 import { toWire } from '../../common/smp/byte-order.js';
 import type { LongTermKey } from '../../common/smp/engine-types.js';
 import type { LinkState } from '../../common/trace/link-state.js';
@@ -21,7 +22,11 @@ export interface EncryptOptions {
   timeoutMs: number;
 }
 
-/** LE Enable Encryption with the stored key; resolves at Encryption Change, with the error when it failed (0x06 PIN or Key Missing: the peer lost the bond). */
+/**
+ * LE Enable Encryption with the stored key; resolves at Encryption Change, with the error when it
+ * failed: 0x06 PIN or Key Missing (the peer has no key for it: the link stays up), or the link lost
+ * with 0x3D MIC Failure (the peer has another key).
+ */
 export function encryptWithStoredKey(o: EncryptOptions): Promise<CentralError | undefined> {
   const { tap, link, bearer } = o;
   const from = tap.entries.at(-1)?.seq ?? -1;
@@ -42,7 +47,10 @@ export function encryptWithStoredKey(o: EncryptOptions): Promise<CentralError | 
       else finish(new HciError(l.encryptionStatus ?? 0, 'encryption', 'with the key kept from an earlier pairing'));
     };
     const onDisconnect = (l: LinkState, e: TimelineEntry) => {
-      if (mine(l, e)) finish(new HciError(l.disconnectReason ?? 0, 'disconnection', 'during encryption'));
+      if (!mine(l, e)) return;
+      // 0x3D: the peer answered with its own key and it is not this one (Vol 6 Part B 5.1.3.1)
+      const mic = l.disconnectReason === HCI_STATUS.CONNECTION_TERMINATED_MIC_FAILURE;
+      finish(new HciError(l.disconnectReason ?? 0, 'disconnection', `during encryption with the key kept from an earlier pairing${mic ? ": the peer's key for this bond is another one" : ''}`));
     };
     const timer = setTimeout(() => finish(new OperationTimeout('encryption with the stored key', o.timeoutMs, 'no Encryption Change')), o.timeoutMs);
     tap.on('encryption', onEncryption);

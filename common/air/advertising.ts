@@ -1,22 +1,13 @@
 // Legacy advertising as others see it: which address an advertiser uses, whether it can be
 // scanned or connected, and the report types a scanner gets. Core v5.4 Vol 6 Part B 2.3.1,
-// Vol 4 Part E 7.8.5 (parameters), 7.7.65.2 and 7.7.65.13 (report event types).
+// Vol 4 Part E 7.8.5 (parameters), 7.7.65.2 (report event types).
 import { ADDRESS_TYPE } from '../codes/hci.js';
+import { identityOf, ignoredByPrivacyMode, localRpaFor, sameIdentity, type Identity } from './privacy.js';
 import { ADV_TYPE, filterAcceptKey, type AdvertisingParameters } from './state.js';
 import type { VirtualController } from './controller.js';
 
 /** LE Advertising Report Event_Type, 7.7.65.2. */
 export const REPORT_TYPE = { ADV_IND: 0x00, ADV_DIRECT_IND: 0x01, ADV_SCAN_IND: 0x02, ADV_NONCONN_IND: 0x03, SCAN_RSP: 0x04 } as const;
-
-/** LE Extended Advertising Report Event_Type for legacy PDUs (bit 4 set), 7.7.65.13 table. */
-export const EXTENDED_REPORT_TYPE = {
-  ADV_IND: 0x0013,
-  ADV_DIRECT_IND: 0x0015,
-  ADV_SCAN_IND: 0x0012,
-  ADV_NONCONN_IND: 0x0010,
-  SCAN_RSP_TO_ADV_IND: 0x001b,
-  SCAN_RSP_TO_ADV_SCAN_IND: 0x001a,
-} as const;
 
 /** Filter policy bits. Advertising (7.8.5): bit 0 scan requests, bit 1 connect requests only from the
  * filter accept list. Scanning (7.8.10): bit 0 advertisers from the list only. Initiator (7.8.12):
@@ -37,19 +28,30 @@ export const HIGH_DUTY_DIRECTED_TIMEOUT_MS = 1280;
 export interface OnAirAddress {
   type: number; // PUBLIC or RANDOM as it appears on air and in reports
   address: Buffer;
+  /** A resolvable private address the controller generated from a local IRK (Own_Address_Type 0x02/0x03). */
+  controllerRpa?: boolean;
 }
 
 /**
- * The device address used for an Own_Address_Type (7.8.5): 0x02/0x03 fall back to the public or
- * random address because the resolving list is empty. Undefined when a random address is needed
- * and none was set.
+ * The device address used for an Own_Address_Type (7.8.5, 7.8.10, 7.8.12) with this peer identity:
+ * 0x02/0x03 use the local RPA of the peer's resolving list entry, else fall back to the public (0x02)
+ * or random (0x03) address. Undefined when a random address is needed and none was set.
  */
-export function ownAddress(c: VirtualController, ownAddressType: number): OnAirAddress | undefined {
+export function ownAddress(c: VirtualController, ownAddressType: number, peer?: Identity): OnAirAddress | undefined {
+  if (ownAddressType === ADDRESS_TYPE.PUBLIC_IDENTITY || ownAddressType === ADDRESS_TYPE.RANDOM_IDENTITY) {
+    const rpa = localRpaFor(c, peer);
+    if (rpa) return { type: ADDRESS_TYPE.RANDOM, address: rpa, controllerRpa: true };
+  }
   if (ownAddressType === ADDRESS_TYPE.PUBLIC || ownAddressType === ADDRESS_TYPE.PUBLIC_IDENTITY) {
     return { type: ADDRESS_TYPE.PUBLIC, address: c.addressBytes };
   }
   const random = c.state.randomAddress;
   return random ? { type: ADDRESS_TYPE.RANDOM, address: random } : undefined;
+}
+
+/** The peer an advertiser's Peer_Address_Type/Peer_Address names (its resolving list key too, 7.8.5). */
+export function advertisingPeer(p: AdvertisingParameters): Identity {
+  return { type: p.peerAddressType, address: p.peerAddress };
 }
 
 export function isConnectable(p: AdvertisingParameters): boolean {
@@ -69,33 +71,40 @@ export function airAddressType(t: number): number {
   return t === ADDRESS_TYPE.PUBLIC || t === ADDRESS_TYPE.PUBLIC_IDENTITY ? ADDRESS_TYPE.PUBLIC : ADDRESS_TYPE.RANDOM;
 }
 
-/** Is `who` (type + address on air) the target of this directed advertiser? */
-export function isDirectedAt(p: AdvertisingParameters, who: OnAirAddress): boolean {
-  return airAddressType(p.peerAddressType) === who.type && p.peerAddress.equals(who.address);
+/**
+ * Is `who` (type + address on air) the target of `advertiser`'s directed advertising? An RPA that
+ * the advertiser resolves to the target identity counts; in network privacy mode the target's
+ * identity address on air does not (Vol 6 Part B 4.7).
+ */
+export function isDirectedAt(advertiser: VirtualController, who: OnAirAddress): boolean {
+  const p = advertiser.state.adv.params;
+  if (ignoredByPrivacyMode(advertiser, who)) return false;
+  return sameIdentity({ type: airAddressType(p.peerAddressType), address: p.peerAddress }, identityOf(advertiser, who));
 }
 
-/** Does a filter accept list let `who` through? */
+/** Does a filter accept list let `who` through? With resolution on, a resolved RPA is looked up by its identity. */
 export function inFilterAcceptList(c: VirtualController, who: OnAirAddress): boolean {
-  return c.state.filterAcceptList.has(filterAcceptKey(who.type, who.address));
+  const id = identityOf(c, who);
+  return c.state.filterAcceptList.has(filterAcceptKey(id.type, id.address));
 }
 
 /** The advertiser as scanners and initiators see it right now, or undefined if not on air. */
 export function onAir(c: VirtualController): OnAirAddress | undefined {
   const adv = c.state.adv;
   if (!adv.enabled || c.closed) return undefined;
-  return ownAddress(c, adv.params.ownAddressType);
+  return ownAddress(c, adv.params.ownAddressType, advertisingPeer(adv.params));
 }
 
 /** Report types for one advertising event seen by a scanner (scan response only for active scanners). */
-export function legacyReportTypes(p: AdvertisingParameters): { adv: number; ext: number; scanRsp?: { adv: number; ext: number } } {
+export function legacyReportTypes(p: AdvertisingParameters): { adv: number; scanRsp?: number } {
   switch (p.type) {
     case ADV_TYPE.ADV_IND:
-      return { adv: REPORT_TYPE.ADV_IND, ext: EXTENDED_REPORT_TYPE.ADV_IND, scanRsp: { adv: REPORT_TYPE.SCAN_RSP, ext: EXTENDED_REPORT_TYPE.SCAN_RSP_TO_ADV_IND } };
+      return { adv: REPORT_TYPE.ADV_IND, scanRsp: REPORT_TYPE.SCAN_RSP };
     case ADV_TYPE.ADV_SCAN_IND:
-      return { adv: REPORT_TYPE.ADV_SCAN_IND, ext: EXTENDED_REPORT_TYPE.ADV_SCAN_IND, scanRsp: { adv: REPORT_TYPE.SCAN_RSP, ext: EXTENDED_REPORT_TYPE.SCAN_RSP_TO_ADV_SCAN_IND } };
+      return { adv: REPORT_TYPE.ADV_SCAN_IND, scanRsp: REPORT_TYPE.SCAN_RSP };
     case ADV_TYPE.ADV_NONCONN_IND:
-      return { adv: REPORT_TYPE.ADV_NONCONN_IND, ext: EXTENDED_REPORT_TYPE.ADV_NONCONN_IND };
+      return { adv: REPORT_TYPE.ADV_NONCONN_IND };
     default:
-      return { adv: REPORT_TYPE.ADV_DIRECT_IND, ext: EXTENDED_REPORT_TYPE.ADV_DIRECT_IND };
+      return { adv: REPORT_TYPE.ADV_DIRECT_IND };
   }
 }

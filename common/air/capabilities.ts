@@ -29,9 +29,16 @@ export const LE_FEATURE_BIT = {
   PERIPHERAL_INITIATED_FEATURES_EXCHANGE: 3,
   LE_PING: 4,
   LE_DATA_PACKET_LENGTH_EXTENSION: 5,
+  LL_PRIVACY: 6,
   LE_2M_PHY: 8,
   LE_CODED_PHY: 11,
 } as const;
+/**
+ * Not claimed: LE Extended Advertising (bit 12). Its commands (Vol 4 Part E 3.1, conditions C17,
+ * C19, C20: "otherwise excluded") are not implemented, so Read Local Supported Commands does not
+ * list them (supported-commands.ts) and they answer 0x01. LL Privacy (bit 6) is claimed: its
+ * commands (C9, C10) are in commands/le-privacy.ts.
+ */
 export const LE_FEATURES = bits(...Object.values(LE_FEATURE_BIT));
 
 /** LE Read Supported States (7.8.27): every state and combination of bits 0..41 is supported. */
@@ -42,8 +49,8 @@ export const LE_SUPPORTED_STATES = (() => {
 })();
 
 export const FILTER_ACCEPT_LIST_SIZE = 16;
-/** No controller-based address resolution: the resolving list holds nothing. */
-export const RESOLVING_LIST_SIZE = 0;
+/** Resolving list records (Vol 6 Part B 4.7: at least one). */
+export const RESOLVING_LIST_SIZE = 8;
 
 /** dBm figures this radio reports (there is no real transmitter). */
 export const TX_POWER = { ADVERTISING_CHANNEL: 0, CURRENT: 0, MAX: 10, MIN_SUPPORTED: -20, MAX_SUPPORTED: 10 } as const;

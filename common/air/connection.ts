@@ -1,9 +1,10 @@
 // Links between two virtual controllers: creation (initiator meets a connectable advertiser),
 // connection complete on both sides, disconnection with reasons. Core v5.4 Vol 6 Part B 4.5
 // (connection state), Vol 4 Part E 7.8.12 (LE Create Connection), 7.7.65.1/10, 7.7.5.
-import { HCI_STATUS, LE_EVT, ROLE } from '../codes/hci.js';
+import { ADDRESS_TYPE, HCI_STATUS, LE_EVT, ROLE } from '../codes/hci.js';
 import { AclChannel } from './acl.js';
 import { airAddressType, FILTER_POLICY, inFilterAcceptList, isConnectable, isDirected, isDirectedAt, onAir, ownAddress, type OnAirAddress } from './advertising.js';
+import { identityOf, ignoredByPrivacyMode, resolvePeer, sameIdentity } from './privacy.js';
 import { CENTRAL_CLOCK_ACCURACY, DATA_LENGTH, DEFAULT_AUTHENTICATED_PAYLOAD_TIMEOUT, PHY } from './capabilities.js';
 import { disconnectionComplete, leConnectionComplete, leDataLengthChange, leEnhancedConnectionComplete, type ConnectionCompleteFields } from './events.js';
 import type { InitiatorState } from './state.js';
@@ -83,9 +84,14 @@ export class Link {
   }
 }
 
-/** LE Connection Complete, or LE Enhanced Connection Complete when the host unmasked it (7.7.65.10). */
+/**
+ * LE Connection Complete, or LE Enhanced Connection Complete when the host unmasked it (7.7.65.10).
+ * The legacy event has no room for 0x02/0x03 nor the RPAs: a resolved peer is given by its identity
+ * address with type 0x00/0x01 (7.7.65.1), as Zephyr's controller does.
+ */
 export function sendConnectionComplete(c: VirtualController, f: ConnectionCompleteFields): void {
-  c.send(c.state.masks.allowsLe(LE_EVT.ENHANCED_CONNECTION_COMPLETE) ? leEnhancedConnectionComplete(f) : leConnectionComplete(f));
+  if (c.state.masks.allowsLe(LE_EVT.ENHANCED_CONNECTION_COMPLETE)) c.send(leEnhancedConnectionComplete(f));
+  else c.send(leConnectionComplete({ ...f, peerAddressType: f.peerAddressType & ADDRESS_TYPE.RANDOM }));
 }
 
 export function failedConnectionFields(status: number): ConnectionCompleteFields {
@@ -96,21 +102,45 @@ export function failedConnectionFields(status: number): ConnectionCompleteFields
 export function accepts(init: InitiatorState, initiator: VirtualController, advertiser: VirtualController): boolean {
   if (advertiser === initiator || advertiser.closed) return false;
   const from = onAir(advertiser);
-  const me = ownAddress(initiator, init.ownAddressType);
   const p = advertiser.state.adv.params;
-  if (!from || !me || !isConnectable(p)) return false;
-  if (isDirected(p) && !isDirectedAt(p, me)) return false;
+  if (!from || !isConnectable(p) || ignoredByPrivacyMode(initiator, from)) return false;
+  const fromIdentity = identityOf(initiator, from);
+  const me = ownAddress(initiator, init.ownAddressType, fromIdentity);
+  if (!me || ignoredByPrivacyMode(advertiser, me)) return false;
+  if (isDirected(p) && !isDirectedAt(advertiser, me)) return false;
   // Advertising_Filter_Policy 0x02/0x03: connections only from the filter accept list
   if (p.filterPolicy & FILTER_POLICY.ADV_CONNECT_REQUESTS_FROM_LIST && !inFilterAcceptList(advertiser, me)) return false;
   if (init.filterPolicy === FILTER_POLICY.INITIATOR_USE_ACCEPT_LIST) return inFilterAcceptList(initiator, from);
-  return airAddressType(init.peerAddressType) === from.type && init.peerAddress.equals(from.address);
+  // Peer_Address_Type 0x02/0x03: the identity behind a resolved RPA, or that address itself (7.8.12)
+  if (airAddressType(init.peerAddressType) === from.type && init.peerAddress.equals(from.address)) return true;
+  return fromIdentity !== from && sameIdentity(fromIdentity, { type: init.peerAddressType, address: init.peerAddress });
+}
+
+const NO_RPA = Buffer.alloc(6);
+
+/** One end's connection complete: the peer by identity when this end resolved its RPA (7.7.65.10). */
+function completeFields(end: LinkEnd, ownAir: OnAirAddress, link: Link): ConnectionCompleteFields {
+  const resolved = resolvePeer(end.controller, end.peerAir);
+  return {
+    status: HCI_STATUS.SUCCESS,
+    handle: end.handle,
+    role: end.role,
+    peerAddressType: resolved ? resolved.entry.peerIdentityType + ADDRESS_TYPE.PUBLIC_IDENTITY : end.peerAir.type,
+    peerAddress: resolved ? resolved.entry.peerIdentity : end.peerAir.address,
+    localRpa: ownAir.controllerRpa ? ownAir.address : NO_RPA,
+    peerRpa: resolved ? resolved.rpa : NO_RPA,
+    interval: link.interval,
+    latency: link.latency,
+    supervisionTimeout: link.timeout,
+    centralClockAccuracy: end.role === ROLE.PERIPHERAL ? CENTRAL_CLOCK_ACCURACY : 0,
+  };
 }
 
 /** Central and peripheral both learn of the new link; the peripheral stops advertising (Vol 6 Part B 4.4.2). */
 export function establish(central: VirtualController, peripheral: VirtualController, init: InitiatorState): Link | undefined {
   const radio = central.radio;
-  const centralAir = ownAddress(central, init.ownAddressType)!;
   const peripheralAir = onAir(peripheral)!;
+  const centralAir = ownAddress(central, init.ownAddressType, identityOf(central, peripheralAir))!;
   central.state.initiating = undefined;
   const failure = radio.faults.onConnect(central.address, peripheral.address);
   if (failure !== undefined) {
@@ -123,19 +153,8 @@ export function establish(central: VirtualController, peripheral: VirtualControl
   link.peripheral = new LinkEnd(peripheral, peripheral.allocateHandle(), ROLE.PERIPHERAL, link, centralAir);
   central.links.set(link.central.handle, link.central);
   peripheral.links.set(link.peripheral.handle, link.peripheral);
-  for (const end of [link.central, link.peripheral]) {
-    sendConnectionComplete(end.controller, {
-      status: HCI_STATUS.SUCCESS,
-      handle: end.handle,
-      role: end.role,
-      peerAddressType: end.peerAir.type,
-      peerAddress: end.peerAir.address,
-      interval: link.interval,
-      latency: link.latency,
-      supervisionTimeout: link.timeout,
-      centralClockAccuracy: end.role === ROLE.PERIPHERAL ? CENTRAL_CLOCK_ACCURACY : 0,
-    });
-  }
+  sendConnectionComplete(central, completeFields(link.central, centralAir, link));
+  sendConnectionComplete(peripheral, completeFields(link.peripheral, peripheralAir, link));
   autoDataLength(link);
   return link;
 }

@@ -1,11 +1,13 @@
 // LE encryption start and key refresh between two controllers: the central's LE Enable Encryption
 // reaches the peer host as LE Long Term Key Request; its reply decides Encryption Change (keys
-// equal), status 0x06 PIN or Key Missing (keys differ or negative reply), or Encryption Key
-// Refresh Complete on an already encrypted link. Core v5.4 Vol 6 Part B 5.1.3 (encryption start),
-// 5.1.4 (pause/refresh), Vol 4 Part E 7.8.24, 7.8.25, 7.8.26, 7.7.8, 7.7.39, 7.7.65.5.
+// equal), Encryption Key Refresh Complete on an already encrypted link, status 0x06 PIN or Key
+// Missing to the central alone (negative reply: LL_REJECT_EXT_IND, the link stays up), or the link
+// dropped with 0x3D on both sides (an LTK Reply with another key: the LL_START_ENC exchange fails
+// its MIC). Core v5.4 Vol 6 Part B 5.1.3.1 (encryption start), 5.1.4 (pause/refresh), Vol 4 Part E
+// 7.8.24, 7.8.25, 7.8.26, 7.7.8, 7.7.39, 7.7.65.5.
 import { HCI_STATUS, LE_EVT } from '../codes/hci.js';
 import { dropLink, type LinkEnd } from './connection.js';
-import { encryptionChange, encryptionKeyRefreshComplete, leLongTermKeyRequest } from './events.js';
+import { encryptionKeyRefreshComplete, leLongTermKeyRequest, sendEncryptionChange } from './events.js';
 
 /** LE Enable Encryption from the central's host. Returns the Command Status. */
 export function enableEncryption(central: LinkEnd, rand: Buffer, ediv: number, ltk: Buffer): number {
@@ -17,7 +19,7 @@ export function enableEncryption(central: LinkEnd, rand: Buffer, ediv: number, l
   const c = central.controller;
   if (refused !== undefined) {
     // the peripheral's LL rejects (LL_REJECT_EXT_IND): only the central's host hears of it
-    c.afterCommand(() => c.send(encryptionChange(refused, central.handle, link.encrypted)));
+    c.afterCommand(() => sendEncryptionChange(c, refused, central.handle, link.encrypted));
     return HCI_STATUS.SUCCESS;
   }
   const p = peripheral.controller;
@@ -49,22 +51,22 @@ export function longTermKeyReply(peripheral: LinkEnd, ltk: Buffer): number {
   if (!pending || peripheral !== link.peripheral) return HCI_STATUS.COMMAND_DISALLOWED;
   pending.cancelTimeout();
   link.encryption = undefined;
-  const central = link.central;
-  const both = [central, peripheral];
+  const both = [link.central, peripheral];
   const c = peripheral.controller;
   c.afterCommand(() => {
     if (!link.open) return;
-    if (ltk.equals(pending.ltk)) {
-      link.encrypted = true;
-      link.ltk = Buffer.from(ltk);
-      for (const end of both) {
-        end.controller.send(pending.refresh ? encryptionKeyRefreshComplete(HCI_STATUS.SUCCESS, end.handle) : encryptionChange(HCI_STATUS.SUCCESS, end.handle, true));
-      }
-    } else {
-      // different keys: the LL's start-encryption exchange fails on both sides; the link stays up, unencrypted
-      link.encrypted = false;
-      link.ltk = undefined;
-      for (const end of both) end.controller.send(encryptionChange(HCI_STATUS.PIN_OR_KEY_MISSING, end.handle, false));
+    if (!ltk.equals(pending.ltk)) {
+      // Different keys: the first packets each LL encrypts (LL_START_ENC_REQ/RSP) fail the other's
+      // MIC check; a MIC failure ends the connection at once, and each host hears 0x3D, no
+      // Encryption Change (Vol 6 Part B 5.1.3.1; Vol 1 Part F 2.61). A refresh meets the same fate.
+      dropLink(link, HCI_STATUS.CONNECTION_TERMINATED_MIC_FAILURE);
+      return;
+    }
+    link.encrypted = true;
+    link.ltk = Buffer.from(ltk);
+    for (const end of both) {
+      if (pending.refresh) end.controller.send(encryptionKeyRefreshComplete(HCI_STATUS.SUCCESS, end.handle));
+      else sendEncryptionChange(end.controller, HCI_STATUS.SUCCESS, end.handle, true);
     }
   });
   return HCI_STATUS.SUCCESS;
@@ -86,5 +88,5 @@ function failToCentral(central: LinkEnd): void {
   const link = central.link;
   link.encrypted = false;
   link.ltk = undefined;
-  central.controller.send(encryptionChange(HCI_STATUS.PIN_OR_KEY_MISSING, central.handle, false));
+  sendEncryptionChange(central.controller, HCI_STATUS.PIN_OR_KEY_MISSING, central.handle, false);
 }

@@ -24,6 +24,7 @@ const PAGE_1_BIT: Record<number, bigint> = {
 /** Event code -> bit in page 2. */
 const PAGE_2_BIT: Record<number, bigint> = {
   [EVT.AUTHENTICATED_PAYLOAD_TIMEOUT_EXPIRED]: 23n,
+  [EVT.ENCRYPTION_CHANGE_V2]: 25n,
 };
 
 /** LE subevent -> bit in the LE event mask. */

@@ -2,6 +2,8 @@
 // Core v5.4 Vol 4 Part E 5.4.4 (event packet), 7.7 (events), 7.7.65 (LE Meta subevents).
 import { EVT, H4, LE_EVT } from '../codes/hci.js';
 import { params } from './bytes.js';
+import { ENCRYPTION_KEY_SIZE } from './capabilities.js';
+import type { VirtualController } from './controller.js';
 
 /** Num_HCI_Command_Packets in every Command Complete/Status: one command at a time. Vol 4 Part E 7.7.14. */
 export const NUM_HCI_COMMAND_PACKETS = 1;
@@ -45,6 +47,20 @@ export function encryptionChange(status: number, handle: number, enabled: boolea
   return hciEvent(EVT.ENCRYPTION_CHANGE, params().u8(status).u16(handle).u8(enabled ? 1 : 0).build());
 }
 
+/** 7.7.8 (v2): v1's parameters, then Encryption_Key_Size (octets; 0 here when encryption is off). */
+export function encryptionChangeV2(status: number, handle: number, enabled: boolean, keySize: number): Buffer {
+  return hciEvent(EVT.ENCRYPTION_CHANGE_V2, params().u8(status).u16(handle).u8(enabled ? 1 : 0).u8(keySize).build());
+}
+
+/**
+ * Encryption Change to this controller's host: [v2] when the host unmasked it with Set Event Mask
+ * Page 2 (bit 25), in place of [v1], which the page 1 mask (bit 7) governs otherwise. 7.7.8, 7.3.69.
+ */
+export function sendEncryptionChange(c: VirtualController, status: number, handle: number, enabled: boolean): void {
+  const on = status === 0 && enabled;
+  c.send(c.state.masks.allows(EVT.ENCRYPTION_CHANGE_V2) ? encryptionChangeV2(status, handle, enabled, on ? ENCRYPTION_KEY_SIZE : 0) : encryptionChange(status, handle, enabled));
+}
+
 /** 7.7.39 */
 export function encryptionKeyRefreshComplete(status: number, handle: number): Buffer {
   return hciEvent(EVT.ENCRYPTION_KEY_REFRESH_COMPLETE, params().u8(status).u16(handle).build());
@@ -81,7 +97,12 @@ export interface ConnectionCompleteFields {
   latency: number;
   supervisionTimeout: number;
   centralClockAccuracy: number;
+  /** Enhanced event only: the local and peer RPAs (all zeros, or absent: none). 7.7.65.10. */
+  localRpa?: Buffer;
+  peerRpa?: Buffer;
 }
+
+const NO_ADDRESS = Buffer.alloc(6);
 
 /** 7.7.65.1 LE Connection Complete. */
 export function leConnectionComplete(f: ConnectionCompleteFields): Buffer {
@@ -96,7 +117,7 @@ export function leConnectionComplete(f: ConnectionCompleteFields): Buffer {
 export function leEnhancedConnectionComplete(f: ConnectionCompleteFields): Buffer {
   return leMeta(
     LE_EVT.ENHANCED_CONNECTION_COMPLETE,
-    params().u8(f.status).u16(f.handle).u8(f.role).u8(f.peerAddressType).bytesOf(f.peerAddress).zeros(6).zeros(6)
+    params().u8(f.status).u16(f.handle).u8(f.role).u8(f.peerAddressType).bytesOf(f.peerAddress).bytesOf(f.localRpa ?? NO_ADDRESS).bytesOf(f.peerRpa ?? NO_ADDRESS)
       .u16(f.interval).u16(f.latency).u16(f.supervisionTimeout).u8(f.centralClockAccuracy).build(),
   );
 }
@@ -114,27 +135,6 @@ export function leAdvertisingReport(r: AdvertisingReportFields): Buffer {
   return leMeta(
     LE_EVT.ADVERTISING_REPORT,
     params().u8(1).u8(r.eventType).u8(r.addressType).bytesOf(r.address).u8(r.data.length).bytesOf(r.data).i8(r.rssi).build(),
-  );
-}
-
-export interface ExtendedAdvertisingReportFields extends AdvertisingReportFields {
-  primaryPhy: number;
-  directAddressType: number;
-  directAddress: Buffer;
-}
-
-/** Advertising_SID 0xFF: no ADI field (legacy PDU); Tx_Power 0x7F: not available. 7.7.65.13. */
-const NO_SID = 0xff;
-const TX_POWER_NOT_AVAILABLE = 0x7f;
-const NO_SECONDARY_PHY = 0x00;
-
-/** 7.7.65.13 LE Extended Advertising Report, one report per event. */
-export function leExtendedAdvertisingReport(r: ExtendedAdvertisingReportFields): Buffer {
-  return leMeta(
-    LE_EVT.EXTENDED_ADVERTISING_REPORT,
-    params().u8(1).u16(r.eventType).u8(r.addressType).bytesOf(r.address).u8(r.primaryPhy).u8(NO_SECONDARY_PHY)
-      .u8(NO_SID).u8(TX_POWER_NOT_AVAILABLE).i8(r.rssi).u16(0).u8(r.directAddressType).bytesOf(r.directAddress)
-      .u8(r.data.length).bytesOf(r.data).build(),
   );
 }
 

@@ -19,6 +19,11 @@ export interface RadioOptions {
   encryptionTimeoutMs?: number;
   /** Floor for the real-time advertising repeat interval, ms. Default 20. */
   minAdvertisingIntervalMs?: number;
+  /**
+   * The radio's clock, ms (default: performance.now). The RPA timeout (Vol 4 Part E 7.8.45) runs on
+   * it, so a test can pass its own clock and renew RPAs without waiting 15 minutes.
+   */
+  clock?: () => number;
 }
 
 export const RADIO_DEFAULTS = { encryptionTimeoutMs: 40_000, minAdvertisingIntervalMs: 20 } as const;
@@ -38,6 +43,8 @@ export class Radio extends EventEmitter {
   encryptionTimeoutMs: number;
   minAdvertisingIntervalMs: number;
   closed = false;
+  /** Milliseconds on the radio's clock. */
+  readonly now: () => number;
 
   private readonly live = new Set<VirtualController>();
   private readonly id = ++radios;
@@ -50,6 +57,7 @@ export class Radio extends EventEmitter {
     this.minAdvertisingIntervalMs = options.minAdvertisingIntervalMs ?? RADIO_DEFAULTS.minAdvertisingIntervalMs;
     if (!(this.encryptionTimeoutMs > 0)) throw new RangeError(`encryptionTimeoutMs must be a positive number of ms, got ${options.encryptionTimeoutMs}`);
     if (!(this.minAdvertisingIntervalMs > 0)) throw new RangeError(`minAdvertisingIntervalMs must be a positive number of ms, got ${options.minAdvertisingIntervalMs}`);
+    this.now = options.clock ?? (() => performance.now());
     this.scans = new ScanEngine(this);
   }
 

@@ -1,7 +1,7 @@
-// What scanners hear: LE Advertising Reports (or LE Extended Advertising Reports), scan responses
+// What scanners hear: LE Advertising Reports (legacy scanning only), scan responses
 // for active scanners, duplicate filtering, and repeats at the advertiser's interval while someone
 // scans without duplicate filtering. Core v5.4 Vol 6 Part B 4.4.3 (scanning state),
-// Vol 4 Part E 7.8.11 (Filter_Duplicates), 7.7.65.2, 7.7.65.13.
+// Vol 4 Part E 7.8.11 (Filter_Duplicates), 7.7.65.2.
 import { ADDRESS_TYPE } from '../codes/hci.js';
 import {
   FILTER_POLICY,
@@ -13,15 +13,14 @@ import {
   ownAddress,
   type OnAirAddress,
 } from './advertising.js';
-import { PHY, PHY_MASK } from './capabilities.js';
-import { leAdvertisingReport, leExtendedAdvertisingReport } from './events.js';
+import { leAdvertisingReport } from './events.js';
+import { ignoredByPrivacyMode, resolvePeer } from './privacy.js';
 import type { Cancel } from './timers.js';
 import type { VirtualController } from './controller.js';
 import type { Radio } from './radio.js';
 
 /** Advertising interval unit, 0.625 ms (7.8.5). */
 const ADV_INTERVAL_UNIT_MS = 0.625;
-const NO_DIRECT_ADDRESS = Buffer.alloc(6);
 
 export class ScanEngine {
   /** Per advertiser: the timer that repeats its advertising events while non-filtering scanners listen. */
@@ -69,46 +68,44 @@ export class ScanEngine {
     this.repeaters.clear();
   }
 
-  /** One advertising event of `advertiser` as `scanner` hears it (plus the scan response when active). */
+  /**
+   * One advertising event of `advertiser` as `scanner` hears it (plus the scan response when active).
+   * With address resolution on, a resolved advertiser is reported by its identity, address type
+   * 0x02/0x03 (7.7.65.2); one in network privacy mode showing its identity address is not heard.
+   */
   private deliver(scanner: VirtualController, advertiser: VirtualController): void {
     const from = onAir(advertiser);
     const scan = scanner.state.scan;
     if (!from || !scan.enabled || scanner.closed) return;
-    if (scan.extended && !(scan.params.phys & PHY_MASK.LE_1M)) return; // legacy advertising is on LE 1M only
+    if (ignoredByPrivacyMode(scanner, from)) return;
+    const resolved = resolvePeer(scanner, from);
+    const identity = resolved ? { type: resolved.entry.peerIdentityType, address: resolved.entry.peerIdentity } : from;
     const p = advertiser.state.adv.params;
-    const me = ownAddress(scanner, scan.params.ownAddressType) ?? { type: ADDRESS_TYPE.PUBLIC, address: scanner.addressBytes };
+    const me = ownAddress(scanner, scan.params.ownAddressType, identity) ?? { type: ADDRESS_TYPE.PUBLIC, address: scanner.addressBytes };
     // Scanning_Filter_Policy 0x01/0x03: only advertisers in the filter accept list (7.8.10)
     if (scan.params.filterPolicy & FILTER_POLICY.SCAN_ACCEPT_LIST_ONLY && !inFilterAcceptList(scanner, from)) return;
     const directed = isDirected(p);
-    if (directed && !isDirectedAt(p, me)) return;
+    if (directed && !isDirectedAt(advertiser, me)) return;
     const types = legacyReportTypes(p);
     const rssi = advertiser.options.rssi;
-    this.report(scanner, from, types.adv, types.ext, directed ? Buffer.alloc(0) : advertiser.state.adv.data, rssi, directed ? me : undefined);
+    // Address_Type 0x02/0x03: Public/Random Identity Address, resolved by the controller
+    const reported: OnAirAddress = resolved ? { type: identity.type + ADDRESS_TYPE.PUBLIC_IDENTITY, address: identity.address } : from;
+    this.report(scanner, reported, types.adv, directed ? Buffer.alloc(0) : advertiser.state.adv.data, rssi);
     // Active scanning: SCAN_REQ -> SCAN_RSP, unless the advertiser filters scan requests (policy 0x01/0x03)
-    if (scan.params.active && types.scanRsp && !(p.filterPolicy & FILTER_POLICY.ADV_SCAN_REQUESTS_FROM_LIST && !inFilterAcceptList(advertiser, me))) {
-      this.report(scanner, from, types.scanRsp.adv, types.scanRsp.ext, advertiser.state.adv.scanResponse, rssi, undefined);
+    const scanRequestHeard = !ignoredByPrivacyMode(advertiser, me) && !(p.filterPolicy & FILTER_POLICY.ADV_SCAN_REQUESTS_FROM_LIST && !inFilterAcceptList(advertiser, me));
+    if (scan.params.active && types.scanRsp && scanRequestHeard) {
+      this.report(scanner, reported, types.scanRsp, advertiser.state.adv.scanResponse, rssi);
     }
   }
 
-  private report(scanner: VirtualController, from: OnAirAddress, advType: number, extType: number, data: Buffer, rssi: number, direct: OnAirAddress | undefined): void {
+  private report(scanner: VirtualController, from: OnAirAddress, advType: number, data: Buffer, rssi: number): void {
     const scan = scanner.state.scan;
     if (scan.filterDuplicates) {
       const key = `${from.type}/${from.address.toString('hex')}/${advType}`;
       if (scan.seen.has(key)) return;
       scan.seen.add(key);
     }
-    const common = { addressType: from.type, address: from.address, data, rssi };
-    scanner.send(
-      scan.extended
-        ? leExtendedAdvertisingReport({
-            ...common,
-            eventType: extType,
-            primaryPhy: PHY.LE_1M,
-            directAddressType: direct?.type ?? 0,
-            directAddress: direct?.address ?? NO_DIRECT_ADDRESS,
-          })
-        : leAdvertisingReport({ ...common, eventType: advType }),
-    );
+    scanner.send(leAdvertisingReport({ addressType: from.type, address: from.address, data, rssi, eventType: advType }));
   }
 }
 

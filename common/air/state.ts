@@ -1,6 +1,6 @@
 // The host-visible state of one virtual controller: what Reset puts back to its defaults.
 // Core v5.4 Vol 4 Part E 7.3.2 (Reset), defaults from each command's section.
-import { ADDRESS_TYPE } from '../codes/hci.js';
+import { ADDRESS_TYPE, PRIVACY_MODE, RPA_TIMEOUT_S } from '../codes/hci.js';
 import { DATA_LENGTH, LOCAL_NAME_LENGTH, PHY_MASK } from './capabilities.js';
 import { EventMasks } from './event-mask.js';
 import type { Cancel } from './timers.js';
@@ -40,16 +40,12 @@ export interface ScanParameters {
   window: number;
   ownAddressType: number;
   filterPolicy: number;
-  /** LE_1M / LE_CODED bits for extended scanning; legacy scanning is LE 1M. */
-  phys: number;
 }
 
 export interface ScanState {
   params: ScanParameters;
   enabled: boolean;
   filterDuplicates: boolean;
-  /** Enabled through the extended commands: reports are LE Extended Advertising Reports. */
-  extended: boolean;
   /** Duplicate filter: `${address}/${reportType}` seen since this scan enable. */
   seen: Set<string>;
 }
@@ -67,9 +63,28 @@ export interface InitiatorState {
   peerAddress: Buffer;
   ownAddressType: number;
   conn: ConnectionParameters;
-  /** Issued as LE Extended Create Connection. */
-  extended: boolean;
   opcode: number;
+}
+
+/** One resolving list record (Vol 6 Part B 4.7; Vol 4 Part E 7.8.38). IRKs MSB-first, addresses as HCI carries them. */
+export interface ResolvingListEntry {
+  peerIdentityType: number; // 0x00 public, 0x01 random (static)
+  peerIdentity: Buffer;
+  peerIrk: Buffer;
+  localIrk: Buffer;
+  privacyMode: number; // PRIVACY_MODE, 7.8.77
+  /** The local RPA in use with this peer until the RPA timeout renews it. */
+  localRpa?: Buffer;
+  /** The last RPA of this peer the controller resolved (7.8.42). */
+  peerRpa?: Buffer;
+}
+
+export interface PrivacyState {
+  resolvingList: ResolvingListEntry[];
+  addressResolutionEnabled: boolean;
+  rpaTimeoutS: number;
+  /** Radio clock (ms) when the current local RPAs were generated; undefined: none yet. */
+  rpaGeneratedAt: number | undefined;
 }
 
 export interface ControllerState {
@@ -86,10 +101,9 @@ export interface ControllerState {
   initiating: InitiatorState | undefined;
   /** Entries `${addressType}/${hex address}`; type 0xFF is "anonymous advertisements". */
   filterAcceptList: Set<string>;
-  addressResolutionEnabled: boolean;
-  rpaTimeout: number;
   suggestedDataLength: { octets: number; time: number };
   defaultPhy: { allPhys: number; tx: number; rx: number };
+  privacy: PrivacyState;
 }
 
 /** Defaults after power-on or Reset. */
@@ -121,20 +135,22 @@ export function freshState(): ControllerState {
     },
     scan: {
       // 7.8.10 defaults: passive, 10 ms interval and window
-      params: { active: false, interval: 0x0010, window: 0x0010, ownAddressType: ADDRESS_TYPE.PUBLIC, filterPolicy: 0x00, phys: PHY_MASK.LE_1M },
+      params: { active: false, interval: 0x0010, window: 0x0010, ownAddressType: ADDRESS_TYPE.PUBLIC, filterPolicy: 0x00 },
       enabled: false,
       filterDuplicates: false,
-      extended: false,
       seen: new Set(),
     },
     initiating: undefined,
     filterAcceptList: new Set(),
-    addressResolutionEnabled: false,
-    rpaTimeout: 0x0384, // 900 s, 7.8.45
     suggestedDataLength: { octets: DATA_LENGTH.MIN_OCTETS, time: DATA_LENGTH.MIN_TIME },
     defaultPhy: { allPhys: 0x03, tx: PHY_MASK.ALL, rx: PHY_MASK.ALL },
+    // Reset empties the resolving list, disables resolution, RPA timeout 900 s (Vol 6 Part B 4.7; 7.8.44, 7.8.45)
+    privacy: { resolvingList: [], addressResolutionEnabled: false, rpaTimeoutS: RPA_TIMEOUT_S.DEFAULT, rpaGeneratedAt: undefined },
   };
 }
+
+/** Default Privacy_Mode of a new resolving list entry: network privacy (7.8.77). */
+export const DEFAULT_PRIVACY_MODE = PRIVACY_MODE.NETWORK;
 
 export function filterAcceptKey(addressType: number, address: Buffer): string {
   return `${addressType}/${address.toString('hex')}`;

@@ -70,6 +70,8 @@ export const SUPPORTED_COMMAND_BIT: ReadonlyMap<number, readonly [number, number
   [OP.LE_REMOVE_DEVICE_FROM_RESOLVING_LIST, [34, 4]],
   [OP.LE_CLEAR_RESOLVING_LIST, [34, 5]],
   [OP.LE_READ_RESOLVING_LIST_SIZE, [34, 6]],
+  [OP.LE_READ_PEER_RESOLVABLE_ADDRESS, [34, 7]],
+  [OP.LE_READ_LOCAL_RESOLVABLE_ADDRESS, [35, 0]],
   [OP.LE_SET_ADDRESS_RESOLUTION_ENABLE, [35, 1]],
   [OP.LE_SET_RESOLVABLE_PRIVATE_ADDRESS_TIMEOUT, [35, 2]],
   [OP.LE_READ_MAXIMUM_DATA_LENGTH, [35, 3]],
@@ -80,6 +82,7 @@ export const SUPPORTED_COMMAND_BIT: ReadonlyMap<number, readonly [number, number
   [OP.LE_SET_EXTENDED_SCAN_ENABLE, [37, 6]],
   [OP.LE_EXTENDED_CREATE_CONNECTION, [37, 7]],
   [OP.LE_READ_TRANSMIT_POWER, [38, 7]],
+  [OP.LE_SET_PRIVACY_MODE, [39, 2]],
 ]);
 
 /** Commands the table in 6.27 has no bit for (Read Local Supported Commands is always there). */

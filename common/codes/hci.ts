@@ -103,6 +103,8 @@ export const OP = {
   LE_REMOVE_DEVICE_FROM_RESOLVING_LIST: opcode(OGF.LE, 0x0028),
   LE_CLEAR_RESOLVING_LIST: opcode(OGF.LE, 0x0029),
   LE_READ_RESOLVING_LIST_SIZE: opcode(OGF.LE, 0x002a),
+  LE_READ_PEER_RESOLVABLE_ADDRESS: opcode(OGF.LE, 0x002b),
+  LE_READ_LOCAL_RESOLVABLE_ADDRESS: opcode(OGF.LE, 0x002c),
   LE_SET_ADDRESS_RESOLUTION_ENABLE: opcode(OGF.LE, 0x002d),
   LE_SET_RESOLVABLE_PRIVATE_ADDRESS_TIMEOUT: opcode(OGF.LE, 0x002e),
   LE_READ_MAXIMUM_DATA_LENGTH: opcode(OGF.LE, 0x002f),
@@ -213,6 +215,12 @@ export const ACL_BC = { POINT_TO_POINT: 0b00 } as const;
 
 /** Address types as HCI carries them. Core v5.4 Vol 4 Part E 7.8.12. */
 export const ADDRESS_TYPE = { PUBLIC: 0x00, RANDOM: 0x01, PUBLIC_IDENTITY: 0x02, RANDOM_IDENTITY: 0x03 } as const;
+
+/** Privacy_Mode of LE Set Privacy Mode. Core v5.4 Vol 4 Part E 7.8.77. */
+export const PRIVACY_MODE = { NETWORK: 0x00, DEVICE: 0x01 } as const;
+
+/** Address_Resolution_Enable, RPA_Timeout range (seconds) and default. Core v5.4 Vol 4 Part E 7.8.44, 7.8.45. */
+export const RPA_TIMEOUT_S = { MIN: 0x0001, MAX: 0x0e10, DEFAULT: 0x0384 } as const;
 
 /** Connection roles in LE Connection Complete. Core v5.4 Vol 4 Part E 7.7.65.1. */
 export const ROLE = { CENTRAL: 0x00, PERIPHERAL: 0x01 } as const;

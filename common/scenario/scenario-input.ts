@@ -113,7 +113,11 @@ export interface StepInput {
   reconnect?: null | Record<string, never>;
   wait?: { for: MatcherInput | string; 'timeout-ms'?: number };
   'hold-idle'?: { ms: number };
+  /** The central's kept key (key) or its EDIV and Rand (ediv-rand) becomes another: the peer's differs or is missing. */
+  'change-stored-key'?: { part: StoredKeyPart };
 }
+
+export type StoredKeyPart = 'key' | 'ediv-rand';
 
 export interface ExpectInput {
   outcome?: CodeInput;

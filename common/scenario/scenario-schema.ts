@@ -36,6 +36,7 @@ const STEP_ACTIONS = {
   reconnect: nothing,
   wait: obj({ for: { $ref: '#/definitions/matcherOrName' }, 'timeout-ms': positive }, ['for']),
   'hold-idle': obj({ ms: positive }, ['ms']),
+  'change-stored-key': obj({ part: { enum: ['key', 'ediv-rand'] } }, ['part']),
 } as const;
 
 /** The step kinds, in the order the README lists them. */

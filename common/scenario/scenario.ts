@@ -120,6 +120,11 @@ export type Step = StepBase &
     | { readonly kind: 'wait'; readonly for: PduMatcher; readonly timeoutMs: number }
     /** Keep the link idle for this long: the one step that waits on a clock, and says so. */
     | { readonly kind: 'hold-idle'; readonly ms: number }
+    /**
+     * The central's kept LTK becomes another value (`key`: the peer holds a different key, so the
+     * encryption fails its MIC) or its EDIV and Rand do (`ediv-rand`: the peer finds no key for them).
+     */
+    | { readonly kind: 'change-stored-key'; readonly part: 'key' | 'ediv-rand' }
   );
 
 export type StepKind = Step['kind'];

@@ -13,13 +13,8 @@ function xor(a: Uint8Array, b: Uint8Array): Buffer {
   return Buffer.from(a.map((v, i) => v ^ b[i]!));
 }
 
-/** ah(k, r): the random address hash, 24 bits. Vol 3 Part H 2.2.2: e(k, padding || r) mod 2^24. */
-export function ah(k: Uint8Array, r: Uint8Array): Buffer {
-  len('ah', 'k', k, 16);
-  len('ah', 'r', r, 3);
-  const rPrime = Buffer.concat([Buffer.alloc(13), r]);
-  return e(k, rPrime).subarray(13);
-}
+// ah lives in a leaf the controller also imports (LL Privacy).
+export { ah } from '../crypto/random-address.js';
 
 /**
  * c1: the LE legacy confirm value. Vol 3 Part H 2.2.3.

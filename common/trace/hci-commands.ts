@@ -242,6 +242,8 @@ cmd(OP.LE_ADD_DEVICE_TO_RESOLVING_LIST, [['peerIdentityAddressType', 'addrType']
 cmd(OP.LE_REMOVE_DEVICE_FROM_RESOLVING_LIST, [['peerIdentityAddressType', 'addrType'], ['peerIdentityAddress', 'addr']], S);
 cmd(OP.LE_CLEAR_RESOLVING_LIST, [], S);
 cmd(OP.LE_READ_RESOLVING_LIST_SIZE, [], [...S, ['resolvingListSize', 'u8']]);
+cmd(OP.LE_READ_PEER_RESOLVABLE_ADDRESS, [['peerIdentityAddressType', 'addrType'], ['peerIdentityAddress', 'addr']], [...S, ['peerResolvableAddress', 'addr']]);
+cmd(OP.LE_READ_LOCAL_RESOLVABLE_ADDRESS, [['peerIdentityAddressType', 'addrType'], ['peerIdentityAddress', 'addr']], [...S, ['localResolvableAddress', 'addr']]);
 cmd(OP.LE_SET_ADDRESS_RESOLUTION_ENABLE, [['addressResolutionEnable', 'bool']], S);
 cmd(OP.LE_SET_RESOLVABLE_PRIVATE_ADDRESS_TIMEOUT, [['rpaTimeout', 'u16']], S);
 cmd(OP.LE_READ_MAXIMUM_DATA_LENGTH, [], [...S, ['supportedMaxTxOctets', 'u16'], ['supportedMaxTxTime', 'u16'], ['supportedMaxRxOctets', 'u16'], ['supportedMaxRxTime', 'u16']]);

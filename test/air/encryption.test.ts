@@ -26,6 +26,10 @@ function encChange(e: HciEvent) {
 }
 
 const isEncChange = (e: HciEvent) => e.code === EVT.ENCRYPTION_CHANGE;
+const isDisconnection = (e: HciEvent) => e.code === EVT.DISCONNECTION_COMPLETE;
+function disconnection(e: HciEvent) {
+  return { status: e.params[0], handle: e.params.readUInt16LE(1), reason: e.params[3] };
+}
 
 async function ltkRequest(p: TestHost, since = 0) {
   const e = await p.waitLe(LE_EVT.LONG_TERM_KEY_REQUEST, 'LTK request', { since });
@@ -48,17 +52,39 @@ describe('LE encryption', () => {
     expect([...(await c.ok(OP.READ_ENCRYPTION_KEY_SIZE, u16(cHandle))).ret]).toEqual([...u16(cHandle), 16]);
   });
 
-  it('different LTKs: Encryption Change 0x06 on both sides, the link stays up unencrypted', async () => {
+  it('different LTKs: the MIC check fails, the link drops with Disconnection Complete 0x3D on both sides, no Encryption Change', async () => {
     pair = await connectedPair();
-    const { c, p, cHandle, pHandle, central } = pair;
+    const { c, p, cHandle, pHandle, central, peripheral } = pair;
     await c.ok(OP.LE_ENABLE_ENCRYPTION, enable(cHandle));
     await ltkRequest(p);
-    await p.ok(OP.LE_LONG_TERM_KEY_REQUEST_REPLY, [...u16(pHandle), ...OTHER_LTK]);
-    expect(encChange(await c.waitEvent(isEncChange, 'central'))).toEqual({ status: 0x06, handle: cHandle, enabled: 0 });
-    expect(encChange(await p.waitEvent(isEncChange, 'peripheral'))).toEqual({ status: 0x06, handle: pHandle, enabled: 0 });
-    expect(central.links.has(cHandle)).toBe(true);
-    expect(c.eventsOf(EVT.DISCONNECTION_COMPLETE)).toHaveLength(0);
-    expect((await c.command(OP.READ_ENCRYPTION_KEY_SIZE, u16(cHandle))).status).toBe(HCI_STATUS.COMMAND_DISALLOWED);
+    const reply = await p.ok(OP.LE_LONG_TERM_KEY_REQUEST_REPLY, [...u16(pHandle), ...OTHER_LTK]);
+    expect(reply.ret.readUInt16LE(0)).toBe(pHandle);
+    const dc = await c.waitEvent(isDisconnection, 'central disconnection');
+    const dp = await p.waitEvent(isDisconnection, 'peripheral disconnection');
+    expect(disconnection(dc)).toEqual({ status: 0, handle: cHandle, reason: HCI_STATUS.CONNECTION_TERMINATED_MIC_FAILURE });
+    expect(disconnection(dp)).toEqual({ status: 0, handle: pHandle, reason: 0x3d });
+    // the reply's Command Complete first, then the link goes; no Encryption Change of either version
+    expect(p.events.indexOf(reply.event)).toBeLessThan(p.events.indexOf(dp));
+    expect([...c.events, ...p.events].filter((e) => isEncChange(e) || e.code === EVT.ENCRYPTION_CHANGE_V2)).toHaveLength(0);
+    expect(central.links.has(cHandle)).toBe(false);
+    expect(peripheral.links.has(pHandle)).toBe(false);
+    expect((await c.command(OP.READ_ENCRYPTION_KEY_SIZE, u16(cHandle))).status).toBe(HCI_STATUS.UNKNOWN_CONNECTION_IDENTIFIER);
+  });
+
+  it('different LTKs on a key refresh of an encrypted link: 0x3D on both sides as well, no Key Refresh Complete', async () => {
+    pair = await connectedPair();
+    const { c, p, cHandle, pHandle } = pair;
+    await c.ok(OP.LE_ENABLE_ENCRYPTION, enable(cHandle));
+    await ltkRequest(p);
+    await p.ok(OP.LE_LONG_TERM_KEY_REQUEST_REPLY, [...u16(pHandle), ...LTK]);
+    await c.waitEvent(isEncChange, 'first encryption');
+    const since = p.mark();
+    await c.ok(OP.LE_ENABLE_ENCRYPTION, enable(cHandle, OTHER_LTK));
+    await ltkRequest(p, since);
+    await p.ok(OP.LE_LONG_TERM_KEY_REQUEST_REPLY, [...u16(pHandle), ...LTK]);
+    expect(disconnection(await c.waitEvent(isDisconnection, 'central')).reason).toBe(0x3d);
+    expect(disconnection(await p.waitEvent(isDisconnection, 'peripheral')).reason).toBe(0x3d);
+    expect(c.eventsOf(EVT.ENCRYPTION_KEY_REFRESH_COMPLETE)).toHaveLength(0);
   });
 
   it('negative reply: the central gets Encryption Change 0x06, the peer host only its Command Complete', async () => {
@@ -70,7 +96,12 @@ describe('LE encryption', () => {
     expect(r.ret.readUInt16LE(0)).toBe(pHandle);
     expect(encChange(await c.waitEvent(isEncChange, 'central'))).toEqual({ status: 0x06, handle: cHandle, enabled: 0 });
     await p.barrier(OP.READ_BD_ADDR);
+    await c.barrier(OP.READ_BD_ADDR);
     expect(p.events.filter(isEncChange)).toHaveLength(0);
+    // LL_REJECT_EXT_IND ends the procedure, not the link (Vol 6 Part B 5.1.3.1)
+    expect([...c.events, ...p.events].filter(isDisconnection)).toHaveLength(0);
+    expect(pair.central.links.has(cHandle) && pair.peripheral.links.has(pHandle)).toBe(true);
+    expect((await c.command(OP.READ_ENCRYPTION_KEY_SIZE, u16(cHandle))).status).toBe(HCI_STATUS.COMMAND_DISALLOWED);
   });
 
   it('already encrypted: a second LE Enable Encryption is a key refresh (Encryption Key Refresh Complete on both)', async () => {

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EVT, LE_EVT, OP } from '../../common/codes/hci.js';
 import { AirError, addressFromWire, startAirServer, type AirServer, type VirtualController } from '../../common/air/index.js';
 import { socketEndpoint, TestHost } from './helpers/host.js';
-import { advertise, createConnection, initHost } from './helpers/setup.js';
+import { advertise, createConnection, initHost, u16, u64 } from './helpers/setup.js';
 
 let servers: AirServer[] = [];
 const sockets: net.Socket[] = [];
@@ -123,5 +123,30 @@ describe('air server', () => {
     await server.close();
     await waitClose(s);
     expect(server.radio.closed).toBe(true);
+  });
+
+  it('over the socket: Encryption Change [v2] to a host that unmasked it, then a refresh with another key drops the link with 0x3D on both sides', async () => {
+    const server = await startAirServer({ listen: `unix:${tmpPath()}` });
+    servers.push(server);
+    const { p, c } = await twoMeet(server);
+    const cHandle = c.eventsOf(EVT.LE_META, LE_EVT.CONNECTION_COMPLETE)[0]!.le.readUInt16LE(1);
+    const pHandle = p.eventsOf(EVT.LE_META, LE_EVT.CONNECTION_COMPLETE)[0]!.le.readUInt16LE(1);
+    await c.ok(OP.SET_EVENT_MASK_PAGE_2, u64(1n << 25n));
+    const rand = Buffer.alloc(8, 7);
+    const ltk = Buffer.alloc(16, 0x42);
+    const start = async (key: Buffer) => {
+      const since = p.mark();
+      await c.ok(OP.LE_ENABLE_ENCRYPTION, [...u16(cHandle), ...rand, ...u16(0x0102), ...key]);
+      await p.waitLe(LE_EVT.LONG_TERM_KEY_REQUEST, 'LTK request', { since });
+      await p.ok(OP.LE_LONG_TERM_KEY_REQUEST_REPLY, [...u16(pHandle), ...ltk]);
+    };
+    await start(ltk);
+    const v2 = await c.waitEvent((e) => e.code === EVT.ENCRYPTION_CHANGE_V2, 'central [v2]');
+    expect([...v2.params]).toEqual([0, ...u16(cHandle), 1, 16]);
+    expect((await p.waitEvent((e) => e.code === EVT.ENCRYPTION_CHANGE, 'peripheral [v1]')).params).toHaveLength(4);
+    await start(Buffer.alloc(16, 0x24));
+    const gone = (h: TestHost, what: string) => h.waitEvent((e) => e.code === EVT.DISCONNECTION_COMPLETE, what);
+    expect((await gone(c, 'central disconnection')).params[3]).toBe(0x3d);
+    expect((await gone(p, 'peripheral disconnection')).params[3]).toBe(0x3d);
   });
 });

@@ -111,7 +111,7 @@ describe('noble and bleno over the mock transport', () => {
     expect(local.fields.reason).toBe(HCI_STATUS.CONNECTION_TERMINATED_BY_LOCAL_HOST);
   });
 
-  it('mismatched keys give Encryption Change 0x06 on both sides', async () => {
+  it('mismatched keys fail the MIC: Disconnection Complete 0x3D on both sides, no Encryption Change', async () => {
     const p = await scanFor(noble.noble, SEAM_SERVICE);
     const { characteristics } = await connectAndDiscover(p);
     // pair once so the peripheral holds a key (EDIV 0, Rand 0: bleno's STK-as-LTK)
@@ -120,11 +120,16 @@ describe('noble and bleno over the mock transport', () => {
     const before = { c: ct.tap.entries.length, p: pt.tap.entries.length };
     // the central now starts encryption with the same EDIV/Rand but another key
     noble.internals.bindings._hci.startLeEncryption(handle, Buffer.alloc(8), Buffer.alloc(2), Buffer.alloc(16, 0xa5));
-    const isEnc = (e: TimelineEntry) => e.layer === 'hci-evt' && (e.name === 'HCI Encryption Change' || e.name === 'HCI Encryption Key Refresh Complete');
-    const c = await ct.tap.waitFor((e) => e.seq >= before.c && isEnc(e), { timeoutMs: 5000, includePast: true });
-    const pe = await pt.tap.waitFor((e) => e.seq >= before.p && isEnc(e), { timeoutMs: 5000, includePast: true });
-    expect(c.fields.status).toBe(HCI_STATUS.PIN_OR_KEY_MISSING);
-    expect(pe.fields.status).toBe(HCI_STATUS.PIN_OR_KEY_MISSING);
+    const isGone = (e: TimelineEntry) => e.name === 'HCI Disconnection Complete';
+    const c = await ct.tap.waitFor((e) => e.seq >= before.c && isGone(e), { timeoutMs: 5000, includePast: true });
+    const pe = await pt.tap.waitFor((e) => e.seq >= before.p && isGone(e), { timeoutMs: 5000, includePast: true });
+    expect(c.fields.reason).toBe(HCI_STATUS.CONNECTION_TERMINATED_MIC_FAILURE);
+    expect(pe.fields.reason).toBe(HCI_STATUS.CONNECTION_TERMINATED_MIC_FAILURE);
+    // the peripheral's host did answer with its key; no Encryption Change of the refresh reached either host
+    expect(pt.tap.entries.some((e) => e.seq >= before.p && e.name === 'HCI LE Long Term Key Request Reply')).toBe(true);
+    const isEnc = (e: TimelineEntry) => /^HCI Encryption (Change|Key Refresh)/.test(e.name);
+    expect(ct.tap.entries.filter((e) => e.seq >= before.c && isEnc(e))).toHaveLength(0);
+    expect(pt.tap.entries.filter((e) => e.seq >= before.p && isEnc(e))).toHaveLength(0);
   });
 
   it('encryption with no key on the peripheral: negative reply, central sees 0x06', async () => {

@@ -22,6 +22,7 @@ export interface MatrixJsonCell {
   security: LinkSecurityState;
   outcome: { kind: string; hex?: string; error?: JsonError };
   firstError?: JsonError;
+  why?: string;
 }
 
 export interface MatrixJson {
@@ -69,11 +70,12 @@ function errorOf(o: MatrixJsonCell['outcome']): { kind: string; code?: number; l
 }
 
 /**
- * A paired phase whose every pairing the peripheral failed with `reason`: the link stays unencrypted,
- * so each cell is what the profile says for an unpaired link (values where no security is needed,
- * 0x08 and the like unchanged), except that a 0x05/0x0F the on-error policy pairs for (Vol 3 Part C
- * 10.3.2) ends in the pairing's failure, SMP `reason` sent by the peripheral, and is not re-sent.
- * Returns how many cells paired (each a Pairing Request on the air).
+ * A paired phase whose pairing the peripheral failed with `reason`: the link stays unencrypted, so
+ * each cell is what the profile says for an unpaired link (values where no security is needed, 0x08
+ * and the like unchanged), except that the first 0x05/0x0F the on-error policy pairs for (Vol 3
+ * Part C 10.3.2) ends in the pairing's failure, SMP `reason` sent by the peripheral, and is not
+ * re-sent; one attempt per link, so every later 0x05/0x0F is reported as it came, with why the
+ * central did not pair again. Returns how many cells paired (each a Pairing Request on the air): 0 or 1.
  */
 export function judgeFailedPairingPhase(agreement: Agreement, profile: ResolvedProfile, label: string, phase: MatrixJson['phases'][number], reason: { code: number; label: string }, cures: ReadonlySet<number>): number {
   let pairedFor = 0;
@@ -96,9 +98,14 @@ export function judgeFailedPairingPhase(agreement: Agreement, profile: ResolvedP
       agreement.check(`${what}: outcome (no pairing cures it)`, { attError: e.attError }, observed(cell.outcome));
       continue;
     }
-    pairedFor++;
-    agreement.check(`${what}: the first answer, before pairing`, { attError: e.attError }, cell.firstError ? observed({ kind: 'error', error: cell.firstError }) : 'no first error');
-    agreement.check(`${what}: the pairing's failure, named`, { kind: 'smp', code: reason.code, label: reason.label, who: 'peripheral' }, errorOf(cell.outcome));
+    if (pairedFor === 0) {
+      pairedFor++;
+      agreement.check(`${what}: the first answer, before pairing`, { attError: e.attError }, cell.firstError ? observed({ kind: 'error', error: cell.firstError }) : 'no first error');
+      agreement.check(`${what}: the pairing's failure, named`, { kind: 'smp', code: reason.code, label: reason.label, who: 'peripheral' }, errorOf(cell.outcome));
+      continue;
+    }
+    agreement.check(`${what}: after the failed pairing, the answer as it came, no second pairing`, { attError: e.attError, firstError: 'none' }, { ...observed(cell.outcome), firstError: cell.firstError ? 'some' : 'none' });
+    agreement.check(`${what}: why it did not pair again`, true, cell.why?.includes(`no pairing: pairing failed earlier on this link: ${reason.label} (Pairing Failed from the peripheral)`) ?? false);
   }
   return pairedFor;
 }

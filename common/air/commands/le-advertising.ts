@@ -1,6 +1,6 @@
 // Legacy advertising commands. Core v5.4 Vol 4 Part E 7.8.5 - 7.8.9.
 import { HCI_STATUS, OP } from '../../codes/hci.js';
-import { HIGH_DUTY_DIRECTED_TIMEOUT_MS, LEGACY_ADV_DATA_MAX, ownAddress } from '../advertising.js';
+import { advertisingPeer, HIGH_DUTY_DIRECTED_TIMEOUT_MS, LEGACY_ADV_DATA_MAX, ownAddress } from '../advertising.js';
 import { ADV_TYPE } from '../state.js';
 import type { VirtualController } from '../controller.js';
 import { inRange, ok, type CommandSpec } from './types.js';
@@ -24,7 +24,7 @@ function enable(c: VirtualController, on: boolean): number | Buffer {
     c.stopAdvertising();
     return ok().build();
   }
-  if (!ownAddress(c, adv.params.ownAddressType)) return HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS; // random address never set
+  if (!ownAddress(c, adv.params.ownAddressType, advertisingPeer(adv.params))) return HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS; // random address never set
   if (adv.enabled) return ok().build();
   adv.enabled = true;
   if (adv.params.type === ADV_TYPE.ADV_DIRECT_IND_HIGH_DUTY) {

@@ -1,9 +1,11 @@
-// Connection commands: create (legacy and extended), cancel, disconnect, update, parameter request
+// Connection commands: create (legacy: LE Extended Create Connection belongs to the LE Extended
+// Advertising feature this controller does not have), cancel, disconnect, update, parameter request
 // replies, remote features/version, data length, PHY, channel map.
-// Core v5.4 Vol 4 Part E 7.1.6, 7.1.23, 7.8.12, 7.8.13, 7.8.18, 7.8.20, 7.8.21, 7.8.31-33, 7.8.47, 7.8.49, 7.8.66.
+// Core v5.4 Vol 4 Part E 7.1.6, 7.1.23, 7.8.12, 7.8.13, 7.8.18, 7.8.20, 7.8.21, 7.8.31-33, 7.8.47, 7.8.49.
 import { HCI_STATUS, OP } from '../../codes/hci.js';
 import { airAddressType, FILTER_POLICY, ownAddress } from '../advertising.js';
-import { CONN_RANGE, DATA_LENGTH, PHY_MASK } from '../capabilities.js';
+import { CONN_RANGE, DATA_LENGTH } from '../capabilities.js';
+import { identityOf, sameIdentity } from '../privacy.js';
 import { disconnect, failedConnectionFields, sendConnectionComplete, tryConnectAll } from '../connection.js';
 import { connectionUpdate, effectivePhys, parameterRequestNegativeReply, parameterRequestReply, readRemoteFeatures, readRemoteVersion, setDataLength, setPhy } from '../procedures.js';
 import type { ConnectionParameters, InitiatorState } from '../state.js';
@@ -22,8 +24,6 @@ const DISCONNECT_REASONS: ReadonlySet<number> = new Set([
   HCI_STATUS.UNACCEPTABLE_CONNECTION_PARAMETERS,
 ]);
 
-/** Octets per initiating PHY in LE Extended Create Connection. */
-const EXT_CONN_PHY_BLOCK = 16;
 /** Every channel used (7.8.20): 37 data channels. */
 const ALL_DATA_CHANNELS = Buffer.from([0xff, 0xff, 0xff, 0xff, 0x1f]);
 
@@ -52,20 +52,19 @@ function scanWindowValid(interval: number, window: number): boolean {
 function startInitiating(c: VirtualController, init: InitiatorState): number {
   if (c.state.initiating) return HCI_STATUS.COMMAND_DISALLOWED;
   if (init.filterPolicy > FILTER_POLICY.INITIATOR_USE_ACCEPT_LIST || init.peerAddressType > 0x03 || init.ownAddressType > 0x03 || !connParamsValid(init.conn)) return HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS;
-  if (!ownAddress(c, init.ownAddressType)) return HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS; // random address never set
-  if (init.filterPolicy !== FILTER_POLICY.INITIATOR_USE_ACCEPT_LIST) {
+  const byAddress = init.filterPolicy !== FILTER_POLICY.INITIATOR_USE_ACCEPT_LIST;
+  const target = { type: init.peerAddressType, address: init.peerAddress };
+  if (!ownAddress(c, init.ownAddressType, byAddress ? target : undefined)) return HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS; // random address never set
+  if (byAddress) {
     const type = airAddressType(init.peerAddressType);
     for (const end of c.links.values()) {
-      if (end.peerAir.type === type && end.peerAir.address.equals(init.peerAddress)) return HCI_STATUS.CONNECTION_ALREADY_EXISTS;
+      const onAirMatch = end.peerAir.type === type && end.peerAir.address.equals(init.peerAddress);
+      if (onAirMatch || sameIdentity(identityOf(c, end.peerAir), target)) return HCI_STATUS.CONNECTION_ALREADY_EXISTS;
     }
   }
   c.state.initiating = init;
   c.afterCommand(() => tryConnectAll(c.radio.controllers));
   return OK;
-}
-
-function phyCount(mask: number): number {
-  return (mask & PHY_MASK.LE_1M ? 1 : 0) + (mask & PHY_MASK.LE_2M ? 1 : 0) + (mask & PHY_MASK.LE_CODED ? 1 : 0);
 }
 
 export const leConnectionCommands: ReadonlyArray<readonly [number, CommandSpec]> = [
@@ -77,25 +76,7 @@ export const leConnectionCommands: ReadonlyArray<readonly [number, CommandSpec]>
       answer: 'status',
       run: ({ c, params: p, opcode }) => {
         if (!scanWindowValid(p.readUInt16LE(0), p.readUInt16LE(2))) return HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS;
-        return startInitiating(c, { filterPolicy: p[4]!, peerAddressType: p[5]!, peerAddress: Buffer.from(p.subarray(6, 12)), ownAddressType: p[12]!, conn: connParamsAt(p, 13), extended: false, opcode });
-      },
-    },
-  ],
-  // 7.8.66 LE Extended Create Connection [v1]
-  [
-    OP.LE_EXTENDED_CREATE_CONNECTION,
-    {
-      length: (p) => p.length >= 10 && p.length === 10 + EXT_CONN_PHY_BLOCK * phyCount(p[9]!),
-      answer: 'status',
-      run: ({ c, params: p, opcode }) => {
-        const phys = p[9]!;
-        if (phys & ~PHY_MASK.ALL) return HCI_STATUS.UNSUPPORTED_FEATURE_OR_PARAMETER_VALUE;
-        if (!(phys & (PHY_MASK.LE_1M | PHY_MASK.LE_CODED))) return HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS; // must scan on 1M or Coded
-        for (let i = 0; i < phyCount(phys); i++) {
-          const at = 10 + i * EXT_CONN_PHY_BLOCK;
-          if (!scanWindowValid(p.readUInt16LE(at), p.readUInt16LE(at + 2)) || !connParamsValid(connParamsAt(p, at + 4))) return HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS;
-        }
-        return startInitiating(c, { filterPolicy: p[0]!, ownAddressType: p[1]!, peerAddressType: p[2]!, peerAddress: Buffer.from(p.subarray(3, 9)), conn: connParamsAt(p, 14), extended: true, opcode });
+        return startInitiating(c, { filterPolicy: p[4]!, peerAddressType: p[5]!, peerAddress: Buffer.from(p.subarray(6, 12)), ownAddressType: p[12]!, conn: connParamsAt(p, 13), opcode });
       },
     },
   ],

@@ -1,7 +1,7 @@
 // LE controller configuration commands: event mask, buffers, features, addresses, lists, data
 // length and PHY defaults, transmit power. Core v5.4 Vol 4 Part E 7.8.
 import { ADDRESS_TYPE, HCI_STATUS, OP } from '../../codes/hci.js';
-import { DATA_LENGTH, FILTER_ACCEPT_LIST_SIZE, LE_FEATURES, LE_SUPPORTED_STATES, PHY_MASK, RESOLVING_LIST_SIZE, TX_POWER } from '../capabilities.js';
+import { DATA_LENGTH, FILTER_ACCEPT_LIST_SIZE, LE_FEATURES, LE_SUPPORTED_STATES, PHY_MASK, TX_POWER } from '../capabilities.js';
 import { FILTER_POLICY } from '../advertising.js';
 import { filterAcceptKey } from '../state.js';
 import type { VirtualController } from '../controller.js';
@@ -100,27 +100,6 @@ export const leControllerCommands: ReadonlyArray<readonly [number, CommandSpec]>
         if (!inRange(octets, DATA_LENGTH.MIN_OCTETS, DATA_LENGTH.MAX_OCTETS) || !inRange(time, DATA_LENGTH.MIN_TIME, DATA_LENGTH.MAX_TIME)) return HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS;
         c.state.suggestedDataLength = { octets, time };
         return ok().build();
-      },
-    },
-  ],
-  // 7.8.38 - 7.8.41 Resolving list: this controller resolves nothing, its list holds no entries
-  [OP.LE_ADD_DEVICE_TO_RESOLVING_LIST, { length: 39, answer: 'complete', run: () => HCI_STATUS.MEMORY_CAPACITY_EXCEEDED }],
-  [OP.LE_REMOVE_DEVICE_FROM_RESOLVING_LIST, { length: 7, answer: 'complete', run: () => HCI_STATUS.UNKNOWN_CONNECTION_IDENTIFIER }],
-  [OP.LE_CLEAR_RESOLVING_LIST, { length: 0, answer: 'complete', run: () => ok().build() }],
-  [OP.LE_READ_RESOLVING_LIST_SIZE, { length: 0, answer: 'complete', returns: 1, run: () => ok().u8(RESOLVING_LIST_SIZE).build() }],
-  // 7.8.44 / 7.8.45
-  [
-    OP.LE_SET_ADDRESS_RESOLUTION_ENABLE,
-    { length: 1, answer: 'complete', run: ({ c, params }) => (params[0]! > 1 ? HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS : ((c.state.addressResolutionEnabled = params[0] === 1), ok().build())) },
-  ],
-  [
-    OP.LE_SET_RESOLVABLE_PRIVATE_ADDRESS_TIMEOUT,
-    {
-      length: 2,
-      answer: 'complete',
-      run: ({ c, params }) => {
-        const t = params.readUInt16LE(0);
-        return inRange(t, 0x0001, 0x0e10) ? ((c.state.rpaTimeout = t), ok().build()) : HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS;
       },
     },
   ],

@@ -10,12 +10,13 @@ import { leConnectionCommands } from './le-connection.js';
 import { leControllerCommands } from './le-controller.js';
 import { leCryptoCommands } from './le-crypto.js';
 import { leEncryptionCommands } from './le-encryption.js';
+import { lePrivacyCommands } from './le-privacy.js';
 import { leScanningCommands } from './le-scanning.js';
 import { zephyrVendorCommands } from './vendor-zephyr.js';
 import { ok, type CommandSpec, type CommandTable } from './types.js';
 
 const table = new Map<number, CommandSpec>();
-for (const group of [basebandCommands, informationalCommands, leControllerCommands, leCryptoCommands, leAdvertisingCommands, leScanningCommands, leConnectionCommands, leEncryptionCommands]) {
+for (const group of [basebandCommands, informationalCommands, leControllerCommands, leCryptoCommands, leAdvertisingCommands, leScanningCommands, leConnectionCommands, leEncryptionCommands, lePrivacyCommands]) {
   for (const [op, spec] of group) {
     if (table.has(op)) throw new Error(`command 0x${op.toString(16)} implemented twice`);
     table.set(op, spec);

@@ -77,6 +77,9 @@ export async function runCentralStep(step: Step, ctx: StepContext): Promise<Step
       case 'hold-idle':
         await sleep(step.ms, undefined, ctx.signal ? { signal: ctx.signal } : {});
         return ok();
+      case 'change-stored-key':
+        await c.changeStoredKey(step.part);
+        return ok();
     }
   } catch (e) {
     return { outcome: outcomeOf(e) };

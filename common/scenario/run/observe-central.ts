@@ -140,5 +140,8 @@ async function observeStep(step: Step, s: Scenario, w: Watch): Promise<StepRun> 
     case 'hold-idle':
       await sleep(step.ms, undefined, w.signal ? { signal: w.signal } : {});
       return ok;
+    case 'change-stored-key':
+      return ok; // the central's own key store: nothing goes over the air
+
   }
 }

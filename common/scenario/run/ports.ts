@@ -21,6 +21,11 @@ export interface CentralPort {
   pair(): Promise<void>;
   disconnect(reason: number): Promise<void>;
   reconnect(timeoutMs: number): Promise<void>;
+  /**
+   * Make the key the central kept from a bonded pairing differ from the peer's: its LTK value (`key`)
+   * or its EDIV and Rand (`ediv-rand`). Takes effect from the next connection; rejects when no key is kept.
+   */
+  changeStoredKey(part: 'key' | 'ediv-rand'): Promise<void>;
   /** Every notification or indication received from now on, on any connection of the scenario. */
   onNotification(listener: (uuid: CanonicalUuid, value: Buffer) => void): void;
 }

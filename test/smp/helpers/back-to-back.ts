@@ -1,7 +1,8 @@
 // Two pairing engines wired back to back in memory, with a minimal controller in between: PDUs go
 // across in order (never re-entrantly), the central's LE Enable Encryption becomes the peripheral's LE
-// Long Term Key Request, and both get Encryption Change, status 0x06 PIN or Key Missing when the
-// keys differ (Core v5.4 Vol 6 Part B 5.1.3.1, Vol 4 Part E 7.7.8).
+// Long Term Key Request, and both get Encryption Change; when the keys differ the central gets status
+// 0x06 PIN or Key Missing (a stand-in: on the virtual radio, common/air/encryption.ts, the link drops
+// with 0x3D MIC Failure instead, Core v5.4 Vol 6 Part B 5.1.3.1, Vol 4 Part E 7.7.8).
 import { HCI_STATUS } from '../../../common/codes/hci.js';
 import { PairingEngine } from '../../../common/smp/pairing-engine.js';
 import { SmpRunner } from '../../../common/smp/pairing-runner.js';
