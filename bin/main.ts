@@ -9,19 +9,8 @@ import { registerFuzz } from './commands/fuzz.js';
 import { registerPeripheral } from './commands/peripheral.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
-import { readFileSync } from 'node:fs';
+import { version } from './version.js';
 
-function version(): string {
-  // dist/bin/main.js → the package root is two folders up; from the sources (tests call main), one.
-  for (const up of ['../../package.json', '../package.json']) {
-    try {
-      return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version: string; }).version;
-    } catch {
-      /* try the next place */
-    }
-  }
-  return 'unknown';
-}
 
 /** The command line as commander knows it (every command and flag); `done` gets each action's exit code. */
 export function buildProgram(done: (code: ExitCode) => void = () => undefined): Command {
