@@ -174,8 +174,15 @@ function describeDescriptors(ch: CharacteristicInput, c: DiscoveredCharacteristi
     const [u, p] = reads(d.uuid);
     const got = [u, p].find((x) => x?.outcome.kind === 'value')?.outcome;
     const value = got?.kind === 'value' ? Buffer.from(got.hex, 'hex') : undefined;
-    if (d.uuid === DESCRIPTOR_UUID.EXTENDED_PROPERTIES && value && value.length >= 2) {
-      const bits = value.readUInt16LE(0);
+    if (d.uuid === DESCRIPTOR_UUID.EXTENDED_PROPERTIES) {
+      // Vol 3 Part G 3.3.3.1: 2 octets, bit 0 Reliable Write, bit 1 Writable Auxiliaries. A profile
+      // cannot list it: blebench adds it from reliableWrite/writableAuxiliaries.
+      if (!value?.length) {
+        notes.push('its Extended Properties descriptor (0x2900) could not be read: reliable write and writable auxiliaries are not known, recorded as off');
+        continue;
+      }
+      const bits = value.length >= 2 ? value.readUInt16LE(0) : value[0]!;
+      if (value.length !== 2) notes.push(`its Extended Properties descriptor (0x2900) is ${value.length} octet(s), where the spec has 2: read as ${hex(bits, 4)}`);
       if (bits & 0x0001) ch.reliableWrite = true;
       if (bits & 0x0002) ch.writableAuxiliaries = true;
       continue;
