@@ -5,6 +5,7 @@ import { filesOfShard, fnv1a, parseShard, shardKey, shardOf } from '../../common
 import { mergeReports } from '../../common/scenario/report/merge.js';
 import { jsonReport, junitReport, type ScenarioResult, type SuiteResult } from '../../common/scenario/index.js';
 import { BadInputError } from '../../common/errors/blebench-error.js';
+import { main } from '../../bin/main.js';
 
 describe('parseShard', () => {
   it.each([
@@ -97,5 +98,20 @@ describe('report merge', () => {
     const run = () => mergeReports(texts.map((text, i) => ({ file: `r${i}`, text })));
     expect(run).toThrow(BadInputError);
     expect(run).toThrow(message);
+  });
+});
+
+describe('run --shard on the command line', () => {
+  it.each([['4/3'], ['0/3'], ['1/0'], ['a/b'], ['2']])('--shard %s: exit 2, the flag named, nothing run', async (shard) => {
+    let err = '';
+    const write = process.stderr.write;
+    process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+    try {
+      expect(await main(['node', 'blebench', 'run', '--shard', shard])).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(err).toMatch(/^blebench: --shard: /);
+    expect(err).toContain('what to do: give --shard K/N');
   });
 });
