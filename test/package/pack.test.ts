@@ -67,10 +67,11 @@ beforeAll(() => {
   mkdirSync(app);
   npm(['init', '-y'], app);
   // The project approves the native builds blebench's own package.json approves (npm 11 blocks
-  // dependencies' install scripts unless the installing project allows them); blebench itself is
-  // not approved: its `prepare` must not be needed.
+  // dependencies' install scripts unless the installing project allows them), and blebench's own:
+  // npm runs `prepare` for a tarball it is allowed to, and there, without sources or TypeScript, it
+  // must do nothing (a `tsc` there would fail the install).
   const appPkg = JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8')) as Record<string, unknown>;
-  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ ...appPkg, private: true, dependencies: { blebench: `file:../${tarball}` }, allowScripts: pkg.allowScripts }, null, 2));
+  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ ...appPkg, private: true, dependencies: { blebench: `file:../${tarball}` }, allowScripts: { ...pkg.allowScripts, blebench: true } }, null, 2));
   writeFileSync(path.join(app, 'package-lock.json'), appLockfile(`../${tarball}`));
   npm(['install', `../${tarball}`], app);
 }, 180_000);
@@ -85,8 +86,10 @@ describe('npm pack', () => {
     expect(packed.filter((f) => /^(test|scripts\/check|\.ci)\/|\.ts$|\.map$|^tsconfig|^vitest/.test(f))).toEqual([]);
   });
 
-  it('installed: no dev dependency came with it, and nothing was compiled from TypeScript', () => {
+  it('installed: no dev dependency came with it, the approved native build ran, nothing was compiled from TypeScript', () => {
     const nm = path.join(app, 'node_modules');
+    expect(existsSync(path.join(nm, '@abandonware/bluetooth-hci-socket/build/Release/bluetooth_hci_socket.node')), 'the kernel socket addon was built').toBe(true);
+    expect(existsSync(path.join(nm, 'typescript'))).toBe(false);
     for (const dev of Object.keys(pkg.devDependencies)) expect(existsSync(path.join(nm, dev)), dev).toBe(false);
     expect(existsSync(path.join(nm, 'blebench/dist/bin/main.js'))).toBe(true);
     expect(existsSync(path.join(nm, 'blebench/test'))).toBe(false);
