@@ -115,3 +115,10 @@ describe('run --shard on the command line', () => {
     expect(err).toContain('what to do: give --shard K/N');
   });
 });
+
+describe('report merge on the command line', () => {
+  it('a report that cannot be read: exit 2 naming it', async () => {
+    const { mergeCommand } = await import('../../bin/commands/report.js');
+    await expect(mergeCommand(['/nonexistent/shard-1.xml'], { out: '/tmp/never-written.xml' }, () => undefined)).rejects.toThrow(/\/nonexistent\/shard-1\.xml: cannot be read \(ENOENT\)/);
+  });
+});
