@@ -1,12 +1,68 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * The e2e project: files that start processes (blebench's CLI, ble-host peers, the fuzz targets,
+ * npm, python3's pty helper) or run external programs (tshark, btmon, tmux), and the generated
+ * whole-stack suites at the end of the list. Everything else is the unit project (`npm run
+ * test:unit`, the inner loop), whose setup file makes starting a process throw, so a file that
+ * starts one cannot hide there.
+ */
+export const E2E = [
+  'test/**/*.e2e.test.ts',
+  'test/air/server.test.ts',
+  'test/bad-input/processes.test.ts',
+  'test/central/central-cli.test.ts',
+  'test/central/pairing-flags.test.ts',
+  'test/cli/**/*.test.ts',
+  'test/doctor/doctor.test.ts',
+  'test/faults/cli-faults.test.ts',
+  'test/faults/transport-loss.test.ts',
+  'test/fuzz/fuzz-cli.test.ts',
+  'test/fuzz/fuzz-roles.test.ts',
+  'test/fuzz/harness-detects.test.ts',
+  'test/fuzz/findings-replay.test.ts',
+  'test/hci/serial-cli.test.ts',
+  'test/hci/serial-suite.test.ts',
+  'test/hci/serial-transport.test.ts',
+  'test/integration/capture-tshark.test.ts',
+  'test/integration/noble-bleno-air.test.ts',
+  'test/interop/**/*.test.ts',
+  'test/os/os-flags.test.ts',
+  'test/package/**/*.test.ts',
+  'test/peripheral/cli.test.ts',
+  'test/scenario/run-cli.test.ts',
+  'test/scenario/run-roles.test.ts',
+  'test/tools/**/*.test.ts',
+  'test/ci/shard-run.test.ts',
+  'test/trace/btsnoop.test.ts',
+  'test/trace/wireshark.test.ts',
+  'test/hci/address-vendor.test.ts',
+  // In one process, but end to end many hundreds of times over: the generated suites (every broken
+  // input through the CLI's main, the link lost at every PDU) and the whole default suite. They keep
+  // the inner loop from its 30 s, and `npm test` runs them all the same.
+  'test/bad-input/profiles.test.ts',
+  'test/bad-input/scenarios.test.ts',
+  'test/faults/pairing-link-loss.test.ts',
+  'test/faults/gatt-link-loss.test.ts',
+  'test/scenario/suite-default.test.ts',
+  'test/scenario/run-twins.test.ts',
+  'test/smp/stack-pairing-matrix.test.ts',
+];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Each file in its own process: bleno is a process-wide singleton.
     pool: 'forks',
+    // vitest's default is one worker fewer than the cores: one on a 2-core machine, where most e2e
+    // files spend their time waiting on child processes. One per core keeps both busy.
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: E2E, setupFiles: ['test/helpers/unit-guard.ts'] } },
+      { extends: true, test: { name: 'e2e', include: E2E } },
+    ],
   },
 });

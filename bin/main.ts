@@ -7,26 +7,13 @@ import { registerCentral } from './commands/central.js';
 import { registerDoctorAndPlatformDefault } from './commands/doctor.js';
 import { registerFuzz } from './commands/fuzz.js';
 import { registerPeripheral } from './commands/peripheral.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
-import { readFileSync } from 'node:fs';
+import { version } from './version.js';
 
-function version(): string {
-  // dist/bin/main.js → the package root is two folders up; from the sources (tests call main), one.
-  for (const up of ['../../package.json', '../package.json']) {
-    try {
-      return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version: string; }).version;
-    } catch {
-      /* try the next place */
-    }
-  }
-  return 'unknown';
-}
 
-export async function main(argv: string[]): Promise<ExitCode> {
-  let code: ExitCode = EXIT.OK;
-  const done = (c: ExitCode) => {
-    code = c;
-  };
+/** The command line as commander knows it (every command and flag); `done` gets each action's exit code. */
+export function buildProgram(done: (code: ExitCode) => void = () => undefined): Command {
   const program = new Command()
     .name('blebench')
     .description('Bluetooth LE peripheral/central testbench: encrypted characteristics, CCCDs and pairing error paths,\nover real adapters or the built-in virtual radio')
@@ -40,7 +27,16 @@ export async function main(argv: string[]): Promise<ExitCode> {
   registerAir(program, done);
   registerFuzz(program, done);
   registerDoctorAndPlatformDefault(program, done);
+  registerReport(program, done);
   for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<ExitCode> {
+  let code: ExitCode = EXIT.OK;
+  const program = buildProgram((c) => {
+    code = c;
+  });
   try {
     await program.parseAsync(argv);
     return code;

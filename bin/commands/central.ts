@@ -24,6 +24,8 @@ import { matrixOutput, printMatrix } from './matrix-output.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
 import { startConsole } from '../console-command.js';
 import { runOsCentral, type OsCentralDeps } from './central-os.js';
+import { checkProfileDestination, saveRecordedProfile } from '../save-profile.js';
+import { version } from '../version.js';
 
 export interface CentralOptions extends PairingFlags {
   target?: string;
@@ -34,6 +36,8 @@ export interface CentralOptions extends PairingFlags {
   /** Comma-separated pairing methods: one paired phase (column) each. */
   methods?: string;
   profile?: string;
+  /** Write the target's GATT table and the security the matrix saw as a profile to FILE. */
+  saveProfile?: string;
   btsnoop?: string;
   json?: boolean;
   interactive?: boolean;
@@ -67,6 +71,7 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
       `one paired phase (column) per pairing method, each on a new connection with the central's Security Manager set for it: ${PAIRING_METHODS.join(', ')} (on mock with no --target the served peripheral gets the matching IO capability; against a real target the pairing flags override the method's settings)`,
     )
     .option('--profile <name|file>', 'compare every cell with this profile; exit 1 on any difference')
+    .option('--save-profile <file>', "write the target's GATT table and the security each operation was seen to need as a profile (for `peripheral --profile` and `central --profile`); what the matrix cannot tell is marked as a guess")
     .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop, opens in Wireshark)')
     .option('--json', 'print the matrix as JSON')
     .option('--interactive', 'a console instead of the matrix: pick a peripheral from a live scan list, then read, write, subscribe, pair (needs a terminal)')
@@ -81,6 +86,7 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
  * --log-level is given (they would write over the prompts); Ctrl-C ends with 130.
  */
 export async function runCentralInteractive(opts: CentralOptions, cmd?: Command): Promise<ExitCode> {
+  if (opts.saveProfile !== undefined) throw new BadInputError('BAD_FLAG', '--save-profile records what the matrix walk saw; the console walks nothing by itself', { path: '--save-profile' }, { hint: 'run `blebench central --target X --save-profile FILE` without --interactive' });
   const { interrupt, profile, log, screen, smp, open } = startConsole(opts, 'central', cmd);
   return runCentralConsole({
     open: async () => {
@@ -98,6 +104,11 @@ export async function runCentralInteractive(opts: CentralOptions, cmd?: Command)
 }
 
 export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCentralDeps = {}): Promise<ExitCode> {
+  if (opts.saveProfile !== undefined && parseTransportSpec(opts.transport).kind === 'os') {
+    throw new BadInputError('BAD_FLAG', '--save-profile with --transport os: the OS API hides the ATT codes a profile\'s security is read from', { path: '--save-profile' }, {
+      hint: 'record over a transport with HCI below it (hci:N, hci-user:N, usb, serial:PATH)',
+    });
+  }
   refuseFlagsOnOs(opts, 'central');
   const address = addressFrom(opts);
   if (opts.target !== undefined && parseTransportSpec(opts.transport).kind === 'os') return runOsCentral({ ...opts, target: opts.target }, deps);
@@ -115,6 +126,7 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
   const target = parseTarget(opts.target!);
   // Bad input first (exit 2), before any transport is opened.
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
+  if (opts.saveProfile !== undefined) checkProfileDestination(opts.saveProfile);
   const methods = methodsFrom(opts);
   // With --json stdout is one JSON object: the Security Manager's lines (a passkey shown) go to stderr.
   const say = deps.out ? (l: string) => deps.out!(`${l}\n`) : opts.json ? (l: string) => err(`${l}\n`) : undefined;
@@ -149,15 +161,21 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
       client = await Promise.race([CentralClient.open(transport, { policy: opts.policy, timeoutMs: opts.timeout, ...(smp ? { smp } : {}) }), lost]);
       const found = await client.find(target);
       log.info({ address: found.advertisement.address, name: found.advertisement.localName, rssi: found.advertisement.rssi }, 'found');
-      return Promise.race([
+      const result = await Promise.race([
         runMatrix(client, found, {
           policy: opts.policy,
           ...(profile ? { profile } : {}),
           ...(methods ? { methods, useMethod } : {}),
+          ...(opts.saveProfile !== undefined ? { readDescriptors: true } : {}),
           onPhase: (p) => log.info({ phase: p.name, cells: p.cells.length, note: p.note }, 'phase done'),
         }),
         lost,
       ]);
+      if (opts.saveProfile !== undefined) {
+        const guesses = await saveRecordedProfile(result, opts.saveProfile, opts.transport, version());
+        err(`blebench: profile of ${found.advertisement.localName ?? found.advertisement.address} written to ${opts.saveProfile}${guesses ? ` (${guesses} guess${guesses === 1 ? '' : 'es'}, marked "guessed")` : ''}\n`);
+      }
+      return result;
     },
     async () => {
       await client?.close();

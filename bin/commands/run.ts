@@ -11,6 +11,7 @@ import { BadInputError, EXIT, type ExitCode } from '../../common/errors/blebench
 import { openTransport } from '../../common/hci/transport.js';
 import type { TransportError } from '../../common/hci/transport-errors.js';
 import { counts, discoverScenarios, loadScenario, parseSeed, REPORTERS, ScenarioError, writeReport, type ReporterName, type Scenario } from '../../common/scenario/index.js';
+import { filesOfShard, parseShard, type Shard } from '../../common/scenario/shard.js';
 import { runSuite, type RunRole } from '../../common/scenario/run/index.js';
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, transportFrom, transportOption } from '../options.js';
 import { rigFactory } from '../run/rigs.js';
@@ -27,6 +28,7 @@ interface RunOptions {
   seed?: string;
   seamCheck?: boolean;
   address?: string;
+  shard?: string;
   logLevel: string;
   logFormat: string;
 }
@@ -52,6 +54,7 @@ export function registerRun(program: Command, done: (code: ExitCode) => void): v
     .option('--out <file>', 'write the report to FILE (atomically) instead of stdout')
     .option('--btsnoop <dir>', 'write one btsnoop capture per scenario and side into DIR')
     .option('--seed <n>', 'shuffle seed: run the scenarios in the order this seed gives (printed every run)')
+    .option('--shard <K/N>', 'run only shard K of N (1-based): each scenario belongs to one shard by a hash of its path, so N machines running 1/N … N/N run every scenario once')
     .option('--seam-check', 'run the built-in check of the HCI seam instead (noble and bleno as shipped, on mock)')
     .addOption(addressOption())
     .addOption(logLevelOption().default('error'))
@@ -63,6 +66,7 @@ export async function runCommand(paths: string[], opts: RunOptions): Promise<Exi
   const spec = transportFrom(opts);
   if (opts.seamCheck) {
     if (spec.kind !== 'mock') await probe(opts.transport);
+    if (opts.shard !== undefined) throw new BadInputError('BAD_FLAG', '--shard splits a scenario suite; --seam-check is one built-in check', { path: '--shard' });
     if (spec.kind !== 'mock' || paths.length) throw new BadInputError('BAD_FLAG', '--seam-check runs on the built-in virtual radio and takes no scenario files', { path: '--seam-check' }, { hint: 'run `blebench run --seam-check` alone' });
     return seamCheck({ logLevel: opts.logLevel, logFormat: opts.logFormat, ...(opts.btsnoop ? { btsnoop: opts.btsnoop } : {}) });
   }
@@ -75,7 +79,12 @@ export async function runCommand(paths: string[], opts: RunOptions): Promise<Exi
       hint: 'give --role central or --role peripheral: the address is that role\'s controller\'s, set before each scenario',
     });
   }
-  const scenarios = loadAll(paths.length ? paths : [displayPath(defaultSuiteDir())]);
+  const shard = shardFrom(opts.shard);
+  const roots = paths.length ? paths : [displayPath(defaultSuiteDir())];
+  // Every file is loaded, whichever shard it is in: a broken file fails every shard alike (exit 2).
+  const all = loadAll(roots);
+  const mine = shard ? new Set(filesOfShard(all.map((s) => s.file), roots, shard)) : undefined;
+  const scenarios = mine ? all.filter((s) => mine.has(s.file)) : all;
   // An unavailable adapter is reported as such (exit 3) before anything else is judged.
   if (spec.kind !== 'mock') await probe(opts.transport);
   if (spec.kind === 'os') {
@@ -100,6 +109,7 @@ export async function runCommand(paths: string[], opts: RunOptions): Promise<Exi
     openRig: rigFactory({ role: opts.role, spec, specText: opts.transport, logger: log, onTransportLost: (e) => (lost ??= e), ...(address ? { address } : {}) }),
     ...(seed !== undefined ? { seed } : {}),
     ...(opts.btsnoop ? { btsnoopDir: opts.btsnoop } : {}),
+    ...(shard ? { shard: { ...shard, suiteTotal: all.length } } : {}),
     onResult: (r, i, n) => log.info({ scenario: r.name, file: r.file, status: r.status, ms: Math.round(r.durationMs) }, `${i + 1}/${n} ${r.status}: ${r.name}`),
   });
   // The seed is always printed: the table has it; other reports get it on stderr too.
@@ -131,6 +141,13 @@ function loadAll(paths: readonly string[]): Scenario[] {
     throw new BadInputError('SCENARIO_INVALID', `${errors.length} scenario files cannot be used:\n${errors.map((e) => e.message).join('\n')}`, { file: errors[0]!.file }, { hint: 'fixtures/scenarios/README.md describes the scenario format, with examples.' });
   }
   return scenarios;
+}
+
+function shardFrom(text: string | undefined): Shard | undefined {
+  if (text === undefined) return undefined;
+  const s = parseShard(text);
+  if (typeof s === 'string') throw new BadInputError('BAD_FLAG', `--shard: ${s}`, { path: '--shard' }, { hint: 'give --shard K/N with 1 ≤ K ≤ N, e.g. --shard 2/3 on the second of three machines' });
+  return s;
 }
 
 async function probe(specText: string): Promise<void> {

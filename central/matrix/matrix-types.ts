@@ -8,6 +8,7 @@ import type { PairingPolicy } from '../pairing/pairing-policy.js';
 import type { PairingReport } from '../pairing/pairing-report.js';
 import type { Advertisement } from '../scan.js';
 import type { MatrixMethod } from './pairing-methods.js';
+import type { DiscoveredCharacteristic } from '../gatt/discovered.js';
 
 export type MatrixOperation = GattOperation;
 export const MATRIX_OPERATIONS: readonly MatrixOperation[] = ['read', 'write', 'writeWithoutResponse', 'notify', 'indicate'];
@@ -85,6 +86,16 @@ export interface Phase<C extends CellBase = Cell> {
   pairings: PairingReport[];
   /** Why the phase did not run, or ended early. */
   note?: string;
+  /** With `readDescriptors` (--save-profile): each descriptor but the CCCD, read after the cells. */
+  descriptors?: DescriptorRead[];
+}
+
+/** One descriptor read: the value, or the error that answered it. */
+export interface DescriptorRead {
+  characteristic: CellCharacteristic;
+  uuid: string;
+  handle: number;
+  outcome: { kind: 'value'; hex: string } | { kind: 'error'; error: CentralError };
 }
 
 export interface MatrixResult<C extends CellBase = Cell> {
@@ -99,4 +110,6 @@ export interface MatrixResult<C extends CellBase = Cell> {
   profile?: { name: string; source: string };
   /** Every difference from the profile, named. Empty: the target behaves as the profile says. */
   differences: string[];
+  /** With `readDescriptors` (--save-profile): the GATT table discovery found (the first phase that discovered it). */
+  discovered?: DiscoveredCharacteristic[];
 }

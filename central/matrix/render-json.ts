@@ -12,9 +12,15 @@ function cellJson(c: CellBase): Record<string, unknown> {
 }
 
 export function matrixJson(r: MatrixResult<CellBase>): Record<string, unknown> {
+  const { discovered: _table, ...rest } = r;
   return {
-    ...r,
-    phases: r.phases.map((p) => ({ ...p, cells: p.cells.map(cellJson), pairings: p.pairings.map(pairingReportJson) })),
+    ...rest,
+    phases: r.phases.map((p) => ({
+      ...p,
+      cells: p.cells.map(cellJson),
+      pairings: p.pairings.map(pairingReportJson),
+      ...(p.descriptors ? { descriptors: p.descriptors.map((d) => ({ ...d, outcome: d.outcome.kind === 'error' ? { kind: 'error', error: errorJson(d.outcome.error) } : d.outcome })) } : {}),
+    })),
     verdict: verdict(r),
   };
 }

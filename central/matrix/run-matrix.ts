@@ -8,7 +8,8 @@ import { isCentralError } from '../errors.js';
 import type { PairingPolicy } from '../pairing/pairing-policy.js';
 import type { Found } from '../scan.js';
 import { compareWithProfile } from './compare.js';
-import type { MatrixResult, Phase, PhaseName } from './matrix-types.js';
+import type { DescriptorRead, MatrixResult, Phase, PhaseName } from './matrix-types.js';
+import { CCCD_UUID } from '../gatt/gatt-uuids.js';
 import { runPhase } from './run-phase.js';
 import type { DiscoveredCharacteristic } from '../gatt/discovered.js';
 import type { MatrixMethod } from './pairing-methods.js';
@@ -24,9 +25,11 @@ export interface MatrixOptions {
   useMethod?: (method: MatrixMethod) => void | Promise<void>;
   /** Progress for logs. */
   onPhase?: (phase: Phase) => void;
+  /** Read every descriptor but the CCCD after each phase's cells, and keep the GATT table (for --save-profile). */
+  readDescriptors?: boolean;
 }
 
-async function phase(client: CentralClient, found: Found, name: PhaseName, policy: PairingPolicy, profile: ResolvedProfile | undefined): Promise<{ phase: Phase; chars: DiscoveredCharacteristic[] }> {
+async function phase(client: CentralClient, found: Found, name: PhaseName, policy: PairingPolicy, profile: ResolvedProfile | undefined, readDescriptors = false): Promise<{ phase: Phase; chars: DiscoveredCharacteristic[] }> {
   const method = name.startsWith('paired:') ? (name.slice('paired:'.length) as MatrixMethod) : undefined;
   const p: Phase = { name, policy, ...(method ? { method } : {}), cells: [], pairings: [] };
   let conn: CentralConnection | undefined;
@@ -44,6 +47,7 @@ async function phase(client: CentralClient, found: Found, name: PhaseName, polic
     const run = await runPhase(profile ? { conn, phase: name, profile } : { conn, phase: name }, chars);
     p.cells = run.cells;
     if (run.lost) p.note = `the link was lost: ${run.lost.message}; the cells after it were not tried`;
+    else if (readDescriptors) p.descriptors = await readAllDescriptors(conn, chars);
     return { phase: p, chars };
   } catch (e) {
     if (!isCentralError(e)) throw e;
@@ -56,7 +60,7 @@ async function phase(client: CentralClient, found: Found, name: PhaseName, polic
 
 export async function runMatrix(client: CentralClient, found: Found, options: MatrixOptions): Promise<MatrixResult> {
   const result: MatrixResult = { target: found.advertisement, policy: options.policy, phases: [], differences: [] };
-  const first = await phase(client, found, 'unencrypted', 'never', options.profile);
+  const first = await phase(client, found, 'unencrypted', 'never', options.profile, options.readDescriptors);
   result.phases.push(first.phase);
   options.onPhase?.(first.phase);
   let chars = first.chars;
@@ -70,15 +74,35 @@ export async function runMatrix(client: CentralClient, found: Found, options: Ma
     }
     if (method) await options.useMethod?.(method);
     const again = await client.find({ kind: 'address', value: found.advertisement.address.toLowerCase() });
-    const second = await phase(client, again, name, options.policy, options.profile);
+    const second = await phase(client, again, name, options.policy, options.profile, options.readDescriptors);
     result.phases.push(second.phase);
     options.onPhase?.(second.phase);
     if (!chars.length) chars = second.chars;
   }
+  if (options.readDescriptors) result.discovered = chars;
   if (options.profile) {
     result.profile = { name: options.profile.name, source: options.profile.source };
     result.differences = compareWithProfile(result, options.profile, chars);
     for (const p of result.phases) if (p.note && p.name === 'unencrypted') result.differences.push(`phase ${p.name}: ${p.note}`);
   }
   return result;
+}
+
+/** Each descriptor but the CCCD (the subscription cells wrote it), read on this phase's link; stops when the link is lost. */
+async function readAllDescriptors(conn: CentralConnection, chars: readonly DiscoveredCharacteristic[]): Promise<DescriptorRead[]> {
+  const out: DescriptorRead[] = [];
+  for (const c of chars) {
+    for (const d of c.descriptors) {
+      if (d.uuid === CCCD_UUID) continue;
+      const characteristic = { uuid: c.uuid, serviceUuid: c.serviceUuid };
+      try {
+        out.push({ characteristic, uuid: d.uuid, handle: d.handle, outcome: { kind: 'value', hex: (await conn.readDescriptor(d.handle)).toString('hex') } });
+      } catch (e) {
+        if (!isCentralError(e)) throw e;
+        out.push({ characteristic, uuid: d.uuid, handle: d.handle, outcome: { kind: 'error', error: e } });
+        if (!conn.connected) return out;
+      }
+    }
+  }
+  return out;
 }

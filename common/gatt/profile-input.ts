@@ -99,5 +99,25 @@ export interface ProfileInput {
   advertising?: { localName?: string; serviceUuids?: string[] };
   /** Default minimum key size for every encrypted or authenticated operation (7..16). */
   minKeySize?: number;
+  /** Where and when the profile was recorded from a device (`blebench central --save-profile`); documentation only. */
+  recorded?: RecordedInput;
   services: ServiceInput[];
+}
+
+/** A recorded profile's provenance, and what the matrix could not tell (each guess in words). */
+export interface RecordedInput {
+  /** ISO 8601 time of the recording. */
+  at: string;
+  /** The program and version that recorded it, e.g. "blebench 0.1.0 central". */
+  by: string;
+  from?: { address?: string; addressType?: string; name?: string; serviceUuids?: string[] };
+  /** The --transport the device was reached over. */
+  transport?: string;
+  /** The machine that recorded it. */
+  host?: string;
+  /** The matrix's pairing policy. */
+  policy?: string;
+  /** Each pairing the matrix made, in words. */
+  pairings?: string[];
+  guesses?: string[];
 }

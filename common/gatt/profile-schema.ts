@@ -24,6 +24,25 @@ export const PROFILE_SCHEMA = {
       properties: { localName: { type: 'string' }, serviceUuids: strings },
     },
     minKeySize: keySize,
+    recorded: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['at', 'by'],
+      properties: {
+        at: { type: 'string' },
+        by: { type: 'string' },
+        from: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { address: { type: 'string' }, addressType: { type: 'string' }, name: { type: 'string' }, serviceUuids: strings },
+        },
+        transport: { type: 'string' },
+        host: { type: 'string' },
+        policy: { type: 'string' },
+        pairings: strings,
+        guesses: strings,
+      },
+    },
     services: { type: 'array', minItems: 1, items: { $ref: '#/definitions/service' } },
   },
   definitions: {

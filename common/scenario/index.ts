@@ -12,3 +12,4 @@ export { discoverScenarios } from './discover.js';
 export { shuffle, randomSeed, parseSeed, SEED_MAX } from './shuffle.js';
 export * from './expect/index.js';
 export * from './report/index.js';
+export { parseShard, shardKey, shardOf, filesOfShard, fnv1a, SHARD_COUNT_MAX, type Shard } from './shard.js';

@@ -32,5 +32,5 @@ export function scenarioRecord(r: ScenarioResult): Record<string, unknown> {
 
 export function jsonReport(suite: SuiteResult): string {
   const c = counts(suite.results);
-  return JSON.stringify({ seed: suite.seed, passed: c.passed, failed: c.failed, scenarios: suite.results.map(scenarioRecord) }, null, 2) + '\n';
+  return JSON.stringify({ seed: suite.seed, ...(suite.shard ? { shard: suite.shard } : {}), passed: c.passed, failed: c.failed, scenarios: suite.results.map(scenarioRecord) }, null, 2) + '\n';
 }

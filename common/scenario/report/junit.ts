@@ -3,7 +3,7 @@
 import junit from 'junit-report-builder';
 import type { Builder } from 'junit-report-builder';
 import { isFlowControlNoise, narrate } from '../../trace/narrate.js';
-import { failedVerdicts, failureReason, type ScenarioResult, type SuiteResult } from './result.js';
+import { failedVerdicts, failureReason, shardLabel, type ScenarioResult, type SuiteResult } from './result.js';
 
 // The package is CommonJS (module.exports = builder) but its types declare a default export: take either.
 const root: Builder = ((junit as unknown as { default?: Builder }).default ?? junit) as Builder;
@@ -24,7 +24,10 @@ function systemOut(r: ScenarioResult): string {
 
 export function junitReport(suite: SuiteResult, suiteName = 'blebench scenarios'): string {
   const builder = root.newBuilder();
-  const ts = builder.testSuite().name(suiteName).property('seed', String(suite.seed));
+  const name = suite.shard ? `${suiteName} (${shardLabel(suite.shard)})` : suiteName;
+  const ts = builder.testSuite().name(name).property('seed', String(suite.seed));
+  // Which share of the suite this is, for `blebench report merge` and for people reading one shard's report.
+  if (suite.shard) ts.property('shard', `${suite.shard.index}/${suite.shard.count}`).property('suite-total', String(suite.shard.suiteTotal));
   for (const r of suite.results) {
     const tc = ts.testCase().className(classNameOf(r.file)).name(r.name).time(r.durationMs / 1000).file(r.file);
     for (const id of r.qualification) tc.property('qualification', id);

@@ -41,6 +41,20 @@ export interface SuiteResult {
   readonly seed: number;
   /** true when the seed was drawn at random (the table says how to repeat the order). */
   readonly seedWasRandom?: boolean;
+  /** `run --shard K/N`: which share of the suite this run was, and how many scenarios the whole suite has. */
+  readonly shard?: ShardInfo;
+}
+
+export interface ShardInfo {
+  readonly index: number;
+  readonly count: number;
+  /** Scenarios in the whole suite (every shard together). */
+  readonly suiteTotal: number;
+}
+
+/** "shard 2/3" */
+export function shardLabel(s: ShardInfo): string {
+  return `shard ${s.index}/${s.count}`;
 }
 
 /** Every expectation that did not hold, in order: "step 2 (read Encrypted Read): expected …". */

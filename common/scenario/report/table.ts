@@ -1,6 +1,6 @@
 // The human reporter (the default): one aligned line per scenario, why each failure failed, the seed,
 // and last, alone on its line, "N passed, N failed". Errors (a scenario that could not run) count as failed.
-import { counts, failedVerdicts, type ScenarioResult, type SuiteResult } from './result.js';
+import { counts, failedVerdicts, shardLabel, type ScenarioResult, type SuiteResult } from './result.js';
 
 const STATUS: Record<ScenarioResult['status'], string> = { passed: 'PASS', failed: 'FAIL', error: 'ERROR' };
 const INDENT = '        ';
@@ -23,6 +23,7 @@ export function tableReport(suite: SuiteResult): string {
   const c = counts(suite.results);
   lines.push('');
   lines.push(`seed ${suite.seed}${suite.seedWasRandom ? ` (run this order again with --seed ${suite.seed})` : ''}${c.errors ? `; ${c.errors} of the failed could not run` : ''}`);
+  if (suite.shard) lines.push(`${shardLabel(suite.shard)}: ${suite.results.length} of the suite's ${suite.shard.suiteTotal} scenarios`);
   lines.push(`${c.passed} passed, ${c.failed} failed`);
   return lines.join('\n') + '\n';
 }

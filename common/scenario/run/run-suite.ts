@@ -1,7 +1,7 @@
 // A suite: the scenarios in a seeded shuffled order (the seed is printed, so an order can be run
 // again), one after the other, each on its own fresh rig. A scenario that crashes or hangs ends in
 // error at its time limit; the run goes on.
-import type { SuiteResult, ScenarioResult } from '../report/result.js';
+import type { ShardInfo, SuiteResult, ScenarioResult } from '../report/result.js';
 import type { Scenario } from '../scenario.js';
 import { randomSeed, shuffle } from '../shuffle.js';
 import { runScenario, type RunScenarioOptions } from './run-scenario.js';
@@ -13,6 +13,8 @@ export interface RunSuiteOptions extends Omit<RunScenarioOptions, 'seed'> {
   readonly shuffle?: boolean;
   /** Told about each scenario as it ends (progress on stderr, logs). */
   readonly onResult?: (r: ScenarioResult, index: number, total: number) => void;
+  /** `run --shard K/N`: carried to the report, which says which shard it is. */
+  readonly shard?: ShardInfo;
 }
 
 export async function runSuite(scenarios: readonly Scenario[], o: RunSuiteOptions): Promise<SuiteResult> {
@@ -25,5 +27,5 @@ export async function runSuite(scenarios: readonly Scenario[], o: RunSuiteOption
     results.push(r);
     o.onResult?.(r, i, order.length);
   }
-  return { results, seed, seedWasRandom };
+  return { results, seed, seedWasRandom, ...(o.shard ? { shard: o.shard } : {}) };
 }

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// npm's `prepare` (npm ci, npm pack): builds dist/ from the TypeScript sources of a clone. In an
+// installed package (a tarball: dist/ already built, no sources, no TypeScript) there is nothing to
+// build, so it does nothing, even where the installing project approved blebench's scripts.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+if (!existsSync(new URL('../tsconfig.build.json', import.meta.url))) process.exit(0);
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: new URL('..', import.meta.url) });
+process.exit(r.status ?? 1);

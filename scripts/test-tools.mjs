@@ -1,0 +1,9 @@
+// The external programs the tests run, one entry each: the package that brings it on each
+// system's package manager (null: that system has no package for it). Add a program here and
+// `npm test` checks (and, as root with apt-get, installs) it before vitest starts.
+export const TEST_TOOLS = [
+  { program: 'tshark', why: 'reads the btsnoop captures (Wireshark’s dissectors)', packages: { apt: 'tshark', dnf: 'wireshark-cli', brew: 'wireshark' } },
+  { program: 'btmon', why: 'reads the btsnoop captures (BlueZ’s decoder)', packages: { apt: 'bluez', dnf: 'bluez', brew: null } },
+  { program: 'tmux', why: 'runs the consoles in real terminals', packages: { apt: 'tmux', dnf: 'tmux', brew: 'tmux' } },
+  // { program: 'chromium', why: 'renders the HTML report', packages: { apt: 'chromium', dnf: 'chromium', brew: 'chromium' } },
+];
