@@ -26,7 +26,7 @@ export const LEGACY_ADV_DATA_MAX = 31;
 export const HIGH_DUTY_DIRECTED_TIMEOUT_MS = 1280;
 
 export interface OnAirAddress {
-  type: number; // PUBLIC or RANDOM as it appears on air and in reports
+  type: number; // PUBLIC or RANDOM as on air (reports of resolved peers use 0x02/0x03)
   address: Buffer;
   /** A resolvable private address the controller generated from a local IRK (Own_Address_Type 0x02/0x03). */
   controllerRpa?: boolean;

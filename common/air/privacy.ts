@@ -1,7 +1,8 @@
 // LL Privacy: the resolving list at work. Local RPAs generated from the local IRK of the entry for
 // the peer and renewed when the RPA timeout passes on the radio's clock; peer RPAs resolved with the
 // peer IRKs; network and device privacy modes. The list is used only while address resolution is
-// enabled (Vol 4 Part E 7.8.44). Core v5.4 Vol 6 Part B 1.3.2.2/1.3.2.3 (generation, resolution),
+// enabled (Vol 4 Part E 7.8.44; as Zephyr's controller: with it off, 0x02/0x03 fall back to the
+// identity address and nothing is resolved). Core v5.4 Vol 6 Part B 1.3.2.2/1.3.2.3 (generation, resolution),
 // 4.7 (resolving list, all-zero IRKs, privacy modes), Vol 4 Part E 7.8.5/7.8.10/7.8.12 (Own_Address_Type 0x02/0x03), 7.8.45.
 import { ADDRESS_TYPE, PRIVACY_MODE } from '../codes/hci.js';
 import { generateRpa, isResolvablePrivateAddress, isZeroIrk, resolvesWith } from '../crypto/random-address.js';
