@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, type ExitCode } from '../common/errors/blebench-error.js';
 import { reportError } from './cli-errors.js';
 import { registerAir } from './commands/air.js';
+import { registerCapture } from './commands/capture.js';
 import { registerCentral } from './commands/central.js';
 import { registerDoctorAndPlatformDefault } from './commands/doctor.js';
 import { registerFuzz } from './commands/fuzz.js';
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   registerCentral(program, done);
   registerAir(program, done);
   registerFuzz(program, done);
+  registerCapture(program, done);
   registerDoctorAndPlatformDefault(program, done);
   for (const c of program.commands) c.exitOverride();
   try {
