@@ -6,6 +6,7 @@ import { registerAir } from './commands/air.js';
 import { registerCapture } from './commands/capture.js';
 import { registerCentral } from './commands/central.js';
 import { registerDoctorAndPlatformDefault } from './commands/doctor.js';
+import { registerExplain } from './commands/explain.js';
 import { registerFuzz } from './commands/fuzz.js';
 import { registerPeripheral } from './commands/peripheral.js';
 import { registerRun } from './commands/run.js';
@@ -41,6 +42,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   registerAir(program, done);
   registerFuzz(program, done);
   registerCapture(program, done);
+  registerExplain(program, done);
   registerDoctorAndPlatformDefault(program, done);
   for (const c of program.commands) c.exitOverride();
   try {
