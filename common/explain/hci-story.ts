@@ -212,7 +212,8 @@ export class HciStory {
       }
       case SMP_CODE.PAIRING_FAILED: {
         const reason = f.reason as number;
-        if (p && !p.failed) p.failed = { ...at, reason, by };
+        if (p && !p.failed && !p.encrypted) p.failed = { ...at, reason, by };
+        else push(c.pairings, { request: { ...at, by: other(by) }, last: at, failed: { ...at, reason, by }, keys: [] }); // the request did not decode (or came before the capture)
         const r = smpReason(reason);
         line(c, at, `the ${by} ends pairing: Pairing Failed ${hex(reason)} ${r.name} — ${r.meaning} (Vol 3 Part H 3.5.5)`);
         return;

@@ -139,8 +139,8 @@ function connectionRules(c: ConnectionFacts, all: readonly ConnectionFacts[], g:
       out.add('key-size-too-small', c.number, `the ${a.by} answered ${name}`, ev(a, name));
     } else if (!a.encrypted && SECURITY_ERRORS.has(a.code)) {
       const answered = c.pairings.some((p) => p.request.frame > a.frame) || c.encryptions.some((x) => x.start.frame > a.frame);
-      if (earlierBond && a.frame < firstEncStart && a.frame < firstPairing) {
-        out.add('encryption-not-restored-on-reconnect', c.number, `this peer bonded on connection ${earlierBond.number}, and on this connection the link was not encrypted before ${name} came back`, ev(earlierBond.connected, `connection ${earlierBond.number} (bonded)`), ev(a, name));
+      if (earlierBond && !answered && a.frame < firstEncStart && a.frame < firstPairing) {
+        out.add('encryption-not-restored-on-reconnect', c.number, `this peer bonded on connection ${earlierBond.number}, and on this connection nobody encrypted the link, before or after ${name}`, ev(earlierBond.connected, `connection ${earlierBond.number} (bonded)`), ev(a, name));
       } else if (!answered && !c.pairings.some((p) => p.request.frame < a.frame)) {
         // After a failed pairing the error is its consequence, told by that pairing's finding.
         out.add('no-pairing-after-security-error', c.number, `the ${a.by} answered ${name} and no pairing or encryption followed on this connection`, ev(a, name));
