@@ -210,7 +210,7 @@ export function findPatterns(connections: readonly ConnectionFacts[], g: GlobalF
     if (list.length >= 3) out.add('repeated-attempts', undefined, `${list.length} pairings with the same peer failed`, ...list);
   }
   if (g.cutAcl > 0 && g.firstCut) {
-    out.add('filtered-capture', undefined, `${g.cutAcl} ACL packets were cut by the capture's writer: taken in filtered mode, ATT values and SMP contents are cut; enable the full HCI snoop log`, ev(g.firstCut, 'first cut ACL packet'));
+    out.add('filtered-capture', undefined, `${g.cutAcl} ACL packets were cut by the capture's writer (Android's filtered snoop keeps 14 octets): taken in filtered mode: ATT values and SMP contents are cut; enable the full HCI snoop log`, ev(g.firstCut, 'first cut ACL packet'));
   }
   return out.list;
 }
