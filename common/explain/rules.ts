@@ -161,8 +161,9 @@ function connectionRules(c: ConnectionFacts, all: readonly ConnectionFacts[], g:
       }
       continue;
     }
-    if (status === HCI_STATUS.PIN_OR_KEY_MISSING) {
-      if (x.reply?.found || x.via === 'LL_ENC_REQ') {
+    if (status === HCI_STATUS.PIN_OR_KEY_MISSING && x.via !== 'LL_ENC_REQ') {
+      // (On the air the peripheral's LL_REJECT_EXT_IND 0x06 says it has no key: the llRejects rule below.)
+      if (x.reply?.found) {
         out.add('key-mismatch', c.number, 'the peripheral had a key for this central, but encryption failed with PIN or Key Missing: the two keys differ', ev(x.start, x.via), ...(x.reply ? [ev(x.reply, 'LTK Request Reply')] : []), ev(x.result!, `Encryption Change ${hex(status)}`));
       } else if (!x.afterPairing) {
         out.add('peripheral-lost-bond', c.number, 'this central encrypted with a stored key and the peripheral answered PIN or Key Missing: it has no key for this central (or a different one)', ev(x.start, 'LE Enable Encryption'), ev(x.result!, `Encryption Change ${hex(status)} ${hciStatus(status).name}`));
