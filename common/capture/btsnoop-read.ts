@@ -21,7 +21,7 @@ export const DATALINK_WORDS: Readonly<Record<number, string>> = {
 
 /** Read the 16-octet header; the stream is left at the first record. */
 export async function readBtsnoopHeader(s: ByteStream): Promise<{ version: number; datalink: number } | string> {
-  if (!(await s.need(BTSNOOP_HEADER_LENGTH))) return `the btsnoop header needs ${BTSNOOP_HEADER_LENGTH} octets, the file has ${s.buffered}`;
+  if (!(s.buffered >= BTSNOOP_HEADER_LENGTH || (await s.need(BTSNOOP_HEADER_LENGTH)))) return `the btsnoop header needs ${BTSNOOP_HEADER_LENGTH} octets, the file has ${s.buffered}`;
   const h = s.take(BTSNOOP_HEADER_LENGTH);
   const version = h.readUInt32BE(8);
   const datalink = h.readUInt32BE(12);
@@ -30,48 +30,72 @@ export async function readBtsnoopHeader(s: ByteStream): Promise<{ version: numbe
   return { version, datalink };
 }
 
-export async function* btsnoopRecords(s: ByteStream, datalink: number, st: ReadState): AsyncGenerator<CaptureRecord> {
+const BATCH = 4096;
+
+/**
+ * The records in batches: as many whole records as are buffered are parsed without waiting, so a long file
+ * costs one await per 64 KiB, not per record.
+ */
+export async function* btsnoopBatches(s: ByteStream, datalink: number, st: ReadState): AsyncGenerator<CaptureRecord[]> {
   for (;;) {
+    const batch: CaptureRecord[] = [];
+    let want = BTSNOOP_RECORD_HEADER_LENGTH;
+    while (batch.length < BATCH && s.buffered >= BTSNOOP_RECORD_HEADER_LENGTH) {
+      const h = s.peek(BTSNOOP_RECORD_HEADER_LENGTH);
+      const originalLength = h.readUInt32BE(0);
+      const included = h.readUInt32BE(4);
+      if (included > MAX_RECORD || included > originalLength) {
+        if (batch.length) yield batch;
+        st.damage = { record: st.frame + 1, offset: s.offset, problem: `included length ${included} is impossible (original length ${originalLength})` };
+        return;
+      }
+      if (s.buffered < BTSNOOP_RECORD_HEADER_LENGTH + included) {
+        want = BTSNOOP_RECORD_HEADER_LENGTH + included;
+        break;
+      }
+      const offset = s.offset;
+      const flags = h.readUInt32BE(8);
+      const unixUs = (h.readUInt32BE(16) - EPOCH_HI) * 0x1_0000_0000 + (h.readUInt32BE(20) - EPOCH_LO);
+      s.skip(BTSNOOP_RECORD_HEADER_LENGTH);
+      const data = s.take(included);
+      const record = ++st.frame;
+      batch.push(btsnoopRecord(datalink, flags, data, originalLength, { frame: record, unixMs: unixUs / 1000, offset, controller: 0 }));
+    }
+    if (batch.length) yield batch;
+    if (batch.length === BATCH) continue;
     const offset = s.offset;
-    if (!(await s.need(1))) return;
-    const record = st.frame + 1;
-    if (!(await s.need(BTSNOOP_RECORD_HEADER_LENGTH))) {
-      st.damage = { record, offset, problem: `the file ends inside the record header (${s.buffered} of ${BTSNOOP_RECORD_HEADER_LENGTH} octets)` };
+    if (!(await s.need(want))) {
+      if (s.buffered === 0) return;
+      const header = s.buffered < BTSNOOP_RECORD_HEADER_LENGTH;
+      st.damage = {
+        record: st.frame + 1,
+        offset,
+        problem: header
+          ? `the file ends inside the record header (${s.buffered} of ${BTSNOOP_RECORD_HEADER_LENGTH} octets)`
+          : `the file ends inside the record: ${want - BTSNOOP_RECORD_HEADER_LENGTH} octets announced, ${s.buffered - BTSNOOP_RECORD_HEADER_LENGTH} present`,
+      };
       return;
     }
-    const h = s.take(BTSNOOP_RECORD_HEADER_LENGTH);
-    const originalLength = h.readUInt32BE(0);
-    const included = h.readUInt32BE(4);
-    const flags = h.readUInt32BE(8);
-    const unixUs = (h.readUInt32BE(16) - EPOCH_HI) * 0x1_0000_0000 + (h.readUInt32BE(20) - EPOCH_LO);
-    if (included > MAX_RECORD || included > originalLength) {
-      st.damage = { record, offset, problem: `included length ${included} is impossible (original length ${originalLength})` };
-      return;
-    }
-    if (!(await s.need(included))) {
-      st.damage = { record, offset, problem: `the file ends inside the record: ${included} octets announced, ${s.buffered} present` };
-      return;
-    }
-    const data = s.take(included);
-    st.frame = record;
-    const unixMs = unixUs / 1000;
-    const at = { frame: record, unixMs, offset, controller: 0 };
-    if (datalink === BTSNOOP_DATALINK.MONITOR) {
-      yield monitorRecord(flags & 0xffff, flags >>> 16, data, { ...at, originalLength });
-      continue;
-    }
-    const dir = flags & BTSNOOP_FLAG_RECEIVED ? 'rx' : 'tx';
-    if (datalink === BTSNOOP_DATALINK.H1) {
-      // Flags: bit 1 command/event vs ACL, bit 0 direction; SCO/ISO cannot be expressed. wiretap/btsnoop.c.
-      const kind = flags & BTSNOOP_FLAG_COMMAND_OR_EVENT ? (dir === 'rx' ? 'event' : 'command') : 'acl';
-      yield { ...at, type: 'hci', kind, dir, dirKnown: true, packet: h4Packet(kind, data), originalLength: originalLength + 1 };
-      continue;
-    }
-    const kind = kindOfH4(data[0]);
-    if (!kind) {
-      yield { ...at, type: 'other', what: `unknown H4 indicator ${data.length ? `0x${data[0]!.toString(16).padStart(2, '0')}` : '(empty record)'}` };
-      continue;
-    }
-    yield { ...at, type: 'hci', kind, dir, dirKnown: true, packet: Buffer.from(data), originalLength };
   }
+}
+
+/** Copy a view into a packet of its own (cheaper than Buffer.from for small packets). */
+function copy(b: Buffer): Buffer {
+  const c = Buffer.allocUnsafe(b.length);
+  b.copy(c);
+  return c;
+}
+
+// Records are built as literals with every field named: object spread here costs more than the whole decode.
+function btsnoopRecord(datalink: number, flags: number, data: Buffer, originalLength: number, at: { frame: number; unixMs: number; offset: number; controller: number }): CaptureRecord {
+  if (datalink === BTSNOOP_DATALINK.MONITOR) return monitorRecord(flags & 0xffff, flags >>> 16, data, { frame: at.frame, unixMs: at.unixMs, offset: at.offset, originalLength });
+  const dir = flags & BTSNOOP_FLAG_RECEIVED ? 'rx' : 'tx';
+  if (datalink === BTSNOOP_DATALINK.H1) {
+    // Flags: bit 1 command/event vs ACL, bit 0 direction; SCO/ISO cannot be expressed. wiretap/btsnoop.c.
+    const kind = flags & BTSNOOP_FLAG_COMMAND_OR_EVENT ? (dir === 'rx' ? 'event' : 'command') : 'acl';
+    return { frame: at.frame, unixMs: at.unixMs, controller: 0, offset: at.offset, type: 'hci', kind, dir, dirKnown: true, packet: h4Packet(kind, data), originalLength: originalLength + 1 };
+  }
+  const kind = kindOfH4(data[0]);
+  if (!kind) return { frame: at.frame, unixMs: at.unixMs, controller: 0, offset: at.offset, type: 'other', what: `unknown H4 indicator ${data.length ? `0x${data[0]!.toString(16).padStart(2, '0')}` : '(empty record)'}` };
+  return { frame: at.frame, unixMs: at.unixMs, controller: 0, offset: at.offset, type: 'hci', kind, dir, dirKnown: true, packet: copy(data), originalLength };
 }

@@ -42,12 +42,12 @@ interface Place {
 }
 
 export function monitorRecord(op: number, controller: number, payload: Buffer, at: Place): CaptureRecord {
-  const base = { frame: at.frame, unixMs: at.unixMs, controller, offset: at.offset };
   const hci = HCI_OF_OP[op];
   if (hci) {
     const [kind, dir] = hci;
-    return { ...base, type: 'hci', kind, dir, dirKnown: true, packet: h4Packet(kind, payload), originalLength: at.originalLength + 1 };
+    return { frame: at.frame, unixMs: at.unixMs, controller, offset: at.offset, type: 'hci', kind, dir, dirKnown: true, packet: h4Packet(kind, payload), originalLength: at.originalLength + 1 };
   }
+  const base = { frame: at.frame, unixMs: at.unixMs, controller, offset: at.offset };
   switch (op) {
     case MONITOR_OP.NEW_INDEX: {
       if (payload.length < NEW_INDEX_LENGTH) return { ...base, type: 'note', source: 'new index', text: `controller ${controller} added (record too short: ${payload.length} of ${NEW_INDEX_LENGTH} octets)` };

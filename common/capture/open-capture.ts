@@ -5,7 +5,7 @@ import { BadInputError } from '../errors/blebench-error.js';
 import { BTSNOOP_MAGIC } from '../trace/btsnoop-format.js';
 import { PCAPNG_BLOCK } from '../codes/capture.js';
 import { byteStreamOf, openByteStream, type ByteStream } from './byte-stream.js';
-import { DATALINK_WORDS, btsnoopRecords, readBtsnoopHeader } from './btsnoop-read.js';
+import { DATALINK_WORDS, btsnoopBatches, readBtsnoopHeader } from './btsnoop-read.js';
 import type { CaptureDamage, CaptureInfo, CaptureRecord } from './capture-record.js';
 import { LINKTYPE_WORDS } from './pcap-packet.js';
 import { pcapMagic, pcapRecords, readPcapHeader } from './pcap-read.js';
@@ -24,8 +24,10 @@ export class CaptureFormatError extends BadInputError {
 export interface Capture {
   file: string;
   info: CaptureInfo;
-  /** Every record in file order; call once. */
+  /** Every record in file order; call once (this or batches()). */
   records(): AsyncGenerator<CaptureRecord>;
+  /** The same records in batches (whole buffered runs), for speed on long files; call once. */
+  batches(): AsyncGenerator<CaptureRecord[]>;
   /** After records() ended: where reading stopped on damage, if it did. */
   readonly damage: CaptureDamage | undefined;
   /** After records() ended: how many records were read. */
@@ -63,18 +65,18 @@ async function fromStream(file: string, s: ByteStream, gzip: boolean, close: () 
   if (head.length === 0) throw new CaptureFormatError(file, `${file} is empty: no capture to read`, HINT);
   const st: ReadState = { frame: 0 };
   let info: CaptureInfo;
-  let gen: AsyncGenerator<CaptureRecord>;
+  let gen: AsyncGenerator<CaptureRecord[]>;
   if (head.subarray(0, 8).equals(BTSNOOP_MAGIC)) {
     const h = await readBtsnoopHeader(s);
     if (typeof h === 'string') throw new CaptureFormatError(file, `${file}: ${h}`, HINT);
     info = { format: 'btsnoop', variant: `btsnoop datalink ${DATALINK_WORDS[h.datalink]}`, linkType: h.datalink, gzip };
-    gen = btsnoopRecords(s, h.datalink, st);
+    gen = btsnoopBatches(s, h.datalink, st);
   } else if (pcapMagic(head)) {
     const h = await readPcapHeader(s);
     if (typeof h === 'string') throw new CaptureFormatError(file, `${file}: ${h}`, HINT);
     if (!LINKTYPE_WORDS[h.linkType]) throw new CaptureFormatError(file, `${file}: pcap link type ${h.linkType} is not Bluetooth HCI or LE link layer`, HINT);
     info = { format: 'pcap', variant: `pcap link type ${LINKTYPE_WORDS[h.linkType]}`, linkType: h.linkType, gzip, byteOrder: h.byteOrder };
-    gen = pcapRecords(s, h, st);
+    gen = single(pcapRecords(s, h, st));
   } else if (head.length >= 4 && head.readUInt32BE(0) === PCAPNG_BLOCK.SECTION_HEADER) {
     const r = new PcapngReader(s);
     const problem = await r.start(st);
@@ -82,18 +84,21 @@ async function fromStream(file: string, s: ByteStream, gzip: boolean, close: () 
     const lt = r.interfaces[0]?.linkType ?? -1;
     if (lt >= 0 && !LINKTYPE_WORDS[lt]) throw new CaptureFormatError(file, `${file}: pcapng link type ${lt} is not Bluetooth HCI or LE link layer`, HINT);
     info = { format: 'pcapng', variant: `pcapng link type ${LINKTYPE_WORDS[lt] ?? '(no interface)'}`, linkType: lt, gzip, byteOrder: r.byteOrder };
-    gen = r.records(st);
+    gen = single(r.records(st));
   } else {
     const order = pklgByteOrder(head);
     if (!order) throw new CaptureFormatError(file, `${file} is not a capture blebench reads (its first octets are ${head.subarray(0, 8).toString('hex')})`, HINT);
     info = { format: 'pklg', variant: `Apple PacketLogger, ${order}-endian`, linkType: -1, gzip, byteOrder: order };
-    gen = pklgRecords(s, order, st);
+    gen = single(pklgRecords(s, order, st));
   }
   let done = false;
-  return {
+  const capture: Capture = {
     file,
     info,
     async *records() {
+      for await (const batch of capture.batches()) yield* batch;
+    },
+    async *batches() {
       try {
         yield* gen;
         if (s.error && !st.damage) st.damage = { record: st.frame + 1, offset: s.offset, problem: `the file cannot be read past here: ${s.error.message}` };
@@ -110,6 +115,11 @@ async function fromStream(file: string, s: ByteStream, gzip: boolean, close: () 
     },
     close,
   };
+  return capture;
+}
+
+async function* single(g: AsyncGenerator<CaptureRecord>): AsyncGenerator<CaptureRecord[]> {
+  for await (const r of g) yield [r];
 }
 
 /** Words for damage: "record 12 at offset 340: the file ends inside the record …". */

@@ -36,7 +36,7 @@ export function pcapPacketRecord(linkType: number, data: Buffer, at: PacketPlace
       const originalLength = at.originalLength - phdr;
       if (phdr) {
         const dir = data.readUInt32BE(0) & BT_PHDR_RECEIVED ? 'rx' : 'tx';
-        return { ...base, type: 'hci', kind, dir, dirKnown: true, packet: Buffer.from(h4), originalLength };
+        return { frame: at.frame, unixMs: at.unixMs, controller: 0, offset: at.offset, type: 'hci', kind, dir, dirKnown: true, packet: Buffer.from(h4), originalLength };
       }
       const implied = impliedDirection(kind);
       return { ...base, type: 'hci', kind, dir: implied ?? 'rx', dirKnown: implied !== undefined, packet: Buffer.from(h4), originalLength };

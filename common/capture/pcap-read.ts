@@ -27,7 +27,7 @@ export function pcapMagic(head: Buffer): Omit<PcapHeader, 'linkType'> | undefine
 }
 
 export async function readPcapHeader(s: ByteStream): Promise<PcapHeader | string> {
-  if (!(await s.need(FILE_HEADER))) return `the pcap header needs ${FILE_HEADER} octets, the file has ${s.buffered}`;
+  if (!(s.buffered >= FILE_HEADER || (await s.need(FILE_HEADER)))) return `the pcap header needs ${FILE_HEADER} octets, the file has ${s.buffered}`;
   const h = s.take(FILE_HEADER);
   const magic = pcapMagic(h)!;
   const linkType = (magic.byteOrder === 'big' ? h.readUInt32BE(20) : h.readUInt32LE(20)) & 0x0fffffff;
@@ -39,9 +39,9 @@ export async function* pcapRecords(s: ByteStream, hdr: PcapHeader, st: ReadState
   const ll = new LinkLayerSession();
   for (;;) {
     const offset = s.offset;
-    if (!(await s.need(1))) return;
+    if (!(s.buffered >= 1 || (await s.need(1)))) return;
     const record = st.frame + 1;
-    if (!(await s.need(RECORD_HEADER))) {
+    if (!(s.buffered >= RECORD_HEADER || (await s.need(RECORD_HEADER)))) {
       st.damage = { record, offset, problem: `the file ends inside the record header (${s.buffered} of ${RECORD_HEADER} octets)` };
       return;
     }
@@ -54,7 +54,7 @@ export async function* pcapRecords(s: ByteStream, hdr: PcapHeader, st: ReadState
       st.damage = { record, offset, problem: `included length ${included} is impossible` };
       return;
     }
-    if (!(await s.need(included))) {
+    if (!(s.buffered >= included || (await s.need(included)))) {
       st.damage = { record, offset, problem: `the file ends inside the record: ${included} octets announced, ${s.buffered} present` };
       return;
     }

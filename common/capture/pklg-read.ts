@@ -59,9 +59,9 @@ export async function* pklgRecords(s: ByteStream, order: 'big' | 'little', st: R
   const big = order === 'big';
   for (;;) {
     const offset = s.offset;
-    if (!(await s.need(1))) return;
+    if (!(s.buffered >= 1 || (await s.need(1)))) return;
     const record = st.frame + 1;
-    if (!(await s.need(4 + PKLG_HEADER_AFTER_LENGTH))) {
+    if (!(s.buffered >= 4 + PKLG_HEADER_AFTER_LENGTH || (await s.need(4 + PKLG_HEADER_AFTER_LENGTH)))) {
       st.damage = { record, offset, problem: `the file ends inside the record header (${s.buffered} of ${4 + PKLG_HEADER_AFTER_LENGTH} octets)` };
       return;
     }
@@ -74,7 +74,7 @@ export async function* pklgRecords(s: ByteStream, order: 'big' | 'little', st: R
       st.damage = { record, offset, problem: `record length ${len} is impossible (${PKLG_HEADER_AFTER_LENGTH}..${MAX_LENGTH - 1})` };
       return;
     }
-    if (!(await s.need(4 + len))) {
+    if (!(s.buffered >= 4 + len || (await s.need(4 + len)))) {
       st.damage = { record, offset, problem: `the file ends inside the record: ${len} octets announced after the length, ${s.buffered - 4} present` };
       return;
     }
@@ -85,7 +85,7 @@ export async function* pklgRecords(s: ByteStream, order: 'big' | 'little', st: R
     const hci = HCI_OF_TYPE[type];
     if (hci) {
       const [kind, dir] = hci;
-      yield { ...base, type: 'hci', kind, dir, dirKnown: true, packet: h4Packet(kind, payload), originalLength: payload.length + 1 };
+      yield { frame: record, unixMs: base.unixMs, controller: 0, offset, type: 'hci', kind, dir, dirKnown: true, packet: h4Packet(kind, payload), originalLength: payload.length + 1 };
     } else if (type === PKLG_TYPE.SYSLOG) {
       yield { ...base, type: 'note', source: 'syslog', text: syslogText(payload) };
     } else if (TEXT_TYPES[type]) {

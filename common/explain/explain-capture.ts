@@ -67,7 +67,7 @@ export async function explainCapture(cap: Capture): Promise<ExplainResult> {
     return l;
   };
 
-  for await (const r of cap.records()) {
+  for await (const batch of cap.batches()) for (const r of batch) {
     t0 ??= r.unixMs;
     g.endMs = r.unixMs;
     const at = { frame: r.frame, unixMs: r.unixMs };
