@@ -4,3 +4,4 @@ export * from './open-capture.js';
 export * from './link-layer.js';
 export * from './capture-writer.js';
 export * from './convert.js';
+export * from './capture-timeline.js';
