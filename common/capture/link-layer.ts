@@ -3,7 +3,7 @@
 // ciphertext with a MIC: it cannot be read without the key, and the record says so.
 // Core v5.4 Vol 6 Part B 2.3 (advertising PDUs), 2.4 (data PDUs), 2.4.2 (LL control PDUs), 5.1.3 (encryption start);
 // tcpdump LINKTYPE_BLUETOOTH_LE_LL(_WITH_PHDR), LINKTYPE_NORDIC_BLE; Wireshark packet-nordic_ble.c.
-import { LINKTYPE } from '../codes/capture.js';
+import { LE_LL_PHDR_FLAG_DECRYPTED, LE_LL_PHDR_LENGTH, LINKTYPE, NORDIC_BLE_HEADER_LENGTH, NORDIC_FLAG_CENTRAL_TO_PERIPHERAL, NORDIC_FLAG_ENCRYPTED, NORDIC_FLAG_MIC_OK, NORDIC_HEADER_LENGTH } from '../codes/capture.js';
 import { ADV_PDU_CONNECT_IND, LLID, LL_ADVERTISING_ACCESS_ADDRESS, LL_CONTROL, advPduTypeName, llControlName } from '../codes/ll.js';
 import { hciStatus } from '../codes/hci.js';
 import { addressString } from '../trace/bytes.js';
@@ -40,19 +40,19 @@ export class LinkLayerSession {
     let decrypted = false;
     if (linkType === LINKTYPE.BLUETOOTH_LE_LL_WITH_PHDR) {
       // rf_channel, signal, noise, AA offenses, reference AA (4), flags (2 LE). 0x0008: decrypted.
-      if (data.length < 10) return unreadable(0, 'the LE_LL_WITH_PHDR header needs 10 octets');
+      if (data.length < LE_LL_PHDR_LENGTH) return unreadable(0, `the LE_LL_WITH_PHDR header needs ${LE_LL_PHDR_LENGTH} octets`);
       channel = data[0]!;
-      decrypted = (data.readUInt16LE(8) & 0x0008) !== 0;
-      o = 10;
+      decrypted = (data.readUInt16LE(8) & LE_LL_PHDR_FLAG_DECRYPTED) !== 0;
+      o = LE_LL_PHDR_LENGTH;
     } else if (linkType === LINKTYPE.NORDIC_BLE) {
       // board (1), Nordic header (6), BLE header: length (1, normally 10), flags, channel, RSSI, event counter (2), time (4).
-      if (data.length < 8) return unreadable(0, 'the nRF Sniffer header is cut short');
-      const bleHeaderLength = data[7]! || 10;
-      const flags = data[8] ?? 0;
-      channel = data[9];
-      sender = flags & 0x02 ? 'central' : 'peripheral';
-      decrypted = (flags & 0x04) !== 0 && (flags & 0x08) !== 0;
-      o = 7 + bleHeaderLength;
+      if (data.length < NORDIC_HEADER_LENGTH + 1) return unreadable(0, 'the nRF Sniffer header is cut short');
+      const bleHeaderLength = data[NORDIC_HEADER_LENGTH]! || NORDIC_BLE_HEADER_LENGTH;
+      const flags = data[NORDIC_HEADER_LENGTH + 1] ?? 0;
+      channel = data[NORDIC_HEADER_LENGTH + 2];
+      sender = flags & NORDIC_FLAG_CENTRAL_TO_PERIPHERAL ? 'central' : 'peripheral';
+      decrypted = (flags & NORDIC_FLAG_ENCRYPTED) !== 0 && (flags & NORDIC_FLAG_MIC_OK) !== 0;
+      o = NORDIC_HEADER_LENGTH + bleHeaderLength;
     }
     if (data.length - o < 4 + 2) return unreadable(0, 'the packet is shorter than an access address and a PDU header');
     const aa = data.readUInt32LE(o);

@@ -102,3 +102,14 @@ export const BT_PHDR_RECEIVED = 0x00000001;
 
 /** Android's filtered snoop cuts ACL packets to this many octets, the H4 indicator included. AOSP snoop_logger.cc. */
 export const ANDROID_FILTERED_ACL_LENGTH = 14;
+
+/** LINKTYPE_BLUETOOTH_LE_LL_WITH_PHDR: header length and the flag saying the payload was decrypted. tcpdump link-type page. */
+export const LE_LL_PHDR_LENGTH = 10;
+export const LE_LL_PHDR_FLAG_DECRYPTED = 0x0008;
+/** LINKTYPE_NORDIC_BLE (v2/v3): board id (1) + Nordic header (6) before the BLE header; BLE header length 10. */
+export const NORDIC_HEADER_LENGTH = 7;
+export const NORDIC_BLE_HEADER_LENGTH = 10;
+/** nRF Sniffer BLE header flags: bit 1 central → peripheral, bit 2 encrypted, bit 3 MIC OK. Wireshark packet-nordic_ble.c. */
+export const NORDIC_FLAG_CENTRAL_TO_PERIPHERAL = 0x02;
+export const NORDIC_FLAG_ENCRYPTED = 0x04;
+export const NORDIC_FLAG_MIC_OK = 0x08;

@@ -47,6 +47,13 @@ describe('explain names the pattern each fixture shows, and only it', () => {
     expect(j.findings.map((f) => f.id)).toEqual(['pairing-refused']);
     expect(j.connections[0]!.hostRole).toBe('central');
   });
+  it('--central puts what that platform is known to do first, marked as the user\'s central', () => {
+    const r = spawnSync('node', ['bin/blebench.js', 'explain', '--central', 'noble', join(DIR, 'no-pairing-after-security-error.btsnoop')], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    const known = r.stdout.split('\n').filter((l) => l.trim().startsWith('known on'));
+    expect(known[0]).toMatch(/^\s+known on noble \(your central\): .*\[noble\/noble#295\]/);
+    expect(spawnSync('node', ['bin/blebench.js', 'explain', '--central', 'nokia', join(DIR, 'clean.btsnoop')], { encoding: 'utf8' }).status).toBe(2);
+  });
   it('every pattern has a fixture capture, and every fixture is a pattern or clean', () => {
     const names = new Set(readdirSync(DIR).filter((f) => FORMATS.some((x) => f.endsWith(`.${x}`))).map((f) => f.split('.')[0]));
     expect([...names].sort()).toEqual(['clean', ...Object.keys(ALL_PATTERNS)].sort());
