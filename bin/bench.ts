@@ -2,6 +2,7 @@
 // Figures (issue 2): connect_pair_read_ms_median (scan to value over mock, pairing included) and
 // notify_per_s_20B / notify_per_s_244B (10,000 notifications bleno → noble each); suite_wall_s (issue 5:
 // the whole default scenario suite on mock, as `blebench run --reporter json` in a fresh process).
+import { explainBench } from './bench-explain.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -134,6 +135,7 @@ export async function bench(): Promise<Record<string, unknown>> {
     const n20 = await notifyRate(r, 20);
     const n244 = await notifyRate(r, 244);
     const suite = await suiteWall();
+    const ex = await explainBench();
     return {
       connect_pair_read_ms_median: Number(median(runs).toFixed(2)),
       connect_pair_read_ms_min: Number(Math.min(...runs).toFixed(2)),
@@ -142,6 +144,9 @@ export async function bench(): Promise<Record<string, unknown>> {
       notify_per_s_244B: Math.round(n244),
       suite_wall_s: Number(suite.seconds.toFixed(2)),
       suite_scenarios: suite.scenarios,
+      explain_packets_per_s: ex.packetsPerS,
+      explain_rss_mb_10k: ex.rss10kMb,
+      explain_rss_mb_100k: ex.rss100kMb,
       node: process.version,
       platform: `${os.platform()} ${os.arch()}`,
       cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
@@ -149,6 +154,7 @@ export async function bench(): Promise<Record<string, unknown>> {
         transport: 'mock: the in-process virtual radio, one controller per role; the taps decode every packet',
         connect_pair_read: `${PAIR_RUNS} runs after one warm-up: noble scan start → connect → discover the one service → read a characteristic bleno marks secure (ATT 0x05 → LE legacy Just Works pairing → encryption → re-sent read) → value; median of the runs`,
         suite_wall: `\`node bin/blebench.js run --reporter json\` in a new process: the whole default suite (fixtures/scenarios, ${suite.scenarios} scenarios, each on a fresh virtual radio with fresh bleno and noble) from spawn to exit, Node start-up and module loading included; one run`,
+        explain: ex.method,
         notify: `${NOTIFICATIONS} notifications sent by bleno in one burst after the CCCD write; rate = (N-1) / (time from the first to the last received by noble); ATT MTU as negotiated by noble and bleno`,
       },
     };

@@ -3,6 +3,7 @@
 // the transport (exit 3 when it is unavailable), runs the suite in a seeded shuffled order on a fresh rig
 // per scenario, and reports: table (default), json or junit, to stdout or --out FILE.
 // `--seam-check` keeps the built-in check of the HCI seam (noble and bleno as shipped).
+import { runAgainstCapture } from './run-capture.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,7 @@ interface RunOptions {
   btsnoop?: string;
   seed?: string;
   seamCheck?: boolean;
+  capture?: string;
   address?: string;
   shard?: string;
   logLevel: string;
@@ -55,6 +57,8 @@ export function registerRun(program: Command, done: (code: ExitCode) => void): v
     .option('--btsnoop <dir>', 'write one btsnoop capture per scenario and side into DIR')
     .option('--seed <n>', 'shuffle seed: run the scenarios in the order this seed gives (printed every run)')
     .option('--shard <K/N>', 'run only shard K of N (1-based): each scenario belongs to one shard by a hash of its path, so N machines running 1/N … N/N run every scenario once')
+
+    .option('--capture <file>', 'check the scenario\'s timeline expectations against this capture (btsnoop, pklg, pcap, pcapng) instead of running it')
     .option('--seam-check', 'run the built-in check of the HCI seam instead (noble and bleno as shipped, on mock)')
     .addOption(addressOption())
     .addOption(logLevelOption().default('error'))
@@ -69,6 +73,10 @@ export async function runCommand(paths: string[], opts: RunOptions): Promise<Exi
     if (opts.shard !== undefined) throw new BadInputError('BAD_FLAG', '--shard splits a scenario suite; --seam-check is one built-in check', { path: '--shard' });
     if (spec.kind !== 'mock' || paths.length) throw new BadInputError('BAD_FLAG', '--seam-check runs on the built-in virtual radio and takes no scenario files', { path: '--seam-check' }, { hint: 'run `blebench run --seam-check` alone' });
     return seamCheck({ logLevel: opts.logLevel, logFormat: opts.logFormat, ...(opts.btsnoop ? { btsnoop: opts.btsnoop } : {}) });
+  }
+  if (opts.capture) {
+    if (!paths.length) throw new BadInputError('BAD_FLAG', '--capture needs the scenario file to check the capture against', { path: '--capture' });
+    return runAgainstCapture(loadAll(paths), opts.capture);
   }
   const seed = opts.seed === undefined ? undefined : parseSeed(opts.seed);
   if (opts.seed !== undefined && seed === undefined) throw new BadInputError('BAD_FLAG', `--seed ${JSON.stringify(opts.seed)}: expected a whole number from 0 to 4294967295`, { path: '--seed' });

@@ -1,0 +1,68 @@
+// One row per frame, as blebench reads a capture and as tshark reads it: direction, HCI packet kind, event
+// code, ATT opcode, SMP code. Shared by the capture and explain tests.
+import { execFileSync } from 'node:child_process';
+import { openCapture } from '../../common/capture/index.js';
+import { PacketDecoder } from '../../common/trace/packet-decoder.js';
+import type { Decoded } from '../../common/trace/timeline.js';
+
+export interface Row {
+  frame: number;
+  dir: string;
+  kind: string;
+  event: string;
+  att: string;
+  smp: string;
+}
+
+const h2 = (v: number | undefined) => (v === undefined ? '' : `0x${v.toString(16).padStart(2, '0')}`);
+
+export async function blebenchRows(file: string): Promise<{ rows: Row[]; damage: unknown }> {
+  const cap = await openCapture(file);
+  const decoders = new Map<number, PacketDecoder>();
+  const rows: Row[] = [];
+  const scratch: Decoded<object>[] = [];
+  for await (const r of cap.records()) {
+    if (r.type !== 'hci') {
+      rows.push({ frame: r.frame, dir: '', kind: r.type, event: '', att: '', smp: '' });
+      continue;
+    }
+    let d = decoders.get(r.controller);
+    if (!d) decoders.set(r.controller, (d = new PacketDecoder()));
+    d.decode(r.dir, r.packet, scratch);
+    const att = scratch.find((x) => x.layer === 'att')?.fields as { opcode?: number } | undefined;
+    const smp = scratch.find((x) => x.layer === 'smp')?.fields as { code?: number } | undefined;
+    scratch.length = 0;
+    rows.push({ frame: r.frame, dir: r.dir, kind: r.kind, event: r.kind === 'event' ? h2(r.packet[1]) : '', att: h2(att?.opcode), smp: h2(smp?.code) });
+  }
+  return { rows, damage: cap.damage };
+}
+
+const FIELDS = ['frame.number', 'hci_h4.direction', 'hci_h4.type', 'frame.p2p_dir', 'hci_mon.opcode', 'packetlogger.type', 'bthci_cmd.opcode', 'bthci_evt.code', 'btatt.opcode', 'btsmp.opcode'];
+const H4_KIND: Record<string, string> = { '0x01': 'command', '0x02': 'acl', '0x03': 'sco', '0x04': 'event', '0x05': 'iso' };
+const MON: Record<string, [string, string]> = { '2': ['tx', 'command'], '3': ['rx', 'event'], '4': ['tx', 'acl'], '5': ['rx', 'acl'] };
+const PKLG: Record<string, [string, string]> = { '0x00': ['tx', 'command'], '0x01': ['rx', 'event'], '0x02': ['tx', 'acl'], '0x03': ['rx', 'acl'] };
+
+export function tsharkRows(file: string): Row[] {
+  const out = execFileSync('tshark', ['-r', file, '-T', 'fields', ...FIELDS.flatMap((f) => ['-e', f])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [frame, h4dir, h4type, p2p, mon, pklg, cmd, evt, att, smp] = l.split('\t');
+      let dir = '';
+      let kind = '';
+      if (h4type) {
+        dir = h4dir === '0x00' ? 'tx' : 'rx';
+        kind = H4_KIND[h4type] ?? h4type;
+      } else if (mon) {
+        [dir, kind] = MON[mon] ?? ['', 'note'];
+      } else if (pklg) {
+        [dir, kind] = PKLG[pklg] ?? ['', 'note'];
+      } else {
+        dir = p2p === '0' ? 'tx' : 'rx';
+        kind = cmd ? 'command' : evt ? 'event' : 'acl';
+      }
+      const first = (s: string | undefined) => (s ?? '').split(',')[0]!;
+      return { frame: Number(frame), dir, kind, event: first(evt), att: first(att), smp: first(smp) };
+    });
+}

@@ -1,0 +1,187 @@
+// Hand-built captures for the patterns the virtual radio cannot make yet (privacy/RPAs, MIC failure, a central
+// that forgets its bond, a Security Request nobody answers, a pairing left for 30 s, SC-only and MITM
+// refusals, Android's filtered snoop). Built from the Core v5.4 layouts with test/trace/packets.ts, written in
+// every format by blebench's writers. hand-built.test.ts checks the committed fixtures are exactly these.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { OP } from '../../common/codes/hci.js';
+import { CaptureWriter, type WriteFormat } from '../../common/capture/index.js';
+import { BTSNOOP_EPOCH_OFFSET_US } from '../../common/trace/btsnoop-format.js';
+import type { Direction } from '../../common/trace/timeline.js';
+import { addr, att, cc, cmd, connectionComplete, disconnectionComplete, encryptionChange, ltkRequest, pdu, smp, cs } from '../trace/packets.js';
+
+type Rec = [ms: number, dir: Direction, packet: Buffer];
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+const H = 0x0040;
+const ATT_CID = 0x0004;
+const SMP_CID = 0x0006;
+const zero8 = Buffer.alloc(8);
+const key16 = (b: number) => Buffer.alloc(16, b);
+const u16 = (v: number) => Buffer.from([v & 0xff, v >> 8]);
+
+const central = (peer = 'C0:11:22:33:44:55', peerType = 0) => [0, 'rx', connectionComplete({ handle: H, role: 0, peerType, peer })] as Rec;
+const peripheral = (peer: string, peerType = 0) => [0, 'rx', connectionComplete({ handle: H, role: 1, peerType, peer })] as Rec;
+const at = (ms: number, recs: [Direction, Buffer][]): Rec[] => recs.map(([d, p], i) => [ms + i, d, p]);
+const disconnect = (ms: number, reason: number, local = true): Rec[] =>
+  local ? at(ms, [['tx', cmd(OP.DISCONNECT, [H & 0xff, H >> 8, reason])], ['rx', cs(OP.DISCONNECT)], ['rx', disconnectionComplete(0, H, 0x16)]]) : at(ms, [['rx', disconnectionComplete(0, H, reason)]]);
+const read = (ms: number, handle: number, error?: number): Rec[] =>
+  at(ms, [['tx', pdu(H, ATT_CID, att.readReq(handle))], ['rx', pdu(H, ATT_CID, error === undefined ? att.readRsp(Buffer.from('ok')) : att.errorRsp(0x0a, handle, error))]]);
+const asPeripheral = (recs: Rec[]): Rec[] => recs.map(([ms, d, p]) => [ms, p[0] === 0x02 ? (d === 'tx' ? 'rx' : 'tx') : d, p]);
+
+/** Central side: Just Works legacy pairing with bonding, encryption, the peripheral's keys. */
+function bondAsCentral(ms: number): Rec[] {
+  return at(ms, [
+    ['tx', pdu(H, SMP_CID, smp.pairingReq(0x03, 0, 0x01, 16, 0x00, 0x01))],
+    ['rx', pdu(H, SMP_CID, smp.pairingRsp(0x03, 0, 0x01, 16, 0x00, 0x01))],
+    ['tx', pdu(H, SMP_CID, smp.confirm(key16(1)))],
+    ['rx', pdu(H, SMP_CID, smp.confirm(key16(2)))],
+    ['tx', pdu(H, SMP_CID, smp.random(key16(3)))],
+    ['rx', pdu(H, SMP_CID, smp.random(key16(4)))],
+    ['tx', cmd(OP.LE_ENABLE_ENCRYPTION, Buffer.concat([u16(H), zero8, u16(0), key16(5)]))],
+    ['rx', cs(OP.LE_ENABLE_ENCRYPTION)],
+    ['rx', encryptionChange(0, H, 1)],
+    ['rx', pdu(H, SMP_CID, smp.encInfo(key16(6)))],
+    ['rx', pdu(H, SMP_CID, smp.centralId(0x1234, Buffer.alloc(8, 7)))],
+  ]);
+}
+
+/** Peripheral side: the central pairs (bonding; it hands over IRK and identity when `irk`), encryption with the STK. */
+function bondAsPeripheral(ms: number, irk: boolean): Rec[] {
+  const ik = irk ? 0x02 : 0x00;
+  return at(ms, [
+    ['rx', pdu(H, SMP_CID, smp.pairingReq(0x03, 0, 0x01, 16, ik, 0x01))],
+    ['tx', pdu(H, SMP_CID, smp.pairingRsp(0x03, 0, 0x01, 16, ik, 0x01))],
+    ['rx', pdu(H, SMP_CID, smp.confirm(key16(1)))],
+    ['tx', pdu(H, SMP_CID, smp.confirm(key16(2)))],
+    ['rx', pdu(H, SMP_CID, smp.random(key16(3)))],
+    ['tx', pdu(H, SMP_CID, smp.random(key16(4)))],
+    ['rx', ltkRequest(H, zero8, 0)],
+    ['tx', cmd(OP.LE_LONG_TERM_KEY_REQUEST_REPLY, Buffer.concat([u16(H), key16(5)]))],
+    ['rx', cc(OP.LE_LONG_TERM_KEY_REQUEST_REPLY, Buffer.concat([Buffer.from([0]), u16(H)]))],
+    ['rx', encryptionChange(0, H, 1)],
+    ['tx', pdu(H, SMP_CID, smp.encInfo(key16(6)))],
+    ['tx', pdu(H, SMP_CID, smp.centralId(0x1234, Buffer.alloc(8, 7)))],
+    ...(irk
+      ? ([
+          ['rx', pdu(H, SMP_CID, Buffer.concat([Buffer.from([0x08]), key16(8)]))],
+          ['rx', pdu(H, SMP_CID, Buffer.concat([Buffer.from([0x09, 0x00]), addr('C0:11:22:33:44:55')]))],
+        ] as [Direction, Buffer][])
+      : []),
+  ]);
+}
+
+export const HAND_BUILT: Readonly<Record<string, Rec[]>> = {
+  // MITM asked (central: NoInputNoOutput, Bonding+MITM), both NoInputNoOutput: Just Works; the central refuses 0x03.
+  'mitm-unreachable': [
+    central(),
+    ...read(10, 0x000e, 0x05),
+    ...at(20, [
+      ['tx', pdu(H, SMP_CID, smp.pairingReq(0x03, 0, 0x05, 16, 0x00, 0x01))],
+      ['rx', pdu(H, SMP_CID, smp.pairingRsp(0x03, 0, 0x01, 16, 0x00, 0x01))],
+      ['tx', pdu(H, SMP_CID, smp.failed(0x03))],
+    ]),
+    ...disconnect(40, 0x13),
+  ],
+  // The central asks for Secure Connections only (SC bit, KeyboardDisplay); the peripheral answers legacy; refused 0x03.
+  'sc-only-vs-legacy': [
+    central(),
+    ...at(20, [
+      ['tx', pdu(H, SMP_CID, smp.pairingReq(0x04, 0, 0x0d, 16, 0x00, 0x01))],
+      ['rx', pdu(H, SMP_CID, smp.pairingRsp(0x03, 0, 0x01, 16, 0x00, 0x01))],
+      ['tx', pdu(H, SMP_CID, smp.failed(0x03))],
+    ]),
+    ...disconnect(40, 0x13),
+  ],
+  // Pairing Request and Response, then nothing for 30 s (a dialog nobody answered); the central gives up.
+  'pairing-timeout': [
+    central(),
+    ...at(20, [
+      ['tx', pdu(H, SMP_CID, smp.pairingReq(0x04, 0, 0x05, 16, 0x00, 0x01))],
+      ['rx', pdu(H, SMP_CID, smp.pairingRsp(0x04, 0, 0x05, 16, 0x00, 0x01))],
+    ]),
+    ...disconnect(30_100, 0x13),
+  ],
+  // Peripheral side: a central bonds, leaves, comes back with the same address and pairs from scratch.
+  'central-lost-bond': [
+    peripheral('C0:11:22:33:44:55'),
+    ...bondAsPeripheral(10, false),
+    ...disconnect(100, 0x13, false),
+    [1000, 'rx', connectionComplete({ handle: H, role: 1, peerType: 0, peer: 'C0:11:22:33:44:55' })],
+    ...bondAsPeripheral(1010, false),
+    ...disconnect(1100, 0x13, false),
+  ],
+  // Peripheral side: the central encrypts with a stored key, this host has one and gives it, the link dies with MIC failure.
+  'key-mismatch': [
+    peripheral('C0:11:22:33:44:55'),
+    ...at(10, [
+      ['rx', ltkRequest(H, Buffer.alloc(8, 7), 0x1234)],
+      ['tx', cmd(OP.LE_LONG_TERM_KEY_REQUEST_REPLY, Buffer.concat([u16(H), key16(9)]))],
+      ['rx', cc(OP.LE_LONG_TERM_KEY_REQUEST_REPLY, Buffer.concat([Buffer.from([0]), u16(H)]))],
+    ]),
+    ...disconnect(50, 0x3d, false),
+  ],
+  // Peripheral side: a Security Request, then the central reads on and never encrypts; the peripheral disconnects.
+  'security-request-ignored': [
+    peripheral('C0:11:22:33:44:55'),
+    [10, 'tx', pdu(H, SMP_CID, smp.securityRequest(0x01))],
+    ...asPeripheral(read(20, 0x0003)),
+    ...disconnect(5000, 0x13),
+  ],
+  // Peripheral side: a central on RPA 4A:… bonds and hands over its IRK; it returns from RPA 5B:…; no key is found.
+  'rpa-not-resolved': [
+    peripheral('4A:11:22:33:44:55', 1),
+    ...bondAsPeripheral(10, true),
+    ...disconnect(100, 0x13, false),
+    [1000, 'rx', connectionComplete({ handle: H, role: 1, peerType: 1, peer: '5B:66:77:88:99:AA' })],
+    ...at(1010, [
+      ['rx', ltkRequest(H, Buffer.alloc(8, 7), 0x1234)],
+      ['tx', cmd(OP.LE_LONG_TERM_KEY_REQUEST_NEGATIVE_REPLY, u16(H))],
+      ['rx', cc(OP.LE_LONG_TERM_KEY_REQUEST_NEGATIVE_REPLY, Buffer.concat([Buffer.from([0]), u16(H)]))],
+      ['rx', encryptionChange(0x06, H, 0)],
+    ]),
+    ...disconnect(1100, 0x06, false),
+  ],
+  // Central side: bonded on connection 1; on connection 2 it reads, gets 0x0F, and never encrypts.
+  'encryption-not-restored-on-reconnect': [
+    central(),
+    ...bondAsCentral(10),
+    ...disconnect(100, 0x13),
+    [1000, 'rx', connectionComplete({ handle: H, role: 0, peerType: 0, peer: 'C0:11:22:33:44:55' })],
+    ...read(1010, 0x000e, 0x0f),
+    ...disconnect(1100, 0x13),
+  ],
+};
+
+export function writeHandBuilt(name: string, path: string, format: WriteFormat): void {
+  const w = new CaptureWriter(path, format);
+  for (const [ms, dir, packet] of HAND_BUILT[name]!) w.write({ type: 'hci', dir, packet, unixMs: T0 + ms, controller: 0 });
+  w.close();
+}
+
+/**
+ * Android's filtered snoop (btsnoop 1002, flags as AOSP writes them): every ACL packet longer than 14 octets
+ * is cut to 14 (H4 indicator included) with its original length kept. AOSP snoop_logger.cc.
+ */
+export function writeFilteredAndroid(path: string): void {
+  const recs: Rec[] = [
+    central(),
+    ...read(10, 0x000e, 0x05),
+    ...bondAsCentral(20),
+    ...read(40, 0x000e),
+    ...disconnect(50, 0x13),
+  ];
+  const fd = openSync(path, 'w', 0o644);
+  const header = Buffer.concat([Buffer.from('btsnoop\0', 'latin1'), Buffer.from([0, 0, 0, 1, 0, 0, 0x03, 0xea])]);
+  writeSync(fd, header);
+  for (const [ms, dir, packet] of recs) {
+    const data = packet[0] === 0x02 ? packet.subarray(0, Math.min(packet.length, 14)) : packet;
+    const flags = packet[0] === 0x01 ? 2 : packet[0] === 0x04 ? 3 : dir === 'rx' ? 1 : 0;
+    const h = Buffer.alloc(24);
+    h.writeUInt32BE(packet.length, 0);
+    h.writeUInt32BE(data.length, 4);
+    h.writeUInt32BE(flags, 8);
+    h.writeBigInt64BE(BigInt(T0 + ms) * 1000n + BTSNOOP_EPOCH_OFFSET_US, 16);
+    writeSync(fd, h);
+    writeSync(fd, data);
+  }
+  closeSync(fd);
+}
