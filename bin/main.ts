@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, type ExitCode } from '../common/errors/blebench-error.js';
 import { reportError } from './cli-errors.js';
+import { escapeForTerminal } from '../common/output/escape.js';
 import { registerAir } from './commands/air.js';
 import { registerCentral } from './commands/central.js';
 import { registerDoctorAndPlatformDefault } from './commands/doctor.js';
@@ -33,7 +34,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
     .version(version())
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(escapeForTerminal(s)), writeOut: (s) => process.stdout.write(s) });
   registerRun(program, done);
   registerPeripheral(program, done);
   registerCentral(program, done);

@@ -1,6 +1,7 @@
 // blebench central: find a target with noble over any transport and walk its security matrix,
 // every characteristic × operation, unencrypted and then after pairing (--policy); with --profile,
 // compare every cell and exit 1 on any difference, naming it. Exit codes: design.md.
+import { escapeField } from '../../common/output/escape.js';
 import { addPairingOptions, pairingOverridesFrom, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
 import { methodConfigs, parseMethods, PAIRING_METHODS, type MatrixMethod } from '../../central/matrix/pairing-methods.js';
 import { pairingConfig } from '../../common/smp/pairing-config.js';
@@ -194,7 +195,7 @@ async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps): Promise<E
       await writePublicAddress(centralSide, opts.address);
     }
     server = await servePeripheral({ transport: peripheralSide, profile, logger: loggerFrom({ ...opts, logLevel: 'silent' }, 'peripheral'), ...(peripheralSmp ? { smp: peripheralSmp } : {}) });
-    if (!opts.json) matrixOutput(opts, deps).out(`blebench: the "${profile.name}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);
+    if (!opts.json) matrixOutput(opts, deps).out(`blebench: the "${escapeField(profile.name)}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);
     return await runCentral({ ...opts, target: server.address, profile: opts.profile ?? DEFAULT_PROFILE }, { ...deps, transport: centralSide, ...(peripheralSmp ? { peripheralSmp } : {}) });
   } finally {
     await server?.close();

@@ -5,6 +5,7 @@
 // Registered with the platform default for --transport (common/hci/transport-default.ts): on macOS and
 // Windows, `central --target ...` and `peripheral` without --transport use the OS stack (`os`), with a
 // line on stderr saying so. Both live here so that bin/main.ts gains one registration line.
+import { escapeForTerminal, escapeJsonForTerminal } from '../../common/output/escape.js';
 import type { Command } from 'commander';
 import { diagnose, realProbes, renderDoctor, type Probes } from '../../common/doctor/index.js';
 import type { ExitCode } from '../../common/errors/blebench-error.js';
@@ -12,7 +13,8 @@ import { defaultTransport, type TransportCommand } from '../../common/hci/transp
 
 export async function runDoctor(opts: { json?: boolean }, probes: Probes = realProbes(), out: (s: string) => void = (s) => process.stdout.write(s)): Promise<ExitCode> {
   const report = await diagnose(probes);
-  out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderDoctor(report));
+  // Adapter names and tool output come from the system: escaped before they reach a terminal.
+  out(opts.json ? `${escapeJsonForTerminal(JSON.stringify(report, null, 2))}\n` : escapeForTerminal(renderDoctor(report)));
   return report.exitCode;
 }
 

@@ -3,6 +3,7 @@
 // and HCI events with wrong lengths, into each role running in its own process (common/fuzz/).
 // Prints the seed first, progress, the findings and `N cases, C crashes, H hangs`; exit 0 when no
 // crash and no hang, 1 otherwise.
+import { escapeForTerminal, escapeJsonForTerminal } from '../../common/output/escape.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomInt } from 'node:crypto';
@@ -87,11 +88,12 @@ export function fuzzTargets(role: FuzzOptions['role']): FuzzTargetSpec[] {
 export async function runFuzzCommand(opts: FuzzOptions): Promise<ExitCode> {
   const seed = opts.seed ?? randomInt(0, MAX_SEED);
   const targets = fuzzTargets(opts.role);
-  const say = (line: string) => void (opts.json ? process.stderr : process.stdout).write(`${line}\n`);
+  const say = (line: string) => void (opts.json ? process.stderr : process.stdout).write(escapeForTerminal(`${line}\n`));
   say(`blebench fuzz: seed ${seed} (repeat with --seed ${seed}), ${opts.cases} cases over ${targets.map((t) => t.label).join(', ')}`);
   const verdict = await runFuzz({ seed, cases: opts.cases, targets, batchSize: opts.batch, probeTimeoutMs: opts.probeTimeout, progress: say });
-  if (opts.json) process.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
-  else process.stdout.write(`${verdictText(verdict)}\n`);
+  // A finding quotes the target's stderr: escaped before it reaches a terminal.
+  if (opts.json) process.stdout.write(`${escapeJsonForTerminal(JSON.stringify(verdict, null, 2))}\n`);
+  else process.stdout.write(escapeForTerminal(`${verdictText(verdict)}\n`));
   if (opts.json) process.stderr.write(`${countLine(verdict)}\n`);
   return verdict.crashes === 0 && verdict.hangs === 0 ? EXIT.OK : EXIT.EXPECTATION_FAILED;
 }

@@ -1,5 +1,6 @@
 // blebench peripheral: serve a GATT profile with bleno over any transport, until Ctrl-C. Each
 // central's requests are narrated in the log with the answer and the reason (peripheral/).
+import { escapeForTerminal } from '../../common/output/escape.js';
 import type { Command } from 'commander';
 import { runPeripheralConsole } from '../../peripheral/console/peripheral-console.js';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
@@ -105,7 +106,7 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
     );
     server = await servePeripheral({ transport, profile, logger: log, ...(opts.name ? { name: opts.name } : {}), ...(smp ? { smp } : {}) });
     log.info({ transport: transport.label, address: server.address, name: server.name }, 'advertising; waiting for a central (Ctrl-C stops)');
-    process.stdout.write(`blebench peripheral: serving "${profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central (Ctrl-C stops)\n`);
+    process.stdout.write(escapeForTerminal(`blebench peripheral: serving "${profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central (Ctrl-C stops)\n`));
     const result = await Promise.race([signalled, closed]);
     log.info('stopping');
     return result;

@@ -12,6 +12,7 @@ import { openTransport } from '../../common/hci/transport.js';
 import type { TransportError } from '../../common/hci/transport-errors.js';
 import { counts, discoverScenarios, loadScenario, parseSeed, REPORTERS, ScenarioError, writeReport, type ReporterName, type Scenario } from '../../common/scenario/index.js';
 import { runSuite, type RunRole } from '../../common/scenario/run/index.js';
+import { MAX_ISSUES_SHOWN } from '../../common/input/issues.js';
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, transportFrom, transportOption } from '../options.js';
 import { rigFactory } from '../run/rigs.js';
 import { seamCheck } from '../run/seam-check.js';
@@ -128,7 +129,8 @@ function loadAll(paths: readonly string[]): Scenario[] {
   }
   if (errors.length === 1) throw errors[0]!;
   if (errors.length) {
-    throw new BadInputError('SCENARIO_INVALID', `${errors.length} scenario files cannot be used:\n${errors.map((e) => e.message).join('\n')}`, { file: errors[0]!.file }, { hint: 'fixtures/scenarios/README.md describes the scenario format, with examples.' });
+    const more = errors.length > MAX_ISSUES_SHOWN ? `\n… and ${errors.length - MAX_ISSUES_SHOWN} more files (the first ${MAX_ISSUES_SHOWN} are shown)` : '';
+    throw new BadInputError('SCENARIO_INVALID', `${errors.length} scenario files cannot be used:\n${errors.slice(0, MAX_ISSUES_SHOWN).map((e) => e.message).join('\n')}${more}`, { file: errors[0]!.file }, { hint: 'fixtures/scenarios/README.md describes the scenario format, with examples.' });
   }
   return scenarios;
 }
