@@ -15,6 +15,7 @@ import { addressFrom, loggerFrom } from './options.js';
 import { refuseFlagsOnOs, type OsCheckedFlags } from './os-flags.js';
 import { smpSetupFrom } from './pairing-options.js';
 import { openRoleTransport } from './role-transport.js';
+import { checkOutputFile } from './destinations.js';
 
 export interface ConsoleFlags extends OsCheckedFlags {
   profile?: string;
@@ -40,6 +41,7 @@ export function startConsole(opts: ConsoleFlags, role: 'central' | 'peripheral',
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
   parseTransportSpec(opts.transport);
   const address = addressFrom(opts);
+  if (opts.btsnoop !== undefined) checkOutputFile('--btsnoop', opts.btsnoop);
   const log = loggerFrom({ ...opts, logLevel: cmd?.getOptionValueSource('logLevel') === 'cli' ? opts.logLevel : 'silent' }, role);
   const screen = new ConsoleScreen(process.stdout);
   const say = (line: string) => screen.print(line);

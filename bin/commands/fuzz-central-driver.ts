@@ -11,7 +11,7 @@ import type { CentralConnection } from '../../central/connection.js';
 import { isCentralError } from '../../central/errors.js';
 import { hasProperty } from '../../central/gatt/discovered.js';
 import { ROGUE_NAME } from '../../common/fuzz/rogue-gatt.js';
-import { positiveInt, transportOption } from '../options.js';
+import { durationMs, transportOption } from '../options.js';
 import { addPairingOptions, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
 import { untilSignal } from '../signals.js';
 
@@ -32,7 +32,7 @@ export function registerCentralDriver(program: Command, done: (code: ExitCode) =
     .command(CENTRAL_DRIVER_COMMAND, { hidden: true })
     .description('(for blebench fuzz) connect to the rogue peripheral in a loop: discover, read, subscribe, pair, disconnect')
     .addOption(transportOption())
-    .option('--timeout <ms>', 'time limit of each operation', positiveInt('--timeout'), DEFAULT_OP_TIMEOUT_MS);
+    .option('--timeout <ms>', 'time limit of each operation', durationMs('--timeout'), DEFAULT_OP_TIMEOUT_MS);
   addPairingOptions(cmd).action(async (opts: DriverOptions) => done(await runCentralDriver(opts)));
 }
 

@@ -1,5 +1,6 @@
 // blebench peripheral: serve a GATT profile with bleno over any transport, until Ctrl-C. Each
 // central's requests are narrated in the log with the answer and the reason (peripheral/).
+import { checkOutputFile } from '../destinations.js';
 import { escapeForTerminal } from '../../common/output/escape.js';
 import type { Command } from 'commander';
 import { runPeripheralConsole } from '../../peripheral/console/peripheral-console.js';
@@ -73,6 +74,7 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
   // A broken profile is bad input (exit 2, file and path named) before any adapter is touched, and
   // before the signal handlers below are installed (a refused input must not leave them behind).
   const profile = loadProfile(opts.profile ?? DEFAULT_PROFILE);
+  if (opts.btsnoop !== undefined) checkOutputFile('--btsnoop', opts.btsnoop);
   // After a failed pairing a verifier waits before it answers the same central again (Core v5.4 Vol 3
   // Part H 2.3.6): a new Pairing Request within the waiting interval gets Pairing Failed 0x09.
   const smp = smpSetupFrom(opts);

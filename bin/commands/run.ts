@@ -3,6 +3,7 @@
 // the transport (exit 3 when it is unavailable), runs the suite in a seeded shuffled order on a fresh rig
 // per scenario, and reports: table (default), json or junit, to stdout or --out FILE.
 // `--seam-check` keeps the built-in check of the HCI seam (noble and bleno as shipped).
+import { checkOutputDir, checkOutputFile } from '../destinations.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,10 +64,14 @@ export function registerRun(program: Command, done: (code: ExitCode) => void): v
 export async function runCommand(paths: string[], opts: RunOptions): Promise<ExitCode> {
   const spec = transportFrom(opts);
   if (opts.seamCheck) {
+    if (opts.btsnoop !== undefined) checkOutputDir('--btsnoop', opts.btsnoop);
     if (spec.kind !== 'mock') await probe(opts.transport);
     if (spec.kind !== 'mock' || paths.length) throw new BadInputError('BAD_FLAG', '--seam-check runs on the built-in virtual radio and takes no scenario files', { path: '--seam-check' }, { hint: 'run `blebench run --seam-check` alone' });
     return seamCheck({ logLevel: opts.logLevel, logFormat: opts.logFormat, ...(opts.btsnoop ? { btsnoop: opts.btsnoop } : {}) });
   }
+  // Where the report and captures go, checked before the suite runs (not lost after it).
+  if (opts.out !== undefined) checkOutputFile('--out', opts.out);
+  if (opts.btsnoop !== undefined) checkOutputDir('--btsnoop', opts.btsnoop);
   const seed = opts.seed === undefined ? undefined : parseSeed(opts.seed);
   if (opts.seed !== undefined && seed === undefined) throw new BadInputError('BAD_FLAG', `--seed ${JSON.stringify(opts.seed)}: expected a whole number from 0 to 4294967295`, { path: '--seed' });
 
