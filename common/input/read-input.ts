@@ -81,7 +81,8 @@ export function firstInvalidUtf8(b: Buffer): number | undefined {
     for (let k = 1; k <= need; k++) {
       const x = b[i + k];
       if (x === undefined) return i;
-      if (k === 1 ? x < lo || x > hi : x < 0x80 || x > 0xbf) return i + k;
+      // The sequence that starts at i is ill-formed: its first byte is the first bad one.
+      if (k === 1 ? x < lo || x > hi : x < 0x80 || x > 0xbf) return i;
     }
     i += need + 1;
   }
