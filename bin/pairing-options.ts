@@ -119,9 +119,11 @@ function sayKeyStoreFailures(session: LinkSession, store: JsonFileKeyStore, alar
  * The command's last word on its key store: bonds made in this run that are not in the file are said
  * again in the summary, and a run that would have ended 0 ends 1 (the bonds were not kept as asked).
  */
-export function keyStoreSummary(smp: SmpSetup | undefined, code: ExitCode, alarm: (line: string) => void = (l) => void process.stderr.write(escapeForTerminal(`${l}\n`))): ExitCode {
+export async function keyStoreSummary(smp: SmpSetup | undefined, code: ExitCode, alarm: (line: string) => void = (l) => void process.stderr.write(escapeForTerminal(`${l}\n`))): Promise<ExitCode> {
   const store = smp?.keyStore;
-  if (!(store instanceof JsonFileKeyStore) || store.unsaved.size === 0) return code;
+  if (!(store instanceof JsonFileKeyStore)) return code;
+  await store.settled(); // a write still under way ends (and is said) before the summary
+  if (store.unsaved.size === 0) return code;
   const peers = [...store.unsaved.values()].map((b) => b.peer.address).join(', ');
   alarm(`blebench: ${store.unsaved.size} bond(s) made in this run are not in the key store ${store.file} (with ${peers}); the errors above say where their keys are`);
   return code === EXIT.OK ? EXIT.EXPECTATION_FAILED : code;

@@ -86,7 +86,7 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
  */
 export async function runCentralInteractive(opts: CentralOptions, cmd?: Command): Promise<ExitCode> {
   const { interrupt, profile, log, screen, smp, open } = startConsole(opts, 'central', cmd);
-  return runCentralConsole({
+  return keyStoreSummary(smp, await runCentralConsole({
     open: async () => {
       const t = await open();
       log.info({ transport: t.label }, 'transport open');
@@ -98,7 +98,7 @@ export async function runCentralInteractive(opts: CentralOptions, cmd?: Command)
     ...(smp ? { smp } : {}),
     screen,
     interrupt,
-  });
+  }), (l) => screen.print(l));
 }
 
 export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCentralDeps = {}): Promise<ExitCode> {

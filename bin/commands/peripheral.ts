@@ -12,7 +12,7 @@ import { BLENO_LIMITS, servePeripheral, type PeripheralServer } from '../../peri
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, transportOption } from '../options.js';
 import { prepareControllerAddress } from '../../common/hci/vendor-address.js';
 import { untilSignal } from '../signals.js';
-import { addPairingOptions, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
+import { addPairingOptions, keyStoreSummary, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
 import { RepeatedAttempts } from '../../common/smp/repeated-attempts.js';
 import { isStoryEntry } from '../timeline-print.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
@@ -57,7 +57,7 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
 export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Command): Promise<ExitCode> {
   const { interrupt, profile, log, screen, smp, open } = startConsole(opts, 'peripheral', cmd);
   if (smp) smp.attempts = new RepeatedAttempts(); // Core v5.4 Vol 3 Part H 2.3.6, as in runPeripheral
-  return runPeripheralConsole({
+  return keyStoreSummary(smp, await runPeripheralConsole({
     open,
     ...(profile ? { profile } : {}),
     ...(opts.name ? { name: opts.name } : {}),
@@ -65,7 +65,7 @@ export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Co
     screen,
     interrupt,
     logger: log,
-  });
+  }), (l) => screen.print(l));
 }
 
 export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> {
@@ -77,12 +77,12 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
   if (opts.btsnoop !== undefined) checkOutputFile('--btsnoop', opts.btsnoop);
   // After a failed pairing a verifier waits before it answers the same central again (Core v5.4 Vol 3
   // Part H 2.3.6): a new Pairing Request within the waiting interval gets Pairing Failed 0x09.
-  const smp = smpSetupFrom(opts);
+  const log = loggerFrom(opts, 'peripheral');
+  const smp = smpSetupFrom(opts, undefined, undefined, log);
   if (smp) smp.attempts = new RepeatedAttempts();
   // Listen for SIGINT/SIGTERM before anything is printed: a signal sent as soon as the ready line is
   // read must find our handler, not the default action (which kills the process).
   const signalled = untilSignal().then(() => EXIT.OK as ExitCode);
-  const log = loggerFrom(opts, 'peripheral');
   const transport = await openTransport(opts.transport, { name: 'peripheral' });
   if (isOsTransport(transport)) {
     try {
@@ -111,7 +111,7 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
     process.stdout.write(escapeForTerminal(`blebench peripheral: serving "${profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central (Ctrl-C stops)\n`));
     const result = await Promise.race([signalled, closed]);
     log.info('stopping');
-    return result;
+    return await keyStoreSummary(smp, result);
   } finally {
     transport.tap.off('entry', narrate);
     await server?.close();

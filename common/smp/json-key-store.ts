@@ -56,6 +56,15 @@ export class JsonFileKeyStore implements KeyStore {
     this.bonds = openKeyStoreFile(file);
   }
 
+  /** Resolves once every write asked for so far has ended (saved or failed and said). */
+  async settled(): Promise<void> {
+    let last: Promise<unknown> | undefined;
+    while (last !== this.writing) {
+      last = this.writing;
+      await last;
+    }
+  }
+
   async get(local: DeviceAddress, peer: DeviceAddress): Promise<Bond | undefined> {
     return this.bonds.get(bondKey(local, peer));
   }
