@@ -216,6 +216,15 @@ describe('destinations and limits checked before anything runs', () => {
     }),
   );
 
+  it('fuzz and doctor take --log-level like every command', async () => {
+    const doctor = await runCliInProcess(['doctor', '--log-level', 'debug', '--log-format', 'json', '--json']);
+    expect([0, 3], doctor.stderr).toContain(doctor.code);
+    const fuzz = await runCliInProcess(['fuzz', '--log-level', 'loud']);
+    expect(fuzz.code).toBe(2);
+    expect(fuzz.stderr).toMatch(/--log-level.*loud/);
+    expect((await runCliInProcess(['fuzz', '--help'])).stdout).toMatch(/--log-level <level>/);
+  });
+
   it('--timeout 2147483647 (the limit itself) is accepted', async () => {
     const r = await runCliInProcess(['central', '--target', 'x', '--transport', DEAD_TRANSPORT, '--timeout', '2147483647']);
     expect(r.code, r.stderr).toBe(3);
