@@ -24,7 +24,7 @@ export function fileErrorWords(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT':
-      return 'there is no such file';
+      return 'there is no such file (ENOENT)';
     case 'ELOOP':
       return 'it is a symlink loop (too many levels of symbolic links, ELOOP)';
     case 'ENOTDIR':

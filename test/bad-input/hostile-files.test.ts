@@ -230,3 +230,19 @@ describe('destinations and limits checked before anything runs', () => {
     expect(r.code, r.stderr).toBe(3);
   });
 });
+
+describe('transports that are not what they claim: exit 3 saying what the path is', () => {
+  it.each([
+    ['serial:/dev/null (no terminal)', () => 'serial:/dev/null', /\/dev\/null is not a serial port \(ENOTTY/],
+    ['h4:unix: at a regular file', (d: string) => `h4:unix:${withText('plain', 'x')(d)}`, /plain is a regular file, not a socket/],
+    ['h4:unix: at a directory', (d: string) => `h4:unix:${d}`, /is a directory, not a socket/],
+  ])('%s', (_what, spec, says) =>
+    tally.counted(async () => {
+      const r = await runCliInProcess(['central', '--target', 'x', '--transport', spec(scratchDir())]);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(says);
+      expect(r.stderr).not.toMatch(/Inappropriate ioctl|nothing listens there|internal error/);
+      expectNoStack(r);
+    }),
+  );
+});
