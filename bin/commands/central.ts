@@ -211,13 +211,17 @@ function methodsFrom(opts: CentralOptions): MatrixMethod[] | undefined {
 async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps, smp: SmpSetup | null): Promise<ExitCode> {
   const profile = loadProfile(opts.profile ?? DEFAULT_PROFILE);
   // On the private radio only blebench's own peripheral advertises: a --target that is not it finds nothing.
-  if (opts.target !== undefined && opts.target.toLowerCase() !== profile.advertising.localName.toLowerCase()) {
-    throw new BadInputError(
+  const wanted = opts.target === undefined ? undefined : parseTarget(opts.target);
+  const notThere = (what: string) =>
+    new BadInputError(
       'BAD_FLAG',
-      `--target ${JSON.stringify(opts.target)} on --transport mock: the private virtual radio holds only blebench's own peripheral, "${profile.advertising.localName}" serving the profile "${profile.name}"`,
+      `--target ${JSON.stringify(opts.target)} on --transport mock: the private virtual radio holds only blebench's own peripheral, "${escapeField(profile.advertising.localName)}"${what} serving the profile "${escapeField(profile.name)}"`,
       { path: '--target' },
       { hint: `omit --target (or give --target ${profile.advertising.localName}) to walk it; to reach another peripheral use its transport (h4:unix:PATH of a \`blebench air\`, hci:N, usb, serial:PATH)` },
     );
+  if (wanted?.kind === 'name' && wanted.value.toLowerCase() !== profile.advertising.localName.toLowerCase()) throw notThere('');
+  if (wanted?.kind === 'service' && !profile.advertising.serviceUuids.includes(wanted.value as (typeof profile.advertising.serviceUuids)[number])) {
+    throw notThere(` (advertising ${profile.advertising.serviceUuids.join(', ') || 'no service'})`);
   }
   const methods = methodsFrom(opts);
   // Per method the peripheral's Security Manager gets the matching IO capability (set before each phase).
@@ -233,6 +237,7 @@ async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps, smp: SmpSe
       await writePublicAddress(centralSide, opts.address);
     }
     server = await servePeripheral({ transport: peripheralSide, profile, logger: loggerFrom({ ...opts, logLevel: 'silent' }, 'peripheral'), ...(peripheralSmp ? { smp: peripheralSmp } : {}) });
+    if (wanted?.kind === 'address' && wanted.value !== server.address.toLowerCase()) throw notThere(` (${server.address})`);
     if (!opts.json) matrixOutput(opts, deps).out(`blebench: the "${escapeField(profile.name)}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);
     return await runCentral({ ...opts, target: server.address, profile: opts.profile ?? DEFAULT_PROFILE }, { ...deps, transport: centralSide, smp, ...(peripheralSmp ? { peripheralSmp } : {}) });
   } finally {
