@@ -5,9 +5,7 @@
 // Source") are shown as visible escapes instead: ESC → \x1b, U+009B → \u009b, U+202E → \u202e.
 
 /** C0 (but tab and newline), DEL, C1, and the bidi controls: LRM/RLM, ALM, LRE..RLO, LRI..PDI. */
-// eslint-disable-next-line no-control-regex
 const UNSAFE_KEEP_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
-// eslint-disable-next-line no-control-regex
 const UNSAFE_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
 
 function visible(ch: string): string {
@@ -28,17 +26,10 @@ export function escapeField(text: string): string {
   return text.replace(UNSAFE_ONE_LINE, visible);
 }
 
-/** True when the text holds nothing escapeForTerminal would change. */
-export function isTerminalSafe(text: string): boolean {
-  UNSAFE_KEEP_LINES.lastIndex = 0;
-  return !UNSAFE_KEEP_LINES.test(text);
-}
-
 /**
  * JSON for a terminal: JSON.stringify escapes C0 but leaves DEL, C1 and the bidi controls raw; these
  * become \uXXXX escapes, which JSON reads back as the same characters.
  */
 export function escapeJsonForTerminal(json: string): string {
-  // eslint-disable-next-line no-control-regex
-  return json.replace(/[\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return json.replace(/[\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
