@@ -31,5 +31,5 @@ export function escapeField(text: string): string {
  * become \uXXXX escapes, which JSON reads back as the same characters.
  */
 export function escapeJsonForTerminal(json: string): string {
-    return json.replace(/[\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json.replace(/[\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
