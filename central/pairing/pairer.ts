@@ -26,7 +26,7 @@ export interface PairOptions {
   session?: LinkSession;
 }
 
-const lastSeq = (tap: Tap) => tap.entries.at(-1)?.seq ?? -1;
+const lastSeq = (tap: Tap) => tap.nextSeq - 1;
 
 /**
  * noble's confirm-failure PDU (lib/hci-socket/smp.js): the Pairing Random code followed by the Pairing
