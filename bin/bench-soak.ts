@@ -5,6 +5,7 @@
 //    the key file parsed at the end: valid JSON holding one bond per successful pairing.
 //  - air: `blebench air` under a host that writes HCI commands as fast as it can and never reads;
 //    the air's RSS sampled from /proc/PID every 100 ms.
+//  - fuzz: `blebench fuzz`'s run over several seeds, its totals line (0 crashes, 0 hangs expected).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -18,6 +19,9 @@ import { pairingConfig } from '../common/smp/pairing-config.js';
 import { LONG_RUN_HISTORY } from '../common/trace/tap.js';
 import { withTimeout } from '../common/util/wait.js';
 import { CentralClient } from '../central/central-client.js';
+import { countLine, findingText } from '../common/fuzz/verdict.js';
+import { runFuzz, shareCases } from '../common/fuzz/run-fuzz.js';
+import { fuzzTargets } from './commands/fuzz.js';
 
 const CLI = fileURLToPath(new URL('../../bin/blebench.js', import.meta.url));
 const READY_TIMEOUT_MS = 20_000;
@@ -200,4 +204,37 @@ export async function airSoak(): Promise<AirSoak> {
     await air.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export interface FuzzSoak {
+  seeds: number[];
+  cases: number;
+  crashes: number;
+  hangs: number;
+  seconds: number;
+  /** `blebench fuzz`'s last line per seed, and over all: `N cases, C crashes, H hangs`. */
+  lines: string[];
+  total: string;
+  findings: string[];
+}
+
+/** `blebench fuzz` over several seeds, `cases` in all (each seed its share over the four targets), as the command runs it. */
+export async function fuzzSoak(cases: number, seeds: number[]): Promise<FuzzSoak> {
+  const targets = fuzzTargets('both');
+  const shares = shareCases(cases, seeds.length);
+  const lines: string[] = [];
+  const findings: string[] = [];
+  let crashes = 0;
+  let hangs = 0;
+  let done = 0;
+  const t0 = performance.now();
+  for (const [i, seed] of seeds.entries()) {
+    const v = await runFuzz({ seed, cases: shares[i]!, targets });
+    done += v.cases;
+    crashes += v.crashes;
+    hangs += v.hangs;
+    lines.push(`seed ${seed}: ${countLine(v)} in ${(v.elapsedMs / 1000).toFixed(1)} s`);
+    for (const f of v.findings) findings.push(findingText(f));
+  }
+  return { seeds, cases: done, crashes, hangs, seconds: (performance.now() - t0) / 1000, lines, total: countLine({ cases: done, crashes, hangs }), findings };
 }
