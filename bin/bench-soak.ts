@@ -45,6 +45,8 @@ interface Child {
   proc: ChildProcess;
   line: string;
   stop(): Promise<void>;
+  /** Set when the process ended by itself: its exit and the tail of its stderr. */
+  died(): string | undefined;
 }
 
 /** Start `blebench ARGS` and wait for a stdout line matching `ready`. */
@@ -64,13 +66,19 @@ async function startCli(args: string[], ready: RegExp): Promise<Child> {
     }),
     { timeoutMs: READY_TIMEOUT_MS, what: `blebench ${args[0]} to be ready` },
   );
+  let stopping = false;
+  let death: string | undefined;
+  proc.once('exit', (code, signal) => {
+    if (!stopping) death = `blebench ${args[0]} ended by itself (${signal ?? code}): ${err.trim().split('\n').slice(-8).join(' / ')}`;
+  });
   const stop = async () => {
-    if (proc.exitCode !== null) return;
+    stopping = true;
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
     const gone = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     proc.kill('SIGTERM');
     await withTimeout(gone, { timeoutMs: 10_000, what: `blebench ${args[0]} to stop` }).catch(() => proc.kill('SIGKILL'));
   };
-  return { proc, line, stop };
+  return { proc, line, stop, died: () => death };
 }
 
 export interface PeripheralSoak {
@@ -110,6 +118,8 @@ export async function peripheralSoak(cycles: number): Promise<PeripheralSoak> {
     for (let i = 1; i <= cycles; i++) {
       if (await cycle(sock, address)) paired++;
       else failed++;
+      const death = peripheral.died() ?? air.died();
+      if (death) throw new Error(`bench: after ${i} cycles ${death}`);
       if (i === markCycle) {
         rssMbAtMark = rssMb(pid);
         fdsAtMark = openFds(pid);
