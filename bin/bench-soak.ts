@@ -26,6 +26,8 @@ import { fuzzTargets } from './commands/fuzz.js';
 const CLI = fileURLToPath(new URL('../../bin/blebench.js', import.meta.url));
 const READY_TIMEOUT_MS = 20_000;
 const CYCLE_TIMEOUT_MS = 10_000;
+/** The cycles after which the peripheral's memory must stay flat. */
+const FIRST_CYCLES = 1000;
 /** How long the host that never reads keeps writing, and how often the air's RSS is read. */
 const FLOOD_MS = 15_000;
 const RSS_SAMPLE_MS = 100;
@@ -108,7 +110,8 @@ export async function peripheralSoak(cycles: number): Promise<PeripheralSoak> {
     const address = /\(([0-9A-F:]{17})\)/i.exec(peripheral.line)?.[1];
     if (!address) throw new Error(`bench: no address in the peripheral's ready line: ${peripheral.line}`);
     const pid = peripheral.proc.pid!;
-    const markCycle = Math.min(1000, Math.max(1, Math.floor(cycles / 10)));
+    // "growth after the first 1,000" (issue 15); a shorter run marks its first tenth
+    const markCycle = cycles >= 2 * FIRST_CYCLES ? FIRST_CYCLES : Math.max(1, Math.floor(cycles / 10));
     const rssMbAtStart = rssMb(pid);
     let rssMbAtMark = NaN;
     let fdsAtMark = NaN;
