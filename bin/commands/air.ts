@@ -87,11 +87,25 @@ export async function runAir(opts: AirOptions): Promise<ExitCode> {
       // Directions as the host sees them: what it writes is 'tx' (host → controller).
       c.on('host-packet', (p: Buffer) => tap.observe('tx', p));
       c.on('packet', (p: Buffer) => tap.observe('rx', p));
+      // The capture ends with its controller: a long-running air keeps no file open for a host that left.
+      c.once('close', () => {
+        taps.splice(taps.indexOf(tap), 1);
+        tap.close().catch((e: unknown) => log.error({ controller: c.address, file }, `btsnoop capture not completed: ${(e as Error).message}`));
+      });
       log.debug({ controller: c.address, file }, 'btsnoop capture');
     }
   };
+  // A host beyond its command credits (Core v5.4 Vol 4 Part E 4.4) or not reading its events: said once per controller.
+  const onOverCredit = (c: VirtualController) => {
+    c.once('command-over-credit', (opcode: number) =>
+      log.warn({ controller: c.address, opcode }, `the host sent HCI command 0x${opcode.toString(16).padStart(4, '0')} beyond its command credits (Num_HCI_Command_Packets): dropped unanswered, as every later one until it waits for Command Complete/Status`),
+    );
+  };
+  const onStreamTrouble = (c: VirtualController, what: string) => log.warn({ controller: c.address }, what);
   for (const server of servers) {
     server.on('controller', onController);
+    server.on('controller', onOverCredit);
+    server.on('stream-trouble', onStreamTrouble);
     process.stdout.write(
       server.address.startsWith('pty:')
         ? `blebench air: listening on ${server.address} (a UART controller; use --transport serial:${server.address.slice(4)}; each session gets a fresh controller)\n`

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
 import { openTransport } from '../../common/hci/transport.js';
+import { LONG_RUN_HISTORY } from '../../common/trace/tap.js';
 import { CentralClient } from '../../central/central-client.js';
 import type { CentralConnection } from '../../central/connection.js';
 import { isCentralError } from '../../central/errors.js';
@@ -60,7 +61,7 @@ export async function runCentralDriver(opts: DriverOptions): Promise<ExitCode> {
   let stop = false;
   void untilSignal().then(() => (stop = true));
   const smp = smpSetupFrom(opts, () => undefined);
-  const transport = await openTransport(opts.transport, { name: 'central' });
+  const transport = await openTransport(opts.transport, { name: 'central', history: LONG_RUN_HISTORY });
   const client = await CentralClient.open(transport, { policy: 'on-error', timeoutMs: opts.timeout, ...(smp ? { smp } : {}) });
   try {
     process.stdout.write(`central driver ready on ${transport.label}\n`);

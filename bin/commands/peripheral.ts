@@ -7,6 +7,7 @@ import { runPeripheralConsole } from '../../peripheral/console/peripheral-consol
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/index.js';
 import { openTransport } from '../../common/hci/transport.js';
+import { LONG_RUN_HISTORY } from '../../common/trace/tap.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
 import { BLENO_LIMITS, servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, transportOption } from '../options.js';
@@ -83,7 +84,7 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
   // Listen for SIGINT/SIGTERM before anything is printed: a signal sent as soon as the ready line is
   // read must find our handler, not the default action (which kills the process).
   const signalled = untilSignal().then(() => EXIT.OK as ExitCode);
-  const transport = await openTransport(opts.transport, { name: 'peripheral' });
+  const transport = await openTransport(opts.transport, { name: 'peripheral', history: LONG_RUN_HISTORY });
   if (isOsTransport(transport)) {
     try {
       return await runOsPeripheral({ transport, profile, log, signalled, ...(opts.name ? { name: opts.name } : {}) });

@@ -24,7 +24,7 @@ export interface EncryptOptions {
 /** LE Enable Encryption with the stored key; resolves at Encryption Change, with the error when it failed (0x06 PIN or Key Missing: the peer lost the bond). */
 export function encryptWithStoredKey(o: EncryptOptions): Promise<CentralError | undefined> {
   const { tap, link, bearer } = o;
-  const from = tap.entries.at(-1)?.seq ?? -1;
+  const from = tap.nextSeq - 1;
   return new Promise((resolve) => {
     let done = false;
     const finish = (e?: CentralError) => {
