@@ -1,7 +1,11 @@
 // npm run bench [-- --json]: how fast the testbench is on the virtual radio, and how it was measured.
 // Figures (issue 2): connect_pair_read_ms_median (scan to value over mock, pairing included) and
 // notify_per_s_20B / notify_per_s_244B (10,000 notifications bleno → noble each); suite_wall_s (issue 5:
-// the whole default scenario suite on mock, as `blebench run --reporter json` in a fresh process).
+// the whole default scenario suite on mock, as `blebench run --reporter json` in a fresh process); the long-run
+// figures of issue 15 (bench-soak.ts): peripheral_soak_* (blebench peripheral --keys under a looping central),
+// air_flood_rss_mb_max (blebench air under a host that never reads) and fuzz_* (blebench fuzz over several seeds).
+// Their sizes: --soak-cycles N (default 2000), --fuzz-cases N (default 1000000), --fuzz-seeds A,B,… (default
+// 1,2,3,4,5), or BLEBENCH_SOAK_CYCLES / BLEBENCH_FUZZ_CASES; 0 skips one. explain_* (bench-explain.ts): blebench explain's reader.
 import { explainBench } from './bench-explain.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,12 +17,37 @@ import { waitForEvent, withTimeout } from '../common/util/wait.js';
 import { loadNoble, type LoadedNoble } from '../central/noble/load.js';
 import { type NoblePeripheral } from '../central/noble/internals.js';
 import { loadBleno, type LoadedBleno } from '../peripheral/bleno/index.js';
+import { airSoak, fuzzSoak, peripheralSoak } from './bench-soak.js';
 
 const SERVICE = 'b1eb0001000010008000b1eb0000b1eb'.replace(/-/g, '');
 const SECURE = 'b1eb0002000010008000b1eb0000b1eb';
 const NOTIFY = 'b1eb0003000010008000b1eb0000b1eb';
 const PAIR_RUNS = 15;
 const NOTIFICATIONS = 10_000;
+
+/** A whole-number flag (`--name N`) or environment variable, else the default. */
+function sizeOption(flag: string, env: string, fallback: number): number {
+  const i = process.argv.indexOf(flag);
+  const text = i >= 0 ? process.argv[i + 1] : process.env[env];
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) {
+    process.stderr.write(`bench: ${flag} ${JSON.stringify(text)}: expected a whole number (0 skips it)\n`);
+    process.exit(2);
+  }
+  return Number(text);
+}
+const SOAK_CYCLES = sizeOption('--soak-cycles', 'BLEBENCH_SOAK_CYCLES', 2000);
+const FUZZ_CASES = sizeOption('--fuzz-cases', 'BLEBENCH_FUZZ_CASES', 1_000_000);
+const FUZZ_SEEDS = (() => {
+  const i = process.argv.indexOf('--fuzz-seeds');
+  const text = i >= 0 ? (process.argv[i + 1] ?? '') : '1,2,3,4,5';
+  const seeds = text.split(',').map(Number);
+  if (!seeds.length || seeds.some((x) => !Number.isInteger(x) || x < 0)) {
+    process.stderr.write(`bench: --fuzz-seeds ${JSON.stringify(text)}: expected seeds separated by commas\n`);
+    process.exit(2);
+  }
+  return seeds;
+})();
 
 interface Rig {
   radio: Radio;
@@ -126,6 +155,35 @@ async function suiteWall(): Promise<{ seconds: number; scenarios: number }> {
   return { seconds, scenarios: report.scenarios.length };
 }
 
+/** The long-run figures (issue 15), each skipped when its size is 0. */
+async function longRuns(): Promise<{ figures: Record<string, unknown>; method: Record<string, string> }> {
+  const figures: Record<string, unknown> = {};
+  const method: Record<string, string> = {};
+  if (SOAK_CYCLES > 0) {
+    const p = await peripheralSoak(SOAK_CYCLES);
+    Object.assign(figures, {
+      peripheral_soak_cycles: p.cycles,
+      peripheral_soak_paired: p.paired,
+      peripheral_soak_s: Number(p.seconds.toFixed(1)),
+      peripheral_rss_mb: `${p.rssMbAtStart.toFixed(1)} at start, ${p.rssMbAtMark.toFixed(1)} after ${p.markCycle}, ${p.rssMbAtEnd.toFixed(1)} after ${p.cycles}`,
+      peripheral_rss_growth_mb_after_mark: Number((p.rssMbAtEnd - p.rssMbAtMark).toFixed(1)),
+      peripheral_open_fds: `${p.fdsAtMark} after ${p.markCycle}, ${p.fdsAtEnd} after ${p.cycles}`,
+      peripheral_key_file: `${p.keyFileValid ? 'valid JSON' : 'NOT valid JSON'}, ${p.bondsInFile} bonds for ${p.paired} pairings`,
+    });
+    method.peripheral_soak = `\`blebench peripheral --keys FILE\` (a child process) on \`blebench air\` (another); a looping central in this process: each cycle a fresh controller on the air (a fresh address), noble with blebench's Security Manager (bonding), connect, pair, disconnect; the peripheral's VmRSS and /proc/PID/fd count read at the start, after cycle ${p.markCycle} and at the end; the key file parsed after the peripheral stopped`;
+  }
+  const a = await airSoak();
+  Object.assign(figures, { air_flood_rss_mb_max: Number(a.rssMbMax.toFixed(1)), air_flood_commands: a.commandsWritten, air_flood_s: Number(a.seconds.toFixed(1)) });
+  method.air_flood = `\`blebench air\` (a child process) and one host that writes HCI Read BD_ADDR commands in 64 KiB writes for ${a.seconds.toFixed(0)} s and never reads; the air's VmRSS read every 100 ms (from ${a.rssMbAtStart.toFixed(1)} MB at the start)`;
+  if (FUZZ_CASES > 0) {
+    const f = await fuzzSoak(FUZZ_CASES, FUZZ_SEEDS);
+    Object.assign(figures, { fuzz_totals: f.total, fuzz_s: Number(f.seconds.toFixed(1)), fuzz_per_seed: f.lines.join('; ') });
+    if (f.findings.length) figures.fuzz_findings = f.findings.join('\n');
+    method.fuzz = `\`blebench fuzz\`'s run (runFuzz, the same four targets in child processes) for seeds ${f.seeds.join(', ')}, ${FUZZ_CASES} cases shared among them; wall time of all`;
+  }
+  return { figures, method };
+}
+
 export async function bench(): Promise<Record<string, unknown>> {
   const r = await rig();
   try {
@@ -136,6 +194,7 @@ export async function bench(): Promise<Record<string, unknown>> {
     const n244 = await notifyRate(r, 244);
     const suite = await suiteWall();
     const ex = await explainBench();
+    const long = await longRuns();
     return {
       connect_pair_read_ms_median: Number(median(runs).toFixed(2)),
       connect_pair_read_ms_min: Number(Math.min(...runs).toFixed(2)),
@@ -147,6 +206,7 @@ export async function bench(): Promise<Record<string, unknown>> {
       explain_packets_per_s: ex.packetsPerS,
       explain_rss_mb_10k: ex.rss10kMb,
       explain_rss_mb_100k: ex.rss100kMb,
+      ...long.figures,
       node: process.version,
       platform: `${os.platform()} ${os.arch()}`,
       cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
@@ -155,6 +215,7 @@ export async function bench(): Promise<Record<string, unknown>> {
         connect_pair_read: `${PAIR_RUNS} runs after one warm-up: noble scan start → connect → discover the one service → read a characteristic bleno marks secure (ATT 0x05 → LE legacy Just Works pairing → encryption → re-sent read) → value; median of the runs`,
         suite_wall: `\`node bin/blebench.js run --reporter json\` in a new process: the whole default suite (fixtures/scenarios, ${suite.scenarios} scenarios, each on a fresh virtual radio with fresh bleno and noble) from spawn to exit, Node start-up and module loading included; one run`,
         explain: ex.method,
+        ...long.method,
         notify: `${NOTIFICATIONS} notifications sent by bleno in one burst after the CCCD write; rate = (N-1) / (time from the first to the last received by noble); ATT MTU as negotiated by noble and bleno`,
       },
     };

@@ -2,8 +2,11 @@
 // (unless BLEBENCH_DEBUG=1).
 import { CommanderError } from 'commander';
 import { BadInputError, EXIT, isBlebenchError, type ExitCode } from '../common/errors/blebench-error.js';
+import { escapeForTerminal } from '../common/output/escape.js';
 
-export function reportError(err: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): ExitCode {
+export function reportError(err: unknown, raw: (s: string) => void = (s) => process.stderr.write(s)): ExitCode {
+  // Messages quote files and peers (names, values, file text): escaped before they reach a terminal.
+  const write = (s: string) => raw(escapeForTerminal(s));
   if (err instanceof CommanderError) {
     // commander already printed its own message (unknown option, missing argument...)
     return err.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;

@@ -15,6 +15,7 @@ import { addressFrom, loggerFrom } from './options.js';
 import { refuseFlagsOnOs, type OsCheckedFlags } from './os-flags.js';
 import { smpSetupFrom } from './pairing-options.js';
 import { openRoleTransport } from './role-transport.js';
+import { checkOutputFile } from './destinations.js';
 
 export interface ConsoleFlags extends OsCheckedFlags {
   profile?: string;
@@ -35,20 +36,23 @@ export interface ConsoleStart {
 
 export function startConsole(opts: ConsoleFlags, role: 'central' | 'peripheral', cmd?: Command): ConsoleStart {
   refuseFlagsOnOs(opts, role);
-  requireTerminal(role);
-  const interrupt = interruptSignal();
+  // Every flag and file first (the key store included), then the terminal: a broken input is named as such.
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
   parseTransportSpec(opts.transport);
   const address = addressFrom(opts);
+  if (opts.btsnoop !== undefined) checkOutputFile('--btsnoop', opts.btsnoop);
   const log = loggerFrom({ ...opts, logLevel: cmd?.getOptionValueSource('logLevel') === 'cli' ? opts.logLevel : 'silent' }, role);
   const screen = new ConsoleScreen(process.stdout);
   const say = (line: string) => screen.print(line);
+  const smp = smpSetupFrom(opts, say, say, log);
+  requireTerminal(role);
+  const interrupt = interruptSignal();
   return {
     interrupt,
     profile,
     log,
     screen,
-    smp: smpSetupFrom(opts, say),
+    smp,
     open: () => openRoleTransport({ transport: opts.transport, name: role, btsnoop: opts.btsnoop, address, say }),
   };
 }

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, type ExitCode } from '../common/errors/blebench-error.js';
 import { reportError } from './cli-errors.js';
+import { escapeForTerminal } from '../common/output/escape.js';
 import { registerAir } from './commands/air.js';
 import { registerCapture } from './commands/capture.js';
 import { registerCentral } from './commands/central.js';
@@ -22,7 +23,7 @@ export function buildProgram(done: (code: ExitCode) => void = () => undefined): 
     .version(version())
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(escapeForTerminal(s)), writeOut: (s) => process.stdout.write(s) });
   registerRun(program, done);
   registerPeripheral(program, done);
   registerCentral(program, done);

@@ -32,7 +32,22 @@ export function loggerFrom(opts: { logLevel: string; logFormat: string }, name: 
 export function positiveInt(flag: string) {
   return (v: string): number => {
     if (!/^\d+$/.test(v) || Number(v) <= 0) throw new BadInputError('BAD_FLAG', `${flag} ${JSON.stringify(v)}: expected a positive whole number`, { path: flag });
+    if (!Number.isSafeInteger(Number(v))) throw new BadInputError('BAD_FLAG', `${flag} ${v}: at most ${Number.MAX_SAFE_INTEGER}`, { path: flag });
     return Number(v);
+  };
+}
+
+/** The longest delay Node's timers keep (a signed 32-bit count of ms); a longer one fires at once (TimeoutOverflowWarning). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration flag in milliseconds: a positive whole number up to MAX_TIMER_MS (about 24.8 days). */
+export function durationMs(flag: string) {
+  const whole = positiveInt(flag);
+  return (v: string): number => {
+    if (/^\d+$/.test(v) && Number(v) > MAX_TIMER_MS) {
+      throw new BadInputError('BAD_FLAG', `${flag} ${v}: at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest timer Node.js keeps)`, { path: flag });
+    }
+    return whole(v);
   };
 }
 

@@ -3,7 +3,9 @@
 // Security Manager for the role; without them the role keeps its stack's SMP (noble's/bleno's LE
 // legacy Just Works). Bad values are bad input (exit 2) before any transport is opened.
 import { Option, type Command } from 'commander';
-import { BadInputError } from '../common/errors/blebench-error.js';
+import { BadInputError, BlebenchError, EXIT, type ExitCode } from '../common/errors/blebench-error.js';
+import type { Logger } from '../common/log/logger.js';
+import { escapeForTerminal } from '../common/output/escape.js';
 import { JsonFileKeyStore } from '../common/smp/json-key-store.js';
 import type { LinkSession, SmpSetup } from '../common/smp/link-session.js';
 import { DEFAULT_PAIRING_CONFIG, IO_CAPABILITY_NAMES, pairingConfig, type IoCapabilityName, type PairingConfig, type PairingDelegate } from '../common/smp/pairing-config.js';
@@ -71,12 +73,60 @@ export function pairingOverridesFrom(f: PairingFlags): Partial<PairingConfig> {
   return o;
 }
 
-/** The pairing config the flags ask for, or undefined when none was given (the stack's own SMP). */
-export function smpSetupFrom(f: PairingFlags, say: (line: string) => void = (l) => void process.stdout.write(`${l}\n`)): SmpSetup | undefined {
+/**
+ * The pairing config the flags ask for, or undefined when none was given (the stack's own SMP). With
+ * --keys the key store is opened and checked here, before any transport (exit 2 naming the file).
+ * `alarm` is where a key store failure is said (stderr, or the console's screen), `log` logs it too.
+ */
+export function smpSetupFrom(
+  f: PairingFlags,
+  say: (line: string) => void = (l) => void process.stdout.write(`${l}\n`),
+  alarm: (line: string) => void = (l) => void process.stderr.write(escapeForTerminal(`${l}\n`)),
+  log?: Logger,
+): SmpSetup | undefined {
   const given = Object.entries(f).some(([k, v]) => v !== undefined && ['ioCapability', 'bonding', 'mitm', 'sc', 'minKeySize', 'maxKeySize', 'passkey', 'numericComparison', 'debugKeys', 'refuseDebugKeys', 'keys'].includes(k));
   if (!given) return undefined;
   const config = pairingConfig(pairingOverridesFrom(f));
-  return { config, delegate: batchPairingDelegate(say), onSession: (s) => sayAnsweredComparisons(s, say), ...(f.keys ? { keyStore: new JsonFileKeyStore(f.keys) } : {}) };
+  const keyStore = f.keys !== undefined ? openKeysFlag(f.keys) : undefined;
+  return {
+    config,
+    delegate: batchPairingDelegate(say),
+    onSession: (s) => {
+      sayAnsweredComparisons(s, say);
+      if (keyStore) sayKeyStoreFailures(s, keyStore, alarm, log);
+    },
+    ...(keyStore ? { keyStore } : {}),
+  };
+}
+
+function openKeysFlag(file: string): JsonFileKeyStore {
+  if (file === '') bad('--keys', 'an empty path: give the key store file');
+  return new JsonFileKeyStore(file);
+}
+
+/** A bond the key store could not save, or a lookup it could not answer: an error line and a log entry, never silence. */
+function sayKeyStoreFailures(session: LinkSession, store: JsonFileKeyStore, alarm: (line: string) => void, log: Logger | undefined): void {
+  const tell = (err: unknown, what: string) => {
+    const message = err instanceof Error ? err.message : String(err);
+    log?.error({ keys: store.file, peer: session.peer.address, code: (err as { code?: string }).code }, `${what}: ${message}`);
+    alarm(`blebench: ${message}${err instanceof BlebenchError && err.hint ? `\n  what to do: ${err.hint}` : ''}`);
+  };
+  session.on('bondNotSaved', (_bond, err) => tell(err, 'bond not saved'));
+  session.on('lookupFailed', (err) => tell(err, 'bond lookup failed (pairing without a stored key)'));
+}
+
+/**
+ * The command's last word on its key store: bonds made in this run that are not in the file are said
+ * again in the summary, and a run that would have ended 0 ends 1 (the bonds were not kept as asked).
+ */
+export async function keyStoreSummary(smp: SmpSetup | undefined, code: ExitCode, alarm: (line: string) => void = (l) => void process.stderr.write(escapeForTerminal(`${l}\n`))): Promise<ExitCode> {
+  const store = smp?.keyStore;
+  if (!(store instanceof JsonFileKeyStore)) return code;
+  await store.settled(); // a write still under way ends (and is said) before the summary
+  if (store.unsaved.size === 0) return code;
+  const peers = [...store.unsaved.values()].map((b) => b.peer.address).join(', ');
+  alarm(`blebench: ${store.unsaved.size} bond(s) made in this run are not in the key store ${store.file} (with ${peers}); the errors above say where their keys are`);
+  return code === EXIT.OK ? EXIT.EXPECTATION_FAILED : code;
 }
 
 /**

@@ -2,6 +2,7 @@
 // it has the controller's address being set too; a controller that refuses the address is closed
 // before the error goes up.
 import { openTransport, type HciTransport } from '../common/hci/transport.js';
+import { LONG_RUN_HISTORY } from '../common/trace/tap.js';
 import { prepareControllerAddress } from '../common/hci/vendor-address.js';
 
 export interface RoleTransportOptions {
@@ -15,7 +16,7 @@ export interface RoleTransportOptions {
 }
 
 export async function openRoleTransport(o: RoleTransportOptions): Promise<HciTransport> {
-  const t = await openTransport(o.transport, { name: o.name });
+  const t = await openTransport(o.transport, { name: o.name, history: LONG_RUN_HISTORY });
   if (o.btsnoop) t.tap.attachBtsnoop(o.btsnoop);
   try {
     await prepareControllerAddress(t, o.address, o.say);

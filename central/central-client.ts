@@ -100,7 +100,7 @@ export class CentralClient {
    * when the transport goes away (noble would scan on, hearing nothing, until the time limit).
    */
   private scanRefusal(): { failed: Promise<never>; stop: () => void } {
-    const from = this.tap.entries.at(-1)?.seq ?? -1;
+    const from = this.tap.nextSeq - 1;
     let stop = () => {};
     const failed = new Promise<never>((_, reject) => {
       const onEntry = (e: TimelineEntry) => {
@@ -126,7 +126,7 @@ export class CentralClient {
     const policy = options.policy ?? this.policy;
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const { peripheral, advertisement } = found;
-    const from = this.tap.entries.at(-1)?.seq ?? -1;
+    const from = this.tap.nextSeq - 1;
     try {
       await deadline(peripheral.connectAsync(), { what: `connection to ${advertisement.address}`, timeoutMs, onTimeout: () => peripheral.cancelConnect() });
     } catch (e) {

@@ -1,6 +1,7 @@
 // blebench air --listen unix:PATH|tcp:127.0.0.1:PORT|pty:PATH [--btsnoop FILE]
 // The virtual radio as a server: every accepted stream connection is a fresh controller; on pty:PATH
 // a pseudo-terminal is the controller's UART (each host session that opens it gets a fresh one).
+import { checkListenPath, checkOutputFile } from '../destinations.js';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AirError, parseListenSpec, Radio, startAirServer, type AirServer, type VirtualController } from '../../common/air/index.js';
@@ -52,7 +53,10 @@ export async function runAir(opts: AirOptions): Promise<ExitCode> {
       if (e instanceof AirError && e.exitCode === EXIT.BAD_INPUT) throw new BadInputError('BAD_FLAG', `--listen ${JSON.stringify(l)}: ${e.message}`, { path: '--listen' }, { cause: e });
       throw e;
     }
+    const local = /^(unix|pty):(.+)$/.exec(l);
+    if (local) checkListenPath('--listen', l, local[2]!);
   }
+  if (opts.btsnoop !== undefined) checkOutputFile('--btsnoop', opts.btsnoop);
   const signalled = untilSignal(); // before the ready line: see bin/commands/peripheral.ts
   const radio = new Radio({ name: 'air' });
   const servers: AirServer[] = [];
@@ -67,8 +71,9 @@ export async function runAir(opts: AirOptions): Promise<ExitCode> {
   let count = 0;
   const onController = (c: VirtualController) => {
     count++;
-    log.info({ controller: c.address, n: count }, 'controller connected');
-    c.once('close', () => log.info({ controller: c.address }, 'controller gone'));
+    // Per connection at debug: a long run of connections must not fill the log at info.
+    log.debug({ controller: c.address, n: count }, 'controller connected');
+    c.once('close', () => log.debug({ controller: c.address }, 'controller gone'));
     // Zephyr VS Write BD_ADDR (blebench central/peripheral --address): a new identity, or why not
     c.on('public-address', (e: { from: string; to: string }) => log.info({ controller: e.to, was: e.from }, 'public address set by the host (Zephyr Write BD_ADDR)'));
     c.on('public-address-refused', (e: { address: string; status: number; reason: string }) =>
@@ -82,11 +87,25 @@ export async function runAir(opts: AirOptions): Promise<ExitCode> {
       // Directions as the host sees them: what it writes is 'tx' (host → controller).
       c.on('host-packet', (p: Buffer) => tap.observe('tx', p));
       c.on('packet', (p: Buffer) => tap.observe('rx', p));
-      log.info({ controller: c.address, file }, 'btsnoop capture');
+      // The capture ends with its controller: a long-running air keeps no file open for a host that left.
+      c.once('close', () => {
+        taps.splice(taps.indexOf(tap), 1);
+        tap.close().catch((e: unknown) => log.error({ controller: c.address, file }, `btsnoop capture not completed: ${(e as Error).message}`));
+      });
+      log.debug({ controller: c.address, file }, 'btsnoop capture');
     }
   };
+  // A host beyond its command credits (Core v5.4 Vol 4 Part E 4.4) or not reading its events: said once per controller.
+  const onOverCredit = (c: VirtualController) => {
+    c.once('command-over-credit', (opcode: number) =>
+      log.warn({ controller: c.address, opcode }, `the host sent HCI command 0x${opcode.toString(16).padStart(4, '0')} beyond its command credits (Num_HCI_Command_Packets): dropped unanswered, as every later one until it waits for Command Complete/Status`),
+    );
+  };
+  const onStreamTrouble = (c: VirtualController, what: string) => log.warn({ controller: c.address }, what);
   for (const server of servers) {
     server.on('controller', onController);
+    server.on('controller', onOverCredit);
+    server.on('stream-trouble', onStreamTrouble);
     process.stdout.write(
       server.address.startsWith('pty:')
         ? `blebench air: listening on ${server.address} (a UART controller; use --transport serial:${server.address.slice(4)}; each session gets a fresh controller)\n`

@@ -1,7 +1,9 @@
 // blebench central: find a target with noble over any transport and walk its security matrix,
 // every characteristic × operation, unencrypted and then after pairing (--policy); with --profile,
 // compare every cell and exit 1 on any difference, naming it. Exit codes: design.md.
-import { addPairingOptions, pairingOverridesFrom, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
+import { checkOutputFile } from '../destinations.js';
+import { escapeField, escapeForTerminal } from '../../common/output/escape.js';
+import { addPairingOptions, keyStoreSummary, pairingOverridesFrom, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
 import { methodConfigs, parseMethods, PAIRING_METHODS, type MatrixMethod } from '../../central/matrix/pairing-methods.js';
 import { pairingConfig } from '../../common/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/smp/link-session.js';
@@ -18,7 +20,7 @@ import { CentralClient, DEFAULT_TIMEOUT_MS } from '../../central/central-client.
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 import { PAIRING_POLICIES, type PairingPolicy } from '../../central/pairing/pairing-policy.js';
 import { parseTarget } from '../../central/scan.js';
-import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, positiveInt, transportOption } from '../options.js';
+import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, durationMs, transportOption } from '../options.js';
 import { prepareControllerAddress, writePublicAddress } from '../../common/hci/vendor-address.js';
 import { matrixOutput, printMatrix } from './matrix-output.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
@@ -53,6 +55,8 @@ export interface CentralDeps {
   err?: (s: string) => void;
   /** @internal On mock with no target: the served peripheral's Security Manager, set per method with --methods. */
   peripheralSmp?: SmpSetup;
+  /** @internal The central's Security Manager, set up (key store checked) before the self-matrix opened anything. */
+  smp?: SmpSetup | null;
 }
 
 export function registerCentral(program: Command, done: (code: ExitCode) => void): void {
@@ -75,7 +79,7 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
     .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop, opens in Wireshark)')
     .option('--json', 'print the matrix as JSON')
     .option('--interactive', 'a console instead of the matrix: pick a peripheral from a live scan list, then read, write, subscribe, pair (needs a terminal)')
-    .option('--timeout <ms>', 'time limit of each operation', positiveInt('--timeout'), DEFAULT_TIMEOUT_MS)
+    .option('--timeout <ms>', 'time limit of each operation', durationMs('--timeout'), DEFAULT_TIMEOUT_MS)
     .addOption(logLevelOption().default('warn'))
     .addOption(logFormatOption());
   addPairingOptions(cmd).action(async (opts: CentralOptions, cmd: Command) => done(await (opts.interactive ? runCentralInteractive(opts, cmd) : runCentral(opts))));
@@ -88,7 +92,7 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
 export async function runCentralInteractive(opts: CentralOptions, cmd?: Command): Promise<ExitCode> {
   if (opts.saveProfile !== undefined) throw new BadInputError('BAD_FLAG', '--save-profile records what the matrix walk saw; the console walks nothing by itself', { path: '--save-profile' }, { hint: 'run `blebench central --target X --save-profile FILE` without --interactive' });
   const { interrupt, profile, log, screen, smp, open } = startConsole(opts, 'central', cmd);
-  return runCentralConsole({
+  return keyStoreSummary(smp, await runCentralConsole({
     open: async () => {
       const t = await open();
       log.info({ transport: t.label }, 'transport open');
@@ -100,7 +104,7 @@ export async function runCentralInteractive(opts: CentralOptions, cmd?: Command)
     ...(smp ? { smp } : {}),
     screen,
     interrupt,
-  });
+  }), (l) => screen.print(l));
 }
 
 export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCentralDeps = {}): Promise<ExitCode> {
@@ -112,26 +116,52 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
   refuseFlagsOnOs(opts, 'central');
   const address = addressFrom(opts);
   if (opts.target !== undefined && parseTransportSpec(opts.transport).kind === 'os') return runOsCentral({ ...opts, target: opts.target }, deps);
-  if (opts.target === undefined) {
-    if (deps.transport || parseTransportSpec(opts.transport).kind !== 'mock') {
+  const io = matrixOutput(opts, deps);
+  const err = io.err;
+  // Bad input first (exit 2), every flag and file, before any transport is opened or banner printed.
+  const target = opts.target === undefined ? undefined : parseTarget(opts.target);
+  const profile = opts.profile ? loadProfile(opts.profile) : undefined;
+  const methods = methodsFrom(opts);
+  if (opts.btsnoop !== undefined) checkOutputFile('--btsnoop', opts.btsnoop);
+  if (opts.saveProfile !== undefined) checkProfileDestination(opts.saveProfile);
+  // With --json stdout is one JSON object: the Security Manager's lines (a passkey shown) go to stderr.
+  const say = deps.out ? (l: string) => deps.out!(`${l}\n`) : opts.json ? (l: string) => err(`${l}\n`) : undefined;
+  const alarm = (l: string) => err(escapeForTerminal(`${l}\n`));
+  const log = loggerFrom(opts, 'central');
+  // With --methods the central always runs blebench's Security Manager; its config changes per phase.
+  const smp =
+    deps.smp !== undefined
+      ? (deps.smp ?? undefined)
+      : methods
+        ? smpSetupFrom({ ...opts, ioCapability: opts.ioCapability ?? 'NoInputNoOutput' }, say, alarm, log)
+        : smpSetupFrom(opts, say, alarm, log);
+  const onMock = !deps.transport && parseTransportSpec(opts.transport).kind === 'mock';
+  if (opts.target === undefined || onMock) {
+    if (!onMock) {
       throw new BadInputError('BAD_FLAG', '--target is required (which peripheral to walk)', { path: '--target' }, {
         hint: 'name it by advertised name, address or service UUID; only on --transport mock may it be omitted (blebench then serves the profile itself)',
       });
     }
-    return runSelfMatrix(opts, deps);
+    return keyStoreSummary(smp, await runSelfMatrix(opts, deps, smp ?? null), alarm);
   }
-  const io = matrixOutput(opts, deps);
+  const code = await walkTarget(opts, deps, { target: target!, profile, methods, smp, address, io, log });
+  // The self-matrix's inner walk (deps.smp given) leaves the summary to the outer call.
+  return deps.smp !== undefined ? code : keyStoreSummary(smp, code, alarm);
+}
+
+interface WalkInputs {
+  target: ReturnType<typeof parseTarget>;
+  profile: ReturnType<typeof loadProfile> | undefined;
+  methods: MatrixMethod[] | undefined;
+  smp: SmpSetup | undefined;
+  address: string | undefined;
+  io: ReturnType<typeof matrixOutput>;
+  log: ReturnType<typeof loggerFrom>;
+}
+
+async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs): Promise<ExitCode> {
+  const { target, profile, methods, smp, address, io, log } = w;
   const err = io.err;
-  const log = loggerFrom(opts, 'central');
-  const target = parseTarget(opts.target!);
-  // Bad input first (exit 2), before any transport is opened.
-  const profile = opts.profile ? loadProfile(opts.profile) : undefined;
-  if (opts.saveProfile !== undefined) checkProfileDestination(opts.saveProfile);
-  const methods = methodsFrom(opts);
-  // With --json stdout is one JSON object: the Security Manager's lines (a passkey shown) go to stderr.
-  const say = deps.out ? (l: string) => deps.out!(`${l}\n`) : opts.json ? (l: string) => err(`${l}\n`) : undefined;
-  // With --methods the central always runs blebench's Security Manager; its config changes per phase.
-  const smp = methods ? smpSetupFrom({ ...opts, ioCapability: opts.ioCapability ?? 'NoInputNoOutput' }, say) : smpSetupFrom(opts, say);
   const overrides = methods && !deps.peripheralSmp ? pairingOverridesFrom(opts) : {};
   const useMethod = (m: MatrixMethod) => {
     const c = methodConfigs(m);
@@ -173,7 +203,7 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
       ]);
       if (opts.saveProfile !== undefined) {
         const guesses = await saveRecordedProfile(result, opts.saveProfile, opts.transport, version());
-        err(`blebench: profile of ${found.advertisement.localName ?? found.advertisement.address} written to ${opts.saveProfile}${guesses ? ` (${guesses} guess${guesses === 1 ? '' : 'es'}, marked "guessed")` : ''}\n`);
+        err(`blebench: profile of ${escapeForTerminal(found.advertisement.localName ?? found.advertisement.address)} written to ${escapeForTerminal(opts.saveProfile)}${guesses ? ` (${guesses} guess${guesses === 1 ? '' : 'es'}, marked "guessed")` : ''}\n`);
       }
       return result;
     },
@@ -196,8 +226,21 @@ function methodsFrom(opts: CentralOptions): MatrixMethod[] | undefined {
   return m;
 }
 
-async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps): Promise<ExitCode> {
+async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps, smp: SmpSetup | null): Promise<ExitCode> {
   const profile = loadProfile(opts.profile ?? DEFAULT_PROFILE);
+  // On the private radio only blebench's own peripheral advertises: a --target that is not it finds nothing.
+  const wanted = opts.target === undefined ? undefined : parseTarget(opts.target);
+  const notThere = (what: string) =>
+    new BadInputError(
+      'BAD_FLAG',
+      `--target ${JSON.stringify(opts.target)} on --transport mock: the private virtual radio holds only blebench's own peripheral, "${escapeField(profile.advertising.localName)}"${what} serving the profile "${escapeField(profile.name)}"`,
+      { path: '--target' },
+      { hint: `omit --target (or give --target ${profile.advertising.localName}) to walk it; to reach another peripheral use its transport (h4:unix:PATH of a \`blebench air\`, hci:N, usb, serial:PATH)` },
+    );
+  if (wanted?.kind === 'name' && wanted.value.toLowerCase() !== profile.advertising.localName.toLowerCase()) throw notThere('');
+  if (wanted?.kind === 'service' && !profile.advertising.serviceUuids.includes(wanted.value as (typeof profile.advertising.serviceUuids)[number])) {
+    throw notThere(` (advertising ${profile.advertising.serviceUuids.join(', ') || 'no service'})`);
+  }
   const methods = methodsFrom(opts);
   // Per method the peripheral's Security Manager gets the matching IO capability (set before each phase).
   const peripheralSmp: SmpSetup | undefined = methods ? { config: pairingConfig(methodConfigs(methods[0]!).peripheral), delegate: { displayPasskey: () => undefined, enterPasskey: async () => null, compareNumbers: async () => false } } : undefined;
@@ -212,8 +255,9 @@ async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps): Promise<E
       await writePublicAddress(centralSide, opts.address);
     }
     server = await servePeripheral({ transport: peripheralSide, profile, logger: loggerFrom({ ...opts, logLevel: 'silent' }, 'peripheral'), ...(peripheralSmp ? { smp: peripheralSmp } : {}) });
-    if (!opts.json) matrixOutput(opts, deps).out(`blebench: the "${profile.name}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);
-    return await runCentral({ ...opts, target: server.address, profile: opts.profile ?? DEFAULT_PROFILE }, { ...deps, transport: centralSide, ...(peripheralSmp ? { peripheralSmp } : {}) });
+    if (wanted?.kind === 'address' && wanted.value !== server.address.toLowerCase()) throw notThere(` (${server.address})`);
+    if (!opts.json) matrixOutput(opts, deps).out(`blebench: the "${escapeField(profile.name)}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);
+    return await runCentral({ ...opts, target: server.address, profile: opts.profile ?? DEFAULT_PROFILE }, { ...deps, transport: centralSide, smp, ...(peripheralSmp ? { peripheralSmp } : {}) });
   } finally {
     await server?.close();
     await centralSide.close();

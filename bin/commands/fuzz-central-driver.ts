@@ -6,12 +6,13 @@
 import type { Command } from 'commander';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
 import { openTransport } from '../../common/hci/transport.js';
+import { LONG_RUN_HISTORY } from '../../common/trace/tap.js';
 import { CentralClient } from '../../central/central-client.js';
 import type { CentralConnection } from '../../central/connection.js';
 import { isCentralError } from '../../central/errors.js';
 import { hasProperty } from '../../central/gatt/discovered.js';
 import { ROGUE_NAME } from '../../common/fuzz/rogue-gatt.js';
-import { positiveInt, transportOption } from '../options.js';
+import { durationMs, transportOption } from '../options.js';
 import { addPairingOptions, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
 import { untilSignal } from '../signals.js';
 
@@ -32,7 +33,7 @@ export function registerCentralDriver(program: Command, done: (code: ExitCode) =
     .command(CENTRAL_DRIVER_COMMAND, { hidden: true })
     .description('(for blebench fuzz) connect to the rogue peripheral in a loop: discover, read, subscribe, pair, disconnect')
     .addOption(transportOption())
-    .option('--timeout <ms>', 'time limit of each operation', positiveInt('--timeout'), DEFAULT_OP_TIMEOUT_MS);
+    .option('--timeout <ms>', 'time limit of each operation', durationMs('--timeout'), DEFAULT_OP_TIMEOUT_MS);
   addPairingOptions(cmd).action(async (opts: DriverOptions) => done(await runCentralDriver(opts)));
 }
 
@@ -60,7 +61,7 @@ export async function runCentralDriver(opts: DriverOptions): Promise<ExitCode> {
   let stop = false;
   void untilSignal().then(() => (stop = true));
   const smp = smpSetupFrom(opts, () => undefined);
-  const transport = await openTransport(opts.transport, { name: 'central' });
+  const transport = await openTransport(opts.transport, { name: 'central', history: LONG_RUN_HISTORY });
   const client = await CentralClient.open(transport, { policy: 'on-error', timeoutMs: opts.timeout, ...(smp ? { smp } : {}) });
   try {
     process.stdout.write(`central driver ready on ${transport.label}\n`);

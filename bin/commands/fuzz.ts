@@ -3,6 +3,7 @@
 // and HCI events with wrong lengths, into each role running in its own process (common/fuzz/).
 // Prints the seed first, progress, the findings and `N cases, C crashes, H hangs`; exit 0 when no
 // crash and no hang, 1 otherwise.
+import { escapeForTerminal, escapeJsonForTerminal } from '../../common/output/escape.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomInt } from 'node:crypto';
@@ -11,7 +12,7 @@ import { BadInputError, EXIT, type ExitCode } from '../../common/errors/blebench
 import { countLine, verdictText } from '../../common/fuzz/verdict.js';
 import { FUZZ_DEFAULTS, runFuzz, type FuzzTargetSpec } from '../../common/fuzz/run-fuzz.js';
 import { MAX_SEED } from '../../common/fuzz/prng.js';
-import { positiveInt } from '../options.js';
+import { durationMs, logFormatOption, logLevelOption, loggerFrom, positiveInt } from '../options.js';
 import { registerCentralDriver, CENTRAL_DRIVER_COMMAND, CENTRAL_DRIVER_READY } from './fuzz-central-driver.js';
 
 interface FuzzOptions {
@@ -21,6 +22,8 @@ interface FuzzOptions {
   json?: boolean;
   batch: number;
   probeTimeout: number;
+  logLevel: string;
+  logFormat: string;
 }
 
 /** Where the peripheral's line says it is ready for a central (bin/commands/peripheral.ts). */
@@ -49,7 +52,9 @@ export function registerFuzz(program: Command, done: (code: ExitCode) => void): 
     .option('--cases <n>', 'cases in all, shared among the targets', positiveInt('--cases'), FUZZ_DEFAULTS.cases)
     .option('--json', 'the verdict as one JSON object on stdout')
     .addOption(new Option('--batch <n>', 'cases between two liveness probes').argParser(positiveInt('--batch')).default(FUZZ_DEFAULTS.batchSize).hideHelp())
-    .addOption(new Option('--probe-timeout <ms>', 'time a target has to answer a liveness probe').argParser(positiveInt('--probe-timeout')).default(FUZZ_DEFAULTS.probeTimeoutMs).hideHelp())
+    .addOption(new Option('--probe-timeout <ms>', 'time a target has to answer a liveness probe').argParser(durationMs('--probe-timeout')).default(FUZZ_DEFAULTS.probeTimeoutMs).hideHelp())
+    .addOption(logLevelOption().default('warn'))
+    .addOption(logFormatOption())
     .action(async (opts: FuzzOptions) => done(await runFuzzCommand(opts)));
   registerCentralDriver(program, done);
 }
@@ -87,11 +92,15 @@ export function fuzzTargets(role: FuzzOptions['role']): FuzzTargetSpec[] {
 export async function runFuzzCommand(opts: FuzzOptions): Promise<ExitCode> {
   const seed = opts.seed ?? randomInt(0, MAX_SEED);
   const targets = fuzzTargets(opts.role);
-  const say = (line: string) => void (opts.json ? process.stderr : process.stdout).write(`${line}\n`);
+  const say = (line: string) => void (opts.json ? process.stderr : process.stdout).write(escapeForTerminal(`${line}\n`));
   say(`blebench fuzz: seed ${seed} (repeat with --seed ${seed}), ${opts.cases} cases over ${targets.map((t) => t.label).join(', ')}`);
+  const log = loggerFrom(opts, 'fuzz');
+  log.info({ seed, cases: opts.cases, targets: targets.map((t) => t.label) }, 'fuzzing');
   const verdict = await runFuzz({ seed, cases: opts.cases, targets, batchSize: opts.batch, probeTimeoutMs: opts.probeTimeout, progress: say });
-  if (opts.json) process.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
-  else process.stdout.write(`${verdictText(verdict)}\n`);
+  log.info({ cases: verdict.cases, crashes: verdict.crashes, hangs: verdict.hangs }, 'done');
+  // A finding quotes the target's stderr: escaped before it reaches a terminal.
+  if (opts.json) process.stdout.write(`${escapeJsonForTerminal(JSON.stringify(verdict, null, 2))}\n`);
+  else process.stdout.write(escapeForTerminal(`${verdictText(verdict)}\n`));
   if (opts.json) process.stderr.write(`${countLine(verdict)}\n`);
   return verdict.crashes === 0 && verdict.hangs === 0 ? EXIT.OK : EXIT.EXPECTATION_FAILED;
 }

@@ -6,6 +6,7 @@ import { isCentralError } from '../../central/errors.js';
 import type { CellBase, MatrixResult } from '../../central/matrix/matrix-types.js';
 import { renderJson } from '../../central/matrix/render-json.js';
 import { renderTable } from '../../central/matrix/render-table.js';
+import { escapeForTerminal, escapeJsonForTerminal } from '../../common/output/escape.js';
 
 export interface MatrixOutput {
   json?: boolean | undefined;
@@ -21,11 +22,12 @@ export function matrixOutput(o: { json?: boolean | undefined }, deps: { out?: (s
 export async function printMatrix(io: MatrixOutput, walk: () => Promise<MatrixResult<CellBase>>, cleanup: () => Promise<void>): Promise<ExitCode> {
   try {
     const result = await walk();
-    io.out(io.json ? renderJson(result) : renderTable(result));
+    // Names, values and reasons come from the peer: escaped before they reach a terminal.
+    io.out(io.json ? escapeJsonForTerminal(renderJson(result)) : escapeForTerminal(renderTable(result)));
     return result.differences.length ? EXIT.EXPECTATION_FAILED : EXIT.OK;
   } catch (e) {
     if (!isCentralError(e)) throw e;
-    io.err(`blebench: ${e.message}\n`);
+    io.err(escapeForTerminal(`blebench: ${e.message}\n`));
     return e.exitCode;
   } finally {
     await cleanup();

@@ -1,6 +1,7 @@
 // `blebench peripheral --transport os` (macOS): the profile served through CoreBluetooth by bleno's
 // platform binding (peripheral/os/). What macOS will do differently from blebench's own peripheral is
 // said at start, per characteristic; each request CoreBluetooth passes on is logged as an API fact.
+import { escapeForTerminal } from '../../common/output/escape.js';
 import type { ExitCode } from '../../common/errors/blebench-error.js';
 import type { ResolvedProfile } from '../../common/gatt/resolved-profile.js';
 import type { OsTransport } from '../../common/hci/os-transport.js';
@@ -20,7 +21,8 @@ export interface OsPeripheralRun {
 }
 
 export async function runOsPeripheral(r: OsPeripheralRun): Promise<ExitCode> {
-  const out = r.out ?? ((s: string) => process.stdout.write(s));
+  // Names from the profile file: escaped before they reach a terminal.
+  const out = r.out ?? ((s: string) => process.stdout.write(escapeForTerminal(s)));
   const server = await OsPeripheralServer.serve({ transport: r.transport, profile: r.profile, logger: r.log, ...(r.name ? { name: r.name } : {}), ...(r.bindings ? { bindings: r.bindings } : {}) });
   try {
     out(`blebench peripheral: facts from the OS API, not the air: no HCI tap; CoreBluetooth decides security and pairing\n`);

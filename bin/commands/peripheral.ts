@@ -1,16 +1,19 @@
 // blebench peripheral: serve a GATT profile with bleno over any transport, until Ctrl-C. Each
 // central's requests are narrated in the log with the answer and the reason (peripheral/).
+import { checkOutputFile } from '../destinations.js';
+import { escapeForTerminal } from '../../common/output/escape.js';
 import type { Command } from 'commander';
 import { runPeripheralConsole } from '../../peripheral/console/peripheral-console.js';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/index.js';
 import { openTransport } from '../../common/hci/transport.js';
+import { LONG_RUN_HISTORY } from '../../common/trace/tap.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
 import { BLENO_LIMITS, servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, transportOption } from '../options.js';
 import { prepareControllerAddress } from '../../common/hci/vendor-address.js';
 import { untilSignal } from '../signals.js';
-import { addPairingOptions, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
+import { addPairingOptions, keyStoreSummary, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
 import { RepeatedAttempts } from '../../common/smp/repeated-attempts.js';
 import { isStoryEntry } from '../timeline-print.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
@@ -55,7 +58,7 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
 export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Command): Promise<ExitCode> {
   const { interrupt, profile, log, screen, smp, open } = startConsole(opts, 'peripheral', cmd);
   if (smp) smp.attempts = new RepeatedAttempts(); // Core v5.4 Vol 3 Part H 2.3.6, as in runPeripheral
-  return runPeripheralConsole({
+  return keyStoreSummary(smp, await runPeripheralConsole({
     open,
     ...(profile ? { profile } : {}),
     ...(opts.name ? { name: opts.name } : {}),
@@ -63,7 +66,7 @@ export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Co
     screen,
     interrupt,
     logger: log,
-  });
+  }), (l) => screen.print(l));
 }
 
 export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> {
@@ -72,15 +75,16 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
   // A broken profile is bad input (exit 2, file and path named) before any adapter is touched, and
   // before the signal handlers below are installed (a refused input must not leave them behind).
   const profile = loadProfile(opts.profile ?? DEFAULT_PROFILE);
+  if (opts.btsnoop !== undefined) checkOutputFile('--btsnoop', opts.btsnoop);
   // After a failed pairing a verifier waits before it answers the same central again (Core v5.4 Vol 3
   // Part H 2.3.6): a new Pairing Request within the waiting interval gets Pairing Failed 0x09.
-  const smp = smpSetupFrom(opts);
+  const log = loggerFrom(opts, 'peripheral');
+  const smp = smpSetupFrom(opts, undefined, undefined, log);
   if (smp) smp.attempts = new RepeatedAttempts();
   // Listen for SIGINT/SIGTERM before anything is printed: a signal sent as soon as the ready line is
   // read must find our handler, not the default action (which kills the process).
   const signalled = untilSignal().then(() => EXIT.OK as ExitCode);
-  const log = loggerFrom(opts, 'peripheral');
-  const transport = await openTransport(opts.transport, { name: 'peripheral' });
+  const transport = await openTransport(opts.transport, { name: 'peripheral', history: LONG_RUN_HISTORY });
   if (isOsTransport(transport)) {
     try {
       return await runOsPeripheral({ transport, profile, log, signalled, ...(opts.name ? { name: opts.name } : {}) });
@@ -105,10 +109,10 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
     );
     server = await servePeripheral({ transport, profile, logger: log, ...(opts.name ? { name: opts.name } : {}), ...(smp ? { smp } : {}) });
     log.info({ transport: transport.label, address: server.address, name: server.name }, 'advertising; waiting for a central (Ctrl-C stops)');
-    process.stdout.write(`blebench peripheral: serving "${profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central (Ctrl-C stops)\n`);
+    process.stdout.write(escapeForTerminal(`blebench peripheral: serving "${profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central (Ctrl-C stops)\n`));
     const result = await Promise.race([signalled, closed]);
     log.info('stopping');
-    return result;
+    return await keyStoreSummary(smp, result);
   } finally {
     transport.tap.off('entry', narrate);
     await server?.close();

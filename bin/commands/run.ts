@@ -4,6 +4,7 @@
 // per scenario, and reports: table (default), json or junit, to stdout or --out FILE.
 // `--seam-check` keeps the built-in check of the HCI seam (noble and bleno as shipped).
 import { runAgainstCapture } from './run-capture.js';
+import { checkOutputDir, checkOutputFile } from '../destinations.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import type { TransportError } from '../../common/hci/transport-errors.js';
 import { counts, discoverScenarios, loadScenario, parseSeed, REPORTERS, ScenarioError, writeReport, type ReporterName, type Scenario } from '../../common/scenario/index.js';
 import { filesOfShard, parseShard, type Shard } from '../../common/scenario/shard.js';
 import { runSuite, type RunRole } from '../../common/scenario/run/index.js';
+import { MAX_ISSUES_SHOWN } from '../../common/input/issues.js';
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, transportFrom, transportOption } from '../options.js';
 import { rigFactory } from '../run/rigs.js';
 import { seamCheck } from '../run/seam-check.js';
@@ -69,11 +71,15 @@ export function registerRun(program: Command, done: (code: ExitCode) => void): v
 export async function runCommand(paths: string[], opts: RunOptions): Promise<ExitCode> {
   const spec = transportFrom(opts);
   if (opts.seamCheck) {
+    if (opts.btsnoop !== undefined) checkOutputDir('--btsnoop', opts.btsnoop);
     if (spec.kind !== 'mock') await probe(opts.transport);
     if (opts.shard !== undefined) throw new BadInputError('BAD_FLAG', '--shard splits a scenario suite; --seam-check is one built-in check', { path: '--shard' });
     if (spec.kind !== 'mock' || paths.length) throw new BadInputError('BAD_FLAG', '--seam-check runs on the built-in virtual radio and takes no scenario files', { path: '--seam-check' }, { hint: 'run `blebench run --seam-check` alone' });
     return seamCheck({ logLevel: opts.logLevel, logFormat: opts.logFormat, ...(opts.btsnoop ? { btsnoop: opts.btsnoop } : {}) });
   }
+  // Where the report and captures go, checked before the suite runs (not lost after it).
+  if (opts.out !== undefined) checkOutputFile('--out', opts.out);
+  if (opts.btsnoop !== undefined) checkOutputDir('--btsnoop', opts.btsnoop);
   if (opts.capture) {
     if (!paths.length) throw new BadInputError('BAD_FLAG', '--capture needs the scenario file to check the capture against', { path: '--capture' });
     return runAgainstCapture(loadAll(paths), opts.capture);
@@ -146,7 +152,8 @@ function loadAll(paths: readonly string[]): Scenario[] {
   }
   if (errors.length === 1) throw errors[0]!;
   if (errors.length) {
-    throw new BadInputError('SCENARIO_INVALID', `${errors.length} scenario files cannot be used:\n${errors.map((e) => e.message).join('\n')}`, { file: errors[0]!.file }, { hint: 'fixtures/scenarios/README.md describes the scenario format, with examples.' });
+    const more = errors.length > MAX_ISSUES_SHOWN ? `\n… and ${errors.length - MAX_ISSUES_SHOWN} more files (the first ${MAX_ISSUES_SHOWN} are shown)` : '';
+    throw new BadInputError('SCENARIO_INVALID', `${errors.length} scenario files cannot be used:\n${errors.slice(0, MAX_ISSUES_SHOWN).map((e) => e.message).join('\n')}${more}`, { file: errors[0]!.file }, { hint: 'fixtures/scenarios/README.md describes the scenario format, with examples.' });
   }
   return scenarios;
 }

@@ -4,6 +4,7 @@
 // link's security, the timeline's last entries, notifications printed as they arrive, disconnect
 // and reconnect. A lost link or transport comes back to a menu with the reason; Ctrl-C closes the
 // link and ends with 130.
+import { escapeField } from '../../common/output/escape.js';
 import type { SmpSetup } from '../../common/smp/link-session.js';
 import type { EventEmitter } from 'node:events';
 import { hex } from '../../common/codes/code-table.js';
@@ -193,7 +194,7 @@ class CentralConsole {
   }
 
   private label(f: Found): string {
-    return `${f.advertisement.localName ?? '(no name)'} (${f.advertisement.address})`;
+    return `${escapeField(f.advertisement.localName ?? '(no name)')} (${f.advertisement.address})`;
   }
 
   /** The live scan list: rows appear and RSSI changes while it is shown. */
@@ -207,7 +208,8 @@ class CentralConsole {
       if (!ad.connectable) return;
       const known = advertisedProfile(ad.serviceUuids);
       const services = ad.serviceUuids.map(displayUuid).join(', ') || '(none advertised)';
-      const name = `${(ad.localName ?? '(no name)').padEnd(18)} ${ad.address}  ${String(ad.rssi).padStart(4)} dBm  ${services}${known ? `  [profile ${known}]` : ''}`;
+      // The peer's name goes into the prompt's own frame (not through screen.print): escaped here.
+      const name = `${escapeField(ad.localName ?? '(no name)').padEnd(18)} ${ad.address}  ${String(ad.rssi).padStart(4)} dBm  ${services}${known ? `  [profile ${known}]` : ''}`;
       const before = rows.get(ad.address);
       rows.set(ad.address, { key: ad.address, name, value: { advertisement: ad, peripheral: p } });
       if (before?.name !== name) listeners.forEach((l) => l());
@@ -331,7 +333,7 @@ class CentralConsole {
       return;
     }
     const choices: Choice<NamedCharacteristic | 'back'>[] = this.named.map((n) => ({
-      name: `${n.name.padEnd(32)} ${n.c.propertyNames.join(', ').padEnd(28)} handle ${hex(n.c.valueHandle, 4)}${this.subscribed.has(n.c.valueHandle) ? ' [subscribed]' : ''}`,
+      name: `${escapeField(n.name).padEnd(32)} ${n.c.propertyNames.join(', ').padEnd(28)} handle ${hex(n.c.valueHandle, 4)}${this.subscribed.has(n.c.valueHandle) ? ' [subscribed]' : ''}`,
       value: n,
       ...(n.def?.about ? { description: n.def.about } : {}),
     }));
@@ -350,7 +352,7 @@ class CentralConsole {
       return;
     }
     const op = await this.prompt((signal) =>
-      this.ask.select<Operation | 'back'>(`"${n.name}": which operation?`, [...ops.map((x) => ({ name: OPERATION_NAMES[x], value: x as Operation | 'back' })), { name: '(back)', value: 'back' as const }], { signal }),
+      this.ask.select<Operation | 'back'>(`"${escapeField(n.name)}": which operation?`, [...ops.map((x) => ({ name: OPERATION_NAMES[x], value: x as Operation | 'back' })), { name: '(back)', value: 'back' as const }], { signal }),
     );
     if (op === undefined || op === 'back') return;
     await this.operate(conn, n, op);

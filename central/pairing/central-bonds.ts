@@ -55,14 +55,14 @@ export class CentralBonds {
   /**
    * The one lookup on connect: the LinkSession's (blebench's Security Manager looked it up in this
    * store as the link came up), else the store's for the link's addresses. A store that cannot be
-   * read gives no bond (the pairing then goes on without one).
+   * read is an error, not "no bond".
    */
   async lookup(link: LinkState, session?: LinkSession): Promise<Bond | undefined> {
     if (session) {
       await session.ready;
       return session.bond;
     }
-    return this.store.get(localAddressOf(link), peerAddressOf(link)).catch(() => undefined);
+    return this.store.get(localAddressOf(link), peerAddressOf(link));
   }
 
   /**

@@ -26,7 +26,7 @@ export interface PairOptions {
   session?: LinkSession;
 }
 
-const lastSeq = (tap: Tap) => tap.entries.at(-1)?.seq ?? -1;
+const lastSeq = (tap: Tap) => tap.nextSeq - 1;
 
 /**
  * noble's confirm-failure PDU (lib/hci-socket/smp.js): the Pairing Random code followed by the Pairing
@@ -108,14 +108,20 @@ export function pair(o: PairOptions): Promise<PairingReport> {
           () => finish(new SmpPairingFailed(reason, 'central', 'noble gave up pairing without sending anything')),
         );
     };
-    // The SMP timer expired (Vol 3 Part H 3.4): nothing goes over the air, the Security Manager says so.
+    // The Security Manager's word ends the pairing whatever the tap could decode: the SMP timer expired
+    // (Vol 3 Part H 3.4: nothing goes over the air), or a Pairing Failed the tap cannot take for one (a
+    // truncated `05` from a broken peer is malformed on the timeline, yet the engine takes it as the
+    // peer's failure, Unspecified Reason), which would otherwise leave this wait to its 32 s limit.
     const onOutcome = (outcome: PairingOutcome) => {
       if (outcome.result === 'paired' || outcome.result === 'encrypted') {
         distributed = true;
         if (encrypted) finish();
         return;
       }
-      if (outcome.result === 'failed' && outcome.reason === 'timeout') finish(new OperationTimeout('pairing', o.session?.timeoutMs ?? o.timeoutMs, `SMP timeout (Vol 3 Part H 3.4): ${outcome.why}; no further SMP on this link, reconnect to pair again`));
+      if (outcome.result !== 'failed') return;
+      if (outcome.reason === 'timeout') finish(new OperationTimeout('pairing', o.session?.timeoutMs ?? o.timeoutMs, `SMP timeout (Vol 3 Part H 3.4): ${outcome.why}; no further SMP on this link, reconnect to pair again`));
+      // (Our own Pairing Failed reaches the tap as a whole PDU, which says it first.)
+      else if (typeof outcome.reason === 'number' && outcome.by === 'peer') finish(new SmpPairingFailed(outcome.reason, sideName('remote', link.role)));
     };
     o.session?.on('outcome', onOutcome);
     tap.on('encryption', onEncryption);

@@ -29,7 +29,7 @@ export interface EncryptOptions {
  */
 export function encryptWithStoredKey(o: EncryptOptions): Promise<CentralError | undefined> {
   const { tap, link, bearer } = o;
-  const from = tap.entries.at(-1)?.seq ?? -1;
+  const from = tap.nextSeq - 1;
   return new Promise((resolve) => {
     let done = false;
     const finish = (e?: CentralError) => {

@@ -1,15 +1,25 @@
 // One virtual LE controller: takes whole H4 packets from its host, answers commands from the
 // command table, carries ACL through the radio, and hands events back in order, asynchronously.
 // Core v5.4 Vol 4 Part A 2 (H4), Part E 4.4 (command flow), 5.4 (packets).
+//
+// Command flow control (Vol 4 Part E 4.4): every Command Complete/Status says how many commands the
+// host may send (Num_HCI_Command_Packets, NUM_HCI_COMMAND_PACKETS here), and "the Host shall not send
+// more HCI Command packets than allowed". The spec leaves open what a controller does with one more;
+// this one drops it unanswered, counts it (counters.commandsOverCredit) and says so ('command-over-credit'),
+// as Zephyr's HCI firmware does when no command buffer is free (samples/bluetooth/hci_ipc, hci_spi: "No
+// available command buffers!", the command discarded). Answering instead (Command Status 0x0C) would
+// carry a new credit and let a host that never waits make the controller work without bound.
+// HCI Host Number Of Completed Packets needs no credit (7.3.40: "even if the Controller has indicated
+// that it cannot accept any other commands").
 import { EventEmitter } from 'node:events';
-import { EVT, H4, HCI_STATUS, ROLE } from '../codes/hci.js';
+import { EVT, H4, HCI_STATUS, OP, ROLE } from '../codes/hci.js';
 import { hostAcl } from './acl.js';
 import { addressToWire } from './bytes.js';
 import { CORE_VERSION_5_4, MAX_CONNECTION_HANDLE } from './capabilities.js';
 import { COMMANDS } from './commands/table.js';
 import { errorReturn, OK } from './commands/types.js';
 import { disconnect, failedConnectionFields, sendConnectionComplete, type LinkEnd } from './connection.js';
-import { commandComplete, commandStatus, NOCP_MAX_HANDLES, numberOfCompletedPackets } from './events.js';
+import { commandComplete, commandStatus, NOCP_MAX_HANDLES, NUM_HCI_COMMAND_PACKETS, numberOfCompletedPackets } from './events.js';
 import { freshState, type ControllerState } from './state.js';
 import { TimerSet } from './timers.js';
 import type { Radio } from './radio.js';
@@ -42,6 +52,7 @@ export interface ControllerCounters {
   aclFaultDropped: number; // dropped by the fault plan
   maskedEvents: number; // not sent: the host masked them
   internalErrors: number; // a bug in the radio: the command got 0x1F Unspecified Error
+  commandsOverCredit: number; // a command beyond Num_HCI_Command_Packets: dropped unanswered (Vol 4 Part E 4.4)
 }
 
 type QueueItem = Buffer | (() => Buffer[]);
@@ -50,7 +61,7 @@ export class VirtualController extends EventEmitter {
   private publicAddress: string;
   private publicAddressBytes: Buffer;
   readonly options: Readonly<Required<Omit<ControllerOptions, 'address'>>>;
-  readonly counters: ControllerCounters = { malformed: 0, unexpectedPackets: 0, aclTooLong: 0, aclOverflow: 0, aclUnknownHandle: 0, aclFaultDropped: 0, maskedEvents: 0, internalErrors: 0 };
+  readonly counters: ControllerCounters = { malformed: 0, unexpectedPackets: 0, aclTooLong: 0, aclOverflow: 0, aclUnknownHandle: 0, aclFaultDropped: 0, maskedEvents: 0, internalErrors: 0, commandsOverCredit: 0 };
   lastInternalError: unknown;
   /** @internal host-visible state, reset by Reset */
   state: ControllerState = freshState();
@@ -62,6 +73,13 @@ export class VirtualController extends EventEmitter {
   readonly timers = new TimerSet();
   closed = false;
 
+  /**
+   * Commands the host may send now (Vol 4 Part E 4.4): one at power-on and after Reset, one taken by each
+   * command, back to NUM_HCI_COMMAND_PACKETS when its Command Complete/Status goes to the host.
+   */
+  private commandCredits = NUM_HCI_COMMAND_PACKETS;
+  /** Packets queued by injectRaw: a broken controller's events, which hand the host no credit. */
+  private readonly injected = new WeakSet<Buffer>();
   private queue: QueueItem[] = [];
   private immediate: NodeJS.Immediate | undefined;
   private readonly completed = new Map<number, number>();
@@ -173,8 +191,15 @@ export class VirtualController extends EventEmitter {
   /** @internal A packet to the host exactly as given: unchecked, unmasked, in order (host-injection.ts). */
   injectRaw(packet: Buffer): void {
     if (this.closed) return;
-    this.queue.push(Buffer.from(packet));
+    const copy = Buffer.from(packet);
+    this.injected.add(copy);
+    this.queue.push(copy);
     this.schedule();
+  }
+
+  /** Commands the host may send now (Num_HCI_Command_Packets of the last Command Complete/Status, less those sent since). */
+  get credits(): number {
+    return this.commandCredits;
   }
 
   /** @internal Run fn after the current command's Command Complete/Status is queued. */
@@ -239,6 +264,14 @@ export class VirtualController extends EventEmitter {
       return;
     }
     const opcode = packet.readUInt16LE(1);
+    if (opcode !== OP.HOST_NUMBER_OF_COMPLETED_PACKETS) {
+      if (this.commandCredits === 0) {
+        this.counters.commandsOverCredit++;
+        this.emit('command-over-credit', opcode);
+        return;
+      }
+      this.commandCredits--;
+    }
     const params = packet.subarray(4);
     const spec = COMMANDS.get(opcode);
     if (!spec) {
@@ -296,8 +329,15 @@ export class VirtualController extends EventEmitter {
     this.queue = [];
     for (const item of items) {
       if (this.closed) return;
-      if (Buffer.isBuffer(item)) this.emit('packet', item);
-      else for (const b of item()) this.emit('packet', b);
+      if (Buffer.isBuffer(item)) {
+        if (isCommandAnswer(item) && !this.injected.has(item)) this.commandCredits = NUM_HCI_COMMAND_PACKETS;
+        this.emit('packet', item);
+      } else for (const b of item()) this.emit('packet', b);
     }
   }
+}
+
+/** Command Complete or Command Status: the events that hand the host its command credits (7.7.14, 7.7.15). */
+function isCommandAnswer(p: Buffer): boolean {
+  return p[0] === H4.EVENT && (p[1] === EVT.COMMAND_COMPLETE || p[1] === EVT.COMMAND_STATUS);
 }

@@ -87,6 +87,8 @@ export interface PtyAirServer extends EventEmitter {
   readonly device: string;
   readonly radio: Radio;
   close(): Promise<void>;
+  /** Octets held for the host: towards it, not yet taken by the helper; a partial packet from it. */
+  buffered(): { towardsHosts: number; fromHosts: number };
 }
 
 /** Refuse to take a PATH that is not ours to take: a file, or a link to a pty another air still holds. */
@@ -180,7 +182,12 @@ class PtyServer extends EventEmitter implements PtyAirServer {
     const c = (this.controller = this.radio.createController());
     this.framer = new H4Framer();
     c.on('packet', (p: Buffer) => {
-      if (this.controller === c && !this.helper.stdin.destroyed) this.helper.stdin.write(p);
+      if (this.controller !== c || this.helper.stdin.destroyed) return;
+      // Back-pressure (stream-host.ts): while the host does not take what it is sent, stop reading what it sends.
+      if (!this.helper.stdin.write(p) && !this.helper.stdout.isPaused()) {
+        this.helper.stdout.pause();
+        this.helper.stdin.once('drain', () => this.helper.stdout.resume());
+      }
     });
     c.once('close', () => {
       if (this.controller === c) this.controller = undefined;
@@ -207,6 +214,10 @@ class PtyServer extends EventEmitter implements PtyAirServer {
       return;
     }
     for (const p of packets) c.write(p);
+  }
+
+  buffered(): { towardsHosts: number; fromHosts: number } {
+    return { towardsHosts: this.helper.stdin.writableLength, fromHosts: this.framer.buffered + this.pending.length };
   }
 
   close(): Promise<void> {

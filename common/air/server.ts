@@ -5,10 +5,10 @@
 import { EventEmitter } from 'node:events';
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
-import { H4Framer } from '../hci/h4-framer.js';
 import { AirError } from './errors.js';
 import { startPtyServer } from './pty-server.js';
 import { Radio } from './radio.js';
+import { attachStream, type StreamHost } from './stream-host.js';
 import type { VirtualController } from './controller.js';
 
 export interface AirServerOptions {
@@ -23,7 +23,11 @@ export interface AirServer {
   readonly address: string;
   readonly radio: Radio;
   close(): Promise<void>;
+  /** Octets the air holds for its open streams now (stream-host.ts): towards hosts not yet read, and partial packets from them. */
+  buffered(): { towardsHosts: number; fromHosts: number };
   on(event: 'controller', listener: (c: VirtualController) => void): this;
+  /** A stream's host is not reading (its events back up), or its stream was closed for it: words for the log. */
+  on(event: 'stream-trouble', listener: (c: VirtualController, what: string) => void): this;
 }
 
 type ListenSpec = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'pty'; path: string };
@@ -51,7 +55,7 @@ export function parseListenSpec(spec: string): ListenSpec {
 
 class StreamAirServer extends EventEmitter implements AirServer {
   address = '';
-  private readonly sockets = new Set<net.Socket>();
+  private readonly sockets = new Map<net.Socket, StreamHost>();
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -70,23 +74,9 @@ class StreamAirServer extends EventEmitter implements AirServer {
       return;
     }
     const controller = this.radio.createController();
-    const framer = new H4Framer();
-    this.sockets.add(socket);
     socket.setNoDelay?.(true);
-    controller.on('packet', (p: Buffer) => {
-      if (!socket.destroyed) socket.write(p);
-    });
+    this.sockets.set(socket, attachStream(socket, controller, (what) => this.emit('stream-trouble', controller, what)));
     controller.once('close', () => socket.destroy());
-    socket.on('data', (chunk: Buffer) => {
-      let packets: Buffer[];
-      try {
-        packets = framer.push(chunk);
-      } catch {
-        socket.destroy(); // out of sync: this stream only
-        return;
-      }
-      for (const p of packets) controller.write(p);
-    });
     socket.on('error', () => socket.destroy());
     // The host ended the stream: power the controller off now, before this side closes, so that a host
     // that waits for the close knows the controller (and its address) is gone from the radio.
@@ -98,9 +88,20 @@ class StreamAirServer extends EventEmitter implements AirServer {
     this.emit('controller', controller);
   }
 
+  buffered(): { towardsHosts: number; fromHosts: number } {
+    let towardsHosts = 0;
+    let fromHosts = 0;
+    for (const h of this.sockets.values()) {
+      const b = h.buffered();
+      towardsHosts += b.towardsHost;
+      fromHosts += b.fromHost;
+    }
+    return { towardsHosts, fromHosts };
+  }
+
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
-      for (const s of this.sockets) s.destroy();
+      for (const s of this.sockets.keys()) s.destroy();
       this.server.close(() => {
         if (this.spec.kind === 'unix') removeQuietly(this.spec.path);
         if (this.ownsRadio) this.radio.close();

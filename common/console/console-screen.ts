@@ -8,6 +8,7 @@
 // kept; printing above it erases those lines, writes the text, and writes the frame again, which
 // leaves the screen as the prompt believes it to be.
 import { Writable } from 'node:stream';
+import { escapeForTerminal } from '../output/escape.js';
 
 const ESC = '\u001b[';
 const cursorDown = (n: number) => (n > 0 ? `${ESC}${n}B` : '');
@@ -73,7 +74,9 @@ export class ConsoleScreen {
 
   /** Prints lines; above the open prompt, if there is one, which is drawn again below them. */
   print(text: string): void {
-    const lines = text.endsWith('\n') ? text : `${text}\n`;
+    // What is printed may quote a peer (names, values) or a file: no control of its own reaches the terminal.
+    const safe = escapeForTerminal(text);
+    const lines = safe.endsWith('\n') ? safe : `${safe}\n`;
     const f = this.frame;
     if (!f) {
       this.leftBehind = 0;

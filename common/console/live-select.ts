@@ -2,6 +2,7 @@
 // RSSI moves). The list is a source the prompt subscribes to; each change re-renders through
 // inquirer's own screen manager, so nothing is garbled. The highlighted row is kept by key, so a
 // row moving or a new one arriving does not move the cursor to another device.
+import { escapeField } from '../output/escape.js';
 import { createPrompt, isDownKey, isEnterKey, isUpKey, useEffect, useKeypress, usePrefix, useState } from '@inquirer/core';
 
 export interface LiveRow<T> {
@@ -52,11 +53,11 @@ export const liveSelect = createPrompt(<T>(config: LiveSelectConfig<T>, done: (v
     }
   });
 
-  if (status === 'done') return `${prefix} ${config.message} ${active?.name.trim() ?? ''}`;
+  if (status === 'done') return `${prefix} ${config.message} ${escapeField(active?.name.trim() ?? '')}`;
   const lines = [`${prefix} ${config.message}`];
   if (config.list.header) lines.push(`  ${config.list.header}`);
   if (rows.length === 0) lines.push(`  ${config.empty ?? '(nothing yet)'}`);
-  rows.forEach((r, i) => lines.push(`${i === index ? CURSOR : ' '} ${r.name}`));
+  rows.forEach((r, i) => lines.push(`${i === index ? CURSOR : ' '} ${escapeField(r.name)}`));
   lines.push('  (↑↓ to move, Enter to pick; the list updates as advertisements arrive)');
   return lines.join('\n');
 });

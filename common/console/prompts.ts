@@ -2,6 +2,7 @@
 // above them, with the two ways a prompt ends early made into values: Ctrl-C (inquirer's
 // ExitPromptError) is ConsoleInterrupted, exit 130; an abort (the link was lost, an event asks for
 // another menu) is PromptAborted with the reason.
+import { escapeField } from '../output/escape.js';
 import { AbortPromptError, ExitPromptError } from '@inquirer/core';
 import { confirm, input, select } from '@inquirer/prompts';
 import type { ConsoleScreen } from './console-screen.js';
@@ -39,6 +40,11 @@ export class UrgentQuestion extends Error {
   }
 }
 
+/** Prompts are drawn by inquirer, not through screen.print: names from peers and files are escaped here. */
+function safeChoice<C>(c: C): C {
+  return c && typeof c === 'object' && typeof (c as { name?: unknown }).name === 'string' ? { ...c, name: escapeField((c as unknown as { name: string }).name) } : c;
+}
+
 export class ConsolePrompts {
   /** The ordinary prompt open now: aborted when an urgent question comes; `closed` settles when it is gone. */
   private current: { controller: AbortController; closed: Promise<unknown> } | undefined;
@@ -52,7 +58,7 @@ export class ConsolePrompts {
     return this.run(
       (ctx) =>
         select<T>(
-          { message, choices, pageSize: options.pageSize ?? 20, loop: false, ...(options.default !== undefined ? { default: options.default } : {}) },
+          { message: escapeField(message), choices: choices.map(safeChoice), pageSize: options.pageSize ?? 20, loop: false, ...(options.default !== undefined ? { default: options.default } : {}) },
           ctx,
         ),
       options.signal,
@@ -64,7 +70,7 @@ export class ConsolePrompts {
     return this.run(
       (ctx) =>
         input(
-          { message, ...(options.default !== undefined ? { default: options.default } : {}), ...(options.validate ? { validate: options.validate } : {}) },
+          { message: escapeField(message), ...(options.default !== undefined ? { default: options.default } : {}), ...(options.validate ? { validate: options.validate } : {}) },
           ctx,
         ),
       options.signal,
@@ -73,11 +79,11 @@ export class ConsolePrompts {
   }
 
   confirm(message: string, options: { signal?: AbortSignal; default?: boolean; urgent?: boolean } = {}): Promise<boolean> {
-    return this.run((ctx) => confirm({ message, default: options.default ?? true }, ctx), options.signal, options.urgent);
+    return this.run((ctx) => confirm({ message: escapeField(message), default: options.default ?? true }, ctx), options.signal, options.urgent);
   }
 
   live<T>(message: string, list: LiveList<T>, options: { signal?: AbortSignal; empty?: string } = {}): Promise<T> {
-    return this.run((ctx) => liveSelect<T>({ message, list, ...(options.empty ? { empty: options.empty } : {}) }, ctx), options.signal);
+    return this.run((ctx) => liveSelect<T>({ message: escapeField(message), list, ...(options.empty ? { empty: options.empty } : {}) }, ctx), options.signal);
   }
 
   /** A value in a format chosen first; parsed and checked before the answer is accepted. */

@@ -192,6 +192,11 @@ export function realProbes(): Probes {
           ...(p.manufacturer ? { manufacturer: p.manufacturer } : {}),
         }));
       } catch (err) {
+        // On Linux serialport lists ports with `udevadm info -e` (systemd's udev): without it, spawn fails with ENOENT.
+        const e = err as NodeJS.ErrnoException & { path?: string; syscall?: string };
+        if (e.code === 'ENOENT' && (e.path === 'udevadm' || /udevadm/.test(e.message))) {
+          return { error: 'serial ports cannot be listed: udevadm (systemd\'s udev) is not installed, and serialport lists ports with it; install udev (Debian/Ubuntu: apt install udev), or name a port directly with --transport serial:/dev/ttyACM0' };
+        }
         return { error: `serialport could not list ports: ${(err as Error).message}` };
       }
     },

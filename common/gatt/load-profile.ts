@@ -1,6 +1,7 @@
 // Profiles from files: a path (JSON, or YAML for .yaml/.yml), or a bare name looked up in
 // fixtures/profiles/. Every problem becomes one ProfileError (exit 2) naming the file and path.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { notAFile, readInputText } from '../input/read-input.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BadInputError } from '../errors/blebench-error.js';
@@ -46,14 +47,15 @@ export function loadProfile(pathOrName: string, options: LoadOptions = {}): Reso
   const cwd = options.cwd ?? process.cwd();
   const file = findProfileFile(pathOrName, cwd, options.profilesDir);
   const shown = displayFile(file, cwd);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new BadInputError('PROFILE_UNREADABLE', `${shown}: cannot read the profile (${(e as Error).message})`, { file: shown }, { cause: e });
+  const read = readInputText(file);
+  if (!read.ok) {
+    const at = read.line !== undefined ? ` (line ${read.line}, column ${read.column})` : '';
+    throw new BadInputError('PROFILE_UNREADABLE', `${shown}${at}: cannot use it as a profile: ${read.problem}`, { file: shown }, {
+      hint: 'A profile is a JSON or YAML text file in UTF-8 (fixtures/profiles/README.md).',
+    });
   }
   const format = ['.yaml', '.yml'].includes(path.extname(file).toLowerCase()) ? 'yaml' : 'json';
-  const parsed = parseSourceText(text.replace(/^\uFEFF/, ''), format);
+  const parsed = parseSourceText(read.text, format);
   if (!parsed.ok) throw new ProfileError('PROFILE_SYNTAX', shown, parsed.issues);
   const { source } = parsed;
   const resolved = resolveProfileDocument(source.data, shown);
@@ -65,7 +67,14 @@ export function loadProfile(pathOrName: string, options: LoadOptions = {}): Reso
 
 function findProfileFile(pathOrName: string, cwd: string, profilesDir: string | undefined): string {
   const direct = path.resolve(cwd, pathOrName);
-  if (existsSync(direct) && statSync(direct).isFile()) return direct;
+  const not = notAFile(direct);
+  if (not === undefined) return direct;
+  // A path that is there but is no file (a directory, a symlink loop, under a regular file) says so.
+  if (!not.startsWith('there is no such file')) {
+    throw new BadInputError('PROFILE_UNREADABLE', `${displayFile(direct, cwd)}: cannot use it as a profile: ${not}`, { file: pathOrName }, {
+      hint: 'Pass the path of a JSON or YAML profile file, or a built-in profile by name (e.g. --profile default).',
+    });
+  }
   const looksLikePath = pathOrName.includes('/') || pathOrName.includes(path.sep) || EXTENSIONS.includes(path.extname(pathOrName));
   if (!looksLikePath) {
     const dir = profilesDir ?? defaultProfilesDir();

@@ -5,6 +5,7 @@ import { IssueList, pointer, type ProfileIssue } from './profile-issues.js';
 import type { ResolvedCharacteristic, ResolvedProfile, ResolvedService } from './resolved-profile.js';
 import { resolveCharacteristic } from './resolve-characteristic.js';
 import { checkSchema } from './schema-check.js';
+import { attributeHandleCount, MAX_ATTRIBUTE_HANDLES } from './handle-count.js';
 import { parseUuid, uuidProblem, type CanonicalUuid } from './uuid.js';
 
 export type ResolveResult = { ok: true; profile: ResolvedProfile } | { ok: false; issues: readonly ProfileIssue[] };
@@ -23,6 +24,14 @@ export function resolveProfileDocument(doc: unknown, source: string): ResolveRes
   const includes = checkIncludes(input.services, built, issues);
   const services = built.map((s, i) => ({ ...s, includes: includes[i]! }));
   const advertising = resolveAdvertising(input, services, issues);
+  const handles = attributeHandleCount(services);
+  if (handles > MAX_ATTRIBUTE_HANDLES) {
+    issues.add(
+      'out-of-range',
+      pointer('services'),
+      `the profile "${input.name}" needs ${handles} attribute handles when served (services, characteristics, descriptors and the stack's own 9), more than the ${MAX_ATTRIBUTE_HANDLES} a GATT server has (handles 0x0001..0xFFFF, Core v5.4 Vol 3 Part F 3.2.2); split it or serve fewer attributes`,
+    );
+  }
   if (!issues.empty) return { ok: false, issues: issues.items };
   return {
     ok: true,

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { H4 } from '../codes/hci.js';
 import type { Tap } from '../trace/tap.js';
+import { CommandFlow } from './command-flow.js';
 import { malformedAcl, malformedEvent } from './malformed.js';
 import { KernelShare } from './kernel-share.js';
 import { SeamSocket, type SeamHub } from './seam-socket.js';
@@ -22,6 +23,8 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
   droppedAfterClose = 0;
   /** Events and ACL start fragments too short for their own fields, dropped before any host (malformed.ts). */
   malformedPackets = 0;
+  /** Host-side command flow control (command-flow.ts): no more commands to the controller than it allowed. */
+  readonly commandFlow = new CommandFlow();
 
   constructor(
     readonly spec: TransportSpec,
@@ -60,6 +63,12 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
       this.droppedAfterClose++;
       return;
     }
+    if (packet[0] === H4.COMMAND) this.commandFlow.submit(packet, () => this.toController(packet, from));
+    else this.toController(packet, from);
+  }
+
+  private toController(packet: Buffer, from: SeamSocket | undefined): void {
+    if (!this.open) return void this.droppedAfterClose++;
     this.tap.observe('tx', packet);
     this.link.send(packet);
     // Raw sockets also see what other sockets send (hci_sock.c, promiscuous copies).
@@ -74,20 +83,26 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
     this.tap.observe('rx', packet);
     // The kernel's share: Linux drops a packet shorter than its own fields before any socket sees it.
     if (malformedEvent(packet) !== undefined || malformedAcl(packet) !== undefined) return void this.malformedPackets++;
+    // A whole Command Complete/Status hands back command credits (a cut-short one was dropped above, as Linux does).
+    this.commandFlow.onControllerPacket(packet);
     const answer = packet[0] === H4.EVENT ? this.kernelShare.onControllerPacket(packet) : undefined;
     for (const s of this.sockets) s.deliver(packet);
     if (answer) {
       // What the kernel sends, raw sockets see as a command packet (bleno's filter drops it; its
-      // Command Complete then reaches bleno like any event).
-      this.tap.observe('tx', answer);
-      this.link.send(answer);
-      for (const s of this.sockets) if (s.mode === 'raw') s.deliver(answer);
+      // Command Complete then reaches bleno like any event). It waits for its credit like any command.
+      this.commandFlow.submit(answer, () => {
+        if (!this.open) return;
+        this.tap.observe('tx', answer);
+        this.link.send(answer);
+        for (const s of this.sockets) if (s.mode === 'raw') s.deliver(answer);
+      });
     }
   }
 
   private linkClosed(error?: Error): void {
     if (!this.open) return;
     this.open = false;
+    this.commandFlow.close();
     for (const s of this.sockets) s.fail();
     const err =
       error instanceof TransportError
@@ -100,6 +115,7 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
   async close(): Promise<void> {
     if (this.open) {
       this.open = false;
+      this.commandFlow.close();
       const released = this.link.close();
       this.emit('close', undefined);
       this.onClosed?.();

@@ -12,6 +12,7 @@ export type TransportErrorCode =
   | 'CONNECT_FAILED' // h4: stream could not be opened
   | 'LE_UNSUPPORTED' // the controller's HCI version is below 4.0 (no LE)
   | 'NOT_HCI_CONTROLLER' // serial: the port is silent or out of sync (not H4, or the wrong baud)
+  | 'NOT_A_SERIAL_PORT' // serial: the path is no terminal (ENOTTY: a regular file, /dev/null)
   | 'TRANSPORT_CLOSED' // the controller went away under a running program
   | 'UNSUPPORTED_ON_PLATFORM';
 
@@ -112,6 +113,13 @@ export function explainSerialError(err: unknown, transport: string, path: string
     return new TransportError('NO_SUCH_DEVICE', `${transport}: there is no serial port ${path} (ENOENT)`, transport, {
       cause: err,
       hint: 'plug the controller in, then find its port with `blebench doctor` (Linux: /dev/ttyACM*, /dev/ttyUSB*; macOS: /dev/cu.usbmodem*; Windows: COMn)',
+    });
+  }
+  // A path that is no terminal (a regular file, /dev/null): the baud rate ioctl fails with ENOTTY.
+  if (has('ENOTTY', /Inappropriate ioctl for device/i)) {
+    return new TransportError('NOT_A_SERIAL_PORT', `${transport}: ${path} is not a serial port (ENOTTY: it takes no baud rate or line settings)`, transport, {
+      cause: err,
+      hint: 'give the UART of an H4 controller (Linux: /dev/ttyACM*, /dev/ttyUSB*; macOS: /dev/cu.usbmodem*; Windows: COMn); `blebench doctor` lists the ports it finds',
     });
   }
   const windowsBusy = /^Opening .*: Access denied/.test(msg);

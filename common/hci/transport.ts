@@ -3,7 +3,7 @@
 // @abandonware/bluetooth-hci-socket before the libraries load.
 import type { EventEmitter } from 'node:events';
 import { Radio, type ControllerOptions } from '../air/index.js';
-import { Tap } from '../trace/tap.js';
+import { Tap, type TapOptions } from '../trace/tap.js';
 import { KernelTransport } from './kernel-transport.js';
 import type { KernelShare } from './kernel-share.js';
 import { LinkTransport } from './link-transport.js';
@@ -48,6 +48,11 @@ export interface OpenTransportOptions {
   tap?: Tap;
   /** Tap name in logs ("central", "peripheral"). */
   name?: string;
+  /**
+   * What the fresh tap keeps (TapOptions): every entry by default (a scenario, a one-shot walk); a long-running
+   * process passes LONG_RUN_HISTORY so that its memory stays flat over any number of connections.
+   */
+  history?: Pick<TapOptions, 'keepEntries' | 'keepLinks'>;
   /** Test seam: the native socket classes (so a unit test can stand in for the kernel). */
   native?: { kernel?: () => NativeSocketClass; usb?: () => NativeSocketClass };
   /** For `serial:`: how long the controller has to answer the HCI Reset sent on open. */
@@ -59,7 +64,7 @@ export interface OpenTransportOptions {
 export async function openTransport(specText: string | TransportSpec, options: OpenTransportOptions = {}): Promise<HciTransport> {
   const spec = typeof specText === 'string' ? parseTransportSpec(specText) : specText;
   const label = formatTransportSpec(spec);
-  const tap = options.tap ?? new Tap({ name: options.name ?? label });
+  const tap = options.tap ?? new Tap({ name: options.name ?? label, ...options.history });
   switch (spec.kind) {
     case 'mock': {
       const own = !options.radio;

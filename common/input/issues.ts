@@ -45,10 +45,14 @@ export function formatIssue(file: string, issue: InputIssue): string {
 
 /** One line for one problem, or a count and an indented list for several. */
 export function formatIssues(file: string, issues: readonly InputIssue[]): string {
-  return issues.length === 1
-    ? formatIssue(file, issues[0]!)
-    : `${file} has ${issues.length} problems:\n` + issues.map((i) => '  - ' + formatIssue(file, i)).join('\n');
+  if (issues.length === 1) return formatIssue(file, issues[0]!);
+  const shown = issues.slice(0, MAX_ISSUES_SHOWN).map((i) => '  - ' + formatIssue(file, i));
+  const more = issues.length > MAX_ISSUES_SHOWN ? `\n  … and ${issues.length - MAX_ISSUES_SHOWN} more (the first ${MAX_ISSUES_SHOWN} are shown; fix these and run again)` : '';
+  return `${file} has ${issues.length} problems:\n` + shown.join('\n') + more;
 }
+
+/** A list of problems stops here, with the count of the rest: a broken file of 30,000 entries is not 30,000 lines. */
+export const MAX_ISSUES_SHOWN = 50;
 
 /** The issue with the line and column of its path filled in (of the key, for an unknown property). */
 export function withPosition<I extends InputIssue>(issue: I, locate: (path: string, atKey?: boolean) => { line: number; column: number } | undefined): I {

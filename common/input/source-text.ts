@@ -1,6 +1,6 @@
 // Input files (profiles, scenarios) as text: JSON or YAML to a plain value, syntax errors with line and
 // column, and the line and column of any JSON Pointer path, so every issue can say where it is.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { findJsonSyntaxProblem } from './json-syntax.js';
 import { pointer, type InputIssue } from './issues.js';
 
@@ -13,6 +13,20 @@ export interface ParsedSource {
   readonly issues: readonly SourceIssue[];
   /** 1-based line and column of a JSON Pointer path, as near as the text allows; of its key rather than its value with `atKey`. */
   locate(path: string, atKey?: boolean): { line: number; column: number } | undefined;
+}
+
+/** Expansions of aliases a document may make (yaml's maxAliasCount), far above any real profile or scenario. */
+export const MAX_ALIAS_COUNT = 100;
+
+function firstAliasOffset(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 export type ParseResult = { ok: true; source: ParsedSource } | { ok: false; issues: readonly SourceIssue[] };
@@ -37,7 +51,13 @@ export function parseSourceText(text: string, format: 'json' | 'yaml'): ParseRes
     if (error) {
       return { ok: false, issues: [{ kind: 'syntax', path: '', message: `not valid YAML: ${firstLine(error.message)}`, ...at(error.pos[0]) }] };
     }
-    data = doc.toJS({ maxAliasCount: 100 });
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      // yaml's guard against "billion laughs": aliases that expand beyond the limit (a ReferenceError).
+      if (!(e instanceof ReferenceError)) throw e;
+      return { ok: false, issues: [{ kind: 'syntax', path: '', message: `not usable YAML: its aliases expand beyond ${MAX_ALIAS_COUNT} times a node (an alias bomb?); write the values out or use fewer aliases`, ...at(firstAliasOffset(doc)) }] };
+    }
   }
   const located = doc.errors.length === 0 ? doc : undefined;
   return {

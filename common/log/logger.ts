@@ -1,6 +1,7 @@
 // pino logs on stderr (design.md, "The command line"): json for machines, pretty for people.
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 import pretty from 'pino-pretty';
+import { escapeField, escapeForTerminal } from '../output/escape.js';
 
 export type { Logger } from 'pino';
 export type LogFormat = 'json' | 'pretty';
@@ -23,7 +24,24 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     ignore: 'pid,hostname',
     translateTime: 'HH:MM:ss.l',
   });
-  return pino({ level, base }, stream);
+  // pino-pretty prints strings as they are: a peer's name or a file's text must not drive the terminal.
+  return pino({ level, base, hooks: { logMethod: escapeLogArguments }, formatters: { log: escapeFields } }, stream);
+}
+
+function escapeDeep(v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return escapeField(v);
+  if (depth > 8 || v === null || typeof v !== 'object' || Buffer.isBuffer(v)) return v;
+  if (Array.isArray(v)) return v.map((x) => escapeDeep(x, depth + 1));
+  if (v instanceof Error) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [escapeField(k), escapeDeep(x, depth + 1)]));
+}
+
+function escapeFields(obj: Record<string, unknown>): Record<string, unknown> {
+  return escapeDeep(obj) as Record<string, unknown>;
+}
+
+function escapeLogArguments(this: Logger, args: Parameters<Logger['info']>, method: (...a: unknown[]) => void): void {
+  method.apply(this, (args as unknown[]).map((a) => (typeof a === 'string' ? escapeForTerminal(a) : a)));
 }
 
 /** A logger that says nothing (library use, tests). */

@@ -1,6 +1,7 @@
 // Which scenario files a run covers: the files named, and every *.yaml|*.yml|*.json under the folders
 // named (recursively), each once, in a stable order (folders sorted by path, given files in the order given).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
+import { fileErrorWords } from '../input/read-input.js';
 import path from 'node:path';
 import { BadInputError } from '../errors/blebench-error.js';
 import { SCENARIO_EXTENSIONS } from './load-scenario.js';
@@ -22,8 +23,14 @@ export function discoverScenarios(paths: readonly string[], cwd = process.cwd())
   };
   for (const p of paths) {
     const full = path.resolve(cwd, p);
-    if (!existsSync(full)) throw new BadInputError('SCENARIO_NOT_FOUND', `${p}: no such scenario file or folder`, { file: p }, { hint: 'Pass scenario files (*.yaml, *.yml, *.json) or folders holding them, e.g. fixtures/scenarios.' });
-    if (statSync(full).isDirectory()) for (const f of walk(full)) add(path.join(p, path.relative(full, f)));
+    let st: Stats;
+    try {
+      st = statSync(full);
+    } catch (e) {
+      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new BadInputError('SCENARIO_NOT_FOUND', `${p}: ${missing ? 'no such scenario file or folder' : `cannot use it as a scenario: ${fileErrorWords(e)}`}`, { file: p }, { hint: 'Pass scenario files (*.yaml, *.yml, *.json) or folders holding them, e.g. fixtures/scenarios.' });
+    }
+    if (st.isDirectory()) for (const f of walk(full)) add(path.join(p, path.relative(full, f)));
     else add(p);
   }
   return out;

@@ -1,11 +1,11 @@
 // Scenario files: YAML (.yaml/.yml) or JSON (.json). Every problem becomes one ScenarioError (exit 2)
 // naming the file, the JSON path inside it, and the line and column.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isBlebenchError } from '../errors/blebench-error.js';
 import { loadProfile } from '../gatt/load-profile.js';
 import { withPosition } from '../input/issues.js';
 import { parseSourceText } from '../input/source-text.js';
+import { readInputText } from '../input/read-input.js';
 import { resolveScenarioDocument, type ProfileLookup } from './resolve-scenario.js';
 import type { Scenario } from './scenario.js';
 import { ScenarioError } from './scenario-issues.js';
@@ -23,14 +23,13 @@ export function loadScenario(file: string, options: LoadScenarioOptions = {}): S
   const cwd = options.cwd ?? process.cwd();
   const full = path.resolve(cwd, file);
   const shown = displayFile(full, cwd);
-  let text: string;
-  try {
-    text = readFileSync(full, 'utf8');
-  } catch (e) {
-    throw new ScenarioError('SCENARIO_UNREADABLE', shown, [{ kind: 'unreadable', path: '', message: `cannot read the scenario (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }]);
+  const read = readInputText(full);
+  if (!read.ok) {
+    const at = read.line !== undefined ? { line: read.line, column: read.column ?? 1 } : {};
+    throw new ScenarioError('SCENARIO_UNREADABLE', shown, [{ kind: 'unreadable', path: '', message: `cannot use it as a scenario: ${read.problem}`, ...at }]);
   }
   const format = path.extname(full).toLowerCase() === '.json' ? 'json' : 'yaml';
-  const parsed = parseSourceText(text.replace(/^\uFEFF/, ''), format);
+  const parsed = parseSourceText(read.text, format);
   if (!parsed.ok) throw new ScenarioError('SCENARIO_SYNTAX', shown, parsed.issues);
   const { source } = parsed;
   const resolved = resolveScenarioDocument(source.data, shown, profileLookup(path.dirname(full), options.profilesDir));

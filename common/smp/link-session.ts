@@ -44,6 +44,10 @@ export interface LinkSessionEvents {
   action: [SmpAction];
   /** A bonded pairing's keys, stored (or kept in memory when there is no key store). */
   bond: [Bond];
+  /** A bonded pairing's keys that the key store could not save (kept in `bond`; the error says where they went). */
+  bondNotSaved: [Bond, unknown];
+  /** The key store could not be asked for this peer's bond: the session pairs without one, and says so. */
+  lookupFailed: [unknown];
 }
 
 export class LinkSession extends EventEmitter<LinkSessionEvents> {
@@ -62,6 +66,8 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
   method: Extract<PairingEvent, { kind: 'method' }> | undefined;
   /** The pairing under way or last done used the spec's debug key (by either side): its key is a debug key. */
   debugKey = false;
+  /** Why the bond lookup failed, when it did. */
+  lookupError: unknown;
   private runnerNow: SmpRunner | undefined;
   private queue: SmpInput[] = [];
   private closed = false;
@@ -72,7 +78,15 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
     this.local = options.local;
     this.peer = options.peer;
     this.handle = options.handle;
-    const lookup = options.keyStore ? options.keyStore.get(options.local, options.peer).catch(() => undefined) : Promise.resolve(undefined);
+    // A store that cannot answer is not "no key": the failure is an event of its own (the store was
+    // checked at start, so only a store that broke since gets here), then the session goes on without one.
+    const lookup = options.keyStore
+      ? options.keyStore.get(options.local, options.peer).catch((err: unknown) => {
+          this.lookupError = err;
+          queueMicrotask(() => this.emit('lookupFailed', err));
+          return undefined;
+        })
+      : Promise.resolve(undefined);
     this.ready = lookup.then((bond) => this.start(bond));
   }
 
@@ -149,9 +163,10 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
     const bond = bondFromOutcome(outcome, this.local);
     if (bond) {
       this.bond = bond;
+      // `bond` only once it is stored; a failed write is `bondNotSaved` (the bond stays in this.bond).
       void (this.options.keyStore?.put(bond) ?? Promise.resolve()).then(
         () => this.emit('bond', bond),
-        () => this.emit('bond', bond),
+        (err: unknown) => this.emit('bondNotSaved', bond, err),
       );
     }
     this.emit('outcome', outcome);

@@ -79,7 +79,13 @@ const side = (dir: Direction): Side => (dir === 'tx' ? 'local' : 'remote');
 
 export class LinkTracker {
   private readonly current = new Map<number, LinkState>();
-  private readonly all: LinkState[] = [];
+  private all: LinkState[] = [];
+  /** Links kept after they disconnected (the latest first to stay): Infinity keeps every link seen. */
+  private readonly keepClosed: number;
+
+  constructor(options: { keepDisconnected?: number } = {}) {
+    this.keepClosed = options.keepDisconnected ?? Infinity;
+  }
   private publicAddress: string | undefined;
   private randomAddress: string | undefined;
   private advertisingOwnType = 0;
@@ -90,9 +96,21 @@ export class LinkTracker {
     return this.current.get(handle);
   }
 
-  /** Every link seen, oldest first, disconnected ones included. */
+  /** Every link seen, oldest first: the connected ones and the last `keepDisconnected` that disconnected. */
   links(): LinkState[] {
     return [...this.all];
+  }
+
+  /** A link disconnected: beyond the bound, the oldest disconnected links are forgotten (a long run keeps no history). */
+  private forgetOldLinks(): void {
+    if (this.keepClosed === Infinity) return;
+    let closed = 0;
+    for (const l of this.all) if (!l.connected) closed++;
+    if (closed <= this.keepClosed) return;
+    let drop = closed - this.keepClosed;
+    this.all = this.all.filter((l) => l.connected || drop-- <= 0);
+    const kept = new Set(this.all);
+    for (const [h, l] of this.current) if (!kept.has(l)) this.current.delete(h);
   }
 
   /** Update from one entry; returns what changed, for the tap's events. Never throws on odd fields. */
@@ -206,6 +224,7 @@ export class LinkTracker {
         l.disconnectReasonName = hciStatus(f.reason as number).name;
         l.disconnectedBy = this.disconnectAsked.delete(l.handle) ? 'local' : 'remote';
         out.push({ event: 'disconnect', link: l });
+        this.forgetOldLinks();
         return;
       }
       case EVT.COMMAND_COMPLETE:

@@ -11,8 +11,17 @@ import { TraceEntry, decoded, type Decoded, type Direction, type Layer, type Tim
 export interface TapOptions {
   /** Shown in logs and timeout messages ("central", "peripheral"). */
   name?: string;
-  /** Entries kept for `entries` and `waitFor({ includePast })`: 'all' (default) or a ring of the last N (0: none). */
+  /**
+   * Entries kept for `entries` and `waitFor({ includePast })`: 'all' (default: a scenario, a one-shot walk, a report)
+   * or a ring of the last N (0: none). A long-running process takes a ring (LONG_RUN_HISTORY): its full story goes
+   * to a btsnoop file as it happens, not to memory.
+   */
   keepEntries?: number | 'all';
+  /**
+   * Disconnected links kept for `links()` and `link(handle)`: 'all' (the default when every entry is kept) or the
+   * last N (the default with a ring: LONG_RUN_HISTORY.keepLinks). Connected links are always kept.
+   */
+  keepLinks?: number | 'all';
   /**
    * Default true. false: no decoding, no reassembly, no link state; each packet becomes one entry named by its
    * H4 type ('HCI Command', 'HCI Event', 'HCI ACL Data' …) with empty fields. For capture-only taps.
@@ -72,6 +81,13 @@ const H4_NAMES: Record<number, [Layer, string]> = {
   0x04: ['hci-evt', 'HCI Event'],
   0x05: ['hci-iso', 'HCI ISO Data'],
 };
+/**
+ * The history a long-running process keeps (blebench peripheral, the consoles, the fuzz targets): the last
+ * entries (enough for a console's "last entries", a pairing report and any operation's own window) and the
+ * last disconnected links; everything before is dropped, so memory stays flat over any number of connections.
+ */
+export const LONG_RUN_HISTORY = { keepEntries: 4096, keepLinks: 32 } as const satisfies Pick<TapOptions, 'keepEntries' | 'keepLinks'>;
+
 const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 const noDetail = (): string => '';
 
@@ -87,7 +103,7 @@ export class Tap extends EventEmitter<TapEvents> {
   private readonly keep: number;
   private readonly decodeOn: boolean;
   private readonly decoder: PacketDecoder;
-  private readonly tracker = new LinkTracker();
+  private readonly tracker: LinkTracker;
   private readonly scratch: Decoded<object>[] = [];
   private readonly linkEvents: LinkEvent[] = [];
   private readonly writers: BtsnoopWriter[] = [];
@@ -100,6 +116,8 @@ export class Tap extends EventEmitter<TapEvents> {
     this.name = options.name ?? 'tap';
     const k = options.keepEntries ?? 'all';
     this.keep = k === 'all' ? Infinity : Math.max(0, Math.floor(k));
+    const links = options.keepLinks ?? (k === 'all' ? 'all' : LONG_RUN_HISTORY.keepLinks);
+    this.tracker = new LinkTracker({ keepDisconnected: links === 'all' ? Infinity : Math.max(0, Math.floor(links)) });
     this.decodeOn = options.decode ?? true;
     this.decoder = new PacketDecoder({ aclEntries: options.aclEntries ?? false });
   }
@@ -130,6 +148,16 @@ export class Tap extends EventEmitter<TapEvents> {
     }
   }
 
+  /** The seq the next entry will get: "from here on" for a wait or a filter, whatever history is kept. */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
+  /** Whether the tap keeps every entry (false: a ring of the last keepEntries). */
+  get keepsAll(): boolean {
+    return this.keep === Infinity;
+  }
+
   /** The kept timeline, oldest first. */
   get entries(): readonly TimelineEntry[] {
     if (this.list.length > this.keep) this.list = this.list.slice(-this.keep);
@@ -141,7 +169,7 @@ export class Tap extends EventEmitter<TapEvents> {
     return this.tracker.link(handle);
   }
 
-  /** Every link seen, oldest first, disconnected ones included. */
+  /** Every link seen, oldest first, disconnected ones included (with a ring: the last keepLinks disconnected ones). */
   links(): LinkState[] {
     return this.tracker.links();
   }

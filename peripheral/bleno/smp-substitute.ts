@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { HCI_STATUS } from '../../common/codes/hci.js';
 import { L2CAP_CID } from '../../common/codes/l2cap.js';
+import { MGMT_LTK_INFO_SIZE } from '../../common/codes/mgmt.js';
 import { SMP_CODE } from '../../common/codes/smp.js';
 import { decodeMgmtLtkInfo, encodeMgmtLtkInfo } from '../../common/hci/mgmt-ltk-info.js';
 import { fromWire, toWire } from '../../common/smp/byte-order.js';
@@ -72,11 +73,27 @@ type LtkSecurity = Pick<KeySecurity, 'authenticated' | 'secureConnections' | 'de
 
 const sameMgmtPeer = (info: Buffer, entry: Buffer) => info.subarray(0, 7).equals(entry.subarray(0, 7)) && info[8] === entry[8];
 
-/** Replaces this peer's peripheral-role key in bleno's list (the caller loads the list). */
+/**
+ * Keys one MGMT Load Long Term Keys command can carry: its parameter length is 16 bits (Key_Count, then
+ * 36-octet entries), so 1,820. bleno writes the length unchecked: one more key threw ERR_OUT_OF_RANGE and
+ * ended `blebench peripheral --keys` after 1,820 bonds (the soak of issue 15). Linux caps the same command
+ * the same way (net/bluetooth/mgmt.c load_long_term_keys, max_key_count).
+ */
+export const MGMT_MAX_LTKS = Math.floor((0xffff - 2) / MGMT_LTK_INFO_SIZE);
+let warnedMgmtFull = false;
+
+/** Replaces this peer's peripheral-role key in bleno's list (the caller loads the list); the newest MGMT_MAX_LTKS stay. */
 export function putMgmtLtk(mgmt: BlenoInternals['mgmt'], peer: DeviceAddress, ltk: LongTermKey | undefined, security: LtkSecurity): void {
   const entry = mgmtLtkInfo(peer, ltk ?? { key: Buffer.alloc(16), ediv: 0, rand: Buffer.alloc(8), keySize: 16 }, security);
   mgmt._ltkInfos = mgmt._ltkInfos.filter((i) => !sameMgmtPeer(i, entry));
   if (ltk) mgmt._ltkInfos.push(entry);
+  if (mgmt._ltkInfos.length > MGMT_MAX_LTKS) {
+    mgmt._ltkInfos.splice(0, mgmt._ltkInfos.length - MGMT_MAX_LTKS);
+    if (!warnedMgmtFull) {
+      warnedMgmtFull = true;
+      process.emitWarning(`more than ${MGMT_MAX_LTKS} bonds: the oldest keys stay in the key store but are no longer given to the controller's LTK requests (MGMT Load Long Term Keys holds ${MGMT_MAX_LTKS}); those centrals pair again`);
+    }
+  }
 }
 
 /** The constructor bleno's acl-stream.js gets as `require('./smp')` for one load. */

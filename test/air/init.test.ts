@@ -5,6 +5,7 @@ import { EVT, HCI_STATUS, LE_EVT, OP, opcode, OGF } from '../../common/codes/hci
 import { Radio, SUPPORTED_COMMANDS } from '../../common/air/index.js';
 import { SUPPORTED_COMMAND_BIT } from '../../common/air/supported-commands.js';
 import { advertise, advData, EVENT_MASK_ALL, hostFor, initHost, scanParams, u64 } from './helpers/setup.js';
+import type { HciEvent } from './helpers/host.js';
 
 let radio: Radio;
 afterEach(() => radio?.close());
@@ -289,9 +290,12 @@ describe('robustness', () => {
       fc.asyncProperty(fc.oneof(fc.constantFrom(...ops), fc.integer({ min: 0, max: 0xffff })), fc.uint8Array({ maxLength: 40 }), async (op, body) => {
         fc.pre(op !== OP.READ_BD_ADDR && op !== OP.HOST_NUMBER_OF_COMPLETED_PACKETS);
         const since = h.mark();
+        const isAnswer = (e: HciEvent) => (e.code === EVT.COMMAND_COMPLETE && e.params.readUInt16LE(1) === op) || (e.code === EVT.COMMAND_STATUS && e.params.readUInt16LE(2) === op);
         expect(() => c.write(Buffer.concat([Buffer.from([0x01, op & 0xff, op >> 8, body.length]), Buffer.from(body)]))).not.toThrow();
+        // one command at a time (Vol 4 Part E 4.4): its answer first, then the barrier shows no second one came
+        await h.waitEvent(isAnswer, `the answer to 0x${op.toString(16)}`, { since });
         await h.barrier(OP.READ_BD_ADDR);
-        const answers = h.events.slice(since).filter((e) => (e.code === EVT.COMMAND_COMPLETE && e.params.readUInt16LE(1) === op) || (e.code === EVT.COMMAND_STATUS && e.params.readUInt16LE(2) === op));
+        const answers = h.events.slice(since).filter(isAnswer);
         expect(answers).toHaveLength(1);
         expect(answers[0]!.code === EVT.COMMAND_COMPLETE ? answers[0]!.params[0] : answers[0]!.params[1]).toBe(1);
       }),

@@ -88,3 +88,34 @@ describe('a sample of the corpus through real processes', () => {
     }),
   );
 });
+
+describe('a folder nobody may write', () => {
+  // root writes anywhere: run as nobody, for whom mode 555 means what it says
+  const as = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : undefined;
+  const readOnlyDir = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'blebench-readonly-'));
+    chmodSync(dir, 0o555);
+    return dir;
+  };
+  it.each([
+    ['--keys (a new store there could never be saved)', (d: string) => ['peripheral', '--transport', DEAD_TRANSPORT, '--keys', path.join(d, 'keys.json')], /key store .*keys\.json cannot be used: its folder .* is not writable/],
+    ['--keys (an existing store there could never be replaced)', (d: string) => ['central', '--target', 'x', '--transport', DEAD_TRANSPORT, '--keys', path.join(d, 'existing.json')], /its folder .* is not writable/],
+    ['run --out', (d: string) => ['run', 'fixtures/scenarios/encrypted-write.yaml', '--out', path.join(d, 'report.json')], /--out .*is not writable/],
+    ['run --btsnoop', (d: string) => ['run', 'fixtures/scenarios/encrypted-write.yaml', '--btsnoop', path.join(d, 'captures')], /--btsnoop .*is not writable/],
+  ])('%s: exit 2 before anything runs, the folder named', (_what, args, says) =>
+    tally.counted(() => {
+      const dir = readOnlyDir();
+      chmodSync(dir, 0o755);
+      writeFileSync(path.join(dir, 'existing.json'), '{"version": 1, "bonds": []}\n');
+      chmodSync(dir, 0o555);
+      const before = readFileSync(path.join(dir, 'existing.json'));
+      const r = blebench(args(dir), as);
+      expect(r.signal, 'it hung').toBeNull();
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(says);
+      expect(r.stdout).toBe('');
+      expect(stackTraceIn(r.stderr), r.stderr).toBeUndefined();
+      expect(readFileSync(path.join(dir, 'existing.json')).equals(before)).toBe(true);
+    }),
+  );
+});

@@ -3,6 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../common/errors/blebench-error.js';
+import { Radio } from '../../common/air/index.js';
+import { openTransport } from '../../common/hci/transport.js';
+import { runCentral } from '../../bin/commands/central.js';
 
 function blebench(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/blebench.js', 'central', ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, BLEBENCH_DEBUG: '' } });
@@ -11,11 +14,35 @@ function blebench(...args: string[]) {
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
 
 describe('blebench central exit codes', () => {
-  it('a target nobody advertises ends with exit 1 and a message naming it, no stack trace', () => {
-    const r = blebench('--target', 'nobody-here', '--timeout', '300', '--log-level', 'silent');
-    expect(r.code).toBe(EXIT.EXPECTATION_FAILED);
-    expect(r.stderr).toContain('nobody-here');
-    noStack(r.stderr);
+  it('a target nobody advertises on a radio ends with exit 1 and a message naming it, no stack trace', async () => {
+    const radio = new Radio({ name: 'nobody' });
+    const transport = await openTransport('mock', { radio, name: 'central' });
+    let err = '';
+    try {
+      const code = await runCentral(
+        { target: 'nobody-here', transport: 'mock', policy: 'on-error', timeout: 300, logLevel: 'silent', logFormat: 'json' },
+        { transport, out: () => undefined, err: (s) => (err += s) },
+      );
+      expect(code).toBe(EXIT.EXPECTATION_FAILED);
+      expect(err).toContain('nobody-here');
+      noStack(err);
+    } finally {
+      await transport.close();
+      radio.close();
+    }
+  });
+
+  it('a target that is not blebench\'s own peripheral on mock (where it is the only one) is exit 2 naming what is there', () => {
+    for (const target of ['nobody-here', 'AA:BB:CC:DD:EE:FF', '180d']) {
+      const r = blebench('--target', target, '--timeout', '300', '--log-level', 'silent');
+      expect(r.code, r.stderr).toBe(EXIT.BAD_INPUT);
+      expect(r.stderr).toContain(target);
+      expect(r.stderr).toMatch(/only blebench's own peripheral, "blebench"/);
+      noStack(r.stderr);
+    }
+    // and the built-in peripheral by name is walked
+    const ok = blebench('--target', 'blebench', '--log-level', 'silent');
+    expect(ok.code, ok.stderr).toBe(EXIT.OK);
   });
 
   it('a profile that does not exist is bad input: exit 2 naming it', () => {

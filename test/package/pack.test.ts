@@ -81,7 +81,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('npm pack', () => {
   it('the tarball holds the built output, fixtures and docs; no sources, tests or build files', () => {
     expect(tarball).toBe(`${pkg.name}-${pkg.version}.tgz`);
-    for (const f of ['package.json', 'README.md', 'bin/blebench.js', 'dist/bin/main.js', 'dist/central/noble-loader.js', 'fixtures/profiles/default.json', 'fixtures/scenarios/README.md', 'docs/ci.md', 'docs/hardware.md']) expect(packed).toContain(f);
+    for (const f of ['package.json', 'README.md', 'bin/blebench.js', 'dist/bin/main.js', 'dist/central/noble/load.js', 'dist/peripheral/bleno/load.js', 'fixtures/profiles/default.json', 'fixtures/scenarios/README.md', 'docs/ci.md', 'docs/hardware.md']) expect(packed).toContain(f);
     expect(packed.filter((f) => f.startsWith('fixtures/scenarios/') && f.endsWith('.yaml')).length).toBe(readdirSync('fixtures/scenarios').filter((f) => f.endsWith('.yaml')).length);
     expect(packed.filter((f) => /^(test|scripts\/check|\.ci)\/|\.ts$|\.map$|^tsconfig|^vitest/.test(f))).toEqual([]);
   });

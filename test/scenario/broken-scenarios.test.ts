@@ -53,6 +53,6 @@ describe('broken scenarios', () => {
   it('a missing file is a bad input, not a crash', () => {
     const e = scenarioError(() => load('no-such-file.yaml'));
     expect(e.code).toBe('SCENARIO_UNREADABLE');
-    expect(e.message).toMatch(/no-such-file\.yaml.*cannot read the scenario \(ENOENT\)/);
+    expect(e.message).toMatch(/no-such-file\.yaml.*cannot use it as a scenario: there is no such file \(ENOENT\)/);
   });
 });

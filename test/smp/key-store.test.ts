@@ -1,13 +1,13 @@
 // The key store: one contract for the memory and the JSON file store; the file is written atomically
 // (temporary file, fsync, rename), with mode 0600, and a corrupt file is never overwritten.
 import { describe, expect, it, vi, afterEach } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, promises as fsp } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Bond } from '../../common/smp/bond.js';
 import { MemoryKeyStore, type KeyStore } from '../../common/smp/key-store.js';
-import { JsonFileKeyStore, KeyStoreCorruptError } from '../../common/smp/json-key-store.js';
+import { JsonFileKeyStore, KeyStoreCorruptError, KeyStoreWriteError } from '../../common/smp/json-key-store.js';
 import { bondFromOutcome } from '../../common/smp/bond.js';
 import { backToBack, CENTRAL_ADDRESS, PERIPHERAL_ADDRESS } from './helpers/back-to-back.js';
 
@@ -72,7 +72,7 @@ describe('JsonFileKeyStore on disk', () => {
 
   it('writes mode 0600 JSON, version 1, keys as hex, no temporary file left', async () => {
     const dir = tmp();
-    const file = path.join(dir, 'sub', 'keys.json');
+    const file = path.join(dir, 'keys.json');
     const store = new JsonFileKeyStore(file);
     const b = bond();
     await store.put(b);
@@ -103,38 +103,78 @@ describe('JsonFileKeyStore on disk', () => {
     if (process.platform !== 'win32') expect(seen[0]!.mode).toBe(0o600);
   });
 
-  it('a failed write leaves the old file and no temporary file', async () => {
+  it('a failed write leaves the old file and no temporary file, keeps the bond in memory and saves it elsewhere, named', async () => {
     const dir = tmp();
     const file = path.join(dir, 'keys.json');
     const store = new JsonFileKeyStore(file);
     await store.put(bond());
     const before = readFileSync(file, 'utf8');
     vi.spyOn(fsp, 'rename').mockRejectedValueOnce(Object.assign(new Error('disk full'), { code: 'ENOSPC' }));
-    await expect(store.put(bond({ address: '11:22:33:44:55:66', type: 'random' }))).rejects.toThrow('disk full');
+    const lost = bond({ address: '11:22:33:44:55:66', type: 'random' });
+    const err = (await store.put(lost).catch((e: unknown) => e)) as KeyStoreWriteError;
+    expect(err).toBeInstanceOf(KeyStoreWriteError);
+    expect(err.message).toContain(file);
+    expect(err.message).toMatch(/ENOSPC disk full.*kept in memory/);
     expect(readFileSync(file, 'utf8')).toBe(before);
     expect(readdirSync(dir)).toEqual(['keys.json']);
+    // Kept: this process still encrypts with it, and it is offered in a key store of its own (0600).
+    expect(await store.get(CENTRAL_ADDRESS, lost.peer)).toEqual(lost);
+    expect([...store.unsaved.values()]).toEqual([lost]);
+    expect(err.fallback).toBeDefined();
+    expect(err.message).toContain(err.fallback!);
+    if (process.platform !== 'win32') expect(statSync(err.fallback!).mode & 0o777).toBe(0o600);
+    expect(await new JsonFileKeyStore(err.fallback!).get(CENTRAL_ADDRESS, lost.peer)).toEqual(lost);
+    // The next write that succeeds carries it into the file.
+    await store.put(bond({ address: '11:22:33:44:55:77', type: 'random' }));
+    expect(store.unsaved.size).toBe(0);
+    expect(await new JsonFileKeyStore(file).get(CENTRAL_ADDRESS, lost.peer)).toEqual(lost);
   });
 
-  it('concurrent puts all land', async () => {
-    const store = new JsonFileKeyStore(path.join(tmp(), 'keys.json'));
-    await Promise.all(Array.from({ length: 10 }, (_, i) => store.put(bond({ address: `11:22:33:44:55:${i.toString(16).padStart(2, '0').toUpperCase()}`, type: 'random' }))));
-    expect(await store.list()).toHaveLength(10);
+  it('its folder removed under a running store: the write fails aloud, the bond kept and its keys offered', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'keys.json');
+    const store = new JsonFileKeyStore(file);
+    rmSync(dir, { recursive: true });
+    const b = bond();
+    const err = (await store.put(b).catch((e: unknown) => e)) as KeyStoreWriteError;
+    expect(err).toBeInstanceOf(KeyStoreWriteError);
+    expect(err.code).toBe('KEY_STORE_WRITE_FAILED');
+    expect(err.message).toMatch(/ENOENT/);
+    expect(await store.get(CENTRAL_ADDRESS, PERIPHERAL_ADDRESS)).toEqual(b);
+    expect(err.fallback && existsSync(err.fallback)).toBe(true);
   });
 
   it.each([
     ['not JSON', '{"version": 1, "bonds": [', /is not JSON/],
     ['another format', '{"keys": []}', /not a version 1 key store/],
     ['a broken bond', JSON.stringify({ version: 1, bonds: [{ local: { address: 'C0:11:22:33:44:55', type: 'random' }, peer: { address: 'zz', type: 'public' } }] }), /bonds\[0\]\.peer\.address/],
-  ])('a corrupt file (%s) is a named error, and nothing overwrites it', async (_name, text, message) => {
+    ['empty', '', /empty \(0 bytes\)/],
+  ])('a corrupt file (%s) is a named error when the store is opened, and nothing overwrites it', async (_name, text, message) => {
     const file = path.join(tmp(), 'keys.json');
     writeFileSync(file, text);
-    const store = new JsonFileKeyStore(file);
-    await expect(store.get(CENTRAL_ADDRESS, PERIPHERAL_ADDRESS)).rejects.toThrow(KeyStoreCorruptError);
-    const err = await store.put(bond()).catch((e: unknown) => e);
+    let err: unknown;
+    try {
+      new JsonFileKeyStore(file);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(KeyStoreCorruptError);
     expect((err as KeyStoreCorruptError).code).toBe('KEY_STORE_CORRUPT');
+    expect((err as KeyStoreCorruptError).exitCode).toBe(2);
     expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).toContain(file);
     expect((err as KeyStoreCorruptError).hint).toMatch(/move it aside/);
     expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('a file made corrupt while the store runs is not overwritten: the write fails aloud', async () => {
+    const file = path.join(tmp(), 'keys.json');
+    const store = new JsonFileKeyStore(file);
+    await store.put(bond());
+    writeFileSync(file, 'garbage');
+    const err = await store.put(bond({ address: '11:22:33:44:55:66', type: 'random' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KeyStoreWriteError);
+    expect((err as Error).message).toMatch(/is not JSON/);
+    expect(readFileSync(file, 'utf8')).toBe('garbage');
   });
 });

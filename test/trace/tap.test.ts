@@ -7,7 +7,8 @@ import { readBtsnoop } from '../../common/trace/btsnoop-reader.js';
 import { Tap, TimeoutError } from '../../common/trace/tap.js';
 import type { LinkState } from '../../common/trace/link-state.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
-import { CENTRAL_ADDR, HANDLE, LTK, PERIPHERAL_ADDR, att, centralSession, cmd, connectionComplete, fragments, pdu, peripheralSession } from './packets.js';
+import { CENTRAL_ADDR, HANDLE, LTK, PERIPHERAL_ADDR, att, centralSession, cmd, connectionComplete, disconnectionComplete, fragments, pdu, peripheralSession } from './packets.js';
+import { LONG_RUN_HISTORY } from '../../common/trace/tap.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blebench-tap-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -126,6 +127,45 @@ describe('Tap events and options', () => {
     expect(ring.entries.map((e) => e.seq)).toEqual([495, 496, 497, 498, 499]);
     expect(none.entries).toHaveLength(0);
     expect(emitted).toBe(500);
+  });
+
+  it('a long run keeps flat history: a ring of entries and the last disconnected links, over 5,000 connections', () => {
+    const long = new Tap({ name: 'peripheral', ...LONG_RUN_HISTORY });
+    const all = new Tap({ name: 'scenario' });
+    const connections = 5000;
+    let disconnects = 0;
+    long.on('disconnect', () => disconnects++);
+    for (let i = 0; i < connections; i++) {
+      const handle = 1 + (i % 0x0eff);
+      const peer = `C0:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`.toUpperCase();
+      for (const t of [long, all]) {
+        t.observe('rx', connectionComplete({ handle, role: 1, peerType: 0, peer }));
+        t.observe('rx', pdu(handle, 4, att.ntf(3, Buffer.alloc(1))));
+        t.observe('rx', disconnectionComplete(0, handle, 0x13));
+      }
+    }
+    // the ring: the last entries, in order, and the seq counter still counts every one
+    expect(long.entries).toHaveLength(LONG_RUN_HISTORY.keepEntries);
+    expect(long.entries.at(-1)!.seq).toBe(3 * connections - 1);
+    expect(long.nextSeq).toBe(3 * connections);
+    expect(long.keepsAll).toBe(false);
+    // links: the last keepLinks disconnected ones, the newest last; the events still came for every one
+    const links = long.links();
+    expect(links).toHaveLength(LONG_RUN_HISTORY.keepLinks);
+    expect(links.at(-1)!.peerAddress).toBe(all.links().at(-1)!.peerAddress);
+    expect(links.every((l) => !l.connected)).toBe(true);
+    expect(disconnects).toBe(connections);
+    // a connected link is never dropped, however many others come and go
+    long.observe('rx', connectionComplete({ handle: 0x0eff, role: 1, peerType: 0, peer: 'D0:00:00:00:00:01' }));
+    for (let i = 0; i < 100; i++) {
+      long.observe('rx', connectionComplete({ handle: 0x0100, role: 1, peerType: 0, peer: 'D0:00:00:00:00:02' }));
+      long.observe('rx', disconnectionComplete(0, 0x0100, 0x13));
+    }
+    expect(long.link(0x0eff)?.connected).toBe(true);
+    expect(long.links().filter((l) => l.connected).map((l) => l.peerAddress)).toEqual(['D0:00:00:00:00:01']);
+    // a scenario's tap keeps all
+    expect(all.entries).toHaveLength(3 * connections);
+    expect(all.links()).toHaveLength(connections);
   });
 
   it('aclEntries puts each ACL fragment on the timeline before the PDU it completes', () => {

@@ -1,5 +1,6 @@
 // A controller that speaks H4 over a byte stream (h4:unix:PATH, h4:tcp:HOST:PORT): a `blebench air`
 // server, or a real controller bridged to a socket. Stream reads are reframed into whole packets.
+import { statSync } from 'node:fs';
 import net from 'node:net';
 import { H4Framer } from '../h4-framer.js';
 import type { H4Link } from '../socket-api.js';
@@ -49,8 +50,9 @@ export class StreamLink implements H4Link {
       });
       socket.once('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
+        const other = 'path' in target ? notASocket(target.path) : undefined;
         const why =
-          err.code === 'ENOENT' ? 'no such socket file' : err.code === 'ECONNREFUSED' ? 'connection refused: nothing listens there' : err.message;
+          err.code === 'ENOENT' ? 'no such socket file' : other ?? (err.code === 'ECONNREFUSED' ? 'connection refused: nothing listens there' : err.message);
         reject(
           new TransportError('CONNECT_FAILED', `${label}: cannot reach the controller (${why})`, label, {
             cause: err,
@@ -94,5 +96,16 @@ export class StreamLink implements H4Link {
 
   private finish(error?: Error): void {
     this.ending.end(error);
+  }
+}
+
+/** What a unix: path is when it is not a socket (a regular file, a directory), in words; undefined when it is one or is gone. */
+function notASocket(file: string): string | undefined {
+  try {
+    const st = statSync(file);
+    if (st.isSocket()) return undefined;
+    return st.isDirectory() ? `${file} is a directory, not a socket` : st.isFile() ? `${file} is a regular file, not a socket` : `${file} is not a socket`;
+  } catch {
+    return undefined;
   }
 }

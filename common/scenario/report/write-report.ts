@@ -8,18 +8,21 @@ import { jsonReport } from './json.js';
 import { junitReport } from './junit.js';
 import type { SuiteResult } from './result.js';
 import { tableReport } from './table.js';
+import { escapeForTerminal, escapeJsonForTerminal } from '../../output/escape.js';
 
 export const REPORTERS = ['table', 'json', 'junit'] as const;
 export type ReporterName = (typeof REPORTERS)[number];
 
+/** Scenario names, files and failures quote files and peers: every report is escaped for a terminal (JSON stays JSON). */
 export function renderReport(reporter: ReporterName, suite: SuiteResult): string {
   switch (reporter) {
     case 'table':
-      return tableReport(suite);
+      return escapeForTerminal(tableReport(suite));
     case 'json':
-      return jsonReport(suite);
+      return escapeJsonForTerminal(jsonReport(suite));
     case 'junit':
-      return junitReport(suite);
+      // XML 1.0 cannot carry C0 controls at all (§2.2): shown as escapes, as on a terminal.
+      return escapeForTerminal(junitReport(suite));
   }
 }
 

@@ -94,7 +94,8 @@ export function flagCorpus(): FlagCase[] {
     { command: 'central', rule: '--target missing its value', args: ['central', '--transport', DEAD_TRANSPORT, '--target'], names: '--target' },
     { command: 'central', rule: '--interactive without a terminal', args: [...c, '--interactive'], names: '--interactive' },
   );
-  for (const t of ['0', '-1', 'abc', '1.5', '', '10s']) out.push({ command: 'central', rule: `bad --timeout ${JSON.stringify(t)}`, args: [...c, '--timeout', t], names: '--timeout' });
+  for (const t of ['0', '-1', 'abc', '1.5', '', '10s', '2147483648', '99999999999999999999']) out.push({ command: 'central', rule: `bad --timeout ${JSON.stringify(t)}`, args: [...c, '--timeout', t], names: '--timeout' });
+  out.push({ command: 'central', rule: '--keys an empty path', args: [...c, '--keys', ''], names: '--keys' });
   const p = BASES.peripheral!;
   out.push(
     { command: 'peripheral', rule: '--profile missing its value', args: [...p, '--profile'], names: '--profile' },
@@ -133,5 +134,10 @@ export function airFlagCorpus(): FlagCase[] {
     { command, rule: 'empty unix path', args: ['air', '--listen', 'unix:'], names: '--listen' },
     { command, rule: 'unknown flag', args: ['air', '--listen', 'unix:/nonexistent/x.sock', '--bogus-flag'], names: '--bogus-flag' },
     { command, rule: 'bad --log-level choice', args: ['air', '--listen', 'unix:/nonexistent/x.sock', '--log-level', 'loud'], names: '--log-level' },
+    { command, rule: 'unix: in a folder that does not exist', args: ['air', '--listen', 'unix:/nonexistent/blebench-air/x.sock'], names: '/nonexistent/blebench-air does not exist' },
+    { command, rule: 'pty: in a folder that does not exist', args: ['air', '--listen', 'pty:/nonexistent/blebench-air/tty'], names: '/nonexistent/blebench-air does not exist' },
+    { command, rule: 'unix: at a directory', args: ['air', '--listen', 'unix:/tmp'], names: 'is a directory' },
+    { command, rule: '--btsnoop a directory', args: ['air', '--listen', 'tcp:127.0.0.1:0', '--btsnoop', '/tmp'], names: '--btsnoop' },
+    { command, rule: '--btsnoop in a folder that does not exist', args: ['air', '--listen', 'tcp:127.0.0.1:0', '--btsnoop', '/nonexistent/blebench-air/c.btsnoop'], names: '--btsnoop' },
   ];
 }
