@@ -38,6 +38,9 @@ export const E2E = [
   'test/trace/btsnoop.test.ts',
   'test/trace/wireshark.test.ts',
   'test/hci/address-vendor.test.ts',
+  'test/air/privacy-capture.test.ts',
+  'test/capture/**/*.test.ts',
+  'test/explain/**/*.test.ts',
   // In one process, but end to end many hundreds of times over: the generated suites (every broken
   // input through the CLI's main, the link lost at every PDU) and the whole default suite. They keep
   // the inner loop from its 30 s, and `npm test` runs them all the same.
