@@ -54,6 +54,8 @@ export const BOTH_INPUT = 314159;
 export async function stackPair(setup: { central?: StackSide; peripheral?: StackSide; profile?: ResolvedProfile; radio?: Radio } = {}): Promise<StackPair> {
   const board: Board = { displayed: {}, entered: {}, compared: {} };
   const sessions: StackPair['sessions'] = {};
+  /** Sessions made so far per side: a new link's session is the one made after its connection began. */
+  const made: Record<Side, number> = { central: 0, peripheral: 0 };
   const shown: Record<Side, { promise: Promise<number>; resolve: (n: number) => void }> = { central: deferred(), peripheral: deferred() };
   const other = (s: Side): Side => (s === 'central' ? 'peripheral' : 'central');
   const delegate = (side: Side): PairingDelegate => ({
@@ -79,7 +81,10 @@ export async function stackPair(setup: { central?: StackSide; peripheral?: Stack
     delegate: setup[side]?.delegate ?? delegate(side),
     ...(setup[side]?.timeoutMs !== undefined ? { timeoutMs: setup[side]!.timeoutMs! } : {}),
     ...(setup[side]?.keyStore ? { keyStore: setup[side]!.keyStore! } : {}),
-    onSession: (s) => void (sessions[side] = s),
+    onSession: (s) => {
+      sessions[side] = s;
+      made[side]++;
+    },
   });
 
   const radio = setup.radio ?? new Radio({ name: 'stack-pair' });
@@ -99,6 +104,7 @@ export async function stackPair(setup: { central?: StackSide; peripheral?: Stack
     board,
     sessions,
     async connect() {
+      const peripheralSessionsBefore = made.peripheral;
       const n = noble.noble;
       const found = new Promise<NoblePeripheral>((resolve) => {
         const onDiscover = (p: NoblePeripheral) => {
@@ -114,6 +120,9 @@ export async function stackPair(setup: { central?: StackSide; peripheral?: Stack
       await withTimeout(peripheral.connectAsync(), { what: 'connection', timeoutMs: 5000 });
       const link = ct.tap.links().find((l) => l.connected && l.role === 'central');
       if (!link) throw new Error('the central tap saw no connection');
+      // The peripheral's Security Manager session for this link may come after the central's connection
+      // completes (its host answers its own events in turn): wait for it, so pair() never takes the last link's.
+      await withTimeout(waitFor(() => made.peripheral > peripheralSessionsBefore || undefined), { what: "the peripheral's session for the new link", timeoutMs: 5000 });
       return { handle: link.handle, peripheral };
     },
     async pair(handle, timeoutMs = 5000) {
