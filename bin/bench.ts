@@ -6,6 +6,8 @@
 // air_flood_rss_mb_max (blebench air under a host that never reads) and fuzz_* (blebench fuzz over several seeds).
 // Their sizes: --soak-cycles N (default 2000), --fuzz-cases N (default 1000000), --fuzz-seeds A,B,… (default
 // 1,2,3,4,5), or BLEBENCH_SOAK_CYCLES / BLEBENCH_FUZZ_CASES; 0 skips one. explain_* (bench-explain.ts): blebench explain's reader.
+// The figures above are bleno answering with its own GATT (the baseline of bleno as shipped); server_* (bench-server.ts)
+// take the same measures through blebench's ATT server (servePeripheral with the default profile).
 import { explainBench } from './bench-explain.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +20,7 @@ import { loadNoble, type LoadedNoble } from '../central/noble/load.js';
 import { type NoblePeripheral } from '../central/noble/internals.js';
 import { loadBleno, type LoadedBleno } from '../peripheral/bleno/index.js';
 import { airSoak, fuzzSoak, peripheralSoak } from './bench-soak.js';
+import { serverBench } from './bench-server.js';
 
 const SERVICE = 'b1eb0001000010008000b1eb0000b1eb'.replace(/-/g, '');
 const SECURE = 'b1eb0002000010008000b1eb0000b1eb';
@@ -184,7 +187,8 @@ async function longRuns(): Promise<{ figures: Record<string, unknown>; method: R
   return { figures, method };
 }
 
-export async function bench(): Promise<Record<string, unknown>> {
+/** The baseline: bleno answering with its own GATT. */
+async function blenoBench(): Promise<{ runs: number[]; n20: number; n244: number }> {
   const r = await rig();
   try {
     const runs: number[] = [];
@@ -192,33 +196,7 @@ export async function bench(): Promise<Record<string, unknown>> {
     for (let i = 0; i < PAIR_RUNS; i++) runs.push(await connectPairRead(r));
     const n20 = await notifyRate(r, 20);
     const n244 = await notifyRate(r, 244);
-    const suite = await suiteWall();
-    const ex = await explainBench();
-    const long = await longRuns();
-    return {
-      connect_pair_read_ms_median: Number(median(runs).toFixed(2)),
-      connect_pair_read_ms_min: Number(Math.min(...runs).toFixed(2)),
-      connect_pair_read_ms_max: Number(Math.max(...runs).toFixed(2)),
-      notify_per_s_20B: Math.round(n20),
-      notify_per_s_244B: Math.round(n244),
-      suite_wall_s: Number(suite.seconds.toFixed(2)),
-      suite_scenarios: suite.scenarios,
-      explain_packets_per_s: ex.packetsPerS,
-      explain_rss_mb_10k: ex.rss10kMb,
-      explain_rss_mb_100k: ex.rss100kMb,
-      ...long.figures,
-      node: process.version,
-      platform: `${os.platform()} ${os.arch()}`,
-      cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
-      method: {
-        transport: 'mock: the in-process virtual radio, one controller per role; the taps decode every packet',
-        connect_pair_read: `${PAIR_RUNS} runs after one warm-up: noble scan start → connect → discover the one service → read a characteristic bleno marks secure (ATT 0x05 → LE legacy Just Works pairing → encryption → re-sent read) → value; median of the runs`,
-        suite_wall: `\`node bin/blebench.js run --reporter json\` in a new process: the whole default suite (fixtures/scenarios, ${suite.scenarios} scenarios, each on a fresh virtual radio with fresh bleno and noble) from spawn to exit, Node start-up and module loading included; one run`,
-        explain: ex.method,
-        ...long.method,
-        notify: `${NOTIFICATIONS} notifications sent by bleno in one burst after the CCCD write; rate = (N-1) / (time from the first to the last received by noble); ATT MTU as negotiated by noble and bleno`,
-      },
-    };
+    return { runs, n20, n244 };
   } finally {
     await r.noble.close();
     await r.bleno.close();
@@ -226,6 +204,45 @@ export async function bench(): Promise<Record<string, unknown>> {
     await r.pt.close();
     r.radio.close();
   }
+}
+
+export async function bench(): Promise<Record<string, unknown>> {
+  const { runs, n20, n244 } = await blenoBench();
+  // bleno is one per process: the first is closed before servePeripheral loads its own
+  const srv = await serverBench();
+  const suite = await suiteWall();
+  const ex = await explainBench();
+  const long = await longRuns();
+  return {
+    connect_pair_read_ms_median: Number(median(runs).toFixed(2)),
+    connect_pair_read_ms_min: Number(Math.min(...runs).toFixed(2)),
+    connect_pair_read_ms_max: Number(Math.max(...runs).toFixed(2)),
+    notify_per_s_20B: Math.round(n20),
+    notify_per_s_244B: Math.round(n244),
+    server_connect_pair_read_ms_median: Number(median(srv.connectPairReadMs).toFixed(2)),
+    server_connect_pair_read_ms_min: Number(Math.min(...srv.connectPairReadMs).toFixed(2)),
+    server_connect_pair_read_ms_max: Number(Math.max(...srv.connectPairReadMs).toFixed(2)),
+    server_notify_per_s_20B: Math.round(srv.notifyPerS20),
+    server_notify_per_s_244B: Math.round(srv.notifyPerS244),
+    suite_wall_s: Number(suite.seconds.toFixed(2)),
+    suite_scenarios: suite.scenarios,
+    explain_packets_per_s: ex.packetsPerS,
+    explain_rss_mb_10k: ex.rss10kMb,
+    explain_rss_mb_100k: ex.rss100kMb,
+    ...long.figures,
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
+    method: {
+      transport: 'mock: the in-process virtual radio, one controller per role; the taps decode every packet',
+      connect_pair_read: `${PAIR_RUNS} runs after one warm-up, bleno answering with its own GATT (no blebench ATT server): noble scan start → connect → discover the one service → read a characteristic bleno marks secure (ATT 0x05 → LE legacy Just Works pairing → encryption → re-sent read) → value; median of the runs`,
+      suite_wall: `\`node bin/blebench.js run --reporter json\` in a new process: the whole default suite (fixtures/scenarios, ${suite.scenarios} scenarios, each on a fresh virtual radio with fresh bleno and noble) from spawn to exit, Node start-up and module loading included; one run`,
+      explain: ex.method,
+      ...long.method,
+      ...srv.method,
+      notify: `${NOTIFICATIONS} notifications sent by bleno in one burst after the CCCD write; rate = (N-1) / (time from the first to the last received by noble); ATT MTU as negotiated by noble and bleno`,
+    },
+  };
 }
 
 const json = process.argv.includes('--json');
@@ -236,7 +253,7 @@ bench().then(
       process.stdout.write('blebench benchmark (virtual radio)\n');
       for (const [k, v] of Object.entries(res)) {
         if (k === 'method') continue;
-        process.stdout.write(`  ${k.padEnd(30)} ${v}\n`);
+        process.stdout.write(`  ${k.padEnd(36)} ${v}\n`);
       }
       process.stdout.write('how it was measured:\n');
       for (const [k, v] of Object.entries(res.method as Record<string, string>)) process.stdout.write(`  ${k}: ${v}\n`);

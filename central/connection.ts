@@ -2,6 +2,7 @@
 // the pairing policy around every request, explicit pairing, notifications, disconnection. Every
 // operation ends within its time limit in a value or a typed error (central/errors.ts).
 import { EventEmitter } from 'node:events';
+import type { AttHandleValue } from '../common/att/index.js';
 import type { LinkSecurityState } from '../common/gatt/security-rule.js';
 import type { LinkState } from '../common/trace/link-state.js';
 import type { Tap } from '../common/trace/tap.js';
@@ -105,6 +106,11 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     return this.o.link.connected;
   }
 
+  /** The ATT_MTU agreed on this link (23 until the MTU exchange ends). Vol 3 Part F 3.2.8. */
+  get mtu(): number {
+    return this.o.bearer.mtu;
+  }
+
   get policy(): PairingPolicy {
     return this.o.policy;
   }
@@ -176,6 +182,11 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
 
   read(c: DiscoveredCharacteristic, record?: OperationRecord): Promise<Buffer> {
     return this.withPolicy(record, () => this.gatt.read(c.valueHandle, `Read Request for ${c.uuid}`));
+  }
+
+  /** Read Using Characteristic UUID over start..end (Vol 3 Part G 4.8.2), under the pairing policy; see GattClient. */
+  readUsingCharacteristicUuid(start: number, end: number, uuid: string, record?: OperationRecord): Promise<readonly AttHandleValue[]> {
+    return this.withPolicy(record, () => this.gatt.readUsingCharacteristicUuid(start, end, uuid));
   }
 
   write(c: DiscoveredCharacteristic, value: Buffer, record?: OperationRecord): Promise<void> {

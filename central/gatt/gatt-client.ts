@@ -4,7 +4,8 @@
 // deadline; when it passes, the bearer is abandoned (ATT transaction timeout, Vol 3 Part F 3.3.3).
 import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
 import type { AttBearer } from '../att/att-bearer.js';
-import { EXECUTE_WRITE_FLAGS, type AttPdu } from '../../common/att/index.js';
+import { EXECUTE_WRITE_FLAGS, type AttHandleValue, type AttPdu } from '../../common/att/index.js';
+import { attUuidToWire } from '../../common/att/uuid-wire.js';
 import { attOctets, expectResponse, PREPARE_WRITE_HEADER_LENGTH, READ_HEADER_LENGTH, WRITE_HEADER_LENGTH, type Ask } from '../att/att-exchange.js';
 import { deadline } from '../deadline.js';
 import { AttError, AttProtocolError, CentralUsageError } from '../errors.js';
@@ -66,6 +67,23 @@ export class GattClient {
         length += chunk.length;
       }
       return Buffer.concat(parts);
+    });
+  }
+
+  /**
+   * Read Using Characteristic UUID: one Read By Type Request over start..end for `uuid`. Vol 3 Part G
+   * 4.8.2. Resolves with the handle-value pairs of the response (each value as sent: at most
+   * ATT_MTU-4 octets, Vol 3 Part F 3.4.4.2; Read Blob reads the rest); an Error Response rejects with an
+   * AttError naming its code and handle (0x0A: no attribute of that type in the range). The range is
+   * sent as given, so a server's answer to a bad one (0x01, Vol 3 Part F 3.4.4.1) can be seen.
+   */
+  readUsingCharacteristicUuid(start: number, end: number, uuid: string, what = `Read By Type for ${uuid} over 0x${start.toString(16)}-0x${end.toString(16)}`): Promise<readonly AttHandleValue[]> {
+    return this.run(what, async () => {
+      const rsp = await this.ask({ opcode: ATT_OP.READ_BY_TYPE_REQ, startingHandle: start, endingHandle: end, attributeType: attUuidToWire(uuid) }, ATT_OP.READ_BY_TYPE_RSP);
+      // Every handle returned must lie in the range asked for. Vol 3 Part F 3.4.4.1.
+      const outside = rsp.attributeData.find((d) => d.handle < start || d.handle > end);
+      if (outside) throw new AttProtocolError(`the Read By Type Response names handle 0x${outside.handle.toString(16)}, outside the range 0x${start.toString(16)}-0x${end.toString(16)} asked for`);
+      return rsp.attributeData;
     });
   }
 
