@@ -122,7 +122,10 @@ function sayKeyStoreFailures(session: LinkSession, store: JsonFileKeyStore, alar
 export async function keyStoreSummary(smp: SmpSetup | undefined, code: ExitCode, alarm: (line: string) => void = (l) => void process.stderr.write(escapeForTerminal(`${l}\n`))): Promise<ExitCode> {
   const store = smp?.keyStore;
   if (!(store instanceof JsonFileKeyStore)) return code;
-  await store.settled(); // a write still under way ends (and is said) before the summary
+  // A write still under way ends (and is said) before the summary; one that does not end in time has
+  // its bonds saved to a fallback file, said here.
+  const late = await store.flush();
+  if (late) alarm(`blebench: ${late.message}\n  what to do: ${late.hint}`);
   if (store.unsaved.size === 0) return code;
   const peers = [...store.unsaved.values()].map((b) => b.peer.address).join(', ');
   alarm(`blebench: ${store.unsaved.size} bond(s) made in this run are not in the key store ${store.file} (with ${peers}); the errors above say where their keys are`);
