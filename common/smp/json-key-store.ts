@@ -1,8 +1,9 @@
 // Bonds in a JSON file, checked when the store is made (key-store-file.ts: a corrupt or unusable file is
 // exit 2 before anything runs), kept in memory, and written atomically (a temporary file in the same
 // directory, fsync, rename, then fsync of the directory) with mode 0600 since it holds keys.
-// Writes are coalesced: at most one is in flight; bonds made meanwhile go together into the next one,
-// so a burst of N bonds costs a few writes, not N (each of the whole file). The in-memory map is the
+// Writes are coalesced: at most one is in flight, and the next starts WRITE_GAP_MS after it ended (at once
+// when someone waits: settled/flush); bonds made meanwhile go together into it, so a burst of N bonds
+// costs a few writes, not N (each of the whole file). Keys are held in buffers of their own (ownBuffers). The in-memory map is the
 // source of truth: the file is read again only when it changed since this process last read or wrote it
 // (another process's bonds): its bonds this process does not hold, and did not delete, are adopted; for
 // a bond both hold, this process's wins. A file that changed into something that is not a key store is
@@ -24,6 +25,8 @@ export { KEY_STORE_FORMAT_VERSION, KeyStoreCorruptError, KeyStoreUnusableError }
 export const KEY_STORE_FILE_MODE = 0o600;
 /** How long a command waits, when it ends, for its key store writes still under way. */
 export const KEY_STORE_FLUSH_TIMEOUT_MS = 5000;
+/** The least time between the end of one write and the start of the next (a long run's bonds are batched). */
+export const WRITE_GAP_MS = 250;
 
 /** A bond could not be written to the key store: it is kept in memory and its keys offered elsewhere. Exit 1. */
 export class KeyStoreWriteError extends BlebenchError {
@@ -87,12 +90,16 @@ export class JsonFileKeyStore implements KeyStore {
   private stamp: FileStamp;
   private inFlight: Batch | undefined;
   private next: Batch | undefined;
+  /** Between two writes (WRITE_GAP_MS). */
+  private cooling: NodeJS.Timeout | undefined;
+  /** Callers waiting in settled(). */
+  private settling = 0;
   /** Writes started (for tests and the bench: a burst of bonds must cost few writes). */
   writes = 0;
 
   /** Checks the file now (throws KeyStoreCorruptError / KeyStoreUnusableError, exit 2); nothing is written until a bond is made. */
   constructor(readonly file: string) {
-    this.bonds = openKeyStoreFile(file);
+    this.bonds = new Map([...openKeyStoreFile(file)].map(([k, b]) => [k, ownBuffers(b)]));
     try {
       this.stamp = stampOf(statSync(file));
     } catch {
@@ -103,7 +110,21 @@ export class JsonFileKeyStore implements KeyStore {
 
   /** Resolves once every write asked for so far has ended (saved or failed and said). */
   async settled(): Promise<void> {
-    while (this.inFlight ?? this.next) await (this.next ?? this.inFlight)!.done.catch(() => {});
+    this.settling++;
+    try {
+      this.hurry();
+      while (this.inFlight ?? this.next) await (this.next ?? this.inFlight)!.done.catch(() => {});
+    } finally {
+      this.settling--;
+    }
+  }
+
+  /** The gap between writes is for long runs; a process about to end writes at once. */
+  private hurry(): void {
+    if (!this.cooling) return;
+    clearTimeout(this.cooling);
+    this.cooling = undefined;
+    this.startNext();
   }
 
   /** Bonds made in this run that are not (yet) in the file. */
@@ -143,7 +164,7 @@ export class JsonFileKeyStore implements KeyStore {
 
   put(bond: Bond): Promise<void> {
     const key = bondKey(bond.local, bond.peer);
-    this.bonds.set(key, bond);
+    this.bonds.set(key, ownBuffers(bond));
     this.deleted.delete(key);
     return this.schedule(bond);
   }
@@ -168,7 +189,7 @@ export class JsonFileKeyStore implements KeyStore {
 
   /** Starts the next write on the next turn, so that the puts made in this one join it. */
   private startNext(): void {
-    if (!this.next || this.inFlight) return;
+    if (!this.next || this.inFlight || this.cooling) return;
     const batch = this.next;
     this.inFlight = batch; // taken from `next` only on the next turn: until then, puts join it
     setImmediate(() => {
@@ -176,7 +197,14 @@ export class JsonFileKeyStore implements KeyStore {
       this.writes++;
       void this.writeBatch(batch).then(batch.resolve, batch.reject).finally(() => {
         this.inFlight = undefined;
-        this.startNext();
+        // The next write waits a little: bonds made meanwhile join it (each write is of the whole file).
+        // Not while someone waits for the writes to end (settled(), flush()): then at once.
+        if (this.settling) return this.startNext();
+        this.cooling = setTimeout(() => {
+          this.cooling = undefined;
+          this.startNext();
+        }, WRITE_GAP_MS);
+        this.cooling.unref();
       });
     });
   }
@@ -201,7 +229,7 @@ export class JsonFileKeyStore implements KeyStore {
     const now = await stampNow(this.file);
     if (now === this.stamp || now === undefined) return; // unchanged, or gone: this process's bonds are what there is
     const theirs = parseBonds(this.file, await fs.readFile(this.file)); // not a key store any more: not overwritten
-    for (const [k, b] of theirs) if (!this.bonds.has(k) && !this.deleted.has(k)) this.bonds.set(k, b);
+    for (const [k, b] of theirs) if (!this.bonds.has(k) && !this.deleted.has(k)) this.bonds.set(k, ownBuffers(b));
     this.stamp = now;
   }
 
@@ -215,6 +243,22 @@ export class JsonFileKeyStore implements KeyStore {
       return undefined;
     }
   }
+}
+
+/**
+ * The bond with keys in buffers of their own. A small Buffer from Buffer.from/allocUnsafe is a slice of
+ * an 8 KiB pool shared by the whole process: a 16-octet key kept for the run keeps its pool alive, so
+ * thousands of bonds held ~8 KiB each (found by the soak of issue 15). Buffer.alloc is never pooled.
+ */
+function ownBuffers(bond: Bond): Bond {
+  const own = (b: Buffer | undefined) => (b ? Buffer.alloc(b.length, b) : undefined);
+  const copy: Bond = { ...bond };
+  for (const k of ['peerIrk', 'peerCsrk', 'localIrk', 'localCsrk'] as const) if (bond[k]) copy[k] = own(bond[k])!;
+  for (const k of ['peerLtk', 'localLtk'] as const) {
+    const ltk = bond[k];
+    if (ltk) copy[k] = { ...ltk, key: own(ltk.key)!, rand: own(ltk.rand)! };
+  }
+  return copy;
 }
 
 /**
