@@ -26,7 +26,7 @@ export const KEY_STORE_FILE_MODE = 0o600;
 /** How long a command waits, when it ends, for its key store writes still under way. */
 export const KEY_STORE_FLUSH_TIMEOUT_MS = 5000;
 /** The least time between the end of one write and the start of the next (a long run's bonds are batched). */
-export const WRITE_GAP_MS = 250;
+export const WRITE_GAP_MS = 1000;
 
 /** A bond could not be written to the key store: it is kept in memory and its keys offered elsewhere. Exit 1. */
 export class KeyStoreWriteError extends BlebenchError {
