@@ -13,6 +13,7 @@ import { registerPeripheral } from './commands/peripheral.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { version } from './version.js';
+import { flushOpenKeyStores } from '../common/smp/json-key-store.js';
 
 
 /** The command line as commander knows it (every command and flag); `done` gets each action's exit code. */
@@ -42,11 +43,24 @@ export async function main(argv: string[]): Promise<ExitCode> {
   const program = buildProgram((c) => {
     code = c;
   });
+  let result: ExitCode;
   try {
     await program.parseAsync(argv);
-    return code;
+    result = code;
   } catch (err) {
     if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')) return EXIT.OK;
-    return reportError(err);
+    result = reportError(err);
   }
+  return keysFlushed(result);
+}
+
+/**
+ * Keys are never lost: whatever ended the command (its end, SIGINT/SIGTERM, an error), the key store
+ * writes still under way end before main returns (bin/blebench.js exits 250 ms after that), within a
+ * bound; those that do not have their bonds saved to a fallback file, said here, and the run ends 1.
+ */
+async function keysFlushed(code: ExitCode): Promise<ExitCode> {
+  const late = await flushOpenKeyStores();
+  for (const e of late) process.stderr.write(escapeForTerminal(`blebench: ${e.message}\n  what to do: ${e.hint}\n`));
+  return late.length && code === EXIT.OK ? EXIT.EXPECTATION_FAILED : code;
 }

@@ -104,13 +104,18 @@ function openKeysFlag(file: string): JsonFileKeyStore {
   return new JsonFileKeyStore(file);
 }
 
-/** A bond the key store could not save, or a lookup it could not answer: an error line and a log entry, never silence. */
+/** Bonds made and saved (log), and a bond the key store could not save, or a lookup it could not answer: an error line and a log entry, never silence. */
 function sayKeyStoreFailures(session: LinkSession, store: JsonFileKeyStore, alarm: (line: string) => void, log: Logger | undefined): void {
   const tell = (err: unknown, what: string) => {
     const message = err instanceof Error ? err.message : String(err);
     log?.error({ keys: store.file, peer: session.peer.address, code: (err as { code?: string }).code }, `${what}: ${message}`);
     alarm(`blebench: ${message}${err instanceof BlebenchError && err.hint ? `\n  what to do: ${err.hint}` : ''}`);
   };
+  // Made (the pairing's keys are in memory) and, once written, saved: a long run can be followed bond by bond.
+  session.on('outcome', (o) => {
+    if (o.result === 'paired' && session.bond) log?.info({ keys: store.file, peer: session.bond.peer.address }, `bond made with ${session.bond.peer.address}; saving it to ${store.file}`);
+  });
+  session.on('bond', (b) => log?.debug({ keys: store.file, peer: b.peer.address }, `bond with ${b.peer.address} saved to ${store.file}`));
   session.on('bondNotSaved', (_bond, err) => tell(err, 'bond not saved'));
   session.on('lookupFailed', (err) => tell(err, 'bond lookup failed (pairing without a stored key)'));
 }
@@ -122,7 +127,10 @@ function sayKeyStoreFailures(session: LinkSession, store: JsonFileKeyStore, alar
 export async function keyStoreSummary(smp: SmpSetup | undefined, code: ExitCode, alarm: (line: string) => void = (l) => void process.stderr.write(escapeForTerminal(`${l}\n`))): Promise<ExitCode> {
   const store = smp?.keyStore;
   if (!(store instanceof JsonFileKeyStore)) return code;
-  await store.settled(); // a write still under way ends (and is said) before the summary
+  // A write still under way ends (and is said) before the summary; one that does not end in time has
+  // its bonds saved to a fallback file, said here.
+  const late = await store.flush();
+  if (late) alarm(`blebench: ${late.message}\n  what to do: ${late.hint}`);
   if (store.unsaved.size === 0) return code;
   const peers = [...store.unsaved.values()].map((b) => b.peer.address).join(', ');
   alarm(`blebench: ${store.unsaved.size} bond(s) made in this run are not in the key store ${store.file} (with ${peers}); the errors above say where their keys are`);

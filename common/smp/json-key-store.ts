@@ -1,10 +1,18 @@
 // Bonds in a JSON file, checked when the store is made (key-store-file.ts: a corrupt or unusable file is
-// exit 2 before anything runs), kept in memory, and written atomically on every change (a temporary file
-// in the same directory, fsync, rename, then fsync of the directory) with mode 0600 since it holds keys.
+// exit 2 before anything runs), kept in memory, and written atomically (a temporary file in the same
+// directory, fsync, rename, then fsync of the directory) with mode 0600 since it holds keys.
+// Writes are coalesced: at most one is in flight, and the next starts WRITE_GAP_MS after it ended (at once
+// when someone waits: settled/flush); bonds made meanwhile go together into it, so a burst of N bonds
+// costs a few writes, not N (each of the whole file). Keys are held in buffers of their own (ownBuffers). The in-memory map is the
+// source of truth: the file is read again only when it changed since this process last read or wrote it
+// (another process's bonds): its bonds this process does not hold, and did not delete, are adopted; for
+// a bond both hold, this process's wins. A file that changed into something that is not a key store is
+// not overwritten: the write fails.
 // A write that fails keeps the bond in memory, saves it to a fallback key store it names (else its JSON
 // goes in the error), and fails loudly with KeyStoreWriteError: a bond is never dropped in silence.
+// Every command flushes its stores before it exits (flushOpenKeyStores, bounded; bin/main.ts).
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BlebenchError, EXIT } from '../errors/blebench-error.js';
@@ -15,6 +23,10 @@ import { sameAddress, type KeyStore } from './key-store.js';
 
 export { KEY_STORE_FORMAT_VERSION, KeyStoreCorruptError, KeyStoreUnusableError } from './key-store-file.js';
 export const KEY_STORE_FILE_MODE = 0o600;
+/** How long a command waits, when it ends, for its key store writes still under way. */
+export const KEY_STORE_FLUSH_TIMEOUT_MS = 5000;
+/** The least time between the end of one write and the start of the next (a long run's bonds are batched). */
+export const WRITE_GAP_MS = 1000;
 
 /** A bond could not be written to the key store: it is kept in memory and its keys offered elsewhere. Exit 1. */
 export class KeyStoreWriteError extends BlebenchError {
@@ -44,25 +56,101 @@ export class KeyStoreWriteError extends BlebenchError {
 
 const serialise = (bonds: Iterable<Bond>) => JSON.stringify({ version: KEY_STORE_FORMAT_VERSION, bonds: [...bonds].map(bondToJson) }, null, 2) + '\n';
 
+/** What identifies one version of the file: another process's write changes it. */
+type FileStamp = string | undefined;
+const stampOf = (st: Stats | undefined): FileStamp => (st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}` : undefined);
+const stampNow = async (file: string): Promise<FileStamp> => stampOf(await fs.stat(file).catch((e: NodeJS.ErrnoException) => { if (e.code === 'ENOENT') return undefined; throw e; }));
+
+/** The changes waiting for the next write, and those waiting on it. */
+interface Batch {
+  made: Bond[];
+  done: Promise<void>;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  done.catch(() => {}); // each caller gets the rejection from its own await
+  return { made: [], done, resolve, reject };
+}
+
+/** Every JSON key store this process opened: flushed before it exits (flushOpenKeyStores). */
+const openStores = new Set<JsonFileKeyStore>();
+
 export class JsonFileKeyStore implements KeyStore {
-  private writing: Promise<unknown> = Promise.resolve();
-  /** This process's view: the file as checked at start, and every change since (saved or not). */
+  /** This process's view: the file as checked at start, every change since (saved or not), and other processes' bonds seen. */
   private readonly bonds: Map<string, Bond>;
-  /** Bonds whose write failed (kept in memory; retried with the next write). */
+  /** Keys this process deleted: not adopted again from another process's version of the file. */
+  private readonly deleted = new Set<string>();
+  /** Bonds whose write failed (kept in memory; in every later write). */
   readonly unsaved = new Map<string, Bond>();
+  private stamp: FileStamp;
+  private inFlight: Batch | undefined;
+  private next: Batch | undefined;
+  /** Between two writes (WRITE_GAP_MS). */
+  private cooling: NodeJS.Timeout | undefined;
+  /** Callers waiting in settled(). */
+  private settling = 0;
+  /** Writes started (for tests and the bench: a burst of bonds must cost few writes). */
+  writes = 0;
 
   /** Checks the file now (throws KeyStoreCorruptError / KeyStoreUnusableError, exit 2); nothing is written until a bond is made. */
   constructor(readonly file: string) {
-    this.bonds = openKeyStoreFile(file);
+    this.bonds = new Map([...openKeyStoreFile(file)].map(([k, b]) => [k, ownBuffers(b)]));
+    try {
+      this.stamp = stampOf(statSync(file));
+    } catch {
+      this.stamp = undefined; // a new store: not there yet
+    }
+    openStores.add(this);
   }
 
   /** Resolves once every write asked for so far has ended (saved or failed and said). */
   async settled(): Promise<void> {
-    let last: Promise<unknown> | undefined;
-    while (last !== this.writing) {
-      last = this.writing;
-      await last;
+    this.settling++;
+    try {
+      this.hurry();
+      while (this.inFlight ?? this.next) await (this.next ?? this.inFlight)!.done.catch(() => {});
+    } finally {
+      this.settling--;
     }
+  }
+
+  /** The gap between writes is for long runs; a process about to end writes at once. */
+  private hurry(): void {
+    if (!this.cooling) return;
+    clearTimeout(this.cooling);
+    this.cooling = undefined;
+    this.startNext();
+  }
+
+  /** Bonds made in this run that are not (yet) in the file. */
+  notWritten(): Bond[] {
+    const all = new Map(this.unsaved);
+    for (const b of [...(this.inFlight?.made ?? []), ...(this.next?.made ?? [])]) all.set(bondKey(b.local, b.peer), b);
+    return [...all.values()];
+  }
+
+  /**
+   * Waits up to timeoutMs for the writes under way. If they do not end in time, the bonds not yet written
+   * are saved to a fallback key store and a KeyStoreWriteError saying where is returned (the bonds also
+   * count as unsaved); a write that failed was already said by its caller.
+   */
+  async flush(timeoutMs = KEY_STORE_FLUSH_TIMEOUT_MS): Promise<KeyStoreWriteError | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = await Promise.race([
+      this.settled().then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!late) return undefined;
+    const bonds = this.notWritten();
+    for (const b of bonds) this.unsaved.set(bondKey(b.local, b.peer), b);
+    const fallback = bonds.length ? await this.saveElsewhere(bonds) : undefined;
+    return new KeyStoreWriteError(this.file, bonds, `the write under way did not end within ${timeoutMs / 1000} s of the end of the run`, fallback);
   }
 
   async get(local: DeviceAddress, peer: DeviceAddress): Promise<Bond | undefined> {
@@ -76,58 +164,73 @@ export class JsonFileKeyStore implements KeyStore {
 
   put(bond: Bond): Promise<void> {
     const key = bondKey(bond.local, bond.peer);
-    this.bonds.set(key, bond);
-    return this.update([bond], (bonds) => {
-      bonds.set(key, bond);
-      return true;
-    });
+    this.bonds.set(key, ownBuffers(bond));
+    this.deleted.delete(key);
+    return this.schedule(bond);
   }
 
   async delete(local: DeviceAddress, peer: DeviceAddress): Promise<boolean> {
     const key = bondKey(local, peer);
     const had = this.bonds.delete(key);
     this.unsaved.delete(key);
-    let removed = false;
-    await this.update([], (bonds) => (removed = bonds.delete(key)));
-    return removed || had;
+    this.deleted.add(key);
+    await this.schedule(undefined);
+    return had;
   }
 
-  /**
-   * Read the file again (another process may have added bonds), change, write: one at a time in this
-   * process. A file that can no longer be read as a key store is not overwritten: the write fails.
-   */
-  private update(made: readonly Bond[], change: (bonds: Map<string, Bond>) => boolean): Promise<void> {
-    const run = this.writing.then(async () => {
-      try {
-        const bonds = await this.onDisk();
-        for (const [k, b] of this.unsaved) bonds.set(k, b);
-        if (change(bonds) || this.unsaved.size) await this.write(bonds);
-        this.unsaved.clear();
-      } catch (err) {
-        for (const b of made) this.unsaved.set(bondKey(b.local, b.peer), b);
-        const why = err instanceof BlebenchError ? err.message : `${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`.trim();
-        const fallback = this.unsaved.size ? await this.saveElsewhere([...this.unsaved.values()]) : undefined;
-        throw new KeyStoreWriteError(this.file, [...this.unsaved.values()], why, fallback, { cause: err });
-      }
+  /** Joins the next write (started now when none is in flight, else when the one in flight ends). */
+  private schedule(made: Bond | undefined): Promise<void> {
+    this.next ??= newBatch();
+    if (made) this.next.made.push(made);
+    const { done } = this.next;
+    if (!this.inFlight) this.startNext();
+    return done;
+  }
+
+  /** Starts the next write on the next turn, so that the puts made in this one join it. */
+  private startNext(): void {
+    if (!this.next || this.inFlight || this.cooling) return;
+    const batch = this.next;
+    this.inFlight = batch; // taken from `next` only on the next turn: until then, puts join it
+    setImmediate(() => {
+      this.next = undefined;
+      this.writes++;
+      void this.writeBatch(batch).then(batch.resolve, batch.reject).finally(() => {
+        this.inFlight = undefined;
+        // The next write waits a little: bonds made meanwhile join it (each write is of the whole file).
+        // Not while someone waits for the writes to end (settled(), flush()): then at once.
+        if (this.settling) return this.startNext();
+        this.cooling = setTimeout(() => {
+          this.cooling = undefined;
+          this.startNext();
+        }, WRITE_GAP_MS);
+        this.cooling.unref();
+      });
     });
-    this.writing = run.catch(() => {});
-    return run;
   }
 
-  private async onDisk(): Promise<Map<string, Bond>> {
-    let bytes: Buffer;
+  private async writeBatch(batch: Batch): Promise<void> {
     try {
-      bytes = await fs.readFile(this.file);
+      await this.adoptOthers();
+      await writeKeyStoreAtomically(this.file, serialise(this.bonds.values()));
+      this.stamp = await stampNow(this.file).catch(() => undefined);
+      this.unsaved.clear();
     } catch (err) {
-      // Gone since the start (or never written): this process's bonds are what there is.
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map(this.bonds);
-      throw err;
+      for (const b of batch.made) this.unsaved.set(bondKey(b.local, b.peer), b);
+      const why = err instanceof BlebenchError ? err.message : `${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`.trim();
+      const bonds = [...this.unsaved.values()];
+      const fallback = bonds.length ? await this.saveElsewhere(bonds) : undefined;
+      throw new KeyStoreWriteError(this.file, bonds, why, fallback, { cause: err });
     }
-    return parseBonds(this.file, bytes);
   }
 
-  private async write(bonds: Map<string, Bond>): Promise<void> {
-    await writeKeyStoreAtomically(this.file, serialise(bonds.values()));
+  /** The file changed since this process last read or wrote it: another process's bonds are kept. */
+  private async adoptOthers(): Promise<void> {
+    const now = await stampNow(this.file);
+    if (now === this.stamp || now === undefined) return; // unchanged, or gone: this process's bonds are what there is
+    const theirs = parseBonds(this.file, await fs.readFile(this.file)); // not a key store any more: not overwritten
+    for (const [k, b] of theirs) if (!this.bonds.has(k) && !this.deleted.has(k)) this.bonds.set(k, ownBuffers(b));
+    this.stamp = now;
   }
 
   /** The unsaved bonds as a key store of their own in the system's temporary folder (mode 0600), or undefined. */
@@ -140,6 +243,31 @@ export class JsonFileKeyStore implements KeyStore {
       return undefined;
     }
   }
+}
+
+/**
+ * The bond with keys in buffers of their own. A small Buffer from Buffer.from/allocUnsafe is a slice of
+ * an 8 KiB pool shared by the whole process: a 16-octet key kept for the run keeps its pool alive, so
+ * thousands of bonds held ~8 KiB each (found by the soak of issue 15). Buffer.alloc is never pooled.
+ */
+function ownBuffers(bond: Bond): Bond {
+  const own = (b: Buffer | undefined) => (b ? Buffer.alloc(b.length, b) : undefined);
+  const copy: Bond = { ...bond };
+  for (const k of ['peerIrk', 'peerCsrk', 'localIrk', 'localCsrk'] as const) if (bond[k]) copy[k] = own(bond[k])!;
+  for (const k of ['peerLtk', 'localLtk'] as const) {
+    const ltk = bond[k];
+    if (ltk) copy[k] = { ...ltk, key: own(ltk.key)!, rand: own(ltk.rand)! };
+  }
+  return copy;
+}
+
+/**
+ * Before the process exits (every command, on SIGINT/SIGTERM or its normal end): the writes of every key
+ * store it opened end, or, after timeoutMs, their bonds are saved to a fallback file; the errors say where.
+ */
+export async function flushOpenKeyStores(timeoutMs = KEY_STORE_FLUSH_TIMEOUT_MS): Promise<KeyStoreWriteError[]> {
+  const errors = await Promise.all([...openStores].map((s) => s.flush(timeoutMs)));
+  return errors.filter((e): e is KeyStoreWriteError => e !== undefined);
 }
 
 /** Temporary file in the same folder, mode 0600, fsync, rename, fsync of the folder. */
