@@ -29,6 +29,7 @@ const CYCLE_TIMEOUT_MS = 10_000;
 /** The cycles after which the peripheral's memory must stay flat. */
 const FIRST_CYCLES = 1000;
 /** How long the host that never reads keeps writing, and how often the air's RSS is read. */
+/** How long the flood lasts by default (`--air-flood-seconds`). */
 const FLOOD_MS = 15_000;
 const RSS_SAMPLE_MS = 100;
 
@@ -180,7 +181,7 @@ export interface AirSoak {
 }
 
 /** `blebench air` and a host that writes HCI commands as fast as the air takes them and never reads. */
-export async function airSoak(): Promise<AirSoak> {
+export async function airSoak(floodMs = FLOOD_MS): Promise<AirSoak> {
   const dir = mkdtempSync(path.join(tmpdir(), 'blebench-soak-air-'));
   const sock = path.join(dir, 'air.sock');
   const air = await startCli(['air', '--listen', `unix:${sock}`, '--log-level', 'error'], /listening on/);
@@ -197,12 +198,12 @@ export async function airSoak(): Promise<AirSoak> {
     let commandsWritten = 0;
     const t0 = performance.now();
     try {
-      while (performance.now() - t0 < FLOOD_MS) {
+      while (performance.now() - t0 < floodMs) {
         commandsWritten += 16_384;
         if (!socket.write(chunk)) {
           // the air stopped reading: wait for it (or for the end), never buffer without bound here either
           await new Promise<void>((resolve) => {
-            const t = setTimeout(resolve, Math.max(0, FLOOD_MS - (performance.now() - t0)));
+            const t = setTimeout(resolve, Math.max(0, floodMs - (performance.now() - t0)));
             socket.once('drain', () => (clearTimeout(t), resolve()));
           });
         }

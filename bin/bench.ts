@@ -41,6 +41,7 @@ function sizeOption(flag: string, env: string, fallback: number): number {
 }
 const SOAK_CYCLES = sizeOption('--soak-cycles', 'BLEBENCH_SOAK_CYCLES', 2000);
 const FUZZ_CASES = sizeOption('--fuzz-cases', 'BLEBENCH_FUZZ_CASES', 1_000_000);
+const AIR_FLOOD_S = sizeOption('--air-flood-seconds', 'BLEBENCH_AIR_FLOOD_S', 15);
 const FUZZ_SEEDS = (() => {
   const i = process.argv.indexOf('--fuzz-seeds');
   const text = i >= 0 ? (process.argv[i + 1] ?? '') : '1,2,3,4,5';
@@ -175,9 +176,11 @@ async function longRuns(): Promise<{ figures: Record<string, unknown>; method: R
     });
     method.peripheral_soak = `\`blebench peripheral --keys FILE\` (a child process) on \`blebench air\` (another); a looping central in this process: each cycle a fresh controller on the air (a fresh address), noble with blebench's Security Manager (bonding), connect, pair, disconnect; the peripheral's VmRSS and /proc/PID/fd count read at the start, after cycle ${p.markCycle} and at the end; the key file parsed after the peripheral stopped`;
   }
-  const a = await airSoak();
-  Object.assign(figures, { air_flood_rss_mb_max: Number(a.rssMbMax.toFixed(1)), air_flood_commands: a.commandsWritten, air_flood_s: Number(a.seconds.toFixed(1)) });
-  method.air_flood = `\`blebench air\` (a child process) and one host that writes HCI Read BD_ADDR commands in 64 KiB writes for ${a.seconds.toFixed(0)} s and never reads; the air's VmRSS read every 100 ms (from ${a.rssMbAtStart.toFixed(1)} MB at the start)`;
+  if (AIR_FLOOD_S > 0) {
+    const a = await airSoak(AIR_FLOOD_S * 1000);
+    Object.assign(figures, { air_flood_rss_mb_max: Number(a.rssMbMax.toFixed(1)), air_flood_commands: a.commandsWritten, air_flood_s: Number(a.seconds.toFixed(1)) });
+    method.air_flood = `\`blebench air\` (a child process) and one host that writes HCI Read BD_ADDR commands in 64 KiB writes for ${a.seconds.toFixed(0)} s and never reads; the air's VmRSS read every 100 ms (from ${a.rssMbAtStart.toFixed(1)} MB at the start)`;
+  }
   if (FUZZ_CASES > 0) {
     const f = await fuzzSoak(FUZZ_CASES, FUZZ_SEEDS);
     Object.assign(figures, { fuzz_totals: f.total, fuzz_s: Number(f.seconds.toFixed(1)), fuzz_per_seed: f.lines.join('; ') });

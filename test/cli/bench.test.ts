@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 describe('npm run bench -- --json', () => {
   it('prints one JSON object with the figures, the Node version and how they were taken', () => {
     // The long-run figures at a small size: the soak and the fuzz totals still run end to end.
-    const r = spawnSync(process.execPath, ['dist/bin/bench.js', '--json', '--soak-cycles', '20', '--fuzz-cases', '400', '--fuzz-seeds', '1'], { encoding: 'utf8', timeout: 240_000 });
+    const r = spawnSync(process.execPath, ['dist/bin/bench.js', '--json', '--soak-cycles', '20', '--fuzz-cases', '400', '--fuzz-seeds', '1', '--air-flood-seconds', '2'], { encoding: 'utf8', timeout: 170_000 });
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -16,6 +16,9 @@ describe('npm run bench -- --json', () => {
       expect(res[k] as number, k).toBeGreaterThan(0);
     }
     expect(res.node).toBe(process.version);
-    expect(Object.keys(res.method as object)).toEqual(expect.arrayContaining(['transport', 'connect_pair_read', 'notify']));
-  });
+    expect(Object.keys(res.method as object)).toEqual(expect.arrayContaining(['transport', 'connect_pair_read', 'notify', 'peripheral_soak', 'air_flood']));
+    expect(res.peripheral_soak_paired, 'every soak cycle paired').toBe(20);
+    expect(String(res.peripheral_key_file)).toMatch(/^valid JSON, 20 bonds/);
+    expect(res.fuzz_totals).toMatch(/^400 cases, 0 crashes, 0 hangs/);
+  }, 180_000);
 });
