@@ -1,5 +1,5 @@
 // Hand-built captures for the patterns no scenario on the virtual radio makes yet (host privacy/RPAs, a
-// Security Request nobody answers, a pairing left for 30 s, Android's filtered snoop); the others are made by
+// pairing left for 30 s, Android's filtered snoop); the others are made by
 // scenarios (fixtures/captures/make.sh). Built from the Core v5.4 layouts with test/trace/packets.ts, written in
 // every format by blebench's writers. hand-built.test.ts checks the committed fixtures are exactly these.
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -25,7 +25,6 @@ const disconnect = (ms: number, reason: number, local = true): Rec[] =>
   local ? at(ms, [['tx', cmd(OP.DISCONNECT, [H & 0xff, H >> 8, reason])], ['rx', cs(OP.DISCONNECT)], ['rx', disconnectionComplete(0, H, 0x16)]]) : at(ms, [['rx', disconnectionComplete(0, H, reason)]]);
 const read = (ms: number, handle: number, error?: number): Rec[] =>
   at(ms, [['tx', pdu(H, ATT_CID, att.readReq(handle))], ['rx', pdu(H, ATT_CID, error === undefined ? att.readRsp(Buffer.from('ok')) : att.errorRsp(0x0a, handle, error))]]);
-const asPeripheral = (recs: Rec[]): Rec[] => recs.map(([ms, d, p]) => [ms, p[0] === 0x02 ? (d === 'tx' ? 'rx' : 'tx') : d, p]);
 
 /** Central side: Just Works legacy pairing with bonding, encryption, the peripheral's keys. */
 function bondAsCentral(ms: number): Rec[] {
@@ -78,13 +77,6 @@ export const HAND_BUILT: Readonly<Record<string, Rec[]>> = {
       ['rx', pdu(H, SMP_CID, smp.pairingRsp(0x04, 0, 0x05, 16, 0x00, 0x01))],
     ]),
     ...disconnect(30_100, 0x13),
-  ],
-  // Peripheral side: a Security Request, then the central reads on and never encrypts; the peripheral disconnects.
-  'security-request-ignored': [
-    peripheral('C0:11:22:33:44:55'),
-    [10, 'tx', pdu(H, SMP_CID, smp.securityRequest(0x01))],
-    ...asPeripheral(read(20, 0x0003)),
-    ...disconnect(5000, 0x13),
   ],
   // Peripheral side: a central on RPA 4A:… bonds and hands over its IRK; it returns from RPA 5B:…; no key is found.
   'rpa-not-resolved': [
