@@ -27,7 +27,7 @@ export function registerAir(program: Command, done: (code: ExitCode) => void): v
       'unix:PATH, tcp:127.0.0.1:PORT (loopback only; port 0 picks one), or pty:PATH (a virtual UART controller: PATH is a symlink to a pseudo-terminal; use it with --transport serial:PATH); repeat it to reach one radio several ways',
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
-    .option('--btsnoop <file>', 'write each controller\'s HCI traffic as btsnoop (FILE, then FILE-2, FILE-3, ... for later controllers)')
+    .option('--btsnoop <file>', 'write each controller\'s HCI traffic as btsnoop, or pcapng/pklg by the extension (FILE, then FILE-2, FILE-3, ... for later controllers)')
     .addOption(logLevelOption())
     .addOption(logFormatOption())
     .action(async (opts: AirOptions) => done(await runAir(opts)));

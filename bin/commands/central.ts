@@ -76,7 +76,7 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
     )
     .option('--profile <name|file>', 'compare every cell with this profile; exit 1 on any difference')
     .option('--save-profile <file>', "write the target's GATT table and the security each operation was seen to need as a profile (for `peripheral --profile` and `central --profile`); what the matrix cannot tell is marked as a guess")
-    .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop, opens in Wireshark)')
+    .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop; .pcapng or .pklg by the extension; opens in Wireshark)')
     .option('--json', 'print the matrix as JSON')
     .option('--interactive', 'a console instead of the matrix: pick a peripheral from a live scan list, then read, write, subscribe, pair (needs a terminal)')
     .option('--timeout <ms>', 'time limit of each operation', durationMs('--timeout'), DEFAULT_TIMEOUT_MS)

@@ -42,7 +42,7 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
     .addOption(transportOption())
     .addOption(addressOption())
     .option('--name <name>', "advertised local name (default: the profile's advertising.localName)")
-    .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop, opens in Wireshark)')
+    .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop; .pcapng or .pklg by the extension; opens in Wireshark)')
     .option('--interactive', 'a console: pick a profile (unless --profile), watch requests live, set values, notify, change security, refuse pairing (needs a terminal)')
     .addOption(logLevelOption())
     .addOption(logFormatOption());

@@ -13,6 +13,9 @@ export function peripheralPort(server: PeripheralServer): PeripheralPort {
     answerWith: (name, operation, code, which) => server.answerWith(name, operation, code, which),
     delayAnswers: (name, operation, ms) => server.delayAnswers(name, operation, ms),
     disconnect: (reason) => server.disconnect(reason),
+    requestSecurity: () => {
+      if (!server.requestSecurity()) throw new Error('no Security Manager session on this link (a Security Request needs the peripheral\'s security-manager block)');
+    },
     listen(l: (e: PeripheralEvent) => void) {
       const on = {
         connect: (i: { central: string }) => l({ type: 'connect', central: i.central }),

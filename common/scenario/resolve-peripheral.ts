@@ -12,7 +12,7 @@ import { characteristicAt, codeAt, oneKeyOf, pduAt, type Names } from './resolve
 import type { Behaviour, BehaviourOperation, CharacteristicRef, PeripheralSetup, Side } from './scenario.js';
 import type { AclFaultTarget, BehaviourInput, FaultInput, PeripheralInput, ScheduleInput } from './scenario-input.js';
 
-const BEHAVIOURS = ['refuse-pairing', 'answer', 'disconnect-after', 'delay', 'notify', 'indicate'] as const;
+const BEHAVIOURS = ['refuse-pairing', 'answer', 'disconnect-after', 'security-request-after', 'delay', 'notify', 'indicate'] as const;
 const FAULTS = ['drop', 'delay', 'disconnect', 'corrupt', 'refuse-encryption', 'fail-connection', 'refuse-command'] as const;
 
 export function peripheralAt(n: Names, input: PeripheralInput, profile: ResolvedProfile, path: string): PeripheralSetup {
@@ -53,6 +53,11 @@ function behaviourAt(n: Names, input: BehaviourInput, path: string): Behaviour |
       const reason = o.reason === undefined ? protocolCode('hci', HCI_STATUS.REMOTE_USER_TERMINATED_CONNECTION) : codeAt(n, o.reason as string | number, ['hci'], at + pointer('reason'));
       const sentBy = o['sent-by'] as Side | undefined;
       return pdu && reason && { path, kind, pdu, reason, nth: (o.nth as number | undefined) ?? 1, ...(sentBy ? { sentBy } : {}) };
+    }
+    case 'security-request-after': {
+      const pdu = pduAt(n, o.pdu as string, at + pointer('pdu'));
+      const sentBy = o['sent-by'] as Side | undefined;
+      return pdu && { path, kind, pdu, nth: (o.nth as number | undefined) ?? 1, ...(sentBy ? { sentBy } : {}) };
     }
     case 'delay': {
       const c = o.characteristic === undefined ? undefined : characteristicAt(n, o.characteristic as string, at + pointer('characteristic'));

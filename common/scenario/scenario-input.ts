@@ -54,6 +54,7 @@ export type BehaviourInput =
   | { 'refuse-pairing': { reason: CodeInput } }
   | { answer: { characteristic: string; operation: GattOperationInput; error: CodeInput; nth?: number; repeat?: boolean } }
   | { 'disconnect-after': { pdu: string; 'sent-by'?: SideInput; reason?: CodeInput; nth?: number } }
+  | { 'security-request-after': { pdu: string; 'sent-by'?: SideInput; nth?: number } }
   | { delay: { ms: number; characteristic?: string; operation?: Exclude<GattOperationInput, 'write-without-response'> } }
   | { notify: ScheduleInput }
   | { indicate: ScheduleInput };

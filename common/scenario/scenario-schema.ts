@@ -94,6 +94,7 @@ export const SCENARIO_SCHEMA = {
       'refuse-pairing': obj({ reason: code }, ['reason']),
       answer: obj({ characteristic: text, operation, error: code, nth: positive, repeat: { type: 'boolean' } }, ['characteristic', 'operation', 'error']),
       'disconnect-after': obj({ pdu: text, 'sent-by': side, reason: code, nth: positive }, ['pdu']),
+      'security-request-after': obj({ pdu: text, 'sent-by': side, nth: positive }, ['pdu']),
       delay: obj({ ms: { ...positive, maximum: MAX_DELAY_MS }, characteristic: text, operation: answeredOperation }, ['ms']),
       notify: schedule,
       indicate: schedule,

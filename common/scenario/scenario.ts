@@ -141,6 +141,8 @@ export type Behaviour = { readonly path: string } & (
   | { readonly kind: 'answer'; readonly characteristic: CharacteristicRef; readonly operation: BehaviourOperation; readonly error: ProtocolCode; readonly nth: number; readonly repeat: boolean }
   /** The peripheral's host disconnects (HCI Disconnect, reason) once this PDU has passed. */
   | { readonly kind: 'disconnect-after'; readonly pdu: PduName; readonly sentBy?: Side; readonly reason: ProtocolCode; readonly nth: number }
+  /** The peripheral's Security Manager sends a Security Request (Vol 3 Part H 3.6.7) once this PDU has passed. */
+  | { readonly kind: 'security-request-after'; readonly pdu: PduName; readonly sentBy?: Side; readonly nth: number }
   /** Answer requests this much later (all, or one characteristic / operation). */
   | { readonly kind: 'delay'; readonly ms: number; readonly characteristic?: CharacteristicRef; readonly operation?: Exclude<BehaviourOperation, 'write-without-response'> }
   /** Once subscribed, send `count` notifications or indications, one every `everyMs`. */

@@ -1,22 +1,25 @@
-// Buffered btsnoop writer: records go into 64 KiB chunks written asynchronously at known file offsets,
+// Buffered live capture writer: records go into 64 KiB chunks written asynchronously at known file offsets,
 // flushed on a short timer, on close, and (synchronously) when the process exits, so a capture survives
-// process.exit(). No fsync per packet. Format: btsnoop-format.ts.
+// process.exit(). No fsync per packet. btsnoop 1002 by default (btsnoop-format.ts, encoded here on the hot
+// path); `format` (or the file's extension, .pcapng/.pklg) picks another of common/capture's formats.
 import { closeSync, fchmodSync, mkdirSync, openSync, write as fsWrite, close as fsClose, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   BTSNOOP_FLAG_COMMAND_OR_EVENT,
   BTSNOOP_FLAG_RECEIVED,
-  BTSNOOP_HEADER_LENGTH,
   BTSNOOP_RECORD_HEADER_LENGTH,
   btsnoopHeader,
 } from './btsnoop-format.js';
 import type { Direction } from './timeline.js';
+import { encodeHci, encodeHeader, formatFromExtension, type WriteFormat } from '../capture/record-encode.js';
 
 export interface BtsnoopWriterOptions {
   /** Chunk size; a chunk is written when full. Default 64 KiB. */
   chunkBytes?: number;
   /** A partly filled chunk is written this long after its first record. Default 200 ms. */
   flushIntervalMs?: number;
+  /** The file's format; default from its extension: `.pcapng` (link type 201), `.pklg`, anything else btsnoop 1002. */
+  format?: WriteFormat;
 }
 
 /** µs since the Unix epoch, from the high-resolution clock. */
@@ -46,6 +49,7 @@ function installExitHook(): void {
 
 export class BtsnoopWriter {
   readonly path: string;
+  readonly format: WriteFormat;
   /** Records accepted so far. */
   packets = 0;
   /** The first write error; later writes are dropped and close() rejects with it. */
@@ -56,7 +60,7 @@ export class BtsnoopWriter {
   private readonly flushIntervalMs: number;
   private chunk: Buffer;
   private used = 0;
-  private position = BTSNOOP_HEADER_LENGTH;
+  private position: number;
   /** Sealed chunks not yet confirmed on disk, in order; the head may be in flight. */
   private readonly queue: Pending[] = [];
   private writing = false;
@@ -69,11 +73,14 @@ export class BtsnoopWriter {
     this.path = path;
     this.chunkBytes = options.chunkBytes ?? 64 * 1024;
     this.flushIntervalMs = options.flushIntervalMs ?? 200;
+    this.format = options.format ?? formatFromExtension(path, false);
+    const header = this.format === 'btsnoop-1002' ? btsnoopHeader() : encodeHeader(this.format);
+    this.position = header.length;
     mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(path, 'w', 0o644);
     try {
       fchmodSync(fd, 0o644); // whatever the umask
-      writeSync(fd, btsnoopHeader(), 0, BTSNOOP_HEADER_LENGTH, 0);
+      if (header.length) writeSync(fd, header, 0, header.length, 0);
     } catch (e) {
       closeSync(fd);
       throw e;
@@ -87,6 +94,11 @@ export class BtsnoopWriter {
   /** Append one H4 packet. Cheap; never throws. `timestampUs`: µs since the Unix epoch (default: now). */
   write(dir: Direction, packet: Buffer, timestampUs: number = nowMicros()): void {
     if (this.fd === undefined || this.closing || this.error) return;
+    if (this.format !== 'btsnoop-1002') {
+      const record = encodeHci(this.format, dir, packet, timestampUs > 0 ? timestampUs : 0);
+      if (record) this.append(record);
+      return;
+    }
     const size = BTSNOOP_RECORD_HEADER_LENGTH + packet.length;
     if (this.used + size > this.chunk.length) {
       this.seal();
@@ -114,6 +126,21 @@ export class BtsnoopWriter {
     packet.copy(b, o);
     this.used = o + packet.length;
     this.packets++;
+    this.armTimer();
+  }
+
+  /** One encoded record into the chunk (the formats other than btsnoop 1002). */
+  private append(record: Buffer): void {
+    if (this.used + record.length > this.chunk.length) {
+      this.seal();
+      if (record.length > this.chunk.length) this.chunk = Buffer.allocUnsafe(record.length);
+    }
+    this.used += record.copy(this.chunk, this.used);
+    this.packets++;
+    this.armTimer();
+  }
+
+  private armTimer(): void {
     if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = undefined;

@@ -229,7 +229,7 @@ export class Tap extends EventEmitter<TapEvents> {
     return this.writers.length > 0;
   }
 
-  /** Write every later packet to a btsnoop file (parent folders created, mode 0644). Throws if the file cannot be created. */
+  /** Write every later packet to a capture file (parent folders created, mode 0644): btsnoop 1002, or pcapng/PacketLogger by the extension or `options.format`. Throws if the file cannot be created. */
   attachBtsnoop(path: string, options?: BtsnoopWriterOptions): BtsnoopWriter {
     const w = new BtsnoopWriter(path, options);
     this.writers.push(w);

@@ -9,13 +9,17 @@ import { tsharkRows, type Row } from '../capture/decoded-rows.js';
 
 const DIR = 'fixtures/captures';
 const FORMATS = ['btsnoop', 'btsnoop-1001', 'btsnoop-2001', 'pklg', 'pklg-be', 'pcapng'];
-const PATTERNS = ['no-pairing-after-security-error', 'pairing-refused', 'security-too-low-after-pairing', 'key-size-too-small', 'passkey-or-confirm-failed', 'numeric-comparison-rejected', 'repeated-attempts', 'peripheral-lost-bond'];
+const PATTERNS = ['no-pairing-after-security-error', 'pairing-refused', 'security-too-low-after-pairing', 'key-size-too-small', 'passkey-or-confirm-failed', 'numeric-comparison-rejected', 'repeated-attempts', 'peripheral-lost-bond',
+  'key-mismatch', 'central-lost-bond', 'encryption-not-restored-on-reconnect', 'mitm-unreachable', 'sc-only-vs-legacy', 'security-request-ignored'];
 
 /** What tshark must show at an evidence frame, from the evidence's words. */
 function agrees(what: string, row: Row | undefined): boolean {
   if (!row) return false;
   if (what.startsWith('Pairing Failed')) return row.smp === '0x05';
   if (what.startsWith('Pairing Request')) return row.smp === '0x01';
+  if (what.startsWith('Pairing Response')) return row.smp === '0x02';
+  if (what.startsWith('Security Request')) return row.smp === '0x0b';
+  if (what.startsWith('disconnection')) return row.event === '0x05';
   if (what.startsWith('ATT ')) return row.att === '0x01';
   if (what.startsWith('Encryption Change')) return row.event === '0x08';
   if (what.startsWith('LE Enable Encryption')) return row.kind === 'command';

@@ -23,6 +23,7 @@ function recordingPort(fail?: string) {
     },
     delayAnswers: (...a) => void calls.push(['delayAnswers', ...a]),
     disconnect: async () => {},
+    requestSecurity: () => void calls.push(['requestSecurity']),
     listen: () => {
       listening++;
       return () => listening--;

@@ -92,7 +92,7 @@ describe('btsnoop writer → reader', () => {
     // Compile the trace layer to JS and run a child that writes, then exits at once.
     const out = join(dir, 'js');
     const root = resolve(import.meta.dirname, '../..');
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--outDir', out, '--rootDir', root, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--types', 'node', '--skipLibCheck', join(root, 'common/trace/btsnoop-writer.ts')], { cwd: root });
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--outDir', out, '--rootDir', root, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--types', 'node', '--skipLibCheck', '--strict', join(root, 'common/trace/btsnoop-writer.ts')], { cwd: root });
     writeFileSync(join(out, 'package.json'), '{"type":"module"}');
     const path = join(dir, 'exit.btsnoop');
     const script = `import { BtsnoopWriter } from ${JSON.stringify(join(out, 'common/trace/btsnoop-writer.js'))};

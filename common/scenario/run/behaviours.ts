@@ -1,6 +1,6 @@
 // The scenario's peripheral behaviours, applied through the peripheral's runtime actions: refuse
 // pairing (every Pairing Request), answer an operation with a chosen ATT code, hold answers for a
-// while, disconnect after a named PDU, notify or indicate on a schedule once the central subscribes.
+// while, disconnect or send a Security Request after a named PDU, notify or indicate on a schedule once the central subscribes.
 // Returns the function that stops them all. A behaviour the peripheral refuses (its port throws)
 // makes the scenario unable to run here (CannotRun, status error), naming the behaviour.
 import { entryMatches } from '../expect/timeline.js';
@@ -57,6 +57,23 @@ export function applyBehaviours(p: PeripheralPort, behaviours: readonly Behaviou
           if (++seen < b.nth) return;
           fired = true;
           p.disconnect(b.reason.code).catch((err: Error) => onError(new Error(`disconnect-after ${b.pdu.name} (${showCode(b.reason)}): ${err.message}`)));
+        };
+        p.tap.on('entry', onEntry);
+        stops.push(() => p.tap.off('entry', onEntry));
+        break;
+      }
+      case 'security-request-after': {
+        let seen = 0;
+        let fired = false;
+        const onEntry = (e: TimelineEntry) => {
+          if (fired || !entryMatches({ pdu: b.pdu, ...(b.sentBy ? { sentBy: b.sentBy } : {}) }, 'peripheral', e)) return;
+          if (++seen < b.nth) return;
+          fired = true;
+          try {
+            p.requestSecurity();
+          } catch (err) {
+            onError(new Error(`security-request-after ${b.pdu.name}: ${(err as Error).message}`));
+          }
         };
         p.tap.on('entry', onEntry);
         stops.push(() => p.tap.off('entry', onEntry));

@@ -69,6 +69,8 @@ export interface PeripheralPort {
   delayAnswers(characteristic: string | '*', operation: Exclude<PortOperation, 'writeWithoutResponse'> | '*', ms: number): void;
   /** HCI Disconnect with this reason; resolves when the link is down. */
   disconnect(reason: number): Promise<void>;
+  /** The Security Manager sends a Security Request on the current link; throws when there is no such session (no security-manager, no link). */
+  requestSecurity(): void;
   /** Listen to the peripheral's events; returns the function that stops listening. */
   listen(listener: (e: PeripheralEvent) => void): () => void;
 }
