@@ -18,7 +18,11 @@ export class Subscriptions {
   disconnect(bonded: boolean): string[] {
     const was = [...this.current].filter(([, v]) => v !== 0).map(([k]) => k);
     if (this.central !== undefined) {
-      if (bonded) this.bonded.set(this.central, this.current);
+      // Only what is configured is kept: a CCCD at 0 is the value a new connection starts with anyway
+      // (Core v5.4 Vol 3 Part G 3.3.3.3), so a bonded central with nothing subscribed costs nothing here
+      // (a long run bonds thousands of centrals; an empty map each grew with every bond: issue 15).
+      const kept = new Map([...this.current].filter(([, v]) => v !== 0));
+      if (bonded && kept.size > 0) this.bonded.set(this.central, kept);
       else this.bonded.delete(this.central);
     }
     this.central = undefined;
@@ -40,6 +44,11 @@ export class Subscriptions {
 
   indicating(characteristic: string): boolean {
     return (this.value(characteristic) & CCCD_BITS.indication) !== 0;
+  }
+
+  /** Bonded centrals whose configuration is kept (those with at least one CCCD not 0). */
+  get keptCentrals(): number {
+    return this.bonded.size;
   }
 
   /** Bonds forgotten: no stored configuration survives the next disconnection. */

@@ -56,6 +56,30 @@ export class KeyStoreWriteError extends BlebenchError {
 
 const serialise = (bonds: Iterable<Bond>) => JSON.stringify({ version: KEY_STORE_FORMAT_VERSION, bonds: [...bonds].map(bondToJson) }, null, 2) + '\n';
 
+/** Bonds per piece of serialisedPieces. */
+const BONDS_PER_PIECE = 128;
+
+/**
+ * The same text as serialise, in pieces of BONDS_PER_PIECE bonds: a write of thousands of bonds never
+ * holds the whole file as one string and one buffer (each write of the whole file grew the heap and the
+ * allocator by its size, once a second in a long run: issue 15's soak).
+ */
+export function* serialisedPieces(bonds: Iterable<Bond>): Generator<string> {
+  yield `{\n  "version": ${JSON.stringify(KEY_STORE_FORMAT_VERSION)},\n  "bonds": [`;
+  let piece: string[] = [];
+  let any = false;
+  for (const b of bonds) {
+    piece.push((any ? ',\n    ' : '\n    ') + JSON.stringify(bondToJson(b), null, 2).replace(/\n/g, '\n    '));
+    any = true;
+    if (piece.length === BONDS_PER_PIECE) {
+      yield piece.join('');
+      piece = [];
+    }
+  }
+  if (piece.length) yield piece.join('');
+  yield any ? '\n  ]\n}\n' : ']\n}\n';
+}
+
 /** What identifies one version of the file: another process's write changes it. */
 type FileStamp = string | undefined;
 const stampOf = (st: Stats | undefined): FileStamp => (st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}` : undefined);
@@ -212,7 +236,7 @@ export class JsonFileKeyStore implements KeyStore {
   private async writeBatch(batch: Batch): Promise<void> {
     try {
       await this.adoptOthers();
-      await writeKeyStoreAtomically(this.file, serialise(this.bonds.values()));
+      await writeKeyStoreAtomically(this.file, serialisedPieces(this.bonds.values()));
       this.stamp = await stampNow(this.file).catch(() => undefined);
       this.unsaved.clear();
     } catch (err) {
@@ -271,12 +295,13 @@ export async function flushOpenKeyStores(timeoutMs = KEY_STORE_FLUSH_TIMEOUT_MS)
 }
 
 /** Temporary file in the same folder, mode 0600, fsync, rename, fsync of the folder. */
-export async function writeKeyStoreAtomically(file: string, text: string): Promise<void> {
+export async function writeKeyStoreAtomically(file: string, text: string | Iterable<string>): Promise<void> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fh = await fs.open(tmp, 'wx', KEY_STORE_FILE_MODE);
   try {
-    await fh.writeFile(text, 'utf8');
+    if (typeof text === 'string') await fh.writeFile(text, 'utf8');
+    else for (const piece of text) await fh.writeFile(piece, 'utf8'); // from the current position, each piece whole
     await fh.chmod(KEY_STORE_FILE_MODE); // whatever the umask
     await fh.sync();
   } catch (err) {

@@ -1,0 +1,48 @@
+// Subscriptions: CCCD values per central; a bonded central's are kept across connections (Core v5.4 Vol 3
+// Part G 3.3.3.3), and only when something is configured, so that thousands of bonds cost nothing here.
+import { describe, expect, it } from 'vitest';
+import { CCCD_BITS } from '../../common/gatt/index.js';
+import { Subscriptions } from '../../peripheral/subscriptions.js';
+
+const central = (i: number) => `c0:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`;
+
+describe('Subscriptions', () => {
+  it('keeps nothing for bonded centrals that never subscribed (2,000 connect/disconnect cycles)', () => {
+    const subs = new Subscriptions();
+    for (let i = 0; i < 2000; i++) {
+      subs.connect(central(i));
+      expect(subs.disconnect(true)).toEqual([]);
+    }
+    expect(subs.keptCentrals).toBe(0);
+  });
+
+  it("restores a bonded central's subscriptions on its next connection, and not an unbonded one's", () => {
+    const subs = new Subscriptions();
+    subs.connect(central(1));
+    subs.set('level', CCCD_BITS.notification);
+    expect(subs.disconnect(true)).toEqual(['level']);
+    subs.connect(central(2));
+    subs.set('level', CCCD_BITS.indication);
+    expect(subs.disconnect(false)).toEqual(['level']);
+    expect(subs.keptCentrals).toBe(1);
+    subs.connect(central(1));
+    expect(subs.notifying('level')).toBe(true);
+    subs.disconnect(true);
+    subs.connect(central(2));
+    expect(subs.indicating('level')).toBe(false);
+    subs.disconnect(false);
+  });
+
+  it('drops a bonded central once it has unsubscribed from everything', () => {
+    const subs = new Subscriptions();
+    subs.connect(central(1));
+    subs.set('level', CCCD_BITS.notification);
+    subs.disconnect(true);
+    subs.connect(central(1));
+    subs.set('level', 0);
+    expect(subs.disconnect(true)).toEqual([]);
+    expect(subs.keptCentrals).toBe(0);
+    subs.connect(central(1));
+    expect(subs.value('level')).toBe(0);
+  });
+});
