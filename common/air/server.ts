@@ -28,6 +28,8 @@ export interface AirServer {
   on(event: 'controller', listener: (c: VirtualController) => void): this;
   /** A stream's host is not reading (its events back up), or its stream was closed for it: words for the log. */
   on(event: 'stream-trouble', listener: (c: VirtualController, what: string) => void): this;
+  /** The air stopped reading a stream whose host does not take its answers (it reads again on 'drain'). */
+  on(event: 'stream-paused', listener: (c: VirtualController) => void): this;
 }
 
 type ListenSpec = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'pty'; path: string };
@@ -75,7 +77,15 @@ class StreamAirServer extends EventEmitter implements AirServer {
     }
     const controller = this.radio.createController();
     socket.setNoDelay?.(true);
-    this.sockets.set(socket, attachStream(socket, controller, (what) => this.emit('stream-trouble', controller, what)));
+    this.sockets.set(
+      socket,
+      attachStream(
+        socket,
+        controller,
+        (what) => this.emit('stream-trouble', controller, what),
+        () => this.emit('stream-paused', controller),
+      ),
+    );
     controller.once('close', () => socket.destroy());
     socket.on('error', () => socket.destroy());
     // The host ended the stream: power the controller off now, before this side closes, so that a host

@@ -38,8 +38,11 @@ export interface StreamHost {
   buffered(): { towardsHost: number; fromHost: number };
 }
 
-/** Wire a stream to a controller; the caller closes the controller when the stream closes. */
-export function attachStream(socket: net.Socket, controller: VirtualController, onTrouble: (what: string) => void): StreamHost {
+/**
+ * Wire a stream to a controller; the caller closes the controller when the stream closes. `onPause` is
+ * told each time the air stops reading the stream because its host does not take the answers.
+ */
+export function attachStream(socket: net.Socket, controller: VirtualController, onTrouble: (what: string) => void, onPause: () => void = () => undefined): StreamHost {
   const framer = new H4Framer();
   const stats: StreamHostStats = { pauses: 0, reportsDropped: 0, maxBuffered: 0 };
   let paused = false;
@@ -67,6 +70,7 @@ export function attachStream(socket: net.Socket, controller: VirtualController, 
       paused = true;
       stats.pauses++;
       socket.pause();
+      onPause();
     }
   });
   socket.on('data', (chunk: Buffer) => {

@@ -48,6 +48,22 @@ async function trickle(socket: net.Socket, packet: Buffer, n: number): Promise<v
   }
 }
 
+/**
+ * Resolves once `done()` holds, checked at once and after every event of `sources` (listeners added after
+ * the counters' own, so they see the counts updated).
+ */
+function whenDone(done: () => boolean, sources: readonly [NodeJS.EventEmitter, string][]): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const check = () => {
+      if (!done()) return;
+      for (const [e, name] of sources) e.off(name, check);
+      resolve();
+    };
+    for (const [e, name] of sources) e.on(name, check);
+    check();
+  });
+}
+
 describe('blebench air and a host that never reads', () => {
   it('a flood of commands beyond the credits: the excess is dropped and the air holds almost nothing for it', async () => {
     const server = await air();
@@ -60,13 +76,7 @@ describe('blebench air and a host that never reads', () => {
     const probe = setInterval(() => (maxHeld = Math.max(maxHeld, server.buffered().towardsHosts + server.buffered().fromHosts)), 1);
     try {
       socket.write(flood);
-      await withTimeout(
-        new Promise<void>((resolve) => {
-          const check = () => (read === commands ? resolve() : setTimeout(check, 5));
-          check();
-        }),
-        { timeoutMs: 30_000, what: 'the air to read every command' },
-      );
+      await withTimeout(whenDone(() => read === commands, [[controller, 'host-packet']]), { timeoutMs: 30_000, what: 'the air to read every command' });
     } finally {
       clearInterval(probe);
     }
@@ -82,20 +92,11 @@ describe('blebench air and a host that never reads', () => {
     let read = 0;
     controller.on('host-packet', () => read++);
     const sent = 6000; // 6000 answers = 78 kB: more than the stream buffer and the air's bound together
+    // The air must stop reading while the host still writes: it says so when it pauses the stream.
+    const paused = waitForEvent(server as unknown as NodeJS.EventEmitter, 'stream-paused', { timeoutMs: 30_000, what: 'the air to stop reading' });
     const writing = trickle(socket, READ_BD_ADDR, sent);
-    // The air must stop reading: the commands it has read stop growing while the host still writes.
-    let last = -1;
-    await withTimeout(
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (read === last && read > 0 && read < sent) return resolve();
-          last = read;
-          setTimeout(check, 200);
-        };
-        check();
-      }),
-      { timeoutMs: 30_000, what: 'the air to stop reading' },
-    );
+    await paused;
+    expect(read).toBeGreaterThan(0);
     expect(read).toBeLessThan(sent);
     expect(server.buffered().towardsHosts).toBeLessThanOrEqual(STREAM_BOUND);
     const acceptedBeforePause = read - controller.counters.commandsOverCredit;
@@ -108,10 +109,10 @@ describe('blebench air and a host that never reads', () => {
     socket.resume();
     await writing;
     await withTimeout(
-      new Promise<void>((resolve) => {
-        const check = () => (read === sent && answers === sent - controller.counters.commandsOverCredit ? resolve() : setTimeout(check, 5));
-        check();
-      }),
+      whenDone(() => read === sent && answers === sent - controller.counters.commandsOverCredit, [
+        [controller, 'host-packet'],
+        [socket, 'data'],
+      ]),
       { timeoutMs: 30_000, what: 'every command read and answered' },
     );
     // Nothing the air accepted is lost: every answer it held while paused reached the host. (Commands that
