@@ -1,6 +1,7 @@
 // Loading bleno over an HCI transport: fresh module instances with the transport's sockets, the hooks
 // set, powered on; and the handle the peripheral role drives it with. See internals.ts for what bleno
 // does that this folder works around.
+import type { Bond } from '../../common/smp/bond.js';
 import { injectHciSocket, withTransportSockets } from '../../common/hci/socket-injection.js';
 import type { HciTransport } from '../../common/hci/transport.js';
 import { waitForPoweredOn } from '../../common/hci/stack-power.js';
@@ -133,7 +134,16 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
   if (smpState) {
     // Bonds kept from earlier runs: the kernel answers the LE Long Term Key Request from these.
     const local = blenoLocalAddress(internals.bindings._hci as unknown as BlenoHciAddress);
-    const bonds = (await options.smp?.keyStore?.list(local).catch(() => [])) ?? [];
+    // A store that cannot list its bonds is said, not taken as "no bonds" (every bonded central would
+    // then meet a Negative Reply and lose its bond without a word).
+    let bonds: Bond[] = [];
+    try {
+      bonds = (await options.smp?.keyStore?.list(local)) ?? [];
+    } catch (err) {
+      shutdown(internals);
+      dropBlenoModules();
+      throw err;
+    }
     for (const b of bonds) if (b.role === 'peripheral' && b.localLtk) putMgmtLtk(smpState.mgmt!, b.peer, b.localLtk, b.security);
     if (bonds.length) smpState.mgmt!.loadLongTermKeys();
   }

@@ -48,3 +48,17 @@ describe('a peripheral with more bonds than MGMT Load Long Term Keys holds', () 
     expect(peers.has('C0:00:00:00:00:00')).toBe(false); // bond 0, the oldest
   });
 });
+
+describe('a peripheral whose key store cannot list its bonds', () => {
+  it('does not start as if it had none: the store\'s error ends the load', async () => {
+    const store = new MemoryKeyStore();
+    const broken = new Error('the key store cannot be read');
+    store.list = () => Promise.reject(broken);
+    const radio = new Radio({ name: 'unlistable-bonds' });
+    closers.push(() => radio.close());
+    const transport: HciTransport = await openTransport('mock', { radio, name: 'peripheral', controller: { address: LOCAL } });
+    closers.push(() => transport.close());
+    await expect(loadBleno(transport, { smp: { config: pairingConfig({ bonding: true }), keyStore: store } })).rejects.toBe(broken);
+    expect(transport.kernelShare!.longTermKeys).toHaveLength(0);
+  });
+});
