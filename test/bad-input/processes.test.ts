@@ -13,6 +13,7 @@ import { DEAD_TRANSPORT, expectRefusedFile, writeCase } from './helpers/corpus.j
 import { airFlagCorpus, flagCorpus } from './helpers/flag-corpus.js';
 import { jsonSyntaxCases, schemaCases, type Doc } from './helpers/mutate.js';
 import { Tally } from '../faults/helpers/tally.js';
+import { letOthersReach } from '../helpers/reachable-by-others.js';
 
 const tally = new Tally('bad input (real processes)', 'exit 2 with a named place');
 afterAll(() => console.log(tally.line()));
@@ -20,6 +21,8 @@ afterAll(() => console.log(tally.line()));
 /** Far beyond a refusal (well under a second); a process still running then has hung. */
 const PROCESS_LIMIT_MS = 15_000;
 const NOBODY = 65534;
+// Its cases run blebench as nobody: the checkout must be reachable by it.
+letOthersReach(process.cwd());
 
 function blebench(args: string[], as?: { uid: number; gid: number }) {
   const r = spawnSync(process.execPath, ['bin/blebench.js', ...args], {

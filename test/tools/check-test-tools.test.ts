@@ -8,8 +8,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript (it runs before anything is built), no declarations
 import { checkTestTools, which } from '../../scripts/check-test-tools.mjs';
+import { letOthersReach } from '../helpers/reachable-by-others.js';
 
 const SCRIPT = path.resolve('scripts/check-test-tools.mjs');
+// The check runs as nobody: the checkout must be reachable by it.
+letOthersReach(process.cwd());
 const TOOLS = ['tshark', 'btmon', 'tmux'];
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
