@@ -1,5 +1,5 @@
-// Hand-built captures for the patterns no scenario on the virtual radio makes yet (host privacy/RPAs, a
-// pairing left for 30 s, Android's filtered snoop); the others are made by
+// Hand-built captures for the patterns no scenario on the virtual radio makes yet (host privacy/RPAs,
+// Android's filtered snoop); the others are made by
 // scenarios (fixtures/captures/make.sh). Built from the Core v5.4 layouts with test/trace/packets.ts, written in
 // every format by blebench's writers. hand-built.test.ts checks the committed fixtures are exactly these.
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -69,15 +69,6 @@ function bondAsPeripheral(ms: number, irk: boolean): Rec[] {
 }
 
 export const HAND_BUILT: Readonly<Record<string, Rec[]>> = {
-  // Pairing Request and Response, then nothing for 30 s (a dialog nobody answered); the central gives up.
-  'pairing-timeout': [
-    central(),
-    ...at(20, [
-      ['tx', pdu(H, SMP_CID, smp.pairingReq(0x04, 0, 0x05, 16, 0x00, 0x01))],
-      ['rx', pdu(H, SMP_CID, smp.pairingRsp(0x04, 0, 0x05, 16, 0x00, 0x01))],
-    ]),
-    ...disconnect(30_100, 0x13),
-  ],
   // Peripheral side: a central on RPA 4A:… bonds and hands over its IRK; it returns from RPA 5B:…; no key is found.
   'rpa-not-resolved': [
     peripheral('4A:11:22:33:44:55', 1),
