@@ -86,9 +86,29 @@ export const HAND_BUILT: Readonly<Record<string, Rec[]>> = {
 };
 
 export function writeHandBuilt(name: string, path: string, format: WriteFormat): void {
+  writeRecords(HAND_BUILT[name]!, path, format);
+}
+
+function writeRecords(recs: readonly Rec[], path: string, format: WriteFormat): void {
   const w = new CaptureWriter(path, format);
-  for (const [ms, dir, packet] of HAND_BUILT[name]!) w.write({ type: 'hci', dir, packet, unixMs: T0 + ms, controller: 0 });
+  for (const [ms, dir, packet] of recs) w.write({ type: 'hci', dir, packet, unixMs: T0 + ms, controller: 0 });
   w.close();
+}
+
+/**
+ * Central side: Pairing Request and Response, then `silentMs` of nothing before the peer disconnects (0x13),
+ * for the edges of the pairing-timeout rule.
+ */
+export function writeStalledPairing(silentMs: number, path: string): void {
+  const recs: Rec[] = [
+    central(),
+    ...at(20, [
+      ['tx', pdu(H, SMP_CID, smp.pairingReq(0x04, 0, 0x0d, 16, 0x03, 0x03))],
+      ['rx', pdu(H, SMP_CID, smp.pairingRsp(0x03, 0, 0x09, 16, 0x03, 0x03))],
+    ]),
+    ...disconnect(21 + silentMs, 0x13, false),
+  ];
+  writeRecords(recs, path, 'btsnoop-1002');
 }
 
 /**
