@@ -103,6 +103,8 @@ export interface SoakCheckpoint {
   rssMb: number;
   /** After a full garbage collection in the peripheral (bench-gc-probe.ts): what it holds. */
   rssMbAfterGc: number;
+  /** The V8 heap's size (what it reserved) and what of it is used, after the GC. */
+  heapTotalMb: number;
   heapUsedMb: number;
   externalMb: number;
   fds: number;
@@ -143,9 +145,9 @@ export async function peripheralSoak(cycles: number, onCheckpoint?: (c: SoakChec
       const fds = openFds(pid);
       const answer = p.nextLine(/^gc-probe /, 'the gc probe of the peripheral', PROBE_TIMEOUT_MS);
       p.proc.kill('SIGUSR2');
-      const m = JSON.parse((await answer).slice('gc-probe '.length)) as { rssMb?: number; heapUsedMb?: number; externalMb?: number; error?: string };
+      const m = JSON.parse((await answer).slice('gc-probe '.length)) as { rssMb?: number; heapTotalMb?: number; heapUsedMb?: number; externalMb?: number; error?: string };
       if (m.error) throw new Error(`bench: ${m.error}`);
-      const c = { cycle, rssMb: rss, rssMbAfterGc: m.rssMb!, heapUsedMb: m.heapUsedMb!, externalMb: m.externalMb!, fds };
+      const c = { cycle, rssMb: rss, rssMbAfterGc: m.rssMb!, heapTotalMb: m.heapTotalMb!, heapUsedMb: m.heapUsedMb!, externalMb: m.externalMb!, fds };
       onCheckpoint?.(c);
       return c;
     };

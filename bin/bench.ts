@@ -165,7 +165,7 @@ async function longRuns(): Promise<{ figures: Record<string, unknown>; method: R
   const figures: Record<string, unknown> = {};
   const method: Record<string, string> = {};
   if (SOAK_CYCLES > 0) {
-    const p = await peripheralSoak(SOAK_CYCLES, (c) => process.stderr.write(`bench: soak cycle ${c.cycle}: RSS ${c.rssMb.toFixed(1)} MB (${c.rssMbAfterGc.toFixed(1)} after GC), live heap ${c.heapUsedMb.toFixed(1)} MB + ${c.externalMb.toFixed(1)} MB outside it, ${c.fds} descriptors\n`));
+    const p = await peripheralSoak(SOAK_CYCLES, (c) => process.stderr.write(`bench: soak cycle ${c.cycle}: RSS ${c.rssMb.toFixed(1)} MB (${c.rssMbAfterGc.toFixed(1)} after GC), live heap ${c.heapUsedMb.toFixed(1)} MB (of ${c.heapTotalMb.toFixed(1)}) + ${c.externalMb.toFixed(1)} MB outside it, ${c.fds} descriptors\n`));
     const live = (c: SoakCheckpoint) => c.heapUsedMb + c.externalMb;
     const bonds = p.end.cycle - p.mark.cycle;
     const b = await bondMemoryBench();
