@@ -215,6 +215,14 @@ export class BondTable {
     }
   }
 
+  *keys(): IterableIterator<string> {
+    for (const [k] of this.entries()) yield k;
+  }
+
+  forEach(each: (bond: Bond, key: string, table: this) => void): void {
+    for (const [k, b] of this.entries()) each(b, k, this);
+  }
+
   [Symbol.iterator](): IterableIterator<[string, Bond]> {
     return this.entries();
   }

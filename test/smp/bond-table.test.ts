@@ -99,7 +99,12 @@ describe('BondTable', () => {
     put(t, bonds[3]!);
     const expected = [...bonds.slice(0, 3), ...bonds.slice(4)].map((b, i) => (i === 4 ? newer : b));
     expect([...t.values()]).toEqual([...expected, fresh, bonds[3]]);
-    expect([...t].map(([k]) => k)).toEqual([...expected, fresh, bonds[3]!].map((b) => bondKey(b.local, b.peer)));
+    const keys = [...expected, fresh, bonds[3]!].map((b) => bondKey(b.local, b.peer));
+    expect([...t].map(([k]) => k)).toEqual(keys);
+    expect([...t.keys()]).toEqual(keys);
+    const seen: string[] = [];
+    t.forEach((b, k) => (expect(k).toBe(bondKey(b.local, b.peer)), seen.push(k)));
+    expect(seen).toEqual(keys);
   });
 
   it('keeps as they are the bonds a record cannot hold exactly: a creation date not in ISO form, an address not of six octets, a field it does not know', () => {
