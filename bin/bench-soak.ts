@@ -7,7 +7,7 @@
 //    the air's RSS sampled from /proc/PID every 100 ms.
 //  - fuzz: `blebench fuzz`'s run over several seeds, its totals line (0 crashes, 0 hangs expected).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,6 +45,20 @@ export function rssMb(pid: number): number {
 /** Open file descriptors of a process (Linux /proc/PID/fd). */
 export function openFds(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;
+}
+
+/** Of a process's open descriptors, those on `dir` or a file in it (the key store's write under way: its temporary file, its folder's fsync). */
+export function fdsUnder(pid: number, dir: string): number {
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (target === dir || target.startsWith(dir + '/')) n++;
+    } catch {
+      /* closed meanwhile */
+    }
+  }
+  return n;
 }
 
 interface Child {
@@ -108,6 +122,8 @@ export interface SoakCheckpoint {
   heapUsedMb: number;
   externalMb: number;
   fds: number;
+  /** Of fds, those of a key store write under way (its temporary file, its folder): 0 between writes. */
+  keyStoreWriteFds: number;
 }
 
 export interface PeripheralSoak {
@@ -143,11 +159,12 @@ export async function peripheralSoak(cycles: number, onCheckpoint?: (c: SoakChec
     const checkpoint = async (cycle: number): Promise<SoakCheckpoint> => {
       const rss = rssMb(pid);
       const fds = openFds(pid);
+      const keyStoreWriteFds = fdsUnder(pid, realpathSync(dir));
       const answer = p.nextLine(/^gc-probe /, 'the gc probe of the peripheral', PROBE_TIMEOUT_MS);
       p.proc.kill('SIGUSR2');
       const m = JSON.parse((await answer).slice('gc-probe '.length)) as { rssMb?: number; heapTotalMb?: number; heapUsedMb?: number; externalMb?: number; error?: string };
       if (m.error) throw new Error(`bench: ${m.error}`);
-      const c = { cycle, rssMb: rss, rssMbAfterGc: m.rssMb!, heapTotalMb: m.heapTotalMb!, heapUsedMb: m.heapUsedMb!, externalMb: m.externalMb!, fds };
+      const c = { cycle, rssMb: rss, rssMbAfterGc: m.rssMb!, heapTotalMb: m.heapTotalMb!, heapUsedMb: m.heapUsedMb!, externalMb: m.externalMb!, fds, keyStoreWriteFds };
       onCheckpoint?.(c);
       return c;
     };

@@ -165,7 +165,8 @@ async function longRuns(): Promise<{ figures: Record<string, unknown>; method: R
   const figures: Record<string, unknown> = {};
   const method: Record<string, string> = {};
   if (SOAK_CYCLES > 0) {
-    const p = await peripheralSoak(SOAK_CYCLES, (c) => process.stderr.write(`bench: soak cycle ${c.cycle}: RSS ${c.rssMb.toFixed(1)} MB (${c.rssMbAfterGc.toFixed(1)} after GC), live heap ${c.heapUsedMb.toFixed(1)} MB (of ${c.heapTotalMb.toFixed(1)}) + ${c.externalMb.toFixed(1)} MB outside it, ${c.fds} descriptors\n`));
+    const p = await peripheralSoak(SOAK_CYCLES, (c) => process.stderr.write(`bench: soak cycle ${c.cycle}: RSS ${c.rssMb.toFixed(1)} MB (${c.rssMbAfterGc.toFixed(1)} after GC), live heap ${c.heapUsedMb.toFixed(1)} MB (of ${c.heapTotalMb.toFixed(1)}) + ${c.externalMb.toFixed(1)} MB outside it, ${c.fds} descriptors (${c.keyStoreWriteFds} of a key store write)\n`));
+    const fds = (c: SoakCheckpoint) => `${c.fds}${c.keyStoreWriteFds ? ` (${c.keyStoreWriteFds} of them a key store write under way)` : ''}`;
     const live = (c: SoakCheckpoint) => c.heapUsedMb + c.externalMb;
     const bonds = p.end.cycle - p.mark.cycle;
     const b = await bondMemoryBench();
@@ -178,7 +179,8 @@ async function longRuns(): Promise<{ figures: Record<string, unknown>; method: R
       peripheral_rss_series_mb: p.checkpoints.map((c) => `${c.cycle}: ${c.rssMb.toFixed(1)}`).join(', '),
       peripheral_live_mb: `${live(p.start).toFixed(1)} at start, ${live(p.mark).toFixed(1)} after ${p.markCycle}, ${live(p.end).toFixed(1)} after ${p.cycles}`,
       peripheral_live_bytes_per_cycle_after_mark: bonds > 0 ? Math.round(((live(p.end) - live(p.mark)) * 2 ** 20) / bonds) : 0,
-      peripheral_open_fds: `${p.mark.fds} after ${p.markCycle}, ${p.end.fds} after ${p.cycles}`,
+      peripheral_open_fds: `${fds(p.mark)} after ${p.markCycle}, ${fds(p.end)} after ${p.cycles}`,
+      peripheral_open_fds_series: p.checkpoints.map((c) => `${c.cycle}: ${c.fds - c.keyStoreWriteFds}+${c.keyStoreWriteFds}`).join(', '),
       peripheral_key_file: `${p.keyFileValid ? 'valid JSON' : 'NOT valid JSON'}, ${p.bondsInFile} bonds (${p.keyFileDistinctPeers} distinct peers) for ${p.paired} pairings`,
       key_store_bytes_per_bond: b.bytesPerBond,
     });

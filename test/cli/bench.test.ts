@@ -22,6 +22,10 @@ describe('npm run bench -- --json', () => {
     // the live memory (after a full GC in the peripheral) is read at every checkpoint
     expect(String(res.peripheral_live_mb)).toMatch(/^\d+\.\d at start, \d+\.\d after 2, \d+\.\d after 20$/);
     expect(String(res.peripheral_rss_series_mb).split(', ')).toHaveLength(11);
+    // open descriptors, less those of a key store write under way, the same at every checkpoint
+    const fds = String(res.peripheral_open_fds_series).split(', ').map((c) => /^\d+: (\d+)\+[01]$/.exec(c)?.[1]);
+    expect(fds).toHaveLength(11);
+    expect(new Set(fds), String(res.peripheral_open_fds_series)).toEqual(new Set([fds[0]]));
     // a bond in the key store's memory is a compact record (it was ~1,900 bytes as objects and Buffers)
     expect(res.key_store_bytes_per_bond).toBeGreaterThan(100);
     expect(res.key_store_bytes_per_bond).toBeLessThan(500);
