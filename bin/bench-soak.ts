@@ -85,14 +85,16 @@ async function startCli(args: string[], ready: RegExp, nodeArgs: string[] = []):
   });
   const nextLine = (re: RegExp, what: string, timeoutMs = READY_TIMEOUT_MS) => {
     let listener!: (line: string) => void;
+    let exited!: (code: number | null) => void;
     return withTimeout(
       new Promise<string>((resolve, reject) => {
         listener = (l) => re.test(l) && resolve(l);
         waiting.add(listener);
-        proc.once('exit', (code) => reject(new Error(`blebench ${args[0]} exited (${code}) before ${what}: ${err.trim()}`)));
+        exited = (code) => reject(new Error(`blebench ${args[0]} exited (${code}) before ${what}: ${err.trim()}`));
+        proc.once('exit', exited);
       }),
       { timeoutMs, what },
-    ).finally(() => waiting.delete(listener));
+    ).finally(() => (waiting.delete(listener), proc.off('exit', exited)));
   };
   const line = await nextLine(ready, `blebench ${args[0]} to be ready`);
   let stopping = false;
