@@ -3,7 +3,8 @@
 // notify_per_s_20B / notify_per_s_244B (10,000 notifications bleno → noble each); suite_wall_s (issue 5:
 // the whole default scenario suite on mock, as `blebench run --reporter json` in a fresh process); the long-run
 // figures of issue 15 (bench-soak.ts): peripheral_soak_* (blebench peripheral --keys under a looping central),
-// air_flood_rss_mb_max (blebench air under a host that never reads) and fuzz_* (blebench fuzz over several seeds).
+// air_flood_rss_mb_max (blebench air under a host that never reads) and fuzz_* (blebench fuzz over several seeds);
+// key_store_bytes_per_bond (bench-bond-memory.ts: what one bond costs in the JSON key store's memory).
 // Their sizes: --soak-cycles N (default 2000), --fuzz-cases N (default 1000000), --fuzz-seeds A,B,… (default
 // 1,2,3,4,5), or BLEBENCH_SOAK_CYCLES / BLEBENCH_FUZZ_CASES; 0 skips one. explain_* (bench-explain.ts): blebench explain's reader.
 // The figures above are bleno answering with its own GATT (the baseline of bleno as shipped); server_* (bench-server.ts)
