@@ -2,7 +2,7 @@
 // shared slab (addresses, role, security, the keys, the creation time), found by a short key made of the
 // two identity addresses. A long-running peripheral keeps every bond it ever made (issue 15's soak:
 // 10,000 bonds); as objects, hex-free but with a Buffer per key, one bond cost ~1.9 KB of live memory,
-// as a record it costs ~0.2 KB (bin/bench-bond-memory.ts measures it: key_store_bytes_per_bond).
+// as a record it costs 240-270 bytes (bin/bench-bond-memory.ts measures it: key_store_bytes_per_bond).
 // The table reads and writes like a Map<string, Bond> keyed by bondKey (bond.ts), in insertion order;
 // get() and values() give new Bond objects with Buffers of their own (never pooled: a pooled 16-octet
 // slice keeps its 8 KiB pool alive). A bond the record cannot hold exactly (an address that is not six

@@ -4,7 +4,7 @@
 // Writes are coalesced: at most one is in flight, and the next starts WRITE_GAP_MS after it ended (at once
 // when someone waits: settled/flush); bonds made meanwhile go together into it, so a burst of N bonds
 // costs a few writes, not N (each of the whole file). Bonds are held compact (bond-table.ts: one record of
-// octets each, ~0.2 KB, where objects with a Buffer per key took ~1.9 KB). The in-memory table is the
+// octets each, 240-270 bytes with its index, where objects with a Buffer per key took ~1.9 KB). The in-memory table is the
 // source of truth: the file is read again only when it changed since this process last read or wrote it
 // (another process's bonds): its bonds this process does not hold, and did not delete, are adopted; for
 // a bond both hold, this process's wins. A file that changed into something that is not a key store is
