@@ -68,6 +68,8 @@ export interface ConnectionOptions {
   forgetBond?: (bond: Bond) => Promise<void>;
   /** Told what encryption with the kept key showed of the peer's key (held, missing, different). */
   learnt?: (peerKey: PeerKeyKnowledge) => void;
+  /** What this run has learnt so far of the peer's key (undefined: nothing showed it yet). */
+  peerKey?: () => PeerKeyKnowledge | undefined;
 }
 
 export type SubscribeKind = 'notify' | 'indicate';
@@ -136,13 +138,22 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     const l = this.o.link;
     // No pairing on this link but encrypted: with the bond's key, as strong as the pairing that made it.
     const mitm = l.pairing?.method !== undefined ? l.pairing.method !== 'Just Works' : !!this.o.bond?.security.authenticated;
+    // keyExists is the peer's side (the server answers 0x0F only when it holds a key for this central,
+    // Vol 3 Part C 10.3.1): known when this run made a key with it or learnt it on the air; a bond from
+    // an earlier run is assumed held until encryption shows otherwise (peerKeyAssumed).
+    const peer = this.o.peerKey?.();
     const s: LinkSecurityState = {
       encrypted: l.encrypted,
       authenticated: l.encrypted && mitm,
-      keyExists: this.o.pairedBefore || this.bonded || this.pairings.some((p) => p.result === 'encrypted'),
+      keyExists: this.o.pairedBefore || this.pairings.some((p) => p.result === 'encrypted') || peer === 'held' || peer === 'different' || (this.bonded && peer === undefined),
     };
     // The key size agreed in pairing means nothing until a key encrypts the link.
     return l.encrypted && l.keySize !== undefined ? { ...s, keySize: l.keySize } : s;
+  }
+
+  /** The central keeps a key for this peer, and nothing in this run has shown whether the peer holds its own. */
+  peerKeyAssumed(): boolean {
+    return this.bonded && !this.o.pairedBefore && !this.pairings.some((p) => p.result === 'encrypted') && this.o.peerKey?.() === undefined;
   }
 
   /** Primary services, characteristics and descriptors (discovered once per connection). */
