@@ -323,7 +323,7 @@ class CentralConsole {
     this.print('encrypting with the key kept from an earlier pairing…');
     await this.attempt(async () => {
       await this.op(conn.encrypt());
-      this.print(`✓ encrypted with the stored key, key size ${conn.link.keySize ?? '?'} octets`);
+      this.print(`✓ encrypted with the stored key, key size ${conn.link.keySize ?? conn.bond?.security.keySize ?? '?'} octets`);
     });
   }
 
