@@ -48,7 +48,7 @@ export class CentralClient {
   readonly policy: PairingPolicy;
   readonly onKeyMissing: KeyMissingPolicy;
   readonly timeoutMs: number;
-  /** What the first encryption with a kept key (or the first bonded pairing) showed of each peer's key in this run (by advertised address). */
+  /** What the last encryption with a kept key showed of each peer's key in this run (by advertised address); a key a pairing of this run made is pairedWith's. */
   private readonly peerKeys = new Map<string, PeerKeyKnowledge>();
   /** Peers a key was made with in this run (noble keeps no keys, the peer may). */
   private readonly pairedWith = new Set<string>();
@@ -166,11 +166,7 @@ export class CentralClient {
       forgetBond: async (b) => {
         await this.bonds.store.delete(b.local, b.peer);
       },
-      // The first word only: what the peer held of the bond the central began with (a later pairing's key is pairedWith's).
-      learnt: (k) => {
-        const a = advertisement.address.toLowerCase();
-        if (!this.peerKeys.has(a)) this.peerKeys.set(a, k);
-      },
+      learnt: (k) => this.peerKeys.set(advertisement.address.toLowerCase(), k),
       peerKey: () => this.peerKeys.get(advertisement.address.toLowerCase()),
     });
     conn.on('paired', (r) => {

@@ -174,8 +174,11 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
   pair(trigger = 'explicit'): Promise<PairingReport> {
     this.pairing ??= this.pairOnce(trigger, false)
       .then(async (r) => {
-        if (!this.o.session || !this.bonded || !r.error || !isKeyMissing(r.error)) return r;
-        this.o.learnt?.('missing');
+        if (!this.o.session || !this.bonded || !r.error) return r;
+        // No pairing on the link: the kept key was tried, and its failure says what the peer holds.
+        const learnt = this.o.link.pairing ? undefined : peerKeyFrom(r.error);
+        if (learnt) this.o.learnt?.(learnt);
+        if (!isKeyMissing(r.error)) return r;
         r.notes.push(keyMissingNote(this.onKeyMissing, this.peer.address));
         if (this.onKeyMissing !== 'pair' || !this.o.link.connected) return r;
         this.record(r);
@@ -183,8 +186,8 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
         return this.pairOnce(`${trigger}; again after 0x06 PIN or Key Missing`, true);
       })
       .then((r) => {
-        // A bonded pairing (or encryption with the kept key) leaves the peer holding this central's key.
-        if (!r.error && (this.o.session?.bond || r.keysDistributed.some((k) => k.kind === 'LTK' && k.sentBy === 'peripheral'))) this.o.learnt?.('held');
+        // Encrypted with the kept key (no pairing on this link): the peer holds it.
+        if (!r.error && this.bonded && !this.o.link.pairing) this.o.learnt?.('held');
         this.pairing = undefined;
         this.record(r);
         return r;
