@@ -104,6 +104,7 @@ export function smpSetupFrom(
     delegate: batchPairingDelegate(say),
     onSession: (s) => {
       sayAnsweredComparisons(s, say);
+      sayRepairing(s, say, log);
       if (keyStore) sayKeyStoreFailures(s, keyStore, alarm, log);
     },
     ...(keyStore ? { keyStore } : {}),
@@ -146,6 +147,16 @@ export async function keyStoreSummary(smp: SmpSetup | undefined, code: ExitCode,
   const peers = [...store.unsaved.values()].map((b) => b.peer.address).join(', ');
   alarm(`blebench: ${store.unsaved.size} bond(s) made in this run are not in the key store ${store.file} (with ${peers}); the errors above say where their keys are`);
   return code === EXIT.OK ? EXIT.EXPECTATION_FAILED : code;
+}
+
+/** A bonded central pairs again: what --on-repairing answered, said aloud (README "Bond lifecycles"). */
+function sayRepairing(session: LinkSession, say: (line: string) => void, log: Logger | undefined): void {
+  session.on('event', (e) => {
+    if (e.kind !== 'repairing') return;
+    const line = `${session.peer.address} holds a bond here and sent a new Pairing Request: ${e.accepted ? 'accepted' : 'refused with Pairing Failed 0x03 Authentication Requirements'} (${e.why})`;
+    log?.info({ peer: session.peer.address, accepted: e.accepted }, line);
+    say(line);
+  });
 }
 
 /**
