@@ -182,8 +182,10 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
         r.notes.push(keyMissingNote(this.onKeyMissing, this.peer.address));
         if (this.onKeyMissing !== 'pair' || !this.o.link.connected) return r;
         this.record(r);
-        await this.forgetBondHere();
-        return this.pairOnce(`${trigger}; again after 0x06 PIN or Key Missing`, true);
+        const trouble = await this.forgetBondHere();
+        const again = await this.pairOnce(`${trigger}; again after 0x06 PIN or Key Missing`, true);
+        if (trouble) again.notes.push(trouble);
+        return again;
       })
       .then((r) => {
         // Encrypted with the kept key (no pairing on this link): the peer holds it.
@@ -212,10 +214,19 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     this.emit('paired', r);
   }
 
-  /** The peer holds no key for the bond: the central forgets it (on-key-missing pair). */
-  private async forgetBondHere(): Promise<void> {
+  /**
+   * The peer holds no key for the bond: the central forgets it (on-key-missing pair). A key store that
+   * cannot delete it is said in the returned note; the new pairing's bond replaces it anyway.
+   */
+  private async forgetBondHere(): Promise<string | undefined> {
     this.bondForgotten = true;
-    if (this.o.bond) await this.o.forgetBond?.(this.o.bond);
+    if (!this.o.bond) return undefined;
+    try {
+      await this.o.forgetBond?.(this.o.bond);
+      return undefined;
+    } catch (e) {
+      return `the old bond could not be deleted from the key store: ${(e as Error).message}`;
+    }
   }
 
   /** Whether this central held a key from an earlier pairing with this peer when the link came up (it is bonded). */
@@ -352,8 +363,9 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
           if (isCentralError(error)) this.encryptFailure = error;
           throw error;
         }
-        await this.forgetBondHere();
+        const trouble = await this.forgetBondHere();
         const report = await this.pairOnce(`on-error: ${err.label}; again after 0x06 PIN or Key Missing`, true);
+        if (trouble) report.notes.push(trouble);
         this.record(report);
         rec.pairing = report;
         if (report.error) throw report.error;
