@@ -19,6 +19,7 @@ import { servePeripheral, type PeripheralServer } from '../../peripheral/index.j
 import { CentralClient, DEFAULT_TIMEOUT_MS } from '../../central/central-client.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 import { PAIRING_POLICIES, type PairingPolicy } from '../../central/pairing/pairing-policy.js';
+import { DEFAULT_KEY_MISSING_POLICY, KEY_MISSING_POLICIES, type KeyMissingPolicy } from '../../central/pairing/key-missing-policy.js';
 import { parseTarget } from '../../central/scan.js';
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, durationMs, transportOption } from '../options.js';
 import { prepareControllerAddress, writePublicAddress } from '../../common/hci/vendor-address.js';
@@ -35,6 +36,7 @@ export interface CentralOptions extends PairingFlags {
   /** --address: the controller's public address, set before noble loads (Zephyr Write BD_ADDR). */
   address?: string;
   policy: PairingPolicy;
+  onKeyMissing?: KeyMissingPolicy;
   /** Comma-separated pairing methods: one paired phase (column) each. */
   methods?: string;
   profile?: string;
@@ -70,6 +72,11 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
     .addOption(transportOption())
     .addOption(addressOption())
     .addOption(new Option('--policy <policy>', 'when to pair: on-error (after 0x05/0x0F, then re-send), never, upfront').choices([...PAIRING_POLICIES]).default('on-error'))
+    .addOption(
+      new Option('--on-key-missing <policy>', 'the peer has no key for this central\'s bond (Encryption Change 0x06 PIN or Key Missing: it was reset): pair (forget the bond, pair again on the link, as Android), stop (report 0x06, keep the bond, as iOS since 13.4)')
+        .choices([...KEY_MISSING_POLICIES])
+        .default(DEFAULT_KEY_MISSING_POLICY),
+    )
     .option(
       '--methods <list>',
       `one paired phase (column) per pairing method, each on a new connection with the central's Security Manager set for it: ${PAIRING_METHODS.join(', ')} (on mock with no --target the served peripheral gets the matching IO capability; against a real target the pairing flags override the method's settings)`,
@@ -99,6 +106,7 @@ export async function runCentralInteractive(opts: CentralOptions, cmd?: Command)
       return t;
     },
     policy: opts.policy,
+    onKeyMissing: opts.onKeyMissing,
     timeoutMs: opts.timeout,
     ...(profile ? { profile } : {}),
     ...(smp ? { smp } : {}),
@@ -188,7 +196,7 @@ async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs
   return printMatrix(
     io,
     async () => {
-      client = await Promise.race([CentralClient.open(transport, { policy: opts.policy, timeoutMs: opts.timeout, ...(smp ? { smp } : {}) }), lost]);
+      client = await Promise.race([CentralClient.open(transport, { policy: opts.policy, onKeyMissing: opts.onKeyMissing, timeoutMs: opts.timeout, ...(smp ? { smp } : {}) }), lost]);
       const found = await client.find(target);
       log.info({ address: found.advertisement.address, name: found.advertisement.localName, rssi: found.advertisement.rssi }, 'found');
       const result = await Promise.race([

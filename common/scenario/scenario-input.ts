@@ -46,6 +46,8 @@ export interface SecurityManagerInput {
   'accept-debug-keys'?: boolean;
   /** false: every Pairing Request is answered 0x05 Pairing Not Supported. */
   pairable?: boolean;
+  /** The peripheral's answer to a Pairing Request from a central it holds a bond with (common/smp/repairing-policy.ts). */
+  'on-repairing'?: 'accept' | 'refuse-unless-stronger' | 'refuse';
 }
 
 export type GattOperationInput = 'read' | 'write' | 'write-without-response' | 'subscribe';
@@ -91,6 +93,8 @@ export type PairingPolicy = 'on-error' | 'never' | 'upfront';
 
 export interface CentralInput {
   pairing?: PairingPolicy;
+  /** What the central does when the peer has no key for its bond (Encryption Change 0x06): pair again, or stop (iOS since 13.4). */
+  'on-key-missing'?: 'pair' | 'stop';
   /** Run blebench's Security Manager with this configuration instead of noble's SMP. */
   'security-manager'?: SecurityManagerInput;
   /** The central's time limit for one operation (discover, read, write, subscribe, pair); default the runner's. */
@@ -116,6 +120,10 @@ export interface StepInput {
   'hold-idle'?: { ms: number };
   /** The central's kept key (key) or its EDIV and Rand (ediv-rand) becomes another: the peer's differs or is missing. */
   'change-stored-key'?: { part: StoredKeyPart };
+  /** The central forgets every bond it keeps (a phone's "Forget This Device"). */
+  'forget-bonds'?: null | Record<string, never>;
+  /** The peripheral forgets every bond it keeps (a factory reset or a re-flash). */
+  'factory-reset'?: null | Record<string, never>;
 }
 
 export type StoredKeyPart = 'key' | 'ediv-rand';

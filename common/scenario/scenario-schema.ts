@@ -37,6 +37,8 @@ const STEP_ACTIONS = {
   wait: obj({ for: { $ref: '#/definitions/matcherOrName' }, 'timeout-ms': positive }, ['for']),
   'hold-idle': obj({ ms: positive }, ['ms']),
   'change-stored-key': obj({ part: { enum: ['key', 'ediv-rand'] } }, ['part']),
+  'forget-bonds': nothing,
+  'factory-reset': nothing,
 } as const;
 
 /** The step kinds, in the order the README lists them. */
@@ -64,7 +66,7 @@ export const SCENARIO_SCHEMA = {
         ['profile'],
       ),
       faults: { type: 'array', items: { $ref: '#/definitions/fault' } },
-      central: obj({ pairing: { enum: ['on-error', 'never', 'upfront'] }, 'security-manager': { $ref: '#/definitions/securityManager' }, 'timeout-ms': positive, steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } } }, ['steps']),
+      central: obj({ pairing: { enum: ['on-error', 'never', 'upfront'] }, 'on-key-missing': { enum: ['pair', 'stop'] }, 'security-manager': { $ref: '#/definitions/securityManager' }, 'timeout-ms': positive, steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } } }, ['steps']),
       expect: obj({ timeline: { type: 'array', items: { $ref: '#/definitions/timelineExpectation' } } }),
     },
     ['name', 'description', 'peripheral', 'central'],
@@ -82,6 +84,7 @@ export const SCENARIO_SCHEMA = {
       'debug-keys': { type: 'boolean' },
       'accept-debug-keys': { type: 'boolean' },
       pairable: { type: 'boolean' },
+      'on-repairing': { enum: ['accept', 'refuse-unless-stronger', 'refuse'] },
     }),
     value: PROFILE_SCHEMA.definitions.value,
     valueExpectation: {

@@ -80,6 +80,13 @@ export async function runCentralStep(step: Step, ctx: StepContext): Promise<Step
       case 'change-stored-key':
         await c.changeStoredKey(step.part);
         return ok();
+      case 'forget-bonds':
+        await c.forgetBonds();
+        return ok();
+      case 'factory-reset':
+        if (!ctx.peripheral) return { outcome: { kind: 'error', message: 'factory-reset acts on the peripheral, which does not run here (--role central): reset the real one by hand' } };
+        await ctx.peripheral.forgetBonds();
+        return ok();
     }
   } catch (e) {
     return { outcome: outcomeOf(e) };
