@@ -3,7 +3,7 @@
 // compare every cell and exit 1 on any difference, naming it. Exit codes: design.md.
 import { checkOutputFile } from '../destinations.js';
 import { escapeField, escapeForTerminal } from '../../common/output/escape.js';
-import { addPairingOptions, keyStoreSummary, pairingOverridesFrom, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
+import { addPairingOptions, keyStoreSummary, pairingOverridesFrom, smpSetupFrom } from '../pairing-options.js';
 import { methodConfigs, parseMethods, PAIRING_METHODS, type MatrixMethod } from '../../central/matrix/pairing-methods.js';
 import { pairingConfig } from '../../common/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/smp/link-session.js';
@@ -11,15 +11,14 @@ import { Option, type Command } from 'commander';
 import { runCentralConsole } from '../../central/console/central-console.js';
 import type { ExitCode } from '../../common/errors/blebench-error.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import { openTransport } from '../../common/hci/transport.js';
 import { parseTransportSpec } from '../../common/hci/transport-spec.js';
 import { BadInputError } from '../../common/errors/blebench-error.js';
 import { Radio } from '../../common/air/index.js';
 import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 import { CentralClient, DEFAULT_TIMEOUT_MS } from '../../central/central-client.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
-import { PAIRING_POLICIES, type PairingPolicy } from '../../central/pairing/pairing-policy.js';
-import { DEFAULT_KEY_MISSING_POLICY, KEY_MISSING_POLICIES, type KeyMissingPolicy } from '../../central/pairing/key-missing-policy.js';
+import { PAIRING_POLICIES } from '../../central/pairing/pairing-policy.js';
 import { parseTarget } from '../../central/scan.js';
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, durationMs, transportOption } from '../options.js';
 import { prepareControllerAddress, writePublicAddress } from '../../common/hci/vendor-address.js';
@@ -27,39 +26,12 @@ import { matrixOutput, printMatrix } from './matrix-output.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
 import { startConsole } from '../console-command.js';
 import { runOsCentral, type OsCentralDeps } from './central-os.js';
+import type { CentralDeps, CentralOptions } from './central-options.js';
+import { DEFAULT_KEY_MISSING_POLICY, KEY_MISSING_POLICIES } from '../../central/pairing/key-missing-policy.js';
 import { checkProfileDestination, saveRecordedProfile } from '../save-profile.js';
 import { version } from '../version.js';
 
-export interface CentralOptions extends PairingFlags {
-  target?: string;
-  transport: string;
-  /** --address: the controller's public address, set before noble loads (Zephyr Write BD_ADDR). */
-  address?: string;
-  policy: PairingPolicy;
-  onKeyMissing?: KeyMissingPolicy;
-  /** Comma-separated pairing methods: one paired phase (column) each. */
-  methods?: string;
-  profile?: string;
-  /** Write the target's GATT table and the security the matrix saw as a profile to FILE. */
-  saveProfile?: string;
-  btsnoop?: string;
-  json?: boolean;
-  interactive?: boolean;
-  timeout: number;
-  logLevel: string;
-  logFormat: string;
-}
-
-/** For tests and `run`: an already open transport (kept open), and where output goes. */
-export interface CentralDeps {
-  transport?: HciTransport;
-  out?: (s: string) => void;
-  err?: (s: string) => void;
-  /** @internal On mock with no target: the served peripheral's Security Manager, set per method with --methods. */
-  peripheralSmp?: SmpSetup;
-  /** @internal The central's Security Manager, set up (key store checked) before the self-matrix opened anything. */
-  smp?: SmpSetup | null;
-}
+export type { CentralDeps, CentralOptions } from './central-options.js';
 
 export function registerCentral(program: Command, done: (code: ExitCode) => void): void {
   const cmd = program

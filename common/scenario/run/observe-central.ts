@@ -13,7 +13,7 @@ import { protocolCode } from '../protocol-codes.js';
 import type { Scenario, Step } from '../scenario.js';
 import type { StepRun } from './central-steps.js';
 import type { PeripheralEvent, PeripheralPort } from './ports.js';
-import type { StepRecord } from './run-scenario.js';
+import type { StepRecord } from './step-record.js';
 
 /** The peripheral's request operations that stand for each central step. */
 const OPERATIONS: Partial<Record<Step['kind'], readonly string[]>> = {
