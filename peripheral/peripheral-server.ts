@@ -150,9 +150,9 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     const [err] = await started.catch((e: unknown) => {
       const refused = tap.entries.find((x) => x.seq > from && commandRefusal(x, OP.LE_SET_ADVERTISING_ENABLE) !== undefined);
       if (refused) throw new ControllerRefusedError(OP.LE_SET_ADVERTISING_ENABLE, commandRefusal(refused, OP.LE_SET_ADVERTISING_ENABLE)!, 'bleno could not start advertising');
-      throw e instanceof TimeoutError ? e : new PeripheralError(`bleno could not start advertising: ${(e as Error).message}`);
+      throw e instanceof TimeoutError ? e : new PeripheralError(`bleno could not start advertising: ${(e as Error).message}`, 'ADVERTISING_FAILED', { cause: e });
     });
-    if (err) throw new PeripheralError(`bleno could not start advertising: ${err.message}`);
+    if (err) throw new PeripheralError(`bleno could not start advertising: ${err.message}`, 'ADVERTISING_FAILED', { cause: err });
     this.log.info({ profile: this.profile.name, name: this.name, address: this.address }, `serving profile "${this.profile.name}" and advertising as "${this.name}"`);
   }
 

@@ -2,6 +2,8 @@
 // request outstanding at a time, answered by its response or an Error Response). noble's queue
 // implements it in central/noble/att-bearer.ts; a test can implement it with a fake.
 
+import { BlebenchError } from '../../common/errors/blebench-error.js';
+
 export interface AttBearerEvents {
   /** A Handle Value Notification (indication: false) or Indication (true; the bearer confirms it). */
   notification: [{ handle: number; value: Buffer; indication: boolean }];
@@ -49,7 +51,8 @@ export interface StoredLtk {
 }
 
 /** The bearer is gone or was abandoned before the request was answered. */
-export class BearerClosedError extends Error {
+export class BearerClosedError extends BlebenchError {
+  readonly code = 'BEARER_CLOSED';
   constructor(message = 'the link ended before the request was answered') {
     super(message);
     this.name = 'BearerClosedError';

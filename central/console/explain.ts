@@ -9,7 +9,7 @@ import { debugKeyText, formatPairingReport } from '../pairing/pairing-report.js'
 
 /** What a person can do about an ATT error, when there is something. */
 function nextStep(e: AttError, policy: string): string | undefined {
-  switch (e.code) {
+  switch (e.attCode) {
     case ATT_ERROR.INSUFFICIENT_AUTHENTICATION:
     case ATT_ERROR.INSUFFICIENT_ENCRYPTION:
       return policy === 'on-error'
@@ -28,12 +28,12 @@ function nextStep(e: AttError, policy: string): string | undefined {
 export function explainError(e: unknown, policy: string): string[] {
   if (!isCentralError(e)) return [`✗ ${(e as Error)?.message ?? String(e)}`];
   if (e instanceof AttError) {
-    const lines = [`✗ ATT ${hex(e.code)} ${e.name}: ${e.meaning}`, `  (answer to the ${e.requestName} on handle ${hex(e.handle, 4)})`];
+    const lines = [`✗ ATT ${hex(e.attCode)} ${e.name}: ${e.meaning}`, `  (answer to the ${e.requestName} on handle ${hex(e.handle, 4)})`];
     const step = nextStep(e, policy);
     if (step) lines.push(`  what now: ${step}`);
     return lines;
   }
-  if (e instanceof SmpPairingFailed) return [`✗ pairing failed: the ${e.who} sent Pairing Failed ${hex(e.code)} ${e.name}: ${e.meaning}`, ...(e.note ? [`  note: ${e.note}`] : [])];
+  if (e instanceof SmpPairingFailed) return [`✗ pairing failed: the ${e.who} sent Pairing Failed ${hex(e.reason)} ${e.name}: ${e.meaning}`, ...(e.note ? [`  note: ${e.note}`] : [])];
   if (e instanceof HciError) return [`✗ ${e.message}`];
   return [`✗ ${e.message}`];
 }

@@ -19,7 +19,7 @@ async function each(start: number, end: number, ask: (from: number) => Promise<n
     try {
       last = await ask(from);
     } catch (e) {
-      if (e instanceof AttError && e.code === ATT_ERROR.ATTRIBUTE_NOT_FOUND) return;
+      if (e instanceof AttError && e.attCode === ATT_ERROR.ATTRIBUTE_NOT_FOUND) return;
       throw e;
     }
     if (last === undefined || last >= end) return;

@@ -59,7 +59,7 @@ export class GattClient {
           chunk = (await this.ask({ opcode: ATT_OP.READ_BLOB_REQ, handle, offset: length }, ATT_OP.READ_BLOB_RSP)).value;
         } catch (e) {
           // The value was exactly one MTU long: the server says so with 0x0B or 0x07. Vol 3 Part F 3.4.4.5.
-          if (e instanceof AttError && (e.code === ATT_ERROR.ATTRIBUTE_NOT_LONG || e.code === ATT_ERROR.INVALID_OFFSET)) break;
+          if (e instanceof AttError && (e.attCode === ATT_ERROR.ATTRIBUTE_NOT_LONG || e.attCode === ATT_ERROR.INVALID_OFFSET)) break;
           throw e;
         }
         if (chunk.length === 0) break;

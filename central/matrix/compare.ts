@@ -25,7 +25,7 @@ function mismatch(expected: ExpectedOutcome, got: CellOutcome): string | undefin
   if (expected.attError === null) return `expected ${expectedText(expected)}, got ${outcomeText(got)}`;
   // A refused Write Command is dropped in silence: the air looks the same as success.
   if (expected.silent && got.kind === 'sent') return undefined;
-  if (got.kind === 'error' && got.error instanceof AttError && got.error.code === expected.attError) return undefined;
+  if (got.kind === 'error' && got.error instanceof AttError && got.error.attCode === expected.attError) return undefined;
   return `expected ${expectedText(expected)}, got ${outcomeText(got)}`;
 }
 

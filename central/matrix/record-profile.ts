@@ -38,7 +38,7 @@ interface Inferred {
 const codeText = (code: number) => `${hex(code)} ${attError(code).name}`;
 
 function attCode(c: Cell | undefined): number | undefined {
-  return c?.outcome.kind === 'error' && c.outcome.error instanceof AttError ? c.outcome.error.code : undefined;
+  return c?.outcome.kind === 'error' && c.outcome.error instanceof AttError ? c.outcome.error.attCode : undefined;
 }
 
 const succeeded = (c: Cell | undefined) => c !== undefined && c.outcome.kind !== 'error';

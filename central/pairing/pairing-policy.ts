@@ -26,7 +26,7 @@ export interface EarlierFailure {
  * Vol 3 Part H 2.3.6) counts every Pairing Request and locks out a central that keeps asking.
  */
 export function pairAfter(policy: PairingPolicy, error: unknown, link: { encrypted: boolean }, earlier?: EarlierFailure): PairDecision {
-  if (!(error instanceof AttError) || !PAIRING_CURES.has(error.code)) return { pair: false, why: 'pairing does not cure this error' };
+  if (!(error instanceof AttError) || !PAIRING_CURES.has(error.attCode)) return { pair: false, why: 'pairing does not cure this error' };
   if (policy !== 'on-error') return { pair: false, why: `the pairing policy is "${policy}"` };
   if (link.encrypted) {
     return {

@@ -8,7 +8,7 @@ import { isDebugPublicKey } from '../../common/smp/p256.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
 import type { LinkState, PairingState, Side } from '../../common/trace/link-state.js';
 import type { SmpPairingFields } from '../../common/trace/smp-decode.js';
-import type { CentralError, PairingSide } from '../errors.js';
+import { AttError, HciError, SmpPairingFailed, type CentralError, type PairingSide } from '../errors.js';
 
 export interface PairingFeaturesReport {
   sentBy: PairingSide;
@@ -133,7 +133,10 @@ export function pairingReportJson(r: PairingReport): Record<string, unknown> {
 
 export function errorJson(e: CentralError): Record<string, unknown> {
   const o: Record<string, unknown> = { kind: e.kind, label: e.label, message: e.message };
-  for (const k of ['code', 'name', 'meaning', 'who', 'context', 'note'] as const) {
+  // `code` in the JSON is the protocol's number (the ATT Error Code, the SMP reason, the HCI status).
+  const number = e instanceof AttError ? e.attCode : e instanceof SmpPairingFailed ? e.reason : e instanceof HciError ? e.status : undefined;
+  if (number !== undefined) o.code = number;
+  for (const k of ['name', 'meaning', 'who', 'context', 'note'] as const) {
     const v = (e as unknown as Record<string, unknown>)[k];
     if (v !== undefined) o[k] = v;
   }

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { addressToWire } from '../air/bytes.js';
 import type { VirtualController } from '../air/controller.js';
 import { ACL_PB, EVT, H4, HCI_STATUS, LE_EVT, OP } from '../codes/hci.js';
+import { BlebenchError } from '../errors/blebench-error.js';
 import { L2CAP_HEADER_LENGTH } from '../codes/l2cap.js';
 import { waitForEvent } from '../util/wait.js';
 import type { L2capFrame } from './fuzz-case.js';
@@ -25,7 +26,7 @@ const ADVERTISING_PARAMETERS = { LENGTH: 15, CHANNEL_MAP_AT: 13, ALL_CHANNELS: 0
 const CREATE_CONNECTION_LENGTH = 25;
 const ADV_DATA_LENGTH = 31;
 
-export class RogueError extends Error {
+export class RogueError extends BlebenchError {
   constructor(
     readonly code: 'ROGUE_COMMAND_FAILED' | 'ROGUE_NOT_CONNECTED',
     message: string,

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, statSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BlebenchError, EXIT } from '../errors/blebench-error.js';
+import { BlebenchError } from '../errors/blebench-error.js';
 import { bondKey, bondToJson, type Bond } from './bond.js';
 import type { DeviceAddress } from './engine-types.js';
 import { KEY_STORE_FORMAT_VERSION, openKeyStoreFile, parseBonds } from './key-store-file.js';
@@ -31,7 +31,6 @@ export const WRITE_GAP_MS = 1000;
 /** A bond could not be written to the key store: it is kept in memory and its keys offered elsewhere. Exit 1. */
 export class KeyStoreWriteError extends BlebenchError {
   readonly code = 'KEY_STORE_WRITE_FAILED';
-  readonly exitCode = EXIT.EXPECTATION_FAILED;
   constructor(
     readonly file: string,
     readonly bonds: readonly Bond[],

@@ -3,6 +3,7 @@
 // builds strings nobody reads, and writes captures through a buffered writer.
 import { EventEmitter } from 'node:events';
 import { H4 } from '../codes/hci.js';
+import { BlebenchError } from '../errors/blebench-error.js';
 import { BtsnoopWriter, type BtsnoopWriterOptions } from './btsnoop-writer.js';
 import { LinkTracker, type LinkEvent, type LinkState } from './link-state.js';
 import { PacketDecoder } from './packet-decoder.js';
@@ -41,7 +42,7 @@ export interface WaitOptions {
 }
 
 /** waitFor gave up: the time ran out, the signal aborted, or the tap closed. */
-export class TimeoutError extends Error {
+export class TimeoutError extends BlebenchError {
   readonly code = 'TAP_WAIT_TIMEOUT';
   constructor(
     message: string,

@@ -1,7 +1,8 @@
 // Every wait has a limit: a promise that settles on an event, or rejects by name on timeout/abort.
 import type { EventEmitter } from 'node:events';
+import { BlebenchError } from '../errors/blebench-error.js';
 
-export class TimeoutError extends Error {
+export class TimeoutError extends BlebenchError {
   readonly code = 'TIMEOUT';
   constructor(
     readonly what: string,
@@ -12,7 +13,7 @@ export class TimeoutError extends Error {
   }
 }
 
-export class AbortedError extends Error {
+export class AbortedError extends BlebenchError {
   readonly code = 'ABORTED';
   constructor(readonly what: string, reason?: unknown) {
     super(`aborted while waiting for ${what}${reason instanceof Error ? `: ${reason.message}` : ''}`);

@@ -21,6 +21,7 @@
 //   and clear them through bleno's own clearLongTermKeys().
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { BlebenchError } from '../../common/errors/blebench-error.js';
 
 export type Bleno = typeof import('@abandonware/bleno');
 
@@ -74,7 +75,8 @@ export interface BlenoInternals {
   smp: BlenoSmpPrototype;
 }
 
-export class BlenoLoadError extends Error {
+/** bleno cannot be loaded the way blebench needs it: another version, already loaded, or loaded before blebench. */
+export class BlenoLoadError extends BlebenchError {
   readonly code = 'BLENO_LOAD';
 }
 

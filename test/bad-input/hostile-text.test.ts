@@ -13,6 +13,7 @@ import { main } from '../../bin/main.js';
 import { ConsoleScreen } from '../../common/console/console-screen.js';
 import { escapeField, escapeForTerminal } from '../../common/output/escape.js';
 import { withTimeout } from '../../common/util/wait.js';
+import { internalErrorIn } from './helpers/cli.js';
 
 const EVIL_NAME = 'EV\u001b]0;pwned\u0007IL\u001b[2J';
 const EVIL_CHAR = 'Open\u009b2J Read\u202e';
@@ -65,6 +66,7 @@ async function blebench(args: string[]): Promise<Run> {
   process.stderr.write = ((c: string | Uint8Array) => ((stderr += String(c)), true)) as typeof process.stderr.write;
   try {
     const code = await withTimeout(main(['node', 'blebench', ...args]), { what: `blebench ${args[0]}`, timeoutMs: 30_000 });
+    expect(internalErrorIn(stdout + stderr + log), stderr).toBeUndefined();
     return { code, stdout, stderr, log };
   } finally {
     process.stdout.write = out;

@@ -75,7 +75,7 @@ describe('security matrix: a phase per pairing method', () => {
 
     const jw = authenticatedRead(r, 'paired:just-works');
     expect(jw.outcome.kind).toBe('error');
-    expect(((jw.outcome as { error: unknown }).error as AttError).code).toBe(0x05);
+    expect(((jw.outcome as { error: unknown }).error as AttError).attCode).toBe(0x05);
     expect(jw.security).toMatchObject({ encrypted: true, authenticated: false });
     expect(jw.expected).toMatchObject({ ok: false, attError: 0x05 });
     for (const phase of ['paired:passkey', 'paired:numeric-comparison']) {

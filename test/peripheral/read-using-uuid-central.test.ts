@@ -37,7 +37,7 @@ async function outcomeOf(conn: CentralConnection, start: number, end: number, uu
     return { value: list[0]?.value.toString('hex') ?? '', handles: list.map((d) => d.handle) };
   } catch (e) {
     if (!(e instanceof AttError)) throw e;
-    return { code: e.code, handle: e.handle, request: e.requestOpcode };
+    return { code: e.attCode, handle: e.handle, request: e.requestOpcode };
   }
 }
 
