@@ -4,12 +4,10 @@
 // Vol 1 Part F 1.3 (0x06 PIN or Key Missing, 0x3D MIC failure).
 import { ATT_ERROR, attError } from '../codes/att.js';
 import { HCI_STATUS, hciStatus } from '../codes/hci.js';
-import { SMP_REASON, smpReason } from '../codes/smp.js';
+import { SMP_REASON, SMP_TIMEOUT_MS, smpReason } from '../codes/smp.js';
 import type { At, ConnectionFacts, PairingAttempt } from './facts.js';
 import { PATTERNS, type PatternId } from './patterns.js';
 
-/** SMP timeout. Vol 3 Part H 3.4. */
-export const SMP_TIMEOUT_MS = 30_000;
 
 export interface Evidence extends At {
   what: string;

@@ -2,7 +2,7 @@
 // answers, timer expiry, the controller's encryption events), actions out (PDUs to send, encryption
 // to start, LTK replies, prompts, events, the outcome). No I/O, no clock, never throws.
 // Core v5.4 Vol 3 Part H 2.3 (pairing), 2.4 (security in the LE physical transport), 3 (SMP).
-import { SMP_CODE, SMP_REASON, decodeAuthReq, smpCodeName, smpReason } from '../codes/smp.js';
+import { SMP_CODE, SMP_REASON, SMP_TIMEOUT_MS, decodeAuthReq, smpCodeName, smpReason } from '../codes/smp.js';
 import { randomBytes } from 'node:crypto';
 import type { DeviceAddress, EngineEnvironment, LongTermKey, PairingEvent, PairingOutcome, PairingPrompt, SmpAction, SmpInput } from './engine-types.js';
 import { KeyDistribution } from './key-distribution.js';
@@ -14,8 +14,8 @@ import { encodeSmp, parseSmp, type PairingFeatures, type SmpPdu } from './pdu.js
 import { maskKey, type AuthenticationPhase, type Negotiated, type PhaseContext } from './phase-context.js';
 import { ScAuthentication } from './sc-pairing.js';
 
-/** The Security Manager Timer. Vol 3 Part H 3.4. */
-export const SMP_TIMEOUT_MS = 30_000;
+/** The Security Manager Timer (common/codes/smp.ts), for this module's users. */
+export { SMP_TIMEOUT_MS };
 
 export type EngineState =
   | 'idle'
