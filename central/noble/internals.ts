@@ -1,6 +1,6 @@
 // What blebench relies on inside @abandonware/noble (1.9.2-26): the pinned version, the files it
 // reaches into, the shapes of the objects it touches, and the error raised when they drift.
-// test/central/noble-internals.test.ts reads the pinned sources and fails loudly when a version
+// test/central/pinned-noble-drift-fails-loudly.test.ts reads the pinned sources and fails loudly when a version
 // changes any of it. Every other file of central/noble/ takes these shapes from here.
 import { createRequire } from 'node:module';
 import { BlebenchError } from '../../common/errors/blebench-error.js';

@@ -1,6 +1,6 @@
 // bleno 0.6.2's internals the peripheral reaches: where its files are, the shapes of the objects it
 // touches, and a check at load time that they are still there (a changed bleno fails loudly here and
-// in test/peripheral/bleno-loader.test.ts, never by answering wrongly). Only peripheral/bleno/ reaches them.
+// in test/peripheral/pinned-bleno-drift-fails-loudly.test.ts, never by answering wrongly). Only peripheral/bleno/ reaches them.
 //
 // What bleno does that this module works around (design.md, "What the stacks do"):
 // - bleno is a process-wide singleton, and its hci-socket bindings, Hci and Mgmt are module-level

@@ -1,4 +1,4 @@
-// The hostile tester's files (issue 15): profiles and scenarios that are binary, not UTF-8, a
+// The hostile tester's files: profiles and scenarios that are binary, not UTF-8, a
 // directory, a symlink loop, an alias bomb or beyond the 16-bit handle space; key stores that are not
 // JSON, empty, binary, another version, a directory, a symlink loop, under a regular file or in a folder
 // that does not exist; destinations (--out, --btsnoop) that cannot take what the run writes. Each: exit

@@ -1,4 +1,4 @@
-// Text from a peer and from files never reaches the terminal raw (issue 15): a peripheral named
+// Text from a peer and from files never reaches the terminal raw: a peripheral named
 // `EV\e]0;pwned\aIL\e[2J` (an OSC that sets the terminal's title, BEL, a CSI that clears the screen)
 // serving characteristics whose names and values hold ESC, C1 CSI (0x9B) and a bidi override, walked
 // by `blebench central` on the virtual radio; a scenario named the same run by `blebench run`; a profile

@@ -19,7 +19,7 @@ function scenario(name: string, faults: string[], steps: string[], centralSm = '
   const file = path.join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
   const lines = [
     `name: ${name}`,
-    'description: a fault from the corpus of issue 8',
+    'description: a fault from the fault corpus',
     'qualification: []',
     'tags: [fault]',
     'time-limit-ms: 15000',
