@@ -32,7 +32,7 @@ export interface AttBearer {
    * LE Enable Encryption with a key kept from an earlier pairing (Vol 4 Part E 7.8.24): Rand and EDIV
    * identify the key to the peer, which looks it up. Absent where the stack cannot (test fakes).
    */
-  startEncryption?(key: StoredLtk): void;
+  startEncryption?(key: LegacyLtk): void;
   /**
    * The outstanding request will never be answered (ATT transaction timeout, Vol 3 Part F 3.3.3):
    * reject everything pending with `reason` and refuse further requests on this bearer.
@@ -44,7 +44,7 @@ export interface AttBearer {
 }
 
 /** A legacy LTK as distributed in Encryption Information and Central Identification (Vol 3 Part H 3.6.2), wire order. */
-export interface StoredLtk {
+export interface LegacyLtk {
   readonly ltk: Buffer;
   readonly ediv: number;
   readonly rand: Buffer;

@@ -194,7 +194,7 @@ function describeDescriptors(ch: CharacteristicInput, c: DiscoveredCharacteristi
     if (d.uuid === DESCRIPTOR_UUID.PRESENTATION_FORMAT && value && value.length === 7) {
       const format = Object.entries(PRESENTATION_FORMATS).find(([, code]) => code === value[0])?.[0];
       if (format) {
-        ch.presentationFormat = { format, exponent: value.readInt8(1), unit: `0x${value.readUInt16LE(2).toString(16).toUpperCase().padStart(4, '0')}`, namespace: value[4]!, description: value.readUInt16LE(5) };
+        ch.presentationFormat = { format, exponent: value.readInt8(1), unit: `${hex(value.readUInt16LE(2), 4)}`, namespace: value[4]!, description: value.readUInt16LE(5) };
         continue;
       }
     }

@@ -26,7 +26,7 @@ const OUTCOME_WIDTH = 44;
 const nameOf = (c: CellBase) => c.characteristic.name ?? c.characteristic.uuid;
 const pad = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s.padEnd(n));
 
-export function renderTable(r: MatrixResult<CellBase>): string {
+export function renderMatrixTable(r: MatrixResult<CellBase>): string {
   const lines: string[] = [];
   const t = r.target;
   if (r.facts?.source === 'api') {

@@ -4,10 +4,12 @@
 // pairs right after connecting. One attempt per link: once pairing (or encryption with a kept key)
 // failed on a link, later errors on it are reported, not paired for again.
 import { ATT_ERROR } from '../../common/codes/att.js';
+import type { PairingPolicy } from '../../common/scenario/scenario-input.js';
 import { AttError, SmpPairingFailed, type CentralError } from '../errors.js';
 
-export const PAIRING_POLICIES = ['on-error', 'never', 'upfront'] as const;
-export type PairingPolicy = (typeof PAIRING_POLICIES)[number];
+/** The words of --policy and of a scenario's `pairing:` (one type, common/scenario/scenario-input.ts). */
+export type { PairingPolicy };
+export const PAIRING_POLICIES = ['on-error', 'never', 'upfront'] as const satisfies readonly PairingPolicy[];
 
 /** The ATT errors pairing can cure. Vol 3 Part C 10.3.2 (client raises security, then re-sends). */
 export const PAIRING_CURES: ReadonlySet<number> = new Set([ATT_ERROR.INSUFFICIENT_AUTHENTICATION, ATT_ERROR.INSUFFICIENT_ENCRYPTION]);

@@ -6,7 +6,7 @@ import { fromWire } from '../../common/smp/byte-order.js';
 import { DEBUG_KEY_WARNING } from '../../common/smp/key-security.js';
 import { isDebugPublicKey } from '../../common/smp/p256.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
-import type { LinkState, PairingState, Side } from '../../common/trace/link-state.js';
+import type { LinkState, PairingState, LocalOrRemote } from '../../common/trace/link-state.js';
 import type { SmpPairingFields } from '../../common/trace/smp-decode.js';
 import { AttError, HciError, SmpPairingFailed, type CentralError, type PairingSide } from '../errors.js';
 
@@ -47,7 +47,7 @@ export interface DebugKeyUse {
   sentBy: PairingSide[];
 }
 
-export const sideName = (s: Side, role: LinkState['role']): PairingSide =>
+export const sideName = (s: LocalOrRemote, role: LinkState['role']): PairingSide =>
   (s === 'local') === (role === 'central') ? 'central' : 'peripheral';
 
 function features(f: SmpPairingFields, sentBy: PairingSide): PairingFeaturesReport {
@@ -89,7 +89,7 @@ export function debugKeyText(d: DebugKeyUse): string {
 
 export function pairingReport(link: LinkState, trigger: string, outcome: { error?: CentralError; notes?: string[]; debugKey?: DebugKeyUse }): PairingReport {
   const p: PairingState | undefined = link.pairing;
-  const side = (s: Side) => sideName(s, link.role);
+  const side = (s: LocalOrRemote) => sideName(s, link.role);
   const initiator = p ? side(p.initiator) : 'central';
   const responder: PairingSide = initiator === 'central' ? 'peripheral' : 'central';
   const report: PairingReport = {

@@ -18,7 +18,7 @@ import { addressToString, leLtkNegativeReply, leLtkReply, readSeamEvent } from '
 import { decodeMgmtLtkInfo, type MgmtLtkInfo } from './mgmt-ltk-info.js';
 
 /** A key the share holds: one MGMT Load Long Term Keys record (mgmt-ltk-info.ts). */
-export type StoredLtk = MgmtLtkInfo;
+export type KernelShareLtk = MgmtLtkInfo;
 
 interface LinkInfo {
   role: number;
@@ -30,15 +30,15 @@ const SC_TYPES = new Set<number>([MGMT_LTK_TYPE.UNAUTHENTICATED_P256, MGMT_LTK_T
 
 export interface KernelShareEvents {
   /** A key was found and handed to the controller (or not). */
-  ltk: [{ handle: number; found: boolean; peerAddress?: string; key?: StoredLtk }];
-  keys: [StoredLtk[]];
+  ltk: [{ handle: number; found: boolean; peerAddress?: string; key?: KernelShareLtk }];
+  keys: [KernelShareLtk[]];
 }
 
 export class KernelShare extends EventEmitter<KernelShareEvents> {
-  private keys: StoredLtk[] = [];
+  private keys: KernelShareLtk[] = [];
   private readonly links = new Map<number, LinkInfo>();
 
-  get longTermKeys(): readonly StoredLtk[] {
+  get longTermKeys(): readonly KernelShareLtk[] {
     return this.keys;
   }
 
@@ -111,7 +111,7 @@ export class KernelShare extends EventEmitter<KernelShareEvents> {
     return leLtkReply(handle, ltk);
   }
 
-  private findLtk(link: LinkInfo, rand: Buffer, ediv: number): StoredLtk | undefined {
+  private findLtk(link: LinkInfo, rand: Buffer, ediv: number): KernelShareLtk | undefined {
     const localIsCentral = link.role === ROLE.CENTRAL;
     return this.keys.find((k) => {
       if (k.peerAddress !== link.peerAddress || k.peerAddressType !== link.peerAddressType) return false;
@@ -123,11 +123,11 @@ export class KernelShare extends EventEmitter<KernelShareEvents> {
   }
 }
 
-function parseLoadLtks(params: Buffer): StoredLtk[] | undefined {
+function parseLoadLtks(params: Buffer): KernelShareLtk[] | undefined {
   if (params.length < 2) return undefined;
   const count = params.readUInt16LE(0);
   if (params.length !== 2 + count * MGMT_LTK_INFO_SIZE) return undefined;
-  const keys: StoredLtk[] = [];
+  const keys: KernelShareLtk[] = [];
   for (let i = 0; i < count; i++) {
     const key = decodeMgmtLtkInfo(params.subarray(2 + i * MGMT_LTK_INFO_SIZE, 2 + (i + 1) * MGMT_LTK_INFO_SIZE));
     if (!key) return undefined;
@@ -140,8 +140,8 @@ function parseLoadLtks(params: Buffer): StoredLtk[] | undefined {
  * Linux adds loaded keys one by one with hci_add_ltk, which overwrites an existing key for the same
  * address, address type and role: of several keys for one peer and role, the last one loaded wins.
  */
-function lastPerPeer(keys: StoredLtk[]): StoredLtk[] {
-  const byPeer = new Map<string, StoredLtk>();
+function lastPerPeer(keys: KernelShareLtk[]): KernelShareLtk[] {
+  const byPeer = new Map<string, KernelShareLtk>();
   for (const k of keys) byPeer.set(`${k.peerAddress}/${k.peerAddressType}/${k.central}`, k);
   return [...byPeer.values()];
 }

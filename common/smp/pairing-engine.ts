@@ -5,7 +5,7 @@
 import { SMP_CODE, SMP_REASON, SMP_TIMEOUT_MS, decodeAuthReq, smpCodeName, smpReason } from '../codes/smp.js';
 import { randomBytes } from 'node:crypto';
 import type { DeviceAddress, EngineEnvironment, LongTermKey, PairingEvent, PairingOutcome, PairingPrompt, SmpAction, SmpInput } from './engine-types.js';
-import { KeyDistribution } from './key-distribution.js';
+import { KeyDistributionPhase } from './key-distribution.js';
 import type { KeySecurity } from './key-security.js';
 import { LegacyAuthentication } from './legacy-pairing.js';
 import { invalidFeatures, negotiate, pairingRequestFeatures, pairingResponseFeatures, authReqOf } from './pairing-features.js';
@@ -13,6 +13,7 @@ import type { PairingConfig } from './pairing-config.js';
 import { encodeSmp, parseSmp, type PairingFeatures, type SmpPdu } from './pdu.js';
 import { maskKey, type AuthenticationPhase, type Negotiated, type PhaseContext } from './phase-context.js';
 import { ScAuthentication } from './sc-pairing.js';
+import { hex } from '../codes/code-table.js';
 
 /** The Security Manager Timer (common/codes/smp.ts), for this module's users. */
 export { SMP_TIMEOUT_MS };
@@ -36,7 +37,7 @@ export class PairingEngine {
   private stateNow: EngineState = 'idle';
   private out: SmpAction[] = [];
   private phase: AuthenticationPhase | undefined;
-  private distribution: KeyDistribution | undefined;
+  private distribution: KeyDistributionPhase | undefined;
   private negotiatedNow: Negotiated | undefined;
   private linkKey: LongTermKey | undefined;
   private held: SmpPdu[] = [];
@@ -339,7 +340,7 @@ export class PairingEngine {
   private onEncryption(encrypted: boolean, status: number): void {
     if (this.stateNow === 'encrypting') {
       if (!encrypted) {
-        return this.finish({ result: 'failed', role: this.env.role, reason: 'encryption', by: 'local', why: `the link could not be encrypted with the new key (HCI status 0x${status.toString(16).padStart(2, '0')})`, status }, 'failed');
+        return this.finish({ result: 'failed', role: this.env.role, reason: 'encryption', by: 'local', why: `the link could not be encrypted with the new key (HCI status ${hex(status)})`, status }, 'failed');
       }
       return this.beginDistribution();
     }
@@ -348,7 +349,7 @@ export class PairingEngine {
       this.answeredWithBond = false;
       if (encrypted && bond) return this.finish({ result: 'encrypted', role: this.env.role, security: bond.security, with: 'stored-key' }, 'done');
       if (this.stateNow === 're-encrypting') {
-        return this.finish({ result: 'failed', role: this.env.role, reason: 'encryption', by: 'local', why: `encryption with the stored key failed (HCI status 0x${status.toString(16).padStart(2, '0')}): the peer has no key or another one`, status }, 'failed');
+        return this.finish({ result: 'failed', role: this.env.role, reason: 'encryption', by: 'local', why: `encryption with the stored key failed (HCI status ${hex(status)}): the peer has no key or another one`, status }, 'failed');
       }
     }
   }
@@ -356,7 +357,7 @@ export class PairingEngine {
   private beginDistribution(): void {
     const n = this.negotiatedNow!;
     this.stateNow = 'distributing';
-    this.distribution = new KeyDistribution(this.phaseContext(n), { identity: this.env.identity, csrk: this.env.csrk }, () => this.paired());
+    this.distribution = new KeyDistributionPhase(this.phaseContext(n), { identity: this.env.identity, csrk: this.env.csrk }, () => this.paired());
     this.distribution.start();
     const held = this.held;
     this.held = [];

@@ -12,7 +12,7 @@ import { servePeripheral, type PeripheralServer } from '../../peripheral/index.j
 import { CentralClient } from '../../central/central-client.js';
 import { AttError } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
-import { renderTable } from '../../central/matrix/render-table.js';
+import { renderMatrixTable } from '../../central/matrix/render-table.js';
 import { matrixJson } from '../../central/matrix/render-json.js';
 import { methodConfigs, parseMethods, type MatrixMethod } from '../../central/matrix/pairing-methods.js';
 import type { MatrixResult } from '../../central/matrix/matrix-types.js';
@@ -86,7 +86,7 @@ describe('security matrix: a phase per pairing method', () => {
     }
     expect(r.differences).toEqual([]);
 
-    const table = renderTable(r);
+    const table = renderMatrixTable(r);
     for (const title of ['unencrypted (never)', 'after Just Works', 'after Passkey Entry', 'after Numeric Comparison']) expect(table).toContain(title);
     const json = JSON.parse(JSON.stringify(matrixJson(r))) as { methods: string[]; phases: { name: string; method?: string }[] };
     expect(json.methods).toEqual(used);

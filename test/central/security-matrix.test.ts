@@ -8,7 +8,7 @@ import { CentralClient } from '../../central/central-client.js';
 import { AttError } from '../../central/errors.js';
 import type { Cell, MatrixResult, PhaseName } from '../../central/matrix/matrix-types.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
-import { renderTable } from '../../central/matrix/render-table.js';
+import { renderMatrixTable } from '../../central/matrix/render-table.js';
 import { matrixJson } from '../../central/matrix/render-json.js';
 import type { PairingPolicy } from '../../central/pairing/pairing-policy.js';
 import { SMALL, startBlenoPeripheral, type BlenoPeripheral } from '../helpers/bleno-gatt.js';
@@ -111,7 +111,7 @@ describe('security matrix over a bleno GATT', () => {
     expect(r.differences[0]).toContain('"Secure Read" × read (unencrypted)');
     expect(r.differences[0]).toContain('expected success');
     expect(r.differences[0]).toContain('ATT 0x05 Insufficient Authentication');
-    expect(renderTable(r)).toContain('verdict: FAIL: 1 difference(s)');
+    expect(renderMatrixTable(r)).toContain('verdict: FAIL: 1 difference(s)');
     const json = JSON.parse(JSON.stringify(matrixJson(r))) as { differences: string[]; phases: { cells: { outcome: { error?: { code: number; name: string } } }[] }[] };
     expect(json.differences).toEqual(r.differences);
     expect(json.phases[0]!.cells.some((c) => c.outcome.error?.code === ATT_ERROR.INSUFFICIENT_AUTHENTICATION && c.outcome.error.name === 'Insufficient Authentication')).toBe(true);

@@ -10,7 +10,7 @@ import { AttError, CentralUsageError, HciError, OperationTimeout, SmpPairingFail
 import { NobleInternalsChanged, NobleLoadError } from '../../central/noble/internals.js';
 import { ERROR_CODES, EXIT, errorCodeEntry, type ErrorCode } from '../../common/errors/error-codes.js';
 import { BadInputError, BlebenchError } from '../../common/errors/blebench-error.js';
-import { TimeoutError as TapTimeout } from '../../common/trace/tap.js';
+import { TapWaitError as TapTimeout } from '../../common/trace/tap.js';
 import { AbortedError, TimeoutError } from '../../common/util/wait.js';
 import { BlenoLoadError } from '../../peripheral/bleno/internals.js';
 import { PeripheralError } from '../../peripheral/peripheral-error.js';

@@ -2,5 +2,5 @@
 export * from './ports.js';
 export { runScenario, lastLink, type RunRole, type RunScenarioOptions, type StepRecord } from './run-scenario.js';
 export { runSuite, type RunSuiteOptions } from './run-suite.js';
-export { outcomeOf, StepTimeout } from './outcome.js';
+export { stepOutcomeOf, StepTimeout } from './outcome.js';
 export { applyBehaviours } from './behaviours.js';

@@ -9,7 +9,7 @@ import { protocolCode, type CodeProtocol } from '../protocol-codes.js';
 const NUMBER_FIELD: Record<CodeProtocol, 'attCode' | 'reason' | 'status'> = { att: 'attCode', smp: 'reason', hci: 'status' };
 const isProtocol = (kind: unknown): kind is CodeProtocol => typeof kind === 'string' && Object.hasOwn(NUMBER_FIELD, kind);
 
-export function outcomeOf(error: unknown): StepOutcome {
+export function stepOutcomeOf(error: unknown): StepOutcome {
   const e = error as ({ kind?: unknown; timeoutMs?: unknown; message?: unknown } & Partial<Record<'attCode' | 'reason' | 'status', unknown>>) | null;
   if (e && typeof e === 'object') {
     const number = isProtocol(e.kind) ? e[NUMBER_FIELD[e.kind]] : undefined;

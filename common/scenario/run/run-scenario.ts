@@ -10,7 +10,7 @@ import { linkSecurity } from '../expect/link-security.js';
 import { checkOutcome } from '../expect/step-checks.js';
 import type { LinkSecurity, StepOutcome, Timelines, Verdict } from '../expect/types.js';
 import type { ScenarioResult, StepReport } from '../report/result.js';
-import type { Scenario, Side, Step } from '../scenario.js';
+import type { Scenario, ScenarioRole, Step } from '../scenario.js';
 import { applyBehaviours } from './behaviours.js';
 import { runCentralStep, type StepRun } from './central-steps.js';
 import { NotificationQueue } from './notifications.js';
@@ -34,7 +34,7 @@ export interface RunScenarioOptions {
 export interface StepRecord {
   readonly step: Step;
   readonly run: StepRun;
-  readonly from: Partial<Record<Side, number>>;
+  readonly from: Partial<Record<ScenarioRole, number>>;
   readonly security: LinkSecurity | undefined;
   readonly durationMs: number;
 }
@@ -114,7 +114,7 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
   };
   const steps: StepReport[] = records.map((r, i) => {
     const next = records[i + 1]?.from ?? end;
-    const window: Partial<Record<Side, { from: number; to: number }>> = {};
+    const window: Partial<Record<ScenarioRole, { from: number; to: number }>> = {};
     for (const side of ['central', 'peripheral'] as const) {
       const from = r.from[side];
       if (from !== undefined) window[side] = { from, to: next[side] ?? Number.MAX_SAFE_INTEGER };
@@ -154,7 +154,7 @@ function nextSeq(tap: Tap): number {
   return (tap.entries.at(-1)?.seq ?? -1) + 1;
 }
 
-function marks(rig: Rig): Partial<Record<Side, number>> {
+function marks(rig: Rig): Partial<Record<ScenarioRole, number>> {
   return { ...(rig.central ? { central: nextSeq(rig.central.tap) } : {}), ...(rig.peripheral ? { peripheral: nextSeq(rig.peripheral.tap) } : {}) };
 }
 
