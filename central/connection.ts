@@ -200,11 +200,11 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
   }
 
   readDescriptor(handle: number, record?: OperationRecord): Promise<Buffer> {
-    return this.withPolicy(record, () => this.gatt.read(handle, `Read Request for descriptor ${hex(handle, 1)}`));
+    return this.withPolicy(record, () => this.gatt.read(handle, `Read Request for descriptor ${hex(handle, 4)}`));
   }
 
   writeDescriptor(handle: number, value: Buffer, record?: OperationRecord): Promise<void> {
-    return this.withPolicy(record, () => this.gatt.write(handle, value, `Write Request to descriptor ${hex(handle, 1)}`));
+    return this.withPolicy(record, () => this.gatt.write(handle, value, `Write Request to descriptor ${hex(handle, 4)}`));
   }
 
   /** Write the CCCD: notifications (0x0001) or indications (0x0002) on. Vol 3 Part G 4.10, 4.11. */

@@ -24,7 +24,7 @@ async function each(start: number, end: number, ask: (from: number) => Promise<n
       throw e;
     }
     if (last === undefined || last >= end) return;
-    if (last < from) throw new AttProtocolError(`discovery went backwards: handle ${hex(last, 1)} after asking from ${hex(from, 1)}`);
+    if (last < from) throw new AttProtocolError(`discovery went backwards: handle ${hex(last, 4)} after asking from ${hex(from, 4)}`);
     from = last + 1;
   }
 }

@@ -50,7 +50,7 @@ export class GattClient {
   }
 
   /** Read Request, then Read Blob Requests while each answer fills the ATT_MTU. Vol 3 Part G 4.8.1, 4.8.3. */
-  read(handle: number, what = `read of handle ${hex(handle, 1)}`): Promise<Buffer> {
+  read(handle: number, what = `read of handle ${hex(handle, 4)}`): Promise<Buffer> {
     return this.run(what, async () => {
       let chunk = (await this.ask({ opcode: ATT_OP.READ_REQ, handle }, ATT_OP.READ_RSP)).value;
       const parts = [chunk];
@@ -78,18 +78,18 @@ export class GattClient {
    * AttError naming its code and handle (0x0A: no attribute of that type in the range). The range is
    * sent as given, so a server's answer to a bad one (0x01, Vol 3 Part F 3.4.4.1) can be seen.
    */
-  readUsingCharacteristicUuid(start: number, end: number, uuid: string, what = `Read By Type for ${uuid} over ${hex(start, 1)}-${hex(end, 1)}`): Promise<readonly AttHandleValue[]> {
+  readUsingCharacteristicUuid(start: number, end: number, uuid: string, what = `Read By Type for ${uuid} over ${hex(start, 4)}-${hex(end, 4)}`): Promise<readonly AttHandleValue[]> {
     return this.run(what, async () => {
       const rsp = await this.ask({ opcode: ATT_OP.READ_BY_TYPE_REQ, startingHandle: start, endingHandle: end, attributeType: attUuidToWire(uuid) }, ATT_OP.READ_BY_TYPE_RSP);
       // Every handle returned must lie in the range asked for. Vol 3 Part F 3.4.4.1.
       const outside = rsp.attributeData.find((d) => d.handle < start || d.handle > end);
-      if (outside) throw new AttProtocolError(`the Read By Type Response names handle ${hex(outside.handle, 1)}, outside the range ${hex(start, 1)}-${hex(end, 1)} asked for`);
+      if (outside) throw new AttProtocolError(`the Read By Type Response names handle ${hex(outside.handle, 4)}, outside the range ${hex(start, 4)}-${hex(end, 4)} asked for`);
       return rsp.attributeData;
     });
   }
 
   /** Write Request, or Prepare Write + Execute Write when the value does not fit. Vol 3 Part G 4.9.3, 4.9.4. */
-  write(handle: number, value: Buffer, what = `write of handle ${hex(handle, 1)}`): Promise<void> {
+  write(handle: number, value: Buffer, what = `write of handle ${hex(handle, 4)}`): Promise<void> {
     return this.run(what, async () => {
       if (value.length <= this.bearer.mtu - WRITE_HEADER_LENGTH) {
         await this.ask({ opcode: ATT_OP.WRITE_REQ, handle, value }, ATT_OP.WRITE_RSP);
@@ -100,7 +100,7 @@ export class GattClient {
   }
 
   /** Write Command: never answered, so success means only "sent". Vol 3 Part G 4.9.1. */
-  writeWithoutResponse(handle: number, value: Buffer, what = `write command to handle ${hex(handle, 1)}`): Promise<void> {
+  writeWithoutResponse(handle: number, value: Buffer, what = `write command to handle ${hex(handle, 4)}`): Promise<void> {
     return this.run(what, async () => {
       const room = this.bearer.mtu - WRITE_HEADER_LENGTH;
       if (value.length > room) throw new CentralUsageError(`a Write Command carries at most ATT_MTU-3 = ${room} octets; the value has ${value.length}`);

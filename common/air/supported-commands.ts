@@ -95,7 +95,7 @@ export function supportedCommandsMask(opcodes: Iterable<number>): Buffer {
   for (const op of opcodes) {
     const at = SUPPORTED_COMMAND_BIT.get(op);
     if (WITHOUT_BIT.has(op)) continue;
-    if (!at) throw new Error(`no Supported Commands bit known for opcode ${hex(op, 1)}`);
+    if (!at) throw new Error(`no Supported Commands bit known for opcode ${hex(op, 4)}`);
     out[at[0]]! |= 1 << at[1];
   }
   return out;

@@ -123,7 +123,7 @@ export class RogueHost extends EventEmitter {
   /** Disconnect (0x13 Remote User Terminated Connection) and wait for Disconnection Complete. */
   async disconnect(handle: number, timeoutMs: number): Promise<void> {
     if (!this.links.has(handle)) return;
-    const gone = waitForEvent<[number, number]>(this, 'disconnected', { timeoutMs, what: `Disconnection Complete for ${hex(handle, 1)}`, pred: (h) => h === handle });
+    const gone = waitForEvent<[number, number]>(this, 'disconnected', { timeoutMs, what: `Disconnection Complete for ${hex(handle, 4)}`, pred: (h) => h === handle });
     gone.catch(() => undefined); // awaited below
     const params = Buffer.alloc(3);
     params.writeUInt16LE(handle, 0);
@@ -139,7 +139,7 @@ export class RogueHost extends EventEmitter {
   /** Send one L2CAP frame as ACL fragments, waiting for buffers when the controller has none free. */
   async send(handle: number, frame: L2capFrame, timeoutMs: number): Promise<void> {
     for (const acl of aclPackets(handle, frame, this.bufferSize)) {
-      if (!this.links.has(handle)) throw new RogueError('ROGUE_NOT_CONNECTED', `link ${hex(handle, 1)} is gone`);
+      if (!this.links.has(handle)) throw new RogueError('ROGUE_NOT_CONNECTED', `link ${hex(handle, 4)} is gone`);
       while (this.credits === 0) await waitForEvent(this, 'credits', { timeoutMs, what: 'Number Of Completed Packets', rejectOn: [] });
       this.credits--;
       this.inFlight.set(handle, (this.inFlight.get(handle) ?? 0) + 1);

@@ -55,6 +55,6 @@ describe('GattClient.readUsingCharacteristicUuid (Vol 3 Part G 4.8.2)', () => {
     const { bearer } = scripted(encodeAtt({ opcode: ATT_OP.READ_BY_TYPE_RSP, attributeData: [{ handle: 0x0f, value: Buffer.from('x') }] }));
     const e = await client(bearer).readUsingCharacteristicUuid(0x0e, 0x0e, UUID).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(AttProtocolError);
-    expect((e as Error).message).toMatch(/0xf, outside the range 0xe-0xe/);
+    expect((e as Error).message).toMatch(/0x000F, outside the range 0x000E-0x000E/);
   });
 });
