@@ -31,9 +31,9 @@ const READY_TIMEOUT_MS = 20_000;
 const CYCLE_TIMEOUT_MS = 10_000;
 /** The cycles after which the peripheral's memory must stay flat. */
 const FIRST_CYCLES = 1000;
-/** How long the host that never reads keeps writing, and how often the air's RSS is read. */
-/** How long the flood lasts by default (`--air-flood-seconds`). */
+/** How long the flood (the host that never reads keeps writing) lasts by default (`--air-flood-seconds`). */
 const FLOOD_MS = 15_000;
+/** How often the air's RSS is read during the flood. */
 const RSS_SAMPLE_MS = 100;
 
 /** VmRSS of a process, in MB (Linux /proc). */

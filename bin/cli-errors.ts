@@ -1,5 +1,6 @@
-// One place where errors become what a person sees: a message, a hint, an exit code, no stack trace
-// (unless BLEBENCH_DEBUG=1).
+// One place where errors become what a person sees: a message, what to do, an exit code, no stack
+// trace (unless BLEBENCH_DEBUG=1). Every error blebench throws on purpose is a BlebenchError, whose code
+// gives its exit code and what to do (common/errors/error-codes.ts); anything else is a bug.
 import { CommanderError } from 'commander';
 import { BadInputError, EXIT, isBlebenchError, type ExitCode } from '../common/errors/blebench-error.js';
 import { escapeForTerminal } from '../common/output/escape.js';
@@ -16,7 +17,7 @@ export function reportError(err: unknown, raw: (s: string) => void = (s) => proc
     const at = err instanceof BadInputError ? err.where : undefined;
     const where = at?.file && !err.message.includes(at.file) ? ` (${at.file}${at.path ? ` at ${at.path}` : ''})` : '';
     write(`blebench: ${err.message}${where}\n`);
-    if (err.hint) write(`  what to do: ${err.hint}\n`);
+    write(`  what to do: ${err.whatToDo}\n`);
     debugStack(err, write);
     return err.exitCode;
   }

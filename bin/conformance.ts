@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { caseResult, conformanceRows, renderTable, unknownIds, withTable } from './conformance/conformance-table.js';
+import { caseResult, conformanceRows, renderConformanceTable, unknownIds, withTable } from './conformance/conformance-table.js';
 import { taggedResults, taggedTests, type VitestJsonReport } from './conformance/tagged-tests.js';
 
 const root = path.resolve(import.meta.dirname, import.meta.dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
@@ -50,7 +50,7 @@ if (at >= 0) {
 const results = taggedResults(report, root);
 const rows = conformanceRows(tests, (id) => caseResult(id, results));
 const readmePath = path.join(root, 'README.md');
-writeFileSync(readmePath, withTable(readFileSync(readmePath, 'utf8'), renderTable(rows)));
+writeFileSync(readmePath, withTable(readFileSync(readmePath, 'utf8'), renderConformanceTable(rows)));
 const failed = rows.filter((r) => r.result !== 'pass');
 process.stdout.write(`README.md: ${rows.length} GATT server test cases, ${rows.length - failed.length} passed${failed.length ? `; not passed: ${failed.map((r) => `${r.id} (${r.result})`).join(', ')}` : ''}\n`);
 process.exit(failed.some((r) => r.result === 'fail') ? 1 : 0);

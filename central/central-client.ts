@@ -58,7 +58,7 @@ export class CentralClient {
   private readonly pairingTimeoutMs: number;
 
   private constructor(
-    readonly noble: LoadedNoble,
+    readonly loadedNoble: LoadedNoble,
     readonly transport: HciTransport,
     options: CentralClientOptions,
     keyStore: KeyStore,
@@ -86,7 +86,7 @@ export class CentralClient {
   async find(filter: ScanFilter, timeoutMs = this.timeoutMs): Promise<Found> {
     const refusal = this.scanRefusal();
     try {
-      return await scanFor(this.noble.noble, filter, timeoutMs, refusal.failed);
+      return await scanFor(this.loadedNoble.noble, filter, timeoutMs, refusal.failed);
     } finally {
       refusal.stop();
     }
@@ -96,7 +96,7 @@ export class CentralClient {
   async scan(filter: ScanFilter, durationMs = this.timeoutMs): Promise<Advertisement[]> {
     const refusal = this.scanRefusal();
     try {
-      return await scanAll(this.noble.noble, filter, durationMs, refusal.failed);
+      return await scanAll(this.loadedNoble.noble, filter, durationMs, refusal.failed);
     } finally {
       refusal.stop();
     }
@@ -146,9 +146,9 @@ export class CentralClient {
       throw new CentralUsageError(`noble could not connect to ${advertisement.address}: ${(e as Error).message}`);
     }
     const link = this.currentLink(advertisement.address);
-    const bearer = link && this.noble.bearer(link.handle);
+    const bearer = link && this.loadedNoble.bearer(link.handle);
     if (!link || !bearer) throw new NobleInternalsChanged(`no ATT bearer was taken over for the connection to ${advertisement.address}`);
-    const session = this.noble.smpSession(link.handle);
+    const session = this.loadedNoble.smpSession(link.handle);
     const bond = await this.bonds.lookup(link, session);
     const conn = new CentralConnection({
       tap: this.tap,
@@ -216,7 +216,7 @@ export class CentralClient {
   }
 
   async close(): Promise<void> {
-    await this.noble.close();
+    await this.loadedNoble.close();
   }
 
   private keepNobleBonds(link: LinkState): void {

@@ -12,7 +12,8 @@ import { BearerClosedError, type AttBearer } from './att/att-bearer.js';
 import { deadline } from './deadline.js';
 import { CentralUsageError, HciError, isCentralError, type CentralError } from './errors.js';
 import { GattClient } from './gatt/gatt-client.js';
-import { CCCD_BITS, CCCD_UUID } from './gatt/gatt-uuids.js';
+import { CCCD_BITS } from '../common/gatt/descriptor-types.js';
+import { CCCD_UUID } from './gatt/gatt-uuids.js';
 import { hasProperty, type DiscoveredCharacteristic, type DiscoveredService } from './gatt/discovered.js';
 import { pair } from './pairing/pairer.js';
 import { pairAfter, type EarlierFailure, type PairingPolicy } from './pairing/pairing-policy.js';
@@ -20,6 +21,7 @@ import type { PairingReport } from './pairing/pairing-report.js';
 import { encryptWithStoredKey, wireLtk } from './pairing/stored-key.js';
 import { DEFAULT_KEY_MISSING_POLICY, isKeyMissing, keyMissingNote, peerKeyFrom, type KeyMissingPolicy, type PeerKeyKnowledge } from './pairing/key-missing-policy.js';
 import type { Advertisement } from './scan.js';
+import { hex } from '../common/codes/code-table.js';
 
 /** One try of an operation: what it ended in, and whether the link was encrypted then. */
 export interface Attempt {
@@ -272,21 +274,21 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
   }
 
   readDescriptor(handle: number, record?: OperationRecord): Promise<Buffer> {
-    return this.withPolicy(record, () => this.gatt.read(handle, `Read Request for descriptor 0x${handle.toString(16)}`));
+    return this.withPolicy(record, () => this.gatt.read(handle, `Read Request for descriptor ${hex(handle, 4)}`));
   }
 
   writeDescriptor(handle: number, value: Buffer, record?: OperationRecord): Promise<void> {
-    return this.withPolicy(record, () => this.gatt.write(handle, value, `Write Request to descriptor 0x${handle.toString(16)}`));
+    return this.withPolicy(record, () => this.gatt.write(handle, value, `Write Request to descriptor ${hex(handle, 4)}`));
   }
 
   /** Write the CCCD: notifications (0x0001) or indications (0x0002) on. Vol 3 Part G 4.10, 4.11. */
   subscribe(c: DiscoveredCharacteristic, kind: SubscribeKind = hasProperty(c, 'notify') ? 'notify' : 'indicate', record?: OperationRecord): Promise<void> {
-    return this.writeCccd(c, kind === 'notify' ? CCCD_BITS.NOTIFY : CCCD_BITS.INDICATE, record);
+    return this.writeCccd(c, kind === 'notify' ? CCCD_BITS.notification : CCCD_BITS.indication, record);
   }
 
   /** Write 0x0000 to the CCCD. */
   unsubscribe(c: DiscoveredCharacteristic, record?: OperationRecord): Promise<void> {
-    return this.writeCccd(c, CCCD_BITS.NONE, record);
+    return this.writeCccd(c, CCCD_BITS.none, record);
   }
 
   /** The next notification or indication of `c`, within the time limit. */
@@ -318,7 +320,6 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     return this.withPolicy(record, () => this.gatt.write(cccd.handle, value, `Write Request to the CCCD of ${c.uuid}`));
   }
 
-  /** The pairing policy around one operation: on-error pairs after 0x05/0x0F and re-sends once. */
   /** The first failed attempt on this link to raise its security: a pairing (any trigger) or encryption with the kept key. */
   private earlierFailure(): EarlierFailure | undefined {
     const failed = this.pairings.find((p) => p.error);
@@ -326,6 +327,7 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     return this.encryptFailure ? { what: 'encryption with the kept key', error: this.encryptFailure } : undefined;
   }
 
+  /** The pairing policy around one operation: on-error pairs after 0x05/0x0F and re-sends once. */
   private async withPolicy<T>(record: OperationRecord | undefined, op: () => Promise<T>): Promise<T> {
     const rec = record ?? { attempts: [] };
     const tryOnce = async (): Promise<T> => {

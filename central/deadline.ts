@@ -1,5 +1,7 @@
 // Every central operation has a time limit and ends in a value or a typed error: the operation,
-// the limit, and the link going away race, and the first to finish decides.
+// the limit, and the link going away race, and the first to finish decides (common/util/wait.ts's one
+// way to wait, with the central's OperationTimeout as the error).
+import { withTimeout } from '../common/util/wait.js';
 import { OperationTimeout } from './errors.js';
 
 export interface DeadlineOptions {
@@ -12,18 +14,11 @@ export interface DeadlineOptions {
   onTimeout?: (e: OperationTimeout) => void;
 }
 
-export async function deadline<T>(work: Promise<T>, opts: DeadlineOptions): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const e = new OperationTimeout(opts.what, opts.timeoutMs);
-      opts.onTimeout?.(e);
-      reject(e);
-    }, opts.timeoutMs);
-  });
-  try {
-    return await Promise.race(opts.linkLost ? [work, timeout, opts.linkLost] : [work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function deadline<T>(work: Promise<T>, opts: DeadlineOptions): Promise<T> {
+  const timedOut = () => {
+    const e = new OperationTimeout(opts.what, opts.timeoutMs);
+    opts.onTimeout?.(e);
+    return e;
+  };
+  return withTimeout(work, { what: opts.what, timeoutMs: opts.timeoutMs, timedOut, ...(opts.linkLost ? { alsoEndsOn: opts.linkLost } : {}) });
 }

@@ -1,18 +1,18 @@
 // Every central operation ends in a value or one of these: a typed error carrying the ATT, SMP or
-// HCI code, its spec name and its meaning (common/codes), and words for what it means here.
+// HCI code, its spec name and its meaning (common/codes), and words for what it means here. Each is a
+// BlebenchError: its `code` (ATT_ERROR_RESPONSE, HCI_STATUS...) gives the exit code and what to do
+// (common/errors/error-codes.ts); the protocol's own number is `attCode`, `reason` or `status`.
 import { attError, attOpcodeName } from '../common/codes/att.js';
 import { hex } from '../common/codes/code-table.js';
 import { hciStatus } from '../common/codes/hci.js';
 import { smpReason } from '../common/codes/smp.js';
-import { EXIT } from '../common/errors/blebench-error.js';
+import { BlebenchError } from '../common/errors/blebench-error.js';
 
 /** `api`: the OS stack reported it (transport `os`), not the air: central/os/os-api-error.ts. */
 export type CentralErrorKind = 'att' | 'smp' | 'hci' | 'timeout' | 'usage' | 'protocol' | 'api';
 
-export abstract class CentralError extends Error {
+export abstract class CentralError extends BlebenchError {
   abstract readonly kind: CentralErrorKind;
-  /** An operation that went wrong on the air is a failed expectation (design.md exit codes). */
-  readonly exitCode = EXIT.EXPECTATION_FAILED;
   /** "ATT 0x05 Insufficient Authentication": the code and its name, for tables and logs. */
   abstract readonly label: string;
 }
@@ -20,23 +20,25 @@ export abstract class CentralError extends Error {
 /** The server answered with an ATT Error Response. Core v5.4 Vol 3 Part F 3.4.1.1. */
 export class AttError extends CentralError {
   readonly kind = 'att';
+  readonly code = 'ATT_ERROR_RESPONSE';
   override readonly name: string;
   readonly meaning: string;
   readonly requestName: string;
   constructor(
-    readonly code: number,
+    /** The Error Code of the ATT Error Response. */
+    readonly attCode: number,
     readonly requestOpcode: number,
     readonly handle: number,
   ) {
-    const info = attError(code);
+    const info = attError(attCode);
     const requestName = attOpcodeName(requestOpcode);
-    super(`ATT ${hex(code)} ${info.name} for the ${requestName} on handle ${hex(handle, 4)}: ${info.meaning}`);
+    super(`ATT ${hex(attCode)} ${info.name} for the ${requestName} on handle ${hex(handle, 4)}: ${info.meaning}`);
     this.name = info.name;
     this.meaning = info.meaning;
     this.requestName = requestName;
   }
   get label(): string {
-    return `ATT ${hex(this.code)} ${this.name}`;
+    return `ATT ${hex(this.attCode)} ${this.name}`;
   }
 }
 
@@ -46,9 +48,9 @@ export type PairingSide = 'central' | 'peripheral';
 /** Pairing ended with Pairing Failed. Core v5.4 Vol 3 Part H 3.5.5. */
 export class SmpPairingFailed extends CentralError {
   readonly kind = 'smp';
+  readonly code = 'SMP_PAIRING_FAILED';
   override readonly name: string;
   readonly meaning: string;
-  readonly code: number;
   constructor(
     readonly reason: number,
     readonly who: PairingSide,
@@ -59,7 +61,6 @@ export class SmpPairingFailed extends CentralError {
     super(`pairing failed: the ${who} sent Pairing Failed ${hex(reason)} ${info.name} (${info.meaning})${note ? `; ${note}` : ''}`);
     this.name = info.name;
     this.meaning = info.meaning;
-    this.code = reason;
   }
   get label(): string {
     return `SMP ${hex(this.reason)} ${this.name}`;
@@ -72,27 +73,30 @@ export type HciContext = 'connection' | 'disconnection' | 'encryption';
 /** The controller reported a status: a failed connection (0x3E), a dropped link (0x08, 0x13), failed encryption (0x06). Vol 1 Part F 1.3. */
 export class HciError extends CentralError {
   readonly kind = 'hci';
+  readonly code = 'HCI_STATUS';
   override readonly name: string;
   readonly meaning: string;
   constructor(
-    readonly code: number,
+    /** The HCI status (or the disconnection's reason, a status too). */
+    readonly status: number,
     readonly context: HciContext,
     detail?: string,
   ) {
-    const info = hciStatus(code);
+    const info = hciStatus(status);
     const what = context === 'connection' ? 'the connection failed' : context === 'disconnection' ? 'the link was lost' : 'encryption failed';
-    super(`${what}: HCI ${hex(code)} ${info.name} (${info.meaning})${detail ? `; ${detail}` : ''}`);
+    super(`${what}: HCI ${hex(status)} ${info.name} (${info.meaning})${detail ? `; ${detail}` : ''}`);
     this.name = info.name;
     this.meaning = info.meaning;
   }
   get label(): string {
-    return `HCI ${hex(this.code)} ${this.name}`;
+    return `HCI ${hex(this.status)} ${this.name}`;
   }
 }
 
 /** Nothing answered within the operation's time limit. */
 export class OperationTimeout extends CentralError {
   readonly kind = 'timeout';
+  readonly code = 'OPERATION_TIMEOUT';
   override readonly name = 'OperationTimeout';
   constructor(
     readonly what: string,
@@ -109,6 +113,7 @@ export class OperationTimeout extends CentralError {
 /** The peer answered with a PDU that does not fit the request (wrong opcode, malformed). */
 export class AttProtocolError extends CentralError {
   readonly kind = 'protocol';
+  readonly code = 'ATT_PROTOCOL';
   override readonly name = 'AttProtocolError';
   get label(): string {
     return 'malformed or unexpected answer';
@@ -118,6 +123,7 @@ export class AttProtocolError extends CentralError {
 /** The caller asked for something this link or characteristic cannot do (no CCCD, not connected). */
 export class CentralUsageError extends CentralError {
   readonly kind = 'usage';
+  readonly code = 'CENTRAL_USAGE';
   override readonly name = 'CentralUsageError';
   get label(): string {
     return this.message;

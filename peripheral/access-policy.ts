@@ -11,6 +11,7 @@
 import { ATT_ERROR, attError } from '../common/codes/att.js';
 import { CCCD_BITS, checkSecurity, checkValue, describeRequirement, type LinkSecurityState, type SecurityRequirement } from '../common/gatt/index.js';
 import type { ServedCharacteristic, ServedDescriptor } from './served-profile.js';
+import { hex } from '../common/codes/code-table.js';
 
 export type Decision = { readonly ok: true; readonly reason: string } | { readonly ok: false; readonly attError: number; readonly reason: string };
 
@@ -66,7 +67,7 @@ export function decideCccdWrite(cccd: ServedDescriptor, link: LinkSecurityState,
   const c = cccd.characteristic.def;
   if (value.length !== CCCD_LENGTH) return refuse(ATT_ERROR.INVALID_ATTRIBUTE_VALUE_LENGTH, `a CCCD value is ${CCCD_LENGTH} octets and ${value.length} were written`);
   const bits = value.readUInt16LE(0);
-  if (bits & ~CCCD_KNOWN_BITS) return refuse(ATT_ERROR.VALUE_NOT_ALLOWED, `bits 0x${(bits & ~CCCD_KNOWN_BITS).toString(16)} of a CCCD are reserved`);
+  if (bits & ~CCCD_KNOWN_BITS) return refuse(ATT_ERROR.VALUE_NOT_ALLOWED, `bits ${hex(bits & ~CCCD_KNOWN_BITS, 1)} of a CCCD are reserved`);
   if (bits & CCCD_BITS.notification && !c.properties.notify) return refuse(ATT_ERROR.VALUE_NOT_ALLOWED, `"${c.name}" does not notify, so its CCCD refuses the notification bit`);
   if (bits & CCCD_BITS.indication && !c.properties.indicate) return refuse(ATT_ERROR.VALUE_NOT_ALLOWED, `"${c.name}" does not indicate, so its CCCD refuses the indication bit`);
   return secured(cccd.security.write, link, 'writing its CCCD', choose);
@@ -74,5 +75,5 @@ export function decideCccdWrite(cccd: ServedDescriptor, link: LinkSecurityState,
 
 /** "0x05 Insufficient Authentication" */
 export function codeText(code: number): string {
-  return `0x${code.toString(16).toUpperCase().padStart(2, '0')} ${attError(code).name}`;
+  return `${hex(code)} ${attError(code).name}`;
 }

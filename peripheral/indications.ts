@@ -1,7 +1,7 @@
 // Indications one at a time, each waiting for its Handle Value Confirmation: a server sends no
 // further indication before the confirmation, and gives up after the ATT transaction timeout.
 // Core v5.4 Vol 3 Part F 3.4.7.2, 3.3.3.
-export const ATT_TRANSACTION_TIMEOUT_MS = 30_000;
+import { ATT_TRANSACTION_TIMEOUT_MS } from '../common/codes/att.js';
 
 export type IndicationResult = { readonly confirmed: true; readonly ms: number } | { readonly confirmed: false; readonly reason: string };
 

@@ -39,11 +39,11 @@ import {
   type SubscriptionInfo,
 } from './server-types.js';
 import { Subscriptions } from './subscriptions.js';
+import { hex } from '../common/codes/code-table.js';
 
 export { PeripheralError };
 
 const DEFAULT_TIMEOUT_MS = 5000;
-const hex2 = (n: number) => `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
 
 export async function servePeripheral(options: ServePeripheralOptions): Promise<PeripheralServer> {
   const loaded = await loadBleno(options.transport, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(options.smp ? { smp: options.smp } : {}) });
@@ -154,9 +154,9 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     const [err] = await started.catch((e: unknown) => {
       const refused = tap.entries.find((x) => x.seq > from && commandRefusal(x, OP.LE_SET_ADVERTISING_ENABLE) !== undefined);
       if (refused) throw new ControllerRefusedError(OP.LE_SET_ADVERTISING_ENABLE, commandRefusal(refused, OP.LE_SET_ADVERTISING_ENABLE)!, 'bleno could not start advertising');
-      throw e instanceof TimeoutError ? e : new PeripheralError(`bleno could not start advertising: ${(e as Error).message}`);
+      throw e instanceof TimeoutError ? e : new PeripheralError(`bleno could not start advertising: ${(e as Error).message}`, 'ADVERTISING_FAILED', { cause: e });
     });
-    if (err) throw new PeripheralError(`bleno could not start advertising: ${err.message}`);
+    if (err) throw new PeripheralError(`bleno could not start advertising: ${err.message}`, 'ADVERTISING_FAILED', { cause: err });
     this.log.info({ profile: this.profile.name, name: this.name, address: this.address }, `serving profile "${this.profile.name}" and advertising as "${this.name}"`);
   }
 
@@ -275,7 +275,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     if (times !== 'always' && (!Number.isInteger(times) || times < 1)) throw new PeripheralError(`refusePairing times is a whole number from 1, or 'always', not ${String(times)}`);
     this.refusal = { reason, left: times };
     const which = times === 'always' ? 'every Pairing Request' : times === 1 ? 'the next Pairing Request' : `the next ${times} Pairing Requests`;
-    this.log.info({ reason, times }, `${which} will be refused: ${hex2(reason)} ${smpReason(reason).name}`);
+    this.log.info({ reason, times }, `${which} will be refused: ${hex(reason)} ${smpReason(reason).name}`);
   }
 
   /**
@@ -373,7 +373,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     const r = this.refusal;
     if (!r) return undefined;
     if (r.left !== 'always' && --r.left === 0) this.refusal = undefined;
-    this.log.info({ reason: r.reason }, `refused a Pairing Request with Pairing Failed ${hex2(r.reason)} ${smpReason(r.reason).name}, as asked${r.left === 'always' ? '' : ` (${r.left} more to refuse)`}`);
+    this.log.info({ reason: r.reason }, `refused a Pairing Request with Pairing Failed ${hex(r.reason)} ${smpReason(r.reason).name}, as asked${r.left === 'always' ? '' : ` (${r.left} more to refuse)`}`);
     return r.reason;
   }
 

@@ -3,6 +3,7 @@
 // → 0x05 Insufficient Authentication: the link is not encrypted and …").
 import { attError, attOpcodeName } from '../common/codes/att.js';
 import type { Decision } from './access-policy.js';
+import { hex } from '../common/codes/code-table.js';
 
 export type RequestOperation =
   | 'read'
@@ -43,7 +44,7 @@ export interface RequestRecord {
   readonly delayMs?: number;
 }
 
-export function outcomeOf(d: Decision, silent: boolean, value?: Buffer): RequestOutcome {
+export function requestOutcomeOf(d: Decision, silent: boolean, value?: Buffer): RequestOutcome {
   if (d.ok) return value === undefined ? { ok: true } : { ok: true, value };
   return { ok: false, attError: d.attError, errorName: attError(d.attError).name, silent };
 }
@@ -52,7 +53,6 @@ export function requestName(opcode: number): string {
   return attOpcodeName(opcode);
 }
 
-const hex4 = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
 
 /** One line for the log. */
 export function describeRequest(r: RequestRecord): string {
@@ -62,7 +62,7 @@ export function describeRequest(r: RequestRecord): string {
     ? r.operation === 'read' || r.operation === 'descriptorRead'
       ? `answered with ${r.outcome.value?.length ?? 0} octets`
       : 'accepted'
-    : `${r.outcome.silent ? 'dropped (a command gets no answer; the spec would say' : 'answered'} 0x${r.outcome.attError.toString(16).toUpperCase().padStart(2, '0')} ${r.outcome.errorName}${r.outcome.silent ? ')' : ''}`;
+    : `${r.outcome.silent ? 'dropped (a command gets no answer; the spec would say' : 'answered'} ${hex(r.outcome.attError)} ${r.outcome.errorName}${r.outcome.silent ? ')' : ''}`;
   const held = r.delayMs ? ` (held ${r.delayMs} ms, as asked)` : '';
-  return `central ${r.central ?? '(unknown)'}: ${r.request} for ${what} (handle ${hex4(r.handle)})${at} → ${answer}${held}: ${r.reason}`;
+  return `central ${r.central ?? '(unknown)'}: ${r.request} for ${what} (handle ${hex(r.handle, 4)})${at} → ${answer}${held}: ${r.reason}`;
 }

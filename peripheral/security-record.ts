@@ -6,7 +6,7 @@
 // security mode 1), Vol 3 Part H 2.3.4 (key size), 2.3.5 (association models).
 import { MGMT_LTK_TYPE } from '../common/codes/mgmt.js';
 import type { LinkSecurityState } from '../common/gatt/index.js';
-import type { StoredLtk } from '../common/hci/kernel-share.js';
+import type { KernelShareLtk } from '../common/hci/kernel-share.js';
 import type { KeySecurity } from '../common/smp/key-security.js';
 
 /** Key types that come from a pairing with MITM protection, and from LE Secure Connections. */
@@ -34,7 +34,7 @@ export interface SecurityRecord {
 }
 
 /** A kept MGMT key's facts. */
-export function keyFactsOf(k: Pick<StoredLtk, 'keyType' | 'encSize'>, source: KeyFacts['source']): KeyFacts {
+export function keyFactsOf(k: Pick<KernelShareLtk, 'keyType' | 'encSize'>, source: KeyFacts['source']): KeyFacts {
   return { authenticated: AUTHENTICATED_KEY_TYPES.has(k.keyType), secureConnections: SC_KEY_TYPES.has(k.keyType), keySize: k.encSize, source };
 }
 

@@ -1,4 +1,5 @@
 // The peripheral server's public vocabulary: options, events, delivery results, and what bleno cannot do.
+import { ATT_TRANSACTION_TIMEOUT_MS } from '../common/codes/att.js';
 import type { ResolvedProfile } from '../common/gatt/index.js';
 import type { HciTransport } from '../common/hci/transport.js';
 import type { Logger } from '../common/log/logger.js';
@@ -95,7 +96,7 @@ export interface RefusalOptions {
 }
 
 /** The longest a delayed answer is held: the ATT transaction timeout (Vol 3 Part F 3.3.3); a longer hold could only time out. */
-export const MAX_ANSWER_DELAY_MS = 30_000;
+export const MAX_ANSWER_DELAY_MS = ATT_TRANSACTION_TIMEOUT_MS;
 
 /** What happened to one notification or indication. */
 export type Delivery =

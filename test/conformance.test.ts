@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GATT_SERVER_TEST_CASES } from '../bin/conformance/gatt-test-suite.js';
-import { caseResult, conformanceRows, parseTable, renderTable, tableIn, unknownIds } from '../bin/conformance/conformance-table.js';
+import { caseResult, conformanceRows, parseTable, renderConformanceTable, tableIn, unknownIds } from '../bin/conformance/conformance-table.js';
 import { idsOfName, taggedResults, taggedTests } from '../bin/conformance/tagged-tests.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -18,7 +18,7 @@ describe('the conformance table in the README', () => {
     expect(table, 'README.md has the conformance markers').toBeDefined();
     const recorded = new Map(parseTable(table!).map((r) => [r.id, r.result]));
     // The results are the last run's; everything else must be what the test files say today.
-    const expected = renderTable(conformanceRows(tests, (id) => recorded.get(id) ?? 'not run'));
+    const expected = renderConformanceTable(conformanceRows(tests, (id) => recorded.get(id) ?? 'not run'));
     expect(table).toBe(expected);
     expect(parseTable(table!).map((r) => r.id)).toEqual([...new Set(tests.flatMap((t) => t.ids))].sort((a, b) => [...GATT_SERVER_TEST_CASES.keys()].indexOf(a) - [...GATT_SERVER_TEST_CASES.keys()].indexOf(b)));
   });

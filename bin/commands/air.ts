@@ -9,6 +9,7 @@ import { BadInputError, EXIT, type ExitCode } from '../../common/errors/blebench
 import { Tap } from '../../common/trace/tap.js';
 import { logFormatOption, logLevelOption, loggerFrom } from '../options.js';
 import { untilSignal } from '../signals.js';
+import { hex } from '../../common/codes/code-table.js';
 
 interface AirOptions {
   /** One or more listen specs: all of them reach the same radio. */
@@ -98,7 +99,7 @@ export async function runAir(opts: AirOptions): Promise<ExitCode> {
   // A host beyond its command credits (Core v5.4 Vol 4 Part E 4.4) or not reading its events: said once per controller.
   const onOverCredit = (c: VirtualController) => {
     c.once('command-over-credit', (opcode: number) =>
-      log.warn({ controller: c.address, opcode }, `the host sent HCI command 0x${opcode.toString(16).padStart(4, '0')} beyond its command credits (Num_HCI_Command_Packets): dropped unanswered, as every later one until it waits for Command Complete/Status`),
+      log.warn({ controller: c.address, opcode }, `the host sent HCI command ${hex(opcode, 4)} beyond its command credits (Num_HCI_Command_Packets): dropped unanswered, as every later one until it waits for Command Complete/Status`),
     );
   };
   const onStreamTrouble = (c: VirtualController, what: string) => log.warn({ controller: c.address }, what);

@@ -3,7 +3,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
 import { CaptureFormatError } from '../../common/capture/open-capture.js';
-import { PLATFORMS, explainFile, renderJson, renderText, type Platform } from '../../common/explain/index.js';
+import { PLATFORMS, explainFile, renderExplainJson, renderText, type Platform } from '../../common/explain/index.js';
 import { reportError } from '../cli-errors.js';
 
 function positive(v: string): number {
@@ -30,7 +30,7 @@ export function registerExplain(program: Command, done: (code: ExitCode) => void
           r.findings = r.findings.filter((f) => f.connection === undefined || f.connection === opts.connection);
         }
         const ro = opts.central ? { central: opts.central } : {};
-        process.stdout.write(opts.json ? renderJson(r, ro) : renderText(r, ro));
+        process.stdout.write(opts.json ? renderExplainJson(r, ro) : renderText(r, ro));
         done(r.findings.length || r.damage ? EXIT.EXPECTATION_FAILED : EXIT.OK);
       } catch (e) {
         done(reportError(e));

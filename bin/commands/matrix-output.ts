@@ -4,8 +4,8 @@
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
 import { isCentralError } from '../../central/errors.js';
 import type { CellBase, MatrixResult } from '../../central/matrix/matrix-types.js';
-import { renderJson } from '../../central/matrix/render-json.js';
-import { renderTable } from '../../central/matrix/render-table.js';
+import { renderMatrixJson } from '../../central/matrix/render-json.js';
+import { renderMatrixTable } from '../../central/matrix/render-table.js';
 import { escapeForTerminal, escapeJsonForTerminal } from '../../common/output/escape.js';
 
 export interface MatrixOutput {
@@ -23,7 +23,7 @@ export async function printMatrix(io: MatrixOutput, walk: () => Promise<MatrixRe
   try {
     const result = await walk();
     // Names, values and reasons come from the peer: escaped before they reach a terminal.
-    io.out(io.json ? escapeJsonForTerminal(renderJson(result)) : escapeForTerminal(renderTable(result)));
+    io.out(io.json ? escapeJsonForTerminal(renderMatrixJson(result)) : escapeForTerminal(renderMatrixTable(result)));
     return result.differences.length ? EXIT.EXPECTATION_FAILED : EXIT.OK;
   } catch (e) {
     if (!isCentralError(e)) throw e;

@@ -15,7 +15,7 @@ import { prepareControllerAddress } from '../../common/hci/vendor-address.js';
 import { untilSignal } from '../signals.js';
 import { addPairingOptions, keyStoreSummary, onRepairingOption, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
 import { RepeatedAttempts } from '../../common/smp/repeated-attempts.js';
-import { isStoryEntry } from '../timeline-print.js';
+import { isStoryEntry } from '../../common/trace/narrate.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
 import { startConsole } from '../console-command.js';
 import { isOsTransport } from '../../common/hci/os-transport.js';

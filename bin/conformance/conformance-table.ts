@@ -47,7 +47,7 @@ export function conformanceRows(tests: readonly TaggedTest[], resultOf: (id: str
 const RESULT_TEXT: Record<CaseResult, string> = { pass: 'pass', fail: '**FAIL**', 'not run': 'not run' };
 
 /** The Markdown between the markers. */
-export function renderTable(rows: readonly ConformanceRow[]): string {
+export function renderConformanceTable(rows: readonly ConformanceRow[]): string {
   const passed = rows.filter((r) => r.result === 'pass').length;
   const lines = [
     `blebench's tests run ${rows.length} of the ${GATT_SERVER_TEST_CASES.size} GATT Test Suite server cases listed in \`bin/conformance/gatt-test-suite.ts\`; ${passed} passed in the last \`npm run conformance\`.`,

@@ -11,7 +11,7 @@ import { prepareControllerAddress } from '../../common/hci/vendor-address.js';
 import type { TransportError } from '../../common/hci/transport-errors.js';
 import type { TransportSpec } from '../../common/hci/transport-spec.js';
 import type { Logger } from '../../common/log/logger.js';
-import { classNameOf, type Side } from '../../common/scenario/index.js';
+import { classNameOf, type ScenarioRole } from '../../common/scenario/index.js';
 import { CannotRun, type Rig, type RigFactory, type RigRequest, type RunRole } from '../../common/scenario/run/index.js';
 import type { ResolvedProfile } from '../../common/gatt/resolved-profile.js';
 import { CentralClient } from '../../central/central-client.js';
@@ -46,7 +46,7 @@ export function targetOf(profile: ResolvedProfile): ScanFilter {
 }
 
 /** Where one scenario's capture for one side goes: DIR/<scenario file as a dotted name>.<side>.btsnoop */
-export function btsnoopFile(dir: string, scenarioFile: string, side: Side): string {
+export function btsnoopFile(dir: string, scenarioFile: string, side: ScenarioRole): string {
   return path.join(dir, `${classNameOf(scenarioFile) || 'scenario'}.${side}.btsnoop`);
 }
 
@@ -74,11 +74,11 @@ export function rigFactory(o: RigOptions): RigFactory {
       }
       if (problems.length) throw new Error(problems.join('; '));
     };
-    const btsnoop: Partial<Record<Side, string>> = {};
+    const btsnoop: Partial<Record<ScenarioRole, string>> = {};
     let loseTransport: (e: TransportError) => void = () => undefined;
     const lost = new Promise<never>((_, reject) => (loseTransport = reject));
     lost.catch(() => undefined);
-    const transport = async (side: Side, radio?: Radio): Promise<HciTransport> => {
+    const transport = async (side: ScenarioRole, radio?: Radio): Promise<HciTransport> => {
       const t = await openTransport(o.spec, { name: side, ...(radio ? { radio } : {}) });
       t.once('close', (err) => {
         if (!err) return;

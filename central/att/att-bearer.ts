@@ -2,6 +2,8 @@
 // request outstanding at a time, answered by its response or an Error Response). noble's queue
 // implements it in central/noble/att-bearer.ts; a test can implement it with a fake.
 
+import { BlebenchError } from '../../common/errors/blebench-error.js';
+
 export interface AttBearerEvents {
   /** A Handle Value Notification (indication: false) or Indication (true; the bearer confirms it). */
   notification: [{ handle: number; value: Buffer; indication: boolean }];
@@ -30,7 +32,7 @@ export interface AttBearer {
    * LE Enable Encryption with a key kept from an earlier pairing (Vol 4 Part E 7.8.24): Rand and EDIV
    * identify the key to the peer, which looks it up. Absent where the stack cannot (test fakes).
    */
-  startEncryption?(key: StoredLtk): void;
+  startEncryption?(key: LegacyLtk): void;
   /**
    * The outstanding request will never be answered (ATT transaction timeout, Vol 3 Part F 3.3.3):
    * reject everything pending with `reason` and refuse further requests on this bearer.
@@ -42,14 +44,15 @@ export interface AttBearer {
 }
 
 /** A legacy LTK as distributed in Encryption Information and Central Identification (Vol 3 Part H 3.6.2), wire order. */
-export interface StoredLtk {
+export interface LegacyLtk {
   readonly ltk: Buffer;
   readonly ediv: number;
   readonly rand: Buffer;
 }
 
 /** The bearer is gone or was abandoned before the request was answered. */
-export class BearerClosedError extends Error {
+export class BearerClosedError extends BlebenchError {
+  readonly code = 'BEARER_CLOSED';
   constructor(message = 'the link ended before the request was answered') {
     super(message);
     this.name = 'BearerClosedError';

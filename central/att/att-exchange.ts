@@ -4,6 +4,7 @@
 import { ATT_OP } from '../../common/codes/att.js';
 import { decodeAtt, encodeAtt, type AttPdu, type AttPduOf } from '../../common/att/index.js';
 import { AttError, AttProtocolError } from '../errors.js';
+import { hex } from '../../common/codes/code-table.js';
 
 /** Sends one request and resolves with its response of the expected opcode (see expectResponse). */
 export type Ask = <O extends AttPdu['opcode']>(request: AttPdu, expected: O) => Promise<AttPduOf<O>>;
@@ -16,7 +17,6 @@ export const PREPARE_WRITE_HEADER_LENGTH = encodeAtt({ opcode: ATT_OP.PREPARE_WR
 /** Octets ahead of a read value: the opcode. Vol 3 Part F 3.4.4.4, 3.4.4.6. */
 export const READ_HEADER_LENGTH = encodeAtt({ opcode: ATT_OP.READ_RSP, value: NOTHING }).length;
 
-const hex2 = (v: number) => `0x${v.toString(16).padStart(2, '0')}`;
 
 /** The answer to `request` must be `expected`; an Error Response becomes an AttError, anything else an AttProtocolError. */
 export function expectResponse<O extends AttPdu['opcode']>(request: AttPdu, answer: Buffer, expected: O): AttPduOf<O> {
@@ -25,9 +25,9 @@ export function expectResponse<O extends AttPdu['opcode']>(request: AttPdu, answ
     throw new AttError(decoded.pdu.errorCode, decoded.pdu.requestOpcode, decoded.pdu.handle);
   }
   if (answer[0] !== expected) {
-    throw new AttProtocolError(`the server answered the request ${hex2(request.opcode)} with opcode ${hex2(answer[0] ?? 0)}, not ${hex2(expected)}`);
+    throw new AttProtocolError(`the server answered the request ${hex(request.opcode)} with opcode ${hex(answer[0] ?? 0)}, not ${hex(expected)}`);
   }
-  if (!decoded.ok) throw new AttProtocolError(`the server's answer to the request ${hex2(request.opcode)} is malformed: ${decoded.why}`);
+  if (!decoded.ok) throw new AttProtocolError(`the server's answer to the request ${hex(request.opcode)} is malformed: ${decoded.why}`);
   return decoded.pdu as AttPduOf<O>;
 }
 

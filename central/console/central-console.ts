@@ -202,7 +202,7 @@ class CentralConsole {
 
   /** The live scan list: rows appear and RSSI changes while it is shown. */
   private async pickPeripheral(): Promise<Found | 'quit' | undefined> {
-    const noble = this.client!.noble.noble;
+    const noble = this.client!.loadedNoble.noble;
     const emitter = noble as unknown as EventEmitter;
     const rows = new Map<string, LiveRow<Found | 'quit'>>();
     const listeners = new Set<() => void>();

@@ -10,13 +10,13 @@ import { debugKeyText, formatPairingReport } from '../pairing/pairing-report.js'
 
 /** What a person can do about an ATT error, when there is something; `bonded`: this central keeps a key for the peer. */
 function nextStep(e: AttError, policy: string, bonded = false): string | undefined {
-  switch (e.code) {
+  switch (e.attCode) {
     case ATT_ERROR.INSUFFICIENT_AUTHENTICATION:
     case ATT_ERROR.INSUFFICIENT_ENCRYPTION:
       if (policy === 'on-error') return 'pairing did not cure it: the link is already as secure as noble can make it (Just Works, no MITM)';
       // Vol 3 Part C 10.3.2: a client with a bond encrypts with its key before anything else.
       if (bonded) return `the pairing policy is "${policy}", so the central did not act: this central keeps a key for the peer, so choose "encrypt with the stored key" (no new pairing), or "pair now" to make a new one`;
-      if (e.code === ATT_ERROR.INSUFFICIENT_ENCRYPTION) return `0x0F says the peripheral keeps a key for this central, which keeps none (it forgot the bond): choose "pair now"; a peripheral that refuses a bonded central's new pairing (--on-repairing refuse) must forget its bond first`;
+      if (e.attCode === ATT_ERROR.INSUFFICIENT_ENCRYPTION) return `0x0F says the peripheral keeps a key for this central, which keeps none (it forgot the bond): choose "pair now"; a peripheral that refuses a bonded central's new pairing (--on-repairing refuse) must forget its bond first`;
       return `the pairing policy is "${policy}", so the central did not pair: choose "pair now", then try again`;
     case ATT_ERROR.INSUFFICIENT_AUTHORIZATION:
       return "the peripheral's application decides; pairing does not change it";
@@ -31,12 +31,12 @@ function nextStep(e: AttError, policy: string, bonded = false): string | undefin
 export function explainError(e: unknown, policy: string, bonded = false): string[] {
   if (!isCentralError(e)) return [`✗ ${(e as Error)?.message ?? String(e)}`];
   if (e instanceof AttError) {
-    const lines = [`✗ ATT ${hex(e.code)} ${e.name}: ${e.meaning}`, `  (answer to the ${e.requestName} on handle ${hex(e.handle, 4)})`];
+    const lines = [`✗ ATT ${hex(e.attCode)} ${e.name}: ${e.meaning}`, `  (answer to the ${e.requestName} on handle ${hex(e.handle, 4)})`];
     const step = nextStep(e, policy, bonded);
     if (step) lines.push(`  what now: ${step}`);
     return lines;
   }
-  if (e instanceof SmpPairingFailed) return [`✗ pairing failed: the ${e.who} sent Pairing Failed ${hex(e.code)} ${e.name}: ${e.meaning}`, ...(e.note ? [`  note: ${e.note}`] : [])];
+  if (e instanceof SmpPairingFailed) return [`✗ pairing failed: the ${e.who} sent Pairing Failed ${hex(e.reason)} ${e.name}: ${e.meaning}`, ...(e.note ? [`  note: ${e.note}`] : [])];
   if (e instanceof HciError && isKeyMissing(e)) {
     return [`✗ ${e.message}`, '  what now: the peripheral has no key for this bond (it was reset, or is another device); choose "pair now" to pair again (with --on-key-missing pair the kept key is forgotten and replaced), or forget the bond']; 
   }

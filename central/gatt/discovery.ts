@@ -2,11 +2,12 @@
 // characteristics (Read By Type 0x2803), descriptors (Find Information). Core v5.4 Vol 3 Part G
 // 4.4.1, 4.6.1, 4.7.1: each procedure repeats from the last handle found + 1 until Attribute Not Found.
 import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
-import { GATT_DECLARATION } from './gatt-uuids.js';
+import { GATT_DECLARATION } from '../../common/codes/gatt.js';
 import { AttError, AttProtocolError } from '../errors.js';
 import { ATT_LAST_HANDLE, attUuid16 } from '../../common/att/index.js';
 import type { Ask } from '../att/att-exchange.js';
 import { propertyNamesOf, uuidFromLe, type DiscoveredCharacteristic, type DiscoveredDescriptor, type DiscoveredService } from './discovered.js';
+import { hex } from '../../common/codes/code-table.js';
 
 /** Characteristic Properties + Characteristic Value Handle ahead of the UUID in a declaration. Vol 3 Part G 3.3.1. */
 const DECLARATION_HEADER = 3;
@@ -19,11 +20,11 @@ async function each(start: number, end: number, ask: (from: number) => Promise<n
     try {
       last = await ask(from);
     } catch (e) {
-      if (e instanceof AttError && e.code === ATT_ERROR.ATTRIBUTE_NOT_FOUND) return;
+      if (e instanceof AttError && e.attCode === ATT_ERROR.ATTRIBUTE_NOT_FOUND) return;
       throw e;
     }
     if (last === undefined || last >= end) return;
-    if (last < from) throw new AttProtocolError(`discovery went backwards: handle 0x${last.toString(16)} after asking from 0x${from.toString(16)}`);
+    if (last < from) throw new AttProtocolError(`discovery went backwards: handle ${hex(last, 4)} after asking from ${hex(from, 4)}`);
     from = last + 1;
   }
 }

@@ -11,6 +11,7 @@ import { deadline } from '../deadline.js';
 import { AttError, AttProtocolError, CentralUsageError } from '../errors.js';
 import { discoverAll } from './discovery.js';
 import type { DiscoveredService } from './discovered.js';
+import { hex } from '../../common/codes/code-table.js';
 
 const executeWrite = (flags: number): AttPdu => ({ opcode: ATT_OP.EXECUTE_WRITE_REQ, flags });
 
@@ -49,7 +50,7 @@ export class GattClient {
   }
 
   /** Read Request, then Read Blob Requests while each answer fills the ATT_MTU. Vol 3 Part G 4.8.1, 4.8.3. */
-  read(handle: number, what = `read of handle 0x${handle.toString(16)}`): Promise<Buffer> {
+  read(handle: number, what = `read of handle ${hex(handle, 4)}`): Promise<Buffer> {
     return this.run(what, async () => {
       let chunk = (await this.ask({ opcode: ATT_OP.READ_REQ, handle }, ATT_OP.READ_RSP)).value;
       const parts = [chunk];
@@ -59,7 +60,7 @@ export class GattClient {
           chunk = (await this.ask({ opcode: ATT_OP.READ_BLOB_REQ, handle, offset: length }, ATT_OP.READ_BLOB_RSP)).value;
         } catch (e) {
           // The value was exactly one MTU long: the server says so with 0x0B or 0x07. Vol 3 Part F 3.4.4.5.
-          if (e instanceof AttError && (e.code === ATT_ERROR.ATTRIBUTE_NOT_LONG || e.code === ATT_ERROR.INVALID_OFFSET)) break;
+          if (e instanceof AttError && (e.attCode === ATT_ERROR.ATTRIBUTE_NOT_LONG || e.attCode === ATT_ERROR.INVALID_OFFSET)) break;
           throw e;
         }
         if (chunk.length === 0) break;
@@ -77,18 +78,18 @@ export class GattClient {
    * AttError naming its code and handle (0x0A: no attribute of that type in the range). The range is
    * sent as given, so a server's answer to a bad one (0x01, Vol 3 Part F 3.4.4.1) can be seen.
    */
-  readUsingCharacteristicUuid(start: number, end: number, uuid: string, what = `Read By Type for ${uuid} over 0x${start.toString(16)}-0x${end.toString(16)}`): Promise<readonly AttHandleValue[]> {
+  readUsingCharacteristicUuid(start: number, end: number, uuid: string, what = `Read By Type for ${uuid} over ${hex(start, 4)}-${hex(end, 4)}`): Promise<readonly AttHandleValue[]> {
     return this.run(what, async () => {
       const rsp = await this.ask({ opcode: ATT_OP.READ_BY_TYPE_REQ, startingHandle: start, endingHandle: end, attributeType: attUuidToWire(uuid) }, ATT_OP.READ_BY_TYPE_RSP);
       // Every handle returned must lie in the range asked for. Vol 3 Part F 3.4.4.1.
       const outside = rsp.attributeData.find((d) => d.handle < start || d.handle > end);
-      if (outside) throw new AttProtocolError(`the Read By Type Response names handle 0x${outside.handle.toString(16)}, outside the range 0x${start.toString(16)}-0x${end.toString(16)} asked for`);
+      if (outside) throw new AttProtocolError(`the Read By Type Response names handle ${hex(outside.handle, 4)}, outside the range ${hex(start, 4)}-${hex(end, 4)} asked for`);
       return rsp.attributeData;
     });
   }
 
   /** Write Request, or Prepare Write + Execute Write when the value does not fit. Vol 3 Part G 4.9.3, 4.9.4. */
-  write(handle: number, value: Buffer, what = `write of handle 0x${handle.toString(16)}`): Promise<void> {
+  write(handle: number, value: Buffer, what = `write of handle ${hex(handle, 4)}`): Promise<void> {
     return this.run(what, async () => {
       if (value.length <= this.bearer.mtu - WRITE_HEADER_LENGTH) {
         await this.ask({ opcode: ATT_OP.WRITE_REQ, handle, value }, ATT_OP.WRITE_RSP);
@@ -99,7 +100,7 @@ export class GattClient {
   }
 
   /** Write Command: never answered, so success means only "sent". Vol 3 Part G 4.9.1. */
-  writeWithoutResponse(handle: number, value: Buffer, what = `write command to handle 0x${handle.toString(16)}`): Promise<void> {
+  writeWithoutResponse(handle: number, value: Buffer, what = `write command to handle ${hex(handle, 4)}`): Promise<void> {
     return this.run(what, async () => {
       const room = this.bearer.mtu - WRITE_HEADER_LENGTH;
       if (value.length > room) throw new CentralUsageError(`a Write Command carries at most ATT_MTU-3 = ${room} octets; the value has ${value.length}`);

@@ -1,7 +1,7 @@
 // Comparing the matrix with a profile (common/gatt expectedOutcome): each cell against what the
 // profile says for the link's security at that moment, and the properties each side declares.
 import { hex } from '../../common/codes/code-table.js';
-import { expectedOutcome, type ExpectedOutcome } from '../../common/gatt/expected-outcome.js';
+import { expectedOutcome, type ProfileExpectedOutcome } from '../../common/gatt/expected-outcome.js';
 import { allCharacteristics, findCharacteristic, type ResolvedProfile } from '../../common/gatt/resolved-profile.js';
 import type { LinkSecurityState } from '../../common/gatt/security-rule.js';
 import { AttError } from '../errors.js';
@@ -13,19 +13,19 @@ import { offered } from './run-phase.js';
 /** The security before any pairing: what the first attempt of an on-error cell met. */
 const UNPAIRED: LinkSecurityState = { encrypted: false, authenticated: false, keyExists: false };
 
-export function expectedText(e: ExpectedOutcome): string {
+export function expectedText(e: ProfileExpectedOutcome): string {
   if (e.ok) return `success (${e.reason})`;
   if (e.attError === null) return `nothing to send (${e.reason})`;
   return `ATT ${hex(e.attError)} ${e.errorName} (${e.reason})`;
 }
 
 /** undefined when the outcome is what the profile expects. */
-function mismatch(expected: ExpectedOutcome, got: CellOutcome): string | undefined {
+function mismatch(expected: ProfileExpectedOutcome, got: CellOutcome): string | undefined {
   if (expected.ok) return got.kind === 'error' ? `expected success, got ${outcomeText(got)}` : undefined;
   if (expected.attError === null) return `expected ${expectedText(expected)}, got ${outcomeText(got)}`;
   // A refused Write Command is dropped in silence: the air looks the same as success.
   if (expected.silent && got.kind === 'sent') return undefined;
-  if (got.kind === 'error' && got.error instanceof AttError && got.error.code === expected.attError) return undefined;
+  if (got.kind === 'error' && got.error instanceof AttError && got.error.attCode === expected.attError) return undefined;
   return `expected ${expectedText(expected)}, got ${outcomeText(got)}`;
 }
 
@@ -43,7 +43,7 @@ function serverKey(cell: Cell, result: MatrixResult): boolean | undefined {
 }
 
 /** The expected outcome for a key the server may or may not hold: the one that matches, else the first. */
-function expectedEither(profile: ResolvedProfile, pc: Parameters<typeof expectedOutcome>[1], cell: Cell, security: LinkSecurityState, key: boolean | undefined, got: CellOutcome): ExpectedOutcome {
+function expectedEither(profile: ResolvedProfile, pc: Parameters<typeof expectedOutcome>[1], cell: Cell, security: LinkSecurityState, key: boolean | undefined, got: CellOutcome): ProfileExpectedOutcome {
   if (key !== undefined) return expectedOutcome(profile, pc, cell.operation, { ...security, keyExists: security.keyExists && key });
   const held = expectedOutcome(profile, pc, cell.operation, { ...security, keyExists: true });
   const none = expectedOutcome(profile, pc, cell.operation, { ...security, keyExists: false });

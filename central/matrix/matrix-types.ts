@@ -1,6 +1,6 @@
 // The security matrix's vocabulary: one cell per characteristic × operation × phase, each with its
 // outcome and, in words, why. Phases: first an unencrypted link (policy never), then after pairing.
-import type { ExpectedOutcome } from '../../common/gatt/expected-outcome.js';
+import type { ProfileExpectedOutcome } from '../../common/gatt/expected-outcome.js';
 import type { LinkSecurityState } from '../../common/gatt/security-rule.js';
 import type { PeerKeyKnowledge } from '../pairing/key-missing-policy.js';
 import type { GattOperation } from '../../common/gatt/security-levels.js';
@@ -59,7 +59,7 @@ export interface CellBase {
   /** Under on-error: the pairing this cell triggered. */
   pairing?: PairingReport;
   /** With a profile: what it says the cell must be, and the difference if any. */
-  expected?: ExpectedOutcome;
+  expected?: ProfileExpectedOutcome;
   difference?: string;
 }
 

@@ -38,7 +38,7 @@ interface Inferred {
 const codeText = (code: number) => `${hex(code)} ${attError(code).name}`;
 
 function attCode(c: Cell | undefined): number | undefined {
-  return c?.outcome.kind === 'error' && c.outcome.error instanceof AttError ? c.outcome.error.code : undefined;
+  return c?.outcome.kind === 'error' && c.outcome.error instanceof AttError ? c.outcome.error.attCode : undefined;
 }
 
 const succeeded = (c: Cell | undefined) => c !== undefined && c.outcome.kind !== 'error';
@@ -194,7 +194,7 @@ function describeDescriptors(ch: CharacteristicInput, c: DiscoveredCharacteristi
     if (d.uuid === DESCRIPTOR_UUID.PRESENTATION_FORMAT && value && value.length === 7) {
       const format = Object.entries(PRESENTATION_FORMATS).find(([, code]) => code === value[0])?.[0];
       if (format) {
-        ch.presentationFormat = { format, exponent: value.readInt8(1), unit: `0x${value.readUInt16LE(2).toString(16).toUpperCase().padStart(4, '0')}`, namespace: value[4]!, description: value.readUInt16LE(5) };
+        ch.presentationFormat = { format, exponent: value.readInt8(1), unit: `${hex(value.readUInt16LE(2), 4)}`, namespace: value[4]!, description: value.readUInt16LE(5) };
         continue;
       }
     }

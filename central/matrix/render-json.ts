@@ -25,6 +25,6 @@ export function matrixJson(r: MatrixResult<CellBase>): Record<string, unknown> {
   };
 }
 
-export function renderJson(r: MatrixResult<CellBase>): string {
+export function renderMatrixJson(r: MatrixResult<CellBase>): string {
   return JSON.stringify(matrixJson(r), null, 2) + '\n';
 }

@@ -33,7 +33,7 @@ const PEER_KEY_WORDS = {
   unknown: 'not shown by this run (no encryption with the kept key was tried): a cell is judged right whether the target holds it or not',
 } as const;
 
-export function renderTable(r: MatrixResult<CellBase>): string {
+export function renderMatrixTable(r: MatrixResult<CellBase>): string {
   const lines: string[] = [];
   const t = r.target;
   if (r.facts?.source === 'api') {

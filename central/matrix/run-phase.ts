@@ -25,13 +25,13 @@ function errorWhy(e: CentralError, rec: OperationRecord, cell: Pick<Cell, 'secur
   return rec.noPairing ? `${base}; no pairing: ${rec.noPairing}` : base;
 }
 
-export interface PhaseContext {
+export interface MatrixPhaseContext {
   conn: CentralConnection;
   phase: PhaseName;
   profile?: ResolvedProfile;
 }
 
-export async function runCell(ctx: PhaseContext, c: DiscoveredCharacteristic, op: MatrixOperation, readBack: Map<number, Buffer>): Promise<Cell> {
+export async function runCell(ctx: MatrixPhaseContext, c: DiscoveredCharacteristic, op: MatrixOperation, readBack: Map<number, Buffer>): Promise<Cell> {
   const { conn } = ctx;
   const rec: OperationRecord = { attempts: [] };
   const assumed = conn.peerKeyAssumed();
@@ -90,7 +90,7 @@ export async function runCell(ctx: PhaseContext, c: DiscoveredCharacteristic, op
 }
 
 /** Every cell of a phase, in discovery order. Stops early (returning what it has) if the link is lost. */
-export async function runPhase(ctx: PhaseContext, chars: readonly DiscoveredCharacteristic[]): Promise<{ cells: Cell[]; lost?: CentralError }> {
+export async function runPhase(ctx: MatrixPhaseContext, chars: readonly DiscoveredCharacteristic[]): Promise<{ cells: Cell[]; lost?: CentralError }> {
   const cells: Cell[] = [];
   const readBack = new Map<number, Buffer>();
   for (const c of chars) {

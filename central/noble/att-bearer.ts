@@ -15,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import { L2CAP_CID } from '../../common/codes/l2cap.js';
 import { ATT_OP } from '../../common/codes/att.js';
 import { decodeAtt, encodeAtt, type AttHandleValueIndication, type AttHandleValueNotification } from '../../common/att/index.js';
-import { BearerClosedError, type AttBearer, type AttBearerEvents, type StoredLtk } from '../att/att-bearer.js';
+import { BearerClosedError, type AttBearer, type AttBearerEvents, type LegacyLtk } from '../att/att-bearer.js';
 import { NobleInternalsChanged, type NobleLinkInternals } from './internals.js';
 
 /** Opcode and Server Rx MTU. Vol 3 Part F 3.4.2.2. */
@@ -94,7 +94,7 @@ export class NobleAttBearer extends EventEmitter<AttBearerEvents> implements Att
    * through noble's Hci, as noble's AclStream does with the STK; the Encryption Change comes back as
    * the 'encrypt' event (status on the tap).
    */
-  startEncryption(key: StoredLtk): void {
+  startEncryption(key: LegacyLtk): void {
     if (this.endedWith) throw this.endedWith;
     const hci = this.link.aclStream._hci;
     if (typeof hci?.startLeEncryption !== 'function') throw new NobleInternalsChanged('AclStream._hci.startLeEncryption is not a function');

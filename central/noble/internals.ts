@@ -1,8 +1,9 @@
 // What blebench relies on inside @abandonware/noble (1.9.2-26): the pinned version, the files it
 // reaches into, the shapes of the objects it touches, and the error raised when they drift.
-// test/central/noble-internals.test.ts reads the pinned sources and fails loudly when a version
+// test/central/pinned-noble-drift-fails-loudly.test.ts reads the pinned sources and fails loudly when a version
 // changes any of it. Every other file of central/noble/ takes these shapes from here.
 import { createRequire } from 'node:module';
+import { BlebenchError } from '../../common/errors/blebench-error.js';
 
 export type Noble = typeof import('@abandonware/noble');
 export type NoblePeripheral = import('@abandonware/noble').Peripheral;
@@ -38,11 +39,12 @@ export interface NobleInternals {
 }
 
 /** noble cannot be loaded the way blebench needs (wrong transport, or loaded before blebench). */
-export class NobleLoadError extends Error {
+export class NobleLoadError extends BlebenchError {
   readonly code = 'NOBLE_LOAD';
 }
 
-export class NobleInternalsChanged extends Error {
+/** A part of noble that central/noble/ relies on is gone or changed (another noble version). */
+export class NobleInternalsChanged extends BlebenchError {
   readonly code = 'NOBLE_INTERNALS';
   constructor(what: string) {
     super(`noble ${NOBLE_VERSION_PINNED}'s internals changed: ${what} (central/noble/ relies on it)`);

@@ -18,6 +18,7 @@ const isGatt = (op: ApiOperation) => op !== 'connect' && op !== 'link';
 
 export class OsApiError extends CentralError {
   readonly kind = 'api';
+  readonly code = 'OS_API_FAILED';
   override readonly name = 'OsApiError';
   /** The ATT code, only when the OS's text names it (codeSource says how). */
   readonly attCode: number | undefined;

@@ -110,7 +110,7 @@ export class OsConnection {
 
 export class OsCentralClient {
   private constructor(
-    readonly noble: LoadedOsNoble,
+    readonly loadedNoble: LoadedOsNoble,
     readonly timeoutMs: number,
   ) {}
 
@@ -120,7 +120,7 @@ export class OsCentralClient {
   }
 
   find(filter: ScanFilter, timeoutMs = this.timeoutMs): Promise<Found> {
-    return scanFor(this.noble.noble, filter, timeoutMs);
+    return scanFor(this.loadedNoble.noble, filter, timeoutMs);
   }
 
   /** Connect through the OS; a refusal comes back as the OS's words ("connection failed"), no HCI status. */
@@ -134,10 +134,10 @@ export class OsCentralClient {
       if (isCentralError(e)) throw e;
       throw new OsApiError('connect', what, e);
     }
-    return new OsConnection(new ApiBearer(this.noble.bindings, p.id, this.timeoutMs), found, this.timeoutMs);
+    return new OsConnection(new ApiBearer(this.loadedNoble.bindings, p.id, this.timeoutMs), found, this.timeoutMs);
   }
 
   close(): Promise<void> {
-    return this.noble.close();
+    return this.loadedNoble.close();
   }
 }

@@ -4,7 +4,7 @@
 // explains it: a success the profile refuses at every level, a failure it allows at every level, or
 // an ATT code (named by the OS's text) the profile never gives for it.
 import { hex } from '../../common/codes/code-table.js';
-import { expectedOutcome, type ExpectedOutcome } from '../../common/gatt/expected-outcome.js';
+import { expectedOutcome, type ProfileExpectedOutcome } from '../../common/gatt/expected-outcome.js';
 import { findCharacteristic, type ResolvedProfile } from '../../common/gatt/resolved-profile.js';
 import type { LinkSecurityState } from '../../common/gatt/security-rule.js';
 import { cellName, compareProperties, expectedText } from '../matrix/compare.js';
@@ -23,7 +23,7 @@ export const OS_POSSIBLE_SECURITY: readonly LinkSecurityState[] = [
   { encrypted: true, authenticated: true, keyExists: true, keySize: MAX_KEY_SIZE },
 ];
 
-function judge(cell: ApiCell, possible: readonly ExpectedOutcome[]): string | undefined {
+function judge(cell: ApiCell, possible: readonly ProfileExpectedOutcome[]): string | undefined {
   const o = cell.outcome;
   const codes = possible.flatMap((e) => (!e.ok && e.attError !== null ? [e.attError] : []));
   const words = [...new Set(possible.map(expectedText))].join(' or ');

@@ -11,7 +11,7 @@
 //   removed pairing information"): the user must forget the device before it can pair again.
 // A different key (MIC failure, 0x3D) drops the link: no policy can act on that link.
 import { HCI_STATUS } from '../../common/codes/hci.js';
-import type { CentralError } from '../errors.js';
+import { HciError, type CentralError } from '../errors.js';
 
 export const KEY_MISSING_POLICIES = ['pair', 'stop'] as const;
 export type KeyMissingPolicy = (typeof KEY_MISSING_POLICIES)[number];
@@ -19,7 +19,7 @@ export const DEFAULT_KEY_MISSING_POLICY: KeyMissingPolicy = 'pair';
 
 /** Encryption with the kept key ended in 0x06 PIN or Key Missing: the peer holds no key for this bond. */
 export const isKeyMissing = (e: unknown): e is CentralError =>
-  typeof e === 'object' && e !== null && (e as CentralError).kind === 'hci' && (e as { code?: number }).code === HCI_STATUS.PIN_OR_KEY_MISSING;
+  typeof e === 'object' && e !== null && e instanceof HciError && e.status === HCI_STATUS.PIN_OR_KEY_MISSING;
 
 /** What the central has learnt of the peer's key for its bond, on the air, in this run. */
 export type PeerKeyKnowledge = 'held' | 'missing' | 'different';
@@ -27,7 +27,7 @@ export type PeerKeyKnowledge = 'held' | 'missing' | 'different';
 export function peerKeyFrom(e: unknown): PeerKeyKnowledge | undefined {
   if (e === undefined) return 'held';
   if (isKeyMissing(e)) return 'missing';
-  if (typeof e === 'object' && e !== null && (e as { code?: number }).code === HCI_STATUS.CONNECTION_TERMINATED_MIC_FAILURE) return 'different';
+  if (e instanceof HciError && e.status === HCI_STATUS.CONNECTION_TERMINATED_MIC_FAILURE) return 'different';
   return undefined;
 }
 

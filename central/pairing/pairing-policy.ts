@@ -4,10 +4,12 @@
 // pairs right after connecting. One attempt per link: once pairing (or encryption with a kept key)
 // failed on a link, later errors on it are reported, not paired for again.
 import { ATT_ERROR } from '../../common/codes/att.js';
+import type { PairingPolicy } from '../../common/scenario/scenario-input.js';
 import { AttError, SmpPairingFailed, type CentralError } from '../errors.js';
 
-export const PAIRING_POLICIES = ['on-error', 'never', 'upfront'] as const;
-export type PairingPolicy = (typeof PAIRING_POLICIES)[number];
+/** The words of --policy and of a scenario's `pairing:` (one type, common/scenario/scenario-input.ts). */
+export type { PairingPolicy };
+export const PAIRING_POLICIES = ['on-error', 'never', 'upfront'] as const satisfies readonly PairingPolicy[];
 
 /** The ATT errors pairing can cure. Vol 3 Part C 10.3.2 (client raises security, then re-sends). */
 export const PAIRING_CURES: ReadonlySet<number> = new Set([ATT_ERROR.INSUFFICIENT_AUTHENTICATION, ATT_ERROR.INSUFFICIENT_ENCRYPTION]);
@@ -26,7 +28,7 @@ export interface EarlierFailure {
  * Vol 3 Part H 2.3.6) counts every Pairing Request and locks out a central that keeps asking.
  */
 export function pairAfter(policy: PairingPolicy, error: unknown, link: { encrypted: boolean }, earlier?: EarlierFailure): PairDecision {
-  if (!(error instanceof AttError) || !PAIRING_CURES.has(error.code)) return { pair: false, why: 'pairing does not cure this error' };
+  if (!(error instanceof AttError) || !PAIRING_CURES.has(error.attCode)) return { pair: false, why: 'pairing does not cure this error' };
   if (policy !== 'on-error') return { pair: false, why: `the pairing policy is "${policy}"` };
   if (link.encrypted) {
     return {

@@ -6,9 +6,9 @@ import { fromWire } from '../../common/smp/byte-order.js';
 import { DEBUG_KEY_WARNING } from '../../common/smp/key-security.js';
 import { isDebugPublicKey } from '../../common/smp/p256.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
-import type { LinkState, PairingState, Side } from '../../common/trace/link-state.js';
+import type { LinkState, PairingState, LocalOrRemote } from '../../common/trace/link-state.js';
 import type { SmpPairingFields } from '../../common/trace/smp-decode.js';
-import type { CentralError, PairingSide } from '../errors.js';
+import { AttError, HciError, SmpPairingFailed, type CentralError, type PairingSide } from '../errors.js';
 
 export interface PairingFeaturesReport {
   sentBy: PairingSide;
@@ -47,7 +47,7 @@ export interface DebugKeyUse {
   sentBy: PairingSide[];
 }
 
-export const sideName = (s: Side, role: LinkState['role']): PairingSide =>
+export const sideName = (s: LocalOrRemote, role: LinkState['role']): PairingSide =>
   (s === 'local') === (role === 'central') ? 'central' : 'peripheral';
 
 function features(f: SmpPairingFields, sentBy: PairingSide): PairingFeaturesReport {
@@ -89,7 +89,7 @@ export function debugKeyText(d: DebugKeyUse): string {
 
 export function pairingReport(link: LinkState, trigger: string, outcome: { error?: CentralError; notes?: string[]; debugKey?: DebugKeyUse }): PairingReport {
   const p: PairingState | undefined = link.pairing;
-  const side = (s: Side) => sideName(s, link.role);
+  const side = (s: LocalOrRemote) => sideName(s, link.role);
   const initiator = p ? side(p.initiator) : 'central';
   const responder: PairingSide = initiator === 'central' ? 'peripheral' : 'central';
   const report: PairingReport = {
@@ -133,7 +133,10 @@ export function pairingReportJson(r: PairingReport): Record<string, unknown> {
 
 export function errorJson(e: CentralError): Record<string, unknown> {
   const o: Record<string, unknown> = { kind: e.kind, label: e.label, message: e.message };
-  for (const k of ['code', 'name', 'meaning', 'who', 'context', 'note'] as const) {
+  // `code` in the JSON is the protocol's number (the ATT Error Code, the SMP reason, the HCI status).
+  const number = e instanceof AttError ? e.attCode : e instanceof SmpPairingFailed ? e.reason : e instanceof HciError ? e.status : undefined;
+  if (number !== undefined) o.code = number;
+  for (const k of ['name', 'meaning', 'who', 'context', 'note'] as const) {
     const v = (e as unknown as Record<string, unknown>)[k];
     if (v !== undefined) o[k] = v;
   }

@@ -8,17 +8,17 @@ import type { LongTermKey } from '../../common/smp/engine-types.js';
 import type { LinkState } from '../../common/trace/link-state.js';
 import type { Tap } from '../../common/trace/tap.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
-import type { AttBearer, StoredLtk } from '../att/att-bearer.js';
+import type { AttBearer, LegacyLtk } from '../att/att-bearer.js';
 import { CentralUsageError, HciError, OperationTimeout, type CentralError } from '../errors.js';
 
 /** A kept LTK (spec order, most significant octet first) as LE Enable Encryption takes it (wire order). Vol 4 Part E 7.8.24. */
-export const wireLtk = (ltk: LongTermKey): StoredLtk => ({ ltk: toWire(ltk.key), ediv: ltk.ediv, rand: toWire(ltk.rand) });
+export const wireLtk = (ltk: LongTermKey): LegacyLtk => ({ ltk: toWire(ltk.key), ediv: ltk.ediv, rand: toWire(ltk.rand) });
 
 export interface EncryptOptions {
   bearer: AttBearer;
   tap: Tap;
   link: LinkState;
-  key: StoredLtk;
+  key: LegacyLtk;
   timeoutMs: number;
 }
 

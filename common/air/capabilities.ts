@@ -88,7 +88,7 @@ export const DEFAULT_AUTHENTICATED_PAYLOAD_TIMEOUT = 3000;
 export const LOCAL_NAME_LENGTH = 248;
 
 /** Encryption key size on an encrypted link, octets (LE legacy and SC keys are 16 here). */
-export const ENCRYPTION_KEY_SIZE = 16;
+export const LINK_ENCRYPTION_KEY_SIZE = 16;
 
 /** Connection handle range, Vol 4 Part E 5.4.2. */
 export const MAX_CONNECTION_HANDLE = 0x0eff;

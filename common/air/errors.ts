@@ -1,5 +1,7 @@
 // Errors the virtual radio throws to its callers: values with a code and a plain-words explanation.
-import { BlebenchError, EXIT, type ExitCode } from '../errors/blebench-error.js';
+// A bad --listen value is bad input (exit 2); a closed radio or no pty support is a transport
+// unavailable (exit 3): common/errors/error-codes.ts.
+import { BlebenchError } from '../errors/blebench-error.js';
 
 export type AirErrorCode =
   | 'AIR_BAD_LISTEN_SPEC' // the --listen value is not unix:PATH or tcp:HOST:PORT
@@ -10,14 +12,11 @@ export type AirErrorCode =
   | 'AIR_CLOSED'; // the radio was closed
 
 export class AirError extends BlebenchError {
-  /** A bad --listen value is bad input (exit 2); a closed radio or no pty support is a transport unavailable (exit 3). */
-  readonly exitCode: ExitCode;
   constructor(
     readonly code: AirErrorCode,
     message: string,
   ) {
     super(message);
     this.name = 'AirError';
-    this.exitCode = code === 'AIR_CLOSED' || code === 'AIR_PTY_UNAVAILABLE' ? EXIT.TRANSPORT_UNAVAILABLE : EXIT.BAD_INPUT;
   }
 }

@@ -2,7 +2,7 @@
 // Core v5.4 Vol 4 Part E 5.4.4 (event packet), 7.7 (events), 7.7.65 (LE Meta subevents).
 import { EVT, H4, LE_EVT } from '../codes/hci.js';
 import { params } from './bytes.js';
-import { ENCRYPTION_KEY_SIZE } from './capabilities.js';
+import { LINK_ENCRYPTION_KEY_SIZE } from './capabilities.js';
 import type { VirtualController } from './controller.js';
 
 /** Num_HCI_Command_Packets in every Command Complete/Status: one command at a time. Vol 4 Part E 7.7.14. */
@@ -58,7 +58,7 @@ export function encryptionChangeV2(status: number, handle: number, enabled: bool
  */
 export function sendEncryptionChange(c: VirtualController, status: number, handle: number, enabled: boolean): void {
   const on = status === 0 && enabled;
-  c.send(c.state.masks.allows(EVT.ENCRYPTION_CHANGE_V2) ? encryptionChangeV2(status, handle, enabled, on ? ENCRYPTION_KEY_SIZE : 0) : encryptionChange(status, handle, enabled));
+  c.send(c.state.masks.allows(EVT.ENCRYPTION_CHANGE_V2) ? encryptionChangeV2(status, handle, enabled, on ? LINK_ENCRYPTION_KEY_SIZE : 0) : encryptionChange(status, handle, enabled));
 }
 
 /** 7.7.39 */

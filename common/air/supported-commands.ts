@@ -1,6 +1,7 @@
 // Read Local Supported Commands: the 64-octet bit mask, derived from the opcodes this controller
 // actually implements. Octet/bit positions from Core v5.4 Vol 4 Part E 6.27.
 import { OP } from '../codes/hci.js';
+import { hex } from '../codes/code-table.js';
 
 export const SUPPORTED_COMMANDS_LENGTH = 64;
 
@@ -94,7 +95,7 @@ export function supportedCommandsMask(opcodes: Iterable<number>): Buffer {
   for (const op of opcodes) {
     const at = SUPPORTED_COMMAND_BIT.get(op);
     if (WITHOUT_BIT.has(op)) continue;
-    if (!at) throw new Error(`no Supported Commands bit known for opcode 0x${op.toString(16)}`);
+    if (!at) throw new Error(`no Supported Commands bit known for opcode ${hex(op, 4)}`);
     out[at[0]]! |= 1 << at[1];
   }
   return out;

@@ -16,6 +16,7 @@ import type {
 } from './pdu-types.js';
 import { FIND_INFORMATION_FORMAT } from './pdu-types.js';
 import { ATT_UUID128_LENGTH, ATT_UUID16_LENGTH, isAttUuidLength } from './uuid-wire.js';
+import { hex } from '../codes/code-table.js';
 
 export const errorResponse: AttCodec<AttErrorResponse> = {
   opcode: ATT_OP.ERROR_RSP,
@@ -63,7 +64,7 @@ export const findInformationResponse: AttCodec<AttFindInformationResponse> = {
     const format = b[0];
     if (format === undefined) return badLength('Find Information Response has no Format field');
     const uuidLength = format === FIND_INFORMATION_FORMAT.UUID16 ? ATT_UUID16_LENGTH : format === FIND_INFORMATION_FORMAT.UUID128 ? ATT_UUID128_LENGTH : 0;
-    if (uuidLength === 0) return badField(`Find Information Response's Format 0x${format.toString(16).padStart(2, '0')} is neither 0x01 nor 0x02`);
+    if (uuidLength === 0) return badField(`Find Information Response's Format ${hex(format)} is neither 0x01 nor 0x02`);
     const entry = HANDLE_LENGTH + uuidLength;
     const list = b.subarray(1);
     if (list.length === 0 || list.length % entry !== 0) return badLength(`Find Information Response's ${list.length} octets are not a whole number of ${entry}-octet entries`);

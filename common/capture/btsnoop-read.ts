@@ -6,6 +6,7 @@ import type { ByteStream } from './byte-stream.js';
 import { h4Packet, kindOfH4, type CaptureRecord } from './capture-record.js';
 import { monitorRecord } from './monitor.js';
 import type { ReadState } from './read-state.js';
+import { hex } from '../codes/code-table.js';
 
 // The epoch offset split in 32-bit halves so the subtraction stays exact in doubles (the sum exceeds 2^53).
 const EPOCH_HI = Number(BTSNOOP_EPOCH_OFFSET_US >> 32n);
@@ -96,6 +97,6 @@ function btsnoopRecord(datalink: number, flags: number, data: Buffer, originalLe
     return { frame: at.frame, unixMs: at.unixMs, controller: 0, offset: at.offset, type: 'hci', kind, dir, dirKnown: true, packet: h4Packet(kind, data), originalLength: originalLength + 1 };
   }
   const kind = kindOfH4(data[0]);
-  if (!kind) return { frame: at.frame, unixMs: at.unixMs, controller: 0, offset: at.offset, type: 'other', what: `unknown H4 indicator ${data.length ? `0x${data[0]!.toString(16).padStart(2, '0')}` : '(empty record)'}` };
+  if (!kind) return { frame: at.frame, unixMs: at.unixMs, controller: 0, offset: at.offset, type: 'other', what: `unknown H4 indicator ${data.length ? `${hex(data[0]!)}` : '(empty record)'}` };
   return { frame: at.frame, unixMs: at.unixMs, controller: 0, offset: at.offset, type: 'hci', kind, dir, dirKnown: true, packet: copy(data), originalLength };
 }

@@ -9,6 +9,7 @@ import { hciStatus } from '../codes/hci.js';
 import { addressString } from '../trace/bytes.js';
 import { decodePdu } from '../trace/packet-decoder.js';
 import type { Decoded } from '../trace/timeline.js';
+import { hex } from '../codes/code-table.js';
 
 export type LinkLayerPdu =
   | { kind: 'advertising'; pduType: number; name: string; advA?: string; initA?: string; txRandom: boolean; rxRandom: boolean; connectionAccessAddress?: number }
@@ -81,7 +82,7 @@ export class LinkLayerSession {
       const l2len = payload.readUInt16LE(0);
       const cid = payload.readUInt16LE(2);
       const body = payload.subarray(4);
-      if (body.length < l2len) return { pdu: { kind: 'l2cap', cid, fragment: true }, summary: `L2CAP start fragment, CID 0x${cid.toString(16).padStart(4, '0')}` };
+      if (body.length < l2len) return { pdu: { kind: 'l2cap', cid, fragment: true }, summary: `L2CAP start fragment, CID ${hex(cid, 4)}` };
       const d = decodePdu(0, cid, body.subarray(0, l2len));
       return { pdu: { kind: 'l2cap', cid, decoded: d, fragment: false }, summary: d.name };
     }
@@ -104,7 +105,7 @@ function advertising(header: number, p: Buffer): Pick<LinkLayerPacket, 'pdu' | '
     const aa = p.readUInt32LE(12);
     return {
       pdu: { kind: 'advertising', pduType, name, initA, advA, txRandom, rxRandom, connectionAccessAddress: aa },
-      summary: `${name}: ${initA} connects to ${advA}, access address 0x${aa.toString(16).padStart(8, '0')}`,
+      summary: `${name}: ${initA} connects to ${advA}, access address ${hex(aa, 8)}`,
     };
   }
   const advA = p.length >= 6 ? addressString(p.subarray(0, 6)) : undefined;
@@ -114,7 +115,7 @@ function advertising(header: number, p: Buffer): Pick<LinkLayerPacket, 'pdu' | '
 function control(p: Buffer): Extract<LinkLayerPdu, { kind: 'control' }> {
   const opcode = p[0]!;
   const name = llControlName(opcode);
-  const err = (code: number | undefined) => (code === undefined ? '' : `0x${code.toString(16).padStart(2, '0')} ${hciStatus(code).name}`);
+  const err = (code: number | undefined) => (code === undefined ? '' : `${hex(code)} ${hciStatus(code).name}`);
   switch (opcode) {
     case LL_CONTROL.TERMINATE_IND:
       return { kind: 'control', opcode, name, detail: `reason ${err(p[1])}`, ...(p[1] !== undefined ? { errorCode: p[1] } : {}) };
@@ -134,7 +135,7 @@ function control(p: Buffer): Extract<LinkLayerPdu, { kind: 'control' }> {
       const rand = p.subarray(1, 9).toString('hex');
       const ediv = p.readUInt16LE(9);
       const sc = ediv === 0 && /^0+$/.test(rand);
-      return { kind: 'control', opcode, name, detail: `EDIV 0x${ediv.toString(16).padStart(4, '0')}, Rand ${rand}${sc ? ' (zero: an LE Secure Connections key, or a zeroed one)' : ''}`, ediv, rand };
+      return { kind: 'control', opcode, name, detail: `EDIV ${hex(ediv, 4)}, Rand ${rand}${sc ? ' (zero: an LE Secure Connections key, or a zeroed one)' : ''}`, ediv, rand };
     }
     default:
       return { kind: 'control', opcode, name, detail: '' };

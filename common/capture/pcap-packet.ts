@@ -5,6 +5,7 @@ import { BT_PHDR_RECEIVED, LINKTYPE } from '../codes/capture.js';
 import { impliedDirection, kindOfH4, type CaptureRecord } from './capture-record.js';
 import type { LinkLayerSession } from './link-layer.js';
 import { monitorRecord } from './monitor.js';
+import { hex } from '../codes/code-table.js';
 
 export const LINKTYPE_WORDS: Readonly<Record<number, string>> = {
   [LINKTYPE.BLUETOOTH_HCI_H4]: '187 (H4, no direction)',
@@ -32,7 +33,7 @@ export function pcapPacketRecord(linkType: number, data: Buffer, at: PacketPlace
       if (data.length < phdr + 1) return { ...base, type: 'other', what: 'packet too short for its header' };
       const h4 = data.subarray(phdr);
       const kind = kindOfH4(h4[0]);
-      if (!kind) return { ...base, type: 'other', what: `unknown H4 indicator 0x${h4[0]!.toString(16).padStart(2, '0')}` };
+      if (!kind) return { ...base, type: 'other', what: `unknown H4 indicator ${hex(h4[0]!)}` };
       const originalLength = at.originalLength - phdr;
       if (phdr) {
         const dir = data.readUInt32BE(0) & BT_PHDR_RECEIVED ? 'rx' : 'tx';

@@ -7,6 +7,7 @@ import { h4Packet, type CaptureRecord, type HciKind } from './capture-record.js'
 import { cString } from './monitor.js';
 import type { ReadState } from './read-state.js';
 import type { Direction } from '../trace/timeline.js';
+import { hex } from '../codes/code-table.js';
 
 const MAX_LENGTH = 0x10000;
 const US_PER_S = 1_000_000;
@@ -91,7 +92,7 @@ export async function* pklgRecords(s: ByteStream, order: 'big' | 'little', st: R
     } else if (TEXT_TYPES[type]) {
       yield { ...base, type: 'note', source: TEXT_TYPES[type]!, text: cString(payload) };
     } else {
-      yield { ...base, type: 'other', what: type === PKLG_TYPE.LMP_SENT || type === PKLG_TYPE.LMP_RECEIVED ? 'LMP' : `PacketLogger type 0x${type.toString(16).padStart(2, '0')}` };
+      yield { ...base, type: 'other', what: type === PKLG_TYPE.LMP_SENT || type === PKLG_TYPE.LMP_RECEIVED ? 'LMP' : `PacketLogger type ${hex(type)}` };
     }
   }
 }

@@ -11,6 +11,8 @@ export const ATT_AUTH_SIGNATURE_FLAG = 0x80;
 export const ATT_SIGNATURE_LENGTH = 12;
 /** LE default ATT_MTU. Vol 3 Part F 3.2.8. */
 export const ATT_DEFAULT_LE_MTU = 23;
+/** A request (or indication) not answered within 30 s ends the ATT transaction. Vol 3 Part F 3.3.3. */
+export const ATT_TRANSACTION_TIMEOUT_MS = 30_000;
 
 /** ATT PDU opcodes. Vol 3 Part F 3.4.8 (table 3.37). */
 export const ATT_OP = {

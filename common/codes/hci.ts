@@ -2,6 +2,7 @@
 // Core v5.4 Vol 4 Part A 2 (H4 packet indicators), Part E 5.4 (packet formats), 7 (commands and events),
 // Vol 1 Part F 1.3 (error codes).
 import { codeTable, describeCode, type CodeInfo } from './code-table.js';
+import { hex } from './code-table.js';
 
 /** H4 packet indicator, the first byte of every packet on the seam. Core v5.4 Vol 4 Part A 2. */
 export const H4 = {
@@ -148,8 +149,8 @@ const opcodeNames = new Map<number, string>(
 export function opcodeName(op: number): string {
   const known = opcodeNames.get(op);
   if (known) return known;
-  if (ogfOf(op) === OGF.VENDOR) return `Vendor Command 0x${op.toString(16).padStart(4, '0').toUpperCase()}`;
-  return `Unknown Command 0x${op.toString(16).padStart(4, '0').toUpperCase()}`;
+  if (ogfOf(op) === OGF.VENDOR) return `Vendor Command ${hex(op, 4)}`;
+  return `Unknown Command ${hex(op, 4)}`;
 }
 
 /** HCI event codes. Core v5.4 Vol 4 Part E 7.7. */
@@ -171,7 +172,7 @@ export const EVT = {
 
 const eventNames = new Map<number, string>(Object.entries(EVT).map(([k, v]) => [v, titleCase(k)]));
 export function eventName(code: number): string {
-  return eventNames.get(code) ?? `Unknown Event 0x${code.toString(16).padStart(2, '0').toUpperCase()}`;
+  return eventNames.get(code) ?? `Unknown Event ${hex(code)}`;
 }
 
 /** LE Meta event subevent codes. Core v5.4 Vol 4 Part E 7.7.65. */
@@ -200,7 +201,7 @@ export const LE_EVT = {
 
 const leEventNames = new Map<number, string>(Object.entries(LE_EVT).map(([k, v]) => [v, 'LE ' + titleCase(k)]));
 export function leEventName(code: number): string {
-  return leEventNames.get(code) ?? `LE Unknown Subevent 0x${code.toString(16).padStart(2, '0').toUpperCase()}`;
+  return leEventNames.get(code) ?? `LE Unknown Subevent ${hex(code)}`;
 }
 
 /** ACL Packet_Boundary_Flag values. Core v5.4 Vol 4 Part E 5.4.2. */

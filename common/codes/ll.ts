@@ -1,6 +1,7 @@
 // Link Layer numbers an air capture shows: access address, advertising PDU types, LLID, control opcodes.
 // Core v5.4 Vol 6 Part B 2.1.2 (advertising access address), 2.3 (advertising PDUs), 2.4 (data PDUs), 2.4.2 (LL control PDUs).
 import { codeTable, describeCode } from './code-table.js';
+import { hex } from './code-table.js';
 
 /** The access address of every advertising channel packet. Vol 6 Part B 2.1.2. */
 export const LL_ADVERTISING_ACCESS_ADDRESS = 0x8e89bed6;
@@ -57,7 +58,7 @@ export const LL_CONTROL = {
 
 const LL_CONTROL_NAMES = new Map<number, string>(Object.entries(LL_CONTROL).map(([k, v]) => [v, `LL_${k}`]));
 export function llControlName(op: number): string {
-  return LL_CONTROL_NAMES.get(op) ?? `LL control 0x${op.toString(16).padStart(2, '0')}`;
+  return LL_CONTROL_NAMES.get(op) ?? `LL control ${hex(op)}`;
 }
 
 export function advPduTypeName(t: number): string {

@@ -2,6 +2,9 @@
 // Core v5.4 Vol 3 Part H 3.3 (command format), 3.5 (pairing methods), 3.6 (key distribution).
 import { codeTable, describeCode, type CodeInfo } from './code-table.js';
 
+/** The Security Manager Timer: a pairing with no SMP PDU for 30 s has failed. Vol 3 Part H 3.4. */
+export const SMP_TIMEOUT_MS = 30_000;
+
 /** SMP command codes. Vol 3 Part H 3.3 (table 3.2). */
 export const SMP_CODE = {
   PAIRING_REQUEST: 0x01,

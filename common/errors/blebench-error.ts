@@ -1,19 +1,13 @@
-// Errors are values with a code, a plain-words message and the exit code the CLI should use.
-// Exit codes (design.md): 1 an expectation failed, 2 bad arguments or input, 3 transport unavailable.
+// Errors are values with a code; the code's entry in common/errors/error-codes.ts gives the meaning in
+// words (errorCodeEntry), what to do and the exit code the CLI uses. An error may carry a hint more precise than the
+// entry's "what to do" (the exact command for this machine, the file to fix).
+import { ERROR_CODES, EXIT, type ErrorCode, type ExitCode } from './error-codes.js';
 
-export const EXIT = {
-  OK: 0,
-  EXPECTATION_FAILED: 1,
-  BAD_INPUT: 2,
-  TRANSPORT_UNAVAILABLE: 3,
-  INTERRUPTED: 130,
-} as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+export { EXIT, type ErrorCode, type ExitCode };
 
 export abstract class BlebenchError extends Error {
-  abstract readonly code: string;
-  abstract readonly exitCode: ExitCode;
-  /** What the user should do next, in one or two sentences. */
+  abstract readonly code: ErrorCode;
+  /** What the user should do next, in one or two sentences, when this error knows better than its code's entry. */
   readonly hint?: string;
 
   constructor(message: string, options?: { cause?: unknown; hint?: string }) {
@@ -21,13 +15,22 @@ export abstract class BlebenchError extends Error {
     this.name = new.target.name;
     if (options?.hint) this.hint = options.hint;
   }
+
+  /** The exit code of this error's code (common/errors/error-codes.ts). */
+  get exitCode(): ExitCode {
+    return ERROR_CODES[this.code].exit;
+  }
+
+  /** What to do next: the error's own hint, or its code's. */
+  get whatToDo(): string {
+    return this.hint ?? ERROR_CODES[this.code].whatToDo;
+  }
 }
 
 /** Bad flags or a bad input file: exit 2. `where` names the file and the path inside it. */
 export class BadInputError extends BlebenchError {
-  readonly exitCode = EXIT.BAD_INPUT;
   constructor(
-    readonly code: string,
+    readonly code: BadInputCode,
     message: string,
     readonly where?: { file?: string; path?: string },
     options?: { cause?: unknown; hint?: string },
@@ -35,6 +38,9 @@ export class BadInputError extends BlebenchError {
     super(message, options);
   }
 }
+
+/** The codes whose exit is 2 (bad input). */
+export type BadInputCode = { [C in ErrorCode]: (typeof ERROR_CODES)[C]['exit'] extends typeof EXIT.BAD_INPUT ? C : never }[ErrorCode];
 
 export function isBlebenchError(e: unknown): e is BlebenchError {
   return e instanceof BlebenchError;

@@ -9,6 +9,7 @@ import { TraceEntry, type Decoded } from '../trace/timeline.js';
 import type { ConnectionFacts } from './facts.js';
 import { HciStory, line } from './hci-story.js';
 import { findPatterns, type Finding, type GlobalFacts } from './rules.js';
+import { hex } from '../codes/code-table.js';
 
 export interface ExplainNote {
   frame: number;
@@ -134,7 +135,7 @@ function linkLayer(r: LinkLayerRecord, all: ConnectionFacts[], open: Map<number,
     };
     all.push(c);
     open.set(pdu.connectionAccessAddress, c);
-    line(c, at, `CONNECT_IND: ${pdu.initA} (central) connects to ${pdu.advA} (peripheral), access address 0x${pdu.connectionAccessAddress.toString(16).padStart(8, '0')}`);
+    line(c, at, `CONNECT_IND: ${pdu.initA} (central) connects to ${pdu.advA} (peripheral), access address ${hex(pdu.connectionAccessAddress, 8)}`);
     return;
   }
   const c = open.get(r.ll.accessAddress);

@@ -10,7 +10,7 @@ export interface At {
 
 export type Role = 'central' | 'peripheral';
 
-export interface PairingFeatures {
+export interface PairingFeaturesSeen {
   ioCapability: number;
   ioCapabilityName: string;
   oob: boolean;
@@ -20,8 +20,8 @@ export interface PairingFeatures {
 }
 
 export interface PairingAttempt {
-  request: At & { by: Role; features?: PairingFeatures };
-  response?: At & { features?: PairingFeatures };
+  request: At & { by: Role; features?: PairingFeaturesSeen };
+  response?: At & { features?: PairingFeaturesSeen };
   method?: PairingMethod;
   secureConnections?: boolean;
   /** The last SMP PDU of this attempt. */

@@ -10,16 +10,16 @@ import type { LeConnectionCompleteFields } from '../trace/hci-events.js';
 import type { LinkTracker } from '../trace/link-state.js';
 import type { SmpPairingFields } from '../trace/smp-decode.js';
 import type { TimelineEntry } from '../trace/timeline.js';
-import { MAX_LINES, push, type At, type ConnectionFacts, type PairingFeatures, type Role } from './facts.js';
+import { MAX_LINES, push, type At, type ConnectionFacts, type PairingFeaturesSeen, type Role } from './facts.js';
+import { hex } from '../codes/code-table.js';
 
 const other = (r: Role): Role => (r === 'central' ? 'peripheral' : 'central');
-const hex = (v: number, w = 2) => `0x${v.toString(16).padStart(w, '0').toUpperCase()}`;
 
-export function features(p: SmpPairingFields): PairingFeatures {
+export function features(p: SmpPairingFields): PairingFeaturesSeen {
   return { ioCapability: p.ioCapability, ioCapabilityName: p.ioCapabilityName, oob: p.oob, authReq: p.authReq, flags: p.authReqFlags, maxKeySize: p.maxEncryptionKeySize };
 }
 
-export function featuresText(f: PairingFeatures): string {
+export function featuresText(f: PairingFeaturesSeen): string {
   return `${f.ioCapabilityName}, ${authReqText(f.flags)}, OOB ${f.oob ? 'present' : 'absent'}, max key size ${f.maxKeySize}`;
 }
 

@@ -5,6 +5,7 @@ import { damageText } from '../capture/open-capture.js';
 import type { ConnectionFacts } from './facts.js';
 import type { ExplainResult } from './explain-capture.js';
 import { PATTERNS, type Platform } from './patterns.js';
+import { hex } from '../codes/code-table.js';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
@@ -20,7 +21,6 @@ export interface RenderOptions {
   central?: Platform;
 }
 
-const hex = (v: number, w = 2) => `0x${v.toString(16).padStart(w, '0').toUpperCase()}`;
 const iso = (ms: number) => (Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString().replace('Z', '') + String(Math.round((ms % 1) * 1000)).padStart(3, '0') + 'Z' : `${ms.toFixed(3)} ms`);
 
 /** How the connection ended, in one line. */
@@ -79,7 +79,7 @@ export function renderText(r: ExplainResult, o: RenderOptions = {}): string {
   return out.join('\n') + '\n';
 }
 
-export function renderJson(r: ExplainResult, o: RenderOptions = {}): string {
+export function renderExplainJson(r: ExplainResult, o: RenderOptions = {}): string {
   const connections = r.connections.map((c) => ({
     number: c.number,
     controller: c.controller,

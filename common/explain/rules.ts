@@ -4,10 +4,10 @@
 // Vol 1 Part F 1.3 (0x06 PIN or Key Missing, 0x3D MIC failure).
 import { ATT_ERROR, attError } from '../codes/att.js';
 import { HCI_STATUS, hciStatus } from '../codes/hci.js';
-import { SMP_REASON, smpReason } from '../codes/smp.js';
+import { SMP_REASON, SMP_TIMEOUT_MS, smpReason } from '../codes/smp.js';
 import type { At, ConnectionFacts, PairingAttempt } from './facts.js';
 import { PATTERNS, type PatternId } from './patterns.js';
-import { SMP_TIMEOUT_MS } from '../smp/pairing-engine.js';
+import { hex } from '../codes/code-table.js';
 
 /**
  * How much short of the 30 s SMP timeout a silence may be and still be the timeout: each side's timer
@@ -37,7 +37,6 @@ export interface GlobalFacts {
   endMs: number;
 }
 
-const hex = (v: number) => `0x${v.toString(16).padStart(2, '0').toUpperCase()}`;
 const SECURITY_ERRORS = new Set<number>([ATT_ERROR.INSUFFICIENT_AUTHENTICATION, ATT_ERROR.INSUFFICIENT_ENCRYPTION]);
 
 class Findings {
@@ -162,7 +161,7 @@ function connectionRules(c: ConnectionFacts, all: readonly ConnectionFacts[], g:
       if (rpa && irkBefore) {
         out.add('rpa-not-resolved', c.number, `the central connected from the resolvable private address ${peer}; it handed over its IRK on connection ${irkBefore.number}, yet this host found no key`, ev(irkBefore.connected, `connection ${irkBefore.number}: IRK received`), ev(x.start, 'LTK Request'), ev(x.reply, 'LTK Request Negative Reply'));
       } else {
-        out.add('peripheral-lost-bond', c.number, `the central asked to encrypt with a stored key (EDIV 0x${x.ediv.toString(16).padStart(4, '0')}) and this peripheral has no key for it${rpa ? ' (the central uses a private address: an unresolved address looks the same)' : ''}`, ev(x.start, 'LTK Request'), ev(x.reply, 'LTK Request Negative Reply'), ...(x.result ? [ev(x.result, `Encryption Change ${hex(x.result.status)}`)] : []));
+        out.add('peripheral-lost-bond', c.number, `the central asked to encrypt with a stored key (EDIV ${hex(x.ediv, 4)}) and this peripheral has no key for it${rpa ? ' (the central uses a private address: an unresolved address looks the same)' : ''}`, ev(x.start, 'LTK Request'), ev(x.reply, 'LTK Request Negative Reply'), ...(x.result ? [ev(x.result, `Encryption Change ${hex(x.result.status)}`)] : []));
       }
       continue;
     }

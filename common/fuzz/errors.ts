@@ -1,8 +1,7 @@
 // The fuzz harness's own failures: a target that never started is the environment's problem
 // (exit 3), not a finding.
-import { BlebenchError, EXIT } from '../errors/blebench-error.js';
+import { BlebenchError } from '../errors/blebench-error.js';
 
 export class FuzzTargetError extends BlebenchError {
   readonly code = 'FUZZ_TARGET_DID_NOT_START';
-  readonly exitCode = EXIT.TRANSPORT_UNAVAILABLE;
 }

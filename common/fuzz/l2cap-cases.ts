@@ -7,6 +7,7 @@ import { attPdu } from './att-cases.js';
 import { mutate } from './mutate.js';
 import type { FuzzRole, L2capFrame } from './fuzz-case.js';
 import type { Prng } from './prng.js';
+import { hex } from '../codes/code-table.js';
 
 const SIG_CODES = Object.values(L2CAP_SIG);
 
@@ -45,7 +46,7 @@ export function l2capCase(rng: Prng, target: FuzzRole): L2capCase {
     }],
     [2, () => {
       const cid = rng.pick([L2CAP_CID.NULL, L2CAP_CID.BR_EDR_SIGNALING, L2CAP_CID.CONNECTIONLESS, 0x0003, L2CAP_CID.BR_EDR_SMP, L2CAP_CID.LE_DYNAMIC_FIRST, 0x007f, 0x0080, 0xffff]);
-      return { name: `L2CAP on unopened channel 0x${cid.toString(16).padStart(4, '0')}`, frames: [{ kind: 'l2cap', cid, payload: rng.bytes(rng.int(0, 40)) }] };
+      return { name: `L2CAP on unopened channel ${hex(cid, 4)}`, frames: [{ kind: 'l2cap', cid, payload: rng.bytes(rng.int(0, 40)) }] };
     }],
     [3, () => ({ name: 'L2CAP LE signaling', frames: [{ kind: 'l2cap', cid: L2CAP_CID.LE_SIGNALING, payload: signaling(rng) }] })],
   ])();

@@ -2,6 +2,7 @@
 // L2CAP/ACL sizes), a wrong first octet, a reserved value at a random place. Each returns a
 // new buffer and words for the finding.
 import type { Prng } from './prng.js';
+import { hex } from '../codes/code-table.js';
 
 export interface Mutated {
   bytes: Buffer;
@@ -51,7 +52,7 @@ export function wrongFirstOctet(rng: Prng, pdu: Buffer, codes: readonly number[]
   const out = Buffer.from(pdu.length ? pdu : Buffer.alloc(1));
   const v = rng.chance(0.5) ? rng.pick(codes) : rng.int(0, 0xff);
   out[0] = v;
-  return { bytes: out, how: `opcode set to 0x${v.toString(16).padStart(2, '0')}` };
+  return { bytes: out, how: `opcode set to ${hex(v)}` };
 }
 
 /** A boundary value (0x00, 0xff, 0x7f, 0x80...) at one random position after the first octet. */
@@ -61,7 +62,7 @@ export function boundaryOctet(rng: Prng, pdu: Buffer): Mutated {
   const at = rng.int(1, out.length - 1);
   const v = rng.pick([0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff]);
   out[at] = v;
-  return { bytes: out, how: `octet ${at} set to 0x${v.toString(16).padStart(2, '0')}` };
+  return { bytes: out, how: `octet ${at} set to ${hex(v)}` };
 }
 
 /** One or two mutations, chosen by weight. */

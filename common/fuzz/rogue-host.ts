@@ -6,9 +6,11 @@ import { EventEmitter } from 'node:events';
 import { addressToWire } from '../air/bytes.js';
 import type { VirtualController } from '../air/controller.js';
 import { ACL_PB, EVT, H4, HCI_STATUS, LE_EVT, OP } from '../codes/hci.js';
+import { BlebenchError } from '../errors/blebench-error.js';
 import { L2CAP_HEADER_LENGTH } from '../codes/l2cap.js';
 import { waitForEvent } from '../util/wait.js';
 import type { L2capFrame } from './fuzz-case.js';
+import { hex } from '../codes/code-table.js';
 
 const ACL_HEADER_LENGTH = 5; // indicator, handle+flags, length
 const HANDLE_MASK = 0x0fff;
@@ -25,7 +27,7 @@ const ADVERTISING_PARAMETERS = { LENGTH: 15, CHANNEL_MAP_AT: 13, ALL_CHANNELS: 0
 const CREATE_CONNECTION_LENGTH = 25;
 const ADV_DATA_LENGTH = 31;
 
-export class RogueError extends Error {
+export class RogueError extends BlebenchError {
   constructor(
     readonly code: 'ROGUE_COMMAND_FAILED' | 'ROGUE_NOT_CONNECTED',
     message: string,
@@ -121,7 +123,7 @@ export class RogueHost extends EventEmitter {
   /** Disconnect (0x13 Remote User Terminated Connection) and wait for Disconnection Complete. */
   async disconnect(handle: number, timeoutMs: number): Promise<void> {
     if (!this.links.has(handle)) return;
-    const gone = waitForEvent<[number, number]>(this, 'disconnected', { timeoutMs, what: `Disconnection Complete for 0x${handle.toString(16)}`, pred: (h) => h === handle });
+    const gone = waitForEvent<[number, number]>(this, 'disconnected', { timeoutMs, what: `Disconnection Complete for ${hex(handle, 4)}`, pred: (h) => h === handle });
     gone.catch(() => undefined); // awaited below
     const params = Buffer.alloc(3);
     params.writeUInt16LE(handle, 0);
@@ -137,7 +139,7 @@ export class RogueHost extends EventEmitter {
   /** Send one L2CAP frame as ACL fragments, waiting for buffers when the controller has none free. */
   async send(handle: number, frame: L2capFrame, timeoutMs: number): Promise<void> {
     for (const acl of aclPackets(handle, frame, this.bufferSize)) {
-      if (!this.links.has(handle)) throw new RogueError('ROGUE_NOT_CONNECTED', `link 0x${handle.toString(16)} is gone`);
+      if (!this.links.has(handle)) throw new RogueError('ROGUE_NOT_CONNECTED', `link ${hex(handle, 4)} is gone`);
       while (this.credits === 0) await waitForEvent(this, 'credits', { timeoutMs, what: 'Number Of Completed Packets', rejectOn: [] });
       this.credits--;
       this.inFlight.set(handle, (this.inFlight.get(handle) ?? 0) + 1);
@@ -147,14 +149,14 @@ export class RogueHost extends EventEmitter {
 
   /** Send a command; resolves with its status (Command Complete or Command Status). */
   async command(opcode: number, params: Buffer, timeoutMs: number): Promise<number> {
-    const answer = waitForEvent<[number, number]>(this, 'command-answer', { timeoutMs, what: `the answer to HCI command 0x${opcode.toString(16).padStart(4, '0')}`, pred: (op) => op === opcode });
+    const answer = waitForEvent<[number, number]>(this, 'command-answer', { timeoutMs, what: `the answer to HCI command ${hex(opcode, 4)}`, pred: (op) => op === opcode });
     this.controller.write(Buffer.concat([Buffer.from([H4.COMMAND, opcode & 0xff, opcode >> 8, params.length]), params]));
     return (await answer)[1];
   }
 
   private async ok(opcode: number, params: Buffer, timeoutMs: number): Promise<void> {
     const status = await this.command(opcode, params, timeoutMs);
-    if (status !== 0) throw new RogueError('ROGUE_COMMAND_FAILED', `HCI command 0x${opcode.toString(16).padStart(4, '0')} failed with status 0x${status.toString(16).padStart(2, '0')}`);
+    if (status !== 0) throw new RogueError('ROGUE_COMMAND_FAILED', `HCI command ${hex(opcode, 4)} failed with status ${hex(status)}`);
   }
 
   private receive(p: Buffer): void {

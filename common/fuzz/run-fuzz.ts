@@ -8,7 +8,7 @@ import { startAirServer } from '../air/server.js';
 import { centralTarget } from './central-session.js';
 import { peripheralTarget } from './peripheral-session.js';
 import { TargetRun } from './runner.js';
-import { combine, type Finding, type FuzzVerdict, type TargetCounts } from './verdict.js';
+import { combine, type FuzzFinding, type FuzzVerdict, type TargetCounts } from './verdict.js';
 import type { FuzzProtocol, FuzzRole } from './fuzz-case.js';
 import type { TargetCommand } from './target-process.js';
 
@@ -55,7 +55,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzVerdict> {
   const radio = new Radio({ name: 'fuzz', encryptionTimeoutMs: probeTimeoutMs });
   const air = await startAirServer({ listen: `unix:${join(dir, 'air.sock')}`, radio });
   const counts: TargetCounts[] = [];
-  const findings: Finding[] = [];
+  const findings: FuzzFinding[] = [];
   try {
     const shares = shareCases(o.cases, o.targets.length);
     for (const [i, spec] of o.targets.entries()) {

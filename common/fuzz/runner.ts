@@ -4,7 +4,7 @@
 // on with a new target. A dropped link is not a failure: the rogue connects again.
 import { generateCase } from './generate.js';
 import { LinkLost, type FuzzSession, type ProbeResult, type SessionFactory } from './session.js';
-import { findingOf, type Finding, type FindingKind, type TargetCounts } from './verdict.js';
+import { findingOf, type FuzzFinding, type FindingKind, type TargetCounts } from './verdict.js';
 import type { FuzzCase } from './fuzz-case.js';
 import type { TargetDeath } from './target-process.js';
 
@@ -36,7 +36,7 @@ function deathText(d: TargetDeath): string {
 
 export class TargetRun {
   readonly counts: TargetCounts;
-  readonly findings: Finding[] = [];
+  readonly findings: FuzzFinding[] = [];
   private session: FuzzSession | undefined;
 
   constructor(

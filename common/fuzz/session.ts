@@ -1,13 +1,14 @@
 // What the case runner needs from a role under test, whichever role it is: send a case, ask
 // whether it is still alive, get the link back after a loss, say why it died.
 import type { FuzzCase, FuzzProtocol, FuzzRole } from './fuzz-case.js';
+import { BlebenchError } from '../errors/blebench-error.js';
 import type { AirServer } from '../air/index.js';
 import type { TargetCommand, TargetDeath } from './target-process.js';
 
 /** alive: it answered; dead: the process died; silent: no answer in time; link-lost: the link dropped. */
 export type ProbeResult = 'alive' | 'dead' | 'silent' | 'link-lost';
 
-export class LinkLost extends Error {
+export class LinkLost extends BlebenchError {
   readonly code = 'FUZZ_LINK_LOST';
   constructor(what: string) {
     super(`the link to the target dropped: ${what}`);

@@ -4,7 +4,7 @@ import { caseHex, type FuzzCase, type FuzzProtocol, type FuzzRole } from './fuzz
 
 export type FindingKind = 'crash' | 'hang';
 
-export interface Finding {
+export interface FuzzFinding {
   kind: FindingKind;
   role: FuzzRole;
   /** Which target configuration ("peripheral", "peripheral --io-capability ..."). */
@@ -38,15 +38,15 @@ export interface FuzzVerdict {
   crashes: number;
   hangs: number;
   targets: TargetCounts[];
-  findings: Finding[];
+  findings: FuzzFinding[];
   elapsedMs: number;
 }
 
-export function findingOf(kind: FindingKind, c: FuzzCase, o: { role: FuzzRole; target: string; seed: number; what: string; reproducedAlone: boolean; stderrTail: string }): Finding {
+export function findingOf(kind: FindingKind, c: FuzzCase, o: { role: FuzzRole; target: string; seed: number; what: string; reproducedAlone: boolean; stderrTail: string }): FuzzFinding {
   return { kind, role: o.role, target: o.target, seed: o.seed, index: c.index, protocol: c.protocol, name: c.name, hex: caseHex(c), what: o.what, reproducedAlone: o.reproducedAlone, stderrTail: o.stderrTail };
 }
 
-export function combine(seed: number, targets: TargetCounts[], findings: Finding[], elapsedMs: number): FuzzVerdict {
+export function combine(seed: number, targets: TargetCounts[], findings: FuzzFinding[], elapsedMs: number): FuzzVerdict {
   const sum = (k: 'cases' | 'crashes' | 'hangs') => targets.reduce((s, t) => s + t[k], 0);
   return { seed, cases: sum('cases'), crashes: sum('crashes'), hangs: sum('hangs'), targets, findings, elapsedMs };
 }
@@ -64,7 +64,7 @@ function stderrExcerpt(stderr: string): string[] {
   return frame > 0 ? lines.slice(frame - 1, frame + 5) : lines.slice(-6);
 }
 
-export function findingText(f: Finding): string {
+export function findingText(f: FuzzFinding): string {
   const tail = stderrExcerpt(f.stderrTail).map((l) => `      ${l}`).join('\n');
   return [
     `  ${f.kind.toUpperCase()} ${f.target}: case ${f.index} (seed ${f.seed}), ${f.protocol}: ${f.name}`,

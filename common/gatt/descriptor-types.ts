@@ -17,7 +17,7 @@ export const DESCRIPTOR_UUID = {
 } as const satisfies Record<string, CanonicalUuid>;
 
 /** CCCD value bits. Vol 3 Part G 3.3.3.3 (table 3.11). */
-export const CCCD_BITS = { notification: 0x0001, indication: 0x0002 } as const;
+export const CCCD_BITS = { none: 0x0000, notification: 0x0001, indication: 0x0002 } as const;
 
 export type DescriptorKind = 'extendedProperties' | 'userDescription' | 'cccd' | 'presentationFormat' | 'custom';
 

@@ -8,7 +8,7 @@ import { findCharacteristic, findDescriptor, type ResolvedCharacteristic, type R
 import { checkSecurity, type LinkSecurityState } from './security-rule.js';
 import type { GattOperation, SecurityRequirement } from './security-levels.js';
 
-export type ExpectedOutcome =
+export type ProfileExpectedOutcome =
   | { readonly ok: true; readonly request: string; readonly reason: string }
   | {
       readonly ok: false;
@@ -42,7 +42,7 @@ export function expectedOutcome(
   characteristic: string | ResolvedCharacteristic,
   operation: GattOperation,
   link: LinkSecurityState,
-): ExpectedOutcome {
+): ProfileExpectedOutcome {
   const c = typeof characteristic === 'string' ? findCharacteristic(profile, characteristic) : characteristic;
   if (!c) {
     throw new BadInputError('UNKNOWN_CHARACTERISTIC', `profile "${profile.name}" has no characteristic "${String(characteristic)}"`, { file: profile.source }, {
@@ -51,7 +51,7 @@ export function expectedOutcome(
   }
   const request = REQUEST[operation];
   const silent = operation === 'writeWithoutResponse';
-  const refuse = (code: number, reason: string): ExpectedOutcome => ({ ok: false, attError: code, errorName: attError(code).name, silent, request, reason });
+  const refuse = (code: number, reason: string): ProfileExpectedOutcome => ({ ok: false, attError: code, errorName: attError(code).name, silent, request, reason });
 
   let required: SecurityRequirement;
   if (operation === 'notify' || operation === 'indicate') {

@@ -11,7 +11,7 @@ export type * from './profile-input.js';
 export { PROFILE_SCHEMA } from './profile-schema.js';
 export { ProfileError, formatIssue, type IssueKind, type ProfileIssue } from './profile-issues.js';
 export * from './resolved-profile.js';
-export { resolveProfileDocument, type ResolveResult } from './resolve-profile.js';
+export { resolveProfileDocument, type ProfileResolveResult } from './resolve-profile.js';
 export { DEFAULT_PROFILE, loadProfile, listProfiles, defaultProfilesDir, type LoadOptions } from './load-profile.js';
 export { defineProfile } from './define-profile.js';
 export { MAX_ATTRIBUTE_VALUE_LENGTH } from './resolve-value.js';

@@ -8,13 +8,13 @@ import { checkSchema } from './schema-check.js';
 import { attributeHandleCount, MAX_ATTRIBUTE_HANDLES } from './handle-count.js';
 import { parseUuid, uuidProblem, type CanonicalUuid } from './uuid.js';
 
-export type ResolveResult = { ok: true; profile: ResolvedProfile } | { ok: false; issues: readonly ProfileIssue[] };
+export type ProfileResolveResult = { ok: true; profile: ResolvedProfile } | { ok: false; issues: readonly ProfileIssue[] };
 
 /** Advertising PDU payload and scan response: 31 octets each. Core v5.4 Vol 6 Part B 2.3.1.3; AD structure: Vol 3 Part C 11. */
 const AD_MAX = 31;
 const FLAGS_AD = 3;
 
-export function resolveProfileDocument(doc: unknown, source: string): ResolveResult {
+export function resolveProfileDocument(doc: unknown, source: string): ProfileResolveResult {
   const issues = new IssueList();
   if (!checkSchema(doc, issues)) return { ok: false, issues: issues.items };
   const input = doc as ProfileInput;

@@ -2,6 +2,7 @@
 // Core v5.4 Vol 3 Part C 10.2.1 (LE security mode 1: level 2 unauthenticated pairing with
 // encryption, level 3 authenticated pairing with encryption), 10.5 (authorization),
 // Vol 3 Part H 2.3.4 (encryption key size 7..16 octets).
+import { hex } from '../codes/code-table.js';
 
 /** The operations a profile sets security for. notify/indicate cover the CCCD write that subscribes and each value sent. */
 export const GATT_OPERATIONS = ['read', 'write', 'writeWithoutResponse', 'notify', 'indicate'] as const;
@@ -55,6 +56,6 @@ export function stricter(a: SecurityRequirement, b: SecurityRequirement): Securi
 export function describeRequirement(req: SecurityRequirement): string {
   const extras: string[] = [];
   if (needsEncryption(req.level) && req.minKeySize > MIN_KEY_SIZE) extras.push(`key ≥ ${req.minKeySize} octets`);
-  if (req.errorOverride !== undefined) extras.push(`answers 0x${req.errorOverride.toString(16).toUpperCase().padStart(2, '0')}`);
+  if (req.errorOverride !== undefined) extras.push(`answers ${hex(req.errorOverride)}`);
   return extras.length ? `${req.level} (${extras.join(', ')})` : req.level;
 }

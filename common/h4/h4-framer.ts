@@ -1,6 +1,7 @@
 // H4 stream framing: one whole HCI packet out per packet in, whatever the stream's read boundaries.
 // Core v5.4 Vol 4 Part A 2 (packet indicator), Part E 5.4 (header layouts).
 import { H4 } from '../codes/hci.js';
+import { hex } from '../codes/code-table.js';
 
 /** Header length after the indicator byte, and where the payload length sits in it. */
 const LAYOUT: Record<number, { header: number; lengthAt: number; lengthSize: 1 | 2 }> = {
@@ -14,7 +15,7 @@ const LAYOUT: Record<number, { header: number; lengthAt: number; lengthSize: 1 |
 export class H4FramingError extends Error {
   readonly code = 'H4_FRAMING';
   constructor(readonly indicator: number) {
-    super(`H4 stream out of sync: 0x${indicator.toString(16).padStart(2, '0')} is not a packet indicator`);
+    super(`H4 stream out of sync: ${hex(indicator)} is not a packet indicator`);
   }
 }
 

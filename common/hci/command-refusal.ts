@@ -3,7 +3,7 @@
 // 7.7.15): how to see it on the tap, and the typed error a role ends with when it cannot go on.
 import { hex } from '../codes/code-table.js';
 import { EVT, hciStatus, opcodeName } from '../codes/hci.js';
-import { BlebenchError, EXIT } from '../errors/blebench-error.js';
+import { BlebenchError } from '../errors/blebench-error.js';
 import type { TimelineEntry } from '../trace/timeline.js';
 
 const ANSWERS = new Set([EVT.COMMAND_COMPLETE, EVT.COMMAND_STATUS]);
@@ -24,7 +24,6 @@ export function hciStatusLabel(status: number): string {
 /** The controller refused a command the role cannot do without (exit 3: the adapter, not the peer). */
 export class ControllerRefusedError extends BlebenchError {
   readonly code = 'CONTROLLER_REFUSED';
-  readonly exitCode = EXIT.TRANSPORT_UNAVAILABLE;
   constructor(
     readonly opcode: number,
     readonly status: number,

@@ -18,7 +18,7 @@ import { addressToString, leLtkNegativeReply, leLtkReply, readSeamEvent } from '
 import { decodeMgmtLtkInfo, type MgmtLtkInfo } from './mgmt-ltk-info.js';
 
 /** A key the share holds: one MGMT Load Long Term Keys record (mgmt-ltk-info.ts). */
-export type StoredLtk = MgmtLtkInfo;
+export type KernelShareLtk = MgmtLtkInfo;
 
 interface LinkInfo {
   role: number;
@@ -30,17 +30,17 @@ const SC_TYPES = new Set<number>([MGMT_LTK_TYPE.UNAUTHENTICATED_P256, MGMT_LTK_T
 
 export interface KernelShareEvents {
   /** A key was found and handed to the controller (or not). */
-  ltk: [{ handle: number; found: boolean; peerAddress?: string; key?: StoredLtk }];
-  keys: [StoredLtk[]];
+  ltk: [{ handle: number; found: boolean; peerAddress?: string; key?: KernelShareLtk }];
+  keys: [KernelShareLtk[]];
 }
 
 export class KernelShare extends EventEmitter<KernelShareEvents> {
-  private keys: StoredLtk[] = [];
+  private keys: KernelShareLtk[] = [];
   /** The last load as sent (its records, 36 octets each) and each record decoded: a reload reuses what it repeats. */
-  private loaded: { records: Buffer; keys: StoredLtk[] } = { records: Buffer.alloc(0), keys: [] };
+  private loaded: { records: Buffer; keys: KernelShareLtk[] } = { records: Buffer.alloc(0), keys: [] };
   private readonly links = new Map<number, LinkInfo>();
 
-  get longTermKeys(): readonly StoredLtk[] {
+  get longTermKeys(): readonly KernelShareLtk[] {
     return this.keys;
   }
 
@@ -115,7 +115,7 @@ export class KernelShare extends EventEmitter<KernelShareEvents> {
     return leLtkReply(handle, ltk);
   }
 
-  private findLtk(link: LinkInfo, rand: Buffer, ediv: number): StoredLtk | undefined {
+  private findLtk(link: LinkInfo, rand: Buffer, ediv: number): KernelShareLtk | undefined {
     const localIsCentral = link.role === ROLE.CENTRAL;
     return this.keys.find((k) => {
       if (k.peerAddress !== link.peerAddress || k.peerAddressType !== link.peerAddressType) return false;
@@ -135,15 +135,15 @@ const REUSE_LOOK_AHEAD = 4;
  * again for each new bond (up to 1,820): a record the last load had, octet for octet, is not decoded
  * again (decoding them all made ~1 MB of garbage a bond in a long run: issue 15's soak).
  */
-function parseLoadLtks(params: Buffer, last: { records: Buffer; keys: StoredLtk[] }): StoredLtk[] | undefined {
+function parseLoadLtks(params: Buffer, last: { records: Buffer; keys: KernelShareLtk[] }): KernelShareLtk[] | undefined {
   if (params.length < 2) return undefined;
   const count = params.readUInt16LE(0);
   if (params.length !== 2 + count * MGMT_LTK_INFO_SIZE) return undefined;
-  const keys: StoredLtk[] = [];
+  const keys: KernelShareLtk[] = [];
   let cursor = 0; // the next record of the last load to compare with
   for (let i = 0; i < count; i++) {
     const at = 2 + i * MGMT_LTK_INFO_SIZE;
-    let key: StoredLtk | undefined;
+    let key: KernelShareLtk | undefined;
     for (let j = cursor; j < last.keys.length && j < cursor + REUSE_LOOK_AHEAD; j++) {
       if (params.compare(last.records, j * MGMT_LTK_INFO_SIZE, (j + 1) * MGMT_LTK_INFO_SIZE, at, at + MGMT_LTK_INFO_SIZE) === 0) {
         key = last.keys[j];
@@ -162,10 +162,10 @@ function parseLoadLtks(params: Buffer, last: { records: Buffer; keys: StoredLtk[
  * Linux adds loaded keys one by one with hci_add_ltk, which overwrites an existing key for the same
  * address, address type and role: of several keys for one peer and role, the last one loaded wins.
  */
-function lastPerPeer(keys: StoredLtk[]): StoredLtk[] {
+function lastPerPeer(keys: KernelShareLtk[]): KernelShareLtk[] {
   // Which (address type, role) each address has, from the last key back: one bit each.
   const seen = new Map<string, number>();
-  const kept: StoredLtk[] = [];
+  const kept: KernelShareLtk[] = [];
   for (let i = keys.length - 1; i >= 0; i--) {
     const k = keys[i]!;
     const bit = 1 << ((k.peerAddressType === 'random' ? 2 : 0) + (k.central ? 1 : 0));

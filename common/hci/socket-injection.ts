@@ -3,6 +3,7 @@
 // so, before they load, the module they resolve is replaced (in require's cache) by a constructor
 // that returns the socket of the transport being set up at that moment. Each `new` is one socket.
 import { createRequire } from 'node:module';
+import { BlebenchError } from '../errors/blebench-error.js';
 import type { HciSocketApi } from './socket-api.js';
 import type { HciTransport } from './transport.js';
 
@@ -10,7 +11,7 @@ const HCI_SOCKET_MODULE = '@abandonware/bluetooth-hci-socket';
 
 let currentFactory: (() => HciSocketApi) | undefined;
 
-export class NoTransportSelectedError extends Error {
+export class NoTransportSelectedError extends BlebenchError {
   readonly code = 'NO_TRANSPORT_SELECTED';
   constructor() {
     super('blebench: a Bluetooth library opened an HCI socket outside openTransport(): this is a bug in blebench');

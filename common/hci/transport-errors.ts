@@ -1,5 +1,5 @@
 // Failures to reach a controller, named, with what to do about each (exit code 3).
-import { BlebenchError, EXIT } from '../errors/blebench-error.js';
+import { BlebenchError } from '../errors/blebench-error.js';
 
 export type TransportErrorCode =
   | 'NO_KERNEL_BLUETOOTH' // EAFNOSUPPORT
@@ -17,7 +17,6 @@ export type TransportErrorCode =
   | 'UNSUPPORTED_ON_PLATFORM';
 
 export class TransportError extends BlebenchError {
-  readonly exitCode = EXIT.TRANSPORT_UNAVAILABLE;
   constructor(
     readonly code: TransportErrorCode,
     message: string,

@@ -3,7 +3,7 @@
 // drivers/bluetooth/virtio_bt.c virtbt_set_bdaddr_zephyr), read back with Read BD_ADDR (Core v5.4
 // Vol 4 Part E 7.4.6). The commands go through a seam socket of the transport, so the tap records
 // them and their answers (timeline, btsnoop) like anything a host sends.
-import { BlebenchError, EXIT } from '../errors/blebench-error.js';
+import { BlebenchError } from '../errors/blebench-error.js';
 import { EVT, H4, HCI_STATUS, hciStatus, opcodeName, OP, VS_OP } from '../codes/hci.js';
 import { addressToBuffer, addressToString, hciCommand } from './hci-packets.js';
 import type { HciTransport } from './transport.js';
@@ -21,7 +21,6 @@ export type ControllerCommandErrorCode =
 
 /** A command sent before the stack was attached failed: the controller is not usable as asked (exit 3). */
 export class ControllerCommandError extends BlebenchError {
-  readonly exitCode = EXIT.TRANSPORT_UNAVAILABLE;
   constructor(
     readonly code: ControllerCommandErrorCode,
     message: string,

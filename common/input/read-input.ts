@@ -3,6 +3,7 @@
 // bytes that are not UTF-8 (the offset of the first bad one). JSON (RFC 8259 §8.1) and YAML 1.2 (§5.1,
 // §5.2) are UTF-8 text; neither allows C0 controls other than tab, line feed and carriage return.
 import { readFileSync, statSync } from 'node:fs';
+import { hex } from '../codes/code-table.js';
 
 /** Why a file cannot be read as text (undefined: it can). */
 export type TextProblem = { what: string; offset?: number };
@@ -46,11 +47,11 @@ export function textProblem(bytes: Buffer): TextProblem | undefined {
   const nul = bytes.indexOf(0);
   if (nul >= 0) return { what: `it is not text (a binary file?): a NUL byte at offset ${nul}`, offset: nul };
   const bad = firstInvalidUtf8(bytes);
-  if (bad !== undefined) return { what: `it is not UTF-8 text: the byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at offset ${bad} is not valid UTF-8`, offset: bad };
+  if (bad !== undefined) return { what: `it is not UTF-8 text: the byte ${hex(bytes[bad]!)} at offset ${bad} is not valid UTF-8`, offset: bad };
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) {
-      return { what: `it is not text: the control character 0x${b.toString(16).padStart(2, '0')} at offset ${i} (JSON and YAML allow only tab, line feed and carriage return)`, offset: i };
+      return { what: `it is not text: the control character ${hex(b)} at offset ${i} (JSON and YAML allow only tab, line feed and carriage return)`, offset: i };
     }
   }
   return undefined;

@@ -5,7 +5,7 @@ export type * from './scenario-input.js';
 export { SCENARIO_SCHEMA, STEP_KINDS } from './scenario-schema.js';
 export { ScenarioError, type ScenarioIssue, type ScenarioIssueKind } from './scenario-issues.js';
 export { loadScenario, SCENARIO_EXTENSIONS, type LoadScenarioOptions } from './load-scenario.js';
-export { resolveScenarioDocument, type ProfileLookup, type ResolveResult } from './resolve-scenario.js';
+export { resolveScenarioDocument, type ProfileLookup, type ScenarioResolveResult } from './resolve-scenario.js';
 export { parsePduName, nameMatches, type PduName } from './pdu-names.js';
 export { parseProtocolCode, protocolCode, showCode, type CodeProtocol, type ProtocolCode } from './protocol-codes.js';
 export { discoverScenarios } from './discover.js';

@@ -5,7 +5,7 @@ import { closest } from '../input/did-you-mean.js';
 import { pointer } from '../input/issues.js';
 import { parsePduName, type PduName } from './pdu-names.js';
 import { parseProtocolCode, type CodeProtocol, type ProtocolCode } from './protocol-codes.js';
-import type { CharacteristicRef, PduMatcher, Side } from './scenario.js';
+import type { CharacteristicRef, PduMatcher, ScenarioRole } from './scenario.js';
 import type { CodeInput, MatcherInput } from './scenario-input.js';
 import type { ScenarioIssueList } from './scenario-issues.js';
 
@@ -55,8 +55,8 @@ export function matcherAt(n: Names, input: MatcherInput | string, path: string):
   }
   return {
     pdu,
-    ...(sentBy ? { sentBy: sentBy as Side } : {}),
-    ...(m.at ? { at: m.at as Side } : {}),
+    ...(sentBy ? { sentBy: sentBy as ScenarioRole } : {}),
+    ...(m.at ? { at: m.at as ScenarioRole } : {}),
     ...(m.fields ? { fields: m.fields } : {}),
   };
 }

@@ -9,7 +9,7 @@ import { encodeValue } from '../gatt/value-input.js';
 import { pointer } from '../input/issues.js';
 import { protocolCode, showCode } from './protocol-codes.js';
 import { characteristicAt, codeAt, oneKeyOf, pduAt, type Names } from './resolve-names.js';
-import type { Behaviour, BehaviourOperation, CharacteristicRef, PeripheralSetup, Side } from './scenario.js';
+import type { Behaviour, BehaviourOperation, CharacteristicRef, PeripheralSetup, ScenarioRole } from './scenario.js';
 import type { AclFaultTarget, BehaviourInput, FaultInput, PeripheralInput, ScheduleInput } from './scenario-input.js';
 
 const BEHAVIOURS = ['refuse-pairing', 'answer', 'disconnect-after', 'security-request-after', 'delay', 'notify', 'indicate'] as const;
@@ -51,12 +51,12 @@ function behaviourAt(n: Names, input: BehaviourInput, path: string): Behaviour |
     case 'disconnect-after': {
       const pdu = pduAt(n, o.pdu as string, at + pointer('pdu'));
       const reason = o.reason === undefined ? protocolCode('hci', HCI_STATUS.REMOTE_USER_TERMINATED_CONNECTION) : codeAt(n, o.reason as string | number, ['hci'], at + pointer('reason'));
-      const sentBy = o['sent-by'] as Side | undefined;
+      const sentBy = o['sent-by'] as ScenarioRole | undefined;
       return pdu && reason && { path, kind, pdu, reason, nth: (o.nth as number | undefined) ?? 1, ...(sentBy ? { sentBy } : {}) };
     }
     case 'security-request-after': {
       const pdu = pduAt(n, o.pdu as string, at + pointer('pdu'));
-      const sentBy = o['sent-by'] as Side | undefined;
+      const sentBy = o['sent-by'] as ScenarioRole | undefined;
       return pdu && { path, kind, pdu, nth: (o.nth as number | undefined) ?? 1, ...(sentBy ? { sentBy } : {}) };
     }
     case 'delay': {

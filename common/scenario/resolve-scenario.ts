@@ -22,9 +22,9 @@ const checkSchema = schemaChecker(SCENARIO_SCHEMA, {
 
 export type ProfileLookup = (ref: string) => { ok: true; profile: ResolvedProfile } | { ok: false; problem: string };
 
-export type ResolveResult = { ok: true; scenario: Scenario } | { ok: false; issues: readonly ScenarioIssue[] };
+export type ScenarioResolveResult = { ok: true; scenario: Scenario } | { ok: false; issues: readonly ScenarioIssue[] };
 
-export function resolveScenarioDocument(doc: unknown, file: string, lookupProfile: ProfileLookup): ResolveResult {
+export function resolveScenarioDocument(doc: unknown, file: string, lookupProfile: ProfileLookup): ScenarioResolveResult {
   const issues = new ScenarioIssueList();
   if (!checkSchema(doc, issues)) return { ok: false, issues: issues.items };
   const input = doc as ScenarioInput;

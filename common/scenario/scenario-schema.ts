@@ -2,6 +2,7 @@
 // say (which PDU, code or characteristic a name means; one action per step) is in resolve-scenario.ts.
 // `expected` is an annotation the shared checker (common/input/schema-check.ts) reads to word anyOf errors.
 import { PROFILE_SCHEMA } from '../gatt/profile-schema.js';
+import { ATT_TRANSACTION_TIMEOUT_MS } from '../codes/att.js';
 
 const text = { type: 'string', minLength: 1 } as const;
 const count = { type: 'integer', minimum: 0 } as const;
@@ -18,7 +19,7 @@ const operation = { enum: ['read', 'write', 'write-without-response', 'subscribe
 /** A Write Command gets no answer: nothing to delay. */
 const answeredOperation = { enum: ['read', 'write', 'subscribe'] } as const;
 /** The longest delay: the ATT transaction timeout (Vol 3 Part F 3.3.3); peripheral/ MAX_ANSWER_DELAY_MS. */
-export const MAX_DELAY_MS = 30_000;
+export const MAX_DELAY_MS = ATT_TRANSACTION_TIMEOUT_MS;
 const ruleCommon = { nth: positive, repeat: { type: 'boolean' }, label: { type: 'string' } } as const;
 const aclTarget = { pdu: text, 'sent-by': side, ...ruleCommon } as const;
 const schedule = obj({ characteristic: text, 'every-ms': positive, count: positive, values: { type: 'array', minItems: 1, items: { $ref: '#/definitions/value' } } }, ['characteristic', 'every-ms', 'count']);

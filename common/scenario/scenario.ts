@@ -12,7 +12,7 @@ import type { PairingPolicy } from './scenario-input.js';
 export type { PairingPolicy } from './scenario-input.js';
 
 /** Which host: the two roles of a scenario. */
-export type Side = 'central' | 'peripheral';
+export type ScenarioRole = 'central' | 'peripheral';
 
 /** A characteristic of the scenario's profile, as the scenario named it. */
 export interface CharacteristicRef {
@@ -55,9 +55,9 @@ export interface SecurityExpectation {
 export interface PduMatcher {
   readonly pdu: PduName;
   /** For air PDUs (ATT, SMP, L2CAP): who sent it. For HCI commands: the host that issued it. */
-  readonly sentBy?: Side;
+  readonly sentBy?: ScenarioRole;
   /** Whose tap to look at; default the central's when the run has one. */
-  readonly at?: Side;
+  readonly at?: ScenarioRole;
   /** By the tap's field names; strings also match the field's "…Name" twin; objects match partly. */
   readonly fields?: Readonly<Record<string, unknown>>;
 }
@@ -81,7 +81,7 @@ export type TimelineExpectation =
   /** No matching entry (before the first `before` entry / after the first `after` entry, when given). */
   | { readonly kind: 'none'; readonly match: PduMatcher; readonly before?: PduMatcher; readonly after?: PduMatcher; readonly scope: TimelineScope; readonly path: string }
   /** These happen in this order (other entries may come between), on one tap. */
-  | { readonly kind: 'order'; readonly sequence: readonly PduMatcher[]; readonly at?: Side; readonly scope: TimelineScope; readonly path: string };
+  | { readonly kind: 'order'; readonly sequence: readonly PduMatcher[]; readonly at?: ScenarioRole; readonly scope: TimelineScope; readonly path: string };
 
 export interface StepExpectations {
   readonly outcome: ExpectedOutcome;
@@ -144,9 +144,9 @@ export type Behaviour = { readonly path: string } & (
   /** Answer this operation on this characteristic with this ATT error instead of what the profile says. */
   | { readonly kind: 'answer'; readonly characteristic: CharacteristicRef; readonly operation: BehaviourOperation; readonly error: ProtocolCode; readonly nth: number; readonly repeat: boolean }
   /** The peripheral's host disconnects (HCI Disconnect, reason) once this PDU has passed. */
-  | { readonly kind: 'disconnect-after'; readonly pdu: PduName; readonly sentBy?: Side; readonly reason: ProtocolCode; readonly nth: number }
+  | { readonly kind: 'disconnect-after'; readonly pdu: PduName; readonly sentBy?: ScenarioRole; readonly reason: ProtocolCode; readonly nth: number }
   /** The peripheral's Security Manager sends a Security Request (Vol 3 Part H 3.6.7) once this PDU has passed. */
-  | { readonly kind: 'security-request-after'; readonly pdu: PduName; readonly sentBy?: Side; readonly nth: number }
+  | { readonly kind: 'security-request-after'; readonly pdu: PduName; readonly sentBy?: ScenarioRole; readonly nth: number }
   /** Answer requests this much later (all, or one characteristic / operation). */
   | { readonly kind: 'delay'; readonly ms: number; readonly characteristic?: CharacteristicRef; readonly operation?: Exclude<BehaviourOperation, 'write-without-response'> }
   /** Once subscribed, send `count` notifications or indications, one every `everyMs`. */

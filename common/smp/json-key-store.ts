@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, statSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BlebenchError, EXIT } from '../errors/blebench-error.js';
+import { BlebenchError } from '../errors/blebench-error.js';
 import { bondKey, bondToJson, type Bond } from './bond.js';
 import { BondTable } from './bond-table.js';
 import type { DeviceAddress } from './engine-types.js';
@@ -33,7 +33,6 @@ export const WRITE_GAP_MS = 1000;
 /** A bond could not be written to the key store: it is kept in memory and its keys offered elsewhere. Exit 1. */
 export class KeyStoreWriteError extends BlebenchError {
   readonly code = 'KEY_STORE_WRITE_FAILED';
-  readonly exitCode = EXIT.EXPECTATION_FAILED;
   constructor(
     readonly file: string,
     readonly bonds: readonly Bond[],

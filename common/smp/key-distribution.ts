@@ -23,7 +23,7 @@ function codesFor(bits: number, secureConnections: boolean): Code[] {
   return codes;
 }
 
-export class KeyDistribution {
+export class KeyDistributionPhase {
   readonly local: DistributedKeys = {};
   readonly peer: DistributedKeys = {};
   private readonly expected: Code[];

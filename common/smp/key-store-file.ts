@@ -4,7 +4,7 @@
 // regular file, a symlink loop, a directory) is unusable. Both are bad input (exit 2), naming the file.
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { BlebenchError, EXIT } from '../errors/blebench-error.js';
+import { BlebenchError } from '../errors/blebench-error.js';
 import { fileErrorWords, textProblem } from '../input/read-input.js';
 import { bondFromJson, bondKey, BondFormatError, type Bond } from './bond.js';
 
@@ -13,7 +13,6 @@ export const KEY_STORE_FORMAT_VERSION = 1;
 /** The key store file exists but is not a key store this version can read. Exit 2 (bad input file). */
 export class KeyStoreCorruptError extends BlebenchError {
   readonly code = 'KEY_STORE_CORRUPT';
-  readonly exitCode = EXIT.BAD_INPUT;
   constructor(
     readonly file: string,
     why: string,
@@ -29,7 +28,6 @@ export class KeyStoreCorruptError extends BlebenchError {
 /** --keys names a place where no key store can be kept. Exit 2 (bad input). */
 export class KeyStoreUnusableError extends BlebenchError {
   readonly code = 'KEY_STORE_UNUSABLE';
-  readonly exitCode = EXIT.BAD_INPUT;
   constructor(
     readonly file: string,
     why: string,

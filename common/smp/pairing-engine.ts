@@ -2,10 +2,10 @@
 // answers, timer expiry, the controller's encryption events), actions out (PDUs to send, encryption
 // to start, LTK replies, prompts, events, the outcome). No I/O, no clock, never throws.
 // Core v5.4 Vol 3 Part H 2.3 (pairing), 2.4 (security in the LE physical transport), 3 (SMP).
-import { SMP_CODE, SMP_REASON, decodeAuthReq, smpCodeName, smpReason } from '../codes/smp.js';
+import { SMP_CODE, SMP_REASON, SMP_TIMEOUT_MS, decodeAuthReq, smpCodeName, smpReason } from '../codes/smp.js';
 import { randomBytes } from 'node:crypto';
 import type { DeviceAddress, EngineEnvironment, LongTermKey, PairingEvent, PairingOutcome, PairingPrompt, SmpAction, SmpInput } from './engine-types.js';
-import { KeyDistribution } from './key-distribution.js';
+import { KeyDistributionPhase } from './key-distribution.js';
 import type { KeySecurity } from './key-security.js';
 import { LegacyAuthentication } from './legacy-pairing.js';
 import { invalidFeatures, negotiate, pairingRequestFeatures, pairingResponseFeatures, authReqOf } from './pairing-features.js';
@@ -14,9 +14,10 @@ import { encodeSmp, parseSmp, type PairingFeatures, type SmpPdu } from './pdu.js
 import { maskKey, type AuthenticationPhase, type Negotiated, type PhaseContext } from './phase-context.js';
 import { ScAuthentication } from './sc-pairing.js';
 import { repairingDecision } from './repairing-policy.js';
+import { hex } from '../codes/code-table.js';
 
-/** The Security Manager Timer. Vol 3 Part H 3.4. */
-export const SMP_TIMEOUT_MS = 30_000;
+/** The Security Manager Timer (common/codes/smp.ts), for this module's users. */
+export { SMP_TIMEOUT_MS };
 
 export type EngineState =
   | 'idle'
@@ -37,7 +38,7 @@ export class PairingEngine {
   private stateNow: EngineState = 'idle';
   private out: SmpAction[] = [];
   private phase: AuthenticationPhase | undefined;
-  private distribution: KeyDistribution | undefined;
+  private distribution: KeyDistributionPhase | undefined;
   private negotiatedNow: Negotiated | undefined;
   private linkKey: LongTermKey | undefined;
   private held: SmpPdu[] = [];
@@ -347,7 +348,7 @@ export class PairingEngine {
   private onEncryption(encrypted: boolean, status: number): void {
     if (this.stateNow === 'encrypting') {
       if (!encrypted) {
-        return this.finish({ result: 'failed', role: this.env.role, reason: 'encryption', by: 'local', why: `the link could not be encrypted with the new key (HCI status 0x${status.toString(16).padStart(2, '0')})`, status }, 'failed');
+        return this.finish({ result: 'failed', role: this.env.role, reason: 'encryption', by: 'local', why: `the link could not be encrypted with the new key (HCI status ${hex(status)})`, status }, 'failed');
       }
       return this.beginDistribution();
     }
@@ -356,7 +357,7 @@ export class PairingEngine {
       this.answeredWithBond = false;
       if (encrypted && bond) return this.finish({ result: 'encrypted', role: this.env.role, security: bond.security, with: 'stored-key' }, 'done');
       if (this.stateNow === 're-encrypting') {
-        return this.finish({ result: 'failed', role: this.env.role, reason: 'encryption', by: 'local', why: `encryption with the stored key failed (HCI status 0x${status.toString(16).padStart(2, '0')}): the peer has no key or another one`, status }, 'failed');
+        return this.finish({ result: 'failed', role: this.env.role, reason: 'encryption', by: 'local', why: `encryption with the stored key failed (HCI status ${hex(status)}): the peer has no key or another one`, status }, 'failed');
       }
     }
   }
@@ -364,7 +365,7 @@ export class PairingEngine {
   private beginDistribution(): void {
     const n = this.negotiatedNow!;
     this.stateNow = 'distributing';
-    this.distribution = new KeyDistribution(this.phaseContext(n), { identity: this.env.identity, csrk: this.env.csrk }, () => this.paired());
+    this.distribution = new KeyDistributionPhase(this.phaseContext(n), { identity: this.env.identity, csrk: this.env.csrk }, () => this.paired());
     this.distribution.start();
     const held = this.held;
     this.held = [];

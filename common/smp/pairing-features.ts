@@ -6,6 +6,7 @@ import { associationModel } from './association-model.js';
 import { ioCapabilityCode, type KeySet, type PairingConfig } from './pairing-config.js';
 import type { PairingFeatures } from './pdu.js';
 import type { Negotiated } from './phase-context.js';
+import { hex } from '../codes/code-table.js';
 
 export const keySetBits = (k: KeySet): number => (k.encKey ? KEY_DIST.ENC_KEY : 0) | (k.idKey ? KEY_DIST.ID_KEY : 0) | (k.signKey ? KEY_DIST.SIGN_KEY : 0);
 
@@ -57,8 +58,8 @@ export type Negotiation = { ok: true; negotiated: Negotiated } | { ok: false; re
 
 /** Invalid field values in a Pairing Request/Response: Invalid Parameters. Vol 3 Part H 3.5.1. */
 export function invalidFeatures(f: PairingFeatures, kind: string): string | undefined {
-  if (f.ioCapability > 0x04) return `${kind} with the reserved IO capability 0x${f.ioCapability.toString(16).padStart(2, '0')}`;
-  if (f.oobDataFlag > 0x01) return `${kind} with the reserved OOB data flag 0x${f.oobDataFlag.toString(16).padStart(2, '0')}`;
+  if (f.ioCapability > 0x04) return `${kind} with the reserved IO capability ${hex(f.ioCapability)}`;
+  if (f.oobDataFlag > 0x01) return `${kind} with the reserved OOB data flag ${hex(f.oobDataFlag)}`;
   if (f.maxKeySize < ENCRYPTION_KEY_SIZE.MIN || f.maxKeySize > ENCRYPTION_KEY_SIZE.MAX) return `${kind} with a maximum key size of ${f.maxKeySize} (7 to 16 allowed)`;
   return undefined;
 }

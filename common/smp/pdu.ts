@@ -6,6 +6,7 @@
 // decoded values are in the spec's order (most significant first; byte-order.ts converts).
 import { SMP_CODE, SMP_REASON, smpCodeName } from '../codes/smp.js';
 import { addressBytes, addressText, fromWire, toWire } from './byte-order.js';
+import { hex } from '../codes/code-table.js';
 
 /** One field of an SMP command: its name in the spec, its size on the wire, and how it reads and writes. */
 export interface SmpField<K extends string = string, T = unknown> {
@@ -144,7 +145,7 @@ export function parseSmp(buf: Buffer): ParsedSmp {
   const code = buf[0]!;
   const cmd = smpCommand(code);
   // A reserved code: Command Not Supported. Vol 3 Part H 3.3.
-  if (!cmd) return { ok: false, reason: SMP_REASON.COMMAND_NOT_SUPPORTED, why: `the reserved SMP code 0x${code.toString(16).padStart(2, '0')}` };
+  if (!cmd) return { ok: false, reason: SMP_REASON.COMMAND_NOT_SUPPORTED, why: `the reserved SMP code ${hex(code)}` };
   if (buf.length !== cmd.length) {
     return { ok: false, reason: SMP_REASON.INVALID_PARAMETERS, why: `${cmd.name} of ${buf.length} octets (it has ${cmd.length})` };
   }

@@ -1,6 +1,7 @@
 // Advertising and scan response data: a sequence of length/type/data AD structures.
 // Core v5.4 Vol 3 Part C 11 (format), Core Specification Supplement Part A 1 (data types).
 import { DecodeProblem, uuidString } from './bytes.js';
+import { hex } from '../codes/code-table.js';
 
 export interface AdStructure {
   type: number;
@@ -34,7 +35,7 @@ const AD_TYPE_NAMES: Record<number, string> = {
 };
 
 export function adTypeName(t: number): string {
-  return AD_TYPE_NAMES[t] ?? `AD Type 0x${t.toString(16).toUpperCase().padStart(2, '0')}`;
+  return AD_TYPE_NAMES[t] ?? `AD Type ${hex(t)}`;
 }
 
 /**
@@ -72,7 +73,7 @@ export function adHighlights(ads: readonly AdStructure[]): { localName?: string;
 export function adSummary(ads: readonly AdStructure[]): string {
   const h = adHighlights(ads);
   const parts: string[] = [];
-  if (h.flags !== undefined) parts.push(`flags 0x${h.flags.toString(16).padStart(2, '0')}`);
+  if (h.flags !== undefined) parts.push(`flags ${hex(h.flags)}`);
   if (h.localName !== undefined) parts.push(`name "${h.localName}"`);
   if (h.serviceUuids.length) parts.push(`services ${h.serviceUuids.join(' ')}`);
   const others = ads.filter((a) => !(a.type >= 0x02 && a.type <= 0x09) && a.type !== 0x01).map((a) => a.typeName);

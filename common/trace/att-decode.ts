@@ -4,8 +4,9 @@
 // a malformed entry with common/att's reason. Core v5.4 Vol 3 Part F 3.4 (every PDU), 3.3 (format).
 import { ATT_OP, attError, attOpcodeName } from '../codes/att.js';
 import { ATT_PDUS, attUuid16, decodeAtt as decodeAttPdu, FIND_INFORMATION_FORMAT, type AttPdu, type AttPduOf } from '../att/index.js';
-import { hex4, preview, uuidString } from './bytes.js';
+import { preview, uuidString } from './bytes.js';
 import { decoded, malformed, type Decoded, type MalformedFields, type Summarizer } from './timeline.js';
+import { hex } from '../codes/code-table.js';
 
 interface AttBase {
   opcode: number;
@@ -142,16 +143,16 @@ function wording<O extends AttPdu['opcode'], F extends AttFields>(fields: (pdu: 
   return { fields, summarize } as unknown as Wording;
 }
 
-const range = (f: AttHandleRangeFields) => `handles ${hex4(f.startingHandle)}-${hex4(f.endingHandle)}`;
+const range = (f: AttHandleRangeFields) => `handles ${hex(f.startingHandle, 4)}-${hex(f.endingHandle, 4)}`;
 const none = (): string => '';
 const empty = wording<typeof ATT_OP.WRITE_RSP | typeof ATT_OP.EXECUTE_WRITE_RSP | typeof ATT_OP.HANDLE_VALUE_CFM, AttEmptyFields>((p) => ({ opcode: p.opcode }), none);
-const sumHandleValue: Summarizer<AttHandleValueFields> = (f) => `handle ${hex4(f.attributeHandle)}, ${preview(f.value)}`;
+const sumHandleValue: Summarizer<AttHandleValueFields> = (f) => `handle ${hex(f.attributeHandle, 4)}, ${preview(f.value)}`;
 const handleValue = wording<typeof ATT_OP.WRITE_REQ | typeof ATT_OP.WRITE_CMD | typeof ATT_OP.HANDLE_VALUE_NTF | typeof ATT_OP.HANDLE_VALUE_IND, AttHandleValueFields>((p) => ({ opcode: p.opcode, attributeHandle: p.handle, value: p.value }), sumHandleValue);
-const sumHandles: Summarizer<AttHandlesFields> = (f) => `handles ${f.handles.map(hex4).join(', ')}`;
+const sumHandles: Summarizer<AttHandlesFields> = (f) => `handles ${f.handles.map((h) => hex(h, 4)).join(', ')}`;
 const handles = wording<typeof ATT_OP.READ_MULTIPLE_REQ | typeof ATT_OP.READ_MULTIPLE_VARIABLE_REQ, AttHandlesFields>((p) => ({ opcode: p.opcode, handles: [...p.handles] }), sumHandles);
 const sumValue: Summarizer<AttValueFields> = (f) => preview(f.value);
 const value = wording<typeof ATT_OP.READ_RSP | typeof ATT_OP.READ_BLOB_RSP, AttValueFields>((p) => ({ opcode: p.opcode, value: p.value }), sumValue);
-const sumPrepare: Summarizer<AttPrepareWriteFields> = (f) => `handle ${hex4(f.attributeHandle)} offset ${f.valueOffset}, ${preview(f.partAttributeValue)}`;
+const sumPrepare: Summarizer<AttPrepareWriteFields> = (f) => `handle ${hex(f.attributeHandle, 4)} offset ${f.valueOffset}, ${preview(f.partAttributeValue)}`;
 const prepare = wording<typeof ATT_OP.PREPARE_WRITE_REQ | typeof ATT_OP.PREPARE_WRITE_RSP, AttPrepareWriteFields>((p) => ({ opcode: p.opcode, attributeHandle: p.handle, valueOffset: p.offset, partAttributeValue: p.value }), sumPrepare);
 /** Execute Write Request flags in words. Vol 3 Part F 3.4.6.3. */
 const executeFlagsName = (flags: number) => (flags === 0 ? 'Cancel all prepared writes' : flags === 1 ? 'Immediately write all pending prepared values' : 'Reserved');
@@ -162,7 +163,7 @@ const WORDINGS: Wordings = {
       const e = attError(p.errorCode);
       return { opcode: p.opcode, requestOpcode: p.requestOpcode, requestOpcodeName: attOpcodeName(p.requestOpcode), attributeHandle: p.handle, errorCode: p.errorCode, errorName: e.name, errorMeaning: e.meaning };
     },
-    (f) => `${f.requestOpcodeName} handle ${hex4(f.attributeHandle)} → 0x${f.errorCode.toString(16).toUpperCase().padStart(2, '0')} ${f.errorName}`,
+    (f) => `${f.requestOpcodeName} handle ${hex(f.attributeHandle, 4)} → ${hex(f.errorCode)} ${f.errorName}`,
   ),
   [ATT_OP.EXCHANGE_MTU_REQ]: wording<typeof ATT_OP.EXCHANGE_MTU_REQ, AttMtuFields>((p) => ({ opcode: p.opcode, mtu: p.clientRxMtu }), (f) => `client Rx MTU ${f.mtu}`),
   [ATT_OP.EXCHANGE_MTU_RSP]: wording<typeof ATT_OP.EXCHANGE_MTU_RSP, AttMtuFields>((p) => ({ opcode: p.opcode, mtu: p.serverRxMtu }), (f) => `server Rx MTU ${f.mtu}`),
@@ -173,7 +174,7 @@ const WORDINGS: Wordings = {
       format: p.information[0]!.uuid.length === 2 ? FIND_INFORMATION_FORMAT.UUID16 : FIND_INFORMATION_FORMAT.UUID128,
       information: p.information.map((i) => ({ handle: i.handle, uuid: uuidString(i.uuid) })),
     }),
-    (f) => f.information.map((i) => `${hex4(i.handle)} ${i.uuid}`).join(', '),
+    (f) => f.information.map((i) => `${hex(i.handle, 4)} ${i.uuid}`).join(', '),
   ),
   [ATT_OP.FIND_BY_TYPE_VALUE_REQ]: wording<typeof ATT_OP.FIND_BY_TYPE_VALUE_REQ, AttFindByTypeValueReqFields>(
     (p) => ({ opcode: p.opcode, startingHandle: p.startingHandle, endingHandle: p.endingHandle, attributeType: uuidString(attUuid16(p.attributeType)), attributeValue: p.attributeValue }),
@@ -181,7 +182,7 @@ const WORDINGS: Wordings = {
   ),
   [ATT_OP.FIND_BY_TYPE_VALUE_RSP]: wording<typeof ATT_OP.FIND_BY_TYPE_VALUE_RSP, AttFindByTypeValueRspFields>(
     (p) => ({ opcode: p.opcode, handles: p.handlesInformation.map((h) => ({ foundAttributeHandle: h.foundHandle, groupEndHandle: h.groupEndHandle })) }),
-    (f) => f.handles.map((h) => `${hex4(h.foundAttributeHandle)}-${hex4(h.groupEndHandle)}`).join(', '),
+    (f) => f.handles.map((h) => `${hex(h.foundAttributeHandle, 4)}-${hex(h.groupEndHandle, 4)}`).join(', '),
   ),
   [ATT_OP.READ_BY_TYPE_REQ]: wording<typeof ATT_OP.READ_BY_TYPE_REQ, AttReadByTypeReqFields>(
     (p) => ({ opcode: p.opcode, startingHandle: p.startingHandle, endingHandle: p.endingHandle, attributeType: uuidString(p.attributeType) }),
@@ -189,13 +190,13 @@ const WORDINGS: Wordings = {
   ),
   [ATT_OP.READ_BY_TYPE_RSP]: wording<typeof ATT_OP.READ_BY_TYPE_RSP, AttReadByTypeRspFields>(
     (p) => ({ opcode: p.opcode, length: 2 + p.attributeData[0]!.value.length, attributes: p.attributeData.map((a) => ({ handle: a.handle, value: a.value })) }),
-    (f) => f.attributes.map((a) => `${hex4(a.handle)}=${preview(a.value, 8)}`).join(', '),
+    (f) => f.attributes.map((a) => `${hex(a.handle, 4)}=${preview(a.value, 8)}`).join(', '),
   ),
-  [ATT_OP.READ_REQ]: wording<typeof ATT_OP.READ_REQ, AttHandleFields>((p) => ({ opcode: p.opcode, attributeHandle: p.handle }), (f) => `handle ${hex4(f.attributeHandle)}`),
+  [ATT_OP.READ_REQ]: wording<typeof ATT_OP.READ_REQ, AttHandleFields>((p) => ({ opcode: p.opcode, attributeHandle: p.handle }), (f) => `handle ${hex(f.attributeHandle, 4)}`),
   [ATT_OP.READ_RSP]: value,
   [ATT_OP.READ_BLOB_REQ]: wording<typeof ATT_OP.READ_BLOB_REQ, AttReadBlobReqFields>(
     (p) => ({ opcode: p.opcode, attributeHandle: p.handle, valueOffset: p.offset }),
-    (f) => `handle ${hex4(f.attributeHandle)} offset ${f.valueOffset}`,
+    (f) => `handle ${hex(f.attributeHandle, 4)} offset ${f.valueOffset}`,
   ),
   [ATT_OP.READ_BLOB_RSP]: value,
   [ATT_OP.READ_MULTIPLE_REQ]: handles,
@@ -206,7 +207,7 @@ const WORDINGS: Wordings = {
   ),
   [ATT_OP.READ_BY_GROUP_TYPE_RSP]: wording<typeof ATT_OP.READ_BY_GROUP_TYPE_RSP, AttReadByGroupTypeRspFields>(
     (p) => ({ opcode: p.opcode, length: 4 + p.attributeData[0]!.value.length, groups: p.attributeData.map((g) => ({ handle: g.handle, endGroupHandle: g.endGroupHandle, value: g.value })) }),
-    (f) => f.groups.map((g) => `${hex4(g.handle)}-${hex4(g.endGroupHandle)} ${g.value.length === 2 || g.value.length === 16 ? uuidString(g.value) : preview(g.value, 8)}`).join(', '),
+    (f) => f.groups.map((g) => `${hex(g.handle, 4)}-${hex(g.endGroupHandle, 4)} ${g.value.length === 2 || g.value.length === 16 ? uuidString(g.value) : preview(g.value, 8)}`).join(', '),
   ),
   [ATT_OP.READ_MULTIPLE_VARIABLE_REQ]: handles,
   [ATT_OP.READ_MULTIPLE_VARIABLE_RSP]: wording<typeof ATT_OP.READ_MULTIPLE_VARIABLE_RSP, AttReadMultipleVariableRspFields>(
@@ -219,7 +220,7 @@ const WORDINGS: Wordings = {
   [ATT_OP.WRITE_CMD]: handleValue,
   [ATT_OP.SIGNED_WRITE_CMD]: wording<typeof ATT_OP.SIGNED_WRITE_CMD, AttSignedWriteFields>(
     (p) => ({ opcode: p.opcode, attributeHandle: p.handle, value: p.value, authenticationSignature: p.signature.toString('hex') }),
-    (f) => `handle ${hex4(f.attributeHandle)}, ${preview(f.value)}, signature ${f.authenticationSignature}`,
+    (f) => `handle ${hex(f.attributeHandle, 4)}, ${preview(f.value)}, signature ${f.authenticationSignature}`,
   ),
   [ATT_OP.PREPARE_WRITE_REQ]: prepare,
   [ATT_OP.PREPARE_WRITE_RSP]: prepare,
@@ -230,16 +231,16 @@ const WORDINGS: Wordings = {
   [ATT_OP.HANDLE_VALUE_CFM]: empty,
   [ATT_OP.MULTIPLE_HANDLE_VALUE_NTF]: wording<typeof ATT_OP.MULTIPLE_HANDLE_VALUE_NTF, AttMultipleNotificationFields>(
     (p) => ({ opcode: p.opcode, values: p.tuples.map((t) => ({ attributeHandle: t.handle, length: t.value.length, value: t.value })) }),
-    (f) => f.values.map((v) => `${hex4(v.attributeHandle)} ${preview(v.value, 8)}`).join(', '),
+    (f) => f.values.map((v) => `${hex(v.attributeHandle, 4)} ${preview(v.value, 8)}`).join(', '),
   ),
 };
 
 /** Decode one ATT PDU (the L2CAP payload on CID 0x0004). Never throws: bad PDUs come back as malformed. */
-export function decodeAtt(pdu: Buffer, handle?: number): Decoded<AttFields> | Decoded<MalformedFields> {
+export function decodeAttForTimeline(pdu: Buffer, handle?: number): Decoded<AttFields> | Decoded<MalformedFields> {
   if (pdu.length === 0) return malformed('att', 'ATT PDU', 'empty PDU: no opcode', pdu, { handle, cid: 0x0004 });
   const opcode = pdu[0]!;
   if (!ATT_PDUS.has(opcode)) {
-    return malformed('att', 'ATT PDU', `unknown ATT opcode 0x${opcode.toString(16).toUpperCase().padStart(2, '0')}`, pdu, { code: opcode, cid: 0x0004, handle });
+    return malformed('att', 'ATT PDU', `unknown ATT opcode ${hex(opcode)}`, pdu, { code: opcode, cid: 0x0004, handle });
   }
   const name = 'ATT ' + attOpcodeName(opcode);
   const out = decodeAttPdu(pdu);

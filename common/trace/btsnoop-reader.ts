@@ -1,5 +1,6 @@
 // btsnoop reader: the records of a capture, and the same timeline the tap would have built from them.
 import { readFile } from 'node:fs/promises';
+import { BlebenchError } from '../errors/blebench-error.js';
 import {
   BTSNOOP_EPOCH_OFFSET_US,
   BTSNOOP_FLAG_COMMAND_OR_EVENT,
@@ -11,8 +12,9 @@ import {
 import { PacketDecoder, type DecoderOptions } from './packet-decoder.js';
 import { TraceEntry, type Decoded, type Direction } from './timeline.js';
 
-export class BtsnoopFormatError extends Error {
-  readonly code = 'BTSNOOP_FORMAT';
+/** The file is no btsnoop capture (its header is wrong): bad input. */
+export class BtsnoopFormatError extends BlebenchError {
+  readonly code = 'CAPTURE_UNREADABLE';
 }
 
 export interface BtsnoopRecord {

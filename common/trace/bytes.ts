@@ -123,10 +123,3 @@ export function preview(buf: Buffer, max = 16): string {
   return `${buf.subarray(0, max).toString('hex')}… (${buf.length} bytes)`;
 }
 
-export function hex4(v: number): string {
-  return '0x' + v.toString(16).toUpperCase().padStart(4, '0');
-}
-
-export function hex2(v: number): string {
-  return '0x' + v.toString(16).toUpperCase().padStart(2, '0');
-}

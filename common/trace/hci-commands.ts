@@ -1,8 +1,9 @@
 // HCI command parameters and their Command Complete return parameters. Core v5.4 Vol 4 Part E 5.4.1 (packet),
 // 7.1 (link control), 7.3 (controller & baseband), 7.4 (informational), 7.5 (status), 7.8 (LE controller).
+import { hex } from '../codes/code-table.js';
 import { OP, ocfOf, ogfOf, opcodeName } from '../codes/hci.js';
 import { parseAdStructures, adSummary, type AdStructure } from './advertising-data.js';
-import { ByteReader, DecodeProblem, hex4 } from './bytes.js';
+import { ByteReader, DecodeProblem } from './bytes.js';
 import { addressTypeName, layoutSummary, readLayout, type Layout } from './hci-fields.js';
 import type { Summarizer } from './timeline.js';
 
@@ -145,7 +146,7 @@ const connParams: Layout = [
 
 // Link control, 7.1
 cmd(OP.DISCONNECT, [['handle', 'handle'], ['reason', 'status']], undefined, {
-  params: (f) => `handle ${hex4(f.handle as number)}, reason 0x${(f.reason as number).toString(16).toUpperCase().padStart(2, '0')} ${String(f.reasonName)}`,
+  params: (f) => `handle ${hex(f.handle as number, 4)}, reason ${hex(f.reason as number)} ${String(f.reasonName)}`,
 });
 cmd(OP.READ_REMOTE_VERSION_INFORMATION, H);
 // Controller & baseband, 7.3
@@ -167,7 +168,7 @@ cmd(OP.HOST_NUMBER_OF_COMPLETED_PACKETS, (r, into) => {
   const handles: { handle: number; completed: number }[] = [];
   for (let i = 0; i < n; i++) handles.push({ handle: r.u16('Connection_Handle') & 0x0fff, completed: r.u16('Host_Num_Completed_Packets') });
   into.handles = handles;
-}, undefined, { params: (f) => (f.handles as { handle: number; completed: number }[]).map((h) => `${hex4(h.handle)}: ${h.completed}`).join(', ') });
+}, undefined, { params: (f) => (f.handles as { handle: number; completed: number }[]).map((h) => `${hex(h.handle, 4)}: ${h.completed}`).join(', ') });
 cmd(OP.WRITE_INQUIRY_MODE, [['inquiryMode', 'u8']], S);
 cmd(OP.WRITE_SIMPLE_PAIRING_MODE, [['simplePairingMode', 'u8']], S);
 cmd(OP.SET_EVENT_MASK_PAGE_2, [['eventMaskPage2', 'hex:8']], S);
@@ -293,7 +294,7 @@ cmd(OP.LE_SET_EXTENDED_SCAN_PARAMETERS, (r, into) => {
   const phys: { scanType: number; scanInterval: number; scanWindow: number }[] = [];
   for (let i = phyCount(into.scanningPhys as number); i > 0; i--) phys.push({ scanType: r.u8('Scan_Type'), scanInterval: r.u16('Scan_Interval'), scanWindow: r.u16('Scan_Window') });
   into.phys = phys;
-}, S, { params: (f) => `own address ${String(f.ownAddressTypeName)}, PHYs 0x${(f.scanningPhys as number).toString(16)}` });
+}, S, { params: (f) => `own address ${String(f.ownAddressTypeName)}, PHYs ${hex(f.scanningPhys as number, 1)}` });
 cmd(OP.LE_SET_EXTENDED_SCAN_ENABLE, [['enable', 'bool'], ['filterDuplicates', 'u8'], ['duration', 'u16'], ['period', 'u16']], S);
 cmd(OP.LE_EXTENDED_CREATE_CONNECTION, (r, into) => {
   readLayout(r, [['initiatorFilterPolicy', 'u8'], ['ownAddressType', 'addrType'], ['peerAddressType', 'addrType'], ['peerAddress', 'addr'], ['initiatingPhys', 'u8']], into);
@@ -378,7 +379,7 @@ export function parseReturnParameters(op: number, ret: Buffer, into: Record<stri
 }
 
 const statusOnlySummary: Summarizer<Record<string, unknown>> = (f) =>
-  f.status === undefined ? '' : `status 0x${(f.status as number).toString(16).toUpperCase().padStart(2, '0')} ${String(f.statusName)}`;
+  f.status === undefined ? '' : `status ${hex(f.status as number)} ${String(f.statusName)}`;
 
 /** Whether a Command Complete for this opcode can be decoded beyond its status. */
 export function hasReturnLayout(op: number): boolean {

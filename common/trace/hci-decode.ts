@@ -1,7 +1,8 @@
 // One H4 packet → a timeline entry (commands, events, SCO, ISO) or an ACL header for reassembly.
 // Core v5.4 Vol 4 Part A 2 (indicator), Part E 5.4.1 (command), 5.4.2 (ACL), 5.4.3 (SCO), 5.4.4 (event), 5.4.5 (ISO).
+import { hex } from '../codes/code-table.js';
 import { ACL_PB, H4 } from '../codes/hci.js';
-import { hex2, hex4, problemOf } from './bytes.js';
+import { problemOf } from './bytes.js';
 import { commandEntryName, parseCommandParameters } from './hci-commands.js';
 import { parseEvent } from './hci-events.js';
 import { decoded, malformed, type Decoded, type MalformedFields, type Summarizer } from './timeline.js';
@@ -57,13 +58,13 @@ export function decodeCommandOrEvent(packet: Buffer): Decoded<Record<string, unk
   const code = packet[1]!;
   const declared = packet[2]!;
   if (packet.length - 3 !== declared) {
-    return malformed('hci-evt', `HCI Event ${hex2(code)}`, `Parameter_Total_Length says ${declared} octets, ${packet.length - 3} present`, packet, { code });
+    return malformed('hci-evt', `HCI Event ${hex(code)}`, `Parameter_Total_Length says ${declared} octets, ${packet.length - 3} present`, packet, { code });
   }
   try {
     const { name, fields, summarize } = parseEvent(code, packet.subarray(3));
     return decoded('hci-evt', 'HCI ' + name, fields, packet, summarize, handleOf(fields));
   } catch (e) {
-    return malformed('hci-evt', `HCI Event ${hex2(code)}`, problemOf(e), packet, { code });
+    return malformed('hci-evt', `HCI Event ${hex(code)}`, problemOf(e), packet, { code });
   }
 }
 
@@ -85,7 +86,7 @@ export function parseAcl(packet: Buffer): AclPacket | Decoded<MalformedFields> {
   return { handle, packetBoundary, packetBoundaryName: PB_NAMES[packetBoundary]!, broadcast, dataLength, data: packet.subarray(5) };
 }
 
-const aclSummary: Summarizer<AclFields> = (f) => `handle ${hex4(f.handle)}, ${f.packetBoundaryName}, ${f.dataLength} octets`;
+const aclSummary: Summarizer<AclFields> = (f) => `handle ${hex(f.handle, 4)}, ${f.packetBoundaryName}, ${f.dataLength} octets`;
 
 /** The hci-acl entry for a parsed ACL packet (only when the tap is asked for ACL entries). */
 export function aclEntry(acl: AclPacket, packet: Buffer): Decoded<AclFields> {
@@ -106,12 +107,12 @@ export function decodeScoOrIso(packet: Buffer): Decoded<ScoFields> | Decoded<Iso
     const dataLength = packet[3]!;
     if (packet.length - 4 !== dataLength) return malformed('hci-sco', 'HCI SCO Data', `Data_Total_Length says ${dataLength} octets, ${packet.length - 4} present`, packet);
     const f: ScoFields = { handle: hf & 0x0fff, packetStatus: (hf >> 12) & 0x3, dataLength };
-    return decoded('hci-sco', 'HCI SCO Data', f, packet, (x) => `handle ${hex4(x.handle)}, ${x.dataLength} octets`, f.handle);
+    return decoded('hci-sco', 'HCI SCO Data', f, packet, (x) => `handle ${hex(x.handle, 4)}, ${x.dataLength} octets`, f.handle);
   }
   if (packet.length < 5) return malformed('hci-iso', 'HCI ISO Data', `truncated: the header needs 4 octets, ${packet.length - 1} present`, packet);
   const hf = packet.readUInt16LE(1);
   const dataLength = packet.readUInt16LE(3) & 0x3fff;
   if (packet.length - 5 !== dataLength) return malformed('hci-iso', 'HCI ISO Data', `ISO_Data_Load_Length says ${dataLength} octets, ${packet.length - 5} present`, packet);
   const f: IsoFields = { handle: hf & 0x0fff, packetBoundary: (hf >> 12) & 0x3, timestampPresent: ((hf >> 14) & 1) === 1, dataLength };
-  return decoded('hci-iso', 'HCI ISO Data', f, packet, (x) => `handle ${hex4(x.handle)}, ${x.dataLength} octets`, f.handle);
+  return decoded('hci-iso', 'HCI ISO Data', f, packet, (x) => `handle ${hex(x.handle, 4)}, ${x.dataLength} octets`, f.handle);
 }

@@ -1,8 +1,9 @@
 // HCI event parameters, LE Meta subevents included. Core v5.4 Vol 4 Part E 5.4.4 (packet), 7.7 (events),
 // 7.7.65 (LE Meta subevents).
+import { hex } from '../codes/code-table.js';
 import { EVT, LE_EVT, eventName, leEventName } from '../codes/hci.js';
 import { adSummary, parseAdStructures, type AdStructure } from './advertising-data.js';
-import { ByteReader, hex2, hex4 } from './bytes.js';
+import { ByteReader } from './bytes.js';
 import { commandEntryName, parseReturnParameters } from './hci-commands.js';
 import { layoutSummary, readLayout, type Layout } from './hci-fields.js';
 import type { Summarizer } from './timeline.js';
@@ -125,17 +126,17 @@ function evt(map: Map<number, Format>, code: number, parse: Layout | Custom, sum
   map.set(code, { parse, summarize: summarize ?? (Array.isArray(parse) ? layoutSummary(parse as Layout) : undefined) });
 }
 
-const statusText = (f: Record<string, unknown>, key = 'status') => `${hex2(f[key] as number)} ${String(f[key + 'Name'])}`;
+const statusText = (f: Record<string, unknown>, key = 'status') => `${hex(f[key] as number)} ${String(f[key + 'Name'])}`;
 
 evt(EVENTS, EVT.DISCONNECTION_COMPLETE, [['status', 'status'], ['handle', 'handle'], ['reason', 'status']], (f) =>
-  f.status === 0 ? `handle ${hex4(f.handle as number)}, reason ${statusText(f, 'reason')}` : `failed: status ${statusText(f)}, handle ${hex4(f.handle as number)}`,
+  f.status === 0 ? `handle ${hex(f.handle as number, 4)}, reason ${statusText(f, 'reason')}` : `failed: status ${statusText(f)}, handle ${hex(f.handle as number, 4)}`,
 );
 const encryptionChange: Custom = (r, into) => {
   readLayout(r, [['status', 'status'], ['handle', 'handle'], ['encryptionEnabled', 'u8']], into);
   into.enabled = into.status === 0 && into.encryptionEnabled !== 0;
 };
 const encryptionSummary: Summarizer<Record<string, unknown>> = (f) =>
-  `handle ${hex4(f.handle as number)}, status ${statusText(f)}, encryption ${f.enabled ? 'on' : 'off'}` +
+  `handle ${hex(f.handle as number, 4)}, status ${statusText(f)}, encryption ${f.enabled ? 'on' : 'off'}` +
   (f.encryptionKeySize !== undefined ? `, key size ${String(f.encryptionKeySize)}` : '');
 evt(EVENTS, EVT.ENCRYPTION_CHANGE, encryptionChange, encryptionSummary);
 evt(EVENTS, EVT.ENCRYPTION_CHANGE_V2, (r, into) => {
@@ -162,7 +163,7 @@ evt(EVENTS, EVT.NUMBER_OF_COMPLETED_PACKETS, (r, into) => {
   const handles: { handle: number; completed: number }[] = [];
   for (let i = 0; i < n; i++) handles.push({ handle: r.u16('Connection_Handle') & 0x0fff, completed: r.u16('Num_Completed_Packets') });
   into.handles = handles;
-}, (f) => (f.handles as { handle: number; completed: number }[]).map((h) => `handle ${hex4(h.handle)}: ${h.completed} completed`).join(', '));
+}, (f) => (f.handles as { handle: number; completed: number }[]).map((h) => `handle ${hex(h.handle, 4)}: ${h.completed} completed`).join(', '));
 evt(EVENTS, EVT.DATA_BUFFER_OVERFLOW, [['linkType', 'u8']]);
 evt(EVENTS, EVT.ENCRYPTION_KEY_REFRESH_COMPLETE, [['status', 'status'], ['handle', 'handle']]);
 evt(EVENTS, EVT.AUTHENTICATED_PAYLOAD_TIMEOUT_EXPIRED, [['handle', 'handle']]);
@@ -172,7 +173,7 @@ evt(EVENTS, EVT.VENDOR, [['data', 'rest']]);
 const connectionSummary: Summarizer<Record<string, unknown>> = (f) =>
   f.status !== 0
     ? `failed: status ${statusText(f)}`
-    : `handle ${hex4(f.handle as number)}, role ${String(f.roleName)}, peer ${String(f.peerAddress)} (${String(f.peerAddressTypeName)}), interval ${(f.connectionInterval as number) * 1.25} ms`;
+    : `handle ${hex(f.handle as number, 4)}, role ${String(f.roleName)}, peer ${String(f.peerAddress)} (${String(f.peerAddressTypeName)}), interval ${(f.connectionInterval as number) * 1.25} ms`;
 const linkTail: Layout = [['connectionInterval', 'u16'], ['peripheralLatency', 'u16'], ['supervisionTimeout', 'u16'], ['centralClockAccuracy', 'u8']];
 evt(SUBEVENTS, LE_EVT.CONNECTION_COMPLETE, [['status', 'status'], ['handle', 'handle'], ['role', 'role'], ['peerAddressType', 'addrType'], ['peerAddress', 'addr'], ...linkTail], connectionSummary);
 evt(SUBEVENTS, LE_EVT.ENHANCED_CONNECTION_COMPLETE, [
@@ -203,7 +204,7 @@ evt(SUBEVENTS, LE_EVT.ADVERTISING_REPORT, (r, into) => {
 evt(SUBEVENTS, LE_EVT.CONNECTION_UPDATE_COMPLETE, [['status', 'status'], ['handle', 'handle'], ['connectionInterval', 'u16'], ['peripheralLatency', 'u16'], ['supervisionTimeout', 'u16']]);
 evt(SUBEVENTS, LE_EVT.READ_REMOTE_FEATURES_COMPLETE, [['status', 'status'], ['handle', 'handle'], ['leFeatures', 'hex:8']]);
 evt(SUBEVENTS, LE_EVT.LONG_TERM_KEY_REQUEST, [['handle', 'handle'], ['randomNumber', 'hex:8'], ['encryptedDiversifier', 'u16']], (f) =>
-  `handle ${hex4(f.handle as number)}, EDIV ${hex4(f.encryptedDiversifier as number)}, Rand ${String(f.randomNumber)}`,
+  `handle ${hex(f.handle as number, 4)}, EDIV ${hex(f.encryptedDiversifier as number, 4)}, Rand ${String(f.randomNumber)}`,
 );
 evt(SUBEVENTS, LE_EVT.REMOTE_CONNECTION_PARAMETER_REQUEST, [['handle', 'handle'], ['intervalMin', 'u16'], ['intervalMax', 'u16'], ['maxLatency', 'u16'], ['timeout', 'u16']]);
 evt(SUBEVENTS, LE_EVT.DATA_LENGTH_CHANGE, [['handle', 'handle'], ['maxTxOctets', 'u16'], ['maxTxTime', 'u16'], ['maxRxOctets', 'u16'], ['maxRxTime', 'u16']]);

@@ -1,8 +1,9 @@
 // A small declarative layout for fixed HCI parameter lists: each entry names a field and how to read it.
 // One layout gives both the parser and a generic one-line summary. Core v5.4 Vol 4 Part E 5.2 (little-endian
 // parameters), 5.3.1 (Connection_Handle: 12 bits), 7 (parameter tables).
+import { hex } from '../codes/code-table.js';
 import { hciStatus } from '../codes/hci.js';
-import { ByteReader, hex2, hex4 } from './bytes.js';
+import { ByteReader } from './bytes.js';
 import type { Summarizer } from './timeline.js';
 
 /**
@@ -18,7 +19,7 @@ export type Layout = ReadonlyArray<readonly [string, FieldKind]>;
 
 const ADDRESS_TYPE_NAMES = ['public', 'random', 'public identity', 'random identity'];
 export function addressTypeName(t: number): string {
-  return ADDRESS_TYPE_NAMES[t] ?? (t === 0xff ? 'anonymous' : `reserved (${hex2(t)})`);
+  return ADDRESS_TYPE_NAMES[t] ?? (t === 0xff ? 'anonymous' : `reserved (${hex(t)})`);
 }
 export function roleName(r: number): 'central' | 'peripheral' | 'reserved' {
   return r === 0 ? 'central' : r === 1 ? 'peripheral' : 'reserved';
@@ -89,9 +90,9 @@ export function fieldText(f: Record<string, unknown>, name: string, kind: FieldK
   const v = f[name];
   switch (kind) {
     case 'handle':
-      return `${label(name)} ${hex4(v as number)}`;
+      return `${label(name)} ${hex(v as number, 4)}`;
     case 'status':
-      return `${label(name)} ${hex2(v as number)} ${String(f[name + 'Name'])}`;
+      return `${label(name)} ${hex(v as number)} ${String(f[name + 'Name'])}`;
     case 'addrType':
       return `${label(name)} ${String(f[name + 'Name'])}`;
     case 'role':

@@ -16,4 +16,4 @@ export * from './btsnoop-format.js';
 export * from './btsnoop-writer.js';
 export * from './btsnoop-reader.js';
 export * from './narrate.js';
-export { Tap, TimeoutError, LONG_RUN_HISTORY, type TapOptions, type TapEvents, type WaitOptions } from './tap.js';
+export { Tap, TapWaitError, LONG_RUN_HISTORY, type TapOptions, type TapEvents, type TapWaitOptions } from './tap.js';

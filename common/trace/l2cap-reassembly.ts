@@ -5,6 +5,7 @@ import { L2CAP_HEADER_LENGTH } from '../codes/l2cap.js';
 import type { AclPacket } from './hci-decode.js';
 import { isAclStart } from './hci-decode.js';
 import { malformed, type Decoded, type Direction, type MalformedFields } from './timeline.js';
+import { hex } from '../codes/code-table.js';
 
 /** A whole L2CAP PDU: the basic header read, the payload as one buffer. */
 export interface L2capPdu {
@@ -62,7 +63,7 @@ export class L2capReassembler {
     // Continuing fragment.
     const p = this.pending.get(key);
     if (!p) {
-      out.push(malformed('l2cap', 'L2CAP PDU', `ACL continuation without a start (${data.length} octets on handle 0x${handle.toString(16).padStart(4, '0')})`, data, { handle }));
+      out.push(malformed('l2cap', 'L2CAP PDU', `ACL continuation without a start (${data.length} octets on handle ${hex(handle, 4)})`, data, { handle }));
       return;
     }
     p.chunks.push(data);

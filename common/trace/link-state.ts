@@ -10,14 +10,14 @@ import type { SmpPairingFields } from './smp-decode.js';
 import type { Direction, TimelineEntry } from './timeline.js';
 
 /** Who did something, from this host's point of view. */
-export type Side = 'local' | 'remote';
+export type LocalOrRemote = 'local' | 'remote';
 
 export interface PairingState {
   /** Who sent the Pairing Request. */
-  initiator: Side;
+  initiator: LocalOrRemote;
   startedAtMs: number;
   /** A Security Request seen before or during pairing. Vol 3 Part H 3.6.7. */
-  securityRequest?: { sentBy: Side; authReq: number; authReqFlags: AuthReqFlags; atMs: number };
+  securityRequest?: { sentBy: LocalOrRemote; authReq: number; authReqFlags: AuthReqFlags; atMs: number };
   request?: SmpPairingFields;
   response?: SmpPairingFields;
   /** Both sides set the SC bit: LE Secure Connections; otherwise LE legacy pairing. */
@@ -28,9 +28,9 @@ export interface PairingState {
   keySize?: number;
   confirms: number;
   randoms: number;
-  failed?: { reason: number; reasonName: string; reasonMeaning: string; sentBy: Side; atMs: number };
+  failed?: { reason: number; reasonName: string; reasonMeaning: string; sentBy: LocalOrRemote; atMs: number };
   /** Keys handed over during key distribution (hex in wire order). Vol 3 Part H 3.6. */
-  keys: { kind: 'LTK' | 'EDIV/Rand' | 'IRK' | 'Identity Address' | 'CSRK'; sentBy: Side; value: string }[];
+  keys: { kind: 'LTK' | 'EDIV/Rand' | 'IRK' | 'Identity Address' | 'CSRK'; sentBy: LocalOrRemote; value: string }[];
 }
 
 export interface LinkState {
@@ -69,13 +69,13 @@ export interface LinkState {
   disconnectReason?: number;
   disconnectReasonName?: string;
   /** 'local' when this host sent HCI Disconnect for the link. */
-  disconnectedBy?: Side;
+  disconnectedBy?: LocalOrRemote;
 }
 
 export type LinkEvent = { event: 'link' | 'encryption' | 'disconnect' | 'pairing'; link: LinkState };
 
 const NO_ADDRESS = '00:00:00:00:00:00';
-const side = (dir: Direction): Side => (dir === 'tx' ? 'local' : 'remote');
+const side = (dir: Direction): LocalOrRemote => (dir === 'tx' ? 'local' : 'remote');
 
 export class LinkTracker {
   private readonly current = new Map<number, LinkState>();

@@ -11,6 +11,14 @@ export interface NarrateOptions {
 }
 
 /** tx (host → controller) is '→', rx (controller → host) is '←'. */
+const STORY_LAYERS = new Set(['att', 'smp', 'l2cap-sig', 'malformed']);
+const STORY_HCI = /Connection Complete|Disconnection Complete|Encryption Change|Key Refresh|Long Term Key/;
+
+/** ATT, SMP, signaling and the link-level HCI events that tell the security story. */
+export function isStoryEntry(e: TimelineEntry): boolean {
+  return STORY_LAYERS.has(e.layer) || ((e.layer === 'hci-evt' || e.layer === 'hci-cmd') && STORY_HCI.test(e.name));
+}
+
 export function formatEntry(e: TimelineEntry, who?: string): string {
   const t = `+${e.ms.toFixed(3).padStart(10)} ms`;
   return `${t}  ${who ? who + '  ' : ''}${e.dir === 'tx' ? '→' : '←'} #${e.seq} ${e.summary}`;

@@ -1,9 +1,10 @@
 // One road from H4 packet to timeline entries: HCI → ACL reassembly → L2CAP channel → ATT / SMP / LE signaling.
 // Stateful only for reassembly. Never throws: whatever does not parse becomes a malformed entry.
+import { hex } from '../codes/code-table.js';
 import { EVT, H4 } from '../codes/hci.js';
 import { L2CAP_CID, cidName } from '../codes/l2cap.js';
-import { hex2, hex4, preview } from './bytes.js';
-import { decodeAtt } from './att-decode.js';
+import { preview } from './bytes.js';
+import { decodeAttForTimeline } from './att-decode.js';
 import { aclEntry, decodeCommandOrEvent, decodeScoOrIso, parseAcl } from './hci-decode.js';
 import { L2capReassembler, type ReassemblyOutput } from './l2cap-reassembly.js';
 import { decodeLeSignaling } from './signaling-decode.js';
@@ -28,7 +29,7 @@ export interface L2capDataFields {
   payload: Buffer;
 }
 
-const l2capSummary: Summarizer<L2capDataFields> = (f) => `CID ${hex4(f.cid)} (${f.cidName}), ${preview(f.payload)}`;
+const l2capSummary: Summarizer<L2capDataFields> = (f) => `CID ${hex(f.cid, 4)} (${f.cidName}), ${preview(f.payload)}`;
 
 export class PacketDecoder {
   private readonly reassembler = new L2capReassembler();
@@ -79,7 +80,7 @@ export class PacketDecoder {
         out.push(decodeScoOrIso(packet));
         return;
       default:
-        out.push(malformed('hci-cmd', 'HCI Packet', `unknown H4 packet indicator ${hex2(packet[0]!)}`, packet, { code: packet[0]! }));
+        out.push(malformed('hci-cmd', 'HCI Packet', `unknown H4 packet indicator ${hex(packet[0]!)}`, packet, { code: packet[0]! }));
     }
   }
 
@@ -97,7 +98,7 @@ export class PacketDecoder {
 export function decodePdu(handle: number, cid: number, payload: Buffer, fragments = 1): Decoded<object> {
   switch (cid) {
     case L2CAP_CID.ATT:
-      return decodeAtt(payload, handle);
+      return decodeAttForTimeline(payload, handle);
     case L2CAP_CID.SMP:
       return decodeSmp(payload, handle);
     case L2CAP_CID.LE_SIGNALING:

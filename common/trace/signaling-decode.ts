@@ -12,8 +12,9 @@ import {
   rejectReason,
   signalingName,
 } from '../codes/l2cap.js';
-import { ByteReader, DecodeProblem, hex4, problemOf } from './bytes.js';
+import { ByteReader, DecodeProblem, problemOf } from './bytes.js';
 import { decoded, malformed, type Decoded, type MalformedFields, type Summarizer } from './timeline.js';
+import { hex } from '../codes/code-table.js';
 
 interface SigBase {
   code: number;
@@ -132,7 +133,7 @@ define<SigCommandRejectFields>(
   (f) => `${f.reasonName} (identifier ${f.identifier})`,
 );
 const disconnection: Parse<SigDisconnectionFields> = (r, b) => ({ ...b, destinationCid: r.u16('Destination CID'), sourceCid: r.u16('Source CID') });
-const sumDisconnection: Summarizer<SigDisconnectionFields> = (f) => `destination CID ${hex4(f.destinationCid)}, source CID ${hex4(f.sourceCid)}`;
+const sumDisconnection: Summarizer<SigDisconnectionFields> = (f) => `destination CID ${hex(f.destinationCid, 4)}, source CID ${hex(f.sourceCid, 4)}`;
 define(L2CAP_SIG.DISCONNECTION_REQ, disconnection, sumDisconnection);
 define(L2CAP_SIG.DISCONNECTION_RSP, disconnection, sumDisconnection);
 define<SigConnParamUpdateReqFields>(
@@ -151,7 +152,7 @@ define<SigResultFields>(
 define<SigLeCreditConnReqFields>(
   L2CAP_SIG.LE_CREDIT_BASED_CONNECTION_REQ,
   (r, b) => ({ ...b, spsm: r.u16('SPSM'), sourceCid: r.u16('Source CID'), mtu: r.u16('MTU'), mps: r.u16('MPS'), initialCredits: r.u16('Initial Credits') }),
-  (f) => `SPSM ${hex4(f.spsm)}, source CID ${hex4(f.sourceCid)}, MTU ${f.mtu}, MPS ${f.mps}, credits ${f.initialCredits}`,
+  (f) => `SPSM ${hex(f.spsm, 4)}, source CID ${hex(f.sourceCid, 4)}, MTU ${f.mtu}, MPS ${f.mps}, credits ${f.initialCredits}`,
 );
 define<SigLeCreditConnRspFields>(
   L2CAP_SIG.LE_CREDIT_BASED_CONNECTION_RSP,
@@ -159,12 +160,12 @@ define<SigLeCreditConnRspFields>(
     const f = { ...b, destinationCid: r.u16('Destination CID'), mtu: r.u16('MTU'), mps: r.u16('MPS'), initialCredits: r.u16('Initial Credits'), result: r.u16('Result') };
     return { ...f, resultName: creditBasedResult(f.result).name };
   },
-  (f) => `${f.resultName}, destination CID ${hex4(f.destinationCid)}, MTU ${f.mtu}, MPS ${f.mps}, credits ${f.initialCredits}`,
+  (f) => `${f.resultName}, destination CID ${hex(f.destinationCid, 4)}, MTU ${f.mtu}, MPS ${f.mps}, credits ${f.initialCredits}`,
 );
 define<SigFlowControlCreditFields>(
   L2CAP_SIG.FLOW_CONTROL_CREDIT_IND,
   (r, b) => ({ ...b, cid: r.u16('CID'), credits: r.u16('Credits') }),
-  (f) => `CID ${hex4(f.cid)} +${f.credits} credits`,
+  (f) => `CID ${hex(f.cid, 4)} +${f.credits} credits`,
 );
 define<SigCreditConnReqFields>(
   L2CAP_SIG.CREDIT_BASED_CONNECTION_REQ,
@@ -174,7 +175,7 @@ define<SigCreditConnReqFields>(
     if (!sourceCids.length) throw new DecodeProblem('Source CID list is empty');
     return { ...f, sourceCids };
   },
-  (f) => `SPSM ${hex4(f.spsm)}, MTU ${f.mtu}, MPS ${f.mps}, credits ${f.initialCredits}, source CIDs ${f.sourceCids.map(hex4).join(' ')}`,
+  (f) => `SPSM ${hex(f.spsm, 4)}, MTU ${f.mtu}, MPS ${f.mps}, credits ${f.initialCredits}, source CIDs ${f.sourceCids.map((h) => hex(h, 4)).join(' ')}`,
 );
 define<SigCreditConnRspFields>(
   L2CAP_SIG.CREDIT_BASED_CONNECTION_RSP,
@@ -182,7 +183,7 @@ define<SigCreditConnRspFields>(
     const f = { ...b, mtu: r.u16('MTU'), mps: r.u16('MPS'), initialCredits: r.u16('Initial Credits'), result: r.u16('Result') };
     return { ...f, resultName: creditBasedResult(f.result).name, destinationCids: cids(r, 'Destination CID') };
   },
-  (f) => `${f.resultName}, MTU ${f.mtu}, MPS ${f.mps}, credits ${f.initialCredits}, destination CIDs ${f.destinationCids.map(hex4).join(' ')}`,
+  (f) => `${f.resultName}, MTU ${f.mtu}, MPS ${f.mps}, credits ${f.initialCredits}, destination CIDs ${f.destinationCids.map((h) => hex(h, 4)).join(' ')}`,
 );
 define<SigReconfigureReqFields>(
   L2CAP_SIG.CREDIT_BASED_RECONFIGURE_REQ,
@@ -192,7 +193,7 @@ define<SigReconfigureReqFields>(
     if (!destinationCids.length) throw new DecodeProblem('Destination CID list is empty');
     return { ...f, destinationCids };
   },
-  (f) => `MTU ${f.mtu}, MPS ${f.mps}, CIDs ${f.destinationCids.map(hex4).join(' ')}`,
+  (f) => `MTU ${f.mtu}, MPS ${f.mps}, CIDs ${f.destinationCids.map((h) => hex(h, 4)).join(' ')}`,
 );
 define<SigResultFields>(
   L2CAP_SIG.CREDIT_BASED_RECONFIGURE_RSP,
@@ -213,7 +214,7 @@ export function decodeLeSignaling(frame: Buffer, handle?: number): Decoded<Signa
   const identifier = frame[1]!;
   const length = frame.readUInt16LE(2);
   const name = 'L2CAP ' + signalingName(code);
-  const hexCode = `0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+  const hexCode = `${hex(code)}`;
   const format = FORMATS[code];
   if (!format) {
     const why = L2CAP_SIG_TABLE.has(code) ? `${name} (${hexCode}) is not valid on the LE signaling channel` : `unknown signaling code ${hexCode}`;

@@ -18,6 +18,7 @@ import { smpCommand, type SmpPdu, type SmpPduOf } from '../smp/pdu.js';
 import { toWire } from '../smp/byte-order.js';
 import { ByteReader, DecodeProblem, problemOf } from './bytes.js';
 import { decoded, malformed, type Decoded, type MalformedFields, type Summarizer } from './timeline.js';
+import { hex } from '../codes/code-table.js';
 
 interface SmpBase {
   code: number;
@@ -151,12 +152,12 @@ const WORDINGS: Wordings = {
       const info = smpReason(p.reason);
       return { code: p.code, reason: p.reason, reasonName: info.name, reasonMeaning: info.meaning };
     },
-    (f) => `0x${f.reason.toString(16).toUpperCase().padStart(2, '0')} ${f.reasonName}`,
+    (f) => `${hex(f.reason)} ${f.reasonName}`,
   ),
   [SMP_CODE.ENCRYPTION_INFORMATION]: wording<typeof SMP_CODE.ENCRYPTION_INFORMATION, SmpEncryptionInformationFields>((p) => ({ code: p.code, longTermKey: wireHex(p.ltk) }), (f) => `LTK ${f.longTermKey}`),
   [SMP_CODE.CENTRAL_IDENTIFICATION]: wording<typeof SMP_CODE.CENTRAL_IDENTIFICATION, SmpCentralIdentificationFields>(
     (p) => ({ code: p.code, ediv: p.ediv, rand: wireHex(p.rand) }),
-    (f) => `EDIV 0x${f.ediv.toString(16).toUpperCase().padStart(4, '0')}, Rand ${f.rand}`,
+    (f) => `EDIV ${hex(f.ediv, 4)}, Rand ${f.rand}`,
   ),
   [SMP_CODE.IDENTITY_INFORMATION]: wording<typeof SMP_CODE.IDENTITY_INFORMATION, SmpIdentityInformationFields>((p) => ({ code: p.code, identityResolvingKey: wireHex(p.irk) }), (f) => `IRK ${f.identityResolvingKey}`),
   [SMP_CODE.IDENTITY_ADDRESS_INFORMATION]: wording<typeof SMP_CODE.IDENTITY_ADDRESS_INFORMATION, SmpIdentityAddressFields>(
@@ -185,7 +186,7 @@ export function decodeSmp(pdu: Buffer, handle?: number): Decoded<SmpFields> | De
   const code = pdu[0]!;
   const command = smpCommand(code);
   if (!command) {
-    return malformed('smp', 'SMP PDU', `unknown SMP command code 0x${code.toString(16).toUpperCase().padStart(2, '0')}`, pdu, { code, cid: 0x0006, handle });
+    return malformed('smp', 'SMP PDU', `unknown SMP command code ${hex(code)}`, pdu, { code, cid: 0x0006, handle });
   }
   const name = 'SMP ' + command.name;
   try {

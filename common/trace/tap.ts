@@ -3,6 +3,8 @@
 // builds strings nobody reads, and writes captures through a buffered writer.
 import { EventEmitter } from 'node:events';
 import { H4 } from '../codes/hci.js';
+import { BlebenchError } from '../errors/blebench-error.js';
+import { waitWithin } from '../util/wait.js';
 import { BtsnoopWriter, type BtsnoopWriterOptions } from './btsnoop-writer.js';
 import { LinkTracker, type LinkEvent, type LinkState } from './link-state.js';
 import { PacketDecoder } from './packet-decoder.js';
@@ -31,7 +33,7 @@ export interface TapOptions {
   aclEntries?: boolean;
 }
 
-export interface WaitOptions {
+export interface TapWaitOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   /** Also match entries already on the timeline (those still kept), oldest first. */
@@ -41,7 +43,7 @@ export interface WaitOptions {
 }
 
 /** waitFor gave up: the time ran out, the signal aborted, or the tap closed. */
-export class TimeoutError extends Error {
+export class TapWaitError extends BlebenchError {
   readonly code = 'TAP_WAIT_TIMEOUT';
   constructor(
     message: string,
@@ -50,7 +52,6 @@ export class TimeoutError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'TimeoutError';
   }
 }
 
@@ -175,7 +176,7 @@ export class Tap extends EventEmitter<TapEvents> {
   }
 
   /** First entry matching `pred` (a kept past one with includePast, else a future one). */
-  waitFor(pred: (e: TimelineEntry) => boolean, opts: WaitOptions): Promise<TimelineEntry> {
+  waitFor(pred: (e: TimelineEntry) => boolean, opts: TapWaitOptions): Promise<TimelineEntry> {
     const what = opts.what ?? 'a matching entry';
     if (opts.includePast) {
       try {
@@ -185,42 +186,22 @@ export class Tap extends EventEmitter<TapEvents> {
         return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }
     }
-    return new Promise<TimelineEntry>((resolve, reject) => {
-      const signal = opts.signal;
-      const fail = (reason: TimeoutError['reason']) => {
-        cleanup();
-        const cause = reason === 'aborted' ? signal?.reason : undefined;
-        const tail = this.list.slice(-5).map((e) => `  #${e.seq} ${e.dir} ${e.summary}`).join('\n');
-        const why = reason === 'timeout' ? `timed out after ${opts.timeoutMs} ms` : reason === 'aborted' ? 'aborted' : 'the tap closed';
-        reject(new TimeoutError(`tap ${this.name}: waiting for ${what}: ${why}${tail ? `; last entries:\n${tail}` : '; no entries yet'}`, reason, opts.timeoutMs, cause === undefined ? undefined : { cause }));
-      };
-      const w: Waiter = {
-        pred,
-        resolve: (e) => {
-          cleanup();
-          resolve(e);
-        },
-        reject: (e) => {
-          cleanup();
-          reject(e);
-        },
-      };
-      const onAbort = () => fail('aborted');
-      const timer = setTimeout(() => fail('timeout'), opts.timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+    // The last entries, in the error: what the tap saw instead.
+    const failure = (reason: TapWaitError['reason'], cause?: unknown) => {
+      const tail = this.list.slice(-5).map((e) => `  #${e.seq} ${e.dir} ${e.summary}`).join('\n');
+      const why = reason === 'timeout' ? `timed out after ${opts.timeoutMs} ms` : reason === 'aborted' ? 'aborted' : 'the tap closed';
+      return new TapWaitError(`tap ${this.name}: waiting for ${what}: ${why}${tail ? `; last entries:\n${tail}` : '; no entries yet'}`, reason, opts.timeoutMs, cause === undefined ? undefined : { cause });
+    };
+    const limit = { what, timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}), timedOut: () => failure('timeout'), aborted: (reason: unknown) => failure('aborted', reason) };
+    return waitWithin<TimelineEntry>(limit, ({ resolve, reject }) => {
+      const w: Waiter = { pred, resolve, reject };
+      const onClose = () => reject(failure('closed'));
+      this.waiters.add(w);
+      this.closers.add(onClose);
+      return () => {
         this.waiters.delete(w);
         this.closers.delete(onClose);
       };
-      const onClose = () => fail('closed');
-      if (signal?.aborted) {
-        fail('aborted');
-        return;
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.add(w);
-      this.closers.add(onClose);
     });
   }
 

@@ -12,13 +12,13 @@ import { exchangeMtu, findByTypeValue, findInformation, readByGroupType } from '
 import { executeWrite, prepareWrite } from './prepared-writes.js';
 import { readByType } from './read-by-type.js';
 import { read, readBlob, readMultiple, readMultipleVariable } from './reads.js';
-import { signedWriteCommand } from './signed-write.js';
-import { writeCommand, writeRequest } from './writes.js';
+import { handleSignedWriteCommand } from './signed-write.js';
+import { handleWriteCommand, handleWriteRequest } from './writes.js';
+import { hex } from '../../common/codes/code-table.js';
 
 /** Puts one ATT PDU on a connection's ATT channel (L2CAP CID 0x0004); false when the link is gone. */
 export type AttSend = (connectionHandle: number, pdu: Buffer) => boolean;
 
-const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
 
 export class AttServer {
   private readonly connections = new Map<number, { state: AttConnection; held: HeldAnswers }>();
@@ -120,11 +120,11 @@ export class AttServer {
       case ATT_OP.READ_MULTIPLE_VARIABLE_REQ:
         return readMultipleVariable(pdu, conn, ctx);
       case ATT_OP.WRITE_REQ:
-        return writeRequest(pdu, conn, ctx);
+        return handleWriteRequest(pdu, conn, ctx);
       case ATT_OP.WRITE_CMD:
-        return writeCommand(pdu, conn, ctx);
+        return handleWriteCommand(pdu, conn, ctx);
       case ATT_OP.SIGNED_WRITE_CMD:
-        return signedWriteCommand(pdu, octets, conn, ctx);
+        return handleSignedWriteCommand(pdu, octets, conn, ctx);
       case ATT_OP.PREPARE_WRITE_REQ:
         return prepareWrite(pdu, conn, ctx);
       case ATT_OP.EXECUTE_WRITE_REQ:
@@ -134,7 +134,7 @@ export class AttServer {
         return {};
       default:
         // Responses, notifications and indications are a client's to take; this peripheral has no ATT client.
-        ctx.log.info({ opcode: pdu.opcode }, `${attOpcodeName(pdu.opcode)} (${hex2(pdu.opcode)}) from the central ignored: the peripheral has no ATT client`);
+        ctx.log.info({ opcode: pdu.opcode }, `${attOpcodeName(pdu.opcode)} (${hex(pdu.opcode)}) from the central ignored: the peripheral has no ATT client`);
         return {};
     }
   }

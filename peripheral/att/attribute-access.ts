@@ -5,7 +5,7 @@
 import { ATT_ERROR } from '../../common/codes/att.js';
 import { CCCD_BITS } from '../../common/gatt/index.js';
 import { CCCD_LENGTH, decideCccdWrite, decideDescriptorRead, decideDescriptorWrite, decideValueRead, decideValueWrite, type Decision } from '../access-policy.js';
-import { outcomeOf, requestName, type RequestOperation } from '../request-record.js';
+import { requestOutcomeOf, requestName, type RequestOperation } from '../request-record.js';
 import type { ServedAttribute } from '../served-profile.js';
 import { cccdBytes } from '../subscriptions.js';
 import type { AnswerOperation, DelayOperation } from '../server-types.js';
@@ -133,7 +133,7 @@ export function note(
     operation: operationOf(a, kind),
     ...(extra.offset ? { offset: extra.offset } : {}),
     ...(extra.delayMs ? { delayMs: extra.delayMs } : {}),
-    outcome: outcomeOf(d, extra.silent ?? false, extra.value),
+    outcome: requestOutcomeOf(d, extra.silent ?? false, extra.value),
     reason: d.reason,
   });
 }

@@ -21,7 +21,7 @@ export function attSignature(csrk: Buffer, signed: Buffer, signCounter: number):
   return Buffer.concat([counter, Buffer.from(mac.subarray(0, MAC_LENGTH)).reverse()]);
 }
 
-export function signedWriteCommand(req: AttSignedWriteCommand, octets: Buffer, conn: AttConnection, ctx: AttServerContext): Answer {
+export function handleSignedWriteCommand(req: AttSignedWriteCommand, octets: Buffer, conn: AttConnection, ctx: AttServerContext): Answer {
   const a = ctx.table.at(req.handle);
   const drop = (why: string) => {
     if (a) note(ctx, a, req.opcode, 'signed', { ok: false, attError: ATT_ERROR.WRITE_NOT_PERMITTED, reason: why }, { silent: true });

@@ -7,7 +7,7 @@ import { applyWrite, delayOf, note, writeDecision } from './attribute-access.js'
 import { NO_ANSWER, type Answer, type AttConnection, type AttServerContext } from './att-context.js';
 import { errorAnswer } from './answers.js';
 
-export function writeRequest(req: AttWriteRequest, conn: AttConnection, ctx: AttServerContext): Answer {
+export function handleWriteRequest(req: AttWriteRequest, conn: AttConnection, ctx: AttServerContext): Answer {
   const a = ctx.table.at(req.handle);
   if (!a) return errorAnswer(req.opcode, req.handle, ATT_ERROR.INVALID_HANDLE);
   const delayMs = delayOf(a, ctx, 'write');
@@ -18,7 +18,7 @@ export function writeRequest(req: AttWriteRequest, conn: AttConnection, ctx: Att
   return { pdu: { opcode: ATT_OP.WRITE_RSP }, ...(delayMs ? { delayMs } : {}) };
 }
 
-export function writeCommand(req: AttWriteCommand, conn: AttConnection, ctx: AttServerContext): Answer {
+export function handleWriteCommand(req: AttWriteCommand, conn: AttConnection, ctx: AttServerContext): Answer {
   const a = ctx.table.at(req.handle);
   if (!a) {
     ctx.log.debug({ handle: req.handle }, 'a Write Command to a handle not in the table was dropped');

@@ -1,6 +1,6 @@
 // bleno 0.6.2's internals the peripheral reaches: where its files are, the shapes of the objects it
 // touches, and a check at load time that they are still there (a changed bleno fails loudly here and
-// in test/peripheral/bleno-loader.test.ts, never by answering wrongly). Only peripheral/bleno/ reaches them.
+// in test/peripheral/pinned-bleno-drift-fails-loudly.test.ts, never by answering wrongly). Only peripheral/bleno/ reaches them.
 //
 // What bleno does that this module works around (design.md, "What the stacks do"):
 // - bleno is a process-wide singleton, and its hci-socket bindings, Hci and Mgmt are module-level
@@ -21,6 +21,7 @@
 //   and clear them through bleno's own clearLongTermKeys().
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { BlebenchError } from '../../common/errors/blebench-error.js';
 
 export type Bleno = typeof import('@abandonware/bleno');
 
@@ -74,7 +75,8 @@ export interface BlenoInternals {
   smp: BlenoSmpPrototype;
 }
 
-export class BlenoLoadError extends Error {
+/** bleno cannot be loaded the way blebench needs it: another version, already loaded, or loaded before blebench. */
+export class BlenoLoadError extends BlebenchError {
   readonly code = 'BLENO_LOAD';
 }
 

@@ -12,6 +12,7 @@ import type { Logger } from '../../common/log/logger.js';
 import { waitForEvent } from '../../common/util/wait.js';
 import { loadBlenoOs, type LoadedOsBleno } from '../bleno/index.js';
 import { planOsProfile, type OsCharacteristicPlan, type OsProfilePlan } from './os-profile-plan.js';
+import { hex } from '../../common/codes/code-table.js';
 
 /** CBATTErrorSuccess: what respondToRequest is given for a success. */
 const ATT_SUCCESS = 0x00;
@@ -161,7 +162,7 @@ export class OsPeripheralServer extends EventEmitter<OsPeripheralEvents> {
   private answer(c: ResolvedCharacteristic, operation: OsRequestRecord['operation'], offset: number, answer: number, why: string, send: () => void): void {
     send();
     const r: OsRequestRecord = { source: 'api', characteristic: c.name, operation, offset, answer, why };
-    this.log?.info({ source: 'api', characteristic: c.name, operation, offset, answer }, `${operation} of "${c.name}" passed on by CoreBluetooth → ${answer === ATT_SUCCESS ? 'answered' : `0x${answer.toString(16).padStart(2, '0')}`}: ${why}`);
+    this.log?.info({ source: 'api', characteristic: c.name, operation, offset, answer }, `${operation} of "${c.name}" passed on by CoreBluetooth → ${answer === ATT_SUCCESS ? 'answered' : `${hex(answer)}`}: ${why}`);
     this.emit('request', r);
   }
 

@@ -1,4 +1,4 @@
-// The hostile tester's files (issue 15): profiles and scenarios that are binary, not UTF-8, a
+// The hostile tester's files: profiles and scenarios that are binary, not UTF-8, a
 // directory, a symlink loop, an alias bomb or beyond the 16-bit handle space; key stores that are not
 // JSON, empty, binary, another version, a directory, a symlink loop, under a regular file or in a folder
 // that does not exist; destinations (--out, --btsnoop) that cannot take what the run writes. Each: exit
@@ -57,8 +57,8 @@ const NOT_UTF8 = (text: string, at: number) => Buffer.concat([Buffer.from(text.s
 
 const PROFILE_CASES: FileCase[] = [
   { rule: 'binary (an ELF header)', make: withText('p.json', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0])), says: /not text .*NUL byte at offset 7/ },
-  { rule: 'not UTF-8 (a Latin-1 byte)', make: withText('p.json', NOT_UTF8(PROFILE, 20)), says: /not UTF-8 text: the byte 0xc3 at offset 20 is not valid UTF-8/ },
-  { rule: 'an escape character in the text', make: withText('p.json', PROFILE.replace('"name"', '"\u001b[2Jname"')), says: /control character 0x1b/ },
+  { rule: 'not UTF-8 (a Latin-1 byte)', make: withText('p.json', NOT_UTF8(PROFILE, 20)), says: /not UTF-8 text: the byte 0xC3 at offset 20 is not valid UTF-8/ },
+  { rule: 'an escape character in the text', make: withText('p.json', PROFILE.replace('"name"', '"\u001b[2Jname"')), says: /control character 0x1B/ },
   { rule: 'a directory', make: directory('p.json'), says: /is a directory/ },
   { rule: 'a symlink loop', make: loop, says: /symlink loop/ },
   { rule: 'a path under a regular file', make: underFile('p.json'), says: /under a regular file/ },
@@ -68,7 +68,7 @@ const PROFILE_CASES: FileCase[] = [
 
 const SCENARIO_CASES: FileCase[] = [
   { rule: 'binary', make: withText('s.yaml', Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 31 + 7) % 256))), says: /not text|not UTF-8/ },
-  { rule: 'not UTF-8', make: withText('s.yaml', NOT_UTF8(SCENARIO, 10)), says: /not UTF-8 text: the byte 0xc3 at offset 10 / },
+  { rule: 'not UTF-8', make: withText('s.yaml', NOT_UTF8(SCENARIO, 10)), says: /not UTF-8 text: the byte 0xC3 at offset 10 / },
   { rule: 'a YAML alias bomb', make: withText('s.yaml', ALIAS_BOMB), says: /aliases expand beyond 100/ },
   { rule: 'a symlink loop', make: (d) => {
       const l = loop(d);

@@ -1,4 +1,4 @@
-// Text from a peer and from files never reaches the terminal raw (issue 15): a peripheral named
+// Text from a peer and from files never reaches the terminal raw: a peripheral named
 // `EV\e]0;pwned\aIL\e[2J` (an OSC that sets the terminal's title, BEL, a CSI that clears the screen)
 // serving characteristics whose names and values hold ESC, C1 CSI (0x9B) and a bidi override, walked
 // by `blebench central` on the virtual radio; a scenario named the same run by `blebench run`; a profile
@@ -13,6 +13,7 @@ import { main } from '../../bin/main.js';
 import { ConsoleScreen } from '../../common/console/console-screen.js';
 import { escapeField, escapeForTerminal } from '../../common/output/escape.js';
 import { withTimeout } from '../../common/util/wait.js';
+import { internalErrorIn } from './helpers/cli.js';
 
 const EVIL_NAME = 'EV\u001b]0;pwned\u0007IL\u001b[2J';
 const EVIL_CHAR = 'Open\u009b2J Read\u202e';
@@ -65,6 +66,7 @@ async function blebench(args: string[]): Promise<Run> {
   process.stderr.write = ((c: string | Uint8Array) => ((stderr += String(c)), true)) as typeof process.stderr.write;
   try {
     const code = await withTimeout(main(['node', 'blebench', ...args]), { what: `blebench ${args[0]}`, timeoutMs: 30_000 });
+    expect(internalErrorIn(stdout + stderr + log), stderr).toBeUndefined();
     return { code, stdout, stderr, log };
   } finally {
     process.stdout.write = out;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stackTraceIn } from './helpers/cli.js';
+import { internalErrorIn, stackTraceIn } from './helpers/cli.js';
 import { DEAD_TRANSPORT, expectRefusedFile, writeCase } from './helpers/corpus.js';
 import { airFlagCorpus, flagCorpus } from './helpers/flag-corpus.js';
 import { jsonSyntaxCases, schemaCases, type Doc } from './helpers/mutate.js';
@@ -31,6 +31,7 @@ function blebench(args: string[], as?: { uid: number; gid: number }) {
     env: { ...process.env, BLEBENCH_DEBUG: '' },
     ...(as ?? {}),
   });
+  expect(internalErrorIn(r.stdout + r.stderr), `blebench ${args.join(' ')}\n${r.stderr}`).toBeUndefined();
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
 }
 

@@ -67,7 +67,7 @@ describe("a kept key that does not fit the peripheral's", () => {
     const err = (await conn.encrypt().catch((e: unknown) => e)) as HciError;
     expect(err).toBeInstanceOf(HciError);
     expect(err.kind).toBe('hci');
-    expect(err.code).toBe(HCI_STATUS.CONNECTION_TERMINATED_MIC_FAILURE);
+    expect(err.status).toBe(HCI_STATUS.CONNECTION_TERMINATED_MIC_FAILURE);
     expect(err.context).toBe('disconnection');
     expect(err.label).toBe('HCI 0x3D Connection Terminated due to MIC Failure');
     expect(err.message).toMatch(/MIC Failure.*the peer's key for this bond is another one/);
@@ -87,7 +87,7 @@ describe("a kept key that does not fit the peripheral's", () => {
     const from = ct!.tap.entries.length;
     const report = await conn.pair();
     expect(report.error).toBeInstanceOf(HciError);
-    expect((report.error as HciError).code).toBe(0x3d);
+    expect((report.error as HciError).status).toBe(0x3d);
     expect(report.error!.message).toMatch(/^the link was lost: HCI 0x3D Connection Terminated due to MIC Failure .*during encryption with the key kept from an earlier pairing/);
     expect(after(ct!, from, 'SMP Pairing Request')).toHaveLength(0);
   });
@@ -97,7 +97,7 @@ describe("a kept key that does not fit the peripheral's", () => {
     const from = { c: ct!.tap.entries.length, p: pt!.tap.entries.length };
     const err = (await conn.encrypt().catch((e: unknown) => e)) as HciError;
     expect(err).toBeInstanceOf(HciError);
-    expect(err.code).toBe(HCI_STATUS.PIN_OR_KEY_MISSING);
+    expect(err.status).toBe(HCI_STATUS.PIN_OR_KEY_MISSING);
     expect(err.context).toBe('encryption');
     expect(after(pt!, from.p, 'HCI LE Long Term Key Request Negative Reply')).toHaveLength(1);
     expect(after(ct!, from.c, 'HCI Encryption Change').map((e) => e.fields.status)).toEqual([0x06]);
@@ -116,14 +116,14 @@ describe("a kept key that does not fit the peripheral's", () => {
     const first: OperationRecord = { attempts: [] };
     const e1 = (await conn.read(read, first).catch((e: unknown) => e)) as HciError;
     expect(e1).toBeInstanceOf(HciError);
-    expect(e1.code).toBe(0x06);
+    expect(e1.status).toBe(0x06);
     expect(first.encryptedWithStoredKey).toBe(true);
     const second: OperationRecord = { attempts: [] };
     const e2 = (await conn.read(read, second).catch((e: unknown) => e)) as AttError;
     expect(e2).toBeInstanceOf(AttError);
     // the peripheral holds a bond with this central, so it answers 0x0F Insufficient Encryption (Vol 3 Part C 10.3.2)
-    expect(e2.code).toBe(0x0f);
-    expect(first.attempts[0]?.error).toMatchObject({ kind: 'att', code: 0x0f });
+    expect(e2.attCode).toBe(0x0f);
+    expect(first.attempts[0]?.error).toMatchObject({ kind: 'att', attCode: 0x0f });
     expect(second.encryptedWithStoredKey).toBeUndefined();
     expect(second.noPairing).toBe('encryption with the kept key failed earlier on this link: HCI 0x06 PIN or Key Missing; one attempt per link');
     expect(after(ct!, from, 'HCI LE Enable Encryption')).toHaveLength(1);

@@ -12,7 +12,7 @@ import { servePeripheral, type PeripheralServer } from '../../peripheral/index.j
 import { CentralClient } from '../../central/central-client.js';
 import { AttError } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
-import { renderTable } from '../../central/matrix/render-table.js';
+import { renderMatrixTable } from '../../central/matrix/render-table.js';
 import { matrixJson } from '../../central/matrix/render-json.js';
 import { methodConfigs, parseMethods, type MatrixMethod } from '../../central/matrix/pairing-methods.js';
 import type { MatrixResult } from '../../central/matrix/matrix-types.js';
@@ -75,7 +75,7 @@ describe('security matrix: a phase per pairing method', () => {
 
     const jw = authenticatedRead(r, 'paired:just-works');
     expect(jw.outcome.kind).toBe('error');
-    expect(((jw.outcome as { error: unknown }).error as AttError).code).toBe(0x05);
+    expect(((jw.outcome as { error: unknown }).error as AttError).attCode).toBe(0x05);
     expect(jw.security).toMatchObject({ encrypted: true, authenticated: false });
     expect(jw.expected).toMatchObject({ ok: false, attError: 0x05 });
     for (const phase of ['paired:passkey', 'paired:numeric-comparison']) {
@@ -86,7 +86,7 @@ describe('security matrix: a phase per pairing method', () => {
     }
     expect(r.differences).toEqual([]);
 
-    const table = renderTable(r);
+    const table = renderMatrixTable(r);
     for (const title of ['unencrypted (never)', 'after Just Works', 'after Passkey Entry', 'after Numeric Comparison']) expect(table).toContain(title);
     const json = JSON.parse(JSON.stringify(matrixJson(r))) as { methods: string[]; phases: { name: string; method?: string }[] };
     expect(json.methods).toEqual(used);

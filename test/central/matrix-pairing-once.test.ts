@@ -61,7 +61,7 @@ describe('the matrix against a peripheral that refuses pairing', () => {
 
     // every later cell that could have paired names the earlier failure and its reason
     const after = paired.cells.slice(paired.cells.indexOf(trigger!) + 1);
-    const refusedLater = after.filter((c) => c.outcome.kind === 'error' && c.outcome.error instanceof AttError && ([ATT_ERROR.INSUFFICIENT_AUTHENTICATION, ATT_ERROR.INSUFFICIENT_ENCRYPTION] as number[]).includes(c.outcome.error.code));
+    const refusedLater = after.filter((c) => c.outcome.kind === 'error' && c.outcome.error instanceof AttError && ([ATT_ERROR.INSUFFICIENT_AUTHENTICATION, ATT_ERROR.INSUFFICIENT_ENCRYPTION] as number[]).includes(c.outcome.error.attCode));
     expect(refusedLater.length).toBeGreaterThanOrEqual(4);
     for (const c of refusedLater) {
       expect(c.why).toContain('no pairing: pairing failed earlier on this link: SMP 0x05 Pairing Not Supported (Pairing Failed from the peripheral); one attempt per link');

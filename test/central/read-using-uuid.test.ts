@@ -48,13 +48,13 @@ describe('GattClient.readUsingCharacteristicUuid (Vol 3 Part G 4.8.2)', () => {
     const { bearer } = scripted(encodeAtt({ opcode: ATT_OP.ERROR_RSP, requestOpcode: ATT_OP.READ_BY_TYPE_REQ, handle: 0x0d, errorCode: ATT_ERROR.ATTRIBUTE_NOT_FOUND }));
     const e = await client(bearer).readUsingCharacteristicUuid(0x0d, 0x0d, UUID).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(AttError);
-    expect(e).toMatchObject({ code: ATT_ERROR.ATTRIBUTE_NOT_FOUND, handle: 0x0d, requestOpcode: ATT_OP.READ_BY_TYPE_REQ });
+    expect(e).toMatchObject({ attCode: ATT_ERROR.ATTRIBUTE_NOT_FOUND, handle: 0x0d, requestOpcode: ATT_OP.READ_BY_TYPE_REQ });
   });
 
   it('a response naming a handle outside the range asked for is a protocol error naming both', async () => {
     const { bearer } = scripted(encodeAtt({ opcode: ATT_OP.READ_BY_TYPE_RSP, attributeData: [{ handle: 0x0f, value: Buffer.from('x') }] }));
     const e = await client(bearer).readUsingCharacteristicUuid(0x0e, 0x0e, UUID).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(AttProtocolError);
-    expect((e as Error).message).toMatch(/0xf, outside the range 0xe-0xe/);
+    expect((e as Error).message).toMatch(/0x000F, outside the range 0x000E-0x000E/);
   });
 });

@@ -8,7 +8,7 @@ import { CentralClient } from '../../central/central-client.js';
 import { AttError } from '../../central/errors.js';
 import type { Cell, MatrixResult, PhaseName } from '../../central/matrix/matrix-types.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
-import { renderTable } from '../../central/matrix/render-table.js';
+import { renderMatrixTable } from '../../central/matrix/render-table.js';
 import { matrixJson } from '../../central/matrix/render-json.js';
 import type { PairingPolicy } from '../../central/pairing/pairing-policy.js';
 import { SMALL, startBlenoPeripheral, type BlenoPeripheral } from '../helpers/bleno-gatt.js';
@@ -39,7 +39,7 @@ async function matrix(policy: PairingPolicy, profile = smallProfile()): Promise<
 /** Each cell as "outcome kind or ATT code", keyed "uuid op". */
 function shape(r: MatrixResult, phase: PhaseName): Record<string, string> {
   const cells = r.phases.find((p) => p.name === phase)!.cells.filter((c) => c.characteristic.serviceUuid === SMALL.service);
-  const what = (c: Cell) => (c.outcome.kind === 'error' ? (c.outcome.error instanceof AttError ? `0x${c.outcome.error.code.toString(16).padStart(2, '0')}` : c.outcome.error.kind) : c.outcome.kind);
+  const what = (c: Cell) => (c.outcome.kind === 'error' ? (c.outcome.error instanceof AttError ? `0x${c.outcome.error.attCode.toString(16).padStart(2, '0')}` : c.outcome.error.kind) : c.outcome.kind);
   return Object.fromEntries(cells.map((c) => [`${c.characteristic.name} ${c.operation}`, what(c)]));
 }
 
@@ -80,7 +80,7 @@ describe('security matrix over a bleno GATT', () => {
     expect(paired.pairings).toHaveLength(1);
     const trigger = paired.cells.find((c) => c.pairing)!;
     expect(trigger.characteristic.uuid).toBe(SMALL.secureRead);
-    expect((trigger.firstError as AttError).code).toBe(ATT_ERROR.INSUFFICIENT_AUTHENTICATION);
+    expect((trigger.firstError as AttError).attCode).toBe(ATT_ERROR.INSUFFICIENT_AUTHENTICATION);
     expect(trigger.why).toMatch(/first ATT 0x05 .*paired \(Just Works\) and re-sent/);
     expect(paired.cells.find((c) => c.characteristic.uuid === SMALL.openRead)!.security.encrypted).toBe(false);
     expect(paired.cells.find((c) => c.characteristic.uuid === SMALL.secureWrite && c.operation === 'write')!.security.encrypted).toBe(true);
@@ -111,7 +111,7 @@ describe('security matrix over a bleno GATT', () => {
     expect(r.differences[0]).toContain('"Secure Read" × read (unencrypted)');
     expect(r.differences[0]).toContain('expected success');
     expect(r.differences[0]).toContain('ATT 0x05 Insufficient Authentication');
-    expect(renderTable(r)).toContain('verdict: FAIL: 1 difference(s)');
+    expect(renderMatrixTable(r)).toContain('verdict: FAIL: 1 difference(s)');
     const json = JSON.parse(JSON.stringify(matrixJson(r))) as { differences: string[]; phases: { cells: { outcome: { error?: { code: number; name: string } } }[] }[] };
     expect(json.differences).toEqual(r.differences);
     expect(json.phases[0]!.cells.some((c) => c.outcome.error?.code === ATT_ERROR.INSUFFICIENT_AUTHENTICATION && c.outcome.error.name === 'Insufficient Authentication')).toBe(true);

@@ -78,7 +78,7 @@ describe('the consoles in real terminals, on one blebench air', () => {
     await pick('Encrypted Read');
     let c = await tmux.step('c', ['Enter'], /✗ ATT 0x05 Insufficient Authentication: the link must be paired/);
     expect(c).toMatch(/what now: the pairing policy is "never", so the central did not pair: choose "pair now", then try again/);
-    await tmux.waitForScreen('p', /Read Request for "Encrypted Read" \(handle 0x[0-9a-f]{4}\) → answered 0x05 Insufficient Authentication/);
+    await tmux.waitForScreen('p', /Read Request for "Encrypted Read" \(handle 0x[0-9A-F]{4}\) → answered 0x05 Insufficient Authentication/);
 
     // Pair explicitly.
     tmux.type('c', 'pair');
@@ -91,7 +91,7 @@ describe('the consoles in real terminals, on one blebench air', () => {
     await tmux.waitForScreen('c', /\? blebench \(.*\) \[encrypted\]: what now\?/);
     await pick('Encrypted Read');
     await tmux.step('c', ['Enter'], /✓ "Encrypted Read" = 16 octets: 6e 65 65 64 .* "needs encryption"/);
-    await tmux.waitForScreen('p', /Read Request for "Encrypted Read" \(handle 0x[0-9a-f]{4}\) → answered with 16 octets/);
+    await tmux.waitForScreen('p', /Read Request for "Encrypted Read" \(handle 0x[0-9A-F]{4}\) → answered with 16 octets/);
 
     // A bad value is refused at the prompt: nothing reaches the peripheral until it is valid.
     await pick('Long Value');
@@ -104,7 +104,7 @@ describe('the consoles in real terminals, on one blebench air', () => {
     await tmux.step('c', ['BSpace', 'BSpace', 'BSpace'], /\(hex octets\) *\n/);
     await tmux.step('c', { text: '0102' }, /\(hex octets\) 0102/);
     await tmux.step('c', ['Enter'], /✓ written to "Long Value": 2 octets: 01 02/);
-    await tmux.waitForScreen('p', /Write Request for "Long Value" \(handle 0x[0-9a-f]{4}\) → accepted/);
+    await tmux.waitForScreen('p', /Write Request for "Long Value" \(handle 0x[0-9A-F]{4}\) → accepted/);
 
     // Subscribe to the encrypted notifications.
     await pick('Encrypted Notify');

@@ -101,7 +101,7 @@ describe('pairing questions in the consoles, on one blebench air', () => {
     await tmux.waitForScreen('pk-p', /▸ link to .* encrypted, key size 16 octets/);
 
     await readAuthenticated('pk-c', /✓ "Authenticated Read" = 10 octets: .* "needs MITM"/);
-    await tmux.waitForScreen('pk-p', /Read Request for "Authenticated Read" \(handle 0x[0-9a-f]{4}\) → answered with 10 octets/);
+    await tmux.waitForScreen('pk-p', /Read Request for "Authenticated Read" \(handle 0x[0-9A-F]{4}\) → answered with 10 octets/);
     await quit('pk-c', 'pk-p');
     expect(tmux.screen('pk-c') + tmux.screen('pk-p')).not.toMatch(/\n\s+at .+:\d+:\d+/);
   }, 120_000);

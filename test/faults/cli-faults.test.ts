@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stackTraceIn } from '../bad-input/helpers/cli.js';
+import { internalErrorIn, stackTraceIn } from '../bad-input/helpers/cli.js';
 import { Tally } from './helpers/tally.js';
 
 const tally = new Tally('faults (through the CLI)', 'exit codes as expected, the HCI status named');
@@ -19,7 +19,7 @@ function scenario(name: string, faults: string[], steps: string[], centralSm = '
   const file = path.join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
   const lines = [
     `name: ${name}`,
-    'description: a fault from the corpus of issue 8',
+    'description: a fault from the fault corpus',
     'qualification: []',
     'tags: [fault]',
     'time-limit-ms: 15000',
@@ -41,6 +41,7 @@ function scenario(name: string, faults: string[], steps: string[], centralSm = '
 
 function run(file: string) {
   const r = spawnSync(process.execPath, ['bin/blebench.js', 'run', file, '--seed', '1'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, BLEBENCH_DEBUG: '' } });
+  expect(internalErrorIn(r.stdout + r.stderr), r.stderr).toBeUndefined();
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -12,6 +12,7 @@ import { EXIT } from '../../common/errors/blebench-error.js';
 import type { Tap } from '../../common/trace/tap.js';
 import { HciError } from '../../central/errors.js';
 import { reportError } from '../../bin/cli-errors.js';
+import { cliWordsFor, internalErrorIn } from '../bad-input/helpers/cli.js';
 import { smallProfile } from '../helpers/small-profile.js';
 import { checkKeyFile, keyFileFrom, type KeyFile } from './helpers/key-files.js';
 import { referencePairing } from './helpers/reference.js';
@@ -61,11 +62,16 @@ function answerTo(tap: Tap, opcode: number): { event: 'Command Status' | 'Comman
   return undefined;
 }
 
+/** How `p` ended and how soon; an error it ended with (thrown, or a report's) is one of the family, never an "internal error" to the CLI. */
 async function timed<T>(p: Promise<T>): Promise<{ value?: T; error?: unknown; ms: number }> {
   const t0 = Date.now();
+  const inFamily = (e: unknown) => e === undefined || expect(internalErrorIn(cliWordsFor(e).words), String(e)).toBeUndefined();
   try {
-    return { value: await p, ms: Date.now() - t0 };
+    const value = await p;
+    inFamily((value as { error?: unknown } | undefined)?.error);
+    return { value, ms: Date.now() - t0 };
   } catch (error) {
+    inFamily(error);
     return { error, ms: Date.now() - t0 };
   }
 }
@@ -85,7 +91,7 @@ describe('controller errors: the central', () => {
         w.radio.faults.add({ on: 'command', opcode: OP.LE_CREATE_CONNECTION, status });
         const r = await timed(rig.connect());
         expect(r.error).toBeInstanceOf(HciError);
-        expect(r.error).toMatchObject({ code: status, context: 'connection', exitCode: EXIT.EXPECTATION_FAILED });
+        expect(r.error).toMatchObject({ status, context: 'connection', exitCode: EXIT.EXPECTATION_FAILED });
         expect((r.error as HciError).label).toBe(label(status));
         expect((r.error as Error).message).toContain(`${label(status)} (`);
         expect(r.ms).toBeLessThan(NAMED_WITHIN_MS);
@@ -125,7 +131,7 @@ describe('controller errors: the central', () => {
         w.radio.faults.add({ on: 'command', opcode: OP.LE_ENABLE_ENCRYPTION, status: HCI_STATUS.UNKNOWN_CONNECTION_IDENTIFIER });
         const r = await timed(conn.pair());
         expect(r.value?.error).toBeInstanceOf(HciError);
-        expect(r.value?.error).toMatchObject({ code: HCI_STATUS.UNKNOWN_CONNECTION_IDENTIFIER, context: 'encryption' });
+        expect(r.value?.error).toMatchObject({ status: HCI_STATUS.UNKNOWN_CONNECTION_IDENTIFIER, context: 'encryption' });
         expect(r.value?.error?.message).toContain(label(HCI_STATUS.UNKNOWN_CONNECTION_IDENTIFIER));
         expect(r.ms).toBeLessThan(NAMED_WITHIN_MS);
         expect(answerTo(rig.ct.tap, OP.LE_ENABLE_ENCRYPTION)).toEqual({ event: 'Command Status', status: HCI_STATUS.UNKNOWN_CONNECTION_IDENTIFIER });
@@ -187,7 +193,7 @@ describe('controller errors: the peripheral', () => {
         const r = await timed(conn.pair());
         expect(answerTo(rig.pt.tap, OP.LE_LONG_TERM_KEY_REQUEST_REPLY)).toEqual({ event: 'Command Complete', status: HCI_STATUS.UNKNOWN_CONNECTION_IDENTIFIER });
         expect(r.value?.error).toBeInstanceOf(HciError);
-        expect(r.value?.error).toMatchObject({ code: HCI_STATUS.LL_RESPONSE_TIMEOUT, context: 'disconnection' });
+        expect(r.value?.error).toMatchObject({ status: HCI_STATUS.LL_RESPONSE_TIMEOUT, context: 'disconnection' });
         expect(r.ms).toBeLessThan(encryptionTimeoutMs + NAMED_WITHIN_MS);
         expect(await gone).toBe(HCI_STATUS.LL_RESPONSE_TIMEOUT);
         expect(conn.link.encrypted).toBe(false);
@@ -210,7 +216,7 @@ describe('the command fault rule', () => {
         const first = await rig.connect();
         await first.disconnect();
         const second = await timed(rig.connect());
-        expect(second.error).toMatchObject({ code: HCI_STATUS.MEMORY_CAPACITY_EXCEEDED, context: 'connection' });
+        expect(second.error).toMatchObject({ status: HCI_STATUS.MEMORY_CAPACITY_EXCEEDED, context: 'connection' });
         expect(w.radio.faults.hits.map((h) => h.rule.on === 'command' && h.rule.status)).toEqual([HCI_STATUS.MEMORY_CAPACITY_EXCEEDED]);
       } finally {
         await finish(w);

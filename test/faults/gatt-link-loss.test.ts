@@ -116,7 +116,7 @@ describe.each(PROCEDURES.map((p) => [p.name, p] as const))('link lost during %s'
       expect(r.fired).toBe(true);
       expect(r.error).toBeInstanceOf(HciError);
       const e = r.error as HciError;
-      expect([e.code, e.context]).toEqual([LINK_LOSS_REASON, 'disconnection']);
+      expect([e.status, e.context]).toEqual([LINK_LOSS_REASON, 'disconnection']);
       expect(e.message).toContain(`HCI 0x08 ${hciStatus(LINK_LOSS_REASON).name}`);
       expect(r.afterMs).toBeLessThan(ERROR_BOUND_MS);
       expect(r.peripheralDisconnect?.reason).toBe(LINK_LOSS_REASON);

@@ -12,7 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { H4, OP } from '../../common/codes/hci.js';
 import { startChild, type Child } from '../helpers/child.js';
 import { until } from '../helpers/until.js';
-import { stackTraceIn } from '../bad-input/helpers/cli.js';
+import { internalErrorIn, stackTraceIn } from '../bad-input/helpers/cli.js';
 import { smallProfile } from '../helpers/small-profile.js';
 import { checkKeyFile, keyFileFrom } from './helpers/key-files.js';
 import { referencePairing } from './helpers/reference.js';
@@ -68,6 +68,7 @@ async function expectTransportClosed(c: Child, keys: ReturnType<typeof keyFileFr
   expect(code, `stdout: ${c.stdout()}\nstderr: ${c.stderr()}`).toBe(3);
   expect(c.stderr()).toMatch(/TRANSPORT_CLOSED|the controller (went away|closed the stream)/);
   expect(stackTraceIn(c.stderr()), c.stderr()).toBeUndefined();
+  expect(internalErrorIn(c.stdout() + c.stderr()), c.stderr()).toBeUndefined();
   expect(checkKeyFile(keys, false)).toEqual({ ok: true, changed: false });
 }
 

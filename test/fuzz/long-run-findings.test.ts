@@ -1,4 +1,4 @@
-// What long fuzz runs found (issue 15: `blebench fuzz --cases 200000 --seed 777` reported hangs in the
+// What long fuzz runs found (`blebench fuzz --cases 200000 --seed 777` reported hangs in the
 // central with blebench's Security Manager at different cases, never reproduced one by one). The rogue
 // peripheral's case cut a Pairing Failed to its code alone (`05`) while the central was pairing: the
 // Security Manager took it as the peer's failure (Unspecified Reason) and ended, but the central's

@@ -361,7 +361,7 @@ describe('notifications and indications from a ble-host peripheral to blebench c
     const before = expectedOutcome(profile, profileChar, 'notify', { encrypted: false, authenticated: false, keyExists: false });
     const refused = await conn.subscribe(secret, 'notify').then(
       () => 'subscribed',
-      (e: unknown) => (e instanceof AttError ? e.code : String(e)),
+      (e: unknown) => (e instanceof AttError ? e.attCode : String(e)),
     );
     a.check('Encrypted Notify: the CCCD write before pairing', before.ok ? 'subscribed' : before.attError, refused);
     const paired = await conn.pair();

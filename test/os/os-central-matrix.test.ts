@@ -11,7 +11,7 @@ import type { OsTransport } from '../../common/hci/os-transport.js';
 import { runOsCentral } from '../../bin/commands/central-os.js';
 import { API_FACTS_HEADER, type ApiCell, type MatrixResult } from '../../central/matrix/matrix-types.js';
 import { matrixJson } from '../../central/matrix/render-json.js';
-import { renderTable } from '../../central/matrix/render-table.js';
+import { renderMatrixTable } from '../../central/matrix/render-table.js';
 import { OsCentralClient } from '../../central/os/os-central.js';
 import { isOsApiError, OsApiError } from '../../central/os/os-api-error.js';
 import { runOsMatrix } from '../../central/os/os-matrix.js';
@@ -81,7 +81,7 @@ describe('the security matrix over the os transport (fake CoreBluetooth binding 
     expect(r.phases[0]!.cells).toHaveLength(8);
     expect(r.phases[0]!.cells.every((c) => c.source === 'api')).toBe(true);
     expect(r.facts).toMatchObject({ source: 'api', header: API_FACTS_HEADER });
-    const table = renderTable(r);
+    const table = renderMatrixTable(r);
     expect(table.split('\n')[0]).toBe('facts from the OS API, not the air: no HCI tap');
     expect(table).toContain('pairing decided by the OS');
     expect(table).toContain('(address hidden by the OS)');
@@ -113,7 +113,7 @@ describe('the security matrix over the os transport (fake CoreBluetooth binding 
     expect(notify.attCode).toBeUndefined();
     expect(notify.label).toBe('failed (the OS does not say why; ATT code unknown)');
     expect(notify.message).toContain('the OS reports notifications still off');
-    expect(renderTable(r)).toMatch(/\nEncrypted Notify +notify +api +failed \(the OS does not say why; ATT code unknown\)\n/);
+    expect(renderMatrixTable(r)).toMatch(/\nEncrypted Notify +notify +api +failed \(the OS does not say why; ATT code unknown\)\n/);
     // No cell claims an ATT code the OS did not name.
     const named = r.phases[0]!.cells.flatMap((c) => (c.outcome.kind === 'error' && isOsApiError(c.outcome.error) && c.outcome.error.attCode !== undefined ? [c.characteristic.uuid.slice(6, 8)] : []));
     expect(named.sort()).toEqual(['02', '0f']);

@@ -1,6 +1,6 @@
 // More bonds than one MGMT Load Long Term Keys command holds (16-bit parameter length: 1,820 entries of
 // 36 octets). bleno wrote the length unchecked, so `blebench peripheral --keys` ended with ERR_OUT_OF_RANGE
-// at its 1,821st bond (found by the soak of issue 15); now the newest 1,820 keys are loaded and the rest
+// at its 1,821st bond (found by a 3,000-bond soak); now the newest 1,820 keys are loaded and the rest
 // stay in the key store.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Radio } from '../../common/air/index.js';

@@ -37,7 +37,7 @@ async function outcomeOf(conn: CentralConnection, start: number, end: number, uu
     return { value: list[0]?.value.toString('hex') ?? '', handles: list.map((d) => d.handle) };
   } catch (e) {
     if (!(e instanceof AttError)) throw e;
-    return { code: e.code, handle: e.handle, request: e.requestOpcode };
+    return { code: e.attCode, handle: e.handle, request: e.requestOpcode };
   }
 }
 
@@ -54,7 +54,7 @@ describe("blebench's central: Read Using Characteristic UUID against blebench's 
     closers.push(() => server.close());
     // 'never': every refusal comes back as it was answered; the test pairs when it chooses
     const client = await CentralClient.open(ct, { policy: 'never', timeoutMs: STEP_MS });
-    closers.push(() => client.noble.close());
+    closers.push(() => client.loadedNoble.close());
     const conn = await client.connectTo({ kind: 'service', value: profile.advertising.serviceUuids[0]! });
     closers.push(() => conn.disconnect());
     const discovered = await conn.characteristics();

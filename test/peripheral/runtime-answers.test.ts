@@ -129,7 +129,7 @@ describe('answerWith', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(AttError);
-    expect(err).toMatchObject({ code: ATT_ERROR.UNLIKELY_ERROR, requestOpcode: ATT_OP.READ_REQ });
+    expect(err).toMatchObject({ attCode: ATT_ERROR.UNLIKELY_ERROR, requestOpcode: ATT_OP.READ_REQ });
     expect(conn.pairings).toHaveLength(0);
   });
 });

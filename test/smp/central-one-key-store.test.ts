@@ -83,7 +83,7 @@ describe("the central's one key store", () => {
 
     const second = await connect();
     expect(second.bonded).toBe(true);
-    expect(second.bond).toBe(client.noble.smpSession(second.handle)!.bond);
+    expect(second.bond).toBe(client.loadedNoble.smpSession(second.handle)!.bond);
     const again = await second.pair();
     expect(again.result).toBe('encrypted');
     expect(pairingRequests(ct!, second.handle)).toBe(0);

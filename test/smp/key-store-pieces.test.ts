@@ -1,4 +1,4 @@
-// The JSON key store writes its file in pieces (issue 15: a whole-file string and buffer each write grew a
+// The JSON key store writes its file in pieces (a whole-file string and buffer each write grew a
 // long run's memory): the pieces joined are byte for byte the single JSON document, at the piece edges too.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

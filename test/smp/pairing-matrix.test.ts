@@ -1,82 +1,45 @@
-// Every pair of IO capabilities × {LE legacy, LE Secure Connections} × MITM flags, two engines back
-// to back: the association model and the key's security match Core v5.4 Vol 3 Part H 2.3.5.1
-// (tables 2.6-2.8, written out below from the spec, independently of pairingMethod()), both users see
-// and type the same passkey or number, both sides derive the same key, and the keys asked for arrive.
+// The pairing matrix (helpers/pairing-matrix-suite.ts) with two engines back to back: beyond what
+// every pairing must show, the keys asked for arrive (and below, key distribution case by case).
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { IO_CAPABILITY_NAMES, type KeySet } from '../../common/smp/pairing-config.js';
+import { type KeySet } from '../../common/smp/pairing-config.js';
 import { generateP256KeyPair } from '../../common/smp/p256.js';
 import { f4 } from '../../common/smp/toolbox.js';
-import type { PairingOutcome } from '../../common/smp/engine-types.js';
 import { backToBack, PERIPHERAL_ADDRESS } from './helpers/back-to-back.js';
-import { expectedCell, METHOD } from './helpers/association-table.js';
+import { paired, pairingMatrixSuite } from './helpers/pairing-matrix-suite.js';
 
-function paired(o: PairingOutcome) {
-  if (o.result !== 'paired') throw new Error(`expected a pairing, got ${JSON.stringify(o)}`);
-  return o;
-}
-
-const MITM = { neither: [false, false], initiator: [true, false], responder: [false, true], both: [true, true] } as const;
 const IDENTITY = { address: { address: 'F0:F1:F2:F3:F4:F5', type: 'public' as const }, irk: randomBytes(16) };
 
-describe('pairing matrix: IO capabilities × legacy/SC × MITM (Vol 3 Part H tables 2.6-2.8)', () => {
-  for (const sc of [false, true]) {
-    for (const [mitmName, [iMitm, rMitm]] of Object.entries(MITM)) {
-      describe(`${sc ? 'LE Secure Connections' : 'LE legacy'}, MITM flag set by ${mitmName}`, () => {
-        for (const ini of IO_CAPABILITY_NAMES) {
-          for (const res of IO_CAPABILITY_NAMES) {
-            const cell = expectedCell(ini, res, sc, iMitm || rMitm);
-            it(`initiator ${ini} × responder ${res} → ${METHOD[cell]}${cell.startsWith('PE') ? ` (${cell})` : ''}`, async () => {
-              const secureConnections = sc ? 'allowed' : 'no';
-              const pair = backToBack({
-                central: { config: { ioCapability: ini, mitm: iMitm ? 'requested' : 'no', secureConnections }, env: { identity: IDENTITY } },
-                peripheral: { config: { ioCapability: res, mitm: rMitm ? 'requested' : 'no', secureConnections } },
-                bothInput: 314159,
-              });
-              pair.central.input({ type: 'pair' });
-              const { central, peripheral } = await pair.outcomes();
-              const c = paired(central);
-              const p = paired(peripheral);
-              for (const o of [c, p]) {
-                expect(o.security).toEqual({ method: METHOD[cell], authenticated: cell !== 'JW', secureConnections: sc, keySize: 16 });
-                expect(o.bonded).toBe(true);
-              }
-              expect(c.linkKey.equals(p.linkKey)).toBe(true);
-              const ready = pair.actions.find((a) => a.action.type === 'ltk-ready');
-              expect(ready?.side).toBe('peripheral');
-              expect(ready?.action.type === 'ltk-ready' && ready.action.ltk.key.equals(p.linkKey)).toBe(true);
-              // Both users saw and typed the same number.
-              const b = pair.board;
-              if (cell === 'PE:r') expect([b.displayed.peripheral, b.displayed.central]).toEqual([b.entered.central, undefined]);
-              if (cell === 'PE:i') expect([b.displayed.central, b.displayed.peripheral]).toEqual([b.entered.peripheral, undefined]);
-              if (cell === 'PE:b') expect([b.entered.central, b.entered.peripheral]).toEqual([314159, 314159]);
-              if (cell === 'NC') {
-                expect(b.compared.central).toBeTypeOf('number');
-                expect(b.compared.central).toBe(b.compared.peripheral);
-              } else expect(b.compared).toEqual({});
-              if (!cell.startsWith('PE')) expect(b.entered).toEqual({});
-              // Key distribution: EncKey and IdKey both ways (the default). SC: the LTK is f5's on both sides.
-              if (sc) {
-                expect(c.peer.ltk!.key.equals(c.linkKey)).toBe(true);
-                expect(p.local.ltk!.key.equals(c.linkKey)).toBe(true);
-                expect(c.peer.ltk!.ediv).toBe(0);
-              } else {
-                expect(c.peer.ltk).toEqual(p.local.ltk);
-                expect(p.peer.ltk).toEqual(c.local.ltk);
-                expect(c.peer.ltk!.key.equals(c.linkKey)).toBe(false); // the STK is not the LTK
-              }
-              expect(p.peerIdentity).toEqual(IDENTITY.address);
-              expect(p.peer.irk!.equals(IDENTITY.irk)).toBe(true);
-              expect(c.peerIdentity).toEqual(PERIPHERAL_ADDRESS);
-              expect(c.peer.irk).toEqual(p.local.irk);
-            });
-          }
-        }
-      });
+// Two engines back to back; beyond the common checks, the keys each side distributed.
+pairingMatrixSuite({
+  names: { suite: 'pairing matrix: IO capabilities × legacy/SC × MITM (Vol 3 Part H tables 2.6-2.8)', initiator: 'initiator', responder: 'responder' },
+  bothInput: 314159,
+  pair: async (config) => {
+    const pair = backToBack({ central: { config: config.central, env: { identity: IDENTITY } }, peripheral: { config: config.peripheral }, bothInput: 314159 });
+    pair.central.input({ type: 'pair' });
+    const { central, peripheral } = await pair.outcomes();
+    return { central, peripheral, board: pair.board, ready: pair.actions.find((a) => a.action.type === 'ltk-ready') };
+  },
+  alsoCheck: ({ central: c, peripheral: p, ready }, { sc }) => {
+    for (const o of [c, p]) expect(o.bonded).toBe(true);
+    expect(ready?.side).toBe('peripheral');
+    expect(ready?.action.type === 'ltk-ready' && ready.action.ltk.key.equals(p.linkKey)).toBe(true);
+    // Key distribution: EncKey and IdKey both ways (the default). SC: the LTK is f5's on both sides.
+    if (sc) {
+      expect(c.peer.ltk!.key.equals(c.linkKey)).toBe(true);
+      expect(p.local.ltk!.key.equals(c.linkKey)).toBe(true);
+      expect(c.peer.ltk!.ediv).toBe(0);
+    } else {
+      expect(c.peer.ltk).toEqual(p.local.ltk);
+      expect(p.peer.ltk).toEqual(c.local.ltk);
+      expect(c.peer.ltk!.key.equals(c.linkKey)).toBe(false); // the STK is not the LTK
     }
-  }
+    expect(p.peerIdentity).toEqual(IDENTITY.address);
+    expect(p.peer.irk!.equals(IDENTITY.irk)).toBe(true);
+    expect(c.peerIdentity).toEqual(PERIPHERAL_ADDRESS);
+    expect(c.peer.irk).toEqual(p.local.irk);
+  },
 });
-
 describe('key distribution delivers what was asked (Vol 3 Part H 3.6.1)', () => {
   const cases: { name: string; ask: { initiator: KeySet; responder: KeySet }; agree: { initiator: KeySet; responder: KeySet } }[] = [
     { name: 'nothing', ask: { initiator: {}, responder: {} }, agree: { initiator: { encKey: true, idKey: true, signKey: true }, responder: { encKey: true, idKey: true, signKey: true } } },

@@ -2,7 +2,7 @@
 // centrals one after another, gets SIGTERM as soon as it has logged its Nth "bond made" line (its write
 // still under way: FILE already holds 30,000 bonds of a long run, so each write takes a while): the
 // process flushes its key store before it exits, and FILE holds every bond, old and new.
-// (Found by the soak of issue 15: 554 of 3,000 bonds were never written when the peripheral exited on
+// (Found by a soak: 554 of 3,000 bonds were never written when the peripheral exited on
 // SIGTERM without waiting for its queued writes.)
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

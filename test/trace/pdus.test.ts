@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ATT_ERROR_TABLE, ATT_OPCODE_TABLE, attError } from '../../common/codes/att.js';
 import { LE_EVT, OP } from '../../common/codes/hci.js';
 import { SMP_CODE_TABLE, SMP_REASON_TABLE, pairingMethod, smpReason } from '../../common/codes/smp.js';
-import { decodeAtt } from '../../common/trace/att-decode.js';
+import { decodeAttForTimeline } from '../../common/trace/att-decode.js';
 import { decodeLeSignaling } from '../../common/trace/signaling-decode.js';
 import { decodeSmp } from '../../common/trace/smp-decode.js';
 import { PacketDecoder } from '../../common/trace/packet-decoder.js';
@@ -48,7 +48,7 @@ describe('every ATT PDU of Vol 3 Part F 3.4 decodes with its fields', () => {
     ['23 1000 0100 01 1100 0200 0203', 'ATT Multiple Handle Value Notification', { values: [{ attributeHandle: 0x10, length: 1, value: h('01') }, { attributeHandle: 0x11, length: 2, value: h('0203') }] }],
   ];
   it.each(cases)('%s → %s', (bytes, name, fields, summary) => {
-    const d = decodeAtt(h(bytes), 0x40);
+    const d = decodeAttForTimeline(h(bytes), 0x40);
     expect(d.layer).toBe('att');
     expect(d.name).toBe(name);
     expect(d.handle).toBe(0x40);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OP } from '../../common/codes/hci.js';
 import { readBtsnoop } from '../../common/trace/btsnoop-reader.js';
-import { Tap, TimeoutError } from '../../common/trace/tap.js';
+import { Tap, TapWaitError } from '../../common/trace/tap.js';
 import type { LinkState } from '../../common/trace/link-state.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
 import { CENTRAL_ADDR, HANDLE, LTK, PERIPHERAL_ADDR, att, centralSession, cmd, connectionComplete, disconnectionComplete, fragments, pdu, peripheralSession } from './packets.js';
@@ -27,14 +27,14 @@ describe('Tap.waitFor', () => {
     for (const [d, pk] of centralSession()) tap.observe(d, pk);
     const past = await tap.waitFor((e) => e.name === 'SMP Pairing Request', { timeoutMs: 50, includePast: true });
     expect(past.dir).toBe('tx');
-    await expect(tap.waitFor((e) => e.name === 'SMP Pairing Request', { timeoutMs: 30 })).rejects.toBeInstanceOf(TimeoutError);
+    await expect(tap.waitFor((e) => e.name === 'SMP Pairing Request', { timeoutMs: 30 })).rejects.toBeInstanceOf(TapWaitError);
   });
 
   it('rejects with a TimeoutError naming what it waited for and the last entries', async () => {
     const tap = new Tap({ name: 'central' });
     tap.observe('tx', pdu(HANDLE, 4, att.readReq(3)));
-    const err = (await tap.waitFor(() => false, { timeoutMs: 20, what: 'the read response' }).catch((e: unknown) => e)) as TimeoutError;
-    expect(err).toBeInstanceOf(TimeoutError);
+    const err = (await tap.waitFor(() => false, { timeoutMs: 20, what: 'the read response' }).catch((e: unknown) => e)) as TapWaitError;
+    expect(err).toBeInstanceOf(TapWaitError);
     expect(err.reason).toBe('timeout');
     expect(err.code).toBe('TAP_WAIT_TIMEOUT');
     expect(err.message).toMatch(/tap central: waiting for the read response: timed out after 20 ms; last entries:\n {2}#0 tx ATT Read Request: handle 0x0003/);
@@ -45,8 +45,8 @@ describe('Tap.waitFor', () => {
     const ac = new AbortController();
     const p = tap.waitFor(() => false, { timeoutMs: 10_000, signal: ac.signal });
     ac.abort(new Error('user pressed ^C'));
-    const err = (await p.catch((e: unknown) => e)) as TimeoutError;
-    expect(err).toBeInstanceOf(TimeoutError);
+    const err = (await p.catch((e: unknown) => e)) as TapWaitError;
+    expect(err).toBeInstanceOf(TapWaitError);
     expect(err.reason).toBe('aborted');
     expect((err.cause as Error).message).toBe('user pressed ^C');
     await expect(tap.waitFor(() => false, { timeoutMs: 10_000, signal: AbortSignal.abort() })).rejects.toMatchObject({ reason: 'aborted' });

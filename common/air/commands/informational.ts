@@ -1,6 +1,6 @@
 // Informational (OGF 0x04) and Status (OGF 0x05) parameters. Core v5.4 Vol 4 Part E 7.4, 7.5.
 import { HCI_STATUS, OP } from '../../codes/hci.js';
-import { COMPANY_ID_TESTING, ENCRYPTION_KEY_SIZE, HCI_SUBVERSION, LMP_FEATURES_PAGE_0, LMP_MAX_PAGE, LMP_SUBVERSION } from '../capabilities.js';
+import { COMPANY_ID_TESTING, LINK_ENCRYPTION_KEY_SIZE, HCI_SUBVERSION, LMP_FEATURES_PAGE_0, LMP_MAX_PAGE, LMP_SUBVERSION } from '../capabilities.js';
 import { ok, withLink, type CommandSpec } from './types.js';
 
 export const informationalCommands: ReadonlyArray<readonly [number, CommandSpec]> = [
@@ -36,7 +36,7 @@ export const informationalCommands: ReadonlyArray<readonly [number, CommandSpec]
       answer: 'complete',
       returns: 3,
       echoesHandle: true,
-      run: (ctx) => withLink(ctx, (end) => (end.link.encrypted ? ok().u16(end.handle).u8(ENCRYPTION_KEY_SIZE).build() : HCI_STATUS.COMMAND_DISALLOWED)),
+      run: (ctx) => withLink(ctx, (end) => (end.link.encrypted ? ok().u16(end.handle).u8(LINK_ENCRYPTION_KEY_SIZE).build() : HCI_STATUS.COMMAND_DISALLOWED)),
     },
   ],
 ];

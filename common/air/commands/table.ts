@@ -14,11 +14,12 @@ import { lePrivacyCommands } from './le-privacy.js';
 import { leScanningCommands } from './le-scanning.js';
 import { zephyrVendorCommands } from './vendor-zephyr.js';
 import { ok, type CommandSpec, type CommandTable } from './types.js';
+import { hex } from '../../codes/code-table.js';
 
 const table = new Map<number, CommandSpec>();
 for (const group of [basebandCommands, informationalCommands, leControllerCommands, leCryptoCommands, leAdvertisingCommands, leScanningCommands, leConnectionCommands, leEncryptionCommands, lePrivacyCommands]) {
   for (const [op, spec] of group) {
-    if (table.has(op)) throw new Error(`command 0x${op.toString(16)} implemented twice`);
+    if (table.has(op)) throw new Error(`command ${hex(op, 4)} implemented twice`);
     table.set(op, spec);
   }
 }
@@ -28,7 +29,7 @@ table.set(OP.READ_LOCAL_SUPPORTED_COMMANDS, { length: 0, answer: 'complete', ret
 export const SUPPORTED_COMMANDS: Buffer = supportedCommandsMask(table.keys());
 // Vendor commands answer, but 6.27 has no Supported Commands bit for them: added after the mask.
 for (const [op, spec] of zephyrVendorCommands) {
-  if (table.has(op)) throw new Error(`command 0x${op.toString(16)} implemented twice`);
+  if (table.has(op)) throw new Error(`command ${hex(op, 4)} implemented twice`);
   table.set(op, spec);
 }
 export const COMMANDS: CommandTable = table;

@@ -15,12 +15,12 @@ export interface CommandContext {
  * How the controller answers: Command Complete with return parameters, Command Status (the
  * outcome follows as its own event), or nothing unless in error (Host Number Of Completed Packets).
  */
-export type Answer = 'complete' | 'status' | 'none';
+export type AnswerEvent = 'complete' | 'status' | 'none';
 
 export interface CommandSpec {
   /** Exact parameter length, or a check for variable-length commands. */
   length: number | ((params: Buffer) => boolean);
-  answer: Answer;
+  answer: AnswerEvent;
   /** Octets of return parameters after Status (so an error answer has the right size). */
   returns?: number;
   /** Return parameters start with the Connection_Handle from params[0..1] (echoed on errors too). */
@@ -39,7 +39,7 @@ export const OK = HCI_STATUS.SUCCESS;
 /** Return parameters starting with Status 0x00. */
 export const ok = (): ParamWriter => params().u8(OK);
 
-export const u16 = (p: Buffer, at: number): number => p.readUInt16LE(at);
+export const readU16 = (p: Buffer, at: number): number => p.readUInt16LE(at);
 
 /** Connection handles are 12 bits; the top bits of the 16-bit field are reserved. */
 export const handleAt = (p: Buffer, at = 0): number => p.readUInt16LE(at) & 0x0fff;

@@ -9,6 +9,7 @@ import { hciCommand } from '../hci-packets.js';
 import type { H4Link } from '../socket-api.js';
 import { TransportError, explainSerialError } from '../transport-errors.js';
 import { LinkEnding } from './link-ending.js';
+import { hex } from '../../codes/code-table.js';
 
 export interface SerialTarget {
   path: string;
@@ -144,7 +145,7 @@ export class SerialLink implements H4Link {
         const complete = Buffer.from(seen.subarray(at, at + 7));
         const status = complete[6]!;
         if (status !== 0) {
-          done(() => reject(new TransportError('CONNECT_FAILED', `${label}: the controller refused HCI Reset (status 0x${status.toString(16).padStart(2, '0')})`, label, { hint: 'power-cycle the controller, then try again' })));
+          done(() => reject(new TransportError('CONNECT_FAILED', `${label}: the controller refused HCI Reset (status ${hex(status)})`, label, { hint: 'power-cycle the controller, then try again' })));
           return;
         }
         done(() => resolve({ command, complete, rest: Buffer.from(seen.subarray(at + 7)) }));

@@ -1,7 +1,7 @@
 // The evaluator: pure functions from a step's result and the taps' timelines to verdicts, one per
 // expectation, each in plain words whether it held or not.
 import type { Scenario, Step } from '../scenario.js';
-import { checkNotifications, checkOutcome, checkSecurity, checkValue } from './step-checks.js';
+import { checkNotifications, checkOutcome, checkSecurityExpectation, checkValueExpectation } from './step-checks.js';
 import { evaluateTimeline } from './timeline.js';
 import type { StepResult, Timelines, Verdict } from './types.js';
 
@@ -10,8 +10,8 @@ export function evaluate(step: Step, result: StepResult, timelines: Timelines): 
   const out: Verdict[] = [checkOutcome(step, result)];
   if (step.kind === 'wait-notification' && result.outcome.kind === 'ok') out.push(...checkNotifications(step, result.notifications));
   const v = step.expect.value;
-  if (v) out.push(checkValue(step, v, result.value ?? result.notifications?.at(-1), step.path + '/expect/value'));
-  if (step.expect.security) out.push(...checkSecurity(step, step.expect.security, result.security));
+  if (v) out.push(checkValueExpectation(step, v, result.value ?? result.notifications?.at(-1), step.path + '/expect/value'));
+  if (step.expect.security) out.push(...checkSecurityExpectation(step, step.expect.security, result.security));
   for (const t of step.expect.timeline) out.push(evaluateTimeline(t, timelines, result.window));
   return out;
 }

@@ -82,7 +82,7 @@ export function gotWords(v: ValueExpectation, got: Buffer): string {
   return `got ${hexWords(got)} (${octets})`;
 }
 
-export function checkValue(step: Step, v: ValueExpectation, got: Buffer | undefined, path: string): Verdict {
+export function checkValueExpectation(step: Step, v: ValueExpectation, got: Buffer | undefined, path: string): Verdict {
   if (got === undefined) return { ok: false, message: `expected ${step.label} to return ${valueWords(v)}; it returned no value`, path };
   const ok = valueHolds(v, got);
   return { ok, message: ok ? `${step.label} returned ${valueWords(v)}` : `expected ${step.label} to return ${valueWords(v)}; ${gotWords(v, got)}`, path };
@@ -111,7 +111,7 @@ export function checkNotifications(step: Extract<Step, { kind: 'wait-notificatio
   return out;
 }
 
-export function checkSecurity(step: Step, want: SecurityExpectation, got: LinkSecurity | undefined): Verdict[] {
+export function checkSecurityExpectation(step: Step, want: SecurityExpectation, got: LinkSecurity | undefined): Verdict[] {
   const path = step.path + '/expect/security';
   if (!got) return [{ ok: false, message: `expected the link's security after ${step.label}; the run reported none (no link?)`, path }];
   const out: Verdict[] = [];

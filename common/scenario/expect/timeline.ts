@@ -2,7 +2,7 @@
 // one tap (timestamps of different taps do not share an origin, so order is only judged within one).
 import type { TimelineEntry } from '../../trace/timeline.js';
 import { nameMatches } from '../pdu-names.js';
-import type { PduMatcher, Side, TimelineExpectation } from '../scenario.js';
+import type { PduMatcher, ScenarioRole, TimelineExpectation } from '../scenario.js';
 import { fieldMismatches } from './fields.js';
 import type { TimelineWindow, Timelines, Verdict } from './types.js';
 import { at, didWords, fieldsText, listAt, show, times } from './words.js';
@@ -10,19 +10,19 @@ import { at, didWords, fieldsText, listAt, show, times } from './words.js';
 const AIR_LAYERS = new Set(['att', 'smp', 'l2cap-sig']);
 
 /** The tap to judge on: the one named, else the central's when there is one. */
-function tapOf(m: { at?: Side } | undefined, timelines: Timelines): Side {
+function tapOf(m: { at?: ScenarioRole } | undefined, timelines: Timelines): ScenarioRole {
   return m?.at ?? (timelines.central ? 'central' : 'peripheral');
 }
 
 /** Name and sender match (fields aside). On a tap, what its own host sent is tx; what the peer sent is rx. */
-function sameKind(m: PduMatcher, tap: Side, e: TimelineEntry): boolean {
+function sameKind(m: PduMatcher, tap: ScenarioRole, e: TimelineEntry): boolean {
   if (!nameMatches(m.pdu, e.name)) return false;
   if (!m.sentBy) return true;
   if (AIR_LAYERS.has(m.pdu.layer)) return e.dir === (m.sentBy === tap ? 'tx' : 'rx');
   return m.pdu.layer === 'hci-cmd' ? m.sentBy === tap : true;
 }
 
-function matches(m: PduMatcher, tap: Side, e: TimelineEntry): boolean {
+function matches(m: PduMatcher, tap: ScenarioRole, e: TimelineEntry): boolean {
   return sameKind(m, tap, e) && (!m.fields || fieldMismatches(e.fields, m.fields).length === 0);
 }
 
@@ -39,7 +39,7 @@ interface Bounds {
 }
 
 /** Entries before the first `before` match and after the first `after` match. */
-function bounded(entries: readonly TimelineEntry[], tap: Side, before: PduMatcher | undefined, after: PduMatcher | undefined): Bounds {
+function bounded(entries: readonly TimelineEntry[], tap: ScenarioRole, before: PduMatcher | undefined, after: PduMatcher | undefined): Bounds {
   let list = entries;
   const words: string[] = [];
   let missing: string | undefined;
@@ -58,7 +58,7 @@ function bounded(entries: readonly TimelineEntry[], tap: Side, before: PduMatche
   return { entries: list, words: words.length ? ' ' + words.join(' and ') : '', ...(missing ? { missing } : {}) };
 }
 
-function noTap(tap: Side, path: string): Verdict {
+function noTap(tap: ScenarioRole, path: string): Verdict {
   return { ok: false, message: `this expectation looks at the ${tap}'s timeline, but the run has no tap on the ${tap}`, path };
 }
 
@@ -71,7 +71,7 @@ function nearMiss(m: PduMatcher, candidates: readonly TimelineEntry[]): string {
 }
 
 /** "the central to send X exactly twice", "the central not to send X", "no X on the central's timeline". */
-function quantified(x: Extract<TimelineExpectation, { kind: 'seen' }>, tap: Side): string {
+function quantified(x: Extract<TimelineExpectation, { kind: 'seen' }>, tap: ScenarioRole): string {
   const m = x.match;
   const what = `${m.pdu.name}${fieldsText(m.fields)}`;
   const n = (k: number) => (k === 1 ? 'once' : k === 2 ? 'twice' : `${k} times`);
@@ -81,7 +81,7 @@ function quantified(x: Extract<TimelineExpectation, { kind: 'seen' }>, tap: Side
   return x.count === 0 ? `no ${what} on the ${tap}'s timeline` : `${what}${qty} on the ${tap}'s timeline`;
 }
 
-function seen(x: Extract<TimelineExpectation, { kind: 'seen' }>, all: readonly TimelineEntry[], tap: Side): Verdict {
+function seen(x: Extract<TimelineExpectation, { kind: 'seen' }>, all: readonly TimelineEntry[], tap: ScenarioRole): Verdict {
   const b = bounded(all, tap, x.before, x.after);
   const hits = b.entries.filter((e) => matches(x.match, tap, e));
   const lo = x.count ?? x.atLeast ?? (x.atMost === undefined ? 1 : 0);
@@ -97,7 +97,7 @@ function seen(x: Extract<TimelineExpectation, { kind: 'seen' }>, all: readonly T
   return { ok, message: `${want}; ${didWords(x.match)} ${times(hits.length)}${hits.length === 1 ? ' ' : ': '}${listAt(hits)}`, path: x.path };
 }
 
-function none(x: Extract<TimelineExpectation, { kind: 'none' }>, all: readonly TimelineEntry[], tap: Side): Verdict {
+function none(x: Extract<TimelineExpectation, { kind: 'none' }>, all: readonly TimelineEntry[], tap: ScenarioRole): Verdict {
   // "No X before Y" when Y never came means no X at all: nothing made X allowed.
   const b = bounded(all, tap, x.before, x.after);
   const hits = b.entries.filter((e) => matches(x.match, tap, e));
@@ -106,7 +106,7 @@ function none(x: Extract<TimelineExpectation, { kind: 'none' }>, all: readonly T
   return { ok: false, message: `${want}; ${didWords(x.match)} ${times(hits.length)} ${listAt(hits)}${b.missing ? `, and ${b.missing}` : ''}`, path: x.path };
 }
 
-function order(x: Extract<TimelineExpectation, { kind: 'order' }>, all: readonly TimelineEntry[], tap: Side): Verdict {
+function order(x: Extract<TimelineExpectation, { kind: 'order' }>, all: readonly TimelineEntry[], tap: ScenarioRole): Verdict {
   const names = x.sequence.map((m) => `${m.pdu.name}${m.sentBy ? ` (${m.sentBy})` : ''}`).join(' → ');
   const found: TimelineEntry[] = [];
   let from = 0;
@@ -124,7 +124,7 @@ function order(x: Extract<TimelineExpectation, { kind: 'order' }>, all: readonly
 }
 
 /** One timeline expectation; `window` narrows step-scoped ones to the step's entries. */
-export function evaluateTimeline(x: TimelineExpectation, timelines: Timelines, window?: Partial<Record<Side, TimelineWindow>>): Verdict {
+export function evaluateTimeline(x: TimelineExpectation, timelines: Timelines, window?: Partial<Record<ScenarioRole, TimelineWindow>>): Verdict {
   const tap = tapOf(x.kind === 'order' ? x : x.match, timelines);
   const entries = timelines[tap];
   if (!entries) return noTap(tap, x.path);
@@ -140,6 +140,6 @@ export function evaluateTimeline(x: TimelineExpectation, timelines: Timelines, w
 }
 
 /** For the runner's wait step: does this entry, seen on this tap, satisfy the matcher? */
-export function entryMatches(m: PduMatcher, tap: Side, e: TimelineEntry): boolean {
+export function entryMatches(m: PduMatcher, tap: ScenarioRole, e: TimelineEntry): boolean {
   return matches(m, tap, e);
 }

@@ -1,7 +1,7 @@
 // What the runner hands the evaluator after each step, and what the evaluator hands back.
 import type { TimelineEntry } from '../../trace/timeline.js';
 import type { ProtocolCode } from '../protocol-codes.js';
-import type { Side } from '../scenario.js';
+import type { ScenarioRole } from '../scenario.js';
 
 /** How a step ended, as the runner learned it (from the tap, since noble hides ATT errors). */
 export type StepOutcome =
@@ -37,12 +37,12 @@ export interface StepResult {
   readonly notifications?: readonly Buffer[];
   readonly security?: LinkSecurity;
   /** Which entries of each tap the step produced; without it, step-scoped expectations see the whole timeline. */
-  readonly window?: Partial<Record<Side, TimelineWindow>>;
+  readonly window?: Partial<Record<ScenarioRole, TimelineWindow>>;
   readonly durationMs: number;
 }
 
 /** The two taps' timelines, labelled by side; a run against real hardware may have only one. */
-export type Timelines = Partial<Record<Side, readonly TimelineEntry[]>>;
+export type Timelines = Partial<Record<ScenarioRole, readonly TimelineEntry[]>>;
 
 export interface Verdict {
   readonly ok: boolean;

@@ -3,7 +3,7 @@
 import type { TimelineEntry } from '../../trace/timeline.js';
 import type { StepOutcome, Timelines, Verdict } from '../expect/types.js';
 import { showCode } from '../protocol-codes.js';
-import type { Side, StepKind } from '../scenario.js';
+import type { ScenarioRole, StepKind } from '../scenario.js';
 
 /** passed: every expectation held; failed: one did not; error: the scenario could not run to the end. */
 export type ScenarioStatus = 'passed' | 'failed' | 'error';
@@ -31,7 +31,7 @@ export interface ScenarioResult {
   readonly error?: string;
   readonly timelines: Timelines;
   /** The capture written for this scenario, if any (one per side where both ran). */
-  readonly btsnoop?: Partial<Record<Side, string>>;
+  readonly btsnoop?: Partial<Record<ScenarioRole, string>>;
   /** The shuffle seed of the suite this run was part of. */
   readonly seed: number;
 }

@@ -4,9 +4,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StepOutcome } from '../expect/types.js';
 import { entryMatches } from '../expect/timeline.js';
-import { DEFAULT_STEP_TIMEOUT_MS, type Side, type Step } from '../scenario.js';
+import { DEFAULT_STEP_TIMEOUT_MS, type ScenarioRole, type Step } from '../scenario.js';
 import type { NotificationQueue } from './notifications.js';
-import { outcomeOf, StepTimeout } from './outcome.js';
+import { stepOutcomeOf, StepTimeout } from './outcome.js';
 import type { CentralPort, PeripheralPort } from './ports.js';
 
 export interface StepRun {
@@ -20,7 +20,7 @@ export interface StepContext {
   readonly peripheral?: PeripheralPort;
   readonly notifications: NotificationQueue;
   /** Where each tap was when the previous step started (the next entry's seq): a wait step also takes what that step produced. */
-  readonly waitFrom: Partial<Record<Side, number>>;
+  readonly waitFrom: Partial<Record<ScenarioRole, number>>;
   /** Aborted when the scenario ends (its time limit, a crash): waits stop holding the process. */
   readonly signal?: AbortSignal;
 }
@@ -50,7 +50,7 @@ export async function runCentralStep(step: Step, ctx: StepContext): Promise<Step
         try {
           return { outcome: { kind: 'ok' }, notifications: await ctx.notifications.take(step.characteristic.uuid, step.count, step.timeoutMs, step.characteristic.name, ctx.signal) };
         } catch (e) {
-          return { outcome: outcomeOf(e), notifications: (e as { received?: Buffer[] }).received ?? [] };
+          return { outcome: stepOutcomeOf(e), notifications: (e as { received?: Buffer[] }).received ?? [] };
         }
       case 'pair':
         await c.pair();
@@ -62,7 +62,7 @@ export async function runCentralStep(step: Step, ctx: StepContext): Promise<Step
         await c.reconnect(DEFAULT_STEP_TIMEOUT_MS);
         return ok();
       case 'wait': {
-        const side: Side = step.for.at ?? 'central';
+        const side: ScenarioRole = step.for.at ?? 'central';
         const tap = side === 'central' ? c.tap : ctx.peripheral?.tap;
         if (!tap) return { outcome: { kind: 'error', message: `the wait looks at the ${side}'s timeline, but this run has no tap on the ${side}` } };
         const from = ctx.waitFrom[side] ?? 0;
@@ -89,7 +89,7 @@ export async function runCentralStep(step: Step, ctx: StepContext): Promise<Step
         return ok();
     }
   } catch (e) {
-    return { outcome: outcomeOf(e) };
+    return { outcome: stepOutcomeOf(e) };
   }
 }
 

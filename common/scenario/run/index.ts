@@ -3,5 +3,5 @@ export * from './ports.js';
 export { runScenario, lastLink, type RunRole, type RunScenarioOptions } from './run-scenario.js';
 export type { StepRecord } from './step-record.js';
 export { runSuite, type RunSuiteOptions } from './run-suite.js';
-export { outcomeOf, StepTimeout } from './outcome.js';
+export { stepOutcomeOf, StepTimeout } from './outcome.js';
 export { applyBehaviours } from './behaviours.js';

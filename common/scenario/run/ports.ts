@@ -3,7 +3,7 @@
 // these. A rig is one scenario's world: fresh radio, transports, stacks; closed after the scenario.
 import type { Tap } from '../../trace/tap.js';
 import type { CanonicalUuid } from '../../gatt/uuid.js';
-import type { CharacteristicRef, Scenario, Side } from '../scenario.js';
+import type { CharacteristicRef, Scenario, ScenarioRole } from '../scenario.js';
 
 /**
  * The central's operations. Each resolves, or rejects with an error carrying what ended it: a typed
@@ -85,7 +85,7 @@ export interface Rig {
   /** Present when the peripheral runs here (roles both and peripheral). */
   readonly peripheral?: PeripheralPort;
   /** The btsnoop files written for this scenario, by side. */
-  readonly btsnoop?: Partial<Record<Side, string>>;
+  readonly btsnoop?: Partial<Record<ScenarioRole, string>>;
   /**
    * Both roles here, but their packets cross another process (an h4:/serial: controller such as
    * `blebench air`): a step's effects are settled only once each side's ACL has reached the other.

@@ -10,7 +10,7 @@ import { linkSecurity } from '../expect/link-security.js';
 import { checkOutcome } from '../expect/step-checks.js';
 import type { StepOutcome, Timelines, Verdict } from '../expect/types.js';
 import type { ScenarioResult, StepReport } from '../report/result.js';
-import type { Scenario, Side } from '../scenario.js';
+import type { Scenario, ScenarioRole } from '../scenario.js';
 import { applyBehaviours } from './behaviours.js';
 import { runCentralStep } from './central-steps.js';
 import { NotificationQueue } from './notifications.js';
@@ -106,7 +106,7 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
   };
   const steps: StepReport[] = records.map((r, i) => {
     const next = records[i + 1]?.from ?? end;
-    const window: Partial<Record<Side, { from: number; to: number }>> = {};
+    const window: Partial<Record<ScenarioRole, { from: number; to: number }>> = {};
     for (const side of ['central', 'peripheral'] as const) {
       const from = r.from[side];
       if (from !== undefined) window[side] = { from, to: next[side] ?? Number.MAX_SAFE_INTEGER };
@@ -146,7 +146,7 @@ function nextSeq(tap: Tap): number {
   return (tap.entries.at(-1)?.seq ?? -1) + 1;
 }
 
-function marks(rig: Rig): Partial<Record<Side, number>> {
+function marks(rig: Rig): Partial<Record<ScenarioRole, number>> {
   return { ...(rig.central ? { central: nextSeq(rig.central.tap) } : {}), ...(rig.peripheral ? { peripheral: nextSeq(rig.peripheral.tap) } : {}) };
 }
 

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { stackTraceIn, type CliResult } from './cli.js';
+import { internalErrorIn, stackTraceIn, type CliResult } from './cli.js';
 import type { DocCase } from './mutate.js';
 
 /** A transport that cannot open: a valid input that slipped through would end with exit 3, not hang. */
@@ -35,8 +35,10 @@ export function namedPaths(stderr: string): string[] {
 
 const related = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 
+/** No stack trace, and no "internal error": whatever went wrong is an error of the family, named. */
 export function expectNoStack(r: CliResult): void {
   expect(stackTraceIn(r.stderr), r.stderr).toBeUndefined();
+  expect(internalErrorIn(r.stdout + r.stderr), r.stderr).toBeUndefined();
 }
 
 /** Exit 2, the file named; the path (or one right above or below it) and line:column where the case has them. */

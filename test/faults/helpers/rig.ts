@@ -14,7 +14,7 @@ import type { CentralConnection } from '../../../central/connection.js';
 import { servePeripheral, type PeripheralServer } from '../../../peripheral/index.js';
 import { createLogger } from '../../../common/log/logger.js';
 
-/** The five pairing methods of issue 8: LE legacy and LE Secure Connections. Core Vol 3 Part H 2.3.5.1. */
+/** The five pairing methods: LE legacy and LE Secure Connections. Core Vol 3 Part H 2.3.5.1. */
 export const PAIRING_METHOD_CASES = ['legacy-just-works', 'legacy-passkey', 'sc-just-works', 'sc-numeric-comparison', 'sc-passkey'] as const;
 export type PairingMethodCase = (typeof PAIRING_METHOD_CASES)[number];
 

@@ -1,11 +1,14 @@
 // One link-loss case: a fresh rig with key files from an earlier pairing, the fault rule on the radio,
 // the operation, and what came of it: the first error the central's operations ended with, how long
-// after the fault fired, the peripheral's disconnection, and both key files.
+// after the fault fired, the peripheral's disconnection, and both key files. The error must be one the
+// CLI prints as a named error with what to do, not as an "internal error".
+import { expect } from 'vitest';
 import type { FaultRule } from '../../../common/air/index.js';
 import type { ResolvedProfile } from '../../../common/gatt/index.js';
 import { waitForEvent } from '../../../common/util/wait.js';
 import type { CentralConnection } from '../../../central/connection.js';
 import type { DisconnectInfo } from '../../../peripheral/server-types.js';
+import { cliWordsFor, internalErrorIn } from '../../bad-input/helpers/cli.js';
 import { checkKeyFile, keyFileFrom, type KeyFileVerdict } from './key-files.js';
 import { startRig, type PairingMethodCase, type Rig } from './rig.js';
 
@@ -62,6 +65,8 @@ export async function runCase(s: CaseSetup, probeRead: (rig: Rig, conn: CentralC
   } finally {
     await rig.close();
   }
+  // What the CLI would print for it: an error of the family, never an "internal error".
+  if (error !== undefined) expect(internalErrorIn(cliWordsFor(error).words), String(error)).toBeUndefined();
   const hit = rig.radio.faults.hits[0];
   const paired = (side: 'central' | 'peripheral') => rig.outcomes[side].some((o) => o.result === 'paired');
   return {

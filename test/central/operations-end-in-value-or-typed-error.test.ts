@@ -89,7 +89,7 @@ describe('central client: values and errors', () => {
   it('under policy never a secured read fails with AttError 0x05, not an empty buffer, and no pairing starts', async () => {
     const { conn, char, ct } = await setUp('never');
     const e = await expectRejects(conn.read(char(SMALL.secureRead)), AttError);
-    expect(e.code).toBe(ATT_ERROR.INSUFFICIENT_AUTHENTICATION);
+    expect(e.attCode).toBe(ATT_ERROR.INSUFFICIENT_AUTHENTICATION);
     expect(e.name).toBe('Insufficient Authentication');
     expect(e.requestOpcode).toBe(ATT_OP.READ_REQ);
     expect(ct.tap.entries.some((x) => x.layer === 'smp')).toBe(false);
@@ -101,7 +101,7 @@ describe('central client: values and errors', () => {
     const { conn, char } = await setUp('on-error');
     const record = { attempts: [] as { encrypted: boolean; error?: unknown }[] } as Parameters<CentralConnection['read']>[1] & object;
     expect(await conn.read(char(SMALL.secureRead), record)).toEqual(SMALL.secureValue);
-    expect(record.attempts.map((a) => a.error instanceof AttError && a.error.code)).toEqual([ATT_ERROR.INSUFFICIENT_AUTHENTICATION, false]);
+    expect(record.attempts.map((a) => a.error instanceof AttError && a.error.attCode)).toEqual([ATT_ERROR.INSUFFICIENT_AUTHENTICATION, false]);
     const report = record.pairing!;
     expect(report.result).toBe('encrypted');
     expect(report.trigger).toContain('0x05');
@@ -151,12 +151,12 @@ describe('central client: values and errors', () => {
     const { conn, char } = await setUp('never');
     radio.faults.add({ on: 'acl', match: { direction: 'central-to-peripheral', cid: L2CAP_CID.ATT, prefix: [ATT_OP.READ_REQ] }, action: { kind: 'disconnect', reason: HCI_STATUS.CONNECTION_TIMEOUT } });
     const e = await expectRejects(conn.read(char(SMALL.openRead)), HciError);
-    expect(e.code).toBe(HCI_STATUS.CONNECTION_TIMEOUT);
+    expect(e.status).toBe(HCI_STATUS.CONNECTION_TIMEOUT);
     expect(e.name).toBe('Connection Timeout');
     expect(e.context).toBe('disconnection');
     // and every later operation on that connection fails at once the same way
     const again = await expectRejects(conn.read(char(SMALL.openRead)), HciError);
-    expect(again.code).toBe(HCI_STATUS.CONNECTION_TIMEOUT);
+    expect(again.status).toBe(HCI_STATUS.CONNECTION_TIMEOUT);
   });
 
   it('a request nobody answers ends with OperationTimeout within its limit', async () => {
@@ -176,7 +176,7 @@ describe('central client: values and errors', () => {
     })();
     radio.faults.add({ on: 'connect', status: HCI_STATUS.CONNECTION_FAILED_TO_BE_ESTABLISHED });
     const e = await expectRejects(client.connect(found), HciError);
-    expect(e.code).toBe(0x3e);
+    expect(e.status).toBe(0x3e);
     expect(e.context).toBe('connection');
   });
 });
@@ -192,7 +192,7 @@ describe('central client: writes, notifications, reconnection', () => {
     await conn.read(char(SMALL.openRead));
     expect(peripheral.written.get(SMALL.openCommand)?.at(-1)).toEqual(Buffer.from([1, 2, 3]));
     const e = await expectRejects(conn.write(char(SMALL.secureWrite), Buffer.from('x')), AttError);
-    expect(e.code).toBe(ATT_ERROR.INSUFFICIENT_AUTHENTICATION);
+    expect(e.attCode).toBe(ATT_ERROR.INSUFFICIENT_AUTHENTICATION);
     expect(peripheral.written.get(SMALL.secureWrite)).toBeUndefined();
   });
 
@@ -227,7 +227,7 @@ describe('central client: writes, notifications, reconnection', () => {
   it('subscribing to a secured notification under never fails with 0x05 on the CCCD write', async () => {
     const { conn, char, peripheral } = await setUp('never');
     const e = await expectRejects(conn.subscribe(char(SMALL.secureNotify)), AttError);
-    expect(e.code).toBe(ATT_ERROR.INSUFFICIENT_AUTHENTICATION);
+    expect(e.attCode).toBe(ATT_ERROR.INSUFFICIENT_AUTHENTICATION);
     expect(e.requestOpcode).toBe(ATT_OP.WRITE_REQ);
     expect(peripheral.subscribed.has(SMALL.secureNotify)).toBe(false);
   });
@@ -244,7 +244,7 @@ describe('central client: writes, notifications, reconnection', () => {
     expect(again).not.toBe(conn);
     const oldChar = (await again.characteristics()).find((c) => c.uuid === SMALL.openRead)!;
     const e = await expectRejects(conn.read(oldChar), HciError);
-    expect(e.code).toBe(HCI_STATUS.CONNECTION_TERMINATED_BY_LOCAL_HOST);
+    expect(e.status).toBe(HCI_STATUS.CONNECTION_TERMINATED_BY_LOCAL_HOST);
     expect(await again.read(oldChar)).toEqual(SMALL.openValue);
   });
 });
