@@ -13,13 +13,13 @@
 import { HCI_STATUS } from '../../common/codes/hci.js';
 import { HciError, type CentralError } from '../errors.js';
 
-export const KEY_MISSING_POLICIES = ['pair', 'stop'] as const;
-export type KeyMissingPolicy = (typeof KEY_MISSING_POLICIES)[number];
-export const DEFAULT_KEY_MISSING_POLICY: KeyMissingPolicy = 'pair';
+import type { KeyMissingPolicy } from '../../common/scenario/scenario.js';
+// The policies are data shared with scenarios (common/ may not import central/): defined there, once.
+export { DEFAULT_KEY_MISSING_POLICY, KEY_MISSING_POLICIES, type KeyMissingPolicy } from '../../common/scenario/scenario.js';
 
 /** Encryption with the kept key ended in 0x06 PIN or Key Missing: the peer holds no key for this bond. */
 export const isKeyMissing = (e: unknown): e is CentralError =>
-  typeof e === 'object' && e !== null && e instanceof HciError && e.status === HCI_STATUS.PIN_OR_KEY_MISSING;
+  e instanceof HciError && e.status === HCI_STATUS.PIN_OR_KEY_MISSING;
 
 /** What the central has learnt of the peer's key for its bond, on the air, in this run. */
 export type PeerKeyKnowledge = 'held' | 'missing' | 'different';

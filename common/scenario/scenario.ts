@@ -189,7 +189,8 @@ export const DEFAULT_TIME_LIMIT_MS = 30_000;
 export const DEFAULT_STEP_TIMEOUT_MS = 5_000;
 /** The central's pairing policy, when the file does not say: pair when a request meets 0x05/0x0F (noble's way). */
 export const DEFAULT_PAIRING_POLICY: PairingPolicy = 'on-error';
-/** What the central does when the peer has no key for its bond (0x06): pair again, or stop as iOS does. */
-export type KeyMissingPolicy = 'pair' | 'stop';
+/** What a bonded central does on Encryption Change 0x06 (central/pairing/key-missing-policy.ts says what each does): pair again, or stop as iOS does. */
+export const KEY_MISSING_POLICIES = ['pair', 'stop'] as const;
+export type KeyMissingPolicy = (typeof KEY_MISSING_POLICIES)[number];
 /** The central's key-missing policy, when the file does not say: pair again (as Android and BlueZ do). */
 export const DEFAULT_KEY_MISSING_POLICY: KeyMissingPolicy = 'pair';
