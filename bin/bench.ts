@@ -1,6 +1,6 @@
 // npm run bench [-- --json]: how fast the testbench is on the virtual radio, and how it was measured.
 // Figures (issue 2): connect_pair_read_ms_median (scan to value over mock, pairing included) and
-// notify_per_s_20B / notify_per_s_244B (10,000 notifications bleno → noble each); suite_wall_s (issue 5:
+// notify_per_s_20B / notify_per_s_244B (median of 5 bursts of 10,000 notifications bleno → noble, after a warm-up burst); suite_wall_s (issue 5:
 // the whole default scenario suite on mock, as `blebench run --reporter json` in a fresh process); the long-run
 // figures of issue 15 (bench-soak.ts): peripheral_soak_* (blebench peripheral --keys under a looping central),
 // air_flood_rss_mb_max (blebench air under a host that never reads) and fuzz_* (blebench fuzz over several seeds);
@@ -29,6 +29,8 @@ const SECURE = 'b1eb0002000010008000b1eb0000b1eb';
 const NOTIFY = 'b1eb0003000010008000b1eb0000b1eb';
 const PAIR_RUNS = 15;
 const NOTIFICATIONS = 10_000;
+/** Counted bursts per size after one warm-up burst of each: the figure is their median (one burst alone depends on where a GC falls). */
+const NOTIFY_BURSTS = 5;
 
 /** A whole-number flag (`--name N`) or environment variable, else the default. */
 function sizeOption(flag: string, env: string, fallback: number): number {
@@ -66,7 +68,7 @@ interface Rig {
 
 async function rig(): Promise<Rig> {
   const radio = new Radio({ name: 'bench' });
-  // keepEntries 0: the taps decode every packet (as always) but keep no history, as a long run would
+  // The taps decode every packet and keep every entry, as in `blebench run` (the default history)
   const pt = await openTransport('mock', { radio, name: 'peripheral' });
   const ct = await openTransport('mock', { radio, name: 'central' });
   const bleno = await loadBleno(pt);
@@ -205,14 +207,20 @@ async function longRuns(): Promise<{ figures: Record<string, unknown>; method: R
 }
 
 /** The baseline: bleno answering with its own GATT. */
-async function blenoBench(): Promise<{ runs: number[]; n20: number; n244: number }> {
+async function blenoBench(): Promise<{ runs: number[]; n20: number[]; n244: number[] }> {
   const r = await rig();
   try {
     const runs: number[] = [];
     await connectPairRead(r); // warm-up, not counted
     for (let i = 0; i < PAIR_RUNS; i++) runs.push(await connectPairRead(r));
-    const n20 = await notifyRate(r, 20);
-    const n244 = await notifyRate(r, 244);
+    await notifyRate(r, 20); // warm-up, not counted
+    await notifyRate(r, 244); // warm-up, not counted
+    const n20: number[] = [];
+    const n244: number[] = [];
+    for (let i = 0; i < NOTIFY_BURSTS; i++) {
+      n20.push(await notifyRate(r, 20));
+      n244.push(await notifyRate(r, 244));
+    }
     return { runs, n20, n244 };
   } finally {
     await r.noble.close();
@@ -234,8 +242,10 @@ export async function bench(): Promise<Record<string, unknown>> {
     connect_pair_read_ms_median: Number(median(runs).toFixed(2)),
     connect_pair_read_ms_min: Number(Math.min(...runs).toFixed(2)),
     connect_pair_read_ms_max: Number(Math.max(...runs).toFixed(2)),
-    notify_per_s_20B: Math.round(n20),
-    notify_per_s_244B: Math.round(n244),
+    notify_per_s_20B: Math.round(median(n20)),
+    notify_per_s_244B: Math.round(median(n244)),
+    notify_per_s_20B_bursts: n20.map(Math.round).join(', '),
+    notify_per_s_244B_bursts: n244.map(Math.round).join(', '),
     server_connect_pair_read_ms_median: Number(median(srv.connectPairReadMs).toFixed(2)),
     server_connect_pair_read_ms_min: Number(Math.min(...srv.connectPairReadMs).toFixed(2)),
     server_connect_pair_read_ms_max: Number(Math.max(...srv.connectPairReadMs).toFixed(2)),
@@ -257,7 +267,7 @@ export async function bench(): Promise<Record<string, unknown>> {
       explain: ex.method,
       ...long.method,
       ...srv.method,
-      notify: `${NOTIFICATIONS} notifications sent by bleno in one burst after the CCCD write; rate = (N-1) / (time from the first to the last received by noble); ATT MTU as negotiated by noble and bleno`,
+      notify: `bursts of ${NOTIFICATIONS} notifications sent by bleno after the CCCD write, each on a new connection; rate = (N-1) / (time from the first to the last received by noble); one uncounted warm-up burst of each size, then ${NOTIFY_BURSTS} bursts of 20 B and ${NOTIFY_BURSTS} of 244 B in turn, the figure their median (each burst's rate in *_bursts); ATT MTU as negotiated by noble and bleno`,
     },
   };
 }

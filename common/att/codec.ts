@@ -2,14 +2,20 @@
 // Core v5.4 Vol 3 Part F 3.3 (PDU format: opcode, parameters, little-endian fields).
 import type { AttMethod, AttPdu } from './pdu-types.js';
 
-/** How one PDU is written and read. `decode` gets the parameters after the opcode and returns the PDU, or why it is not one. */
+/** What a decoder does with the octets of a value it returns: `copy` (the default) or `view`. */
+export type TakeOctets = (b: Buffer) => Buffer;
+
+/**
+ * How one PDU is written and read. `decode` gets the parameters after the opcode and returns the PDU, or
+ * why it is not one; each value in it goes through `take` (a copy unless the caller asks for views).
+ */
 export interface AttCodec<P extends AttPdu = AttPdu> {
   readonly opcode: P['opcode'];
   /** Where the Core spec defines it, e.g. "Vol 3 Part F 3.4.4.1". */
   readonly section: string;
   readonly method: AttMethod;
   encode(pdu: P): Buffer;
-  decode(params: Buffer): P | AttFieldProblem;
+  decode(params: Buffer, take?: TakeOctets): P | AttFieldProblem;
 }
 
 /** A decode refusal: the parameters' length or a field is wrong. */
@@ -38,7 +44,9 @@ export function withOpcode(opcode: number, ...parts: readonly Buffer[]): Buffer 
 }
 
 /** A copy, so a decoded PDU never aliases the caller's buffer. */
-export const copy = (b: Buffer): Buffer => Buffer.from(b);
+export const copy: TakeOctets = (b) => Buffer.from(b);
+/** The octets where they are: for a caller that keeps the PDU's buffer unchanged as long as the decoded PDU (the tap). */
+export const view: TakeOctets = (b) => b;
 
 /** The parameters must be exactly `n` octets. */
 export function exactly(params: Buffer, n: number, what: string): AttFieldProblem | undefined {

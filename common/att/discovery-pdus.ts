@@ -60,7 +60,7 @@ export const findInformationResponse: AttCodec<AttFindInformationResponse> = {
     const format = wide ? FIND_INFORMATION_FORMAT.UUID128 : FIND_INFORMATION_FORMAT.UUID16;
     return withOpcode(p.opcode, Buffer.from([format]), ...p.information.flatMap((i) => [u16(i.handle), i.uuid]));
   },
-  decode: (b) => {
+  decode: (b, take = copy) => {
     const format = b[0];
     if (format === undefined) return badLength('Find Information Response has no Format field');
     const uuidLength = format === FIND_INFORMATION_FORMAT.UUID16 ? ATT_UUID16_LENGTH : format === FIND_INFORMATION_FORMAT.UUID128 ? ATT_UUID128_LENGTH : 0;
@@ -69,7 +69,7 @@ export const findInformationResponse: AttCodec<AttFindInformationResponse> = {
     const list = b.subarray(1);
     if (list.length === 0 || list.length % entry !== 0) return badLength(`Find Information Response's ${list.length} octets are not a whole number of ${entry}-octet entries`);
     const information: AttInformation[] = [];
-    for (let i = 0; i < list.length; i += entry) information.push({ handle: list.readUInt16LE(i), uuid: copy(list.subarray(i + HANDLE_LENGTH, i + entry)) });
+    for (let i = 0; i < list.length; i += entry) information.push({ handle: list.readUInt16LE(i), uuid: take(list.subarray(i + HANDLE_LENGTH, i + entry)) });
     return { opcode: ATT_OP.FIND_INFORMATION_RSP, information };
   },
 };
@@ -82,13 +82,13 @@ export const findByTypeValueRequest: AttCodec<AttFindByTypeValueRequest> = {
   section: 'Vol 3 Part F 3.4.3.3',
   method: 'request',
   encode: (p) => withOpcode(p.opcode, u16(p.startingHandle), u16(p.endingHandle), u16(p.attributeType), p.attributeValue),
-  decode: (b) =>
+  decode: (b, take = copy) =>
     atLeast(b, FIND_BY_TYPE_VALUE_HEADER, 'Find By Type Value Request') ?? {
       opcode: ATT_OP.FIND_BY_TYPE_VALUE_REQ,
       startingHandle: b.readUInt16LE(0),
       endingHandle: b.readUInt16LE(2),
       attributeType: b.readUInt16LE(4),
-      attributeValue: copy(b.subarray(FIND_BY_TYPE_VALUE_HEADER)),
+      attributeValue: take(b.subarray(FIND_BY_TYPE_VALUE_HEADER)),
     },
 };
 
@@ -118,9 +118,9 @@ export const readByGroupTypeRequest: AttCodec<AttReadByGroupTypeRequest> = {
   section: 'Vol 3 Part F 3.4.4.9',
   method: 'request',
   encode: (p) => withOpcode(p.opcode, u16(p.startingHandle), u16(p.endingHandle), p.attributeGroupType),
-  decode: (b) => {
+  decode: (b, take = copy) => {
     if (!isAttUuidLength(b.length - RANGE_LENGTH)) return badLength(`Read By Group Type Request has 6 or 20 octets of parameters (a 16- or 128-bit type), not ${b.length}`);
-    return { opcode: ATT_OP.READ_BY_GROUP_TYPE_REQ, startingHandle: b.readUInt16LE(0), endingHandle: b.readUInt16LE(2), attributeGroupType: copy(b.subarray(RANGE_LENGTH)) };
+    return { opcode: ATT_OP.READ_BY_GROUP_TYPE_REQ, startingHandle: b.readUInt16LE(0), endingHandle: b.readUInt16LE(2), attributeGroupType: take(b.subarray(RANGE_LENGTH)) };
   },
 };
 
@@ -137,10 +137,10 @@ export const readByGroupTypeResponse: AttCodec<AttReadByGroupTypeResponse> = {
       Buffer.from([GROUP_HEADER + (p.attributeData[0]?.value.length ?? 0)]),
       ...p.attributeData.flatMap((d) => [u16(d.handle), u16(d.endGroupHandle), d.value]),
     ),
-  decode: (b) => {
+  decode: (b, take = copy) => {
     const list = lengthPrefixedList(b, GROUP_HEADER, 'Read By Group Type Response');
     if (isProblem(list)) return list;
-    const attributeData = list.entries.map((e) => ({ handle: e.readUInt16LE(0), endGroupHandle: e.readUInt16LE(2), value: copy(e.subarray(GROUP_HEADER)) }));
+    const attributeData = list.entries.map((e) => ({ handle: e.readUInt16LE(0), endGroupHandle: e.readUInt16LE(2), value: take(e.subarray(GROUP_HEADER)) }));
     return { opcode: ATT_OP.READ_BY_GROUP_TYPE_RSP, attributeData };
   },
 };

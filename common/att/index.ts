@@ -2,4 +2,5 @@
 export * from './pdu-types.js';
 export * from './uuid-wire.js';
 export { encodeAtt, decodeAtt, attMethodOf, attSection, hasAuthSignature, ATT_PDUS } from './pdu-table.js';
-export type { AttCodec, AttFieldProblem } from './codec.js';
+export type { AttCodec, AttFieldProblem, TakeOctets } from './codec.js';
+export type { DecodeAttOptions } from './pdu-table.js';

@@ -1,7 +1,7 @@
 // The code → type table: every ATT PDU of Core v5.4 Vol 3 Part F 3.4 (opcodes: table 3.37 in 3.4.8),
 // and the one encoder and one decoder the whole program uses.
 import { ATT_AUTH_SIGNATURE_FLAG, ATT_COMMAND_FLAG, attOpcodeName } from '../codes/att.js';
-import type { AttCodec } from './codec.js';
+import { copy, view, type AttCodec } from './codec.js';
 import * as discovery from './discovery-pdus.js';
 import * as reads from './read-pdus.js';
 import * as serverInitiated from './server-initiated-pdus.js';
@@ -19,13 +19,22 @@ export function encodeAtt(pdu: AttPdu): Buffer {
   return (ATT_PDUS.get(pdu.opcode) as AttCodec<typeof pdu>).encode(pdu);
 }
 
+export interface DecodeAttOptions {
+  /**
+   * Values as views into `octets` instead of copies: for a caller that never changes `octets` and keeps
+   * them as long as the PDU (the tap, which decodes every packet and keeps the packet with its entry).
+   * Default false: the PDU owns its values (a caller may hand them to user code or keep them).
+   */
+  views?: boolean;
+}
+
 /** The typed PDU, or why the octets are not one (empty, unknown opcode, wrong length, bad field). Never throws. */
-export function decodeAtt(octets: Buffer): AttDecoded {
+export function decodeAtt(octets: Buffer, options?: DecodeAttOptions): AttDecoded {
   const opcode = octets[0];
   if (opcode === undefined) return { ok: false, opcode, problem: 'empty', why: 'an empty ATT PDU (no opcode)' };
   const codec = ATT_PDUS.get(opcode);
   if (!codec) return { ok: false, opcode, problem: 'unknown-opcode', why: `${attOpcodeName(opcode)} is not an ATT PDU of Core v5.4 Vol 3 Part F 3.4` };
-  const out = codec.decode(octets.subarray(1));
+  const out = codec.decode(octets.subarray(1), options?.views ? view : copy);
   if ('opcode' in out) return { ok: true, pdu: out };
   return { ok: false, opcode, problem: out.problem, why: out.why };
 }

@@ -23,9 +23,9 @@ export const readByTypeRequest: AttCodec<AttReadByTypeRequest> = {
   section: 'Vol 3 Part F 3.4.4.1',
   method: 'request',
   encode: (p) => withOpcode(p.opcode, u16(p.startingHandle), u16(p.endingHandle), p.attributeType),
-  decode: (b) => {
+  decode: (b, take = copy) => {
     if (!isAttUuidLength(b.length - RANGE_LENGTH)) return badLength(`Read By Type Request has 6 or 20 octets of parameters (a 16- or 128-bit type), not ${b.length}`);
-    return { opcode: ATT_OP.READ_BY_TYPE_REQ, startingHandle: b.readUInt16LE(0), endingHandle: b.readUInt16LE(2), attributeType: copy(b.subarray(RANGE_LENGTH)) };
+    return { opcode: ATT_OP.READ_BY_TYPE_REQ, startingHandle: b.readUInt16LE(0), endingHandle: b.readUInt16LE(2), attributeType: take(b.subarray(RANGE_LENGTH)) };
   },
 };
 
@@ -35,10 +35,10 @@ export const readByTypeResponse: AttCodec<AttReadByTypeResponse> = {
   method: 'response',
   encode: (p) =>
     withOpcode(p.opcode, Buffer.from([HANDLE_LENGTH + (p.attributeData[0]?.value.length ?? 0)]), ...p.attributeData.flatMap((d) => [u16(d.handle), d.value])),
-  decode: (b) => {
+  decode: (b, take = copy) => {
     const list = lengthPrefixedList(b, HANDLE_LENGTH, 'Read By Type Response');
     if (isProblem(list)) return list;
-    return { opcode: ATT_OP.READ_BY_TYPE_RSP, attributeData: list.entries.map((e) => ({ handle: e.readUInt16LE(0), value: copy(e.subarray(HANDLE_LENGTH)) })) };
+    return { opcode: ATT_OP.READ_BY_TYPE_RSP, attributeData: list.entries.map((e) => ({ handle: e.readUInt16LE(0), value: take(e.subarray(HANDLE_LENGTH)) })) };
   },
 };
 
@@ -55,7 +55,7 @@ export const readResponse: AttCodec<AttReadResponse> = {
   section: 'Vol 3 Part F 3.4.4.4',
   method: 'response',
   encode: (p) => withOpcode(p.opcode, p.value),
-  decode: (b) => ({ opcode: ATT_OP.READ_RSP, value: copy(b) }),
+  decode: (b, take = copy) => ({ opcode: ATT_OP.READ_RSP, value: take(b) }),
 };
 
 export const readBlobRequest: AttCodec<AttReadBlobRequest> = {
@@ -71,7 +71,7 @@ export const readBlobResponse: AttCodec<AttReadBlobResponse> = {
   section: 'Vol 3 Part F 3.4.4.6',
   method: 'response',
   encode: (p) => withOpcode(p.opcode, p.value),
-  decode: (b) => ({ opcode: ATT_OP.READ_BLOB_RSP, value: copy(b) }),
+  decode: (b, take = copy) => ({ opcode: ATT_OP.READ_BLOB_RSP, value: take(b) }),
 };
 
 export const readMultipleRequest: AttCodec<AttReadMultipleRequest> = {
@@ -90,7 +90,7 @@ export const readMultipleResponse: AttCodec<AttReadMultipleResponse> = {
   section: 'Vol 3 Part F 3.4.4.8',
   method: 'response',
   encode: (p) => withOpcode(p.opcode, p.values),
-  decode: (b) => ({ opcode: ATT_OP.READ_MULTIPLE_RSP, values: copy(b) }),
+  decode: (b, take = copy) => ({ opcode: ATT_OP.READ_MULTIPLE_RSP, values: take(b) }),
 };
 
 export const readMultipleVariableRequest: AttCodec<AttReadMultipleVariableRequest> = {
@@ -109,14 +109,14 @@ export const readMultipleVariableResponse: AttCodec<AttReadMultipleVariableRespo
   section: 'Vol 3 Part F 3.4.4.12',
   method: 'response',
   encode: (p) => withOpcode(p.opcode, ...p.tuples.flatMap((t) => [u16(t.length), t.value])),
-  decode: (b) => {
+  decode: (b, take = copy) => {
     // The last tuple may be cut at ATT_MTU - 1 (its Length still gives the full length); a lone octet cannot be a Length.
     const tuples: AttLengthValue[] = [];
     let i = 0;
     while (i < b.length) {
       if (i + HANDLE_LENGTH > b.length) return badLength(`Read Multiple Variable Response ends with ${b.length - i} octet where a 2-octet Length belongs`);
       const length = b.readUInt16LE(i);
-      const value = copy(b.subarray(i + HANDLE_LENGTH, i + HANDLE_LENGTH + length));
+      const value = take(b.subarray(i + HANDLE_LENGTH, i + HANDLE_LENGTH + length));
       tuples.push({ length, value });
       i += HANDLE_LENGTH + length;
     }

@@ -9,8 +9,8 @@ export const handleValueNotification: AttCodec<AttHandleValueNotification> = {
   section: 'Vol 3 Part F 3.4.7.1',
   method: 'notification',
   encode: (p) => withOpcode(p.opcode, u16(p.handle), p.value),
-  decode: (b) =>
-    atLeast(b, HANDLE_LENGTH, 'Handle Value Notification') ?? { opcode: ATT_OP.HANDLE_VALUE_NTF, handle: b.readUInt16LE(0), value: copy(b.subarray(HANDLE_LENGTH)) },
+  decode: (b, take = copy) =>
+    atLeast(b, HANDLE_LENGTH, 'Handle Value Notification') ?? { opcode: ATT_OP.HANDLE_VALUE_NTF, handle: b.readUInt16LE(0), value: take(b.subarray(HANDLE_LENGTH)) },
 };
 
 export const handleValueIndication: AttCodec<AttHandleValueIndication> = {
@@ -18,8 +18,8 @@ export const handleValueIndication: AttCodec<AttHandleValueIndication> = {
   section: 'Vol 3 Part F 3.4.7.2',
   method: 'indication',
   encode: (p) => withOpcode(p.opcode, u16(p.handle), p.value),
-  decode: (b) =>
-    atLeast(b, HANDLE_LENGTH, 'Handle Value Indication') ?? { opcode: ATT_OP.HANDLE_VALUE_IND, handle: b.readUInt16LE(0), value: copy(b.subarray(HANDLE_LENGTH)) },
+  decode: (b, take = copy) =>
+    atLeast(b, HANDLE_LENGTH, 'Handle Value Indication') ?? { opcode: ATT_OP.HANDLE_VALUE_IND, handle: b.readUInt16LE(0), value: take(b.subarray(HANDLE_LENGTH)) },
 };
 
 export const handleValueConfirmation: AttCodec<AttHandleValueConfirmation> = {
@@ -40,14 +40,14 @@ export const multipleHandleValueNotification: AttCodec<AttMultipleHandleValueNot
   section: 'Vol 3 Part F 3.4.7.4',
   method: 'notification',
   encode: (p) => withOpcode(p.opcode, ...p.tuples.flatMap((t) => [u16(t.handle), u16(t.value.length), t.value])),
-  decode: (b) => {
+  decode: (b, take = copy) => {
     const tuples: AttHandleValue[] = [];
     let i = 0;
     while (i < b.length) {
       if (i + TUPLE_HEADER > b.length) return badLength(`Multiple Handle Value Notification ends with ${b.length - i} octets where a 4-octet handle and length belong`);
       const length = b.readUInt16LE(i + HANDLE_LENGTH);
       if (i + TUPLE_HEADER + length > b.length) return badLength(`Multiple Handle Value Notification's tuple at octet ${i + 1} claims ${length} octets, ${b.length - i - TUPLE_HEADER} remain`);
-      tuples.push({ handle: b.readUInt16LE(i), value: copy(b.subarray(i + TUPLE_HEADER, i + TUPLE_HEADER + length)) });
+      tuples.push({ handle: b.readUInt16LE(i), value: take(b.subarray(i + TUPLE_HEADER, i + TUPLE_HEADER + length)) });
       i += TUPLE_HEADER + length;
     }
     if (tuples.length < MIN_TUPLES) return badLength(`Multiple Handle Value Notification carries two or more tuples, not ${tuples.length}`);

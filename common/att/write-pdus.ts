@@ -21,7 +21,7 @@ export const writeRequest: AttCodec<AttWriteRequest> = {
   section: 'Vol 3 Part F 3.4.5.1',
   method: 'request',
   encode: (p) => withOpcode(p.opcode, u16(p.handle), p.value),
-  decode: (b) => atLeast(b, HANDLE_LENGTH, 'Write Request') ?? { opcode: ATT_OP.WRITE_REQ, handle: b.readUInt16LE(0), value: copy(b.subarray(HANDLE_LENGTH)) },
+  decode: (b, take = copy) => atLeast(b, HANDLE_LENGTH, 'Write Request') ?? { opcode: ATT_OP.WRITE_REQ, handle: b.readUInt16LE(0), value: take(b.subarray(HANDLE_LENGTH)) },
 };
 
 export const writeResponse: AttCodec<AttWriteResponse> = {
@@ -37,7 +37,7 @@ export const writeCommand: AttCodec<AttWriteCommand> = {
   section: 'Vol 3 Part F 3.4.5.3',
   method: 'command',
   encode: (p) => withOpcode(p.opcode, u16(p.handle), p.value),
-  decode: (b) => atLeast(b, HANDLE_LENGTH, 'Write Command') ?? { opcode: ATT_OP.WRITE_CMD, handle: b.readUInt16LE(0), value: copy(b.subarray(HANDLE_LENGTH)) },
+  decode: (b, take = copy) => atLeast(b, HANDLE_LENGTH, 'Write Command') ?? { opcode: ATT_OP.WRITE_CMD, handle: b.readUInt16LE(0), value: take(b.subarray(HANDLE_LENGTH)) },
 };
 
 export const signedWriteCommand: AttCodec<AttSignedWriteCommand> = {
@@ -45,12 +45,12 @@ export const signedWriteCommand: AttCodec<AttSignedWriteCommand> = {
   section: 'Vol 3 Part F 3.4.5.4',
   method: 'command',
   encode: (p) => withOpcode(p.opcode, u16(p.handle), p.value, p.signature),
-  decode: (b) =>
+  decode: (b, take = copy) =>
     atLeast(b, HANDLE_LENGTH + ATT_SIGNATURE_LENGTH, 'Signed Write Command') ?? {
       opcode: ATT_OP.SIGNED_WRITE_CMD,
       handle: b.readUInt16LE(0),
-      value: copy(b.subarray(HANDLE_LENGTH, b.length - ATT_SIGNATURE_LENGTH)),
-      signature: copy(b.subarray(b.length - ATT_SIGNATURE_LENGTH)),
+      value: take(b.subarray(HANDLE_LENGTH, b.length - ATT_SIGNATURE_LENGTH)),
+      signature: take(b.subarray(b.length - ATT_SIGNATURE_LENGTH)),
     },
 };
 
@@ -59,12 +59,12 @@ export const prepareWriteRequest: AttCodec<AttPrepareWriteRequest> = {
   section: 'Vol 3 Part F 3.4.6.1',
   method: 'request',
   encode: (p) => withOpcode(p.opcode, u16(p.handle), u16(p.offset), p.value),
-  decode: (b) =>
+  decode: (b, take = copy) =>
     atLeast(b, PREPARE_HEADER, 'Prepare Write Request') ?? {
       opcode: ATT_OP.PREPARE_WRITE_REQ,
       handle: b.readUInt16LE(0),
       offset: b.readUInt16LE(2),
-      value: copy(b.subarray(PREPARE_HEADER)),
+      value: take(b.subarray(PREPARE_HEADER)),
     },
 };
 
@@ -73,12 +73,12 @@ export const prepareWriteResponse: AttCodec<AttPrepareWriteResponse> = {
   section: 'Vol 3 Part F 3.4.6.2',
   method: 'response',
   encode: (p) => withOpcode(p.opcode, u16(p.handle), u16(p.offset), p.value),
-  decode: (b) =>
+  decode: (b, take = copy) =>
     atLeast(b, PREPARE_HEADER, 'Prepare Write Response') ?? {
       opcode: ATT_OP.PREPARE_WRITE_RSP,
       handle: b.readUInt16LE(0),
       offset: b.readUInt16LE(2),
-      value: copy(b.subarray(PREPARE_HEADER)),
+      value: take(b.subarray(PREPARE_HEADER)),
     },
 };
 

@@ -4,7 +4,7 @@
 // is held: expectations look back over it.
 import { LinkTracker, type LinkEvent } from '../trace/link-state.js';
 import { PacketDecoder } from '../trace/packet-decoder.js';
-import { TraceEntry, type Decoded } from '../trace/timeline.js';
+import { TraceEntry, emptyScratch, type Decoded } from '../trace/timeline.js';
 import type { Capture } from './open-capture.js';
 import type { CaptureDamage } from './capture-record.js';
 
@@ -39,9 +39,9 @@ export async function captureTimeline(cap: Capture, controller?: number): Promis
         entries.push(e);
         tracker.apply(e, events);
         for (const ev of events) if (ev.event === 'link') role ??= ev.link.role;
-        events.length = 0;
+        emptyScratch(events);
       }
-      scratch.length = 0;
+      emptyScratch(scratch);
     }
   }
   return { entries, ...(role ? { role } : {}), controller: chosen ?? 0, ...(cap.damage ? { damage: cap.damage } : {}), records: cap.recordsRead };

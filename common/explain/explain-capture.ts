@@ -5,7 +5,7 @@ import { openCapture, type Capture } from '../capture/open-capture.js';
 import type { CaptureDamage, CaptureInfo, LinkLayerRecord } from '../capture/capture-record.js';
 import { LinkTracker, type LinkEvent } from '../trace/link-state.js';
 import { PacketDecoder } from '../trace/packet-decoder.js';
-import { TraceEntry, type Decoded } from '../trace/timeline.js';
+import { TraceEntry, emptyScratch, type Decoded } from '../trace/timeline.js';
 import type { ConnectionFacts } from './facts.js';
 import { HciStory, line } from './hci-story.js';
 import { findPatterns, type Finding, type GlobalFacts } from './rules.js';
@@ -82,10 +82,10 @@ export async function explainCapture(cap: Capture): Promise<ExplainResult> {
       for (const d of scratch) {
         const e = new TraceEntry(seq++, r.unixMs - t0, r.dir, d);
         l.tracker.apply(e, linkEvents);
-        linkEvents.length = 0;
+        emptyScratch(linkEvents);
         l.story.observe(e, at);
       }
-      scratch.length = 0;
+      emptyScratch(scratch);
     } else if (r.type === 'note') {
       noteCount++;
       if (notes.length < MAX_NOTES) notes.push({ ...at, source: r.source, text: r.text });

@@ -235,15 +235,20 @@ const WORDINGS: Wordings = {
   ),
 };
 
+/** Each PDU's entry name ("ATT Read Request"), made once: decodeAtt runs for every ATT packet the tap sees. */
+const ENTRY_NAMES: ReadonlyMap<number, string> = new Map([...ATT_PDUS.keys()].map((op) => [op, 'ATT ' + attOpcodeName(op)]));
+/** The tap keeps each packet with its entry and never changes it: the fields' values are views into it, not copies. */
+const VIEWS = { views: true } as const;
+
 /** Decode one ATT PDU (the L2CAP payload on CID 0x0004). Never throws: bad PDUs come back as malformed. */
 export function decodeAttForTimeline(pdu: Buffer, handle?: number): Decoded<AttFields> | Decoded<MalformedFields> {
   if (pdu.length === 0) return malformed('att', 'ATT PDU', 'empty PDU: no opcode', pdu, { handle, cid: 0x0004 });
   const opcode = pdu[0]!;
-  if (!ATT_PDUS.has(opcode)) {
+  const name = ENTRY_NAMES.get(opcode);
+  if (name === undefined) {
     return malformed('att', 'ATT PDU', `unknown ATT opcode ${hex(opcode)}`, pdu, { code: opcode, cid: 0x0004, handle });
   }
-  const name = 'ATT ' + attOpcodeName(opcode);
-  const out = decodeAttPdu(pdu);
+  const out = decodeAttPdu(pdu, VIEWS);
   if (!out.ok) return malformed('att', name, out.why, pdu, { code: opcode, cid: 0x0004, handle });
   const w = WORDINGS[out.pdu.opcode];
   return decoded('att', name, w.fields(out.pdu), pdu, w.summarize, handle);

@@ -10,7 +10,7 @@ import {
   BTSNOOP_RECORD_HEADER_LENGTH,
 } from './btsnoop-format.js';
 import { PacketDecoder, type DecoderOptions } from './packet-decoder.js';
-import { TraceEntry, type Decoded, type Direction } from './timeline.js';
+import { TraceEntry, emptyScratch, type Decoded, type Direction } from './timeline.js';
 
 /** The file is no btsnoop capture (its header is wrong): bad input. */
 export class BtsnoopFormatError extends BlebenchError {
@@ -96,7 +96,7 @@ export function decodeCapture(records: readonly BtsnoopRecord[], options: Decode
   for (const r of records) {
     decoder.decode(r.dir, r.packet, scratch);
     for (const d of scratch) out.push(new TraceEntry(out.length, r.unixMs - t0, r.dir, d));
-    scratch.length = 0;
+    emptyScratch(scratch);
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { aclEntry, decodeCommandOrEvent, decodeScoOrIso, parseAcl } from './hci-
 import { L2capReassembler, type ReassemblyOutput } from './l2cap-reassembly.js';
 import { decodeLeSignaling } from './signaling-decode.js';
 import { decodeSmp } from './smp-decode.js';
-import { decoded, malformed, type Decoded, type Direction, type Summarizer } from './timeline.js';
+import { decoded, emptyScratch, malformed, type Decoded, type Direction, type Summarizer } from './timeline.js';
 
 export interface DecoderOptions {
   /**
@@ -90,7 +90,7 @@ export class PacketDecoder {
       const item = l2[i]!;
       out.push('cid' in item && 'payload' in item ? decodePdu(item.handle, item.cid, item.payload, item.fragments) : item);
     }
-    l2.length = 0;
+    emptyScratch(l2);
   }
 }
 

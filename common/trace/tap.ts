@@ -8,7 +8,7 @@ import { waitWithin } from '../util/wait.js';
 import { BtsnoopWriter, type BtsnoopWriterOptions } from './btsnoop-writer.js';
 import { LinkTracker, type LinkEvent, type LinkState } from './link-state.js';
 import { PacketDecoder } from './packet-decoder.js';
-import { TraceEntry, decoded, type Decoded, type Direction, type Layer, type TimelineEntry } from './timeline.js';
+import { TraceEntry, decoded, emptyScratch, type Decoded, type Direction, type Layer, type TimelineEntry } from './timeline.js';
 
 export interface TapOptions {
   /** Shown in logs and timeout messages ("central", "peripheral"). */
@@ -141,7 +141,7 @@ export class Tap extends EventEmitter<TapEvents> {
         out.push(decoded(layer, name, EMPTY, packet, noDetail));
       }
       for (let i = 0; i < out.length; i++) this.add(new TraceEntry(this.seq++, ms, dir, out[i]!));
-      out.length = 0;
+      emptyScratch(out);
     } catch (e) {
       this.scratch.length = 0;
       this.linkEvents.length = 0;
@@ -241,7 +241,7 @@ export class Tap extends EventEmitter<TapEvents> {
       if (ev.event === 'link') this.safeEmit('link', ev.link);
       else this.safeEmit(ev.event, ev.link, e);
     }
-    events.length = 0;
+    emptyScratch(events);
     if (this.waiters.size) {
       for (const w of [...this.waiters]) {
         let hit = false;

@@ -76,6 +76,15 @@ export function decoded<F extends object>(
   return handle === undefined ? { layer, name, fields, raw, summarize } : { layer, name, fields, raw, summarize, handle };
 }
 
+/**
+ * Empties a scratch array that is filled again for the next packet. `a.length = 0` hands a fast array's backing
+ * store back (V8 trims it), so the next push allocates a new one: once per packet, per array, on the tap's hot
+ * path. Popping keeps the store.
+ */
+export function emptyScratch(a: unknown[]): void {
+  while (a.length > 0) a.pop();
+}
+
 const malformedSummary: Summarizer<MalformedFields> = (f) => f.problem;
 
 export function malformed(
