@@ -5,13 +5,16 @@
 // per batch. An error escaping a case (uncaught, unhandled rejection) is put on that case's stderr as node
 // prints it and its code is 1, as a real process would end. A case still running at its limit ends the
 // batch: the results so far are written, that case as hung. Plain JavaScript: it runs the built output.
+// With `serve` instead of the cases, it takes command lines one at a time on fd 3 (a socket pair) and
+// answers each there, as a JSON line, until that closes (cliSession in cli-batch.ts).
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import readline from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
 const MARK = '\n@@blebench-batch-results@@\n';
 const [, , casesJson, limitText] = process.argv;
-const cases = JSON.parse(casesJson);
 const limitMs = Number(limitText);
 const { main } = await import(pathToFileURL(path.resolve('dist/bin/main.js')).href);
 
@@ -66,8 +69,10 @@ function escaped(kind) {
   return (err) => {
     if (process.listenerCount(kind) > 1) return; // the command handles it (e.g. a scenario's crash guard)
     const target = current ?? results.at(-1);
-    if (!target) return;
-    target.stderr += `${err instanceof Error ? err.stack : String(err)}\n`;
+    const words = `${err instanceof Error ? err.stack : String(err)}\n`;
+    if (target?.sent) return void late(`after blebench ${target.args.join(' ')} had ended: ${words}`);
+    if (!target) return void late(words);
+    target.stderr += words;
     target.code = 1;
     target.escaped = true;
   };
@@ -75,26 +80,53 @@ function escaped(kind) {
 process.on('uncaughtException', escaped('uncaughtException'));
 process.on('unhandledRejection', escaped('unhandledRejection'));
 
-function finish() {
-  current = undefined;
-  real.out(MARK + JSON.stringify(results) + '\n', () => process.exit(0));
+async function runCase(args) {
+  current = { args, code: null, stdout: '', stderr: '', hung: false };
+  const c = current;
+  results.push(c);
+  const code = await main(['node', 'blebench', ...args]);
+  if (!c.escaped) c.code = code;
+  return c;
 }
 
-for (const args of cases) {
-  current = { args, code: null, stdout: '', stderr: '', hung: false };
-  results.push(current);
-  let timer;
-  const hung = new Promise((resolve) => {
-    timer = setTimeout(() => resolve('hung'), limitMs);
-  });
-  const code = await Promise.race([main(['node', 'blebench', ...args]), hung]);
-  clearTimeout(timer);
-  if (code === 'hung') {
-    current.hung = true;
-    finish();
-    await new Promise(() => undefined);
-  }
-  if (!current.escaped) current.code = code;
+let chan;
+/** An error no case can show any more: said on the channel (serve) or on the batch's own stderr. */
+function late(words) {
+  if (chan) chan.write(JSON.stringify({ late: words }) + '\n');
+  else real.err(`late: ${words}`);
 }
-// bin/blebench.js exits 250 ms after main returns: an error escaping in that time ends a real process too.
-setTimeout(finish, 250);
+
+if (casesJson === 'serve') {
+  chan = new net.Socket({ fd: 3, readable: true, writable: true });
+  let queue = Promise.resolve();
+  readline.createInterface({ input: chan }).on('line', (line) => {
+    queue = queue.then(async () => {
+      // an error escaping a case after its end lands on this case until the next starts
+      const c = await runCase(JSON.parse(line));
+      chan.write(JSON.stringify(c) + '\n');
+      c.sent = true;
+    });
+  });
+  chan.on('end', () => queue.then(() => setTimeout(() => process.exit(0), 250)));
+} else {
+  const cases = JSON.parse(casesJson);
+  const finish = () => {
+    current = undefined;
+    real.out(MARK + JSON.stringify(results) + '\n', () => process.exit(0));
+  };
+  for (const args of cases) {
+    let timer;
+    const hung = new Promise((resolve) => {
+      timer = setTimeout(() => resolve('hung'), limitMs);
+    });
+    const c = await Promise.race([runCase(args), hung]);
+    clearTimeout(timer);
+    if (c === 'hung') {
+      results.at(-1).hung = true;
+      finish();
+      await new Promise(() => undefined);
+    }
+  }
+  // bin/blebench.js exits 250 ms after main returns: an error escaping in that time ends a real process too.
+  setTimeout(finish, 250);
+}

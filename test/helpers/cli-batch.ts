@@ -3,7 +3,10 @@
 // start-up and one import of the built CLI (most of a refused command's time). For files that run many
 // command lines whose point is what the command says and returns; a test about the process itself (a
 // signal, its exit on a lost transport, bin/blebench.js) starts a real `blebench` of its own.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export interface BatchResult {
@@ -71,6 +74,79 @@ export function batched(cases: readonly (readonly string[])[], opts: BatchOption
       const r = results!.get(JSON.stringify(args));
       if (!r) throw new Error(`blebench ${args.join(' ')} is not one of this file's batched command lines`);
       return r;
+    },
+  };
+}
+
+/** One node that runs command lines as the tests send them, one at a time (for tests that build them as they go). */
+export interface CliSession {
+  run(...args: string[]): Promise<BatchResult>;
+  /** Ends the node; fails if anything escaped a case after its end or was printed outside every case. */
+  close(): Promise<void>;
+}
+
+export function cliSession(opts: BatchOptions = {}): CliSession {
+  const limit = opts.caseLimitMs ?? 15_000;
+  let child: ChildProcess | undefined;
+  let chan: Readable & Writable;
+  let outside = '';
+  const late: string[] = [];
+  let waiting: ((line: string) => void) | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  const start = () => {
+    child = spawn(process.execPath, [RUNNER, 'serve', String(limit)], {
+      cwd: opts.cwd ?? process.cwd(),
+      env: { ...process.env, BLEBENCH_DEBUG: '', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+      ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+    });
+    child.stdout!.on('data', (d: Buffer) => (outside += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (outside += d.toString()));
+    chan = child.stdio[3] as Readable & Writable;
+    createInterface({ input: chan }).on('line', (line) => {
+      const msg = JSON.parse(line) as { late?: string };
+      if (msg.late !== undefined) late.push(msg.late);
+      else waiting?.(line);
+    });
+  };
+  const one = async (args: string[]): Promise<BatchResult> => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) start();
+    const proc = child!;
+    const answer = new Promise<BatchResult | 'hung' | 'exited'>((resolve) => {
+      const timer = setTimeout(() => resolve('hung'), limit);
+      proc.once('exit', () => resolve('exited'));
+      waiting = (line) => {
+        clearTimeout(timer);
+        const c = JSON.parse(line) as { code: number | null; stdout: string; stderr: string };
+        resolve({ code: c.code, stdout: c.stdout, stderr: c.stderr, signal: null });
+      };
+    });
+    chan.write(`${JSON.stringify(args)}\n`);
+    const r = await answer;
+    waiting = undefined;
+    if (r === 'hung' || r === 'exited') {
+      proc.kill('SIGKILL');
+      child = undefined;
+      return { code: null, stdout: '', stderr: `${outside}\n[the session's node ${r === 'hung' ? `was still running blebench ${args.join(' ')} after ${limit} ms` : 'exited'}]`, signal: 'hung' };
+    }
+    return r;
+  };
+  return {
+    run(...args) {
+      const p = queue.then(() => one(args));
+      queue = p.catch(() => undefined);
+      return p;
+    },
+    async close() {
+      await queue;
+      const proc = child;
+      if (proc && proc.exitCode === null && proc.signalCode === null) {
+        const exited = once(proc, 'exit');
+        chan.end();
+        await exited;
+      }
+      if (late.length || outside) throw new Error(`the blebench session printed outside its command lines:\n${late.join('\n')}${outside}`);
     },
   };
 }
