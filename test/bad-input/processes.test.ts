@@ -1,13 +1,14 @@
 // The bad-input corpus through real processes (bin/blebench.js, built into dist/): `blebench air`'s
 // flags (it waits for a signal once listening, so never in-process), an unreadable file, and a sample
 // of the in-process corpus, so what a user's shell sees is checked too: exit 2, the place named, no
-// stack trace on stderr.
-import { spawnSync } from 'node:child_process';
+// stack trace on stderr. The command lines run in two nodes (test/helpers/cli-batch.ts), one after another
+// in each: as this user, and as nobody for the files and folders only root could otherwise read and write.
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batched, type Batch } from '../helpers/cli-batch.js';
 import { internalErrorIn, stackTraceIn } from './helpers/cli.js';
 import { DEAD_TRANSPORT, expectRefusedFile, writeCase } from './helpers/corpus.js';
 import { airFlagCorpus, flagCorpus } from './helpers/flag-corpus.js';
@@ -24,22 +25,32 @@ const NOBODY = 65534;
 // Its cases run blebench as nobody: the checkout must be reachable by it.
 letOthersReach(process.cwd());
 
-function blebench(args: string[], as?: { uid: number; gid: number }) {
-  const r = spawnSync(process.execPath, ['bin/blebench.js', ...args], {
-    encoding: 'utf8',
-    timeout: PROCESS_LIMIT_MS,
-    env: { ...process.env, BLEBENCH_DEBUG: '' },
-    ...(as ?? {}),
-  });
-  expect(internalErrorIn(r.stdout + r.stderr), `blebench ${args.join(' ')}\n${r.stderr}`).toBeUndefined();
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
+// root reads and writes anything: its cases about permissions run as nobody, for whom modes mean what they say
+const AS_NOBODY = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
+/** The command lines, declared as the describe blocks are collected, then run in one batch per user. */
+const asUser: string[][] = [];
+const asNobody: string[][] = [];
+let userBatch: Batch;
+let nobodyBatch: Batch;
+beforeAll(() => {
+  userBatch = batched(asUser, { caseLimitMs: PROCESS_LIMIT_MS });
+  nobodyBatch = batched(asNobody, { caseLimitMs: PROCESS_LIMIT_MS, ...AS_NOBODY });
+  userBatch.runAll();
+  nobodyBatch.runAll();
+}, 120_000);
+function declare(args: string[], nobody = false): () => ReturnType<Batch['result']> {
+  (nobody ? asNobody : asUser).push(args);
+  return () => {
+    const r = (nobody ? nobodyBatch : userBatch).result(args);
+    expect(internalErrorIn(r.stdout + r.stderr), `blebench ${args.join(' ')}\n${r.stderr}`).toBeUndefined();
+    return r;
+  };
 }
 
-
 describe('blebench air: broken flags', () => {
-  it.each(airFlagCorpus().map((c) => [c.rule, c] as const))('%s: exit 2 naming the flag, no stack trace', (_r, c) =>
+  it.each(airFlagCorpus().map((c) => [c.rule, c, declare(c.args)] as const))('%s: exit 2 naming the flag, no stack trace', (_r, c, result) =>
     tally.counted(() => {
-      const r = blebench(c.args);
+      const r = result();
       expect(r.signal, 'it hung').toBeNull();
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(c.names);
@@ -49,18 +60,20 @@ describe('blebench air: broken flags', () => {
 });
 
 describe('an unreadable file', () => {
+  const unreadable = (kind: string) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'blebench-unreadable-'));
+    chmodSync(dir, 0o755);
+    const file = path.join(dir, `${kind}.${kind === 'profile' ? 'json' : 'yaml'}`);
+    writeFileSync(file, readFileSync(kind === 'profile' ? 'fixtures/profiles/mitm-lock.json' : 'fixtures/scenarios/encrypted-write.yaml'));
+    chmodSync(file, 0o000);
+    return file;
+  };
   it.each([
-    ['profile', (f: string) => ['peripheral', '--profile', f, '--transport', DEAD_TRANSPORT]],
-    ['scenario', (f: string) => ['run', f, '--role', 'central', '--transport', DEAD_TRANSPORT]],
-  ])('a %s nobody may read: exit 2, the file and EACCES named', (kind, args) =>
+    ['profile', declare(['peripheral', '--profile', unreadable('profile'), '--transport', DEAD_TRANSPORT], true)],
+    ['scenario', declare(['run', unreadable('scenario'), '--role', 'central', '--transport', DEAD_TRANSPORT], true)],
+  ])('a %s nobody may read: exit 2, the file and EACCES named', (kind, result) =>
     tally.counted(() => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'blebench-unreadable-'));
-      chmodSync(dir, 0o755);
-      const file = path.join(dir, `${kind}.${kind === 'profile' ? 'json' : 'yaml'}`);
-      writeFileSync(file, readFileSync(kind === 'profile' ? 'fixtures/profiles/mitm-lock.json' : 'fixtures/scenarios/encrypted-write.yaml'));
-      chmodSync(file, 0o000);
-      // root reads anything: then run as nobody, for whom mode 000 means what it says
-      const r = blebench(args(file), process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : undefined);
+      const r = result();
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(`${kind}.`);
       expect(r.stderr).toMatch(/EACCES|permission/i);
@@ -73,19 +86,22 @@ describe('a sample of the corpus through real processes', () => {
   const doc = JSON.parse(readFileSync('fixtures/profiles/heart-rate.json', 'utf8')) as Doc;
   const schema = schemaCases(doc, 'json', { uuidKeys: ['uuid'], words: { read: ['encryptd'] }, anyType: [], openObjects: [] });
   const docs = [...schema.filter((_, i) => i % Math.ceil(schema.length / 6) === 0), ...jsonSyntaxCases(readFileSync('fixtures/profiles/heart-rate.json', 'utf8'), 2)];
-  it.each(docs.map((c) => [c.rule, c] as const))('profile: %s', (_r, c) =>
+  const withFile = docs.map((c) => {
+    const file = writeCase(c, 'sample-profile');
+    return [c.rule, c, file, declare(['peripheral', '--profile', file, '--transport', DEAD_TRANSPORT])] as const;
+  });
+  it.each(withFile)('profile: %s', (_r, c, file, result) =>
     tally.counted(() => {
-      const file = writeCase(c, 'sample-profile');
-      const r = blebench(['peripheral', '--profile', file, '--transport', DEAD_TRANSPORT]);
+      const r = result();
       expectRefusedFile(r, file, { ...(c.path !== undefined ? { path: c.path } : {}), ...(c.line !== undefined ? { line: c.line } : {}) });
     }),
   );
 
   const flags = flagCorpus();
   const sample = flags.filter((_, i) => i % Math.ceil(flags.length / 10) === 0);
-  it.each(sample.map((c) => [`${c.command}: ${c.rule}`, c] as const))('flags: %s', (_t, c) =>
+  it.each(sample.map((c) => [`${c.command}: ${c.rule}`, c, declare(c.args)] as const))('flags: %s', (_t, c, result) =>
     tally.counted(() => {
-      const r = blebench(c.args);
+      const r = result();
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(c.names);
       expect(stackTraceIn(r.stderr), r.stderr).toBeUndefined();
@@ -94,26 +110,27 @@ describe('a sample of the corpus through real processes', () => {
 });
 
 describe('a folder nobody may write', () => {
-  // root writes anywhere: run as nobody, for whom mode 555 means what it says
-  const as = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : undefined;
   const readOnlyDir = () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'blebench-readonly-'));
+    chmodSync(dir, 0o755);
+    writeFileSync(path.join(dir, 'existing.json'), '{"version": 1, "bonds": []}\n');
     chmodSync(dir, 0o555);
     return dir;
   };
-  it.each([
+  const cases = [
     ['--keys (a new store there could never be saved)', (d: string) => ['peripheral', '--transport', DEAD_TRANSPORT, '--keys', path.join(d, 'keys.json')], /key store .*keys\.json cannot be used: its folder .* is not writable/],
     ['--keys (an existing store there could never be replaced)', (d: string) => ['central', '--target', 'x', '--transport', DEAD_TRANSPORT, '--keys', path.join(d, 'existing.json')], /its folder .* is not writable/],
     ['run --out', (d: string) => ['run', 'fixtures/scenarios/encrypted-write.yaml', '--out', path.join(d, 'report.json')], /--out .*is not writable/],
     ['run --btsnoop', (d: string) => ['run', 'fixtures/scenarios/encrypted-write.yaml', '--btsnoop', path.join(d, 'captures')], /--btsnoop .*is not writable/],
-  ])('%s: exit 2 before anything runs, the folder named', (_what, args, says) =>
-    tally.counted(() => {
+  ] as const;
+  it.each(
+    cases.map(([what, args, says]) => {
       const dir = readOnlyDir();
-      chmodSync(dir, 0o755);
-      writeFileSync(path.join(dir, 'existing.json'), '{"version": 1, "bonds": []}\n');
-      chmodSync(dir, 0o555);
-      const before = readFileSync(path.join(dir, 'existing.json'));
-      const r = blebench(args(dir), as);
+      return [what, dir, readFileSync(path.join(dir, 'existing.json')), says, declare(args(dir), true)] as const;
+    }),
+  )('%s: exit 2 before anything runs, the folder named', (_what, dir, before, says, result) =>
+    tally.counted(() => {
+      const r = result();
       expect(r.signal, 'it hung').toBeNull();
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(says);

@@ -1,6 +1,10 @@
 // One row per frame, as blebench reads a capture and as tshark reads it: direction, HCI packet kind, event
 // code, ATT opcode, SMP code. Shared by the capture and explain tests.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { inject } from 'vitest';
 import { openCapture } from '../../common/capture/index.js';
 import { PacketDecoder } from '../../common/trace/packet-decoder.js';
 import type { Decoded } from '../../common/trace/timeline.js';
@@ -42,9 +46,24 @@ const H4_KIND: Record<string, string> = { '0x01': 'command', '0x02': 'acl', '0x0
 const MON: Record<string, [string, string]> = { '2': ['tx', 'command'], '3': ['rx', 'event'], '4': ['tx', 'acl'], '5': ['rx', 'acl'] };
 const PKLG: Record<string, [string, string]> = { '0x00': ['tx', 'command'], '0x01': ['rx', 'event'], '0x02': ['tx', 'acl'], '0x03': ['rx', 'acl'] };
 
+/**
+ * tshark's fields for a capture: read once per `vitest run` for each distinct content (the capture and
+ * explain tests read the same fixtures), kept in the run's share folder (test/helpers/run-share.ts).
+ */
+function tsharkFields(file: string): string {
+  const read = () => execFileSync('tshark', ['-r', file, '-T', 'fields', ...FIELDS.flatMap((f) => ['-e', f])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+  const share = inject('runShareDir');
+  if (!share) return read();
+  const kept = path.join(share, `tshark-${createHash('sha256').update(readFileSync(file)).digest('hex')}.txt`);
+  if (existsSync(kept)) return readFileSync(kept, 'utf8');
+  const out = read();
+  writeFileSync(`${kept}.${process.pid}`, out);
+  renameSync(`${kept}.${process.pid}`, kept);
+  return out;
+}
+
 export function tsharkRows(file: string): Row[] {
-  const out = execFileSync('tshark', ['-r', file, '-T', 'fields', ...FIELDS.flatMap((f) => ['-e', f])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
-  return out
+  return tsharkFields(file)
     .split('\n')
     .filter(Boolean)
     .map((l) => {

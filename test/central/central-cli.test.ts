@@ -1,16 +1,17 @@
 // `blebench central` exit codes (design.md), through the built command: 1 when the target never
 // shows (naming it, no stack trace), 2 for a bad policy or a missing profile (naming it).
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliSession } from '../helpers/cli-batch.js';
 import { EXIT } from '../../common/errors/blebench-error.js';
 import { Radio } from '../../common/air/index.js';
 import { openTransport } from '../../common/hci/transport.js';
 import { runCentral } from '../../bin/commands/central.js';
 
-function blebench(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/blebench.js', 'central', ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, BLEBENCH_DEBUG: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+// Its short command lines run in one node, one after another (cliSession, test/helpers/cli-batch.ts).
+const cli = cliSession({ caseLimitMs: 20_000 });
+afterAll(() => cli.close());
+const blebench = (...args: string[]) => cli.run('central', ...args);
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
 
 describe('blebench central exit codes', () => {
@@ -32,28 +33,28 @@ describe('blebench central exit codes', () => {
     }
   });
 
-  it('a target that is not blebench\'s own peripheral on mock (where it is the only one) is exit 2 naming what is there', () => {
+  it('a target that is not blebench\'s own peripheral on mock (where it is the only one) is exit 2 naming what is there', async () => {
     for (const target of ['nobody-here', 'AA:BB:CC:DD:EE:FF', '180d']) {
-      const r = blebench('--target', target, '--timeout', '300', '--log-level', 'silent');
+      const r = await blebench('--target', target, '--timeout', '300', '--log-level', 'silent');
       expect(r.code, r.stderr).toBe(EXIT.BAD_INPUT);
       expect(r.stderr).toContain(target);
       expect(r.stderr).toMatch(/only blebench's own peripheral, "blebench"/);
       noStack(r.stderr);
     }
     // and the built-in peripheral by name is walked
-    const ok = blebench('--target', 'blebench', '--log-level', 'silent');
+    const ok = await blebench('--target', 'blebench', '--log-level', 'silent');
     expect(ok.code, ok.stderr).toBe(EXIT.OK);
   });
 
-  it('a profile that does not exist is bad input: exit 2 naming it', () => {
-    const r = blebench('--target', 'x', '--profile', 'no-such-profile', '--log-level', 'silent');
+  it('a profile that does not exist is bad input: exit 2 naming it', async () => {
+    const r = await blebench('--target', 'x', '--profile', 'no-such-profile', '--log-level', 'silent');
     expect(r.code).toBe(EXIT.BAD_INPUT);
     expect(r.stderr).toContain('no-such-profile');
     noStack(r.stderr);
   });
 
-  it('an unknown policy is bad input: exit 2', () => {
-    const r = blebench('--target', 'x', '--policy', 'sometimes');
+  it('an unknown policy is bad input: exit 2', async () => {
+    const r = await blebench('--target', 'x', '--policy', 'sometimes');
     expect(r.code).toBe(EXIT.BAD_INPUT);
     expect(r.stderr).toContain('sometimes');
   });
@@ -69,8 +70,8 @@ describe('blebench central exit codes', () => {
     expect(r.stdout).toContain('verdict: OK');
   }, 60_000);
 
-  it('--methods with an unknown method is bad input: exit 2 naming it', () => {
-    const r = blebench('--methods', 'just-works,oob');
+  it('--methods with an unknown method is bad input: exit 2 naming it', async () => {
+    const r = await blebench('--methods', 'just-works,oob');
     expect(r.code).toBe(EXIT.BAD_INPUT);
     expect(r.stderr).toContain('"oob" is not a pairing method');
   });

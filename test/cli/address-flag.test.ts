@@ -1,7 +1,6 @@
 // --address on blebench central / peripheral: bad input (exit 2, the flag named, no stack trace) for a
 // malformed address and for transports where blebench does not own the controller (hci:N: the
 // kernel's job; os); on blebench air the controller takes the address and peers see it.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,13 +8,14 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../common/errors/blebench-error.js';
 import { decodeCapture, readBtsnoop } from '../../common/trace/btsnoop-reader.js';
 import { startChild, type Child } from '../helpers/child.js';
+import { cliSession } from '../helpers/cli-batch.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'bin/blebench.js');
-function blebench(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, BLEBENCH_DEBUG: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+// Its refused command lines run in one node, one after another (cliSession, test/helpers/cli-batch.ts).
+const session = cliSession({ caseLimitMs: 30_000, cwd: root });
+afterAll(() => session.close());
+const blebench = (...args: string[]) => session.run(...args);
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
 
 describe('--address: bad input', () => {
@@ -25,8 +25,8 @@ describe('--address: bad input', () => {
     [['peripheral', '--address', '00:00:00:00:00:00'], /is "no address"/],
     [['central', '--target', 'x', '--transport', 'hci:1', '--address', 'C0:FF:EE:00:00:01'], /the kernel owns that controller/],
     [['peripheral', '--transport', 'os', '--address', 'C0:FF:EE:00:00:01'], /cannot be used with --transport os/],
-  ])('%j: exit 2, says why, no stack trace', (args, why) => {
-    const r = blebench(...args);
+  ])('%j: exit 2, says why, no stack trace', async (args, why) => {
+    const r = await blebench(...args);
     expect(r.code, r.stderr).toBe(EXIT.BAD_INPUT);
     expect(r.stderr).toMatch(why);
     noStack(r.stderr);
@@ -36,7 +36,7 @@ describe('--address: bad input', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'blebench-address-main-'));
     try {
       const capture = path.join(dir, 'central.btsnoop');
-      const r = blebench('central', '--address', 'C0:FF:EE:00:00:07', '--btsnoop', capture, '--log-level', 'silent');
+      const r = await blebench('central', '--address', 'C0:FF:EE:00:00:07', '--btsnoop', capture, '--log-level', 'silent');
       expect(r.code, r.stderr).toBe(EXIT.OK);
       const entries = decodeCapture((await readBtsnoop(capture)).records);
       expect(entries.slice(0, 2).map((e) => e.name)).toEqual(['HCI Zephyr Write BD_ADDR', 'HCI Command Complete (Zephyr Write BD_ADDR)']);
@@ -48,8 +48,8 @@ describe('--address: bad input', () => {
     }
   });
 
-  it('hci:N names the kernel way: btmgmt --index N public-addr', () => {
-    const r = blebench('peripheral', '--transport', 'hci:1', '--address', 'c0:ff:ee:00:00:01');
+  it('hci:N names the kernel way: btmgmt --index N public-addr', async () => {
+    const r = await blebench('peripheral', '--transport', 'hci:1', '--address', 'c0:ff:ee:00:00:01');
     expect(r.code).toBe(EXIT.BAD_INPUT);
     expect(r.stderr).toContain('btmgmt --index 1 public-addr C0:FF:EE:00:00:01');
   });
@@ -73,14 +73,14 @@ describe('--address on blebench air', () => {
     running.unshift(peripheral);
     await peripheral.waitForLine(/serving "blebench default" as blebench \(c0:ff:ee:00:00:02\)/i, 15_000);
     // a second program asking for the same address is refused by the air: exit 3, saying why
-    const taken = blebench('central', '--transport', `h4:unix:${sock}`, '--target', 'blebench', '--address', 'C0:FF:EE:00:00:02');
+    const taken = await blebench('central', '--transport', `h4:unix:${sock}`, '--target', 'blebench', '--address', 'C0:FF:EE:00:00:02');
     expect(taken.code, taken.stderr).toBe(EXIT.TRANSPORT_UNAVAILABLE);
     expect(taken.stderr).toMatch(/refused public address C0:FF:EE:00:00:02 \(0x12/);
     expect(taken.stderr).toMatch(/what to do: .*another controller already has this address/);
     noStack(taken.stderr);
     await air.waitForLine(/Zephyr Write BD_ADDR C0:FF:EE:00:00:02 refused: another controller/, 5000, 'stderr');
     // the central finds the peripheral by the address it was given
-    const found = blebench('central', '--transport', `h4:unix:${sock}`, '--target', 'C0:FF:EE:00:00:02', '--address', 'C0:FF:EE:00:00:03', '--policy', 'never', '--json');
+    const found = await blebench('central', '--transport', `h4:unix:${sock}`, '--target', 'C0:FF:EE:00:00:02', '--address', 'C0:FF:EE:00:00:03', '--policy', 'never', '--json');
     expect(found.code, found.stderr).toBe(EXIT.OK);
     expect(found.stdout).toMatch(/C0:FF:EE:00:00:02/i);
     expect(await peripheral.stop('SIGINT')).toBe(EXIT.OK);

@@ -1,8 +1,8 @@
 // What `--transport os` refuses (exit 2, naming why, before anything is opened), and on Linux what
 // `--transport os` itself says (exit 3: Linux reaches its stack through hci:). The last ones go through
 // the built command (npm run build).
-import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliSession } from '../helpers/cli-batch.js';
 import { BadInputError, EXIT } from '../../common/errors/blebench-error.js';
 import { refuseFlagsOnOs, type OsCheckedFlags } from '../../bin/os-flags.js';
 
@@ -46,32 +46,32 @@ describe('flags that --transport os cannot honour are bad input (exit 2)', () =>
   });
 });
 
-function blebench(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/blebench.js', ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, BLEBENCH_DEBUG: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+// Its refused command lines run in one node, one after another (cliSession, test/helpers/cli-batch.ts).
+const cli = cliSession({ caseLimitMs: 20_000 });
+afterAll(() => cli.close());
+const blebench = (...args: string[]) => cli.run(...args);
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
 
 describe('blebench with --transport os on this Linux machine (the built command)', () => {
-  it('central: exit 3, explaining that Linux uses hci:', () => {
-    const r = blebench('central', '--transport', 'os', '--target', 'blebench', '--log-level', 'silent');
+  it('central: exit 3, explaining that Linux uses hci:', async () => {
+    const r = await blebench('central', '--transport', 'os', '--target', 'blebench', '--log-level', 'silent');
     expect(r.code).toBe(EXIT.TRANSPORT_UNAVAILABLE);
     expect(r.stderr).toMatch(/os: on Linux the operating system stack is reached through the kernel: use --transport hci:N/);
     noStack(r.stderr);
   });
 
-  it('peripheral: exit 3, the same explanation', () => {
-    const r = blebench('peripheral', '--transport', 'os', '--log-level', 'silent');
+  it('peripheral: exit 3, the same explanation', async () => {
+    const r = await blebench('peripheral', '--transport', 'os', '--log-level', 'silent');
     expect(r.code).toBe(EXIT.TRANSPORT_UNAVAILABLE);
     expect(r.stderr).toContain('use --transport hci:N');
     noStack(r.stderr);
   });
 
-  it('a Security Manager flag or --btsnoop with os is bad input first: exit 2 naming why', () => {
-    const pair = blebench('central', '--transport', 'os', '--target', 'blebench', '--passkey', '123456');
+  it('a Security Manager flag or --btsnoop with os is bad input first: exit 2 naming why', async () => {
+    const pair = await blebench('central', '--transport', 'os', '--target', 'blebench', '--passkey', '123456');
     expect(pair.code).toBe(EXIT.BAD_INPUT);
     expect(pair.stderr).toContain('--passkey cannot be used with --transport os: pairing is decided by the OS');
-    const snoop = blebench('central', '--transport', 'os', '--target', 'blebench', '--btsnoop', '/tmp/never-written.btsnoop');
+    const snoop = await blebench('central', '--transport', 'os', '--target', 'blebench', '--btsnoop', '/tmp/never-written.btsnoop');
     expect(snoop.code).toBe(EXIT.BAD_INPUT);
     expect(snoop.stderr).toContain('no HCI on the os transport');
     noStack(pair.stderr + snoop.stderr);

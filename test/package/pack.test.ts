@@ -65,12 +65,12 @@ beforeAll(() => {
   tarball = path.basename(out[0]!.filename);
   packed = out[0]!.files.map((f) => f.path);
   mkdirSync(app);
-  npm(['init', '-y'], app);
   // The project approves the native builds blebench's own package.json approves (npm 11 blocks
   // dependencies' install scripts unless the installing project allows them), and blebench's own:
   // npm runs `prepare` for a tarball it is allowed to, and there, without sources or TypeScript, it
   // must do nothing (a `tsc` there would fail the install).
-  const appPkg = JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8')) as Record<string, unknown>;
+  // The empty project's package.json as `npm init -y` writes it (without starting an npm for it).
+  const appPkg = { name: 'app', version: '1.0.0', description: '', main: 'index.js', scripts: { test: 'echo "Error: no test specified" && exit 1' }, keywords: [], author: '', license: 'ISC' };
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ ...appPkg, private: true, dependencies: { blebench: `file:../${tarball}` }, allowScripts: { ...pkg.allowScripts, blebench: true } }, null, 2));
   writeFileSync(path.join(app, 'package-lock.json'), appLockfile(`../${tarball}`));
   npm(['install', `../${tarball}`], app);

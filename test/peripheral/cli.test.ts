@@ -1,19 +1,19 @@
 // `blebench peripheral` as a user runs it (after `npm run build`): a broken profile is exit 2 naming
 // the file and the path inside it, no stack trace; alone on the mock transport it starts,
 // advertises, says it waits, and stops cleanly on SIGINT.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { cliSession } from '../helpers/cli-batch.js';
 import { OP } from '../../common/codes/hci.js';
 import { decodeCapture, readBtsnoop } from '../../common/trace/btsnoop-reader.js';
 import { startChild, type Child } from '../helpers/child.js';
 
-function blebench(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/blebench.js', ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, BLEBENCH_DEBUG: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+// Its refused command lines run in one node, one after another (cliSession, test/helpers/cli-batch.ts).
+const cli = cliSession({ caseLimitMs: 20_000 });
+afterAll(() => cli.close());
+const blebench = (...args: string[]) => cli.run(...args);
 const STACK_FRAME = /\n\s+at .+\(.+:\d+:\d+\)/;
 
 const C = '/services/0/characteristics/0';
@@ -26,8 +26,8 @@ const BROKEN = [
 ];
 
 describe('blebench peripheral --profile with a broken file', () => {
-  it.each(BROKEN)('$file: exit 2, names the file and $path, no stack trace', ({ file, path: at, says }) => {
-    const r = blebench('peripheral', '--transport', 'mock', '--profile', `test/gatt/broken/${file}`);
+  it.each(BROKEN)('$file: exit 2, names the file and $path, no stack trace', async ({ file, path: at, says }) => {
+    const r = await blebench('peripheral', '--transport', 'mock', '--profile', `test/gatt/broken/${file}`);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`test/gatt/broken/${file}`);
     if (at) expect(r.stderr).toContain(at);
@@ -37,8 +37,8 @@ describe('blebench peripheral --profile with a broken file', () => {
     expect(r.stdout).not.toMatch(/advertising|waiting/);
   });
 
-  it('an unknown profile name: exit 2 with a message, no stack trace', () => {
-    const r = blebench('peripheral', '--transport', 'mock', '--profile', 'no-such-profile');
+  it('an unknown profile name: exit 2 with a message, no stack trace', async () => {
+    const r = await blebench('peripheral', '--transport', 'mock', '--profile', 'no-such-profile');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no-such-profile');
     expect(r.stderr).not.toMatch(STACK_FRAME);

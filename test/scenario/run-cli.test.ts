@@ -5,8 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { discoverScenarios } from '../../common/scenario/index.js';
+import { batched } from '../helpers/cli-batch.js';
 import { root, SUITE_DIR } from './run-helpers.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'blebench-run-'));
@@ -20,6 +21,14 @@ const file = (name: string, text: string) => {
   return f;
 };
 const suiteSize = discoverScenarios([SUITE_DIR], root).length;
+
+/** The refusals (exit 2 and 3, before any scenario runs) in one node, one after another (test/helpers/cli-batch.ts). */
+const BAD_ARGS = [[['--seed', 'soon']], [['--role', 'central']] /* --role central on mock: nobody to talk to */, [['no/such/folder']], [['--reporter', 'xml']]];
+const ROLES = ['central', 'peripheral', 'both'];
+const unavailable = (role: string) => ['run', '--role', role, '--transport', 'hci:0', path.join(SUITE_DIR, 'open-read.yaml')];
+const badFile = ['run', 'test/scenario/broken/unknown-characteristic.yaml', path.join(SUITE_DIR, 'open-read.yaml')];
+const refusals = batched([badFile, ...BAD_ARGS.map(([a]) => ['run', ...a!]), ...ROLES.map(unavailable)], { cwd: root, caseLimitMs: 60_000 });
+beforeAll(() => refusals.runAll(), 60_000);
 
 describe('blebench run', () => {
   it('with no paths runs the default suite: exit 0, one JSON record per scenario with its timeline, the seed on stderr', () => {
@@ -53,26 +62,21 @@ describe('blebench run', () => {
   });
 
   it('a bad scenario file: exit 2 before anything runs, naming the file and the path inside it', () => {
-    const r = blebench('run', 'test/scenario/broken/unknown-characteristic.yaml', path.join(SUITE_DIR, 'open-read.yaml'));
+    const r = refusals.result(badFile);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('test/scenario/broken/unknown-characteristic.yaml at /central/steps/');
     expect(r.stdout).toBe('');
   });
 
-  it.each([
-    [['--seed', 'soon']],
-    [['--role', 'central']], // --role central on mock: nobody to talk to
-    [['no/such/folder']],
-    [['--reporter', 'xml']],
-  ])('bad arguments %j: exit 2', (args) => {
-    const r = blebench('run', ...args);
+  it.each(BAD_ARGS)('bad arguments %j: exit 2', (args) => {
+    const r = refusals.result(['run', ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/blebench|error/);
   });
 
   it('an unavailable adapter: exit 3 with what to do, for each role', () => {
-    for (const role of ['central', 'peripheral', 'both']) {
-      const r = blebench('run', '--role', role, '--transport', 'hci:0', path.join(SUITE_DIR, 'open-read.yaml'));
+    for (const role of ROLES) {
+      const r = refusals.result(unavailable(role));
       expect(r.code, role).toBe(3);
       expect(r.stderr).toContain('what to do:');
     }
