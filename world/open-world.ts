@@ -52,6 +52,8 @@ export interface WorldBase {
   readonly transports: Partial<Record<WorldSide, HciTransport>>;
   /** Rejects with the first transport's error when a controller goes away (handled: await it to race with it). */
   readonly lost: Promise<never>;
+  /** A part the caller opened on this world afterwards (a role loaded later): closed first, before the world's own. */
+  addPart(part: string, close: () => unknown): void;
   /** Central, peripheral, transports, radio: each closed, in that order, even when one before fails; once. */
   close(): Promise<void>;
 }
@@ -113,7 +115,7 @@ export async function openWorld<const O extends WorldOptions>(o: O): Promise<Wor
     await closers.closeAll().catch(() => undefined);
     throw e;
   }
-  return Object.assign(parts, { lost, close: () => closers.closeAll() }) as unknown as World<O>;
+  return Object.assign(parts, { lost, addPart: (part: string, close: () => unknown) => closers.push(part, close), close: () => closers.closeAll() }) as unknown as World<O>;
 }
 
 async function openPeripheral(role: PeripheralRole, transport: HciTransport, parts: Partial<WorldParts>, closers: Closers): Promise<void> {
