@@ -3,13 +3,10 @@
 // with noble as the client over mock. bench.ts's connect_pair_read / notify_* stay the baseline of
 // bleno answering with its own GATT; these show what our server costs on the same radio.
 import { performance } from 'node:perf_hooks';
-import { Radio } from '../common/air/index.js';
 import { loadProfile } from '../common/gatt/index.js';
-import { openTransport } from '../common/hci/transport.js';
 import { waitForEvent, withTimeout } from '../common/util/wait.js';
-import { loadNoble } from '../central/noble/load.js';
 import { type NoblePeripheral } from '../central/noble/internals.js';
-import { servePeripheral, type PeripheralServer } from '../peripheral/index.js';
+import { openWorld } from '../world/open-world.js';
 
 const PAIR_RUNS = 9;
 /** A burst of this many notifications per size: a few hundred ms on mock. */
@@ -40,16 +37,9 @@ export async function serverBench(): Promise<ServerFigures> {
   const notifyUuid = nobleUuid(uuidOf(profile, NOTIFY_NAME));
   const expected = profile.services.flatMap((s) => s.characteristics).find((c) => c.name === SECURE_NAME)!.value;
 
-  const radio = new Radio({ name: 'bench-server' });
-  const pt = await openTransport('mock', { radio, name: 'peripheral' });
-  const ct = await openTransport('mock', { radio, name: 'central' });
-  let server: PeripheralServer | undefined;
-  let noble: Awaited<ReturnType<typeof loadNoble>> | undefined;
+  const world = await openWorld({ radio: { name: 'bench-server' }, peripheral: { profile }, central: { kind: 'noble' } });
   try {
-    server = await servePeripheral({ transport: pt, profile });
-    noble = await loadNoble(ct);
-    const n = noble;
-    const srv = server;
+    const { noble: n, server: srv } = world;
 
     const scan = async (): Promise<NoblePeripheral> => {
       const found = waitForEvent<[NoblePeripheral]>(n.noble as unknown as NodeJS.EventEmitter, 'discover', { what: 'the served profile advertising', timeoutMs: STEP_MS });
@@ -127,10 +117,6 @@ export async function serverBench(): Promise<ServerFigures> {
       },
     };
   } finally {
-    await noble?.close();
-    await server?.close();
-    await ct.close();
-    await pt.close();
-    radio.close();
+    await world.close();
   }
 }

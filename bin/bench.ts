@@ -14,12 +14,10 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Radio } from '../common/air/index.js';
-import { openTransport, type HciTransport } from '../common/hci/transport.js';
 import { waitForEvent, withTimeout } from '../common/util/wait.js';
 import { loadNoble, type LoadedNoble } from '../central/noble/load.js';
 import { type NoblePeripheral } from '../central/noble/internals.js';
-import { loadBleno, type LoadedBleno } from '../peripheral/bleno/index.js';
+import { openWorld, type World } from '../world/open-world.js';
 import { airSoak, fuzzSoak, peripheralSoak, type SoakCheckpoint } from './bench-soak.js';
 import { bondMemoryBench } from './bench-bond-memory.js';
 import { serverBench } from './bench-server.js';
@@ -57,39 +55,35 @@ const FUZZ_SEEDS = (() => {
   return seeds;
 })();
 
-interface Rig {
-  radio: Radio;
-  pt: HciTransport;
-  ct: HciTransport;
-  bleno: LoadedBleno;
-  noble: LoadedNoble;
-  notifySize: { n: number };
-}
+type Rig = World<{ peripheral: { kind: 'bleno' }; central: { kind: 'transport' } }> & { noble: LoadedNoble; notifySize: { n: number } };
 
 async function rig(): Promise<Rig> {
-  const radio = new Radio({ name: 'bench' });
-  // The taps decode every packet and keep every entry, as in `blebench run` (the default history)
-  const pt = await openTransport('mock', { radio, name: 'peripheral' });
-  const ct = await openTransport('mock', { radio, name: 'central' });
-  const bleno = await loadBleno(pt);
-  const notifySize = { n: 20 };
-  const b = bleno.bleno;
-  const secure = new b.Characteristic({ uuid: SECURE, properties: ['read'], secure: ['read'], value: Buffer.from('secret') });
-  const notify = new b.Characteristic({
-    uuid: NOTIFY,
-    properties: ['notify'],
-    onSubscribe: (_max: number, update: (data: Buffer) => void) => {
-      const payload = Buffer.alloc(notifySize.n, 0x5a);
-      for (let i = 0; i < NOTIFICATIONS; i++) update(payload);
-    },
-  });
-  await new Promise<void>((res, rej) => b.setServices([new b.PrimaryService({ uuid: SERVICE, characteristics: [secure, notify] })], (e?: Error | null) => (e ? rej(e) : res())));
-  await new Promise<void>((res) => {
-    b.once('advertisingStart', () => res());
-    b.startAdvertising('bench', [SERVICE]);
-  });
-  const noble = await loadNoble(ct);
-  return { radio, pt, ct, bleno, noble, notifySize };
+  const world = await openWorld({ radio: { name: 'bench' }, peripheral: { kind: 'bleno' }, central: { kind: 'transport' } });
+  try {
+    const notifySize = { n: 20 };
+    const b = world.bleno.bleno;
+    const secure = new b.Characteristic({ uuid: SECURE, properties: ['read'], secure: ['read'], value: Buffer.from('secret') });
+    const notify = new b.Characteristic({
+      uuid: NOTIFY,
+      properties: ['notify'],
+      onSubscribe: (_max: number, update: (data: Buffer) => void) => {
+        const payload = Buffer.alloc(notifySize.n, 0x5a);
+        for (let i = 0; i < NOTIFICATIONS; i++) update(payload);
+      },
+    });
+    await new Promise<void>((res, rej) => b.setServices([new b.PrimaryService({ uuid: SERVICE, characteristics: [secure, notify] })], (e?: Error | null) => (e ? rej(e) : res())));
+    await new Promise<void>((res) => {
+      b.once('advertisingStart', () => res());
+      b.startAdvertising('bench', [SERVICE]);
+    });
+    // noble as shipped, loaded once bleno advertises.
+    const noble = await loadNoble(world.ct);
+    world.addPart('noble', () => noble.close());
+    return Object.assign(world, { noble, notifySize });
+  } catch (e) {
+    await world.close().catch(() => undefined);
+    throw e;
+  }
 }
 
 async function scan(r: Rig): Promise<NoblePeripheral> {
@@ -223,11 +217,7 @@ async function blenoBench(): Promise<{ runs: number[]; n20: number[]; n244: numb
     }
     return { runs, n20, n244 };
   } finally {
-    await r.noble.close();
-    await r.bleno.close();
-    await r.ct.close();
-    await r.pt.close();
-    r.radio.close();
+    await r.close();
   }
 }
 

@@ -19,7 +19,7 @@ import { NobleInternalsChanged } from './noble/internals.js';
 import type { PairingPolicy } from './pairing/pairing-policy.js';
 import { CentralBonds } from './pairing/central-bonds.js';
 import { DEFAULT_KEY_MISSING_POLICY, type KeyMissingPolicy, type PeerKeyKnowledge } from './pairing/key-missing-policy.js';
-import { describeFilter, scanAll, scanFor, type Advertisement, type Found, type ScanFilter } from './scan.js';
+import { describeFilter, scanAll, scanFor, scanWhile, type Advertisement, type Found, type ScanFilter } from './scan.js';
 
 export interface CentralClientOptions {
   policy?: PairingPolicy;
@@ -97,6 +97,19 @@ export class CentralClient {
     const refusal = this.scanRefusal();
     try {
       return await scanAll(this.loadedNoble.noble, filter, durationMs, refusal.failed);
+    } finally {
+      refusal.stop();
+    }
+  }
+
+  /**
+   * A live scan: every advertisement goes to `onFound` while `work` runs (a list a person picks from),
+   * under the same guard as find() and scan(): a refused LE Set Scan Enable or a transport gone ends it.
+   */
+  async scanWhile<T>(onFound: (found: Found) => void, work: () => Promise<T>): Promise<T> {
+    const refusal = this.scanRefusal();
+    try {
+      return await scanWhile(this.loadedNoble.noble, onFound, work, refusal.failed);
     } finally {
       refusal.stop();
     }

@@ -128,3 +128,21 @@ export async function scanAll(noble: Noble, filter: ScanFilter, durationMs: numb
     await stopScanning(noble);
   }
 }
+
+/**
+ * Scans (every advertisement reported, so RSSI changes show) and hands each to `onFound` while
+ * `work` runs; scanning stops when it ends. `failed` ends it early, as in scanFor.
+ */
+export async function scanWhile<T>(noble: Noble, onFound: (found: Found) => void, work: () => Promise<T>, failed?: Promise<never>): Promise<T> {
+  const emitter = noble as unknown as NodeJS.EventEmitter;
+  const onDiscover = (p: NoblePeripheral) => onFound({ advertisement: advertisementOf(p), peripheral: p });
+  emitter.on('discover', onDiscover);
+  const stop = failed ? [failed] : [];
+  try {
+    await Promise.race([noble.startScanningAsync([], true), ...stop]);
+    return await Promise.race([work(), ...stop]);
+  } finally {
+    emitter.removeListener('discover', onDiscover);
+    await stopScanning(noble);
+  }
+}

@@ -3,3 +3,4 @@ export { servePeripheral, PeripheralServer, PeripheralError } from './peripheral
 export * from './server-types.js';
 export type { RequestRecord, RequestOutcome, RequestOperation } from './request-record.js';
 export type { IndicationResult } from './indications.js';
+export type { KeptBond } from './security-record.js';

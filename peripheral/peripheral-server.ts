@@ -22,7 +22,7 @@ import { AttributeTable } from './att/attribute-table.js';
 import { loadBleno, type LoadedBleno } from './bleno/index.js';
 import { Indications } from './indications.js';
 import { storedKey } from './link-security.js';
-import { keyFactsOf, keyFactsOfSession, SecurityRecords } from './security-record.js';
+import { keptBonds, keyFactsOf, keyFactsOfSession, SecurityRecords, type KeptBond } from './security-record.js';
 import { describeRequest, type RequestRecord } from './request-record.js';
 import { changeSecurity, type AttributeMap, type ServedCharacteristic, type ServedDescriptor } from './served-profile.js';
 import {
@@ -245,6 +245,12 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     const gone = waitForEvent(this, 'disconnect', { what: 'the central to disconnect', timeoutMs });
     this.loaded.disconnect(reason);
     await gone;
+  }
+
+  /** The keys kept for centrals where the transport does the kernel's share; undefined where the kernel keeps them. */
+  bonds(): KeptBond[] | undefined {
+    const share = this.transport.kernelShare;
+    return share ? keptBonds(share.longTermKeys) : undefined;
   }
 
   /**

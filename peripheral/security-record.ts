@@ -33,6 +33,22 @@ export interface SecurityRecord {
   stored: KeyFacts | undefined;
 }
 
+/** A key this peripheral keeps for a central (a bond), in facts rather than MGMT key types. */
+export interface KeptBond extends KeyFacts {
+  readonly peerAddress: string;
+  readonly peerAddressType: 'public' | 'random';
+  /** Made with the spec's debug P-256 key (LE Secure Connections debug mode): anyone on the air can work it out. */
+  readonly debugKey: boolean;
+  readonly ediv: number;
+}
+
+/** The peripheral's (responder's) keys among those kept. */
+export function keptBonds(keys: readonly KernelShareLtk[]): KeptBond[] {
+  return keys
+    .filter((k) => !k.central)
+    .map((k) => ({ ...keyFactsOf(k, 'stored'), peerAddress: k.peerAddress, peerAddressType: k.peerAddressType, debugKey: k.keyType === MGMT_LTK_TYPE.DEBUG_P256, ediv: k.ediv }));
+}
+
 /** A kept MGMT key's facts. */
 export function keyFactsOf(k: Pick<KernelShareLtk, 'keyType' | 'encSize'>, source: KeyFacts['source']): KeyFacts {
   return { authenticated: AUTHENTICATED_KEY_TYPES.has(k.keyType), secureConnections: SC_KEY_TYPES.has(k.keyType), keySize: k.encSize, source };

@@ -11,11 +11,10 @@ import { Option, type Command } from 'commander';
 import { runCentralConsole } from '../../central/console/central-console.js';
 import type { ExitCode } from '../../common/errors/blebench-error.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
-import { openTransport } from '../../common/hci/transport.js';
+import { openTransport, type HciTransport } from '../../common/hci/transport.js';
 import { parseTransportSpec } from '../../common/hci/transport-spec.js';
 import { BadInputError } from '../../common/errors/blebench-error.js';
-import { Radio } from '../../common/air/index.js';
-import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
+import { openWorld } from '../../world/open-world.js';
 import { CentralClient, DEFAULT_TIMEOUT_MS } from '../../central/central-client.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 import { PAIRING_POLICIES } from '../../central/pairing/pairing-policy.js';
@@ -224,24 +223,20 @@ async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps, smp: SmpSe
   const methods = methodsFrom(opts);
   // Per method the peripheral's Security Manager gets the matching IO capability (set before each phase).
   const peripheralSmp: SmpSetup | undefined = methods ? { config: pairingConfig(methodConfigs(methods[0]!).peripheral), delegate: { displayPasskey: () => undefined, enterPasskey: async () => null, compareNumbers: async () => false } } : undefined;
-  const radio = new Radio({ name: 'main' });
-  const peripheralSide = await openTransport('mock', { radio, name: 'peripheral' });
-  const centralSide = await openTransport('mock', { radio, name: 'central' });
-  let server: PeripheralServer | undefined;
+  const world = await openWorld({
+    radio: { name: 'main' },
+    peripheral: { profile, logger: loggerFrom({ ...opts, logLevel: 'silent' }, 'peripheral'), ...(peripheralSmp ? { smp: peripheralSmp } : {}) },
+    central: { kind: 'transport' },
+    // The capture starts before the address is written, as it does on every other transport.
+    ...(opts.address !== undefined && opts.btsnoop ? { capture: { central: opts.btsnoop } } : {}),
+    ...(opts.address !== undefined ? { prepare: async (side: string, t: HciTransport) => (side === 'central' ? writePublicAddress(t, opts.address!) : undefined) } : {}),
+  });
   try {
-    if (opts.address !== undefined) {
-      // The capture starts before the address is written, as it does on every other transport.
-      if (opts.btsnoop) centralSide.tap.attachBtsnoop(opts.btsnoop);
-      await writePublicAddress(centralSide, opts.address);
-    }
-    server = await servePeripheral({ transport: peripheralSide, profile, logger: loggerFrom({ ...opts, logLevel: 'silent' }, 'peripheral'), ...(peripheralSmp ? { smp: peripheralSmp } : {}) });
+    const { server, ct: centralSide } = world;
     if (wanted?.kind === 'address' && wanted.value !== server.address.toLowerCase()) throw notThere(` (${server.address})`);
     if (!opts.json) matrixOutput(opts, deps).out(`blebench: the "${escapeField(profile.name)}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);
     return await runCentral({ ...opts, target: server.address, profile: opts.profile ?? DEFAULT_PROFILE }, { ...deps, transport: centralSide, smp, ...(peripheralSmp ? { peripheralSmp } : {}) });
   } finally {
-    await server?.close();
-    await centralSide.close();
-    await peripheralSide.close();
-    radio.close();
+    await world.close();
   }
 }

@@ -5,18 +5,16 @@
 //   central, SPEC   the central only, against a real peripheral that serves the scenario's profile
 //   peripheral, SPEC the peripheral only, serving the profile to a real central
 import path from 'node:path';
-import { Radio } from '../../common/air/index.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import type { HciTransport } from '../../common/hci/transport.js';
 import { prepareControllerAddress } from '../../common/hci/vendor-address.js';
 import type { TransportError } from '../../common/hci/transport-errors.js';
+import { openWorld, type WorldParts } from '../../world/open-world.js';
 import type { TransportSpec } from '../../common/hci/transport-spec.js';
 import type { Logger } from '../../common/log/logger.js';
 import { classNameOf, type ScenarioRole } from '../../common/scenario/index.js';
 import { CannotRun, type Rig, type RigFactory, type RigRequest, type RunRole } from '../../common/scenario/run/index.js';
 import type { ResolvedProfile } from '../../common/gatt/resolved-profile.js';
-import { CentralClient } from '../../central/central-client.js';
 import type { ScanFilter } from '../../central/scan.js';
-import { servePeripheral } from '../../peripheral/index.js';
 import { MemoryKeyStore } from '../../common/smp/key-store.js';
 import { RepeatedAttempts } from '../../common/smp/repeated-attempts.js';
 import type { SmpSetup } from '../../common/smp/link-session.js';
@@ -62,70 +60,46 @@ export function rigFactory(o: RigOptions): RigFactory {
     const s = req.scenario;
     const onRadio = o.spec.kind === 'mock';
     if (s.faults.length && !onRadio) throw new CannotRun(`its faults (${s.faults.map((f) => f.label ?? f.on).join(', ')}) need the in-process virtual radio: run it with --transport mock`);
-    const closers: Array<() => unknown> = [];
-    const close = async () => {
-      const problems: string[] = [];
-      for (const c of closers.splice(0).reverse()) {
-        try {
-          await c();
-        } catch (e) {
-          problems.push((e as Error).message);
-        }
-      }
-      if (problems.length) throw new Error(problems.join('; '));
-    };
     const btsnoop: Partial<Record<ScenarioRole, string>> = {};
-    let loseTransport: (e: TransportError) => void = () => undefined;
-    const lost = new Promise<never>((_, reject) => (loseTransport = reject));
-    lost.catch(() => undefined);
-    const transport = async (side: ScenarioRole, radio?: Radio): Promise<HciTransport> => {
-      const t = await openTransport(o.spec, { name: side, ...(radio ? { radio } : {}) });
-      t.once('close', (err) => {
-        if (!err) return;
-        o.onTransportLost?.(err);
-        loseTransport(err);
-      });
-      closers.push(() => t.close());
-      if (req.btsnoopDir) t.tap.attachBtsnoop((btsnoop[side] = btsnoopFile(req.btsnoopDir, s.file, side)));
-      // Before noble/bleno read it (their HCI Reset keeps it, as Zephyr's does); the capture has it.
-      if (!radio) await prepareControllerAddress(t, o.address, warnOnce);
-      return t;
-    };
-    try {
-      let radio: Radio | undefined;
-      if (onRadio) {
-        radio = new Radio({ name: `run ${s.name}` });
-        closers.push(() => radio!.close());
-        radio.faults.load(s.faults);
-      }
-      const wantPeripheral = o.role !== 'central';
-      const wantCentral = o.role !== 'peripheral';
-      const pt = wantPeripheral ? await transport('peripheral', radio) : undefined;
-      const ct = wantCentral ? await transport('central', radio) : undefined;
-      let peripheral: Rig['peripheral'];
-      let central: Rig['central'];
-      if (pt) {
-        // Starting bleno is not one of the central's operations: a scenario's short central timeout does not apply.
-        const server = await servePeripheral({
-          transport: pt,
-          profile: s.peripheral.profile,
-          timeoutMs: Math.max(req.operationTimeoutMs, SETUP_TIMEOUT_MS),
-          ...(o.logger ? { logger: o.logger } : {}),
-          ...scenarioSmp(s).peripheral,
-        });
-        closers.push(() => server.close());
-        peripheral = peripheralPort(server);
-      }
-      if (ct) {
-        const client = await CentralClient.open(ct, { policy: s.central.pairing, onKeyMissing: s.central.onKeyMissing, timeoutMs: req.operationTimeoutMs, ...scenarioSmp(s).central });
-        closers.push(() => client.close());
-        central = new NobleCentralPort(client, targetOf(s.peripheral.profile));
-      }
-      return { ...(central ? { central } : {}), ...(peripheral ? { peripheral } : {}), btsnoop, lost, close, acrossProcesses: !onRadio && !!central && !!peripheral };
-    } catch (e) {
-      await close().catch(() => undefined);
-      throw e;
+    const capture: Partial<Record<ScenarioRole, string>> = {};
+    const wantPeripheral = o.role !== 'central';
+    const wantCentral = o.role !== 'peripheral';
+    if (req.btsnoopDir) {
+      if (wantPeripheral) capture.peripheral = btsnoop.peripheral = btsnoopFile(req.btsnoopDir, s.file, 'peripheral');
+      if (wantCentral) capture.central = btsnoop.central = btsnoopFile(req.btsnoopDir, s.file, 'central');
     }
+    const smp = scenarioSmp(s);
+    const world: WorldParts = await openWorld({
+      transport: o.spec,
+      radio: { name: `run ${s.name}` },
+      faults: s.faults,
+      capture,
+      // Before noble/bleno read it (their HCI Reset keeps it, as Zephyr's does); the capture has it.
+      ...(onRadio ? {} : { prepare: (_side: ScenarioRole, t: HciTransport) => prepareControllerAddress(t, o.address, warnOnce) }),
+      ...(o.onTransportLost ? { onTransportLost: o.onTransportLost } : {}),
+      // Starting bleno is not one of the central's operations: a scenario's short central timeout does not apply.
+      ...(wantPeripheral
+        ? {
+            peripheral: {
+              profile: s.peripheral.profile,
+              timeoutMs: Math.max(req.operationTimeoutMs, SETUP_TIMEOUT_MS),
+              ...(o.logger ? { logger: o.logger } : {}),
+              ...smp.peripheral,
+            },
+          }
+        : {}),
+      ...(wantCentral ? { central: { policy: s.central.pairing, onKeyMissing: s.central.onKeyMissing, timeoutMs: req.operationTimeoutMs, ...smp.central } } : {}),
+    });
+    const peripheral = world.server ? peripheralPort(world.server) : undefined;
+    const central = world.client ? new NobleCentralPort(world.client, targetOf(s.peripheral.profile)) : undefined;
+    return {
+      ...(central ? { central } : {}),
+      ...(peripheral ? { peripheral } : {}),
+      btsnoop,
+      lost: world.lost,
+      close: () => world.close(),
+      acrossProcesses: !onRadio && !!central && !!peripheral,
+    };
   };
 }
 

@@ -1,12 +1,10 @@
 // blebench run --seam-check: the built-in check of the HCI seam on the virtual radio, with noble and
 // bleno as shipped: bleno serves a characteristic marked secure, noble reads it, and the timeline
 // shows ATT 0x05, the pairing, the encryption and the value.
-import { Radio } from '../../common/air/index.js';
 import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
 import { SEAM_CHECK, serveSeamCheck } from '../../peripheral/seam-check-service.js';
-import { loadNoble, type LoadedNoble } from '../../central/noble/load.js';
-import { loadBleno, type LoadedBleno } from '../../peripheral/bleno/index.js';
+import { loadNoble } from '../../central/noble/load.js';
+import { openWorld } from '../../world/open-world.js';
 import { runSeamCheck } from '../../central/seam-check.js';
 import { loggerFrom } from '../options.js';
 import { mergeTimelines } from '../timeline-print.js';
@@ -20,22 +18,19 @@ export interface SeamCheckOptions {
 
 export async function seamCheck(opts: SeamCheckOptions): Promise<ExitCode> {
   const log = loggerFrom(opts, 'run');
-  const radio = new Radio({ name: 'run' });
-  let pt: HciTransport | undefined;
-  let ct: HciTransport | undefined;
-  let bleno: LoadedBleno | undefined;
-  let noble: LoadedNoble | undefined;
   const started = performance.now();
+  const world = await openWorld({
+    radio: { name: 'run' },
+    peripheral: { kind: 'bleno' },
+    central: { kind: 'transport' },
+    ...(opts.btsnoop ? { capture: { peripheral: `${opts.btsnoop}/peripheral.btsnoop`, central: `${opts.btsnoop}/central.btsnoop` } } : {}),
+  });
   try {
-    pt = await openTransport('mock', { radio, name: 'peripheral' });
-    ct = await openTransport('mock', { radio, name: 'central' });
-    if (opts.btsnoop) {
-      pt.tap.attachBtsnoop(`${opts.btsnoop}/peripheral.btsnoop`);
-      ct.tap.attachBtsnoop(`${opts.btsnoop}/central.btsnoop`);
-    }
-    bleno = await loadBleno(pt);
+    const { pt, ct, bleno } = world;
     await serveSeamCheck(bleno.bleno);
-    noble = await loadNoble(ct);
+    // noble as shipped loads after bleno serves (its scan then hears the service at once).
+    const noble = await loadNoble(ct);
+    world.addPart('noble', () => noble.close());
     log.info('both roles up on the virtual radio');
     const res = await runSeamCheck(noble.noble, SEAM_CHECK);
     const out = process.stdout;
@@ -55,10 +50,6 @@ export async function seamCheck(opts: SeamCheckOptions): Promise<ExitCode> {
     );
     return verdict ? EXIT.OK : EXIT.EXPECTATION_FAILED;
   } finally {
-    await noble?.close();
-    await bleno?.close();
-    await ct?.close();
-    await pt?.close();
-    radio.close();
+    await world.close();
   }
 }

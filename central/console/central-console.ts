@@ -6,29 +6,25 @@
 // link and ends with 130.
 import { escapeField } from '../../common/output/escape.js';
 import type { SmpSetup } from '../../common/smp/link-session.js';
-import type { EventEmitter } from 'node:events';
 import { hex } from '../../common/codes/code-table.js';
-import { ConsolePrompts, ConsoleInterrupted, PromptAborted, type Choice } from '../../common/console/prompts.js';
+import { ConsoleInterrupted, type Choice } from '../../common/console/prompts.js';
+import { ConsoleQuit, ConsoleSession } from '../../common/console/console-session.js';
 import type { ConsoleScreen } from '../../common/console/console-screen.js';
 import type { LiveList, LiveRow } from '../../common/console/live-select.js';
-import { untilInterrupted } from '../../common/console/interrupt.js';
-import { consoleSecurity } from '../../common/console/pairing-delegate.js';
 import { timelineTail } from '../../common/console/timeline-tail.js';
 import { describeValue } from '../../common/console/value-format.js';
-import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
+import type { ExitCode } from '../../common/errors/blebench-error.js';
 import { checkValue, displayUuid, type ResolvedProfile } from '../../common/gatt/index.js';
 import type { HciTransport } from '../../common/hci/transport.js';
-import type { TransportError } from '../../common/hci/transport-errors.js';
 import type { LinkState } from '../../common/trace/link-state.js';
 import { CentralClient } from '../central-client.js';
 import type { CentralConnection, OperationRecord, SubscribeKind } from '../connection.js';
 import { HciError, isCentralError } from '../errors.js';
 import { hasProperty } from '../gatt/discovered.js';
-import type { NoblePeripheral } from '../noble/internals.js';
 import { formatPairingReport } from '../pairing/pairing-report.js';
 import type { PairingPolicy } from '../pairing/pairing-policy.js';
 import type { KeyMissingPolicy } from '../pairing/key-missing-policy.js';
-import { advertisementOf, type Found } from '../scan.js';
+import type { Found } from '../scan.js';
 import { describeSecurity, explainError, explainRecord } from './explain.js';
 import { advertisedProfile, matchProfile, nameCharacteristics, type NamedCharacteristic } from './profile-match.js';
 
@@ -66,97 +62,41 @@ export async function runCentralConsole(o: CentralConsoleOptions): Promise<ExitC
 }
 
 class CentralConsole {
-  private readonly ask: ConsolePrompts;
-  private transport: HciTransport | undefined;
+  private readonly session: ConsoleSession;
   private client: CentralClient | undefined;
   private found: Found | undefined;
   private conn: CentralConnection | undefined;
   private named: NamedCharacteristic[] = [];
   private readonly subscribed = new Set<number>();
-  /** Aborted when the link (or the transport) goes: the open prompt closes and the loop shows another menu. */
-  private linkGone = new AbortController();
-  private transportLost: TransportError | undefined;
   private weDisconnected = false;
 
-  /** Ctrl-C anywhere, or at a pairing question (inside the Security Manager's delegate). */
-  private readonly interrupt: AbortSignal;
-  /** The Security Manager setup with this console's delegate: `ask` questions are asked here. */
-  private readonly smp: SmpSetup | undefined;
-
   constructor(private readonly o: CentralConsoleOptions) {
-    this.ask = new ConsolePrompts(o.screen);
-    ({ interrupt: this.interrupt, smp: this.smp } = consoleSecurity({ smp: o.smp, interrupt: o.interrupt, prompts: this.ask, print: (t) => this.print(t) }));
+    this.session = new ConsoleSession(o, {
+      start: () => this.start(),
+      step: () => this.step(),
+      stop: () => this.close(),
+      transportLost: () => (this.conn = undefined),
+      words: { reopen: 'reopen the transport', reopenFailed: 'could not reopen the transport', interrupted: 'interrupted: closing the link' },
+    });
   }
 
-  async run(): Promise<ExitCode> {
-    try {
-      await this.openTransport();
-      for (;;) {
-        if (this.transportLost) {
-          const next = await this.prompt((signal) =>
-            this.ask.select('the transport is gone: what now?', [
-              { name: 'reopen the transport', value: 'reopen' as const },
-              { name: 'quit', value: 'quit' as const },
-            ], { signal }),
-          );
-          if (next === 'quit') return EXIT.TRANSPORT_UNAVAILABLE;
-          if (next === 'reopen') await this.reopen();
-          continue;
-        }
-        if (!this.conn?.connected) {
-          if ((await this.disconnectedStep()) === 'quit') return EXIT.OK;
-          continue;
-        }
-        await this.connectedStep();
-      }
-    } catch (e) {
-      if (e instanceof Quit) return EXIT.OK;
-      if (e instanceof ConsoleInterrupted || this.interrupt.aborted) {
-        this.print('interrupted: closing the link');
-        return EXIT.INTERRUPTED;
-      }
-      throw e;
-    } finally {
-      await this.close();
-    }
+  run(): Promise<ExitCode> {
+    return this.session.run();
   }
 
   // ---- transport and client
 
-  private async openTransport(): Promise<void> {
-    const transport = await this.op(this.o.open());
-    this.transport = transport;
-    this.transportLost = undefined;
-    transport.once('close', (err) => {
-      if (!err || transport !== this.transport) return;
-      this.transportLost = err;
-      this.print(`✗ the transport is gone: ${err.message}${err.hint ? `\n  what to do: ${err.hint}` : ''}`);
-      this.conn = undefined;
-      this.endLink(err);
-    });
-    this.client = await this.op(CentralClient.open(transport, { policy: this.o.policy, ...(this.o.onKeyMissing ? { onKeyMissing: this.o.onKeyMissing } : {}), timeoutMs: this.o.timeoutMs, ...(this.smp ? { smp: this.smp } : {}) }));
+  private async start(): Promise<void> {
+    this.found = undefined;
+    const transport = await this.session.openTransport();
+    this.client = await this.session.op(CentralClient.open(transport, { policy: this.o.policy, ...(this.o.onKeyMissing ? { onKeyMissing: this.o.onKeyMissing } : {}), timeoutMs: this.o.timeoutMs, ...(this.session.smp ? { smp: this.session.smp } : {}) }));
     this.print(`blebench central console on ${transport.label} (pairing policy ${this.o.policy}); Ctrl-C quits`);
   }
 
-  private async reopen(): Promise<void> {
-    await this.closeClient();
-    this.found = undefined;
-    this.linkGone = new AbortController();
-    try {
-      await this.openTransport();
-    } catch (e) {
-      if (e instanceof ConsoleInterrupted) throw e;
-      this.print(`✗ could not reopen the transport: ${(e as Error).message}`);
-      this.transportLost ??= e as TransportError;
-    }
-  }
-
-  private async closeClient(): Promise<void> {
-    const { client, transport } = this;
-    this.client = undefined;
-    this.transport = undefined;
-    await client?.close().catch(() => undefined);
-    await transport?.close().catch(() => undefined);
+  private async step(): Promise<'quit' | 'again'> {
+    if (!this.conn?.connected) return this.disconnectedStep();
+    await this.connectedStep();
+    return 'again';
   }
 
   private async close(): Promise<void> {
@@ -166,7 +106,10 @@ class CentralConsole {
       await conn.disconnect().catch(() => undefined);
       if (!conn.connected) this.print(`link to ${conn.peer.address} closed`);
     }
-    await this.closeClient();
+    const client = this.client;
+    this.client = undefined;
+    await client?.close().catch(() => undefined);
+    await this.session.closeTransport();
   }
 
   // ---- when no link is up
@@ -178,8 +121,8 @@ class CentralConsole {
       if (picked === 'quit') return 'quit';
       this.found = picked;
     } else {
-      const next = await this.prompt((signal) =>
-        this.ask.select(`not connected to ${this.label(this.found!)}: what now?`, [
+      const next = await this.session.prompt((signal) =>
+        this.session.ask.select(`not connected to ${this.label(this.found!)}: what now?`, [
           { name: `reconnect to ${this.label(this.found!)}`, value: 'reconnect' as const },
           { name: 'scan for another peripheral', value: 'scan' as const },
           { name: 'quit', value: 'quit' as const },
@@ -202,19 +145,17 @@ class CentralConsole {
 
   /** The live scan list: rows appear and RSSI changes while it is shown. */
   private async pickPeripheral(): Promise<Found | 'quit' | undefined> {
-    const noble = this.client!.loadedNoble.noble;
-    const emitter = noble as unknown as EventEmitter;
     const rows = new Map<string, LiveRow<Found | 'quit'>>();
     const listeners = new Set<() => void>();
-    const onDiscover = (p: NoblePeripheral) => {
-      const ad = advertisementOf(p);
+    const onFound = (found: Found) => {
+      const ad = found.advertisement;
       if (!ad.connectable) return;
       const known = advertisedProfile(ad.serviceUuids);
       const services = ad.serviceUuids.map(displayUuid).join(', ') || '(none advertised)';
       // The peer's name goes into the prompt's own frame (not through screen.print): escaped here.
       const name = `${escapeField(ad.localName ?? '(no name)').padEnd(18)} ${ad.address}  ${String(ad.rssi).padStart(4)} dBm  ${services}${known ? `  [profile ${known}]` : ''}`;
       const before = rows.get(ad.address);
-      rows.set(ad.address, { key: ad.address, name, value: { advertisement: ad, peripheral: p } });
+      rows.set(ad.address, { key: ad.address, name, value: found });
       if (before?.name !== name) listeners.forEach((l) => l());
     };
     const list: LiveList<Found | 'quit'> = {
@@ -225,13 +166,12 @@ class CentralConsole {
         return () => listeners.delete(l);
       },
     };
-    emitter.on('discover', onDiscover);
     try {
-      await this.op(noble.startScanningAsync([], true));
-      return await this.prompt((signal) => this.ask.live('pick a peripheral (scanning)', list, { signal, empty: 'scanning… nothing heard yet' }));
-    } finally {
-      emitter.removeListener('discover', onDiscover);
-      await noble.stopScanningAsync().catch(() => undefined);
+      return await this.session.op(this.client!.scanWhile(onFound, () => this.session.prompt((signal) => this.session.ask.live('pick a peripheral (scanning)', list, { signal, empty: 'scanning… nothing heard yet' }))));
+    } catch (e) {
+      // The transport went: the loop offers to reopen it (the console has said so).
+      if (this.session.transportLost) return undefined;
+      throw e;
     }
   }
 
@@ -239,14 +179,13 @@ class CentralConsole {
     this.print(`connecting to ${this.label(found)}…`);
     let conn: CentralConnection;
     try {
-      conn = await this.op(this.client!.connect(found, { policy: this.o.policy }));
+      conn = await this.session.op(this.client!.connect(found, { policy: this.o.policy }));
     } catch (e) {
       if (e instanceof ConsoleInterrupted) throw e;
       this.print(explainError(e, this.o.policy, this.conn?.bonded).join('\n'));
       return;
     }
     this.conn = conn;
-    this.linkGone = new AbortController();
     this.subscribed.clear();
     this.weDisconnected = false;
     const tap = this.client!.tap;
@@ -264,7 +203,7 @@ class CentralConsole {
     });
     this.print(`connected to ${this.label(found)}, link handle ${hex(conn.handle, 4)}; discovering services…`);
     try {
-      const services = await this.op(conn.discover());
+      const services = await this.session.op(conn.discover());
       const match = matchProfile(services, this.o.profile);
       this.named = nameCharacteristics(services, match);
       this.print(
@@ -281,8 +220,8 @@ class CentralConsole {
 
   private async connectedStep(): Promise<void> {
     const conn = this.conn!;
-    const choice = await this.prompt((signal) =>
-      this.ask.select(`${this.label(this.found!)}${conn.link.encrypted ? ' [encrypted]' : ''}: what now?`, [
+    const choice = await this.session.prompt((signal) =>
+      this.session.ask.select(`${this.label(this.found!)}${conn.link.encrypted ? ' [encrypted]' : ''}: what now?`, [
         { name: 'characteristic: read, write, subscribe', value: 'characteristic' as const },
         ...(conn.bonded ? [{ name: 'encrypt with the stored key (the bond kept for this peer, no new pairing)', value: 'encrypt' as const }] : []),
         { name: 'pair now', value: 'pair' as const },
@@ -311,10 +250,10 @@ class CentralConsole {
       }
       case 'disconnect':
         this.weDisconnected = true;
-        await this.attempt(() => this.op(conn.disconnect()));
+        await this.attempt(() => this.session.op(conn.disconnect()));
         return;
       case 'quit':
-        throw new Quit();
+        throw new ConsoleQuit();
     }
   }
 
@@ -322,20 +261,20 @@ class CentralConsole {
   private async encrypt(conn: CentralConnection): Promise<void> {
     this.print('encrypting with the key kept from an earlier pairing…');
     await this.attempt(async () => {
-      await this.op(conn.encrypt());
+      await this.session.op(conn.encrypt());
       this.print(`✓ encrypted with the stored key, key size ${conn.link.keySize ?? conn.bond?.security.keySize ?? '?'} octets`);
     });
   }
 
   private async pair(conn: CentralConnection): Promise<void> {
-    const c = this.smp?.config;
+    const c = this.session.smp?.config;
     this.print(
       c
         ? `pairing with blebench's Security Manager (IO capability ${c.ioCapability}, MITM ${c.mitm}, LE Secure Connections ${c.secureConnections}, bonding ${c.bonding ? 'yes' : 'no'})…`
         : 'pairing (LE legacy, Just Works: what noble can do)…',
     );
     await this.attempt(async () => {
-      const report = await this.op(conn.pair('explicit'));
+      const report = await this.session.op(conn.pair('explicit'));
       this.print(formatPairingReport(report).join('\n'));
       if (report.error) this.print(explainError(report.error, this.o.policy, this.conn?.bonded).join('\n'));
       else this.print(`✓ paired: the link is encrypted, key size ${report.keySize ?? '?'} octets`);
@@ -353,7 +292,7 @@ class CentralConsole {
       ...(n.def?.about ? { description: n.def.about } : {}),
     }));
     choices.push({ name: '(back)', value: 'back' });
-    const n = await this.prompt((signal) => this.ask.select('which characteristic? (type its name to jump)', choices, { signal }));
+    const n = await this.session.prompt((signal) => this.session.ask.select('which characteristic? (type its name to jump)', choices, { signal }));
     if (n === undefined || n === 'back') return;
     const ops: Operation[] = [];
     if (hasProperty(n.c, 'read')) ops.push('read');
@@ -366,8 +305,8 @@ class CentralConsole {
       this.print(`"${n.name}" offers no operation a central can start (properties: ${n.c.propertyNames.join(', ') || 'none'})`);
       return;
     }
-    const op = await this.prompt((signal) =>
-      this.ask.select<Operation | 'back'>(`"${escapeField(n.name)}": which operation?`, [...ops.map((x) => ({ name: OPERATION_NAMES[x], value: x as Operation | 'back' })), { name: '(back)', value: 'back' as const }], { signal }),
+    const op = await this.session.prompt((signal) =>
+      this.session.ask.select<Operation | 'back'>(`"${escapeField(n.name)}": which operation?`, [...ops.map((x) => ({ name: OPERATION_NAMES[x], value: x as Operation | 'back' })), { name: '(back)', value: 'back' as const }], { signal }),
     );
     if (op === undefined || op === 'back') return;
     await this.operate(conn, n, op);
@@ -384,26 +323,26 @@ class CentralConsole {
       async () => {
         switch (op) {
           case 'read': {
-            const v = await this.op(conn.read(n.c, record));
+            const v = await this.session.op(conn.read(n.c, record));
             this.print(`✓ "${n.name}" = ${describeValue(v)}`);
             break;
           }
           case 'write':
-            await this.op(conn.write(n.c, value!, record));
+            await this.session.op(conn.write(n.c, value!, record));
             this.print(`✓ written to "${n.name}": ${describeValue(value!)} (the peripheral answered Write Response)`);
             break;
           case 'writeWithoutResponse':
-            await this.op(conn.writeWithoutResponse(n.c, value!, record));
+            await this.session.op(conn.writeWithoutResponse(n.c, value!, record));
             this.print(`✓ sent to "${n.name}": ${describeValue(value!)} (a Write Command gets no answer, so nothing says whether it was taken)`);
             break;
           case 'notify':
           case 'indicate':
-            await this.op(conn.subscribe(n.c, op as SubscribeKind, record));
+            await this.session.op(conn.subscribe(n.c, op as SubscribeKind, record));
             this.subscribed.add(n.c.valueHandle);
             this.print(`✓ subscribed to ${op === 'notify' ? 'notifications' : 'indications'} of "${n.name}": they print here as they arrive`);
             break;
           case 'unsubscribe':
-            await this.op(conn.unsubscribe(n.c, record));
+            await this.session.op(conn.unsubscribe(n.c, record));
             this.subscribed.delete(n.c.valueHandle);
             this.print(`✓ unsubscribed from "${n.name}"`);
             break;
@@ -417,14 +356,14 @@ class CentralConsole {
 
   /** A value typed in a chosen format, checked before anything is sent; the profile's constraints may warn. */
   private async valueFor(n: NamedCharacteristic): Promise<Buffer | undefined> {
-    const typed = await this.prompt((signal) => this.ask.value(`value for "${n.name}"`, { signal }));
+    const typed = await this.session.prompt((signal) => this.session.ask.value(`value for "${n.name}"`, { signal }));
     if (!typed) return undefined;
     if (typed.note) this.print(`  note: ${typed.note}`);
     if (n.def) {
       const v = checkValue(n.def.constraints, typed.value);
       if (!v.ok) {
-        const send = await this.prompt((signal) =>
-          this.ask.confirm(`the "${n.def!.name}" profile says the peripheral should answer ${hex(v.attError)}: ${v.reason}. Send it anyway?`, { signal, default: false }),
+        const send = await this.session.prompt((signal) =>
+          this.session.ask.confirm(`the "${n.def!.name}" profile says the peripheral should answer ${hex(v.attError)}: ${v.reason}. Send it anyway?`, { signal, default: false }),
         );
         if (!send) return undefined;
       }
@@ -436,9 +375,7 @@ class CentralConsole {
 
   /** Closes the prompt open on the link that went; the next prompts get a fresh signal. */
   private endLink(reason: unknown): void {
-    const gone = this.linkGone;
-    this.linkGone = new AbortController();
-    gone.abort(reason);
+    this.session.endPrompts(reason);
   }
 
   /** Runs a step that may fail on the air: its failure is printed in words, the console goes on. */
@@ -446,35 +383,13 @@ class CentralConsole {
     try {
       await work();
     } catch (e) {
-      if (e instanceof ConsoleInterrupted || e instanceof Quit) throw e;
+      if (e instanceof ConsoleInterrupted || e instanceof ConsoleQuit) throw e;
       if (!isCentralError(e) && !(e instanceof Error)) throw e;
       this.print([...explainError(e, this.o.policy, this.conn?.bonded), ...(after?.() ?? [])].join('\n'));
     }
   }
 
-  /** A prompt that ends early when the link goes (undefined) or on Ctrl-C/SIGTERM (ConsoleInterrupted). */
-  private async prompt<T>(ask: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
-    const signal = AbortSignal.any([this.interrupt, this.linkGone.signal]);
-    try {
-      return await ask(signal);
-    } catch (e) {
-      if (e instanceof PromptAborted) {
-        if (this.interrupt.aborted) throw new ConsoleInterrupted();
-        return undefined;
-      }
-      throw e;
-    }
-  }
-
-  /** An operation that gives way to Ctrl-C. */
-  private op<T>(work: Promise<T>): Promise<T> {
-    return untilInterrupted(work, this.interrupt);
-  }
-
   private print(text: string): void {
-    this.o.screen.print(text);
+    this.session.print(text);
   }
 }
-
-/** "quit" from a menu. */
-class Quit extends Error {}

@@ -64,6 +64,7 @@ export const ERROR_CODES = {
   OPERATION_TIMEOUT: failed('nothing answered within the operation\'s time limit', 'check the peer is in range and advertising; a longer --timeout helps a slow peer'),
   CENTRAL_USAGE: failed('the central was asked for something this link or characteristic cannot do', 'the message says what is missing (a connection, a CCCD, a key); change the scenario or the order of operations'),
   OS_API_FAILED: failed('the operating system\'s Bluetooth stack reported a failure through its API', 'the message quotes the OS\'s words; the ATT code is given only when they carry it'),
+  WORLD_CLOSE_FAILED: failed('parts of a radio, transports and roles opened together did not close', 'the message names each part and its error; a later run in this process may find it still in use: start a new process'),
   PERIPHERAL_USAGE: failed('the peripheral was asked for something its profile or its API does not have', 'the message names what is missing; change the profile or the scenario'),
   TIMEOUT: failed('an awaited event did not come within its time limit', 'the message names what was awaited; check the peer and the transport are still there'),
   TAP_WAIT_TIMEOUT: failed('the expected packet did not appear on the tap within its time limit (or the tap closed)', 'the message shows the last packets seen; compare them with what the scenario expects'),

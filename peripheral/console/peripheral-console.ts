@@ -7,15 +7,13 @@ import type { SmpSetup } from '../../common/smp/link-session.js';
 import { DEBUG_KEY_WARNING } from '../../common/smp/key-security.js';
 import { hex } from '../../common/codes/code-table.js';
 import { HCI_STATUS } from '../../common/codes/hci.js';
-import { MGMT_LTK_TYPE } from '../../common/codes/mgmt.js';
 import { SMP_REASON, SMP_REASON_TABLE } from '../../common/codes/smp.js';
 import type { ConsoleScreen } from '../../common/console/console-screen.js';
-import { ConsoleInterrupted, ConsolePrompts, PromptAborted, type Choice } from '../../common/console/prompts.js';
-import { untilInterrupted } from '../../common/console/interrupt.js';
-import { consoleSecurity } from '../../common/console/pairing-delegate.js';
+import { ConsoleInterrupted, type Choice } from '../../common/console/prompts.js';
+import { ConsoleSession } from '../../common/console/console-session.js';
 import { timelineTail } from '../../common/console/timeline-tail.js';
 import { describeValue } from '../../common/console/value-format.js';
-import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
+import type { ExitCode } from '../../common/errors/blebench-error.js';
 import {
   allCharacteristics,
   describeRequirement,
@@ -29,7 +27,6 @@ import {
   type SecurityLevel,
 } from '../../common/gatt/index.js';
 import type { HciTransport } from '../../common/hci/transport.js';
-import type { TransportError } from '../../common/hci/transport-errors.js';
 import { silentLogger, type Logger } from '../../common/log/logger.js';
 import { servePeripheral, type PeripheralServer } from '../peripheral-server.js';
 import { describeRequest } from '../request-record.js';
@@ -72,55 +69,26 @@ export async function runPeripheralConsole(o: PeripheralConsoleOptions): Promise
 }
 
 class PeripheralConsole {
-  private readonly ask: ConsolePrompts;
-  private transport: HciTransport | undefined;
+  private readonly session: ConsoleSession;
   private server: PeripheralServer | undefined;
   private refusal: PairingRefusal | undefined;
   private profile: ResolvedProfile | undefined;
-  private transportLost: TransportError | undefined;
-  private lost = new AbortController();
   /** Aborted when a central connects, disconnects or encrypts, so the main menu shows the state anew. */
   private menuRefresh: AbortController | undefined;
   /** Security changed from this console: "Name/operation" → level. */
   private readonly changed = new Map<string, SecurityLevel>();
 
-  /** Ctrl-C anywhere, or at a pairing question (inside the Security Manager's delegate). */
-  private readonly interrupt: AbortSignal;
-  /** The Security Manager setup with this console's delegate: `ask` questions are asked here. */
-  private readonly smp: SmpSetup | undefined;
-
   constructor(private readonly o: PeripheralConsoleOptions) {
-    this.ask = new ConsolePrompts(o.screen);
-    ({ interrupt: this.interrupt, smp: this.smp } = consoleSecurity({ smp: o.smp, interrupt: o.interrupt, prompts: this.ask, print: (t) => this.print(t) }));
+    this.session = new ConsoleSession(o, {
+      start: () => this.serve(),
+      step: () => this.menu(),
+      stop: () => this.stop(),
+      words: { reopen: 'reopen the transport and serve again', reopenFailed: 'could not serve again', interrupted: 'interrupted: closing' },
+    });
   }
 
-  async run(): Promise<ExitCode> {
-    try {
-      this.profile = this.o.profile ?? (await this.pickProfile());
-      await this.serve();
-      for (;;) {
-        if (this.transportLost) {
-          const next = await this.prompt((signal) =>
-            this.ask.select('the transport is gone: what now?', [
-              { name: 'reopen the transport and serve again', value: 'reopen' as const },
-              { name: 'quit', value: 'quit' as const },
-            ], { signal }),
-          );
-          if (next === 'quit') return EXIT.TRANSPORT_UNAVAILABLE;
-          if (next === 'reopen') await this.reopen();
-          continue;
-        }
-        if ((await this.menu()) === 'quit') return EXIT.OK;
-      }
-    } catch (e) {
-      if (e instanceof ConsoleInterrupted || this.interrupt.aborted) {
-        this.print('interrupted: closing');
-        return EXIT.INTERRUPTED;
-      }
-      throw e;
-    } finally {
-      await this.stop();
-    }
+  run(): Promise<ExitCode> {
+    return this.session.run();
   }
 
   // ---- profile, transport, server
@@ -128,8 +96,8 @@ class PeripheralConsole {
   private async pickProfile(): Promise<ResolvedProfile> {
     for (;;) {
       const names = listProfiles();
-      const name = await this.mustPrompt((signal) =>
-        this.ask.select('which profile to serve?', names.map((n) => ({ name: n, value: n })), { signal, ...(names.includes(DEFAULT_PROFILE) ? { default: DEFAULT_PROFILE } : {}) }),
+      const name = await this.session.mustPrompt((signal) =>
+        this.session.ask.select('which profile to serve?', names.map((n) => ({ name: n, value: n })), { signal, ...(names.includes(DEFAULT_PROFILE) ? { default: DEFAULT_PROFILE } : {}) }),
       );
       try {
         return loadProfile(name);
@@ -140,48 +108,27 @@ class PeripheralConsole {
   }
 
   private async serve(): Promise<void> {
-    const transport = await this.op(this.o.open());
-    this.transport = transport;
-    this.transportLost = undefined;
-    this.lost = new AbortController();
-    transport.once('close', (err) => {
-      if (!err || transport !== this.transport) return;
-      this.transportLost = err;
-      this.print(`✗ the transport is gone: ${err.message}${err.hint ? `\n  what to do: ${err.hint}` : ''}`);
-      const lost = this.lost;
-      this.lost = new AbortController();
-      lost.abort(err);
-    });
+    this.profile ??= this.o.profile ?? (await this.pickProfile());
+    const transport = await this.session.openTransport();
     this.o.onTransport?.(transport);
-    const server = await this.op(servePeripheral({ transport, profile: this.profile!, logger: this.o.logger ?? silentLogger(), ...(this.o.name ? { name: this.o.name } : {}), ...(this.smp ? { smp: this.smp } : {}) }));
+    const smp = this.session.smp;
+    const server = await this.session.op(servePeripheral({ transport, profile: this.profile, logger: this.o.logger ?? silentLogger(), ...(this.o.name ? { name: this.o.name } : {}), ...(smp ? { smp } : {}) }));
     this.server = server;
     this.refusal = new PairingRefusal(server);
     this.changed.clear();
     this.watch(server);
-    this.print(`serving "${this.profile!.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central. Ctrl-C quits`);
-  }
-
-  private async reopen(): Promise<void> {
-    await this.stop();
-    try {
-      await this.serve();
-    } catch (e) {
-      if (e instanceof ConsoleInterrupted) throw e;
-      this.print(`✗ could not serve again: ${(e as Error).message}`);
-      this.transportLost ??= e as TransportError;
-    }
+    this.print(`serving "${this.profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central. Ctrl-C quits`);
   }
 
   private async stop(): Promise<void> {
-    const { server, transport } = this;
+    const server = this.server;
     this.server = undefined;
-    this.transport = undefined;
-    if (server?.central?.connected && !this.transportLost) {
+    if (server?.central?.connected && !this.session.transportLost) {
       await server.disconnect().catch(() => undefined);
       this.print('link to the central closed');
     }
     await server?.close().catch(() => undefined);
-    await transport?.close().catch(() => undefined);
+    await this.session.closeTransport();
   }
 
   /** Everything the server reports, printed as it happens (above the open prompt). */
@@ -228,8 +175,8 @@ class PeripheralConsole {
     const refusal = this.refusal!.armed;
     this.menuRefresh = new AbortController();
     const refresh = this.menuRefresh.signal;
-    const choice = await this.prompt((signal) =>
-      this.ask.select(`serving "${this.profile!.name}"${central ? `, central ${central.peerAddress} connected${central.encrypted ? ' [encrypted]' : ''}` : ', no central'}: what now?`, [
+    const choice = await this.session.prompt((signal) =>
+      this.session.ask.select(`serving "${this.profile!.name}"${central ? `, central ${central.peerAddress} connected${central.encrypted ? ' [encrypted]' : ''}` : ', no central'}: what now?`, [
         { name: 'set a value', value: 'set' as const },
         { name: 'notify: send a notification', value: 'notify' as const },
         { name: 'indicate: send an indication (waits for the confirmation)', value: 'indicate' as const },
@@ -271,7 +218,7 @@ class PeripheralConsole {
         );
         break;
       case 'bonds':
-        this.print(this.bonds().join('\n'));
+        this.print(this.bonds(server).join('\n'));
         break;
       case 'forget':
         await server.forgetBonds().then(
@@ -280,12 +227,12 @@ class PeripheralConsole {
         );
         break;
       case 'timeline': {
-        const lines = timelineTail(this.transport!.tap, 20);
+        const lines = timelineTail(this.session.transport!.tap, 20);
         this.print(lines.length ? lines.join('\n') : '(the timeline is empty)');
         break;
       }
       case 'disconnect':
-        await this.attempt(() => this.op(server.disconnect(HCI_STATUS.REMOTE_USER_TERMINATED_CONNECTION)));
+        await this.attempt(() => this.session.op(server.disconnect(HCI_STATUS.REMOTE_USER_TERMINATED_CONNECTION)));
         break;
     }
     return 'again';
@@ -299,14 +246,14 @@ class PeripheralConsole {
     }
     const choices: Choice<ResolvedCharacteristic | 'back'>[] = chars.map((c) => ({ name: `${c.name.padEnd(32)} ${describeValue(this.server!.value(c.name)).slice(0, 60)}`, value: c }));
     choices.push({ name: '(back)', value: 'back' });
-    const c = await this.prompt((signal) => this.ask.select(`${message} (type its name to jump)`, choices, { signal }));
+    const c = await this.session.prompt((signal) => this.session.ask.select(`${message} (type its name to jump)`, choices, { signal }));
     return c === 'back' ? undefined : c;
   }
 
   private async setValue(server: PeripheralServer): Promise<void> {
     const c = await this.pickCharacteristic('which characteristic?');
     if (!c) return;
-    const typed = await this.prompt((signal) => this.ask.value(`new value of "${c.name}"`, { signal }));
+    const typed = await this.session.prompt((signal) => this.session.ask.value(`new value of "${c.name}"`, { signal }));
     if (!typed) return;
     if (typed.note) this.print(`  note: ${typed.note}`);
     server.setValue(c.name, typed.value);
@@ -316,8 +263,8 @@ class PeripheralConsole {
   private async send(server: PeripheralServer, kind: 'notify' | 'indicate'): Promise<void> {
     const c = await this.pickCharacteristic(`${kind === 'notify' ? 'notify' : 'indicate'} which characteristic?`, OPERATIONS_OF[kind]);
     if (!c) return;
-    const which = await this.prompt((signal) =>
-      this.ask.select(`send which value of "${c.name}"?`, [
+    const which = await this.session.prompt((signal) =>
+      this.session.ask.select(`send which value of "${c.name}"?`, [
         { name: `the current value (${describeValue(server.value(c.name)).slice(0, 60)})`, value: 'current' as const },
         { name: 'a new value (typed next)', value: 'new' as const },
       ], { signal }),
@@ -325,12 +272,12 @@ class PeripheralConsole {
     if (!which) return;
     let value: Buffer | undefined;
     if (which === 'new') {
-      const typed = await this.prompt((signal) => this.ask.value(`value to send from "${c.name}"`, { signal }));
+      const typed = await this.session.prompt((signal) => this.session.ask.value(`value to send from "${c.name}"`, { signal }));
       if (!typed) return;
       value = typed.value;
     }
     await this.attempt(async () => {
-      const d: Delivery = kind === 'notify' ? server.notify(c.name, value) : await this.op(server.indicate(c.name, value));
+      const d: Delivery = kind === 'notify' ? server.notify(c.name, value) : await this.session.op(server.indicate(c.name, value));
       const what = kind === 'notify' ? 'notification' : 'indication';
       if (!d.sent) this.print(`✗ no ${what} sent: ${d.reason}`);
       else if (kind === 'notify') this.print(`✓ ${what} of "${c.name}" sent to ${d.central}: ${describeValue(server.value(c.name))}`);
@@ -347,11 +294,11 @@ class PeripheralConsole {
       this.print(`"${c.name}" has no operation to secure`);
       return;
     }
-    const op = await this.prompt((signal) =>
-      this.ask.select(`"${c.name}": which operation?`, ops.map((x) => ({ name: `${x.padEnd(22)} now: ${this.changed.get(`${c.name}/${x}`) ?? describeRequirement(c.security[x])}`, value: x })), { signal }),
+    const op = await this.session.prompt((signal) =>
+      this.session.ask.select(`"${c.name}": which operation?`, ops.map((x) => ({ name: `${x.padEnd(22)} now: ${this.changed.get(`${c.name}/${x}`) ?? describeRequirement(c.security[x])}`, value: x })), { signal }),
     );
     if (!op) return;
-    const level = await this.prompt((signal) => this.ask.select(`"${c.name}" ${op} needs`, SECURITY_LEVELS.map((l) => ({ name: LEVEL_WORDS[l], value: l })), { signal }));
+    const level = await this.session.prompt((signal) => this.session.ask.select(`"${c.name}" ${op} needs`, SECURITY_LEVELS.map((l) => ({ name: LEVEL_WORDS[l], value: l })), { signal }));
     if (!level) return;
     server.setSecurity(c.name, op, level);
     this.changed.set(`${c.name}/${op}`, level);
@@ -360,8 +307,8 @@ class PeripheralConsole {
 
   private async refuse(server: PeripheralServer): Promise<void> {
     const reasons = [...SMP_REASON_TABLE.values()];
-    const reason = await this.prompt((signal) =>
-      this.ask.select(
+    const reason = await this.session.prompt((signal) =>
+      this.session.ask.select(
         'refuse the next Pairing Request with which Pairing Failed reason?',
         reasons.map((r) => ({ name: `${hex(r.code)} ${r.name}: ${r.meaning}`, value: r.code })),
         { signal, default: SMP_REASON.PAIRING_NOT_SUPPORTED },
@@ -373,19 +320,17 @@ class PeripheralConsole {
   }
 
   /** The keys this peripheral keeps for centrals (where the transport does the kernel's share). */
-  private bonds(): string[] {
-    const share = this.transport?.kernelShare;
-    if (!share) return [`${this.transport?.label ?? 'this transport'} leaves the keys to the kernel: list them with btmgmt or bluetoothctl`];
-    const keys = share.longTermKeys.filter((k) => !k.central);
-    if (keys.length === 0) return ['no bonds: no central has a key here'];
-    return keys.map((k) => {
-      const kind =
-        k.keyType === MGMT_LTK_TYPE.DEBUG_P256
-          ? `LE Secure Connections ${DEBUG_KEY_WARNING} (the spec's debug P-256 key),`
-          : k.keyType === MGMT_LTK_TYPE.AUTHENTICATED || k.keyType === MGMT_LTK_TYPE.AUTHENTICATED_P256
-            ? 'authenticated (MITM)'
-            : 'unauthenticated (Just Works)';
-      return `bond with ${k.peerAddress} (${k.peerAddressType}): ${kind} LTK, key size ${k.encSize} octets, EDIV ${hex(k.ediv, 4)}`;
+  private bonds(server: PeripheralServer): string[] {
+    const bonds = server.bonds();
+    if (!bonds) return [`${this.session.transport?.label ?? 'this transport'} leaves the keys to the kernel: list them with btmgmt or bluetoothctl`];
+    if (bonds.length === 0) return ['no bonds: no central has a key here'];
+    return bonds.map((b) => {
+      const kind = b.debugKey
+        ? `LE Secure Connections ${DEBUG_KEY_WARNING} (the spec's debug P-256 key),`
+        : b.authenticated
+          ? 'authenticated (MITM)'
+          : 'unauthenticated (Just Works)';
+      return `bond with ${b.peerAddress} (${b.peerAddressType}): ${kind} LTK, key size ${b.keySize} octets, EDIV ${hex(b.ediv, 4)}`;
     });
   }
 
@@ -400,32 +345,7 @@ class PeripheralConsole {
     }
   }
 
-  /** A prompt that ends early when the transport goes (undefined) or on Ctrl-C/SIGTERM (ConsoleInterrupted). */
-  private async prompt<T>(ask: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
-    const signal = AbortSignal.any([this.interrupt, this.lost.signal]);
-    try {
-      return await ask(signal);
-    } catch (e) {
-      if (e instanceof PromptAborted) {
-        if (this.interrupt.aborted) throw new ConsoleInterrupted();
-        return undefined;
-      }
-      throw e;
-    }
-  }
-
-  private async mustPrompt<T>(ask: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const v = await this.prompt(ask);
-    if (v === undefined) throw new ConsoleInterrupted();
-    return v;
-  }
-
-  /** An operation that gives way to Ctrl-C. */
-  private op<T>(work: Promise<T>): Promise<T> {
-    return untilInterrupted(work, this.interrupt);
-  }
-
   private print(text: string): void {
-    this.o.screen.print(text);
+    this.session.print(text);
   }
 }

@@ -1,36 +1,20 @@
 // blebench central against the project's own peripheral (peripheral/servePeripheral) serving the
 // default profile on the virtual radio: the matrix matches the profile under each policy, and a
 // profile that differs in one characteristic's security makes the central exit 1 naming that cell.
+import { useWorld } from '../helpers/world.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
+import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../common/errors/blebench-error.js';
 import { defaultProfilesDir, loadProfile } from '../../common/gatt/load-profile.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
 import { runCentral, type CentralOptions } from '../../bin/commands/central.js';
 import type { PairingPolicy } from '../../central/pairing/pairing-policy.js';
-import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 
-let radio: Radio;
-let pt: HciTransport | undefined;
-let ct: HciTransport | undefined;
-let server: PeripheralServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  await ct?.close();
-  await pt?.close();
-  radio?.close();
-  server = ct = pt = undefined;
-});
+const world = useWorld();
 
 async function central(policy: PairingPolicy, profile: string, json = false) {
-  radio = new Radio({ name: 'default-profile' });
-  pt = await openTransport('mock', { radio, name: 'peripheral' });
-  server = await servePeripheral({ transport: pt, profile: loadProfile('default') });
-  ct = await openTransport('mock', { radio, name: 'central' });
+  const { ct } = await world({ radio: { name: 'default-profile' }, peripheral: { profile: loadProfile('default') }, central: { kind: 'transport' } });
   let out = '';
   let err = '';
   const opts: CentralOptions = { target: 'blebench', transport: 'mock', policy, profile, timeout: 3000, logLevel: 'silent', logFormat: 'json', ...(json ? { json } : {}) };

@@ -4,37 +4,26 @@
 // ends in HciError 0x3D naming MIC Failure; a key the peripheral does not hold (other EDIV/Rand) gets
 // a Negative Reply: Encryption Change 0x06 to the central, the link stays up.
 // Core v5.4 Vol 6 Part B 5.1.3.1; Vol 4 Part E 7.7.5, 7.7.8, 7.8.25, 7.8.26; Vol 3 Part H 2.4.4.1.
-import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
+import { useWorld } from '../helpers/world.js';
+import { describe, expect, it } from 'vitest';
 import { HCI_STATUS } from '../../common/codes/hci.js';
 import { loadProfile } from '../../common/gatt/index.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import type { HciTransport } from '../../common/hci/transport.js';
 import { MemoryKeyStore } from '../../common/smp/key-store.js';
 import { pairingConfig, type PairingConfig } from '../../common/smp/pairing-config.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
+import type { CentralClient } from '../../central/central-client.js';
 import type { KeyMissingPolicy } from '../../central/pairing/key-missing-policy.js';
-import { CentralClient } from '../../central/central-client.js';
 import type { CentralConnection } from '../../central/connection.js';
 import { AttError, HciError } from '../../central/errors.js';
 import type { OperationRecord } from '../../central/connection.js';
 import type { PairingPolicy } from '../../central/pairing/pairing-policy.js';
-import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 import { until } from '../helpers/until.js';
 
-let radio: Radio | undefined;
-let pt: HciTransport | undefined;
-let ct: HciTransport | undefined;
-let server: PeripheralServer | undefined;
-let client: CentralClient | undefined;
-
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  await ct?.close();
-  await pt?.close();
-  radio?.close();
-  radio = pt = ct = server = client = undefined;
-});
+const world = useWorld();
+let pt: HciTransport;
+let ct: HciTransport;
+let client: CentralClient;
 
 const profile = loadProfile('default');
 const ENCRYPTED_READ = profile.services.flatMap((s) => s.characteristics).find((c) => c.name === 'Encrypted Read')!;
@@ -42,11 +31,12 @@ const OPEN_READ = profile.services.flatMap((s) => s.characteristics).find((c) =>
 
 /** Both sides run blebench's Security Manager with bonding; pair once, disconnect, then connect again. */
 async function bondedThenReconnect(config: Partial<PairingConfig>, change: 'key' | 'ediv-rand', policy: PairingPolicy = 'never', onKeyMissing: KeyMissingPolicy = 'stop'): Promise<CentralConnection> {
-  radio = new Radio({ name: 'kept-key-mismatch' });
-  pt = await openTransport('mock', { radio, name: 'peripheral' });
-  ct = await openTransport('mock', { radio, name: 'central' });
-  server = await servePeripheral({ transport: pt, profile, smp: { config: pairingConfig({ bonding: true, ...config }), keyStore: new MemoryKeyStore() } });
-  client = await CentralClient.open(ct, { policy: 'never', onKeyMissing, timeoutMs: 3000, smp: { config: pairingConfig({ bonding: true, ...config }) } });
+  const w = await world({
+    radio: { name: 'kept-key-mismatch' },
+    peripheral: { profile, smp: { config: pairingConfig({ bonding: true, ...config }), keyStore: new MemoryKeyStore() } },
+    central: { policy: 'never', onKeyMissing, timeoutMs: 3000, smp: { config: pairingConfig({ bonding: true, ...config }) } },
+  });
+  ({ pt, ct, client } = w);
   const target = { kind: 'service' as const, value: profile.advertising.serviceUuids[0]! };
   const first = await client.connectTo(target);
   expect((await first.pair()).result).toBe('encrypted');

@@ -2,14 +2,11 @@
 // per method on its own connection after configuring both Security Managers for it, and the
 // comparison with the profile uses each phase's key security (Authenticated Read: 0x05 after Just
 // Works, the value after Passkey Entry and Numeric Comparison).
-import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import { useWorld } from '../helpers/world.js';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
 import { pairingConfig } from '../../common/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/smp/link-session.js';
-import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
-import { CentralClient } from '../../central/central-client.js';
 import { AttError } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 import { renderMatrixTable } from '../../central/matrix/render-table.js';
@@ -17,32 +14,15 @@ import { matrixJson } from '../../central/matrix/render-json.js';
 import { methodConfigs, parseMethods, type MatrixMethod } from '../../central/matrix/pairing-methods.js';
 import type { MatrixResult } from '../../central/matrix/matrix-types.js';
 
-let radio: Radio | undefined;
-let server: PeripheralServer | undefined;
-let pt: HciTransport | undefined;
-let ct: HciTransport | undefined;
-let client: CentralClient | undefined;
-
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  await ct?.close();
-  await pt?.close();
-  radio?.close();
-  client = server = ct = pt = radio = undefined;
-});
+const world = useWorld();
 
 const noPrompts = { displayPasskey: () => undefined, enterPasskey: async () => null, compareNumbers: async () => false };
 
 async function matrix(methods: MatrixMethod[], policy: 'on-error' | 'never' = 'on-error'): Promise<{ r: MatrixResult; used: MatrixMethod[] }> {
   const profile = loadProfile(DEFAULT_PROFILE);
-  radio = new Radio({ name: 'methods' });
-  pt = await openTransport('mock', { radio, name: 'peripheral' });
-  ct = await openTransport('mock', { radio, name: 'central' });
   const peripheralSmp: SmpSetup = { config: pairingConfig(methodConfigs(methods[0]!).peripheral), delegate: noPrompts };
   const centralSmp: SmpSetup = { config: pairingConfig(methodConfigs(methods[0]!).central), delegate: noPrompts };
-  server = await servePeripheral({ transport: pt, profile, smp: peripheralSmp });
-  client = await CentralClient.open(ct, { policy, timeoutMs: 5000, smp: centralSmp });
+  const { server, client } = await world({ radio: { name: 'methods' }, peripheral: { profile, smp: peripheralSmp }, central: { policy, timeoutMs: 5000, smp: centralSmp } });
   const found = await client.find({ kind: 'address', value: server.address.toLowerCase() });
   const used: MatrixMethod[] = [];
   const r = await runMatrix(client, found, {

@@ -3,44 +3,24 @@
 // meets 0x05/0x0F is reported with the ATT error and why the central did not pair again. A peer that
 // keeps the Repeated Attempts gate (Core v5.4 Vol 3 Part H 2.3.6) would otherwise lock it out.
 // Real noble and bleno on the virtual radio.
-import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
+import { useWorld } from '../helpers/world.js';
+import { describe, expect, it } from 'vitest';
 import { ATT_ERROR } from '../../common/codes/att.js';
 import { SMP_REASON } from '../../common/codes/smp.js';
 import { loadProfile } from '../../common/gatt/index.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
-import { CentralClient } from '../../central/central-client.js';
 import { AttError, SmpPairingFailed } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
-import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 
-let radio: Radio | undefined;
-let pt: HciTransport | undefined;
-let ct: HciTransport | undefined;
-let server: PeripheralServer | undefined;
-let client: CentralClient | undefined;
-
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  await ct?.close();
-  await pt?.close();
-  radio?.close();
-  radio = pt = ct = server = client = undefined;
-});
+const world = useWorld();
 
 const profile = loadProfile('default');
 const isRequest = (e: TimelineEntry) => e.name === 'SMP Pairing Request';
 
 describe('the matrix against a peripheral that refuses pairing', () => {
   it('on-error: one Pairing Request per link; later cells say pairing failed earlier on this link, with the reason', async () => {
-    radio = new Radio({ name: 'matrix-pairing-once' });
-    pt = await openTransport('mock', { radio, name: 'peripheral' });
-    ct = await openTransport('mock', { radio, name: 'central' });
-    server = await servePeripheral({ transport: pt, profile });
+    const { pt, ct, server, client } = await world({ radio: { name: 'matrix-pairing-once' }, peripheral: { profile }, central: { policy: 'on-error', timeoutMs: 3000 } });
     server.refusePairing(SMP_REASON.PAIRING_NOT_SUPPORTED, { times: 'always' });
-    client = await CentralClient.open(ct, { policy: 'on-error', timeoutMs: 3000 });
     const found = await client.find({ kind: 'service', value: profile.advertising.serviceUuids[0]! });
     const r = await runMatrix(client, found, { policy: 'on-error', profile });
 

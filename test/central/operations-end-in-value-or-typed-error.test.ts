@@ -1,13 +1,13 @@
 // The central client against a bleno peripheral on the virtual radio: every operation ends within
 // its time limit in a value or a typed error carrying the code noble itself hides.
+import { openWorld, type WorldParts } from '../../world/open-world.js';
+import type { HciTransport } from '../../common/hci/transport.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Radio } from '../../common/air/index.js';
 import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
 import { HCI_STATUS } from '../../common/codes/hci.js';
 import { L2CAP_CID } from '../../common/codes/l2cap.js';
 import { SMP_REASON } from '../../common/codes/smp.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
-import { CentralClient } from '../../central/central-client.js';
 import type { CentralConnection } from '../../central/connection.js';
 import { AttError, HciError, OperationTimeout, SmpPairingFailed } from '../../central/errors.js';
 import type { PairingPolicy } from '../../central/pairing/pairing-policy.js';
@@ -19,22 +19,21 @@ import { corruptPairingConfirm, refusePairing } from '../helpers/smp-seam-filter
 const TIMEOUT_MS = 3000;
 let radio: Radio;
 let peripheral: BlenoPeripheral | undefined;
-let ct: HciTransport | undefined;
-let client: CentralClient | undefined;
+let world: WorldParts | undefined;
 
 afterEach(async () => {
-  await client?.close();
-  await ct?.close();
+  await world?.close();
   await peripheral?.close();
   radio?.close();
-  client = ct = peripheral = undefined;
+  world = peripheral = undefined;
 });
 
 async function setUp(policy: PairingPolicy, beforeLoad?: (t: HciTransport) => void) {
   radio = new Radio({ name: 'central-client' });
   peripheral = await startBlenoPeripheral(radio, beforeLoad ? { beforeLoad } : {});
-  ct = await openTransport('mock', { radio, name: 'central' });
-  client = await CentralClient.open(ct, { policy, timeoutMs: TIMEOUT_MS });
+  const w = await openWorld({ radio, central: { policy, timeoutMs: TIMEOUT_MS } });
+  world = w;
+  const { client } = w;
   const conn = await client.connectTo({ kind: 'service', value: SMALL.service });
   const chars = await conn.characteristics();
   const char = (uuid: string): DiscoveredCharacteristic => {
@@ -42,7 +41,7 @@ async function setUp(policy: PairingPolicy, beforeLoad?: (t: HciTransport) => vo
     if (!c) throw new Error(`no ${uuid}`);
     return c;
   };
-  return { conn, char, client: client!, ct: ct!, peripheral: peripheral! };
+  return { conn, char, client, ct: w.ct, peripheral: peripheral! };
 }
 
 async function expectRejects<E>(p: Promise<unknown>, type: new (...a: never[]) => E): Promise<E> {

@@ -3,20 +3,19 @@
 // original default peripheral walked with the recording as the profile (no difference); a profile
 // that differs from the recording is still told apart; the destination refused before any walk; and
 // the inference from the two phases, case by case, with its guesses in words.
+import { openWorld } from '../../world/open-world.js';
+import type { HciTransport } from '../../common/hci/transport.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
 import { BadInputError, EXIT } from '../../common/errors/blebench-error.js';
 import { loadProfile } from '../../common/gatt/load-profile.js';
 import type { ProfileInput } from '../../common/gatt/profile-input.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
 import { runCentral, type CentralOptions } from '../../bin/commands/central.js';
 import { AttError } from '../../central/errors.js';
 import type { Cell, MatrixOperation } from '../../central/matrix/matrix-types.js';
 import { inferSecurity } from '../../central/matrix/record-profile.js';
-import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'blebench-save-profile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,14 +37,9 @@ async function capture(run: (out: (s: string) => void, err: (s: string) => void)
 
 /** `profile` served by blebench's peripheral on a fresh radio, walked by the central with `opts`. */
 async function walkServed(profile: string, opts: Partial<CentralOptions>) {
-  const radio = new Radio({ name: 'save-profile' });
-  opened.push(radio);
-  const pt: HciTransport = await openTransport('mock', { radio, name: 'peripheral' });
-  opened.push(pt);
-  const server: PeripheralServer = await servePeripheral({ transport: pt, profile: loadProfile(profile) });
-  opened.push(server);
-  const ct = await openTransport('mock', { radio, name: 'central' });
-  opened.push(ct);
+  const w = await openWorld({ radio: { name: 'save-profile' }, peripheral: { profile: loadProfile(profile) }, central: { kind: 'transport' } });
+  opened.push(w);
+  const { server, ct } = w;
   return capture((out, err) => runCentral({ ...base, target: server.address, ...opts }, { transport: ct, out, err }));
 }
 

@@ -1,10 +1,9 @@
 // The security-matrix engine against a small bleno GATT (open/secure read, write, write without
 // response, notify, indicate): the cells each policy must give, and the comparison with a profile.
+import { openWorld, type WorldParts } from '../../world/open-world.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Radio } from '../../common/air/index.js';
 import { ATT_ERROR } from '../../common/codes/att.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
-import { CentralClient } from '../../central/central-client.js';
 import { AttError } from '../../central/errors.js';
 import type { Cell, MatrixResult, PhaseName } from '../../central/matrix/matrix-types.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
@@ -16,22 +15,21 @@ import { smallProfile } from '../helpers/small-profile.js';
 
 let radio: Radio;
 let peripheral: BlenoPeripheral | undefined;
-let ct: HciTransport | undefined;
-let client: CentralClient | undefined;
+let world: WorldParts | undefined;
 
 afterEach(async () => {
-  await client?.close();
-  await ct?.close();
+  await world?.close();
   await peripheral?.close();
   radio?.close();
-  client = ct = peripheral = undefined;
+  world = peripheral = undefined;
 });
 
 async function matrix(policy: PairingPolicy, profile = smallProfile()): Promise<MatrixResult> {
   radio = new Radio({ name: 'matrix' });
   peripheral = await startBlenoPeripheral(radio);
-  ct = await openTransport('mock', { radio, name: 'central' });
-  client = await CentralClient.open(ct, { policy, timeoutMs: 3000 });
+  const w = await openWorld({ radio, central: { policy, timeoutMs: 3000 } });
+  world = w;
+  const { client } = w;
   const found = await client.find({ kind: 'service', value: SMALL.service });
   return runMatrix(client, found, { policy, profile });
 }

@@ -4,15 +4,14 @@
 // Security Manager took it as the peer's failure (Unspecified Reason) and ended, but the central's
 // pairing waited for the tap's "SMP Pairing Failed", which a malformed PDU is not, until its 32-second
 // limit: silent all that time, so the probe called it a hang, and only when the cut PDU met a pairing.
+import { openWorld } from '../../world/open-world.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Radio } from '../../common/air/index.js';
 import { L2CAP_CID } from '../../common/codes/l2cap.js';
 import { SMP_CODE, SMP_REASON } from '../../common/codes/smp.js';
 import { RogueHost } from '../../common/fuzz/rogue-host.js';
 import { answerAtt, ROGUE_NAME } from '../../common/fuzz/rogue-gatt.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
 import { pairingConfig } from '../../common/smp/pairing-config.js';
-import { CentralClient } from '../../central/central-client.js';
 import { SmpPairingFailed } from '../../central/errors.js';
 
 const OP_TIMEOUT_MS = 2000;
@@ -38,14 +37,12 @@ describe('a central with the Security Manager, and a peer that cuts its Pairing 
     });
     const advertising = rogue.advertiseAndWait(adv, Buffer.alloc(0), 5 * OP_TIMEOUT_MS);
     advertising.catch(() => undefined);
-    const transport: HciTransport = await openTransport('mock', { radio, name: 'central' });
-    closers.push(() => transport.close());
-    const client = await CentralClient.open(transport, {
-      policy: 'never',
-      timeoutMs: OP_TIMEOUT_MS,
-      smp: { config: pairingConfig({ ioCapability: 'KeyboardDisplay', secureConnections: 'allowed', bonding: false }) },
+    const w = await openWorld({
+      radio,
+      central: { policy: 'never', timeoutMs: OP_TIMEOUT_MS, smp: { config: pairingConfig({ ioCapability: 'KeyboardDisplay', secureConnections: 'allowed', bonding: false }) } },
     });
-    closers.push(() => client.close());
+    closers.push(() => w.close());
+    const { client } = w;
     const conn = await client.connectTo({ kind: 'name', value: ROGUE_NAME });
     const t0 = performance.now();
     const report = await conn.pair();

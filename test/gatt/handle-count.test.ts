@@ -1,18 +1,15 @@
 // The handle count profile validation uses (common/gatt/handle-count.ts) is what the served table takes:
 // every fixture served by bleno on the virtual radio ends at exactly that handle.
+import { openWorld } from '../../world/open-world.js';
 import { describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
 import { listProfiles, loadProfile } from '../../common/gatt/load-profile.js';
 import { attributeHandleCount } from '../../common/gatt/handle-count.js';
-import { openTransport } from '../../common/hci/transport.js';
-import { servePeripheral } from '../../peripheral/index.js';
 
 describe('attribute handles of a served profile', () => {
   it.each(listProfiles())('%s: the last served handle is the count profile validation checks against 65535', async (name) => {
     const profile = loadProfile(name);
-    const radio = new Radio({ name: 'handles' });
-    const t = await openTransport('mock', { radio, name: 'peripheral' });
-    const server = await servePeripheral({ transport: t, profile });
+    const w = await openWorld({ radio: { name: 'handles' }, peripheral: { profile } });
+    const { server } = w;
     try {
       const last = Math.max(
         ...profile.services.flatMap((s) => s.characteristics.map((c) => {
@@ -23,9 +20,7 @@ describe('attribute handles of a served profile', () => {
       // The last service of a profile has characteristics in every fixture: its last attribute is the table's last.
       expect(last).toBe(attributeHandleCount(profile.services));
     } finally {
-      await server.close();
-      await t.close();
-      radio.close();
+      await w.close();
     }
   });
 });

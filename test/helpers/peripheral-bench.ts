@@ -5,46 +5,19 @@
 // bearer for the link (noble internals, reached only here, in a test helper) and its answer is read
 // from the central's tap; noble never matches it to one of its own commands, so it neither pairs
 // nor re-sends on the errors.
-import { Radio } from '../../common/air/index.js';
 import type { ResolvedProfile } from '../../common/gatt/index.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
 import { withTimeout } from '../../common/util/wait.js';
-import { loadNoble, type LoadedNoble } from '../../central/noble/load.js';
+import type { LoadedNoble } from '../../central/noble/load.js';
 import { type NoblePeripheral } from '../../central/noble/internals.js';
 import { ATT_OP } from '../../common/codes/att.js';
 import type { Tap } from '../../common/trace/tap.js';
 import { waitForEvent } from '../../common/util/wait.js';
-import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
+import { openWorld, type World } from '../../world/open-world.js';
 
-export interface Bench {
-  radio: Radio;
-  pt: HciTransport;
-  ct: HciTransport;
-  server: PeripheralServer;
-  noble: LoadedNoble;
-  close(): Promise<void>;
-}
+export type Bench = World<{ peripheral: { profile: ResolvedProfile }; central: { kind: 'noble' } }>;
 
 export async function startBench(profile: ResolvedProfile, options: { indicationTimeoutMs?: number } = {}): Promise<Bench> {
-  const radio = new Radio({ name: 'peripheral-test' });
-  const pt = await openTransport('mock', { radio, name: 'peripheral' });
-  const ct = await openTransport('mock', { radio, name: 'central' });
-  const server = await servePeripheral({ transport: pt, profile, ...options });
-  const noble = await loadNoble(ct);
-  return {
-    radio,
-    pt,
-    ct,
-    server,
-    noble,
-    async close() {
-      await noble.close();
-      await server.close();
-      await ct.close();
-      await pt.close();
-      radio.close();
-    },
-  };
+  return openWorld({ radio: { name: 'peripheral-test' }, peripheral: { profile, ...options }, central: { kind: 'noble' } });
 }
 
 export interface Connected {

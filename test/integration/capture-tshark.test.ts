@@ -1,6 +1,7 @@
 // The btsnoop files the tap writes during a real noble+bleno exchange are read by independent
 // decoders: Wireshark's tshark (and BlueZ's btmon) with no malformed packet, the ATT error and the
 // SMP PDUs shown by name. CI installs tshark and bluez (.ci/run); a missing tool fails the test.
+import { openWorld } from '../../world/open-world.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { ATT_OP } from '../../common/codes/att.js';
@@ -9,10 +10,7 @@ import { BtsnoopWriter } from '../../common/trace/btsnoop-writer.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
-import { openTransport } from '../../common/hci/transport.js';
 import { loadNoble } from '../../central/noble/load.js';
-import { loadBleno } from '../../peripheral/bleno/index.js';
 import { runSeamCheck } from '../../central/seam-check.js';
 import { SEAM_CHECK, serveSeamCheck } from '../../peripheral/seam-check-service.js';
 
@@ -21,21 +19,16 @@ const central = path.join(dir, 'central.btsnoop');
 const peripheral = path.join(dir, 'peripheral.btsnoop');
 
 beforeAll(async () => {
-  const radio = new Radio({ name: 'capture' });
-  const pt = await openTransport('mock', { radio, name: 'peripheral' });
-  const ct = await openTransport('mock', { radio, name: 'central' });
-  pt.tap.attachBtsnoop(peripheral);
-  ct.tap.attachBtsnoop(central);
-  const b = await loadBleno(pt);
-  await serveSeamCheck(b.bleno);
-  const n = await loadNoble(ct);
-  const res = await runSeamCheck(n.noble, SEAM_CHECK);
-  expect(res.secureValue).toEqual(SEAM_CHECK.secureValue);
-  await n.close();
-  await b.close();
-  await ct.close();
-  await pt.close();
-  radio.close();
+  const world = await openWorld({ radio: { name: 'capture' }, peripheral: { kind: 'bleno' }, central: { kind: 'transport' }, capture: { peripheral, central } });
+  try {
+    await serveSeamCheck(world.bleno.bleno);
+    const n = await loadNoble(world.ct);
+    world.addPart('noble', () => n.close());
+    const res = await runSeamCheck(n.noble, SEAM_CHECK);
+    expect(res.secureValue).toEqual(SEAM_CHECK.secureValue);
+  } finally {
+    await world.close();
+  }
 });
 
 const tshark = (file: string, ...args: string[]) => execFileSync('tshark', ['-r', file, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });

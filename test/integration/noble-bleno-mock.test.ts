@@ -1,39 +1,36 @@
 // Issue 2's proof: the real noble central and the real bleno peripheral meet on the virtual radio
 // (one process), and the tap shows what went over the air.
+import { openWorld, type WorldParts } from '../../world/open-world.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import type { HciTransport } from '../../common/hci/transport.js';
 import { ATT_OP } from '../../common/codes/att.js';
 import { SMP_CODE } from '../../common/codes/smp.js';
 import { HCI_STATUS } from '../../common/codes/hci.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
 import { loadNoble, type LoadedNoble } from '../../central/noble/load.js';
-import { loadBleno, type LoadedBleno } from '../../peripheral/bleno/index.js';
+import type { LoadedBleno } from '../../peripheral/bleno/index.js';
 import { OPEN_CHAR, OPEN_VALUE, SECURE_CHAR, SECURE_VALUE, SEAM_SERVICE, serveSeamCheck } from '../helpers/seam-check-gatt.js';
 import { connectAndDiscover, scanFor } from '../helpers/central-steps.js';
 import { waitForEvent } from '../../common/util/wait.js';
 
-let radio: Radio;
+let world: WorldParts | undefined;
 let pt: HciTransport;
 let ct: HciTransport;
 let bleno: LoadedBleno;
 let noble: LoadedNoble;
 
 beforeEach(async () => {
-  radio = new Radio({ name: 'test' });
-  pt = await openTransport('mock', { radio, name: 'peripheral' });
-  ct = await openTransport('mock', { radio, name: 'central' });
-  bleno = await loadBleno(pt);
+  const w = (world = await openWorld({ radio: { name: 'test' }, peripheral: { kind: 'bleno' }, central: { kind: 'transport' } }));
+  ({ pt, ct, bleno } = w);
   await serveSeamCheck(bleno.bleno);
+  // noble as shipped, loaded once bleno serves.
   noble = await loadNoble(ct);
+  w.addPart('noble', () => noble.close());
 });
 
 afterEach(async () => {
-  await noble?.close();
-  await bleno?.close();
-  await ct?.close();
-  await pt?.close();
-  radio?.close();
+  await world?.close();
+  world = undefined;
 });
 
 const named = (entries: readonly TimelineEntry[], name: string) => entries.filter((e) => e.name === name);

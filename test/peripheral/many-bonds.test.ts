@@ -2,13 +2,14 @@
 // 36 octets). bleno wrote the length unchecked, so `blebench peripheral --keys` ended with ERR_OUT_OF_RANGE
 // at its 1,821st bond (found by a 3,000-bond soak); now the newest 1,820 keys are loaded and the rest
 // stay in the key store.
+import { openWorld } from '../../world/open-world.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Radio } from '../../common/air/index.js';
 import { openTransport, type HciTransport } from '../../common/hci/transport.js';
 import { MemoryKeyStore } from '../../common/smp/key-store.js';
 import { pairingConfig } from '../../common/smp/pairing-config.js';
 import type { Bond } from '../../common/smp/bond.js';
-import { loadBleno, MGMT_MAX_LTKS, type LoadedBleno } from '../../peripheral/bleno/index.js';
+import { loadBleno, MGMT_MAX_LTKS } from '../../peripheral/bleno/index.js';
 
 const LOCAL = 'B1:EB:00:00:0B:0D';
 const closers: Array<() => Promise<void> | void> = [];
@@ -34,12 +35,13 @@ describe('a peripheral with more bonds than MGMT Load Long Term Keys holds', () 
     expect(MGMT_MAX_LTKS).toBe(1820);
     const store = new MemoryKeyStore();
     for (let i = 0; i < 1900; i++) await store.put(bond(i));
-    const radio = new Radio({ name: 'many-bonds' });
-    closers.push(() => radio.close());
-    const transport: HciTransport = await openTransport('mock', { radio, name: 'peripheral', controller: { address: LOCAL } });
-    closers.push(() => transport.close());
-    const loaded: LoadedBleno = await loadBleno(transport, { smp: { config: pairingConfig({ bonding: true }), keyStore: store } });
-    closers.push(() => loaded.close());
+    const w = await openWorld({
+      radio: { name: 'many-bonds' },
+      transportOptions: { peripheral: { controller: { address: LOCAL } } },
+      peripheral: { kind: 'bleno', smp: { config: pairingConfig({ bonding: true }), keyStore: store } },
+    });
+    closers.push(() => w.close());
+    const transport = w.pt;
     const keys = transport.kernelShare!.longTermKeys;
     expect(keys).toHaveLength(MGMT_MAX_LTKS);
     // the newest stay: the last bond listed is there, the first is not

@@ -6,15 +6,12 @@
 // refusal common/gatt's expectedOutcome gives naming a handle inside the range, or 0x0A when no
 // attribute of that type is in range (Vol 3 Part F 3.4.4.1). Handles come from the central's own
 // discovery; values and refusals from the profile.
+import { openWorld } from '../../world/open-world.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
 import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
 import { expectedOutcome, loadProfile, sameUuid, type LinkSecurityState } from '../../common/gatt/index.js';
-import { openTransport } from '../../common/hci/transport.js';
-import { CentralClient } from '../../central/central-client.js';
 import type { CentralConnection } from '../../central/connection.js';
 import { AttError } from '../../central/errors.js';
-import { servePeripheral } from '../../peripheral/index.js';
 
 const STEP_MS = 5000;
 const FIRST = 0x0001;
@@ -44,17 +41,10 @@ async function outcomeOf(conn: CentralConnection, start: number, end: number, uu
 describe("blebench's central: Read Using Characteristic UUID against blebench's ATT server (default profile, mock)", () => {
   it('GATT/SR/GAR/BV-03-C: value handle only, declaration only, value to 0xFFFF, whole range, before and after pairing: the value, or the refusal or 0x0A naming a handle in range', async () => {
     const profile = loadProfile('default');
-    const radio = new Radio({ name: 'read-using-uuid' });
-    closers.push(() => radio.close());
-    const pt = await openTransport('mock', { radio, name: 'peripheral' });
-    closers.push(() => pt.close());
-    const ct = await openTransport('mock', { radio, name: 'central' });
-    closers.push(() => ct.close());
-    const server = await servePeripheral({ transport: pt, profile });
-    closers.push(() => server.close());
     // 'never': every refusal comes back as it was answered; the test pairs when it chooses
-    const client = await CentralClient.open(ct, { policy: 'never', timeoutMs: STEP_MS });
-    closers.push(() => client.loadedNoble.close());
+    const w = await openWorld({ radio: { name: 'read-using-uuid' }, peripheral: { profile }, central: { policy: 'never', timeoutMs: STEP_MS } });
+    closers.push(() => w.close());
+    const { client } = w;
     const conn = await client.connectTo({ kind: 'service', value: profile.advertising.serviceUuids[0]! });
     closers.push(() => conn.disconnect());
     const discovered = await conn.characteristics();

@@ -3,16 +3,14 @@
 // of the security decision, on every road to the value), delayAnswers (the answer held, in the
 // requests' order, dropped when the link goes) and refusePairing (a count, or always).
 // Core v5.4 Vol 3 Part F 3.3.2, 3.3.3, 3.4.1.1; Vol 3 Part H 3.5.5.
+import { openWorld } from '../../world/open-world.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
 import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
 import { SMP_CODE, SMP_REASON } from '../../common/codes/smp.js';
 import { CCCD_BITS, loadProfile, toUuid128 } from '../../common/gatt/index.js';
-import { openTransport } from '../../common/hci/transport.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
-import { CentralClient } from '../../central/central-client.js';
 import { AttError, OperationTimeout } from '../../central/errors.js';
-import { MAX_ANSWER_DELAY_MS, PeripheralError, servePeripheral, type RequestRecord } from '../../peripheral/index.js';
+import { MAX_ANSWER_DELAY_MS, PeripheralError, type RequestRecord } from '../../peripheral/index.js';
 import { att, connect, errorCode, pairJustWorks, startBench, startPairing, type Bench, type Connected } from '../helpers/peripheral-bench.js';
 
 const profile = loadProfile('default');
@@ -273,15 +271,7 @@ function uuidOfDefault(name: string) {
 
 /** The default profile served, and central/'s client (noble) on the same virtual radio. */
 async function clientRig(timeoutMs = 5000) {
-  const radio = new Radio({ name: 'runtime-answers' });
-  closers.push(() => radio.close());
-  const pt = await openTransport('mock', { radio, name: 'peripheral' });
-  closers.push(() => pt.close());
-  const ct = await openTransport('mock', { radio, name: 'central' });
-  closers.push(() => ct.close());
-  const server = await servePeripheral({ transport: pt, profile });
-  closers.push(() => server.close());
-  const client = await CentralClient.open(ct, { policy: 'on-error', timeoutMs });
-  closers.push(() => client.close());
-  return { server, client };
+  const w = await openWorld({ radio: { name: 'runtime-answers' }, peripheral: { profile }, central: { policy: 'on-error', timeoutMs } });
+  closers.push(() => w.close());
+  return w;
 }

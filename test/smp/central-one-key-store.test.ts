@@ -2,39 +2,24 @@
 // keys read from the tap) and blebench's (the LinkSession stores its bond) land in the same KeyStore,
 // looked up once when a link comes up; a bonded reconnection encrypts with that key, no pairing.
 // Real noble and real bleno on the virtual radio. Core v5.4 Vol 3 Part C 10.3.2, Vol 3 Part H 2.4.4.1.
-import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
+import { useWorld } from '../helpers/world.js';
+import { describe, expect, it } from 'vitest';
 import { loadProfile } from '../../common/gatt/index.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import type { HciTransport } from '../../common/hci/transport.js';
 import { MemoryKeyStore } from '../../common/smp/key-store.js';
 import { pairingConfig } from '../../common/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/smp/link-session.js';
-import { CentralClient } from '../../central/central-client.js';
-import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
+import type { CentralClient } from '../../central/central-client.js';
 import { until } from '../helpers/until.js';
 
-let radio: Radio | undefined;
-let pt: HciTransport | undefined;
 let ct: HciTransport | undefined;
-let server: PeripheralServer | undefined;
 let client: CentralClient | undefined;
 
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  await ct?.close();
-  await pt?.close();
-  radio?.close();
-  radio = pt = ct = server = client = undefined;
-});
+const world = useWorld();
 
 async function setUp(central: { smp?: SmpSetup }, peripheral: { smp?: SmpSetup }) {
-  radio = new Radio({ name: 'one-key-store' });
-  pt = await openTransport('mock', { radio, name: 'peripheral' });
-  ct = await openTransport('mock', { radio, name: 'central' });
   const profile = loadProfile('default');
-  server = await servePeripheral({ transport: pt, profile, ...peripheral });
-  client = await CentralClient.open(ct, { policy: 'never', timeoutMs: 3000, ...central });
+  ({ ct, client } = await world({ radio: { name: 'one-key-store' }, peripheral: { profile, ...peripheral }, central: { policy: 'never', timeoutMs: 3000, ...central } }));
   const target = { kind: 'service' as const, value: profile.advertising.serviceUuids[0]! };
   return { client, connect: () => client!.connectTo(target) };
 }

@@ -4,14 +4,12 @@
 import { Radio } from '../../../common/air/index.js';
 import { ATT_OP } from '../../../common/codes/att.js';
 import type { ResolvedProfile } from '../../../common/gatt/index.js';
-import { openTransport, type HciTransport } from '../../../common/hci/transport.js';
 import { JsonFileKeyStore } from '../../../common/smp/json-key-store.js';
 import type { LinkSession, SmpSetup } from '../../../common/smp/link-session.js';
 import type { PairingOutcome } from '../../../common/smp/engine-types.js';
 import { pairingConfig, type PairingConfig, type PairingDelegate } from '../../../common/smp/pairing-config.js';
-import { CentralClient } from '../../../central/central-client.js';
 import type { CentralConnection } from '../../../central/connection.js';
-import { servePeripheral, type PeripheralServer } from '../../../peripheral/index.js';
+import { openWorld, type World } from '../../../world/open-world.js';
 import { createLogger } from '../../../common/log/logger.js';
 
 /** The five pairing methods: LE legacy and LE Secure Connections. Core Vol 3 Part H 2.3.5.1. */
@@ -50,20 +48,13 @@ export interface RigOptions {
   radio?: Radio;
 }
 
-export interface Rig {
-  radio: Radio;
-  pt: HciTransport;
-  ct: HciTransport;
-  server: PeripheralServer;
-  client: CentralClient;
+export type Rig = World<{ peripheral: { profile: ResolvedProfile }; central: { policy: 'never' } }> & {
   /** Every Security Manager outcome, by side, in order. */
   outcomes: { central: PairingOutcome[]; peripheral: PairingOutcome[] };
   connect(): Promise<CentralConnection>;
-  close(): Promise<void>;
-}
+};
 
 export async function startRig(o: RigOptions): Promise<Rig> {
-  const radio = o.radio ?? new Radio({ name: 'faults' });
   const outcomes: Rig['outcomes'] = { central: [], peripheral: [] };
   const smp = (side: 'central' | 'peripheral', keys: string | undefined): SmpSetup | undefined => {
     if (!o.method) return undefined;
@@ -75,31 +66,30 @@ export async function startRig(o: RigOptions): Promise<Rig> {
       onSession: (s: LinkSession) => void s.on('outcome', (x) => outcomes[side].push(x)),
     };
   };
-  const pt = await openTransport('mock', { radio, name: 'peripheral' });
-  const ct = await openTransport('mock', { radio, name: 'central' });
   const ps = smp('peripheral', o.peripheralKeys);
   const cs = smp('central', o.centralKeys);
-  const server = await servePeripheral({ transport: pt, profile: o.profile, logger: createLogger({ level: 'silent', name: 'peripheral' }), ...(ps ? { smp: ps } : {}) });
-  const client = await CentralClient.open(ct, { policy: 'never', timeoutMs: o.timeoutMs ?? 3000, ...(cs ? { smp: cs } : {}) });
-  return {
-    radio,
-    pt,
-    ct,
-    server,
-    client,
+  const world = await openWorld({
+    radio: o.radio ?? { name: 'faults' },
+    peripheral: { profile: o.profile, logger: createLogger({ level: 'silent', name: 'peripheral' }), ...(ps ? { smp: ps } : {}) },
+    central: { policy: 'never', timeoutMs: o.timeoutMs ?? 3000, ...(cs ? { smp: cs } : {}) },
+  });
+  const { client, server, ct } = world;
+  const closeWorld = world.close;
+  return Object.assign(world, {
     outcomes,
+    // A radio given (set up by the case) is closed with the rig, after everything on it.
+    async close() {
+      try {
+        await closeWorld();
+      } finally {
+        o.radio?.close();
+      }
+    },
     // noble exchanges the MTU right after connecting: wait for it, so that a case's PDUs start after it
     async connect() {
       const conn = await client.connectTo({ kind: 'address', value: server.address.toLowerCase() });
       await ct.tap.waitFor((e) => e.layer === 'att' && e.raw[0] === ATT_OP.EXCHANGE_MTU_RSP, { includePast: true, timeoutMs: o.timeoutMs ?? 3000, what: 'the ATT MTU exchange' });
       return conn;
     },
-    async close() {
-      await client.close();
-      await server.close();
-      await ct.close();
-      await pt.close();
-      radio.close();
-    },
-  };
+  });
 }

@@ -4,15 +4,13 @@
 import { until } from '../../helpers/until.js';
 import { Radio } from '../../../common/air/index.js';
 import { loadProfile, type ResolvedProfile } from '../../../common/gatt/index.js';
-import { openTransport, type HciTransport } from '../../../common/hci/transport.js';
 import type { PairingOutcome } from '../../../common/smp/engine-types.js';
 import type { LinkSession, SmpSetup } from '../../../common/smp/link-session.js';
 import { pairingConfig, type PairingConfig, type PairingDelegate } from '../../../common/smp/pairing-config.js';
 import type { KeyStore } from '../../../common/smp/key-store.js';
 import { withTimeout } from '../../../common/util/wait.js';
-import { loadNoble, type LoadedNoble } from '../../../central/noble/load.js';
 import { type NoblePeripheral } from '../../../central/noble/internals.js';
-import { servePeripheral, type PeripheralServer } from '../../../peripheral/index.js';
+import { openWorld, type World } from '../../../world/open-world.js';
 
 export type Side = 'central' | 'peripheral';
 export interface Board {
@@ -34,20 +32,14 @@ export interface StackSide {
   timeoutMs?: number;
 }
 
-export interface StackPair {
-  radio: Radio;
-  pt: HciTransport;
-  ct: HciTransport;
-  server: PeripheralServer;
-  noble: LoadedNoble;
+export type StackPair = World<{ peripheral: { profile: ResolvedProfile }; central: { kind: 'noble' } }> & {
   board: Board;
   sessions: Partial<Record<Side, LinkSession>>;
   /** Connects the central to the peripheral; the central's connection handle. */
   connect(): Promise<{ handle: number; peripheral: NoblePeripheral }>;
   /** The central starts pairing (or encrypts with its stored key) on its link; both outcomes. */
   pair(handle: number, timeoutMs?: number): Promise<Record<Side, PairingOutcome>>;
-  close(): Promise<void>;
-}
+};
 
 export const BOTH_INPUT = 314159;
 
@@ -87,20 +79,17 @@ export async function stackPair(setup: { central?: StackSide; peripheral?: Stack
     },
   });
 
-  const radio = setup.radio ?? new Radio({ name: 'stack-pair' });
-  const pt = await openTransport('mock', { radio, name: 'peripheral' });
-  const ct = await openTransport('mock', { radio, name: 'central' });
   const profile = setup.profile ?? loadProfile('default');
-  const server = await servePeripheral({ transport: pt, profile, smp: smp('peripheral') });
-  const noble = await loadNoble(ct, { attBearers: true, smp: smp('central') });
+  // A radio given is the caller's: the pair's close() leaves it open.
+  const world = await openWorld({
+    radio: setup.radio ?? { name: 'stack-pair' },
+    peripheral: { profile, smp: smp('peripheral') },
+    central: { kind: 'noble', attBearers: true, smp: smp('central') },
+  });
+  const { ct, noble } = world;
   const uuid = profile.advertising.serviceUuids[0]!;
 
-  return {
-    radio,
-    pt,
-    ct,
-    server,
-    noble,
+  return Object.assign(world, {
     board,
     sessions,
     async connect() {
@@ -125,7 +114,7 @@ export async function stackPair(setup: { central?: StackSide; peripheral?: Stack
       await withTimeout(waitFor(() => made.peripheral > peripheralSessionsBefore || undefined), { what: "the peripheral's session for the new link", timeoutMs: 5000 });
       return { handle: link.handle, peripheral };
     },
-    async pair(handle, timeoutMs = 5000) {
+    async pair(handle: number, timeoutMs = 5000): Promise<Record<Side, PairingOutcome>> {
       const central = noble.smpSession(handle);
       if (!central) throw new Error('no Security Manager session on the central link');
       await central.ready;
@@ -139,14 +128,7 @@ export async function stackPair(setup: { central?: StackSide; peripheral?: Stack
       const [co, po] = await withTimeout(Promise.all([c, p]), { what: 'both pairing outcomes', timeoutMs });
       return { central: co, peripheral: po };
     },
-    async close() {
-      await noble.close();
-      await server.close();
-      await ct.close();
-      await pt.close();
-      if (!setup.radio) radio.close();
-    },
-  };
+  });
 }
 
 function deferred<T>() {
