@@ -6,6 +6,7 @@ import { Radio, type ControllerOptions } from '../air/index.js';
 import { Tap, type TapOptions } from '../trace/tap.js';
 import { KernelTransport } from './kernel-transport.js';
 import type { KernelShare } from './kernel-share.js';
+import type { HostPrivacy, HostPrivacySettings, ResolvingPeer } from './host-privacy.js';
 import { LinkTransport } from './link-transport.js';
 import { ControllerLink } from './links/controller-link.js';
 import { NativeUserLink } from './links/native-user-link.js';
@@ -33,6 +34,12 @@ export interface HciTransport extends EventEmitter<HciTransportEvents> {
   readonly tapAvailable: boolean;
   /** Present where the transport does the kernel's share itself. */
   readonly kernelShare: KernelShare | undefined;
+  /**
+   * Privacy as the host's share (host-privacy.ts), where this process drives the controller itself
+   * (mock, h4:, hci-user:, usb, serial); absent where a kernel or OS stack owns the address.
+   */
+  enablePrivacy?(settings: Omit<HostPrivacySettings, 'clock'>, peers?: readonly ResolvingPeer[]): HostPrivacy;
+  addResolvingPeer?(peer: ResolvingPeer): void;
   readonly isOpen: boolean;
   /** A fresh socket with bluetooth-hci-socket's API, bound to this transport's controller. */
   createSocket(): HciSocketApi;
@@ -70,7 +77,7 @@ export async function openTransport(specText: string | TransportSpec, options: O
       const own = !options.radio;
       const radio = options.radio ?? new Radio({ name: options.name ?? 'mock' });
       const link = new ControllerLink(radio.createController(options.controller), label);
-      return new LinkTransport(spec, label, tap, link, own ? () => radio.close() : undefined);
+      return new LinkTransport(spec, label, tap, link, own ? () => radio.close() : undefined, radio.now);
     }
     case 'h4-unix':
       return new LinkTransport(spec, label, tap, await StreamLink.connect({ path: spec.path }, label));

@@ -9,6 +9,7 @@ import type { PairingOutcome } from '../../../common/smp/engine-types.js';
 import type { LinkSession, SmpSetup } from '../../../common/smp/link-session.js';
 import { pairingConfig, type PairingConfig, type PairingDelegate } from '../../../common/smp/pairing-config.js';
 import type { KeyStore } from '../../../common/smp/key-store.js';
+import type { PrivacySetup } from '../../../common/smp/privacy-setup.js';
 import { withTimeout } from '../../../common/util/wait.js';
 import { loadNoble, type LoadedNoble } from '../../../central/noble/load.js';
 import { type NoblePeripheral } from '../../../central/noble/internals.js';
@@ -32,6 +33,8 @@ export interface StackSide {
   delegate?: PairingDelegate;
   /** The SMP timeout (default the spec's 30 s). */
   timeoutMs?: number;
+  /** Use an RPA made from this side's IRK (by the host or by the controller). */
+  privacy?: PrivacySetup;
 }
 
 export interface StackPair {
@@ -81,6 +84,7 @@ export async function stackPair(setup: { central?: StackSide; peripheral?: Stack
     delegate: setup[side]?.delegate ?? delegate(side),
     ...(setup[side]?.timeoutMs !== undefined ? { timeoutMs: setup[side]!.timeoutMs! } : {}),
     ...(setup[side]?.keyStore ? { keyStore: setup[side]!.keyStore! } : {}),
+    ...(setup[side]?.privacy ? { privacy: setup[side]!.privacy! } : {}),
     onSession: (s) => {
       sessions[side] = s;
       made[side]++;
