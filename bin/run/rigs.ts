@@ -93,8 +93,10 @@ export function rigFactory(o: RigOptions): RigFactory {
     };
     try {
       let radio: Radio | undefined;
+      // The radio's clock runs with real time plus what advance-clock steps added (RPA timeouts run on it).
+      let skewMs = 0;
       if (onRadio) {
-        radio = new Radio({ name: `run ${s.name}` });
+        radio = new Radio({ name: `run ${s.name}`, clock: () => performance.now() + skewMs });
         closers.push(() => radio!.close());
         radio.faults.load(s.faults);
       }
@@ -121,7 +123,8 @@ export function rigFactory(o: RigOptions): RigFactory {
         closers.push(() => client.close());
         central = new NobleCentralPort(client, targetOf(s.peripheral.profile));
       }
-      return { ...(central ? { central } : {}), ...(peripheral ? { peripheral } : {}), btsnoop, lost, close, acrossProcesses: !onRadio && !!central && !!peripheral };
+      const advanceClock = onRadio ? (seconds: number) => void (skewMs += seconds * 1000) : undefined;
+      return { ...(central ? { central } : {}), ...(peripheral ? { peripheral } : {}), btsnoop, lost, close, acrossProcesses: !onRadio && !!central && !!peripheral, ...(advanceClock ? { advanceClock } : {}) };
     } catch (e) {
       await close().catch(() => undefined);
       throw e;
@@ -136,7 +139,7 @@ export function rigFactory(o: RigOptions): RigFactory {
  */
 export function scenarioSmp(s: Scenario): { peripheral: { smp?: SmpSetup }; central: { smp?: SmpSetup } } {
   return {
-    peripheral: s.peripheral.smp ? { smp: { config: s.peripheral.smp, keyStore: new MemoryKeyStore(), attempts: new RepeatedAttempts() } } : {},
-    central: s.central.smp ? { smp: { config: s.central.smp, keyStore: new MemoryKeyStore() } } : {},
+    peripheral: s.peripheral.smp ? { smp: { config: s.peripheral.smp, keyStore: new MemoryKeyStore(), attempts: new RepeatedAttempts(), ...(s.peripheral.privacy ? { privacy: s.peripheral.privacy } : {}) } } : {},
+    central: s.central.smp ? { smp: { config: s.central.smp, keyStore: new MemoryKeyStore(), ...(s.central.privacy ? { privacy: s.central.privacy } : {}) } } : {},
   };
 }

@@ -2,6 +2,7 @@
 // say (which PDU, code or characteristic a name means; one action per step) is in resolve-scenario.ts.
 // `expected` is an annotation the shared checker (common/input/schema-check.ts) reads to word anyOf errors.
 import { PROFILE_SCHEMA } from '../gatt/profile-schema.js';
+import { RPA_TIMEOUT_S } from '../codes/hci.js';
 
 const text = { type: 'string', minLength: 1 } as const;
 const count = { type: 'integer', minimum: 0 } as const;
@@ -36,6 +37,7 @@ const STEP_ACTIONS = {
   reconnect: nothing,
   wait: obj({ for: { $ref: '#/definitions/matcherOrName' }, 'timeout-ms': positive }, ['for']),
   'hold-idle': obj({ ms: positive }, ['ms']),
+  'advance-clock': obj({ seconds: positive }, ['seconds']),
   'change-stored-key': obj({ part: { enum: ['key', 'ediv-rand'] } }, ['part']),
 } as const;
 
@@ -82,6 +84,9 @@ export const SCENARIO_SCHEMA = {
       'debug-keys': { type: 'boolean' },
       'accept-debug-keys': { type: 'boolean' },
       pairable: { type: 'boolean' },
+      privacy: { enum: ['host', 'controller'] },
+      'rpa-timeout': { type: 'integer', minimum: RPA_TIMEOUT_S.MIN, maximum: RPA_TIMEOUT_S.MAX },
+      'identity-key': { type: 'boolean' },
     }),
     value: PROFILE_SCHEMA.definitions.value,
     valueExpectation: {
