@@ -18,6 +18,8 @@ const PAIRING_FLAG_NAMES: Readonly<Record<keyof PairingFlags, string>> = {
   debugKeys: '--debug-keys',
   refuseDebugKeys: '--refuse-debug-keys',
   keys: '--keys',
+  privacy: '--privacy',
+  rpaTimeout: '--rpa-timeout',
 };
 
 export const OS_PAIRING_WHY = 'pairing is decided by the OS on --transport os (its dialog, its bond store): blebench\'s Security Manager needs HCI below the stack to run';

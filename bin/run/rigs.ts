@@ -139,7 +139,7 @@ export function rigFactory(o: RigOptions): RigFactory {
  */
 export function scenarioSmp(s: Scenario): { peripheral: { smp?: SmpSetup }; central: { smp?: SmpSetup } } {
   return {
-    peripheral: s.peripheral.smp ? { smp: { config: s.peripheral.smp, keyStore: new MemoryKeyStore(), attempts: new RepeatedAttempts(), ...(s.peripheral.privacy ? { privacy: s.peripheral.privacy } : {}) } } : {},
-    central: s.central.smp ? { smp: { config: s.central.smp, keyStore: new MemoryKeyStore(), ...(s.central.privacy ? { privacy: s.central.privacy } : {}) } } : {},
+    peripheral: s.peripheral.smp ? { smp: { config: s.peripheral.smp, keyStore: new MemoryKeyStore(), attempts: new RepeatedAttempts(), ...s.peripheral.privacy } } : {},
+    central: s.central.smp ? { smp: { config: s.central.smp, keyStore: new MemoryKeyStore(), ...s.central.privacy } } : {},
   };
 }

@@ -3,12 +3,14 @@
 import { BadInputError } from '../errors/blebench-error.js';
 import { DEFAULT_PAIRING_CONFIG, pairingConfig, type IoCapabilityName, type PairingConfig } from '../smp/pairing-config.js';
 import type { SecurityManagerInput } from './scenario-input.js';
-import { DEFAULT_RPA_TIMEOUT_S, type PrivacySetup } from '../smp/privacy-setup.js';
+import { DEFAULT_RPA_TIMEOUT_S, type RolePrivacy } from '../smp/privacy-setup.js';
 
-/** The block's privacy: who makes the RPA and how often (undefined: the identity address on the air). */
-export function privacyOf(input: SecurityManagerInput | undefined): PrivacySetup | undefined {
-  if (!input?.privacy) return undefined;
-  return { mode: input.privacy, rpaTimeoutS: input['rpa-timeout'] ?? DEFAULT_RPA_TIMEOUT_S };
+/** The block's privacy (who makes the RPA and how often) and resolution; undefined when it says nothing of them. */
+export function privacyOf(input: SecurityManagerInput | undefined): RolePrivacy | undefined {
+  const out: RolePrivacy = {};
+  if (input?.privacy) out.privacy = { mode: input.privacy, rpaTimeoutS: input['rpa-timeout'] ?? DEFAULT_RPA_TIMEOUT_S };
+  if (input?.['resolve-private-addresses'] === false) out.resolvePrivateAddresses = false;
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** The block as a complete config, or a problem naming the field. */

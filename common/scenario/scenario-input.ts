@@ -52,6 +52,8 @@ export interface SecurityManagerInput {
   'rpa-timeout'?: number;
   /** false: this role does not distribute its IRK and identity address (IdKey clear, Vol 3 Part H 3.6.1). */
   'identity-key'?: boolean;
+  /** false: this role keeps the peers' IRKs but never resolves their RPAs with them (a known bug, shown). */
+  'resolve-private-addresses'?: boolean;
 }
 
 export type GattOperationInput = 'read' | 'write' | 'write-without-response' | 'subscribe';

@@ -87,6 +87,7 @@ export const SCENARIO_SCHEMA = {
       privacy: { enum: ['host', 'controller'] },
       'rpa-timeout': { type: 'integer', minimum: RPA_TIMEOUT_S.MIN, maximum: RPA_TIMEOUT_S.MAX },
       'identity-key': { type: 'boolean' },
+      'resolve-private-addresses': { type: 'boolean' },
     }),
     value: PROFILE_SCHEMA.definitions.value,
     valueExpectation: {

@@ -2,7 +2,7 @@
 // their timeline names and channel/opcode, codes to number + name), every value encoded. This is what
 // the runner and the expectation evaluator use; scenario-input.ts is what the file says.
 import type { PairingConfig } from '../smp/pairing-config.js';
-import type { PrivacySetup } from '../smp/privacy-setup.js';
+import type { RolePrivacy } from '../smp/privacy-setup.js';
 import type { FaultRule } from '../air/faults.js';
 import type { ResolvedProfile } from '../gatt/resolved-profile.js';
 import type { CanonicalUuid } from '../gatt/uuid.js';
@@ -161,8 +161,8 @@ export interface PeripheralSetup {
   readonly behaviours: readonly Behaviour[];
   /** blebench's Security Manager with this configuration instead of bleno's SMP. */
   readonly smp?: PairingConfig;
-  /** An RPA from the peripheral's IRK (security-manager: privacy). */
-  readonly privacy?: PrivacySetup;
+  /** An RPA from the peripheral's IRK, and whether it resolves the centrals' RPAs (security-manager: privacy, resolve-private-addresses). */
+  readonly privacy?: RolePrivacy;
 }
 
 // ---- the scenario ----------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ export interface Scenario {
   /** Rules for the virtual radio (common/air/faults.ts); on real adapters the runner refuses them. */
   readonly faults: readonly FaultRule[];
   /** `timeoutMs`: the central's time limit for one operation, when the file says (else the runner's). */
-  readonly central: { readonly pairing: PairingPolicy; readonly smp?: PairingConfig; readonly privacy?: PrivacySetup; readonly timeoutMs?: number; readonly steps: readonly Step[] };
+  readonly central: { readonly pairing: PairingPolicy; readonly smp?: PairingConfig; readonly privacy?: RolePrivacy; readonly timeoutMs?: number; readonly steps: readonly Step[] };
   /** Expectations on the whole run. */
   readonly expect: { readonly timeline: readonly TimelineExpectation[] };
 }

@@ -67,7 +67,14 @@ export function describeResolution(onAir: DeviceAddress, identity: DeviceAddress
  * `list` to try the stored IRKs.
  */
 export class IdentityResolver {
-  constructor(private readonly store: KeyStore) {}
+  /**
+   * `useIrks: false` is a host that keeps IRKs and never resolves with them (the bug of issue 18, kept as
+   * a knob so that a scenario can show it): only the identity address itself matches.
+   */
+  constructor(
+    private readonly store: KeyStore,
+    private readonly options: { useIrks?: boolean } = {},
+  ) {}
 
   /**
    * The bond of the peer on the air at `onAir`, kept by `local` (our identity; any local identity when
@@ -80,6 +87,7 @@ export class IdentityResolver {
       if (direct) return { bond: direct, identity: direct.peer, onAir, via: 'identity' };
       if (onAir.type !== 'random') return undefined; // only random addresses are resolvable
     }
+    if (this.options.useIrks === false) return undefined;
     const bonds = await this.store.list(local);
     const found = resolveAmong(
       onAir,

@@ -33,6 +33,11 @@ export interface SmpSetup {
    * every connection). The role's loader applies it to the transport (common/hci/host-privacy.ts).
    */
   privacy?: PrivacySetup;
+  /**
+   * false: never resolve a peer's RPA with the stored IRKs (a host with the bug of issue 18: it keeps the
+   * IRK and finds no bond for the next RPA). Default true, as Vol 3 Part C 10.7.1.1 requires.
+   */
+  resolvePrivateAddresses?: boolean;
 }
 
 export interface LinkSessionOptions extends SmpSetup {
@@ -97,7 +102,7 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
     // The one lookup by identity (identity-resolver.ts): the peer's address on the air, resolved with
     // every stored IRK when it is an RPA (Vol 3 Part C 10.7.1.1).
     const lookup = options.keyStore
-      ? new IdentityResolver(options.keyStore).resolve(options.peer, this.localIdentity).then((r) => {
+      ? new IdentityResolver(options.keyStore, { useIrks: options.resolvePrivateAddresses !== false }).resolve(options.peer, this.localIdentity).then((r) => {
           if (r) {
             this.peerIdentity = r.identity;
             this.resolvedVia = r.via;

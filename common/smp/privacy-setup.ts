@@ -18,5 +18,12 @@ export interface PrivacySetup {
 /** 15 minutes (Vol 3 Part C Appendix A, T_GAP(private_addr_int)); the controller's default too (7.8.45). */
 export const DEFAULT_RPA_TIMEOUT_S = RPA_TIMEOUT_S.DEFAULT;
 
+/** What a security-manager block says of privacy and resolution, for the role's SmpSetup. */
+export interface RolePrivacy {
+  privacy?: PrivacySetup;
+  /** false: the peers' RPAs are never resolved with their stored IRKs. */
+  resolvePrivateAddresses?: boolean;
+}
+
 /** A fresh IRK (MSB-first): the role keeps it for its whole life, and distributes it when bonding. */
 export const freshIrk = (): Buffer => randomBytes(16);

@@ -55,6 +55,7 @@ export interface BlenoSmpState {
  * which then resolves the peer's RPAs to its identity before it looks for a key (Linux: load_irks).
  */
 export function putMgmtIrk(state: BlenoSmpState, peer: DeviceAddress, irk: Buffer | undefined): void {
+  if (state.setup.resolvePrivateAddresses === false) return; // kept in the bond, never handed to the kernel
   state.irks = state.irks.filter((k) => !sameAddress({ address: k.peerAddress, type: k.peerAddressType }, peer));
   if (irk) state.irks.push({ peerAddress: peer.address, peerAddressType: peer.type, irk });
   state.mgmt!.write(MGMT_OP.LOAD_IDENTITY_RESOLVING_KEYS, 0, loadIrksParams(state.irks));
