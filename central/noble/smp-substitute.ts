@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { L2CAP_CID } from '../../common/codes/l2cap.js';
 import { HCI_STATUS } from '../../common/codes/hci.js';
-import { createLinkSession, type LinkSession, type SmpSetup } from '../../common/smp/link-session.js';
+import { createLinkSession, noteResolvedIdentity, type LinkSession, type SmpSetup } from '../../common/smp/link-session.js';
 import { toWire } from '../../common/smp/byte-order.js';
 import type { DeviceAddress } from '../../common/smp/engine-types.js';
 import type { Tap } from '../../common/trace/tap.js';
@@ -87,6 +87,7 @@ export class NobleSmpSession extends EventEmitter {
         },
       },
     });
+    noteResolvedIdentity(this.session, seen);
     sessions.set(handle, this.session);
     this.session.on('outcome', (o) => {
       if (o.result === 'failed') this.emit('fail');

@@ -201,6 +201,13 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
   }
 }
 
+/** Writes the identity the session's resolver found into the tap's link (consoles and reports read it there). */
+export function noteResolvedIdentity(session: LinkSession, link: { peerIdentity?: { address: string; type: 'public' | 'random'; via: 'distributed' | 'irk' } } | undefined): void {
+  void session.ready.then(() => {
+    if (link && session.resolvedVia === 'irk' && session.peerIdentity) link.peerIdentity = { ...session.peerIdentity, via: 'irk' };
+  });
+}
+
 export function createLinkSession(options: LinkSessionOptions): LinkSession {
   const session = new LinkSession(options);
   options.onSession?.(session);

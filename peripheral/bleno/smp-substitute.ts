@@ -11,7 +11,7 @@ import { decodeMgmtLtkInfo, encodeMgmtLtkInfo } from '../../common/hci/mgmt-ltk-
 import { fromWire, toWire } from '../../common/smp/byte-order.js';
 import type { DeviceAddress, LongTermKey } from '../../common/smp/engine-types.js';
 import { mgmtLtkTypeOf, type KeySecurity } from '../../common/smp/key-security.js';
-import { createLinkSession, type LinkSession, type SmpSetup } from '../../common/smp/link-session.js';
+import { createLinkSession, noteResolvedIdentity, type LinkSession, type SmpSetup } from '../../common/smp/link-session.js';
 import type { Tap } from '../../common/trace/tap.js';
 import type { Gates } from './hooks.js';
 import type { BlenoInternals } from './internals.js';
@@ -151,6 +151,7 @@ export function blenoSmpSubstitute(state: BlenoSmpState) {
         },
       });
       this.session = session;
+      noteResolvedIdentity(session, seen);
       state.sessions.set(handle, session);
       state.onSession?.(handle, session);
       // After every pairing the kernel holds the bond's key, or none (a failed or unbonded pairing).

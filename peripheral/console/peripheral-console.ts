@@ -224,7 +224,8 @@ class PeripheralConsole {
 
   /** The central's address on the air, and its identity when a stored IRK resolves it (Vol 6 Part B 1.3.2.3). */
   private centralName(onAir: string): string {
-    const identity = this.transport?.kernelShare?.identityOf({ address: onAir.toUpperCase(), type: 'random' });
+    const link = this.transport?.tap.links().find((l) => l.connected && l.peerAddress.toUpperCase() === onAir.toUpperCase());
+    const identity = link?.peerIdentity ?? this.transport?.kernelShare?.identityOf({ address: onAir.toUpperCase(), type: 'random' });
     return identity && identity.address !== onAir.toUpperCase() ? `${onAir} (identity ${identity.address} ${identity.type})` : onAir;
   }
 

@@ -70,6 +70,7 @@ describe('privacy: a bonded central back with a new RPA', () => {
       expect(rpaResolvesWith(bond!.peerIrk, { address: l.peerAddress, type: 'random' }), `${l.peerAddress} resolves with the central's IRK`).toBe(true);
     }
     expect(secondLink.peerAddress, 'a new RPA after the timeout').not.toBe(firstLink.peerAddress);
+    expect(firstLink.peerIdentity, 'the identity distributed on the first link').toEqual({ ...bond!.peer, via: 'distributed' });
     // the central's host set each RPA with LE Set Random Address
     const set = p.ct.tap.entries.filter((e) => e.dir === 'tx' && e.raw[0] === 0x01 && e.raw.readUInt16LE(1) === OP.LE_SET_RANDOM_ADDRESS);
     expect(set.length).toBeGreaterThanOrEqual(2);
@@ -89,6 +90,9 @@ describe('privacy: a bonded central back with a new RPA', () => {
       expect(smpTx(p, SMP_CODE.PAIRING_REQUEST), 'no Pairing Request on the second link').toHaveLength(requestsBefore);
       expect(p.pt.tap.link(secondLink.handle)!.ltkNegativeReply ?? false).toBe(false);
       expect(p.sessions.peripheral!.resolvedVia).toBe(resolution === 'none' ? 'irk' : 'identity');
+      // the peripheral's timeline link carries both: the RPA on the air and the identity it resolved to
+      const bond = (await p.sessions.peripheral!.ready, p.sessions.peripheral!.bond!);
+      if (resolution === 'none') expect(p.pt.tap.link(secondLink.handle)!.peerIdentity).toEqual({ ...bond.peer, via: 'irk' });
     });
   }
 
