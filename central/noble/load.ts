@@ -82,7 +82,12 @@ export async function loadNoble(transport: HciTransport, options: LoadNobleOptio
   const sessions = new Map<number, LinkSession>();
   if (options.smp) {
     const setup = options.smp;
-    smpFactories.set(bindings._hci, (acl, local, peer) => new NobleSmpSession(acl, local, peer, setup, transport.tap, sessions));
+    smpFactories.set(bindings._hci, (acl, local, peer) => {
+      const smp = new NobleSmpSession(acl, local, peer, setup, transport.tap, sessions);
+      // Controller privacy: a peripheral bonded with its IRK goes into the resolving list (Vol 4 Part E 7.8.38).
+      if (privacy) smp.session.on('bond', (b) => b.peerIrk && transport.addResolvingPeer?.({ identity: b.peer, irk: b.peerIrk }));
+      return smp;
+    });
   }
 
   // Reading noble.state the first time runs bindings.init() synchronously (binds and starts the

@@ -69,6 +69,8 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
   private initiating = false;
   private started = false;
   private readonly peers: ResolvingPeer[] = [];
+  /** Peers bonded while advertising, scanning or initiating: the list cannot change then (7.8.38), so they wait. */
+  private pending: ResolvingPeer[] = [];
 
   constructor(readonly settings: HostPrivacySettings) {
     super();
@@ -85,7 +87,12 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
   addPeers(peers: readonly ResolvingPeer[]): Buffer[] {
     const fresh = peers.filter((p) => !this.peers.some((q) => q.identity.address === p.identity.address && q.identity.type === p.identity.type));
     this.peers.push(...fresh);
-    return this.settings.mode === 'controller' && this.started ? fresh.map(addToResolvingList.bind(null, this.settings.irk)) : [];
+    if (this.settings.mode !== 'controller' || !this.started) return [];
+    if (this.busy) {
+      this.pending.push(...fresh);
+      return [];
+    }
+    return fresh.map(addToResolvingList.bind(null, this.settings.irk));
   }
 
   /**
@@ -101,6 +108,7 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
       // The controller forgets its list and addresses: everything is made again on the next use.
       this.started = false;
       this.rpa = undefined;
+      this.pending = [];
       this.advertising = this.scanning = this.initiating = false;
       return [pkt];
     }
@@ -116,6 +124,7 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
     // or scanning starts again once the timeout has passed (a stack restarting advertising after a link
     // sends only the enable).
     if (out !== pkt || (enabling && this.rpa)) {
+      if (this.pending.length && !this.busy) before.push(...this.pending.splice(0).map(addToResolvingList.bind(null, this.settings.irk)));
       const rpa = this.renewIfDue();
       if (rpa) before.push(rpa);
     }
@@ -134,6 +143,11 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
     const role = pkt[7];
     if (role === ROLE.CENTRAL || status !== 0) this.initiating = false;
     if (status === 0 && role === ROLE.PERIPHERAL) this.advertising = false; // Vol 6 Part B 4.4.2
+  }
+
+  /** Advertising, scanning or initiating: no LE Set Random Address, no resolving list change (7.8.4, 7.8.38). */
+  private get busy(): boolean {
+    return this.advertising || this.scanning || this.initiating;
   }
 
   /** Controller mode: RPA timeout, the list, address resolution on (7.8.45, 7.8.38, 7.8.44). */

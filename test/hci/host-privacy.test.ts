@@ -77,8 +77,18 @@ describe('host privacy', () => {
     expect(Buffer.from(add.subarray(7, 23)).reverse().equals(peerIrk), 'peer IRK, least significant octet first').toBe(true);
     expect(Buffer.from(add.subarray(23, 39)).reverse().equals(irk), 'local IRK').toBe(true);
     expect(out[4]![4 + 12]).toBe(ADDRESS_TYPE.RANDOM_IDENTITY);
-    // a peer bonded later goes in at once
+    // a peer bonded later, once the connection is up (not initiating any more), goes in at once
+    p.onControllerPacket(Buffer.from([0x04, 0x3e, 0x13, 0x01, 0x00, 0x01, 0x00, 0x00, ...Buffer.alloc(15)]));
     expect(p.addPeers([{ identity: { address: 'C0:11:22:33:44:66', type: 'public' }, irk: randomBytes(16) }]).map(opOf)).toEqual([OP.LE_ADD_DEVICE_TO_RESOLVING_LIST]);
+  });
+
+  it('controller: a peer bonded while scanning waits for the list to be free, then goes in before scanning starts again', () => {
+    const { p } = rig('controller');
+    p.onHostCommand(scanParams());
+    p.onHostCommand(enable(OP.LE_SET_SCAN_ENABLE, true));
+    expect(p.addPeers([{ identity: { address: 'C0:11:22:33:44:55', type: 'public' }, irk: randomBytes(16) }])).toEqual([]);
+    p.onHostCommand(enable(OP.LE_SET_SCAN_ENABLE, false));
+    expect(p.onHostCommand(enable(OP.LE_SET_SCAN_ENABLE, true)).map(opOf)).toEqual([OP.LE_ADD_DEVICE_TO_RESOLVING_LIST, OP.LE_SET_SCAN_ENABLE]);
   });
 
   it('HCI Reset: everything is made again on the next use; other commands pass unchanged', () => {
