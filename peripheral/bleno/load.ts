@@ -162,7 +162,8 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
     // Their IRKs: the kernel resolves a bonded central's new RPA to its identity with them.
     const irks = bonds.filter((b) => b.role === 'peripheral' && b.peerIrk);
     for (const b of irks) smpState.irks.push({ peerAddress: b.peer.address, peerAddressType: b.peer.type, irk: b.peerIrk! });
-    if (irks.length) putMgmtIrk(smpState, irks[0]!.peer, irks[0]!.peerIrk);
+    // (the last one again through putMgmtIrk, which caps the list and loads it)
+    if (irks.length) putMgmtIrk(smpState, irks.at(-1)!.peer, irks.at(-1)!.peerIrk);
     if (smpState.privacyIrk) {
       options.smp!.identity = { address: local, irk: smpState.privacyIrk };
       for (const b of irks) transport.addResolvingPeer!({ identity: b.peer, irk: b.peerIrk! });

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { HCI_STATUS } from '../../common/codes/hci.js';
 import { L2CAP_CID } from '../../common/codes/l2cap.js';
-import { MGMT_LTK_INFO_SIZE, MGMT_OP } from '../../common/codes/mgmt.js';
+import { MGMT_IRK_INFO_SIZE, MGMT_LTK_INFO_SIZE, MGMT_OP } from '../../common/codes/mgmt.js';
 import { loadIrksParams, type MgmtIrkInfo } from '../../common/hci/mgmt-irk-info.js';
 import type { HciTransport } from '../../common/hci/transport.js';
 import { sameAddress } from '../../common/smp/key-store.js';
@@ -50,6 +50,9 @@ export interface BlenoSmpState {
   privacyIrk?: Buffer;
 }
 
+/** IRKs one MGMT Load Identity Resolving Keys command can carry (as MGMT_MAX_LTKS for keys): 2,849. */
+export const MGMT_MAX_IRKS = Math.floor((0xffff - 2) / MGMT_IRK_INFO_SIZE);
+
 /**
  * Keeps this peer's IRK in the list and loads the whole list into the kernel (or the kernel share),
  * which then resolves the peer's RPAs to its identity before it looks for a key (Linux: load_irks).
@@ -58,6 +61,9 @@ export function putMgmtIrk(state: BlenoSmpState, peer: DeviceAddress, irk: Buffe
   if (state.setup.resolvePrivateAddresses === false) return; // kept in the bond, never handed to the kernel
   state.irks = state.irks.filter((k) => !sameAddress({ address: k.peerAddress, type: k.peerAddressType }, peer));
   if (irk) state.irks.push({ peerAddress: peer.address, peerAddressType: peer.type, irk });
+  // One command's parameters are 16 bits long (Key_Count, then 23-octet records): the newest MGMT_MAX_IRKS
+  // go to the kernel; the older ones stay in the key store and the session's resolver still uses them.
+  if (state.irks.length > MGMT_MAX_IRKS) state.irks.splice(0, state.irks.length - MGMT_MAX_IRKS);
   state.mgmt!.write(MGMT_OP.LOAD_IDENTITY_RESOLVING_KEYS, 0, loadIrksParams(state.irks));
 }
 
