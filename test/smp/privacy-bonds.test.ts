@@ -96,6 +96,25 @@ describe('privacy: a bonded central back with a new RPA', () => {
     });
   }
 
+  it('a restarted central keeps its IRK (the one its bonds hold): the restarted peripheral finds the bond by the stored IRK', async () => {
+    const { pair: p, first, centralKeys, peripheralKeys } = await bondThenComeBack('none');
+    void first;
+    const [centralBond] = await centralKeys.list();
+    expect(centralBond!.localIrk).toBeDefined();
+    await p.close();
+    // the same controllers (public addresses: the identities) with new stacks, as after a restart
+    const addresses = { central: centralBond!.local.address, peripheral: centralBond!.peer.address };
+    pair = await stackPair({ addresses, central: { keyStore: centralKeys, privacy: { mode: 'host', rpaTimeoutS: RPA_TIMEOUT_S } }, peripheral: { keyStore: peripheralKeys } });
+    const again = await pair.connect();
+    const link = pair.pt.tap.links().find((l) => l.connected)!;
+    expect(rpaResolvesWith(centralBond!.localIrk, { address: link.peerAddress, type: 'random' }), 'an RPA of the same IRK').toBe(true);
+    const o = await pair.pair(again.handle);
+    expect(o.central).toMatchObject({ result: 'encrypted', with: 'stored-key' });
+    expect(o.peripheral).toMatchObject({ result: 'encrypted', with: 'stored-key' });
+    expect(pair.sessions.peripheral!.resolvedVia).toBe('irk');
+    expect(pair.sessions.peripheral!.peerIdentity).toEqual(centralBond!.local);
+  });
+
   it('without the IRK distributed the new RPA is a stranger: the peripheral has no key (LTK Negative Reply)', async () => {
     const { pair: p, second, secondLink } = await bondThenComeBack('none', { centralIdKey: false });
     const [bond] = await p.sessions.peripheral!.ready.then(() => [p.sessions.peripheral!.bond]);

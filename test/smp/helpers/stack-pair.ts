@@ -54,7 +54,7 @@ export interface StackPair {
 
 export const BOTH_INPUT = 314159;
 
-export async function stackPair(setup: { central?: StackSide; peripheral?: StackSide; profile?: ResolvedProfile; radio?: Radio } = {}): Promise<StackPair> {
+export async function stackPair(setup: { central?: StackSide; peripheral?: StackSide; profile?: ResolvedProfile; radio?: Radio; addresses?: Partial<Record<Side, string>> } = {}): Promise<StackPair> {
   const board: Board = { displayed: {}, entered: {}, compared: {} };
   const sessions: StackPair['sessions'] = {};
   /** Sessions made so far per side: a new link's session is the one made after its connection began. */
@@ -92,8 +92,8 @@ export async function stackPair(setup: { central?: StackSide; peripheral?: Stack
   });
 
   const radio = setup.radio ?? new Radio({ name: 'stack-pair' });
-  const pt = await openTransport('mock', { radio, name: 'peripheral' });
-  const ct = await openTransport('mock', { radio, name: 'central' });
+  const pt = await openTransport('mock', { radio, name: 'peripheral', ...(setup.addresses?.peripheral ? { controller: { address: setup.addresses.peripheral } } : {}) });
+  const ct = await openTransport('mock', { radio, name: 'central', ...(setup.addresses?.central ? { controller: { address: setup.addresses.central } } : {}) });
   const profile = setup.profile ?? loadProfile('default');
   const server = await servePeripheral({ transport: pt, profile, smp: smp('peripheral') });
   const noble = await loadNoble(ct, { attBearers: true, smp: smp('central') });
