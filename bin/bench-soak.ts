@@ -7,7 +7,7 @@
 //    the air's RSS sampled from /proc/PID every 100 ms.
 //  - fuzz: `blebench fuzz`'s run over several seeds, its totals line (0 crashes, 0 hangs expected).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,9 @@ import { runFuzz, shareCases } from '../common/fuzz/run-fuzz.js';
 import { fuzzTargets } from './commands/fuzz.js';
 
 const CLI = fileURLToPath(new URL('../../bin/blebench.js', import.meta.url));
+/** Loaded into the soak's peripheral: SIGUSR2 collects garbage and prints its live memory (bench-gc-probe.ts). */
+const GC_PROBE = new URL('./bench-gc-probe.js', import.meta.url).href;
+const PROBE_TIMEOUT_MS = 10_000;
 const READY_TIMEOUT_MS = 20_000;
 const CYCLE_TIMEOUT_MS = 10_000;
 /** The cycles after which the peripheral's memory must stay flat. */
@@ -44,31 +47,56 @@ export function openFds(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;
 }
 
+/** Of a process's open descriptors, those on `dir` or a file in it (the key store's write under way: its temporary file, its folder's fsync). */
+export function fdsUnder(pid: number, dir: string): number {
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (target === dir || target.startsWith(dir + '/')) n++;
+    } catch {
+      /* closed meanwhile */
+    }
+  }
+  return n;
+}
+
 interface Child {
   proc: ChildProcess;
   line: string;
+  /** The next stdout line matching `re` (after this call). */
+  nextLine(re: RegExp, what: string, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
   /** Set when the process ended by itself: its exit and the tail of its stderr. */
   died(): string | undefined;
 }
 
 /** Start `blebench ARGS` and wait for a stdout line matching `ready`. */
-async function startCli(args: string[], ready: RegExp): Promise<Child> {
-  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
+async function startCli(args: string[], ready: RegExp, nodeArgs: string[] = []): Promise<Child> {
+  const proc = spawn(process.execPath, [...nodeArgs, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let partial = '';
   let err = '';
+  const waiting = new Set<(line: string) => void>();
   proc.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
-  const line = await withTimeout(
-    new Promise<string>((resolve, reject) => {
-      proc.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const hit = out.split('\n').find((l) => ready.test(l));
-        if (hit) resolve(hit);
-      });
-      proc.once('exit', (code) => reject(new Error(`blebench ${args[0]} exited (${code}) before it was ready: ${err.trim()}`)));
-    }),
-    { timeoutMs: READY_TIMEOUT_MS, what: `blebench ${args[0]} to be ready` },
-  );
+  proc.stdout!.on('data', (d: Buffer) => {
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop()!;
+    for (const l of lines) for (const w of [...waiting]) w(l);
+  });
+  const nextLine = (re: RegExp, what: string, timeoutMs = READY_TIMEOUT_MS) => {
+    let listener!: (line: string) => void;
+    let exited!: (code: number | null) => void;
+    return withTimeout(
+      new Promise<string>((resolve, reject) => {
+        listener = (l) => re.test(l) && resolve(l);
+        waiting.add(listener);
+        exited = (code) => reject(new Error(`blebench ${args[0]} exited (${code}) before ${what}: ${err.trim()}`));
+        proc.once('exit', exited);
+      }),
+      { timeoutMs, what },
+    ).finally(() => (waiting.delete(listener), proc.off('exit', exited)));
+  };
+  const line = await nextLine(ready, `blebench ${args[0]} to be ready`);
   let stopping = false;
   let death: string | undefined;
   proc.once('exit', (code, signal) => {
@@ -81,7 +109,23 @@ async function startCli(args: string[], ready: RegExp): Promise<Child> {
     proc.kill('SIGTERM');
     await withTimeout(gone, { timeoutMs: 10_000, what: `blebench ${args[0]} to stop` }).catch(() => proc.kill('SIGKILL'));
   };
-  return { proc, line, stop, died: () => death };
+  return { proc, line, nextLine, stop, died: () => death };
+}
+
+/** The peripheral's memory at one point of the soak. */
+export interface SoakCheckpoint {
+  cycle: number;
+  /** VmRSS as read, before anything else. */
+  rssMb: number;
+  /** After a full garbage collection in the peripheral (bench-gc-probe.ts): what it holds. */
+  rssMbAfterGc: number;
+  /** The V8 heap's size (what it reserved) and what of it is used, after the GC. */
+  heapTotalMb: number;
+  heapUsedMb: number;
+  externalMb: number;
+  fds: number;
+  /** Of fds, those of a key store write under way (its temporary file, its folder): 0 between writes. */
+  keyStoreWriteFds: number;
 }
 
 export interface PeripheralSoak {
@@ -89,60 +133,72 @@ export interface PeripheralSoak {
   paired: number;
   failed: number;
   seconds: number;
-  rssMbAtStart: number;
-  rssMbAtMark: number;
-  rssMbAtEnd: number;
+  /** At the start, every tenth of the run (and at markCycle), and at the end. */
+  checkpoints: SoakCheckpoint[];
+  start: SoakCheckpoint;
+  mark: SoakCheckpoint;
+  end: SoakCheckpoint;
   markCycle: number;
-  fdsAtMark: number;
-  fdsAtEnd: number;
   bondsInFile: number;
   keyFileValid: boolean;
+  /** Every bond in the file is a distinct peer, and as many as pairings succeeded. */
+  keyFileDistinctPeers: number;
 }
 
 /** `blebench peripheral --keys` on `blebench air`, served `cycles` connect/pair/disconnect cycles. */
-export async function peripheralSoak(cycles: number): Promise<PeripheralSoak> {
+export async function peripheralSoak(cycles: number, onCheckpoint?: (c: SoakCheckpoint) => void): Promise<PeripheralSoak> {
   const dir = mkdtempSync(path.join(tmpdir(), 'blebench-soak-'));
   const sock = path.join(dir, 'air.sock');
   const keys = path.join(dir, 'keys.json');
   const air = await startCli(['air', '--listen', `unix:${sock}`, '--log-level', 'error'], /listening on/);
   let peripheral: Child | undefined;
   try {
-    peripheral = await startCli(['peripheral', '--transport', `h4:unix:${sock}`, '--keys', keys, '--log-level', 'error'], /waiting for a central/);
+    peripheral = await startCli(['peripheral', '--transport', `h4:unix:${sock}`, '--keys', keys, '--log-level', 'error'], /waiting for a central/, ['--expose-gc', '--import', GC_PROBE]);
     const address = /\(([0-9A-F:]{17})\)/i.exec(peripheral.line)?.[1];
     if (!address) throw new Error(`bench: no address in the peripheral's ready line: ${peripheral.line}`);
-    const pid = peripheral.proc.pid!;
+    const p = peripheral;
+    const pid = p.proc.pid!;
+    const checkpoint = async (cycle: number): Promise<SoakCheckpoint> => {
+      const rss = rssMb(pid);
+      const fds = openFds(pid);
+      const keyStoreWriteFds = fdsUnder(pid, realpathSync(dir));
+      const answer = p.nextLine(/^gc-probe /, 'the gc probe of the peripheral', PROBE_TIMEOUT_MS);
+      p.proc.kill('SIGUSR2');
+      const m = JSON.parse((await answer).slice('gc-probe '.length)) as { rssMb?: number; heapTotalMb?: number; heapUsedMb?: number; externalMb?: number; error?: string };
+      if (m.error) throw new Error(`bench: ${m.error}`);
+      const c = { cycle, rssMb: rss, rssMbAfterGc: m.rssMb!, heapTotalMb: m.heapTotalMb!, heapUsedMb: m.heapUsedMb!, externalMb: m.externalMb!, fds, keyStoreWriteFds };
+      onCheckpoint?.(c);
+      return c;
+    };
     // "growth after the first 1,000" (issue 15); a shorter run marks its first tenth
     const markCycle = cycles >= 2 * FIRST_CYCLES ? FIRST_CYCLES : Math.max(1, Math.floor(cycles / 10));
-    const rssMbAtStart = rssMb(pid);
-    let rssMbAtMark = NaN;
-    let fdsAtMark = NaN;
+    const every = Math.max(1, Math.floor(cycles / 10));
+    const checkpoints = [await checkpoint(0)];
     let paired = 0;
     let failed = 0;
     const t0 = performance.now();
     for (let i = 1; i <= cycles; i++) {
       if (await cycle(sock, address)) paired++;
       else failed++;
-      const death = peripheral.died() ?? air.died();
+      const death = p.died() ?? air.died();
       if (death) throw new Error(`bench: after ${i} cycles ${death}`);
-      if (i === markCycle) {
-        rssMbAtMark = rssMb(pid);
-        fdsAtMark = openFds(pid);
-      }
+      if (i === markCycle || i % every === 0 || i === cycles) checkpoints.push(await checkpoint(i));
     }
     const seconds = (performance.now() - t0) / 1000;
-    const rssMbAtEnd = rssMb(pid);
-    const fdsAtEnd = openFds(pid);
-    await peripheral.stop();
+    await p.stop();
     let bondsInFile = 0;
     let keyFileValid = false;
+    let keyFileDistinctPeers = 0;
     try {
-      const doc = JSON.parse(readFileSync(keys, 'utf8')) as { bonds?: unknown[] };
+      const doc = JSON.parse(readFileSync(keys, 'utf8')) as { bonds?: { peer?: { address?: string; type?: string } }[] };
       bondsInFile = doc.bonds?.length ?? 0;
       keyFileValid = Array.isArray(doc.bonds);
+      keyFileDistinctPeers = new Set(doc.bonds?.map((b) => `${b.peer?.address}/${b.peer?.type}`)).size;
     } catch {
       keyFileValid = false;
     }
-    return { cycles, paired, failed, seconds, rssMbAtStart, rssMbAtMark, rssMbAtEnd, markCycle, fdsAtMark, fdsAtEnd, bondsInFile, keyFileValid };
+    const at = (n: number) => checkpoints.find((c) => c.cycle === n)!;
+    return { cycles, paired, failed, seconds, checkpoints, start: at(0), mark: at(markCycle), end: at(cycles), markCycle, bondsInFile, keyFileValid, keyFileDistinctPeers };
   } finally {
     await peripheral?.stop();
     await air.stop();

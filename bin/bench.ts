@@ -3,7 +3,8 @@
 // notify_per_s_20B / notify_per_s_244B (10,000 notifications bleno → noble each); suite_wall_s (issue 5:
 // the whole default scenario suite on mock, as `blebench run --reporter json` in a fresh process); the long-run
 // figures of issue 15 (bench-soak.ts): peripheral_soak_* (blebench peripheral --keys under a looping central),
-// air_flood_rss_mb_max (blebench air under a host that never reads) and fuzz_* (blebench fuzz over several seeds).
+// air_flood_rss_mb_max (blebench air under a host that never reads) and fuzz_* (blebench fuzz over several seeds);
+// key_store_bytes_per_bond (bench-bond-memory.ts: what one bond costs in the JSON key store's memory).
 // Their sizes: --soak-cycles N (default 2000), --fuzz-cases N (default 1000000), --fuzz-seeds A,B,… (default
 // 1,2,3,4,5), or BLEBENCH_SOAK_CYCLES / BLEBENCH_FUZZ_CASES; 0 skips one. explain_* (bench-explain.ts): blebench explain's reader.
 // The figures above are bleno answering with its own GATT (the baseline of bleno as shipped); server_* (bench-server.ts)
@@ -19,7 +20,8 @@ import { waitForEvent, withTimeout } from '../common/util/wait.js';
 import { loadNoble, type LoadedNoble } from '../central/noble/load.js';
 import { type NoblePeripheral } from '../central/noble/internals.js';
 import { loadBleno, type LoadedBleno } from '../peripheral/bleno/index.js';
-import { airSoak, fuzzSoak, peripheralSoak } from './bench-soak.js';
+import { airSoak, fuzzSoak, peripheralSoak, type SoakCheckpoint } from './bench-soak.js';
+import { bondMemoryBench } from './bench-bond-memory.js';
 import { serverBench } from './bench-server.js';
 
 const SERVICE = 'b1eb0001000010008000b1eb0000b1eb'.replace(/-/g, '');
@@ -164,17 +166,29 @@ async function longRuns(): Promise<{ figures: Record<string, unknown>; method: R
   const figures: Record<string, unknown> = {};
   const method: Record<string, string> = {};
   if (SOAK_CYCLES > 0) {
-    const p = await peripheralSoak(SOAK_CYCLES);
+    const p = await peripheralSoak(SOAK_CYCLES, (c) => process.stderr.write(`bench: soak cycle ${c.cycle}: RSS ${c.rssMb.toFixed(1)} MB (${c.rssMbAfterGc.toFixed(1)} after GC), live heap ${c.heapUsedMb.toFixed(1)} MB (of ${c.heapTotalMb.toFixed(1)}) + ${c.externalMb.toFixed(1)} MB outside it, ${c.fds} descriptors (${c.keyStoreWriteFds} of a key store write)\n`));
+    const fds = (c: SoakCheckpoint) => `${c.fds}${c.keyStoreWriteFds ? ` (${c.keyStoreWriteFds} of them a key store write under way)` : ''}`;
+    const live = (c: SoakCheckpoint) => c.heapUsedMb + c.externalMb;
+    const bonds = p.end.cycle - p.mark.cycle;
+    const b = await bondMemoryBench();
     Object.assign(figures, {
       peripheral_soak_cycles: p.cycles,
       peripheral_soak_paired: p.paired,
       peripheral_soak_s: Number(p.seconds.toFixed(1)),
-      peripheral_rss_mb: `${p.rssMbAtStart.toFixed(1)} at start, ${p.rssMbAtMark.toFixed(1)} after ${p.markCycle}, ${p.rssMbAtEnd.toFixed(1)} after ${p.cycles}`,
-      peripheral_rss_growth_mb_after_mark: Number((p.rssMbAtEnd - p.rssMbAtMark).toFixed(1)),
-      peripheral_open_fds: `${p.fdsAtMark} after ${p.markCycle}, ${p.fdsAtEnd} after ${p.cycles}`,
-      peripheral_key_file: `${p.keyFileValid ? 'valid JSON' : 'NOT valid JSON'}, ${p.bondsInFile} bonds for ${p.paired} pairings`,
+      peripheral_rss_mb: `${p.start.rssMb.toFixed(1)} at start, ${p.mark.rssMb.toFixed(1)} after ${p.markCycle}, ${p.end.rssMb.toFixed(1)} after ${p.cycles}`,
+      peripheral_rss_growth_mb_after_mark: Number((p.end.rssMb - p.mark.rssMb).toFixed(1)),
+      peripheral_rss_growth_mb_after_mark_after_gc: Number((p.end.rssMbAfterGc - p.mark.rssMbAfterGc).toFixed(1)),
+      peripheral_rss_series_mb: p.checkpoints.map((c) => `${c.cycle}: ${c.rssMb.toFixed(1)}`).join(', '),
+      peripheral_rss_after_gc_series_mb: p.checkpoints.map((c) => `${c.cycle}: ${c.rssMbAfterGc.toFixed(1)}`).join(', '),
+      peripheral_live_mb: `${live(p.start).toFixed(1)} at start, ${live(p.mark).toFixed(1)} after ${p.markCycle}, ${live(p.end).toFixed(1)} after ${p.cycles}`,
+      peripheral_live_bytes_per_cycle_after_mark: bonds > 0 ? Math.round(((live(p.end) - live(p.mark)) * 2 ** 20) / bonds) : 0,
+      peripheral_open_fds: `${fds(p.mark)} after ${p.markCycle}, ${fds(p.end)} after ${p.cycles}`,
+      peripheral_open_fds_series: p.checkpoints.map((c) => `${c.cycle}: ${c.fds - c.keyStoreWriteFds}+${c.keyStoreWriteFds}`).join(', '),
+      peripheral_key_file: `${p.keyFileValid ? 'valid JSON' : 'NOT valid JSON'}, ${p.bondsInFile} bonds (${p.keyFileDistinctPeers} distinct peers) for ${p.paired} pairings`,
+      key_store_bytes_per_bond: b.bytesPerBond,
     });
-    method.peripheral_soak = `\`blebench peripheral --keys FILE\` (a child process) on \`blebench air\` (another); a looping central in this process: each cycle a fresh controller on the air (a fresh address), noble with blebench's Security Manager (bonding), connect, pair, disconnect; the peripheral's VmRSS and /proc/PID/fd count read at the start, after cycle ${p.markCycle} and at the end; the key file parsed after the peripheral stopped`;
+    method.peripheral_soak = `\`blebench peripheral --keys FILE\` (a child process, with bench-gc-probe.js loaded) on \`blebench air\` (another); a looping central in this process: each cycle a fresh controller on the air (a fresh address), noble with blebench's Security Manager (bonding), connect, pair, disconnect; the peripheral's VmRSS and /proc/PID/fd count read at the start, every tenth of the run, after cycle ${p.markCycle} and at the end, each followed by a full GC in the peripheral for its live memory (V8 heap used + external); the key file parsed after the peripheral stopped`;
+    method.key_store_bytes_per_bond = `a fresh process (--expose-gc) puts ${b.bonds} bonds (both LTKs, both IRKs each) into a JsonFileKeyStore and waits for the file (${b.bondsInFile} bonds in it); live memory after a full GC ${b.liveMbAtFirst.toFixed(1)} MB after 1,000 bonds, ${b.liveMbAtEnd.toFixed(1)} MB after ${b.bonds}: the difference per bond`;
   }
   if (AIR_FLOOD_S > 0) {
     const a = await airSoak(AIR_FLOOD_S * 1000);

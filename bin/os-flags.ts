@@ -20,6 +20,7 @@ const PAIRING_FLAG_NAMES: Readonly<Record<keyof PairingFlags, string>> = {
   keys: '--keys',
   privacy: '--privacy',
   rpaTimeout: '--rpa-timeout',
+  onRepairing: '--on-repairing',
 };
 
 export const OS_PAIRING_WHY = 'pairing is decided by the OS on --transport os (its dialog, its bond store): blebench\'s Security Manager needs HCI below the stack to run';

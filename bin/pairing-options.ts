@@ -10,6 +10,7 @@ import { JsonFileKeyStore } from '../common/smp/json-key-store.js';
 import type { LinkSession, SmpSetup } from '../common/smp/link-session.js';
 import { RPA_TIMEOUT_S } from '../common/codes/hci.js';
 import { DEFAULT_RPA_TIMEOUT_S, PRIVACY_MODES, type PrivacySetup } from '../common/smp/privacy-setup.js';
+import { REPAIRING_POLICIES } from '../common/smp/repairing-policy.js';
 import { DEFAULT_PAIRING_CONFIG, IO_CAPABILITY_NAMES, pairingConfig, type IoCapabilityName, type PairingConfig, type PairingDelegate } from '../common/smp/pairing-config.js';
 
 export interface PairingFlags {
@@ -26,6 +27,8 @@ export interface PairingFlags {
   keys?: string;
   privacy?: string | boolean;
   rpaTimeout?: string;
+  /** `blebench peripheral` only: a bonded central's new Pairing Request (common/smp/repairing-policy.ts). */
+  onRepairing?: string;
 }
 
 export function addPairingOptions(cmd: Command): Command {
@@ -45,6 +48,13 @@ export function addPairingOptions(cmd: Command): Command {
     .addOption(new Option('--privacy [maker]', 'use a resolvable private address from this role\'s IRK, made by the host (the flag alone) or by the controller\'s resolving list; IRK and identity address are distributed when bonding').choices([...PRIVACY_MODES]))
     .option('--rpa-timeout <seconds>', `with --privacy: seconds between new private addresses (${RPA_TIMEOUT_S.MIN}..${RPA_TIMEOUT_S.MAX}, default ${DEFAULT_RPA_TIMEOUT_S} as the spec recommends)`);
 }
+
+/** `blebench peripheral`: what a Pairing Request from a central this peripheral holds a bond with gets. */
+export const onRepairingOption = () =>
+  new Option(
+    '--on-repairing <policy>',
+    "a bonded central pairs again (it forgot the bond, or another claims its address): accept (the new keys replace the bond), refuse-unless-stronger (Zephyr's rule: only an authenticated pairing no weaker than the bond), refuse (Pairing Failed 0x03); turns on blebench's Security Manager",
+  ).choices([...REPAIRING_POLICIES]);
 
 const bad = (flag: string, why: string): never => {
   throw new BadInputError('BAD_FLAG', `${flag}: ${why}`, { path: flag });
@@ -76,6 +86,7 @@ export function pairingOverridesFrom(f: PairingFlags): Partial<PairingConfig> {
   if (f.numericComparison !== undefined) o.numericComparison = f.numericComparison as PairingConfig['numericComparison'];
   if (f.debugKeys) o.useDebugKeys = true;
   if (f.refuseDebugKeys) o.acceptDebugKeys = false;
+  if (f.onRepairing !== undefined) o.onRepairing = f.onRepairing as PairingConfig['onRepairing'];
   return o;
 }
 
@@ -106,7 +117,7 @@ export function smpSetupFrom(
   alarm: (line: string) => void = (l) => void process.stderr.write(escapeForTerminal(`${l}\n`)),
   log?: Logger,
 ): SmpSetup | undefined {
-  const given = Object.entries(f).some(([k, v]) => v !== undefined && ['ioCapability', 'bonding', 'mitm', 'sc', 'minKeySize', 'maxKeySize', 'passkey', 'numericComparison', 'debugKeys', 'refuseDebugKeys', 'keys', 'privacy', 'rpaTimeout'].includes(k));
+  const given = Object.entries(f).some(([k, v]) => v !== undefined && ['ioCapability', 'bonding', 'mitm', 'sc', 'minKeySize', 'maxKeySize', 'passkey', 'numericComparison', 'debugKeys', 'refuseDebugKeys', 'keys', 'privacy', 'rpaTimeout', 'onRepairing'].includes(k));
   if (!given) return undefined;
   const config = pairingConfig(pairingOverridesFrom(f));
   const privacy = privacyFrom(f);
@@ -116,6 +127,7 @@ export function smpSetupFrom(
     delegate: batchPairingDelegate(say),
     onSession: (s) => {
       sayAnsweredComparisons(s, say);
+      sayRepairing(s, say, log);
       if (keyStore) sayKeyStoreFailures(s, keyStore, alarm, log);
     },
     ...(keyStore ? { keyStore } : {}),
@@ -159,6 +171,16 @@ export async function keyStoreSummary(smp: SmpSetup | undefined, code: ExitCode,
   const peers = [...store.unsaved.values()].map((b) => b.peer.address).join(', ');
   alarm(`blebench: ${store.unsaved.size} bond(s) made in this run are not in the key store ${store.file} (with ${peers}); the errors above say where their keys are`);
   return code === EXIT.OK ? EXIT.EXPECTATION_FAILED : code;
+}
+
+/** A bonded central pairs again: what --on-repairing answered, said aloud (README "Bond lifecycles"). */
+function sayRepairing(session: LinkSession, say: (line: string) => void, log: Logger | undefined): void {
+  session.on('event', (e) => {
+    if (e.kind !== 'repairing') return;
+    const line = `${session.peer.address} holds a bond here and sent a new Pairing Request: ${e.accepted ? 'accepted' : 'refused with Pairing Failed 0x03 Authentication Requirements'} (${e.why})`;
+    log?.info({ peer: session.peer.address, accepted: e.accepted }, line);
+    say(line);
+  });
 }
 
 /**

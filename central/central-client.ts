@@ -18,6 +18,7 @@ import { loadNoble, type LoadedNoble } from './noble/load.js';
 import { NobleInternalsChanged } from './noble/internals.js';
 import type { PairingPolicy } from './pairing/pairing-policy.js';
 import { CentralBonds } from './pairing/central-bonds.js';
+import { DEFAULT_KEY_MISSING_POLICY, type KeyMissingPolicy, type PeerKeyKnowledge } from './pairing/key-missing-policy.js';
 import { describeFilter, scanAll, scanFor, type Advertisement, type Found, type ScanFilter } from './scan.js';
 
 export interface CentralClientOptions {
@@ -31,6 +32,8 @@ export interface CentralClientOptions {
   smp?: SmpSetup;
   /** Where bonds are kept (default: smp.keyStore, else in memory for this client's life). */
   keyStore?: KeyStore;
+  /** When a peer has no key for the central's bond (Encryption Change 0x06): pair again (default) or stop. */
+  onKeyMissing?: KeyMissingPolicy;
 }
 
 /** Beyond the SMP timeout a pairing has surely ended: the pairer's own limit when a Security Manager may wait for a person. */
@@ -43,7 +46,10 @@ const isConnectionComplete = (e: TimelineEntry) =>
 
 export class CentralClient {
   readonly policy: PairingPolicy;
+  readonly onKeyMissing: KeyMissingPolicy;
   readonly timeoutMs: number;
+  /** What the last encryption with a kept key showed of each peer's key in this run (by advertised address); a key a pairing of this run made is pairedWith's. */
+  private readonly peerKeys = new Map<string, PeerKeyKnowledge>();
   /** Peers a key was made with in this run (noble keeps no keys, the peer may). */
   private readonly pairedWith = new Set<string>();
   /** The one key store, whichever Security Manager pairs. */
@@ -58,6 +64,7 @@ export class CentralClient {
     keyStore: KeyStore,
   ) {
     this.policy = options.policy ?? 'on-error';
+    this.onKeyMissing = options.onKeyMissing ?? DEFAULT_KEY_MISSING_POLICY;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.bonds = new CentralBonds(keyStore);
     this.pairingTimeoutMs = options.smp ? Math.max(this.timeoutMs, (options.smp.timeoutMs ?? SMP_TIMEOUT_MS) + PAIRING_MARGIN_MS) : this.timeoutMs;
@@ -155,6 +162,12 @@ export class CentralClient {
       pairedBefore: this.pairedWith.has(advertisement.address),
       ...(bond ? { bond } : {}),
       ...(session ? { session } : {}),
+      onKeyMissing: this.onKeyMissing,
+      forgetBond: async (b) => {
+        await this.bonds.store.delete(b.local, b.peer);
+      },
+      learnt: (k) => this.peerKeys.set(advertisement.address.toLowerCase(), k),
+      peerKey: () => this.peerKeys.get(advertisement.address.toLowerCase()),
     });
     conn.on('paired', (r) => {
       if (r.result === 'encrypted') this.pairedWith.add(advertisement.address);
@@ -179,6 +192,23 @@ export class CentralClient {
     if (found.advertisement.address !== conn.peer.address) throw new CentralUsageError(`reconnect: ${found.advertisement.address} is not ${conn.peer.address}`);
     await conn.disconnect();
     return this.connect(found, options);
+  }
+
+  /**
+   * What this run learnt of the peer's key for the central's bond: held (encryption with it worked, or a
+   * bonded pairing made it), missing (0x06), different (0x3D); undefined when nothing showed it.
+   */
+  peerKey(address: string): PeerKeyKnowledge | undefined {
+    return this.peerKeys.get(address.toLowerCase());
+  }
+
+  /** Forget every bond this central keeps (a phone's "Forget This Device" for every device); returns how many. */
+  async forgetBonds(): Promise<number> {
+    const all = await this.bonds.store.list();
+    for (const b of all) await this.bonds.store.delete(b.local, b.peer);
+    this.pairedWith.clear();
+    this.peerKeys.clear();
+    return all.length;
   }
 
   describe(filter: ScanFilter): string {

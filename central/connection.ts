@@ -18,6 +18,7 @@ import { pair } from './pairing/pairer.js';
 import { pairAfter, type EarlierFailure, type PairingPolicy } from './pairing/pairing-policy.js';
 import type { PairingReport } from './pairing/pairing-report.js';
 import { encryptWithStoredKey, wireLtk } from './pairing/stored-key.js';
+import { DEFAULT_KEY_MISSING_POLICY, isKeyMissing, keyMissingNote, peerKeyFrom, type KeyMissingPolicy, type PeerKeyKnowledge } from './pairing/key-missing-policy.js';
 import type { Advertisement } from './scan.js';
 
 /** One try of an operation: what it ended in, and whether the link was encrypted then. */
@@ -34,6 +35,8 @@ export interface OperationRecord {
   encryptedWithStoredKey?: boolean;
   /** Why the central did not pair after an error it could have paired for. */
   noPairing?: string;
+  /** The peer had no key for the bond (0x06), and what the key-missing policy did about it. */
+  keyMissing?: string;
 }
 
 export interface Notification {
@@ -59,6 +62,14 @@ export interface ConnectionOptions {
   bond?: Bond;
   /** blebench's Security Manager on this link, when it runs instead of noble's. */
   session?: LinkSession;
+  /** When the peer has no key for the bond (0x06): pair again, or stop (key-missing-policy.ts). Default pair. */
+  onKeyMissing?: KeyMissingPolicy;
+  /** Deletes the bond from the central's key store (on-key-missing pair). */
+  forgetBond?: (bond: Bond) => Promise<void>;
+  /** Told what encryption with the kept key showed of the peer's key (held, missing, different). */
+  learnt?: (peerKey: PeerKeyKnowledge) => void;
+  /** What this run has learnt so far of the peer's key (undefined: nothing showed it yet). */
+  peerKey?: () => PeerKeyKnowledge | undefined;
 }
 
 export type SubscribeKind = 'notify' | 'indicate';
@@ -75,6 +86,8 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
   private pairing: Promise<PairingReport> | undefined;
   /** Encryption with the kept key failed on this link (on-error with a bond): not tried again on it. */
   private encryptFailure: CentralError | undefined;
+  /** The bond was forgotten on this link (the peer had no key for it, on-key-missing pair). */
+  private bondForgotten = false;
 
   constructor(private readonly o: ConnectionOptions) {
     super();
@@ -125,13 +138,22 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     const l = this.o.link;
     // No pairing on this link but encrypted: with the bond's key, as strong as the pairing that made it.
     const mitm = l.pairing?.method !== undefined ? l.pairing.method !== 'Just Works' : !!this.o.bond?.security.authenticated;
+    // keyExists is the peer's side (the server answers 0x0F only when it holds a key for this central,
+    // Vol 3 Part C 10.3.1): known when this run made a key with it or learnt it on the air; a bond from
+    // an earlier run is assumed held until encryption shows otherwise (peerKeyAssumed).
+    const peer = this.o.peerKey?.();
     const s: LinkSecurityState = {
       encrypted: l.encrypted,
       authenticated: l.encrypted && mitm,
-      keyExists: this.o.pairedBefore || this.bonded || this.pairings.some((p) => p.result === 'encrypted'),
+      keyExists: this.o.pairedBefore || this.pairings.some((p) => p.result === 'encrypted') || peer === 'held' || peer === 'different' || (this.bonded && peer === undefined),
     };
     // The key size agreed in pairing means nothing until a key encrypts the link.
     return l.encrypted && l.keySize !== undefined ? { ...s, keySize: l.keySize } : s;
+  }
+
+  /** The central keeps a key for this peer, and nothing in this run has shown whether the peer holds its own. */
+  peerKeyAssumed(): boolean {
+    return this.bonded && !this.o.pairedBefore && !this.pairings.some((p) => p.result === 'encrypted') && this.o.peerKey?.() === undefined;
   }
 
   /** Primary services, characteristics and descriptors (discovered once per connection). */
@@ -144,27 +166,77 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     return (await this.discover()).flatMap((s) => s.characteristics);
   }
 
-  /** Pair now (LE legacy Just Works, noble's only method); the report says what went over the air. */
+  /**
+   * Pair now; the report says what went over the air. With blebench's Security Manager and a bond this
+   * encrypts with the kept key first (Vol 3 Part H 2.4.4.1); when the peer has none (0x06), the
+   * key-missing policy decides: forget the bond and pair again, or stop.
+   */
   pair(trigger = 'explicit'): Promise<PairingReport> {
-    this.pairing ??= pair({
+    this.pairing ??= this.pairOnce(trigger, false)
+      .then(async (r) => {
+        if (!this.o.session || !this.bonded || !r.error) return r;
+        // No pairing on the link: the kept key was tried, and its failure says what the peer holds.
+        const learnt = this.o.link.pairing ? undefined : peerKeyFrom(r.error);
+        if (learnt) this.o.learnt?.(learnt);
+        if (!isKeyMissing(r.error)) return r;
+        r.notes.push(keyMissingNote(this.onKeyMissing, this.peer.address));
+        if (this.onKeyMissing !== 'pair' || !this.o.link.connected) return r;
+        this.record(r);
+        const trouble = await this.forgetBondHere();
+        const again = await this.pairOnce(`${trigger}; again after 0x06 PIN or Key Missing`, true);
+        if (trouble) again.notes.push(trouble);
+        return again;
+      })
+      .then((r) => {
+        // Encrypted with the kept key (no pairing on this link): the peer holds it.
+        if (!r.error && this.bonded && !this.o.link.pairing) this.o.learnt?.('held');
+        this.pairing = undefined;
+        this.record(r);
+        return r;
+      });
+    return this.pairing;
+  }
+
+  private pairOnce(trigger: string, fresh: boolean): Promise<PairingReport> {
+    return pair({
       bearer: this.o.bearer,
       tap: this.o.tap,
       link: this.o.link,
       timeoutMs: this.o.pairingTimeoutMs ?? this.o.timeoutMs,
       trigger,
+      fresh,
       ...(this.o.session ? { session: this.o.session } : {}),
-    }).then((r) => {
-      this.pairing = undefined;
-      this.pairings.push(r);
-      this.emit('paired', r);
-      return r;
     });
-    return this.pairing;
+  }
+
+  private record(r: PairingReport): void {
+    this.pairings.push(r);
+    this.emit('paired', r);
+  }
+
+  /**
+   * The peer holds no key for the bond: the central forgets it (on-key-missing pair). A key store that
+   * cannot delete it is said in the returned note; the new pairing's bond replaces it anyway.
+   */
+  private async forgetBondHere(): Promise<string | undefined> {
+    this.bondForgotten = true;
+    if (!this.o.bond) return undefined;
+    try {
+      await this.o.forgetBond?.(this.o.bond);
+      return undefined;
+    } catch (e) {
+      return `the old bond could not be deleted from the key store: ${(e as Error).message}`;
+    }
   }
 
   /** Whether this central held a key from an earlier pairing with this peer when the link came up (it is bonded). */
   get bonded(): boolean {
-    return this.o.bond?.peerLtk !== undefined;
+    return this.o.bond?.peerLtk !== undefined && !this.bondForgotten;
+  }
+
+  /** What the central does when the peer has no key for its bond. */
+  get onKeyMissing(): KeyMissingPolicy {
+    return this.o.onKeyMissing ?? DEFAULT_KEY_MISSING_POLICY;
   }
 
   /** The bond found when the link came up. */
@@ -177,6 +249,8 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     const ltk = this.o.bond?.peerLtk;
     if (!ltk) throw new CentralUsageError(`no key kept for ${this.peer.address}: pair first (with --keys FILE the bond outlives this run)`);
     const error = await encryptWithStoredKey({ bearer: this.o.bearer, tap: this.o.tap, link: this.o.link, key: wireLtk(ltk), timeoutMs: this.o.timeoutMs });
+    const learnt = peerKeyFrom(error);
+    if (learnt) this.o.learnt?.(learnt);
     if (error) throw error;
   }
 
@@ -275,12 +349,26 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
       }
       const err = e as CentralError;
       if (this.bonded) {
-        // A bond: encrypt with the stored key, never pair again (Vol 3 Part C 10.3.2).
+        // A bond: encrypt with the stored key first (Vol 3 Part C 10.3.2); a peer without the key (0x06)
+        // gets a new pairing or none, as the key-missing policy says.
         rec.encryptedWithStoredKey = true;
-        await this.encrypt().catch((error: unknown) => {
+        const error = await this.encrypt().then(
+          () => undefined,
+          (x: unknown) => x,
+        );
+        if (error === undefined) return tryOnce();
+        const again = isKeyMissing(error) && this.onKeyMissing === 'pair' && this.o.link.connected;
+        if (isKeyMissing(error)) rec.keyMissing = keyMissingNote(this.onKeyMissing, this.peer.address);
+        if (!again) {
           if (isCentralError(error)) this.encryptFailure = error;
           throw error;
-        });
+        }
+        const trouble = await this.forgetBondHere();
+        const report = await this.pairOnce(`on-error: ${err.label}; again after 0x06 PIN or Key Missing`, true);
+        if (trouble) report.notes.push(trouble);
+        this.record(report);
+        rec.pairing = report;
+        if (report.error) throw report.error;
         return tryOnce();
       }
       const report = await this.pair(`on-error: ${err.label}`);

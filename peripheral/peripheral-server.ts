@@ -10,6 +10,7 @@ import { CCCD_BITS, checkSecurity, OPEN, MIN_KEY_SIZE, type GattOperation, type 
 import { commandRefusal, ControllerRefusedError } from '../common/hci/command-refusal.js';
 import type { HciTransport } from '../common/hci/transport.js';
 import { silentLogger, type Logger } from '../common/log/logger.js';
+import type { KeyStore } from '../common/smp/key-store.js';
 import type { LinkState } from '../common/trace/link-state.js';
 import type { TimelineEntry } from '../common/trace/timeline.js';
 import { TimeoutError, waitForEvent } from '../common/util/wait.js';
@@ -74,6 +75,8 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   private readonly runtime: RuntimeAnswers;
   private closed = false;
   private readonly ownSmp: boolean;
+  /** The Security Manager's key store (bonds by identity), when it has one. */
+  private readonly smpKeyStore: KeyStore | undefined;
 
   constructor(
     private readonly loaded: LoadedBleno,
@@ -86,6 +89,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.log = options.logger ?? silentLogger();
     this.authorized = options.authorized ?? false;
     this.ownSmp = options.smp !== undefined;
+    this.smpKeyStore = options.smp?.keyStore;
     this.indications = new Indications(options.indicationTimeoutMs);
     this.runtime = new RuntimeAnswers(this.log);
     this.table = new AttributeTable(this.profile, this.name);
@@ -243,10 +247,16 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     await gone;
   }
 
-  /** Forgets every key (bleno's list and what it loaded below) and every bonded central's stored CCCDs. */
-  forgetBonds(): void {
+  /**
+   * Forgets every key (bleno's list and what it loaded below, and the Security Manager's key store: a
+   * factory reset) and every bonded central's stored CCCDs. A bonded central's next encryption meets
+   * an LTK Negative Reply (Encryption Change 0x06 at the central, Vol 6 Part B 5.1.3.1).
+   */
+  async forgetBonds(): Promise<void> {
     this.loaded.forgetKeys();
     this.subs.forgetBonded();
+    const store = this.smpKeyStore;
+    if (store) for (const b of await store.list()) await store.delete(b.local, b.peer);
     this.log.info('forgot every bond: the next central pairs again');
   }
 

@@ -1,8 +1,9 @@
-// The layout is the map (design.md): arrows run downward only; noble is reached from central/noble/,
-// bleno from its loader.
+// The layout is the map (README "Design"): arrows run downward only; noble is reached from central/noble/,
+// bleno from its loader; common/'s folders keep to their group (test/helpers/layers.ts).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { HOST_LAYERS, commonFolders, findCycles, folderOf, groupOf, importGraph, importsOf, tsFiles as files, type Group } from './helpers/layers.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 function tsFiles(dir: string): string[] {
@@ -57,5 +58,50 @@ describe('architecture', () => {
   it('bluetooth-hci-socket is loaded only in common/hci/native-module.ts (and injected by socket-injection.ts)', () => {
     const files = code.filter((f) => readFileSync(path.join(root, f), 'utf8').includes("'@abandonware/bluetooth-hci-socket"));
     expect(files.sort()).toEqual(['common/hci/native-module.ts', 'common/hci/socket-injection.ts'].sort());
+  });
+});
+
+describe('the map (README "The map", test/helpers/layers.ts)', () => {
+  const common = files('common');
+  const rank: Record<Group, number> = { base: 0, stack: 1, apps: 2 };
+  const crossings = common.flatMap((f) => importsOf(f).map((i) => ({ from: f, to: i.target, a: folderOf(f)!, b: folderOf(i.target) })));
+
+  it('every folder of common/ is in one group', () => {
+    const folders = commonFolders();
+    expect(folders.length).toBeGreaterThan(10);
+    expect(folders.filter((f) => !groupOf(f))).toEqual([]);
+  });
+
+  it('arrows point down: base/ imports no stack/ or apps/ folder, stack/ no apps/ folder', () => {
+    const up = crossings.filter((c) => c.b && rank[groupOf(c.b)!] > rank[groupOf(c.a)!]);
+    expect(up.map((c) => `${c.from} -> ${c.to}`)).toEqual([]);
+    // The check can fail: arrows do cross the groups, downward.
+    expect(crossings.some((c) => c.b && groupOf(c.a) === 'apps' && groupOf(c.b) === 'stack')).toBe(true);
+  });
+
+  it('the codes are leaves: codes/ imports nothing outside itself', () => {
+    const codes = crossings.filter((c) => c.a === 'codes');
+    expect(codes.length).toBeGreaterThan(0);
+    expect(codes.filter((c) => c.b !== 'codes').map((c) => `${c.from} -> ${c.to}`)).toEqual([]);
+  });
+
+  it('the radio imports no host layer: air/ reaches only base/ folders and the H4 framing', () => {
+    const air = crossings.filter((c) => c.a === 'air' && c.b !== 'air');
+    expect(air.length).toBeGreaterThan(0);
+    expect(air.filter((c) => (HOST_LAYERS as readonly string[]).includes(c.b ?? '')).map((c) => `${c.from} -> ${c.to}`)).toEqual([]);
+    expect(air.filter((c) => c.b !== 'h4' && groupOf(c.b ?? '') !== 'base').map((c) => `${c.from} -> ${c.to}`)).toEqual([]);
+  });
+
+  it('the H4 framing is a leaf of the stack that both the seam and the radio import', () => {
+    expect(crossings.filter((c) => c.a === 'h4' && c.b !== 'h4' && groupOf(c.b ?? '') !== 'base').map((c) => c.to)).toEqual([]);
+    expect(crossings.some((c) => c.a === 'hci' && c.b === 'h4')).toBe(true);
+    expect(crossings.some((c) => c.a === 'air' && c.b === 'h4')).toBe(true);
+  });
+
+  it('no value import closes a cycle (type-only imports are erased at run time)', () => {
+    expect(findCycles(importGraph(['bin', 'central', 'peripheral', 'common'].flatMap(files), true))).toEqual([]);
+    // The check can fail: the finder sees a cycle of two and a file importing itself, and not a chain.
+    const sample = new Map([['a', ['b']], ['b', ['a', 'c']], ['c', []], ['d', ['d']], ['e', ['c']]]);
+    expect(findCycles(sample)).toEqual([['a', 'b'], ['d']]);
   });
 });

@@ -9,7 +9,7 @@ import { OsCentralClient } from '../../central/os/os-central.js';
 import { runOsMatrix } from '../../central/os/os-matrix.js';
 import { parseTarget } from '../../central/scan.js';
 import { loggerFrom } from '../options.js';
-import type { CentralDeps, CentralOptions } from './central.js';
+import type { CentralDeps, CentralOptions } from './central-options.js';
 import { matrixOutput, printMatrix } from './matrix-output.js';
 
 export type OsCentralOptions = Pick<CentralOptions, 'transport' | 'profile' | 'json' | 'timeout' | 'logLevel' | 'logFormat'> & { target: string };

@@ -3,7 +3,7 @@
 // compare every cell and exit 1 on any difference, naming it. Exit codes: design.md.
 import { checkOutputFile } from '../destinations.js';
 import { escapeField, escapeForTerminal } from '../../common/output/escape.js';
-import { addPairingOptions, keyStoreSummary, pairingOverridesFrom, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
+import { addPairingOptions, keyStoreSummary, pairingOverridesFrom, smpSetupFrom } from '../pairing-options.js';
 import { methodConfigs, parseMethods, PAIRING_METHODS, type MatrixMethod } from '../../central/matrix/pairing-methods.js';
 import { pairingConfig } from '../../common/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/smp/link-session.js';
@@ -11,14 +11,14 @@ import { Option, type Command } from 'commander';
 import { runCentralConsole } from '../../central/console/central-console.js';
 import type { ExitCode } from '../../common/errors/blebench-error.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import { openTransport } from '../../common/hci/transport.js';
 import { parseTransportSpec } from '../../common/hci/transport-spec.js';
 import { BadInputError } from '../../common/errors/blebench-error.js';
 import { Radio } from '../../common/air/index.js';
 import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 import { CentralClient, DEFAULT_TIMEOUT_MS } from '../../central/central-client.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
-import { PAIRING_POLICIES, type PairingPolicy } from '../../central/pairing/pairing-policy.js';
+import { PAIRING_POLICIES } from '../../central/pairing/pairing-policy.js';
 import { parseTarget } from '../../central/scan.js';
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, durationMs, transportOption } from '../options.js';
 import { prepareControllerAddress, writePublicAddress } from '../../common/hci/vendor-address.js';
@@ -26,38 +26,12 @@ import { matrixOutput, printMatrix } from './matrix-output.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
 import { startConsole } from '../console-command.js';
 import { runOsCentral, type OsCentralDeps } from './central-os.js';
+import type { CentralDeps, CentralOptions } from './central-options.js';
+import { DEFAULT_KEY_MISSING_POLICY, KEY_MISSING_POLICIES } from '../../central/pairing/key-missing-policy.js';
 import { checkProfileDestination, saveRecordedProfile } from '../save-profile.js';
 import { version } from '../version.js';
 
-export interface CentralOptions extends PairingFlags {
-  target?: string;
-  transport: string;
-  /** --address: the controller's public address, set before noble loads (Zephyr Write BD_ADDR). */
-  address?: string;
-  policy: PairingPolicy;
-  /** Comma-separated pairing methods: one paired phase (column) each. */
-  methods?: string;
-  profile?: string;
-  /** Write the target's GATT table and the security the matrix saw as a profile to FILE. */
-  saveProfile?: string;
-  btsnoop?: string;
-  json?: boolean;
-  interactive?: boolean;
-  timeout: number;
-  logLevel: string;
-  logFormat: string;
-}
-
-/** For tests and `run`: an already open transport (kept open), and where output goes. */
-export interface CentralDeps {
-  transport?: HciTransport;
-  out?: (s: string) => void;
-  err?: (s: string) => void;
-  /** @internal On mock with no target: the served peripheral's Security Manager, set per method with --methods. */
-  peripheralSmp?: SmpSetup;
-  /** @internal The central's Security Manager, set up (key store checked) before the self-matrix opened anything. */
-  smp?: SmpSetup | null;
-}
+export type { CentralDeps, CentralOptions } from './central-options.js';
 
 export function registerCentral(program: Command, done: (code: ExitCode) => void): void {
   const cmd = program
@@ -70,6 +44,11 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
     .addOption(transportOption())
     .addOption(addressOption())
     .addOption(new Option('--policy <policy>', 'when to pair: on-error (after 0x05/0x0F, then re-send), never, upfront').choices([...PAIRING_POLICIES]).default('on-error'))
+    .addOption(
+      new Option('--on-key-missing <policy>', 'the peer has no key for this central\'s bond (Encryption Change 0x06 PIN or Key Missing: it was reset): pair (forget the bond, pair again on the link, as Android), stop (report 0x06, keep the bond, as iOS since 13.4)')
+        .choices([...KEY_MISSING_POLICIES])
+        .default(DEFAULT_KEY_MISSING_POLICY),
+    )
     .option(
       '--methods <list>',
       `one paired phase (column) per pairing method, each on a new connection with the central's Security Manager set for it: ${PAIRING_METHODS.join(', ')} (on mock with no --target the served peripheral gets the matching IO capability; against a real target the pairing flags override the method's settings)`,
@@ -99,6 +78,7 @@ export async function runCentralInteractive(opts: CentralOptions, cmd?: Command)
       return t;
     },
     policy: opts.policy,
+    onKeyMissing: opts.onKeyMissing,
     timeoutMs: opts.timeout,
     ...(profile ? { profile } : {}),
     ...(smp ? { smp } : {}),
@@ -188,7 +168,7 @@ async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs
   return printMatrix(
     io,
     async () => {
-      client = await Promise.race([CentralClient.open(transport, { policy: opts.policy, timeoutMs: opts.timeout, ...(smp ? { smp } : {}) }), lost]);
+      client = await Promise.race([CentralClient.open(transport, { policy: opts.policy, onKeyMissing: opts.onKeyMissing, timeoutMs: opts.timeout, ...(smp ? { smp } : {}) }), lost]);
       const found = await client.find(target);
       log.info({ address: found.advertisement.address, name: found.advertisement.localName, rssi: found.advertisement.rssi }, 'found');
       const result = await Promise.race([

@@ -13,7 +13,7 @@ import { BLENO_LIMITS, servePeripheral, type PeripheralServer } from '../../peri
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, transportOption } from '../options.js';
 import { prepareControllerAddress } from '../../common/hci/vendor-address.js';
 import { untilSignal } from '../signals.js';
-import { addPairingOptions, keyStoreSummary, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
+import { addPairingOptions, keyStoreSummary, onRepairingOption, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
 import { RepeatedAttempts } from '../../common/smp/repeated-attempts.js';
 import { isStoryEntry } from '../timeline-print.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
@@ -47,6 +47,7 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
     .addOption(logLevelOption())
     .addOption(logFormatOption());
   addPairingOptions(cmd)
+    .addOption(onRepairingOption())
     .addHelpText('after', `\nWhat bleno 0.6.2 cannot do (and this command says when a profile needs it):\n${Object.values(BLENO_LIMITS).map((l) => `  - ${l}`).join('\n')}\n`)
     .action(async (opts: PeripheralOptions, cmd: Command) => done(await (opts.interactive ? runPeripheralInteractive(opts, cmd) : runPeripheral(opts))));
 }

@@ -80,6 +80,10 @@ export class NobleCentralPort implements CentralPort {
     if (changed === 0) throw new CentralUsageError('the central keeps no key to change: pair with bonding first (security-manager: { bonding: true })');
   }
 
+  async forgetBonds(): Promise<number> {
+    return this.client.forgetBonds();
+  }
+
   onNotification(listener: (uuid: CanonicalUuid, value: Buffer) => void): void {
     this.listeners.push(listener);
   }

@@ -27,6 +27,7 @@ import { hasProperty } from '../gatt/discovered.js';
 import type { NoblePeripheral } from '../noble/internals.js';
 import { formatPairingReport } from '../pairing/pairing-report.js';
 import type { PairingPolicy } from '../pairing/pairing-policy.js';
+import type { KeyMissingPolicy } from '../pairing/key-missing-policy.js';
 import { advertisementOf, type Found } from '../scan.js';
 import { describeSecurity, explainError, explainRecord } from './explain.js';
 import { advertisedProfile, matchProfile, nameCharacteristics, type NamedCharacteristic } from './profile-match.js';
@@ -35,6 +36,8 @@ export interface CentralConsoleOptions {
   /** Opens the transport (again, after it was lost). */
   open: () => Promise<HciTransport>;
   policy: PairingPolicy;
+  /** When the peer has no key for this central's bond (0x06): pair again (default) or stop. */
+  onKeyMissing?: KeyMissingPolicy;
   timeoutMs: number;
   /** blebench's Security Manager for this central (pairing flags, --keys); the stack's SMP otherwise. */
   smp?: SmpSetup;
@@ -131,7 +134,7 @@ class CentralConsole {
       this.conn = undefined;
       this.endLink(err);
     });
-    this.client = await this.op(CentralClient.open(transport, { policy: this.o.policy, timeoutMs: this.o.timeoutMs, ...(this.smp ? { smp: this.smp } : {}) }));
+    this.client = await this.op(CentralClient.open(transport, { policy: this.o.policy, ...(this.o.onKeyMissing ? { onKeyMissing: this.o.onKeyMissing } : {}), timeoutMs: this.o.timeoutMs, ...(this.smp ? { smp: this.smp } : {}) }));
     this.print(`blebench central console on ${transport.label} (pairing policy ${this.o.policy}); Ctrl-C quits`);
   }
 
@@ -239,7 +242,7 @@ class CentralConsole {
       conn = await this.op(this.client!.connect(found, { policy: this.o.policy }));
     } catch (e) {
       if (e instanceof ConsoleInterrupted) throw e;
-      this.print(explainError(e, this.o.policy).join('\n'));
+      this.print(explainError(e, this.o.policy, this.conn?.bonded).join('\n'));
       return;
     }
     this.conn = conn;
@@ -270,7 +273,7 @@ class CentralConsole {
       );
     } catch (e) {
       if (e instanceof ConsoleInterrupted) throw e;
-      this.print(explainError(e, this.o.policy).join('\n'));
+      this.print(explainError(e, this.o.policy, this.conn?.bonded).join('\n'));
     }
   }
 
@@ -281,6 +284,7 @@ class CentralConsole {
     const choice = await this.prompt((signal) =>
       this.ask.select(`${this.label(this.found!)}${conn.link.encrypted ? ' [encrypted]' : ''}: what now?`, [
         { name: 'characteristic: read, write, subscribe', value: 'characteristic' as const },
+        ...(conn.bonded ? [{ name: 'encrypt with the stored key (the bond kept for this peer, no new pairing)', value: 'encrypt' as const }] : []),
         { name: 'pair now', value: 'pair' as const },
         { name: 'security of the link', value: 'security' as const },
         { name: 'timeline: the last entries the tap decoded', value: 'timeline' as const },
@@ -295,6 +299,8 @@ class CentralConsole {
         return this.characteristicStep(conn);
       case 'pair':
         return this.pair(conn);
+      case 'encrypt':
+        return this.encrypt(conn);
       case 'security':
         this.print(describeSecurity(conn).join('\n'));
         return;
@@ -312,6 +318,15 @@ class CentralConsole {
     }
   }
 
+  /** LE Enable Encryption with the bond's key (Vol 3 Part H 2.4.4.1): no pairing; 0x06 when the peer has no key for it. */
+  private async encrypt(conn: CentralConnection): Promise<void> {
+    this.print('encrypting with the key kept from an earlier pairing…');
+    await this.attempt(async () => {
+      await this.op(conn.encrypt());
+      this.print(`✓ encrypted with the stored key, key size ${conn.link.keySize ?? conn.bond?.security.keySize ?? '?'} octets`);
+    });
+  }
+
   private async pair(conn: CentralConnection): Promise<void> {
     const c = this.smp?.config;
     this.print(
@@ -322,7 +337,7 @@ class CentralConsole {
     await this.attempt(async () => {
       const report = await this.op(conn.pair('explicit'));
       this.print(formatPairingReport(report).join('\n'));
-      if (report.error) this.print(explainError(report.error, this.o.policy).join('\n'));
+      if (report.error) this.print(explainError(report.error, this.o.policy, this.conn?.bonded).join('\n'));
       else this.print(`✓ paired: the link is encrypted, key size ${report.keySize ?? '?'} octets`);
     });
   }
@@ -433,7 +448,7 @@ class CentralConsole {
     } catch (e) {
       if (e instanceof ConsoleInterrupted || e instanceof Quit) throw e;
       if (!isCentralError(e) && !(e instanceof Error)) throw e;
-      this.print([...explainError(e, this.o.policy), ...(after?.() ?? [])].join('\n'));
+      this.print([...explainError(e, this.o.policy, this.conn?.bonded), ...(after?.() ?? [])].join('\n'));
     }
   }
 

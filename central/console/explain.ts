@@ -5,16 +5,19 @@ import { hex } from '../../common/codes/code-table.js';
 import { keySecurityText } from '../../common/smp/key-security.js';
 import type { CentralConnection, OperationRecord } from '../connection.js';
 import { AttError, HciError, isCentralError, SmpPairingFailed } from '../errors.js';
+import { isKeyMissing } from '../pairing/key-missing-policy.js';
 import { debugKeyText, formatPairingReport } from '../pairing/pairing-report.js';
 
-/** What a person can do about an ATT error, when there is something. */
-function nextStep(e: AttError, policy: string): string | undefined {
+/** What a person can do about an ATT error, when there is something; `bonded`: this central keeps a key for the peer. */
+function nextStep(e: AttError, policy: string, bonded = false): string | undefined {
   switch (e.code) {
     case ATT_ERROR.INSUFFICIENT_AUTHENTICATION:
     case ATT_ERROR.INSUFFICIENT_ENCRYPTION:
-      return policy === 'on-error'
-        ? 'pairing did not cure it: the link is already as secure as noble can make it (Just Works, no MITM)'
-        : `the pairing policy is "${policy}", so the central did not pair: choose "pair now", then try again`;
+      if (policy === 'on-error') return 'pairing did not cure it: the link is already as secure as noble can make it (Just Works, no MITM)';
+      // Vol 3 Part C 10.3.2: a client with a bond encrypts with its key before anything else.
+      if (bonded) return `the pairing policy is "${policy}", so the central did not act: this central keeps a key for the peer, so choose "encrypt with the stored key" (no new pairing), or "pair now" to make a new one`;
+      if (e.code === ATT_ERROR.INSUFFICIENT_ENCRYPTION) return `0x0F says the peripheral keeps a key for this central, which keeps none (it forgot the bond): choose "pair now"; a peripheral that refuses a bonded central's new pairing (--on-repairing refuse) must forget its bond first`;
+      return `the pairing policy is "${policy}", so the central did not pair: choose "pair now", then try again`;
     case ATT_ERROR.INSUFFICIENT_AUTHORIZATION:
       return "the peripheral's application decides; pairing does not change it";
     case ATT_ERROR.ENCRYPTION_KEY_SIZE_TOO_SHORT:
@@ -25,15 +28,18 @@ function nextStep(e: AttError, policy: string): string | undefined {
 }
 
 /** An operation's failure, in lines: the code, its name, its meaning, and what to try next. */
-export function explainError(e: unknown, policy: string): string[] {
+export function explainError(e: unknown, policy: string, bonded = false): string[] {
   if (!isCentralError(e)) return [`✗ ${(e as Error)?.message ?? String(e)}`];
   if (e instanceof AttError) {
     const lines = [`✗ ATT ${hex(e.code)} ${e.name}: ${e.meaning}`, `  (answer to the ${e.requestName} on handle ${hex(e.handle, 4)})`];
-    const step = nextStep(e, policy);
+    const step = nextStep(e, policy, bonded);
     if (step) lines.push(`  what now: ${step}`);
     return lines;
   }
   if (e instanceof SmpPairingFailed) return [`✗ pairing failed: the ${e.who} sent Pairing Failed ${hex(e.code)} ${e.name}: ${e.meaning}`, ...(e.note ? [`  note: ${e.note}`] : [])];
+  if (e instanceof HciError && isKeyMissing(e)) {
+    return [`✗ ${e.message}`, '  what now: the peripheral has no key for this bond (it was reset, or is another device); choose "pair now" to pair again (with --on-key-missing pair the kept key is forgotten and replaced), or forget the bond']; 
+  }
   if (e instanceof HciError) return [`✗ ${e.message}`];
   return [`✗ ${e.message}`];
 }
@@ -43,6 +49,7 @@ export function explainRecord(r: OperationRecord): string[] {
   const lines: string[] = [];
   if (r.encryptedWithStoredKey) lines.push('  the central encrypted with the key kept from an earlier pairing (a bond), then re-sent the request');
   if (r.pairing) lines.push(...formatPairingReport(r.pairing).map((l) => `  ${l}`));
+  if (r.keyMissing) lines.push(`  ${r.keyMissing}`);
   if (r.noPairing) lines.push(`  no pairing: ${r.noPairing}`);
   return lines;
 }
@@ -64,6 +71,6 @@ export function describeSecurity(conn: CentralConnection): string[] {
   const debug = conn.pairings.at(-1)?.debugKey;
   if (debug && l.encrypted) lines.push(`  ${debugKeyText(debug)}`);
   lines.push(`  bonded (a key kept from an earlier pairing with this peer): ${conn.bond ? `yes, ${keySecurityText(conn.bond.security)}` : 'no'}`);
-  lines.push(`  pairing policy: ${conn.policy}`);
+  lines.push(`  pairing policy: ${conn.policy}; when the peer has no key for the bond: ${conn.onKeyMissing}`);
   return lines;
 }

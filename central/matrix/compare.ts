@@ -6,7 +6,7 @@ import { allCharacteristics, findCharacteristic, type ResolvedProfile } from '..
 import type { LinkSecurityState } from '../../common/gatt/security-rule.js';
 import { AttError } from '../errors.js';
 import type { DiscoveredCharacteristic } from '../gatt/discovered.js';
-import { MATRIX_OPERATIONS, type CellBase, type CellOutcome, type MatrixResult } from './matrix-types.js';
+import { MATRIX_OPERATIONS, type Cell, type CellBase, type CellOutcome, type MatrixResult } from './matrix-types.js';
 import { outcomeText } from './outcome-text.js';
 import { offered } from './run-phase.js';
 
@@ -31,6 +31,25 @@ function mismatch(expected: ExpectedOutcome, got: CellOutcome): string | undefin
 
 export const cellName = (c: CellBase) => `"${c.characteristic.name ?? c.characteristic.uuid}" × ${c.operation} (${c.phase})`;
 
+/**
+ * Whether the server held a key for this central when the cell ran (what makes it answer 0x0F rather
+ * than 0x05): the cell's own knowledge, or for a cell that assumed the peer kept its half of a bond from
+ * an earlier run, what the run learnt later (0x06: it did not). undefined: nothing showed it.
+ */
+function serverKey(cell: Cell, result: MatrixResult): boolean | undefined {
+  if (!cell.peerKeyAssumed) return cell.security.keyExists;
+  if (result.peerKey === 'missing') return false;
+  return result.peerKey === undefined ? undefined : true;
+}
+
+/** The expected outcome for a key the server may or may not hold: the one that matches, else the first. */
+function expectedEither(profile: ResolvedProfile, pc: Parameters<typeof expectedOutcome>[1], cell: Cell, security: LinkSecurityState, key: boolean | undefined, got: CellOutcome): ExpectedOutcome {
+  if (key !== undefined) return expectedOutcome(profile, pc, cell.operation, { ...security, keyExists: security.keyExists && key });
+  const held = expectedOutcome(profile, pc, cell.operation, { ...security, keyExists: true });
+  const none = expectedOutcome(profile, pc, cell.operation, { ...security, keyExists: false });
+  return mismatch(held, got) === undefined ? held : mismatch(none, got) === undefined ? none : held;
+}
+
 /** Fills each cell's `expected`/`difference`; returns every difference, named. */
 export function compareWithProfile(result: MatrixResult, profile: ResolvedProfile, discovered: readonly DiscoveredCharacteristic[]): string[] {
   const out = compareProperties(profile, discovered);
@@ -38,12 +57,15 @@ export function compareWithProfile(result: MatrixResult, profile: ResolvedProfil
     for (const cell of phase.cells) {
       const pc = findCharacteristic(profile, cell.characteristic.uuid);
       if (!pc || !pc.properties[cell.operation]) continue;
+      const key = serverKey(cell, result);
       if (cell.firstError) {
-        const first = expectedOutcome(profile, pc, cell.operation, UNPAIRED);
+        // The first try ran before this link's pairing: the server held a key only from before the run.
+        const firstKey = cell.peerKeyAssumed ? key : false;
+        const first = expectedEither(profile, pc, cell, { ...UNPAIRED, keyExists: true }, firstKey, { kind: 'error', error: cell.firstError });
         const d = mismatch(first, { kind: 'error', error: cell.firstError });
         if (d) out.push(`${cellName(cell)}, before pairing: ${d}`);
       }
-      cell.expected = expectedOutcome(profile, pc, cell.operation, cell.security);
+      cell.expected = cell.peerKeyAssumed ? expectedEither(profile, pc, cell, cell.security, key, cell.outcome) : expectedOutcome(profile, pc, cell.operation, cell.security);
       const d = mismatch(cell.expected, cell.outcome);
       if (d) {
         cell.difference = d;

@@ -2,6 +2,7 @@
 // outcome and, in words, why. Phases: first an unencrypted link (policy never), then after pairing.
 import type { ExpectedOutcome } from '../../common/gatt/expected-outcome.js';
 import type { LinkSecurityState } from '../../common/gatt/security-rule.js';
+import type { PeerKeyKnowledge } from '../pairing/key-missing-policy.js';
 import type { GattOperation } from '../../common/gatt/security-levels.js';
 import type { CentralError } from '../errors.js';
 import type { PairingPolicy } from '../pairing/pairing-policy.js';
@@ -66,6 +67,12 @@ export interface CellBase {
 export interface Cell extends CellBase {
   /** The link's security when the last attempt was made. */
   security: LinkSecurityState;
+  /**
+   * Before the first attempt the central kept a key for the peer but nothing on the air had shown
+   * whether the peer still holds its own (a bond from an earlier run, --keys): `security.keyExists`
+   * assumed it does. The comparison judges the cell by what the run learnt (MatrixResult.peerKey).
+   */
+  peerKeyAssumed?: boolean;
 }
 
 /** A cell judged from the OS API: the OS keeps the link's security to itself. */
@@ -112,4 +119,8 @@ export interface MatrixResult<C extends CellBase = Cell> {
   differences: string[];
   /** With `readDescriptors` (--save-profile): the GATT table discovery found (the first phase that discovered it). */
   discovered?: DiscoveredCharacteristic[];
+  /** Whether the central kept a key for the target when the run began (a bond, e.g. from --keys). */
+  centralKey?: boolean;
+  /** What encryption with that key showed of the target's own: held, missing (0x06: it was reset), different (0x3D). */
+  peerKey?: PeerKeyKnowledge;
 }

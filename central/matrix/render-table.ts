@@ -26,6 +26,13 @@ const OUTCOME_WIDTH = 44;
 const nameOf = (c: CellBase) => c.characteristic.name ?? c.characteristic.uuid;
 const pad = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s.padEnd(n));
 
+const PEER_KEY_WORDS = {
+  held: 'held (encryption with it worked)',
+  missing: 'none (Encryption Change 0x06 PIN or Key Missing: reset or another device); cells before that are judged as for a central without a key',
+  different: 'another key (MIC failure 0x3D)',
+  unknown: 'not shown by this run (no encryption with the kept key was tried): a cell is judged right whether the target holds it or not',
+} as const;
+
 export function renderTable(r: MatrixResult<CellBase>): string {
   const lines: string[] = [];
   const t = r.target;
@@ -65,6 +72,7 @@ export function renderTable(r: MatrixResult<CellBase>): string {
   lines.push('', 'why:');
   for (const p of phases) for (const c of p.cells) lines.push(`  ${nameOf(c)} × ${c.operation}, ${phaseTitle(c.phase)}${mark(c)}: ${c.why}`);
   for (const p of phases) for (const pr of p.pairings) lines.push('', ...formatPairingReport(pr));
+  if (r.centralKey) lines.push('', `keys: the central began with a key for this target (a bond, e.g. --keys); the target's own: ${PEER_KEY_WORDS[r.peerKey ?? 'unknown']}`);
   if (r.profile) {
     lines.push('');
     if (r.differences.length) {

@@ -60,6 +60,7 @@ async function phase(client: CentralClient, found: Found, name: PhaseName, polic
 
 export async function runMatrix(client: CentralClient, found: Found, options: MatrixOptions): Promise<MatrixResult> {
   const result: MatrixResult = { target: found.advertisement, policy: options.policy, phases: [], differences: [] };
+  result.centralKey = (await client.bonds.store.list()).some((b) => b.peerLtk && b.peer.address.toLowerCase() === found.advertisement.address.toLowerCase());
   const first = await phase(client, found, 'unencrypted', 'never', options.profile, options.readDescriptors);
   result.phases.push(first.phase);
   options.onPhase?.(first.phase);
@@ -80,6 +81,8 @@ export async function runMatrix(client: CentralClient, found: Found, options: Ma
     if (!chars.length) chars = second.chars;
   }
   if (options.readDescriptors) result.discovered = chars;
+  const peerKey = client.peerKey(found.advertisement.address);
+  if (peerKey) result.peerKey = peerKey;
   if (options.profile) {
     result.profile = { name: options.profile.name, source: options.profile.source };
     result.differences = compareWithProfile(result, options.profile, chars);

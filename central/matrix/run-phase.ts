@@ -34,6 +34,7 @@ export interface PhaseContext {
 export async function runCell(ctx: PhaseContext, c: DiscoveredCharacteristic, op: MatrixOperation, readBack: Map<number, Buffer>): Promise<Cell> {
   const { conn } = ctx;
   const rec: OperationRecord = { attempts: [] };
+  const assumed = conn.peerKeyAssumed();
   const profileChar = ctx.profile ? findCharacteristic(ctx.profile, c.uuid) : undefined;
   let outcome: CellOutcome;
   let why: string;
@@ -74,6 +75,7 @@ export async function runCell(ctx: PhaseContext, c: DiscoveredCharacteristic, op
   const security = conn.security();
   const cell: Cell = { phase: ctx.phase, source: 'air', characteristic: { uuid: c.uuid, serviceUuid: c.serviceUuid }, operation: op, outcome, why, security };
   if (profileChar) cell.characteristic.name = profileChar.name;
+  if (assumed) cell.peerKeyAssumed = true;
   if (outcome.kind === 'error') cell.why = errorWhy(outcome.error, rec, cell);
   else cell.why = `${why}; ${linkWords(cell)}`;
   if (rec.pairing) {

@@ -24,6 +24,8 @@ export interface PairOptions {
   trigger: string;
   /** blebench's Security Manager on this link, when it runs: its SMP timeout (no Pairing Failed goes over the air) ends the pairing. */
   session?: LinkSession;
+  /** Pair from scratch even with a bond (a Pairing Request, not encryption with the kept key): the peer had no key for it. */
+  fresh?: boolean;
 }
 
 const lastSeq = (tap: Tap) => tap.nextSeq - 1;
@@ -133,7 +135,8 @@ export function pair(o: PairOptions): Promise<PairingReport> {
     timer = setTimeout(() => finish(new OperationTimeout('pairing', o.timeoutMs, 'no Encryption Change and no Pairing Failed (SMP timeout, Vol 3 Part H 3.4)')), o.timeoutMs);
     if (!link.connected) return finish(new HciError(link.disconnectReason ?? 0, 'disconnection', 'before pairing'));
     try {
-      bearer.startPairing();
+      if (o.fresh && o.session) o.session.input({ type: 'pair' });
+      else bearer.startPairing();
     } catch {
       finish(new HciError(link.disconnectReason ?? 0, 'disconnection', 'before pairing'));
     }

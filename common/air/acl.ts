@@ -4,10 +4,10 @@
 // Core v5.4 Vol 4 Part E 4.1 (flow control), 5.4.2 (ACL packet), 7.7.19, 7.7.26.
 import { ACL_BC, ACL_PB, ROLE } from '../codes/hci.js';
 import { dataBufferOverflow, LINK_TYPE_ACL } from './events.js';
-import type { LinkEnd } from './connection.js';
 import { dropLink } from './connection.js';
 import type { VirtualController } from './controller.js';
-import { corruptPayload, type AclCorruptAction } from './faults.js';
+import { corruptPayload } from './faults.js';
+import type { AclChannel, LinkEnd } from './link.js';
 
 /** Indicator(1) + Handle/flags(2) + Data_Total_Length(2). */
 export const ACL_HEADER_LENGTH = 5;
@@ -17,45 +17,6 @@ const HANDLE_MASK = 0x0fff;
 const PB_SHIFT = 12;
 const BC_SHIFT = 14;
 const PB_COMPLETE_PDU = 0b11; // not allowed on LE-U host -> controller
-
-interface HeldPacket {
-  from: LinkEnd;
-  packet: Buffer;
-  /** A delay fault fired on this packet: wait this long before it and everything after it. */
-  delayMs?: number;
-  /** Built by a corrupt fault: the host's own packets were already counted as completed. */
-  counted?: boolean;
-}
-
-/** A PDU a corrupt fault fired on, being reassembled before it is altered. */
-interface CorruptingPdu {
-  action: AclCorruptAction;
-  indicator: number;
-  /** L2CAP bytes (header and payload) so far. */
-  parts: Buffer[];
-  have: number;
-  /** L2CAP header + payload length. */
-  total: number;
-  fragmentSize: number;
-}
-
-/** One direction of a link: what a delay fault holds back, and whether the current PDU is being dropped. */
-export class AclChannel {
-  held: HeldPacket[] = [];
-  waiting = false;
-  droppingPdu = false;
-  corrupting: CorruptingPdu | undefined;
-  cancelWait: (() => void) | undefined;
-
-  flush(): void {
-    this.cancelWait?.();
-    this.cancelWait = undefined;
-    this.waiting = false;
-    this.held = [];
-    this.droppingPdu = false;
-    this.corrupting = undefined;
-  }
-}
 
 /** One ACL packet from a host. Never throws: bad packets are counted and dropped. */
 export function hostAcl(c: VirtualController, packet: Buffer): void {

@@ -2,87 +2,13 @@
 // connection complete on both sides, disconnection with reasons. Core v5.4 Vol 6 Part B 4.5
 // (connection state), Vol 4 Part E 7.8.12 (LE Create Connection), 7.7.65.1/10, 7.7.5.
 import { ADDRESS_TYPE, HCI_STATUS, LE_EVT, ROLE } from '../codes/hci.js';
-import { AclChannel } from './acl.js';
 import { airAddressType, FILTER_POLICY, inFilterAcceptList, isConnectable, isDirected, isDirectedAt, onAir, ownAddress, type OnAirAddress } from './advertising.js';
 import { identityOf, ignoredByPrivacyMode, resolvePeer, sameIdentity } from './privacy.js';
-import { CENTRAL_CLOCK_ACCURACY, DATA_LENGTH, DEFAULT_AUTHENTICATED_PAYLOAD_TIMEOUT, PHY } from './capabilities.js';
+import { CENTRAL_CLOCK_ACCURACY, DATA_LENGTH } from './capabilities.js';
+import { Link, LinkEnd } from './link.js';
 import { disconnectionComplete, leConnectionComplete, leDataLengthChange, leEnhancedConnectionComplete, type ConnectionCompleteFields } from './events.js';
 import type { InitiatorState } from './state.js';
-import type { Cancel } from './timers.js';
 import type { VirtualController } from './controller.js';
-
-export class LinkEnd {
-  /** ACL packets this end's host sent that have not been reported completed yet. */
-  inFlight = 0;
-  authenticatedPayloadTimeout = DEFAULT_AUTHENTICATED_PAYLOAD_TIMEOUT;
-
-  constructor(
-    readonly controller: VirtualController,
-    readonly handle: number,
-    readonly role: number,
-    readonly link: Link,
-    /** The other side as this side sees it on air. */
-    readonly peerAir: OnAirAddress,
-  ) {}
-
-  get peer(): LinkEnd {
-    return this.link.central === this ? this.link.peripheral : this.link.central;
-  }
-
-  /** The channel carrying what this end's host sends. */
-  get outbound(): AclChannel {
-    return this.role === ROLE.CENTRAL ? this.link.toPeripheral : this.link.toCentral;
-  }
-}
-
-export interface DataLengthOneWay {
-  octets: number;
-  time: number;
-}
-
-/** A pending LL procedure that waits for a host's answer (LTK request, connection parameter request). */
-export interface PendingEncryption {
-  rand: Buffer;
-  ediv: number;
-  ltk: Buffer;
-  refresh: boolean;
-  cancelTimeout: Cancel;
-}
-
-export interface PendingParamRequest {
-  from: LinkEnd; // the peripheral that asked
-  cancelTimeout: Cancel;
-}
-
-export class Link {
-  central!: LinkEnd;
-  peripheral!: LinkEnd;
-  open = true;
-  encrypted = false;
-  ltk: Buffer | undefined;
-  encryption: PendingEncryption | undefined;
-  paramRequest: PendingParamRequest | undefined;
-  readonly toPeripheral = new AclChannel();
-  readonly toCentral = new AclChannel();
-  dataLength = {
-    toPeripheral: { octets: DATA_LENGTH.MIN_OCTETS, time: DATA_LENGTH.MIN_TIME } as DataLengthOneWay,
-    toCentral: { octets: DATA_LENGTH.MIN_OCTETS, time: DATA_LENGTH.MIN_TIME } as DataLengthOneWay,
-  };
-  phy = { toPeripheral: PHY.LE_1M as number, toCentral: PHY.LE_1M as number };
-
-  constructor(
-    public interval: number,
-    public latency: number,
-    public timeout: number,
-  ) {}
-
-  cancelProcedures(): void {
-    this.encryption?.cancelTimeout();
-    this.encryption = undefined;
-    this.paramRequest?.cancelTimeout();
-    this.paramRequest = undefined;
-  }
-}
 
 /**
  * LE Connection Complete, or LE Enhanced Connection Complete when the host unmasked it (7.7.65.10).

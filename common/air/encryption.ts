@@ -6,7 +6,8 @@
 // its MIC). Core v5.4 Vol 6 Part B 5.1.3.1 (encryption start), 5.1.4 (pause/refresh), Vol 4 Part E
 // 7.8.24, 7.8.25, 7.8.26, 7.7.8, 7.7.39, 7.7.65.5.
 import { HCI_STATUS, LE_EVT } from '../codes/hci.js';
-import { dropLink, type LinkEnd } from './connection.js';
+import { dropLink } from './connection.js';
+import type { LinkEnd } from './link.js';
 import { encryptionKeyRefreshComplete, leLongTermKeyRequest, sendEncryptionChange } from './events.js';
 
 /** LE Enable Encryption from the central's host. Returns the Command Status. */

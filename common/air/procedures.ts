@@ -3,7 +3,8 @@
 // exchange. Core v5.4 Vol 6 Part B 5.1.1, 5.1.4-5.1.10; Vol 4 Part E 7.8.18, 7.8.21, 7.8.31-33, 7.8.49.
 import { HCI_STATUS, LE_EVT, ROLE } from '../codes/hci.js';
 import { COMPANY_ID_TESTING, CORE_VERSION_5_4, LE_FEATURES, LMP_SUBVERSION, PHY, PHY_MASK } from './capabilities.js';
-import { announceDataLength, dropLink, type LinkEnd } from './connection.js';
+import { announceDataLength, dropLink } from './connection.js';
+import type { LinkEnd } from './link.js';
 import {
   leConnectionUpdateComplete,
   lePhyUpdateComplete,

@@ -19,7 +19,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { H4Framer } from '../hci/h4-framer.js';
+import { H4Framer } from '../h4/h4-framer.js';
 import { AirError } from './errors.js';
 import type { VirtualController } from './controller.js';
 import type { Radio } from './radio.js';

@@ -10,7 +10,7 @@
 // Commands beyond the controller's credits are dropped by the controller itself (controller.ts).
 import type net from 'node:net';
 import { EVT, H4, LE_EVT } from '../codes/hci.js';
-import { H4Framer } from '../hci/h4-framer.js';
+import { H4Framer } from '../h4/h4-framer.js';
 import type { VirtualController } from './controller.js';
 
 /** Octets waiting in the stream towards a host that does not read, above which advertising reports are dropped. */

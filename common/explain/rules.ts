@@ -7,9 +7,14 @@ import { HCI_STATUS, hciStatus } from '../codes/hci.js';
 import { SMP_REASON, smpReason } from '../codes/smp.js';
 import type { At, ConnectionFacts, PairingAttempt } from './facts.js';
 import { PATTERNS, type PatternId } from './patterns.js';
+import { SMP_TIMEOUT_MS } from '../smp/pairing-engine.js';
 
-/** SMP timeout. Vol 3 Part H 3.4. */
-export const SMP_TIMEOUT_MS = 30_000;
+/**
+ * How much short of the 30 s SMP timeout a silence may be and still be the timeout: each side's timer
+ * starts at its own last SMP PDU, which the other side's capture stamps up to a link's transit earlier
+ * or later, and a host acts on its timer a moment after it fires.
+ */
+const SMP_TIMEOUT_SLACK_MS = 1_000;
 
 export interface Evidence extends At {
   what: string;
@@ -118,7 +123,7 @@ function connectionRules(c: ConnectionFacts, all: readonly ConnectionFacts[], g:
     if (p.failed) pairingFailure(c, p, out);
     else if (!p.encrypted) {
       const next = c.disconnect ?? { frame: -1, unixMs: g.endMs };
-      if (next.unixMs - p.last.unixMs >= SMP_TIMEOUT_MS) {
+      if (next.unixMs - p.last.unixMs >= SMP_TIMEOUT_MS - SMP_TIMEOUT_SLACK_MS) {
         out.add('pairing-timeout', c.number, `pairing started and nothing followed its last SMP PDU for ${((next.unixMs - p.last.unixMs) / 1000).toFixed(1)} s (the SMP timeout is 30 s)`, ev(p.request, 'Pairing Request'), ev(p.last, 'last SMP PDU'), ...(c.disconnect ? [ev(c.disconnect, 'disconnection')] : []));
       }
     }

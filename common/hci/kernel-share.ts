@@ -42,6 +42,8 @@ export interface KernelShareEvents {
 export class KernelShare extends EventEmitter<KernelShareEvents> {
   private keys: StoredLtk[] = [];
   private irks: MgmtIrkInfo[] = [];
+  /** The last load as sent (its records, 36 octets each) and each record decoded: a reload reuses what it repeats. */
+  private loaded: { records: Buffer; keys: StoredLtk[] } = { records: Buffer.alloc(0), keys: [] };
   private readonly links = new Map<number, LinkInfo>();
 
   get longTermKeys(): readonly StoredLtk[] {
@@ -84,8 +86,10 @@ export class KernelShare extends EventEmitter<KernelShareEvents> {
       }
       case MGMT_OP.LOAD_LONG_TERM_KEYS: {
         if (index !== 0) return [mgmtStatus(op, index, MGMT_STATUS.INVALID_INDEX)];
-        const keys = parseLoadLtks(params);
+        const keys = parseLoadLtks(params, this.loaded);
         if (!keys) return [mgmtStatus(op, index, MGMT_STATUS.INVALID_PARAMETERS)];
+        this.loaded = { records: Buffer.alloc(params.length - 2), keys };
+        params.copy(this.loaded.records, 0, 2);
         this.keys = lastPerPeer(keys); // the command replaces every key (mgmt.c: hci_smp_ltks_clear first)
         this.emit('keys', keys);
         return [mgmtComplete(op, index, MGMT_STATUS.SUCCESS)];
@@ -152,13 +156,31 @@ export class KernelShare extends EventEmitter<KernelShareEvents> {
   }
 }
 
-function parseLoadLtks(params: Buffer): StoredLtk[] | undefined {
+/** How far ahead in the last load a record is looked for (bleno's reload after a bond: one key gone from the front or the middle, one added at the end). */
+const REUSE_LOOK_AHEAD = 4;
+
+/**
+ * The keys of a Load Long Term Keys command, or undefined when one is malformed. bleno sends every key
+ * again for each new bond (up to 1,820): a record the last load had, octet for octet, is not decoded
+ * again (decoding them all made ~1 MB of garbage a bond in a long run: issue 15's soak).
+ */
+function parseLoadLtks(params: Buffer, last: { records: Buffer; keys: StoredLtk[] }): StoredLtk[] | undefined {
   if (params.length < 2) return undefined;
   const count = params.readUInt16LE(0);
   if (params.length !== 2 + count * MGMT_LTK_INFO_SIZE) return undefined;
   const keys: StoredLtk[] = [];
+  let cursor = 0; // the next record of the last load to compare with
   for (let i = 0; i < count; i++) {
-    const key = decodeMgmtLtkInfo(params.subarray(2 + i * MGMT_LTK_INFO_SIZE, 2 + (i + 1) * MGMT_LTK_INFO_SIZE));
+    const at = 2 + i * MGMT_LTK_INFO_SIZE;
+    let key: StoredLtk | undefined;
+    for (let j = cursor; j < last.keys.length && j < cursor + REUSE_LOOK_AHEAD; j++) {
+      if (params.compare(last.records, j * MGMT_LTK_INFO_SIZE, (j + 1) * MGMT_LTK_INFO_SIZE, at, at + MGMT_LTK_INFO_SIZE) === 0) {
+        key = last.keys[j];
+        cursor = j + 1;
+        break;
+      }
+    }
+    key ??= decodeMgmtLtkInfo(params.subarray(at, at + MGMT_LTK_INFO_SIZE));
     if (!key) return undefined;
     keys.push(key);
   }
@@ -183,9 +205,18 @@ function parseLoadIrks(params: Buffer): MgmtIrkInfo[] | undefined {
  * address, address type and role: of several keys for one peer and role, the last one loaded wins.
  */
 function lastPerPeer(keys: StoredLtk[]): StoredLtk[] {
-  const byPeer = new Map<string, StoredLtk>();
-  for (const k of keys) byPeer.set(`${k.peerAddress}/${k.peerAddressType}/${k.central}`, k);
-  return [...byPeer.values()];
+  // Which (address type, role) each address has, from the last key back: one bit each.
+  const seen = new Map<string, number>();
+  const kept: StoredLtk[] = [];
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const k = keys[i]!;
+    const bit = 1 << ((k.peerAddressType === 'random' ? 2 : 0) + (k.central ? 1 : 0));
+    const bits = seen.get(k.peerAddress) ?? 0;
+    if (bits & bit) continue;
+    seen.set(k.peerAddress, bits | bit);
+    kept.push(k);
+  }
+  return kept.length === keys.length ? keys : kept.reverse();
 }
 
 function mgmtEvent(code: number, index: number, params: Buffer): Buffer {

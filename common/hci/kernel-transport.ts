@@ -7,7 +7,7 @@ import type { NativeSocketClass } from './native-module.js';
 import type { HciDeviceInfo, HciSocketApi } from './socket-api.js';
 import { explainNativeError } from './transport-errors.js';
 import type { TransportSpec } from './transport-spec.js';
-import type { HciTransport, HciTransportEvents } from './transport.js';
+import type { HciTransport, HciTransportEvents } from './hci-transport.js';
 
 class TappedKernelSocket extends EventEmitter implements HciSocketApi {
   private control = false;

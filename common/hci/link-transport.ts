@@ -12,7 +12,7 @@ import { SeamSocket, type SeamHub } from './seam-socket.js';
 import type { H4Link, HciSocketApi } from './socket-api.js';
 import { TransportError } from './transport-errors.js';
 import type { TransportSpec } from './transport-spec.js';
-import type { HciTransport, HciTransportEvents } from './transport.js';
+import type { HciTransport, HciTransportEvents } from './hci-transport.js';
 
 export class LinkTransport extends EventEmitter<HciTransportEvents> implements HciTransport, SeamHub {
   readonly devId = 0;

@@ -51,7 +51,14 @@ export function decodeMgmtLtkInfo(e: Buffer): MgmtLtkInfo | undefined {
     central: central === 1,
     encSize,
     ediv: e.readUInt16LE(10),
-    rand: Buffer.from(e.subarray(12, 20)),
-    value: Buffer.from(e.subarray(20, 36)),
+    rand: own(e, 12, 20),
+    value: own(e, 20, 36),
   };
+}
+
+/** Octets in a Buffer of their own: Buffer.alloc is never a slice of the shared 8 KiB pool, which a key kept for the run would keep alive. */
+function own(from: Buffer, start: number, end: number): Buffer {
+  const b = Buffer.alloc(end - start);
+  from.copy(b, 0, start, end);
+  return b;
 }

@@ -7,7 +7,7 @@ import type { Tap } from '../trace/tap.js';
 import type { HciSocketApi } from './socket-api.js';
 import { TransportError } from './transport-errors.js';
 import type { TransportSpec } from './transport-spec.js';
-import type { HciTransport, HciTransportEvents } from './transport.js';
+import type { HciTransport, HciTransportEvents } from './hci-transport.js';
 
 /** What the platform stack offers each role, and through which of the libraries' own bindings. */
 export interface OsStack {

@@ -1,50 +1,22 @@
 // Opening a transport: from a spec string to something that hands noble and bleno their HCI
 // sockets, with the tap on every packet. The role loaders inject `createSocket` in place of
 // @abandonware/bluetooth-hci-socket before the libraries load.
-import type { EventEmitter } from 'node:events';
 import { Radio, type ControllerOptions } from '../air/index.js';
 import { Tap, type TapOptions } from '../trace/tap.js';
 import { KernelTransport } from './kernel-transport.js';
-import type { KernelShare } from './kernel-share.js';
-import type { HostPrivacy, HostPrivacySettings, ResolvingPeer } from './host-privacy.js';
 import { LinkTransport } from './link-transport.js';
 import { ControllerLink } from './links/controller-link.js';
 import { NativeUserLink } from './links/native-user-link.js';
 import { SerialLink, type SerialOpenOptions } from './links/serial-link.js';
 import { StreamLink } from './links/stream-link.js';
 import { OsTransport, osStackFor } from './os-transport.js';
+import type { HciTransport } from './hci-transport.js';
 import { loadKernelSocketClass, loadUsbSocketClass, type NativeSocketClass } from './native-module.js';
 import type { HciSocketApi } from './socket-api.js';
 import { TransportError, explainNativeError } from './transport-errors.js';
 import { formatTransportSpec, parseTransportSpec, type TransportSpec } from './transport-spec.js';
 
-export interface HciTransportEvents {
-  /** The transport closed: `undefined` when we closed it, a TransportError when the controller went away. */
-  close: [TransportError | undefined];
-}
-
-export interface HciTransport extends EventEmitter<HciTransportEvents> {
-  readonly spec: TransportSpec;
-  readonly label: string;
-  readonly tap: Tap;
-  /**
-   * Whether the tap sees the HCI traffic. False only for `os`: the platform stack keeps HCI to itself,
-   * so every fact comes from noble's/bleno's API, none from the air.
-   */
-  readonly tapAvailable: boolean;
-  /** Present where the transport does the kernel's share itself. */
-  readonly kernelShare: KernelShare | undefined;
-  /**
-   * Privacy as the host's share (host-privacy.ts), where this process drives the controller itself
-   * (mock, h4:, hci-user:, usb, serial); absent where a kernel or OS stack owns the address.
-   */
-  enablePrivacy?(settings: Omit<HostPrivacySettings, 'clock'>, peers?: readonly ResolvingPeer[]): HostPrivacy;
-  addResolvingPeer?(peer: ResolvingPeer): void;
-  readonly isOpen: boolean;
-  /** A fresh socket with bluetooth-hci-socket's API, bound to this transport's controller. */
-  createSocket(): HciSocketApi;
-  close(): Promise<void>;
-}
+export type { HciTransport, HciTransportEvents } from './hci-transport.js';
 
 export interface OpenTransportOptions {
   /** For `mock`: the radio to join (both roles of `run` share one). A private radio otherwise. */

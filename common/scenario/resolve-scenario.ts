@@ -8,7 +8,7 @@ import type { Names } from './resolve-names.js';
 import { faultsAt, peripheralAt, securityManagerAt } from './resolve-peripheral.js';
 import { privacyOf } from './resolve-security-manager.js';
 import { stepAt } from './resolve-steps.js';
-import { DEFAULT_PAIRING_POLICY, DEFAULT_TIME_LIMIT_MS, type Scenario, type Step } from './scenario.js';
+import { DEFAULT_KEY_MISSING_POLICY, DEFAULT_PAIRING_POLICY, DEFAULT_TIME_LIMIT_MS, type Scenario, type Step } from './scenario.js';
 import type { ScenarioInput } from './scenario-input.js';
 import { ScenarioIssueList, type ScenarioIssue } from './scenario-issues.js';
 import { SCENARIO_SCHEMA } from './scenario-schema.js';
@@ -57,7 +57,7 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
       timeLimitMs: input['time-limit-ms'] ?? DEFAULT_TIME_LIMIT_MS,
       peripheral,
       faults,
-      central: { pairing: input.central.pairing ?? DEFAULT_PAIRING_POLICY, ...(centralSmp ? { smp: centralSmp } : {}), ...(centralPrivacy ? { privacy: centralPrivacy } : {}), ...(input.central['timeout-ms'] !== undefined ? { timeoutMs: input.central['timeout-ms'] } : {}), steps },
+      central: { pairing: input.central.pairing ?? DEFAULT_PAIRING_POLICY, onKeyMissing: input.central['on-key-missing'] ?? DEFAULT_KEY_MISSING_POLICY, ...(centralSmp ? { smp: centralSmp } : {}), ...(centralPrivacy ? { privacy: centralPrivacy } : {}), ...(input.central['timeout-ms'] !== undefined ? { timeoutMs: input.central['timeout-ms'] } : {}), steps },
       expect: { timeline: runTimeline },
     },
   };

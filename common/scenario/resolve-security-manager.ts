@@ -32,6 +32,7 @@ export function securityManagerConfig(input: SecurityManagerInput, role: 'centra
   if (input['debug-keys'] !== undefined) o.useDebugKeys = input['debug-keys'];
   if (input['accept-debug-keys'] !== undefined) o.acceptDebugKeys = input['accept-debug-keys'];
   if (input.pairable !== undefined) o.pairable = input.pairable;
+  if (input['on-repairing'] !== undefined) o.onRepairing = input['on-repairing'];
   try {
     return { ok: true, config: pairingConfig(o) };
   } catch (err) {

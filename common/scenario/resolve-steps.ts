@@ -70,6 +70,10 @@ export function stepAt(n: Names, input: StepInput, index: number, path: string):
       return { ...base(`hold the link idle for ${String(o.ms)} ms`), kind, ms: o.ms as number };
     case 'advance-clock':
       return { ...base(`advance the radio's clock ${String(o.seconds)} s`), kind, seconds: o.seconds as number };
+    case 'forget-bonds':
+      return { ...base("the central forgets its bonds"), kind };
+    case 'factory-reset':
+      return { ...base('the peripheral forgets its bonds (factory reset)'), kind };
     case 'change-stored-key': {
       const part = o.part as 'key' | 'ediv-rand';
       return { ...base(part === 'key' ? "change the central's kept key" : "change the EDIV and Rand of the central's kept key"), kind, part };

@@ -54,6 +54,8 @@ export interface SecurityManagerInput {
   'identity-key'?: boolean;
   /** false: this role keeps the peers' IRKs but never resolves their RPAs with them (a known bug, shown). */
   'resolve-private-addresses'?: boolean;
+  /** The peripheral's answer to a Pairing Request from a central it holds a bond with (common/smp/repairing-policy.ts). */
+  'on-repairing'?: 'accept' | 'refuse-unless-stronger' | 'refuse';
 }
 
 export type GattOperationInput = 'read' | 'write' | 'write-without-response' | 'subscribe';
@@ -99,6 +101,8 @@ export type PairingPolicy = 'on-error' | 'never' | 'upfront';
 
 export interface CentralInput {
   pairing?: PairingPolicy;
+  /** What the central does when the peer has no key for its bond (Encryption Change 0x06): pair again, or stop (iOS since 13.4). */
+  'on-key-missing'?: 'pair' | 'stop';
   /** Run blebench's Security Manager with this configuration instead of noble's SMP. */
   'security-manager'?: SecurityManagerInput;
   /** The central's time limit for one operation (discover, read, write, subscribe, pair); default the runner's. */
@@ -125,6 +129,10 @@ export interface StepInput {
   'advance-clock'?: { seconds: number };
   /** The central's kept key (key) or its EDIV and Rand (ediv-rand) becomes another: the peer's differs or is missing. */
   'change-stored-key'?: { part: StoredKeyPart };
+  /** The central forgets every bond it keeps (a phone's "Forget This Device"). */
+  'forget-bonds'?: null | Record<string, never>;
+  /** The peripheral forgets every bond it keeps (a factory reset or a re-flash). */
+  'factory-reset'?: null | Record<string, never>;
 }
 
 export type StoredKeyPart = 'key' | 'ediv-rand';

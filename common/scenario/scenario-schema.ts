@@ -39,6 +39,8 @@ const STEP_ACTIONS = {
   'hold-idle': obj({ ms: positive }, ['ms']),
   'advance-clock': obj({ seconds: positive }, ['seconds']),
   'change-stored-key': obj({ part: { enum: ['key', 'ediv-rand'] } }, ['part']),
+  'forget-bonds': nothing,
+  'factory-reset': nothing,
 } as const;
 
 /** The step kinds, in the order the README lists them. */
@@ -66,7 +68,7 @@ export const SCENARIO_SCHEMA = {
         ['profile'],
       ),
       faults: { type: 'array', items: { $ref: '#/definitions/fault' } },
-      central: obj({ pairing: { enum: ['on-error', 'never', 'upfront'] }, 'security-manager': { $ref: '#/definitions/securityManager' }, 'timeout-ms': positive, steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } } }, ['steps']),
+      central: obj({ pairing: { enum: ['on-error', 'never', 'upfront'] }, 'on-key-missing': { enum: ['pair', 'stop'] }, 'security-manager': { $ref: '#/definitions/securityManager' }, 'timeout-ms': positive, steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } } }, ['steps']),
       expect: obj({ timeline: { type: 'array', items: { $ref: '#/definitions/timelineExpectation' } } }),
     },
     ['name', 'description', 'peripheral', 'central'],
@@ -88,6 +90,7 @@ export const SCENARIO_SCHEMA = {
       'rpa-timeout': { type: 'integer', minimum: RPA_TIMEOUT_S.MIN, maximum: RPA_TIMEOUT_S.MAX },
       'identity-key': { type: 'boolean' },
       'resolve-private-addresses': { type: 'boolean' },
+      'on-repairing': { enum: ['accept', 'refuse-unless-stronger', 'refuse'] },
     }),
     value: PROFILE_SCHEMA.definitions.value,
     valueExpectation: {

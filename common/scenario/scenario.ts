@@ -128,6 +128,10 @@ export type Step = StepBase &
      * encryption fails its MIC) or its EDIV and Rand do (`ediv-rand`: the peer finds no key for them).
      */
     | { readonly kind: 'change-stored-key'; readonly part: 'key' | 'ediv-rand' }
+    /** The central forgets every bond it keeps (a phone's "Forget This Device"): its next link pairs from scratch. */
+    | { readonly kind: 'forget-bonds' }
+    /** The peripheral forgets every bond it keeps (a factory reset): a bonded central's key meets a Negative Reply. */
+    | { readonly kind: 'factory-reset' }
   );
 
 export type StepKind = Step['kind'];
@@ -179,7 +183,7 @@ export interface Scenario {
   /** Rules for the virtual radio (common/air/faults.ts); on real adapters the runner refuses them. */
   readonly faults: readonly FaultRule[];
   /** `timeoutMs`: the central's time limit for one operation, when the file says (else the runner's). */
-  readonly central: { readonly pairing: PairingPolicy; readonly smp?: PairingConfig; readonly privacy?: RolePrivacy; readonly timeoutMs?: number; readonly steps: readonly Step[] };
+  readonly central: { readonly pairing: PairingPolicy; readonly onKeyMissing: KeyMissingPolicy; readonly smp?: PairingConfig; readonly privacy?: RolePrivacy; readonly timeoutMs?: number; readonly steps: readonly Step[] };
   /** Expectations on the whole run. */
   readonly expect: { readonly timeline: readonly TimelineExpectation[] };
 }
@@ -190,3 +194,7 @@ export const DEFAULT_TIME_LIMIT_MS = 30_000;
 export const DEFAULT_STEP_TIMEOUT_MS = 5_000;
 /** The central's pairing policy, when the file does not say: pair when a request meets 0x05/0x0F (noble's way). */
 export const DEFAULT_PAIRING_POLICY: PairingPolicy = 'on-error';
+/** What the central does when the peer has no key for its bond (0x06): pair again, or stop as iOS does. */
+export type KeyMissingPolicy = 'pair' | 'stop';
+/** The central's key-missing policy, when the file does not say: pair again (as Android and BlueZ do). */
+export const DEFAULT_KEY_MISSING_POLICY: KeyMissingPolicy = 'pair';

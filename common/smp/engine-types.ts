@@ -66,7 +66,9 @@ export type PairingEvent =
   | { kind: 'debug-key'; by: 'local' | 'peer' | 'both' }
   | { kind: 'security-request'; authReq: number }
   | { kind: 'ignored'; why: string }
-  | { kind: 'key-missing'; ediv: number; rand: Buffer };
+  | { kind: 'key-missing'; ediv: number; rand: Buffer }
+  /** Responder: a central with a bond here sent a Pairing Request; the repairing policy's answer. */
+  | { kind: 'repairing'; accepted: boolean; why: string };
 
 export type PairingOutcome =
   | {

@@ -3,7 +3,8 @@
 // directory, fsync, rename, then fsync of the directory) with mode 0600 since it holds keys.
 // Writes are coalesced: at most one is in flight, and the next starts WRITE_GAP_MS after it ended (at once
 // when someone waits: settled/flush); bonds made meanwhile go together into it, so a burst of N bonds
-// costs a few writes, not N (each of the whole file). Keys are held in buffers of their own (ownBuffers). The in-memory map is the
+// costs a few writes, not N (each of the whole file). Bonds are held compact (bond-table.ts: one record of
+// octets each, 240-270 bytes with its index, where objects with a Buffer per key took ~1.9 KB). The in-memory table is the
 // source of truth: the file is read again only when it changed since this process last read or wrote it
 // (another process's bonds): its bonds this process does not hold, and did not delete, are adopted; for
 // a bond both hold, this process's wins. A file that changed into something that is not a key store is
@@ -17,6 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BlebenchError, EXIT } from '../errors/blebench-error.js';
 import { bondKey, bondToJson, type Bond } from './bond.js';
+import { BondTable } from './bond-table.js';
 import type { DeviceAddress } from './engine-types.js';
 import { KEY_STORE_FORMAT_VERSION, openKeyStoreFile, parseBonds } from './key-store-file.js';
 import { sameAddress, type KeyStore } from './key-store.js';
@@ -106,7 +108,7 @@ const openStores = new Set<JsonFileKeyStore>();
 
 export class JsonFileKeyStore implements KeyStore {
   /** This process's view: the file as checked at start, every change since (saved or not), and other processes' bonds seen. */
-  private readonly bonds: Map<string, Bond>;
+  private readonly bonds: BondTable;
   /** Keys this process deleted: not adopted again from another process's version of the file. */
   private readonly deleted = new Set<string>();
   /** Bonds whose write failed (kept in memory; in every later write). */
@@ -123,7 +125,7 @@ export class JsonFileKeyStore implements KeyStore {
 
   /** Checks the file now (throws KeyStoreCorruptError / KeyStoreUnusableError, exit 2); nothing is written until a bond is made. */
   constructor(readonly file: string) {
-    this.bonds = new Map([...openKeyStoreFile(file)].map(([k, b]) => [k, ownBuffers(b)]));
+    this.bonds = new BondTable(openKeyStoreFile(file));
     try {
       this.stamp = stampOf(statSync(file));
     } catch {
@@ -188,7 +190,7 @@ export class JsonFileKeyStore implements KeyStore {
 
   put(bond: Bond): Promise<void> {
     const key = bondKey(bond.local, bond.peer);
-    this.bonds.set(key, ownBuffers(bond));
+    this.bonds.set(key, bond);
     this.deleted.delete(key);
     return this.schedule(bond);
   }
@@ -253,7 +255,7 @@ export class JsonFileKeyStore implements KeyStore {
     const now = await stampNow(this.file);
     if (now === this.stamp || now === undefined) return; // unchanged, or gone: this process's bonds are what there is
     const theirs = parseBonds(this.file, await fs.readFile(this.file)); // not a key store any more: not overwritten
-    for (const [k, b] of theirs) if (!this.bonds.has(k) && !this.deleted.has(k)) this.bonds.set(k, ownBuffers(b));
+    for (const [k, b] of theirs) if (!this.bonds.has(k) && !this.deleted.has(k)) this.bonds.set(k, b);
     this.stamp = now;
   }
 
@@ -267,22 +269,6 @@ export class JsonFileKeyStore implements KeyStore {
       return undefined;
     }
   }
-}
-
-/**
- * The bond with keys in buffers of their own. A small Buffer from Buffer.from/allocUnsafe is a slice of
- * an 8 KiB pool shared by the whole process: a 16-octet key kept for the run keeps its pool alive, so
- * thousands of bonds held ~8 KiB each (found by the soak of issue 15). Buffer.alloc is never pooled.
- */
-function ownBuffers(bond: Bond): Bond {
-  const own = (b: Buffer | undefined) => (b ? Buffer.alloc(b.length, b) : undefined);
-  const copy: Bond = { ...bond };
-  for (const k of ['peerIrk', 'peerCsrk', 'localIrk', 'localCsrk'] as const) if (bond[k]) copy[k] = own(bond[k])!;
-  for (const k of ['peerLtk', 'localLtk'] as const) {
-    const ltk = bond[k];
-    if (ltk) copy[k] = { ...ltk, key: own(ltk.key)!, rand: own(ltk.rand)! };
-  }
-  return copy;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { BadInputError } from '../errors/blebench-error.js';
 import { ENCRYPTION_KEY_SIZE, IO_CAPABILITY } from '../codes/smp.js';
 import type { P256KeyPair } from './p256.js';
+import { REPAIRING_POLICIES, type RepairingPolicy } from './repairing-policy.js';
 
 export const IO_CAPABILITY_NAMES = ['DisplayOnly', 'DisplayYesNo', 'KeyboardOnly', 'NoInputNoOutput', 'KeyboardDisplay'] as const;
 export type IoCapabilityName = (typeof IO_CAPABILITY_NAMES)[number];
@@ -72,6 +73,8 @@ export interface PairingConfig {
   acceptDebugKeys: boolean;
   /** false: every Pairing Request is answered 0x05 Pairing Not Supported. */
   pairable: boolean;
+  /** Responder: a Pairing Request from a central this side holds a bond with (repairing-policy.ts). */
+  onRepairing: RepairingPolicy;
 }
 
 export const DEFAULT_PAIRING_CONFIG: Readonly<PairingConfig> = Object.freeze({
@@ -88,6 +91,7 @@ export const DEFAULT_PAIRING_CONFIG: Readonly<PairingConfig> = Object.freeze({
   useDebugKeys: false,
   acceptDebugKeys: true,
   pairable: true,
+  onRepairing: 'accept',
 });
 
 /** A complete, checked config from defaults and overrides. Throws BadInputError (code SMP_CONFIG) naming the field. */
@@ -106,6 +110,7 @@ export function pairingConfig(overrides: Partial<PairingConfig> = {}): PairingCo
   if (typeof c.passkey === 'object' && !(Number.isInteger(c.passkey.fixed) && c.passkey.fixed >= 0 && c.passkey.fixed <= 999_999)) {
     bad('passkey.fixed', 'must be an integer from 0 to 999999');
   } else if (typeof c.passkey !== 'object' && c.passkey !== 'random' && c.passkey !== 'ask') bad('passkey', "must be {fixed: N}, 'random' or 'ask'");
+  if (!REPAIRING_POLICIES.includes(c.onRepairing)) bad('onRepairing', `must be one of ${REPAIRING_POLICIES.join(', ')}`);
   if (!['accept', 'reject', 'ask'].includes(c.numericComparison)) bad('numericComparison', "must be 'accept', 'reject' or 'ask'");
   if (c.oob?.legacyTk && c.oob.legacyTk.length !== 16) bad('oob.legacyTk', 'must be 16 octets');
   const peer = c.oob?.secureConnections?.peer;

@@ -13,6 +13,7 @@ import type { PairingConfig } from './pairing-config.js';
 import { encodeSmp, parseSmp, type PairingFeatures, type SmpPdu } from './pdu.js';
 import { maskKey, type AuthenticationPhase, type Negotiated, type PhaseContext } from './phase-context.js';
 import { ScAuthentication } from './sc-pairing.js';
+import { repairingDecision } from './repairing-policy.js';
 
 /** The Security Manager Timer. Vol 3 Part H 3.4. */
 export const SMP_TIMEOUT_MS = 30_000;
@@ -257,6 +258,13 @@ export class PairingEngine {
     const pres = encodeSmp({ code: SMP_CODE.PAIRING_RESPONSE, ...res });
     const n = negotiate(this.config, preq, pres, req, res);
     if (!n.ok) return this.fail(n.reason, n.why);
+    // A central this side holds a bond with pairs again (it forgot, or another claims its address).
+    const bond = this.env.bond;
+    if (bond?.localLtk) {
+      const d = repairingDecision(this.config.onRepairing, bond.security, { authenticated: n.negotiated.model.authenticated, secureConnections: n.negotiated.secureConnections, keySize: n.negotiated.keySize });
+      this.event({ kind: 'repairing', accepted: d.accept, why: d.why });
+      if (!d.accept) return this.fail(d.reason, d.why);
+    }
     this.out.push({ type: 'send', pdu: pres });
     this.beginAuthentication(n.negotiated);
   }

@@ -96,7 +96,9 @@ export function mgmtLtkInfo(peer: DeviceAddress, ltk: LongTermKey, security: Ltk
 
 type LtkSecurity = Pick<KeySecurity, 'authenticated' | 'secureConnections' | 'debugKey'>;
 
-const sameMgmtPeer = (info: Buffer, entry: Buffer) => info.subarray(0, 7).equals(entry.subarray(0, 7)) && info[8] === entry[8];
+// Address and its type (octets 0-6) and role (octet 8); compared in place: no view made per key (bleno's
+// list holds up to 1,820 keys, filtered at every bond).
+const sameMgmtPeer = (info: Buffer, entry: Buffer) => info.compare(entry, 0, 7, 0, 7) === 0 && info[8] === entry[8];
 
 /**
  * Keys one MGMT Load Long Term Keys command can carry: its parameter length is 16 bits (Key_Count, then

@@ -281,8 +281,10 @@ class PeripheralConsole {
         this.print(this.bonds().join('\n'));
         break;
       case 'forget':
-        server.forgetBonds();
-        this.print('forgot every bond: a central that comes back must pair again (a stored key now gets 0x06 PIN or Key Missing)');
+        await server.forgetBonds().then(
+          () => this.print('forgot every bond: a central that comes back must pair again (a stored key now gets 0x06 PIN or Key Missing)'),
+          (e: Error) => this.print(`✗ the bonds could not all be forgotten: ${e.message}`),
+        );
         break;
       case 'timeline': {
         const lines = timelineTail(this.transport!.tap, 20);

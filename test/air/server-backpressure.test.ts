@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EVT, H4, OP } from '../../common/codes/hci.js';
 import { startAirServer, type AirServer, type VirtualController } from '../../common/air/index.js';
-import { H4Framer } from '../../common/hci/h4-framer.js';
+import { H4Framer } from '../../common/h4/h4-framer.js';
 import { waitForEvent, withTimeout } from '../../common/util/wait.js';
 
 const READ_BD_ADDR = Buffer.from([H4.COMMAND, OP.READ_BD_ADDR & 0xff, OP.READ_BD_ADDR >> 8, 0]);

@@ -1,5 +1,5 @@
-// Hand-built captures for the patterns no scenario on the virtual radio makes yet (host privacy/RPAs, a
-// pairing left for 30 s, Android's filtered snoop); the others are made by
+// Hand-built captures for the patterns no scenario on the virtual radio makes yet (host privacy/RPAs,
+// Android's filtered snoop); the others are made by
 // scenarios (fixtures/captures/make.sh). Built from the Core v5.4 layouts with test/trace/packets.ts, written in
 // every format by blebench's writers. hand-built.test.ts checks the committed fixtures are exactly these.
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -43,21 +43,33 @@ function bondAsCentral(ms: number): Rec[] {
 }
 
 export const HAND_BUILT: Readonly<Record<string, Rec[]>> = {
-  // Pairing Request and Response, then nothing for 30 s (a dialog nobody answered); the central gives up.
-  'pairing-timeout': [
-    central(),
-    ...at(20, [
-      ['tx', pdu(H, SMP_CID, smp.pairingReq(0x04, 0, 0x05, 16, 0x00, 0x01))],
-      ['rx', pdu(H, SMP_CID, smp.pairingRsp(0x04, 0, 0x05, 16, 0x00, 0x01))],
-    ]),
-    ...disconnect(30_100, 0x13),
-  ],
+  // (every pattern's capture is made by a scenario now but filtered-capture, written below)
 };
 
 export function writeHandBuilt(name: string, path: string, format: WriteFormat): void {
+  writeRecords(HAND_BUILT[name]!, path, format);
+}
+
+function writeRecords(recs: readonly Rec[], path: string, format: WriteFormat): void {
   const w = new CaptureWriter(path, format);
-  for (const [ms, dir, packet] of HAND_BUILT[name]!) w.write({ type: 'hci', dir, packet, unixMs: T0 + ms, controller: 0 });
+  for (const [ms, dir, packet] of recs) w.write({ type: 'hci', dir, packet, unixMs: T0 + ms, controller: 0 });
   w.close();
+}
+
+/**
+ * Central side: Pairing Request and Response, then `silentMs` of nothing before the peer disconnects (0x13),
+ * for the edges of the pairing-timeout rule.
+ */
+export function writeStalledPairing(silentMs: number, path: string): void {
+  const recs: Rec[] = [
+    central(),
+    ...at(20, [
+      ['tx', pdu(H, SMP_CID, smp.pairingReq(0x04, 0, 0x0d, 16, 0x03, 0x03))],
+      ['rx', pdu(H, SMP_CID, smp.pairingRsp(0x03, 0, 0x09, 16, 0x03, 0x03))],
+    ]),
+    ...disconnect(21 + silentMs, 0x13, false),
+  ];
+  writeRecords(recs, path, 'btsnoop-1002');
 }
 
 /**

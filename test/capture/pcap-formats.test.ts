@@ -136,7 +136,19 @@ describe('link-layer captures', () => {
     expect(c.lines.find((l) => /LL_ENC_REQ/.test(l.text))!.frame).toBe(5);
   });
   it('272 (nRF Sniffer): the sender from the flags; LL_REJECT_EXT_IND 0x06 is a peripheral without the key; LL_TERMINATE_IND reason', async () => {
-    const nordic = (flags: number, d: Buffer) => Buffer.concat([Buffer.from([0x00]), Buffer.from([0, 0, 3, 0, 0, 2]), Buffer.from([10, flags, 5, 60, 0, 0, 0, 0, 0, 0]), d]);
+    // The nRF Sniffer's header, version 3 (Wireshark packet-nordic_ble.c): board id; payload length u16, protocol
+    // version, packet counter u16, packet id (0x02 an advertising PDU, 0x06 a data PDU); then the 10-octet
+    // event header: its length, flags (bit 1 central → peripheral), channel, RSSI, event counter, timestamp.
+    let counter = 0;
+    const nordic = (flags: number, d: Buffer) => {
+      const id = d.readUInt32LE(0) === 0x8e89bed6 ? 0x02 : 0x06;
+      const uart = Buffer.alloc(6);
+      uart.writeUInt16LE(10 + d.length, 0);
+      uart[2] = 3;
+      uart.writeUInt16LE(counter++, 3);
+      uart[5] = id;
+      return Buffer.concat([Buffer.from([0x00]), uart, Buffer.from([10, flags, 5, 60, 0, 0, 0, 0, 0, 0]), d]);
+    };
     const frames = [
       nordic(0x01, air[1]!),
       nordic(0x03, air[4]!), // LL_ENC_REQ from the central (flag bit 1)
@@ -150,5 +162,12 @@ describe('link-layer captures', () => {
     const c = r.connections[0]!;
     expect(c.disconnect).toMatchObject({ frame: 4, reason: 0x13, by: 'central' });
     expect(c.lines.map((l) => l.text)).toContain('LL_REJECT_EXT_IND: LL_ENC_REQ rejected with 0x06 PIN or Key Missing');
+    // Wireshark's nordic_ble dissector reads the same frames: the same LL control opcodes, frame by frame.
+    const ts = execFileSync('tshark', ['-r', f, '-T', 'fields', '-e', 'frame.number', '-e', '_ws.malformed', '-e', 'btle.control_opcode', '-e', 'btle.control.error_code', '-e', 'nordic_ble.direction'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const rows = ts.trim().split('\n').map((l) => l.split('\t'));
+    expect(rows.map((r) => r[1])).toEqual(['', '', '', '']); // nothing malformed
+    expect(rows.map((r) => r[2])).toEqual(['', '0x03', '0x11', '0x02']);
+    expect(rows[2]![3]).toBe('0x06');
+    expect(rows.slice(1).map((r) => r[4])).toEqual(['1', '0', '1']); // central → peripheral, as blebench read the senders
   });
 });

@@ -30,7 +30,7 @@ async function withoutReadByType(file: string): Promise<{ path: string; packets:
 }
 
 const DIR = 'fixtures/captures';
-const files = readdirSync(DIR).filter((f) => !f.endsWith('.md') && !f.endsWith('.sh') && !f.endsWith('.ts'));
+const files = readdirSync(DIR, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).filter((f) => !f.endsWith('.md') && !f.endsWith('.sh') && !f.endsWith('.ts'));
 
 describe('fixture captures read the same as tshark reads them', () => {
   it('there is a fixture per format for each scenario-made pattern', () => {

@@ -12,6 +12,7 @@ import { openTransport, type HciTransport } from '../../common/hci/transport.js'
 import { MemoryKeyStore } from '../../common/smp/key-store.js';
 import { pairingConfig, type PairingConfig } from '../../common/smp/pairing-config.js';
 import type { TimelineEntry } from '../../common/trace/timeline.js';
+import type { KeyMissingPolicy } from '../../central/pairing/key-missing-policy.js';
 import { CentralClient } from '../../central/central-client.js';
 import type { CentralConnection } from '../../central/connection.js';
 import { AttError, HciError } from '../../central/errors.js';
@@ -40,12 +41,12 @@ const ENCRYPTED_READ = profile.services.flatMap((s) => s.characteristics).find((
 const OPEN_READ = profile.services.flatMap((s) => s.characteristics).find((c) => c.name === 'Open Read')!;
 
 /** Both sides run blebench's Security Manager with bonding; pair once, disconnect, then connect again. */
-async function bondedThenReconnect(config: Partial<PairingConfig>, change: 'key' | 'ediv-rand', policy: PairingPolicy = 'never'): Promise<CentralConnection> {
+async function bondedThenReconnect(config: Partial<PairingConfig>, change: 'key' | 'ediv-rand', policy: PairingPolicy = 'never', onKeyMissing: KeyMissingPolicy = 'stop'): Promise<CentralConnection> {
   radio = new Radio({ name: 'kept-key-mismatch' });
   pt = await openTransport('mock', { radio, name: 'peripheral' });
   ct = await openTransport('mock', { radio, name: 'central' });
   server = await servePeripheral({ transport: pt, profile, smp: { config: pairingConfig({ bonding: true, ...config }), keyStore: new MemoryKeyStore() } });
-  client = await CentralClient.open(ct, { policy: 'never', timeoutMs: 3000, smp: { config: pairingConfig({ bonding: true, ...config }) } });
+  client = await CentralClient.open(ct, { policy: 'never', onKeyMissing, timeoutMs: 3000, smp: { config: pairingConfig({ bonding: true, ...config }) } });
   const target = { kind: 'service' as const, value: profile.advertising.serviceUuids[0]! };
   const first = await client.connectTo(target);
   expect((await first.pair()).result).toBe('encrypted');
@@ -127,5 +128,25 @@ describe("a kept key that does not fit the peripheral's", () => {
     expect(second.noPairing).toBe('encryption with the kept key failed earlier on this link: HCI 0x06 PIN or Key Missing; one attempt per link');
     expect(after(ct!, from, 'HCI LE Enable Encryption')).toHaveLength(1);
     expect(after(ct!, from, 'SMP Pairing Request')).toHaveLength(0);
+  });
+
+  it('on-error, on-key-missing pair: after 0x06 the central forgets the bond and pairs once on the same link; the read gets its value and the new bond replaces the old', async () => {
+    const conn = await bondedThenReconnect({ secureConnections: 'no' }, 'ediv-rand', 'on-error', 'pair');
+    const old = (await client!.bonds.store.list())[0]!;
+    const from = ct!.tap.entries.length;
+    const read = (await conn.characteristics()).find((c) => c.uuid === ENCRYPTED_READ.uuid)!;
+    const rec: OperationRecord = { attempts: [] };
+    expect((await conn.read(read, rec)).toString()).toBe('needs encryption');
+    expect(rec.encryptedWithStoredKey).toBe(true);
+    expect(rec.keyMissing).toMatch(/--on-key-missing pair: the bond was forgotten and the central paired again/);
+    expect(rec.pairing?.error).toBeUndefined();
+    expect(after(ct!, from, 'HCI LE Enable Encryption')).toHaveLength(2);
+    expect(after(ct!, from, 'SMP Pairing Request')).toHaveLength(1);
+    expect(after(ct!, from, 'HCI Disconnection Complete')).toHaveLength(0);
+    expect(client!.peerKey(conn.peer.address)).toBe('missing');
+    await until(async () => {
+      const now = await client!.bonds.store.list();
+      return now.length === 1 && !now[0]!.peerLtk!.key.equals(old.peerLtk!.key) ? true : undefined;
+    }, 'the new bond in place of the old');
   });
 });

@@ -18,7 +18,17 @@ describe('npm run bench -- --json', () => {
     expect(res.node).toBe(process.version);
     expect(Object.keys(res.method as object)).toEqual(expect.arrayContaining(['transport', 'connect_pair_read', 'notify', 'peripheral_soak', 'air_flood']));
     expect(res.peripheral_soak_paired, 'every soak cycle paired').toBe(20);
-    expect(String(res.peripheral_key_file)).toMatch(/^valid JSON, 20 bonds/);
+    expect(String(res.peripheral_key_file)).toMatch(/^valid JSON, 20 bonds \(20 distinct peers\)/);
+    // the live memory (after a full GC in the peripheral) is read at every checkpoint
+    expect(String(res.peripheral_live_mb)).toMatch(/^\d+\.\d at start, \d+\.\d after 2, \d+\.\d after 20$/);
+    expect(String(res.peripheral_rss_series_mb).split(', ')).toHaveLength(11);
+    // open descriptors, less those of a key store write under way, the same at every checkpoint
+    const fds = String(res.peripheral_open_fds_series).split(', ').map((c) => /^\d+: (\d+)\+[01]$/.exec(c)?.[1]);
+    expect(fds).toHaveLength(11);
+    expect(new Set(fds), String(res.peripheral_open_fds_series)).toEqual(new Set([fds[0]]));
+    // a bond in the key store's memory is a compact record (it was ~1,900 bytes as objects and Buffers)
+    expect(res.key_store_bytes_per_bond).toBeGreaterThan(100);
+    expect(res.key_store_bytes_per_bond).toBeLessThan(500);
     expect(res.fuzz_totals).toMatch(/^400 cases, 0 crashes, 0 hangs/);
   }, 180_000);
 });

@@ -24,6 +24,7 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export class Tmux {
   readonly socket = `blebench-test-${process.pid}`;
+  private kept = false;
 
   private tmux(args: string[]): string {
     return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
@@ -34,8 +35,20 @@ export class Tmux {
    * pane stays open (so the screen can still be read).
    */
   start(name: string, argv: string[], statusFile: string, cwd: string): void {
+    this.keepServer();
     const cmd = `${argv.map(quote).join(' ')}; s=$?; echo "EXIT=$s" > ${quote(statusFile)}; echo "EXIT=$s"; exec cat`;
     this.tmux(['new-session', '-d', '-s', name, '-x', '200', '-y', '50', '-c', cwd, 'sh', '-c', cmd]);
+  }
+
+  /**
+   * A tmux server exits when its last session ends; a `new-session` sent while it is exiting fails
+   * with "server exited unexpectedly" (a test that killed its last pane, then started the next). One
+   * idle session holds the server up until `kill()`.
+   */
+  private keepServer(): void {
+    if (this.kept) return;
+    this.tmux(['new-session', '-d', '-s', 'keep-server', 'sh', '-c', 'exec cat']);
+    this.kept = true;
   }
 
   /** Keys as tmux names them ("Enter", "Down", "C-c") or literal text. */
@@ -106,6 +119,7 @@ export class Tmux {
     } catch {
       // already gone
     }
+    this.kept = false;
     rmSync(path.join(process.env.TMUX_TMPDIR ?? tmpdir(), `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
   }
 }

@@ -125,6 +125,35 @@ describe("the kernel's share for bleno", () => {
     expect(ks.longTermKeys).toHaveLength(1);
   });
 
+  it("a reload (bleno's, after each bond: one key gone, one added) reuses the keys it repeats octet for octet and decodes the rest", () => {
+    const ks = new KernelShare();
+    const peer = (i: number) => `C0:DE:00:00:01:${i.toString(16).padStart(2, '0').toUpperCase()}`;
+    const records = Array.from({ length: 10 }, (_, i) => ltkInfo({ addr: peer(i), ediv: i, rand: Buffer.alloc(8, i) }));
+    ks.handleMgmtCommand(loadLtks(records));
+    const first = [...ks.longTermKeys];
+    expect(first.map((k) => k.peerAddress)).toEqual(records.map((_, i) => peer(i)));
+    // the oldest gone, one replaced in the middle (a new key for peer 5), a new one at the end
+    const changed = ltkInfo({ addr: peer(5), ediv: 99, rand: Buffer.alloc(8, 9) });
+    const next = [...records.slice(1, 5), ...records.slice(6), changed, ltkInfo({ addr: peer(10) })];
+    ks.handleMgmtCommand(loadLtks(next));
+    const second = ks.longTermKeys;
+    expect(second.map((k) => k.peerAddress)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 5, 10].map(peer));
+    for (const [i, k] of second.entries()) {
+      const before = first.find((f) => f.peerAddress === k.peerAddress);
+      if (i < 8) expect(k, `key of ${k.peerAddress} reused`).toBe(before);
+      else expect(k, `key of ${k.peerAddress} decoded`).not.toBe(before);
+    }
+    expect(second[8]!.ediv).toBe(99);
+    for (const k of second) for (const b of [k.rand, k.value]) expect(b.buffer.byteLength, 'a Buffer of its own, not a pool slice').toBe(b.length);
+    // the new key for peer 5 answers its request
+    ks.onControllerPacket(connectionComplete(1, 1, peer(5)));
+    expect(opOf(ks.onControllerPacket(ltkRequest(1, Buffer.alloc(8, 9), 99))!)).toBe(OP.LE_LONG_TERM_KEY_REQUEST_REPLY);
+    // a reload that repeats good records but holds a malformed one is refused whole, the keys kept
+    const [ev] = ks.handleMgmtCommand(loadLtks([...next, ltkInfo({ encSize: 17 })]));
+    expect(ev![8]).toBe(MGMT_STATUS.INVALID_PARAMETERS);
+    expect(ks.longTermKeys).toBe(second);
+  });
+
   it('answers unknown management commands with Unknown Command, never silence', () => {
     const ks = new KernelShare();
     const [ev] = ks.handleMgmtCommand(Buffer.from([0x99, 0x00, 0, 0, 0, 0]));

@@ -35,7 +35,7 @@ describe('refuseNextPairing', () => {
     await bench.pt.tap.waitFor((e) => e.name === 'HCI Encryption Change' && e.fields.enabled === true, { timeoutMs: 5000, includePast: true });
     expect(bench.pt.kernelShare!.longTermKeys).toHaveLength(1);
     const emptied = new Promise((resolve) => bench!.pt.kernelShare!.once('keys', resolve));
-    bench.server.forgetBonds();
+    await bench.server.forgetBonds();
     expect(await emptied).toEqual([]);
     expect(bench.pt.kernelShare!.longTermKeys).toHaveLength(0);
   });

@@ -24,6 +24,7 @@ function recordingPort(fail?: string) {
     delayAnswers: (...a) => void calls.push(['delayAnswers', ...a]),
     disconnect: async () => {},
     requestSecurity: () => void calls.push(['requestSecurity']),
+    forgetBonds: async () => void calls.push(['forgetBonds']),
     listen: () => {
       listening++;
       return () => listening--;

@@ -2,7 +2,7 @@
 // Core v5.4 Vol 4 Part E 4.4 (command flow: Command Complete or Command Status per command).
 import { HCI_STATUS } from '../../codes/hci.js';
 import { params, type ParamWriter } from '../bytes.js';
-import type { LinkEnd } from '../connection.js';
+import type { LinkEnd } from '../link.js';
 import type { VirtualController } from '../controller.js';
 
 export interface CommandContext {

@@ -4,7 +4,7 @@
 // come back (Core v5.4 Vol 4 Part E 7.3.2). Anything before that answer is line noise from an
 // earlier session and is skipped; a port that stays silent, or says something else, is named.
 import { EVT, H4, OP } from '../../codes/hci.js';
-import { H4Framer } from '../h4-framer.js';
+import { H4Framer } from '../../h4/h4-framer.js';
 import { hciCommand } from '../hci-packets.js';
 import type { H4Link } from '../socket-api.js';
 import { TransportError, explainSerialError } from '../transport-errors.js';

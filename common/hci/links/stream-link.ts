@@ -2,7 +2,7 @@
 // server, or a real controller bridged to a socket. Stream reads are reframed into whole packets.
 import { statSync } from 'node:fs';
 import net from 'node:net';
-import { H4Framer } from '../h4-framer.js';
+import { H4Framer } from '../../h4/h4-framer.js';
 import type { H4Link } from '../socket-api.js';
 import { TransportError } from '../transport-errors.js';
 import { LinkEnding } from './link-ending.js';

@@ -86,6 +86,13 @@ export async function runCentralStep(step: Step, ctx: StepContext): Promise<Step
         if (!ctx.advanceClock) return { outcome: { kind: 'error', message: "advance-clock moves the virtual radio's clock: run the scenario with --transport mock" } };
         ctx.advanceClock(step.seconds);
         return ok();
+      case 'forget-bonds':
+        await c.forgetBonds();
+        return ok();
+      case 'factory-reset':
+        if (!ctx.peripheral) return { outcome: { kind: 'error', message: 'factory-reset acts on the peripheral, which does not run here (--role central): reset the real one by hand' } };
+        await ctx.peripheral.forgetBonds();
+        return ok();
     }
   } catch (e) {
     return { outcome: outcomeOf(e) };

@@ -13,7 +13,7 @@ import { protocolCode } from '../protocol-codes.js';
 import type { Scenario, Step } from '../scenario.js';
 import type { StepRun } from './central-steps.js';
 import type { PeripheralEvent, PeripheralPort } from './ports.js';
-import type { StepRecord } from './run-scenario.js';
+import type { StepRecord } from './step-record.js';
 
 /** The peripheral's request operations that stand for each central step. */
 const OPERATIONS: Partial<Record<Step['kind'], readonly string[]>> = {
@@ -78,6 +78,8 @@ export async function observeCentral(s: Scenario, p: PeripheralPort, records: St
       const t = performance.now();
       let run: StepRun;
       try {
+        // The factory reset is the peripheral's own step: it runs here, whoever the central is.
+        if (step.kind === 'factory-reset') await p.forgetBonds();
         run = await observeStep(step, s, { next, entries, ...(o.signal ? { signal: o.signal } : {}) });
       } catch (e) {
         if (!(e instanceof NotSeen)) throw e;
@@ -141,9 +143,12 @@ async function observeStep(step: Step, s: Scenario, w: Watch): Promise<StepRun> 
       await sleep(step.ms, undefined, w.signal ? { signal: w.signal } : {});
       return ok;
     case 'change-stored-key':
+    case 'forget-bonds':
       return ok; // the central's own key store: nothing goes over the air
     case 'advance-clock':
       return ok; // the central's radio: nothing goes over the air
+    case 'factory-reset':
+      return ok; // done above, on this peripheral
 
   }
 }

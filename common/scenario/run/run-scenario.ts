@@ -8,14 +8,15 @@ import type { Tap } from '../../trace/tap.js';
 import { evaluate, evaluateRun } from '../expect/evaluate.js';
 import { linkSecurity } from '../expect/link-security.js';
 import { checkOutcome } from '../expect/step-checks.js';
-import type { LinkSecurity, StepOutcome, Timelines, Verdict } from '../expect/types.js';
+import type { StepOutcome, Timelines, Verdict } from '../expect/types.js';
 import type { ScenarioResult, StepReport } from '../report/result.js';
-import type { Scenario, Side, Step } from '../scenario.js';
+import type { Scenario, Side } from '../scenario.js';
 import { applyBehaviours } from './behaviours.js';
-import { runCentralStep, type StepRun } from './central-steps.js';
+import { runCentralStep } from './central-steps.js';
 import { NotificationQueue } from './notifications.js';
 import { observeCentral } from './observe-central.js';
 import { CannotRun, type Rig, type RigFactory } from './ports.js';
+import type { StepRecord } from './step-record.js';
 
 export type RunRole = 'both' | 'central' | 'peripheral';
 
@@ -28,15 +29,6 @@ export interface RunScenarioOptions {
   readonly catchCrashes?: boolean;
   /** The longest the central waits for one operation (default 5000 ms, never more than the time limit); a scenario's `central.timeout-ms` wins. */
   readonly operationTimeoutMs?: number;
-}
-
-/** One step as it ran: its result, where each tap stood when it started, the link after it. */
-export interface StepRecord {
-  readonly step: Step;
-  readonly run: StepRun;
-  readonly from: Partial<Record<Side, number>>;
-  readonly security: LinkSecurity | undefined;
-  readonly durationMs: number;
 }
 
 const CLOSE_LIMIT_MS = 5000;

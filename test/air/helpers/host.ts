@@ -2,7 +2,7 @@
 // predicate with a timeout (never sleeps as synchronisation).
 import type net from 'node:net';
 import { EVT, H4 } from '../../../common/codes/hci.js';
-import { H4Framer } from '../../../common/hci/h4-framer.js';
+import { H4Framer } from '../../../common/h4/h4-framer.js';
 import type { VirtualController } from '../../../common/air/index.js';
 
 export interface H4Endpoint {

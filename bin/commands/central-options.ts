@@ -1,0 +1,38 @@
+// What `blebench central` takes: its flags as commander parses them, and what a caller (a test, `run`)
+// may hand it. central.ts runs them; central-os.ts runs the os route with a part of them.
+import type { SmpSetup } from '../../common/smp/link-session.js';
+import type { HciTransport } from '../../common/hci/transport.js';
+import type { PairingPolicy } from '../../central/pairing/pairing-policy.js';
+import type { PairingFlags } from '../pairing-options.js';
+import type { KeyMissingPolicy } from '../../central/pairing/key-missing-policy.js';
+
+export interface CentralOptions extends PairingFlags {
+  target?: string;
+  transport: string;
+  /** --address: the controller's public address, set before noble loads (Zephyr Write BD_ADDR). */
+  address?: string;
+  policy: PairingPolicy;
+  onKeyMissing?: KeyMissingPolicy;
+  /** Comma-separated pairing methods: one paired phase (column) each. */
+  methods?: string;
+  profile?: string;
+  /** Write the target's GATT table and the security the matrix saw as a profile to FILE. */
+  saveProfile?: string;
+  btsnoop?: string;
+  json?: boolean;
+  interactive?: boolean;
+  timeout: number;
+  logLevel: string;
+  logFormat: string;
+}
+
+/** For tests and `run`: an already open transport (kept open), and where output goes. */
+export interface CentralDeps {
+  transport?: HciTransport;
+  out?: (s: string) => void;
+  err?: (s: string) => void;
+  /** @internal On mock with no target: the served peripheral's Security Manager, set per method with --methods. */
+  peripheralSmp?: SmpSetup;
+  /** @internal The central's Security Manager, set up (key store checked) before the self-matrix opened anything. */
+  smp?: SmpSetup | null;
+}

@@ -1,0 +1,13 @@
+// What the runner keeps of one step as it ran (run-scenario.ts writes it, observe-central.ts reads it).
+import type { LinkSecurity } from '../expect/types.js';
+import type { Side, Step } from '../scenario.js';
+import type { StepRun } from './central-steps.js';
+
+/** One step as it ran: its result, where each tap stood when it started, the link after it. */
+export interface StepRecord {
+  readonly step: Step;
+  readonly run: StepRun;
+  readonly from: Partial<Record<Side, number>>;
+  readonly security: LinkSecurity | undefined;
+  readonly durationMs: number;
+}
