@@ -18,6 +18,8 @@ const PAIRING_FLAG_NAMES: Readonly<Record<keyof PairingFlags, string>> = {
   debugKeys: '--debug-keys',
   refuseDebugKeys: '--refuse-debug-keys',
   keys: '--keys',
+  privacy: '--privacy',
+  rpaTimeout: '--rpa-timeout',
   onRepairing: '--on-repairing',
 };
 

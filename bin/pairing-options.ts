@@ -8,6 +8,8 @@ import type { Logger } from '../common/log/logger.js';
 import { escapeForTerminal } from '../common/output/escape.js';
 import { JsonFileKeyStore } from '../common/smp/json-key-store.js';
 import type { LinkSession, SmpSetup } from '../common/smp/link-session.js';
+import { RPA_TIMEOUT_S } from '../common/codes/hci.js';
+import { DEFAULT_RPA_TIMEOUT_S, PRIVACY_MODES, type PrivacySetup } from '../common/smp/privacy-setup.js';
 import { REPAIRING_POLICIES } from '../common/smp/repairing-policy.js';
 import { DEFAULT_PAIRING_CONFIG, IO_CAPABILITY_NAMES, pairingConfig, type IoCapabilityName, type PairingConfig, type PairingDelegate } from '../common/smp/pairing-config.js';
 
@@ -23,6 +25,8 @@ export interface PairingFlags {
   debugKeys?: boolean;
   refuseDebugKeys?: boolean;
   keys?: string;
+  privacy?: string | boolean;
+  rpaTimeout?: string;
   /** `blebench peripheral` only: a bonded central's new Pairing Request (common/smp/repairing-policy.ts). */
   onRepairing?: string;
 }
@@ -40,7 +44,9 @@ export function addPairingOptions(cmd: Command): Command {
     .addOption(new Option('--numeric-comparison <answer>', 'Numeric Comparison: accept, reject, or ask (without a console: rejected)').choices(['accept', 'reject', 'ask']))
     .option('--debug-keys', "use the spec's debug P-256 key pair so that captures can be decrypted")
     .option('--refuse-debug-keys', "refuse a peer that sends the spec's debug public key unasked (Pairing Failed 0x03 Authentication Requirements); by default it is accepted and the key marked \"debug key: not secure\"")
-    .option('--keys <file>', 'keep bonds in this JSON file (written atomically, mode 0600) and use them to encrypt again');
+    .option('--keys <file>', 'keep bonds in this JSON file (written atomically, mode 0600) and use them to encrypt again')
+    .addOption(new Option('--privacy [maker]', 'use a resolvable private address from this role\'s IRK, made by the host (the flag alone) or by the controller\'s resolving list; IRK and identity address are distributed when bonding').choices([...PRIVACY_MODES]))
+    .option('--rpa-timeout <seconds>', `with --privacy: seconds between new private addresses (${RPA_TIMEOUT_S.MIN}..${RPA_TIMEOUT_S.MAX}, default ${DEFAULT_RPA_TIMEOUT_S} as the spec recommends)`);
 }
 
 /** `blebench peripheral`: what a Pairing Request from a central this peripheral holds a bond with gets. */
@@ -84,6 +90,22 @@ export function pairingOverridesFrom(f: PairingFlags): Partial<PairingConfig> {
   return o;
 }
 
+/** --privacy and --rpa-timeout as a PrivacySetup (undefined without --privacy); bad values are bad input. */
+export function privacyFrom(f: PairingFlags): PrivacySetup | undefined {
+  if (f.privacy === undefined || f.privacy === false) {
+    if (f.rpaTimeout !== undefined) bad('--rpa-timeout', 'needs --privacy (an RPA timeout without private addresses does nothing)');
+    return undefined;
+  }
+  let rpaTimeoutS: number = DEFAULT_RPA_TIMEOUT_S;
+  if (f.rpaTimeout !== undefined) {
+    if (!/^\d+$/.test(f.rpaTimeout) || Number(f.rpaTimeout) < RPA_TIMEOUT_S.MIN || Number(f.rpaTimeout) > RPA_TIMEOUT_S.MAX) {
+      bad('--rpa-timeout', `${JSON.stringify(f.rpaTimeout)} is not a number of seconds from ${RPA_TIMEOUT_S.MIN} to ${RPA_TIMEOUT_S.MAX} (Core v5.4 Vol 4 Part E 7.8.45)`);
+    }
+    rpaTimeoutS = Number(f.rpaTimeout);
+  }
+  return { mode: f.privacy === true ? 'host' : (f.privacy as PrivacySetup['mode']), rpaTimeoutS };
+}
+
 /**
  * The pairing config the flags ask for, or undefined when none was given (the stack's own SMP). With
  * --keys the key store is opened and checked here, before any transport (exit 2 naming the file).
@@ -95,9 +117,10 @@ export function smpSetupFrom(
   alarm: (line: string) => void = (l) => void process.stderr.write(escapeForTerminal(`${l}\n`)),
   log?: Logger,
 ): SmpSetup | undefined {
-  const given = Object.entries(f).some(([k, v]) => v !== undefined && ['ioCapability', 'bonding', 'mitm', 'sc', 'minKeySize', 'maxKeySize', 'passkey', 'numericComparison', 'debugKeys', 'refuseDebugKeys', 'keys', 'onRepairing'].includes(k));
+  const given = Object.entries(f).some(([k, v]) => v !== undefined && ['ioCapability', 'bonding', 'mitm', 'sc', 'minKeySize', 'maxKeySize', 'passkey', 'numericComparison', 'debugKeys', 'refuseDebugKeys', 'keys', 'privacy', 'rpaTimeout', 'onRepairing'].includes(k));
   if (!given) return undefined;
   const config = pairingConfig(pairingOverridesFrom(f));
+  const privacy = privacyFrom(f);
   const keyStore = f.keys !== undefined ? openKeysFlag(f.keys) : undefined;
   return {
     config,
@@ -108,6 +131,7 @@ export function smpSetupFrom(
       if (keyStore) sayKeyStoreFailures(s, keyStore, alarm, log);
     },
     ...(keyStore ? { keyStore } : {}),
+    ...(privacy ? { privacy } : {}),
   };
 }
 

@@ -69,9 +69,11 @@ export function rigFactory(o: RigOptions): RigFactory {
       if (wantCentral) capture.central = btsnoop.central = btsnoopFile(req.btsnoopDir, s.file, 'central');
     }
     const smp = scenarioSmp(s);
+    // The radio's clock runs with real time plus what advance-clock steps added (RPA timeouts run on it).
+    let skewMs = 0;
     const world: WorldParts = await openWorld({
       transport: o.spec,
-      radio: { name: `run ${s.name}` },
+      radio: { name: `run ${s.name}`, clock: () => performance.now() + skewMs },
       faults: s.faults,
       capture,
       // Before noble/bleno read it (their HCI Reset keeps it, as Zephyr's does); the capture has it.
@@ -99,6 +101,7 @@ export function rigFactory(o: RigOptions): RigFactory {
       lost: world.lost,
       close: () => world.close(),
       acrossProcesses: !onRadio && !!central && !!peripheral,
+      ...(onRadio ? { advanceClock: (seconds: number) => void (skewMs += seconds * 1000) } : {}),
     };
   };
 }
@@ -110,7 +113,7 @@ export function rigFactory(o: RigOptions): RigFactory {
  */
 export function scenarioSmp(s: Scenario): { peripheral: { smp?: SmpSetup }; central: { smp?: SmpSetup } } {
   return {
-    peripheral: s.peripheral.smp ? { smp: { config: s.peripheral.smp, keyStore: new MemoryKeyStore(), attempts: new RepeatedAttempts() } } : {},
-    central: s.central.smp ? { smp: { config: s.central.smp, keyStore: new MemoryKeyStore() } } : {},
+    peripheral: s.peripheral.smp ? { smp: { config: s.peripheral.smp, keyStore: new MemoryKeyStore(), attempts: new RepeatedAttempts(), ...s.peripheral.privacy } } : {},
+    central: s.central.smp ? { smp: { config: s.central.smp, keyStore: new MemoryKeyStore(), ...s.central.privacy } } : {},
   };
 }

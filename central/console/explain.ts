@@ -59,7 +59,7 @@ export function describeSecurity(conn: CentralConnection): string[] {
   const l = conn.link;
   const s = conn.security();
   const lines = [
-    `link ${hex(l.handle, 4)} to ${conn.peer.address}: ${l.connected ? 'connected' : `down (${l.disconnectReasonName ?? 'reason unknown'})`}`,
+    `link ${hex(l.handle, 4)} to ${conn.peer.address}${l.peerIdentity ? ` (identity ${l.peerIdentity.address} ${l.peerIdentity.type}, ${l.peerIdentity.via === 'irk' ? 'resolved with its stored IRK' : 'distributed in pairing'})` : ''}: ${l.connected ? 'connected' : `down (${l.disconnectReasonName ?? 'reason unknown'})`}`,
     `  encrypted: ${l.encrypted ? `yes, key size ${l.keySize ?? '?'} octets` : 'no'}${l.encryptionStatus !== undefined && l.encryptionStatus !== 0 ? ` (last Encryption Change: ${hex(l.encryptionStatus)} ${l.encryptionStatusName ?? ''})` : ''}`,
     `  authenticated (MITM): ${s.authenticated ? 'yes' : 'no'}`,
   ];

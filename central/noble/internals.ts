@@ -26,6 +26,8 @@ export interface NobleInternals {
     _hci: {
       _socket: { stop(): void; write(p: Buffer): void };
       pollIsDevUp: () => void;
+      /** The controller's public address, once noble read it (Read BD_ADDR). */
+      address?: string;
       _handleBuffers: Record<number, unknown>;
       /** LE Enable Encryption (HCI 0x2019) with the given Rand, EDIV and LTK. */
       startLeEncryption(handle: number, random: Buffer, diversifier: Buffer, key: Buffer): void;

@@ -19,6 +19,7 @@ import { NobleAttBearer } from './att-bearer.js';
 import { guardNobleInternals } from './guards.js';
 import { NOBLE_HCI_FILE, NobleLoadError, nobleRequire, nobleVersion, type Noble, type NobleInternals } from './internals.js';
 import { installNobleSmp, NobleSmpSession } from './smp-substitute.js';
+import { freshIrk } from '../../common/smp/privacy-setup.js';
 
 export interface LoadedNoble {
   noble: Noble;
@@ -59,6 +60,16 @@ export async function loadNoble(transport: HciTransport, options: LoadNobleOptio
   if (!injectHciSocket(NOBLE_HCI_FILE)) {
     throw new NobleLoadError('noble was loaded with the real bluetooth-hci-socket before blebench could put its transport in place');
   }
+  const privacy = options.smp?.privacy;
+  if (privacy && !transport.enablePrivacy) throw new NobleLoadError(`${transport.label}: privacy needs a transport blebench drives itself (mock, h4:, hci-user:, usb:, serial:); on a kernel or OS stack the system makes the addresses (BlueZ: \`btmgmt privacy on\`)`);
+  let privacyIrk: Buffer | undefined;
+  if (privacy) {
+    // On before noble scans or connects. One IRK for this device's whole life: the one its bonds hold
+    // (the peripherals resolve our RPAs with it), else a fresh one. Bonded peers go into the resolving list.
+    const bonds = ((await options.smp!.keyStore?.list()) ?? []).filter((b) => b.role === 'central');
+    privacyIrk = bonds.find((b) => b.localIrk)?.localIrk ?? freshIrk();
+    transport.enablePrivacy!({ mode: privacy.mode, irk: privacyIrk, rpaTimeoutS: privacy.rpaTimeoutS }, bonds.filter((b) => b.peerIrk).map((b) => ({ identity: b.peer, irk: b.peerIrk! })));
+  }
   // Before bindings.js pulls in acl-stream.js, which binds `./smp` once per process.
   const smpFactories = installNobleSmp();
   guardNobleInternals();
@@ -71,7 +82,12 @@ export async function loadNoble(transport: HciTransport, options: LoadNobleOptio
   const sessions = new Map<number, LinkSession>();
   if (options.smp) {
     const setup = options.smp;
-    smpFactories.set(bindings._hci, (acl, local, peer) => new NobleSmpSession(acl, local, peer, setup, transport.tap, sessions));
+    smpFactories.set(bindings._hci, (acl, local, peer) => {
+      const smp = new NobleSmpSession(acl, local, peer, setup, transport.tap, sessions);
+      // Controller privacy: a peripheral bonded with its IRK goes into the resolving list (Vol 4 Part E 7.8.38).
+      if (privacy) smp.session.on('bond', (b) => b.peerIrk && transport.addResolvingPeer?.({ identity: b.peer, irk: b.peerIrk }));
+      return smp;
+    });
   }
 
   // Reading noble.state the first time runs bindings.init() synchronously (binds and starts the
@@ -86,6 +102,11 @@ export async function loadNoble(transport: HciTransport, options: LoadNobleOptio
     bindings._hci.pollIsDevUp = () => {};
     bindings._hci._socket.stop();
     throw err;
+  }
+  if (privacyIrk) {
+    // Our identity is the public address noble read; it and the IRK go out in key distribution (Vol 3 Part H 3.6.4/3.6.5).
+    const address = (bindings._hci.address ?? '00:00:00:00:00:00').toUpperCase();
+    options.smp!.identity = { address: { address, type: 'public' }, irk: privacyIrk };
   }
 
   // Take each connection's ATT queue and SMP over in the same turn noble builds them (its own

@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { L2CAP_CID } from '../../common/codes/l2cap.js';
 import { HCI_STATUS } from '../../common/codes/hci.js';
-import { createLinkSession, type LinkSession, type SmpSetup } from '../../common/smp/link-session.js';
+import { createLinkSession, noteResolvedIdentity, type LinkSession, type SmpSetup } from '../../common/smp/link-session.js';
 import { toWire } from '../../common/smp/byte-order.js';
 import type { DeviceAddress } from '../../common/smp/engine-types.js';
 import type { Tap } from '../../common/trace/tap.js';
@@ -69,10 +69,13 @@ export class NobleSmpSession extends EventEmitter {
     if (typeof acl.write !== 'function' || typeof acl._hci?.startLeEncryption !== 'function') {
       throw new NobleInternalsChanged('AclStream.write or AclStream._hci.startLeEncryption is not a function');
     }
+    // Our address on this link as the tap saw it made (an RPA with privacy): f5/f6 and c1 take the
+    // addresses of the connection (Vol 3 Part H 2.2.7, 2.2.3); noble only knows its public one.
+    const seen = tap.link(handle);
     this.session = createLinkSession({
       ...setup,
       role: 'central',
-      local,
+      local: seen?.localAddress ? { address: seen.localAddress.toUpperCase(), type: seen.localAddressType ?? 'public' } : local,
       peer,
       handle,
       link: {
@@ -84,6 +87,7 @@ export class NobleSmpSession extends EventEmitter {
         },
       },
     });
+    noteResolvedIdentity(this.session, seen);
     sessions.set(handle, this.session);
     this.session.on('outcome', (o) => {
       if (o.result === 'failed') this.emit('fail');

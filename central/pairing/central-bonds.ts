@@ -7,6 +7,7 @@ import { fromWire } from '../../common/smp/byte-order.js';
 import type { Bond } from '../../common/smp/bond.js';
 import type { DeviceAddress } from '../../common/smp/engine-types.js';
 import type { KeyStore } from '../../common/smp/key-store.js';
+import { IdentityResolver } from '../../common/smp/identity-resolver.js';
 import type { LinkSession } from '../../common/smp/link-session.js';
 import type { LinkState } from '../../common/trace/link-state.js';
 
@@ -54,7 +55,7 @@ export class CentralBonds {
 
   /**
    * The one lookup on connect: the LinkSession's (blebench's Security Manager looked it up in this
-   * store as the link came up), else the store's for the link's addresses. A store that cannot be
+   * store as the link came up), else the store's for the link's addresses, by identity (identity-resolver.ts). A store that cannot be
    * read is an error, not "no bond".
    */
   async lookup(link: LinkState, session?: LinkSession): Promise<Bond | undefined> {
@@ -62,7 +63,7 @@ export class CentralBonds {
       await session.ready;
       return session.bond;
     }
-    return this.store.get(localAddressOf(link), peerAddressOf(link));
+    return (await new IdentityResolver(this.store).resolve(peerAddressOf(link), localAddressOf(link)))?.bond;
   }
 
   /**

@@ -69,7 +69,8 @@ export function pair(o: PairOptions): Promise<PairingReport> {
       bearer.off('pairingFailed', onNobleFail);
       o.session?.off('outcome', onOutcome);
       const debugKey = debugKeyUse(tap.entries.filter((e) => e.seq > from && e.handle === link.handle), link.role);
-      resolve(pairingReport(link, o.trigger, { ...(error ? { error } : {}), notes, ...(debugKey ? { debugKey } : {}) }));
+      const identities = o.session ? { local: o.session.localIdentity, ...(o.session.peerIdentity ? { peer: o.session.peerIdentity } : {}) } : undefined;
+      resolve(pairingReport(link, o.trigger, { ...(error ? { error } : {}), notes, ...(debugKey ? { debugKey } : {}), ...(identities ? { identities } : {}) }));
     };
     const mine = (l: LinkState, e: TimelineEntry) => l === link && e.seq > from;
     // With blebench's Security Manager the pairing ends when its key distribution does (Vol 3 Part H

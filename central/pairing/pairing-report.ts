@@ -41,6 +41,17 @@ export interface PairingReport {
   notes: string[];
   /** Who sent the spec's debug public key (Vol 3 Part H 2.3.5.6.1): the key this pairing made is a debug key, not secure. */
   debugKey?: DebugKeyUse;
+  /**
+   * Each side's address on the air on this link and its identity address where known (they differ when
+   * a side uses a resolvable private address: Vol 6 Part B 1.3.2; the identity from Identity Address
+   * Information, Vol 3 Part H 3.6.5, or resolved with a stored IRK).
+   */
+  addresses: { local: AddressPair; peer: AddressPair };
+}
+
+export interface AddressPair {
+  onAir: string;
+  identity?: string;
 }
 
 export interface DebugKeyUse {
@@ -87,7 +98,16 @@ export function debugKeyText(d: DebugKeyUse): string {
   return `${DEBUG_KEY_WARNING}: the ${d.sentBy.join(' and the ')} sent the spec's debug P-256 public key (Vol 3 Part H 2.3.5.6.1); anyone with a capture can compute this link's key`;
 }
 
-export function pairingReport(link: LinkState, trigger: string, outcome: { error?: CentralError; notes?: string[]; debugKey?: DebugKeyUse }): PairingReport {
+const addressText = (a: { address: string; type: string }) => `${a.address} (${a.type})`;
+
+export function pairingReport(
+  link: LinkState,
+  trigger: string,
+  outcome: { error?: CentralError; notes?: string[]; debugKey?: DebugKeyUse; identities?: { local?: { address: string; type: string }; peer?: { address: string; type: string } } },
+): PairingReport {
+  const onAirLocal = link.localAddress ? `${link.localAddress.toUpperCase()} (${link.localAddressType ?? 'public'})` : 'unknown';
+  const onAirPeer = `${link.peerAddress.toUpperCase()} (${(link.peerAddressType & 1) === 1 ? 'random' : 'public'})`;
+  const pairOf = (onAir: string, id: { address: string; type: string } | undefined): AddressPair => (id && addressText(id) !== onAir ? { onAir, identity: addressText(id) } : { onAir });
   const p: PairingState | undefined = link.pairing;
   const side = (s: LocalOrRemote) => sideName(s, link.role);
   const initiator = p ? side(p.initiator) : 'central';
@@ -98,6 +118,7 @@ export function pairingReport(link: LinkState, trigger: string, outcome: { error
     result: outcome.error ? 'failed' : 'encrypted',
     keysDistributed: (p?.keys ?? []).map((k) => ({ kind: k.kind, sentBy: side(k.sentBy) })),
     notes: [...(outcome.notes ?? [])],
+    addresses: { local: pairOf(onAirLocal, outcome.identities?.local), peer: pairOf(onAirPeer, outcome.identities?.peer) },
   };
   if (p?.request) report.request = features(p.request, initiator);
   if (p?.response) report.response = features(p.response, responder);
@@ -115,6 +136,8 @@ export function formatPairingReport(r: PairingReport): string[] {
   const f = (x: PairingFeaturesReport) =>
     `${x.sentBy}: ${x.ioCapability}, ${x.authReq}, OOB ${x.oob ? 'present' : 'absent'}, max key ${x.maxKeySize}, initiator keys ${x.initiatorKeys}, responder keys ${x.responderKeys}`;
   const lines = [`pairing (${r.trigger}), started by the ${r.startedBy}`];
+  const a = (x: AddressPair) => (x.identity ? `${x.onAir} on the air, identity ${x.identity}` : x.onAir);
+  if (r.addresses.local.identity || r.addresses.peer.identity) lines.push(`  addresses: this central ${a(r.addresses.local)}; the peripheral ${a(r.addresses.peer)}`);
   if (r.request) lines.push(`  Pairing Request  ${f(r.request)}`);
   if (r.response) lines.push(`  Pairing Response ${f(r.response)}`);
   if (r.method) lines.push(`  method: ${r.secureConnections ? 'LE Secure Connections' : 'LE legacy'} ${r.method}${r.debugKey ? ` (${DEBUG_KEY_WARNING})` : ''}`);

@@ -9,6 +9,7 @@ export const MGMT_OP = {
   READ_MANAGEMENT_SUPPORTED_COMMANDS: 0x0002,
   READ_CONTROLLER_INDEX_LIST: 0x0003,
   LOAD_LONG_TERM_KEYS: 0x0013,
+  LOAD_IDENTITY_RESOLVING_KEYS: 0x0030,
 } as const;
 
 export const MGMT_EV = {
@@ -37,6 +38,9 @@ export const MGMT_LTK_TYPE = {
 
 /** One Long Term Key entry: address(6) type(1) key type(1) central(1) enc size(1) EDIV(2) Rand(8) value(16). */
 export const MGMT_LTK_INFO_SIZE = 36;
+
+/** One Identity Resolving Key entry: address(6) type(1) value(16, least significant octet first). */
+export const MGMT_IRK_INFO_SIZE = 23;
 
 /** The version this emulation reports for Read Management Version Information. */
 export const MGMT_EMULATED_VERSION = { version: 1, revision: 22 } as const;

@@ -4,6 +4,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Tap } from '../trace/tap.js';
 import type { KernelShare } from './kernel-share.js';
+import type { HostPrivacy, HostPrivacySettings, ResolvingPeer } from './host-privacy.js';
 import type { HciSocketApi } from './socket-api.js';
 import type { TransportError } from './transport-errors.js';
 import type { TransportSpec } from './transport-spec.js';
@@ -24,6 +25,12 @@ export interface HciTransport extends EventEmitter<HciTransportEvents> {
   readonly tapAvailable: boolean;
   /** Present where the transport does the kernel's share itself. */
   readonly kernelShare: KernelShare | undefined;
+  /**
+   * Privacy as the host's share (host-privacy.ts), where this process drives the controller itself
+   * (mock, h4:, hci-user:, usb, serial); absent where a kernel or OS stack owns the address.
+   */
+  enablePrivacy?(settings: Omit<HostPrivacySettings, 'clock'>, peers?: readonly ResolvingPeer[]): HostPrivacy;
+  addResolvingPeer?(peer: ResolvingPeer): void;
   readonly isOpen: boolean;
   /** A fresh socket with bluetooth-hci-socket's API, bound to this transport's controller. */
   createSocket(): HciSocketApi;

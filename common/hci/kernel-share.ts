@@ -9,6 +9,7 @@ import {
   MGMT_EMULATED_VERSION,
   MGMT_EV,
   MGMT_HEADER_SIZE,
+  MGMT_IRK_INFO_SIZE,
   MGMT_LTK_INFO_SIZE,
   MGMT_LTK_TYPE,
   MGMT_OP,
@@ -16,6 +17,9 @@ import {
 } from '../codes/mgmt.js';
 import { addressToString, leLtkNegativeReply, leLtkReply, readSeamEvent } from './hci-packets.js';
 import { decodeMgmtLtkInfo, type MgmtLtkInfo } from './mgmt-ltk-info.js';
+import { decodeMgmtIrkInfo, type MgmtIrkInfo } from './mgmt-irk-info.js';
+import { resolveAmong } from '../smp/identity-resolver.js';
+import type { DeviceAddress } from '../smp/engine-types.js';
 
 /** A key the share holds: one MGMT Load Long Term Keys record (mgmt-ltk-info.ts). */
 export type KernelShareLtk = MgmtLtkInfo;
@@ -32,16 +36,31 @@ export interface KernelShareEvents {
   /** A key was found and handed to the controller (or not). */
   ltk: [{ handle: number; found: boolean; peerAddress?: string; key?: KernelShareLtk }];
   keys: [KernelShareLtk[]];
+  irks: [MgmtIrkInfo[]];
 }
 
 export class KernelShare extends EventEmitter<KernelShareEvents> {
   private keys: KernelShareLtk[] = [];
+  private irks: MgmtIrkInfo[] = [];
   /** The last load as sent (its records, 36 octets each) and each record decoded: a reload reuses what it repeats. */
   private loaded: { records: Buffer; keys: KernelShareLtk[] } = { records: Buffer.alloc(0), keys: [] };
   private readonly links = new Map<number, LinkInfo>();
 
   get longTermKeys(): readonly KernelShareLtk[] {
     return this.keys;
+  }
+
+  get identityResolvingKeys(): readonly MgmtIrkInfo[] {
+    return this.irks;
+  }
+
+  /**
+   * The identity behind a peer's address on the air: the address itself, or the identity whose loaded
+   * IRK resolves it (Linux: hci_get_irk / smp_irk_matches; Core v5.4 Vol 6 Part B 1.3.2.3).
+   */
+  identityOf(onAir: DeviceAddress): DeviceAddress {
+    const found = resolveAmong(onAir, this.irks.map((k) => ({ identity: { address: k.peerAddress, type: k.peerAddressType }, irk: k.irk })));
+    return found?.candidate.identity ?? onAir;
   }
 
   /** A management command from the control socket; returns the management events to send back. */
@@ -73,6 +92,14 @@ export class KernelShare extends EventEmitter<KernelShareEvents> {
         params.copy(this.loaded.records, 0, 2);
         this.keys = lastPerPeer(keys); // the command replaces every key (mgmt.c: hci_smp_ltks_clear first)
         this.emit('keys', keys);
+        return [mgmtComplete(op, index, MGMT_STATUS.SUCCESS)];
+      }
+      case MGMT_OP.LOAD_IDENTITY_RESOLVING_KEYS: {
+        if (index !== 0) return [mgmtStatus(op, index, MGMT_STATUS.INVALID_INDEX)];
+        const irks = parseLoadIrks(params);
+        if (!irks) return [mgmtStatus(op, index, MGMT_STATUS.INVALID_PARAMETERS)];
+        this.irks = irks; // as for LTKs, the command replaces every IRK (mgmt.c load_irks: hci_smp_irks_clear)
+        this.emit('irks', irks);
         return [mgmtComplete(op, index, MGMT_STATUS.SUCCESS)];
       }
       default:
@@ -117,8 +144,10 @@ export class KernelShare extends EventEmitter<KernelShareEvents> {
 
   private findLtk(link: LinkInfo, rand: Buffer, ediv: number): KernelShareLtk | undefined {
     const localIsCentral = link.role === ROLE.CENTRAL;
+    // Keys are kept under the peer's identity: an RPA is resolved with the loaded IRKs first.
+    const peer = this.identityOf({ address: link.peerAddress, type: link.peerAddressType });
     return this.keys.find((k) => {
-      if (k.peerAddress !== link.peerAddress || k.peerAddressType !== link.peerAddressType) return false;
+      if (k.peerAddress !== peer.address || k.peerAddressType !== peer.type) return false;
       if (k.central !== localIsCentral) return false;
       // Core v5.4 Vol 3 Part H 2.4.4.1: Secure Connections keys are requested with EDIV and Rand zero
       if (SC_TYPES.has(k.keyType)) return ediv === 0 && rand.every((b) => b === 0);
@@ -156,6 +185,19 @@ function parseLoadLtks(params: Buffer, last: { records: Buffer; keys: KernelShar
     keys.push(key);
   }
   return keys;
+}
+
+function parseLoadIrks(params: Buffer): MgmtIrkInfo[] | undefined {
+  if (params.length < 2) return undefined;
+  const count = params.readUInt16LE(0);
+  if (params.length !== 2 + count * MGMT_IRK_INFO_SIZE) return undefined;
+  const irks: MgmtIrkInfo[] = [];
+  for (let i = 0; i < count; i++) {
+    const irk = decodeMgmtIrkInfo(params.subarray(2 + i * MGMT_IRK_INFO_SIZE, 2 + (i + 1) * MGMT_IRK_INFO_SIZE));
+    if (!irk) return undefined;
+    irks.push(irk);
+  }
+  return irks;
 }
 
 /**

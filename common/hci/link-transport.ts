@@ -7,6 +7,7 @@ import type { Tap } from '../trace/tap.js';
 import { CommandFlow } from './command-flow.js';
 import { malformedAcl, malformedEvent } from './malformed.js';
 import { KernelShare } from './kernel-share.js';
+import { HostPrivacy, type HostPrivacySettings, type ResolvingPeer } from './host-privacy.js';
 import { SeamSocket, type SeamHub } from './seam-socket.js';
 import type { H4Link, HciSocketApi } from './socket-api.js';
 import { TransportError } from './transport-errors.js';
@@ -25,6 +26,8 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
   malformedPackets = 0;
   /** Host-side command flow control (command-flow.ts): no more commands to the controller than it allowed. */
   readonly commandFlow = new CommandFlow();
+  /** Privacy as the host's share (host-privacy.ts), once a role turned it on. */
+  privacy: HostPrivacy | undefined;
 
   constructor(
     readonly spec: TransportSpec,
@@ -32,6 +35,8 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
     readonly tap: Tap,
     private readonly link: H4Link,
     private readonly onClosed?: () => void,
+    /** Milliseconds; the virtual radio's clock on `mock` (RPAs renew on it). */
+    readonly clock: () => number = () => performance.now(),
   ) {
     super();
     link.onPacket((p) => this.fromController(p));
@@ -63,8 +68,20 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
       this.droppedAfterClose++;
       return;
     }
-    if (packet[0] === H4.COMMAND) this.commandFlow.submit(packet, () => this.toController(packet, from));
-    else this.toController(packet, from);
+    if (packet[0] !== H4.COMMAND) return this.toController(packet, from);
+    for (const p of this.privacy ? this.privacy.onHostCommand(packet) : [packet]) this.commandFlow.submit(p, () => this.toController(p, from));
+  }
+
+  /** Turns privacy on for whichever stack uses this controller (its next address-using command applies it). */
+  enablePrivacy(settings: Omit<HostPrivacySettings, 'clock'>, peers: readonly ResolvingPeer[] = []): HostPrivacy {
+    this.privacy = new HostPrivacy({ ...settings, clock: this.clock });
+    this.privacy.addPeers(peers);
+    return this.privacy;
+  }
+
+  /** A new bonded peer for the resolving list (controller privacy); its commands go out at once. */
+  addResolvingPeer(peer: ResolvingPeer): void {
+    for (const p of this.privacy?.addPeers([peer]) ?? []) this.commandFlow.submit(p, () => this.toController(p, undefined));
   }
 
   private toController(packet: Buffer, from: SeamSocket | undefined): void {
@@ -85,6 +102,7 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
     if (malformedEvent(packet) !== undefined || malformedAcl(packet) !== undefined) return void this.malformedPackets++;
     // A whole Command Complete/Status hands back command credits (a cut-short one was dropped above, as Linux does).
     this.commandFlow.onControllerPacket(packet);
+    this.privacy?.onControllerPacket(packet);
     const answer = packet[0] === H4.EVENT ? this.kernelShare.onControllerPacket(packet) : undefined;
     for (const s of this.sockets) s.deliver(packet);
     if (answer) {

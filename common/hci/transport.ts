@@ -49,7 +49,7 @@ export async function openTransport(specText: string | TransportSpec, options: O
       const own = !options.radio;
       const radio = options.radio ?? new Radio({ name: options.name ?? 'mock' });
       const link = new ControllerLink(radio.createController(options.controller), label);
-      return new LinkTransport(spec, label, tap, link, own ? () => radio.close() : undefined);
+      return new LinkTransport(spec, label, tap, link, own ? () => radio.close() : undefined, radio.now);
     }
     case 'h4-unix':
       return new LinkTransport(spec, label, tap, await StreamLink.connect({ path: spec.path }, label));

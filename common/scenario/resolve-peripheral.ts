@@ -1,5 +1,5 @@
 // peripheral: and faults: → PeripheralSetup and the virtual radio's FaultRule list (common/air/faults.ts).
-import { securityManagerConfig } from './resolve-security-manager.js';
+import { privacyOf, securityManagerConfig } from './resolve-security-manager.js';
 import type { SecurityManagerInput } from './scenario-input.js';
 import type { PairingConfig } from '../smp/pairing-config.js';
 import type { AclFaultAction, FaultRule } from '../air/faults.js';
@@ -24,8 +24,9 @@ export function peripheralAt(n: Names, input: PeripheralInput, profile: Resolved
     return c && r.ok ? [{ characteristic: c, value: r.value }] : [];
   });
   const behaviours = (input.behaviours ?? []).map((b, i) => behaviourAt(n, b, path + pointer('behaviours', i))).filter((b): b is Behaviour => b !== undefined);
-  const smp = input['security-manager'] ? securityManagerAt(n, input['security-manager'], path + pointer('security-manager')) : undefined;
-  return { profileRef: input.profile, profile, values, behaviours, ...(smp ? { smp } : {}) };
+  const smp = input['security-manager'] ? securityManagerAt(n, input['security-manager'], path + pointer('security-manager'), 'peripheral') : undefined;
+  const privacy = privacyOf(input['security-manager']);
+  return { profileRef: input.profile, profile, values, behaviours, ...(smp ? { smp } : {}), ...(privacy ? { privacy } : {}) };
 }
 
 function behaviourAt(n: Names, input: BehaviourInput, path: string): Behaviour | undefined {
@@ -183,8 +184,9 @@ function corruptAt(n: Names, t: { at?: number; xor?: number; replace?: string; t
 }
 
 /** A security-manager: block as a PairingConfig; a problem is an issue at the block's path. */
-export function securityManagerAt(n: Names, input: SecurityManagerInput, path: string): PairingConfig | undefined {
-  const r = securityManagerConfig(input);
+export function securityManagerAt(n: Names, input: SecurityManagerInput, path: string, role: 'central' | 'peripheral'): PairingConfig | undefined {
+  if (input.privacy === undefined && input['rpa-timeout'] !== undefined) n.issues.add('inconsistent', path + pointer('rpa-timeout'), 'an RPA timeout without privacy: add privacy: host or privacy: controller');
+  const r = securityManagerConfig(input, role);
   if (r.ok) return r.config;
   n.issues.add('inconsistent', path, r.problem);
   return undefined;

@@ -6,6 +6,7 @@ import { schemaChecker } from '../input/schema-check.js';
 import { timelineExpectationsAt } from './resolve-expect.js';
 import type { Names } from './resolve-names.js';
 import { faultsAt, peripheralAt, securityManagerAt } from './resolve-peripheral.js';
+import { privacyOf } from './resolve-security-manager.js';
 import { stepAt } from './resolve-steps.js';
 import { DEFAULT_KEY_MISSING_POLICY, DEFAULT_PAIRING_POLICY, DEFAULT_TIME_LIMIT_MS, type Scenario, type Step } from './scenario.js';
 import type { ScenarioInput } from './scenario-input.js';
@@ -41,7 +42,8 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
   const peripheral = peripheralAt(n, input.peripheral, found.profile, pointer('peripheral'));
   const faults = faultsAt(n, input.faults, pointer('faults'));
   const steps = input.central.steps.map((s, i) => stepAt(n, s, i, pointer('central', 'steps', i))).filter((s): s is Step => s !== undefined);
-  const centralSmp = input.central['security-manager'] ? securityManagerAt(n, input.central['security-manager'], pointer('central', 'security-manager')) : undefined;
+  const centralSmp = input.central['security-manager'] ? securityManagerAt(n, input.central['security-manager'], pointer('central', 'security-manager'), 'central') : undefined;
+  const centralPrivacy = privacyOf(input.central['security-manager']);
   const runTimeline = timelineExpectationsAt(n, input.expect?.timeline, pointer('expect', 'timeline'), 'run');
   if (!issues.empty) return { ok: false, issues: issues.items };
   return {
@@ -55,7 +57,7 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
       timeLimitMs: input['time-limit-ms'] ?? DEFAULT_TIME_LIMIT_MS,
       peripheral,
       faults,
-      central: { pairing: input.central.pairing ?? DEFAULT_PAIRING_POLICY, onKeyMissing: input.central['on-key-missing'] ?? DEFAULT_KEY_MISSING_POLICY, ...(centralSmp ? { smp: centralSmp } : {}), ...(input.central['timeout-ms'] !== undefined ? { timeoutMs: input.central['timeout-ms'] } : {}), steps },
+      central: { pairing: input.central.pairing ?? DEFAULT_PAIRING_POLICY, onKeyMissing: input.central['on-key-missing'] ?? DEFAULT_KEY_MISSING_POLICY, ...(centralSmp ? { smp: centralSmp } : {}), ...(centralPrivacy ? { privacy: centralPrivacy } : {}), ...(input.central['timeout-ms'] !== undefined ? { timeoutMs: input.central['timeout-ms'] } : {}), steps },
       expect: { timeline: runTimeline },
     },
   };

@@ -68,6 +68,8 @@ export function stepAt(n: Names, input: StepInput, index: number, path: string):
     }
     case 'hold-idle':
       return { ...base(`hold the link idle for ${String(o.ms)} ms`), kind, ms: o.ms as number };
+    case 'advance-clock':
+      return { ...base(`advance the radio's clock ${String(o.seconds)} s`), kind, seconds: o.seconds as number };
     case 'forget-bonds':
       return { ...base("the central forgets its bonds"), kind };
     case 'factory-reset':

@@ -46,6 +46,14 @@ export interface SecurityManagerInput {
   'accept-debug-keys'?: boolean;
   /** false: every Pairing Request is answered 0x05 Pairing Not Supported. */
   pairable?: boolean;
+  /** Use a resolvable private address from this role's IRK, made by the host or by the controller (Vol 6 Part B 1.3.2.2). */
+  privacy?: 'host' | 'controller';
+  /** Seconds between new RPAs (1..3600, default 900). */
+  'rpa-timeout'?: number;
+  /** false: this role does not distribute its IRK and identity address (IdKey clear, Vol 3 Part H 3.6.1). */
+  'identity-key'?: boolean;
+  /** false: this role keeps the peers' IRKs but never resolves their RPAs with them (a known bug, shown). */
+  'resolve-private-addresses'?: boolean;
   /** The peripheral's answer to a Pairing Request from a central it holds a bond with (common/smp/repairing-policy.ts). */
   'on-repairing'?: 'accept' | 'refuse-unless-stronger' | 'refuse';
 }
@@ -118,6 +126,7 @@ export interface StepInput {
   reconnect?: null | Record<string, never>;
   wait?: { for: MatcherInput | string; 'timeout-ms'?: number };
   'hold-idle'?: { ms: number };
+  'advance-clock'?: { seconds: number };
   /** The central's kept key (key) or its EDIV and Rand (ediv-rand) becomes another: the peer's differs or is missing. */
   'change-stored-key'?: { part: StoredKeyPart };
   /** The central forgets every bond it keeps (a phone's "Forget This Device"). */

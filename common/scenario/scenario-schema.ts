@@ -3,6 +3,7 @@
 // `expected` is an annotation the shared checker (common/input/schema-check.ts) reads to word anyOf errors.
 import { PROFILE_SCHEMA } from '../gatt/profile-schema.js';
 import { ATT_TRANSACTION_TIMEOUT_MS } from '../codes/att.js';
+import { RPA_TIMEOUT_S } from '../codes/hci.js';
 
 const text = { type: 'string', minLength: 1 } as const;
 const count = { type: 'integer', minimum: 0 } as const;
@@ -37,6 +38,7 @@ const STEP_ACTIONS = {
   reconnect: nothing,
   wait: obj({ for: { $ref: '#/definitions/matcherOrName' }, 'timeout-ms': positive }, ['for']),
   'hold-idle': obj({ ms: positive }, ['ms']),
+  'advance-clock': obj({ seconds: positive }, ['seconds']),
   'change-stored-key': obj({ part: { enum: ['key', 'ediv-rand'] } }, ['part']),
   'forget-bonds': nothing,
   'factory-reset': nothing,
@@ -85,6 +87,10 @@ export const SCENARIO_SCHEMA = {
       'debug-keys': { type: 'boolean' },
       'accept-debug-keys': { type: 'boolean' },
       pairable: { type: 'boolean' },
+      privacy: { enum: ['host', 'controller'] },
+      'rpa-timeout': { type: 'integer', minimum: RPA_TIMEOUT_S.MIN, maximum: RPA_TIMEOUT_S.MAX },
+      'identity-key': { type: 'boolean' },
+      'resolve-private-addresses': { type: 'boolean' },
       'on-repairing': { enum: ['accept', 'refuse-unless-stronger', 'refuse'] },
     }),
     value: PROFILE_SCHEMA.definitions.value,

@@ -2,6 +2,7 @@
 // their timeline names and channel/opcode, codes to number + name), every value encoded. This is what
 // the runner and the expectation evaluator use; scenario-input.ts is what the file says.
 import type { PairingConfig } from '../smp/pairing-config.js';
+import type { RolePrivacy } from '../smp/privacy-setup.js';
 import type { FaultRule } from '../air/faults.js';
 import type { ResolvedProfile } from '../gatt/resolved-profile.js';
 import type { CanonicalUuid } from '../gatt/uuid.js';
@@ -120,6 +121,8 @@ export type Step = StepBase &
     | { readonly kind: 'wait'; readonly for: PduMatcher; readonly timeoutMs: number }
     /** Keep the link idle for this long: the one step that waits on a clock, and says so. */
     | { readonly kind: 'hold-idle'; readonly ms: number }
+    /** The virtual radio's clock moves on this many seconds at once (RPAs due for renewal are renewed on their next use). */
+    | { readonly kind: 'advance-clock'; readonly seconds: number }
     /**
      * The central's kept LTK becomes another value (`key`: the peer holds a different key, so the
      * encryption fails its MIC) or its EDIV and Rand do (`ediv-rand`: the peer finds no key for them).
@@ -162,6 +165,8 @@ export interface PeripheralSetup {
   readonly behaviours: readonly Behaviour[];
   /** blebench's Security Manager with this configuration instead of bleno's SMP. */
   readonly smp?: PairingConfig;
+  /** An RPA from the peripheral's IRK, and whether it resolves the centrals' RPAs (security-manager: privacy, resolve-private-addresses). */
+  readonly privacy?: RolePrivacy;
 }
 
 // ---- the scenario ----------------------------------------------------------------------------------
@@ -178,7 +183,7 @@ export interface Scenario {
   /** Rules for the virtual radio (common/air/faults.ts); on real adapters the runner refuses them. */
   readonly faults: readonly FaultRule[];
   /** `timeoutMs`: the central's time limit for one operation, when the file says (else the runner's). */
-  readonly central: { readonly pairing: PairingPolicy; readonly onKeyMissing: KeyMissingPolicy; readonly smp?: PairingConfig; readonly timeoutMs?: number; readonly steps: readonly Step[] };
+  readonly central: { readonly pairing: PairingPolicy; readonly onKeyMissing: KeyMissingPolicy; readonly smp?: PairingConfig; readonly privacy?: RolePrivacy; readonly timeoutMs?: number; readonly steps: readonly Step[] };
   /** Expectations on the whole run. */
   readonly expect: { readonly timeline: readonly TimelineExpectation[] };
 }

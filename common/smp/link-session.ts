@@ -7,6 +7,8 @@ import { bondFromOutcome, engineBond, type Bond } from './bond.js';
 import type { DeviceAddress, EngineEnvironment, PairingEvent, PairingOutcome, SmpAction, SmpInput } from './engine-types.js';
 import type { KeySecurity } from './key-security.js';
 import type { KeyStore } from './key-store.js';
+import { IdentityResolver, type ResolvedVia } from './identity-resolver.js';
+import type { PrivacySetup } from './privacy-setup.js';
 import type { PairingConfig, PairingDelegate } from './pairing-config.js';
 import { PairingEngine, SMP_TIMEOUT_MS } from './pairing-engine.js';
 import { SmpRunner, type SmpLink } from './pairing-runner.js';
@@ -26,6 +28,16 @@ export interface SmpSetup {
   attempts?: EngineEnvironment['attempts'];
   /** Sees every session as it starts (logs, consoles, tests). */
   onSession?: (session: LinkSession) => void;
+  /**
+   * Use a resolvable private address made from our IRK (`identity.irk`, which the loaders then keep for
+   * every connection). The role's loader applies it to the transport (common/hci/host-privacy.ts).
+   */
+  privacy?: PrivacySetup;
+  /**
+   * false: never resolve a peer's RPA with the stored IRKs (a host with the bug of issue 18: it keeps the
+   * IRK and finds no bond for the next RPA). Default true, as Vol 3 Part C 10.7.1.1 requires.
+   */
+  resolvePrivateAddresses?: boolean;
 }
 
 export interface LinkSessionOptions extends SmpSetup {
@@ -68,6 +80,12 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
   debugKey = false;
   /** Why the bond lookup failed, when it did. */
   lookupError: unknown;
+  /** Our identity: the address bonds are kept under (the identity we distribute, else the link's address). */
+  readonly localIdentity: DeviceAddress;
+  /** The peer's identity address, once known: resolved from its address on the air (a stored IRK), or distributed in this pairing. */
+  peerIdentity: DeviceAddress | undefined;
+  /** How the bond found at the start was tied to the peer's address on the air. */
+  resolvedVia: ResolvedVia | undefined;
   private runnerNow: SmpRunner | undefined;
   private queue: SmpInput[] = [];
   private closed = false;
@@ -78,10 +96,19 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
     this.local = options.local;
     this.peer = options.peer;
     this.handle = options.handle;
+    this.localIdentity = options.identity?.address ?? options.local;
     // A store that cannot answer is not "no key": the failure is an event of its own (the store was
     // checked at start, so only a store that broke since gets here), then the session goes on without one.
+    // The one lookup by identity (identity-resolver.ts): the peer's address on the air, resolved with
+    // every stored IRK when it is an RPA (Vol 3 Part C 10.7.1.1).
     const lookup = options.keyStore
-      ? options.keyStore.get(options.local, options.peer).catch((err: unknown) => {
+      ? new IdentityResolver(options.keyStore, { useIrks: options.resolvePrivateAddresses !== false }).resolve(options.peer, this.localIdentity).then((r) => {
+          if (r) {
+            this.peerIdentity = r.identity;
+            this.resolvedVia = r.via;
+          }
+          return r?.bond;
+        }, (err: unknown) => {
           this.lookupError = err;
           queueMicrotask(() => this.emit('lookupFailed', err));
           return undefined;
@@ -160,7 +187,8 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
     const outcome = action.outcome;
     this.outcomes.push(outcome);
     if (outcome.result === 'paired' || outcome.result === 'encrypted') this.security = outcome.security;
-    const bond = bondFromOutcome(outcome, this.local);
+    if (outcome.result === 'paired') this.peerIdentity = outcome.peerIdentity;
+    const bond = bondFromOutcome(outcome, this.localIdentity);
     if (bond) {
       this.bond = bond;
       // `bond` only once it is stored; a failed write is `bondNotSaved` (the bond stays in this.bond).
@@ -171,6 +199,13 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
     }
     this.emit('outcome', outcome);
   }
+}
+
+/** Writes the identity the session's resolver found into the tap's link (consoles and reports read it there). */
+export function noteResolvedIdentity(session: LinkSession, link: { peerIdentity?: { address: string; type: 'public' | 'random'; via: 'distributed' | 'irk' } } | undefined): void {
+  void session.ready.then(() => {
+    if (link && session.resolvedVia === 'irk' && session.peerIdentity) link.peerIdentity = { ...session.peerIdentity, via: 'irk' };
+  });
 }
 
 export function createLinkSession(options: LinkSessionOptions): LinkSession {

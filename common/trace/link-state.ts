@@ -70,6 +70,13 @@ export interface LinkState {
   disconnectReasonName?: string;
   /** 'local' when this host sent HCI Disconnect for the link. */
   disconnectedBy?: LocalOrRemote;
+  /**
+   * The peer's identity address when it is not the address on the air: distributed on this link
+   * (Identity Address Information, Vol 3 Part H 3.6.5), or found by the host's resolver (a stored IRK
+   * resolved the RPA: Vol 6 Part B 1.3.2.3). (A controller that resolved the peer gives the identity
+   * as the link's peer address itself.)
+   */
+  peerIdentity?: { address: string; type: 'public' | 'random'; via: 'distributed' | 'irk' };
 }
 
 export type LinkEvent = { event: 'link' | 'encryption' | 'disconnect' | 'pairing'; link: LinkState };
@@ -340,6 +347,9 @@ export class LinkTracker {
         return;
       case SMP_CODE.IDENTITY_ADDRESS_INFORMATION:
         p.keys.push({ kind: 'Identity Address', sentBy: by, value: `${String(f.address)} (${String(f.addressTypeName)})` });
+        if (by === 'remote' && String(f.address).toUpperCase() !== l.peerAddress.toUpperCase()) {
+          l.peerIdentity = { address: String(f.address).toUpperCase(), type: f.addressType === 1 ? 'random' : 'public', via: 'distributed' };
+        }
         return;
       case SMP_CODE.SIGNING_INFORMATION:
         p.keys.push({ kind: 'CSRK', sentBy: by, value: f.signatureKey as string });

@@ -71,7 +71,8 @@ export interface BlenoInternals {
     _advertising: boolean;
     disconnect(): void;
   };
-  mgmt: { _socket: { stop(): void }; _ltkInfos: Buffer[]; clearLongTermKeys(): void; loadLongTermKeys(): void };
+  /** write(opcode, index, params): one management command on bleno's control socket (Load IRKs goes out this way). */
+  mgmt: { _socket: { stop(): void }; _ltkInfos: Buffer[]; clearLongTermKeys(): void; loadLongTermKeys(): void; write(opcode: number, index: number, data: Buffer): void };
   smp: BlenoSmpPrototype;
 }
 
@@ -98,6 +99,7 @@ export function checkInternals(internals: BlenoInternals, blenoSmp: boolean): vo
   fn(internals.bindings.disconnect, 'bindings.disconnect()');
   fn(internals.mgmt.loadLongTermKeys, 'mgmt.loadLongTermKeys()');
   fn(internals.mgmt.clearLongTermKeys, 'mgmt.clearLongTermKeys()');
+  fn(internals.mgmt.write, 'mgmt.write()');
   // With blebench's Security Manager, require('./smp') is the substitute: bleno's SMP is not used.
   if (blenoSmp) for (const m of ['onAclStreamData', 'handlePairingRequest', 'handlePairingConfirm', 'handlePairingRandom'] as const) fn(internals.smp[m], `smp.${m}()`);
   if (!Array.isArray(internals.mgmt._ltkInfos)) missing.push('mgmt._ltkInfos');

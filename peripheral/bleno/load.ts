@@ -25,7 +25,10 @@ import {
   type BlenoInternals,
   type BlenoSmpPrototype,
 } from './internals.js';
-import { blenoLocalAddress, blenoSmpSubstitute, parseLtkInfo, putMgmtLtk, type BlenoHciAddress, type BlenoSmpState, type BlenoStoredKey } from './smp-substitute.js';
+import { loadIrksParams, type MgmtIrkInfo } from '../../common/hci/mgmt-irk-info.js';
+import { MGMT_OP } from '../../common/codes/mgmt.js';
+import { freshIrk } from '../../common/smp/privacy-setup.js';
+import { blenoLocalAddress, blenoSmpSubstitute, parseLtkInfo, putMgmtIrk, putMgmtLtk, type BlenoHciAddress, type BlenoSmpState, type BlenoStoredKey } from './smp-substitute.js';
 
 export interface LoadedBleno {
   bleno: Bleno;
@@ -45,6 +48,8 @@ export interface LoadedBleno {
   /** HCI Disconnect on the current link with the given reason (Vol 4 Part E 7.1.6). */
   disconnect(reason?: number): void;
   storedKeys(): BlenoStoredKey[];
+  /** The centrals' IRKs handed to the kernel (MGMT Load Identity Resolving Keys), by identity. */
+  storedIrks(): readonly MgmtIrkInfo[];
   /** Empties bleno's key list and loads the empty list into the kernel (or the transport's kernel share). */
   forgetKeys(): void;
   /** Tells `listener` of every Security Manager session as its link comes up (only when loaded with `smp`). */
@@ -79,7 +84,15 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
   if (!injectHciSocket(BLENO_HCI_FILE)) {
     throw new BlenoLoadError('bleno was loaded with the real bluetooth-hci-socket before blebench could put its transport in place');
   }
-  const smpState: BlenoSmpState | undefined = options.smp ? { setup: options.smp, tap: transport.tap, sessions: new Map() } : undefined;
+  if (options.smp?.privacy && !transport.enablePrivacy) throw new BlenoLoadError(privacyUnsupported(transport));
+  const smpState: BlenoSmpState | undefined = options.smp ? { setup: options.smp, tap: transport.tap, sessions: new Map(), irks: [], transport } : undefined;
+  const privacy = options.smp?.privacy;
+  if (smpState && privacy) {
+    // On before bleno starts: its one LE Set Advertising Parameters (at power-on) must carry the private
+    // address type. One IRK for this device's whole life: the one its bonds hold, else a fresh one.
+    smpState.privacyIrk = (await options.smp!.keyStore?.list())?.find((b) => b.role === 'peripheral' && b.localIrk)?.localIrk ?? freshIrk();
+    transport.enablePrivacy!({ mode: privacy.mode, irk: smpState.privacyIrk, rpaTimeoutS: privacy.rpaTimeoutS });
+  }
 
   const bleno = withTransportSockets(transport, () => {
     if (process.platform === 'darwin') {
@@ -146,6 +159,15 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
     }
     for (const b of bonds) if (b.role === 'peripheral' && b.localLtk) putMgmtLtk(smpState.mgmt!, b.peer, b.localLtk, b.security);
     if (bonds.length) smpState.mgmt!.loadLongTermKeys();
+    // Their IRKs: the kernel resolves a bonded central's new RPA to its identity with them.
+    const irks = bonds.filter((b) => b.role === 'peripheral' && b.peerIrk);
+    for (const b of irks) smpState.irks.push({ peerAddress: b.peer.address, peerAddressType: b.peer.type, irk: b.peerIrk! });
+    // (the last one again through putMgmtIrk, which caps the list and loads it)
+    if (irks.length) putMgmtIrk(smpState, irks.at(-1)!.peer, irks.at(-1)!.peerIrk);
+    if (smpState.privacyIrk) {
+      options.smp!.identity = { address: local, irk: smpState.privacyIrk };
+      for (const b of irks) transport.addResolvingPeer!({ identity: b.peer, irk: b.peerIrk! });
+    }
   }
 
   let closed = false;
@@ -192,7 +214,14 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
       if (h !== null) internals.bindings._hci.disconnect(h, reason);
     },
     storedKeys: () => internals.mgmt._ltkInfos.map(parseLtkInfo),
-    forgetKeys: () => internals.mgmt.clearLongTermKeys(),
+    storedIrks: () => smpState?.irks ?? [],
+    forgetKeys: () => {
+      internals.mgmt.clearLongTermKeys();
+      if (smpState?.irks.length) {
+        smpState.irks = [];
+        internals.mgmt.write(MGMT_OP.LOAD_IDENTITY_RESOLVING_KEYS, 0, loadIrksParams([]));
+      }
+    },
     onSmpSession: (listener) => {
       if (smpState) smpState.onSession = listener;
     },
@@ -210,6 +239,11 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
   loaded = handle;
   blenoSlot.hci = handle;
   return handle;
+}
+
+/** Privacy rewrites the stack's commands on their way to the controller: only where blebench drives it. */
+export function privacyUnsupported(transport: HciTransport): string {
+  return `${transport.label}: privacy needs a transport blebench drives itself (mock, h4:, hci-user:, usb:, serial:); on a kernel or OS stack the system makes the addresses (BlueZ: \`btmgmt privacy on\`)`;
 }
 
 function shutdown(internals: BlenoInternals): void {

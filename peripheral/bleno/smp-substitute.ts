@@ -2,13 +2,16 @@
 import { EventEmitter } from 'node:events';
 import { HCI_STATUS } from '../../common/codes/hci.js';
 import { L2CAP_CID } from '../../common/codes/l2cap.js';
-import { MGMT_LTK_INFO_SIZE } from '../../common/codes/mgmt.js';
+import { MGMT_IRK_INFO_SIZE, MGMT_LTK_INFO_SIZE, MGMT_OP } from '../../common/codes/mgmt.js';
+import { loadIrksParams, type MgmtIrkInfo } from '../../common/hci/mgmt-irk-info.js';
+import type { HciTransport } from '../../common/hci/transport.js';
+import { sameAddress } from '../../common/smp/key-store.js';
 import { SMP_CODE } from '../../common/codes/smp.js';
 import { decodeMgmtLtkInfo, encodeMgmtLtkInfo } from '../../common/hci/mgmt-ltk-info.js';
 import { fromWire, toWire } from '../../common/smp/byte-order.js';
 import type { DeviceAddress, LongTermKey } from '../../common/smp/engine-types.js';
 import { mgmtLtkTypeOf, type KeySecurity } from '../../common/smp/key-security.js';
-import { createLinkSession, type LinkSession, type SmpSetup } from '../../common/smp/link-session.js';
+import { createLinkSession, noteResolvedIdentity, type LinkSession, type SmpSetup } from '../../common/smp/link-session.js';
 import type { Tap } from '../../common/trace/tap.js';
 import type { Gates } from './hooks.js';
 import type { BlenoInternals } from './internals.js';
@@ -40,6 +43,28 @@ export interface BlenoSmpState {
   sessions: Map<number, LinkSession>;
   mgmt?: BlenoInternals['mgmt'];
   gates?: Gates;
+  /** The peers' IRKs handed to the kernel (MGMT Load Identity Resolving Keys), one per identity. */
+  irks: MgmtIrkInfo[];
+  transport: HciTransport;
+  /** With privacy: our IRK, distributed with our identity address. */
+  privacyIrk?: Buffer;
+}
+
+/** IRKs one MGMT Load Identity Resolving Keys command can carry (as MGMT_MAX_LTKS for keys): 2,849. */
+export const MGMT_MAX_IRKS = Math.floor((0xffff - 2) / MGMT_IRK_INFO_SIZE);
+
+/**
+ * Keeps this peer's IRK in the list and loads the whole list into the kernel (or the kernel share),
+ * which then resolves the peer's RPAs to its identity before it looks for a key (Linux: load_irks).
+ */
+export function putMgmtIrk(state: BlenoSmpState, peer: DeviceAddress, irk: Buffer | undefined): void {
+  if (state.setup.resolvePrivateAddresses === false) return; // kept in the bond, never handed to the kernel
+  state.irks = state.irks.filter((k) => !sameAddress({ address: k.peerAddress, type: k.peerAddressType }, peer));
+  if (irk) state.irks.push({ peerAddress: peer.address, peerAddressType: peer.type, irk });
+  // One command's parameters are 16 bits long (Key_Count, then 23-octet records): the newest MGMT_MAX_IRKS
+  // go to the kernel; the older ones stay in the key store and the session's resolver still uses them.
+  if (state.irks.length > MGMT_MAX_IRKS) state.irks.splice(0, state.irks.length - MGMT_MAX_IRKS);
+  state.mgmt!.write(MGMT_OP.LOAD_IDENTITY_RESOLVING_KEYS, 0, loadIrksParams(state.irks));
 }
 
 /** The parts of bleno's AclStream the substitute uses. */
@@ -108,6 +133,10 @@ export function blenoSmpSubstitute(state: BlenoSmpState) {
       const handle = acl._handle;
       const mgmt = state.mgmt!;
       const peer = blenoAddress(remoteAddress, remoteAddressType);
+      // Our address on this link as the tap saw it made (an RPA with privacy): f5/f6 and c1 take the
+      // addresses of the connection (Vol 3 Part H 2.2.7, 2.2.3), bleno only knows its public one.
+      const seen = state.tap.link(handle);
+      const local = seen?.localAddress ? { address: seen.localAddress.toUpperCase(), type: seen.localAddressType ?? 'public' } : blenoAddress(localAddress, localAddressType);
       const load = (ltk: LongTermKey | undefined, security: LtkSecurity) => {
         putMgmtLtk(mgmt, peer, ltk, security);
         mgmt.loadLongTermKeys();
@@ -116,7 +145,7 @@ export function blenoSmpSubstitute(state: BlenoSmpState) {
       const session = createLinkSession({
         ...state.setup,
         role: 'peripheral',
-        local: blenoAddress(localAddress, localAddressType),
+        local,
         peer,
         handle,
         link: {
@@ -130,13 +159,24 @@ export function blenoSmpSubstitute(state: BlenoSmpState) {
         },
       });
       this.session = session;
+      noteResolvedIdentity(session, seen);
       state.sessions.set(handle, session);
       state.onSession?.(handle, session);
       // After every pairing the kernel holds the bond's key, or none (a failed or unbonded pairing).
+      // A bond is kept under the central's identity, with its IRK, so that its next RPA finds the key
+      // (Vol 3 Part H 3.6.4/3.6.5); the key loaded for this pairing's own encryption under the address
+      // on the air goes.
       session.on('outcome', (o) => {
         if (o.result === 'encrypted') return;
         const bond = session.bond;
-        load(bond?.localLtk, bond?.security ?? { authenticated: false, secureConnections: false });
+        const identity = bond?.peer ?? peer;
+        if (!sameAddress(identity, peer)) putMgmtLtk(mgmt, peer, undefined, { authenticated: false, secureConnections: false });
+        putMgmtLtk(mgmt, identity, bond?.localLtk, bond?.security ?? { authenticated: false, secureConnections: false });
+        mgmt.loadLongTermKeys();
+        if (bond?.peerIrk) {
+          putMgmtIrk(state, identity, bond.peerIrk);
+          state.transport.addResolvingPeer?.({ identity, irk: bond.peerIrk });
+        }
         if (o.result === 'failed') this.emit('fail');
       });
       const onData = (cid: number, data: Buffer) => {

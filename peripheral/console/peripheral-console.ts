@@ -169,6 +169,13 @@ class PeripheralConsole {
 
   // ---- the menu
 
+  /** The central's address on the air, and its identity when a stored IRK resolves it (Vol 6 Part B 1.3.2.3). */
+  private centralName(onAir: string): string {
+    const link = this.session.transport?.tap.links().find((l) => l.connected && l.peerAddress.toUpperCase() === onAir.toUpperCase());
+    const identity = link?.peerIdentity ?? this.session.transport?.kernelShare?.identityOf({ address: onAir.toUpperCase(), type: 'random' });
+    return identity && identity.address !== onAir.toUpperCase() ? `${onAir} (identity ${identity.address} ${identity.type})` : onAir;
+  }
+
   private async menu(): Promise<'quit' | 'again'> {
     const server = this.server!;
     const central = server.central?.connected ? server.central : undefined;
@@ -176,7 +183,7 @@ class PeripheralConsole {
     this.menuRefresh = new AbortController();
     const refresh = this.menuRefresh.signal;
     const choice = await this.session.prompt((signal) =>
-      this.session.ask.select(`serving "${this.profile!.name}"${central ? `, central ${central.peerAddress} connected${central.encrypted ? ' [encrypted]' : ''}` : ', no central'}: what now?`, [
+      this.session.ask.select(`serving "${this.profile!.name}"${central ? `, central ${this.centralName(central.peerAddress)} connected${central.encrypted ? ' [encrypted]' : ''}` : ', no central'}: what now?`, [
         { name: 'set a value', value: 'set' as const },
         { name: 'notify: send a notification', value: 'notify' as const },
         { name: 'indicate: send an indication (waits for the confirmation)', value: 'indicate' as const },

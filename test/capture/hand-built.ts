@@ -7,7 +7,7 @@ import { OP } from '../../common/codes/hci.js';
 import { CaptureWriter, type WriteFormat } from '../../common/capture/index.js';
 import { BTSNOOP_EPOCH_OFFSET_US } from '../../common/trace/btsnoop-format.js';
 import type { Direction } from '../../common/trace/timeline.js';
-import { addr, att, cc, cmd, connectionComplete, disconnectionComplete, encryptionChange, ltkRequest, pdu, smp, cs } from '../trace/packets.js';
+import { att, cmd, connectionComplete, disconnectionComplete, encryptionChange, pdu, smp, cs } from '../trace/packets.js';
 
 type Rec = [ms: number, dir: Direction, packet: Buffer];
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -19,7 +19,6 @@ const key16 = (b: number) => Buffer.alloc(16, b);
 const u16 = (v: number) => Buffer.from([v & 0xff, v >> 8]);
 
 const central = (peer = 'C0:11:22:33:44:55', peerType = 0) => [0, 'rx', connectionComplete({ handle: H, role: 0, peerType, peer })] as Rec;
-const peripheral = (peer: string, peerType = 0) => [0, 'rx', connectionComplete({ handle: H, role: 1, peerType, peer })] as Rec;
 const at = (ms: number, recs: [Direction, Buffer][]): Rec[] => recs.map(([d, p], i) => [ms + i, d, p]);
 const disconnect = (ms: number, reason: number, local = true): Rec[] =>
   local ? at(ms, [['tx', cmd(OP.DISCONNECT, [H & 0xff, H >> 8, reason])], ['rx', cs(OP.DISCONNECT)], ['rx', disconnectionComplete(0, H, 0x16)]]) : at(ms, [['rx', disconnectionComplete(0, H, reason)]]);
@@ -43,46 +42,8 @@ function bondAsCentral(ms: number): Rec[] {
   ]);
 }
 
-/** Peripheral side: the central pairs (bonding; it hands over IRK and identity when `irk`), encryption with the STK. */
-function bondAsPeripheral(ms: number, irk: boolean): Rec[] {
-  const ik = irk ? 0x02 : 0x00;
-  return at(ms, [
-    ['rx', pdu(H, SMP_CID, smp.pairingReq(0x03, 0, 0x01, 16, ik, 0x01))],
-    ['tx', pdu(H, SMP_CID, smp.pairingRsp(0x03, 0, 0x01, 16, ik, 0x01))],
-    ['rx', pdu(H, SMP_CID, smp.confirm(key16(1)))],
-    ['tx', pdu(H, SMP_CID, smp.confirm(key16(2)))],
-    ['rx', pdu(H, SMP_CID, smp.random(key16(3)))],
-    ['tx', pdu(H, SMP_CID, smp.random(key16(4)))],
-    ['rx', ltkRequest(H, zero8, 0)],
-    ['tx', cmd(OP.LE_LONG_TERM_KEY_REQUEST_REPLY, Buffer.concat([u16(H), key16(5)]))],
-    ['rx', cc(OP.LE_LONG_TERM_KEY_REQUEST_REPLY, Buffer.concat([Buffer.from([0]), u16(H)]))],
-    ['rx', encryptionChange(0, H, 1)],
-    ['tx', pdu(H, SMP_CID, smp.encInfo(key16(6)))],
-    ['tx', pdu(H, SMP_CID, smp.centralId(0x1234, Buffer.alloc(8, 7)))],
-    ...(irk
-      ? ([
-          ['rx', pdu(H, SMP_CID, Buffer.concat([Buffer.from([0x08]), key16(8)]))],
-          ['rx', pdu(H, SMP_CID, Buffer.concat([Buffer.from([0x09, 0x00]), addr('C0:11:22:33:44:55')]))],
-        ] as [Direction, Buffer][])
-      : []),
-  ]);
-}
-
 export const HAND_BUILT: Readonly<Record<string, Rec[]>> = {
-  // Peripheral side: a central on RPA 4A:… bonds and hands over its IRK; it returns from RPA 5B:…; no key is found.
-  'rpa-not-resolved': [
-    peripheral('4A:11:22:33:44:55', 1),
-    ...bondAsPeripheral(10, true),
-    ...disconnect(100, 0x13, false),
-    [1000, 'rx', connectionComplete({ handle: H, role: 1, peerType: 1, peer: '5B:66:77:88:99:AA' })],
-    ...at(1010, [
-      ['rx', ltkRequest(H, Buffer.alloc(8, 7), 0x1234)],
-      ['tx', cmd(OP.LE_LONG_TERM_KEY_REQUEST_NEGATIVE_REPLY, u16(H))],
-      ['rx', cc(OP.LE_LONG_TERM_KEY_REQUEST_NEGATIVE_REPLY, Buffer.concat([Buffer.from([0]), u16(H)]))],
-      ['rx', encryptionChange(0x06, H, 0)],
-    ]),
-    ...disconnect(1100, 0x06, false),
-  ],
+  // (every pattern's capture is made by a scenario now but filtered-capture, written below)
 };
 
 export function writeHandBuilt(name: string, path: string, format: WriteFormat): void {

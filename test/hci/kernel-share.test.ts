@@ -4,6 +4,7 @@ import { EVT, H4, LE_EVT, OP } from '../../common/codes/hci.js';
 import { MGMT_EV, MGMT_LTK_INFO_SIZE, MGMT_OP, MGMT_STATUS } from '../../common/codes/mgmt.js';
 import { KernelShare } from '../../common/hci/kernel-share.js';
 import { addressToBuffer } from '../../common/hci/hci-packets.js';
+import { encodeMgmtIrkInfo } from '../../common/hci/mgmt-irk-info.js';
 
 const PEER = 'C0:DE:00:00:00:02';
 const KEY = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
@@ -158,5 +159,47 @@ describe("the kernel's share for bleno", () => {
     const [ev] = ks.handleMgmtCommand(Buffer.from([0x99, 0x00, 0, 0, 0, 0]));
     expect(ev!.readUInt16LE(0)).toBe(MGMT_EV.COMMAND_STATUS);
     expect(ev![8]).toBe(MGMT_STATUS.UNKNOWN_COMMAND);
+  });
+});
+
+describe("the kernel's share resolves RPAs with the loaded IRKs (MGMT Load Identity Resolving Keys, as Linux)", () => {
+  const irk = Buffer.from('ec0234a357c8ad05341010a60a397d9b', 'hex');
+  // The Core sample RPA of that IRK: prand 0x708194, hash 0x0dfbaa (Vol 3 Part H D.7)
+  const RPA = '70:81:94:0D:FB:AA';
+  const loadIrks = (irks: Buffer[]) => {
+    const params = Buffer.concat([Buffer.from([irks.length & 0xff, irks.length >> 8]), ...irks]);
+    const hdr = Buffer.alloc(6);
+    hdr.writeUInt16LE(MGMT_OP.LOAD_IDENTITY_RESOLVING_KEYS, 0);
+    hdr.writeUInt16LE(params.length, 4);
+    return Buffer.concat([hdr, params]);
+  };
+  const irkInfo = (type = 1) => encodeMgmtIrkInfo({ peerAddress: PEER, peerAddressType: type === 1 ? 'public' : 'random', irk });
+
+  it('a central on an RPA of a loaded IRK gets the key kept under its identity; without the IRK, a Negative Reply', () => {
+    const ks = new KernelShare();
+    ks.handleMgmtCommand(loadLtks([ltkInfo({ keyType: 2 })]));
+    ks.onControllerPacket(connectionComplete(1, 1, RPA, 1));
+    expect(opOf(ks.onControllerPacket(ltkRequest(1))!)).toBe(OP.LE_LONG_TERM_KEY_REQUEST_NEGATIVE_REPLY);
+    const [ev] = ks.handleMgmtCommand(loadIrks([irkInfo()]));
+    expect(ev!.readUInt16LE(0)).toBe(MGMT_EV.COMMAND_COMPLETE);
+    expect(ev![8]).toBe(MGMT_STATUS.SUCCESS);
+    expect(ks.identityOf({ address: RPA, type: 'random' })).toEqual({ address: PEER, type: 'public' });
+    ks.onControllerPacket(connectionComplete(2, 1, RPA, 1));
+    expect(opOf(ks.onControllerPacket(ltkRequest(2))!)).toBe(OP.LE_LONG_TERM_KEY_REQUEST_REPLY);
+  });
+
+  it('a record with a BR/EDR address type or a wrong length is refused with Invalid Parameters, the list unchanged', () => {
+    const ks = new KernelShare();
+    ks.handleMgmtCommand(loadIrks([irkInfo()]));
+    const bad = irkInfo();
+    bad[6] = 0;
+    for (const cmd of [loadIrks([bad]), loadIrks([irkInfo()]).subarray(0, 20)]) {
+      const fixed = Buffer.from(cmd);
+      fixed.writeUInt16LE(fixed.length - 6, 4);
+      const [ev] = ks.handleMgmtCommand(fixed);
+      expect(ev!.readUInt16LE(0)).toBe(MGMT_EV.COMMAND_STATUS);
+      expect(ev![8]).toBe(MGMT_STATUS.INVALID_PARAMETERS);
+    }
+    expect(ks.identityResolvingKeys).toHaveLength(1);
   });
 });

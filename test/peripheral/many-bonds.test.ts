@@ -9,7 +9,7 @@ import { openTransport, type HciTransport } from '../../common/hci/transport.js'
 import { MemoryKeyStore } from '../../common/smp/key-store.js';
 import { pairingConfig } from '../../common/smp/pairing-config.js';
 import type { Bond } from '../../common/smp/bond.js';
-import { loadBleno, MGMT_MAX_LTKS } from '../../peripheral/bleno/index.js';
+import { loadBleno, MGMT_MAX_IRKS, MGMT_MAX_LTKS, type LoadedBleno } from '../../peripheral/bleno/index.js';
 
 const LOCAL = 'B1:EB:00:00:0B:0D';
 const closers: Array<() => Promise<void> | void> = [];
@@ -47,6 +47,25 @@ describe('a peripheral with more bonds than MGMT Load Long Term Keys holds', () 
     // the newest stay: the last bond listed is there, the first is not
     const peers = new Set(keys.map((k) => k.peerAddress.toUpperCase()));
     expect(peers.has('C0:00:00:00:07:6B')).toBe(true); // bond 1899, the newest
+    expect(peers.has('C0:00:00:00:00:00')).toBe(false); // bond 0, the oldest
+  });
+});
+
+describe('a peripheral with more bonded IRKs than MGMT Load Identity Resolving Keys holds', () => {
+  it(`starts with 2,900 bonds with IRKs and hands the kernel the newest ${MGMT_MAX_IRKS} (23-octet records, 16-bit length)`, async () => {
+    expect(MGMT_MAX_IRKS).toBe(2849);
+    const store = new MemoryKeyStore();
+    for (let i = 0; i < 2900; i++) await store.put({ ...bond(i), peerIrk: Buffer.alloc(16, (i % 255) + 1) });
+    const radio = new Radio({ name: 'many-irks' });
+    closers.push(() => radio.close());
+    const transport: HciTransport = await openTransport('mock', { radio, name: 'peripheral', controller: { address: LOCAL } });
+    closers.push(() => transport.close());
+    const loaded: LoadedBleno = await loadBleno(transport, { smp: { config: pairingConfig({ bonding: true }), keyStore: store } });
+    closers.push(() => loaded.close());
+    const irks = transport.kernelShare!.identityResolvingKeys;
+    expect(irks).toHaveLength(MGMT_MAX_IRKS);
+    const peers = new Set(irks.map((k) => k.peerAddress.toUpperCase()));
+    expect(peers.has('C0:00:00:00:0B:53')).toBe(true); // bond 2899, the newest
     expect(peers.has('C0:00:00:00:00:00')).toBe(false); // bond 0, the oldest
   });
 });

@@ -23,6 +23,8 @@ export interface StepContext {
   readonly waitFrom: Partial<Record<ScenarioRole, number>>;
   /** Aborted when the scenario ends (its time limit, a crash): waits stop holding the process. */
   readonly signal?: AbortSignal;
+  /** Moves the virtual radio's clock on (absent off the virtual radio). */
+  readonly advanceClock?: (seconds: number) => void;
 }
 
 export async function runCentralStep(step: Step, ctx: StepContext): Promise<StepRun> {
@@ -79,6 +81,10 @@ export async function runCentralStep(step: Step, ctx: StepContext): Promise<Step
         return ok();
       case 'change-stored-key':
         await c.changeStoredKey(step.part);
+        return ok();
+      case 'advance-clock':
+        if (!ctx.advanceClock) return { outcome: { kind: 'error', message: "advance-clock moves the virtual radio's clock: run the scenario with --transport mock" } };
+        ctx.advanceClock(step.seconds);
         return ok();
       case 'forget-bonds':
         await c.forgetBonds();

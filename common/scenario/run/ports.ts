@@ -93,6 +93,8 @@ export interface Rig {
   readonly acrossProcesses?: boolean;
   /** Rejects with the transport's error when a controller goes away under the scenario (the air stopped, the socket cut). */
   readonly lost?: Promise<never>;
+  /** Moves the virtual radio's clock on (RPA timeouts run on it); only on the in-process radio. */
+  readonly advanceClock?: (seconds: number) => void;
   /** Everything down: stacks, transports, radio. Must not hang. */
   close(): Promise<void>;
 }

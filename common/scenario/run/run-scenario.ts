@@ -70,7 +70,7 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
         await settle(rig);
         const from = marks(rig);
         const t = performance.now();
-        const run = await limit.race(Promise.race([runCentralStep(step, { central: rig.central, ...(rig.peripheral ? { peripheral: rig.peripheral } : {}), notifications: queue, waitFrom: records.at(-1)?.from ?? from, signal: ended.signal }), gone]));
+        const run = await limit.race(Promise.race([runCentralStep(step, { central: rig.central, ...(rig.peripheral ? { peripheral: rig.peripheral } : {}), notifications: queue, waitFrom: records.at(-1)?.from ?? from, signal: ended.signal, ...(rig.advanceClock ? { advanceClock: rig.advanceClock } : {}) }), gone]));
         await settle(rig);
         records.push({ step, run, from, security: linkSecurity(lastLink(rig.central.tap, 'central')), durationMs: performance.now() - t });
         // Later steps build on this one: when it did not end as expected, they would only add noise.

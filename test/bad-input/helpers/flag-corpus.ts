@@ -77,6 +77,10 @@ function pairingCases(command: string): FlagCase[] {
     out.push({ command, rule: `bad --max-key-size ${JSON.stringify(v)}`, args: [...base, '--max-key-size', v], names: '--max-key-size' });
   }
   for (const v of PASSKEYS) out.push({ command, rule: `bad --passkey ${JSON.stringify(v)}`, args: [...base, '--passkey', v], names: '--passkey' });
+  // --privacy takes host or controller; --rpa-timeout 1..3600 s (Core v5.4 Vol 4 Part E 7.8.45), and only with --privacy
+  out.push({ command, rule: 'bad --privacy (choice)', args: [...base, '--privacy', 'always'], names: '--privacy' });
+  for (const v of ['0', '3601', '-1', '1.5', 'soon', '']) out.push({ command, rule: `bad --rpa-timeout ${JSON.stringify(v)}`, args: [...base, '--privacy', '--rpa-timeout', v], names: '--rpa-timeout' });
+  out.push({ command, rule: '--rpa-timeout without --privacy', args: [...base, '--rpa-timeout', '60'], names: '--rpa-timeout' });
   return out;
 }
 

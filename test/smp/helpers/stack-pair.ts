@@ -8,6 +8,7 @@ import type { PairingOutcome } from '../../../common/smp/engine-types.js';
 import type { LinkSession, SmpSetup } from '../../../common/smp/link-session.js';
 import { pairingConfig, type PairingConfig, type PairingDelegate } from '../../../common/smp/pairing-config.js';
 import type { KeyStore } from '../../../common/smp/key-store.js';
+import type { PrivacySetup } from '../../../common/smp/privacy-setup.js';
 import { withTimeout } from '../../../common/util/wait.js';
 import { type NoblePeripheral } from '../../../central/noble/internals.js';
 import { openWorld, type World } from '../../../world/open-world.js';
@@ -30,6 +31,8 @@ export interface StackSide {
   delegate?: PairingDelegate;
   /** The SMP timeout (default the spec's 30 s). */
   timeoutMs?: number;
+  /** Use an RPA made from this side's IRK (by the host or by the controller). */
+  privacy?: PrivacySetup;
 }
 
 export type StackPair = World<{ peripheral: { profile: ResolvedProfile }; central: { kind: 'noble' } }> & {
@@ -43,7 +46,7 @@ export type StackPair = World<{ peripheral: { profile: ResolvedProfile }; centra
 
 export const BOTH_INPUT = 314159;
 
-export async function stackPair(setup: { central?: StackSide; peripheral?: StackSide; profile?: ResolvedProfile; radio?: Radio } = {}): Promise<StackPair> {
+export async function stackPair(setup: { central?: StackSide; peripheral?: StackSide; profile?: ResolvedProfile; radio?: Radio; addresses?: Partial<Record<'central' | 'peripheral', string>> } = {}): Promise<StackPair> {
   const board: Board = { displayed: {}, entered: {}, compared: {} };
   const sessions: StackPair['sessions'] = {};
   /** Sessions made so far per side: a new link's session is the one made after its connection began. */
@@ -73,6 +76,7 @@ export async function stackPair(setup: { central?: StackSide; peripheral?: Stack
     delegate: setup[side]?.delegate ?? delegate(side),
     ...(setup[side]?.timeoutMs !== undefined ? { timeoutMs: setup[side]!.timeoutMs! } : {}),
     ...(setup[side]?.keyStore ? { keyStore: setup[side]!.keyStore! } : {}),
+    ...(setup[side]?.privacy ? { privacy: setup[side]!.privacy! } : {}),
     onSession: (s) => {
       sessions[side] = s;
       made[side]++;
@@ -83,6 +87,10 @@ export async function stackPair(setup: { central?: StackSide; peripheral?: Stack
   // A radio given is the caller's: the pair's close() leaves it open.
   const world = await openWorld({
     radio: setup.radio ?? { name: 'stack-pair' },
+    transportOptions: {
+      ...(setup.addresses?.peripheral ? { peripheral: { controller: { address: setup.addresses.peripheral } } } : {}),
+      ...(setup.addresses?.central ? { central: { controller: { address: setup.addresses.central } } } : {}),
+    },
     peripheral: { profile, smp: smp('peripheral') },
     central: { kind: 'noble', attBearers: true, smp: smp('central') },
   });

@@ -1,0 +1,88 @@
+// The one lookup from an address on the air to a bond: by identity address, else by an RPA that one of
+// the stored IRKs resolves (Core v5.4 Vol 3 Part H 2.2.2 ah, 3.6.4/3.6.5; Vol 6 Part B 1.3.2.3).
+import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import type { Bond } from '../../common/smp/bond.js';
+import { MemoryKeyStore } from '../../common/smp/key-store.js';
+import { IdentityResolver, describeResolution, resolveAmong, rpaResolvesWith } from '../../common/smp/identity-resolver.js';
+import { generateRpa } from '../../common/crypto/random-address.js';
+import { addressText } from '../../common/smp/byte-order.js';
+import type { DeviceAddress } from '../../common/smp/engine-types.js';
+
+const LOCAL: DeviceAddress = { address: 'F0:F1:F2:F3:F4:F5', type: 'public' };
+const rpaOf = (irk: Buffer): DeviceAddress => ({ address: addressText(generateRpa(irk).reverse()), type: 'random' });
+
+function bond(peer: DeviceAddress, peerIrk?: Buffer, local = LOCAL): Bond {
+  return {
+    local,
+    peer,
+    role: 'peripheral',
+    security: { method: 'Just Works', authenticated: false, secureConnections: true, keySize: 16 },
+    localLtk: { key: randomBytes(16), ediv: 0, rand: Buffer.alloc(8), keySize: 16 },
+    ...(peerIrk ? { peerIrk } : {}),
+    createdAt: new Date(0).toISOString(),
+  };
+}
+
+describe('identity resolver', () => {
+  it('the Core sample RPA (prand 0x708194, hash 0x0dfbaa) resolves with its IRK and with no other', () => {
+    const irk = Buffer.from('ec0234a357c8ad05341010a60a397d9b', 'hex');
+    const onAir: DeviceAddress = { address: '70:81:94:0D:FB:AA', type: 'random' };
+    expect(rpaResolvesWith(irk, onAir)).toBe(true);
+    expect(rpaResolvesWith(randomBytes(16), onAir)).toBe(false);
+    // the same octets as a public address are never resolved (only random addresses are private)
+    expect(rpaResolvesWith(irk, { ...onAir, type: 'public' })).toBe(false);
+    // an all-zero IRK means "no IRK" (Vol 6 Part B 4.7)
+    expect(rpaResolvesWith(Buffer.alloc(16), onAir)).toBe(false);
+  });
+
+  it('a central back with a new RPA finds its bond kept under its identity, through the stored IRK', async () => {
+    const store = new MemoryKeyStore();
+    const irk = randomBytes(16);
+    const identity: DeviceAddress = { address: 'C0:11:22:33:44:55', type: 'random' };
+    await store.put(bond({ address: 'D0:00:00:00:00:01', type: 'public' }, randomBytes(16)));
+    await store.put(bond(identity, irk));
+    const resolver = new IdentityResolver(store);
+    const first = rpaOf(irk);
+    const second = rpaOf(irk);
+    expect(first.address).not.toBe(second.address);
+    for (const onAir of [first, second]) {
+      const r = await resolver.resolve(onAir, LOCAL);
+      expect(r?.via).toBe('irk');
+      expect(r?.identity).toEqual(identity);
+      expect(r?.onAir).toEqual(onAir);
+      expect(describeResolution(onAir, r?.identity)).toBe(`${onAir.address} (random), identity C0:11:22:33:44:55 (random)`);
+    }
+  });
+
+  it('the identity address itself matches directly (what a controller that resolved gives the host)', async () => {
+    const store = new MemoryKeyStore();
+    const identity: DeviceAddress = { address: 'C0:11:22:33:44:55', type: 'random' };
+    await store.put(bond(identity, randomBytes(16)));
+    const r = await new IdentityResolver(store).resolve(identity, LOCAL);
+    expect(r?.via).toBe('identity');
+    expect(describeResolution(identity, r?.identity)).toBe('C0:11:22:33:44:55 (random)');
+  });
+
+  it('an RPA from an IRK nobody stored, a bond without an IRK, or another local identity: no bond', async () => {
+    const store = new MemoryKeyStore();
+    const irk = randomBytes(16);
+    await store.put(bond({ address: 'C0:11:22:33:44:55', type: 'random' })); // the central gave no IRK
+    await store.put(bond({ address: 'C0:11:22:33:44:66', type: 'random' }, irk, { address: 'A0:00:00:00:00:00', type: 'public' }));
+    const resolver = new IdentityResolver(store);
+    expect(await resolver.resolve(rpaOf(randomBytes(16)), LOCAL)).toBeUndefined();
+    expect(await resolver.resolve(rpaOf(irk), LOCAL)).toBeUndefined();
+    // without a local identity every bond is a candidate
+    expect((await resolver.resolve(rpaOf(irk)))?.identity.address).toBe('C0:11:22:33:44:66');
+  });
+
+  it('resolveAmong prefers the identity match over an IRK match, and is synchronous', () => {
+    const irk = randomBytes(16);
+    const onAir = rpaOf(irk);
+    const byIrk = { identity: { address: 'C0:11:22:33:44:55', type: 'random' as const }, irk };
+    const same = { identity: onAir };
+    expect(resolveAmong(onAir, [byIrk, same])?.candidate).toBe(same);
+    expect(resolveAmong(onAir, [byIrk])).toEqual({ candidate: byIrk, via: 'irk' });
+    expect(resolveAmong(onAir, [])).toBeUndefined();
+  });
+});
