@@ -60,6 +60,8 @@ export function rigFactory(o: RigOptions): RigFactory {
     const s = req.scenario;
     const onRadio = o.spec.kind === 'mock';
     if (s.faults.length && !onRadio) throw new CannotRun(`its faults (${s.faults.map((f) => f.label ?? f.on).join(', ')}) need the in-process virtual radio: run it with --transport mock`);
+    // The hosts' RPA timers run on the radio's clock only when they share its process.
+    if (!onRadio && s.central.steps.some((st) => st.kind === 'advance-clock')) throw new CannotRun("its advance-clock steps move the in-process virtual radio's clock, on which both hosts' RPA timers run: run it with --transport mock");
     const btsnoop: Partial<Record<ScenarioRole, string>> = {};
     const capture: Partial<Record<ScenarioRole, string>> = {};
     const wantPeripheral = o.role !== 'central';

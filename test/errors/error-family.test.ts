@@ -30,6 +30,7 @@ const SIGNALS: Record<string, string> = {
   ConsoleInterrupted: 'the consoles: Ctrl-C ends the session with exit 130',
   PromptAborted: 'the consoles: the question is taken back',
   UrgentQuestion: 'the consoles: the question waits for the terminal',
+  ConsoleQuit: 'common/console/console-session.ts: quit from a menu ends the session with exit 0',
 };
 
 function sourceFiles(dir: string): string[] {

@@ -50,7 +50,7 @@ const serialCentralRig: RigFactory = async (req) => {
     const smp = scenarioSmp(s);
     const server = await servePeripheral({ transport: pt, profile: s.peripheral.profile, timeoutMs: Math.max(req.operationTimeoutMs, 5000), ...smp.peripheral });
     closers.push(() => server.close());
-    const client = await CentralClient.open(ct, { policy: s.central.pairing, timeoutMs: req.operationTimeoutMs, ...smp.central });
+    const client = await CentralClient.open(ct, { policy: s.central.pairing, onKeyMissing: s.central.onKeyMissing, timeoutMs: req.operationTimeoutMs, ...smp.central });
     closers.push(() => client.close());
     const rig: Rig = { central: new NobleCentralPort(client, targetOf(s.peripheral.profile)), peripheral: peripheralPort(server), btsnoop: {}, close, acrossProcesses: true };
     return rig;
@@ -62,7 +62,11 @@ const serialCentralRig: RigFactory = async (req) => {
 
 describe('the default suite with the central over serial: (a real tty) and the peripheral over h4:', () => {
   it('every scenario passes', async () => {
-    const scenarios = defaultSuite();
+    // advance-clock moves the in-process radio's clock, on which the hosts' RPA timers run only when they
+    // share the process with it (--transport mock); over serial: and h4: each host keeps its own time.
+    const all = defaultSuite();
+    const scenarios = all.filter((s) => !s.central.steps.some((st) => st.kind === 'advance-clock'));
+    expect(all.length - scenarios.length).toBeGreaterThanOrEqual(1);
     const suite = await runSuite(scenarios, { openRig: serialCentralRig, seed: 9 });
     expect(suite.results.length).toBe(scenarios.length);
     expect(scenarios.length).toBeGreaterThanOrEqual(30);
