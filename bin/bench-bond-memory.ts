@@ -9,9 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { JsonFileKeyStore } from '../common/smp/json-key-store.js';
-import type { Bond } from '../common/smp/bond.js';
-import { withTimeout } from '../common/util/wait.js';
+import { JsonFileKeyStore } from '../common/stack/smp/json-key-store.js';
+import type { Bond } from '../common/stack/smp/bond.js';
+import { withTimeout } from '../common/base/util/wait.js';
 
 const FIRST = 1000;
 

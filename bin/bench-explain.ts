@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CaptureWriter, openCapture, type HciRecord } from '../common/capture/index.js';
+import { CaptureWriter, openCapture, type HciRecord } from '../common/stack/capture/index.js';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/captures/clean.btsnoop', import.meta.url));
-const EXPLAIN = new URL('../common/explain/index.js', import.meta.url).href;
+const EXPLAIN = new URL('../common/apps/explain/index.js', import.meta.url).href;
 
 async function makeCapture(path: string, packets: number): Promise<void> {
   const head: HciRecord[] = [];

@@ -3,8 +3,8 @@
 // with noble as the client over mock. bench.ts's connect_pair_read / notify_* stay the baseline of
 // bleno answering with its own GATT; these show what our server costs on the same radio.
 import { performance } from 'node:perf_hooks';
-import { loadProfile } from '../common/gatt/index.js';
-import { waitForEvent, withTimeout } from '../common/util/wait.js';
+import { loadProfile } from '../common/stack/gatt/index.js';
+import { waitForEvent, withTimeout } from '../common/base/util/wait.js';
 import { type NoblePeripheral } from '../central/noble/internals.js';
 import { openWorld } from '../world/open-world.js';
 

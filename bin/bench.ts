@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { waitForEvent, withTimeout } from '../common/util/wait.js';
+import { waitForEvent, withTimeout } from '../common/base/util/wait.js';
 import { loadNoble, type LoadedNoble } from '../central/noble/load.js';
 import { type NoblePeripheral } from '../central/noble/internals.js';
 import { openWorld, type World } from '../world/open-world.js';

@@ -1,9 +1,9 @@
 // One place where errors become what a person sees: a message, what to do, an exit code, no stack
 // trace (unless BLEBENCH_DEBUG=1). Every error blebench throws on purpose is a BlebenchError, whose code
-// gives its exit code and what to do (common/errors/error-codes.ts); anything else is a bug.
+// gives its exit code and what to do (common/base/errors/error-codes.ts); anything else is a bug.
 import { CommanderError } from 'commander';
-import { BadInputError, EXIT, isBlebenchError, type ExitCode } from '../common/errors/blebench-error.js';
-import { escapeForTerminal } from '../common/output/escape.js';
+import { BadInputError, EXIT, isBlebenchError, type ExitCode } from '../common/base/errors/blebench-error.js';
+import { escapeForTerminal } from '../common/base/output/escape.js';
 
 export function reportError(err: unknown, raw: (s: string) => void = (s) => process.stderr.write(s)): ExitCode {
   // Messages quote files and peers (names, values, file text): escaped before they reach a terminal.

@@ -3,13 +3,13 @@
 // transport, address) before anything opens, keep logs off the screen unless --log-level was given,
 // and hand the console its screen, Security Manager setup and a way to (re)open the transport.
 import type { Command } from 'commander';
-import { ConsoleScreen } from '../common/console/console-screen.js';
-import { loadProfile } from '../common/gatt/load-profile.js';
-import type { ResolvedProfile } from '../common/gatt/resolved-profile.js';
-import type { HciTransport } from '../common/hci/transport.js';
-import { parseTransportSpec } from '../common/hci/transport-spec.js';
-import type { Logger } from '../common/log/logger.js';
-import type { SmpSetup } from '../common/smp/link-session.js';
+import { ConsoleScreen } from '../common/apps/console/console-screen.js';
+import { loadProfile } from '../common/stack/gatt/load-profile.js';
+import type { ResolvedProfile } from '../common/stack/gatt/resolved-profile.js';
+import type { HciTransport } from '../common/stack/hci/transport.js';
+import { parseTransportSpec } from '../common/stack/hci/transport-spec.js';
+import type { Logger } from '../common/base/log/logger.js';
+import type { SmpSetup } from '../common/stack/smp/link-session.js';
 import { interruptSignal, requireTerminal } from './interactive.js';
 import { addressFrom, loggerFrom } from './options.js';
 import { refuseFlagsOnOs, type OsCheckedFlags } from './os-flags.js';

@@ -3,8 +3,8 @@
 // is the user's mistake caught too late. Folders are not created for a file (a typo would hide it).
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import { BadInputError } from '../common/errors/blebench-error.js';
-import { fileErrorWords } from '../common/input/read-input.js';
+import { BadInputError } from '../common/base/errors/blebench-error.js';
+import { fileErrorWords } from '../common/base/input/read-input.js';
 
 const refuse = (flag: string, target: string, why: string, hint: string): never => {
   throw new BadInputError('BAD_DESTINATION', `${flag} ${target}: ${why}`, { path: flag }, { hint });

@@ -1,6 +1,6 @@
 // What both consoles (--interactive) need from the command line: a terminal on both ends, and
 // SIGINT/SIGTERM as an abort signal (Ctrl-C outside a prompt; inside one, the prompt itself sees it).
-import { BadInputError } from '../common/errors/blebench-error.js';
+import { BadInputError } from '../common/base/errors/blebench-error.js';
 import { untilSignal } from './signals.js';
 
 /** --interactive without a terminal is bad input (exit 2): there is nobody to answer the prompts. */

@@ -1,8 +1,8 @@
 // blebench: parses arguments and wires roles and transports (design.md, "The command line").
 import { Command, CommanderError } from 'commander';
-import { EXIT, type ExitCode } from '../common/errors/blebench-error.js';
+import { EXIT, type ExitCode } from '../common/base/errors/blebench-error.js';
 import { reportError } from './cli-errors.js';
-import { escapeForTerminal } from '../common/output/escape.js';
+import { escapeForTerminal } from '../common/base/output/escape.js';
 import { registerAir } from './commands/air.js';
 import { registerCapture } from './commands/capture.js';
 import { registerCentral } from './commands/central.js';
@@ -13,7 +13,7 @@ import { registerPeripheral } from './commands/peripheral.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { version } from './version.js';
-import { flushOpenKeyStores } from '../common/smp/json-key-store.js';
+import { flushOpenKeyStores } from '../common/stack/smp/json-key-store.js';
 
 
 /** The command line as commander knows it (every command and flag); `done` gets each action's exit code. */

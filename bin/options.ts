@@ -1,8 +1,8 @@
 // Options several commands share, parsed once, errors as BadInputError (exit 2).
 import { Option } from 'commander';
-import { BadInputError } from '../common/errors/blebench-error.js';
-import { parseTransportSpec, TRANSPORT_SPEC_FORMS, type TransportSpec } from '../common/hci/transport-spec.js';
-import { createLogger, LOG_LEVELS, type LogFormat, type Logger } from '../common/log/logger.js';
+import { BadInputError } from '../common/base/errors/blebench-error.js';
+import { parseTransportSpec, TRANSPORT_SPEC_FORMS, type TransportSpec } from '../common/stack/hci/transport-spec.js';
+import { createLogger, LOG_LEVELS, type LogFormat, type Logger } from '../common/base/log/logger.js';
 import type { LevelWithSilent } from 'pino';
 
 export const transportOption = () =>

@@ -1,8 +1,8 @@
 // Flags that cannot mean anything on `--transport os`, refused as bad input (exit 2) before anything
 // is opened, each with why: the OS owns HCI (no capture) and decides pairing (no Security Manager of
 // ours, no policy, no method columns), and the consoles drive roles that need HCI below the stack.
-import { BadInputError } from '../common/errors/blebench-error.js';
-import { parseTransportSpec } from '../common/hci/transport-spec.js';
+import { BadInputError } from '../common/base/errors/blebench-error.js';
+import { parseTransportSpec } from '../common/stack/hci/transport-spec.js';
 import type { PairingFlags } from './pairing-options.js';
 
 /** PairingFlags field → its flag, in the order the help lists them (a new pairing flag fails the typecheck here until named). */

@@ -1,17 +1,17 @@
 // The pairing configuration as command-line flags, shared by `blebench central` and `blebench
-// peripheral` (common/smp PairingConfig, one flag per field). Any of them turns on blebench's own
+// peripheral` (common/stack/smp PairingConfig, one flag per field). Any of them turns on blebench's own
 // Security Manager for the role; without them the role keeps its stack's SMP (noble's/bleno's LE
 // legacy Just Works). Bad values are bad input (exit 2) before any transport is opened.
 import { Option, type Command } from 'commander';
-import { BadInputError, BlebenchError, EXIT, type ExitCode } from '../common/errors/blebench-error.js';
-import type { Logger } from '../common/log/logger.js';
-import { escapeForTerminal } from '../common/output/escape.js';
-import { JsonFileKeyStore } from '../common/smp/json-key-store.js';
-import type { LinkSession, SmpSetup } from '../common/smp/link-session.js';
-import { RPA_TIMEOUT_S } from '../common/codes/hci.js';
-import { DEFAULT_RPA_TIMEOUT_S, PRIVACY_MODES, type PrivacySetup } from '../common/smp/privacy-setup.js';
-import { REPAIRING_POLICIES } from '../common/smp/repairing-policy.js';
-import { DEFAULT_PAIRING_CONFIG, IO_CAPABILITY_NAMES, pairingConfig, type IoCapabilityName, type PairingConfig, type PairingDelegate } from '../common/smp/pairing-config.js';
+import { BadInputError, BlebenchError, EXIT, type ExitCode } from '../common/base/errors/blebench-error.js';
+import type { Logger } from '../common/base/log/logger.js';
+import { escapeForTerminal } from '../common/base/output/escape.js';
+import { JsonFileKeyStore } from '../common/stack/smp/json-key-store.js';
+import type { LinkSession, SmpSetup } from '../common/stack/smp/link-session.js';
+import { RPA_TIMEOUT_S } from '../common/base/codes/hci.js';
+import { DEFAULT_RPA_TIMEOUT_S, PRIVACY_MODES, type PrivacySetup } from '../common/stack/smp/privacy-setup.js';
+import { REPAIRING_POLICIES } from '../common/stack/smp/repairing-policy.js';
+import { DEFAULT_PAIRING_CONFIG, IO_CAPABILITY_NAMES, pairingConfig, type IoCapabilityName, type PairingConfig, type PairingDelegate } from '../common/stack/smp/pairing-config.js';
 
 export interface PairingFlags {
   ioCapability?: string;
@@ -27,7 +27,7 @@ export interface PairingFlags {
   keys?: string;
   privacy?: string | boolean;
   rpaTimeout?: string;
-  /** `blebench peripheral` only: a bonded central's new Pairing Request (common/smp/repairing-policy.ts). */
+  /** `blebench peripheral` only: a bonded central's new Pairing Request (common/stack/smp/repairing-policy.ts). */
   onRepairing?: string;
 }
 
@@ -199,7 +199,7 @@ function sayAnsweredComparisons(session: LinkSession, say: (line: string) => voi
 /**
  * Without a console nobody can answer: a passkey to type is cancelled (0x01 Passkey Entry Failed), a
  * comparison rejected (0x0C Numeric Comparison Failed), each said in a line; a passkey to show is printed.
- * The consoles replace this with one that asks (common/console/pairing-delegate.ts).
+ * The consoles replace this with one that asks (common/apps/console/pairing-delegate.ts).
  */
 export function batchPairingDelegate(say: (line: string) => void): PairingDelegate {
   return {

@@ -1,9 +1,9 @@
 // The transport a role's console opens (and opens again after a loss): the capture starts first, so
 // it has the controller's address being set too; a controller that refuses the address is closed
 // before the error goes up.
-import { openTransport, type HciTransport } from '../common/hci/transport.js';
-import { LONG_RUN_HISTORY } from '../common/trace/tap.js';
-import { prepareControllerAddress } from '../common/hci/vendor-address.js';
+import { openTransport, type HciTransport } from '../common/stack/hci/transport.js';
+import { LONG_RUN_HISTORY } from '../common/stack/trace/tap.js';
+import { prepareControllerAddress } from '../common/stack/hci/vendor-address.js';
 
 export interface RoleTransportOptions {
   transport: string;

@@ -4,9 +4,9 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { BadInputError, isBlebenchError } from '../common/errors/blebench-error.js';
-import { defineProfile } from '../common/gatt/define-profile.js';
-import { writeAtomically } from '../common/scenario/report/write-report.js';
+import { BadInputError, isBlebenchError } from '../common/base/errors/blebench-error.js';
+import { defineProfile } from '../common/stack/gatt/define-profile.js';
+import { writeAtomically } from '../common/apps/scenario/report/write-report.js';
 import type { MatrixResult } from '../central/matrix/matrix-types.js';
 import { recordProfile } from '../central/matrix/record-profile.js';
 

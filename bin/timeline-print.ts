@@ -1,7 +1,7 @@
 // Timeline lines for people: time, which side's tap, direction, and the decoded summary.
-import type { Tap } from '../common/trace/tap.js';
-import { isStoryEntry } from '../common/trace/narrate.js';
-import type { TimelineEntry } from '../common/trace/timeline.js';
+import type { Tap } from '../common/stack/trace/tap.js';
+import { isStoryEntry } from '../common/stack/trace/narrate.js';
+import type { TimelineEntry } from '../common/stack/trace/timeline.js';
 
 
 export function formatTimelineLine(side: string, e: TimelineEntry, at: number = e.ms): string {

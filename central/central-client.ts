@@ -2,15 +2,15 @@
 // each connection gets its own CentralConnection with its own GATT client. Connection failures come
 // back as HciError with the LE Connection Complete status (e.g. 0x3E), or OperationTimeout after
 // LE Create Connection Cancel. Core v5.4 Vol 4 Part E 7.8.12, 7.8.13, 7.7.65.1.
-import { MemoryKeyStore, type KeyStore } from '../common/smp/key-store.js';
-import { SMP_TIMEOUT_MS } from '../common/smp/pairing-engine.js';
-import type { SmpSetup } from '../common/smp/link-session.js';
-import type { HciTransport } from '../common/hci/transport.js';
-import type { TransportError } from '../common/hci/transport-errors.js';
-import type { LinkState } from '../common/trace/link-state.js';
-import type { TimelineEntry } from '../common/trace/timeline.js';
-import { LE_EVT, OP } from '../common/codes/hci.js';
-import { commandRefusal, ControllerRefusedError } from '../common/hci/command-refusal.js';
+import { MemoryKeyStore, type KeyStore } from '../common/stack/smp/key-store.js';
+import { SMP_TIMEOUT_MS } from '../common/stack/smp/pairing-engine.js';
+import type { SmpSetup } from '../common/stack/smp/link-session.js';
+import type { HciTransport } from '../common/stack/hci/transport.js';
+import type { TransportError } from '../common/stack/hci/transport-errors.js';
+import type { LinkState } from '../common/stack/trace/link-state.js';
+import type { TimelineEntry } from '../common/stack/trace/timeline.js';
+import { LE_EVT, OP } from '../common/base/codes/hci.js';
+import { commandRefusal, ControllerRefusedError } from '../common/stack/hci/command-refusal.js';
 import { CentralConnection } from './connection.js';
 import { deadline } from './deadline.js';
 import { CentralUsageError, HciError, OperationTimeout } from './errors.js';

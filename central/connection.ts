@@ -2,17 +2,17 @@
 // the pairing policy around every request, explicit pairing, notifications, disconnection. Every
 // operation ends within its time limit in a value or a typed error (central/errors.ts).
 import { EventEmitter } from 'node:events';
-import type { AttHandleValue } from '../common/att/index.js';
-import type { LinkSecurityState } from '../common/gatt/security-rule.js';
-import type { LinkState } from '../common/trace/link-state.js';
-import type { Tap } from '../common/trace/tap.js';
-import type { Bond } from '../common/smp/bond.js';
-import type { LinkSession } from '../common/smp/link-session.js';
+import type { AttHandleValue } from '../common/stack/att/index.js';
+import type { LinkSecurityState } from '../common/stack/gatt/security-rule.js';
+import type { LinkState } from '../common/stack/trace/link-state.js';
+import type { Tap } from '../common/stack/trace/tap.js';
+import type { Bond } from '../common/stack/smp/bond.js';
+import type { LinkSession } from '../common/stack/smp/link-session.js';
 import { BearerClosedError, type AttBearer } from './att/att-bearer.js';
 import { deadline } from './deadline.js';
 import { CentralUsageError, HciError, isCentralError, type CentralError } from './errors.js';
 import { GattClient } from './gatt/gatt-client.js';
-import { CCCD_BITS } from '../common/gatt/descriptor-types.js';
+import { CCCD_BITS } from '../common/stack/gatt/descriptor-types.js';
 import { CCCD_UUID } from './gatt/gatt-uuids.js';
 import { hasProperty, type DiscoveredCharacteristic, type DiscoveredService } from './gatt/discovered.js';
 import { pair } from './pairing/pairer.js';
@@ -21,7 +21,7 @@ import type { PairingReport } from './pairing/pairing-report.js';
 import { encryptWithStoredKey, wireLtk } from './pairing/stored-key.js';
 import { DEFAULT_KEY_MISSING_POLICY, isKeyMissing, keyMissingNote, peerKeyFrom, type KeyMissingPolicy, type PeerKeyKnowledge } from './pairing/key-missing-policy.js';
 import type { Advertisement } from './scan.js';
-import { hex } from '../common/codes/code-table.js';
+import { hex } from '../common/base/codes/code-table.js';
 
 /** One try of an operation: what it ended in, and whether the link was encrypted then. */
 export interface Attempt {
@@ -135,7 +135,7 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     return this.o.link;
   }
 
-  /** The link's security as common/gatt's checks describe it: authenticated when the key came from a MITM-protected pairing. */
+  /** The link's security as common/stack/gatt's checks describe it: authenticated when the key came from a MITM-protected pairing. */
   security(): LinkSecurityState {
     const l = this.o.link;
     // No pairing on this link but encrypted: with the bond's key, as strong as the pairing that made it.

@@ -1,7 +1,7 @@
 // Every central operation has a time limit and ends in a value or a typed error: the operation,
-// the limit, and the link going away race, and the first to finish decides (common/util/wait.ts's one
+// the limit, and the link going away race, and the first to finish decides (common/base/util/wait.ts's one
 // way to wait, with the central's OperationTimeout as the error).
-import { withTimeout } from '../common/util/wait.js';
+import { withTimeout } from '../common/base/util/wait.js';
 import { OperationTimeout } from './errors.js';
 
 export interface DeadlineOptions {

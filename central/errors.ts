@@ -1,12 +1,12 @@
 // Every central operation ends in a value or one of these: a typed error carrying the ATT, SMP or
-// HCI code, its spec name and its meaning (common/codes), and words for what it means here. Each is a
+// HCI code, its spec name and its meaning (common/base/codes), and words for what it means here. Each is a
 // BlebenchError: its `code` (ATT_ERROR_RESPONSE, HCI_STATUS...) gives the exit code and what to do
-// (common/errors/error-codes.ts); the protocol's own number is `attCode`, `reason` or `status`.
-import { attError, attOpcodeName } from '../common/codes/att.js';
-import { hex } from '../common/codes/code-table.js';
-import { hciStatus } from '../common/codes/hci.js';
-import { smpReason } from '../common/codes/smp.js';
-import { BlebenchError } from '../common/errors/blebench-error.js';
+// (common/base/errors/error-codes.ts); the protocol's own number is `attCode`, `reason` or `status`.
+import { attError, attOpcodeName } from '../common/base/codes/att.js';
+import { hex } from '../common/base/codes/code-table.js';
+import { hciStatus } from '../common/base/codes/hci.js';
+import { smpReason } from '../common/base/codes/smp.js';
+import { BlebenchError } from '../common/base/errors/blebench-error.js';
 
 /** `api`: the OS stack reported it (transport `os`), not the air: central/os/os-api-error.ts. */
 export type CentralErrorKind = 'att' | 'smp' | 'hci' | 'timeout' | 'usage' | 'protocol' | 'api';

@@ -1,9 +1,9 @@
 // Finding peripherals: noble scans (active, duplicates on so RSSI stays fresh), blebench filters by
 // name, address or advertised service UUID and reports what each advertised. Core v5.4 Vol 3 Part C
 // 11 (advertising data), Core Specification Supplement Part A 1 (data types).
-import { BadInputError } from '../common/errors/blebench-error.js';
-import { parseUuid } from '../common/gatt/uuid.js';
-import { withTimeout } from '../common/util/wait.js';
+import { BadInputError } from '../common/base/errors/blebench-error.js';
+import { parseUuid } from '../common/stack/gatt/uuid.js';
+import { withTimeout } from '../common/base/util/wait.js';
 import { OperationTimeout } from './errors.js';
 import type { Noble, NoblePeripheral } from './noble/internals.js';
 

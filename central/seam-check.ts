@@ -1,7 +1,7 @@
 // The central half of the seam check: find the seam-check peripheral, read its open value, then its
 // secure one (noble pairs on ATT 0x05 and re-sends), every step bounded by a timeout.
 import type { Noble, NoblePeripheral } from './noble/internals.js';
-import { waitForEvent, withTimeout } from '../common/util/wait.js';
+import { waitForEvent, withTimeout } from '../common/base/util/wait.js';
 
 export interface SeamCheckTarget {
   service: string;

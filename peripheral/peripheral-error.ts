@@ -1,6 +1,6 @@
 // The peripheral role's own errors: a misuse of its API (an unknown characteristic, an operation it
-// lacks), or bleno unable to start advertising. Codes, meanings and exit codes: common/errors/error-codes.ts.
-import { BlebenchError } from '../common/errors/blebench-error.js';
+// lacks), or bleno unable to start advertising. Codes, meanings and exit codes: common/base/errors/error-codes.ts.
+import { BlebenchError } from '../common/base/errors/blebench-error.js';
 
 export type PeripheralErrorCode = 'PERIPHERAL_USAGE' | 'ADVERTISING_FAILED';
 

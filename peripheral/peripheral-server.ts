@@ -3,28 +3,28 @@
 // CCCDs, confirmed indications, and the runtime actions scenarios and consoles use. Every request is
 // an event and a line in the log.
 import { EventEmitter } from 'node:events';
-import { ATT_OP } from '../common/codes/att.js';
-import { HCI_STATUS, OP } from '../common/codes/hci.js';
-import { SMP_CODE, smpReason } from '../common/codes/smp.js';
-import { CCCD_BITS, checkSecurity, OPEN, MIN_KEY_SIZE, type GattOperation, type ResolvedProfile, type SecurityLevel, type SecurityRequirement } from '../common/gatt/index.js';
-import { commandRefusal, ControllerRefusedError } from '../common/hci/command-refusal.js';
-import type { HciTransport } from '../common/hci/transport.js';
-import { silentLogger, type Logger } from '../common/log/logger.js';
-import type { KeyStore } from '../common/smp/key-store.js';
-import type { LinkState } from '../common/trace/link-state.js';
-import type { TimelineEntry } from '../common/trace/timeline.js';
-import { TimeoutError, waitForEvent } from '../common/util/wait.js';
-import { codeText } from './access-policy.js';
+import { ATT_OP } from '../common/base/codes/att.js';
+import { HCI_STATUS, OP } from '../common/base/codes/hci.js';
+import { SMP_CODE, smpReason } from '../common/base/codes/smp.js';
+import { CCCD_BITS, checkSecurity, OPEN, MIN_KEY_SIZE, type GattOperation, type ResolvedProfile, type SecurityLevel, type SecurityRequirement } from '../common/stack/gatt/index.js';
+import { commandRefusal, ControllerRefusedError } from '../common/stack/hci/command-refusal.js';
+import type { HciTransport } from '../common/stack/hci/transport.js';
+import { silentLogger, type Logger } from '../common/base/log/logger.js';
+import type { KeyStore } from '../common/stack/smp/key-store.js';
+import type { LinkState } from '../common/stack/trace/link-state.js';
+import type { TimelineEntry } from '../common/stack/trace/timeline.js';
+import { TimeoutError, waitForEvent } from '../common/base/util/wait.js';
+import { codeText } from './answers/access-policy.js';
 import { AttServer } from './att/att-server.js';
 import { PeripheralError } from './peripheral-error.js';
-import { RuntimeAnswers } from './runtime-answers.js';
+import { RuntimeAnswers } from './answers/runtime-answers.js';
 import { AttributeTable } from './att/attribute-table.js';
 import { loadBleno, type LoadedBleno } from './bleno/index.js';
-import { Indications } from './indications.js';
-import { storedKey } from './link-security.js';
-import { keptBonds, keyFactsOf, keyFactsOfSession, SecurityRecords, type KeptBond } from './security-record.js';
-import { describeRequest, type RequestRecord } from './request-record.js';
-import { changeSecurity, type AttributeMap, type ServedCharacteristic, type ServedDescriptor } from './served-profile.js';
+import { Indications } from './gatt/indications.js';
+import { storedKey } from './pairing/link-security.js';
+import { keptBonds, keyFactsOf, keyFactsOfSession, SecurityRecords, type KeptBond } from './pairing/security-record.js';
+import { describeRequest, type RequestRecord } from './answers/request-record.js';
+import { changeSecurity, type AttributeMap, type ServedCharacteristic, type ServedDescriptor } from './gatt/served-profile.js';
 import {
   BLENO_LIMITS,
   limitsFor,
@@ -38,8 +38,8 @@ import {
   type ServePeripheralOptions,
   type SubscriptionInfo,
 } from './server-types.js';
-import { Subscriptions } from './subscriptions.js';
-import { hex } from '../common/codes/code-table.js';
+import { Subscriptions } from './gatt/subscriptions.js';
+import { hex } from '../common/base/codes/code-table.js';
 
 export { PeripheralError };
 
@@ -301,7 +301,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   /**
    * Answer this operation on this characteristic with this ATT Error Response (Vol 3 Part F 3.4.1.1),
    * e.g. 0x0E Unlikely Error, from the nth request on (options; default every one); null clears it.
-   * Precedence (peripheral/access-policy.ts): the property checks first (no read property: 0x02 still),
+   * Precedence (peripheral/answers/access-policy.ts): the property checks first (no read property: 0x02 still),
    * then this code instead of the security decision (the profile's errorOverride, which only changes
    * a failed security check's code, is not reached), and the value's constraints are not checked.
    * `read` covers Read, Read Blob, Read By Type and Read Multiple; `write` Write and Prepare Write;

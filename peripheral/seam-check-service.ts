@@ -2,7 +2,7 @@
 // characteristic and one that bleno itself marks `secure: ['read']` (as a CoreBluetooth peripheral
 // marks readEncryptionRequired). Served through bleno's own API, with no policy of ours on top.
 import type { Bleno } from './bleno/index.js';
-import { waitForEvent } from '../common/util/wait.js';
+import { waitForEvent } from '../common/base/util/wait.js';
 
 export const SEAM_CHECK = {
   name: 'blebench-seam',

@@ -1,10 +1,10 @@
 // The peripheral server's public vocabulary: options, events, delivery results, and what bleno cannot do.
-import { ATT_TRANSACTION_TIMEOUT_MS } from '../common/codes/att.js';
-import type { ResolvedProfile } from '../common/gatt/index.js';
-import type { HciTransport } from '../common/hci/transport.js';
-import type { Logger } from '../common/log/logger.js';
-import type { RequestRecord } from './request-record.js';
-import type { SmpSetup } from '../common/smp/link-session.js';
+import { ATT_TRANSACTION_TIMEOUT_MS } from '../common/base/codes/att.js';
+import type { ResolvedProfile } from '../common/stack/gatt/index.js';
+import type { HciTransport } from '../common/stack/hci/transport.js';
+import type { Logger } from '../common/base/log/logger.js';
+import type { RequestRecord } from './answers/request-record.js';
+import type { SmpSetup } from '../common/stack/smp/link-session.js';
 
 export interface ServePeripheralOptions {
   transport: HciTransport;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Renames declarations across the tree with TypeScript's language service (every reference, imports
 // included), as the names commit did; to replay a rename after a merge brought new references:
-//   node scripts/rename-symbol.cjs . 'common/trace/tap.ts:TimeoutError:TapWaitError' ...
+//   node scripts/rename-symbol.cjs . 'common/stack/trace/tap.ts:TimeoutError:TapWaitError' ...
 // FILE:NAME:NEW renames the exported declaration NAME of FILE; FILE:TEXT#NAME:NEW renames the NAME
 // that follows TEXT in FILE (a class property, say: 'central/central-client.ts:readonly #noble:loadedNoble').
 const fs = require('fs'); const path = require('path');

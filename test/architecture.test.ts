@@ -63,9 +63,9 @@ describe('architecture', () => {
     expect(internals.filter((f) => !f.startsWith(`peripheral${path.sep}bleno${path.sep}`))).toEqual([]);
   });
 
-  it('bluetooth-hci-socket is loaded only in common/hci/native-module.ts (and injected by socket-injection.ts)', () => {
+  it('bluetooth-hci-socket is loaded only in common/stack/hci/native-module.ts (and injected by socket-injection.ts)', () => {
     const files = code.filter((f) => readFileSync(path.join(root, f), 'utf8').includes("'@abandonware/bluetooth-hci-socket"));
-    expect(files.sort()).toEqual(['common/hci/native-module.ts', 'common/hci/socket-injection.ts'].sort());
+    expect(files.sort()).toEqual(['common/stack/hci/native-module.ts', 'common/stack/hci/socket-injection.ts'].sort());
   });
 });
 

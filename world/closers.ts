@@ -1,7 +1,7 @@
 // What a world opened, closed in reverse order of opening: each part even when one before it fails,
 // once (a second close() waits for the first and changes nothing), and never throwing anything but
 // one WorldCloseError naming every part that failed.
-import { BlebenchError } from '../common/errors/blebench-error.js';
+import { BlebenchError } from '../common/base/errors/blebench-error.js';
 
 export interface CloseFailure {
   /** The part, in words ("the central's transport"). */

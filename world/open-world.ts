@@ -3,11 +3,11 @@
 // closed in reverse by one close(). What the runner's rigs, the self-matrix, the seam check, the
 // benchmark and the tests all stand on. The world composes both roles, so it lives above central/ and
 // peripheral/ (neither imports the other) and below bin/ and test/.
-import { Radio, type RadioOptions } from '../common/air/index.js';
-import type { FaultRule } from '../common/air/faults.js';
-import { openTransport, type HciTransport, type OpenTransportOptions } from '../common/hci/transport.js';
-import type { TransportError } from '../common/hci/transport-errors.js';
-import { parseTransportSpec, type TransportSpec } from '../common/hci/transport-spec.js';
+import { Radio, type RadioOptions } from '../common/stack/air/index.js';
+import type { FaultRule } from '../common/stack/air/faults.js';
+import { openTransport, type HciTransport, type OpenTransportOptions } from '../common/stack/hci/transport.js';
+import type { TransportError } from '../common/stack/hci/transport-errors.js';
+import { parseTransportSpec, type TransportSpec } from '../common/stack/hci/transport-spec.js';
 import { CentralClient, type CentralClientOptions } from '../central/central-client.js';
 import { loadNoble, type LoadedNoble, type LoadNobleOptions } from '../central/noble/load.js';
 import { servePeripheral, type PeripheralServer, type ServePeripheralOptions } from '../peripheral/index.js';

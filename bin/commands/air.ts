@@ -4,12 +4,12 @@
 import { checkListenPath, checkOutputFile } from '../destinations.js';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { AirError, parseListenSpec, Radio, startAirServer, type AirServer, type VirtualController } from '../../common/air/index.js';
-import { BadInputError, EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
-import { Tap } from '../../common/trace/tap.js';
+import { AirError, parseListenSpec, Radio, startAirServer, type AirServer, type VirtualController } from '../../common/stack/air/index.js';
+import { BadInputError, EXIT, type ExitCode } from '../../common/base/errors/blebench-error.js';
+import { Tap } from '../../common/stack/trace/tap.js';
 import { logFormatOption, logLevelOption, loggerFrom } from '../options.js';
 import { untilSignal } from '../signals.js';
-import { hex } from '../../common/codes/code-table.js';
+import { hex } from '../../common/base/codes/code-table.js';
 
 interface AirOptions {
   /** One or more listen specs: all of them reach the same radio. */

@@ -1,7 +1,7 @@
-// blebench capture convert IN OUT [--format F]: one capture format into another (common/capture).
+// blebench capture convert IN OUT [--format F]: one capture format into another (common/stack/capture).
 import { Option, type Command } from 'commander';
-import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
-import { WRITE_FORMATS, convertCapture, damageText, type WriteFormat } from '../../common/capture/index.js';
+import { EXIT, type ExitCode } from '../../common/base/errors/blebench-error.js';
+import { WRITE_FORMATS, convertCapture, damageText, type WriteFormat } from '../../common/stack/capture/index.js';
 import { reportError } from '../cli-errors.js';
 
 export function registerCapture(program: Command, done: (code: ExitCode) => void): void {

@@ -1,7 +1,7 @@
 // What `blebench central` takes: its flags as commander parses them, and what a caller (a test, `run`)
 // may hand it. central.ts runs them; central-os.ts runs the os route with a part of them.
-import type { SmpSetup } from '../../common/smp/link-session.js';
-import type { HciTransport } from '../../common/hci/transport.js';
+import type { SmpSetup } from '../../common/stack/smp/link-session.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
 import type { PairingPolicy } from '../../central/pairing/pairing-policy.js';
 import type { PairingFlags } from '../pairing-options.js';
 import type { KeyMissingPolicy } from '../../central/pairing/key-missing-policy.js';

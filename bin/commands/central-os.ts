@@ -1,10 +1,10 @@
 // `blebench central --transport os`: the security matrix over the OS stack (central/os/), every cell
 // marked as a fact from the API. Bad input (exit 2) is checked by bin/os-flags.ts before this runs;
 // on a platform without an OS stack, opening the transport explains what to use (exit 3).
-import type { ExitCode } from '../../common/errors/blebench-error.js';
-import { loadProfile } from '../../common/gatt/load-profile.js';
-import { isOsTransport } from '../../common/hci/os-transport.js';
-import { openTransport } from '../../common/hci/transport.js';
+import type { ExitCode } from '../../common/base/errors/blebench-error.js';
+import { loadProfile } from '../../common/stack/gatt/load-profile.js';
+import { isOsTransport } from '../../common/stack/hci/os-transport.js';
+import { openTransport } from '../../common/stack/hci/transport.js';
 import { OsCentralClient } from '../../central/os/os-central.js';
 import { runOsMatrix } from '../../central/os/os-matrix.js';
 import { parseTarget } from '../../central/scan.js';

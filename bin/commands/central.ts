@@ -2,25 +2,25 @@
 // every characteristic × operation, unencrypted and then after pairing (--policy); with --profile,
 // compare every cell and exit 1 on any difference, naming it. Exit codes: design.md.
 import { checkOutputFile } from '../destinations.js';
-import { escapeField, escapeForTerminal } from '../../common/output/escape.js';
+import { escapeField, escapeForTerminal } from '../../common/base/output/escape.js';
 import { addPairingOptions, keyStoreSummary, pairingOverridesFrom, smpSetupFrom } from '../pairing-options.js';
 import { methodConfigs, parseMethods, PAIRING_METHODS, type MatrixMethod } from '../../central/matrix/pairing-methods.js';
-import { pairingConfig } from '../../common/smp/pairing-config.js';
-import type { SmpSetup } from '../../common/smp/link-session.js';
+import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
+import type { SmpSetup } from '../../common/stack/smp/link-session.js';
 import { Option, type Command } from 'commander';
 import { runCentralConsole } from '../../central/console/central-console.js';
-import type { ExitCode } from '../../common/errors/blebench-error.js';
-import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
-import { parseTransportSpec } from '../../common/hci/transport-spec.js';
-import { BadInputError } from '../../common/errors/blebench-error.js';
+import type { ExitCode } from '../../common/base/errors/blebench-error.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/load-profile.js';
+import { openTransport, type HciTransport } from '../../common/stack/hci/transport.js';
+import { parseTransportSpec } from '../../common/stack/hci/transport-spec.js';
+import { BadInputError } from '../../common/base/errors/blebench-error.js';
 import { openWorld } from '../../world/open-world.js';
 import { CentralClient, DEFAULT_TIMEOUT_MS } from '../../central/central-client.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 import { PAIRING_POLICIES } from '../../central/pairing/pairing-policy.js';
 import { parseTarget } from '../../central/scan.js';
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, durationMs, transportOption } from '../options.js';
-import { prepareControllerAddress, writePublicAddress } from '../../common/hci/vendor-address.js';
+import { prepareControllerAddress, writePublicAddress } from '../../common/stack/hci/vendor-address.js';
 import { matrixOutput, printMatrix } from './matrix-output.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
 import { startConsole } from '../console-command.js';

@@ -1,16 +1,16 @@
 // blebench doctor [--json]: what this machine offers for reaching a real radio, and what to do about
-// what is missing (common/doctor). Exit 0 when a hardware route is usable now, 3 otherwise; `mock` and
+// what is missing (common/apps/doctor). Exit 0 when a hardware route is usable now, 3 otherwise; `mock` and
 // `h4:` always work and do not count.
 //
-// Registered with the platform default for --transport (common/hci/transport-default.ts): on macOS and
+// Registered with the platform default for --transport (common/stack/hci/transport-default.ts): on macOS and
 // Windows, `central --target ...` and `peripheral` without --transport use the OS stack (`os`), with a
 // line on stderr saying so. Both live here so that bin/main.ts gains one registration line.
-import { escapeForTerminal, escapeJsonForTerminal } from '../../common/output/escape.js';
+import { escapeForTerminal, escapeJsonForTerminal } from '../../common/base/output/escape.js';
 import type { Command } from 'commander';
 import { logFormatOption, logLevelOption, loggerFrom } from '../options.js';
-import { diagnose, realProbes, renderDoctor, type Probes } from '../../common/doctor/index.js';
-import type { ExitCode } from '../../common/errors/blebench-error.js';
-import { defaultTransport, type TransportCommand } from '../../common/hci/transport-default.js';
+import { diagnose, realProbes, renderDoctor, type Probes } from '../../common/apps/doctor/index.js';
+import type { ExitCode } from '../../common/base/errors/blebench-error.js';
+import { defaultTransport, type TransportCommand } from '../../common/stack/hci/transport-default.js';
 
 export async function runDoctor(opts: { json?: boolean }, probes: Probes = realProbes(), out: (s: string) => void = (s) => process.stdout.write(s)): Promise<ExitCode> {
   const report = await diagnose(probes);

@@ -1,9 +1,9 @@
 // blebench explain FILE [--json] [--connection N] [--central PLATFORM]: the security story of each connection
-// in a capture, and the patterns it shows (common/explain). Exit 0 nothing wrong, 1 found something, 2 unreadable.
+// in a capture, and the patterns it shows (common/apps/explain). Exit 0 nothing wrong, 1 found something, 2 unreadable.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
-import { CaptureFormatError } from '../../common/capture/open-capture.js';
-import { PLATFORMS, explainFile, renderExplainJson, renderText, type Platform } from '../../common/explain/index.js';
+import { EXIT, type ExitCode } from '../../common/base/errors/blebench-error.js';
+import { CaptureFormatError } from '../../common/stack/capture/open-capture.js';
+import { PLATFORMS, explainFile, renderExplainJson, renderText, type Platform } from '../../common/apps/explain/index.js';
 import { reportError } from '../cli-errors.js';
 
 function positive(v: string): number {

@@ -4,14 +4,14 @@
 // limit and ends in a typed error (central/errors.ts) that the loop shrugs off; anything else is a
 // bug and ends the process (the harness counts a crash).
 import type { Command } from 'commander';
-import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
-import { openTransport } from '../../common/hci/transport.js';
-import { LONG_RUN_HISTORY } from '../../common/trace/tap.js';
+import { EXIT, type ExitCode } from '../../common/base/errors/blebench-error.js';
+import { openTransport } from '../../common/stack/hci/transport.js';
+import { LONG_RUN_HISTORY } from '../../common/stack/trace/tap.js';
 import { CentralClient } from '../../central/central-client.js';
 import type { CentralConnection } from '../../central/connection.js';
 import { isCentralError } from '../../central/errors.js';
 import { hasProperty } from '../../central/gatt/discovered.js';
-import { ROGUE_NAME } from '../../common/fuzz/rogue-gatt.js';
+import { ROGUE_NAME } from '../../common/apps/fuzz/rogue-gatt.js';
 import { durationMs, transportOption } from '../options.js';
 import { addPairingOptions, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
 import { untilSignal } from '../signals.js';

@@ -1,17 +1,17 @@
 // blebench fuzz [--role peripheral|central|both] [--seed N] [--cases N] [--json]
 // Malformed, truncated, oversized and out-of-order ATT, SMP and L2CAP PDUs over the virtual radio,
-// and HCI events with wrong lengths, into each role running in its own process (common/fuzz/).
+// and HCI events with wrong lengths, into each role running in its own process (common/apps/fuzz/).
 // Prints the seed first, progress, the findings and `N cases, C crashes, H hangs`; exit 0 when no
 // crash and no hang, 1 otherwise.
-import { escapeForTerminal, escapeJsonForTerminal } from '../../common/output/escape.js';
+import { escapeForTerminal, escapeJsonForTerminal } from '../../common/base/output/escape.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomInt } from 'node:crypto';
 import { Option, type Command } from 'commander';
-import { BadInputError, EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
-import { countLine, verdictText } from '../../common/fuzz/verdict.js';
-import { FUZZ_DEFAULTS, runFuzz, type FuzzTargetSpec } from '../../common/fuzz/run-fuzz.js';
-import { MAX_SEED } from '../../common/fuzz/prng.js';
+import { BadInputError, EXIT, type ExitCode } from '../../common/base/errors/blebench-error.js';
+import { countLine, verdictText } from '../../common/apps/fuzz/verdict.js';
+import { FUZZ_DEFAULTS, runFuzz, type FuzzTargetSpec } from '../../common/apps/fuzz/run-fuzz.js';
+import { MAX_SEED } from '../../common/apps/fuzz/prng.js';
 import { durationMs, logFormatOption, logLevelOption, loggerFrom, positiveInt } from '../options.js';
 import { registerCentralDriver, CENTRAL_DRIVER_COMMAND, CENTRAL_DRIVER_READY } from './fuzz-central-driver.js';
 

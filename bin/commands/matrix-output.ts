@@ -1,12 +1,12 @@
 // How `blebench central` ends a matrix walk, whether over HCI or the OS stack: the matrix printed
 // (table or --json), exit 1 when a cell differs from the profile, a central error printed with its own
 // exit code, and what the walk opened closed in every case.
-import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
+import { EXIT, type ExitCode } from '../../common/base/errors/blebench-error.js';
 import { isCentralError } from '../../central/errors.js';
 import type { CellBase, MatrixResult } from '../../central/matrix/matrix-types.js';
 import { renderMatrixJson } from '../../central/matrix/render-json.js';
 import { renderMatrixTable } from '../../central/matrix/render-table.js';
-import { escapeForTerminal, escapeJsonForTerminal } from '../../common/output/escape.js';
+import { escapeForTerminal, escapeJsonForTerminal } from '../../common/base/output/escape.js';
 
 export interface MatrixOutput {
   json?: boolean | undefined;

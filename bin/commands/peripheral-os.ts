@@ -1,11 +1,11 @@
 // `blebench peripheral --transport os` (macOS): the profile served through CoreBluetooth by bleno's
 // platform binding (peripheral/os/). What macOS will do differently from blebench's own peripheral is
 // said at start, per characteristic; each request CoreBluetooth passes on is logged as an API fact.
-import { escapeForTerminal } from '../../common/output/escape.js';
-import type { ExitCode } from '../../common/errors/blebench-error.js';
-import type { ResolvedProfile } from '../../common/gatt/resolved-profile.js';
-import type { OsTransport } from '../../common/hci/os-transport.js';
-import type { Logger } from '../../common/log/logger.js';
+import { escapeForTerminal } from '../../common/base/output/escape.js';
+import type { ExitCode } from '../../common/base/errors/blebench-error.js';
+import type { ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
+import type { OsTransport } from '../../common/stack/hci/os-transport.js';
+import type { Logger } from '../../common/base/log/logger.js';
 import { OsPeripheralServer } from '../../peripheral/os/os-peripheral.js';
 
 export interface OsPeripheralRun {

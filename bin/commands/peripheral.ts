@@ -1,24 +1,24 @@
 // blebench peripheral: serve a GATT profile with bleno over any transport, until Ctrl-C. Each
 // central's requests are narrated in the log with the answer and the reason (peripheral/).
 import { checkOutputFile } from '../destinations.js';
-import { escapeForTerminal } from '../../common/output/escape.js';
+import { escapeForTerminal } from '../../common/base/output/escape.js';
 import type { Command } from 'commander';
 import { runPeripheralConsole } from '../../peripheral/console/peripheral-console.js';
-import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
-import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/index.js';
-import { openTransport } from '../../common/hci/transport.js';
-import { LONG_RUN_HISTORY } from '../../common/trace/tap.js';
-import type { TimelineEntry } from '../../common/trace/timeline.js';
+import { EXIT, type ExitCode } from '../../common/base/errors/blebench-error.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/index.js';
+import { openTransport } from '../../common/stack/hci/transport.js';
+import { LONG_RUN_HISTORY } from '../../common/stack/trace/tap.js';
+import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
 import { BLENO_LIMITS, servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, transportOption } from '../options.js';
-import { prepareControllerAddress } from '../../common/hci/vendor-address.js';
+import { prepareControllerAddress } from '../../common/stack/hci/vendor-address.js';
 import { untilSignal } from '../signals.js';
 import { addPairingOptions, keyStoreSummary, onRepairingOption, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
-import { RepeatedAttempts } from '../../common/smp/repeated-attempts.js';
-import { isStoryEntry } from '../../common/trace/narrate.js';
+import { RepeatedAttempts } from '../../common/stack/smp/repeated-attempts.js';
+import { isStoryEntry } from '../../common/stack/trace/narrate.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
 import { startConsole } from '../console-command.js';
-import { isOsTransport } from '../../common/hci/os-transport.js';
+import { isOsTransport } from '../../common/stack/hci/os-transport.js';
 import { runOsPeripheral } from './peripheral-os.js';
 
 

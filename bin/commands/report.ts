@@ -4,9 +4,9 @@
 // reports that overlap.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { BadInputError, EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
-import { mergeReports, type ReportFile } from '../../common/scenario/report/merge.js';
-import { writeAtomically } from '../../common/scenario/report/write-report.js';
+import { BadInputError, EXIT, type ExitCode } from '../../common/base/errors/blebench-error.js';
+import { mergeReports, type ReportFile } from '../../common/apps/scenario/report/merge.js';
+import { writeAtomically } from '../../common/apps/scenario/report/write-report.js';
 
 export function registerReport(program: Command, done: (code: ExitCode) => void): void {
   const report = program.command('report').description('work on reports written by `blebench run`');

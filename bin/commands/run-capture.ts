@@ -2,11 +2,11 @@
 // on hardware (any format blebench reads), so the device lab's trace is judged by the same file CI runs.
 // The capture is one host's view: expectations on the other side's tap, and the steps' own results (values,
 // ATT codes the central saw), are listed as not checked.
-import { EXIT, BadInputError, type ExitCode } from '../../common/errors/blebench-error.js';
-import { captureTimeline, damageText, openCapture } from '../../common/capture/index.js';
-import { evaluateTimeline, type Verdict } from '../../common/scenario/expect/index.js';
-import type { Scenario, TimelineExpectation } from '../../common/scenario/index.js';
-import { visible } from '../../common/explain/render.js';
+import { EXIT, BadInputError, type ExitCode } from '../../common/base/errors/blebench-error.js';
+import { captureTimeline, damageText, openCapture } from '../../common/stack/capture/index.js';
+import { evaluateTimeline, type Verdict } from '../../common/apps/scenario/expect/index.js';
+import type { Scenario, TimelineExpectation } from '../../common/apps/scenario/index.js';
+import { visible } from '../../common/apps/explain/render.js';
 
 function sideOf(x: TimelineExpectation): 'central' | 'peripheral' | undefined {
   return x.kind === 'order' ? x.at : x.match.at;

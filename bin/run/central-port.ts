@@ -1,9 +1,9 @@
 // The runner's central port over the noble-backed central (central/): one CentralClient per scenario,
 // a new CentralConnection per (re)connection, characteristics found by the profile's UUIDs.
-import type { CanonicalUuid } from '../../common/gatt/uuid.js';
-import { HCI_STATUS } from '../../common/codes/hci.js';
-import { protocolCode, showCode, type CharacteristicRef } from '../../common/scenario/index.js';
-import type { CentralPort } from '../../common/scenario/run/index.js';
+import type { CanonicalUuid } from '../../common/stack/gatt/uuid.js';
+import { HCI_STATUS } from '../../common/base/codes/hci.js';
+import { protocolCode, showCode, type CharacteristicRef } from '../../common/apps/scenario/index.js';
+import type { CentralPort } from '../../common/apps/scenario/run/index.js';
 import type { CentralClient } from '../../central/central-client.js';
 import type { CentralConnection } from '../../central/connection.js';
 import { CentralUsageError } from '../../central/errors.js';

@@ -1,6 +1,6 @@
 // The runner's peripheral port over the bleno-backed PeripheralServer (peripheral/): its runtime
 // actions as they are, its events flattened into one listener.
-import type { PeripheralEvent, PeripheralPort } from '../../common/scenario/run/index.js';
+import type { PeripheralEvent, PeripheralPort } from '../../common/apps/scenario/run/index.js';
 import type { PeripheralServer, RequestRecord } from '../../peripheral/index.js';
 
 export function peripheralPort(server: PeripheralServer): PeripheralPort {

@@ -5,20 +5,20 @@
 //   central, SPEC   the central only, against a real peripheral that serves the scenario's profile
 //   peripheral, SPEC the peripheral only, serving the profile to a real central
 import path from 'node:path';
-import type { HciTransport } from '../../common/hci/transport.js';
-import { prepareControllerAddress } from '../../common/hci/vendor-address.js';
-import type { TransportError } from '../../common/hci/transport-errors.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
+import { prepareControllerAddress } from '../../common/stack/hci/vendor-address.js';
+import type { TransportError } from '../../common/stack/hci/transport-errors.js';
 import { openWorld, type WorldParts } from '../../world/open-world.js';
-import type { TransportSpec } from '../../common/hci/transport-spec.js';
-import type { Logger } from '../../common/log/logger.js';
-import { classNameOf, type ScenarioRole } from '../../common/scenario/index.js';
-import { CannotRun, type Rig, type RigFactory, type RigRequest, type RunRole } from '../../common/scenario/run/index.js';
-import type { ResolvedProfile } from '../../common/gatt/resolved-profile.js';
+import type { TransportSpec } from '../../common/stack/hci/transport-spec.js';
+import type { Logger } from '../../common/base/log/logger.js';
+import { classNameOf, type ScenarioRole } from '../../common/apps/scenario/index.js';
+import { CannotRun, type Rig, type RigFactory, type RigRequest, type RunRole } from '../../common/apps/scenario/run/index.js';
+import type { ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
 import type { ScanFilter } from '../../central/scan.js';
-import { MemoryKeyStore } from '../../common/smp/key-store.js';
-import { RepeatedAttempts } from '../../common/smp/repeated-attempts.js';
-import type { SmpSetup } from '../../common/smp/link-session.js';
-import type { Scenario } from '../../common/scenario/scenario.js';
+import { MemoryKeyStore } from '../../common/stack/smp/key-store.js';
+import { RepeatedAttempts } from '../../common/stack/smp/repeated-attempts.js';
+import type { SmpSetup } from '../../common/stack/smp/link-session.js';
+import type { Scenario } from '../../common/apps/scenario/scenario.js';
 import { NobleCentralPort } from './central-port.js';
 import { peripheralPort } from './peripheral-port.js';
 

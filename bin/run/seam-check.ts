@@ -1,14 +1,14 @@
 // blebench run --seam-check: the built-in check of the HCI seam on the virtual radio, with noble and
 // bleno as shipped: bleno serves a characteristic marked secure, noble reads it, and the timeline
 // shows ATT 0x05, the pairing, the encryption and the value.
-import { EXIT, type ExitCode } from '../../common/errors/blebench-error.js';
+import { EXIT, type ExitCode } from '../../common/base/errors/blebench-error.js';
 import { SEAM_CHECK, serveSeamCheck } from '../../peripheral/seam-check-service.js';
 import { loadNoble } from '../../central/noble/load.js';
 import { openWorld } from '../../world/open-world.js';
 import { runSeamCheck } from '../../central/seam-check.js';
 import { loggerFrom } from '../options.js';
 import { mergeTimelines } from '../timeline-print.js';
-import type { TimelineEntry } from '../../common/trace/timeline.js';
+import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
 
 export interface SeamCheckOptions {
   btsnoop?: string;

@@ -2,7 +2,7 @@
 // request outstanding at a time, answered by its response or an Error Response). noble's queue
 // implements it in central/noble/att-bearer.ts; a test can implement it with a fake.
 
-import { BlebenchError } from '../../common/errors/blebench-error.js';
+import { BlebenchError } from '../../common/base/errors/blebench-error.js';
 
 export interface AttBearerEvents {
   /** A Handle Value Notification (indication: false) or Indication (true; the bearer confirms it). */

@@ -1,10 +1,10 @@
-// One ATT request of the central and its answer, in common/att's declared PDUs: the request is
+// One ATT request of the central and its answer, in common/stack/att's declared PDUs: the request is
 // encoded there, the answer decoded there. An Error Response becomes an AttError; a PDU that is not
 // the expected response, or not a PDU at all, an AttProtocolError. Core v5.4 Vol 3 Part F 3.3, 3.4.
-import { ATT_OP } from '../../common/codes/att.js';
-import { decodeAtt, encodeAtt, type AttPdu, type AttPduOf } from '../../common/att/index.js';
+import { ATT_OP } from '../../common/base/codes/att.js';
+import { decodeAtt, encodeAtt, type AttPdu, type AttPduOf } from '../../common/stack/att/index.js';
 import { AttError, AttProtocolError } from '../errors.js';
-import { hex } from '../../common/codes/code-table.js';
+import { hex } from '../../common/base/codes/code-table.js';
 
 /** Sends one request and resolves with its response of the expected opcode (see expectResponse). */
 export type Ask = <O extends AttPdu['opcode']>(request: AttPdu, expected: O) => Promise<AttPduOf<O>>;

@@ -4,19 +4,19 @@
 // link's security, the timeline's last entries, notifications printed as they arrive, disconnect
 // and reconnect. A lost link or transport comes back to a menu with the reason; Ctrl-C closes the
 // link and ends with 130.
-import { escapeField } from '../../common/output/escape.js';
-import type { SmpSetup } from '../../common/smp/link-session.js';
-import { hex } from '../../common/codes/code-table.js';
-import { ConsoleInterrupted, type Choice } from '../../common/console/prompts.js';
-import { ConsoleQuit, ConsoleSession } from '../../common/console/console-session.js';
-import type { ConsoleScreen } from '../../common/console/console-screen.js';
-import type { LiveList, LiveRow } from '../../common/console/live-select.js';
-import { timelineTail } from '../../common/console/timeline-tail.js';
-import { describeValue } from '../../common/console/value-format.js';
-import type { ExitCode } from '../../common/errors/blebench-error.js';
-import { checkValue, displayUuid, type ResolvedProfile } from '../../common/gatt/index.js';
-import type { HciTransport } from '../../common/hci/transport.js';
-import type { LinkState } from '../../common/trace/link-state.js';
+import { escapeField } from '../../common/base/output/escape.js';
+import type { SmpSetup } from '../../common/stack/smp/link-session.js';
+import { hex } from '../../common/base/codes/code-table.js';
+import { ConsoleInterrupted, type Choice } from '../../common/apps/console/prompts.js';
+import { ConsoleQuit, ConsoleSession } from '../../common/apps/console/console-session.js';
+import type { ConsoleScreen } from '../../common/apps/console/console-screen.js';
+import type { LiveList, LiveRow } from '../../common/apps/console/live-select.js';
+import { timelineTail } from '../../common/apps/console/timeline-tail.js';
+import { describeValue } from '../../common/apps/console/value-format.js';
+import type { ExitCode } from '../../common/base/errors/blebench-error.js';
+import { checkValue, displayUuid, type ResolvedProfile } from '../../common/stack/gatt/index.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
+import type { LinkState } from '../../common/stack/trace/link-state.js';
 import { CentralClient } from '../central-client.js';
 import type { CentralConnection, OperationRecord, SubscribeKind } from '../connection.js';
 import { HciError, isCentralError } from '../errors.js';

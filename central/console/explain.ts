@@ -1,8 +1,8 @@
 // Outcomes in words for the central console: every code with its spec name and what it means, and
 // what to try next; the link's security; what the pairing policy did around an operation.
-import { ATT_ERROR } from '../../common/codes/att.js';
-import { hex } from '../../common/codes/code-table.js';
-import { keySecurityText } from '../../common/smp/key-security.js';
+import { ATT_ERROR } from '../../common/base/codes/att.js';
+import { hex } from '../../common/base/codes/code-table.js';
+import { keySecurityText } from '../../common/stack/smp/key-security.js';
 import type { CentralConnection, OperationRecord } from '../connection.js';
 import { AttError, HciError, isCentralError, SmpPairingFailed } from '../errors.js';
 import { isKeyMissing } from '../pairing/key-missing-policy.js';

@@ -1,7 +1,7 @@
 // Names for what the central discovered: when the device serves a known profile (the one given with
 // --profile, or one of fixtures/profiles whose services it has), each characteristic gets the
 // profile's name; otherwise its UUID. A profile matches by service and characteristic UUIDs.
-import { allCharacteristics, displayUuid, listProfiles, loadProfile, parseUuid, type ResolvedCharacteristic, type ResolvedProfile } from '../../common/gatt/index.js';
+import { allCharacteristics, displayUuid, listProfiles, loadProfile, parseUuid, type ResolvedCharacteristic, type ResolvedProfile } from '../../common/stack/gatt/index.js';
 import type { DiscoveredCharacteristic, DiscoveredService } from '../gatt/discovered.js';
 
 export interface NamedCharacteristic {

@@ -1,7 +1,7 @@
 // What discovery found on one connection: services, characteristics, descriptors, with handles.
 // Core v5.4 Vol 3 Part G 3.1 (service), 3.3 (characteristic declaration), 3.3.3 (descriptors).
-import { propertyList, type PropertyName } from '../../common/gatt/characteristic-properties.js';
-import { parseUuid, type CanonicalUuid } from '../../common/gatt/uuid.js';
+import { propertyList, type PropertyName } from '../../common/stack/gatt/characteristic-properties.js';
+import { parseUuid, type CanonicalUuid } from '../../common/stack/gatt/uuid.js';
 
 export interface DiscoveredDescriptor {
   readonly uuid: CanonicalUuid;

@@ -1,13 +1,13 @@
 // Discovering a server's database over one bearer: primary services (Read By Group Type 0x2800),
 // characteristics (Read By Type 0x2803), descriptors (Find Information). Core v5.4 Vol 3 Part G
 // 4.4.1, 4.6.1, 4.7.1: each procedure repeats from the last handle found + 1 until Attribute Not Found.
-import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
-import { GATT_DECLARATION } from '../../common/codes/gatt.js';
+import { ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
+import { GATT_DECLARATION } from '../../common/base/codes/gatt.js';
 import { AttError, AttProtocolError } from '../errors.js';
-import { ATT_LAST_HANDLE, attUuid16 } from '../../common/att/index.js';
+import { ATT_LAST_HANDLE, attUuid16 } from '../../common/stack/att/index.js';
 import type { Ask } from '../att/att-exchange.js';
 import { propertyNamesOf, uuidFromLe, type DiscoveredCharacteristic, type DiscoveredDescriptor, type DiscoveredService } from './discovered.js';
-import { hex } from '../../common/codes/code-table.js';
+import { hex } from '../../common/base/codes/code-table.js';
 
 /** Characteristic Properties + Characteristic Value Handle ahead of the UUID in a declaration. Vol 3 Part G 3.3.1. */
 const DECLARATION_HEADER = 3;

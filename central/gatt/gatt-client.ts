@@ -2,16 +2,16 @@
 // operation can never land on a later connection. Core v5.4 Vol 3 Part G 4.8 (read, long read),
 // 4.9 (write, write without response, long write), 4.12 (descriptors). Every operation has a
 // deadline; when it passes, the bearer is abandoned (ATT transaction timeout, Vol 3 Part F 3.3.3).
-import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
+import { ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
 import type { AttBearer } from '../att/att-bearer.js';
-import { EXECUTE_WRITE_FLAGS, type AttHandleValue, type AttPdu } from '../../common/att/index.js';
-import { attUuidToWire } from '../../common/att/uuid-wire.js';
+import { EXECUTE_WRITE_FLAGS, type AttHandleValue, type AttPdu } from '../../common/stack/att/index.js';
+import { attUuidToWire } from '../../common/stack/att/uuid-wire.js';
 import { attOctets, expectResponse, PREPARE_WRITE_HEADER_LENGTH, READ_HEADER_LENGTH, WRITE_HEADER_LENGTH, type Ask } from '../att/att-exchange.js';
 import { deadline } from '../deadline.js';
 import { AttError, AttProtocolError, CentralUsageError } from '../errors.js';
 import { discoverAll } from './discovery.js';
 import type { DiscoveredService } from './discovered.js';
-import { hex } from '../../common/codes/code-table.js';
+import { hex } from '../../common/base/codes/code-table.js';
 
 const executeWrite = (flags: number): AttPdu => ({ opcode: ATT_OP.EXECUTE_WRITE_REQ, flags });
 

@@ -1,9 +1,9 @@
-// Comparing the matrix with a profile (common/gatt expectedOutcome): each cell against what the
+// Comparing the matrix with a profile (common/stack/gatt expectedOutcome): each cell against what the
 // profile says for the link's security at that moment, and the properties each side declares.
-import { hex } from '../../common/codes/code-table.js';
-import { expectedOutcome, type ProfileExpectedOutcome } from '../../common/gatt/expected-outcome.js';
-import { allCharacteristics, findCharacteristic, type ResolvedProfile } from '../../common/gatt/resolved-profile.js';
-import type { LinkSecurityState } from '../../common/gatt/security-rule.js';
+import { hex } from '../../common/base/codes/code-table.js';
+import { expectedOutcome, type ProfileExpectedOutcome } from '../../common/stack/gatt/expected-outcome.js';
+import { allCharacteristics, findCharacteristic, type ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
+import type { LinkSecurityState } from '../../common/stack/gatt/security-rule.js';
 import { AttError } from '../errors.js';
 import type { DiscoveredCharacteristic } from '../gatt/discovered.js';
 import { MATRIX_OPERATIONS, type Cell, type CellBase, type CellOutcome, type MatrixResult } from './matrix-types.js';

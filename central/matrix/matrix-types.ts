@@ -1,9 +1,9 @@
 // The security matrix's vocabulary: one cell per characteristic × operation × phase, each with its
 // outcome and, in words, why. Phases: first an unencrypted link (policy never), then after pairing.
-import type { ProfileExpectedOutcome } from '../../common/gatt/expected-outcome.js';
-import type { LinkSecurityState } from '../../common/gatt/security-rule.js';
+import type { ProfileExpectedOutcome } from '../../common/stack/gatt/expected-outcome.js';
+import type { LinkSecurityState } from '../../common/stack/gatt/security-rule.js';
 import type { PeerKeyKnowledge } from '../pairing/key-missing-policy.js';
-import type { GattOperation } from '../../common/gatt/security-levels.js';
+import type { GattOperation } from '../../common/stack/gatt/security-levels.js';
 import type { CentralError } from '../errors.js';
 import type { PairingPolicy } from '../pairing/pairing-policy.js';
 import type { PairingReport } from '../pairing/pairing-report.js';

@@ -2,7 +2,7 @@
 // Manager is configured and, on the virtual radio, how the peripheral it serves is, so that the spec's
 // method-selection tables (Core Vol 3 Part H 2.3.5.1, Tables 2.8 and 2.9) pick that method.
 // Neither side bonds: each method's phase pairs afresh on its own connection.
-import type { PairingConfig } from '../../common/smp/pairing-config.js';
+import type { PairingConfig } from '../../common/stack/smp/pairing-config.js';
 
 export const PAIRING_METHODS = ['just-works', 'passkey', 'numeric-comparison'] as const;
 export type MatrixMethod = (typeof PAIRING_METHODS)[number];

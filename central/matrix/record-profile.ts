@@ -1,5 +1,5 @@
 // `blebench central --save-profile FILE`: the target's GATT table and the security the matrix saw each
-// operation need, written as a profile (common/gatt/profile-input.ts) that `blebench peripheral
+// operation need, written as a profile (common/stack/gatt/profile-input.ts) that `blebench peripheral
 // --profile` serves and `blebench central --profile` checks. What the matrix cannot tell is written
 // down as a guess, in words, on the characteristic (`about`) and in `recorded.guesses`.
 //
@@ -8,11 +8,11 @@
 // 0x05 still after it → authenticated; 0x0F before pairing (the spec's answer with no key is 0x05) →
 // the same, answering 0x0F; 0x0C after pairing → a minimum key size above the key it had; 0x08 →
 // authorized; any other code → refused with that code whatever the link.
-import { ATT_ERROR, attError } from '../../common/codes/att.js';
-import { hex } from '../../common/codes/code-table.js';
-import { DESCRIPTOR_UUID } from '../../common/gatt/descriptor-types.js';
-import { PRESENTATION_FORMATS } from '../../common/gatt/presentation-format.js';
-import type { CharacteristicInput, CustomDescriptorInput, ProfileInput, RecordedInput, SecurityInput, ServiceInput } from '../../common/gatt/profile-input.js';
+import { ATT_ERROR, attError } from '../../common/base/codes/att.js';
+import { hex } from '../../common/base/codes/code-table.js';
+import { DESCRIPTOR_UUID } from '../../common/stack/gatt/descriptor-types.js';
+import { PRESENTATION_FORMATS } from '../../common/stack/gatt/presentation-format.js';
+import type { CharacteristicInput, CustomDescriptorInput, ProfileInput, RecordedInput, SecurityInput, ServiceInput } from '../../common/stack/gatt/profile-input.js';
 import { AttError } from '../errors.js';
 import type { DiscoveredCharacteristic } from '../gatt/discovered.js';
 import { formatPairingReport } from '../pairing/pairing-report.js';

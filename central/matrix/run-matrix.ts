@@ -1,7 +1,7 @@
 // The security-matrix engine: every characteristic × operation the target offers, first on an
 // unencrypted link (policy never), then on a new connection under the chosen policy (upfront
 // pairs at once, on-error pairs at the first 0x05/0x0F; never leaves the second phase out).
-import type { ResolvedProfile } from '../../common/gatt/resolved-profile.js';
+import type { ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
 import type { CentralClient } from '../central-client.js';
 import type { CentralConnection } from '../connection.js';
 import { isCentralError } from '../errors.js';

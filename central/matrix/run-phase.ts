@@ -1,6 +1,6 @@
 // One phase of the matrix on one connection: every characteristic × every operation it declares.
 // Reads go first, so a write can put back the value just read; a subscription is undone at once.
-import { findCharacteristic, type ResolvedProfile } from '../../common/gatt/resolved-profile.js';
+import { findCharacteristic, type ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
 import { WRITE_HEADER_LENGTH } from '../att/att-exchange.js';
 import type { CentralConnection, OperationRecord } from '../connection.js';
 import { isCentralError, type CentralError } from '../errors.js';

@@ -1,7 +1,7 @@
 // What the matrix writes, so as not to destroy the peripheral's state needlessly: the value just
 // read, written back; else a value the profile's constraints allow; else one zero octet (said so).
-import { checkValue } from '../../common/gatt/value-rules.js';
-import type { ResolvedCharacteristic } from '../../common/gatt/resolved-profile.js';
+import { checkValue } from '../../common/stack/gatt/value-rules.js';
+import type { ResolvedCharacteristic } from '../../common/stack/gatt/resolved-profile.js';
 
 export interface ValueChoice {
   value: Buffer;

@@ -12,9 +12,9 @@
 // - When the link drops it leaves the outstanding request and the queue behind it forever. Here
 //   every pending request is rejected at once.
 import { EventEmitter } from 'node:events';
-import { L2CAP_CID } from '../../common/codes/l2cap.js';
-import { ATT_OP } from '../../common/codes/att.js';
-import { decodeAtt, encodeAtt, type AttHandleValueIndication, type AttHandleValueNotification } from '../../common/att/index.js';
+import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
+import { ATT_OP } from '../../common/base/codes/att.js';
+import { decodeAtt, encodeAtt, type AttHandleValueIndication, type AttHandleValueNotification } from '../../common/stack/att/index.js';
 import { BearerClosedError, type AttBearer, type AttBearerEvents, type LegacyLtk } from '../att/att-bearer.js';
 import { NobleInternalsChanged, type NobleLinkInternals } from './internals.js';
 

@@ -1,9 +1,9 @@
 // Guards on noble's own code where a peer's PDU would make it throw (and end the process): its LE
 // signaling, its ACL flush, and its own SMP (used when blebench's Security Manager is not). Each is
 // installed once per process on noble's prototypes; each checks that what it wraps is still there.
-import { L2CAP_CID, L2CAP_SIG, L2CAP_SIG_HEADER_LENGTH } from '../../common/codes/l2cap.js';
-import { SMP_REASON } from '../../common/codes/smp.js';
-import { PAIRING_FAILED, parseSmp } from '../../common/smp/pdu.js';
+import { L2CAP_CID, L2CAP_SIG, L2CAP_SIG_HEADER_LENGTH } from '../../common/base/codes/l2cap.js';
+import { SMP_REASON } from '../../common/base/codes/smp.js';
+import { PAIRING_FAILED, parseSmp } from '../../common/stack/smp/pdu.js';
 import { NOBLE_HCI_FILE, NOBLE_SIGNALING_FILE, NobleInternalsChanged, nobleRequire } from './internals.js';
 
 /** noble's own SMP (LE legacy initiator) as its prototype has it. */

@@ -3,7 +3,7 @@
 // test/central/pinned-noble-drift-fails-loudly.test.ts reads the pinned sources and fails loudly when a version
 // changes any of it. Every other file of central/noble/ takes these shapes from here.
 import { createRequire } from 'node:module';
-import { BlebenchError } from '../../common/errors/blebench-error.js';
+import { BlebenchError } from '../../common/base/errors/blebench-error.js';
 
 export type Noble = typeof import('@abandonware/noble');
 export type NoblePeripheral = import('@abandonware/noble').Peripheral;

@@ -10,16 +10,16 @@
 // - Its init adds SIGINT/exit handlers that exit the process; we take them out.
 // - Its Hci polls isDevUp() every second forever; close() ends that loop.
 // - Its GATT client hides ATT errors and pairs on its own; NobleAttBearer (att-bearer.ts) takes each
-import type { HciTransport } from '../../common/hci/transport.js';
-import { injectHciSocket, withTransportSockets } from '../../common/hci/socket-injection.js';
-import { runRemovingProcessListeners } from '../../common/util/process-listeners.js';
-import type { LinkSession, SmpSetup } from '../../common/smp/link-session.js';
-import { waitForPoweredOn } from '../../common/hci/stack-power.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
+import { injectHciSocket, withTransportSockets } from '../../common/stack/hci/socket-injection.js';
+import { runRemovingProcessListeners } from '../../common/base/util/process-listeners.js';
+import type { LinkSession, SmpSetup } from '../../common/stack/smp/link-session.js';
+import { waitForPoweredOn } from '../../common/stack/hci/stack-power.js';
 import { NobleAttBearer } from './att-bearer.js';
 import { guardNobleInternals } from './guards.js';
 import { NOBLE_HCI_FILE, NobleLoadError, nobleRequire, nobleVersion, type Noble, type NobleInternals } from './internals.js';
 import { installNobleSmp, NobleSmpSession } from './smp-substitute.js';
-import { freshIrk } from '../../common/smp/privacy-setup.js';
+import { freshIrk } from '../../common/stack/smp/privacy-setup.js';
 
 export interface LoadedNoble {
   noble: Noble;
@@ -45,7 +45,7 @@ export interface LoadNobleOptions {
    */
   attBearers?: boolean;
   /**
-   * Run blebench's Security Manager (common/smp) on every connection instead of noble's SMP (LE legacy
+   * Run blebench's Security Manager (common/stack/smp) on every connection instead of noble's SMP (LE legacy
    * Just Works only). Default undefined: noble's own SMP, as shipped.
    */
   smp?: SmpSetup;

@@ -11,10 +11,10 @@
 // So the API bearer (central/os/) reads each bindings event itself, with every argument: a trailing
 // error argument (the shape `connect` uses) is read where a binding gives one, and marked `api`.
 import { release as osRelease } from 'node:os';
-import type { OsTransport } from '../../common/hci/os-transport.js';
-import { TransportError } from '../../common/hci/transport-errors.js';
-import { runRemovingProcessListeners } from '../../common/util/process-listeners.js';
-import { waitForEvent } from '../../common/util/wait.js';
+import type { OsTransport } from '../../common/stack/hci/os-transport.js';
+import { TransportError } from '../../common/stack/hci/transport-errors.js';
+import { runRemovingProcessListeners } from '../../common/base/util/process-listeners.js';
+import { waitForEvent } from '../../common/base/util/wait.js';
 import { NobleInternalsChanged, nobleRequire, type Noble, type NoblePeripheral } from './internals.js';
 
 /** What lib/noble.js calls on its bindings for what the os central does (test/os pins it against the source). */

@@ -8,12 +8,12 @@
 // instance the AclStream belongs to (keyed by AclStream._hci, filled by loadNoble with `smp`) and
 // otherwise builds noble's own Smp, so a noble loaded without `smp` (the seam check) is unchanged.
 import { EventEmitter } from 'node:events';
-import { L2CAP_CID } from '../../common/codes/l2cap.js';
-import { HCI_STATUS } from '../../common/codes/hci.js';
-import { createLinkSession, noteResolvedIdentity, type LinkSession, type SmpSetup } from '../../common/smp/link-session.js';
-import { toWire } from '../../common/smp/byte-order.js';
-import type { DeviceAddress } from '../../common/smp/engine-types.js';
-import type { Tap } from '../../common/trace/tap.js';
+import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
+import { HCI_STATUS } from '../../common/base/codes/hci.js';
+import { createLinkSession, noteResolvedIdentity, type LinkSession, type SmpSetup } from '../../common/stack/smp/link-session.js';
+import { toWire } from '../../common/stack/smp/byte-order.js';
+import type { DeviceAddress } from '../../common/stack/smp/engine-types.js';
+import type { Tap } from '../../common/stack/trace/tap.js';
 import { guardNobleSmp, type NobleSmpPrototype } from './guards.js';
 import { NOBLE_ACL_STREAM_FILE, NOBLE_SMP_FILE, NobleInternalsChanged, NobleLoadError, nobleRequire, type NobleAclStream } from './internals.js';
 

@@ -6,7 +6,7 @@
 // text is one of these, one to one. Any other text (CBErrorDomain's "The connection has timed out
 // unexpectedly.", a WinRT status name, "connection failed") does not: the ATT code stays unknown and is
 // never guessed. Vol 3 Part F 3.4.1.1 for the codes.
-import { ATT_ERROR } from '../../common/codes/att.js';
+import { ATT_ERROR } from '../../common/base/codes/att.js';
 
 /** CoreBluetooth's localizedDescription of each CBATTError, lower case without the final period. */
 export const COREBLUETOOTH_ATT_TEXT: ReadonlyMap<string, number> = new Map([

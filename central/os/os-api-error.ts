@@ -1,8 +1,8 @@
 // A failure the OS stack reported through noble's platform bindings (transport `os`): a fact from the
 // API, not from the air. The ATT code is given only when the OS's words carry it one to one
 // (corebluetooth-att-errors.ts); otherwise it is unknown and said so, never guessed.
-import { attError } from '../../common/codes/att.js';
-import { hex } from '../../common/codes/code-table.js';
+import { attError } from '../../common/base/codes/att.js';
+import { hex } from '../../common/base/codes/code-table.js';
 import { CentralError } from '../errors.js';
 import { apiErrorText, readApiError, type ApiCodeSource, type ApiErrorReading } from './corebluetooth-att-errors.js';
 

@@ -2,9 +2,9 @@
 // macOS, WinRT on Windows) finds, connects and discovers through its public API; each connection's
 // GATT operations go through an ApiBearer. No HCI below: no tap, no handles, no link state, no pairing
 // of ours (the OS pairs when a peer answers 0x05/0x0F, with its own dialog and bond store).
-import { PROPERTY_BITS, type PropertyName } from '../../common/gatt/characteristic-properties.js';
-import { parseUuid } from '../../common/gatt/uuid.js';
-import type { OsTransport } from '../../common/hci/os-transport.js';
+import { PROPERTY_BITS, type PropertyName } from '../../common/stack/gatt/characteristic-properties.js';
+import { parseUuid } from '../../common/stack/gatt/uuid.js';
+import type { OsTransport } from '../../common/stack/hci/os-transport.js';
 import { deadline } from '../deadline.js';
 import { isCentralError, OperationTimeout } from '../errors.js';
 import type { DiscoveredCharacteristic } from '../gatt/discovered.js';

@@ -3,10 +3,10 @@
 // profile's answer for one security state. It differs only when no security the OS could have set up
 // explains it: a success the profile refuses at every level, a failure it allows at every level, or
 // an ATT code (named by the OS's text) the profile never gives for it.
-import { hex } from '../../common/codes/code-table.js';
-import { expectedOutcome, type ProfileExpectedOutcome } from '../../common/gatt/expected-outcome.js';
-import { findCharacteristic, type ResolvedProfile } from '../../common/gatt/resolved-profile.js';
-import type { LinkSecurityState } from '../../common/gatt/security-rule.js';
+import { hex } from '../../common/base/codes/code-table.js';
+import { expectedOutcome, type ProfileExpectedOutcome } from '../../common/stack/gatt/expected-outcome.js';
+import { findCharacteristic, type ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
+import type { LinkSecurityState } from '../../common/stack/gatt/security-rule.js';
 import { cellName, compareProperties, expectedText } from '../matrix/compare.js';
 import type { ApiCell, MatrixResult } from '../matrix/matrix-types.js';
 import { outcomeText } from '../matrix/outcome-text.js';

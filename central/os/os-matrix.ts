@@ -2,9 +2,9 @@
 // connection: every characteristic × operation it declares, each cell what the OS API reported
 // (source `api`). The OS pairs when it likes, so there is no unencrypted/paired split of ours, no
 // pairing report, no link security; the header and each cell say what the API cannot show.
-import type { ResolvedProfile } from '../../common/gatt/resolved-profile.js';
-import { findCharacteristic } from '../../common/gatt/resolved-profile.js';
-import { ATT_DEFAULT_LE_MTU } from '../../common/codes/att.js';
+import type { ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
+import { findCharacteristic } from '../../common/stack/gatt/resolved-profile.js';
+import { ATT_DEFAULT_LE_MTU } from '../../common/base/codes/att.js';
 import { WRITE_HEADER_LENGTH } from '../att/att-exchange.js';
 import { isCentralError, OperationTimeout, type CentralError } from '../errors.js';
 import { API_FACTS_HEADER, type ApiCell, type CellOutcome, type MatrixOperation, type MatrixResult, type Phase } from '../matrix/matrix-types.js';

@@ -1,15 +1,15 @@
-// The central's bonds: one key store (common/smp's KeyStore, keyed by local and peer identity) and one
+// The central's bonds: one key store (common/stack/smp's KeyStore, keyed by local and peer identity) and one
 // lookup per connection, whichever Security Manager pairs. With blebench's, the link's LinkSession
 // looks the bond up as the connection comes up and stores what a bonded pairing leaves; with noble's
 // own SMP (which keeps nothing), the keys the peripheral distributed are read from the tap and stored
 // here in the same form. Core v5.4 Vol 3 Part C 9.4.2 (bonding), Vol 3 Part H 2.4.1, 3.6.2.
-import { fromWire } from '../../common/smp/byte-order.js';
-import type { Bond } from '../../common/smp/bond.js';
-import type { DeviceAddress } from '../../common/smp/engine-types.js';
-import type { KeyStore } from '../../common/smp/key-store.js';
-import { IdentityResolver } from '../../common/smp/identity-resolver.js';
-import type { LinkSession } from '../../common/smp/link-session.js';
-import type { LinkState } from '../../common/trace/link-state.js';
+import { fromWire } from '../../common/stack/smp/byte-order.js';
+import type { Bond } from '../../common/stack/smp/bond.js';
+import type { DeviceAddress } from '../../common/stack/smp/engine-types.js';
+import type { KeyStore } from '../../common/stack/smp/key-store.js';
+import { IdentityResolver } from '../../common/stack/smp/identity-resolver.js';
+import type { LinkSession } from '../../common/stack/smp/link-session.js';
+import type { LinkState } from '../../common/stack/trace/link-state.js';
 
 /** HCI address types 0x01 (random) and 0x03 (random identity) are random. Vol 4 Part E 7.7.65.1. */
 const isRandomType = (t: number) => (t & 1) === 1;

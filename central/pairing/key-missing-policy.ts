@@ -10,12 +10,12 @@
 // - `stop`: keep the bond, report 0x06 and pair no more, as iOS does since 13.4 (CBError 14 "Peer
 //   removed pairing information"): the user must forget the device before it can pair again.
 // A different key (MIC failure, 0x3D) drops the link: no policy can act on that link.
-import { HCI_STATUS } from '../../common/codes/hci.js';
+import { HCI_STATUS } from '../../common/base/codes/hci.js';
 import { HciError, type CentralError } from '../errors.js';
 
-import type { KeyMissingPolicy } from '../../common/scenario/scenario.js';
+import type { KeyMissingPolicy } from '../../common/apps/scenario/scenario.js';
 // The policies are data shared with scenarios (common/ may not import central/): defined there, once.
-export { DEFAULT_KEY_MISSING_POLICY, KEY_MISSING_POLICIES, type KeyMissingPolicy } from '../../common/scenario/scenario.js';
+export { DEFAULT_KEY_MISSING_POLICY, KEY_MISSING_POLICIES, type KeyMissingPolicy } from '../../common/apps/scenario/scenario.js';
 
 /** Encryption with the kept key ended in 0x06 PIN or Key Missing: the peer holds no key for this bond. */
 export const isKeyMissing = (e: unknown): e is CentralError =>

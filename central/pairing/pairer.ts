@@ -3,16 +3,16 @@
 // dropping, or nothing within the time limit (SMP timeout, Vol 3 Part H 3.4). noble's own
 // callbacks say nothing useful: it reports a failure without a reason, and on a failed confirm
 // check it sends a malformed Pairing Random (04 03) where Pairing Failed 0x04 is meant.
-import { HCI_STATUS, OP } from '../../common/codes/hci.js';
-import { SMP_CODE, SMP_REASON } from '../../common/codes/smp.js';
-import { commandRefusal } from '../../common/hci/command-refusal.js';
-import type { LinkState } from '../../common/trace/link-state.js';
-import type { Tap } from '../../common/trace/tap.js';
-import type { TimelineEntry } from '../../common/trace/timeline.js';
+import { HCI_STATUS, OP } from '../../common/base/codes/hci.js';
+import { SMP_CODE, SMP_REASON } from '../../common/base/codes/smp.js';
+import { commandRefusal } from '../../common/stack/hci/command-refusal.js';
+import type { LinkState } from '../../common/stack/trace/link-state.js';
+import type { Tap } from '../../common/stack/trace/tap.js';
+import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
 import type { AttBearer } from '../att/att-bearer.js';
 import { HciError, OperationTimeout, SmpPairingFailed, type CentralError } from '../errors.js';
-import type { LinkSession } from '../../common/smp/link-session.js';
-import type { PairingOutcome } from '../../common/smp/engine-types.js';
+import type { LinkSession } from '../../common/stack/smp/link-session.js';
+import type { PairingOutcome } from '../../common/stack/smp/engine-types.js';
 import { debugKeyUse, pairingReport, sideName, type PairingReport } from './pairing-report.js';
 
 export interface PairOptions {

@@ -3,11 +3,11 @@
 // (BTstack's "reactive authentication"; GATT/CL/GAR/BI-04-C); `never` reports the error; `upfront`
 // pairs right after connecting. One attempt per link: once pairing (or encryption with a kept key)
 // failed on a link, later errors on it are reported, not paired for again.
-import { ATT_ERROR } from '../../common/codes/att.js';
-import type { PairingPolicy } from '../../common/scenario/scenario-input.js';
+import { ATT_ERROR } from '../../common/base/codes/att.js';
+import type { PairingPolicy } from '../../common/apps/scenario/scenario-input.js';
 import { AttError, SmpPairingFailed, type CentralError } from '../errors.js';
 
-/** The words of --policy and of a scenario's `pairing:` (one type, common/scenario/scenario-input.ts). */
+/** The words of --policy and of a scenario's `pairing:` (one type, common/apps/scenario/scenario-input.ts). */
 export type { PairingPolicy };
 export const PAIRING_POLICIES = ['on-error', 'never', 'upfront'] as const satisfies readonly PairingPolicy[];
 

@@ -1,13 +1,13 @@
 // What a pairing did, read from the tap (design.md: the testbench tells what really went over the
 // air): who started it, each side's IO capability, AuthReq and key distribution, the method, the
 // result and the key size. Core v5.4 Vol 3 Part H 3.5.1-3.5.2 (features), 2.3.5.1 (method), 3.6 (keys).
-import { authReqText, keyDistributionText, SMP_CODE, smpCodeName, type PairingMethod } from '../../common/codes/smp.js';
-import { fromWire } from '../../common/smp/byte-order.js';
-import { DEBUG_KEY_WARNING } from '../../common/smp/key-security.js';
-import { isDebugPublicKey } from '../../common/smp/p256.js';
-import type { TimelineEntry } from '../../common/trace/timeline.js';
-import type { LinkState, PairingState, LocalOrRemote } from '../../common/trace/link-state.js';
-import type { SmpPairingFields } from '../../common/trace/smp-decode.js';
+import { authReqText, keyDistributionText, SMP_CODE, smpCodeName, type PairingMethod } from '../../common/base/codes/smp.js';
+import { fromWire } from '../../common/stack/smp/byte-order.js';
+import { DEBUG_KEY_WARNING } from '../../common/stack/smp/key-security.js';
+import { isDebugPublicKey } from '../../common/stack/smp/p256.js';
+import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
+import type { LinkState, PairingState, LocalOrRemote } from '../../common/stack/trace/link-state.js';
+import type { SmpPairingFields } from '../../common/stack/trace/smp-decode.js';
 import { AttError, HciError, SmpPairingFailed, type CentralError, type PairingSide } from '../errors.js';
 
 export interface PairingFeaturesReport {

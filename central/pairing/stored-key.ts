@@ -2,12 +2,12 @@
 // Part C 10.3.2: on 0x05/0x0F a client with a bond "shall" first try encryption; Vol 3 Part H 2.4.4.1:
 // the LTK, EDIV and Rand identify the key). The key comes from the central's one key store
 // (central-bonds.ts), whichever Security Manager made it.
-import { HCI_STATUS } from '../../common/codes/hci.js';
-import { toWire } from '../../common/smp/byte-order.js';
-import type { LongTermKey } from '../../common/smp/engine-types.js';
-import type { LinkState } from '../../common/trace/link-state.js';
-import type { Tap } from '../../common/trace/tap.js';
-import type { TimelineEntry } from '../../common/trace/timeline.js';
+import { HCI_STATUS } from '../../common/base/codes/hci.js';
+import { toWire } from '../../common/stack/smp/byte-order.js';
+import type { LongTermKey } from '../../common/stack/smp/engine-types.js';
+import type { LinkState } from '../../common/stack/trace/link-state.js';
+import type { Tap } from '../../common/stack/trace/tap.js';
+import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
 import type { AttBearer, LegacyLtk } from '../att/att-bearer.js';
 import { CentralUsageError, HciError, OperationTimeout, type CentralError } from '../errors.js';
 

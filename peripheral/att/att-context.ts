@@ -1,11 +1,11 @@
 // What the ATT server needs from the peripheral around it, and what it keeps per connection.
 // Core v5.4 Vol 3 Part F 3.2.8 (ATT_MTU per bearer), 3.4.6 (the prepare queue is per client).
-import type { AttPdu } from '../../common/att/index.js';
-import type { LinkSecurityState } from '../../common/gatt/index.js';
-import type { Logger } from '../../common/log/logger.js';
-import type { ChosenAnswer } from '../access-policy.js';
-import type { RequestRecord } from '../request-record.js';
-import type { ServedDescriptor } from '../served-profile.js';
+import type { AttPdu } from '../../common/stack/att/index.js';
+import type { LinkSecurityState } from '../../common/stack/gatt/index.js';
+import type { Logger } from '../../common/base/log/logger.js';
+import type { ChosenAnswer } from '../answers/access-policy.js';
+import type { RequestRecord } from '../answers/request-record.js';
+import type { ServedDescriptor } from '../gatt/served-profile.js';
 import type { AnswerOperation, DelayOperation } from '../server-types.js';
 import type { AttributeTable } from './attribute-table.js';
 

@@ -1,11 +1,11 @@
 // The peripheral's ATT server: every PDU the central sends on the ATT channel is decoded once
-// (common/att) and answered here from the one attribute table, per Core v5.4 Vol 3 Part F 3.4 and
+// (common/stack/att) and answered here from the one attribute table, per Core v5.4 Vol 3 Part F 3.4 and
 // Vol 3 Part G 4. A malformed request is Invalid PDU (0x04); an unknown request Request Not
 // Supported (0x06); unknown commands, and PDUs only a client takes, are ignored (Vol 3 Part F 3.3.1,
 // 3.4.1.1). Answers may be held (delayAnswers): they leave in the order the requests came.
-import { ATT_DEFAULT_LE_MTU, ATT_ERROR, ATT_OP, attOpcodeName } from '../../common/codes/att.js';
-import { attMethodOf, decodeAtt, encodeAtt, type AttPdu } from '../../common/att/index.js';
-import { HeldAnswers } from '../held-answers.js';
+import { ATT_DEFAULT_LE_MTU, ATT_ERROR, ATT_OP, attOpcodeName } from '../../common/base/codes/att.js';
+import { attMethodOf, decodeAtt, encodeAtt, type AttPdu } from '../../common/stack/att/index.js';
+import { HeldAnswers } from '../answers/held-answers.js';
 import type { Answer, AttConnection, AttServerContext } from './att-context.js';
 import { errorAnswer } from './answers.js';
 import { exchangeMtu, findByTypeValue, findInformation, readByGroupType } from './discovery.js';
@@ -14,7 +14,7 @@ import { readByType } from './read-by-type.js';
 import { read, readBlob, readMultiple, readMultipleVariable } from './reads.js';
 import { handleSignedWriteCommand } from './signed-write.js';
 import { handleWriteCommand, handleWriteRequest } from './writes.js';
-import { hex } from '../../common/codes/code-table.js';
+import { hex } from '../../common/base/codes/code-table.js';
 
 /** Puts one ATT PDU on a connection's ATT channel (L2CAP CID 0x0004); false when the link is gone. */
 export type AttSend = (connectionHandle: number, pdu: Buffer) => boolean;

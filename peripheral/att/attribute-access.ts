@@ -1,13 +1,13 @@
 // Who may read or write an attribute of the table, and its value now: the table's own attributes
 // (declarations open to read, never to write; Device Name and Appearance readable; Service Changed
-// indicate-only), the profile's through peripheral/access-policy.ts. Core v5.4 Vol 3 Part F 3.4.1.1,
+// indicate-only), the profile's through peripheral/answers/access-policy.ts. Core v5.4 Vol 3 Part F 3.4.1.1,
 // Vol 3 Part G 3.3.3.3 (CCCD), 7.1 (Service Changed).
-import { ATT_ERROR } from '../../common/codes/att.js';
-import { CCCD_BITS } from '../../common/gatt/index.js';
-import { CCCD_LENGTH, decideCccdWrite, decideDescriptorRead, decideDescriptorWrite, decideValueRead, decideValueWrite, type Decision } from '../access-policy.js';
-import { requestOutcomeOf, requestName, type RequestOperation } from '../request-record.js';
-import type { ServedAttribute } from '../served-profile.js';
-import { cccdBytes } from '../subscriptions.js';
+import { ATT_ERROR } from '../../common/base/codes/att.js';
+import { CCCD_BITS } from '../../common/stack/gatt/index.js';
+import { CCCD_LENGTH, decideCccdWrite, decideDescriptorRead, decideDescriptorWrite, decideValueRead, decideValueWrite, type Decision } from '../answers/access-policy.js';
+import { requestOutcomeOf, requestName, type RequestOperation } from '../answers/request-record.js';
+import type { ServedAttribute } from '../gatt/served-profile.js';
+import { cccdBytes } from '../gatt/subscriptions.js';
 import type { AnswerOperation, DelayOperation } from '../server-types.js';
 import type { AttConnection, AttServerContext } from './att-context.js';
 import type { Attribute } from './attribute-table.js';

@@ -2,10 +2,10 @@
 // (0x1801: Service Changed and its CCCD), then the profile's services, in the handle order bleno
 // gave them before (centrals that cached handles find them where they were). Core v5.4 Vol 3
 // Part G 3 (service, include and characteristic declarations), Vol 3 Part F 3.2 (attributes).
-import { GATT_CCCD_UUID, GATT_CHARACTERISTIC, GATT_DECLARATION, GATT_PROPERTY, GATT_SERVICE } from '../../common/codes/gatt.js';
-import { attUuid16, attUuidToWire, sameAttUuid, ATT_UUID16_LENGTH } from '../../common/att/index.js';
-import type { ResolvedProfile } from '../../common/gatt/index.js';
-import { AttributeMap, type ServedAttribute } from '../served-profile.js';
+import { GATT_CCCD_UUID, GATT_CHARACTERISTIC, GATT_DECLARATION, GATT_PROPERTY, GATT_SERVICE } from '../../common/base/codes/gatt.js';
+import { attUuid16, attUuidToWire, sameAttUuid, ATT_UUID16_LENGTH } from '../../common/stack/att/index.js';
+import type { ResolvedProfile } from '../../common/stack/gatt/index.js';
+import { AttributeMap, type ServedAttribute } from '../gatt/served-profile.js';
 
 /** Appearance 0x0080 (Generic Computer), as bleno served it. Assigned Numbers 2.6. */
 const APPEARANCE = Buffer.from([0x80, 0x00]);

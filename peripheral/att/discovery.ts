@@ -1,8 +1,8 @@
 // Exchange MTU and the discovery requests: Find Information, Find By Type Value, Read By Group Type.
 // Core v5.4 Vol 3 Part F 3.4.2-3.4.3, 3.4.4.9-3.4.4.10; Vol 3 Part G 4.4-4.7 (the procedures).
-import { ATT_DEFAULT_LE_MTU, ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
-import { GATT_DECLARATION } from '../../common/codes/gatt.js';
-import { attUuid16, sameAttUuid, type AttFindByTypeValueRequest, type AttFindInformationRequest, type AttInformation, type AttReadByGroupTypeRequest, type AttGroupData, type AttExchangeMtuRequest } from '../../common/att/index.js';
+import { ATT_DEFAULT_LE_MTU, ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
+import { GATT_DECLARATION } from '../../common/base/codes/gatt.js';
+import { attUuid16, sameAttUuid, type AttFindByTypeValueRequest, type AttFindInformationRequest, type AttInformation, type AttReadByGroupTypeRequest, type AttGroupData, type AttExchangeMtuRequest } from '../../common/stack/att/index.js';
 import { readDecision, valueOf } from './attribute-access.js';
 import type { Answer, AttConnection, AttServerContext } from './att-context.js';
 import { errorAnswer, invalidRange } from './answers.js';

@@ -3,9 +3,9 @@
 // etc. name its handle); the queued values are checked when executed, all before any is applied:
 // Invalid Offset or Invalid Attribute Value Length (or the profile's value rules) cancel the whole
 // queue and nothing changes. Core v5.4 Vol 3 Part F 3.4.6; Vol 3 Part G 4.9.4-4.9.5.
-import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
-import { EXECUTE_WRITE_FLAGS, type AttExecuteWriteRequest, type AttPrepareWriteRequest } from '../../common/att/index.js';
-import { MAX_ATTRIBUTE_VALUE_LENGTH } from '../../common/gatt/index.js';
+import { ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
+import { EXECUTE_WRITE_FLAGS, type AttExecuteWriteRequest, type AttPrepareWriteRequest } from '../../common/stack/att/index.js';
+import { MAX_ATTRIBUTE_VALUE_LENGTH } from '../../common/stack/gatt/index.js';
 import { applyWrite, delayOf, note, valueOf, writeDecision } from './attribute-access.js';
 import type { Answer, AttConnection, AttServerContext } from './att-context.js';
 import type { Attribute } from './attribute-table.js';

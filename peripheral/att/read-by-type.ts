@@ -2,8 +2,8 @@
 // attribute of the type in the range, as many of one value length as fit ATT_MTU; the access check
 // on the first decides an Error Response naming its handle; a later one the link may not read ends
 // the list. Core v5.4 Vol 3 Part F 3.4.4.1-3.4.4.2.
-import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
-import type { AttHandleValue, AttReadByTypeRequest } from '../../common/att/index.js';
+import { ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
+import type { AttHandleValue, AttReadByTypeRequest } from '../../common/stack/att/index.js';
 import { delayOf, note, readDecision, valueOf } from './attribute-access.js';
 import type { Answer, AttConnection, AttServerContext } from './att-context.js';
 import { errorAnswer, invalidRange } from './answers.js';

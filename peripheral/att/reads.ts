@@ -1,8 +1,8 @@
 // Read, Read Blob, Read Multiple, Read Multiple Variable. Core v5.4 Vol 3 Part F 3.4.4.3-3.4.4.8,
 // 3.4.4.11-3.4.4.12: a handle not in the table is Invalid Handle; then the access check; values cut
 // at ATT_MTU - 1 (the whole response, for the multiple reads).
-import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
-import { encodeAtt, type AttReadBlobRequest, type AttReadMultipleRequest, type AttReadMultipleVariableRequest, type AttReadRequest } from '../../common/att/index.js';
+import { ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
+import { encodeAtt, type AttReadBlobRequest, type AttReadMultipleRequest, type AttReadMultipleVariableRequest, type AttReadRequest } from '../../common/stack/att/index.js';
 import { delayOf, hasFixedLength, note, readDecision, valueOf } from './attribute-access.js';
 import type { Answer, AttConnection, AttServerContext } from './att-context.js';
 import { errorAnswer } from './answers.js';

@@ -2,10 +2,10 @@
 // Core v5.4 Vol 3 Part F 3.4.5.4; Vol 3 Part H 2.4.5 (signature = SignCounter || MAC, the MAC the 64
 // most significant bits of AES-CMAC over the PDU and SignCounter); Vol 3 Part C 10.4.2 (a counter
 // not above the last one received is a replay).
-import { ATT_ERROR } from '../../common/codes/att.js';
-import type { AttSignedWriteCommand } from '../../common/att/index.js';
-import { aesCmac } from '../../common/smp/aes.js';
-import { checkValue } from '../../common/gatt/index.js';
+import { ATT_ERROR } from '../../common/base/codes/att.js';
+import type { AttSignedWriteCommand } from '../../common/stack/att/index.js';
+import { aesCmac } from '../../common/stack/smp/aes.js';
+import { checkValue } from '../../common/stack/gatt/index.js';
 import { applyWrite, note } from './attribute-access.js';
 import { NO_ANSWER, type Answer, type AttConnection, type AttServerContext } from './att-context.js';
 

@@ -1,8 +1,8 @@
 // Write Request and Write Command. Core v5.4 Vol 3 Part F 3.4.5.1-3.4.5.3: a handle not in the table
 // is Invalid Handle; then the access check and the value's checks; a command is never answered, so a
 // refused one is dropped (and recorded as such).
-import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
-import type { AttWriteCommand, AttWriteRequest } from '../../common/att/index.js';
+import { ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
+import type { AttWriteCommand, AttWriteRequest } from '../../common/stack/att/index.js';
 import { applyWrite, delayOf, note, writeDecision } from './attribute-access.js';
 import { NO_ANSWER, type Answer, type AttConnection, type AttServerContext } from './att-context.js';
 import { errorAnswer } from './answers.js';

@@ -2,9 +2,9 @@
 // onAclStreamData calls this instance's handleRequest for CID 0x0004), and bleno's own SMP wrapped
 // (a Pairing Request can be refused; PDUs of a wrong length or out of order get Pairing Failed
 // instead of a crash). Core v5.4 Vol 3 Part H 3.3, 3.5.
-import { L2CAP_CID } from '../../common/codes/l2cap.js';
-import { SMP_CODE, SMP_REASON } from '../../common/codes/smp.js';
-import { parseSmp } from '../../common/smp/pdu.js';
+import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
+import { SMP_CODE, SMP_REASON } from '../../common/base/codes/smp.js';
+import { parseSmp } from '../../common/stack/smp/pdu.js';
 import type { BlenoGatt, BlenoInternals, BlenoSmp } from './internals.js';
 
 /** Every PDU the central sends on the ATT channel, with the connection it came on. */

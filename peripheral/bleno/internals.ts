@@ -21,7 +21,7 @@
 //   and clear them through bleno's own clearLongTermKeys().
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { BlebenchError } from '../../common/errors/blebench-error.js';
+import { BlebenchError } from '../../common/base/errors/blebench-error.js';
 
 export type Bleno = typeof import('@abandonware/bleno');
 

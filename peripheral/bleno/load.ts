@@ -1,13 +1,13 @@
 // Loading bleno over an HCI transport: fresh module instances with the transport's sockets, the hooks
 // set, powered on; and the handle the peripheral role drives it with. See internals.ts for what bleno
 // does that this folder works around.
-import type { Bond } from '../../common/smp/bond.js';
-import { injectHciSocket, withTransportSockets } from '../../common/hci/socket-injection.js';
-import type { HciTransport } from '../../common/hci/transport.js';
-import { waitForPoweredOn } from '../../common/hci/stack-power.js';
-import { L2CAP_CID } from '../../common/codes/l2cap.js';
-import type { LinkSession, SmpSetup } from '../../common/smp/link-session.js';
-import { runRemovingProcessListeners } from '../../common/util/process-listeners.js';
+import type { Bond } from '../../common/stack/smp/bond.js';
+import { injectHciSocket, withTransportSockets } from '../../common/stack/hci/socket-injection.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
+import { waitForPoweredOn } from '../../common/stack/hci/stack-power.js';
+import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
+import type { LinkSession, SmpSetup } from '../../common/stack/smp/link-session.js';
+import { runRemovingProcessListeners } from '../../common/base/util/process-listeners.js';
 import { interceptGattAndSmp, type AttChannel, type PairingGate } from './hooks.js';
 import {
   BLENO_HCI_BINDINGS_FILE,
@@ -25,9 +25,9 @@ import {
   type BlenoInternals,
   type BlenoSmpPrototype,
 } from './internals.js';
-import { loadIrksParams, type MgmtIrkInfo } from '../../common/hci/mgmt-irk-info.js';
-import { MGMT_OP } from '../../common/codes/mgmt.js';
-import { freshIrk } from '../../common/smp/privacy-setup.js';
+import { loadIrksParams, type MgmtIrkInfo } from '../../common/stack/hci/mgmt-irk-info.js';
+import { MGMT_OP } from '../../common/base/codes/mgmt.js';
+import { freshIrk } from '../../common/stack/smp/privacy-setup.js';
 import { blenoLocalAddress, blenoSmpSubstitute, parseLtkInfo, putMgmtIrk, putMgmtLtk, type BlenoHciAddress, type BlenoSmpState, type BlenoStoredKey } from './smp-substitute.js';
 
 export interface LoadedBleno {
@@ -63,7 +63,7 @@ export interface LoadedBleno {
 export interface LoadBlenoOptions {
   timeoutMs?: number;
   /**
-   * Run blebench's Security Manager (common/smp) on every connection instead of bleno's SMP (LE legacy
+   * Run blebench's Security Manager (common/stack/smp) on every connection instead of bleno's SMP (LE legacy
    * Just Works only); its keys go to the kernel (or the transport's kernel share) as bleno's did. Default
    * undefined: bleno's own SMP, behind the pairing gate.
    */

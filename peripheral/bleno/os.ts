@@ -1,9 +1,9 @@
 // bleno over the os transport: its platform bindings (CoreBluetooth on macOS), public API only.
-import type { OsTransport } from '../../common/hci/os-transport.js';
-import { TransportError } from '../../common/hci/transport-errors.js';
-import { DESCRIPTOR_UUID } from '../../common/gatt/descriptor-types.js';
-import { runRemovingProcessListeners } from '../../common/util/process-listeners.js';
-import { waitForEvent } from '../../common/util/wait.js';
+import type { OsTransport } from '../../common/stack/hci/os-transport.js';
+import { TransportError } from '../../common/stack/hci/transport-errors.js';
+import { DESCRIPTOR_UUID } from '../../common/stack/gatt/descriptor-types.js';
+import { runRemovingProcessListeners } from '../../common/base/util/process-listeners.js';
+import { waitForEvent } from '../../common/base/util/wait.js';
 import { BLENO_HCI_BINDINGS_FILE, BLENO_MAC_BINDINGS_FILE, BLENO_VERSION_PINNED, BlenoLoadError, blenoSlot, dropBlenoModules, require, type Bleno } from './internals.js';
 
 /**

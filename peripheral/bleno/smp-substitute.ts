@@ -1,18 +1,18 @@
 // blebench's Security Manager in place of bleno's SMP, and the keys it hands the kernel (bleno's Mgmt).
 import { EventEmitter } from 'node:events';
-import { HCI_STATUS } from '../../common/codes/hci.js';
-import { L2CAP_CID } from '../../common/codes/l2cap.js';
-import { MGMT_IRK_INFO_SIZE, MGMT_LTK_INFO_SIZE, MGMT_OP } from '../../common/codes/mgmt.js';
-import { loadIrksParams, type MgmtIrkInfo } from '../../common/hci/mgmt-irk-info.js';
-import type { HciTransport } from '../../common/hci/transport.js';
-import { sameAddress } from '../../common/smp/key-store.js';
-import { SMP_CODE } from '../../common/codes/smp.js';
-import { decodeMgmtLtkInfo, encodeMgmtLtkInfo } from '../../common/hci/mgmt-ltk-info.js';
-import { fromWire, toWire } from '../../common/smp/byte-order.js';
-import type { DeviceAddress, LongTermKey } from '../../common/smp/engine-types.js';
-import { mgmtLtkTypeOf, type KeySecurity } from '../../common/smp/key-security.js';
-import { createLinkSession, noteResolvedIdentity, type LinkSession, type SmpSetup } from '../../common/smp/link-session.js';
-import type { Tap } from '../../common/trace/tap.js';
+import { HCI_STATUS } from '../../common/base/codes/hci.js';
+import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
+import { MGMT_IRK_INFO_SIZE, MGMT_LTK_INFO_SIZE, MGMT_OP } from '../../common/base/codes/mgmt.js';
+import { loadIrksParams, type MgmtIrkInfo } from '../../common/stack/hci/mgmt-irk-info.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
+import { sameAddress } from '../../common/stack/smp/key-store.js';
+import { SMP_CODE } from '../../common/base/codes/smp.js';
+import { decodeMgmtLtkInfo, encodeMgmtLtkInfo } from '../../common/stack/hci/mgmt-ltk-info.js';
+import { fromWire, toWire } from '../../common/stack/smp/byte-order.js';
+import type { DeviceAddress, LongTermKey } from '../../common/stack/smp/engine-types.js';
+import { mgmtLtkTypeOf, type KeySecurity } from '../../common/stack/smp/key-security.js';
+import { createLinkSession, noteResolvedIdentity, type LinkSession, type SmpSetup } from '../../common/stack/smp/link-session.js';
+import type { Tap } from '../../common/stack/trace/tap.js';
 import type { Gates } from './hooks.js';
 import type { BlenoInternals } from './internals.js';
 
@@ -80,7 +80,7 @@ export interface BlenoHciAddress {
 const blenoAddress = (address: string, type: string | undefined): DeviceAddress => ({ address: address.toUpperCase(), type: type === 'random' ? 'random' : 'public' });
 export const blenoLocalAddress = (hci: BlenoHciAddress): DeviceAddress => blenoAddress(hci.address ?? '00:00:00:00:00:00', hci.addressType);
 
-/** One MGMT LTK record (common/hci/mgmt-ltk-info.ts) for a key used when the local device is the peripheral. */
+/** One MGMT LTK record (common/stack/hci/mgmt-ltk-info.ts) for a key used when the local device is the peripheral. */
 export function mgmtLtkInfo(peer: DeviceAddress, ltk: LongTermKey, security: LtkSecurity): Buffer {
   return encodeMgmtLtkInfo({
     peerAddress: peer.address,

@@ -3,17 +3,17 @@
 // menu sets values, sends notifications and indications, changes a characteristic's security,
 // refuses or accepts the next pairing, shows and forgets bonds, and disconnects the central. A lost
 // transport comes back to a menu with the reason; Ctrl-C closes the link and ends with 130.
-import type { SmpSetup } from '../../common/smp/link-session.js';
-import { DEBUG_KEY_WARNING } from '../../common/smp/key-security.js';
-import { hex } from '../../common/codes/code-table.js';
-import { HCI_STATUS } from '../../common/codes/hci.js';
-import { SMP_REASON, SMP_REASON_TABLE } from '../../common/codes/smp.js';
-import type { ConsoleScreen } from '../../common/console/console-screen.js';
-import { ConsoleInterrupted, type Choice } from '../../common/console/prompts.js';
-import { ConsoleSession } from '../../common/console/console-session.js';
-import { timelineTail } from '../../common/console/timeline-tail.js';
-import { describeValue } from '../../common/console/value-format.js';
-import type { ExitCode } from '../../common/errors/blebench-error.js';
+import type { SmpSetup } from '../../common/stack/smp/link-session.js';
+import { DEBUG_KEY_WARNING } from '../../common/stack/smp/key-security.js';
+import { hex } from '../../common/base/codes/code-table.js';
+import { HCI_STATUS } from '../../common/base/codes/hci.js';
+import { SMP_REASON, SMP_REASON_TABLE } from '../../common/base/codes/smp.js';
+import type { ConsoleScreen } from '../../common/apps/console/console-screen.js';
+import { ConsoleInterrupted, type Choice } from '../../common/apps/console/prompts.js';
+import { ConsoleSession } from '../../common/apps/console/console-session.js';
+import { timelineTail } from '../../common/apps/console/timeline-tail.js';
+import { describeValue } from '../../common/apps/console/value-format.js';
+import type { ExitCode } from '../../common/base/errors/blebench-error.js';
 import {
   allCharacteristics,
   describeRequirement,
@@ -25,11 +25,11 @@ import {
   type ResolvedCharacteristic,
   type ResolvedProfile,
   type SecurityLevel,
-} from '../../common/gatt/index.js';
-import type { HciTransport } from '../../common/hci/transport.js';
-import { silentLogger, type Logger } from '../../common/log/logger.js';
+} from '../../common/stack/gatt/index.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
+import { silentLogger, type Logger } from '../../common/base/log/logger.js';
 import { servePeripheral, type PeripheralServer } from '../peripheral-server.js';
-import { describeRequest } from '../request-record.js';
+import { describeRequest } from '../answers/request-record.js';
 import type { Delivery } from '../server-types.js';
 import { PairingRefusal } from './pairing-refusal.js';
 

@@ -4,15 +4,15 @@
 // override, 0x07, 0x0D/0x13 from the profile's constraints) and sends notifications to subscribers.
 // Every request logged here is a fact from the API (source `api`): there is no tap.
 import { EventEmitter } from 'node:events';
-import { ATT_ERROR } from '../../common/codes/att.js';
-import type { ResolvedCharacteristic, ResolvedProfile } from '../../common/gatt/resolved-profile.js';
-import { checkValue } from '../../common/gatt/value-rules.js';
-import type { OsTransport } from '../../common/hci/os-transport.js';
-import type { Logger } from '../../common/log/logger.js';
-import { waitForEvent } from '../../common/util/wait.js';
+import { ATT_ERROR } from '../../common/base/codes/att.js';
+import type { ResolvedCharacteristic, ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
+import { checkValue } from '../../common/stack/gatt/value-rules.js';
+import type { OsTransport } from '../../common/stack/hci/os-transport.js';
+import type { Logger } from '../../common/base/log/logger.js';
+import { waitForEvent } from '../../common/base/util/wait.js';
 import { loadBlenoOs, type LoadedOsBleno } from '../bleno/index.js';
 import { planOsProfile, type OsCharacteristicPlan, type OsProfilePlan } from './os-profile-plan.js';
-import { hex } from '../../common/codes/code-table.js';
+import { hex } from '../../common/base/codes/code-table.js';
 
 /** CBATTErrorSuccess: what respondToRequest is given for a success. */
 const ATT_SUCCESS = 0x00;

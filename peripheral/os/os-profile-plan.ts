@@ -8,9 +8,9 @@
 // asked of it; CCCD writes are its own. Only what it passes to the app (reads and writes of open or
 // authorization-gated characteristics) is answered by blebench: 0x08, the profile's override, 0x07,
 // 0x0D, 0x13.
-import { hex } from '../../common/codes/code-table.js';
-import type { ResolvedCharacteristic, ResolvedProfile } from '../../common/gatt/resolved-profile.js';
-import { MIN_KEY_SIZE, needsEncryption, type GattOperation, type SecurityRequirement } from '../../common/gatt/security-levels.js';
+import { hex } from '../../common/base/codes/code-table.js';
+import type { ResolvedCharacteristic, ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
+import { MIN_KEY_SIZE, needsEncryption, type GattOperation, type SecurityRequirement } from '../../common/stack/gatt/security-levels.js';
 import { BLENO_MAC_PROPERTIES, COREBLUETOOTH_DESCRIPTOR_UUIDS } from '../bleno/index.js';
 
 export type BlenoMacProperty = (typeof BLENO_MAC_PROPERTIES)[number];

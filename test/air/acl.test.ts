@@ -2,8 +2,8 @@
 // (Number Of Completed Packets), 7.7.26 (Data Buffer Overflow).
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVT, H4 } from '../../common/codes/hci.js';
-import { Radio } from '../../common/air/index.js';
+import { EVT, H4 } from '../../common/base/codes/hci.js';
+import { Radio } from '../../common/stack/air/index.js';
 import { l2cap, type TestHost } from './helpers/host.js';
 import { connectedPair, u16, type Pair } from './helpers/setup.js';
 

@@ -2,11 +2,11 @@
 // time (Num_HCI_Command_Packets 1), drops a command beyond that unanswered and says so, and the host
 // side of blebench's transports (command-flow.ts) never sends one too many, however noble and bleno burst.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVT, H4, OP } from '../../common/codes/hci.js';
-import { Radio, type VirtualController } from '../../common/air/index.js';
-import { injectTowardsHost } from '../../common/air/host-injection.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
-import { waitForEvent } from '../../common/util/wait.js';
+import { EVT, H4, OP } from '../../common/base/codes/hci.js';
+import { Radio, type VirtualController } from '../../common/stack/air/index.js';
+import { injectTowardsHost } from '../../common/stack/air/host-injection.js';
+import { openTransport, type HciTransport } from '../../common/stack/hci/transport.js';
+import { waitForEvent } from '../../common/base/util/wait.js';
 import { hostFor, initHost } from './helpers/setup.js';
 import type { HciEvent } from './helpers/host.js';
 

@@ -1,8 +1,8 @@
 // Connections: Core v5.4 Vol 4 Part E 7.8.12/13 (create, cancel), 7.1.6 (disconnect), 7.8.18
 // (update), 7.5.4 (RSSI), 7.8.33 (data length), 7.8.47/49 (PHY), 7.8.21, 7.1.23, 7.7.65.1/10.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVT, HCI_STATUS, LE_EVT, OP } from '../../common/codes/hci.js';
-import { addressFromWire, Radio } from '../../common/air/index.js';
+import { EVT, HCI_STATUS, LE_EVT, OP } from '../../common/base/codes/hci.js';
+import { addressFromWire, Radio } from '../../common/stack/air/index.js';
 import type { HciEvent, TestHost } from './helpers/host.js';
 import { advertise, advParams, connectedPair, createConnection, hostFor, initHost, u16, u64, type Pair } from './helpers/setup.js';
 

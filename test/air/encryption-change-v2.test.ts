@@ -2,9 +2,9 @@
 // unmasked it with Set Event Mask Page 2 bit 25: Core v5.4 Vol 4 Part E 7.7.8, 7.3.69, 7.3.1 (page 1
 // bit 7 governs [v1]). Raw H4 hosts on the air; a tap on the central's side decodes what it got.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVT, LE_EVT, OP } from '../../common/codes/hci.js';
-import { DEFAULT_EVENT_MASK } from '../../common/air/event-mask.js';
-import { Tap } from '../../common/trace/tap.js';
+import { EVT, LE_EVT, OP } from '../../common/base/codes/hci.js';
+import { DEFAULT_EVENT_MASK } from '../../common/stack/air/event-mask.js';
+import { Tap } from '../../common/stack/trace/tap.js';
 import type { HciEvent, TestHost } from './helpers/host.js';
 import { connectedPair, u16, u64, type Pair } from './helpers/setup.js';
 

@@ -1,8 +1,8 @@
 // LE encryption through the peer host: Core v5.4 Vol 4 Part E 7.8.24-26, 7.7.8, 7.7.39,
 // 7.7.65.5, 7.5.7; Vol 6 Part B 5.1.3 (start), 5.1.4 (refresh), 5.2 (LL response timeout).
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVT, HCI_STATUS, LE_EVT, OP } from '../../common/codes/hci.js';
-import { Radio } from '../../common/air/index.js';
+import { EVT, HCI_STATUS, LE_EVT, OP } from '../../common/base/codes/hci.js';
+import { Radio } from '../../common/stack/air/index.js';
 import type { HciEvent, TestHost } from './helpers/host.js';
 import { connectedPair, u16, type Pair } from './helpers/setup.js';
 

@@ -1,8 +1,8 @@
 // The fault plan: drop, delay, disconnect at a matching ACL packet; refused encryption; failed
 // connection creation.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVT, HCI_STATUS, LE_EVT, OP } from '../../common/codes/hci.js';
-import { corruptPayload, Radio } from '../../common/air/index.js';
+import { EVT, HCI_STATUS, LE_EVT, OP } from '../../common/base/codes/hci.js';
+import { corruptPayload, Radio } from '../../common/stack/air/index.js';
 import { l2cap } from './helpers/host.js';
 import { advertise, connectedPair, createConnection, hostFor, initHost, u16, type Pair } from './helpers/setup.js';
 

@@ -1,9 +1,9 @@
 // Initialisation and information commands answer as Core v5.4 Vol 4 Part E 7.3/7.4/7.8 says.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVT, HCI_STATUS, LE_EVT, OP, opcode, OGF } from '../../common/codes/hci.js';
-import { Radio, SUPPORTED_COMMANDS } from '../../common/air/index.js';
-import { SUPPORTED_COMMAND_BIT } from '../../common/air/supported-commands.js';
+import { EVT, HCI_STATUS, LE_EVT, OP, opcode, OGF } from '../../common/base/codes/hci.js';
+import { Radio, SUPPORTED_COMMANDS } from '../../common/stack/air/index.js';
+import { SUPPORTED_COMMAND_BIT } from '../../common/stack/air/supported-commands.js';
 import { advertise, advData, EVENT_MASK_ALL, hostFor, initHost, scanParams, u64 } from './helpers/setup.js';
 import type { HciEvent } from './helpers/host.js';
 

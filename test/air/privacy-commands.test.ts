@@ -2,12 +2,12 @@
 // unknown entries (0x02), RPA timeout range, and changes refused (0x0C) while address resolution is
 // enabled and advertising, scanning or initiating is under way. Core v5.4 Vol 4 Part E 7.8.38-7.8.45, 7.8.77.
 import { afterEach, describe, expect, it } from 'vitest';
-import { HCI_STATUS, OP } from '../../common/codes/hci.js';
-import { addressFromWire, Radio } from '../../common/air/index.js';
+import { HCI_STATUS, OP } from '../../common/base/codes/hci.js';
+import { addressFromWire, Radio } from '../../common/stack/air/index.js';
 import { advertise, advParams, createConnection, hostFor, initHost, scanParams } from './helpers/setup.js';
 import { identity, resolvingEntry, rpaTimeout, ZERO_IRK } from './helpers/privacy.js';
-import { PacketDecoder } from '../../common/trace/packet-decoder.js';
-import type { Decoded } from '../../common/trace/timeline.js';
+import { PacketDecoder } from '../../common/stack/trace/packet-decoder.js';
+import type { Decoded } from '../../common/stack/trace/timeline.js';
 
 let radio: Radio | undefined;
 afterEach(() => {

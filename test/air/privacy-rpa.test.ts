@@ -3,9 +3,9 @@
 // 7.8.12), renewal after the RPA timeout on the radio's clock (7.8.45), resolution at the scanner
 // (reports with address types 0x02/0x03, 7.7.65.2) and LE Enhanced Connection Complete (7.7.65.10).
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVT, HCI_STATUS, LE_EVT, OP } from '../../common/codes/hci.js';
-import { addressFromWire, addressToWire, Radio, type VirtualController } from '../../common/air/index.js';
-import { ah, generateRpa, isResolvablePrivateAddress, resolvesWith, rpaFromPrand } from '../../common/crypto/random-address.js';
+import { EVT, HCI_STATUS, LE_EVT, OP } from '../../common/base/codes/hci.js';
+import { addressFromWire, addressToWire, Radio, type VirtualController } from '../../common/stack/air/index.js';
+import { ah, generateRpa, isResolvablePrivateAddress, resolvesWith, rpaFromPrand } from '../../common/base/crypto/random-address.js';
 import type { HciEvent, TestHost } from './helpers/host.js';
 import { advertise, createConnection, hostFor, initHost, LE_MASK_DEFAULT_TESTS, scanParams } from './helpers/setup.js';
 import { identity, resolvingEntry, rpaTimeout, ZERO_IRK } from './helpers/privacy.js';

@@ -1,8 +1,8 @@
 // Advertising and scanning as scanners see it: Core v5.4 Vol 4 Part E 7.8.5-7.8.11, 7.8.64/65,
 // 7.7.65.2 (LE Advertising Report), 7.7.65.13 (LE Extended Advertising Report).
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVT, HCI_STATUS, LE_EVT, OP } from '../../common/codes/hci.js';
-import { addressFromWire, Radio } from '../../common/air/index.js';
+import { EVT, HCI_STATUS, LE_EVT, OP } from '../../common/base/codes/hci.js';
+import { addressFromWire, Radio } from '../../common/stack/air/index.js';
 import type { HciEvent, TestHost } from './helpers/host.js';
 import { advertise, advParams, hostFor, initHost, scanParams } from './helpers/setup.js';
 

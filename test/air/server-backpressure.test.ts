@@ -6,10 +6,10 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVT, H4, OP } from '../../common/codes/hci.js';
-import { startAirServer, type AirServer, type VirtualController } from '../../common/air/index.js';
-import { H4Framer } from '../../common/h4/h4-framer.js';
-import { waitForEvent, withTimeout } from '../../common/util/wait.js';
+import { EVT, H4, OP } from '../../common/base/codes/hci.js';
+import { startAirServer, type AirServer, type VirtualController } from '../../common/stack/air/index.js';
+import { H4Framer } from '../../common/stack/h4/h4-framer.js';
+import { waitForEvent, withTimeout } from '../../common/base/util/wait.js';
 
 const READ_BD_ADDR = Buffer.from([H4.COMMAND, OP.READ_BD_ADDR & 0xff, OP.READ_BD_ADDR >> 8, 0]);
 /** Read BD_ADDR's Command Complete on the wire: indicator, code, length, ncmd, opcode, status, address. */

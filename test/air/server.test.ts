@@ -5,8 +5,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVT, LE_EVT, OP } from '../../common/codes/hci.js';
-import { AirError, addressFromWire, startAirServer, type AirServer, type VirtualController } from '../../common/air/index.js';
+import { EVT, LE_EVT, OP } from '../../common/base/codes/hci.js';
+import { AirError, addressFromWire, startAirServer, type AirServer, type VirtualController } from '../../common/stack/air/index.js';
 import { socketEndpoint, TestHost } from './helpers/host.js';
 import { advertise, createConnection, initHost, u16, u64 } from './helpers/setup.js';
 

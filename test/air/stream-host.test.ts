@@ -4,9 +4,9 @@
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { EVT, H4, LE_EVT } from '../../common/codes/hci.js';
-import { REPORTS_DROPPED_ABOVE, STREAM_CLOSED_ABOVE, attachStream } from '../../common/air/stream-host.js';
-import type { VirtualController } from '../../common/air/index.js';
+import { EVT, H4, LE_EVT } from '../../common/base/codes/hci.js';
+import { REPORTS_DROPPED_ABOVE, STREAM_CLOSED_ABOVE, attachStream } from '../../common/stack/air/stream-host.js';
+import type { VirtualController } from '../../common/stack/air/index.js';
 
 class FakeStream extends EventEmitter {
   writableLength = 0;

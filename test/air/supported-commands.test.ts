@@ -5,9 +5,9 @@
 // 3.1 (Table 3.1): a command "mandatory if feature X" must be listed when X is claimed, one
 // "otherwise excluded" must not be listed when X is not.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVT, HCI_STATUS, OP } from '../../common/codes/hci.js';
-import { Radio } from '../../common/air/index.js';
-import { SUPPORTED_COMMAND_BIT } from '../../common/air/supported-commands.js';
+import { EVT, HCI_STATUS, OP } from '../../common/base/codes/hci.js';
+import { Radio } from '../../common/stack/air/index.js';
+import { SUPPORTED_COMMAND_BIT } from '../../common/stack/air/supported-commands.js';
 import { hostFor, initHost } from './helpers/setup.js';
 
 let radio: Radio | undefined;

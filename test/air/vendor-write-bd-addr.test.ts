@@ -1,8 +1,8 @@
 // Zephyr VS Write BD_ADDR (opcode 0xFC06) on the virtual controller: zephyr hci_vs.h,
 // subsys/bluetooth/controller/hci/hci.c vs_write_bd_addr, ll_sw/ll_addr.c ll_addr_set.
 import { afterEach, describe, expect, it } from 'vitest';
-import { HCI_STATUS, LE_EVT, OP, VS_OP } from '../../common/codes/hci.js';
-import { addressFromWire, addressToWire, Radio, type VirtualController } from '../../common/air/index.js';
+import { HCI_STATUS, LE_EVT, OP, VS_OP } from '../../common/base/codes/hci.js';
+import { addressFromWire, addressToWire, Radio, type VirtualController } from '../../common/stack/air/index.js';
 import { advertise, connectedPair, createConnection, hostFor, initHost, scanParams, type Pair } from './helpers/setup.js';
 
 let radio: Radio | undefined;

@@ -1,8 +1,8 @@
 // Every ATT PDU of Core v5.4 Vol 3 Part F 3.4: encoded to the octets the spec lays out, decoded back,
 // and every wrong length refused with a reason instead of a throw.
 import { describe, expect, it } from 'vitest';
-import { ATT_OP } from '../../common/codes/att.js';
-import { ATT_PDUS, attMethodOf, attUuidFromWire, attUuidToWire, decodeAtt, encodeAtt, sameAttUuid, type AttPdu } from '../../common/att/index.js';
+import { ATT_OP } from '../../common/base/codes/att.js';
+import { ATT_PDUS, attMethodOf, attUuidFromWire, attUuidToWire, decodeAtt, encodeAtt, sameAttUuid, type AttPdu } from '../../common/stack/att/index.js';
 
 const h = (hex: string) => Buffer.from(hex.replace(/\s+/g, ''), 'hex');
 const UUID128 = attUuidToWire('f000aa01-0451-4000-b000-000000000000');

@@ -10,9 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCliInProcess } from './helpers/cli.js';
 import { DEAD_TRANSPORT, expectNoStack, scratchDir } from './helpers/corpus.js';
 import { Tally } from '../faults/helpers/tally.js';
-import { MAX_ISSUES_SHOWN } from '../../common/input/issues.js';
-import { resolveProfileDocument } from '../../common/gatt/resolve-profile.js';
-import { attributeHandleCount } from '../../common/gatt/handle-count.js';
+import { MAX_ISSUES_SHOWN } from '../../common/base/input/issues.js';
+import { resolveProfileDocument } from '../../common/stack/gatt/resolve-profile.js';
+import { attributeHandleCount } from '../../common/stack/gatt/handle-count.js';
 
 const tally = new Tally('bad input (hostile files)', 'exit 2 naming the file and what is wrong');
 afterAll(() => console.log(tally.line()));

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../bin/main.js';
-import { ConsoleScreen } from '../../common/console/console-screen.js';
-import { escapeField, escapeForTerminal } from '../../common/output/escape.js';
-import { withTimeout } from '../../common/util/wait.js';
+import { ConsoleScreen } from '../../common/apps/console/console-screen.js';
+import { escapeField, escapeForTerminal } from '../../common/base/output/escape.js';
+import { withTimeout } from '../../common/base/util/wait.js';
 import { internalErrorIn } from './helpers/cli.js';
 
 const EVIL_NAME = 'EV\u001b]0;pwned\u0007IL\u001b[2J';

@@ -51,7 +51,7 @@ const RULES: SchemaRules = {
   anyType: ['description', 'connect', 'discover', 'pair', 'reconnect'],
   // keys chosen by the user: field names of a PDU, values by characteristic
   openObjects: ['fields', 'values'],
-  // timeline `fields` are compared with the decoded PDU at run time (common/scenario/expect/fields.ts)
+  // timeline `fields` are compared with the decoded PDU at run time (common/apps/scenario/expect/fields.ts)
   freeBelow: ['fields'],
 };
 

@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { openCapture } from '../../common/capture/index.js';
-import { PacketDecoder } from '../../common/trace/packet-decoder.js';
-import type { Decoded } from '../../common/trace/timeline.js';
+import { openCapture } from '../../common/stack/capture/index.js';
+import { PacketDecoder } from '../../common/stack/trace/packet-decoder.js';
+import type { Decoded } from '../../common/stack/trace/timeline.js';
 
 export interface Row {
   frame: number;

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { WriteFormat } from '../../common/capture/index.js';
-import { explainFile } from '../../common/explain/index.js';
+import type { WriteFormat } from '../../common/stack/capture/index.js';
+import { explainFile } from '../../common/apps/explain/index.js';
 import { HAND_BUILT, writeFilteredAndroid, writeHandBuilt } from './hand-built.js';
 import { tsharkRows } from './decoded-rows.js';
 

@@ -3,10 +3,10 @@
 // scenarios (fixtures/captures/make.sh). Built from the Core v5.4 layouts with test/trace/packets.ts, written in
 // every format by blebench's writers. hand-built.test.ts checks the committed fixtures are exactly these.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { OP } from '../../common/codes/hci.js';
-import { CaptureWriter, type WriteFormat } from '../../common/capture/index.js';
-import { BTSNOOP_EPOCH_OFFSET_US } from '../../common/trace/btsnoop-format.js';
-import type { Direction } from '../../common/trace/timeline.js';
+import { OP } from '../../common/base/codes/hci.js';
+import { CaptureWriter, type WriteFormat } from '../../common/stack/capture/index.js';
+import { BTSNOOP_EPOCH_OFFSET_US } from '../../common/stack/trace/btsnoop-format.js';
+import type { Direction } from '../../common/stack/trace/timeline.js';
 import { att, cmd, connectionComplete, disconnectionComplete, encryptionChange, pdu, smp, cs } from '../trace/packets.js';
 
 type Rec = [ms: number, dir: Direction, packet: Buffer];

@@ -1,5 +1,5 @@
 // `--btsnoop FILE` writes pcapng or PacketLogger by the file's extension (the tap's live writer with
-// common/capture's record bytes): blebench central on mock, once per format; tshark reads each file with no
+// common/stack/capture's record bytes): blebench central on mock, once per format; tshark reads each file with no
 // malformed packet, the same number of packets as the btsnoop of the same run, and the same sequence of
 // direction, HCI packet kind, event code, ATT opcode and SMP code as blebench reads back.
 import { spawnSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCapture } from '../../common/capture/index.js';
+import { openCapture } from '../../common/stack/capture/index.js';
 import { blebenchRows, tsharkRows } from './decoded-rows.js';
 
 const cli = resolve(import.meta.dirname, '../../bin/blebench.js');

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { captureOf, openCapture, type CaptureRecord } from '../../common/capture/index.js';
-import { explainFile } from '../../common/explain/index.js';
+import { captureOf, openCapture, type CaptureRecord } from '../../common/stack/capture/index.js';
+import { explainFile } from '../../common/apps/explain/index.js';
 import { tsharkRows } from './decoded-rows.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'blebench-notes-'));

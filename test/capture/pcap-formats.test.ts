@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openCapture, type HciRecord } from '../../common/capture/index.js';
-import { explainFile } from '../../common/explain/index.js';
+import { openCapture, type HciRecord } from '../../common/stack/capture/index.js';
+import { explainFile } from '../../common/apps/explain/index.js';
 import { blebenchRows, tsharkRows } from './decoded-rows.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'blebench-pcap-'));

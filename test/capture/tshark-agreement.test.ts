@@ -5,8 +5,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ATT_OP } from '../../common/codes/att.js';
-import { CaptureWriter, openCapture } from '../../common/capture/index.js';
+import { ATT_OP } from '../../common/base/codes/att.js';
+import { CaptureWriter, openCapture } from '../../common/stack/capture/index.js';
 import { blebenchRows, tsharkRows } from './decoded-rows.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'blebench-capture-'));

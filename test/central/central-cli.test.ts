@@ -3,9 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliSession } from '../helpers/cli-batch.js';
-import { EXIT } from '../../common/errors/blebench-error.js';
-import { Radio } from '../../common/air/index.js';
-import { openTransport } from '../../common/hci/transport.js';
+import { EXIT } from '../../common/base/errors/blebench-error.js';
+import { Radio } from '../../common/stack/air/index.js';
+import { openTransport } from '../../common/stack/hci/transport.js';
 import { runCentral } from '../../bin/commands/central.js';
 
 // Its short command lines run in one node, one after another (cliSession, test/helpers/cli-batch.ts).

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../common/errors/blebench-error.js';
-import { defaultProfilesDir, loadProfile } from '../../common/gatt/load-profile.js';
+import { EXIT } from '../../common/base/errors/blebench-error.js';
+import { defaultProfilesDir, loadProfile } from '../../common/stack/gatt/load-profile.js';
 import { runCentral, type CentralOptions } from '../../bin/commands/central.js';
 import type { PairingPolicy } from '../../central/pairing/pairing-policy.js';
 

@@ -6,12 +6,12 @@
 // Core v5.4 Vol 6 Part B 5.1.3.1; Vol 4 Part E 7.7.5, 7.7.8, 7.8.25, 7.8.26; Vol 3 Part H 2.4.4.1.
 import { useWorld } from '../helpers/world.js';
 import { describe, expect, it } from 'vitest';
-import { HCI_STATUS } from '../../common/codes/hci.js';
-import { loadProfile } from '../../common/gatt/index.js';
-import type { HciTransport } from '../../common/hci/transport.js';
-import { MemoryKeyStore } from '../../common/smp/key-store.js';
-import { pairingConfig, type PairingConfig } from '../../common/smp/pairing-config.js';
-import type { TimelineEntry } from '../../common/trace/timeline.js';
+import { HCI_STATUS } from '../../common/base/codes/hci.js';
+import { loadProfile } from '../../common/stack/gatt/index.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
+import { MemoryKeyStore } from '../../common/stack/smp/key-store.js';
+import { pairingConfig, type PairingConfig } from '../../common/stack/smp/pairing-config.js';
+import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
 import type { CentralClient } from '../../central/central-client.js';
 import type { KeyMissingPolicy } from '../../central/pairing/key-missing-policy.js';
 import type { CentralConnection } from '../../central/connection.js';

@@ -2,9 +2,9 @@
 // list while the person looks, scanning stops when the list closes, and the scan guard applies (a
 // controller that refuses LE Set Scan Enable ends it with ControllerRefusedError, not a silent list).
 import { describe, expect, it } from 'vitest';
-import { OP, HCI_STATUS } from '../../common/codes/hci.js';
-import { loadProfile } from '../../common/gatt/index.js';
-import { ControllerRefusedError } from '../../common/hci/command-refusal.js';
+import { OP, HCI_STATUS } from '../../common/base/codes/hci.js';
+import { loadProfile } from '../../common/stack/gatt/index.js';
+import { ControllerRefusedError } from '../../common/stack/hci/command-refusal.js';
 import type { Found } from '../../central/scan.js';
 import { useWorld } from '../helpers/world.js';
 

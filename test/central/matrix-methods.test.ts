@@ -4,9 +4,9 @@
 // Works, the value after Passkey Entry and Numeric Comparison).
 import { useWorld } from '../helpers/world.js';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
-import { pairingConfig } from '../../common/smp/pairing-config.js';
-import type { SmpSetup } from '../../common/smp/link-session.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/load-profile.js';
+import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
+import type { SmpSetup } from '../../common/stack/smp/link-session.js';
 import { AttError } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 import { renderMatrixTable } from '../../central/matrix/render-table.js';

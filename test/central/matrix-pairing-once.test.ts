@@ -5,10 +5,10 @@
 // Real noble and bleno on the virtual radio.
 import { useWorld } from '../helpers/world.js';
 import { describe, expect, it } from 'vitest';
-import { ATT_ERROR } from '../../common/codes/att.js';
-import { SMP_REASON } from '../../common/codes/smp.js';
-import { loadProfile } from '../../common/gatt/index.js';
-import type { TimelineEntry } from '../../common/trace/timeline.js';
+import { ATT_ERROR } from '../../common/base/codes/att.js';
+import { SMP_REASON } from '../../common/base/codes/smp.js';
+import { loadProfile } from '../../common/stack/gatt/index.js';
+import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
 import { AttError, SmpPairingFailed } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 

@@ -1,13 +1,13 @@
 // The central client against a bleno peripheral on the virtual radio: every operation ends within
 // its time limit in a value or a typed error carrying the code noble itself hides.
 import { openWorld, type WorldParts } from '../../world/open-world.js';
-import type { HciTransport } from '../../common/hci/transport.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
-import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
-import { HCI_STATUS } from '../../common/codes/hci.js';
-import { L2CAP_CID } from '../../common/codes/l2cap.js';
-import { SMP_REASON } from '../../common/codes/smp.js';
+import { Radio } from '../../common/stack/air/index.js';
+import { ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
+import { HCI_STATUS } from '../../common/base/codes/hci.js';
+import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
+import { SMP_REASON } from '../../common/base/codes/smp.js';
 import type { CentralConnection } from '../../central/connection.js';
 import { AttError, HciError, OperationTimeout, SmpPairingFailed } from '../../central/errors.js';
 import type { PairingPolicy } from '../../central/pairing/pairing-policy.js';

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../common/errors/blebench-error.js';
-import { JsonFileKeyStore } from '../../common/smp/json-key-store.js';
+import { EXIT } from '../../common/base/errors/blebench-error.js';
+import { JsonFileKeyStore } from '../../common/stack/smp/json-key-store.js';
 import { smpSetupFrom } from '../../bin/pairing-options.js';
 
 describe('pairing flags', () => {

@@ -2,11 +2,11 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { openTransport } from '../../common/hci/transport.js';
+import { openTransport } from '../../common/stack/hci/transport.js';
 import { loadNoble } from '../../central/noble/load.js';
 import { NOBLE_VERSION_PINNED, nobleVersion } from '../../central/noble/internals.js';
-import { SeamSocket } from '../../common/hci/seam-socket.js';
-import { Radio } from '../../common/air/index.js';
+import { SeamSocket } from '../../common/stack/hci/seam-socket.js';
+import { Radio } from '../../common/stack/air/index.js';
 import { NobleAttBearer } from '../../central/noble/att-bearer.js';
 import { scanForService } from '../../central/seam-check.js';
 import { loadBleno } from '../../peripheral/bleno/index.js';
@@ -172,7 +172,7 @@ describe('noble internals the central relies on', () => {
 // --- What the Security Manager substitute (central/noble/smp-substitute.ts, installNobleSmp) relies on ---
 import { readFileSync as readSmpSource } from 'node:fs';
 import { createRequire as createSmpRequire } from 'node:module';
-import { HCI_STATUS as SMP_HCI_STATUS } from '../../common/codes/hci.js';
+import { HCI_STATUS as SMP_HCI_STATUS } from '../../common/base/codes/hci.js';
 
 const smpRequire = createSmpRequire(import.meta.url);
 const nobleSrc = (f: string) => readSmpSource(smpRequire.resolve(`@abandonware/noble/${f}`), 'utf8');

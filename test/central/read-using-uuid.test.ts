@@ -5,8 +5,8 @@
 // test/peripheral/read-using-uuid-central.test.ts.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { encodeAtt } from '../../common/att/index.js';
-import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
+import { encodeAtt } from '../../common/stack/att/index.js';
+import { ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
 import type { AttBearer } from '../../central/att/att-bearer.js';
 import { AttError, AttProtocolError } from '../../central/errors.js';
 import { GattClient } from '../../central/gatt/gatt-client.js';

@@ -4,14 +4,14 @@
 // that differs from the recording is still told apart; the destination refused before any walk; and
 // the inference from the two phases, case by case, with its guesses in words.
 import { openWorld } from '../../world/open-world.js';
-import type { HciTransport } from '../../common/hci/transport.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { BadInputError, EXIT } from '../../common/errors/blebench-error.js';
-import { loadProfile } from '../../common/gatt/load-profile.js';
-import type { ProfileInput } from '../../common/gatt/profile-input.js';
+import { BadInputError, EXIT } from '../../common/base/errors/blebench-error.js';
+import { loadProfile } from '../../common/stack/gatt/load-profile.js';
+import type { ProfileInput } from '../../common/stack/gatt/profile-input.js';
 import { runCentral, type CentralOptions } from '../../bin/commands/central.js';
 import { AttError } from '../../central/errors.js';
 import type { Cell, MatrixOperation } from '../../central/matrix/matrix-types.js';

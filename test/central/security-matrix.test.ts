@@ -2,8 +2,8 @@
 // response, notify, indicate): the cells each policy must give, and the comparison with a profile.
 import { openWorld, type WorldParts } from '../../world/open-world.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
-import { ATT_ERROR } from '../../common/codes/att.js';
+import { Radio } from '../../common/stack/air/index.js';
+import { ATT_ERROR } from '../../common/base/codes/att.js';
 import { AttError } from '../../central/errors.js';
 import type { Cell, MatrixResult, PhaseName } from '../../central/matrix/matrix-types.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { discoverScenarios } from '../../common/scenario/discover.js';
+import { discoverScenarios } from '../../common/apps/scenario/discover.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'blebench-shards-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

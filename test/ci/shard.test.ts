@@ -1,10 +1,10 @@
 // `run --shard K/N`: the split by a hash of the path (stable when files come and go), the flag's
 // edges, and the merge of shard reports (JSON and JUnit) with its refusals.
 import { describe, expect, it } from 'vitest';
-import { filesOfShard, fnv1a, parseShard, shardKey, shardOf } from '../../common/scenario/shard.js';
-import { mergeReports } from '../../common/scenario/report/merge.js';
-import { jsonReport, junitReport, type ScenarioResult, type SuiteResult } from '../../common/scenario/index.js';
-import { BadInputError } from '../../common/errors/blebench-error.js';
+import { filesOfShard, fnv1a, parseShard, shardKey, shardOf } from '../../common/apps/scenario/shard.js';
+import { mergeReports } from '../../common/apps/scenario/report/merge.js';
+import { jsonReport, junitReport, type ScenarioResult, type SuiteResult } from '../../common/apps/scenario/index.js';
+import { BadInputError } from '../../common/base/errors/blebench-error.js';
 import { main } from '../../bin/main.js';
 
 describe('parseShard', () => {

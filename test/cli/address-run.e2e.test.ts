@@ -8,8 +8,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { EXIT } from '../../common/errors/blebench-error.js';
-import { decodeCapture, readBtsnoop } from '../../common/trace/btsnoop-reader.js';
+import { EXIT } from '../../common/base/errors/blebench-error.js';
+import { decodeCapture, readBtsnoop } from '../../common/stack/trace/btsnoop-reader.js';
 import { startChild, type Child } from '../helpers/child.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

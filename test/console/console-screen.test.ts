@@ -1,7 +1,7 @@
 // Events print above an open prompt: its lines are erased, the event written, the prompt drawn again
 // exactly as it was (cursor moves included); with no prompt open they are plain lines.
 import { describe, expect, it } from 'vitest';
-import { ConsoleScreen } from '../../common/console/console-screen.js';
+import { ConsoleScreen } from '../../common/apps/console/console-screen.js';
 
 const ESC = '\u001b[';
 

@@ -1,8 +1,8 @@
 // The peripheral console's "refuse / accept the next pairing": an armed refusal is known, used up by
 // the Pairing Failed it causes, and can be taken back before that.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMP_REASON } from '../../common/codes/smp.js';
-import { loadProfile } from '../../common/gatt/index.js';
+import { SMP_REASON } from '../../common/base/codes/smp.js';
+import { loadProfile } from '../../common/stack/gatt/index.js';
 import { PairingRefusal } from '../../peripheral/console/pairing-refusal.js';
 import { connect, pairJustWorks, startBench, type Bench } from '../helpers/peripheral-bench.js';
 

@@ -1,7 +1,7 @@
 // What a person types at a console prompt becomes exactly these octets, or is refused with the
 // reason before anything is sent.
 import { describe, expect, it } from 'vitest';
-import { describeValue, parseValue, VALUE_FORMAT_IDS, type ValueFormatId } from '../../common/console/value-format.js';
+import { describeValue, parseValue, VALUE_FORMAT_IDS, type ValueFormatId } from '../../common/apps/console/value-format.js';
 
 const ok = (text: string, f: ValueFormatId) => {
   const r = parseValue(text, f);

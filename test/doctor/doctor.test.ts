@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runDoctor } from '../../bin/commands/doctor.js';
-import { diagnose, hasCap, parseCapEff, realProbes, renderDoctor, CAP_NET_ADMIN, CAP_NET_RAW, type DoctorReport, type Probes } from '../../common/doctor/index.js';
+import { diagnose, hasCap, parseCapEff, realProbes, renderDoctor, CAP_NET_ADMIN, CAP_NET_RAW, type DoctorReport, type Probes } from '../../common/apps/doctor/index.js';
 
 /** A Linux machine with kernel Bluetooth, one adapter up, root, nothing else: override what a test is about. */
 function linux(over: Partial<Probes> = {}): Probes {

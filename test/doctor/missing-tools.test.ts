@@ -13,7 +13,7 @@ describe('doctor without udevadm', () => {
     vi.doMock('serialport', () => ({
       SerialPort: { list: () => Promise.reject(Object.assign(new Error('spawn udevadm ENOENT'), { code: 'ENOENT', errno: -2, syscall: 'spawn udevadm', path: 'udevadm' })) },
     }));
-    const { realProbes } = await import('../../common/doctor/probes.js');
+    const { realProbes } = await import('../../common/apps/doctor/probes.js');
     const ports = await realProbes().serialPorts();
     expect('error' in ports && ports.error).toMatch(/udevadm \(systemd's udev\) is not installed.*apt install udev/);
     expect('error' in ports && ports.error).not.toMatch(/spawn udevadm ENOENT/);

@@ -1,5 +1,5 @@
 // One error family: every error class the source exports is a BlebenchError (its code gives the
-// meaning, what to do and the exit code, common/errors/error-codes.ts), except the few signals that
+// meaning, what to do and the exit code, common/base/errors/error-codes.ts), except the few signals that
 // never leave the module that catches them, each listed here with where it is caught. The CLI prints a
 // family error as its message and what to do, with its code's exit code, never "internal error".
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,10 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { BearerClosedError } from '../../central/att/att-bearer.js';
 import { AttError, CentralUsageError, HciError, OperationTimeout, SmpPairingFailed } from '../../central/errors.js';
 import { NobleInternalsChanged, NobleLoadError } from '../../central/noble/internals.js';
-import { ERROR_CODES, EXIT, errorCodeEntry, type ErrorCode } from '../../common/errors/error-codes.js';
-import { BadInputError, BlebenchError } from '../../common/errors/blebench-error.js';
-import { TapWaitError as TapTimeout } from '../../common/trace/tap.js';
-import { AbortedError, TimeoutError } from '../../common/util/wait.js';
+import { ERROR_CODES, EXIT, errorCodeEntry, type ErrorCode } from '../../common/base/errors/error-codes.js';
+import { BadInputError, BlebenchError } from '../../common/base/errors/blebench-error.js';
+import { TapWaitError as TapTimeout } from '../../common/stack/trace/tap.js';
+import { AbortedError, TimeoutError } from '../../common/base/util/wait.js';
 import { BlenoLoadError } from '../../peripheral/bleno/internals.js';
 import { PeripheralError } from '../../peripheral/peripheral-error.js';
 import { cliWordsFor } from '../bad-input/helpers/cli.js';
@@ -21,16 +21,16 @@ const SOURCE_FOLDERS = ['bin', 'central', 'common', 'peripheral'];
 
 /** Exported error classes that are signals, not errors a user meets: each is caught where it is thrown. */
 const SIGNALS: Record<string, string> = {
-  DecodeProblem: 'common/trace decoders: becomes a malformed timeline entry',
-  H4FramingError: 'common/hci/h4-framer.ts callers: the stream is reported as out of sync',
-  InvalidPublicKeyError: 'common/smp: the pairing fails with DHKey Check Failed',
-  BondFormatError: 'common/smp/key-store-file.ts: becomes KeyStoreCorruptError',
-  CannotRun: 'common/scenario/run: the scenario ends with status error',
-  StepTimeout: 'common/scenario/run: the step ends with the outcome timeout',
+  DecodeProblem: 'common/stack/trace decoders: becomes a malformed timeline entry',
+  H4FramingError: 'common/stack/h4/h4-framer.ts callers: the stream is reported as out of sync',
+  InvalidPublicKeyError: 'common/stack/smp: the pairing fails with DHKey Check Failed',
+  BondFormatError: 'common/stack/smp/key-store-file.ts: becomes KeyStoreCorruptError',
+  CannotRun: 'common/apps/scenario/run: the scenario ends with status error',
+  StepTimeout: 'common/apps/scenario/run: the step ends with the outcome timeout',
   ConsoleInterrupted: 'the consoles: Ctrl-C ends the session with exit 130',
   PromptAborted: 'the consoles: the question is taken back',
   UrgentQuestion: 'the consoles: the question waits for the terminal',
-  ConsoleQuit: 'common/console/console-session.ts: quit from a menu ends the session with exit 0',
+  ConsoleQuit: 'common/apps/console/console-session.ts: quit from a menu ends the session with exit 0',
 };
 
 function sourceFiles(dir: string): string[] {

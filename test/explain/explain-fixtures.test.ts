@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PATTERNS as ALL_PATTERNS, explainFile } from '../../common/explain/index.js';
+import { PATTERNS as ALL_PATTERNS, explainFile } from '../../common/apps/explain/index.js';
 import { tsharkRows, type Row } from '../capture/decoded-rows.js';
 
 const DIR = 'fixtures/captures';

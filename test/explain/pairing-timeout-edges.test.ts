@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { explainFile } from '../../common/explain/index.js';
+import { explainFile } from '../../common/apps/explain/index.js';
 import { writeStalledPairing } from '../capture/hand-built.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'blebench-smp-timeout-'));

@@ -1,15 +1,15 @@
-// Controller errors as fault rules (common/air/faults.ts `on: 'command'`): the virtual controller
+// Controller errors as fault rules (common/stack/air/faults.ts `on: 'command'`): the virtual controller
 // answers a command with an error status the way the spec has that command answer (Command Status for
 // LE Create Connection and LE Enable Encryption, Command Complete for LE Set Advertising Enable, LE Set
 // Scan Enable and LE Long Term Key Request Reply; Vol 4 Part E 4.4, 7.7.14, 7.7.15), and each role ends
 // in a typed error naming the status, soon (not at a generic timeout), with both key files untouched.
 import { afterAll, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
-import { EVT, HCI_STATUS, hciStatus, OP, opcodeName } from '../../common/codes/hci.js';
-import { hex } from '../../common/codes/code-table.js';
-import { ControllerRefusedError } from '../../common/hci/command-refusal.js';
-import { EXIT } from '../../common/errors/blebench-error.js';
-import type { Tap } from '../../common/trace/tap.js';
+import { Radio } from '../../common/stack/air/index.js';
+import { EVT, HCI_STATUS, hciStatus, OP, opcodeName } from '../../common/base/codes/hci.js';
+import { hex } from '../../common/base/codes/code-table.js';
+import { ControllerRefusedError } from '../../common/stack/hci/command-refusal.js';
+import { EXIT } from '../../common/base/errors/blebench-error.js';
+import type { Tap } from '../../common/stack/trace/tap.js';
 import { HciError } from '../../central/errors.js';
 import { reportError } from '../../bin/cli-errors.js';
 import { cliWordsFor, internalErrorIn } from '../bad-input/helpers/cli.js';

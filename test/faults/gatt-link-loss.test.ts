@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { HciError } from '../../central/errors.js';
 import type { CentralConnection } from '../../central/connection.js';
 import type { DiscoveredCharacteristic } from '../../central/gatt/discovered.js';
-import { hciStatus } from '../../common/codes/hci.js';
+import { hciStatus } from '../../common/base/codes/hci.js';
 import { SMALL } from '../helpers/bleno-gatt.js';
 import { smallProfile } from '../helpers/small-profile.js';
 import { referencePairing } from './helpers/reference.js';

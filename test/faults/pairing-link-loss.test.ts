@@ -7,7 +7,7 @@
 // disconnection, and both key files must be byte-identical (unless that side completed its pairing
 // before the link dropped: then the earlier bond is still there, unchanged), mode 0600, whole.
 import { afterAll, describe, expect, it } from 'vitest';
-import { hciStatus } from '../../common/codes/hci.js';
+import { hciStatus } from '../../common/base/codes/hci.js';
 import { HciError } from '../../central/errors.js';
 import { smallProfile } from '../helpers/small-profile.js';
 import { SMALL } from '../helpers/bleno-gatt.js';

@@ -1,8 +1,8 @@
 // Controller errors are scenario data: `faults: - refuse-command: { command, status }` becomes the
-// radio's command rule (common/air/faults.ts); a name that is no HCI command is bad input, named.
+// radio's command rule (common/stack/air/faults.ts); a name that is no HCI command is bad input, named.
 import { describe, expect, it } from 'vitest';
-import { HCI_STATUS, OP } from '../../common/codes/hci.js';
-import { ScenarioError } from '../../common/scenario/index.js';
+import { HCI_STATUS, OP } from '../../common/base/codes/hci.js';
+import { ScenarioError } from '../../common/apps/scenario/index.js';
 import { scenarioFrom } from '../scenario/helpers.js';
 
 const withFault = (fault: string) =>

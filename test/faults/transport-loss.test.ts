@@ -9,7 +9,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { H4, OP } from '../../common/codes/hci.js';
+import { H4, OP } from '../../common/base/codes/hci.js';
 import { startChild, type Child } from '../helpers/child.js';
 import { until } from '../helpers/until.js';
 import { internalErrorIn, stackTraceIn } from '../bad-input/helpers/cli.js';

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzTargets } from '../../bin/commands/fuzz.js';
-import { Radio, startAirServer, type AirServer } from '../../common/air/index.js';
-import { centralTarget } from '../../common/fuzz/central-session.js';
-import { peripheralTarget } from '../../common/fuzz/peripheral-session.js';
-import { LinkLost, type FuzzSession, type SessionFactory } from '../../common/fuzz/session.js';
-import type { FuzzCase, FuzzFrame } from '../../common/fuzz/fuzz-case.js';
-import { malformedAcl, malformedEvent } from '../../common/hci/malformed.js';
+import { Radio, startAirServer, type AirServer } from '../../common/stack/air/index.js';
+import { centralTarget } from '../../common/apps/fuzz/central-session.js';
+import { peripheralTarget } from '../../common/apps/fuzz/peripheral-session.js';
+import { LinkLost, type FuzzSession, type SessionFactory } from '../../common/apps/fuzz/session.js';
+import type { FuzzCase, FuzzFrame } from '../../common/apps/fuzz/fuzz-case.js';
+import { malformedAcl, malformedEvent } from '../../common/stack/hci/malformed.js';
 
 const att = (hex: string, extra: Partial<Extract<FuzzFrame, { kind: 'l2cap' }>> = {}): FuzzFrame => ({ kind: 'l2cap', cid: 0x0004, payload: Buffer.from(hex, 'hex'), ...extra });
 const smp = (hex: string): FuzzFrame => ({ kind: 'l2cap', cid: 0x0006, payload: Buffer.from(hex, 'hex') });

@@ -3,8 +3,8 @@
 // radio. It prints the count line; any crash or hang fails the test with the finding in words.
 import { describe, expect, it } from 'vitest';
 import { fuzzTargets } from '../../bin/commands/fuzz.js';
-import { runFuzz } from '../../common/fuzz/run-fuzz.js';
-import { countLine, findingText } from '../../common/fuzz/verdict.js';
+import { runFuzz } from '../../common/apps/fuzz/run-fuzz.js';
+import { countLine, findingText } from '../../common/apps/fuzz/verdict.js';
 
 const PER_TARGET = 5000;
 /** A fixed seed, printed, so that a failure here is replayed with `blebench fuzz --seed`. */

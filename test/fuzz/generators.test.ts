@@ -1,10 +1,10 @@
 // The cases are a pure function of (seed, index, role): same seed, same bytes; and they cover what
 // the issue asks for (ATT, SMP, L2CAP, HCI events; truncated, oversized, out of order).
 import { describe, expect, it } from 'vitest';
-import { generateCase } from '../../common/fuzz/generate.js';
-import { caseHex, type FuzzCase, type FuzzRole } from '../../common/fuzz/fuzz-case.js';
-import { Prng } from '../../common/fuzz/prng.js';
-import { malformedEvent } from '../../common/hci/malformed.js';
+import { generateCase } from '../../common/apps/fuzz/generate.js';
+import { caseHex, type FuzzCase, type FuzzRole } from '../../common/apps/fuzz/fuzz-case.js';
+import { Prng } from '../../common/apps/fuzz/prng.js';
+import { malformedEvent } from '../../common/stack/hci/malformed.js';
 
 const N = 3000;
 const run = (seed: number, role: FuzzRole): FuzzCase[] => Array.from({ length: N }, (_, i) => generateCase(seed, i, role));

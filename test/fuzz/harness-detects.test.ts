@@ -2,8 +2,8 @@
 // caught, each failure narrowed to the case that did it, and the run goes on to the end.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { countLine, type FuzzVerdict } from '../../common/fuzz/verdict.js';
-import { runFuzz } from '../../common/fuzz/run-fuzz.js';
+import { countLine, type FuzzVerdict } from '../../common/apps/fuzz/verdict.js';
+import { runFuzz } from '../../common/apps/fuzz/run-fuzz.js';
 
 const BROKEN = fileURLToPath(new URL('./fixtures/broken-peripheral.mjs', import.meta.url));
 const CASES = 120;

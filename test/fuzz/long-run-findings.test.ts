@@ -6,12 +6,12 @@
 // limit: silent all that time, so the probe called it a hang, and only when the cut PDU met a pairing.
 import { openWorld } from '../../world/open-world.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
-import { L2CAP_CID } from '../../common/codes/l2cap.js';
-import { SMP_CODE, SMP_REASON } from '../../common/codes/smp.js';
-import { RogueHost } from '../../common/fuzz/rogue-host.js';
-import { answerAtt, ROGUE_NAME } from '../../common/fuzz/rogue-gatt.js';
-import { pairingConfig } from '../../common/smp/pairing-config.js';
+import { Radio } from '../../common/stack/air/index.js';
+import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
+import { SMP_CODE, SMP_REASON } from '../../common/base/codes/smp.js';
+import { RogueHost } from '../../common/apps/fuzz/rogue-host.js';
+import { answerAtt, ROGUE_NAME } from '../../common/apps/fuzz/rogue-gatt.js';
+import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
 import { SmpPairingFailed } from '../../central/errors.js';
 
 const OP_TIMEOUT_MS = 2000;

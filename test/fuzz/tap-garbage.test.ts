@@ -2,11 +2,11 @@
 // of both roles goes through a tap as it would travel (ACL fragments on a connected link, HCI
 // events as they are), in both directions.
 import { describe, expect, it } from 'vitest';
-import { addressToWire } from '../../common/air/bytes.js';
-import { leConnectionComplete } from '../../common/air/events.js';
-import { generateCase } from '../../common/fuzz/generate.js';
-import { aclPackets } from '../../common/fuzz/rogue-host.js';
-import { Tap } from '../../common/trace/tap.js';
+import { addressToWire } from '../../common/stack/air/bytes.js';
+import { leConnectionComplete } from '../../common/stack/air/events.js';
+import { generateCase } from '../../common/apps/fuzz/generate.js';
+import { aclPackets } from '../../common/apps/fuzz/rogue-host.js';
+import { Tap } from '../../common/stack/trace/tap.js';
 
 const HANDLE = 0x0001;
 const CASES = 4000;

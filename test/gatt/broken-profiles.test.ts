@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BadInputError, EXIT } from '../../common/errors/blebench-error.js';
-import { loadProfile, ProfileError, type IssueKind } from '../../common/gatt/index.js';
+import { BadInputError, EXIT } from '../../common/base/errors/blebench-error.js';
+import { loadProfile, ProfileError, type IssueKind } from '../../common/stack/gatt/index.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const load = (file: string) => loadProfile(`test/gatt/broken/${file}`, { cwd: root });

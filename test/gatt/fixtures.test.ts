@@ -15,7 +15,7 @@ import {
   propertyList,
   toCanonical,
   type ResolvedCharacteristic,
-} from '../../common/gatt/index.js';
+} from '../../common/stack/gatt/index.js';
 
 const profilesDir = path.resolve(import.meta.dirname, '../../fixtures/profiles');
 const char = (name: string): ResolvedCharacteristic => {

@@ -1,9 +1,9 @@
-// The handle count profile validation uses (common/gatt/handle-count.ts) is what the served table takes:
+// The handle count profile validation uses (common/stack/gatt/handle-count.ts) is what the served table takes:
 // every fixture served by bleno on the virtual radio ends at exactly that handle.
 import { openWorld } from '../../world/open-world.js';
 import { describe, expect, it } from 'vitest';
-import { listProfiles, loadProfile } from '../../common/gatt/load-profile.js';
-import { attributeHandleCount } from '../../common/gatt/handle-count.js';
+import { listProfiles, loadProfile } from '../../common/stack/gatt/load-profile.js';
+import { attributeHandleCount } from '../../common/stack/gatt/handle-count.js';
 
 describe('attribute handles of a served profile', () => {
   it.each(listProfiles())('%s: the last served handle is the count profile validation checks against 65535', async (name) => {

@@ -1,6 +1,6 @@
-// Small helpers for the common/gatt tests.
+// Small helpers for the common/stack/gatt tests.
 import { expect } from 'vitest';
-import { ProfileError, type ProfileInput, type ResolvedProfile } from '../../common/gatt/index.js';
+import { ProfileError, type ProfileInput, type ResolvedProfile } from '../../common/stack/gatt/index.js';
 
 export const VENDOR = (n: number) => `b1eb${n.toString(16).padStart(4, '0')}-7e57-4b3e-9c1d-2f5e0b1c7a90`;
 

@@ -1,6 +1,6 @@
 // CoreBluetooth and Android words map to the same model as blebench's own form.
 import { describe, expect, it } from 'vitest';
-import { defineProfile, type CharacteristicInput } from '../../common/gatt/index.js';
+import { defineProfile, type CharacteristicInput } from '../../common/stack/gatt/index.js';
 import { meaning, oneService, profileError, VENDOR } from './helpers.js';
 
 const same = (a: CharacteristicInput, b: CharacteristicInput) => expect(meaning(defineProfile(oneService([a])))).toEqual(meaning(defineProfile(oneService([b]))));

@@ -1,8 +1,8 @@
 // The rules that turn a profile into the model: CCCD security, descriptors, values, constraints,
 // services. Written as TypeScript objects through defineProfile.
 import { describe, expect, it } from 'vitest';
-import { BadInputError, EXIT } from '../../common/errors/blebench-error.js';
-import { checkValue, defineProfile, type CharacteristicInput, type ResolvedCharacteristic } from '../../common/gatt/index.js';
+import { BadInputError, EXIT } from '../../common/base/errors/blebench-error.js';
+import { checkValue, defineProfile, type CharacteristicInput, type ResolvedCharacteristic } from '../../common/stack/gatt/index.js';
 import { oneService, profileError, VENDOR } from './helpers.js';
 
 const base = { name: 'C', uuid: VENDOR(1) };

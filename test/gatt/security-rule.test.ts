@@ -3,7 +3,7 @@
 // characteristic and operation of the default profile.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../common/errors/blebench-error.js';
+import { BadInputError } from '../../common/base/errors/blebench-error.js';
 import {
   checkSecurity,
   expectedOutcome,
@@ -11,7 +11,7 @@ import {
   SECURITY_LEVELS,
   type LinkSecurityState,
   type SecurityRequirement,
-} from '../../common/gatt/index.js';
+} from '../../common/stack/gatt/index.js';
 
 const link = {
   'not encrypted, no key': { encrypted: false, authenticated: false, keyExists: false },

@@ -1,7 +1,7 @@
 // UUIDs in every form a profile author writes reduce to one canonical form. Core v5.4 Vol 3 Part B 2.5.1.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { displayUuid, isSigUuid, parseUuid, sameUuid, shortUuid, toCanonical, toUuid128, uuid16, uuidToAttBytes } from '../../common/gatt/index.js';
+import { displayUuid, isSigUuid, parseUuid, sameUuid, shortUuid, toCanonical, toUuid128, uuid16, uuidToAttBytes } from '../../common/stack/gatt/index.js';
 
 describe('UUIDs', () => {
   it('reads 2A37, 0x2A37, 00002a37 and the full Base UUID form as the same 16-bit UUID', () => {

@@ -1,16 +1,16 @@
-// Setting the controller's public address before a stack is attached (common/hci/vendor-address.ts):
+// Setting the controller's public address before a stack is attached (common/stack/hci/vendor-address.ts):
 // Zephyr VS Write BD_ADDR over the transport, awaited, read back; the tap and btsnoop record it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { Radio, startAirServer, type AirServer, type VirtualController } from '../../common/air/index.js';
-import { HCI_STATUS, OP, VS_OP } from '../../common/codes/hci.js';
-import { EXIT } from '../../common/errors/blebench-error.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
-import { ControllerCommandError, prepareControllerAddress, readPublicAddress, sendCommandAwaitComplete, writePublicAddress } from '../../common/hci/vendor-address.js';
-import { decodeCapture, readBtsnoop } from '../../common/trace/btsnoop-reader.js';
+import { Radio, startAirServer, type AirServer, type VirtualController } from '../../common/stack/air/index.js';
+import { HCI_STATUS, OP, VS_OP } from '../../common/base/codes/hci.js';
+import { EXIT } from '../../common/base/errors/blebench-error.js';
+import { openTransport, type HciTransport } from '../../common/stack/hci/transport.js';
+import { ControllerCommandError, prepareControllerAddress, readPublicAddress, sendCommandAwaitComplete, writePublicAddress } from '../../common/stack/hci/vendor-address.js';
+import { decodeCapture, readBtsnoop } from '../../common/stack/trace/btsnoop-reader.js';
 
 const ADDRESS = 'C0:FF:EE:00:00:01';
 const dir = mkdtempSync(path.join(tmpdir(), 'blebench-address-'));

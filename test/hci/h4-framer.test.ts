@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { H4 } from '../../common/codes/hci.js';
-import { H4Framer, H4FramingError } from '../../common/h4/h4-framer.js';
+import { H4 } from '../../common/base/codes/hci.js';
+import { H4Framer, H4FramingError } from '../../common/stack/h4/h4-framer.js';
 
 // Arbitrary well-formed H4 packets of every kind.
 const packet = fc.oneof(

@@ -1,13 +1,13 @@
-// The host's share of privacy (common/hci/host-privacy.ts): the stacks' Own_Address_Type 0x00 becomes
+// The host's share of privacy (common/stack/hci/host-privacy.ts): the stacks' Own_Address_Type 0x00 becomes
 // 0x01 (host) or 0x03 (controller), LE Set Random Address carries an RPA of the local IRK before the
 // address is used, a new one once the RPA timeout has passed on the clock, never while advertising,
 // scanning or initiating (Core v5.4 Vol 4 Part E 7.8.4, 7.8.5, 7.8.10, 7.8.12, 7.8.38, 7.8.44, 7.8.45).
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { ADDRESS_TYPE, OP } from '../../common/codes/hci.js';
-import { HostPrivacy, checkRpaTimeout } from '../../common/hci/host-privacy.js';
-import { hciCommand, addressToString } from '../../common/hci/hci-packets.js';
-import { rpaResolvesWith } from '../../common/smp/identity-resolver.js';
+import { ADDRESS_TYPE, OP } from '../../common/base/codes/hci.js';
+import { HostPrivacy, checkRpaTimeout } from '../../common/stack/hci/host-privacy.js';
+import { hciCommand, addressToString } from '../../common/stack/hci/hci-packets.js';
+import { rpaResolvesWith } from '../../common/stack/smp/identity-resolver.js';
 
 const opOf = (p: Buffer) => p.readUInt16LE(1);
 const advParams = () => hciCommand(OP.LE_SET_ADVERTISING_PARAMETERS, Buffer.from([0xa0, 0, 0xa0, 0, 0, 0x00, 0, 0, 0, 0, 0, 0, 0, 7, 0]));

@@ -1,10 +1,10 @@
 // The kernel's share, as Linux does it: keys from MGMT Load Long Term Keys answer LE LTK Requests.
 import { describe, expect, it } from 'vitest';
-import { EVT, H4, LE_EVT, OP } from '../../common/codes/hci.js';
-import { MGMT_EV, MGMT_LTK_INFO_SIZE, MGMT_OP, MGMT_STATUS } from '../../common/codes/mgmt.js';
-import { KernelShare } from '../../common/hci/kernel-share.js';
-import { addressToBuffer } from '../../common/hci/hci-packets.js';
-import { encodeMgmtIrkInfo } from '../../common/hci/mgmt-irk-info.js';
+import { EVT, H4, LE_EVT, OP } from '../../common/base/codes/hci.js';
+import { MGMT_EV, MGMT_LTK_INFO_SIZE, MGMT_OP, MGMT_STATUS } from '../../common/base/codes/mgmt.js';
+import { KernelShare } from '../../common/stack/hci/kernel-share.js';
+import { addressToBuffer } from '../../common/stack/hci/hci-packets.js';
+import { encodeMgmtIrkInfo } from '../../common/stack/hci/mgmt-irk-info.js';
 
 const PEER = 'C0:DE:00:00:00:02';
 const KEY = Buffer.from('00112233445566778899aabbccddeeff', 'hex');

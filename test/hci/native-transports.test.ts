@@ -2,9 +2,9 @@
 // no Bluetooth. The others stand a fake kernel socket in for situations this machine cannot reach.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { openTransport } from '../../common/hci/transport.js';
-import { TransportError } from '../../common/hci/transport-errors.js';
-import type { NativeSocketClass } from '../../common/hci/native-module.js';
+import { openTransport } from '../../common/stack/hci/transport.js';
+import { TransportError } from '../../common/stack/hci/transport-errors.js';
+import type { NativeSocketClass } from '../../common/stack/hci/native-module.js';
 
 async function openError(spec: string, native?: { kernel?: () => NativeSocketClass; usb?: () => NativeSocketClass }): Promise<TransportError> {
   try {

@@ -5,10 +5,10 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { platformTransportDefault } from '../../bin/commands/doctor.js';
 import { transportOption } from '../../bin/options.js';
-import { openTransport } from '../../common/hci/transport.js';
-import { TransportError } from '../../common/hci/transport-errors.js';
-import { defaultTransport } from '../../common/hci/transport-default.js';
-import { OsTransport } from '../../common/hci/os-transport.js';
+import { openTransport } from '../../common/stack/hci/transport.js';
+import { TransportError } from '../../common/stack/hci/transport-errors.js';
+import { defaultTransport } from '../../common/stack/hci/transport-default.js';
+import { OsTransport } from '../../common/stack/hci/os-transport.js';
 
 describe('the default transport per platform', () => {
   it.each([

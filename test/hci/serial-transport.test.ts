@@ -8,12 +8,12 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, symlink
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAirServer, type AirServer, type VirtualController } from '../../common/air/index.js';
-import { EVT, H4, OP } from '../../common/codes/hci.js';
-import { hciCommand } from '../../common/hci/hci-packets.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
-import { TransportError, explainSerialError } from '../../common/hci/transport-errors.js';
-import { waitForEvent } from '../../common/util/wait.js';
+import { startAirServer, type AirServer, type VirtualController } from '../../common/stack/air/index.js';
+import { EVT, H4, OP } from '../../common/base/codes/hci.js';
+import { hciCommand } from '../../common/stack/hci/hci-packets.js';
+import { openTransport, type HciTransport } from '../../common/stack/hci/transport.js';
+import { TransportError, explainSerialError } from '../../common/stack/hci/transport-errors.js';
+import { waitForEvent } from '../../common/base/util/wait.js';
 import { SerialPort } from 'serialport';
 
 import { transportComplianceSuite } from './transport-compliance.js';

@@ -4,10 +4,10 @@
 // HCI version 3.0 (no LE), on which both emit 'unsupported'.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { openTransport } from '../../common/hci/transport.js';
-import { waitForPoweredOn } from '../../common/hci/stack-power.js';
-import { TransportError } from '../../common/hci/transport-errors.js';
-import { TimeoutError } from '../../common/util/wait.js';
+import { openTransport } from '../../common/stack/hci/transport.js';
+import { waitForPoweredOn } from '../../common/stack/hci/stack-power.js';
+import { TransportError } from '../../common/stack/hci/transport-errors.js';
+import { TimeoutError } from '../../common/base/util/wait.js';
 import { loadNoble } from '../../central/noble/load.js';
 import { loadBleno } from '../../peripheral/bleno/index.js';
 

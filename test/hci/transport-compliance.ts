@@ -1,12 +1,12 @@
 // One suite, every transport (libp2p's interface-compliance idea): whatever is below the seam, the
 // socket handed to noble and bleno behaves the same.
 import { describe, expect, it, afterEach } from 'vitest';
-import { EVT, H4, OP } from '../../common/codes/hci.js';
-import { hciCommand } from '../../common/hci/hci-packets.js';
-import type { HciSocketApi } from '../../common/hci/socket-api.js';
-import type { HciTransport } from '../../common/hci/transport.js';
-import { TransportError } from '../../common/hci/transport-errors.js';
-import { waitForEvent } from '../../common/util/wait.js';
+import { EVT, H4, OP } from '../../common/base/codes/hci.js';
+import { hciCommand } from '../../common/stack/hci/hci-packets.js';
+import type { HciSocketApi } from '../../common/stack/hci/socket-api.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
+import { TransportError } from '../../common/stack/hci/transport-errors.js';
+import { waitForEvent } from '../../common/base/util/wait.js';
 
 export interface ComplianceSetup {
   open(): Promise<HciTransport>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../common/errors/blebench-error.js';
-import { formatTransportSpec, parseTransportSpec } from '../../common/hci/transport-spec.js';
+import { BadInputError } from '../../common/base/errors/blebench-error.js';
+import { formatTransportSpec, parseTransportSpec } from '../../common/stack/hci/transport-spec.js';
 
 describe('transport specs', () => {
   it.each([

@@ -3,9 +3,9 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Radio, startAirServer, type AirServer, type VirtualController } from '../../common/air/index.js';
-import type { NativeSocketClass } from '../../common/hci/native-module.js';
-import { openTransport } from '../../common/hci/transport.js';
+import { Radio, startAirServer, type AirServer, type VirtualController } from '../../common/stack/air/index.js';
+import type { NativeSocketClass } from '../../common/stack/hci/native-module.js';
+import { openTransport } from '../../common/stack/hci/transport.js';
 import { transportComplianceSuite } from './transport-compliance.js';
 
 const mockRadios = new Map<object, Radio>();

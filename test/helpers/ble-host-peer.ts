@@ -3,7 +3,7 @@
 // so each peer gets its own directory (plan.cwd).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TimeoutError } from '../../common/util/wait.js';
+import { TimeoutError } from '../../common/base/util/wait.js';
 import { startChild, type Child } from './child.js';
 
 const PEERS = fileURLToPath(new URL('../interop/peers/', import.meta.url));

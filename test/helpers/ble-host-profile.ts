@@ -4,9 +4,9 @@
 // key-size permission and no authorization level; those become a `custom` permission with a rule the
 // peer checks. It adds the CCCD (open) and the Extended Properties descriptor itself; a CCCD whose
 // write needs security is declared with that permission.
-import type { ResolvedCharacteristic, ResolvedDescriptor, ResolvedProfile } from '../../common/gatt/resolved-profile.js';
-import { MIN_KEY_SIZE, stricter, type SecurityRequirement } from '../../common/gatt/security-levels.js';
-import { toUuid128 } from '../../common/gatt/uuid.js';
+import type { ResolvedCharacteristic, ResolvedDescriptor, ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
+import { MIN_KEY_SIZE, stricter, type SecurityRequirement } from '../../common/stack/gatt/security-levels.js';
+import { toUuid128 } from '../../common/stack/gatt/uuid.js';
 
 export type BleHostPerm = 'not-permitted' | 'open' | 'encrypted' | 'encrypted-mitm' | 'custom';
 

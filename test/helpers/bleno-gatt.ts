@@ -1,9 +1,9 @@
 // A small GATT served by bleno's own API (the peripheral program is built elsewhere): open and
 // secure (bleno's `secure: [...]`) read, write, write without response, notify, indicate, and a value
 // longer than one ATT_MTU. bleno answers every secured attribute with 0x05 before encryption.
-import type { Radio } from '../../common/air/index.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
-import { waitForEvent } from '../../common/util/wait.js';
+import type { Radio } from '../../common/stack/air/index.js';
+import { openTransport, type HciTransport } from '../../common/stack/hci/transport.js';
+import { waitForEvent } from '../../common/base/util/wait.js';
 import { loadBleno, type Bleno, type LoadedBleno } from '../../peripheral/bleno/index.js';
 
 export const SMALL = {

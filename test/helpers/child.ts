@@ -1,7 +1,7 @@
 // Child processes for cross-process tests: start, wait for a line on stdout (with a timeout), stop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { TimeoutError } from '../../common/util/wait.js';
+import { TimeoutError } from '../../common/base/util/wait.js';
 
 /** A child that ignores its stop signal this long is killed outright (an escalation, not a wait). */
 const KILL_AFTER_MS = 5000;

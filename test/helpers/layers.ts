@@ -30,7 +30,7 @@ export function tsFiles(dir: string): string[] {
   return out;
 }
 
-/** The folder of common/ a file is in (`air` for common/air/x.ts and for common/stack/air/x.ts). */
+/** The folder of common/ a file is in (`air` for common/stack/air/x.ts and for common/stack/air/x.ts). */
 export function folderOf(file: string): string | undefined {
   const [top, first, second] = file.split('/');
   if (top !== 'common' || first === undefined) return undefined;

@@ -5,13 +5,13 @@
 // bearer for the link (noble internals, reached only here, in a test helper) and its answer is read
 // from the central's tap; noble never matches it to one of its own commands, so it neither pairs
 // nor re-sends on the errors.
-import type { ResolvedProfile } from '../../common/gatt/index.js';
-import { withTimeout } from '../../common/util/wait.js';
+import type { ResolvedProfile } from '../../common/stack/gatt/index.js';
+import { withTimeout } from '../../common/base/util/wait.js';
 import type { LoadedNoble } from '../../central/noble/load.js';
 import { type NoblePeripheral } from '../../central/noble/internals.js';
-import { ATT_OP } from '../../common/codes/att.js';
-import type { Tap } from '../../common/trace/tap.js';
-import { waitForEvent } from '../../common/util/wait.js';
+import { ATT_OP } from '../../common/base/codes/att.js';
+import type { Tap } from '../../common/stack/trace/tap.js';
+import { waitForEvent } from '../../common/base/util/wait.js';
 import { openWorld, type World } from '../../world/open-world.js';
 
 export type Bench = World<{ peripheral: { profile: ResolvedProfile }; central: { kind: 'noble' } }>;

@@ -1,8 +1,8 @@
 // The profile describing test/helpers/bleno-gatt.ts's small GATT, as a TypeScript object; `change`
 // lets a test make it differ from the target in one place.
-import { defineProfile } from '../../common/gatt/define-profile.js';
-import type { ProfileInput } from '../../common/gatt/profile-input.js';
-import type { ResolvedProfile } from '../../common/gatt/resolved-profile.js';
+import { defineProfile } from '../../common/stack/gatt/define-profile.js';
+import type { ProfileInput } from '../../common/stack/gatt/profile-input.js';
+import type { ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
 import { SMALL } from './bleno-gatt.js';
 
 type Chars = NonNullable<ProfileInput['services'][number]['characteristics']>;

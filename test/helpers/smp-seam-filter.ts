@@ -1,11 +1,11 @@
 // Test-only hooks on a host's HCI seam that make its SMP misbehave without touching the stack:
 // the packets between bleno and its controller are rewritten. Core v5.4 Vol 4 Part E 5.4.2 (ACL
 // header), Vol 3 Part A 3.1 (L2CAP basic header), Vol 3 Part H 3.3 (SMP).
-import { H4 } from '../../common/codes/hci.js';
-import { L2CAP_CID } from '../../common/codes/l2cap.js';
-import { SMP_CODE } from '../../common/codes/smp.js';
-import type { HciTransport } from '../../common/hci/transport.js';
-import type { HciSocketApi } from '../../common/hci/socket-api.js';
+import { H4 } from '../../common/base/codes/hci.js';
+import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
+import { SMP_CODE } from '../../common/base/codes/smp.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
+import type { HciSocketApi } from '../../common/stack/hci/socket-api.js';
 
 /** H4 indicator, handle+flags (2), data length (2), L2CAP length (2), CID (2). */
 const L2CAP_PAYLOAD_AT = 9;

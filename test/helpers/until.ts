@@ -2,7 +2,7 @@
 // until it holds, or fails by name. For states no event announces (a file's contents, a store).
 // After the first turns it re-checks each millisecond or two instead of spinning: a spin keeps a core
 // busy the whole wait, taken from the process it waits on (2 cores run the suite's workers and children).
-import { TimeoutError } from '../../common/util/wait.js';
+import { TimeoutError } from '../../common/base/util/wait.js';
 
 /** Turns checked back to back before re-checking on a 1 ms timer. */
 const SPIN_TURNS = 20;

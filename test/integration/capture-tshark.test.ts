@@ -4,9 +4,9 @@
 import { openWorld } from '../../world/open-world.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { ATT_OP } from '../../common/codes/att.js';
-import { parseBtsnoop } from '../../common/trace/btsnoop-reader.js';
-import { BtsnoopWriter } from '../../common/trace/btsnoop-writer.js';
+import { ATT_OP } from '../../common/base/codes/att.js';
+import { parseBtsnoop } from '../../common/stack/trace/btsnoop-reader.js';
+import { BtsnoopWriter } from '../../common/stack/trace/btsnoop-writer.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -2,16 +2,16 @@
 // (one process), and the tap shows what went over the air.
 import { openWorld, type WorldParts } from '../../world/open-world.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HciTransport } from '../../common/hci/transport.js';
-import { ATT_OP } from '../../common/codes/att.js';
-import { SMP_CODE } from '../../common/codes/smp.js';
-import { HCI_STATUS } from '../../common/codes/hci.js';
-import type { TimelineEntry } from '../../common/trace/timeline.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
+import { ATT_OP } from '../../common/base/codes/att.js';
+import { SMP_CODE } from '../../common/base/codes/smp.js';
+import { HCI_STATUS } from '../../common/base/codes/hci.js';
+import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
 import { loadNoble, type LoadedNoble } from '../../central/noble/load.js';
 import type { LoadedBleno } from '../../peripheral/bleno/index.js';
 import { OPEN_CHAR, OPEN_VALUE, SECURE_CHAR, SECURE_VALUE, SEAM_SERVICE, serveSeamCheck } from '../helpers/seam-check-gatt.js';
 import { connectAndDiscover, scanFor } from '../helpers/central-steps.js';
-import { waitForEvent } from '../../common/util/wait.js';
+import { waitForEvent } from '../../common/base/util/wait.js';
 
 let world: WorldParts | undefined;
 let pt: HciTransport;

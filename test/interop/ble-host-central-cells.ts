@@ -1,13 +1,13 @@
 // What a ble-host central's walk (its `cell` lines) should have seen from blebench's peripheral,
-// cell by cell, from the profile: expectedOutcome (common/gatt) for the link the cell ran on. ATT
+// cell by cell, from the profile: expectedOutcome (common/stack/gatt) for the link the cell ran on. ATT
 // error codes are compared exactly (Core v5.4 Vol 3 Part F 3.4.1.1); a value read must be the one
 // the profile serves. Write Commands get no answer on the air (Vol 3 Part F 3.4.5.3), so what the
 // peripheral did with them is read from its own log.
-import { expectedOutcome } from '../../common/gatt/expected-outcome.js';
-import { findCharacteristic, type ResolvedProfile } from '../../common/gatt/resolved-profile.js';
-import type { GattOperation } from '../../common/gatt/security-levels.js';
-import type { LinkSecurityState } from '../../common/gatt/security-rule.js';
-import { parseUuid } from '../../common/gatt/uuid.js';
+import { expectedOutcome } from '../../common/stack/gatt/expected-outcome.js';
+import { findCharacteristic, type ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
+import type { GattOperation } from '../../common/stack/gatt/security-levels.js';
+import type { LinkSecurityState } from '../../common/stack/gatt/security-rule.js';
+import { parseUuid } from '../../common/stack/gatt/uuid.js';
 import type { PeerLine } from '../helpers/ble-host-peer.js';
 import type { Agreement } from './agreement.js';
 

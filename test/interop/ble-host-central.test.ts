@@ -5,14 +5,14 @@
 // reconnection with the stored LTK, failed pairings (a wrong passkey, a rejected Numeric Comparison on
 // either side, a retry within the waiting interval of Vol 3 Part H 2.3.6), the Numeric Comparison
 // number both sides show, and notifications and indications, each compared with what the profile says
-// (common/gatt expectedOutcome). Known ble-host bugs are checked exactly
+// (common/stack/gatt expectedOutcome). Known ble-host bugs are checked exactly
 // and named as ble-host findings. The count line at the end is what CI prints.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, it, vi } from 'vitest';
-import { openTransport } from '../../common/hci/transport.js';
-import { toUuid128 } from '../../common/gatt/uuid.js';
-import { decodeCapture, readBtsnoop } from '../../common/trace/btsnoop-reader.js';
+import { openTransport } from '../../common/stack/hci/transport.js';
+import { toUuid128 } from '../../common/stack/gatt/uuid.js';
+import { decodeCapture, readBtsnoop } from '../../common/stack/trace/btsnoop-reader.js';
 import { servePeripheral } from '../../peripheral/index.js';
 import type { PeerLine } from '../helpers/ble-host-peer.js';
 import { Agreement } from './agreement.js';

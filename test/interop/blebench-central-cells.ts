@@ -1,12 +1,12 @@
 // What blebench's central (`blebench central --json`) should have seen from a ble-host peripheral
-// serving the default profile, cell by cell: expectedOutcome (common/gatt) for the security the cell
+// serving the default profile, cell by cell: expectedOutcome (common/stack/gatt) for the security the cell
 // ran under, judged here from the JSON alone (not from the central's own comparison). ATT codes are
 // compared exactly; a value read must be the one the profile serves; a Write Command is never
 // answered (Core v5.4 Vol 3 Part F 3.4.5.3), so "sent" is all the air can show of it.
-import { expectedOutcome } from '../../common/gatt/expected-outcome.js';
-import { findCharacteristic, type ResolvedProfile } from '../../common/gatt/resolved-profile.js';
-import type { GattOperation } from '../../common/gatt/security-levels.js';
-import type { LinkSecurityState } from '../../common/gatt/security-rule.js';
+import { expectedOutcome } from '../../common/stack/gatt/expected-outcome.js';
+import { findCharacteristic, type ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
+import type { GattOperation } from '../../common/stack/gatt/security-levels.js';
+import type { LinkSecurityState } from '../../common/stack/gatt/security-rule.js';
 import type { Agreement } from './agreement.js';
 
 interface JsonError {

@@ -9,16 +9,16 @@
 // sides showed); and its notifications and indications received through CentralClient in this
 // process. The count line at the end is what CI prints.
 import { afterAll, describe, it, vi } from 'vitest';
-import { ATT_OP } from '../../common/codes/att.js';
-import { hex } from '../../common/codes/code-table.js';
-import { SMP_REASON, smpReason } from '../../common/codes/smp.js';
-import { EXIT } from '../../common/errors/blebench-error.js';
-import { expectedOutcome } from '../../common/gatt/expected-outcome.js';
-import { findCharacteristic } from '../../common/gatt/resolved-profile.js';
-import { toUuid128 } from '../../common/gatt/uuid.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
-import { loadScenario } from '../../common/scenario/load-scenario.js';
-import { pairingConfig } from '../../common/smp/pairing-config.js';
+import { ATT_OP } from '../../common/base/codes/att.js';
+import { hex } from '../../common/base/codes/code-table.js';
+import { SMP_REASON, smpReason } from '../../common/base/codes/smp.js';
+import { EXIT } from '../../common/base/errors/blebench-error.js';
+import { expectedOutcome } from '../../common/stack/gatt/expected-outcome.js';
+import { findCharacteristic } from '../../common/stack/gatt/resolved-profile.js';
+import { toUuid128 } from '../../common/stack/gatt/uuid.js';
+import { openTransport, type HciTransport } from '../../common/stack/hci/transport.js';
+import { loadScenario } from '../../common/apps/scenario/load-scenario.js';
+import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
 import { CentralClient } from '../../central/central-client.js';
 import type { Notification } from '../../central/connection.js';
 import { AttError } from '../../central/errors.js';

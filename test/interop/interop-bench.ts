@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startAirServer, type AirServer } from '../../common/air/index.js';
-import { loadProfile } from '../../common/gatt/load-profile.js';
-import type { ResolvedProfile } from '../../common/gatt/resolved-profile.js';
-import { toUuid128 } from '../../common/gatt/uuid.js';
-import { waitForEvent } from '../../common/util/wait.js';
+import { startAirServer, type AirServer } from '../../common/stack/air/index.js';
+import { loadProfile } from '../../common/stack/gatt/load-profile.js';
+import type { ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
+import { toUuid128 } from '../../common/stack/gatt/uuid.js';
+import { waitForEvent } from '../../common/base/util/wait.js';
 import { startBleHostPeer, type BleHostPeer, type PeerLine } from '../helpers/ble-host-peer.js';
 import { startChild, type Child } from '../helpers/child.js';
 

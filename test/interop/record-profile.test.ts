@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ProfileInput } from '../../common/gatt/profile-input.js';
+import type { ProfileInput } from '../../common/stack/gatt/profile-input.js';
 import { bleHostGattPlan } from '../helpers/ble-host-profile.js';
 import { DEFAULT_PROFILE as profile, PASSKEY, openBench, type Bench } from './interop-bench.js';
 

@@ -1,7 +1,7 @@
 // Reading the OS's error words: CoreBluetooth's CBATTError descriptions name the ATT code one to one;
 // anything else leaves it unknown (never guessed).
 import { describe, expect, it } from 'vitest';
-import { ATT_ERROR, attError } from '../../common/codes/att.js';
+import { ATT_ERROR, attError } from '../../common/base/codes/att.js';
 import { COREBLUETOOTH_ATT_TEXT, readApiError } from '../../central/os/corebluetooth-att-errors.js';
 import { OsApiError } from '../../central/os/os-api-error.js';
 

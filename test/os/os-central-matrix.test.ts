@@ -4,10 +4,10 @@
 // "unknown" where the OS gives no code.
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ATT_ERROR } from '../../common/codes/att.js';
-import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
-import { openTransport } from '../../common/hci/transport.js';
-import type { OsTransport } from '../../common/hci/os-transport.js';
+import { ATT_ERROR } from '../../common/base/codes/att.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/load-profile.js';
+import { openTransport } from '../../common/stack/hci/transport.js';
+import type { OsTransport } from '../../common/stack/hci/os-transport.js';
 import { runOsCentral } from '../../bin/commands/central-os.js';
 import { API_FACTS_HEADER, type ApiCell, type MatrixResult } from '../../central/matrix/matrix-types.js';
 import { matrixJson } from '../../central/matrix/render-json.js';

@@ -3,7 +3,7 @@
 // the built command (npm run build).
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliSession } from '../helpers/cli-batch.js';
-import { BadInputError, EXIT } from '../../common/errors/blebench-error.js';
+import { BadInputError, EXIT } from '../../common/base/errors/blebench-error.js';
 import { refuseFlagsOnOs, type OsCheckedFlags } from '../../bin/os-flags.js';
 
 const refusal = (opts: OsCheckedFlags, role: 'central' | 'peripheral' = 'central'): BadInputError => {

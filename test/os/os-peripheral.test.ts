@@ -4,15 +4,15 @@
 // fake mac binding that calls the characteristics as CoreBluetooth's binding does.
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ATT_ERROR } from '../../common/codes/att.js';
-import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
-import { openTransport } from '../../common/hci/transport.js';
-import type { OsTransport } from '../../common/hci/os-transport.js';
-import { waitForEvent, withTimeout } from '../../common/util/wait.js';
+import { ATT_ERROR } from '../../common/base/codes/att.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/load-profile.js';
+import { openTransport } from '../../common/stack/hci/transport.js';
+import type { OsTransport } from '../../common/stack/hci/os-transport.js';
+import { waitForEvent, withTimeout } from '../../common/base/util/wait.js';
 import { OS_PERIPHERAL_START_WARNINGS, planOsProfile } from '../../peripheral/os/os-profile-plan.js';
 import { OsPeripheralServer, type OsRequestRecord } from '../../peripheral/os/os-peripheral.js';
 import { runOsPeripheral } from '../../bin/commands/peripheral-os.js';
-import { createLogger } from '../../common/log/logger.js';
+import { createLogger } from '../../common/base/log/logger.js';
 
 const profile = loadProfile(DEFAULT_PROFILE);
 const plan = planOsProfile(profile);

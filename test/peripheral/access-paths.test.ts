@@ -2,8 +2,8 @@
 // Type, Read Multiple, Write, Write Command, Prepare Write), where bleno alone would check only
 // some of them, with one code. Long values, prepared writes and constraints (0x0D, 0x13).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
-import { defineProfile, loadProfile, toUuid128 } from '../../common/gatt/index.js';
+import { ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
+import { defineProfile, loadProfile, toUuid128 } from '../../common/stack/gatt/index.js';
 import { att, connect, errorCode, pairJustWorks, startBench, type Bench, type Connected } from '../helpers/peripheral-bench.js';
 
 const profile = loadProfile('default');

@@ -1,12 +1,12 @@
 // The peripheral's own ATT server, walked by noble over the virtual radio with raw ATT PDUs: Read By
 // Type (Read Using Characteristic UUID, Vol 3 Part G 4.8.2) over every kind of range, before and
-// after pairing, against common/gatt's expectedOutcome; the edges of every range; one prepare queue
+// after pairing, against common/stack/gatt's expectedOutcome; the edges of every range; one prepare queue
 // across attributes (Vol 3 Part F 3.4.6). Core v5.4 Vol 3 Part F 3.4.4.1-3.4.4.2.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ATT_DEFAULT_LE_MTU, ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
-import { GATT_CHARACTERISTIC, GATT_DECLARATION } from '../../common/codes/gatt.js';
-import { decodeAtt, type AttPdu } from '../../common/att/index.js';
-import { defineProfile, expectedOutcome, loadProfile, toUuid128, type LinkSecurityState, type ResolvedProfile } from '../../common/gatt/index.js';
+import { ATT_DEFAULT_LE_MTU, ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
+import { GATT_CHARACTERISTIC, GATT_DECLARATION } from '../../common/base/codes/gatt.js';
+import { decodeAtt, type AttPdu } from '../../common/stack/att/index.js';
+import { defineProfile, expectedOutcome, loadProfile, toUuid128, type LinkSecurityState, type ResolvedProfile } from '../../common/stack/gatt/index.js';
 import { att, connect, errorCode, pairJustWorks, startBench, type Bench, type Connected } from '../helpers/peripheral-bench.js';
 import { PREPARE_QUEUE_CAPACITY } from '../../peripheral/att/prepared-writes.js';
 

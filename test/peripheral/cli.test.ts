@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { cliSession } from '../helpers/cli-batch.js';
-import { OP } from '../../common/codes/hci.js';
-import { decodeCapture, readBtsnoop } from '../../common/trace/btsnoop-reader.js';
+import { OP } from '../../common/base/codes/hci.js';
+import { decodeCapture, readBtsnoop } from '../../common/stack/trace/btsnoop-reader.js';
 import { startChild, type Child } from '../helpers/child.js';
 
 // Its refused command lines run in one node, one after another (cliSession, test/helpers/cli-batch.ts).

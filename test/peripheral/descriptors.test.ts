@@ -3,9 +3,9 @@
 // properties apply (bleno never adds it), one CCCD on every notify/indicate characteristic, the
 // descriptors in the profile's order, with their values. Core v5.4 Vol 3 Part G 3.3.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ATT_OP } from '../../common/codes/att.js';
-import { DESCRIPTOR_UUID, allCharacteristics, extendedPropertiesValue, loadProfile, propertyList } from '../../common/gatt/index.js';
-import { withTimeout } from '../../common/util/wait.js';
+import { ATT_OP } from '../../common/base/codes/att.js';
+import { DESCRIPTOR_UUID, allCharacteristics, extendedPropertiesValue, loadProfile, propertyList } from '../../common/stack/gatt/index.js';
+import { withTimeout } from '../../common/base/util/wait.js';
 import { att, connect, startBench, type Bench, type Connected } from '../helpers/peripheral-bench.js';
 
 const profile = loadProfile('default');

@@ -3,7 +3,7 @@
 // key, size) rather than MGMT key types. Core v5.4 Vol 3 Part H 2.3.4, 2.3.5.
 import { afterEach, describe, expect, it } from 'vitest';
 import { stackPair } from '../smp/helpers/stack-pair.js';
-import { Radio } from '../../common/air/index.js';
+import { Radio } from '../../common/stack/air/index.js';
 
 describe('PeripheralServer.bonds()', () => {
   const radios: Radio[] = [];

@@ -4,11 +4,11 @@
 // stay in the key store.
 import { openWorld } from '../../world/open-world.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
-import { MemoryKeyStore } from '../../common/smp/key-store.js';
-import { pairingConfig } from '../../common/smp/pairing-config.js';
-import type { Bond } from '../../common/smp/bond.js';
+import { Radio } from '../../common/stack/air/index.js';
+import { openTransport, type HciTransport } from '../../common/stack/hci/transport.js';
+import { MemoryKeyStore } from '../../common/stack/smp/key-store.js';
+import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
+import type { Bond } from '../../common/stack/smp/bond.js';
 import { loadBleno, MGMT_MAX_IRKS, MGMT_MAX_LTKS, type LoadedBleno } from '../../peripheral/bleno/index.js';
 
 const LOCAL = 'B1:EB:00:00:0B:0D';

@@ -2,9 +2,9 @@
 // succeeded, on a link secure enough (GATT/SR/GAN/BV-01-C, GAI/BV-01-C); an indication waits for
 // its confirmation; the CCCD bit chosen decides which is sent (bleno always notifies).
 import { afterEach, describe, expect, it } from 'vitest';
-import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
-import { CCCD_BITS, defineProfile, loadProfile, type ResolvedProfile } from '../../common/gatt/index.js';
-import type { TimelineEntry } from '../../common/trace/timeline.js';
+import { ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
+import { CCCD_BITS, defineProfile, loadProfile, type ResolvedProfile } from '../../common/stack/gatt/index.js';
+import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
 import { att, connect, errorCode, pairJustWorks, startBench, type Bench, type Connected } from '../helpers/peripheral-bench.js';
 
 let bench: Bench;

@@ -3,9 +3,9 @@
 // gives up after its timeout instead of blocking the next one. Core v5.4 Vol 3 Part H 3.5.5,
 // Vol 3 Part F 3.4.7.2.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SMP_CODE, SMP_REASON } from '../../common/codes/smp.js';
-import { loadProfile } from '../../common/gatt/index.js';
-import { Indications } from '../../peripheral/indications.js';
+import { SMP_CODE, SMP_REASON } from '../../common/base/codes/smp.js';
+import { loadProfile } from '../../common/stack/gatt/index.js';
+import { Indications } from '../../peripheral/gatt/indications.js';
 import type { PairingInfo } from '../../peripheral/index.js';
 import { connect, startBench, startPairing, type Bench } from '../helpers/peripheral-bench.js';
 

@@ -2,9 +2,9 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { openTransport } from '../../common/hci/transport.js';
+import { openTransport } from '../../common/stack/hci/transport.js';
 import { BLENO_VERSION_PINNED, blenoVersion, loadBleno } from '../../peripheral/bleno/index.js';
-import { SeamSocket } from '../../common/hci/seam-socket.js';
+import { SeamSocket } from '../../common/stack/hci/seam-socket.js';
 
 const require = createRequire(import.meta.url);
 const src = (f: string) => readFileSync(require.resolve(`@abandonware/bleno/${f}`), 'utf8');
@@ -141,7 +141,7 @@ describe('bleno over the os transport', () => {
 
   it('the peripheral role (loadBleno) refuses os by name: CoreBluetooth decides security itself', async () => {
     const { loadBleno: load } = await import('../../peripheral/bleno/index.js');
-    const { openTransport: open } = await import('../../common/hci/transport.js');
+    const { openTransport: open } = await import('../../common/stack/hci/transport.js');
     const t = await open('os', { platform: 'darwin' });
     await expect(load(t)).rejects.toThrow(/CoreBluetooth builds the attribute table and decides security/);
     await t.close();
@@ -151,9 +151,9 @@ describe('bleno over the os transport', () => {
 // --- What the Security Manager substitute (peripheral/bleno/, blenoSmpSubstitute) relies on ---
 import { readFileSync as readSmpSource } from 'node:fs';
 import { createRequire as createSmpRequire } from 'node:module';
-import { MemoryKeyStore as SmpMemoryKeyStore } from '../../common/smp/key-store.js';
-import { pairingConfig as smpPairingConfig } from '../../common/smp/pairing-config.js';
-import { MGMT_LTK_TYPE as SMP_MGMT_LTK_TYPE } from '../../common/codes/mgmt.js';
+import { MemoryKeyStore as SmpMemoryKeyStore } from '../../common/stack/smp/key-store.js';
+import { pairingConfig as smpPairingConfig } from '../../common/stack/smp/pairing-config.js';
+import { MGMT_LTK_TYPE as SMP_MGMT_LTK_TYPE } from '../../common/base/codes/mgmt.js';
 import { mgmtLtkInfo } from '../../peripheral/bleno/index.js';
 
 const smpRequire = createSmpRequire(import.meta.url);

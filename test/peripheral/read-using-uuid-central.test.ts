@@ -3,13 +3,13 @@
 // (servePeripheral, the default profile), in one process on the virtual radio. For every
 // characteristic, the Read By Type Request over (a) its value handle only, (b) its declaration only,
 // (c) its value handle to 0xFFFF, (d) 0x0001-0xFFFF, before and after pairing: the value, or the
-// refusal common/gatt's expectedOutcome gives naming a handle inside the range, or 0x0A when no
+// refusal common/stack/gatt's expectedOutcome gives naming a handle inside the range, or 0x0A when no
 // attribute of that type is in range (Vol 3 Part F 3.4.4.1). Handles come from the central's own
 // discovery; values and refusals from the profile.
 import { openWorld } from '../../world/open-world.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
-import { expectedOutcome, loadProfile, sameUuid, type LinkSecurityState } from '../../common/gatt/index.js';
+import { ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
+import { expectedOutcome, loadProfile, sameUuid, type LinkSecurityState } from '../../common/stack/gatt/index.js';
 import type { CentralConnection } from '../../central/connection.js';
 import { AttError } from '../../central/errors.js';
 

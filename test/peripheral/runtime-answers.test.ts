@@ -5,10 +5,10 @@
 // Core v5.4 Vol 3 Part F 3.3.2, 3.3.3, 3.4.1.1; Vol 3 Part H 3.5.5.
 import { openWorld } from '../../world/open-world.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
-import { SMP_CODE, SMP_REASON } from '../../common/codes/smp.js';
-import { CCCD_BITS, loadProfile, toUuid128 } from '../../common/gatt/index.js';
-import type { TimelineEntry } from '../../common/trace/timeline.js';
+import { ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
+import { SMP_CODE, SMP_REASON } from '../../common/base/codes/smp.js';
+import { CCCD_BITS, loadProfile, toUuid128 } from '../../common/stack/gatt/index.js';
+import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
 import { AttError, OperationTimeout } from '../../central/errors.js';
 import { MAX_ANSWER_DELAY_MS, PeripheralError, type RequestRecord } from '../../peripheral/index.js';
 import { att, connect, errorCode, pairJustWorks, startBench, startPairing, type Bench, type Connected } from '../helpers/peripheral-bench.js';

@@ -1,9 +1,9 @@
 // Issue 3's proof for the default profile: every characteristic × operation is answered over the air
-// as the profile's security implies (common/gatt's expectedOutcome), first on an unencrypted link
+// as the profile's security implies (common/stack/gatt's expectedOutcome), first on an unencrypted link
 // with no key, then after LE legacy Just Works pairing. Outcomes come from the central's tap.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ATT_OP } from '../../common/codes/att.js';
-import { CCCD_BITS, GATT_OPERATIONS, allCharacteristics, expectedOutcome, loadProfile, type GattOperation, type LinkSecurityState, type ResolvedCharacteristic } from '../../common/gatt/index.js';
+import { ATT_OP } from '../../common/base/codes/att.js';
+import { CCCD_BITS, GATT_OPERATIONS, allCharacteristics, expectedOutcome, loadProfile, type GattOperation, type LinkSecurityState, type ResolvedCharacteristic } from '../../common/stack/gatt/index.js';
 import type { RequestRecord } from '../../peripheral/index.js';
 import { att, connect, errorCode, pairJustWorks, startBench, type Bench, type Connected } from '../helpers/peripheral-bench.js';
 

@@ -2,16 +2,16 @@
 // writers in the order a link meets them, and Signed Write Commands (noble never signs; bleno's SMP
 // never distributes a CSRK). Core v5.4 Vol 3 Part C 10.2-10.4; Vol 3 Part F 3.4.5.4; Vol 3 Part H 2.4.5.
 import { describe, expect, it } from 'vitest';
-import { ATT_OP } from '../../common/codes/att.js';
-import { MGMT_LTK_TYPE } from '../../common/codes/mgmt.js';
-import { encodeAtt } from '../../common/att/index.js';
-import { defineProfile } from '../../common/gatt/index.js';
-import { silentLogger } from '../../common/log/logger.js';
+import { ATT_OP } from '../../common/base/codes/att.js';
+import { MGMT_LTK_TYPE } from '../../common/base/codes/mgmt.js';
+import { encodeAtt } from '../../common/stack/att/index.js';
+import { defineProfile } from '../../common/stack/gatt/index.js';
+import { silentLogger } from '../../common/base/log/logger.js';
 import { AttServer } from '../../peripheral/att/att-server.js';
 import { AttributeTable } from '../../peripheral/att/attribute-table.js';
 import { attSignature } from '../../peripheral/att/signed-write.js';
-import type { RequestRecord } from '../../peripheral/request-record.js';
-import { keyFactsOf, keyFactsOfSession, SecurityRecords } from '../../peripheral/security-record.js';
+import type { RequestRecord } from '../../peripheral/answers/request-record.js';
+import { keyFactsOf, keyFactsOfSession, SecurityRecords } from '../../peripheral/pairing/security-record.js';
 
 describe('one security record per link', () => {
   it('before encryption the kept key decides (0x05 vs 0x0F); encrypted, the key in use; a Security Manager outcome is not overwritten by the kernel', () => {

@@ -1,8 +1,8 @@
 // Subscriptions: CCCD values per central; a bonded central's are kept across connections (Core v5.4 Vol 3
 // Part G 3.3.3.3), and only when something is configured, so that thousands of bonds cost nothing here.
 import { describe, expect, it } from 'vitest';
-import { CCCD_BITS } from '../../common/gatt/index.js';
-import { Subscriptions } from '../../peripheral/subscriptions.js';
+import { CCCD_BITS } from '../../common/stack/gatt/index.js';
+import { Subscriptions } from '../../peripheral/gatt/subscriptions.js';
 
 const central = (i: number) => `c0:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`;
 

@@ -4,8 +4,8 @@
 // run, naming it. The file format: delay's bounds and operations, answer's property check, the
 // central's timeout-ms.
 import { describe, expect, it } from 'vitest';
-import { CannotRun, applyBehaviours, type PeripheralPort } from '../../common/scenario/run/index.js';
-import type { Tap } from '../../common/trace/tap.js';
+import { CannotRun, applyBehaviours, type PeripheralPort } from '../../common/apps/scenario/run/index.js';
+import type { Tap } from '../../common/stack/trace/tap.js';
 import { scenarioError, scenarioFrom, withSteps } from './helpers.js';
 
 function recordingPort(fail?: string) {

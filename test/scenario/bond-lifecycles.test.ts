@@ -2,7 +2,7 @@
 // and bleno: each passes, and each fails when its knob is turned the other way, so the timeline
 // expectations show the knob's effect and not a run that would pass anyway.
 import { describe, expect, it } from 'vitest';
-import { failureReason, loadScenario, type Scenario } from '../../common/scenario/index.js';
+import { failureReason, loadScenario, type Scenario } from '../../common/apps/scenario/index.js';
 import { root, runOnMock } from './run-helpers.js';
 
 const FILES = [

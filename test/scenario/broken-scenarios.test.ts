@@ -1,8 +1,8 @@
 // Each broken scenario gives a BadInputError (exit 2) naming the file, the JSON path inside it and the
 // line, in plain words; several problems are reported together.
 import { describe, expect, it } from 'vitest';
-import { BadInputError, EXIT } from '../../common/errors/blebench-error.js';
-import { loadScenario, type ScenarioIssueKind } from '../../common/scenario/index.js';
+import { BadInputError, EXIT } from '../../common/base/errors/blebench-error.js';
+import { loadScenario, type ScenarioIssueKind } from '../../common/apps/scenario/index.js';
 import { root, scenarioError } from './helpers.js';
 
 const load = (file: string) => loadScenario(`test/scenario/broken/${file}`, { cwd: root });

@@ -1,8 +1,8 @@
 // The evaluator against hand-built timelines (spec-correct packets through real Taps): every expectation
 // kind holds on the story's exchange and fails, in plain words, on a broken one.
 import { describe, expect, it } from 'vitest';
-import { IO_CAPABILITY } from '../../common/codes/smp.js';
-import { evaluate, evaluateRun, linkSecurity, protocolCode, type Scenario, type Step, type StepResult, type Timelines } from '../../common/scenario/index.js';
+import { IO_CAPABILITY } from '../../common/base/codes/smp.js';
+import { evaluate, evaluateRun, linkSecurity, protocolCode, type Scenario, type Step, type StepResult, type Timelines } from '../../common/apps/scenario/index.js';
 import { HANDLE } from '../trace/packets.js';
 import { readmeExamples, scenarioFrom, stepOf } from './helpers.js';
 import { lostDuringPairing, story } from './sessions.js';

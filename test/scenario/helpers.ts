@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { loadScenario, ScenarioError, type Scenario, type Step } from '../../common/scenario/index.js';
+import { loadScenario, ScenarioError, type Scenario, type Step } from '../../common/apps/scenario/index.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const README = path.join(root, 'fixtures/scenarios/README.md');

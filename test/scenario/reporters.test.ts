@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { classNameOf, evaluate, evaluateRun, jsonReport, junitReport, linkSecurity, protocolCode, tableReport, writeReport, type ScenarioResult, type StepResult, type SuiteResult } from '../../common/scenario/index.js';
+import { classNameOf, evaluate, evaluateRun, jsonReport, junitReport, linkSecurity, protocolCode, tableReport, writeReport, type ScenarioResult, type StepResult, type SuiteResult } from '../../common/apps/scenario/index.js';
 import { HANDLE } from '../trace/packets.js';
 import { readmeExamples, scenarioFrom } from './helpers.js';
 import { story } from './sessions.js';

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { discoverScenarios } from '../../common/scenario/index.js';
+import { discoverScenarios } from '../../common/apps/scenario/index.js';
 import { batched } from '../helpers/cli-batch.js';
 import { root, SUITE_DIR } from './run-helpers.js';
 
@@ -127,9 +127,9 @@ describe('blebench run', () => {
 describe('a crash inside one scenario', () => {
   it('becomes that scenario\'s error; the next scenario still runs', () => {
     const script = `
-      import { runSuite } from ${JSON.stringify(path.join(root, 'dist/common/scenario/run/index.js'))};
-      import { loadScenario } from ${JSON.stringify(path.join(root, 'dist/common/scenario/index.js'))};
-      import { Tap } from ${JSON.stringify(path.join(root, 'dist/common/trace/index.js'))};
+      import { runSuite } from ${JSON.stringify(path.join(root, 'dist/common/apps/scenario/run/index.js'))};
+      import { loadScenario } from ${JSON.stringify(path.join(root, 'dist/common/apps/scenario/index.js'))};
+      import { Tap } from ${JSON.stringify(path.join(root, 'dist/common/stack/trace/index.js'))};
       const s = loadScenario('fixtures/scenarios/open-read.yaml');
       let n = 0;
       const central = (crash) => ({ tap: new Tap(), onNotification() {}, async connect() { if (crash) setImmediate(() => { throw new Error('boom in a stack'); }); await new Promise(() => {}); } });

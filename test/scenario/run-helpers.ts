@@ -1,8 +1,8 @@
 // The default suite and the runner on the virtual radio, in this process, for the runner's tests.
 import path from 'node:path';
-import { parseTransportSpec } from '../../common/hci/transport-spec.js';
-import { discoverScenarios, loadScenario, type Scenario, type SuiteResult } from '../../common/scenario/index.js';
-import { runSuite } from '../../common/scenario/run/index.js';
+import { parseTransportSpec } from '../../common/stack/hci/transport-spec.js';
+import { discoverScenarios, loadScenario, type Scenario, type SuiteResult } from '../../common/apps/scenario/index.js';
+import { runSuite } from '../../common/apps/scenario/run/index.js';
 import { rigFactory } from '../../bin/run/rigs.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');

@@ -2,7 +2,7 @@
 // expectation deliberately wrong (a value, an outcome, the link's security or a timeline count,
 // flipped in turn), and the runner reports each twin failed, naming the step and what did not hold.
 import { describe, expect, it } from 'vitest';
-import { failedVerdicts, protocolCode, type Scenario, type Step, type StepExpectations, type TimelineExpectation } from '../../common/scenario/index.js';
+import { failedVerdicts, protocolCode, type Scenario, type Step, type StepExpectations, type TimelineExpectation } from '../../common/apps/scenario/index.js';
 import { defaultSuite, runOnMock } from './run-helpers.js';
 
 type Flip = 'value' | 'outcome' | 'security' | 'timeline';

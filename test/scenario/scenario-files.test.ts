@@ -1,11 +1,11 @@
 // Scenario files load from YAML and JSON into resolved scenarios: names become characteristics, PDUs,
 // codes and fault rules; defaults are filled in. The README's examples are valid scenarios.
 import { describe, expect, it } from 'vitest';
-import { ATT_OP } from '../../common/codes/att.js';
-import { HCI_STATUS } from '../../common/codes/hci.js';
-import { L2CAP_CID } from '../../common/codes/l2cap.js';
-import { SMP_CODE, SMP_REASON } from '../../common/codes/smp.js';
-import { DEFAULT_PAIRING_POLICY, DEFAULT_STEP_TIMEOUT_MS, DEFAULT_TIME_LIMIT_MS, loadScenario, parseProtocolCode } from '../../common/scenario/index.js';
+import { ATT_OP } from '../../common/base/codes/att.js';
+import { HCI_STATUS } from '../../common/base/codes/hci.js';
+import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
+import { SMP_CODE, SMP_REASON } from '../../common/base/codes/smp.js';
+import { DEFAULT_PAIRING_POLICY, DEFAULT_STEP_TIMEOUT_MS, DEFAULT_TIME_LIMIT_MS, loadScenario, parseProtocolCode } from '../../common/apps/scenario/index.js';
 import { readmeExamples, root, scenarioFile, scenarioFrom, stepOf, withSteps } from './helpers.js';
 
 describe('README examples', () => {
@@ -91,7 +91,7 @@ describe('resolving names', () => {
     expect(parseProtocolCode('SMP 0x05', ['att'])).toMatchObject({ ok: false });
   });
 
-  it('maps every fault knob onto a common/air/faults.ts rule', () => {
+  it('maps every fault knob onto a common/stack/air/faults.ts rule', () => {
     const s = scenarioFrom(
       withSteps(
         '    - connect:',

@@ -1,10 +1,10 @@
 // A role's `security-manager:` block: the pairing configuration that role's Security Manager runs
-// with (common/smp PairingConfig). Absent: the stack's own SMP. A bad field is a scenario issue at its path.
+// with (common/stack/smp PairingConfig). Absent: the stack's own SMP. A bad field is a scenario issue at its path.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../common/scenario/load-scenario.js';
+import { loadScenario } from '../../common/apps/scenario/load-scenario.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'blebench-sm-'));
 const write = (name: string, text: string) => {

@@ -1,9 +1,9 @@
 // Both taps of one hand-built LE exchange, fed as spec-correct packets through real Taps: the central's
 // tap sees what the central's host sent as tx; the peripheral's tap sees the same PDU as rx.
-import { OP } from '../../common/codes/hci.js';
-import { IO_CAPABILITY } from '../../common/codes/smp.js';
-import type { Timelines } from '../../common/scenario/index.js';
-import { Tap } from '../../common/trace/index.js';
+import { OP } from '../../common/base/codes/hci.js';
+import { IO_CAPABILITY } from '../../common/base/codes/smp.js';
+import type { Timelines } from '../../common/apps/scenario/index.js';
+import { Tap } from '../../common/stack/trace/index.js';
 import { CENTRAL_ADDR, HANDLE, LTK, PERIPHERAL_ADDR, STK, att, cc, cmd, connectionComplete, cs, disconnectionComplete, encryptionChange, ltkRequest, pdu, smp } from '../trace/packets.js';
 
 const ATT_CID = 0x0004;

@@ -2,7 +2,7 @@
 // printed), with the same outcomes per scenario: no bond, CCCD state or cache leaks from one scenario
 // into the next. The JUnit and JSON reports of a run name every scenario.
 import { describe, expect, it } from 'vitest';
-import { classNameOf, failureReason, jsonReport, junitReport, randomSeed, SEED_MAX, type SuiteResult } from '../../common/scenario/index.js';
+import { classNameOf, failureReason, jsonReport, junitReport, randomSeed, SEED_MAX, type SuiteResult } from '../../common/apps/scenario/index.js';
 import { defaultSuite, outcomes, runOnMock } from './run-helpers.js';
 import { parseXml } from './xml-check.js';
 

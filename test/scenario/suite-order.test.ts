@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../common/errors/blebench-error.js';
-import { discoverScenarios, parseSeed, randomSeed, SEED_MAX, shuffle } from '../../common/scenario/index.js';
+import { BadInputError } from '../../common/base/errors/blebench-error.js';
+import { discoverScenarios, parseSeed, randomSeed, SEED_MAX, shuffle } from '../../common/apps/scenario/index.js';
 
 describe('discoverScenarios', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'blebench-discover-'));

@@ -3,8 +3,8 @@
 // passkey prompt takes six digits or nothing.
 import { describe, expect, it } from 'vitest';
 import { smpSetupFrom } from '../../bin/pairing-options.js';
-import { checkPasskeyAnswer, passkeyBox } from '../../common/console/pairing-delegate.js';
-import type { PromptInfo } from '../../common/smp/pairing-config.js';
+import { checkPasskeyAnswer, passkeyBox } from '../../common/apps/console/pairing-delegate.js';
+import type { PromptInfo } from '../../common/stack/smp/pairing-config.js';
 
 const info: PromptInfo = { role: 'initiator', peerAddress: 'B1:EB:01:00:00:01', secureConnections: true, signal: new AbortController().signal };
 

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bondKey, bondToJson, type Bond } from '../../common/smp/bond.js';
-import { BondTable } from '../../common/smp/bond-table.js';
-import { JsonFileKeyStore } from '../../common/smp/json-key-store.js';
-import type { KeySecurity } from '../../common/smp/key-security.js';
+import { bondKey, bondToJson, type Bond } from '../../common/stack/smp/bond.js';
+import { BondTable } from '../../common/stack/smp/bond-table.js';
+import { JsonFileKeyStore } from '../../common/stack/smp/json-key-store.js';
+import type { KeySecurity } from '../../common/stack/smp/key-security.js';
 
 const octets = (n: number, first: number) => Buffer.from(Array.from({ length: n }, (_, i) => (first + i * 37) & 0xff));
 const LOCAL = { address: 'B1:EB:00:00:00:01', type: 'public' as const };

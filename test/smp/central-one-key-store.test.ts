@@ -4,11 +4,11 @@
 // Real noble and real bleno on the virtual radio. Core v5.4 Vol 3 Part C 10.3.2, Vol 3 Part H 2.4.4.1.
 import { useWorld } from '../helpers/world.js';
 import { describe, expect, it } from 'vitest';
-import { loadProfile } from '../../common/gatt/index.js';
-import type { HciTransport } from '../../common/hci/transport.js';
-import { MemoryKeyStore } from '../../common/smp/key-store.js';
-import { pairingConfig } from '../../common/smp/pairing-config.js';
-import type { SmpSetup } from '../../common/smp/link-session.js';
+import { loadProfile } from '../../common/stack/gatt/index.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
+import { MemoryKeyStore } from '../../common/stack/smp/key-store.js';
+import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
+import type { SmpSetup } from '../../common/stack/smp/link-session.js';
 import type { CentralClient } from '../../central/central-client.js';
 import { until } from '../helpers/until.js';
 

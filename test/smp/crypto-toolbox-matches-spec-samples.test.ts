@@ -6,9 +6,9 @@
 //   (private keys A and B, their public keys and the DHKey ec0234a3…), which Appendix D reuses.
 // Values are written as in the spec, most significant octet first.
 import { describe, expect, it } from 'vitest';
-import { ah, aesCmac, c1, e, f4, f5, f6, g2, h6, h7, numericComparisonValue, s1 } from '../../common/smp/toolbox.js';
-import { debugKeyPair, dhKey, generateP256KeyPair, isValidPublicKey, p256KeyPairFromPrivate, InvalidPublicKeyError } from '../../common/smp/p256.js';
-import { address56, addressBytes, fromWire, toWire, uintBytes } from '../../common/smp/byte-order.js';
+import { ah, aesCmac, c1, e, f4, f5, f6, g2, h6, h7, numericComparisonValue, s1 } from '../../common/stack/smp/toolbox.js';
+import { debugKeyPair, dhKey, generateP256KeyPair, isValidPublicKey, p256KeyPairFromPrivate, InvalidPublicKeyError } from '../../common/stack/smp/p256.js';
+import { address56, addressBytes, fromWire, toWire, uintBytes } from '../../common/stack/smp/byte-order.js';
 
 const h = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 

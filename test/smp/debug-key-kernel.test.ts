@@ -2,7 +2,7 @@
 // the kernel share as MGMT key type Debug P-256, not as an ordinary SC key (BlueZ mgmt-api.txt, Load
 // Long Term Keys), so that the kernel's rules for debug keys apply.
 import { afterEach, expect, it } from 'vitest';
-import { MGMT_LTK_TYPE } from '../../common/codes/mgmt.js';
+import { MGMT_LTK_TYPE } from '../../common/base/codes/mgmt.js';
 import { until } from '../helpers/until.js';
 import { stackPair, type StackPair } from './helpers/stack-pair.js';
 let s: StackPair | undefined;

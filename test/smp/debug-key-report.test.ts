@@ -2,7 +2,7 @@
 // Public Key PDUs the tap saw: who sent the spec's debug public key, "debug key: not secure", and the
 // bond is kept marked as a debug key. Real noble and real bleno, both with blebench's Security Manager.
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryKeyStore } from '../../common/smp/key-store.js';
+import { MemoryKeyStore } from '../../common/stack/smp/key-store.js';
 import { pair } from '../../central/pairing/pairer.js';
 import { formatPairingReport, pairingReportJson } from '../../central/pairing/pairing-report.js';
 import { until } from '../helpers/until.js';

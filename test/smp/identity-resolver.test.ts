@@ -2,12 +2,12 @@
 // the stored IRKs resolves (Core v5.4 Vol 3 Part H 2.2.2 ah, 3.6.4/3.6.5; Vol 6 Part B 1.3.2.3).
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import type { Bond } from '../../common/smp/bond.js';
-import { MemoryKeyStore } from '../../common/smp/key-store.js';
-import { IdentityResolver, describeResolution, resolveAmong, rpaResolvesWith } from '../../common/smp/identity-resolver.js';
-import { generateRpa } from '../../common/crypto/random-address.js';
-import { addressText } from '../../common/smp/byte-order.js';
-import type { DeviceAddress } from '../../common/smp/engine-types.js';
+import type { Bond } from '../../common/stack/smp/bond.js';
+import { MemoryKeyStore } from '../../common/stack/smp/key-store.js';
+import { IdentityResolver, describeResolution, resolveAmong, rpaResolvesWith } from '../../common/stack/smp/identity-resolver.js';
+import { generateRpa } from '../../common/base/crypto/random-address.js';
+import { addressText } from '../../common/stack/smp/byte-order.js';
+import type { DeviceAddress } from '../../common/stack/smp/engine-types.js';
 
 const LOCAL: DeviceAddress = { address: 'F0:F1:F2:F3:F4:F5', type: 'public' };
 const rpaOf = (irk: Buffer): DeviceAddress => ({ address: addressText(generateRpa(irk).reverse()), type: 'random' });

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, promises as fsp, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Bond } from '../../common/smp/bond.js';
-import { flushOpenKeyStores, JsonFileKeyStore, KeyStoreWriteError } from '../../common/smp/json-key-store.js';
+import type { Bond } from '../../common/stack/smp/bond.js';
+import { flushOpenKeyStores, JsonFileKeyStore, KeyStoreWriteError } from '../../common/stack/smp/json-key-store.js';
 
 const LOCAL = { address: 'B1:EB:00:00:0B:0D', type: 'public' as const };
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'blebench-keys-many-'));

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../bin/main.js';
-import { JsonFileKeyStore } from '../../common/smp/json-key-store.js';
-import { withTimeout } from '../../common/util/wait.js';
+import { JsonFileKeyStore } from '../../common/stack/smp/json-key-store.js';
+import { withTimeout } from '../../common/base/util/wait.js';
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';

@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bondToJson, type Bond } from '../../common/smp/bond.js';
-import { JsonFileKeyStore, serialisedPieces } from '../../common/smp/json-key-store.js';
-import { KEY_STORE_FORMAT_VERSION } from '../../common/smp/key-store-file.js';
+import { bondToJson, type Bond } from '../../common/stack/smp/bond.js';
+import { JsonFileKeyStore, serialisedPieces } from '../../common/stack/smp/json-key-store.js';
+import { KEY_STORE_FORMAT_VERSION } from '../../common/stack/smp/key-store-file.js';
 
 const bond = (i: number): Bond => ({
   local: { address: 'A0:00:00:00:00:01', type: 'public' },

@@ -5,10 +5,10 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Bond } from '../../common/smp/bond.js';
-import { MemoryKeyStore, type KeyStore } from '../../common/smp/key-store.js';
-import { JsonFileKeyStore, KeyStoreCorruptError, KeyStoreWriteError } from '../../common/smp/json-key-store.js';
-import { bondFromOutcome } from '../../common/smp/bond.js';
+import type { Bond } from '../../common/stack/smp/bond.js';
+import { MemoryKeyStore, type KeyStore } from '../../common/stack/smp/key-store.js';
+import { JsonFileKeyStore, KeyStoreCorruptError, KeyStoreWriteError } from '../../common/stack/smp/json-key-store.js';
+import { bondFromOutcome } from '../../common/stack/smp/bond.js';
 import { backToBack, CENTRAL_ADDRESS, PERIPHERAL_ADDRESS } from './helpers/back-to-back.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'blebench-keys-'));

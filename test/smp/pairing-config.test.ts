@@ -1,10 +1,10 @@
 // Configuration as data: defaults, checks that name the field, and what the config puts on the air
 // (Core v5.4 Vol 3 Part H 3.5.1: AuthReq bits, OOB flag, key size, key distribution).
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../common/errors/blebench-error.js';
-import { DEFAULT_PAIRING_CONFIG, pairingConfig, type PairingConfig } from '../../common/smp/pairing-config.js';
-import { pairingRequestFeatures } from '../../common/smp/pairing-features.js';
-import { PairingEngine } from '../../common/smp/pairing-engine.js';
+import { BadInputError } from '../../common/base/errors/blebench-error.js';
+import { DEFAULT_PAIRING_CONFIG, pairingConfig, type PairingConfig } from '../../common/stack/smp/pairing-config.js';
+import { pairingRequestFeatures } from '../../common/stack/smp/pairing-features.js';
+import { PairingEngine } from '../../common/stack/smp/pairing-engine.js';
 import { backToBack, CENTRAL_ADDRESS, PERIPHERAL_ADDRESS } from './helpers/back-to-back.js';
 
 describe('PairingConfig', () => {

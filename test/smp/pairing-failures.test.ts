@@ -2,13 +2,13 @@
 // (Core v5.4 Vol 3 Part H 3.5.5, table 3.7), and the engine never throws on what a peer can send.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { SMP_CODE, SMP_REASON } from '../../common/codes/smp.js';
-import { PairingEngine } from '../../common/smp/pairing-engine.js';
-import { pairingConfig, type PairingConfig } from '../../common/smp/pairing-config.js';
-import { RepeatedAttempts } from '../../common/smp/repeated-attempts.js';
-import { INVALID_PUBLIC_KEY_REASON } from '../../common/smp/sc-pairing.js';
-import { parseSmp } from '../../common/smp/pdu.js';
-import type { PairingOutcome, SmpAction, SmpInput } from '../../common/smp/engine-types.js';
+import { SMP_CODE, SMP_REASON } from '../../common/base/codes/smp.js';
+import { PairingEngine } from '../../common/stack/smp/pairing-engine.js';
+import { pairingConfig, type PairingConfig } from '../../common/stack/smp/pairing-config.js';
+import { RepeatedAttempts } from '../../common/stack/smp/repeated-attempts.js';
+import { INVALID_PUBLIC_KEY_REASON } from '../../common/stack/smp/sc-pairing.js';
+import { parseSmp } from '../../common/stack/smp/pdu.js';
+import type { PairingOutcome, SmpAction, SmpInput } from '../../common/stack/smp/engine-types.js';
 import { backToBack, CENTRAL_ADDRESS, PERIPHERAL_ADDRESS, type Setup, type Side } from './helpers/back-to-back.js';
 
 const LEGACY = { secureConnections: 'no' } as const;

@@ -2,9 +2,9 @@
 // every pairing must show, the keys asked for arrive (and below, key distribution case by case).
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { type KeySet } from '../../common/smp/pairing-config.js';
-import { generateP256KeyPair } from '../../common/smp/p256.js';
-import { f4 } from '../../common/smp/toolbox.js';
+import { type KeySet } from '../../common/stack/smp/pairing-config.js';
+import { generateP256KeyPair } from '../../common/stack/smp/p256.js';
+import { f4 } from '../../common/stack/smp/toolbox.js';
 import { backToBack, PERIPHERAL_ADDRESS } from './helpers/back-to-back.js';
 import { paired, pairingMatrixSuite } from './helpers/pairing-matrix-suite.js';
 

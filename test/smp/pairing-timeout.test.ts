@@ -3,7 +3,7 @@
 // question is closed, and the central's pairing ends in an OperationTimeout that names the SMP
 // timeout, not in a hang. Real noble and real bleno.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PromptInfo } from '../../common/smp/pairing-config.js';
+import type { PromptInfo } from '../../common/stack/smp/pairing-config.js';
 import { OperationTimeout } from '../../central/errors.js';
 import { pair } from '../../central/pairing/pairer.js';
 import { stackPair, type StackPair } from './helpers/stack-pair.js';

@@ -1,10 +1,10 @@
-// The SMP commands are declared once (common/smp/pdu.ts) and read through the same declaration by the
+// The SMP commands are declared once (common/stack/smp/pdu.ts) and read through the same declaration by the
 // Security Manager (parseSmp/encodeSmp) and the tap (decodeSmp). Core v5.4 Vol 3 Part H 3.3, 3.5, 3.6.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SMP_CODE, SMP_CODE_TABLE, SMP_REASON } from '../../common/codes/smp.js';
-import { CENTRAL_IDENTIFICATION, IDENTITY_ADDRESS_INFORMATION, PAIRING_CONFIRM, PAIRING_REQUEST, SMP_COMMANDS, encodeSmp, parseSmp, smpCommand } from '../../common/smp/pdu.js';
-import { decodeSmp } from '../../common/trace/smp-decode.js';
+import { SMP_CODE, SMP_CODE_TABLE, SMP_REASON } from '../../common/base/codes/smp.js';
+import { CENTRAL_IDENTIFICATION, IDENTITY_ADDRESS_INFORMATION, PAIRING_CONFIRM, PAIRING_REQUEST, SMP_COMMANDS, encodeSmp, parseSmp, smpCommand } from '../../common/stack/smp/pdu.js';
+import { decodeSmp } from '../../common/stack/trace/smp-decode.js';
 
 /** Each command's length, code included, read off the figures of Vol 3 Part H 3.5.1-3.6.7. */
 const SPEC_LENGTH: Record<number, number> = { 0x01: 7, 0x02: 7, 0x03: 17, 0x04: 17, 0x05: 2, 0x06: 17, 0x07: 11, 0x08: 17, 0x09: 8, 0x0a: 17, 0x0b: 2, 0x0c: 65, 0x0d: 17, 0x0e: 2 };

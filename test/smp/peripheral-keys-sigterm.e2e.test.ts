@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CentralClient } from '../../central/central-client.js';
-import { EXIT } from '../../common/errors/blebench-error.js';
-import { openTransport } from '../../common/hci/transport.js';
-import { MemoryKeyStore } from '../../common/smp/key-store.js';
-import { pairingConfig } from '../../common/smp/pairing-config.js';
+import { EXIT } from '../../common/base/errors/blebench-error.js';
+import { openTransport } from '../../common/stack/hci/transport.js';
+import { MemoryKeyStore } from '../../common/stack/smp/key-store.js';
+import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
 import { startChild, type Child } from '../helpers/child.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -5,13 +5,13 @@
 // stored IRKs on the host (Vol 3 Part H 2.2.2) or with its controller's resolving list: encrypted with
 // the stored key, no Pairing Request (Vol 3 Part H 2.4.4.1).
 import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
-import { SMP_CODE } from '../../common/codes/smp.js';
-import { OP } from '../../common/codes/hci.js';
-import { MemoryKeyStore } from '../../common/smp/key-store.js';
-import { rpaResolvesWith } from '../../common/smp/identity-resolver.js';
-import type { PrivacyMode } from '../../common/smp/privacy-setup.js';
-import { withTimeout } from '../../common/util/wait.js';
+import { Radio } from '../../common/stack/air/index.js';
+import { SMP_CODE } from '../../common/base/codes/smp.js';
+import { OP } from '../../common/base/codes/hci.js';
+import { MemoryKeyStore } from '../../common/stack/smp/key-store.js';
+import { rpaResolvesWith } from '../../common/stack/smp/identity-resolver.js';
+import type { PrivacyMode } from '../../common/stack/smp/privacy-setup.js';
+import { withTimeout } from '../../common/base/util/wait.js';
 import { until } from '../helpers/until.js';
 import { stackPair, type StackPair } from './helpers/stack-pair.js';
 

@@ -1,15 +1,15 @@
 // The peripheral's answer to a Pairing Request from a central it holds a bond with
-// (common/smp/repairing-policy.ts): the decision table at its edges (key size one octet shorter, legacy
+// (common/stack/smp/repairing-policy.ts): the decision table at its edges (key size one octet shorter, legacy
 // over Secure Connections, Just Works over an authenticated key and over an unauthenticated one), and
 // the engine acting on it: the refusal is Pairing Failed 0x03 right after the Pairing Request (no
 // Pairing Response), the acceptance pairs and the new keys replace the bond's, IRK included.
 import { describe, expect, it } from 'vitest';
-import { SMP_CODE, SMP_REASON } from '../../common/codes/smp.js';
-import { bondFromOutcome, engineBond } from '../../common/smp/bond.js';
-import type { KeySecurity } from '../../common/smp/key-security.js';
-import { MemoryKeyStore } from '../../common/smp/key-store.js';
-import { pairingConfig } from '../../common/smp/pairing-config.js';
-import { repairingDecision, type NewKey } from '../../common/smp/repairing-policy.js';
+import { SMP_CODE, SMP_REASON } from '../../common/base/codes/smp.js';
+import { bondFromOutcome, engineBond } from '../../common/stack/smp/bond.js';
+import type { KeySecurity } from '../../common/stack/smp/key-security.js';
+import { MemoryKeyStore } from '../../common/stack/smp/key-store.js';
+import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
+import { repairingDecision, type NewKey } from '../../common/stack/smp/repairing-policy.js';
 import { backToBack, CENTRAL_ADDRESS, PERIPHERAL_ADDRESS, type SideSetup } from './helpers/back-to-back.js';
 
 const bond = (o: Partial<KeySecurity> = {}): KeySecurity => ({ method: 'Passkey Entry', authenticated: true, secureConnections: true, keySize: 16, ...o });

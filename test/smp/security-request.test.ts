@@ -2,10 +2,10 @@
 // or pair (Core v5.4 Vol 3 Part H 2.4.6, 3.6.7); re-encryption with a bonded key on reconnect, with no
 // Pairing Request on the air (SM/PER/PIS/BV-02-C); a lost key ends in 0x06 PIN or Key Missing.
 import { describe, expect, it } from 'vitest';
-import { HCI_STATUS } from '../../common/codes/hci.js';
-import { SMP_CODE } from '../../common/codes/smp.js';
-import { bondFromOutcome, engineBond } from '../../common/smp/bond.js';
-import type { EngineBond } from '../../common/smp/engine-types.js';
+import { HCI_STATUS } from '../../common/base/codes/hci.js';
+import { SMP_CODE } from '../../common/base/codes/smp.js';
+import { bondFromOutcome, engineBond } from '../../common/stack/smp/bond.js';
+import type { EngineBond } from '../../common/stack/smp/engine-types.js';
 import { backToBack, CENTRAL_ADDRESS, PERIPHERAL_ADDRESS, type SideSetup } from './helpers/back-to-back.js';
 
 async function bondedPair(central: SideSetup = {}, peripheral: SideSetup = {}): Promise<{ central: EngineBond; peripheral: EngineBond }> {

@@ -4,7 +4,7 @@
 // taps show the pairing and the key the peripheral's kernel answered with. All 200 cells (5 × 5 IO
 // capabilities × legacy/SC × MITM set by neither, initiator, responder, both).
 import { expect } from 'vitest';
-import { SMP_CODE } from '../../common/codes/smp.js';
+import { SMP_CODE } from '../../common/base/codes/smp.js';
 import { METHOD } from './helpers/association-table.js';
 import { pairingMatrixSuite } from './helpers/pairing-matrix-suite.js';
 import { stackPair, BOTH_INPUT, type StackPair } from './helpers/stack-pair.js';

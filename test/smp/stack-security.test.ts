@@ -5,10 +5,10 @@
 // 2.4.4.1 (encryption with a stored key).
 import { until } from '../helpers/until.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ATT_ERROR, ATT_OP } from '../../common/codes/att.js';
-import { SMP_CODE } from '../../common/codes/smp.js';
-import { MemoryKeyStore } from '../../common/smp/key-store.js';
-import { withTimeout } from '../../common/util/wait.js';
+import { ATT_ERROR, ATT_OP } from '../../common/base/codes/att.js';
+import { SMP_CODE } from '../../common/base/codes/smp.js';
+import { MemoryKeyStore } from '../../common/stack/smp/key-store.js';
+import { withTimeout } from '../../common/base/util/wait.js';
 import { stackPair, type StackPair } from './helpers/stack-pair.js';
 
 let pair: StackPair | undefined;

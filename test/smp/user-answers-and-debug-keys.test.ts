@@ -4,13 +4,13 @@
 // Part H 2.3.5.6.1): a key made with it is marked a debug key everywhere (outcome, bond, JSON, the
 // MGMT key type), and a peer's debug key is refused with 0x03 when acceptDebugKeys is off.
 import { describe, expect, it } from 'vitest';
-import { MGMT_LTK_TYPE } from '../../common/codes/mgmt.js';
-import { SMP_CODE, SMP_REASON } from '../../common/codes/smp.js';
-import { bondFromJson, bondFromOutcome, bondToJson } from '../../common/smp/bond.js';
-import type { PairingOutcome } from '../../common/smp/engine-types.js';
-import { keySecurityText, mgmtLtkTypeOf } from '../../common/smp/key-security.js';
-import type { PairingDelegate, PromptInfo } from '../../common/smp/pairing-config.js';
-import { DEBUG_KEY_REFUSED_REASON } from '../../common/smp/sc-pairing.js';
+import { MGMT_LTK_TYPE } from '../../common/base/codes/mgmt.js';
+import { SMP_CODE, SMP_REASON } from '../../common/base/codes/smp.js';
+import { bondFromJson, bondFromOutcome, bondToJson } from '../../common/stack/smp/bond.js';
+import type { PairingOutcome } from '../../common/stack/smp/engine-types.js';
+import { keySecurityText, mgmtLtkTypeOf } from '../../common/stack/smp/key-security.js';
+import type { PairingDelegate, PromptInfo } from '../../common/stack/smp/pairing-config.js';
+import { DEBUG_KEY_REFUSED_REASON } from '../../common/stack/smp/sc-pairing.js';
 import { backToBack, CENTRAL_ADDRESS } from './helpers/back-to-back.js';
 
 const PASSKEY_CENTRAL_TYPES = { ioCapability: 'KeyboardOnly', mitm: 'requested' } as const;

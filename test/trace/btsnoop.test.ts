@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BTSNOOP_EPOCH_OFFSET_US } from '../../common/trace/btsnoop-format.js';
-import { BtsnoopFormatError, decodeCapture, parseBtsnoop, readBtsnoop } from '../../common/trace/btsnoop-reader.js';
-import { BtsnoopWriter } from '../../common/trace/btsnoop-writer.js';
+import { BTSNOOP_EPOCH_OFFSET_US } from '../../common/stack/trace/btsnoop-format.js';
+import { BtsnoopFormatError, decodeCapture, parseBtsnoop, readBtsnoop } from '../../common/stack/trace/btsnoop-reader.js';
+import { BtsnoopWriter } from '../../common/stack/trace/btsnoop-writer.js';
 import { centralSession } from './packets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blebench-btsnoop-'));
@@ -92,10 +92,10 @@ describe('btsnoop writer → reader', () => {
     // Compile the trace layer to JS and run a child that writes, then exits at once.
     const out = join(dir, 'js');
     const root = resolve(import.meta.dirname, '../..');
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--outDir', out, '--rootDir', root, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--types', 'node', '--skipLibCheck', '--strict', join(root, 'common/trace/btsnoop-writer.ts')], { cwd: root });
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--outDir', out, '--rootDir', root, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--types', 'node', '--skipLibCheck', '--strict', join(root, 'common/stack/trace/btsnoop-writer.ts')], { cwd: root });
     writeFileSync(join(out, 'package.json'), '{"type":"module"}');
     const path = join(dir, 'exit.btsnoop');
-    const script = `import { BtsnoopWriter } from ${JSON.stringify(join(out, 'common/trace/btsnoop-writer.js'))};
+    const script = `import { BtsnoopWriter } from ${JSON.stringify(join(out, 'common/stack/trace/btsnoop-writer.js'))};
       const w = new BtsnoopWriter(${JSON.stringify(path)}, { flushIntervalMs: 60000 });
       for (let i = 0; i < 5000; i++) w.write(i % 2 ? 'rx' : 'tx', Buffer.from([0x02, 0x40, 0x00, 0x03, 0x00, 1, 2, i & 0xff]));
       process.exit(0);`;

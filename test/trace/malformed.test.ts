@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OP } from '../../common/codes/hci.js';
-import { Tap } from '../../common/trace/tap.js';
-import type { MalformedFields, TimelineEntry } from '../../common/trace/timeline.js';
+import { OP } from '../../common/base/codes/hci.js';
+import { Tap } from '../../common/stack/trace/tap.js';
+import type { MalformedFields, TimelineEntry } from '../../common/stack/trace/timeline.js';
 import { HANDLE, acl, att, cc, cmd, connectionComplete, disconnectionComplete, evt, l2, pdu, smp } from './packets.js';
 
 const LAYERS = new Set(['hci-cmd', 'hci-evt', 'hci-acl', 'l2cap', 'att', 'smp', 'l2cap-sig', 'hci-sco', 'hci-iso', 'malformed']);
@@ -26,7 +26,7 @@ describe('malformed input becomes a malformed entry naming what is wrong', () =>
     expect(e.name).toBe('Malformed ATT Error Response');
     expect(e.handle).toBe(HANDLE);
     expect(e.fields).toMatchObject({ expected: 'att', code: 0x01, cid: 4 });
-    // The reason is common/att's, the layout every ATT user shares. Vol 3 Part F 3.4.1.1.
+    // The reason is common/stack/att's, the layout every ATT user shares. Vol 3 Part F 3.4.1.1.
     expect(problem(e)).toBe('Error Response has 4 octets of parameters, not 2');
     expect(e.summary).toBe(`Malformed ATT Error Response: ${problem(e)}`);
   });

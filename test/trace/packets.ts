@@ -1,7 +1,7 @@
 // Hand-built H4 packets, straight from the Core v5.4 layouts, for the trace tests.
 // Vol 4 Part E 5.4 (HCI packets), 7 (parameters); Vol 3 Part A 3 (L2CAP), Part F 3.4 (ATT), Part H 3.5-3.6 (SMP).
-import { EVT, LE_EVT, OP } from '../../common/codes/hci.js';
-import type { Direction } from '../../common/trace/timeline.js';
+import { EVT, LE_EVT, OP } from '../../common/base/codes/hci.js';
+import type { Direction } from '../../common/stack/trace/timeline.js';
 
 export type Step = [Direction, Buffer];
 

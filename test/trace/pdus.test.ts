@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ATT_ERROR_TABLE, ATT_OPCODE_TABLE, attError } from '../../common/codes/att.js';
-import { LE_EVT, OP } from '../../common/codes/hci.js';
-import { SMP_CODE_TABLE, SMP_REASON_TABLE, pairingMethod, smpReason } from '../../common/codes/smp.js';
-import { decodeAttForTimeline } from '../../common/trace/att-decode.js';
-import { decodeLeSignaling } from '../../common/trace/signaling-decode.js';
-import { decodeSmp } from '../../common/trace/smp-decode.js';
-import { PacketDecoder } from '../../common/trace/packet-decoder.js';
-import { TraceEntry, type Decoded } from '../../common/trace/timeline.js';
+import { ATT_ERROR_TABLE, ATT_OPCODE_TABLE, attError } from '../../common/base/codes/att.js';
+import { LE_EVT, OP } from '../../common/base/codes/hci.js';
+import { SMP_CODE_TABLE, SMP_REASON_TABLE, pairingMethod, smpReason } from '../../common/base/codes/smp.js';
+import { decodeAttForTimeline } from '../../common/stack/trace/att-decode.js';
+import { decodeLeSignaling } from '../../common/stack/trace/signaling-decode.js';
+import { decodeSmp } from '../../common/stack/trace/smp-decode.js';
+import { PacketDecoder } from '../../common/stack/trace/packet-decoder.js';
+import { TraceEntry, type Decoded } from '../../common/stack/trace/timeline.js';
 import { cc, cmd, evt, le } from './packets.js';
 
 const h = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');

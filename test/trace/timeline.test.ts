@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Tap } from '../../common/trace/tap.js';
-import type { TimelineEntry } from '../../common/trace/timeline.js';
-import type { AttErrorFields, AttHandleValueFields, AttValueFields } from '../../common/trace/att-decode.js';
-import type { SmpPairingFields, SmpPairingFailedFields } from '../../common/trace/smp-decode.js';
-import type { EncryptionChangeFields, LeConnectionCompleteFields, DisconnectionCompleteFields, CommandCompleteFields } from '../../common/trace/hci-events.js';
-import { narrate } from '../../common/trace/narrate.js';
+import { Tap } from '../../common/stack/trace/tap.js';
+import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
+import type { AttErrorFields, AttHandleValueFields, AttValueFields } from '../../common/stack/trace/att-decode.js';
+import type { SmpPairingFields, SmpPairingFailedFields } from '../../common/stack/trace/smp-decode.js';
+import type { EncryptionChangeFields, LeConnectionCompleteFields, DisconnectionCompleteFields, CommandCompleteFields } from '../../common/stack/trace/hci-events.js';
+import { narrate } from '../../common/stack/trace/narrate.js';
 import { CENTRAL_ADDR, HANDLE, LONG_VALUE, LTK, PERIPHERAL_ADDR, STK, att, centralSession, pdu, smp } from './packets.js';
 
 function run(steps: ReturnType<typeof centralSession>, tap = new Tap({ name: 'central' })): Tap {

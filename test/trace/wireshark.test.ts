@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Tap } from '../../common/trace/tap.js';
+import { Tap } from '../../common/stack/trace/tap.js';
 import { HANDLE, att, centralSession, connectionComplete, evt, fragments, pdu, peripheralSession, type Step } from './packets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blebench-wireshark-'));

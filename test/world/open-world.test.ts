@@ -2,9 +2,9 @@
 // them in reverse, each part even when one before it fails, only once, and what fails comes back as
 // one WorldCloseError naming each part.
 import { describe, expect, it } from 'vitest';
-import { loadProfile } from '../../common/gatt/index.js';
-import { isBlebenchError } from '../../common/errors/blebench-error.js';
-import { Radio } from '../../common/air/index.js';
+import { loadProfile } from '../../common/stack/gatt/index.js';
+import { isBlebenchError } from '../../common/base/errors/blebench-error.js';
+import { Radio } from '../../common/stack/air/index.js';
 import { Closers, WorldCloseError } from '../../world/closers.js';
 import { openWorld } from '../../world/open-world.js';
 import { useWorld } from '../helpers/world.js';

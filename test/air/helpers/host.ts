@@ -1,9 +1,9 @@
 // A tiny raw H4 test host: sends commands and ACL, records every packet, and awaits events by
 // predicate with a timeout (never sleeps as synchronisation).
 import type net from 'node:net';
-import { EVT, H4 } from '../../../common/codes/hci.js';
-import { H4Framer } from '../../../common/h4/h4-framer.js';
-import type { VirtualController } from '../../../common/air/index.js';
+import { EVT, H4 } from '../../../common/base/codes/hci.js';
+import { H4Framer } from '../../../common/stack/h4/h4-framer.js';
+import type { VirtualController } from '../../../common/stack/air/index.js';
 
 export interface H4Endpoint {
   write(packet: Buffer): void;

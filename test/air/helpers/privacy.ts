@@ -1,6 +1,6 @@
 // Resolving list parameters for raw hosts: IRKs written MSB-first as the spec prints them, sent
 // least significant octet first as HCI carries them (Core v5.4 Vol 4 Part E 7.8.38).
-import { addressToWire } from '../../../common/air/index.js';
+import { addressToWire } from '../../../common/stack/air/index.js';
 
 export const ZERO_IRK = '00000000000000000000000000000000';
 

@@ -1,6 +1,6 @@
 // Command parameter builders and the usual set-ups (init a host, advertise, connect a pair).
-import { LE_EVT, OP } from '../../../common/codes/hci.js';
-import { addressToWire, Radio, type VirtualController } from '../../../common/air/index.js';
+import { LE_EVT, OP } from '../../../common/base/codes/hci.js';
+import { addressToWire, Radio, type VirtualController } from '../../../common/stack/air/index.js';
 import { controllerEndpoint, TestHost } from './host.js';
 
 /** Every page-1 event, LE Meta included. */

@@ -4,7 +4,7 @@
 import { expect } from 'vitest';
 import { reportError } from '../../../bin/cli-errors.js';
 import { main } from '../../../bin/main.js';
-import { withTimeout } from '../../../common/util/wait.js';
+import { withTimeout } from '../../../common/base/util/wait.js';
 
 export interface CliResult {
   code: number | null;

@@ -4,7 +4,7 @@
 import { copyFileSync, chmodSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { KEY_STORE_FILE_MODE } from '../../../common/smp/json-key-store.js';
+import { KEY_STORE_FILE_MODE } from '../../../common/stack/smp/json-key-store.js';
 
 export interface KeyFile {
   file: string;

@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ResolvedProfile } from '../../../common/gatt/index.js';
+import type { ResolvedProfile } from '../../../common/stack/gatt/index.js';
 import { until } from '../../helpers/until.js';
 import { recordSequence, type SequencePdu } from './sequence.js';
 import { startRig, type PairingMethodCase } from './rig.js';

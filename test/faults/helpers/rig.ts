@@ -1,16 +1,16 @@
 // One fault case's world: a bleno peripheral (the peripheral program's server) and a noble central
 // (the central client) on a fresh virtual radio, each with blebench's Security Manager set for a
 // pairing method and a key store file, and both taps' timelines to read the SMP/ATT sequence from.
-import { Radio } from '../../../common/air/index.js';
-import { ATT_OP } from '../../../common/codes/att.js';
-import type { ResolvedProfile } from '../../../common/gatt/index.js';
-import { JsonFileKeyStore } from '../../../common/smp/json-key-store.js';
-import type { LinkSession, SmpSetup } from '../../../common/smp/link-session.js';
-import type { PairingOutcome } from '../../../common/smp/engine-types.js';
-import { pairingConfig, type PairingConfig, type PairingDelegate } from '../../../common/smp/pairing-config.js';
+import { Radio } from '../../../common/stack/air/index.js';
+import { ATT_OP } from '../../../common/base/codes/att.js';
+import type { ResolvedProfile } from '../../../common/stack/gatt/index.js';
+import { JsonFileKeyStore } from '../../../common/stack/smp/json-key-store.js';
+import type { LinkSession, SmpSetup } from '../../../common/stack/smp/link-session.js';
+import type { PairingOutcome } from '../../../common/stack/smp/engine-types.js';
+import { pairingConfig, type PairingConfig, type PairingDelegate } from '../../../common/stack/smp/pairing-config.js';
 import type { CentralConnection } from '../../../central/connection.js';
 import { openWorld, type World } from '../../../world/open-world.js';
-import { createLogger } from '../../../common/log/logger.js';
+import { createLogger } from '../../../common/base/log/logger.js';
 
 /** The five pairing methods: LE legacy and LE Secure Connections. Core Vol 3 Part H 2.3.5.1. */
 export const PAIRING_METHOD_CASES = ['legacy-just-works', 'legacy-passkey', 'sc-just-works', 'sc-numeric-comparison', 'sc-passkey'] as const;

@@ -3,9 +3,9 @@
 // after the fault fired, the peripheral's disconnection, and both key files. The error must be one the
 // CLI prints as a named error with what to do, not as an "internal error".
 import { expect } from 'vitest';
-import type { FaultRule } from '../../../common/air/index.js';
-import type { ResolvedProfile } from '../../../common/gatt/index.js';
-import { waitForEvent } from '../../../common/util/wait.js';
+import type { FaultRule } from '../../../common/stack/air/index.js';
+import type { ResolvedProfile } from '../../../common/stack/gatt/index.js';
+import { waitForEvent } from '../../../common/base/util/wait.js';
 import type { CentralConnection } from '../../../central/connection.js';
 import type { DisconnectInfo } from '../../../peripheral/server-types.js';
 import { cliWordsFor, internalErrorIn } from '../../bad-input/helpers/cli.js';

@@ -1,12 +1,12 @@
 // The PDU sequence of one procedure as the central's tap saw it (a reference run with no faults), and
 // from it one fault rule per PDU: drop the link as that PDU starts (the radio's `disconnect` action,
 // matched by L2CAP channel, direction, first payload octet and occurrence).
-import type { AclFaultRule } from '../../../common/air/index.js';
-import { attOpcodeName } from '../../../common/codes/att.js';
-import { HCI_STATUS } from '../../../common/codes/hci.js';
-import { L2CAP_CID } from '../../../common/codes/l2cap.js';
-import { smpCodeName } from '../../../common/codes/smp.js';
-import type { Tap } from '../../../common/trace/tap.js';
+import type { AclFaultRule } from '../../../common/stack/air/index.js';
+import { attOpcodeName } from '../../../common/base/codes/att.js';
+import { HCI_STATUS } from '../../../common/base/codes/hci.js';
+import { L2CAP_CID } from '../../../common/base/codes/l2cap.js';
+import { smpCodeName } from '../../../common/base/codes/smp.js';
+import type { Tap } from '../../../common/stack/trace/tap.js';
 
 export type Direction = 'central-to-peripheral' | 'peripheral-to-central';
 

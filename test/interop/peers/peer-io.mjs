@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url);
 export const bleHost = require('ble-host');
 
 // Our own framer (compiled): it only cuts the byte stream into packets, it decides nothing.
-const { H4Framer } = await import(new URL('../../../dist/common/h4/h4-framer.js', import.meta.url).href);
+const { H4Framer } = await import(new URL('../../../dist/common/stack/h4/h4-framer.js', import.meta.url).href);
 
 /** One JSON object per line on stdout; the test reads nothing else. */
 export function emit(event, fields = {}) {

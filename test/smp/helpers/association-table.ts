@@ -1,6 +1,6 @@
 // Core v5.4 Vol 3 Part H 2.3.5.1, tables 2.6-2.8, written out from the spec, independently of
 // pairingMethod(): what every pairing matrix checks against.
-import { IO_CAPABILITY_NAMES, type IoCapabilityName } from '../../../common/smp/pairing-config.js';
+import { IO_CAPABILITY_NAMES, type IoCapabilityName } from '../../../common/stack/smp/pairing-config.js';
 
 export type Cell = 'JW' | 'PE:r' | 'PE:i' | 'PE:b' | 'NC';
 /**

@@ -1,13 +1,13 @@
 // Two pairing engines wired back to back in memory, with a minimal controller in between: PDUs go
 // across in order (never re-entrantly), the central's LE Enable Encryption becomes the peripheral's LE
 // Long Term Key Request, and both get Encryption Change; when the keys differ the central gets status
-// 0x06 PIN or Key Missing (a stand-in: on the virtual radio, common/air/encryption.ts, the link drops
+// 0x06 PIN or Key Missing (a stand-in: on the virtual radio, common/stack/air/encryption.ts, the link drops
 // with 0x3D MIC Failure instead, Core v5.4 Vol 6 Part B 5.1.3.1, Vol 4 Part E 7.7.8).
-import { HCI_STATUS } from '../../../common/codes/hci.js';
-import { PairingEngine } from '../../../common/smp/pairing-engine.js';
-import { SmpRunner } from '../../../common/smp/pairing-runner.js';
-import { pairingConfig, type PairingConfig, type PairingDelegate } from '../../../common/smp/pairing-config.js';
-import type { DeviceAddress, EngineEnvironment, LongTermKey, PairingOutcome, SmpAction } from '../../../common/smp/engine-types.js';
+import { HCI_STATUS } from '../../../common/base/codes/hci.js';
+import { PairingEngine } from '../../../common/stack/smp/pairing-engine.js';
+import { SmpRunner } from '../../../common/stack/smp/pairing-runner.js';
+import { pairingConfig, type PairingConfig, type PairingDelegate } from '../../../common/stack/smp/pairing-config.js';
+import type { DeviceAddress, EngineEnvironment, LongTermKey, PairingOutcome, SmpAction } from '../../../common/stack/smp/engine-types.js';
 
 export const CENTRAL_ADDRESS: DeviceAddress = { address: 'C0:11:22:33:44:55', type: 'random' };
 export const PERIPHERAL_ADDRESS: DeviceAddress = { address: '00:1B:DC:07:31:88', type: 'public' };

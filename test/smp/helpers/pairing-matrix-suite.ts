@@ -6,8 +6,8 @@
 // compared the same number. What only one pairing can show (the keys distributed, the taps) is its
 // setup's `alsoCheck`.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PairingOutcome } from '../../../common/smp/engine-types.js';
-import { IO_CAPABILITY_NAMES, type IoCapabilityName, type PairingConfig } from '../../../common/smp/pairing-config.js';
+import type { PairingOutcome } from '../../../common/stack/smp/engine-types.js';
+import { IO_CAPABILITY_NAMES, type IoCapabilityName, type PairingConfig } from '../../../common/stack/smp/pairing-config.js';
 import { expectedCell, METHOD, type Cell } from './association-table.js';
 
 /** What the users saw and typed, side by side. */

@@ -1,15 +1,15 @@
 // A real bleno peripheral and a real noble central on one virtual radio, each running blebench's
-// Security Manager (common/smp through the loaders' SMP substitutes), with users on both sides
+// Security Manager (common/stack/smp through the loaders' SMP substitutes), with users on both sides
 // who see and type the same numbers: what every over-the-stacks pairing test starts from.
 import { until } from '../../helpers/until.js';
-import { Radio } from '../../../common/air/index.js';
-import { loadProfile, type ResolvedProfile } from '../../../common/gatt/index.js';
-import type { PairingOutcome } from '../../../common/smp/engine-types.js';
-import type { LinkSession, SmpSetup } from '../../../common/smp/link-session.js';
-import { pairingConfig, type PairingConfig, type PairingDelegate } from '../../../common/smp/pairing-config.js';
-import type { KeyStore } from '../../../common/smp/key-store.js';
-import type { PrivacySetup } from '../../../common/smp/privacy-setup.js';
-import { withTimeout } from '../../../common/util/wait.js';
+import { Radio } from '../../../common/stack/air/index.js';
+import { loadProfile, type ResolvedProfile } from '../../../common/stack/gatt/index.js';
+import type { PairingOutcome } from '../../../common/stack/smp/engine-types.js';
+import type { LinkSession, SmpSetup } from '../../../common/stack/smp/link-session.js';
+import { pairingConfig, type PairingConfig, type PairingDelegate } from '../../../common/stack/smp/pairing-config.js';
+import type { KeyStore } from '../../../common/stack/smp/key-store.js';
+import type { PrivacySetup } from '../../../common/stack/smp/privacy-setup.js';
+import { withTimeout } from '../../../common/base/util/wait.js';
 import { type NoblePeripheral } from '../../../central/noble/internals.js';
 import { openWorld, type World } from '../../../world/open-world.js';
 

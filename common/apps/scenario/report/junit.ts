@@ -1,0 +1,40 @@
+// JUnit XML for CI systems, built with junit-report-builder: one testcase per scenario, named by the
+// scenario's name, classname from its file; failure message + details; system-out with the timeline.
+import junit from 'junit-report-builder';
+import type { Builder } from 'junit-report-builder';
+import { isFlowControlNoise, narrate } from '../../../stack/trace/narrate.js';
+import { failedVerdicts, failureReason, shardLabel, type ScenarioResult, type SuiteResult } from './result.js';
+
+// The package is CommonJS (module.exports = builder) but its types declare a default export: take either.
+const root: Builder = ((junit as unknown as { default?: Builder }).default ?? junit) as Builder;
+
+/** fixtures/scenarios/pairing/refused.yaml → fixtures.scenarios.pairing.refused */
+export function classNameOf(file: string): string {
+  return file.replace(/\\/g, '/').replace(/\.(ya?ml|json)$/i, '').replace(/^(\.\.?\/)+/, '').split('/').filter(Boolean).join('.');
+}
+
+function systemOut(r: ScenarioResult): string {
+  const parts: string[] = [];
+  for (const [side, entries] of Object.entries(r.timelines)) {
+    if (entries?.length) parts.push(`${side}'s timeline:\n${narrate(entries, { who: side, skip: isFlowControlNoise })}`);
+  }
+  if (r.btsnoop) for (const [side, file] of Object.entries(r.btsnoop)) parts.push(`capture (${side}): ${file}`);
+  return parts.join('\n\n');
+}
+
+export function junitReport(suite: SuiteResult, suiteName = 'blebench scenarios'): string {
+  const builder = root.newBuilder();
+  const name = suite.shard ? `${suiteName} (${shardLabel(suite.shard)})` : suiteName;
+  const ts = builder.testSuite().name(name).property('seed', String(suite.seed));
+  // Which share of the suite this is, for `blebench report merge` and for people reading one shard's report.
+  if (suite.shard) ts.property('shard', `${suite.shard.index}/${suite.shard.count}`).property('suite-total', String(suite.shard.suiteTotal));
+  for (const r of suite.results) {
+    const tc = ts.testCase().className(classNameOf(r.file)).name(r.name).time(r.durationMs / 1000).file(r.file);
+    for (const id of r.qualification) tc.property('qualification', id);
+    if (r.status === 'failed') tc.failure(failureReason(r), 'expectation').stacktrace(failedVerdicts(r).join('\n'));
+    else if (r.status === 'error') tc.error(failureReason(r), 'error', r.error);
+    const out = systemOut(r);
+    if (out) tc.standardOutput(out);
+  }
+  return builder.build();
+}

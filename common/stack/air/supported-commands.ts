@@ -1,0 +1,102 @@
+// Read Local Supported Commands: the 64-octet bit mask, derived from the opcodes this controller
+// actually implements. Octet/bit positions from Core v5.4 Vol 4 Part E 6.27.
+import { OP } from '../../base/codes/hci.js';
+import { hex } from '../../base/codes/code-table.js';
+
+export const SUPPORTED_COMMANDS_LENGTH = 64;
+
+/** Opcode -> [octet, bit] in the Supported_Commands parameter (6.27). */
+export const SUPPORTED_COMMAND_BIT: ReadonlyMap<number, readonly [number, number]> = new Map([
+  [OP.DISCONNECT, [0, 5]],
+  [OP.READ_REMOTE_VERSION_INFORMATION, [2, 7]],
+  [OP.SET_EVENT_MASK, [5, 6]],
+  [OP.RESET, [5, 7]],
+  [OP.WRITE_LOCAL_NAME, [7, 0]],
+  [OP.READ_LOCAL_NAME, [7, 1]],
+  [OP.READ_TRANSMIT_POWER_LEVEL, [10, 2]],
+  [OP.SET_CONTROLLER_TO_HOST_FLOW_CONTROL, [10, 5]],
+  [OP.HOST_BUFFER_SIZE, [10, 6]],
+  [OP.HOST_NUMBER_OF_COMPLETED_PACKETS, [10, 7]],
+  [OP.READ_LOCAL_VERSION_INFORMATION, [14, 3]],
+  [OP.READ_LOCAL_SUPPORTED_FEATURES, [14, 5]],
+  [OP.READ_LOCAL_EXTENDED_FEATURES, [14, 6]],
+  [OP.READ_BUFFER_SIZE, [14, 7]],
+  [OP.READ_BD_ADDR, [15, 1]],
+  [OP.READ_RSSI, [15, 5]],
+  [OP.READ_SIMPLE_PAIRING_MODE, [17, 5]],
+  [OP.WRITE_SIMPLE_PAIRING_MODE, [17, 6]],
+  [OP.READ_ENCRYPTION_KEY_SIZE, [20, 4]],
+  [OP.SET_EVENT_MASK_PAGE_2, [22, 2]],
+  [OP.READ_LE_HOST_SUPPORT, [24, 5]],
+  [OP.WRITE_LE_HOST_SUPPORT, [24, 6]],
+  [OP.LE_SET_EVENT_MASK, [25, 0]],
+  [OP.LE_READ_BUFFER_SIZE, [25, 1]],
+  [OP.LE_READ_LOCAL_SUPPORTED_FEATURES, [25, 2]],
+  [OP.LE_SET_RANDOM_ADDRESS, [25, 4]],
+  [OP.LE_SET_ADVERTISING_PARAMETERS, [25, 5]],
+  [OP.LE_READ_ADVERTISING_PHYSICAL_CHANNEL_TX_POWER, [25, 6]],
+  [OP.LE_SET_ADVERTISING_DATA, [25, 7]],
+  [OP.LE_SET_SCAN_RESPONSE_DATA, [26, 0]],
+  [OP.LE_SET_ADVERTISING_ENABLE, [26, 1]],
+  [OP.LE_SET_SCAN_PARAMETERS, [26, 2]],
+  [OP.LE_SET_SCAN_ENABLE, [26, 3]],
+  [OP.LE_CREATE_CONNECTION, [26, 4]],
+  [OP.LE_CREATE_CONNECTION_CANCEL, [26, 5]],
+  [OP.LE_READ_FILTER_ACCEPT_LIST_SIZE, [26, 6]],
+  [OP.LE_CLEAR_FILTER_ACCEPT_LIST, [26, 7]],
+  [OP.LE_ADD_DEVICE_TO_FILTER_ACCEPT_LIST, [27, 0]],
+  [OP.LE_REMOVE_DEVICE_FROM_FILTER_ACCEPT_LIST, [27, 1]],
+  [OP.LE_CONNECTION_UPDATE, [27, 2]],
+  [OP.LE_SET_HOST_CHANNEL_CLASSIFICATION, [27, 3]],
+  [OP.LE_READ_CHANNEL_MAP, [27, 4]],
+  [OP.LE_READ_REMOTE_FEATURES, [27, 5]],
+  [OP.LE_ENCRYPT, [27, 6]],
+  [OP.LE_RAND, [27, 7]],
+  [OP.LE_ENABLE_ENCRYPTION, [28, 0]],
+  [OP.LE_LONG_TERM_KEY_REQUEST_REPLY, [28, 1]],
+  [OP.LE_LONG_TERM_KEY_REQUEST_NEGATIVE_REPLY, [28, 2]],
+  [OP.LE_READ_SUPPORTED_STATES, [28, 3]],
+  [OP.READ_SECURE_CONNECTIONS_HOST_SUPPORT, [32, 2]],
+  [OP.WRITE_SECURE_CONNECTIONS_HOST_SUPPORT, [32, 3]],
+  [OP.READ_AUTHENTICATED_PAYLOAD_TIMEOUT, [32, 4]],
+  [OP.WRITE_AUTHENTICATED_PAYLOAD_TIMEOUT, [32, 5]],
+  [OP.LE_REMOTE_CONNECTION_PARAMETER_REQUEST_REPLY, [33, 4]],
+  [OP.LE_REMOTE_CONNECTION_PARAMETER_REQUEST_NEGATIVE_REPLY, [33, 5]],
+  [OP.LE_SET_DATA_LENGTH, [33, 6]],
+  [OP.LE_READ_SUGGESTED_DEFAULT_DATA_LENGTH, [33, 7]],
+  [OP.LE_WRITE_SUGGESTED_DEFAULT_DATA_LENGTH, [34, 0]],
+  [OP.LE_READ_LOCAL_P256_PUBLIC_KEY, [34, 1]],
+  [OP.LE_GENERATE_DHKEY, [34, 2]],
+  [OP.LE_ADD_DEVICE_TO_RESOLVING_LIST, [34, 3]],
+  [OP.LE_REMOVE_DEVICE_FROM_RESOLVING_LIST, [34, 4]],
+  [OP.LE_CLEAR_RESOLVING_LIST, [34, 5]],
+  [OP.LE_READ_RESOLVING_LIST_SIZE, [34, 6]],
+  [OP.LE_READ_PEER_RESOLVABLE_ADDRESS, [34, 7]],
+  [OP.LE_READ_LOCAL_RESOLVABLE_ADDRESS, [35, 0]],
+  [OP.LE_SET_ADDRESS_RESOLUTION_ENABLE, [35, 1]],
+  [OP.LE_SET_RESOLVABLE_PRIVATE_ADDRESS_TIMEOUT, [35, 2]],
+  [OP.LE_READ_MAXIMUM_DATA_LENGTH, [35, 3]],
+  [OP.LE_READ_PHY, [35, 4]],
+  [OP.LE_SET_DEFAULT_PHY, [35, 5]],
+  [OP.LE_SET_PHY, [35, 6]],
+  [OP.LE_SET_EXTENDED_SCAN_PARAMETERS, [37, 5]],
+  [OP.LE_SET_EXTENDED_SCAN_ENABLE, [37, 6]],
+  [OP.LE_EXTENDED_CREATE_CONNECTION, [37, 7]],
+  [OP.LE_READ_TRANSMIT_POWER, [38, 7]],
+  [OP.LE_SET_PRIVACY_MODE, [39, 2]],
+]);
+
+/** Commands the table in 6.27 has no bit for (Read Local Supported Commands is always there). */
+const WITHOUT_BIT: ReadonlySet<number> = new Set([OP.READ_LOCAL_SUPPORTED_COMMANDS]);
+
+/** The Supported_Commands mask for exactly these opcodes. Throws if one has no known bit. */
+export function supportedCommandsMask(opcodes: Iterable<number>): Buffer {
+  const out = Buffer.alloc(SUPPORTED_COMMANDS_LENGTH);
+  for (const op of opcodes) {
+    const at = SUPPORTED_COMMAND_BIT.get(op);
+    if (WITHOUT_BIT.has(op)) continue;
+    if (!at) throw new Error(`no Supported Commands bit known for opcode ${hex(op, 4)}`);
+    out[at[0]]! |= 1 << at[1];
+  }
+  return out;
+}
