@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { explainFile } from '../../common/apps/explain/index.js';
-import { writeStalledPairing } from '../capture/hand-built.js';
+import { writeStalledPairing } from '../capture/stalled-pairing.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'blebench-smp-timeout-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,15 +1,20 @@
 // The bytes of each capture format, without a file: the file header, one HCI packet's record, one note's
 // record. CaptureWriter (whole files, synchronous) and the tap's BtsnoopWriter (a live capture, asynchronous
 // chunks) both write these. Layouts: docs in common/base/codes/capture.ts and the readers beside this file.
-import { BTSNOOP_DATALINK, LINKTYPE, MONITOR_OP, PCAPNG_BLOCK, PCAPNG_BYTE_ORDER_MAGIC, PKLG_HEADER_AFTER_LENGTH, PKLG_TYPE } from '../../base/codes/capture.js';
+import { ANDROID_FILTERED_ACL_LENGTH, BTSNOOP_DATALINK, LINKTYPE, MONITOR_OP, PCAPNG_BLOCK, PCAPNG_BYTE_ORDER_MAGIC, PKLG_HEADER_AFTER_LENGTH, PKLG_TYPE } from '../../base/codes/capture.js';
 import { BTSNOOP_EPOCH_OFFSET_US, BTSNOOP_FLAG_COMMAND_OR_EVENT, BTSNOOP_FLAG_RECEIVED, BTSNOOP_MAGIC, BTSNOOP_RECORD_HEADER_LENGTH } from '../trace/btsnoop-format.js';
 import type { Direction } from '../trace/timeline.js';
 import { kindOfH4 } from './capture-record.js';
 import { monitorOpOf } from './monitor.js';
 import { pklgTypeOf } from './pklg-read.js';
 
-export type WriteFormat = 'btsnoop-1001' | 'btsnoop-1002' | 'btsnoop-2001' | 'pklg' | 'pklg-be' | 'pcapng' | 'pcapng-254';
-export const WRITE_FORMATS: readonly WriteFormat[] = ['btsnoop-1001', 'btsnoop-1002', 'btsnoop-2001', 'pklg', 'pklg-be', 'pcapng', 'pcapng-254'];
+/**
+ * `btsnoop-android-filtered`: btsnoop 1002 as Android writes it in its filtered snoop mode: every ACL packet
+ * cut to 14 octets (the H4 indicator included), its original length kept (AOSP snoop_logger.cc). It shows
+ * what `blebench explain` says of a bug report taken that way.
+ */
+export type WriteFormat = 'btsnoop-1001' | 'btsnoop-1002' | 'btsnoop-2001' | 'btsnoop-android-filtered' | 'pklg' | 'pklg-be' | 'pcapng' | 'pcapng-254';
+export const WRITE_FORMATS: readonly WriteFormat[] = ['btsnoop-1001', 'btsnoop-1002', 'btsnoop-2001', 'btsnoop-android-filtered', 'pklg', 'pklg-be', 'pcapng', 'pcapng-254'];
 
 const EPOCH_HI = Number(BTSNOOP_EPOCH_OFFSET_US >> 32n);
 const EPOCH_LO = Number(BTSNOOP_EPOCH_OFFSET_US & 0xffffffffn);
@@ -29,7 +34,7 @@ export function encodeHeader(format: WriteFormat): Buffer {
     const h = Buffer.alloc(16);
     BTSNOOP_MAGIC.copy(h, 0);
     h.writeUInt32BE(1, 8);
-    h.writeUInt32BE(format === 'btsnoop-1001' ? BTSNOOP_DATALINK.H1 : format === 'btsnoop-1002' ? BTSNOOP_DATALINK.H4 : BTSNOOP_DATALINK.MONITOR, 12);
+    h.writeUInt32BE(format === 'btsnoop-1001' ? BTSNOOP_DATALINK.H1 : format === 'btsnoop-2001' ? BTSNOOP_DATALINK.MONITOR : BTSNOOP_DATALINK.H4, 12);
     return h;
   }
   if (format.startsWith('pcapng')) {
@@ -68,6 +73,10 @@ export function encodeHci(format: WriteFormat, dir: Direction, packet: Buffer, u
       if (format === 'btsnoop-1001' && kind !== 'command' && kind !== 'event' && kind !== 'acl') return undefined; // 1001 cannot say SCO/ISO
       return btsnoop(flags, us, format === 'btsnoop-1001' ? hci : packet);
     }
+    case 'btsnoop-android-filtered': {
+      const flags = (dir === 'rx' ? BTSNOOP_FLAG_RECEIVED : 0) | (kind === 'command' || kind === 'event' ? BTSNOOP_FLAG_COMMAND_OR_EVENT : 0);
+      return kind === 'acl' && packet.length > ANDROID_FILTERED_ACL_LENGTH ? btsnoop(flags, us, packet.subarray(0, ANDROID_FILTERED_ACL_LENGTH), packet.length) : btsnoop(flags, us, packet);
+    }
     case 'btsnoop-2001':
       return btsnoop((controller << 16) | monitorOpOf(kind, dir), us, hci);
     case 'pklg':
@@ -92,9 +101,10 @@ export function encodeNote(format: WriteFormat, text: string, us: number, contro
   return undefined;
 }
 
-function btsnoop(flags: number, us: number, data: Buffer): Buffer {
+/** One btsnoop record; `originalLength` when the packet was cut to `data` (Android's filtered mode). */
+function btsnoop(flags: number, us: number, data: Buffer, originalLength = data.length): Buffer {
   const h = Buffer.allocUnsafe(BTSNOOP_RECORD_HEADER_LENGTH + data.length);
-  h.writeUInt32BE(data.length, 0);
+  h.writeUInt32BE(originalLength, 0);
   h.writeUInt32BE(data.length, 4);
   h.writeUInt32BE(flags >>> 0, 8);
   h.writeUInt32BE(0, 12);
