@@ -79,6 +79,6 @@ describe('persona files', () => {
     const e = thrown(() => loadPersona('phone.yaml', { cwd: dir }));
     expect(e.message).toContain('phone.yaml has 2 problems');
     expect(e.message).toMatch(/phone\.yaml at \/central\/onAttError\/0x0C\/confidence \(line \d+, column \d+\): a rule nobody knows \("unknown"\) must offer the candidates as named "variants"/);
-    expect(e.message).toMatch(/phone\.yaml at \/name \(line 4, column 7\): the persona is named "ios" but its file is phone\.yaml/);
+    expect(e.message).toMatch(/phone\.yaml at \/name \(line 3, column 7\): the persona is named "ios" but its file is phone\.yaml/);
   });
 });
