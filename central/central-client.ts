@@ -36,6 +36,15 @@ export interface CentralClientOptions {
   onKeyMissing?: KeyMissingPolicy;
 }
 
+/** Per connection, overriding the client's (a persona's column in the matrix: central/persona/). */
+export interface ConnectOptions {
+  policy?: PairingPolicy;
+  timeoutMs?: number;
+  onKeyMissing?: KeyMissingPolicy;
+  /** The ATT errors that make the on-error policy pair (default 0x05 and 0x0F). */
+  cures?: ReadonlySet<number>;
+}
+
 /** Beyond the SMP timeout a pairing has surely ended: the pairer's own limit when a Security Manager may wait for a person. */
 const PAIRING_MARGIN_MS = 2000;
 
@@ -129,7 +138,7 @@ export class CentralClient {
   }
 
   /** Connect, then apply the policy (`upfront` pairs now). */
-  async connect(found: Found, options: { policy?: PairingPolicy; timeoutMs?: number } = {}): Promise<CentralConnection> {
+  async connect(found: Found, options: ConnectOptions = {}): Promise<CentralConnection> {
     const policy = options.policy ?? this.policy;
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const { peripheral, advertisement } = found;
@@ -162,7 +171,8 @@ export class CentralClient {
       pairedBefore: this.pairedWith.has(advertisement.address),
       ...(bond ? { bond } : {}),
       ...(session ? { session } : {}),
-      onKeyMissing: this.onKeyMissing,
+      onKeyMissing: options.onKeyMissing ?? this.onKeyMissing,
+      ...(options.cures ? { cures: options.cures } : {}),
       forgetBond: async (b) => {
         await this.bonds.store.delete(b.local, b.peer);
       },

@@ -29,6 +29,9 @@ import { startConsole } from '../console-command.js';
 import { runOsCentral, type OsCentralDeps } from './central-os.js';
 import { checkProfileDestination, saveRecordedProfile } from '../save-profile.js';
 import { version } from '../version.js';
+import { personasFrom } from '../../central/persona/persona-flag.js';
+import { personaColumn } from '../../central/persona/persona-column.js';
+import type { Persona } from '../../common/persona/persona-types.js';
 
 export interface CentralOptions extends PairingFlags {
   target?: string;
@@ -39,6 +42,8 @@ export interface CentralOptions extends PairingFlags {
   onKeyMissing?: KeyMissingPolicy;
   /** Comma-separated pairing methods: one paired phase (column) each. */
   methods?: string;
+  /** Comma-separated personas (fixtures/personas/): one phase (column) each, run as that platform. */
+  as?: string;
   profile?: string;
   /** Write the target's GATT table and the security the matrix saw as a profile to FILE. */
   saveProfile?: string;
@@ -59,6 +64,10 @@ export interface CentralDeps {
   peripheralSmp?: SmpSetup;
   /** @internal The central's Security Manager, set up (key store checked) before the self-matrix opened anything. */
   smp?: SmpSetup | null;
+  /** @internal On mock with no target: the served peripheral forgets its bonds (before each --as column). */
+  forgetPeripheralBonds?: () => Promise<void>;
+  /** Whether a flag was given on the command line (not a default): --as refuses the flags it decides. */
+  explicit?: (key: string) => boolean;
 }
 
 export function registerCentral(program: Command, done: (code: ExitCode) => void): void {
@@ -81,6 +90,10 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
       '--methods <list>',
       `one paired phase (column) per pairing method, each on a new connection with the central's Security Manager set for it: ${PAIRING_METHODS.join(', ')} (on mock with no --target the served peripheral gets the matching IO capability; against a real target the pairing flags override the method's settings)`,
     )
+    .option(
+      '--as <personas>',
+      'one phase (column) per persona, run as that platform would (its Pairing Request, when it pairs, what it does on a missing key), each cell saying what its app and user would see: ios, macos, android, windows, bluez, spec, noble, NAME:VARIANT, or a persona file (fixtures/personas/README.md)',
+    )
     .option('--profile <name|file>', 'compare every cell with this profile; exit 1 on any difference')
     .option('--save-profile <file>', "write the target's GATT table and the security each operation was seen to need as a profile (for `peripheral --profile` and `central --profile`); what the matrix cannot tell is marked as a guess")
     .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop; .pcapng or .pklg by the extension; opens in Wireshark)')
@@ -89,7 +102,9 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
     .option('--timeout <ms>', 'time limit of each operation', durationMs('--timeout'), DEFAULT_TIMEOUT_MS)
     .addOption(logLevelOption().default('warn'))
     .addOption(logFormatOption());
-  addPairingOptions(cmd).action(async (opts: CentralOptions, cmd: Command) => done(await (opts.interactive ? runCentralInteractive(opts, cmd) : runCentral(opts))));
+  addPairingOptions(cmd).action(async (opts: CentralOptions, cmd: Command) =>
+    done(await (opts.interactive ? runCentralInteractive(opts, cmd) : runCentral(opts, { explicit: (key) => cmd.getOptionValueSource(key) === 'cli' }))),
+  );
 }
 
 /**
@@ -122,6 +137,9 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
     });
   }
   refuseFlagsOnOs(opts, 'central');
+  if (opts.as !== undefined && parseTransportSpec(opts.transport).kind === 'os') {
+    throw new BadInputError('BAD_FLAG', '--as with --transport os: the OS pairs by its own rules there, so no persona can be acted out', { path: '--as' }, { hint: 'use a transport with HCI below it (mock, h4:, hci-user:N, usb, serial:PATH)' });
+  }
   const address = addressFrom(opts);
   if (opts.target !== undefined && parseTransportSpec(opts.transport).kind === 'os') return runOsCentral({ ...opts, target: opts.target }, deps);
   const io = matrixOutput(opts, deps);
@@ -130,6 +148,7 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
   const target = opts.target === undefined ? undefined : parseTarget(opts.target);
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
   const methods = methodsFrom(opts);
+  const personas = personasFrom(opts as CentralOptions & Record<string, unknown>, deps.explicit);
   if (opts.btsnoop !== undefined) checkOutputFile('--btsnoop', opts.btsnoop);
   if (opts.saveProfile !== undefined) checkProfileDestination(opts.saveProfile);
   // With --json stdout is one JSON object: the Security Manager's lines (a passkey shown) go to stderr.
@@ -140,7 +159,7 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
   const smp =
     deps.smp !== undefined
       ? (deps.smp ?? undefined)
-      : methods
+      : methods || personas
         ? smpSetupFrom({ ...opts, ioCapability: opts.ioCapability ?? 'NoInputNoOutput' }, say, alarm, log)
         : smpSetupFrom(opts, say, alarm, log);
   const onMock = !deps.transport && parseTransportSpec(opts.transport).kind === 'mock';
@@ -152,7 +171,7 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
     }
     return keyStoreSummary(smp, await runSelfMatrix(opts, deps, smp ?? null), alarm);
   }
-  const code = await walkTarget(opts, deps, { target: target!, profile, methods, smp, address, io, log });
+  const code = await walkTarget(opts, deps, { target: target!, profile, methods, personas, smp, address, io, log });
   // The self-matrix's inner walk (deps.smp given) leaves the summary to the outer call.
   return deps.smp !== undefined ? code : keyStoreSummary(smp, code, alarm);
 }
@@ -161,6 +180,7 @@ interface WalkInputs {
   target: ReturnType<typeof parseTarget>;
   profile: ReturnType<typeof loadProfile> | undefined;
   methods: MatrixMethod[] | undefined;
+  personas: Persona[] | undefined;
   smp: SmpSetup | undefined;
   address: string | undefined;
   io: ReturnType<typeof matrixOutput>;
@@ -168,7 +188,7 @@ interface WalkInputs {
 }
 
 async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs): Promise<ExitCode> {
-  const { target, profile, methods, smp, address, io, log } = w;
+  const { target, profile, methods, personas, smp, address, io, log } = w;
   const err = io.err;
   const overrides = methods && !deps.peripheralSmp ? pairingOverridesFrom(opts) : {};
   const useMethod = (m: MatrixMethod) => {
@@ -204,6 +224,7 @@ async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs
           policy: opts.policy,
           ...(profile ? { profile } : {}),
           ...(methods ? { methods, useMethod } : {}),
+          ...(personas ? { personas: personas.map((p) => personaColumn(p, smp!, () => forgetTarget(client!, deps.forgetPeripheralBonds))) } : {}),
           ...(opts.saveProfile !== undefined ? { readDescriptors: true } : {}),
           onPhase: (p) => log.info({ phase: p.name, cells: p.cells.length, note: p.note }, 'phase done'),
         }),
@@ -220,6 +241,12 @@ async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs
       if (!deps.transport) await transport.close();
     },
   );
+}
+
+/** Before a persona's column: the central forgets its bonds (in memory: --keys is refused with --as), and the served peripheral its own. */
+async function forgetTarget(client: CentralClient, forgetPeripheral: (() => Promise<void>) | undefined): Promise<void> {
+  await client.forgetBonds();
+  await forgetPeripheral?.();
 }
 
 /**
@@ -265,7 +292,8 @@ async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps, smp: SmpSe
     server = await servePeripheral({ transport: peripheralSide, profile, logger: loggerFrom({ ...opts, logLevel: 'silent' }, 'peripheral'), ...(peripheralSmp ? { smp: peripheralSmp } : {}) });
     if (wanted?.kind === 'address' && wanted.value !== server.address.toLowerCase()) throw notThere(` (${server.address})`);
     if (!opts.json) matrixOutput(opts, deps).out(`blebench: the "${escapeField(profile.name)}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);
-    return await runCentral({ ...opts, target: server.address, profile: opts.profile ?? DEFAULT_PROFILE }, { ...deps, transport: centralSide, smp, ...(peripheralSmp ? { peripheralSmp } : {}) });
+    const served = server;
+    return await runCentral({ ...opts, target: server.address, profile: opts.profile ?? DEFAULT_PROFILE }, { ...deps, transport: centralSide, smp, forgetPeripheralBonds: () => served.forgetBonds(), ...(peripheralSmp ? { peripheralSmp } : {}) });
   } finally {
     await server?.close();
     await centralSide.close();
