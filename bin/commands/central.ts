@@ -113,6 +113,7 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
  */
 export async function runCentralInteractive(opts: CentralOptions, cmd?: Command): Promise<ExitCode> {
   if (opts.saveProfile !== undefined) throw new BadInputError('BAD_FLAG', '--save-profile records what the matrix walk saw; the console walks nothing by itself', { path: '--save-profile' }, { hint: 'run `blebench central --target X --save-profile FILE` without --interactive' });
+  if (opts.as !== undefined) throw new BadInputError('BAD_FLAG', '--as runs the matrix walk as each persona; the console is not a persona yet', { path: '--as' }, { hint: 'run `blebench central --as ios` without --interactive' });
   const { interrupt, profile, log, screen, smp, open } = startConsole(opts, 'central', cmd);
   return keyStoreSummary(smp, await runCentralConsole({
     open: async () => {

@@ -9,6 +9,7 @@ import { centralPartOf } from './persona-config.js';
 /** The flags a persona decides instead (their option names as commander keeps them). */
 const PERSONA_DECIDES: Record<string, string> = {
   methods: '--methods',
+  policy: '--policy',
   ioCapability: '--io-capability',
   bonding: '--bonding/--no-bonding',
   mitm: '--mitm',

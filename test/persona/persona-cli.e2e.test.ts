@@ -24,6 +24,19 @@ describe('blebench central --as', () => {
     expect(r.out).toMatch(/verdict: OK: all \d+ cell\(s\) match profile "blebench default"/);
   });
 
+  it('--as with --json: each cell of a persona column carries what its app and user would see, each phase what it did not act out', () => {
+    const r = central(['--as', 'android', '--json', '--log-level', 'silent']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { personas: string[]; phases: { name: string; persona?: string; limits?: string[]; cells: { seen?: string; characteristic: { name?: string } }[] }[] };
+    expect(j.personas).toEqual(['android']);
+    const phase = j.phases.find((p) => p.name === 'as:android')!;
+    expect(phase.persona).toBe('android');
+    expect(phase.limits).toContain('0x05: re-sent 2 times (the central re-sends once)');
+    expect(phase.cells.every((c) => c.seen?.startsWith('Android: '))).toBe(true);
+    expect(phase.cells.find((c) => c.characteristic.name === 'Authenticated Read')!.seen).toContain('the app gets GATT status 137 "GATT_AUTH_FAIL"');
+    expect(j.phases.find((p) => p.name === 'unencrypted')!.cells.every((c) => c.seen === undefined)).toBe(true);
+  });
+
   it('an unknown persona is exit 2 naming the known ones', () => {
     const r = central(['--as', 'ios,iphone']);
     expect(r.code).toBe(2);
@@ -46,6 +59,9 @@ describe('blebench central --as', () => {
     const r = central(['--as', 'ios', '--io-capability', 'DisplayOnly']);
     expect(r.code).toBe(2);
     expect(r.err).toContain("--io-capability with --as: the persona sets the central's Security Manager");
+    const policy = central(['--as', 'ios', '--policy', 'upfront']);
+    expect(policy.code).toBe(2);
+    expect(policy.err).toContain('--policy with --as');
     const dir = mkdtempSync(path.join(tmpdir(), 'persona-cli-'));
     const mac = readFileSync('fixtures/personas/macos.yaml', 'utf8');
     writeFileSync(path.join(dir, 'mac-peripheral.yaml'), mac.replace('name: macos', 'name: mac-peripheral').replace(/\ncentral:\n[\s\S]*?\nperipheral:\n/, '\nperipheral:\n'));
