@@ -60,6 +60,9 @@ export function whatTheySee(persona: Persona, cell: CellBase): string {
   const dialog = `${shows.words} ${cite('user pairing', c.user.pairing)}`;
   if (pairing.error) {
     const failed = c.app.securityFailed.value;
+    const gets = failed === 'att-error' ? attErrorWords(c.app.attError.value, (first as AttError).code) : platformErrorWords(failed);
+    // Refused before the features were exchanged: no method was chosen, so nothing could be shown (our inference; research part B1, cause 1).
+    if (!pairing.response) return `${who}: no dialog to answer (the peer refused the Pairing Request at once: ${pairing.error.label}) [inference]; the app gets ${gets} ${cite('app securityFailed', c.app.securityFailed)}`;
     return `${who}: ${dialog}; the pairing fails (${pairing.error.label}): the app gets ${failed === 'att-error' ? attErrorWords(c.app.attError.value, (first as AttError).code) : platformErrorWords(failed)} ${cite('app securityFailed', c.app.securityFailed)}`;
   }
   const after = shows.shows === 'dialog' ? 'after Pair' : 'after pairing';
