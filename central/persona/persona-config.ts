@@ -54,6 +54,7 @@ export function personaCentralSetup(persona: Persona): PersonaCentralSetup {
     if (r.action === 'encrypt-or-pair' && r.resend > 1) notActed.push(`${k}: re-sent ${r.resend} times (the central re-sends once)`);
   }
   if (c.privacy.value.rpa) notActed.push('privacy: a resolvable private address (the central keeps its controller address)');
-  if (c.onSecurityRequest.value !== 'ignore') notActed.push('a Security Request: encrypt or pair (the matrix meets none from the profile served)');
+  // blebench's Security Manager answers a Security Request by encrypting or pairing (Vol 3 Part H 2.4.6), as most personas do.
+  if (c.onSecurityRequest.value === 'ignore') notActed.push("a Security Request is ignored (blebench's Security Manager encrypts or pairs instead)");
   return { config, policy: cures.size ? 'on-error' : 'never', cures, onKeyMissing: c.onEncryptionFailed['0x06'].value, notActed };
 }
