@@ -117,7 +117,7 @@ export function rigFactory(o: RigOptions): RigFactory {
         peripheral = peripheralPort(server);
       }
       if (ct) {
-        const client = await CentralClient.open(ct, { policy: s.central.pairing, onKeyMissing: s.central.onKeyMissing, timeoutMs: req.operationTimeoutMs, ...scenarioSmp(s).central });
+        const client = await CentralClient.open(ct, { policy: s.central.pairing, onKeyMissing: s.central.onKeyMissing, ...(s.central.cures ? { cures: new Set(s.central.cures) } : {}), timeoutMs: req.operationTimeoutMs, ...scenarioSmp(s).central });
         closers.push(() => client.close());
         central = new NobleCentralPort(client, targetOf(s.peripheral.profile));
       }

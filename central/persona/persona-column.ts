@@ -6,7 +6,7 @@ import { pairingConfig } from '../../common/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/smp/link-session.js';
 import type { Persona } from '../../common/persona/persona-types.js';
 import type { PersonaColumn } from '../matrix/run-matrix.js';
-import { personaCentralSetup } from './persona-config.js';
+import { personaCentralSetup } from '../../common/persona/persona-central.js';
 import { whatTheySee } from './persona-sees.js';
 
 /**

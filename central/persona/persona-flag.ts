@@ -4,7 +4,7 @@
 import { BadInputError } from '../../common/errors/blebench-error.js';
 import { loadPersonas } from '../../common/persona/load-persona.js';
 import type { Persona } from '../../common/persona/persona-types.js';
-import { centralPartOf } from './persona-config.js';
+import { centralPartOf } from '../../common/persona/persona-central.js';
 
 /** The flags a persona decides instead (their option names as commander keeps them). */
 const PERSONA_DECIDES: Record<string, string> = {

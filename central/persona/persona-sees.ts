@@ -10,7 +10,7 @@ import { isKeyMissing } from '../pairing/key-missing-policy.js';
 const keyMissing = (e: unknown): boolean => isKeyMissing(e);
 import { AttError, type CentralError } from '../errors.js';
 import { attErrorWords, personaKeyOf, platformErrorWords } from './platform-error.js';
-import { centralPartOf } from './persona-config.js';
+import { centralPartOf } from '../../common/persona/persona-central.js';
 
 const OK_WORDS: Record<CellBase['operation'], string> = {
   read: 'the read returns the value',

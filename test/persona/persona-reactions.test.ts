@@ -15,7 +15,7 @@ import { CentralClient } from '../../central/central-client.js';
 import { AttError } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 import { personaColumn } from '../../central/persona/persona-column.js';
-import { personaCentralSetup } from '../../central/persona/persona-config.js';
+import { personaCentralSetup } from '../../common/persona/persona-central.js';
 import { defaultPersonasDir, loadPersona } from '../../common/persona/load-persona.js';
 
 let radio: Radio | undefined, server: PeripheralServer | undefined, pt: HciTransport | undefined, ct: HciTransport | undefined, client: CentralClient | undefined;

@@ -1,23 +1,23 @@
-// A central persona as blebench's central runs it: its Security Manager's Pairing Request (IO
+// A central persona as blebench's central runs it (the matrix's --as columns, a scenario's `central: { as }`): its Security Manager's Pairing Request (IO
 // capability, AuthReq, key sizes, key distribution; Core v5.4 Vol 3 Part H 3.5.1), the pairing policy
 // and the ATT errors that make it pair (Vol 3 Part C 10.3.2), and what it does when the peer has no key
 // for its bond (Encryption Change 0x06). What the run cannot act out yet is listed in `notActed`.
-import type { CentralPersona, Persona, PersonaAttError } from '../../common/persona/persona-types.js';
-import { PERSONA_ATT_ERRORS } from '../../common/persona/persona-types.js';
-import type { KeySet, PairingConfig } from '../../common/smp/pairing-config.js';
-import type { KeyMissingPolicy } from '../pairing/key-missing-policy.js';
-import type { PairingPolicy } from '../pairing/pairing-policy.js';
-import { BadInputError } from '../../common/errors/blebench-error.js';
+import type { CentralPersona, Persona, PersonaAttError } from './persona-types.js';
+import { PERSONA_ATT_ERRORS } from './persona-types.js';
+import type { KeySet, PairingConfig } from '../smp/pairing-config.js';
+import { BadInputError } from '../errors/blebench-error.js';
 
 /** The ATT code a persona file's key ("0x05") names. */
 export const attCodeOf = (key: PersonaAttError): number => Number.parseInt(key, 16);
 
 export interface PersonaCentralSetup {
   config: Partial<PairingConfig>;
-  policy: PairingPolicy;
+  /** The central's pairing policy (central/pairing/pairing-policy.ts): on-error when it pairs for any error. */
+  policy: 'on-error' | 'never';
   /** The ATT errors the persona raises security for (its encrypt-or-pair rules). */
   cures: ReadonlySet<number>;
-  onKeyMissing: KeyMissingPolicy;
+  /** central/pairing/key-missing-policy.ts */
+  onKeyMissing: 'pair' | 'stop';
   /** The persona's rules this run does not act out (said in the output, never silently dropped). */
   notActed: string[];
 }
