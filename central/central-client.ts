@@ -34,6 +34,17 @@ export interface CentralClientOptions {
   keyStore?: KeyStore;
   /** When a peer has no key for the central's bond (Encryption Change 0x06): pair again (default) or stop. */
   onKeyMissing?: KeyMissingPolicy;
+  /** The ATT errors the on-error policy pairs for on every connection (a persona's; default 0x05 and 0x0F). */
+  cures?: ReadonlySet<number>;
+}
+
+/** Per connection, overriding the client's (a persona's column in the matrix: central/persona/). */
+export interface ConnectOptions {
+  policy?: PairingPolicy;
+  timeoutMs?: number;
+  onKeyMissing?: KeyMissingPolicy;
+  /** The ATT errors that make the on-error policy pair (default 0x05 and 0x0F). */
+  cures?: ReadonlySet<number>;
 }
 
 /** Beyond the SMP timeout a pairing has surely ended: the pairer's own limit when a Security Manager may wait for a person. */
@@ -47,6 +58,7 @@ const isConnectionComplete = (e: TimelineEntry) =>
 export class CentralClient {
   readonly policy: PairingPolicy;
   readonly onKeyMissing: KeyMissingPolicy;
+  readonly cures: ReadonlySet<number> | undefined;
   readonly timeoutMs: number;
   /** What the last encryption with a kept key showed of each peer's key in this run (by advertised address); a key a pairing of this run made is pairedWith's. */
   private readonly peerKeys = new Map<string, PeerKeyKnowledge>();
@@ -65,6 +77,7 @@ export class CentralClient {
   ) {
     this.policy = options.policy ?? 'on-error';
     this.onKeyMissing = options.onKeyMissing ?? DEFAULT_KEY_MISSING_POLICY;
+    this.cures = options.cures;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.bonds = new CentralBonds(keyStore);
     this.pairingTimeoutMs = options.smp ? Math.max(this.timeoutMs, (options.smp.timeoutMs ?? SMP_TIMEOUT_MS) + PAIRING_MARGIN_MS) : this.timeoutMs;
@@ -142,7 +155,7 @@ export class CentralClient {
   }
 
   /** Connect, then apply the policy (`upfront` pairs now). */
-  async connect(found: Found, options: { policy?: PairingPolicy; timeoutMs?: number } = {}): Promise<CentralConnection> {
+  async connect(found: Found, options: ConnectOptions = {}): Promise<CentralConnection> {
     const policy = options.policy ?? this.policy;
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const { peripheral, advertisement } = found;
@@ -175,7 +188,8 @@ export class CentralClient {
       pairedBefore: this.pairedWith.has(advertisement.address),
       ...(bond ? { bond } : {}),
       ...(session ? { session } : {}),
-      onKeyMissing: this.onKeyMissing,
+      onKeyMissing: options.onKeyMissing ?? this.onKeyMissing,
+      ...((options.cures ?? this.cures) ? { cures: (options.cures ?? this.cures)! } : {}),
       forgetBond: async (b) => {
         await this.bonds.store.delete(b.local, b.peer);
       },

@@ -66,6 +66,8 @@ export interface ConnectionOptions {
   session?: LinkSession;
   /** When the peer has no key for the bond (0x06): pair again, or stop (key-missing-policy.ts). Default pair. */
   onKeyMissing?: KeyMissingPolicy;
+  /** The ATT errors that make the on-error policy pair (a persona's; default 0x05 and 0x0F, pairing-policy.ts). */
+  cures?: ReadonlySet<number>;
   /** Deletes the bond from the central's key store (on-key-missing pair). */
   forgetBond?: (bond: Bond) => Promise<void>;
   /** Told what encryption with the kept key showed of the peer's key (held, missing, different). */
@@ -344,7 +346,7 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     try {
       return await tryOnce();
     } catch (e) {
-      const decision = pairAfter(this.o.policy, e, this.o.link, this.earlierFailure());
+      const decision = pairAfter(this.o.policy, e, this.o.link, this.earlierFailure(), this.o.cures);
       if (!decision.pair) {
         if (isCentralError(e) && e.kind === 'att') rec.noPairing = decision.why;
         throw e;

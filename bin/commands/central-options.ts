@@ -15,6 +15,8 @@ export interface CentralOptions extends PairingFlags {
   onKeyMissing?: KeyMissingPolicy;
   /** Comma-separated pairing methods: one paired phase (column) each. */
   methods?: string;
+  /** Comma-separated personas (fixtures/personas/): one phase (column) each, run as that platform. */
+  as?: string;
   profile?: string;
   /** Write the target's GATT table and the security the matrix saw as a profile to FILE. */
   saveProfile?: string;
@@ -35,4 +37,8 @@ export interface CentralDeps {
   peripheralSmp?: SmpSetup;
   /** @internal The central's Security Manager, set up (key store checked) before the self-matrix opened anything. */
   smp?: SmpSetup | null;
+  /** @internal On mock with no target: the served peripheral forgets its bonds (before each --as column). */
+  forgetPeripheralBonds?: () => Promise<void>;
+  /** Whether a flag was given on the command line (not a default): --as refuses the flags it decides. */
+  explicit?: (key: string) => boolean;
 }

@@ -29,6 +29,9 @@ import type { CentralDeps, CentralOptions } from './central-options.js';
 import { DEFAULT_KEY_MISSING_POLICY, KEY_MISSING_POLICIES } from '../../central/pairing/key-missing-policy.js';
 import { checkProfileDestination, saveRecordedProfile } from '../save-profile.js';
 import { version } from '../version.js';
+import { personasFrom } from '../../central/persona/persona-flag.js';
+import { personaColumn } from '../../central/persona/persona-column.js';
+import type { Persona } from '../../common/persona/persona-types.js';
 
 export type { CentralDeps, CentralOptions } from './central-options.js';
 
@@ -52,6 +55,10 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
       '--methods <list>',
       `one paired phase (column) per pairing method, each on a new connection with the central's Security Manager set for it: ${PAIRING_METHODS.join(', ')} (on mock with no --target the served peripheral gets the matching IO capability; against a real target the pairing flags override the method's settings)`,
     )
+    .option(
+      '--as <personas>',
+      'one phase (column) per persona, run as that platform would (its Pairing Request, when it pairs, what it does on a missing key), each cell saying what its app and user would see: ios, macos, android, windows, bluez, spec, noble, NAME:VARIANT, or a persona file (fixtures/personas/README.md)',
+    )
     .option('--profile <name|file>', 'compare every cell with this profile; exit 1 on any difference')
     .option('--save-profile <file>', "write the target's GATT table and the security each operation was seen to need as a profile (for `peripheral --profile` and `central --profile`); what the matrix cannot tell is marked as a guess")
     .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop; .pcapng or .pklg by the extension; opens in Wireshark)')
@@ -60,7 +67,9 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
     .option('--timeout <ms>', 'time limit of each operation', durationMs('--timeout'), DEFAULT_TIMEOUT_MS)
     .addOption(logLevelOption().default('warn'))
     .addOption(logFormatOption());
-  addPairingOptions(cmd).action(async (opts: CentralOptions, cmd: Command) => done(await (opts.interactive ? runCentralInteractive(opts, cmd) : runCentral(opts))));
+  addPairingOptions(cmd).action(async (opts: CentralOptions, cmd: Command) =>
+    done(await (opts.interactive ? runCentralInteractive(opts, cmd) : runCentral(opts, { explicit: (key) => cmd.getOptionValueSource(key) === 'cli' }))),
+  );
 }
 
 /**
@@ -69,6 +78,7 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
  */
 export async function runCentralInteractive(opts: CentralOptions, cmd?: Command): Promise<ExitCode> {
   if (opts.saveProfile !== undefined) throw new BadInputError('BAD_FLAG', '--save-profile records what the matrix walk saw; the console walks nothing by itself', { path: '--save-profile' }, { hint: 'run `blebench central --target X --save-profile FILE` without --interactive' });
+  if (opts.as !== undefined) throw new BadInputError('BAD_FLAG', '--as runs the matrix walk as each persona; the console is not a persona yet', { path: '--as' }, { hint: 'run `blebench central --as ios` without --interactive' });
   const { interrupt, profile, log, screen, smp, open } = startConsole(opts, 'central', cmd);
   return keyStoreSummary(smp, await runCentralConsole({
     open: async () => {
@@ -93,6 +103,9 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
     });
   }
   refuseFlagsOnOs(opts, 'central');
+  if (opts.as !== undefined && parseTransportSpec(opts.transport).kind === 'os') {
+    throw new BadInputError('BAD_FLAG', '--as with --transport os: the OS pairs by its own rules there, so no persona can be acted out', { path: '--as' }, { hint: 'use a transport with HCI below it (mock, h4:, hci-user:N, usb, serial:PATH)' });
+  }
   const address = addressFrom(opts);
   if (opts.target !== undefined && parseTransportSpec(opts.transport).kind === 'os') return runOsCentral({ ...opts, target: opts.target }, deps);
   const io = matrixOutput(opts, deps);
@@ -101,6 +114,7 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
   const target = opts.target === undefined ? undefined : parseTarget(opts.target);
   const profile = opts.profile ? loadProfile(opts.profile) : undefined;
   const methods = methodsFrom(opts);
+  const personas = personasFrom(opts as CentralOptions & Record<string, unknown>, deps.explicit);
   if (opts.btsnoop !== undefined) checkOutputFile('--btsnoop', opts.btsnoop);
   if (opts.saveProfile !== undefined) checkProfileDestination(opts.saveProfile);
   // With --json stdout is one JSON object: the Security Manager's lines (a passkey shown) go to stderr.
@@ -111,7 +125,7 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
   const smp =
     deps.smp !== undefined
       ? (deps.smp ?? undefined)
-      : methods
+      : methods || personas
         ? smpSetupFrom({ ...opts, ioCapability: opts.ioCapability ?? 'NoInputNoOutput' }, say, alarm, log)
         : smpSetupFrom(opts, say, alarm, log);
   const onMock = !deps.transport && parseTransportSpec(opts.transport).kind === 'mock';
@@ -123,7 +137,7 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
     }
     return keyStoreSummary(smp, await runSelfMatrix(opts, deps, smp ?? null), alarm);
   }
-  const code = await walkTarget(opts, deps, { target: target!, profile, methods, smp, address, io, log });
+  const code = await walkTarget(opts, deps, { target: target!, profile, methods, personas, smp, address, io, log });
   // The self-matrix's inner walk (deps.smp given) leaves the summary to the outer call.
   return deps.smp !== undefined ? code : keyStoreSummary(smp, code, alarm);
 }
@@ -132,6 +146,7 @@ interface WalkInputs {
   target: ReturnType<typeof parseTarget>;
   profile: ReturnType<typeof loadProfile> | undefined;
   methods: MatrixMethod[] | undefined;
+  personas: Persona[] | undefined;
   smp: SmpSetup | undefined;
   address: string | undefined;
   io: ReturnType<typeof matrixOutput>;
@@ -139,7 +154,7 @@ interface WalkInputs {
 }
 
 async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs): Promise<ExitCode> {
-  const { target, profile, methods, smp, address, io, log } = w;
+  const { target, profile, methods, personas, smp, address, io, log } = w;
   const err = io.err;
   const overrides = methods && !deps.peripheralSmp ? pairingOverridesFrom(opts) : {};
   const useMethod = (m: MatrixMethod) => {
@@ -175,6 +190,7 @@ async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs
           policy: opts.policy,
           ...(profile ? { profile } : {}),
           ...(methods ? { methods, useMethod } : {}),
+          ...(personas ? { personas: personas.map((p) => personaColumn(p, smp!, () => forgetTarget(client!, deps.forgetPeripheralBonds))) } : {}),
           ...(opts.saveProfile !== undefined ? { readDescriptors: true } : {}),
           onPhase: (p) => log.info({ phase: p.name, cells: p.cells.length, note: p.note }, 'phase done'),
         }),
@@ -191,6 +207,12 @@ async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs
       if (!deps.transport) await transport.close();
     },
   );
+}
+
+/** Before a persona's column: the central forgets its bonds (in memory: --keys is refused with --as), and the served peripheral its own. */
+async function forgetTarget(client: CentralClient, forgetPeripheral: (() => Promise<void>) | undefined): Promise<void> {
+  await client.forgetBonds();
+  await forgetPeripheral?.();
 }
 
 /**
@@ -235,7 +257,7 @@ async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps, smp: SmpSe
     const { server, ct: centralSide } = world;
     if (wanted?.kind === 'address' && wanted.value !== server.address.toLowerCase()) throw notThere(` (${server.address})`);
     if (!opts.json) matrixOutput(opts, deps).out(`blebench: the "${escapeField(profile.name)}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);
-    return await runCentral({ ...opts, target: server.address, profile: opts.profile ?? DEFAULT_PROFILE }, { ...deps, transport: centralSide, smp, ...(peripheralSmp ? { peripheralSmp } : {}) });
+    return await runCentral({ ...opts, target: server.address, profile: opts.profile ?? DEFAULT_PROFILE }, { ...deps, transport: centralSide, smp, forgetPeripheralBonds: () => server.forgetBonds(), ...(peripheralSmp ? { peripheralSmp } : {}) });
   } finally {
     await world.close();
   }

@@ -20,6 +20,9 @@ import { refuseFlagsOnOs } from '../os-flags.js';
 import { startConsole } from '../console-command.js';
 import { isOsTransport } from '../../common/stack/hci/os-transport.js';
 import { runOsPeripheral } from './peripheral-os.js';
+import { peripheralAsFrom } from '../../peripheral/persona/persona-flag.js';
+import { BadInputError } from '../../common/errors/blebench-error.js';
+import { parseTransportSpec } from '../../common/hci/transport-spec.js';
 
 
 interface PeripheralOptions extends PairingFlags {
@@ -30,6 +33,8 @@ interface PeripheralOptions extends PairingFlags {
   name?: string;
   btsnoop?: string;
   interactive?: boolean;
+  /** A peripheral persona (fixtures/personas/): the profile's security and pairing answered as that platform. */
+  as?: string;
   logLevel: string;
   logFormat: string;
 }
@@ -43,6 +48,7 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
     .addOption(addressOption())
     .option('--name <name>', "advertised local name (default: the profile's advertising.localName)")
     .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop; .pcapng or .pklg by the extension; opens in Wireshark)')
+    .option('--as <persona>', "serve as a platform would (a persona with a peripheral part: macos, macos:VARIANT or a file): its ATT answers per security setting and its answer to a Pairing Request")
     .option('--interactive', 'a console: pick a profile (unless --profile), watch requests live, set values, notify, change security, refuse pairing (needs a terminal)')
     .addOption(logLevelOption())
     .addOption(logFormatOption());
@@ -57,6 +63,7 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
  * --log-level is given (they would write over the prompts); Ctrl-C ends with 130.
  */
 export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Command): Promise<ExitCode> {
+  if (opts.as !== undefined) throw new BadInputError('BAD_FLAG', '--as serves as a persona without the console; the console is not a persona yet', { path: '--as' }, { hint: 'run `blebench peripheral --as macos` without --interactive' });
   const { interrupt, profile, log, screen, smp, open } = startConsole(opts, 'peripheral', cmd);
   if (smp) smp.attempts = new RepeatedAttempts(); // Core v5.4 Vol 3 Part H 2.3.6, as in runPeripheral
   return keyStoreSummary(smp, await runPeripheralConsole({
@@ -75,13 +82,18 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
   const address = addressFrom(opts);
   // A broken profile is bad input (exit 2, file and path named) before any adapter is touched, and
   // before the signal handlers below are installed (a refused input must not leave them behind).
-  const profile = loadProfile(opts.profile ?? DEFAULT_PROFILE);
+  const loaded = loadProfile(opts.profile ?? DEFAULT_PROFILE);
+  if (opts.as !== undefined && parseTransportSpec(opts.transport).kind === 'os') throw new BadInputError('BAD_FLAG', '--as with --transport os: the OS answers as itself there', { path: '--as' });
+  const as = peripheralAsFrom(opts, loaded);
+  const profile = as?.profile ?? loaded;
   if (opts.btsnoop !== undefined) checkOutputFile('--btsnoop', opts.btsnoop);
   // After a failed pairing a verifier waits before it answers the same central again (Core v5.4 Vol 3
   // Part H 2.3.6): a new Pairing Request within the waiting interval gets Pairing Failed 0x09.
   const log = loggerFrom(opts, 'peripheral');
-  const smp = smpSetupFrom(opts, undefined, undefined, log);
+  // A persona answers Pairing Requests with blebench's Security Manager.
+  const smp = smpSetupFrom(as ? { ...opts, ioCapability: opts.ioCapability ?? 'NoInputNoOutput' } : opts, undefined, undefined, log);
   if (smp) smp.attempts = new RepeatedAttempts();
+  if (as && smp) as.apply(smp);
   // Listen for SIGINT/SIGTERM before anything is printed: a signal sent as soon as the ready line is
   // read must find our handler, not the default action (which kills the process).
   const signalled = untilSignal().then(() => EXIT.OK as ExitCode);
@@ -110,6 +122,7 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
     );
     server = await servePeripheral({ transport, profile, logger: log, ...(opts.name ? { name: opts.name } : {}), ...(smp ? { smp } : {}) });
     log.info({ transport: transport.label, address: server.address, name: server.name }, 'advertising; waiting for a central (Ctrl-C stops)');
+    for (const line of as?.said ?? []) process.stderr.write(escapeForTerminal(`blebench peripheral: ${line}\n`));
     process.stdout.write(escapeForTerminal(`blebench peripheral: serving "${profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central (Ctrl-C stops)\n`));
     const result = await Promise.race([signalled, closed]);
     log.info('stopping');

@@ -16,9 +16,10 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = ['read', 'write', '
 
 /**
  * `paired:METHOD` when the matrix runs a phase per pairing method (--methods); `os` is the one phase
- * over the OS stack, where the OS decides when to pair.
+ * over the OS stack, where the OS decides when to pair; `as:PERSONA` a phase run as that platform would
+ * (--as, central/persona/).
  */
-export type PhaseName = 'unencrypted' | 'paired' | `paired:${MatrixMethod}` | 'os';
+export type PhaseName = 'unencrypted' | 'paired' | `paired:${MatrixMethod}` | `as:${string}` | 'os';
 
 /**
  * Where a cell's facts come from: `air`, the PDUs on the tap; `api`, only what the OS stack's API
@@ -61,6 +62,8 @@ export interface CellBase {
   /** With a profile: what it says the cell must be, and the difference if any. */
   expected?: ProfileExpectedOutcome;
   difference?: string;
+  /** Under a persona (--as): what that platform's app and user would see, from the persona's rules. */
+  seen?: string;
 }
 
 /** A cell judged from the air (the tap): the link's security is known. */
@@ -88,6 +91,10 @@ export interface Phase<C extends CellBase = Cell> {
   policy: PairingPolicy | 'os';
   /** The pairing method this phase's Security Manager was configured for (--methods). */
   method?: MatrixMethod;
+  /** The persona this phase ran as (--as). */
+  persona?: string;
+  /** The persona's rules this phase did not act out (said, never silently dropped). */
+  limits?: string[];
   cells: C[];
   /** Pairings in this phase (upfront, or the one an error triggered). */
   pairings: PairingReport[];
@@ -112,6 +119,8 @@ export interface MatrixResult<C extends CellBase = Cell> {
   facts?: { source: FactSource; header: string; limits: string[] };
   /** The pairing methods given a phase each (--methods), in order. */
   methods?: MatrixMethod[];
+  /** The personas given a phase each (--as), in order. */
+  personas?: string[];
   phases: Phase<C>[];
   /** Profile name and file, when comparing. */
   profile?: { name: string; source: string };

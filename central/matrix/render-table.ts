@@ -12,7 +12,9 @@ const phaseTitle = (name: PhaseName): string =>
       ? 'after pairing'
       : name === 'os'
         ? 'as the OS handled it'
-        : `after ${METHOD_TITLE[name.slice('paired:'.length) as MatrixMethod]}`;
+        : name.startsWith('as:')
+          ? `as ${name.slice('as:'.length)}`
+          : `after ${METHOD_TITLE[name.slice('paired:'.length) as MatrixMethod]}`;
 /** Marks a cell whose facts come from the OS API rather than the air (the legend says so). */
 export const API_MARK = '[api]';
 const mark = (c: CellBase) => (c.source === 'api' ? ` ${API_MARK}` : '');
@@ -42,7 +44,7 @@ export function renderMatrixTable(r: MatrixResult<CellBase>): string {
     lines.push(`  the "from" column and ${API_MARK} mark what the OS API reported; nothing here was seen on the air`, '');
   }
   lines.push(`${t.localName ?? '(no name)'} ${t.address || '(address hidden by the OS)'} (${t.addressType}) RSSI ${t.rssi} dBm, services ${t.serviceUuids.join(', ') || 'none advertised'}`);
-  lines.push(`pairing ${r.policy === 'os' ? 'decided by the OS (it pairs when the peer answers 0x05/0x0F, with its own dialog)' : `policy: ${r.policy}`}${r.methods ? `; a phase per pairing method: ${r.methods.map((m) => METHOD_TITLE[m]).join(', ')}` : ''}${r.profile ? `; compared with profile "${r.profile.name}" (${r.profile.source})` : ''}`);
+  lines.push(`pairing ${r.policy === 'os' ? 'decided by the OS (it pairs when the peer answers 0x05/0x0F, with its own dialog)' : `policy: ${r.policy}`}${r.methods ? `; a phase per pairing method: ${r.methods.map((m) => METHOD_TITLE[m]).join(', ')}` : ''}${r.personas ? `; a phase per persona (what its app and user would see under →): ${r.personas.join(', ')}` : ''}${r.profile ? `; compared with profile "${r.profile.name}" (${r.profile.source})` : ''}`);
   lines.push('');
   const phases = r.phases;
   // Over the API a column says where each row's facts come from; from the air there is none (the tap saw it all).
@@ -70,7 +72,8 @@ export function renderMatrixTable(r: MatrixResult<CellBase>): string {
   }
   for (const p of phases) if (p.note) lines.push(`(${phaseTitle(p.name)}: ${p.note})`);
   lines.push('', 'why:');
-  for (const p of phases) for (const c of p.cells) lines.push(`  ${nameOf(c)} × ${c.operation}, ${phaseTitle(c.phase)}${mark(c)}: ${c.why}`);
+  for (const p of phases) for (const c of p.cells) lines.push(`  ${nameOf(c)} × ${c.operation}, ${phaseTitle(c.phase)}${mark(c)}: ${c.why}`, ...(c.seen ? [`    → ${c.seen}`] : []));
+  for (const p of phases) for (const l of p.limits ?? []) lines.push(`(${phaseTitle(p.name)}, not acted out: ${l})`);
   for (const p of phases) for (const pr of p.pairings) lines.push('', ...formatPairingReport(pr));
   if (r.centralKey) lines.push('', `keys: the central began with a key for this target (a bond, e.g. --keys); the target's own: ${PEER_KEY_WORDS[r.peerKey ?? 'unknown']}`);
   if (r.profile) {

@@ -2,7 +2,7 @@
 // unencrypted link (policy never), then on a new connection under the chosen policy (upfront
 // pairs at once, on-error pairs at the first 0x05/0x0F; never leaves the second phase out).
 import type { ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
-import type { CentralClient } from '../central-client.js';
+import type { CentralClient, ConnectOptions } from '../central-client.js';
 import type { CentralConnection } from '../connection.js';
 import { isCentralError } from '../errors.js';
 import type { PairingPolicy } from '../pairing/pairing-policy.js';
@@ -14,6 +14,14 @@ import { runPhase } from './run-phase.js';
 import type { DiscoveredCharacteristic } from '../gatt/discovered.js';
 import type { MatrixMethod } from './pairing-methods.js';
 
+export interface PersonaColumn {
+  name: string;
+  policy: PairingPolicy;
+  connect: ConnectOptions;
+  prepare: () => void | Promise<void>;
+  annotate: (phase: Phase) => void;
+}
+
 export interface MatrixOptions {
   policy: PairingPolicy;
   profile?: ResolvedProfile;
@@ -23,18 +31,25 @@ export interface MatrixOptions {
    */
   methods?: readonly MatrixMethod[];
   useMethod?: (method: MatrixMethod) => void | Promise<void>;
+  /**
+   * One phase per persona instead of the paired phase(s) (--as): before each, prepare() sets the
+   * central's Security Manager as the persona's; the phase connects with the persona's policy and
+   * reactions (even when it gives every error up); annotate() adds what its app and user would see.
+   */
+  personas?: readonly PersonaColumn[];
   /** Progress for logs. */
   onPhase?: (phase: Phase) => void;
   /** Read every descriptor but the CCCD after each phase's cells, and keep the GATT table (for --save-profile). */
   readDescriptors?: boolean;
 }
 
-async function phase(client: CentralClient, found: Found, name: PhaseName, policy: PairingPolicy, profile: ResolvedProfile | undefined, readDescriptors = false): Promise<{ phase: Phase; chars: DiscoveredCharacteristic[] }> {
+async function phase(client: CentralClient, found: Found, name: PhaseName, policy: PairingPolicy, profile: ResolvedProfile | undefined, readDescriptors = false, connect: ConnectOptions = {}): Promise<{ phase: Phase; chars: DiscoveredCharacteristic[] }> {
   const method = name.startsWith('paired:') ? (name.slice('paired:'.length) as MatrixMethod) : undefined;
-  const p: Phase = { name, policy, ...(method ? { method } : {}), cells: [], pairings: [] };
+  const persona = name.startsWith('as:') ? name.slice('as:'.length) : undefined;
+  const p: Phase = { name, policy, ...(method ? { method } : {}), ...(persona ? { persona } : {}), cells: [], pairings: [] };
   let conn: CentralConnection | undefined;
   try {
-    conn = await client.connect(found, { policy: policy === 'upfront' ? 'never' : policy });
+    conn = await client.connect(found, { ...connect, policy: policy === 'upfront' ? 'never' : policy });
     conn.on('paired', (r) => p.pairings.push(r));
     if (policy === 'upfront') {
       const r = await conn.pair('upfront');
@@ -67,7 +82,19 @@ export async function runMatrix(client: CentralClient, found: Found, options: Ma
   let chars = first.chars;
   const methods = options.methods?.length ? options.methods : undefined;
   if (methods) result.methods = [...methods];
-  const paired: { name: PhaseName; method?: MatrixMethod }[] = methods ? methods.map((m) => ({ name: `paired:${m}` as const, method: m })) : [{ name: 'paired' }];
+  if (options.personas?.length) {
+    result.personas = options.personas.map((c) => c.name);
+    for (const column of options.personas) {
+      await column.prepare();
+      const again = await client.find({ kind: 'address', value: found.advertisement.address.toLowerCase() });
+      const run = await phase(client, again, `as:${column.name}`, column.policy, options.profile, options.readDescriptors, column.connect);
+      column.annotate(run.phase);
+      result.phases.push(run.phase);
+      options.onPhase?.(run.phase);
+      if (!chars.length) chars = run.chars;
+    }
+  }
+  const paired: { name: PhaseName; method?: MatrixMethod }[] = options.personas?.length ? [] : methods ? methods.map((m) => ({ name: `paired:${m}` as const, method: m })) : [{ name: 'paired' }];
   for (const { name, method } of paired) {
     if (options.policy === 'never') {
       result.phases.push({ name, policy: 'never', ...(method ? { method } : {}), cells: [], pairings: [], note: 'not run: the pairing policy "never" does not pair' });

@@ -23,12 +23,13 @@ export interface EarlierFailure {
 }
 
 /**
- * Should this failure make the central pair and re-send? Not when an attempt already failed on this
+ * Should this failure make the central pair and re-send? `cures`: the ATT errors that make it try (a
+ * persona's, central/persona/; by default 0x05 and 0x0F). Not when an attempt already failed on this
  * link: a peer that refused refuses again, and one that keeps the Repeated Attempts gate (Core v5.4
  * Vol 3 Part H 2.3.6) counts every Pairing Request and locks out a central that keeps asking.
  */
-export function pairAfter(policy: PairingPolicy, error: unknown, link: { encrypted: boolean }, earlier?: EarlierFailure): PairDecision {
-  if (!(error instanceof AttError) || !PAIRING_CURES.has(error.attCode)) return { pair: false, why: 'pairing does not cure this error' };
+export function pairAfter(policy: PairingPolicy, error: unknown, link: { encrypted: boolean }, earlier?: EarlierFailure, cures: ReadonlySet<number> = PAIRING_CURES): PairDecision {
+  if (!(error instanceof AttError) || !cures.has(error.attCode)) return { pair: false, why: cures === PAIRING_CURES ? 'pairing does not cure this error' : 'the persona gives this error to the app' };
   if (policy !== 'on-error') return { pair: false, why: `the pairing policy is "${policy}"` };
   if (link.encrypted) {
     return {

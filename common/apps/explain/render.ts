@@ -1,5 +1,6 @@
 // explain's output: the story of each connection in words, then the findings; or the same as JSON.
 // Every string from the file (notes, names) is escaped before it reaches a terminal.
+import { personaFor, personaView } from './persona-view.js';
 import { hciStatus } from '../../base/codes/hci.js';
 import { damageText } from '../../stack/capture/open-capture.js';
 import type { ConnectionFacts } from './facts.js';
@@ -65,6 +66,7 @@ export function renderText(r: ExplainResult, o: RenderOptions = {}): string {
     return out.join('\n') + '\n';
   }
   out.push(`findings (${r.findings.length}):`);
+  const persona = o.central ? personaFor(o.central) : undefined;
   for (const f of r.findings) {
     const p = PATTERNS[f.id];
     out.push(`- ${f.id}: ${p.title}${f.connection !== undefined ? ` (connection ${f.connection})` : ''}`);
@@ -75,6 +77,8 @@ export function renderText(r: ExplainResult, o: RenderOptions = {}): string {
     out.push(`    peripheral: ${p.peripheral}`);
     const platforms = o.central ? [...p.platforms.filter((x) => x.platform === o.central), ...p.platforms.filter((x) => x.platform !== o.central)] : p.platforms;
     for (const k of platforms) out.push(`    known on ${k.platform}${k.platform === o.central ? ' (your central)' : ''}: ${k.behaviour} [${k.source}]`);
+    const view = persona ? personaView(f.id, persona) : undefined;
+    if (view) out.push(`    ${view}`);
   }
   return out.join('\n') + '\n';
 }

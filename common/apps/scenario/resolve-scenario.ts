@@ -12,6 +12,8 @@ import { DEFAULT_KEY_MISSING_POLICY, DEFAULT_PAIRING_POLICY, DEFAULT_TIME_LIMIT_
 import type { ScenarioInput } from './scenario-input.js';
 import { ScenarioIssueList, type ScenarioIssue } from './scenario-issues.js';
 import { SCENARIO_SCHEMA } from './scenario-schema.js';
+import { centralPersonaAt } from './resolve-persona.js';
+import { pairingConfig } from '../smp/pairing-config.js';
 
 /** Bluetooth SIG test IDs: GATT/SR/GAR/BI-04-C, SM/CEN/JW/BI-01-C (test suite / role / group / BV|BI-nn-C). */
 const QUALIFICATION_ID = /^[A-Z0-9]+(?:\/[A-Z0-9]+)+\/B[VI]-\d{2}-[A-Z]$/;
@@ -42,7 +44,8 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
   const peripheral = peripheralAt(n, input.peripheral, found.profile, pointer('peripheral'));
   const faults = faultsAt(n, input.faults, pointer('faults'));
   const steps = input.central.steps.map((s, i) => stepAt(n, s, i, pointer('central', 'steps', i))).filter((s): s is Step => s !== undefined);
-  const centralSmp = input.central['security-manager'] ? securityManagerAt(n, input.central['security-manager'], pointer('central', 'security-manager'), 'central') : undefined;
+  const persona = input.central.as !== undefined ? centralPersonaAt(n, input.central, pointer('central')) : undefined;
+  const centralSmp = persona ? pairingConfig(persona.setup.config) : input.central['security-manager'] ? securityManagerAt(n, input.central['security-manager'], pointer('central', 'security-manager'), 'central') : undefined;
   const centralPrivacy = privacyOf(input.central['security-manager']);
   const runTimeline = timelineExpectationsAt(n, input.expect?.timeline, pointer('expect', 'timeline'), 'run');
   if (!issues.empty) return { ok: false, issues: issues.items };
@@ -57,7 +60,15 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
       timeLimitMs: input['time-limit-ms'] ?? DEFAULT_TIME_LIMIT_MS,
       peripheral,
       faults,
-      central: { pairing: input.central.pairing ?? DEFAULT_PAIRING_POLICY, onKeyMissing: input.central['on-key-missing'] ?? DEFAULT_KEY_MISSING_POLICY, ...(centralSmp ? { smp: centralSmp } : {}), ...(centralPrivacy ? { privacy: centralPrivacy } : {}), ...(input.central['timeout-ms'] !== undefined ? { timeoutMs: input.central['timeout-ms'] } : {}), steps },
+      central: {
+        pairing: persona?.setup.policy ?? input.central.pairing ?? DEFAULT_PAIRING_POLICY,
+        onKeyMissing: persona?.setup.onKeyMissing ?? input.central['on-key-missing'] ?? DEFAULT_KEY_MISSING_POLICY,
+        ...(persona ? { persona: persona.name, cures: [...persona.setup.cures] } : {}),
+        ...(centralSmp ? { smp: centralSmp } : {}),
+        ...(centralPrivacy ? { privacy: centralPrivacy } : {}),
+        ...(input.central['timeout-ms'] !== undefined ? { timeoutMs: input.central['timeout-ms'] } : {}),
+        steps,
+      },
       expect: { timeline: runTimeline },
     },
   };

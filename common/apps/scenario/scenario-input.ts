@@ -100,6 +100,8 @@ export type FaultInput =
 export type PairingPolicy = 'on-error' | 'never' | 'upfront';
 
 export interface CentralInput {
+  /** A platform persona (fixtures/personas/: ios, android, … or NAME:VARIANT): its Security Manager, the ATT errors it pairs for, its answer to a missing key. */
+  as?: string;
   pairing?: PairingPolicy;
   /** What the central does when the peer has no key for its bond (Encryption Change 0x06): pair again, or stop (iOS since 13.4). */
   'on-key-missing'?: 'pair' | 'stop';

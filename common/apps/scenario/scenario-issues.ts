@@ -15,6 +15,7 @@ export type ScenarioIssueKind =
   | 'bad-value'
   | 'bad-id'
   | 'profile'
+  | 'persona'
   | 'inconsistent';
 
 export type ScenarioIssue = InputIssue<ScenarioIssueKind>;

@@ -69,7 +69,7 @@ export const SCENARIO_SCHEMA = {
         ['profile'],
       ),
       faults: { type: 'array', items: { $ref: '#/definitions/fault' } },
-      central: obj({ pairing: { enum: ['on-error', 'never', 'upfront'] }, 'on-key-missing': { enum: ['pair', 'stop'] }, 'security-manager': { $ref: '#/definitions/securityManager' }, 'timeout-ms': positive, steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } } }, ['steps']),
+      central: obj({ as: { type: 'string', minLength: 1 }, pairing: { enum: ['on-error', 'never', 'upfront'] }, 'on-key-missing': { enum: ['pair', 'stop'] }, 'security-manager': { $ref: '#/definitions/securityManager' }, 'timeout-ms': positive, steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } } }, ['steps']),
       expect: obj({ timeline: { type: 'array', items: { $ref: '#/definitions/timelineExpectation' } } }),
     },
     ['name', 'description', 'peripheral', 'central'],

@@ -183,7 +183,17 @@ export interface Scenario {
   /** Rules for the virtual radio (common/stack/air/faults.ts); on real adapters the runner refuses them. */
   readonly faults: readonly FaultRule[];
   /** `timeoutMs`: the central's time limit for one operation, when the file says (else the runner's). */
-  readonly central: { readonly pairing: PairingPolicy; readonly onKeyMissing: KeyMissingPolicy; readonly smp?: PairingConfig; readonly privacy?: RolePrivacy; readonly timeoutMs?: number; readonly steps: readonly Step[] };
+  readonly central: {
+    readonly pairing: PairingPolicy;
+    readonly onKeyMissing: KeyMissingPolicy;
+    readonly smp?: PairingConfig;
+    readonly privacy?: RolePrivacy;
+    /** `as: PERSONA`: the persona's name and the ATT errors it pairs for (on-error). */
+    readonly persona?: string;
+    readonly cures?: readonly number[];
+    readonly timeoutMs?: number;
+    readonly steps: readonly Step[];
+  };
   /** Expectations on the whole run. */
   readonly expect: { readonly timeline: readonly TimelineExpectation[] };
 }

@@ -118,7 +118,7 @@ async function observeStep(step: Step, s: Scenario, w: Watch): Promise<StepRun> 
       const mine = (e: PeripheralEvent): e is Extract<PeripheralEvent, { type: 'request' }> => e.type === 'request' && e.characteristic === name && ops.includes(e.operation);
       let r = (await w.next(mine)) as Extract<PeripheralEvent, { type: 'request' }>;
       // A central that pairs on 0x05/0x0F sends the request again: its answer is the step's.
-      if (!r.ok && s.central.pairing === 'on-error' && CURED_BY_PAIRING.has(r.attError ?? -1)) r = (await w.next(mine)) as typeof r;
+      if (!r.ok && s.central.pairing === 'on-error' && (s.central.cures ? new Set(s.central.cures) : CURED_BY_PAIRING).has(r.attError ?? -1)) r = (await w.next(mine)) as typeof r;
       if (r.ok) return { outcome: { kind: 'ok' }, ...(step.kind === 'read' && r.value ? { value: r.value } : {}) };
       return { outcome: { kind: 'code', code: protocolCode('att', r.attError ?? 0) } };
     }

@@ -1,0 +1,33 @@
+// A persona as one column of the security matrix (--as ios,android): before its phase the central's
+// Security Manager takes the persona's Pairing Request, the phase connects with the persona's policy,
+// the ATT errors it pairs for and its answer to a missing key, and each cell is told what the
+// persona's app and user would see.
+import { pairingConfig } from '../../common/smp/pairing-config.js';
+import type { SmpSetup } from '../../common/smp/link-session.js';
+import type { Persona } from '../../common/persona/persona-types.js';
+import type { PersonaColumn } from '../matrix/run-matrix.js';
+import { personaCentralSetup } from '../../common/persona/persona-central.js';
+import { whatTheySee } from './persona-sees.js';
+
+/**
+ * `forget` makes both sides strangers again before the column (the central's bonds with the target and,
+ * where blebench serves it, the peripheral's): each persona meets the peripheral as a new phone would,
+ * not with the bond the column before it made.
+ */
+export function personaColumn(persona: Persona, smp: SmpSetup, forget: () => Promise<void>): PersonaColumn {
+  const setup = personaCentralSetup(persona);
+  const config = pairingConfig(setup.config);
+  return {
+    name: persona.name,
+    policy: setup.policy,
+    connect: { cures: setup.cures, onKeyMissing: setup.onKeyMissing },
+    prepare: async () => {
+      smp.config = config;
+      await forget();
+    },
+    annotate: (phase) => {
+      for (const cell of phase.cells) cell.seen = whatTheySee(persona, cell);
+      if (setup.notActed.length) phase.limits = [...setup.notActed];
+    },
+  };
+}

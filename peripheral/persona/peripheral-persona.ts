@@ -1,0 +1,65 @@
+// A peripheral persona as blebench's peripheral serves it (`blebench peripheral --as macos`): the
+// profile's security is what the platform's API can say (macOS CBPeripheralManager: only
+// "EncryptionRequired" per read, write, notify, indicate), answered with the persona's ATT error, and
+// its Security Manager answers a Pairing Request as the persona does. What is not acted out is listed.
+import { BadInputError } from '../../common/errors/blebench-error.js';
+import type { ResolvedCharacteristic, ResolvedProfile } from '../../common/gatt/resolved-profile.js';
+import { MIN_KEY_SIZE, needsEncryption, type GattOperation, type SecurityRequirement } from '../../common/gatt/security-levels.js';
+import type { Persona, PeripheralAnswer, PeripheralPersona, Rule } from '../../common/persona/persona-types.js';
+import type { PairingConfig } from '../../common/smp/pairing-config.js';
+
+/** The macOS permission or property each operation's encryption requirement becomes (developer.apple.com CBAttributePermissions, CBCharacteristicProperties). */
+const SETTING_OF: Record<GattOperation, string> = {
+  read: 'readEncryptionRequired',
+  write: 'writeEncryptionRequired',
+  writeWithoutResponse: 'writeEncryptionRequired',
+  notify: 'notifyEncryptionRequired',
+  indicate: 'indicateEncryptionRequired',
+};
+
+export interface PeripheralPersonaSetup {
+  profile: ResolvedProfile;
+  config: Partial<PairingConfig>;
+  /** One line per change and per rule not acted out, with the rule's source and confidence. */
+  said: string[];
+}
+
+function peripheralPartOf(persona: Persona): PeripheralPersona {
+  if (persona.peripheral) return persona.peripheral;
+  throw new BadInputError('BAD_FLAG', `--as ${persona.name}: ${persona.source} describes ${persona.title} as a central only; it has no "peripheral" part`, { path: '--as', file: persona.source });
+}
+
+const cite = (r: Rule<unknown>) => `(${r.confidence}: ${r.source})`;
+
+export function peripheralPersonaSetup(persona: Persona, profile: ResolvedProfile): PeripheralPersonaSetup {
+  const p = peripheralPartOf(persona);
+  const said: string[] = [];
+  const answerFor = (op: GattOperation): Rule<PeripheralAnswer> | undefined => p.answers[SETTING_OF[op]] ?? (op === 'indicate' ? p.answers[SETTING_OF.notify] : undefined);
+  const asPersona = (c: ResolvedCharacteristic): ResolvedCharacteristic => {
+    const security = { ...c.security };
+    for (const op of Object.keys(security) as GattOperation[]) {
+      const req = security[op];
+      if (!needsEncryption(req.level)) continue;
+      const rule = answerFor(op);
+      if (!rule) {
+        said.push(`"${c.name}" × ${op}: ${persona.title} has no rule for ${SETTING_OF[op]}; served as the profile says`);
+        continue;
+      }
+      const next: SecurityRequirement = { level: rule.value.justWorksEnough ? 'encrypted' : 'authenticated', minKeySize: MIN_KEY_SIZE, errorOverride: Number.parseInt(rule.value.unencrypted, 16) };
+      security[op] = next;
+      said.push(`"${c.name}" × ${op}: ${SETTING_OF[op]}; answers ${rule.value.unencrypted} until the link is ${next.level}, no key-size check ${cite(rule)}`);
+    }
+    return { ...c, security };
+  };
+  const served: ResolvedProfile = { ...profile, services: profile.services.map((s) => ({ ...s, characteristics: s.characteristics.map(asPersona) })) };
+  const pairing = p.onPairingRequest;
+  if (pairing.value === 'silence') {
+    throw new BadInputError('BAD_FLAG', `--as ${persona.name}: "${pairing.value}" (no answer to a Pairing Request) is not acted out yet`, { path: '--as', file: persona.source }, {
+      hint: `pick another variant: ${Object.keys(pairing.variants ?? {}).join(', ')}`,
+    });
+  }
+  const config: Partial<PairingConfig> = { pairable: pairing.value === 'accept' };
+  said.push(`a Pairing Request: ${pairing.value === 'accept' ? 'accepted' : 'refused (Pairing Failed 0x05 Pairing Not Supported; the reason macOS sends is not known)'} ${cite(pairing)}`);
+  if (p.securityRequest.value !== 'never') said.push(`not acted out: a Security Request ${p.securityRequest.value} ${cite(p.securityRequest)}`);
+  return { profile: served, config, said };
+}

@@ -1,0 +1,67 @@
+// The story's first cause, acted out by two personas on real bleno and noble over the virtual radio: an
+// iPhone (central persona ios) reads a Mac's encrypted characteristic (peripheral persona macos, which
+// refuses incoming pairing, jmcorgan/fips#72): the Pairing Request is refused and the app gets
+// CBATTError 5 "Authentication is insufficient." with no dialog. With the variant in which macOS pairs,
+// the dialog appears and the read returns the value.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Radio } from '../../common/air/index.js';
+import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
+import { pairingConfig } from '../../common/smp/pairing-config.js';
+import type { SmpSetup } from '../../common/smp/link-session.js';
+import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
+import { CentralClient } from '../../central/central-client.js';
+import { AttError, SmpPairingFailed } from '../../central/errors.js';
+import { runMatrix } from '../../central/matrix/run-matrix.js';
+import { personaColumn } from '../../central/persona/persona-column.js';
+import { peripheralPersonaSetup } from '../../peripheral/persona/peripheral-persona.js';
+import { loadPersona } from '../../common/persona/load-persona.js';
+import { SMP_REASON } from '../../common/codes/smp.js';
+
+let radio: Radio | undefined, server: PeripheralServer | undefined, pt: HciTransport | undefined, ct: HciTransport | undefined, client: CentralClient | undefined;
+afterEach(async () => {
+  await client?.close();
+  await server?.close();
+  await ct?.close();
+  await pt?.close();
+  radio?.close();
+  client = server = ct = pt = radio = undefined;
+});
+
+const noPrompts = { displayPasskey: () => undefined, enterPasskey: async () => null, compareNumbers: async () => true };
+
+async function iosReadsMac(mac: string) {
+  const setup = peripheralPersonaSetup(loadPersona(mac), loadProfile(DEFAULT_PROFILE));
+  radio = new Radio({ name: 'story' });
+  pt = await openTransport('mock', { radio, name: 'peripheral' });
+  ct = await openTransport('mock', { radio, name: 'central' });
+  const peripheralSmp: SmpSetup = { config: pairingConfig(setup.config), delegate: noPrompts };
+  const smp: SmpSetup = { config: pairingConfig(), delegate: noPrompts };
+  server = await servePeripheral({ transport: pt, profile: setup.profile, smp: peripheralSmp });
+  client = await CentralClient.open(ct, { policy: 'on-error', timeoutMs: 5000, smp });
+  const found = await client.find({ kind: 'address', value: server.address.toLowerCase() });
+  const r = await runMatrix(client, found, { policy: 'on-error', personas: [personaColumn(loadPersona('ios'), smp, async () => undefined)] });
+  const read = r.phases.find((p) => p.name === 'as:ios')!.cells.find((c) => c.characteristic.uuid === setup.profile.services[0]!.characteristics.find((x) => x.name === 'Encrypted Read')!.uuid)!;
+  return { setup, read };
+}
+
+describe('peripheral persona macos against central persona ios', () => {
+  it('macos refuses the Pairing Request: no dialog, CBATTError 5 "Authentication is insufficient."', async () => {
+    const { setup, read } = await iosReadsMac('macos');
+    expect(setup.config.pairable).toBe(false);
+    expect(setup.said).toContain('"Encrypted Read" × read: readEncryptionRequired; answers 0x05 until the link is encrypted, no key-size check (user: nordicsemi/IOS-nRF-Connect#94 (btmon - an Apple GATT server answers a BlueZ central 0x05); the story\'s own iPhone report (CBATTError 5))');
+    expect(read.pairing?.result).toBe('failed');
+    expect(read.pairing?.error).toBeInstanceOf(SmpPairingFailed);
+    expect((read.pairing!.error as SmpPairingFailed).reason).toBe(SMP_REASON.PAIRING_NOT_SUPPORTED);
+    expect(((read.outcome as { error: unknown }).error as AttError).code).toBe(0x05);
+    expect(read.seen).toMatch(/^iOS: no dialog to answer \(the peer refused the Pairing Request at once: .*\) \[inference\]; the app gets CBATTError 5 "Authentication is insufficient\." \[app securityFailed: user\]$/);
+  }, 60_000);
+
+  it('macos:pairs-with-dialog: the dialog appears and after Pair the read returns the value', async () => {
+    const { setup, read } = await iosReadsMac('macos:pairs-with-dialog');
+    expect(setup.config.pairable).toBe(true);
+    expect(read.pairing?.result).toBe('encrypted');
+    expect(read.outcome.kind).toBe('value');
+    expect(read.seen).toMatch(/^iOS: the pairing dialog appears .*; after Pair the read returns the value/);
+  }, 60_000);
+});

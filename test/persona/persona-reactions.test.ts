@@ -1,0 +1,69 @@
+// The persona's rules drive the central, not only its words: a persona file that gives 0x05 up and
+// pairs for 0x08 (as sandeepmistry's noble once did, noble/noble#295) makes the central leave the
+// Encrypted Read unpaired and pair for the Authorized Read, on real bleno and noble over the virtual radio.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Radio } from '../../common/air/index.js';
+import { openTransport, type HciTransport } from '../../common/hci/transport.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
+import { pairingConfig } from '../../common/smp/pairing-config.js';
+import type { SmpSetup } from '../../common/smp/link-session.js';
+import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
+import { CentralClient } from '../../central/central-client.js';
+import { AttError } from '../../central/errors.js';
+import { runMatrix } from '../../central/matrix/run-matrix.js';
+import { personaColumn } from '../../central/persona/persona-column.js';
+import { personaCentralSetup } from '../../common/persona/persona-central.js';
+import { defaultPersonasDir, loadPersona } from '../../common/persona/load-persona.js';
+
+let radio: Radio | undefined, server: PeripheralServer | undefined, pt: HciTransport | undefined, ct: HciTransport | undefined, client: CentralClient | undefined;
+afterEach(async () => {
+  await client?.close();
+  await server?.close();
+  await ct?.close();
+  await pt?.close();
+  radio?.close();
+  client = server = ct = pt = radio = undefined;
+});
+
+function oldNoble(): ReturnType<typeof loadPersona> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'persona-'));
+  const text = readFileSync(path.join(defaultPersonasDir(), 'noble.yaml'), 'utf8')
+    .replace('name: noble', 'name: old-noble')
+    .replace("'0x05':\n      value: { action: encrypt-or-pair, resend: 1 }", "'0x05':\n      value: { action: give-up, resend: 0 }")
+    .replace("'0x08':\n      value: { action: give-up, resend: 0 }", "'0x08':\n      value: { action: encrypt-or-pair, resend: 1 }");
+  writeFileSync(path.join(dir, 'old-noble.yaml'), text);
+  return loadPersona(path.join(dir, 'old-noble.yaml'));
+}
+
+describe('a persona\'s reactions drive the central', () => {
+  it('the ATT errors it pairs for are the persona\'s: 0x05 given up, 0x08 paired for (and still 0x08 after)', async () => {
+    const persona = oldNoble();
+    const setup = personaCentralSetup(persona);
+    expect([...setup.cures]).toEqual([0x08, 0x0f]);
+    expect(setup.policy).toBe('on-error');
+    const profile = loadProfile(DEFAULT_PROFILE);
+    radio = new Radio({ name: 'reactions' });
+    pt = await openTransport('mock', { radio, name: 'peripheral' });
+    ct = await openTransport('mock', { radio, name: 'central' });
+    const smp: SmpSetup = { config: pairingConfig(), delegate: { displayPasskey: () => undefined, enterPasskey: async () => null, compareNumbers: async () => true } };
+    server = await servePeripheral({ transport: pt, profile });
+    client = await CentralClient.open(ct, { policy: 'on-error', timeoutMs: 5000, smp });
+    const found = await client.find({ kind: 'address', value: server.address.toLowerCase() });
+    const r = await runMatrix(client, found, { policy: 'on-error', profile, personas: [personaColumn(persona, smp, async () => undefined)] });
+    const cells = r.phases.find((p) => p.name === 'as:old-noble')!.cells;
+    const cell = (name: string) => cells.find((c) => c.characteristic.name === name)!;
+    const encrypted = cell('Encrypted Read');
+    expect(encrypted.pairing).toBeUndefined();
+    expect(encrypted.outcome.kind === 'error' && (encrypted.outcome.error as AttError).code).toBe(0x05);
+    expect(encrypted.why).toContain('the persona gives this error to the app');
+    expect(encrypted.seen).toBe('noble (blebench): no dialog; the app gets ATT 0x05 Insufficient Authentication [onAttError 0x05: code]');
+    const authorized = cell('Authorized Read');
+    expect(authorized.pairing?.result).toBe('encrypted');
+    expect((authorized.firstError as AttError).code).toBe(0x08);
+    expect(authorized.outcome.kind === 'error' && (authorized.outcome.error as AttError).code).toBe(0x08);
+    expect(authorized.seen).toMatch(/^noble \(blebench\): nothing: noble pairs Just Works without asking anyone .*; after pairing the read still fails: the app gets ATT 0x08 Insufficient Authorization/);
+  }, 60_000);
+});
