@@ -31,7 +31,7 @@ import { checkProfileDestination, saveRecordedProfile } from '../save-profile.js
 import { version } from '../version.js';
 import { personasFrom } from '../../central/persona/persona-flag.js';
 import { personaColumn } from '../../central/persona/persona-column.js';
-import type { Persona } from '../../common/persona/persona-types.js';
+import type { Persona } from '../../common/apps/persona/persona-types.js';
 
 export type { CentralDeps, CentralOptions } from './central-options.js';
 

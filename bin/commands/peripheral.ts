@@ -21,8 +21,8 @@ import { startConsole } from '../console-command.js';
 import { isOsTransport } from '../../common/stack/hci/os-transport.js';
 import { runOsPeripheral } from './peripheral-os.js';
 import { peripheralAsFrom } from '../../peripheral/persona/persona-flag.js';
-import { BadInputError } from '../../common/errors/blebench-error.js';
-import { parseTransportSpec } from '../../common/hci/transport-spec.js';
+import { BadInputError } from '../../common/base/errors/blebench-error.js';
+import { parseTransportSpec } from '../../common/stack/hci/transport-spec.js';
 
 
 interface PeripheralOptions extends PairingFlags {

@@ -2,11 +2,11 @@
 // Security Manager takes the persona's Pairing Request, the phase connects with the persona's policy,
 // the ATT errors it pairs for and its answer to a missing key, and each cell is told what the
 // persona's app and user would see.
-import { pairingConfig } from '../../common/smp/pairing-config.js';
-import type { SmpSetup } from '../../common/smp/link-session.js';
-import type { Persona } from '../../common/persona/persona-types.js';
+import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
+import type { SmpSetup } from '../../common/stack/smp/link-session.js';
+import type { Persona } from '../../common/apps/persona/persona-types.js';
 import type { PersonaColumn } from '../matrix/run-matrix.js';
-import { personaCentralSetup } from '../../common/persona/persona-central.js';
+import { personaCentralSetup } from '../../common/apps/persona/persona-central.js';
 import { whatTheySee } from './persona-sees.js';
 
 /**

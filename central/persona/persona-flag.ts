@@ -1,10 +1,10 @@
 // `blebench central --as ios[,android,…]`: the personas, each with a central part, checked before
 // anything opens (exit 2 naming the persona, the file and the place). A persona sets the central's
 // Security Manager and its reactions, so the flags that set them too are refused beside it.
-import { BadInputError } from '../../common/errors/blebench-error.js';
-import { loadPersonas } from '../../common/persona/load-persona.js';
-import type { Persona } from '../../common/persona/persona-types.js';
-import { centralPartOf } from '../../common/persona/persona-central.js';
+import { BadInputError } from '../../common/base/errors/blebench-error.js';
+import { loadPersonas } from '../../common/apps/persona/load-persona.js';
+import type { Persona } from '../../common/apps/persona/persona-types.js';
+import { centralPartOf } from '../../common/apps/persona/persona-central.js';
 
 /** The flags a persona decides instead (their option names as commander keeps them). */
 const PERSONA_DECIDES: Record<string, string> = {

@@ -2,7 +2,7 @@
 // the cell's facts (the first ATT error, the pairing it started, the final outcome): "iOS: the pairing
 // dialog appears; after Pair the read returns the value" / "iOS: no dialog; the app gets CBATTError 5
 // "Authentication is insufficient."". Each sentence names the rule it comes from and how sure that is.
-import type { CentralPersona, Persona, Rule } from '../../common/persona/persona-types.js';
+import type { CentralPersona, Persona, Rule } from '../../common/apps/persona/persona-types.js';
 import type { CellBase } from '../matrix/matrix-types.js';
 import { isKeyMissing } from '../pairing/key-missing-policy.js';
 
@@ -10,7 +10,7 @@ import { isKeyMissing } from '../pairing/key-missing-policy.js';
 const keyMissing = (e: unknown): boolean => isKeyMissing(e);
 import { AttError, type CentralError } from '../errors.js';
 import { attErrorWords, personaKeyOf, platformErrorWords } from './platform-error.js';
-import { centralPartOf } from '../../common/persona/persona-central.js';
+import { centralPartOf } from '../../common/apps/persona/persona-central.js';
 
 const OK_WORDS: Record<CellBase['operation'], string> = {
   read: 'the read returns the value',
@@ -27,7 +27,7 @@ const cite = (path: string, rule: Rule<unknown>) => `[${path}: ${rule.confidence
 
 /** What the app gets for an error that ends a request, in the persona's words. */
 export function appGets(c: CentralPersona, e: CentralError): string {
-  if (e instanceof AttError) return attErrorWords(c.app.attError.value, e.code);
+  if (e instanceof AttError) return attErrorWords(c.app.attError.value, e.attCode);
   if (keyMissing(e)) return platformErrorWords(c.app.keyMissing.value);
   return `an error (${e.label})`;
 }
@@ -43,7 +43,7 @@ export function whatTheySee(persona: Persona, cell: CellBase): string {
     const rule = c.onEncryptionFailed['0x06'];
     return `${who}: ${c.user.keyMissing.value.words}; the app gets ${platformErrorWords(c.app.keyMissing.value)} ${cite('onEncryptionFailed 0x06', rule)}`;
   }
-  const key = first instanceof AttError ? personaKeyOf(first.code) : undefined;
+  const key = first instanceof AttError ? personaKeyOf(first.attCode) : undefined;
   if (!key) return `${who}: no dialog; the app gets ${appGets(c, first)}`;
   const rule = c.onAttError[key];
   const gives = `the app gets ${appGets(c, first)}`;
@@ -60,17 +60,17 @@ export function whatTheySee(persona: Persona, cell: CellBase): string {
   const dialog = `${shows.words} ${cite('user pairing', c.user.pairing)}`;
   if (pairing.error) {
     const failed = c.app.securityFailed.value;
-    const gets = failed === 'att-error' ? attErrorWords(c.app.attError.value, (first as AttError).code) : platformErrorWords(failed);
+    const gets = failed === 'att-error' ? attErrorWords(c.app.attError.value, (first as AttError).attCode) : platformErrorWords(failed);
     // Refused before the features were exchanged: no method was chosen, so nothing could be shown (our inference; research part B1, cause 1).
     if (!pairing.response) return `${who}: no dialog to answer (the peer refused the Pairing Request at once: ${pairing.error.label}) [inference]; the app gets ${gets} ${cite('app securityFailed', c.app.securityFailed)}`;
-    return `${who}: ${dialog}; the pairing fails (${pairing.error.label}): the app gets ${failed === 'att-error' ? attErrorWords(c.app.attError.value, (first as AttError).code) : platformErrorWords(failed)} ${cite('app securityFailed', c.app.securityFailed)}`;
+    return `${who}: ${dialog}; the pairing fails (${pairing.error.label}): the app gets ${failed === 'att-error' ? attErrorWords(c.app.attError.value, (first as AttError).attCode) : platformErrorWords(failed)} ${cite('app securityFailed', c.app.securityFailed)}`;
   }
   const after = shows.shows === 'dialog' ? 'after Pair' : 'after pairing';
   if (!final) return `${who}: ${dialog}; ${after} ${ok} ${cite(`onAttError ${key}`, rule)}`;
   // Paired, re-sent, and it still failed: a persona that pairs again asking for MITM says what that brings.
   const again = `${after} the ${OP_WORDS[cell.operation]} still fails`;
-  if (rule.value.then === 'pair-with-mitm' && final instanceof AttError && personaKeyOf(final.code) && c.onAttError[personaKeyOf(final.code)!].value.action !== 'give-up') {
-    return `${who}: ${dialog}; ${again} (${attErrorWords(c.app.attError.value, final.code)}); ${mitmAgain(c, who, `the ${pairing.method ?? 'Just Works'} pairing`, final)} ${cite(`onAttError ${key} then`, rule)}`;
+  if (rule.value.then === 'pair-with-mitm' && final instanceof AttError && personaKeyOf(final.attCode) && c.onAttError[personaKeyOf(final.attCode)!].value.action !== 'give-up') {
+    return `${who}: ${dialog}; ${again} (${attErrorWords(c.app.attError.value, final.attCode)}); ${mitmAgain(c, who, `the ${pairing.method ?? 'Just Works'} pairing`, final)} ${cite(`onAttError ${key} then`, rule)}`;
   }
   return `${who}: ${dialog}; ${again}: the app gets ${appGets(c, final)} ${cite(`onAttError ${key}`, rule)}`;
 }

@@ -3,10 +3,10 @@
 // CoreBluetooth's texts), as a status number (Android's GATT status, WinRT's GattProtocolError) or as an
 // exception name; and a platform error (CBError 14, GATT status 137) as the persona file gives it.
 import { COREBLUETOOTH_ATT_TEXT } from '../os/corebluetooth-att-errors.js';
-import type { AttErrorDelivery, PersonaAttError, PlatformError } from '../../common/persona/persona-types.js';
-import { PERSONA_ATT_ERRORS } from '../../common/persona/persona-types.js';
+import type { AttErrorDelivery, PersonaAttError, PlatformError } from '../../common/apps/persona/persona-types.js';
+import { PERSONA_ATT_ERRORS } from '../../common/apps/persona/persona-types.js';
+import { hex } from '../../common/base/codes/code-table.js';
 
-const hex2 = (code: number) => `0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
 
 /** The persona file's key for an ATT code ("0x0F"), when the persona has rules for it. */
 export function personaKeyOf(code: number): PersonaAttError | undefined {
@@ -29,9 +29,9 @@ export function attErrorWords(delivery: AttErrorDelivery, code: number): string 
       return text ? `CBATTError ${code} "${text}"` : `CBATTError ${code}`;
     }
     case 'status':
-      return `${delivery.name ?? 'status'} ${code}${own ? ` (${own})` : ` (ATT ${hex2(code)})`}`;
+      return `${delivery.name ?? 'status'} ${code}${own ? ` (${own})` : ` (ATT ${hex(code)})`}`;
     case 'exception':
-      return own ?? `${delivery.name ?? 'an error'} (ATT ${hex2(code)})`;
+      return own ?? `${delivery.name ?? 'an error'} (ATT ${hex(code)})`;
   }
 }
 

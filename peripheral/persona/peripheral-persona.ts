@@ -2,11 +2,11 @@
 // profile's security is what the platform's API can say (macOS CBPeripheralManager: only
 // "EncryptionRequired" per read, write, notify, indicate), answered with the persona's ATT error, and
 // its Security Manager answers a Pairing Request as the persona does. What is not acted out is listed.
-import { BadInputError } from '../../common/errors/blebench-error.js';
-import type { ResolvedCharacteristic, ResolvedProfile } from '../../common/gatt/resolved-profile.js';
-import { MIN_KEY_SIZE, needsEncryption, type GattOperation, type SecurityRequirement } from '../../common/gatt/security-levels.js';
-import type { Persona, PeripheralAnswer, PeripheralPersona, Rule } from '../../common/persona/persona-types.js';
-import type { PairingConfig } from '../../common/smp/pairing-config.js';
+import { BadInputError } from '../../common/base/errors/blebench-error.js';
+import type { ResolvedCharacteristic, ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
+import { MIN_KEY_SIZE, needsEncryption, type GattOperation, type SecurityRequirement } from '../../common/stack/gatt/security-levels.js';
+import type { Persona, PeripheralAnswer, PeripheralPersona, Rule } from '../../common/apps/persona/persona-types.js';
+import type { PairingConfig } from '../../common/stack/smp/pairing-config.js';
 
 /** The macOS permission or property each operation's encryption requirement becomes (developer.apple.com CBAttributePermissions, CBCharacteristicProperties). */
 const SETTING_OF: Record<GattOperation, string> = {

@@ -1,10 +1,10 @@
 // `blebench peripheral --as macos[:VARIANT]`: the persona's peripheral part applied to the profile and
 // the Security Manager before anything opens (exit 2 naming the persona, the file and the place).
-import { BadInputError } from '../../common/errors/blebench-error.js';
-import type { ResolvedProfile } from '../../common/gatt/resolved-profile.js';
-import { loadPersona } from '../../common/persona/load-persona.js';
-import { pairingConfig } from '../../common/smp/pairing-config.js';
-import type { SmpSetup } from '../../common/smp/link-session.js';
+import { BadInputError } from '../../common/base/errors/blebench-error.js';
+import type { ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
+import { loadPersona } from '../../common/apps/persona/load-persona.js';
+import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
+import type { SmpSetup } from '../../common/stack/smp/link-session.js';
 import { peripheralPersonaSetup } from './peripheral-persona.js';
 
 export interface PeripheralAs {

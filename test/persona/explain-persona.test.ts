@@ -2,8 +2,8 @@
 // what that platform's user saw and its app got, from the persona file (its words, its errors, the
 // rule's confidence and source); a platform without a persona file gets no such line.
 import { describe, expect, it } from 'vitest';
-import { explainFile, renderText, type Platform } from '../../common/explain/index.js';
-import { loadPersona } from '../../common/persona/load-persona.js';
+import { explainFile, renderText, type Platform } from '../../common/apps/explain/index.js';
+import { loadPersona } from '../../common/apps/persona/load-persona.js';
 
 const lines = async (capture: string, central: Platform | undefined) =>
   renderText(await explainFile(`fixtures/captures/${capture}.btsnoop`), central ? { central } : {}).split('\n').filter((l) => l.startsWith('    as '));

@@ -4,19 +4,19 @@
 // CBATTError 5 "Authentication is insufficient." with no dialog. With the variant in which macOS pairs,
 // the dialog appears and the read returns the value.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
-import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
-import { pairingConfig } from '../../common/smp/pairing-config.js';
-import type { SmpSetup } from '../../common/smp/link-session.js';
+import { Radio } from '../../common/stack/air/index.js';
+import { openTransport, type HciTransport } from '../../common/stack/hci/transport.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/load-profile.js';
+import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
+import type { SmpSetup } from '../../common/stack/smp/link-session.js';
 import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 import { CentralClient } from '../../central/central-client.js';
 import { AttError, SmpPairingFailed } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 import { personaColumn } from '../../central/persona/persona-column.js';
 import { peripheralPersonaSetup } from '../../peripheral/persona/peripheral-persona.js';
-import { loadPersona } from '../../common/persona/load-persona.js';
-import { SMP_REASON } from '../../common/codes/smp.js';
+import { loadPersona } from '../../common/apps/persona/load-persona.js';
+import { SMP_REASON } from '../../common/base/codes/smp.js';
 
 let radio: Radio | undefined, server: PeripheralServer | undefined, pt: HciTransport | undefined, ct: HciTransport | undefined, client: CentralClient | undefined;
 afterEach(async () => {

@@ -5,10 +5,10 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BadInputError, EXIT } from '../../common/errors/blebench-error.js';
-import { BUILT_IN_PERSONAS, defaultPersonasDir, listPersonas, loadPersona, loadPersonas } from '../../common/persona/load-persona.js';
-import { PersonaError } from '../../common/persona/persona-issues.js';
-import { PERSONA_ATT_ERRORS } from '../../common/persona/persona-types.js';
+import { BadInputError, EXIT } from '../../common/base/errors/blebench-error.js';
+import { BUILT_IN_PERSONAS, defaultPersonasDir, listPersonas, loadPersona, loadPersonas } from '../../common/apps/persona/load-persona.js';
+import { PersonaError } from '../../common/apps/persona/persona-issues.js';
+import { PERSONA_ATT_ERRORS } from '../../common/apps/persona/persona-types.js';
 
 const thrown = (f: () => unknown): BadInputError => {
   try {

@@ -3,21 +3,21 @@
 // persona's Security Manager; an ATT error the persona gives up on reaches the app unpaired, in the
 // platform's words; one it pairs for starts a pairing and the user sees the persona's prompt.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/air/index.js';
-import { openTransport, type HciTransport } from '../../common/hci/transport.js';
-import { DEFAULT_PROFILE, loadProfile } from '../../common/gatt/load-profile.js';
-import { pairingConfig } from '../../common/smp/pairing-config.js';
-import type { SmpSetup } from '../../common/smp/link-session.js';
+import { Radio } from '../../common/stack/air/index.js';
+import { openTransport, type HciTransport } from '../../common/stack/hci/transport.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/load-profile.js';
+import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
+import type { SmpSetup } from '../../common/stack/smp/link-session.js';
 import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
 import { CentralClient } from '../../central/central-client.js';
 import { AttError } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
-import { renderTable } from '../../central/matrix/render-table.js';
+import { renderMatrixTable } from '../../central/matrix/render-table.js';
 import type { Cell, MatrixResult } from '../../central/matrix/matrix-types.js';
 import { readApiError } from '../../central/os/corebluetooth-att-errors.js';
 import { personaColumn } from '../../central/persona/persona-column.js';
-import { BUILT_IN_PERSONAS, loadPersona } from '../../common/persona/load-persona.js';
-import type { CentralPersona, Persona, PersonaAttError } from '../../common/persona/persona-types.js';
+import { BUILT_IN_PERSONAS, loadPersona } from '../../common/apps/persona/load-persona.js';
+import type { CentralPersona, Persona, PersonaAttError } from '../../common/apps/persona/persona-types.js';
 
 const personas: Persona[] = BUILT_IN_PERSONAS.map((n) => loadPersona(n)).filter((p) => p.central);
 let radio: Radio, server: PeripheralServer, pt: HciTransport, ct: HciTransport, client: CentralClient;
@@ -68,7 +68,7 @@ describe('the default profile under each persona', () => {
     expect(result.personas).toEqual(personas.map((p) => p.name));
     expect(result.phases.map((p) => p.name)).toEqual(['unencrypted', ...personas.map((p) => `as:${p.name}`)]);
     expect(result.differences).toEqual([]);
-    expect(renderTable(result)).toContain(`as ${personas[0]!.name}`);
+    expect(renderMatrixTable(result)).toContain(`as ${personas[0]!.name}`);
   });
 
   for (const persona of personas) {
@@ -94,7 +94,7 @@ describe('the default profile under each persona', () => {
           continue;
         }
         expect(first).toBeInstanceOf(AttError);
-        const code = (first as AttError).code;
+        const code = (first as AttError).attCode;
         const key = keyOf(code)!;
         const rule = c.onAttError[key];
         if (rule.value.action === 'give-up') {

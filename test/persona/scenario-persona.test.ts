@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../common/scenario/index.js';
-import { loadPersona } from '../../common/persona/load-persona.js';
+import { loadScenario } from '../../common/apps/scenario/index.js';
+import { loadPersona } from '../../common/apps/persona/load-persona.js';
 
 function scenario(central: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'scenario-persona-'));

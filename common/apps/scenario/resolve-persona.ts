@@ -2,8 +2,8 @@
 // central's Security Manager config, pairing policy, the ATT errors it pairs for and its answer to a
 // missing key. A persona decides what `pairing`, `on-key-missing` and `security-manager` would, so a
 // scenario gives one or the other; a persona that cannot be loaded is an issue at /central/as.
-import { isBlebenchError } from '../errors/blebench-error.js';
-import { pointer } from '../input/issues.js';
+import { isBlebenchError } from '../../base/errors/blebench-error.js';
+import { pointer } from '../../base/input/issues.js';
 import { loadPersona } from '../persona/load-persona.js';
 import { personaCentralSetup, type PersonaCentralSetup } from '../persona/persona-central.js';
 import type { Names } from './resolve-names.js';

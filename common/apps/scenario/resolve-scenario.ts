@@ -13,7 +13,7 @@ import type { ScenarioInput } from './scenario-input.js';
 import { ScenarioIssueList, type ScenarioIssue } from './scenario-issues.js';
 import { SCENARIO_SCHEMA } from './scenario-schema.js';
 import { centralPersonaAt } from './resolve-persona.js';
-import { pairingConfig } from '../smp/pairing-config.js';
+import { pairingConfig } from '../../stack/smp/pairing-config.js';
 
 /** Bluetooth SIG test IDs: GATT/SR/GAR/BI-04-C, SM/CEN/JW/BI-01-C (test suite / role / group / BV|BI-nn-C). */
 const QUALIFICATION_ID = /^[A-Z0-9]+(?:\/[A-Z0-9]+)+\/B[VI]-\d{2}-[A-Z]$/;

@@ -1,6 +1,6 @@
 // What the persona schema cannot say: the file's name is the persona's name (so `--as NAME` finds
 // what the file says it is), and a rule nobody can vouch for (`confidence: unknown`) offers variants.
-import { pointer } from '../input/issues.js';
+import { pointer } from '../../base/input/issues.js';
 import type { PersonaIssueList } from './persona-issues.js';
 
 /** Adds an issue for every rule (an object with value, source and confidence) that is unknown and has no variants. */

@@ -3,7 +3,7 @@
 // that is; where nobody knows, the rule says `unknown` and offers the candidates as named variants.
 // The central part drives blebench's central (its Security Manager and its reactions); the peripheral
 // part says what that platform answers when it serves.
-import type { IoCapabilityName } from '../smp/pairing-config.js';
+import type { IoCapabilityName } from '../../stack/smp/pairing-config.js';
 
 /** How sure a rule is: a vendor's document, the platform's source code, a maintainer, a user's report, our inference, nobody knows. */
 export const CONFIDENCES = ['vendor', 'code', 'maintainer', 'user', 'inference', 'unknown'] as const;

@@ -4,8 +4,8 @@
 // for its bond (Encryption Change 0x06). What the run cannot act out yet is listed in `notActed`.
 import type { CentralPersona, Persona, PersonaAttError } from './persona-types.js';
 import { PERSONA_ATT_ERRORS } from './persona-types.js';
-import type { KeySet, PairingConfig } from '../smp/pairing-config.js';
-import { BadInputError } from '../errors/blebench-error.js';
+import type { KeySet, PairingConfig } from '../../stack/smp/pairing-config.js';
+import { BadInputError } from '../../base/errors/blebench-error.js';
 
 /** The ATT code a persona file's key ("0x05") names. */
 export const attCodeOf = (key: PersonaAttError): number => Number.parseInt(key, 16);

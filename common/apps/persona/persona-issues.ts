@@ -1,8 +1,8 @@
 // A persona file that cannot be used: every problem found, each naming the file and the place in it
 // (JSON Pointer path, line and column), exit 2, as profiles and scenarios do (common/input/issues.ts).
-import { BadInputError } from '../errors/blebench-error.js';
-import { formatIssues, InputIssueList, type InputIssue } from '../input/issues.js';
-import type { SchemaIssueKind } from '../input/schema-check.js';
+import { BadInputError } from '../../base/errors/blebench-error.js';
+import { formatIssues, InputIssueList, type InputIssue } from '../../base/input/issues.js';
+import type { SchemaIssueKind } from '../../base/input/schema-check.js';
 
 export type PersonaIssueKind = 'syntax' | 'duplicate-key' | SchemaIssueKind | 'name-mismatch' | 'unknown-without-variants';
 export type PersonaIssue = InputIssue<PersonaIssueKind>;

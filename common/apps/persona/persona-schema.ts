@@ -2,7 +2,7 @@
 // { value, source, confidence, note?, variants? }; rule() builds that around the value's own schema.
 // What a schema cannot say (an `unknown` rule must offer variants; a central or a peripheral part, or
 // both) is in persona-checks.ts and load-persona.ts.
-import { IO_CAPABILITY_NAMES } from '../smp/pairing-config.js';
+import { IO_CAPABILITY_NAMES } from '../../stack/smp/pairing-config.js';
 import { ATT_ERROR_ACTIONS, ATT_ERROR_STYLES, CONFIDENCES, KEY_DISTRIBUTION_KEYS, PERSONA_ATT_ERRORS, THEN_ACTIONS, USER_SEES } from './persona-types.js';
 
 const text = { type: 'string', minLength: 1 } as const;

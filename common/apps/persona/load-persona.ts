@@ -5,11 +5,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BadInputError } from '../errors/blebench-error.js';
-import { withPosition } from '../input/issues.js';
-import { notAFile, readInputText } from '../input/read-input.js';
-import { schemaChecker } from '../input/schema-check.js';
-import { parseSourceText } from '../input/source-text.js';
+import { BadInputError } from '../../base/errors/blebench-error.js';
+import { withPosition } from '../../base/input/issues.js';
+import { notAFile, readInputText } from '../../base/input/read-input.js';
+import { schemaChecker } from '../../base/input/schema-check.js';
+import { parseSourceText } from '../../base/input/source-text.js';
 import { checkUnknownRules } from './persona-checks.js';
 import { PersonaError, PersonaIssueList } from './persona-issues.js';
 import { PERSONA_SCHEMA } from './persona-schema.js';
