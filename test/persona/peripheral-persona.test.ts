@@ -53,7 +53,9 @@ describe('peripheral persona macos against central persona ios', () => {
     expect(read.pairing?.result).toBe('failed');
     expect(read.pairing?.error).toBeInstanceOf(SmpPairingFailed);
     expect((read.pairing!.error as SmpPairingFailed).reason).toBe(SMP_REASON.PAIRING_NOT_SUPPORTED);
-    expect(((read.outcome as { error: unknown }).error as AttError).code).toBe(0x05);
+    // The read met ATT 0x05 first; the pairing it started was refused, and that refusal is the cell's outcome.
+    expect((read.firstError as AttError).attCode).toBe(0x05);
+    expect((read.outcome as { error: unknown }).error).toBeInstanceOf(SmpPairingFailed);
     expect(read.seen).toMatch(/^iOS: no dialog to answer \(the peer refused the Pairing Request at once: .*\) \[inference\]; the app gets CBATTError 5 "Authentication is insufficient\." \[app securityFailed: user\]$/);
   }, 60_000);
 

@@ -57,13 +57,13 @@ describe('a persona\'s reactions drive the central', () => {
     const cell = (name: string) => cells.find((c) => c.characteristic.name === name)!;
     const encrypted = cell('Encrypted Read');
     expect(encrypted.pairing).toBeUndefined();
-    expect(encrypted.outcome.kind === 'error' && (encrypted.outcome.error as AttError).code).toBe(0x05);
+    expect(encrypted.outcome.kind === 'error' && (encrypted.outcome.error as AttError).attCode).toBe(0x05);
     expect(encrypted.why).toContain('the persona gives this error to the app');
     expect(encrypted.seen).toBe('noble (blebench): no dialog; the app gets ATT 0x05 Insufficient Authentication [onAttError 0x05: code]');
     const authorized = cell('Authorized Read');
     expect(authorized.pairing?.result).toBe('encrypted');
-    expect((authorized.firstError as AttError).code).toBe(0x08);
-    expect(authorized.outcome.kind === 'error' && (authorized.outcome.error as AttError).code).toBe(0x08);
+    expect((authorized.firstError as AttError).attCode).toBe(0x08);
+    expect(authorized.outcome.kind === 'error' && (authorized.outcome.error as AttError).attCode).toBe(0x08);
     expect(authorized.seen).toMatch(/^noble \(blebench\): nothing: noble pairs Just Works without asking anyone .*; after pairing the read still fails: the app gets ATT 0x08 Insufficient Authorization/);
   }, 60_000);
 });
