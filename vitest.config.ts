@@ -70,7 +70,10 @@ export default defineConfig({
     // A folder for one run, where files share what is the same for all of them (tshark's readings).
     globalSetup: ['test/helpers/run-share.ts'],
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: E2E, setupFiles: ['test/helpers/unit-guard.ts'] } },
+      // unit: each file in a fresh module graph. Shared (isolate: false), files that load noble and bleno in
+      // process met each other's module copies in a shuffled order (NoTransportSelectedError, "bleno is
+      // already loaded"): the isolation costs ~60 s of CPU and is worth its certainty.
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: E2E, setupFiles: ['test/helpers/unit-guard.ts'], isolate: true } },
       { extends: true, test: { name: 'e2e', include: E2E } },
     ],
   },
