@@ -10,7 +10,7 @@ import { tsharkRows, type Row } from '../capture/decoded-rows.js';
 const DIR = 'fixtures/captures';
 const FORMATS = ['btsnoop', 'btsnoop-1001', 'btsnoop-2001', 'pklg', 'pklg-be', 'pcapng'];
 const PATTERNS = ['no-pairing-after-security-error', 'pairing-refused', 'security-too-low-after-pairing', 'key-size-too-small', 'passkey-or-confirm-failed', 'numeric-comparison-rejected', 'repeated-attempts', 'peripheral-lost-bond',
-  'key-mismatch', 'central-lost-bond', 'encryption-not-restored-on-reconnect', 'mitm-unreachable', 'sc-only-vs-legacy', 'security-request-ignored', 'pairing-timeout'];
+  'key-mismatch', 'central-lost-bond', 'encryption-not-restored-on-reconnect', 'mitm-unreachable', 'sc-only-vs-legacy', 'security-request-ignored', 'pairing-timeout', 'rpa-not-resolved'];
 
 /** What tshark must show at an evidence frame, from the evidence's words. */
 function agrees(what: string, row: Row | undefined): boolean {
