@@ -6,7 +6,7 @@ import type { CaptureDamage, CaptureInfo, LinkLayerRecord } from '../../stack/ca
 import { LinkTracker, type LinkEvent } from '../../stack/trace/link-state.js';
 import { PacketDecoder } from '../../stack/trace/packet-decoder.js';
 import { TraceEntry, emptyScratch, type Decoded } from '../../stack/trace/timeline.js';
-import type { ConnectionFacts } from './facts.js';
+import { newConnectionFacts, type ConnectionFacts } from './facts.js';
 import { HciStory, line } from './hci-story.js';
 import { findPatterns, type Finding, type GlobalFacts } from './rules.js';
 import { hex } from '../../base/codes/code-table.js';
@@ -115,24 +115,14 @@ function linkLayer(r: LinkLayerRecord, all: ConnectionFacts[], open: Map<number,
   const at = { frame: r.frame, unixMs: r.unixMs };
   const pdu = r.ll.pdu;
   if (pdu.kind === 'advertising' && pdu.connectionAccessAddress !== undefined) {
-    const c: ConnectionFacts = {
+    const c = newConnectionFacts({
       number: all.length + 1,
       controller: 0,
       handle: pdu.connectionAccessAddress,
+      connected: at,
       ...(pdu.initA ? { centralAddress: pdu.initA } : {}),
       ...(pdu.advA ? { peripheralAddress: pdu.advA } : {}),
-      identity: {},
-      connected: at,
-      lines: [],
-      linesDropped: 0,
-      attErrors: [],
-      securityRequests: [],
-      pairings: [],
-      encryptions: [],
-      encrypted: false,
-      bonded: false,
-      llRejects: [],
-    };
+    });
     all.push(c);
     open.set(pdu.connectionAccessAddress, c);
     line(c, at, `CONNECT_IND: ${pdu.initA} (central) connects to ${pdu.advA} (peripheral), access address ${hex(pdu.connectionAccessAddress, 8)}`);

@@ -92,6 +92,11 @@ export interface ConnectionFacts {
   llRejects: (At & { errorCode: number; rejected?: number })[];
 }
 
+/** A connection's facts as it begins: what names it, and every list and flag empty. */
+export function newConnectionFacts(start: Pick<ConnectionFacts, 'number' | 'controller' | 'handle' | 'connected'> & Partial<Pick<ConnectionFacts, 'hostRole' | 'centralAddress' | 'peripheralAddress' | 'peerAddressType'>>): ConnectionFacts {
+  return { ...start, identity: {}, lines: [], linesDropped: 0, attErrors: [], securityRequests: [], pairings: [], encryptions: [], encrypted: false, bonded: false, llRejects: [] };
+}
+
 export const MAX_LINES = 400;
 export const MAX_ITEMS = 200;
 

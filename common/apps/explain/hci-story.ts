@@ -10,7 +10,7 @@ import type { LeConnectionCompleteFields } from '../../stack/trace/hci-events.js
 import type { LinkTracker } from '../../stack/trace/link-state.js';
 import type { SmpPairingFields } from '../../stack/trace/smp-decode.js';
 import type { TimelineEntry } from '../../stack/trace/timeline.js';
-import { MAX_LINES, push, type At, type ConnectionFacts, type PairingFeaturesSeen, type Role } from './facts.js';
+import { MAX_LINES, newConnectionFacts, push, type At, type ConnectionFacts, type PairingFeaturesSeen, type Role } from './facts.js';
 import { hex } from '../../base/codes/code-table.js';
 
 const other = (r: Role): Role => (r === 'central' ? 'peripheral' : 'central');
@@ -66,25 +66,15 @@ export class HciStory {
         const hostRole: Role = cc.role === 1 ? 'peripheral' : 'central';
         const local = link?.localAddress;
         const peer = `${cc.peerAddress} (${cc.peerAddressTypeName})`;
-        const c: ConnectionFacts = {
+        const c = newConnectionFacts({
           number: this.connections.length + 1,
           controller: this.controller,
           handle: cc.handle,
+          connected: at,
           hostRole,
           ...(hostRole === 'central' ? { peripheralAddress: peer, ...(local ? { centralAddress: local } : {}) } : { centralAddress: peer, ...(local ? { peripheralAddress: local } : {}) }),
           peerAddressType: cc.peerAddressType,
-          identity: {},
-          connected: at,
-          lines: [],
-          linesDropped: 0,
-          attErrors: [],
-          securityRequests: [],
-          pairings: [],
-          encryptions: [],
-          encrypted: false,
-          bonded: false,
-          llRejects: [],
-        };
+        });
         this.connections.push(c);
         this.open.set(cc.handle, c);
         line(c, at, `connected: this capture's host is the ${hostRole}; the ${other(hostRole)} is ${peer}`);
