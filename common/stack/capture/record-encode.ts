@@ -68,14 +68,12 @@ export function encodeHci(format: WriteFormat, dir: Direction, packet: Buffer, u
   const hci = packet.subarray(1);
   switch (format) {
     case 'btsnoop-1001':
-    case 'btsnoop-1002': {
-      const flags = (dir === 'rx' ? BTSNOOP_FLAG_RECEIVED : 0) | (kind === 'command' || kind === 'event' ? BTSNOOP_FLAG_COMMAND_OR_EVENT : 0);
-      if (format === 'btsnoop-1001' && kind !== 'command' && kind !== 'event' && kind !== 'acl') return undefined; // 1001 cannot say SCO/ISO
-      return btsnoop(flags, us, format === 'btsnoop-1001' ? hci : packet);
-    }
+    case 'btsnoop-1002':
     case 'btsnoop-android-filtered': {
       const flags = (dir === 'rx' ? BTSNOOP_FLAG_RECEIVED : 0) | (kind === 'command' || kind === 'event' ? BTSNOOP_FLAG_COMMAND_OR_EVENT : 0);
-      return kind === 'acl' && packet.length > ANDROID_FILTERED_ACL_LENGTH ? btsnoop(flags, us, packet.subarray(0, ANDROID_FILTERED_ACL_LENGTH), packet.length) : btsnoop(flags, us, packet);
+      if (format === 'btsnoop-1001') return kind === 'command' || kind === 'event' || kind === 'acl' ? btsnoop(flags, us, hci) : undefined; // 1001 cannot say SCO/ISO
+      if (format === 'btsnoop-android-filtered' && kind === 'acl' && packet.length > ANDROID_FILTERED_ACL_LENGTH) return btsnoop(flags, us, packet.subarray(0, ANDROID_FILTERED_ACL_LENGTH), packet.length);
+      return btsnoop(flags, us, packet);
     }
     case 'btsnoop-2001':
       return btsnoop((controller << 16) | monitorOpOf(kind, dir), us, hci);
