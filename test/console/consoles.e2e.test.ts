@@ -4,15 +4,11 @@
 // peripheral console sees every request and sends a notification, which prints in the central's
 // console above its open menu; Ctrl-C ends each with 130, the link closed.
 import { readFileSync, statSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChild, type Child } from '../helpers/child.js';
-import { hasTmux, Tmux } from './tmux.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const blebench = [process.execPath, path.join(root, 'bin/blebench.js')];
+import { describe, expect, it } from 'vitest';
+import { startChild } from '../helpers/child.js';
+import { hasTmux } from './tmux.js';
+import { blebench, root, useConsoleAir } from './console-air.js';
 
 describe('--interactive without a terminal', () => {
   for (const role of ['central', 'peripheral'] as const) {
@@ -32,27 +28,11 @@ describe('the consoles in real terminals, on one blebench air', () => {
     expect(hasTmux()).toBe(true);
   });
 
-  const tmux = new Tmux();
-  let dir: string;
-  let air: Child;
-  let sock: string;
-  const status = (name: string) => path.join(dir, `${name}.status`);
-
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'blebench-console-'));
-    sock = path.join(dir, 'air.sock');
-    air = startChild(blebench[0]!, [...blebench.slice(1), 'air', '--listen', `unix:${sock}`, '--log-level', 'warn']);
-    await air.waitForLine(/listening on unix:/);
-  });
-
-  afterAll(async () => {
-    tmux.kill();
-    await air?.stop('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const rig = useConsoleAir('blebench-console-');
+  const { tmux, status } = rig;
 
   it('pick, read 0x05 explained, pair, read the value, refuse a bad value, subscribe, see a notification; Ctrl-C exits 130', async () => {
-    const transport = `h4:unix:${sock}`;
+    const { transport } = rig;
     // The peripheral console, its profile picked from the list.
     tmux.start('p', [...blebench, 'peripheral', '--interactive', '--transport', transport], status('p'), root);
     await tmux.waitForScreen('p', /\? which profile to serve\?\n❯ default/);
@@ -60,7 +40,7 @@ describe('the consoles in real terminals, on one blebench air', () => {
 
     // The central console: the peripheral appears in the live scan list; pick it.
     // With --keys the central pairs with blebench's Security Manager and keeps the bond in that file.
-    const keys = path.join(path.dirname(sock), 'central-keys.json');
+    const keys = path.join(rig.dir, 'central-keys.json');
     tmux.start('c', [...blebench, 'central', '--interactive', '--policy', 'never', '--keys', keys, '--transport', transport], status('c'), root);
     await tmux.waitForScreen('c', /❯ blebench\s+([0-9a-f]{2}:){5}[0-9a-f]{2}\s+-?\d+ dBm\s+B1EB1000-7E57-4B3E-9C1D-2F5E0B1C7A90\s+\[profile blebench default\]/);
     await tmux.step('c', ['Enter'], /names from the "blebench default" profile/);

@@ -3,34 +3,16 @@
 // central console; both people compare a number, one says no (0x0C Numeric Comparison Failed, the
 // other console's question closes), then both say yes. The MITM-protected characteristic is read
 // only after the pairings that are authenticated.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startChild, type Child } from '../helpers/child.js';
-import { Tmux } from './tmux.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const blebench = [process.execPath, path.join(root, 'bin/blebench.js')];
+import { afterEach, describe, expect, it } from 'vitest';
+import { blebench, root, useConsoleAir } from './console-air.js';
 const ADDRESS = /(?:[0-9a-f]{2}:){5}[0-9a-f]{2}/;
 
 const NC_FLAGS = ['--io-capability', 'DisplayYesNo', '--mitm', 'required', '--numeric-comparison', 'ask', '--no-bonding'];
 const NC_QUESTION = /does it show (\d{6})\? \(y\/N\)/;
 
 describe('pairing questions in the consoles, on one blebench air', () => {
-  const tmux = new Tmux();
-  let dir: string;
-  let air: Child;
-  let transport: string;
-  const status = (name: string) => path.join(dir, `${name}.status`);
-
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'blebench-ask-'));
-    const sock = path.join(dir, 'air.sock');
-    transport = `h4:unix:${sock}`;
-    air = startChild(blebench[0]!, [...blebench.slice(1), 'air', '--listen', `unix:${sock}`, '--log-level', 'warn']);
-    await air.waitForLine(/listening on unix:/);
-  });
+  const rig = useConsoleAir('blebench-ask-');
+  const { tmux, status } = rig;
 
   // A failed test must not leave its peripheral advertising for the next test's central to pick.
   const started: string[] = [];
@@ -38,18 +20,13 @@ describe('pairing questions in the consoles, on one blebench air', () => {
     for (const name of started.splice(0)) tmux.killSession(name);
   });
 
-  afterAll(async () => {
-    tmux.kill();
-    await air?.stop('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   /** Both consoles up, the central connected to the peripheral. */
   async function consoles(p: string, c: string, peripheralFlags: string[], centralFlags: string[]): Promise<void> {
     started.push(p, c);
-    tmux.start(p, [...blebench, 'peripheral', '--interactive', '--profile', 'default', '--transport', transport, ...peripheralFlags], status(p), root);
+    tmux.start(p, [...blebench, 'peripheral', '--interactive', '--profile', 'default', '--transport', rig.transport, ...peripheralFlags], status(p), root);
     await tmux.waitForScreen(p, /waiting for a central/);
-    tmux.start(c, [...blebench, 'central', '--interactive', '--policy', 'never', '--transport', transport, ...centralFlags], status(c), root);
+    tmux.start(c, [...blebench, 'central', '--interactive', '--policy', 'never', '--transport', rig.transport, ...centralFlags], status(c), root);
     await tmux.waitForScreen(c, /❯ blebench\s+([0-9a-f]{2}:){5}[0-9a-f]{2}/);
     await tmux.step(c, ['Enter'], /names from the "blebench default" profile/);
     await tmux.waitForScreen(c, /\? blebench \(.*\): what now\?\n❯ characteristic/);

@@ -3,42 +3,20 @@
 // and not before; a read answered 0x0F says to choose it; choosing it encrypts with the stored key
 // (no pairing). After the peripheral console forgets every bond, the same choice ends in 0x06 PIN or
 // Key Missing with what to do (Core v5.4 Vol 3 Part H 2.4.4.1; Vol 6 Part B 5.1.3.1).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChild, type Child } from '../helpers/child.js';
-import { Tmux } from './tmux.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const blebench = [process.execPath, path.join(root, 'bin/blebench.js')];
+import { describe, expect, it } from 'vitest';
+import { blebench, root, useConsoleAir } from './console-air.js';
 const ADDRESS = 'C0:FF:EE:00:00:18';
 
 describe('the central console with a kept key', () => {
-  const tmux = new Tmux();
-  let dir: string;
-  let air: Child;
-  let sock: string;
-  const status = (name: string) => path.join(dir, `${name}.status`);
-
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'blebench-console-key-'));
-    sock = path.join(dir, 'air.sock');
-    air = startChild(blebench[0]!, [...blebench.slice(1), 'air', '--listen', `unix:${sock}`, '--log-level', 'warn']);
-    await air.waitForLine(/listening on unix:/);
-  });
-
-  afterAll(async () => {
-    tmux.kill();
-    await air?.stop('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const rig = useConsoleAir('blebench-console-key-');
+  const { tmux, status } = rig;
 
   it('offers "encrypt with the stored key" once a bond is kept, encrypts with it, and explains 0x06 after the peripheral forgot', async () => {
-    const transport = `h4:unix:${sock}`;
+    const { transport } = rig;
     tmux.start('p', [...blebench, 'peripheral', '--interactive', '--profile', 'default', '--transport', transport], status('p'), root);
     await tmux.waitForScreen('p', /waiting for a central/);
-    const keys = path.join(dir, 'central-keys.json');
+    const keys = path.join(rig.dir, 'central-keys.json');
     const central = (name: string) => {
       tmux.start(name, [...blebench, 'central', '--interactive', '--policy', 'never', '--keys', keys, '--address', ADDRESS, '--transport', transport], status(name), root);
     };
