@@ -3,42 +3,27 @@
 // refuses incoming pairing, jmcorgan/fips#72): the Pairing Request is refused and the app gets
 // CBATTError 5 "Authentication is insufficient." with no dialog. With the variant in which macOS pairs,
 // the dialog appears and the read returns the value.
-import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/stack/air/index.js';
-import { openTransport, type HciTransport } from '../../common/stack/hci/transport.js';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/load-profile.js';
 import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/stack/smp/link-session.js';
-import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
-import { CentralClient } from '../../central/central-client.js';
 import { AttError, SmpPairingFailed } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 import { personaColumn } from '../../central/persona/persona-column.js';
 import { peripheralPersonaSetup } from '../../peripheral/persona/peripheral-persona.js';
 import { loadPersona } from '../../common/apps/persona/load-persona.js';
 import { SMP_REASON } from '../../common/base/codes/smp.js';
+import { useWorld } from '../helpers/world.js';
 
-let radio: Radio | undefined, server: PeripheralServer | undefined, pt: HciTransport | undefined, ct: HciTransport | undefined, client: CentralClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  await ct?.close();
-  await pt?.close();
-  radio?.close();
-  client = server = ct = pt = radio = undefined;
-});
+const world = useWorld();
 
 const noPrompts = { displayPasskey: () => undefined, enterPasskey: async () => null, compareNumbers: async () => true };
 
 async function iosReadsMac(mac: string) {
   const setup = peripheralPersonaSetup(loadPersona(mac), loadProfile(DEFAULT_PROFILE));
-  radio = new Radio({ name: 'story' });
-  pt = await openTransport('mock', { radio, name: 'peripheral' });
-  ct = await openTransport('mock', { radio, name: 'central' });
   const peripheralSmp: SmpSetup = { config: pairingConfig(setup.config), delegate: noPrompts };
   const smp: SmpSetup = { config: pairingConfig(), delegate: noPrompts };
-  server = await servePeripheral({ transport: pt, profile: setup.profile, smp: peripheralSmp });
-  client = await CentralClient.open(ct, { policy: 'on-error', timeoutMs: 5000, smp });
+  const { server, client } = await world({ radio: { name: 'story' }, peripheral: { profile: setup.profile, smp: peripheralSmp }, central: { policy: 'on-error', timeoutMs: 5000, smp } });
   const found = await client.find({ kind: 'address', value: server.address.toLowerCase() });
   const r = await runMatrix(client, found, { policy: 'on-error', personas: [personaColumn(loadPersona('ios'), smp, async () => undefined)] });
   const read = r.phases.find((p) => p.name === 'as:ios')!.cells.find((c) => c.characteristic.uuid === setup.profile.services[0]!.characteristics.find((x) => x.name === 'Encrypted Read')!.uuid)!;

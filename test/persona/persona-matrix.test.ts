@@ -3,13 +3,10 @@
 // persona's Security Manager; an ATT error the persona gives up on reaches the app unpaired, in the
 // platform's words; one it pairs for starts a pairing and the user sees the persona's prompt.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/stack/air/index.js';
-import { openTransport, type HciTransport } from '../../common/stack/hci/transport.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/load-profile.js';
 import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/stack/smp/link-session.js';
-import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
-import { CentralClient } from '../../central/central-client.js';
+import { openWorld } from '../../world/open-world.js';
 import { AttError } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 import { renderMatrixTable } from '../../central/matrix/render-table.js';
@@ -20,17 +17,14 @@ import { BUILT_IN_PERSONAS, loadPersona } from '../../common/apps/persona/load-p
 import type { CentralPersona, Persona, PersonaAttError } from '../../common/apps/persona/persona-types.js';
 
 const personas: Persona[] = BUILT_IN_PERSONAS.map((n) => loadPersona(n)).filter((p) => p.central);
-let radio: Radio, server: PeripheralServer, pt: HciTransport, ct: HciTransport, client: CentralClient;
+let world: Awaited<ReturnType<typeof openWorld>> | undefined;
 let result: MatrixResult;
 
 beforeAll(async () => {
   const profile = loadProfile(DEFAULT_PROFILE);
-  radio = new Radio({ name: 'personas' });
-  pt = await openTransport('mock', { radio, name: 'peripheral' });
-  ct = await openTransport('mock', { radio, name: 'central' });
   const smp: SmpSetup = { config: pairingConfig(), delegate: { displayPasskey: () => undefined, enterPasskey: async () => null, compareNumbers: async () => true } };
-  server = await servePeripheral({ transport: pt, profile });
-  client = await CentralClient.open(ct, { policy: 'on-error', timeoutMs: 5000, smp });
+  world = await openWorld({ radio: { name: 'personas' }, peripheral: { profile }, central: { policy: 'on-error', timeoutMs: 5000, smp } });
+  const { server, client } = world;
   const found = await client.find({ kind: 'address', value: server.address.toLowerCase() });
   const forget = async () => {
     await client.forgetBonds();
@@ -40,11 +34,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await client?.close();
-  await server?.close();
-  await ct?.close();
-  await pt?.close();
-  radio?.close();
+  await world?.close();
 });
 
 const keyOf = (code: number) => (['0x05', '0x08', '0x0C', '0x0F'] as const).find((k) => Number.parseInt(k, 16) === code) as PersonaAttError | undefined;

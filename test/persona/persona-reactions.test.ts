@@ -4,29 +4,18 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Radio } from '../../common/stack/air/index.js';
-import { openTransport, type HciTransport } from '../../common/stack/hci/transport.js';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/load-profile.js';
 import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/stack/smp/link-session.js';
-import { servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
-import { CentralClient } from '../../central/central-client.js';
 import { AttError } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 import { personaColumn } from '../../central/persona/persona-column.js';
 import { personaCentralSetup } from '../../common/apps/persona/persona-central.js';
 import { defaultPersonasDir, loadPersona } from '../../common/apps/persona/load-persona.js';
+import { useWorld } from '../helpers/world.js';
 
-let radio: Radio | undefined, server: PeripheralServer | undefined, pt: HciTransport | undefined, ct: HciTransport | undefined, client: CentralClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  await ct?.close();
-  await pt?.close();
-  radio?.close();
-  client = server = ct = pt = radio = undefined;
-});
+const world = useWorld();
 
 function oldNoble(): ReturnType<typeof loadPersona> {
   const dir = mkdtempSync(path.join(tmpdir(), 'persona-'));
@@ -45,12 +34,8 @@ describe('a persona\'s reactions drive the central', () => {
     expect([...setup.cures]).toEqual([0x08, 0x0f]);
     expect(setup.policy).toBe('on-error');
     const profile = loadProfile(DEFAULT_PROFILE);
-    radio = new Radio({ name: 'reactions' });
-    pt = await openTransport('mock', { radio, name: 'peripheral' });
-    ct = await openTransport('mock', { radio, name: 'central' });
     const smp: SmpSetup = { config: pairingConfig(), delegate: { displayPasskey: () => undefined, enterPasskey: async () => null, compareNumbers: async () => true } };
-    server = await servePeripheral({ transport: pt, profile });
-    client = await CentralClient.open(ct, { policy: 'on-error', timeoutMs: 5000, smp });
+    const { server, client } = await world({ radio: { name: 'reactions' }, peripheral: { profile }, central: { policy: 'on-error', timeoutMs: 5000, smp } });
     const found = await client.find({ kind: 'address', value: server.address.toLowerCase() });
     const r = await runMatrix(client, found, { policy: 'on-error', profile, personas: [personaColumn(persona, smp, async () => undefined)] });
     const cells = r.phases.find((p) => p.name === 'as:old-noble')!.cells;
