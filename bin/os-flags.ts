@@ -3,25 +3,8 @@
 // ours, no policy, no method columns), and the consoles drive roles that need HCI below the stack.
 import { BadInputError } from '../common/base/errors/blebench-error.js';
 import { parseTransportSpec } from '../common/stack/hci/transport-spec.js';
-import type { PairingFlags } from './pairing-options.js';
+import { PAIRING_FLAG_NAMES, type PairingFlags } from './pairing-options.js';
 
-/** PairingFlags field → its flag, in the order the help lists them (a new pairing flag fails the typecheck here until named). */
-const PAIRING_FLAG_NAMES: Readonly<Record<keyof PairingFlags, string>> = {
-  ioCapability: '--io-capability',
-  bonding: '--bonding/--no-bonding',
-  mitm: '--mitm',
-  sc: '--sc',
-  minKeySize: '--min-key-size',
-  maxKeySize: '--max-key-size',
-  passkey: '--passkey',
-  numericComparison: '--numeric-comparison',
-  debugKeys: '--debug-keys',
-  refuseDebugKeys: '--refuse-debug-keys',
-  keys: '--keys',
-  privacy: '--privacy',
-  rpaTimeout: '--rpa-timeout',
-  onRepairing: '--on-repairing',
-};
 
 export const OS_PAIRING_WHY = 'pairing is decided by the OS on --transport os (its dialog, its bond store): blebench\'s Security Manager needs HCI below the stack to run';
 const OS_HINT = 'drop the flag, or use a transport with HCI below it for full control: usb[:VID:PID], serial:PATH, hci:N (Linux)';

@@ -66,6 +66,24 @@ function keySize(flag: string, v: string): number {
 }
 
 /** Only the fields the flags give (bad values are bad input, exit 2). */
+/** PairingFlags field → its flag, in the order the help lists them (a new pairing flag fails the typecheck here until named). */
+export const PAIRING_FLAG_NAMES: Readonly<Record<keyof PairingFlags, string>> = {
+  ioCapability: '--io-capability',
+  bonding: '--bonding/--no-bonding',
+  mitm: '--mitm',
+  sc: '--sc',
+  minKeySize: '--min-key-size',
+  maxKeySize: '--max-key-size',
+  passkey: '--passkey',
+  numericComparison: '--numeric-comparison',
+  debugKeys: '--debug-keys',
+  refuseDebugKeys: '--refuse-debug-keys',
+  keys: '--keys',
+  privacy: '--privacy',
+  rpaTimeout: '--rpa-timeout',
+  onRepairing: '--on-repairing',
+};
+
 export function pairingOverridesFrom(f: PairingFlags): Partial<PairingConfig> {
   const o: Partial<PairingConfig> = {};
   if (f.ioCapability !== undefined) o.ioCapability = f.ioCapability as IoCapabilityName;

@@ -29,7 +29,7 @@ import type { CentralDeps, CentralOptions } from './central-options.js';
 import { DEFAULT_KEY_MISSING_POLICY, KEY_MISSING_POLICIES } from '../../central/pairing/key-missing-policy.js';
 import { checkProfileDestination, saveRecordedProfile } from '../save-profile.js';
 import { version } from '../version.js';
-import { personasFrom } from '../../central/persona/persona-flag.js';
+import { personasFrom } from '../persona-flag.js';
 import { personaColumn } from '../../central/persona/persona-column.js';
 import type { Persona } from '../../common/apps/persona/persona-types.js';
 

@@ -1,21 +1,22 @@
 // `blebench central --as ios[,android,…]`: the personas, each with a central part, checked before
 // anything opens (exit 2 naming the persona, the file and the place). A persona sets the central's
 // Security Manager and its reactions, so the flags that set them too are refused beside it.
-import { BadInputError } from '../../common/base/errors/blebench-error.js';
-import { loadPersonas } from '../../common/apps/persona/load-persona.js';
-import type { Persona } from '../../common/apps/persona/persona-types.js';
-import { centralPartOf } from '../../common/apps/persona/persona-central.js';
+import { BadInputError } from '../common/base/errors/blebench-error.js';
+import { loadPersonas } from '../common/apps/persona/load-persona.js';
+import type { Persona } from '../common/apps/persona/persona-types.js';
+import { centralPartOf } from '../common/apps/persona/persona-central.js';
+import { PAIRING_FLAG_NAMES } from './pairing-options.js';
 
 /** The flags a persona decides instead (their option names as commander keeps them). */
 const PERSONA_DECIDES: Record<string, string> = {
   methods: '--methods',
   policy: '--policy',
-  ioCapability: '--io-capability',
-  bonding: '--bonding/--no-bonding',
-  mitm: '--mitm',
-  sc: '--sc',
-  minKeySize: '--min-key-size',
-  maxKeySize: '--max-key-size',
+  ioCapability: PAIRING_FLAG_NAMES.ioCapability,
+  bonding: PAIRING_FLAG_NAMES.bonding,
+  mitm: PAIRING_FLAG_NAMES.mitm,
+  sc: PAIRING_FLAG_NAMES.sc,
+  minKeySize: PAIRING_FLAG_NAMES.minKeySize,
+  maxKeySize: PAIRING_FLAG_NAMES.maxKeySize,
   onKeyMissing: '--on-key-missing',
 };
 
