@@ -11,7 +11,7 @@ import type { TransportError } from '../../common/stack/hci/transport-errors.js'
 import { openWorld, type WorldParts } from '../../world/open-world.js';
 import type { TransportSpec } from '../../common/stack/hci/transport-spec.js';
 import type { Logger } from '../../common/base/log/logger.js';
-import { classNameOf, type ScenarioRole } from '../../common/apps/scenario/index.js';
+import { classNameOf, movesRadioClock, type ScenarioRole } from '../../common/apps/scenario/index.js';
 import { CannotRun, type Rig, type RigFactory, type RigRequest, type RunRole } from '../../common/apps/scenario/run/index.js';
 import type { ResolvedProfile } from '../../common/stack/gatt/resolved-profile.js';
 import type { ScanFilter } from '../../central/scan.js';
@@ -61,7 +61,7 @@ export function rigFactory(o: RigOptions): RigFactory {
     const onRadio = o.spec.kind === 'mock';
     if (s.faults.length && !onRadio) throw new CannotRun(`its faults (${s.faults.map((f) => f.label ?? f.on).join(', ')}) need the in-process virtual radio: run it with --transport mock`);
     // The hosts' RPA timers run on the radio's clock only when they share its process.
-    if (!onRadio && s.central.steps.some((st) => st.kind === 'advance-clock')) throw new CannotRun("its advance-clock steps move the in-process virtual radio's clock, on which both hosts' RPA timers run: run it with --transport mock");
+    if (!onRadio && movesRadioClock(s)) throw new CannotRun("its advance-clock steps move the in-process virtual radio's clock, on which both hosts' RPA timers run: run it with --transport mock");
     const btsnoop: Partial<Record<ScenarioRole, string>> = {};
     const capture: Partial<Record<ScenarioRole, string>> = {};
     const wantPeripheral = o.role !== 'central';

@@ -209,3 +209,9 @@ export const KEY_MISSING_POLICIES = ['pair', 'stop'] as const;
 export type KeyMissingPolicy = (typeof KEY_MISSING_POLICIES)[number];
 /** The central's key-missing policy, when the file does not say: pair again (as Android and BlueZ do). */
 export const DEFAULT_KEY_MISSING_POLICY: KeyMissingPolicy = 'pair';
+
+/**
+ * The scenario moves the virtual radio's clock (`advance-clock`): only a run whose hosts share the
+ * radio's process (--transport mock) has their RPA timers on that clock.
+ */
+export const movesRadioClock = (s: Scenario): boolean => s.central.steps.some((st) => st.kind === 'advance-clock');
