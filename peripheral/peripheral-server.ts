@@ -21,7 +21,9 @@ import { RuntimeAnswers } from './answers/runtime-answers.js';
 import { AttributeTable } from './att/attribute-table.js';
 import { loadBleno, type LoadedBleno } from './bleno/index.js';
 import { Indications } from './gatt/indications.js';
-import { storedKey } from './pairing/link-security.js';
+import { centralIdentityOf, storedKey } from './pairing/link-security.js';
+import { GattCaching } from './gatt/gatt-caching.js';
+import { CLIENT_FEATURE } from '../common/base/codes/gatt.js';
 import { keptBonds, keyFactsOf, keyFactsOfSession, SecurityRecords, type KeptBond } from './pairing/security-record.js';
 import { describeRequest, type RequestRecord } from './answers/request-record.js';
 import { changeSecurity, type AttributeMap, type ServedCharacteristic, type ServedDescriptor } from './gatt/served-profile.js';
@@ -58,15 +60,18 @@ export async function servePeripheral(options: ServePeripheralOptions): Promise<
 }
 
 export class PeripheralServer extends EventEmitter<PeripheralEvents> {
-  readonly profile: ResolvedProfile;
+  /** The profile served now (updateFirmware replaces it). */
+  profile: ResolvedProfile;
   readonly name: string;
   readonly transport: HciTransport;
   private readonly log: Logger;
   private readonly subs = new Subscriptions();
   private readonly indications: Indications;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly table: AttributeTable;
-  private readonly map: AttributeMap;
+  private table: AttributeTable;
+  private map: AttributeMap;
+  /** Service Changed, change-awareness and what is kept per bonded central (Vol 3 Part G 2.5.2). */
+  private readonly caching: GattCaching;
   private readonly att: AttServer;
   /** One security record per link: the ATT server's access checks and the pairing report read it. */
   private readonly records = new SecurityRecords();
@@ -94,9 +99,12 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.runtime = new RuntimeAnswers(this.log);
     this.table = new AttributeTable(this.profile, this.name);
     this.map = this.table.map;
+    const self = this;
     this.att = new AttServer(
       {
-        table: this.table,
+        get table() {
+          return self.table;
+        },
         log: this.log,
         link: () => this.linkState(),
         record: (r) => this.record(r),
@@ -111,6 +119,15 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
       },
       (handle, pdu) => this.loaded.sendAtt(handle, pdu),
     );
+    this.caching = new GattCaching({
+      log: this.log,
+      store: this.smpKeyStore,
+      att: this.att,
+      indications: this.indications,
+      table: () => this.table,
+      identityOf: (peer) => centralIdentityOf(this.transport, this.loaded, peer),
+      bonded: (peer) => storedKey(this.transport, this.loaded, peer) !== undefined,
+    });
   }
 
   /** The peripheral's own address (bleno's, from Read BD_ADDR). */
@@ -128,7 +145,12 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   async start(timeoutMs: number): Promise<void> {
     const { bleno } = this.loaded;
     const emitter = bleno as unknown as NodeJS.EventEmitter;
-    this.loaded.setAttChannel((handle, pdu) => this.att.receive(handle, pdu));
+    await this.caching.load();
+    this.loaded.setAttChannel((handle, pdu) => {
+      this.att.receive(handle, pdu);
+      const l = this.transport.tap.link(handle);
+      if (l) this.caching.spoke(handle, l.peerAddress);
+    });
     // The security record's writers: the Security Manager's outcomes, the kernel share's key hand-over.
     this.loaded.onSmpSession((handle, session) => {
       session.on('outcome', (o) => {
@@ -261,9 +283,34 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   async forgetBonds(): Promise<void> {
     this.loaded.forgetKeys();
     this.subs.forgetBonded();
+    this.caching.forget();
     const store = this.smpKeyStore;
     if (store) for (const b of await store.list()) await store.delete(b.local, b.peer);
     this.log.info('forgot every bond: the next central pairs again');
+  }
+
+  /**
+   * A firmware update: the peripheral restarts (a connected central is disconnected, 0x13) serving
+   * another profile, its bonds kept. `serviceChanged: false` is a firmware built without Service Changed
+   * (and so without Database Hash and robust caching): nothing tells a caching central. With it, each
+   * bonded central whose last-known Database Hash differs is change-unaware when it comes back and, if it
+   * enabled Service Changed, gets it indicated (Vol 3 Part G 2.5.2, 7.1). Resolves with the new hash.
+   */
+  async updateFirmware(profile: ResolvedProfile, options: { serviceChanged?: boolean } = {}): Promise<Buffer> {
+    await this.disconnect();
+    const before = this.table.databaseHash;
+    this.table = new AttributeTable(profile, this.name, { serviceChanged: options.serviceChanged ?? true });
+    this.map = this.table.map;
+    this.profile = profile;
+    this.att.databaseChanged();
+    const changed = !before.equals(this.table.databaseHash);
+    this.log.info({ profile: profile.name, serviceChanged: options.serviceChanged ?? true }, `firmware updated: serving profile "${profile.name}" (Database Hash ${changed ? 'changed' : 'unchanged'}${options.serviceChanged === false ? '; no Service Changed characteristic' : ''})`);
+    return Buffer.from(this.table.databaseHash);
+  }
+
+  /** The Database Hash of the database served now, as the characteristic serves it. Vol 3 Part G 7.3. */
+  get databaseHash(): Buffer {
+    return Buffer.from(this.table.databaseHash);
   }
 
   /** The next Pairing Request is answered Pairing Failed with this reason (Vol 3 Part H 3.5.5), e.g. SMP_REASON.PAIRING_NOT_SUPPORTED. */
@@ -364,6 +411,9 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   private cannotSend(c: ServedCharacteristic, kind: 'notify' | 'indicate'): string | undefined {
     const l = this.central;
     if (!l?.connected) return 'no central is connected';
+    const conn = this.att.connection(l.handle);
+    // No notification or indication but Service Changed to a change-unaware client with robust caching. Vol 3 Part G 2.5.2.1.
+    if (conn && !conn.awareness.mayNotify((conn.clientFeatures & CLIENT_FEATURE.ROBUST_CACHING) !== 0)) return 'the central is change-unaware (robust caching): nothing but Service Changed goes to it until it is aware (Vol 3 Part G 2.5.2.1)';
     const on = kind === 'notify' ? this.subs.notifying(c.def.name) : this.subs.indicating(c.def.name);
     if (!on) return `the central has not enabled ${kind === 'notify' ? 'notifications' : 'indications'} in the CCCD`;
     const v = checkSecurity(c.security[kind], this.linkState());
@@ -403,7 +453,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   private readonly onLink = (l: LinkState) => {
     if (l.role !== 'peripheral') return;
     this.subs.connect(l.peerAddress);
-    this.att.open(l.handle);
+    this.att.open(l.handle, this.caching.openState(l.handle, l.peerAddress));
     this.records.open(l.handle, l.peerAddress, storedKey(this.transport, this.loaded, l.peerAddress));
     this.log.info({ central: l.peerAddress, handle: l.handle }, `central ${l.peerAddress} (${l.peerAddressTypeName}) connected`);
     this.emit('connect', { central: l.peerAddress, addressType: l.peerAddressTypeName, handle: l.handle });
@@ -415,6 +465,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     const was = this.subs.disconnect(bonded);
     const reason = l.disconnectReason === undefined ? 'the link is gone' : `the link is gone (${l.disconnectReasonName})`;
     this.indications.linkLost(reason);
+    void this.caching.closed(l.handle, l.peerAddress, this.att.connection(l.handle));
     const dropped = this.att.close(l.handle);
     this.records.close(l.handle);
     if (dropped) this.log.info({ central: l.peerAddress, dropped }, `${dropped} held answer${dropped === 1 ? '' : 's'} dropped, never sent: ${reason}`);
