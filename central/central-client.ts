@@ -19,6 +19,7 @@ import { NobleInternalsChanged } from './noble/internals.js';
 import type { PairingPolicy } from './pairing/pairing-policy.js';
 import { CentralBonds } from './pairing/central-bonds.js';
 import { DEFAULT_KEY_MISSING_POLICY, type KeyMissingPolicy, type PeerKeyKnowledge } from './pairing/key-missing-policy.js';
+import { DEFAULT_GATT_CACHE, type GattCacheOptions } from './gatt/gatt-cache.js';
 import { describeFilter, scanAll, scanFor, scanWhile, type Advertisement, type Found, type ScanFilter } from './scan.js';
 
 export interface CentralClientOptions {
@@ -36,6 +37,8 @@ export interface CentralClientOptions {
   onKeyMissing?: KeyMissingPolicy;
   /** The ATT errors the on-error policy pairs for on every connection (a persona's; default 0x05 and 0x0F). */
   cures?: ReadonlySet<number>;
+  /** The GATT cache kept with each bond: verify (default), trust, off (central/gatt/gatt-cache.ts). */
+  gattCache?: GattCacheOptions;
 }
 
 /** Per connection, overriding the client's (a persona's column in the matrix: central/persona/). */
@@ -60,6 +63,8 @@ export class CentralClient {
   readonly onKeyMissing: KeyMissingPolicy;
   readonly cures: ReadonlySet<number> | undefined;
   readonly timeoutMs: number;
+  /** How the GATT cache kept with each bond is used. */
+  readonly gattCache: GattCacheOptions;
   /** What the last encryption with a kept key showed of each peer's key in this run (by advertised address); a key a pairing of this run made is pairedWith's. */
   private readonly peerKeys = new Map<string, PeerKeyKnowledge>();
   /** Peers a key was made with in this run (noble keeps no keys, the peer may). */
@@ -77,6 +82,7 @@ export class CentralClient {
   ) {
     this.policy = options.policy ?? 'on-error';
     this.onKeyMissing = options.onKeyMissing ?? DEFAULT_KEY_MISSING_POLICY;
+    this.gattCache = options.gattCache ?? DEFAULT_GATT_CACHE;
     this.cures = options.cures;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.bonds = new CentralBonds(keyStore);
@@ -195,6 +201,15 @@ export class CentralClient {
       },
       learnt: (k) => this.peerKeys.set(advertisement.address.toLowerCase(), k),
       peerKey: () => this.peerKeys.get(advertisement.address.toLowerCase()),
+      gattCache: {
+        options: this.gattCache,
+        ...(bond?.gattCache ? { kept: bond.gattCache } : {}),
+        bonded: async () => (await this.bonds.lookup(link, session)) !== undefined,
+        save: async (cache) => {
+          const b = await this.bonds.lookup(link, session);
+          if (b) await this.bonds.store.put({ ...b, gattCache: cache });
+        },
+      },
     });
     conn.on('paired', (r) => {
       if (r.result === 'encrypted') this.pairedWith.add(advertisement.address);

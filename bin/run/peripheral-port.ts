@@ -17,6 +17,9 @@ export function peripheralPort(server: PeripheralServer): PeripheralPort {
       if (!server.requestSecurity()) throw new Error('no Security Manager session on this link (a Security Request needs the peripheral\'s security-manager block)');
     },
     forgetBonds: () => server.forgetBonds(),
+    updateFirmware: async (profile, serviceChanged) => {
+      await server.updateFirmware(profile, { serviceChanged });
+    },
     listen(l: (e: PeripheralEvent) => void) {
       const on = {
         connect: (i: { central: string }) => l({ type: 'connect', central: i.central }),

@@ -92,7 +92,7 @@ export function rigFactory(o: RigOptions): RigFactory {
             },
           }
         : {}),
-      ...(wantCentral ? { central: { policy: s.central.pairing, onKeyMissing: s.central.onKeyMissing, ...(s.central.cures ? { cures: new Set(s.central.cures) } : {}), timeoutMs: req.operationTimeoutMs, ...smp.central } } : {}),
+      ...(wantCentral ? { central: { policy: s.central.pairing, onKeyMissing: s.central.onKeyMissing, ...(s.central.cures ? { cures: new Set(s.central.cures) } : {}), timeoutMs: req.operationTimeoutMs, ...(s.central.gattCache ? { gattCache: s.central.gattCache } : {}), ...smp.central } } : {}),
     });
     const peripheral = world.server ? peripheralPort(world.server) : undefined;
     const central = world.client ? new NobleCentralPort(world.client, targetOf(s.peripheral.profile)) : undefined;

@@ -8,7 +8,7 @@ import type { Names } from './resolve-names.js';
 import { faultsAt, peripheralAt, securityManagerAt } from './resolve-peripheral.js';
 import { privacyOf } from './resolve-security-manager.js';
 import { stepAt } from './resolve-steps.js';
-import { DEFAULT_KEY_MISSING_POLICY, DEFAULT_PAIRING_POLICY, DEFAULT_TIME_LIMIT_MS, type Scenario, type Step } from './scenario.js';
+import { DEFAULT_KEY_MISSING_POLICY, DEFAULT_PAIRING_POLICY, DEFAULT_TIME_LIMIT_MS, type Scenario, type ScenarioGattCache, type Step } from './scenario.js';
 import type { ScenarioInput } from './scenario-input.js';
 import { ScenarioIssueList, type ScenarioIssue } from './scenario-issues.js';
 import { SCENARIO_SCHEMA } from './scenario-schema.js';
@@ -40,7 +40,7 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
     issues.add('profile', pointer('peripheral', 'profile'), found.problem);
     return { ok: false, issues: issues.items };
   }
-  const n: Names = { profile: found.profile, issues };
+  const n: Names = { profile: found.profile, issues, lookupProfile };
   const peripheral = peripheralAt(n, input.peripheral, found.profile, pointer('peripheral'));
   const faults = faultsAt(n, input.faults, pointer('faults'));
   const steps = input.central.steps.map((s, i) => stepAt(n, s, i, pointer('central', 'steps', i))).filter((s): s is Step => s !== undefined);
@@ -67,9 +67,15 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
         ...(centralSmp ? { smp: centralSmp } : {}),
         ...(centralPrivacy ? { privacy: centralPrivacy } : {}),
         ...(input.central['timeout-ms'] !== undefined ? { timeoutMs: input.central['timeout-ms'] } : {}),
+        ...(input.central['gatt-cache'] ? { gattCache: gattCacheOf(input.central['gatt-cache']) } : {}),
         steps,
       },
       expect: { timeline: runTimeline },
     },
   };
+}
+
+/** The central's gatt-cache block, its defaults filled in (verify; no robust caching; Service Changed enabled). */
+function gattCacheOf(g: NonNullable<ScenarioInput['central']['gatt-cache']>): ScenarioGattCache {
+  return { mode: g.mode ?? 'verify', robustCaching: g['robust-caching'] ?? false, serviceChanged: g['service-changed'] ?? true };
 }

@@ -74,6 +74,16 @@ export function stepAt(n: Names, input: StepInput, index: number, path: string):
       return { ...base("the central forgets its bonds"), kind };
     case 'factory-reset':
       return { ...base('the peripheral forgets its bonds (factory reset)'), kind };
+    case 'firmware-update': {
+      const ref = String(o.profile);
+      const found = n.lookupProfile?.(ref) ?? { ok: false as const, problem: 'no profile can be looked up here' };
+      if (!found.ok) {
+        n.issues.add('profile', at + pointer('profile'), found.problem);
+        return undefined;
+      }
+      const serviceChanged = (o['service-changed'] as boolean | undefined) ?? true;
+      return { ...base(`the peripheral's firmware is updated to "${found.profile.name}"${serviceChanged ? '' : ' (no Service Changed)'}`), kind, profileRef: ref, profile: found.profile, serviceChanged };
+    }
     case 'change-stored-key': {
       const part = o.part as 'key' | 'ediv-rand';
       return { ...base(part === 'key' ? "change the central's kept key" : "change the EDIV and Rand of the central's kept key"), kind, part };

@@ -109,6 +109,8 @@ export interface CentralInput {
   'security-manager'?: SecurityManagerInput;
   /** The central's time limit for one operation (discover, read, write, subscribe, pair); default the runner's. */
   'timeout-ms'?: number;
+  /** How the central uses the GATT cache it keeps with a bond (Core Vol 3 Part G 2.5.2; README "GATT caching"). */
+  'gatt-cache'?: { mode?: 'verify' | 'trust' | 'off'; 'robust-caching'?: boolean; 'service-changed'?: boolean };
   steps: StepInput[];
 }
 
@@ -135,6 +137,8 @@ export interface StepInput {
   'forget-bonds'?: null | Record<string, never>;
   /** The peripheral forgets every bond it keeps (a factory reset or a re-flash). */
   'factory-reset'?: null | Record<string, never>;
+  /** The peripheral restarts with another profile (a firmware update), its bonds kept; service-changed: false is a firmware without Service Changed. */
+  'firmware-update'?: { profile: string; 'service-changed'?: boolean };
 }
 
 export type StoredKeyPart = 'key' | 'ediv-rand';

@@ -42,6 +42,7 @@ const STEP_ACTIONS = {
   'change-stored-key': obj({ part: { enum: ['key', 'ediv-rand'] } }, ['part']),
   'forget-bonds': nothing,
   'factory-reset': nothing,
+  'firmware-update': obj({ profile: text, 'service-changed': { type: 'boolean' } }, ['profile']),
 } as const;
 
 /** The step kinds, in the order the README lists them. */
@@ -69,7 +70,7 @@ export const SCENARIO_SCHEMA = {
         ['profile'],
       ),
       faults: { type: 'array', items: { $ref: '#/definitions/fault' } },
-      central: obj({ as: { type: 'string', minLength: 1 }, pairing: { enum: ['on-error', 'never', 'upfront'] }, 'on-key-missing': { enum: ['pair', 'stop'] }, 'security-manager': { $ref: '#/definitions/securityManager' }, 'timeout-ms': positive, steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } } }, ['steps']),
+      central: obj({ as: { type: 'string', minLength: 1 }, pairing: { enum: ['on-error', 'never', 'upfront'] }, 'on-key-missing': { enum: ['pair', 'stop'] }, 'security-manager': { $ref: '#/definitions/securityManager' }, 'timeout-ms': positive, 'gatt-cache': obj({ mode: { enum: ['verify', 'trust', 'off'] }, 'robust-caching': { type: 'boolean' }, 'service-changed': { type: 'boolean' } }), steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } } }, ['steps']),
       expect: obj({ timeline: { type: 'array', items: { $ref: '#/definitions/timelineExpectation' } } }),
     },
     ['name', 'description', 'peripheral', 'central'],

@@ -132,6 +132,12 @@ export type Step = StepBase &
     | { readonly kind: 'forget-bonds' }
     /** The peripheral forgets every bond it keeps (a factory reset): a bonded central's key meets a Negative Reply. */
     | { readonly kind: 'factory-reset' }
+    /**
+     * The peripheral restarts serving another profile, its bonds kept (a firmware update; a connected
+     * central is disconnected). serviceChanged false: the new firmware has no Service Changed (nor
+     * Database Hash): nothing tells a caching central. Core v5.4 Vol 3 Part G 2.5.2, 7.1.
+     */
+    | { readonly kind: 'firmware-update'; readonly profileRef: string; readonly profile: ResolvedProfile; readonly serviceChanged: boolean }
   );
 
 export type StepKind = Step['kind'];
@@ -192,10 +198,19 @@ export interface Scenario {
     readonly persona?: string;
     readonly cures?: readonly number[];
     readonly timeoutMs?: number;
+    /** How the GATT cache kept with a bond is used (absent: the central's default, verify). */
+    readonly gattCache?: ScenarioGattCache;
     readonly steps: readonly Step[];
   };
   /** Expectations on the whole run. */
   readonly expect: { readonly timeline: readonly TimelineExpectation[] };
+}
+
+/** The central's GATT cache settings (central/gatt/gatt-cache.ts GattCacheOptions). */
+export interface ScenarioGattCache {
+  readonly mode: 'verify' | 'trust' | 'off';
+  readonly robustCaching: boolean;
+  readonly serviceChanged: boolean;
 }
 
 /** A scenario's whole time, when the file does not say. */

@@ -93,6 +93,10 @@ export async function runCentralStep(step: Step, ctx: StepContext): Promise<Step
         if (!ctx.peripheral) return { outcome: { kind: 'error', message: 'factory-reset acts on the peripheral, which does not run here (--role central): reset the real one by hand' } };
         await ctx.peripheral.forgetBonds();
         return ok();
+      case 'firmware-update':
+        if (!ctx.peripheral) return { outcome: { kind: 'error', message: 'firmware-update acts on the peripheral, which does not run here (--role central): update the real one by hand' } };
+        await ctx.peripheral.updateFirmware(step.profile, step.serviceChanged);
+        return ok();
     }
   } catch (e) {
     return { outcome: stepOutcomeOf(e) };

@@ -3,6 +3,7 @@
 // these. A rig is one scenario's world: fresh radio, transports, stacks; closed after the scenario.
 import type { Tap } from '../../../stack/trace/tap.js';
 import type { CanonicalUuid } from '../../../stack/gatt/uuid.js';
+import type { ResolvedProfile } from '../../../stack/gatt/resolved-profile.js';
 import type { CharacteristicRef, Scenario, ScenarioRole } from '../scenario.js';
 
 /**
@@ -75,6 +76,8 @@ export interface PeripheralPort {
   requestSecurity(): void;
   /** Forget every bond the peripheral keeps, in its key store and its controller's key list (a factory reset). */
   forgetBonds(): Promise<void>;
+  /** Restart serving another profile, bonds kept (a firmware update); serviceChanged false: a firmware without Service Changed. */
+  updateFirmware(profile: ResolvedProfile, serviceChanged: boolean): Promise<void>;
   /** Listen to the peripheral's events; returns the function that stops listening. */
   listen(listener: (e: PeripheralEvent) => void): () => void;
 }
