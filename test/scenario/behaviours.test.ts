@@ -18,6 +18,7 @@ function recordingPort(fail?: string) {
     indicate: async () => ({ sent: false }),
     refusePairing: (...a) => void calls.push(['refusePairing', ...a]),
     answerWith: (...a) => {
+    updateFirmware: async () => void calls.push(['updateFirmware']),
       if (fail) throw new Error(fail);
       calls.push(['answerWith', ...a]);
     },
