@@ -18,7 +18,6 @@ function recordingPort(fail?: string) {
     indicate: async () => ({ sent: false }),
     refusePairing: (...a) => void calls.push(['refusePairing', ...a]),
     answerWith: (...a) => {
-    updateFirmware: async () => void calls.push(['updateFirmware']),
       if (fail) throw new Error(fail);
       calls.push(['answerWith', ...a]);
     },
@@ -26,6 +25,7 @@ function recordingPort(fail?: string) {
     disconnect: async () => {},
     requestSecurity: () => void calls.push(['requestSecurity']),
     forgetBonds: async () => void calls.push(['forgetBonds']),
+    updateFirmware: async () => void calls.push(['updateFirmware']),
     listen: () => {
       listening++;
       return () => listening--;
