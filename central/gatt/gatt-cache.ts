@@ -157,8 +157,7 @@ export class CachedDiscovery {
     if (!store || store.options.mode === 'off' || !(await store.bonded())) return services;
     await this.setUp(services, store);
     const databaseHash = gattCharacteristic(services, GATT_CHARACTERISTIC.DATABASE_HASH) ? await readDatabaseHash(this.gatt) : undefined;
-    await store.save(cacheOf(services, databaseHash));
-    this.notes.push(`discovered; kept with the bond as the GATT cache${databaseHash ? ` (Database Hash ${databaseHash.toString('hex')})` : ''}`);
+    await this.keep(store, cacheOf(services, databaseHash), 'discovered; kept with the bond as the GATT cache');
     return services;
   }
 
@@ -169,8 +168,20 @@ export class CachedDiscovery {
     await this.setUp(this.services, store);
     const hasHash = gattCharacteristic(this.services, GATT_CHARACTERISTIC.DATABASE_HASH) !== undefined;
     const databaseHash = hasHash ? await readDatabaseHash(this.gatt) : undefined;
-    await store.save(cacheOf(this.services, databaseHash));
-    this.notes.push(`kept with the new bond as the GATT cache${databaseHash ? ` (Database Hash ${databaseHash.toString('hex')})` : ''}`);
+    await this.keep(store, cacheOf(this.services, databaseHash), 'kept with the new bond as the GATT cache');
+  }
+
+  /**
+   * Writes the cache with the bond. A key store that cannot write says so itself (KEY_STORE_WRITE_FAILED,
+   * aloud); the cache is only a saving of discovery, so the link goes on without it.
+   */
+  private async keep(store: GattCacheStore, cache: GattCache, what: string): Promise<void> {
+    try {
+      await store.save(cache);
+      this.notes.push(`${what}${cache.databaseHash ? ` (Database Hash ${cache.databaseHash.toString('hex')})` : ''}`);
+    } catch (e) {
+      this.notes.push(`the GATT cache could not be kept with the bond: ${(e as Error).message}`);
+    }
   }
 
   private async setUp(services: readonly DiscoveredService[], store: GattCacheStore): Promise<void> {
