@@ -39,6 +39,8 @@ export interface CentralClientOptions {
   cures?: ReadonlySet<number>;
   /** The GATT cache kept with each bond: verify (default), trust, off (central/gatt/gatt-cache.ts). */
   gattCache?: GattCacheOptions;
+  /** Told when a connection learns the peer's database changed (Service Changed, another Database Hash, 0x12), in words. */
+  onDatabaseChanged?: (peer: string, why: string) => void;
 }
 
 /** Per connection, overriding the client's (a persona's column in the matrix: central/persona/). */
@@ -65,6 +67,7 @@ export class CentralClient {
   readonly timeoutMs: number;
   /** How the GATT cache kept with each bond is used. */
   readonly gattCache: GattCacheOptions;
+  private readonly onDatabaseChanged: ((peer: string, why: string) => void) | undefined;
   /** What the last encryption with a kept key showed of each peer's key in this run (by advertised address); a key a pairing of this run made is pairedWith's. */
   private readonly peerKeys = new Map<string, PeerKeyKnowledge>();
   /** Peers a key was made with in this run (noble keeps no keys, the peer may). */
@@ -83,6 +86,7 @@ export class CentralClient {
     this.policy = options.policy ?? 'on-error';
     this.onKeyMissing = options.onKeyMissing ?? DEFAULT_KEY_MISSING_POLICY;
     this.gattCache = options.gattCache ?? DEFAULT_GATT_CACHE;
+    this.onDatabaseChanged = options.onDatabaseChanged;
     this.cures = options.cures;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.bonds = new CentralBonds(keyStore);
@@ -214,6 +218,7 @@ export class CentralClient {
     conn.on('paired', (r) => {
       if (r.result === 'encrypted') this.pairedWith.add(advertisement.address);
     });
+    conn.on('databaseChanged', (why) => this.onDatabaseChanged?.(advertisement.address, why));
     // noble's SMP keeps nothing: the keys the peripheral distributes go into the one key store as they
     // arrive (blebench's Security Manager stores its bonds itself).
     if (!session) this.keepNobleBonds(link);
