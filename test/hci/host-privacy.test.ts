@@ -106,4 +106,41 @@ describe('host privacy', () => {
     expect([0, 3601, 1.5].map(checkRpaTimeout)).toEqual([false, false, false]);
     expect(() => rig('host', 0)).toThrow(RangeError);
   });
+
+  it('a new identity while advertising: advertising off, list cleared (controller), an RPA of the new IRK, advertising on', () => {
+    for (const mode of ['host', 'controller'] as const) {
+      const { p, irk } = rig(mode);
+      p.addPeers([{ identity: { address: 'C0:00:00:00:00:01', type: 'random' }, irk: randomBytes(16) }]);
+      p.onHostCommand(advParams());
+      p.onHostCommand(enable(OP.LE_SET_ADVERTISING_ENABLE, true));
+      const old = p.currentRpa;
+      const fresh = randomBytes(16);
+      const out = p.newIdentity(fresh);
+      const clear = mode === 'controller' ? [OP.LE_CLEAR_RESOLVING_LIST] : [];
+      expect(out.map(opOf), mode).toEqual([OP.LE_SET_ADVERTISING_ENABLE, ...clear, OP.LE_SET_RANDOM_ADDRESS, OP.LE_SET_ADVERTISING_ENABLE]);
+      expect([out[0]![4], out.at(-1)![4]]).toEqual([0, 1]);
+      const rpa = { address: p.currentRpa!, type: 'random' as const };
+      expect(rpa.address).not.toBe(old);
+      expect(rpaResolvesWith(fresh, rpa)).toBe(true);
+      expect(rpaResolvesWith(irk, rpa)).toBe(false);
+      expect(p.localIrk.equals(fresh)).toBe(true);
+    }
+  });
+
+  it('a new identity when idle sets the new RPA at once; while scanning it waits for the next use; before any use, nothing', () => {
+    const idle = rig('host');
+    idle.p.onHostCommand(scanParams());
+    expect(idle.p.newIdentity(randomBytes(16)).map(opOf)).toEqual([OP.LE_SET_RANDOM_ADDRESS]);
+    const scanning = rig('host');
+    scanning.p.onHostCommand(scanParams());
+    scanning.p.onHostCommand(enable(OP.LE_SET_SCAN_ENABLE, true));
+    const fresh = randomBytes(16);
+    expect(scanning.p.newIdentity(fresh)).toEqual([]);
+    scanning.p.onHostCommand(enable(OP.LE_SET_SCAN_ENABLE, false));
+    const next = scanning.p.onHostCommand(enable(OP.LE_SET_SCAN_ENABLE, true));
+    expect(next.map(opOf)).toEqual([OP.LE_SET_RANDOM_ADDRESS, OP.LE_SET_SCAN_ENABLE]);
+    expect(rpaResolvesWith(fresh, { address: addressToString(next[0]!.subarray(4)), type: 'random' })).toBe(true);
+    expect(rig('host').p.newIdentity(randomBytes(16))).toEqual([]);
+    expect(() => rig('host').p.newIdentity(Buffer.alloc(15))).toThrow(/16 octets/);
+  });
 });

@@ -79,6 +79,11 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
     return this.privacy;
   }
 
+  /** Privacy under a new local IRK (a factory reset): the commands that change the address go out at once. */
+  newPrivacyIdentity(irk: Buffer): void {
+    for (const p of this.privacy?.newIdentity(irk) ?? []) this.commandFlow.submit(p, () => this.toController(p, undefined));
+  }
+
   /** A new bonded peer for the resolving list (controller privacy); its commands go out at once. */
   addResolvingPeer(peer: ResolvingPeer): void {
     for (const p of this.privacy?.addPeers([peer]) ?? []) this.commandFlow.submit(p, () => this.toController(p, undefined));
