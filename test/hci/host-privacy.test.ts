@@ -143,4 +143,25 @@ describe('host privacy', () => {
     expect(rig('host').p.newIdentity(randomBytes(16))).toEqual([]);
     expect(() => rig('host').p.newIdentity(Buffer.alloc(15))).toThrow(/16 octets/);
   });
+
+  it("the timeout's own renewal while advertising: nothing before it has passed, then advertising off, a new RPA, advertising on; nothing while scanning", () => {
+    const { p, irk, advance } = rig('host', 60);
+    expect(p.renewNow(), 'before the address was first used').toEqual([]);
+    p.onHostCommand(advParams());
+    p.onHostCommand(enable(OP.LE_SET_ADVERTISING_ENABLE, true));
+    const old = p.currentRpa;
+    advance(59);
+    expect(p.renewNow()).toEqual([]);
+    advance(1);
+    const out = p.renewNow();
+    expect(out.map(opOf)).toEqual([OP.LE_SET_ADVERTISING_ENABLE, OP.LE_SET_RANDOM_ADDRESS, OP.LE_SET_ADVERTISING_ENABLE]);
+    expect(p.currentRpa).not.toBe(old);
+    expect(rpaResolvesWith(irk, { address: p.currentRpa!, type: 'random' })).toBe(true);
+    expect(p.renewNow(), 'the new one is fresh').toEqual([]);
+    const scanner = rig('host', 60);
+    scanner.p.onHostCommand(scanParams());
+    scanner.p.onHostCommand(enable(OP.LE_SET_SCAN_ENABLE, true));
+    scanner.advance(61);
+    expect(scanner.p.renewNow()).toEqual([]);
+  });
 });

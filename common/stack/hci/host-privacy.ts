@@ -110,10 +110,27 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
     this.pending = [];
     this.rpa = undefined;
     if (!this.started || this.scanning || this.initiating) return [];
-    const clear = this.settings.mode === 'controller' ? [hciCommand(OP.LE_CLEAR_RESOLVING_LIST, Buffer.alloc(0))] : [];
-    if (!this.advertising) return [...clear, this.renewIfDue()!];
+    return this.withAdvertisingPaused(this.settings.mode === 'controller' ? [hciCommand(OP.LE_CLEAR_RESOLVING_LIST, Buffer.alloc(0))] : []);
+  }
+
+  /**
+   * The RPA timeout's own renewal (Vol 3 Part C 10.7.1.2: a new RPA every T_GAP(private_addr_int)), for a
+   * device that keeps advertising or stays idle: when the timeout has passed on the clock, the commands
+   * that set a new RPA now, advertising paused around it as Linux does (hci_sync.c rpa_expired). Nothing
+   * while scanning or initiating (their next start renews it), nor before the address was first used.
+   */
+  renewNow(): Buffer[] {
+    if (!this.started || !this.rpa || this.scanning || this.initiating) return [];
+    if (this.settings.clock() - this.rpaAt < this.settings.rpaTimeoutS * MS_PER_S) return [];
+    return this.withAdvertisingPaused([]);
+  }
+
+  /** `first`, then a new RPA; while advertising, advertising stops before and starts again after (7.8.4). */
+  private withAdvertisingPaused(first: Buffer[]): Buffer[] {
+    this.rpa = undefined;
+    if (!this.advertising) return [...first, this.renewIfDue()!];
     this.advertising = false;
-    const out = [hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([0])), ...clear, this.renewIfDue()!, hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([ENABLE]))];
+    const out = [hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([0])), ...first, this.renewIfDue()!, hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([ENABLE]))];
     this.advertising = true;
     return out;
   }
