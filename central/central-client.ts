@@ -249,8 +249,12 @@ export class CentralClient {
     return this.peerKeys.get(address.toLowerCase());
   }
 
-  /** Forget every bond this central keeps (a phone's "Forget This Device" for every device); returns how many. */
-  async forgetBonds(): Promise<number> {
+  /**
+   * Forget every bond this central keeps (a phone's "Forget This Device" for every device); returns how
+   * many. `newIrk`: a new IRK too (a phone reset), which the next bonding distributes.
+   */
+  async forgetBonds(options: { newIrk?: boolean } = {}): Promise<number> {
+    if (options.newIrk && !this.loadedNoble.newIrk()) throw new CentralUsageError("a new IRK needs the central's privacy (--privacy, security-manager: { privacy }): without it each bonding distributes a fresh IRK anyway");
     const all = await this.bonds.store.list();
     for (const b of all) await this.bonds.store.delete(b.local, b.peer);
     this.pairedWith.clear();

@@ -2,6 +2,7 @@
 // bleno's HCI, advertising, connections and L2CAP, with the project's security decisions, per-central
 // CCCDs, confirmed indications, and the runtime actions scenarios and consoles use. Every request is
 // an event and a line in the log.
+import { describeSharedIrk } from '../common/stack/smp/link-session.js';
 import { EventEmitter } from 'node:events';
 import { ATT_OP } from '../common/base/codes/att.js';
 import { HCI_STATUS, OP } from '../common/base/codes/hci.js';
@@ -82,6 +83,8 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   private readonly ownSmp: boolean;
   /** The Security Manager's key store (bonds by identity), when it has one. */
   private readonly smpKeyStore: KeyStore | undefined;
+  /** The Security Manager runs with privacy (an RPA from its IRK). */
+  private readonly privacy: boolean;
 
   constructor(
     private readonly loaded: LoadedBleno,
@@ -95,6 +98,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.authorized = options.authorized ?? false;
     this.ownSmp = options.smp !== undefined;
     this.smpKeyStore = options.smp?.keyStore;
+    this.privacy = options.smp?.privacy !== undefined;
     this.indications = new Indications(options.indicationTimeoutMs);
     this.runtime = new RuntimeAnswers(this.log);
     this.table = new AttributeTable(this.profile, this.name);
@@ -157,6 +161,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
         if ((o.result === 'paired' || o.result === 'encrypted') && session.security) this.records.keyInUse(handle, keyFactsOfSession(session.security));
       });
       session.on('bond', (b) => this.refreshStored(b.peer.address));
+      session.on('sharedIrk', (s) => this.log.warn({ sharedIrk: s }, describeSharedIrk(s)));
     });
     this.transport.kernelShare?.on('ltk', this.onKernelLtk);
     this.transport.kernelShare?.on('keys', this.onKernelKeys);
@@ -280,13 +285,16 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
    * factory reset) and every bonded central's stored CCCDs. A bonded central's next encryption meets
    * an LTK Negative Reply (Encryption Change 0x06 at the central, Vol 6 Part B 5.1.3.1).
    */
-  async forgetBonds(): Promise<void> {
+  async forgetBonds(options: { newIdentity?: 'fresh' | 'same-irk' } = {}): Promise<void> {
+    // Checked first: a reset that cannot take a new identity changes nothing.
+    if (options.newIdentity && !this.privacy) throw new PeripheralError("a new identity needs the peripheral's privacy (--privacy, security-manager: { privacy }): without it the identity is the controller's public address, which no reset changes");
     this.loaded.forgetKeys();
     this.subs.forgetBonded();
     this.caching.forget();
     const store = this.smpKeyStore;
     if (store) for (const b of await store.list()) await store.delete(b.local, b.peer);
-    this.log.info('forgot every bond: the next central pairs again');
+    const identity = options.newIdentity && this.loaded.newIdentity(options.newIdentity === 'same-irk');
+    this.log.info(identity ? { identity } : {}, identity ? `forgot every bond and took a new identity ${identity.address} (random static)${options.newIdentity === 'same-irk' ? ' with the same IRK' : ' and a new IRK'}: the next central pairs again` : 'forgot every bond: the next central pairs again');
   }
 
   /**

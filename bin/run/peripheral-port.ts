@@ -16,7 +16,7 @@ export function peripheralPort(server: PeripheralServer): PeripheralPort {
     requestSecurity: () => {
       if (!server.requestSecurity()) throw new Error('no Security Manager session on this link (a Security Request needs the peripheral\'s security-manager block)');
     },
-    forgetBonds: () => server.forgetBonds(),
+    forgetBonds: (options) => server.forgetBonds(options),
     updateFirmware: async (profile, serviceChanged) => {
       await server.updateFirmware(profile, { serviceChanged });
     },

@@ -47,6 +47,11 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
   const persona = input.central.as !== undefined ? centralPersonaAt(n, input.central, pointer('central')) : undefined;
   const centralSmp = persona ? pairingConfig(persona.setup.config) : input.central['security-manager'] ? securityManagerAt(n, input.central['security-manager'], pointer('central', 'security-manager'), 'central') : undefined;
   const centralPrivacy = privacyOf(input.central['security-manager']);
+  // A new identity or IRK is privacy's: without it the identity is the public address, and the IRK fresh at each bonding.
+  for (const st of steps) {
+    if (st.kind === 'factory-reset' && st.newIdentity && !input.peripheral['security-manager']?.privacy) issues.add('inconsistent', st.path + pointer('factory-reset', 'new-identity'), "a new identity needs the peripheral's privacy (security-manager: { privacy }): without it the identity is the controller's public address, which no reset changes");
+    if (st.kind === 'forget-bonds' && st.newIrk && !input.central['security-manager']?.privacy) issues.add('inconsistent', st.path + pointer('forget-bonds', 'new-irk'), "a new IRK needs the central's privacy (security-manager: { privacy }): without it each bonding distributes a fresh IRK anyway");
+  }
   const runTimeline = timelineExpectationsAt(n, input.expect?.timeline, pointer('expect', 'timeline'), 'run');
   if (!issues.empty) return { ok: false, issues: issues.items };
   return {

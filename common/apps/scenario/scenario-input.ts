@@ -133,10 +133,13 @@ export interface StepInput {
   'advance-clock'?: { seconds: number };
   /** The central's kept key (key) or its EDIV and Rand (ediv-rand) becomes another: the peer's differs or is missing. */
   'change-stored-key'?: { part: StoredKeyPart };
-  /** The central forgets every bond it keeps (a phone's "Forget This Device"). */
-  'forget-bonds'?: null | Record<string, never>;
-  /** The peripheral forgets every bond it keeps (a factory reset or a re-flash). */
-  'factory-reset'?: null | Record<string, never>;
+  /** The central forgets every bond it keeps (a phone's "Forget This Device"); new-irk: and makes a new IRK (a phone reset). */
+  'forget-bonds'?: null | { 'new-irk'?: boolean };
+  /**
+   * The peripheral forgets every bond it keeps (a factory reset or a re-flash); new-identity: and takes a
+   * new random static identity address and IRK (same-irk: keeps the IRK, as another unit flashed with it).
+   */
+  'factory-reset'?: null | { 'new-identity'?: boolean; 'same-irk'?: boolean };
   /** The peripheral restarts with another profile (a firmware update), its bonds kept; service-changed: false is a firmware without Service Changed. */
   'firmware-update'?: { profile: string; 'service-changed'?: boolean };
 }

@@ -40,8 +40,8 @@ const STEP_ACTIONS = {
   'hold-idle': obj({ ms: positive }, ['ms']),
   'advance-clock': obj({ seconds: positive }, ['seconds']),
   'change-stored-key': obj({ part: { enum: ['key', 'ediv-rand'] } }, ['part']),
-  'forget-bonds': nothing,
-  'factory-reset': nothing,
+  'forget-bonds': { type: ['object', 'null'], additionalProperties: false, properties: { 'new-irk': { type: 'boolean' } } },
+  'factory-reset': { type: ['object', 'null'], additionalProperties: false, properties: { 'new-identity': { type: 'boolean' }, 'same-irk': { type: 'boolean' } } },
   'firmware-update': obj({ profile: text, 'service-changed': { type: 'boolean' } }, ['profile']),
 } as const;
 

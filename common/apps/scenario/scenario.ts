@@ -128,10 +128,18 @@ export type Step = StepBase &
      * encryption fails its MIC) or its EDIV and Rand do (`ediv-rand`: the peer finds no key for them).
      */
     | { readonly kind: 'change-stored-key'; readonly part: 'key' | 'ediv-rand' }
-    /** The central forgets every bond it keeps (a phone's "Forget This Device"): its next link pairs from scratch. */
-    | { readonly kind: 'forget-bonds' }
-    /** The peripheral forgets every bond it keeps (a factory reset): a bonded central's key meets a Negative Reply. */
-    | { readonly kind: 'factory-reset' }
+    /**
+     * The central forgets every bond it keeps (a phone's "Forget This Device"): its next link pairs from
+     * scratch; `newIrk`: with a new IRK (its identity address stays), distributed at its next bonding.
+     */
+    | { readonly kind: 'forget-bonds'; readonly newIrk: boolean }
+    /**
+     * The peripheral forgets every bond it keeps (a factory reset): a bonded central's key meets a Negative
+     * Reply. `newIdentity`: it takes a new random static identity and a new IRK ('fresh') or keeps its IRK
+     * ('same-irk': another unit flashed with the same IRK), so a bonded central cannot resolve (or wrongly
+     * resolves) its next RPA.
+     */
+    | { readonly kind: 'factory-reset'; readonly newIdentity?: 'fresh' | 'same-irk' }
     /**
      * The peripheral restarts serving another profile, its bonds kept (a firmware update; a connected
      * central is disconnected). serviceChanged false: the new firmware has no Service Changed (nor

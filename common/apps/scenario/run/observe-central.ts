@@ -79,7 +79,7 @@ export async function observeCentral(s: Scenario, p: PeripheralPort, records: St
       let run: StepRun;
       try {
         // The factory reset is the peripheral's own step: it runs here, whoever the central is.
-        if (step.kind === 'factory-reset') await p.forgetBonds();
+        if (step.kind === 'factory-reset') await p.forgetBonds(step.newIdentity ? { newIdentity: step.newIdentity } : {});
         if (step.kind === 'firmware-update') await p.updateFirmware(step.profile, step.serviceChanged);
         run = await observeStep(step, s, { next, entries, ...(o.signal ? { signal: o.signal } : {}) });
       } catch (e) {
