@@ -20,19 +20,22 @@ import { hex } from '../../common/base/codes/code-table.js';
 export type AttSend = (connectionHandle: number, pdu: Buffer) => boolean;
 
 
+/** The context of one connection: its central's security, CCCDs, key and records (one per client, Vol 3 Part F 3.2.8, 3.4.6). */
+export type AttContextFor = (connectionHandle: number) => AttServerContext;
+
 export class AttServer {
-  private readonly connections = new Map<number, { state: AttConnection; held: HeldAnswers }>();
+  private readonly connections = new Map<number, { state: AttConnection; held: HeldAnswers; ctx: AttServerContext }>();
 
   constructor(
-    private readonly ctx: AttServerContext,
+    private readonly contextFor: AttContextFor,
     private readonly send: AttSend,
   ) {}
 
-  /** A link came up: fresh ATT state (ATT_MTU 23, an empty prepare queue). */
+  /** A link came up: fresh ATT state (ATT_MTU 23, an empty prepare queue) and its own context. */
   open(handle: number): AttConnection {
     this.close(handle);
     const state: AttConnection = { handle, mtu: ATT_DEFAULT_LE_MTU, queue: [], serviceChangedCccd: 0, signCounter: undefined };
-    this.connections.set(handle, { state, held: new HeldAnswers((pdu) => this.send(handle, pdu)) });
+    this.connections.set(handle, { state, held: new HeldAnswers((pdu) => this.send(handle, pdu)), ctx: this.contextFor(handle) });
     return state;
   }
 
@@ -72,10 +75,10 @@ export class AttServer {
     const c = this.connections.get(handle)!;
     let answer: Answer;
     try {
-      answer = this.answer(octets, c.state);
+      answer = this.answer(octets, c.state, c.ctx);
     } catch (err) {
       // A fault of ours answers Unlikely Error rather than leaving the client to its 30 s timeout.
-      this.ctx.log.error({ err }, `the ATT server failed on ${attOpcodeName(octets[0] ?? 0)}: ${(err as Error).message}`);
+      c.ctx.log.error({ err }, `the ATT server failed on ${attOpcodeName(octets[0] ?? 0)}: ${(err as Error).message}`);
       answer = attMethodOf(octets[0] ?? 0) === 'request' ? errorAnswer(octets[0] ?? 0, 0, ATT_ERROR.UNLIKELY_ERROR) : {};
     }
     if (!answer.pdu) return;
@@ -86,8 +89,7 @@ export class AttServer {
     else c.held.hold([pdu], delayMs);
   }
 
-  private answer(octets: Buffer, conn: AttConnection): Answer {
-    const { ctx } = this;
+  private answer(octets: Buffer, conn: AttConnection, ctx: AttServerContext): Answer {
     const decoded = decodeAtt(octets);
     if (!decoded.ok) {
       if (decoded.opcode === undefined) return {}; // an empty PDU: nothing to answer
