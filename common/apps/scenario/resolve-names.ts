@@ -12,6 +12,8 @@ import type { ScenarioIssueList } from './scenario-issues.js';
 export interface Names {
   readonly profile: ResolvedProfile;
   readonly issues: ScenarioIssueList;
+  /** The centrals' names, when the scenario has several (`centrals:`). */
+  readonly centrals?: readonly string[];
 }
 
 export function characteristicAt(n: Names, written: string, path: string): CharacteristicRef | undefined {
