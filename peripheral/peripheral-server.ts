@@ -4,18 +4,16 @@
 // an event and a line in the log.
 import { describeSharedIrk } from '../common/stack/smp/link-session.js';
 import { EventEmitter } from 'node:events';
-import { ATT_OP } from '../common/base/codes/att.js';
 import { HCI_STATUS, OP } from '../common/base/codes/hci.js';
 import { SMP_CODE, smpReason } from '../common/base/codes/smp.js';
-import { CCCD_BITS, checkSecurity, OPEN, MIN_KEY_SIZE, type GattOperation, type ResolvedProfile, type SecurityLevel, type SecurityRequirement } from '../common/stack/gatt/index.js';
-import { commandRefusal, ControllerRefusedError } from '../common/stack/hci/command-refusal.js';
+import { CCCD_BITS, OPEN, MIN_KEY_SIZE, type GattOperation, type ResolvedProfile, type SecurityLevel, type SecurityRequirement } from '../common/stack/gatt/index.js';
+import { commandRefusal, ControllerRefusedError, hciStatusLabel } from '../common/stack/hci/command-refusal.js';
 import type { HciTransport } from '../common/stack/hci/transport.js';
 import { silentLogger, type Logger } from '../common/base/log/logger.js';
 import type { KeyStore } from '../common/stack/smp/key-store.js';
 import type { LinkState } from '../common/stack/trace/link-state.js';
 import type { TimelineEntry } from '../common/stack/trace/timeline.js';
 import { TimeoutError, waitForEvent } from '../common/base/util/wait.js';
-import { codeText } from './answers/access-policy.js';
 import { AttServer } from './att/att-server.js';
 import { PeripheralError } from './peripheral-error.js';
 import { RuntimeAnswers } from './answers/runtime-answers.js';
@@ -24,7 +22,7 @@ import { loadBleno, type LoadedBleno } from './bleno/index.js';
 import { Indications } from './gatt/indications.js';
 import { centralIdentityOf, storedKey } from './pairing/link-security.js';
 import { GattCaching } from './gatt/gatt-caching.js';
-import { CLIENT_FEATURE } from '../common/base/codes/gatt.js';
+import { indicateCentrals, notifyCentrals, type DeliveryContext } from './gatt/delivery.js';
 import { keptBonds, keyFactsOf, keyFactsOfSession, SecurityRecords, type KeptBond } from './pairing/security-record.js';
 import { describeRequest, type RequestRecord } from './answers/request-record.js';
 import { changeSecurity, type AttributeMap, type ServedCharacteristic, type ServedDescriptor } from './gatt/served-profile.js';
@@ -35,6 +33,7 @@ import {
   type AnswerOptions,
   type DelayOperation,
   type Delivery,
+  type DisconnectInfo,
   type PeripheralEvents,
   type RefusalOptions,
   type ServedHandlesInfo,
@@ -49,7 +48,7 @@ export { PeripheralError };
 const DEFAULT_TIMEOUT_MS = 5000;
 
 export async function servePeripheral(options: ServePeripheralOptions): Promise<PeripheralServer> {
-  const loaded = await loadBleno(options.transport, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(options.smp ? { smp: options.smp } : {}) });
+  const loaded = await loadBleno(options.transport, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(options.smp ? { smp: options.smp } : {}), ...(options.maxCentrals !== undefined ? { maxCentrals: options.maxCentrals } : {}) });
   try {
     const server = new PeripheralServer(loaded, options);
     await server.start(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
@@ -67,7 +66,10 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   readonly transport: HciTransport;
   private readonly log: Logger;
   private readonly subs = new Subscriptions();
-  private readonly indications: Indications;
+  /** One indication queue per link (Vol 3 Part F 3.4.7.2: one outstanding indication per bearer). */
+  private readonly indicationQueues = new Map<number, Indications>();
+  private readonly indicationTimeoutMs: number | undefined;
+  private readonly delivery: DeliveryContext;
   private readonly timers = new Set<NodeJS.Timeout>();
   private table: AttributeTable;
   private map: AttributeMap;
@@ -99,39 +101,51 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.ownSmp = options.smp !== undefined;
     this.smpKeyStore = options.smp?.keyStore;
     this.privacy = options.smp?.privacy !== undefined;
-    this.indications = new Indications(options.indicationTimeoutMs);
+    this.indicationTimeoutMs = options.indicationTimeoutMs;
     this.runtime = new RuntimeAnswers(this.log);
     this.table = new AttributeTable(this.profile, this.name);
     this.map = this.table.map;
     const self = this;
+    // Each connection's ATT context: its own central's security, CCCDs, confirmations and signing key;
+    // the table read when used (a firmware update replaces it).
     this.att = new AttServer(
-      {
+      (h) => ({
         get table() {
           return self.table;
         },
         log: this.log,
-        link: () => this.linkState(),
-        record: (r) => this.record(r),
-        cccdBits: (name) => this.subs.value(name),
-        cccdWritten: (d, bits) => this.cccdWritten(d, bits),
+        link: () => this.linkState(h),
+        record: (r) => this.record(h, r),
+        cccdBits: (name) => this.subs.value(h, name),
+        cccdWritten: (d, bits) => this.cccdWritten(h, d, bits),
         chosenAnswer: (name, operation) => this.runtime.chosenAnswer(name, operation),
         delayFor: (name, operation) => this.runtime.delayFor(name, operation),
         confirmation: () => {
-          if (!this.indications.confirm()) this.log.warn('a Handle Value Confirmation arrived with no indication outstanding');
+          if (!this.indicationQueue(h).confirm()) this.log.warn({ handle: h }, 'a Handle Value Confirmation arrived with no indication outstanding');
         },
-        signingKey: () => this.loaded.smpSession()?.bond?.peerCsrk,
-      },
+        signingKey: () => this.loaded.smpSession(h)?.bond?.peerCsrk,
+      }),
       (handle, pdu) => this.loaded.sendAtt(handle, pdu),
     );
     this.caching = new GattCaching({
       log: this.log,
       store: this.smpKeyStore,
       att: this.att,
-      indications: this.indications,
+      indications: (h) => this.indicationQueue(h),
       table: () => this.table,
       identityOf: (peer) => centralIdentityOf(this.transport, this.loaded, peer),
       bonded: (peer) => storedKey(this.transport, this.loaded, peer) !== undefined,
     });
+    this.delivery = {
+      centrals: () => this.centrals,
+      subs: this.subs,
+      security: (h) => this.linkState(h),
+      send: (h, pdu) => this.att.sendPdu(h, pdu),
+      mtu: (h) => this.att.mtu(h),
+      indications: (h) => this.indicationQueue(h),
+      blocked: (h) => this.caching.blocked(this.att.connection(h)),
+      log: this.log,
+    };
   }
 
   /** The peripheral's own address (bleno's, from Read BD_ADDR). */
@@ -139,10 +153,23 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     return this.loaded.bleno.address;
   }
 
-  /** The central connected now, as the tap saw it. */
+  /** The central connected last, as the tap saw it (see `centrals` for every one). */
   get central(): LinkState | undefined {
     const h = this.loaded.connectionHandle();
     return h === undefined ? undefined : this.transport.tap.link(h);
+  }
+
+  /** Every central connected now, oldest first, as the tap saw them. */
+  get centrals(): LinkState[] {
+    return this.loaded.connectionHandles().flatMap((h) => {
+      const l = this.transport.tap.link(h);
+      return l?.connected ? [l] : [];
+    });
+  }
+
+  /** How many centrals are served at once: advertising stays off while this many are connected. */
+  get maxCentrals(): number {
+    return this.loaded.maxCentrals;
   }
 
   /** @internal */
@@ -184,6 +211,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
       throw e instanceof TimeoutError ? e : new PeripheralError(`bleno could not start advertising: ${(e as Error).message}`, 'ADVERTISING_FAILED', { cause: e });
     });
     if (err) throw new PeripheralError(`bleno could not start advertising: ${err.message}`, 'ADVERTISING_FAILED', { cause: err });
+    tap.on('entry', this.onEntry);
     this.log.info({ profile: this.profile.name, name: this.name, address: this.address }, `serving profile "${this.profile.name}" and advertising as "${this.name}"`);
   }
 
@@ -198,10 +226,11 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     };
   }
 
-  /** The CCCD value the connected central set for a characteristic (0 when none). */
-  subscription(name: string): number {
+  /** The CCCD value a connected central (by address; default the one connected last) set for a characteristic (0 when none). */
+  subscription(name: string, central?: string): number {
     this.need(name);
-    return this.subs.value(name);
+    const l = central === undefined ? this.central : this.centralByAddress(central);
+    return l ? this.subs.value(l.handle, name) : 0;
   }
 
   /** The value served now (a copy). */
@@ -214,33 +243,23 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.need(name).value = Buffer.from(value);
   }
 
-  /** Notify the connected central now, if it subscribed and the link's security is enough for notify. */
-  notify(name: string, value?: Buffer): Delivery {
+  /**
+   * Notify now every connected central (or only `options.central`, by address) that subscribed and
+   * whose link's security is enough for notify; the others are in `notTo` with why.
+   */
+  notify(name: string, value?: Buffer, options: { central?: string } = {}): Delivery {
     const c = this.need(name);
     if (!c.def.properties.notify) throw new PeripheralError(`"${name}" cannot notify (no notify property)`);
     if (value) this.setValue(name, value);
-    const why = this.cannotSend(c, 'notify');
-    if (why) return this.undelivered(c, 'notification', why);
-    const link = this.central!.handle;
-    this.att.sendPdu(link, { opcode: ATT_OP.HANDLE_VALUE_NTF, handle: c.valueHandle, value: c.value.subarray(0, this.att.mtu(link) - 3) });
-    this.log.info({ characteristic: name, handle: c.valueHandle }, `notified "${name}" (${c.value.length} octets) to ${this.central!.peerAddress}`);
-    return { sent: true, central: this.central!.peerAddress };
+    return notifyCentrals(this.delivery, c, options.central);
   }
 
-  /** Indicate now; resolves when the central confirms, or with the reason it did not (timeout, link lost). */
-  async indicate(name: string, value?: Buffer): Promise<Delivery> {
+  /** Indicate now, as notify does; resolves when every central it went to confirmed, or with the reason one did not (timeout, link lost). */
+  async indicate(name: string, value?: Buffer, options: { central?: string } = {}): Promise<Delivery> {
     const c = this.need(name);
     if (!c.def.properties.indicate) throw new PeripheralError(`"${name}" cannot indicate (no indicate property)`);
     if (value) this.setValue(name, value);
-    const why = this.cannotSend(c, 'indicate');
-    if (why) return this.undelivered(c, 'indication', why);
-    const central = this.central!.peerAddress;
-    const link = this.central!.handle;
-    const cut = c.value.subarray(0, this.att.mtu(link) - 3);
-    const r = await this.indications.indicate(() => this.att.sendPdu(link, { opcode: ATT_OP.HANDLE_VALUE_IND, handle: c.valueHandle, value: cut }));
-    if (r.confirmed) this.log.info({ characteristic: name, ms: r.ms }, `indicated "${name}" to ${central}; confirmed after ${r.ms.toFixed(1)} ms`);
-    else this.log.warn({ characteristic: name }, `indicated "${name}" to ${central}; not confirmed: ${r.reason}`);
-    return r.confirmed ? { sent: true, central, confirmed: true } : { sent: true, central, confirmed: false, reason: r.reason };
+    return indicateCentrals(this.delivery, c, options.central);
   }
 
   /** Notifies every `ms` (the value `next` makes from the last one, or the same); returns the stop function. */
@@ -266,12 +285,16 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.authorized = granted;
   }
 
-  /** HCI Disconnect with a reason (default 0x13 Remote User Terminated Connection); resolves when the link is down. */
-  async disconnect(reason: number = HCI_STATUS.REMOTE_USER_TERMINATED_CONNECTION, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
-    if (!this.central?.connected) return;
-    const gone = waitForEvent(this, 'disconnect', { what: 'the central to disconnect', timeoutMs });
-    this.loaded.disconnect(reason);
-    await gone;
+  /**
+   * HCI Disconnect with a reason (default 0x13 Remote User Terminated Connection) on every link, or on
+   * `central`'s only (by address); resolves when those links are down.
+   */
+  async disconnect(reason: number = HCI_STATUS.REMOTE_USER_TERMINATED_CONNECTION, timeoutMs = DEFAULT_TIMEOUT_MS, central?: string): Promise<void> {
+    const links = central === undefined ? this.centrals : [this.centralByAddress(central)].filter((l): l is LinkState => l !== undefined);
+    if (links.length === 0) return;
+    const gone = links.map((l) => waitForEvent<[DisconnectInfo]>(this, 'disconnect', { what: `central ${l.peerAddress} to disconnect`, timeoutMs, pred: (d) => d.handle === l.handle }));
+    for (const l of links) this.loaded.disconnect(reason, l.handle);
+    await Promise.all(gone);
   }
 
   /** The keys kept for centrals where the transport does the kernel's share; undefined where the kernel keeps them. */
@@ -343,8 +366,10 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
    * Sends a Security Request to the connected central (Vol 3 Part H 2.4.6): it pairs, or encrypts with
    * its stored key. Needs the peripheral's own Security Manager (the `smp` option); false without it or a link.
    */
-  requestSecurity(): boolean {
-    return this.loaded.requestSecurity();
+  requestSecurity(central?: string): boolean {
+    const l = central === undefined ? undefined : this.centralByAddress(central);
+    if (central !== undefined && !l) return false;
+    return this.loaded.requestSecurity(l?.handle);
   }
 
   /** Pairing Requests are answered by bleno's SMP again (clears refusePairing/refuseNextPairing). */
@@ -384,12 +409,14 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     for (const t of this.timers) clearInterval(t);
     this.timers.clear();
     this.att.closeAll();
-    this.indications.linkLost('the peripheral is closing');
+    for (const q of this.indicationQueues.values()) q.linkLost('the peripheral is closing');
+    this.indicationQueues.clear();
     const tap = this.transport.tap;
     tap.off('link', this.onLink);
     tap.off('disconnect', this.onDisconnect);
     tap.off('pairing', this.onPairing);
     tap.off('encryption', this.onEncryption);
+    tap.off('entry', this.onEntry);
     this.transport.kernelShare?.off('ltk', this.onKernelLtk);
     this.transport.kernelShare?.off('keys', this.onKernelKeys);
     await this.loaded.close();
@@ -401,8 +428,18 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     return c;
   }
 
-  private linkState() {
-    return this.records.state(this.central?.connected ? this.central.handle : undefined, this.authorized);
+  private linkState(handle: number) {
+    return this.records.state(this.transport.tap.link(handle)?.connected ? handle : undefined, this.authorized);
+  }
+
+  private centralByAddress(address: string): LinkState | undefined {
+    return this.centrals.find((l) => l.peerAddress.toUpperCase() === address.toUpperCase());
+  }
+
+  private indicationQueue(handle: number): Indications {
+    let q = this.indicationQueues.get(handle);
+    if (!q) this.indicationQueues.set(handle, (q = new Indications(this.indicationTimeoutMs)));
+    return q;
   }
 
   /** The kept key for a central, written into its links' records. */
@@ -416,23 +453,6 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     for (const l of this.transport.tap.links()) if (l.role === 'peripheral' && l.connected) this.refreshStored(l.peerAddress);
   };
 
-  private cannotSend(c: ServedCharacteristic, kind: 'notify' | 'indicate'): string | undefined {
-    const l = this.central;
-    if (!l?.connected) return 'no central is connected';
-    const conn = this.att.connection(l.handle);
-    // No notification or indication but Service Changed to a change-unaware client with robust caching. Vol 3 Part G 2.5.2.1.
-    if (conn && !conn.awareness.mayNotify((conn.clientFeatures & CLIENT_FEATURE.ROBUST_CACHING) !== 0)) return 'the central is change-unaware (robust caching): nothing but Service Changed goes to it until it is aware (Vol 3 Part G 2.5.2.1)';
-    const on = kind === 'notify' ? this.subs.notifying(c.def.name) : this.subs.indicating(c.def.name);
-    if (!on) return `the central has not enabled ${kind === 'notify' ? 'notifications' : 'indications'} in the CCCD`;
-    const v = checkSecurity(c.security[kind], this.linkState());
-    return v.ok ? undefined : `the link's security is not enough (${codeText(v.attError)}): ${v.reason}`;
-  }
-
-  private undelivered(c: ServedCharacteristic, what: string, reason: string): Delivery {
-    this.log.info({ characteristic: c.def.name }, `no ${what} of "${c.def.name}" sent: ${reason}`);
-    return { sent: false, reason };
-  }
-
   private takeRefusal(): number | undefined {
     const r = this.refusal;
     if (!r) return undefined;
@@ -441,43 +461,60 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     return r.reason;
   }
 
-  private record(r: Omit<RequestRecord, 'central'>): void {
-    const full: RequestRecord = { central: this.central?.peerAddress, ...r };
+  private record(handle: number, r: Omit<RequestRecord, 'central'>): void {
+    const full: RequestRecord = { central: this.transport.tap.link(handle)?.peerAddress, connection: handle, ...r };
     const line = describeRequest(full);
     if (full.outcome.ok) this.log.info({ request: full.request, characteristic: full.characteristic, handle: full.handle }, line);
     else this.log.warn({ request: full.request, characteristic: full.characteristic, handle: full.handle, attError: full.outcome.attError }, line);
     this.emit('request', full);
   }
 
-  private cccdWritten(d: ServedDescriptor, bits: number): void {
+  private cccdWritten(handle: number, d: ServedDescriptor, bits: number): void {
     const name = d.characteristic.def.name;
-    const before = this.subs.value(name);
-    this.subs.set(name, bits);
-    const info: SubscriptionInfo = { central: this.central?.peerAddress, characteristic: name, bits, notifications: (bits & CCCD_BITS.notification) !== 0, indications: (bits & CCCD_BITS.indication) !== 0 };
+    const before = this.subs.value(handle, name);
+    this.subs.set(handle, name, bits);
+    const info: SubscriptionInfo = { central: this.transport.tap.link(handle)?.peerAddress, handle, characteristic: name, bits, notifications: (bits & CCCD_BITS.notification) !== 0, indications: (bits & CCCD_BITS.indication) !== 0 };
     if (bits !== 0) this.emit('subscribe', info);
     else if (before !== 0) this.emit('unsubscribe', info);
   }
 
+  /**
+   * Advertising enabled again after a connection (bleno does it while fewer than maxCentrals are
+   * connected) and refused by the controller: said with the status, e.g. 0x07 Memory Capacity
+   * Exceeded from a controller that holds as many connections as it can.
+   */
+  private readonly onEntry = (e: TimelineEntry) => {
+    const status = commandRefusal(e, OP.LE_SET_ADVERTISING_ENABLE);
+    if (status === undefined) return;
+    const centrals = this.centrals.length;
+    const why = status === HCI_STATUS.MEMORY_CAPACITY_EXCEEDED ? 'the controller has no room for another connection' : 'the controller refused it';
+    this.log.warn({ status, centrals }, `could not advertise again with ${centrals} central${centrals === 1 ? '' : 's'} connected: ${hciStatusLabel(status)}: ${why}; no other central can connect until one disconnects`);
+    this.emit('advertising-refused', { status, statusName: hciStatusLabel(status), centrals });
+  };
+
   private readonly onLink = (l: LinkState) => {
     if (l.role !== 'peripheral') return;
-    this.subs.connect(l.peerAddress);
+    this.subs.connect(l.handle, l.peerAddress);
     this.att.open(l.handle, this.caching.openState(l.handle, l.peerAddress));
     this.records.open(l.handle, l.peerAddress, storedKey(this.transport, this.loaded, l.peerAddress));
-    this.log.info({ central: l.peerAddress, handle: l.handle }, `central ${l.peerAddress} (${l.peerAddressTypeName}) connected`);
+    const count = this.loaded.connectionHandles().length;
+    this.log.info({ central: l.peerAddress, handle: l.handle, centrals: count }, `central ${l.peerAddress} (${l.peerAddressTypeName}) connected on handle ${hex(l.handle, 4)}${count > 1 ? ` (${count} centrals connected)` : ''}`);
+    if (count >= this.loaded.maxCentrals) this.log.warn({ centrals: count, maxCentrals: this.loaded.maxCentrals }, `serving ${count} centrals, the most this peripheral takes (maxCentrals): not advertising until one disconnects`);
     this.emit('connect', { central: l.peerAddress, addressType: l.peerAddressTypeName, handle: l.handle });
   };
 
   private readonly onDisconnect = (l: LinkState) => {
     if (l.role !== 'peripheral') return;
     const bonded = storedKey(this.transport, this.loaded, l.peerAddress) !== undefined;
-    const was = this.subs.disconnect(bonded);
+    const was = this.subs.disconnect(l.handle, bonded);
     const reason = l.disconnectReason === undefined ? 'the link is gone' : `the link is gone (${l.disconnectReasonName})`;
-    this.indications.linkLost(reason);
+    this.indicationQueues.get(l.handle)?.linkLost(reason);
+    this.indicationQueues.delete(l.handle);
     void this.caching.closed(l.handle, l.peerAddress, this.att.connection(l.handle));
     const dropped = this.att.close(l.handle);
     this.records.close(l.handle);
     if (dropped) this.log.info({ central: l.peerAddress, dropped }, `${dropped} held answer${dropped === 1 ? '' : 's'} dropped, never sent: ${reason}`);
-    for (const characteristic of was) this.emit('unsubscribe', { central: l.peerAddress, characteristic, bits: 0, notifications: false, indications: false });
+    for (const characteristic of was) this.emit('unsubscribe', { central: l.peerAddress, handle: l.handle, characteristic, bits: 0, notifications: false, indications: false });
     this.log.info({ central: l.peerAddress, reason: l.disconnectReason, by: l.disconnectedBy }, `central ${l.peerAddress} disconnected: ${l.disconnectReasonName ?? 'reason unknown'}${bonded ? ' (bonded: its subscriptions are kept)' : ''}`);
     this.emit('disconnect', { central: l.peerAddress, handle: l.handle, reason: l.disconnectReason, reasonName: l.disconnectReasonName, by: l.disconnectedBy });
   };

@@ -20,6 +20,8 @@ export interface ServePeripheralOptions {
   timeoutMs?: number;
   /** Run blebench's Security Manager instead of bleno's (LE legacy Just Works only). Default: bleno's. */
   smp?: SmpSetup;
+  /** How many centrals are served at once (default 4): advertising stays off while this many are connected. */
+  maxCentrals?: number;
 }
 
 export interface ServedHandlesInfo {
@@ -46,6 +48,8 @@ export interface DisconnectInfo {
 
 export interface SubscriptionInfo {
   central: string | undefined;
+  /** The connection the CCCD was written on. */
+  handle: number;
   characteristic: string;
   /** The CCCD value written: bit 0 notifications, bit 1 indications. */
   bits: number;
@@ -71,6 +75,8 @@ export interface PeripheralEvents {
   disconnect: [DisconnectInfo];
   pairing: [PairingInfo];
   encryption: [{ central: string; encrypted: boolean; status: number | undefined; keySize: number | undefined }];
+  /** The controller refused to advertise again after a connection (e.g. 0x07: no room for another connection). */
+  'advertising-refused': [{ status: number; statusName: string; centrals: number }];
 }
 
 /**
@@ -98,10 +104,20 @@ export interface RefusalOptions {
 /** The longest a delayed answer is held: the ATT transaction timeout (Vol 3 Part F 3.3.3); a longer hold could only time out. */
 export const MAX_ANSWER_DELAY_MS = ATT_TRANSACTION_TIMEOUT_MS;
 
-/** What happened to one notification or indication. */
+/** A central a notification or indication did not go to, and why (not subscribed, link not secure enough). */
+export interface NotDelivered {
+  readonly central: string;
+  readonly handle: number;
+  readonly reason: string;
+}
+
+/**
+ * What happened to one notification or indication: sent to `centrals` (`central`: the first of them),
+ * `confirmed` when every one of them confirmed an indication; `notTo`: the connected centrals left out.
+ */
 export type Delivery =
-  | { readonly sent: true; readonly central: string; readonly confirmed?: boolean; readonly reason?: string }
-  | { readonly sent: false; readonly reason: string };
+  | { readonly sent: true; readonly central: string; readonly centrals: readonly string[]; readonly notTo: readonly NotDelivered[]; readonly confirmed?: boolean; readonly reason?: string }
+  | { readonly sent: false; readonly reason: string; readonly notTo: readonly NotDelivered[] };
 
 /**
  * What the peripheral cannot do because bleno 0.6.2 cannot, said once for the API, the logs and the
@@ -109,7 +125,6 @@ export type Delivery =
  * every ATT request is answered by the peripheral's own server (peripheral/att/).
  */
 export const BLENO_LIMITS = {
-  oneCentral: "bleno's hci-socket bindings keep one link: one central at a time (advertising stops while connected)",
   legacyJustWorks:
     "bleno's SMP does LE legacy pairing, Just Works only (no MITM, no Secure Connections): an `authenticated` operation can never be satisfied, its answer stays 0x05 (unless blebench's Security Manager pairs: the `smp` option)",
   signedWrites:

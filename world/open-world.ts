@@ -32,6 +32,12 @@ export interface WorldOptions {
   peripheral?: PeripheralRole;
   /** Left out: no central side. */
   central?: CentralRole;
+  /**
+   * More centrals beside `central`, each a CentralClient on its own transport (a controller of the same
+   * radio, or of the same `blebench air`), named `central-NAME`, opened after `central`; the peripheral
+   * serves them all at once. `capture`: its btsnoop file.
+   */
+  moreCentrals?: ReadonlyArray<{ readonly name: string; readonly capture?: string } & CentralClientOptions>;
   /** btsnoop files, by side: the capture starts when the transport opens, before any role speaks. */
   capture?: Partial<Record<WorldSide, string>>;
   /** Each side's transport settings beyond the radio and its name (history, controller, serial). */
@@ -72,6 +78,8 @@ export interface WorldParts extends WorldBase {
   bleno?: LoadedBleno;
   client?: CentralClient;
   noble?: LoadedNoble;
+  /** The `moreCentrals`, in their order. */
+  moreClients?: ReadonlyArray<{ readonly name: string; readonly transport: HciTransport; readonly client: CentralClient }>;
 }
 
 /**
@@ -93,24 +101,33 @@ export async function openWorld<const O extends WorldOptions>(o: O): Promise<Wor
       if (o.faults?.length) radio.faults.load(o.faults);
       parts.radio = radio;
     }
-    const open = async (side: WorldSide): Promise<HciTransport> => {
-      const t = await openTransport(spec, { ...o.transportOptions?.[side], name: side, ...(parts.radio ? { radio: parts.radio } : {}) });
+    const open = async (side: WorldSide, extra?: { name: string; capture?: string }): Promise<HciTransport> => {
+      const name = extra ? `central-${extra.name}` : side;
+      const t = await openTransport(spec, { ...o.transportOptions?.[side], name, ...(parts.radio ? { radio: parts.radio } : {}) });
       t.once('close', (err) => {
         if (!err) return;
         o.onTransportLost?.(err, side);
         loseTransport(err);
       });
-      closers.push(`the ${side}'s transport`, () => t.close());
-      const file = o.capture?.[side];
+      closers.push(`the ${name}'s transport`, () => t.close());
+      const file = extra ? extra.capture : o.capture?.[side];
       if (file) t.tap.attachBtsnoop(file);
       await o.prepare?.(side, t);
-      parts.transports![side] = t;
+      if (!extra) parts.transports![side] = t;
       return t;
     };
     const pt = o.peripheral ? (parts.pt = await open('peripheral')) : undefined;
     const ct = o.central ? (parts.ct = await open('central')) : undefined;
     if (pt && o.peripheral) await openPeripheral(o.peripheral, pt, parts, closers);
     if (ct && o.central) await openCentral(o.central, ct, parts, closers);
+    const more: Array<{ name: string; transport: HciTransport; client: CentralClient }> = [];
+    for (const { name, capture, ...options } of o.moreCentrals ?? []) {
+      const transport = await open('central', { name, ...(capture ? { capture } : {}) });
+      const client = await CentralClient.open(transport, options);
+      closers.push(`central ${name}`, () => client.close());
+      more.push({ name, transport, client });
+    }
+    if (o.moreCentrals) parts.moreClients = more;
   } catch (e) {
     await closers.closeAll().catch(() => undefined);
     throw e;

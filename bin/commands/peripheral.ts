@@ -9,8 +9,8 @@ import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/index.js';
 import { openTransport } from '../../common/stack/hci/transport.js';
 import { LONG_RUN_HISTORY } from '../../common/stack/trace/tap.js';
 import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
-import { BLENO_LIMITS, servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
-import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, transportOption } from '../options.js';
+import { BLENO_LIMITS, DEFAULT_MAX_CENTRALS, servePeripheral, type PeripheralServer } from '../../peripheral/index.js';
+import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, positiveInt, transportOption } from '../options.js';
 import { prepareControllerAddress } from '../../common/stack/hci/vendor-address.js';
 import { untilSignal } from '../signals.js';
 import { addPairingOptions, keyStoreSummary, onRepairingOption, smpSetupFrom, type PairingFlags } from '../pairing-options.js';
@@ -35,6 +35,8 @@ interface PeripheralOptions extends PairingFlags {
   interactive?: boolean;
   /** A peripheral persona (fixtures/personas/): the profile's security and pairing answered as that platform. */
   as?: string;
+  /** --max-centrals: how many centrals are served at once. */
+  maxCentrals?: number;
   logLevel: string;
   logFormat: string;
 }
@@ -47,6 +49,7 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
     .addOption(transportOption())
     .addOption(addressOption())
     .option('--name <name>', "advertised local name (default: the profile's advertising.localName)")
+    .option('--max-centrals <n>', `how many centrals are served at once (default ${DEFAULT_MAX_CENTRALS}); with that many connected the peripheral stops advertising until one leaves`, positiveInt('--max-centrals'))
     .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop; .pcapng or .pklg by the extension; opens in Wireshark)')
     .option('--as <persona>', "serve as a platform would (a persona with a peripheral part: macos, macos:VARIANT or a file): its ATT answers per security setting and its answer to a Pairing Request")
     .option('--interactive', 'a console: pick a profile (unless --profile), watch requests live, set values, notify, change security, refuse pairing (needs a terminal)')
@@ -120,7 +123,7 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
         resolve(err ? EXIT.TRANSPORT_UNAVAILABLE : EXIT.OK);
       }),
     );
-    server = await servePeripheral({ transport, profile, logger: log, ...(opts.name ? { name: opts.name } : {}), ...(smp ? { smp } : {}) });
+    server = await servePeripheral({ transport, profile, logger: log, ...(opts.name ? { name: opts.name } : {}), ...(smp ? { smp } : {}), ...(opts.maxCentrals !== undefined ? { maxCentrals: opts.maxCentrals } : {}) });
     log.info({ transport: transport.label, address: server.address, name: server.name }, 'advertising; waiting for a central (Ctrl-C stops)');
     for (const line of as?.said ?? []) process.stderr.write(escapeForTerminal(`blebench peripheral: ${line}\n`));
     process.stdout.write(escapeForTerminal(`blebench peripheral: serving "${profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central (Ctrl-C stops)\n`));

@@ -7,6 +7,7 @@ import type { CentralPort } from '../../common/apps/scenario/run/index.js';
 import type { CentralClient } from '../../central/central-client.js';
 import type { CentralConnection } from '../../central/connection.js';
 import { CentralUsageError } from '../../central/errors.js';
+import { CCCD_UUID } from '../../central/gatt/gatt-uuids.js';
 import type { DiscoveredCharacteristic } from '../../central/gatt/discovered.js';
 import type { Found, ScanFilter } from '../../central/scan.js';
 
@@ -33,9 +34,13 @@ export class NobleCentralPort implements CentralPort {
     await this.need().discover();
   }
 
-  async read(c: CharacteristicRef): Promise<Buffer> {
+  async read(c: CharacteristicRef, descriptor?: 'cccd'): Promise<Buffer> {
     const conn = this.need();
-    return conn.read(await this.characteristic(conn, c));
+    const ch = await this.characteristic(conn, c);
+    if (!descriptor) return conn.read(ch);
+    const cccd = ch.descriptors.find((d) => d.uuid === CCCD_UUID);
+    if (!cccd) throw new CentralUsageError(`"${c.name}" has no Client Characteristic Configuration descriptor (0x2902) to read`);
+    return conn.readDescriptor(cccd.handle);
   }
 
   async write(c: CharacteristicRef, value: Buffer, withResponse: boolean): Promise<void> {

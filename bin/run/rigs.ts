@@ -18,7 +18,7 @@ import type { ScanFilter } from '../../central/scan.js';
 import { MemoryKeyStore } from '../../common/stack/smp/key-store.js';
 import { RepeatedAttempts } from '../../common/stack/smp/repeated-attempts.js';
 import type { SmpSetup } from '../../common/stack/smp/link-session.js';
-import type { Scenario } from '../../common/apps/scenario/scenario.js';
+import type { Scenario, ScenarioCentral } from '../../common/apps/scenario/scenario.js';
 import { NobleCentralPort } from './central-port.js';
 import { peripheralPort } from './peripheral-port.js';
 
@@ -44,7 +44,7 @@ export function targetOf(profile: ResolvedProfile): ScanFilter {
 }
 
 /** Where one scenario's capture for one side goes: DIR/<scenario file as a dotted name>.<side>.btsnoop */
-export function btsnoopFile(dir: string, scenarioFile: string, side: ScenarioRole): string {
+export function btsnoopFile(dir: string, scenarioFile: string, side: ScenarioRole | `central-${string}`): string {
   return path.join(dir, `${classNameOf(scenarioFile) || 'scenario'}.${side}.btsnoop`);
 }
 
@@ -62,13 +62,19 @@ export function rigFactory(o: RigOptions): RigFactory {
     if (s.faults.length && !onRadio) throw new CannotRun(`its faults (${s.faults.map((f) => f.label ?? f.on).join(', ')}) need the in-process virtual radio: run it with --transport mock`);
     // The hosts' RPA timers run on the radio's clock only when they share its process.
     if (!onRadio && movesRadioClock(s)) throw new CannotRun("its advance-clock steps move the in-process virtual radio's clock, on which both hosts' RPA timers run: run it with --transport mock");
-    const btsnoop: Partial<Record<ScenarioRole, string>> = {};
+    // Several centrals: each its own controller, which only the virtual radio or `blebench air` hands out.
+    const several = s.centrals.length > 1;
+    if (several && (o.role !== 'both' || !(onRadio || o.spec.kind === 'h4-unix' || o.spec.kind === 'h4-tcp'))) {
+      throw new CannotRun(`its ${s.centrals.length} centrals each need a controller of their own: run it with both roles on --transport mock or on one \`blebench air\` (h4:)`);
+    }
+    const btsnoop: Record<string, string> = {};
     const capture: Partial<Record<ScenarioRole, string>> = {};
     const wantPeripheral = o.role !== 'central';
     const wantCentral = o.role !== 'peripheral';
     if (req.btsnoopDir) {
       if (wantPeripheral) capture.peripheral = btsnoop.peripheral = btsnoopFile(req.btsnoopDir, s.file, 'peripheral');
       if (wantCentral) capture.central = btsnoop.central = btsnoopFile(req.btsnoopDir, s.file, 'central');
+      for (const c of s.centrals.slice(1)) btsnoop[`central-${c.name}`] = btsnoopFile(req.btsnoopDir, s.file, `central-${c.name}`);
     }
     const smp = scenarioSmp(s);
     // The radio's clock runs with real time plus what advance-clock steps added (RPA timeouts run on it).
@@ -92,12 +98,15 @@ export function rigFactory(o: RigOptions): RigFactory {
             },
           }
         : {}),
-      ...(wantCentral ? { central: { policy: s.central.pairing, onKeyMissing: s.central.onKeyMissing, ...(s.central.cures ? { cures: new Set(s.central.cures) } : {}), timeoutMs: req.operationTimeoutMs, ...(s.central.gattCache ? { gattCache: s.central.gattCache } : {}), ...smp.central } } : {}),
+      ...(wantCentral ? { central: centralOptions(s.central, req.operationTimeoutMs) } : {}),
+      ...(several ? { moreCentrals: s.centrals.slice(1).map((c) => ({ name: c.name, ...centralOptions(c, req.operationTimeoutMs), ...(btsnoop[`central-${c.name}`] ? { capture: btsnoop[`central-${c.name}`] } : {}) })) } : {}),
     });
     const peripheral = world.server ? peripheralPort(world.server) : undefined;
     const central = world.client ? new NobleCentralPort(world.client, targetOf(s.peripheral.profile)) : undefined;
+    const centrals = several && central ? [{ name: s.central.name, port: central }, ...(world.moreClients ?? []).map((m) => ({ name: m.name, port: new NobleCentralPort(m.client, targetOf(s.peripheral.profile)) }))] : undefined;
     return {
       ...(central ? { central } : {}),
+      ...(centrals ? { centrals } : {}),
       ...(peripheral ? { peripheral } : {}),
       btsnoop,
       lost: world.lost,
@@ -116,6 +125,16 @@ export function rigFactory(o: RigOptions): RigFactory {
 export function scenarioSmp(s: Scenario): { peripheral: { smp?: SmpSetup }; central: { smp?: SmpSetup } } {
   return {
     peripheral: s.peripheral.smp ? { smp: { config: s.peripheral.smp, keyStore: new MemoryKeyStore(), attempts: new RepeatedAttempts(), ...s.peripheral.privacy } } : {},
-    central: s.central.smp ? { smp: { config: s.central.smp, keyStore: new MemoryKeyStore(), ...s.central.privacy } } : {},
+    central: centralSmp(s.central),
   };
+}
+
+/** One central's Security Manager (its own key store: each central keeps its own bonds). */
+function centralSmp(c: ScenarioCentral): { smp?: SmpSetup } {
+  return c.smp ? { smp: { config: c.smp, keyStore: new MemoryKeyStore(), ...c.privacy } } : {};
+}
+
+/** One central's CentralClient options: its policies, persona cures, Security Manager, the runner's time limit. */
+function centralOptions(c: ScenarioCentral, timeoutMs: number) {
+  return { policy: c.pairing, onKeyMissing: c.onKeyMissing, ...(c.cures ? { cures: new Set(c.cures) } : {}), timeoutMs, ...(c.gattCache ? { gattCache: c.gattCache } : {}), ...centralSmp(c) };
 }

@@ -29,6 +29,8 @@ export type RequestOutcome =
 export interface RequestRecord {
   /** The central's address, as the tap saw it in LE Connection Complete. */
   readonly central: string | undefined;
+  /** The connection handle the request came on (several centrals may be connected). */
+  readonly connection?: number;
   readonly characteristic: string;
   /** 'value', or the descriptor's name ("Client Characteristic Configuration"). */
   readonly attribute: string;

@@ -32,15 +32,18 @@ export interface AttOpenState {
 export type AttSend = (connectionHandle: number, pdu: Buffer) => boolean;
 
 
+/** The context of one connection: its central's security, CCCDs, key and records (one per client, Vol 3 Part F 3.2.8, 3.4.6). */
+export type AttContextFor = (connectionHandle: number) => AttServerContext;
+
 export class AttServer {
-  private readonly connections = new Map<number, { state: AttConnection; held: HeldAnswers }>();
+  private readonly connections = new Map<number, { state: AttConnection; held: HeldAnswers; ctx: AttServerContext }>();
 
   constructor(
-    private readonly ctx: AttServerContext,
+    private readonly contextFor: AttContextFor,
     private readonly send: AttSend,
   ) {}
 
-  /** A link came up: fresh ATT state (ATT_MTU 23, an empty prepare queue). */
+  /** A link came up: fresh ATT state (ATT_MTU 23, an empty prepare queue) and its own context. */
   open(handle: number, init: AttOpenState = {}): AttConnection {
     this.close(handle);
     const state: AttConnection = {
@@ -52,7 +55,7 @@ export class AttServer {
       awareness: new ChangeAwareness(init.changeAware ?? true, init.onAware),
       signCounter: undefined,
     };
-    this.connections.set(handle, { state, held: new HeldAnswers((pdu) => this.send(handle, pdu)) });
+    this.connections.set(handle, { state, held: new HeldAnswers((pdu) => this.send(handle, pdu)), ctx: this.contextFor(handle) });
     return state;
   }
 
@@ -102,10 +105,10 @@ export class AttServer {
     const c = this.connections.get(handle)!;
     let answer: Answer;
     try {
-      answer = this.answer(octets, c.state);
+      answer = this.answer(octets, c.state, c.ctx);
     } catch (err) {
       // A fault of ours answers Unlikely Error rather than leaving the client to its 30 s timeout.
-      this.ctx.log.error({ err }, `the ATT server failed on ${attOpcodeName(octets[0] ?? 0)}: ${(err as Error).message}`);
+      c.ctx.log.error({ err }, `the ATT server failed on ${attOpcodeName(octets[0] ?? 0)}: ${(err as Error).message}`);
       answer = attMethodOf(octets[0] ?? 0) === 'request' ? errorAnswer(octets[0] ?? 0, 0, ATT_ERROR.UNLIKELY_ERROR) : {};
     }
     if (!answer.pdu) return;
@@ -116,8 +119,7 @@ export class AttServer {
     else c.held.hold([pdu], delayMs);
   }
 
-  private answer(octets: Buffer, conn: AttConnection): Answer {
-    const { ctx } = this;
+  private answer(octets: Buffer, conn: AttConnection, ctx: AttServerContext): Answer {
     const decoded = decodeAtt(octets);
     if (!decoded.ok) {
       if (decoded.opcode === undefined) return {}; // an empty PDU: nothing to answer
@@ -130,7 +132,7 @@ export class AttServer {
       return isRequest ? errorAnswer(decoded.opcode, 0, ATT_ERROR.INVALID_PDU) : {};
     }
     const pdu = decoded.pdu;
-    const gated = this.robustCachingGate(pdu, conn);
+    const gated = this.robustCachingGate(pdu, conn, ctx);
     if (gated) return gated;
     switch (pdu.opcode) {
       case ATT_OP.EXCHANGE_MTU_REQ:
@@ -175,16 +177,16 @@ export class AttServer {
    * Robust caching (Vol 3 Part G 2.5.2.1): a change-unaware client that set the Robust Caching bit gets
    * 0x12 Database Out Of Sync for a request at a handle (once per bearer), and its commands are ignored.
    */
-  private robustCachingGate(pdu: AttPdu, conn: AttConnection): Answer | undefined {
+  private robustCachingGate(pdu: AttPdu, conn: AttConnection, ctx: AttServerContext): Answer | undefined {
     const robust = (conn.clientFeatures & CLIENT_FEATURE.ROBUST_CACHING) !== 0;
     const method = attMethodOf(pdu.opcode);
     if (method === 'command' && !conn.awareness.takesCommand(robust)) {
-      this.ctx.log.info({ opcode: pdu.opcode }, `${attOpcodeName(pdu.opcode)} ignored: the central is change-unaware (robust caching, Vol 3 Part G 2.5.2.1)`);
+      ctx.log.info({ opcode: pdu.opcode }, `${attOpcodeName(pdu.opcode)} ignored: the central is change-unaware (robust caching, Vol 3 Part G 2.5.2.1)`);
       return {};
     }
     if (method !== 'request' || conn.awareness.request(robust, isGatedWhileUnaware(pdu)) === 'process') return undefined;
     const handle = handleInError(pdu);
-    this.ctx.log.info({ opcode: pdu.opcode, handle }, `${attOpcodeName(pdu.opcode)} answered 0x12 Database Out Of Sync: the database changed and the central is not yet change-aware (it set robust caching; Vol 3 Part G 2.5.2.1)`);
+    ctx.log.info({ opcode: pdu.opcode, handle }, `${attOpcodeName(pdu.opcode)} answered 0x12 Database Out Of Sync: the database changed and the central is not yet change-aware (it set robust caching; Vol 3 Part G 2.5.2.1)`);
     return errorAnswer(pdu.opcode, handle, ATT_ERROR.DATABASE_OUT_OF_SYNC);
   }
 }

@@ -22,13 +22,13 @@ export function interceptGattAndSmp(internals: BlenoInternals, smpToo: boolean):
   const gates: Gates = { att: undefined, pairing: undefined };
   // bleno's Gatt.onAclStreamData calls this.handleRequest for CID 0x0004 only: the ATT channel.
   // Without a channel (bleno loaded as a plain peer by tests, serving its own API's services) bleno's
-  // own Gatt answers; the peripheral role sets its channel before it advertises.
+  // own Gatt answers; with one, each link's AclStream gives its PDUs to the channel with its own
+  // handle (connections.ts) and bleno's Gatt never answers. The peripheral role sets its channel
+  // before it advertises.
   const gatt = internals.bindings._gatt;
   const own = gatt.handleRequest;
   gatt.handleRequest = function (this: BlenoGatt, pdu: Buffer) {
-    const handle = internals.bindings._handle;
     if (!gates.att) own.call(this, pdu);
-    else if (handle !== null) gates.att(handle, Buffer.from(pdu));
   };
 
   if (!smpToo) return gates; // blebench's Security Manager checks the pairing gate itself

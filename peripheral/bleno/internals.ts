@@ -17,6 +17,8 @@
 // - Its SMP (lib/hci-socket/smp.js) answers every Pairing Request; setPairingGate lets the peripheral
 //   refuse one with Pairing Failed, and PDUs out of order get Pairing Failed instead of a crash
 //   (`_tk` undefined when Pairing Random arrives first).
+// - Its bindings keep one link (one _handle/_aclStream; Hci forgets every handle but the last):
+//   connections.ts replaces their connection handlers with one AclStream per handle.
 // - Its MGMT keeps the keys it loads into the kernel (`_ltkInfos`); storedKeys()/forgetKeys() read
 //   and clear them through bleno's own clearLongTermKeys().
 import { createRequire } from 'node:module';
@@ -32,6 +34,7 @@ export const BLENO_DIR = path.dirname(BLENO_PKG) + path.sep;
 export const BLENO_HCI_FILE = require.resolve('@abandonware/bleno/lib/hci-socket/hci.js');
 export const BLENO_HCI_BINDINGS_FILE = require.resolve('@abandonware/bleno/lib/hci-socket/bindings.js');
 export const BLENO_SMP_FILE = require.resolve('@abandonware/bleno/lib/hci-socket/smp.js');
+export const BLENO_ACL_STREAM_FILE = require.resolve('@abandonware/bleno/lib/hci-socket/acl-stream.js');
 export const BLENO_MGMT_FILE = require.resolve('@abandonware/bleno/lib/hci-socket/mgmt.js');
 export const BLENO_MAC_BINDINGS_FILE = path.join(BLENO_DIR, 'lib', 'mac', 'bindings.js');
 
@@ -55,21 +58,47 @@ export interface BlenoSmpPrototype {
   handlePairingRandom: SmpHandler;
 }
 
+/** bleno's AclStream (lib/hci-socket/acl-stream.js): one per link, with its Smp; write(cid, data) is bleno's L2CAP send. */
+export interface BlenoAclStream {
+  write(cid: number, data: Buffer): void;
+  push(cid: number | null, data: Buffer | null): void;
+  pushEncrypt(encrypt: number): void;
+  pushLtkNegReply(): void;
+  on(event: 'data', listener: (cid: number, data: Buffer) => void): unknown;
+}
+
+/** bleno's Hci (lib/hci-socket/hci.js), one per load. */
+export interface BlenoHci {
+  _socket: { stop(): void };
+  pollIsDevUp: () => void;
+  /** The one handle bleno's Hci lets a Disconnection Complete through for. */
+  _mainHandle: number | null;
+  addressType: unknown;
+  address: unknown;
+  disconnect(handle: number, reason?: number): void;
+  onSocketData(this: BlenoHci, data: Buffer): void;
+}
+
+/** The bindings' handlers of connection events (init() binds them to Hci's events). */
+type BindingsHandler = (this: BlenoInternals['bindings'] & { emit(event: string, ...args: unknown[]): boolean }, ...args: never[]) => void;
+
 /** The parts of bleno's hci-socket bindings this module relies on. */
 export interface BlenoInternals {
   bindings: {
-    _hci: {
-      _socket: { stop(): void };
-      pollIsDevUp: () => void;
-      _mainHandle: number | null;
-      disconnect(handle: number, reason?: number): void;
-    };
-    _gatt: BlenoGatt;
+    _hci: BlenoHci;
+    _gatt: BlenoGatt & { setAclStream(stream: BlenoAclStream): void };
+    _gap: { restartAdvertising(): void };
     _handle: number | null;
-    /** The current link's AclStream (null without a link): write(cid, data) is bleno's L2CAP send. */
-    _aclStream: { write(cid: number, data: Buffer): void } | null;
+    _address: string | null;
+    /** The latest link's AclStream (null without a link). */
+    _aclStream: BlenoAclStream | null;
     _advertising: boolean;
     disconnect(): void;
+    onLeConnComplete: BindingsHandler;
+    onDisconnComplete: BindingsHandler;
+    onEncryptChange: BindingsHandler;
+    onLeLtkNegReply: BindingsHandler;
+    onAclDataPkt: BindingsHandler;
   };
   /** write(opcode, index, params): one management command on bleno's control socket (Load IRKs goes out this way). */
   mgmt: { _socket: { stop(): void }; _ltkInfos: Buffer[]; clearLongTermKeys(): void; loadLongTermKeys(): void; write(opcode: number, index: number, data: Buffer): void };
@@ -97,6 +126,10 @@ export function checkInternals(internals: BlenoInternals, blenoSmp: boolean): vo
   fn(internals.bindings._gatt?.handleRequest, 'bindings._gatt.handleRequest()');
   fn(internals.bindings._hci?.disconnect, 'bindings._hci.disconnect()');
   fn(internals.bindings.disconnect, 'bindings.disconnect()');
+  for (const m of ['onLeConnComplete', 'onDisconnComplete', 'onEncryptChange', 'onLeLtkNegReply', 'onAclDataPkt'] as const) fn(internals.bindings[m], `bindings.${m}()`);
+  fn(internals.bindings._gatt?.setAclStream, 'bindings._gatt.setAclStream()');
+  fn(internals.bindings._gap?.restartAdvertising, 'bindings._gap.restartAdvertising()');
+  fn(internals.bindings._hci?.onSocketData, 'bindings._hci.onSocketData()');
   fn(internals.mgmt.loadLongTermKeys, 'mgmt.loadLongTermKeys()');
   fn(internals.mgmt.clearLongTermKeys, 'mgmt.clearLongTermKeys()');
   fn(internals.mgmt.write, 'mgmt.write()');

@@ -10,6 +10,7 @@ import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
 import type { LinkSession, SmpSetup } from '../../common/stack/smp/link-session.js';
 import { runRemovingProcessListeners } from '../../common/base/util/process-listeners.js';
 import { interceptGattAndSmp, type AttChannel, type PairingGate } from './hooks.js';
+import { keepEveryConnection } from './connections.js';
 import {
   BLENO_HCI_BINDINGS_FILE,
   BLENO_HCI_FILE,
@@ -47,10 +48,14 @@ export interface LoadedBleno {
   setPairingGate(gate: PairingGate | undefined): void;
   /** Sends one ATT PDU on a connection's ATT channel (bleno's L2CAP write); false when that link is gone. */
   sendAtt(connectionHandle: number, pdu: Buffer): boolean;
-  /** The current link's connection handle: bleno's hci-socket bindings serve one central at a time. */
+  /** The latest link's connection handle (undefined without a link). */
   connectionHandle(): number | undefined;
-  /** HCI Disconnect on the current link with the given reason (Vol 4 Part E 7.1.6). */
-  disconnect(reason?: number): void;
+  /** Every link's connection handle, oldest first (connections.ts: one AclStream per central). */
+  connectionHandles(): number[];
+  /** How many centrals are served at once: advertising stays off while this many are connected. */
+  readonly maxCentrals: number;
+  /** HCI Disconnect with the given reason (Vol 4 Part E 7.1.6) on one link, or on every link. */
+  disconnect(reason?: number, connectionHandle?: number): void;
   storedKeys(): BlenoStoredKey[];
   /** The centrals' IRKs handed to the kernel (MGMT Load Identity Resolving Keys), by identity. */
   storedIrks(): readonly MgmtIrkInfo[];
@@ -65,10 +70,10 @@ export interface LoadedBleno {
   newIdentity(keepIrk: boolean): DeviceAddress | undefined;
   /** Tells `listener` of every Security Manager session as its link comes up (only when loaded with `smp`). */
   onSmpSession(listener: (connectionHandle: number, session: LinkSession) => void): void;
-  /** blebench's Security Manager on the current link (only when loaded with `smp`). */
-  smpSession(): LinkSession | undefined;
-  /** Sends a Security Request on the current link (Vol 3 Part H 2.4.6); false without `smp` or a link. */
-  requestSecurity(): boolean;
+  /** blebench's Security Manager on a link, the latest by default (only when loaded with `smp`). */
+  smpSession(connectionHandle?: number): LinkSession | undefined;
+  /** Sends a Security Request on a link, the latest by default (Vol 3 Part H 2.4.6); false without `smp` or a link. */
+  requestSecurity(connectionHandle?: number): boolean;
 }
 
 export interface LoadBlenoOptions {
@@ -79,7 +84,12 @@ export interface LoadBlenoOptions {
    * undefined: bleno's own SMP, behind the pairing gate.
    */
   smp?: SmpSetup;
+  /** How many centrals are served at once (default DEFAULT_MAX_CENTRALS); advertising is enabled again after a connection while fewer are connected. */
+  maxCentrals?: number;
 }
+
+/** Centrals served at once unless told otherwise. */
+export const DEFAULT_MAX_CENTRALS = 4;
 
 let loaded: LoadedBleno | undefined;
 
@@ -144,6 +154,9 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
   };
   checkInternals(internals, !smpState);
   const gates = interceptGattAndSmp(internals, !smpState);
+  const maxCentrals = options.maxCentrals ?? DEFAULT_MAX_CENTRALS;
+  if (!Number.isInteger(maxCentrals) || maxCentrals < 1) throw new BlenoLoadError(`maxCentrals is a whole number from 1, not ${String(maxCentrals)}`);
+  const connections = keepEveryConnection(internals, gates, maxCentrals);
   if (smpState) smpState.gates = gates;
 
   // The first stateChange listener runs bindings.init() (binds and starts the socket).
@@ -199,10 +212,12 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
       } catch {
         /* not advertising */
       }
-      try {
-        internals.bindings.disconnect();
-      } catch {
-        /* no link */
+      for (const h of connections.links.keys()) {
+        try {
+          internals.bindings._hci.disconnect(h);
+        } catch {
+          /* the socket is gone */
+        }
       }
       gates.att = undefined;
       gates.pairing = undefined;
@@ -218,15 +233,15 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
       gates.pairing = gate;
     },
     sendAtt: (connectionHandle, pdu) => {
-      const b = internals.bindings;
-      if (!b._aclStream || b._handle !== connectionHandle) return false;
-      b._aclStream.write(L2CAP_CID.ATT, pdu);
-      return true;
+      const link = connections.links.get(connectionHandle);
+      link?.stream.write(L2CAP_CID.ATT, pdu);
+      return link !== undefined;
     },
     connectionHandle: () => internals.bindings._handle ?? undefined,
-    disconnect: (reason) => {
-      const h = internals.bindings._handle;
-      if (h !== null) internals.bindings._hci.disconnect(h, reason);
+    connectionHandles: () => [...connections.links.keys()],
+    maxCentrals,
+    disconnect: (reason, connectionHandle) => {
+      for (const h of connectionHandle === undefined ? [...connections.links.keys()] : [connectionHandle]) if (connections.links.has(h)) internals.bindings._hci.disconnect(h, reason);
     },
     storedKeys: () => internals.mgmt._ltkInfos.map(parseLtkInfo),
     storedIrks: () => smpState?.irks ?? [],
@@ -249,12 +264,12 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
     onSmpSession: (listener) => {
       if (smpState) smpState.onSession = listener;
     },
-    smpSession: () => {
-      const h = internals.bindings._handle;
+    smpSession: (connectionHandle) => {
+      const h = connectionHandle ?? internals.bindings._handle;
       return h === null ? undefined : smpState?.sessions.get(h);
     },
-    requestSecurity: () => {
-      const h = internals.bindings._handle;
+    requestSecurity: (connectionHandle) => {
+      const h = connectionHandle ?? internals.bindings._handle;
       const session = h === null ? undefined : smpState?.sessions.get(h);
       session?.input({ type: 'request-security' });
       return session !== undefined;

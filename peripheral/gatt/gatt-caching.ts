@@ -4,7 +4,7 @@
 // bonded central that enabled it and is change-unaware (7.1, sent as the central first speaks ATT on
 // the new link, so its stack is there to confirm it), and what is kept of it when the link ends.
 import { ATT_OP } from '../../common/base/codes/att.js';
-import { SERVICE_CHANGED_WHOLE_RANGE } from '../../common/base/codes/gatt.js';
+import { CLIENT_FEATURE, SERVICE_CHANGED_WHOLE_RANGE } from '../../common/base/codes/gatt.js';
 import type { Logger } from '../../common/base/log/logger.js';
 import { CCCD_BITS } from '../../common/stack/gatt/index.js';
 import type { KeyStore } from '../../common/stack/smp/key-store.js';
@@ -18,7 +18,8 @@ export interface GattCachingDeps {
   readonly log: Logger;
   readonly store: KeyStore | undefined;
   readonly att: AttServer;
-  readonly indications: Indications;
+  /** The link's indication queue (one outstanding indication per bearer, Vol 3 Part F 3.4.7.2). */
+  indications(handle: number): Indications;
   /** The table served now (a firmware update replaces it). */
   table(): AttributeTable;
   /** The identity behind a central's address on the air. */
@@ -80,11 +81,20 @@ export class GattCaching {
     const valueHandle = this.d.table().serviceChangedHandle;
     if (valueHandle === undefined) return { confirmed: false, reason: 'this database has no Service Changed characteristic' };
     this.d.log.info({ central: peerAddress, handle: valueHandle }, `indicating Service Changed 0x0001-0xFFFF to ${peerAddress}: the database changed since it last saw it`);
-    const r = await this.d.indications.indicate(() => this.d.att.sendPdu(handle, { opcode: ATT_OP.HANDLE_VALUE_IND, handle: valueHandle, value: serviceChangedValue() }));
+    const r = await this.d.indications(handle).indicate(() => this.d.att.sendPdu(handle, { opcode: ATT_OP.HANDLE_VALUE_IND, handle: valueHandle, value: serviceChangedValue() }));
     const conn = this.d.att.connection(handle);
     if (r.confirmed) conn?.awareness.serviceChangedConfirmed();
     else this.d.log.warn({ central: peerAddress }, `Service Changed not confirmed by ${peerAddress}: ${r.reason}; it stays change-unaware`);
     return r;
+  }
+
+  /**
+   * Why nothing but Service Changed may go to this link now, or undefined: a change-unaware client
+   * with robust caching gets no notification or indication until it is aware. Vol 3 Part G 2.5.2.1.
+   */
+  blocked(conn: AttConnection | undefined): string | undefined {
+    if (!conn || conn.awareness.mayNotify((conn.clientFeatures & CLIENT_FEATURE.ROBUST_CACHING) !== 0)) return undefined;
+    return 'the central is change-unaware (robust caching): nothing but Service Changed goes to it until it is aware (Vol 3 Part G 2.5.2.1)';
   }
 
   /** The link ended: a bonded central's state is kept (the hash it is aware of: the current one, or what it had). */

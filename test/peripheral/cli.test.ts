@@ -37,6 +37,13 @@ describe('blebench peripheral --profile with a broken file', () => {
     expect(r.stdout).not.toMatch(/advertising|waiting/);
   });
 
+  it.each(['0', 'two', '-1'])('--max-centrals %s: exit 2 naming the flag, no stack trace', async (n) => {
+    const r = await blebench('peripheral', '--transport', 'mock', '--max-centrals', n);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--max-centrals .*expected a positive whole number/);
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+  });
+
   it('an unknown profile name: exit 2 with a message, no stack trace', async () => {
     const r = await blebench('peripheral', '--transport', 'mock', '--profile', 'no-such-profile');
     expect(r.code).toBe(2);

@@ -73,7 +73,7 @@ describe('bleno internals the peripheral relies on', () => {
     expect(src('lib/hci-socket/acl-stream.js')).toMatch(/write\(cid, data\) \{\s*this\._hci\.queueAclDataPkt\(this\._handle, cid, data\);/);
   });
 
-  it("with a channel set, an ATT PDU goes to it, never to bleno's own Gatt; without a link it is dropped and nothing is sent", async () => {
+  it("with a channel set, bleno's own Gatt never answers; each link's AclStream gives its ATT PDUs to the channel with its own handle", async () => {
     const t = await openTransport('mock');
     const b = await loadBleno(t);
     try {
@@ -82,17 +82,35 @@ describe('bleno internals the peripheral relies on', () => {
       b.setAttChannel((handle, pdu) => seen.push([handle, pdu.toString('hex')]));
       // No link: bleno's own handleRequest would have answered (and thrown on its missing ACL stream).
       expect(() => gatt.handleRequest(Buffer.from([0x02, 100, 0]))).not.toThrow();
-      gatt.handleRequest(Buffer.from([0x02, 100, 0]));
       expect(seen).toEqual([]);
-      b.internals.bindings._handle = 0x40;
-      gatt.handleRequest(Buffer.from([0x02, 100, 0]));
-      expect(seen).toEqual([[0x40, '026400']]);
-      expect(b.sendAtt(0x40, Buffer.from([0x03, 0x17, 0])), 'no ACL stream: nothing to send on').toBe(false);
-      b.internals.bindings._handle = null;
+      // Two links as bleno's Hci reports them (LE Connection Complete, role peripheral): data by handle.
+      b.internals.bindings.onLeConnComplete.call(b.internals.bindings as never, ...([0, 0x40, 1, 'random', 'c0:00:00:00:00:01'] as never[]));
+      b.internals.bindings.onLeConnComplete.call(b.internals.bindings as never, ...([0, 0x41, 1, 'random', 'c0:00:00:00:00:02'] as never[]));
+      expect(b.connectionHandles()).toEqual([0x40, 0x41]);
+      b.internals.bindings.onAclDataPkt.call(b.internals.bindings as never, ...([0x41, 0x0004, Buffer.from([0x02, 100, 0])] as never[]));
+      b.internals.bindings.onAclDataPkt.call(b.internals.bindings as never, ...([0x40, 0x0004, Buffer.from([0x0a, 1, 0])] as never[]));
+      expect(seen).toEqual([
+        [0x41, '026400'],
+        [0x40, '0a0100'],
+      ]);
+      expect(b.sendAtt(0x42, Buffer.from([0x03, 0x17, 0])), 'no such link: nothing to send on').toBe(false);
+      b.internals.bindings.onDisconnComplete.call(b.internals.bindings as never, ...([0x40, 0x13] as never[]));
+      expect(b.connectionHandles()).toEqual([0x41]);
+      expect(b.internals.bindings._handle).toBe(0x41);
     } finally {
       await b.close();
       await t.close();
     }
+  });
+
+  it("its bindings keep one link and its Hci forgets every handle but the last: the handlers connections.ts replaces", () => {
+    const bindings = src('lib/hci-socket/bindings.js');
+    for (const m of ['onLeConnComplete(status, handle, role, addressType, address', 'onDisconnComplete(handle, reason) {', 'onEncryptChange(handle, encrypt) {', 'onLeLtkNegReply(handle) {', 'onAclDataPkt(handle, cid, data) {']) expect(bindings).toContain(m);
+    expect(bindings).toContain("this._hci.on('leConnComplete', this.onLeConnComplete.bind(this));");
+    expect(bindings).toContain('this._gap.restartAdvertising();');
+    const hci = src('lib/hci-socket/hci.js');
+    expect(hci).toContain('if (handle !== this._mainHandle) {');
+    expect(hci).toContain("this._socket.on('data', this.onSocketData.bind(this));");
   });
 
   it('a load checks what it reaches: a missing method fails the load loudly, naming it', async () => {

@@ -43,7 +43,7 @@ describe('Signed Write Command (Vol 3 Part F 3.4.5.4)', () => {
     const records: RequestRecord[] = [];
     const sent: Buffer[] = [];
     const server = new AttServer(
-      {
+      () => ({
         table,
         log: silentLogger(),
         link: () => ({ encrypted: false, authenticated: false, keyExists: false }),
@@ -54,7 +54,7 @@ describe('Signed Write Command (Vol 3 Part F 3.4.5.4)', () => {
         delayFor: () => 0,
         confirmation: () => {},
         signingKey: () => csrk,
-      },
+      }),
       (_h, pdu) => {
         sent.push(pdu);
         return true;

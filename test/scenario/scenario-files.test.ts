@@ -5,14 +5,23 @@ import { ATT_OP } from '../../common/base/codes/att.js';
 import { HCI_STATUS } from '../../common/base/codes/hci.js';
 import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
 import { SMP_CODE, SMP_REASON } from '../../common/base/codes/smp.js';
-import { DEFAULT_PAIRING_POLICY, DEFAULT_STEP_TIMEOUT_MS, DEFAULT_TIME_LIMIT_MS, loadScenario, parseProtocolCode } from '../../common/apps/scenario/index.js';
+import { DEFAULT_PAIRING_POLICY, DEFAULT_STEP_TIMEOUT_MS, DEFAULT_TIME_LIMIT_MS, failureReason, loadScenario, parseProtocolCode } from '../../common/apps/scenario/index.js';
+import { runOnMock } from './run-helpers.js';
 import { readmeExamples, root, scenarioFile, scenarioFrom, stepOf, withSteps } from './helpers.js';
 
 describe('README examples', () => {
-  it('has a YAML and a JSON example', () => {
-    expect(readmeExamples('yaml')).toHaveLength(1);
+  it('has two YAML examples (the story, several centrals) and a JSON example', () => {
+    expect(readmeExamples('yaml')).toHaveLength(2);
     expect(readmeExamples('json')).toHaveLength(1);
   });
+
+  it('the several-centrals example (YAML) loads two named centrals and passes on mock', async () => {
+    const s = loadScenario(scenarioFile(readmeExamples('yaml')[1]!), { cwd: root });
+    expect(s.centrals.map((c) => c.name)).toEqual(['phone-a', 'phone-b']);
+    expect(s.expect.timeline[0]).toMatchObject({ kind: 'none', central: 'phone-b' });
+    const r = (await runOnMock([s], 1)).results[0]!;
+    expect(failureReason(r) ?? 'passed').toBe('passed');
+  }, 30_000);
 
   it('the story example (YAML) loads: 0x05 on the first read, pair, read, subscribe, notifications', () => {
     const s = loadScenario(scenarioFile(readmeExamples('yaml')[0]!), { cwd: root });

@@ -54,6 +54,18 @@ export function timelineExpectationAt(n: Names, input: TimelineExpectationInput,
   const kind = oneKeyOf(n, input, ['pdu', 'none', 'order'] as const, path, 'a timeline expectation');
   const i = input as Record<string, unknown>;
   const scope = scopeOf(input as { scope?: TimelineScope }, fallbackScope);
+  const x = timelineKindAt(n, kind, i, path, scope);
+  if (!x || i.central === undefined) return x;
+  const central = String(i.central);
+  if (!n.centrals?.includes(central)) {
+    n.issues.add('inconsistent', path + pointer('central'), n.centrals ? `no central is named "${central}"; the centrals are ${n.centrals.join(', ')}` : '"central" names one of several centrals, and this scenario has one `central`');
+    return undefined;
+  }
+  return { ...x, central };
+}
+
+function timelineKindAt(n: Names, kind: 'pdu' | 'none' | 'order' | undefined, i: Record<string, unknown>, path: string, scope: TimelineScope): TimelineExpectation | undefined {
+  const input = i as TimelineExpectationInput;
   if (kind === 'order') {
     const seq = (i.order as Array<MatcherInput | string>).map((m, k) => matcherAt(n, m, path + pointer('order', k)));
     if (seq.some((m) => m === undefined)) return undefined;

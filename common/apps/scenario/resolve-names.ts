@@ -14,6 +14,8 @@ export interface Names {
   readonly issues: ScenarioIssueList;
   /** Another profile by name or file (relative to the scenario), as the peripheral's is found (firmware-update). */
   readonly lookupProfile?: (ref: string) => { ok: true; profile: ResolvedProfile } | { ok: false; problem: string };
+  /** The centrals' names, when the scenario has several (`centrals:`). */
+  readonly centrals?: readonly string[];
 }
 
 export function characteristicAt(n: Names, written: string, path: string): CharacteristicRef | undefined {

@@ -8,8 +8,8 @@ import type { Names } from './resolve-names.js';
 import { faultsAt, peripheralAt, securityManagerAt } from './resolve-peripheral.js';
 import { privacyOf } from './resolve-security-manager.js';
 import { stepAt } from './resolve-steps.js';
-import { DEFAULT_KEY_MISSING_POLICY, DEFAULT_PAIRING_POLICY, DEFAULT_TIME_LIMIT_MS, type Scenario, type ScenarioGattCache, type Step } from './scenario.js';
-import type { ScenarioInput } from './scenario-input.js';
+import { DEFAULT_KEY_MISSING_POLICY, DEFAULT_PAIRING_POLICY, DEFAULT_TIME_LIMIT_MS, type Scenario, type ScenarioCentral, type ScenarioGattCache, type Step } from './scenario.js';
+import type { CentralInput, ScenarioInput } from './scenario-input.js';
 import { ScenarioIssueList, type ScenarioIssue } from './scenario-issues.js';
 import { SCENARIO_SCHEMA } from './scenario-schema.js';
 import { centralPersonaAt } from './resolve-persona.js';
@@ -40,17 +40,25 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
     issues.add('profile', pointer('peripheral', 'profile'), found.problem);
     return { ok: false, issues: issues.items };
   }
-  const n: Names = { profile: found.profile, issues, lookupProfile };
+  const named = input.centrals;
+  if (input.central && named) issues.add('inconsistent', pointer('centrals'), 'a scenario has one `central` or a list of `centrals`, not both');
+  if (!input.central && !named) {
+    issues.add('missing-property', '', 'a scenario needs a `central` (with its steps) or a list of two or more `centrals`');
+    return { ok: false, issues: issues.items };
+  }
+  const names = named?.map((c) => c.name);
+  for (const [i, name] of (names ?? []).entries()) if (names!.indexOf(name) !== i) issues.add('inconsistent', pointer('centrals', i, 'name'), `two centrals are named "${name}": each needs its own name`);
+  const n: Names = { profile: found.profile, issues, lookupProfile, ...(names ? { centrals: names } : {}) };
   const peripheral = peripheralAt(n, input.peripheral, found.profile, pointer('peripheral'));
   const faults = faultsAt(n, input.faults, pointer('faults'));
-  const steps = input.central.steps.map((s, i) => stepAt(n, s, i, pointer('central', 'steps', i))).filter((s): s is Step => s !== undefined);
-  const persona = input.central.as !== undefined ? centralPersonaAt(n, input.central, pointer('central')) : undefined;
-  const centralSmp = persona ? pairingConfig(persona.setup.config) : input.central['security-manager'] ? securityManagerAt(n, input.central['security-manager'], pointer('central', 'security-manager'), 'central') : undefined;
-  const centralPrivacy = privacyOf(input.central['security-manager']);
+  const centrals = named ? named.map((c, i) => centralAt(n, c, c.name, pointer('centrals', i))) : [centralAt(n, input.central!, 'central', pointer('central'))];
   // A new identity or IRK is privacy's: without it the identity is the public address, and the IRK fresh at each bonding.
-  for (const st of steps) {
-    if (st.kind === 'factory-reset' && st.newIdentity && !input.peripheral['security-manager']?.privacy) issues.add('inconsistent', st.path + pointer('factory-reset', 'new-identity'), "a new identity needs the peripheral's privacy (security-manager: { privacy }): without it the identity is the controller's public address, which no reset changes");
-    if (st.kind === 'forget-bonds' && st.newIrk && !input.central['security-manager']?.privacy) issues.add('inconsistent', st.path + pointer('forget-bonds', 'new-irk'), "a new IRK needs the central's privacy (security-manager: { privacy }): without it each bonding distributes a fresh IRK anyway");
+  const centralInputs = named ?? [input.central!];
+  for (const [i, c] of centrals.entries()) {
+    for (const st of c.steps) {
+      if (st.kind === 'factory-reset' && st.newIdentity && !input.peripheral['security-manager']?.privacy) issues.add('inconsistent', st.path + pointer('factory-reset', 'new-identity'), "a new identity needs the peripheral's privacy (security-manager: { privacy }): without it the identity is the controller's public address, which no reset changes");
+      if (st.kind === 'forget-bonds' && st.newIrk && !centralInputs[i]!['security-manager']?.privacy) issues.add('inconsistent', st.path + pointer('forget-bonds', 'new-irk'), "a new IRK needs the central's privacy (security-manager: { privacy }): without it each bonding distributes a fresh IRK anyway");
+    }
   }
   const runTimeline = timelineExpectationsAt(n, input.expect?.timeline, pointer('expect', 'timeline'), 'run');
   if (!issues.empty) return { ok: false, issues: issues.items };
@@ -65,22 +73,37 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
       timeLimitMs: input['time-limit-ms'] ?? DEFAULT_TIME_LIMIT_MS,
       peripheral,
       faults,
-      central: {
-        pairing: persona?.setup.policy ?? input.central.pairing ?? DEFAULT_PAIRING_POLICY,
-        onKeyMissing: persona?.setup.onKeyMissing ?? input.central['on-key-missing'] ?? DEFAULT_KEY_MISSING_POLICY,
-        ...(persona ? { persona: persona.name, cures: [...persona.setup.cures] } : {}),
-        ...(centralSmp ? { smp: centralSmp } : {}),
-        ...(centralPrivacy ? { privacy: centralPrivacy } : {}),
-        ...(input.central['timeout-ms'] !== undefined ? { timeoutMs: input.central['timeout-ms'] } : {}),
-        ...(input.central['gatt-cache'] ? { gattCache: gattCacheOf(input.central['gatt-cache']) } : {}),
-        steps,
-      },
+      central: centrals[0]!,
+      centrals,
       expect: { timeline: runTimeline },
     },
   };
 }
 
 /** The central's gatt-cache block, its defaults filled in (verify; no robust caching; Service Changed enabled). */
-function gattCacheOf(g: NonNullable<ScenarioInput['central']['gatt-cache']>): ScenarioGattCache {
+function gattCacheOf(g: NonNullable<CentralInput['gatt-cache']>): ScenarioGattCache {
   return { mode: g.mode ?? 'verify', robustCaching: g['robust-caching'] ?? false, serviceChanged: g['service-changed'] ?? true };
+}
+
+/** One central: its steps (labelled with its name when there are several), persona, Security Manager, policies. */
+function centralAt(n: Names, input: CentralInput, name: string, path: string): ScenarioCentral {
+  const label = n.centrals ? (l: string) => `${name}: ${l}` : (l: string) => l;
+  const steps = input.steps
+    .map((s, i) => stepAt(n, s, i, path + pointer('steps', i)))
+    .filter((s): s is Step => s !== undefined)
+    .map((s) => ({ ...s, label: label(s.label) }));
+  const persona = input.as !== undefined ? centralPersonaAt(n, input, path) : undefined;
+  const smp = persona ? pairingConfig(persona.setup.config) : input['security-manager'] ? securityManagerAt(n, input['security-manager'], path + pointer('security-manager'), 'central') : undefined;
+  const privacy = privacyOf(input['security-manager']);
+  return {
+    name,
+    pairing: persona?.setup.policy ?? input.pairing ?? DEFAULT_PAIRING_POLICY,
+    onKeyMissing: persona?.setup.onKeyMissing ?? input['on-key-missing'] ?? DEFAULT_KEY_MISSING_POLICY,
+    ...(persona ? { persona: persona.name, cures: [...persona.setup.cures] } : {}),
+    ...(smp ? { smp } : {}),
+    ...(privacy ? { privacy } : {}),
+    ...(input['timeout-ms'] !== undefined ? { timeoutMs: input['timeout-ms'] } : {}),
+    ...(input['gatt-cache'] ? { gattCache: gattCacheOf(input['gatt-cache']) } : {}),
+    steps,
+  };
 }

@@ -34,7 +34,11 @@ export function stepAt(n: Names, input: StepInput, index: number, path: string):
     case 'pair':
     case 'reconnect':
       return { ...base(kind), kind };
-    case 'read':
+    case 'read': {
+      const c = target(n, body, at);
+      const cccd = o.descriptor === 'cccd';
+      return c && { ...base(cccd ? `read the CCCD of ${c.name}` : `read ${c.name}`), kind, characteristic: c, ...(cccd ? { descriptor: 'cccd' as const } : {}) };
+    }
     case 'unsubscribe': {
       const c = target(n, body, at);
       return c && { ...base(`${kind} ${c.name}`), kind, characteristic: c };

@@ -16,7 +16,10 @@ export interface ScenarioInput {
   'time-limit-ms'?: number;
   peripheral: PeripheralInput;
   faults?: FaultInput[];
-  central: CentralInput;
+  /** One central (this, or `centrals`). */
+  central?: CentralInput;
+  /** Two or more centrals connected to the one peripheral, each named, each with its own steps (run in turns). */
+  centrals?: NamedCentralInput[];
   /** Expectations on the whole run's timelines. */
   expect?: { timeline?: TimelineExpectationInput[] };
 }
@@ -114,13 +117,19 @@ export interface CentralInput {
   steps: StepInput[];
 }
 
+/** One of several centrals: a name (its timeline and its steps' labels carry it) and a central's fields. */
+export interface NamedCentralInput extends CentralInput {
+  name: string;
+}
+
 /** One action key, plus optional `name` and `expect`. */
 export interface StepInput {
   name?: string;
   expect?: ExpectInput;
   connect?: { 'timeout-ms'?: number } | null;
   discover?: null | Record<string, never>;
-  read?: string | { characteristic: string };
+  /** A characteristic's value, or (descriptor: cccd) this central's Client Characteristic Configuration of it. */
+  read?: string | { characteristic: string; descriptor?: 'cccd' };
   write?: { characteristic: string; value: ValueInput; response?: boolean };
   subscribe?: string | { characteristic: string; mode?: 'notify' | 'indicate' };
   unsubscribe?: string | { characteristic: string };
@@ -161,6 +170,8 @@ export interface MatcherInput {
   'sent-by'?: SideInput;
   /** Whose tap (HCI seam) to look at; default the central's when there is one. */
   at?: SideInput;
+  /** With several centrals, which central's tap `at: central` means (default: the step's own; in the run's expectations, the first). */
+  central?: string;
   /** Decoded fields, by the tap's field names; a name matches the field or its "…Name" twin. */
   fields?: Record<string, unknown>;
 }

@@ -25,10 +25,21 @@ const ruleCommon = { nth: positive, repeat: { type: 'boolean' }, label: { type: 
 const aclTarget = { pdu: text, 'sent-by': side, ...ruleCommon } as const;
 const schedule = obj({ characteristic: text, 'every-ms': positive, count: positive, values: { type: 'array', minItems: 1, items: { $ref: '#/definitions/value' } } }, ['characteristic', 'every-ms', 'count']);
 
+/** A central's fields (one `central`, or each of `centrals` with its name). */
+const CENTRAL_FIELDS = {
+  as: { type: 'string', minLength: 1 },
+  pairing: { enum: ['on-error', 'never', 'upfront'] },
+  'on-key-missing': { enum: ['pair', 'stop'] },
+  'security-manager': { $ref: '#/definitions/securityManager' },
+  'timeout-ms': positive,
+  'gatt-cache': obj({ mode: { enum: ['verify', 'trust', 'off'] }, 'robust-caching': { type: 'boolean' }, 'service-changed': { type: 'boolean' } }),
+  steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } },
+} as const;
+
 const STEP_ACTIONS = {
   connect: { type: ['object', 'null'], additionalProperties: false, properties: { 'timeout-ms': positive } },
   discover: nothing,
-  read: charOrObject({}),
+  read: charOrObject({ descriptor: { enum: ['cccd'] } }),
   write: obj({ characteristic: text, value: { $ref: '#/definitions/value' }, response: { type: 'boolean' } }, ['characteristic', 'value']),
   subscribe: charOrObject({ mode: { enum: ['notify', 'indicate'] } }),
   unsubscribe: charOrObject({}),
@@ -70,10 +81,12 @@ export const SCENARIO_SCHEMA = {
         ['profile'],
       ),
       faults: { type: 'array', items: { $ref: '#/definitions/fault' } },
-      central: obj({ as: { type: 'string', minLength: 1 }, pairing: { enum: ['on-error', 'never', 'upfront'] }, 'on-key-missing': { enum: ['pair', 'stop'] }, 'security-manager': { $ref: '#/definitions/securityManager' }, 'timeout-ms': positive, 'gatt-cache': obj({ mode: { enum: ['verify', 'trust', 'off'] }, 'robust-caching': { type: 'boolean' }, 'service-changed': { type: 'boolean' } }), steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } } }, ['steps']),
+      central: obj(CENTRAL_FIELDS, ['steps']),
+      // Several centrals at once: each named (a short word: it labels its timeline and steps), each with its steps.
+      centrals: { type: 'array', minItems: 2, items: obj({ name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' }, ...CENTRAL_FIELDS }, ['name', 'steps']) },
       expect: obj({ timeline: { type: 'array', items: { $ref: '#/definitions/timelineExpectation' } } }),
     },
-    ['name', 'description', 'peripheral', 'central'],
+    ['name', 'description', 'peripheral'],
   ),
   definitions: {
     securityManager: obj({
@@ -142,6 +155,7 @@ export const SCENARIO_SCHEMA = {
       none: obj({ pdu: text, 'sent-by': side, at: side, fields: { type: 'object' }, before: { $ref: '#/definitions/matcherOrName' }, after: { $ref: '#/definitions/matcherOrName' } }, ['pdu']),
       order: { type: 'array', minItems: 2, items: { $ref: '#/definitions/matcherOrName' } },
       scope: { enum: ['step', 'run'] },
+      central: text,
     }),
   },
 } as const;

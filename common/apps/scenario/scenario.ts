@@ -66,7 +66,8 @@ export interface PduMatcher {
 /** Where timeline expectations look: the entries of this step, or the whole run so far. */
 export type TimelineScope = 'step' | 'run';
 
-export type TimelineExpectation =
+/** With several centrals: whose tap `at: central` means (default the step's own central; in the run's expectations, the first). */
+export type TimelineExpectation = { readonly central?: string } & (
   /** Matching entries occur (at least once by default, or a count/range), optionally before/after another. */
   | {
       readonly kind: 'seen';
@@ -82,7 +83,8 @@ export type TimelineExpectation =
   /** No matching entry (before the first `before` entry / after the first `after` entry, when given). */
   | { readonly kind: 'none'; readonly match: PduMatcher; readonly before?: PduMatcher; readonly after?: PduMatcher; readonly scope: TimelineScope; readonly path: string }
   /** These happen in this order (other entries may come between), on one tap. */
-  | { readonly kind: 'order'; readonly sequence: readonly PduMatcher[]; readonly at?: ScenarioRole; readonly scope: TimelineScope; readonly path: string };
+  | { readonly kind: 'order'; readonly sequence: readonly PduMatcher[]; readonly at?: ScenarioRole; readonly scope: TimelineScope; readonly path: string }
+);
 
 export interface StepExpectations {
   readonly outcome: ExpectedOutcome;
@@ -109,7 +111,8 @@ export type Step = StepBase &
   (
     | { readonly kind: 'connect'; readonly timeoutMs: number }
     | { readonly kind: 'discover' }
-    | { readonly kind: 'read'; readonly characteristic: CharacteristicRef }
+    /** The value, or (descriptor cccd) this central's Client Characteristic Configuration of the characteristic. */
+    | { readonly kind: 'read'; readonly characteristic: CharacteristicRef; readonly descriptor?: 'cccd' }
     | { readonly kind: 'write'; readonly characteristic: CharacteristicRef; readonly value: Buffer; readonly withResponse: boolean }
     | { readonly kind: 'subscribe'; readonly characteristic: CharacteristicRef; readonly mode: 'notify' | 'indicate' }
     | { readonly kind: 'unsubscribe'; readonly characteristic: CharacteristicRef }
@@ -196,20 +199,13 @@ export interface Scenario {
   readonly peripheral: PeripheralSetup;
   /** Rules for the virtual radio (common/stack/air/faults.ts); on real adapters the runner refuses them. */
   readonly faults: readonly FaultRule[];
-  /** `timeoutMs`: the central's time limit for one operation, when the file says (else the runner's). */
-  readonly central: {
-    readonly pairing: PairingPolicy;
-    readonly onKeyMissing: KeyMissingPolicy;
-    readonly smp?: PairingConfig;
-    readonly privacy?: RolePrivacy;
-    /** `as: PERSONA`: the persona's name and the ATT errors it pairs for (on-error). */
-    readonly persona?: string;
-    readonly cures?: readonly number[];
-    readonly timeoutMs?: number;
-    /** How the GATT cache kept with a bond is used (absent: the central's default, verify). */
-    readonly gattCache?: ScenarioGattCache;
-    readonly steps: readonly Step[];
-  };
+  /** The (first) central: `central:`, or the first of `centrals:`. */
+  readonly central: ScenarioCentral;
+  /**
+   * Every central, in the file's order: one (named "central") for `central:`, two or more for
+   * `centrals:`. Their steps run in turns: step 1 of each, in this order, then step 2 of each, …
+   */
+  readonly centrals: readonly ScenarioCentral[];
   /** Expectations on the whole run. */
   readonly expect: { readonly timeline: readonly TimelineExpectation[] };
 }
@@ -219,6 +215,23 @@ export interface ScenarioGattCache {
   readonly mode: 'verify' | 'trust' | 'off';
   readonly robustCaching: boolean;
   readonly serviceChanged: boolean;
+}
+
+/** `timeoutMs`: the central's time limit for one operation, when the file says (else the runner's). */
+export interface ScenarioCentral {
+  /** Its name in `centrals:` (labels its steps and its timeline); "central" for a lone `central:`. */
+  readonly name: string;
+  readonly pairing: PairingPolicy;
+  readonly onKeyMissing: KeyMissingPolicy;
+  readonly smp?: PairingConfig;
+  readonly privacy?: RolePrivacy;
+  /** `as: PERSONA`: the persona's name and the ATT errors it pairs for (on-error). */
+  readonly persona?: string;
+  readonly cures?: readonly number[];
+  readonly timeoutMs?: number;
+  /** How the GATT cache kept with a bond is used (absent: the central's default, verify). */
+  readonly gattCache?: ScenarioGattCache;
+  readonly steps: readonly Step[];
 }
 
 /** A scenario's whole time, when the file does not say. */
@@ -237,4 +250,7 @@ export const DEFAULT_KEY_MISSING_POLICY: KeyMissingPolicy = 'pair';
  * The scenario moves the virtual radio's clock (`advance-clock`): only a run whose hosts share the
  * radio's process (--transport mock) has their RPA timers on that clock.
  */
-export const movesRadioClock = (s: Scenario): boolean => s.central.steps.some((st) => st.kind === 'advance-clock');
+export const movesRadioClock = (s: Scenario): boolean => scenarioCentrals(s).some((c) => c.steps.some((st) => st.kind === 'advance-clock'));
+
+/** The centrals that run: `centrals` when there are several, else `central` (which a caller may have replaced). */
+export const scenarioCentrals = (s: Scenario): readonly ScenarioCentral[] => (s.centrals.length > 1 ? s.centrals : [s.central]);

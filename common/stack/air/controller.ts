@@ -39,9 +39,15 @@ export interface ControllerOptions {
    * Assigned Numbers: 0x06 = 4.0, 0x0D = 5.4). Default 5.4; below 0x06 plays a controller without LE.
    */
   hciVersion?: number;
+  /**
+   * How many connections the controller holds at once, in either role (default 8). With that many,
+   * connectable advertising and LE Create Connection are refused with 0x07 Memory Capacity Exceeded,
+   * as Zephyr's controller does when no connection context is free.
+   */
+  maxConnections?: number;
 }
 
-export const CONTROLLER_DEFAULTS = { aclBufferSize: 251, aclBufferCount: 8, rssi: -50, hciVersion: CORE_VERSION_5_4 } as const;
+export const CONTROLLER_DEFAULTS = { aclBufferSize: 251, aclBufferCount: 8, rssi: -50, hciVersion: CORE_VERSION_5_4, maxConnections: 8 } as const;
 
 /** What the controller dropped or refused, by cause. Tests and the tap read these. */
 export interface ControllerCounters {
@@ -101,7 +107,9 @@ export class VirtualController extends EventEmitter {
       aclBufferCount: options.aclBufferCount ?? CONTROLLER_DEFAULTS.aclBufferCount,
       rssi: options.rssi ?? CONTROLLER_DEFAULTS.rssi,
       hciVersion: options.hciVersion ?? CONTROLLER_DEFAULTS.hciVersion,
+      maxConnections: options.maxConnections ?? CONTROLLER_DEFAULTS.maxConnections,
     });
+    if (!Number.isInteger(this.options.maxConnections) || this.options.maxConnections < 1) throw new RangeError(`maxConnections must be a whole number from 1, got ${options.maxConnections}`);
   }
 
   /** The public address 'AA:BB:CC:DD:EE:FF' (Read BD_ADDR; what peers see). */
@@ -224,6 +232,11 @@ export class VirtualController extends EventEmitter {
     this.aclInFlight -= end.inFlight;
     end.inFlight = 0;
     this.completed.delete(end.handle);
+  }
+
+  /** @internal Every connection this controller can hold is in use (ControllerOptions.maxConnections). */
+  get connectionsFull(): boolean {
+    return this.links.size >= this.options.maxConnections;
   }
 
   /** @internal A fresh connection handle (0x0001..0x0EFF, not in use). */

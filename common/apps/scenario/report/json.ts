@@ -1,15 +1,30 @@
 // The machine reporter: one JSON document, one record per scenario with its steps, verdicts and both
 // taps' timelines (entries as TraceEntry.toJSON gives them: buffers as hex).
-import type { StepOutcome, Timelines } from '../expect/types.js';
+import type { StepOutcome } from '../expect/types.js';
+import { ownerOf } from '../run/turns.js';
 import { counts, entryJSON, failureReason, type ScenarioResult, type SuiteResult } from './result.js';
 
 function outcomeJSON(o: StepOutcome): Record<string, unknown> {
   return o.kind === 'code' ? { kind: 'code', protocol: o.code.protocol, code: o.code.code, name: o.code.name } : { ...o };
 }
 
-function timelineJSON(t: Timelines): Record<string, unknown[]> {
+/**
+ * Both taps' entries; with several centrals, each central's by its name ("central:NAME") and every
+ * peripheral entry on a connection with the central it belongs to (`central`).
+ */
+function timelineJSON(r: ScenarioResult): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
-  for (const [side, entries] of Object.entries(t)) if (entries) out[side] = entries.map(entryJSON);
+  const owners = r.connections ?? [];
+  for (const [side, entries] of Object.entries(r.timelines)) {
+    if (!entries) continue;
+    if (side === 'peripheral' && r.centralTimelines) {
+      out[side] = entries.map((e) => {
+        const central = ownerOf(owners, e);
+        return central === undefined ? entryJSON(e) : { ...entryJSON(e), central };
+      });
+    } else if (!(side === 'central' && r.centralTimelines)) out[side] = entries.map(entryJSON);
+  }
+  for (const [name, entries] of Object.entries(r.centralTimelines ?? {})) out[`central:${name}`] = entries.map(entryJSON);
   return out;
 }
 
@@ -24,9 +39,10 @@ export function scenarioRecord(r: ScenarioResult): Record<string, unknown> {
     reason: failureReason(r) ?? null,
     seed: r.seed,
     btsnoop: r.btsnoop ?? null,
-    steps: r.steps.map((s) => ({ index: s.index, kind: s.kind, label: s.label, outcome: outcomeJSON(s.outcome), durationMs: s.durationMs, verdicts: s.verdicts })),
+    steps: r.steps.map((s) => ({ index: s.index, kind: s.kind, label: s.label, ...(s.central !== undefined ? { central: s.central } : {}), outcome: outcomeJSON(s.outcome), durationMs: s.durationMs, verdicts: s.verdicts })),
     verdicts: r.verdicts,
-    timeline: timelineJSON(r.timelines),
+    ...(r.connections ? { connections: r.connections.map(({ central, handle, address }) => ({ central, handle, address })) } : {}),
+    timeline: timelineJSON(r),
   };
 }
 

@@ -15,7 +15,9 @@ export function classNameOf(file: string): string {
 
 function systemOut(r: ScenarioResult): string {
   const parts: string[] = [];
-  for (const [side, entries] of Object.entries(r.timelines)) {
+  // With several centrals, each central's timeline under its name.
+  const sides = r.centralTimelines ? [...Object.entries(r.centralTimelines).map(([name, e]) => [`central ${name}`, e] as const), ['peripheral', r.timelines.peripheral] as const] : Object.entries(r.timelines);
+  for (const [side, entries] of sides) {
     if (entries?.length) parts.push(`${side}'s timeline:\n${narrate(entries, { who: side, skip: isFlowControlNoise })}`);
   }
   if (r.btsnoop) for (const [side, file] of Object.entries(r.btsnoop)) parts.push(`capture (${side}): ${file}`);

@@ -1,9 +1,10 @@
 // What a run of one scenario produced, for every reporter: status, steps with outcomes and verdicts,
 // the failure reason, both taps' timelines, the btsnoop capture, the seed of the suite's order.
 import type { TimelineEntry } from '../../../stack/trace/timeline.js';
+import type { ConnectionOwner } from '../run/turns.js';
 import type { StepOutcome, Timelines, Verdict } from '../expect/types.js';
 import { showCode } from '../protocol-codes.js';
-import type { ScenarioRole, StepKind } from '../scenario.js';
+import type { StepKind } from '../scenario.js';
 
 /** passed: every expectation held; failed: one did not; error: the scenario could not run to the end. */
 export type ScenarioStatus = 'passed' | 'failed' | 'error';
@@ -12,6 +13,8 @@ export interface StepReport {
   readonly index: number;
   readonly kind: StepKind;
   readonly label: string;
+  /** With several centrals: whose step it is. */
+  readonly central?: string;
   readonly outcome: StepOutcome;
   readonly durationMs: number;
   readonly verdicts: readonly Verdict[];
@@ -30,8 +33,12 @@ export interface ScenarioResult {
   /** Why it did not pass, in words (an error's message; for failures, see failureReason()). */
   readonly error?: string;
   readonly timelines: Timelines;
-  /** The capture written for this scenario, if any (one per side where both ran). */
-  readonly btsnoop?: Partial<Record<ScenarioRole, string>>;
+  /** With several centrals: each central's timeline by its name (`timelines.central` is the first's). */
+  readonly centralTimelines?: Readonly<Record<string, readonly TimelineEntry[]>>;
+  /** With several centrals: which of the peripheral's connection handles is whose (from its LE Connection Complete on). */
+  readonly connections?: readonly ConnectionOwner[];
+  /** The capture written for this scenario, if any (one per side where both ran; one per central with several). */
+  readonly btsnoop?: Readonly<Record<string, string>>;
   /** The shuffle seed of the suite this run was part of. */
   readonly seed: number;
 }

@@ -38,7 +38,7 @@ export async function runCentralStep(step: Step, ctx: StepContext): Promise<Step
         await c.discover();
         return ok();
       case 'read':
-        return { outcome: { kind: 'ok' }, value: await c.read(step.characteristic) };
+        return { outcome: { kind: 'ok' }, value: await c.read(step.characteristic, step.descriptor) };
       case 'write':
         await c.write(step.characteristic, step.value, step.withResponse);
         return ok();

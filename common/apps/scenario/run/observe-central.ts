@@ -86,7 +86,7 @@ export async function observeCentral(s: Scenario, p: PeripheralPort, records: St
         if (!(e instanceof NotSeen)) throw e;
         run = { outcome: { kind: 'timeout', afterMs: Math.round(performance.now() - t) } };
       }
-      records.push({ step, run, from, security: linkSecurity(p.tap.links().filter((l) => l.role === 'peripheral').at(-1)), durationMs: performance.now() - t });
+      records.push({ step, central: s.central.name, run, from, all: { peripheral: from.peripheral, centrals: {} }, security: linkSecurity(p.tap.links().filter((l) => l.role === 'peripheral').at(-1)), durationMs: performance.now() - t });
       if (!checkOutcome(step, { outcome: run.outcome, durationMs: 0 }).ok) break;
     }
   } finally {

@@ -4,7 +4,7 @@
 import type { Tap } from '../../../stack/trace/tap.js';
 import type { CanonicalUuid } from '../../../stack/gatt/uuid.js';
 import type { ResolvedProfile } from '../../../stack/gatt/resolved-profile.js';
-import type { CharacteristicRef, Scenario, ScenarioRole } from '../scenario.js';
+import type { CharacteristicRef, Scenario } from '../scenario.js';
 
 /**
  * The central's operations. Each resolves, or rejects with an error carrying what ended it: a typed
@@ -15,7 +15,8 @@ export interface CentralPort {
   readonly tap: Tap;
   connect(timeoutMs: number): Promise<void>;
   discover(): Promise<void>;
-  read(c: CharacteristicRef): Promise<Buffer>;
+  /** The characteristic's value, or (cccd) this central's Client Characteristic Configuration of it. */
+  read(c: CharacteristicRef, descriptor?: 'cccd'): Promise<Buffer>;
   write(c: CharacteristicRef, value: Buffer, withResponse: boolean): Promise<void>;
   subscribe(c: CharacteristicRef, mode: 'notify' | 'indicate'): Promise<void>;
   unsubscribe(c: CharacteristicRef): Promise<void>;
@@ -82,13 +83,21 @@ export interface PeripheralPort {
   listen(listener: (e: PeripheralEvent) => void): () => void;
 }
 
+/** One of a scenario's centrals, by its name in `centrals:` ("central" for a lone `central:`). */
+export interface NamedCentralPort {
+  readonly name: string;
+  readonly port: CentralPort;
+}
+
 export interface Rig {
-  /** Present when the central runs here (roles both and central). */
+  /** Present when the central runs here (roles both and central); with several centrals, the first. */
   readonly central?: CentralPort;
+  /** Every central of a `centrals:` scenario, in the file's order (the first is `central`); absent with one. */
+  readonly centrals?: readonly NamedCentralPort[];
   /** Present when the peripheral runs here (roles both and peripheral). */
   readonly peripheral?: PeripheralPort;
-  /** The btsnoop files written for this scenario, by side. */
-  readonly btsnoop?: Partial<Record<ScenarioRole, string>>;
+  /** The btsnoop files written for this scenario, by side (and by central name, with several). */
+  readonly btsnoop?: Readonly<Record<string, string>>;
   /**
    * Both roles here, but their packets cross another process (an h4:/serial: controller such as
    * `blebench air`): a step's effects are settled only once each side's ACL has reached the other.

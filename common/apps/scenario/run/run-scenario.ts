@@ -10,12 +10,14 @@ import { linkSecurity } from '../expect/link-security.js';
 import { checkOutcome } from '../expect/step-checks.js';
 import type { StepOutcome, Timelines, Verdict } from '../expect/types.js';
 import type { ScenarioResult, StepReport } from '../report/result.js';
-import type { Scenario, ScenarioRole } from '../scenario.js';
+import { scenarioCentrals, type Scenario, type ScenarioRole } from '../scenario.js';
 import { applyBehaviours } from './behaviours.js';
 import { runCentralStep } from './central-steps.js';
 import { NotificationQueue } from './notifications.js';
 import { observeCentral } from './observe-central.js';
-import { CannotRun, type Rig, type RigFactory } from './ports.js';
+import { CannotRun, type NamedCentralPort, type Rig, type RigFactory } from './ports.js';
+import { centralPorts, connectionsIn, inTurns, nextSeq, tapMarks, type ConnectionOwner, type TapMarks } from './turns.js';
+import type { TimelineEntry } from '../../../stack/trace/timeline.js';
 import type { StepRecord } from './step-record.js';
 
 export type RunRole = 'both' | 'central' | 'peripheral';
@@ -46,6 +48,8 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
   let error: string | undefined;
   let rig: Rig | undefined;
   let stopBehaviours = () => {};
+  let ports: readonly NamedCentralPort[] = [];
+  const owners: ConnectionOwner[] = [];
   const limit = stopper(s.timeLimitMs, o.catchCrashes ?? true);
   const ended = new AbortController();
   const operationTimeoutMs = Math.min(s.central.timeoutMs ?? o.operationTimeoutMs ?? 5000, s.timeLimitMs);
@@ -53,6 +57,7 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
   opening.catch(() => undefined);
   try {
     rig = await limit.race(opening);
+    ports = centralPorts(rig, s.central.name);
     // A transport that goes away ends the scenario at once, naming it (its links can no longer report anything).
     const gone = rig.lost ?? new Promise<never>(() => undefined);
     const p = rig.peripheral;
@@ -62,17 +67,24 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
     }
     // With only the central here, the peripheral's values and behaviours are the other side's to apply
     // (`blebench run --role peripheral` with the same file does); expectations judge what it did.
-    if (rig.central) {
-      const queue = new NotificationQueue();
-      rig.central.onNotification((uuid, value) => queue.push(uuid, value));
-      for (const step of s.central.steps) {
+    if (ports.length) {
+      // One notification queue per central: a wait-notification step takes only its own central's.
+      const queues = new Map(ports.map((c) => [c.name, new NotificationQueue()] as const));
+      for (const c of ports) c.port.onNotification((uuid, value) => queues.get(c.name)!.push(uuid, value));
+      for (const { central, step } of inTurns(scenarioCentrals(s))) {
+        const port = ports.find((c) => c.name === central)?.port;
+        if (!port) throw new CannotRun(`the rig has no central named "${central}"`);
         where = `step ${step.index + 1} (${step.label})`;
-        await settle(rig);
-        const from = marks(rig);
+        await settle(rig, ports);
+        const all = tapMarks(rig, ports);
+        const from = ownMarks(all, central);
+        const prev = records.at(-1);
         const t = performance.now();
-        const run = await limit.race(Promise.race([runCentralStep(step, { central: rig.central, ...(rig.peripheral ? { peripheral: rig.peripheral } : {}), notifications: queue, waitFrom: records.at(-1)?.from ?? from, signal: ended.signal, ...(rig.advanceClock ? { advanceClock: rig.advanceClock } : {}) }), gone]));
-        await settle(rig);
-        records.push({ step, run, from, security: linkSecurity(lastLink(rig.central.tap, 'central')), durationMs: performance.now() - t });
+        const run = await limit.race(Promise.race([runCentralStep(step, { central: port, ...(p ? { peripheral: p } : {}), notifications: queues.get(central)!, waitFrom: prev ? ownMarks(prev.all, central) : from, signal: ended.signal, ...(rig.advanceClock ? { advanceClock: rig.advanceClock } : {}) }), gone]));
+        await settle(rig, ports);
+        records.push({ step, central, run, from, all, security: linkSecurity(lastLink(port.tap, 'central')), durationMs: performance.now() - t });
+        // With several centrals, the peripheral's connections that came up in this step are this central's.
+        if (p && ports.length > 1 && all.peripheral !== undefined) owners.push(...connectionsIn(p.tap.entries, all.peripheral, nextSeq(p.tap), central));
         // Later steps build on this one: when it did not end as expected, they would only add noise.
         if (!checkOutcome(step, { outcome: run.outcome, durationMs: 0 }).ok) break;
       }
@@ -81,14 +93,14 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
       // Leave a little of the time limit for judging and closing: a central that never does a step fails it.
       await limit.race(Promise.race([observeCentral(s, p, records, { until: started + s.timeLimitMs * 0.9, at: (w) => (where = w), signal: ended.signal }), gone]));
     }
-    await settle(rig);
+    await settle(rig, ports);
   } catch (e) {
     error = e instanceof TimeLimit ? `did not finish within its time limit of ${s.timeLimitMs} ms: stopped at ${where}` : e instanceof Crash ? `${e.message} (at ${where})` : e instanceof CannotRun ? `cannot run here: ${e.message}` : `could not run (at ${where}): ${(e as Error)?.message ?? String(e)}`;
   } finally {
     ended.abort();
     stopBehaviours();
   }
-  const end = rig ? marks(rig) : {};
+  const end: TapMarks = rig ? tapMarks(rig, ports) : { centrals: {} };
   rig ??= await within(opening, CLOSE_LIMIT_MS).catch(() => undefined);
   if (rig) {
     const closed = await within(rig.close(), CLOSE_LIMIT_MS).then(
@@ -100,25 +112,33 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
   limit.stop();
   if (background.length && !error) error = `a peripheral behaviour failed: ${background.join('; ')}`;
 
-  const timelines: Timelines = {
-    ...(rig?.central ? { central: [...rig.central.tap.entries] } : {}),
-    ...(rig?.peripheral ? { peripheral: [...rig.peripheral.tap.entries] } : {}),
-  };
+  const byCentral: Record<string, readonly TimelineEntry[]> = Object.fromEntries(ports.map((c) => [c.name, [...c.port.tap.entries]]));
+  const peripheralEntries = rig?.peripheral ? [...rig.peripheral.tap.entries] : undefined;
+  const several = ports.length > 1;
+  // Each central's own view: `at: central` is that central's tap.
+  const viewOf = (name: string): Timelines => ({ ...(byCentral[name] ? { central: byCentral[name] } : {}), ...(peripheralEntries ? { peripheral: peripheralEntries } : {}) });
+  const timelines: Timelines = viewOf(ports[0]?.name ?? s.central.name);
   const steps: StepReport[] = records.map((r, i) => {
-    const next = records[i + 1]?.from ?? end;
-    const window: Partial<Record<ScenarioRole, { from: number; to: number }>> = {};
-    for (const side of ['central', 'peripheral'] as const) {
-      const from = r.from[side];
-      if (from !== undefined) window[side] = { from, to: next[side] ?? Number.MAX_SAFE_INTEGER };
-    }
-    const verdicts = evaluate(r.step, { outcome: r.run.outcome, ...(r.run.value ? { value: r.run.value } : {}), ...(r.run.notifications ? { notifications: r.run.notifications } : {}), ...(r.security ? { security: r.security } : {}), window, durationMs: r.durationMs }, timelines);
-    return { index: r.step.index, kind: r.step.kind, label: r.step.label, outcome: r.run.outcome, durationMs: r.durationMs, verdicts };
+    const next = records[i + 1]?.all ?? end;
+    const windowOf = (name: string) => {
+      const window: Partial<Record<ScenarioRole, { from: number; to: number }>> = {};
+      const c = r.all.centrals[name];
+      if (c !== undefined) window.central = { from: c, to: next.centrals[name] ?? Number.MAX_SAFE_INTEGER };
+      if (r.all.peripheral !== undefined) window.peripheral = { from: r.all.peripheral, to: next.peripheral ?? Number.MAX_SAFE_INTEGER };
+      return window;
+    };
+    const result = { outcome: r.run.outcome, ...(r.run.value ? { value: r.run.value } : {}), ...(r.run.notifications ? { notifications: r.run.notifications } : {}), ...(r.security ? { security: r.security } : {}), window: windowOf(r.central), durationMs: r.durationMs };
+    const verdicts = evaluate(r.step, result, viewOf(r.central), (name) => ({ timelines: viewOf(name), window: windowOf(name) }));
+    return { index: r.step.index, kind: r.step.kind, label: r.step.label, ...(several ? { central: r.central } : {}), outcome: r.run.outcome, durationMs: r.durationMs, verdicts };
   });
-  const ranAll = records.length === s.central.steps.length;
-  const verdicts: Verdict[] = error ? [] : evaluateRun(s, timelines);
+  // Watching a real central (role peripheral), the records are the one central's steps seen.
+  const total = scenarioCentrals(s).reduce((n, c) => n + c.steps.length, 0);
+  const ranAll = records.length === total;
+  const verdicts: Verdict[] = error ? [] : evaluateRun(s, timelines, (name) => ({ timelines: viewOf(name) }));
   if (!error && !ranAll) {
     const stoppedAt = records.at(-1);
-    verdicts.push({ ok: false, message: `steps ${records.length + 1} to ${s.central.steps.length} did not run: ${stoppedAt ? `step ${stoppedAt.step.index + 1} (${stoppedAt.step.label}) did not end as expected` : 'no step ran'}` });
+    const left = total - records.length;
+    verdicts.push({ ok: false, message: `${left} step${left === 1 ? '' : 's'} did not run: ${stoppedAt ? `step ${stoppedAt.step.index + 1} (${stoppedAt.step.label}) did not end as expected` : 'no step ran'}` });
   }
   const failed = steps.some((st) => st.verdicts.some((v) => !v.ok)) || verdicts.some((v) => !v.ok);
   return {
@@ -132,6 +152,7 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
     verdicts,
     ...(error ? { error } : {}),
     timelines,
+    ...(several ? { centralTimelines: byCentral, connections: owners } : {}),
     ...(rig?.btsnoop && Object.keys(rig.btsnoop).length ? { btsnoop: rig.btsnoop } : {}),
     seed: o.seed,
   };
@@ -142,21 +163,19 @@ export function lastLink(tap: Tap, role: 'central' | 'peripheral') {
   return tap.links().filter((l) => l.role === role).at(-1);
 }
 
-function nextSeq(tap: Tap): number {
-  return (tap.entries.at(-1)?.seq ?? -1) + 1;
-}
-
-function marks(rig: Rig): Partial<Record<ScenarioRole, number>> {
-  return { ...(rig.central ? { central: nextSeq(rig.central.tap) } : {}), ...(rig.peripheral ? { peripheral: nextSeq(rig.peripheral.tap) } : {}) };
+/** A step's own marks: its central's tap as `central`, and the peripheral's. */
+function ownMarks(all: TapMarks, central: string): Partial<Record<ScenarioRole, number>> {
+  const c = all.centrals[central];
+  return { ...(c !== undefined ? { central: c } : {}), ...(all.peripheral !== undefined ? { peripheral: all.peripheral } : {}) };
 }
 
 /**
  * Let what is already on its way land on both taps (the virtual radio delivers on later turns of the
  * event loop), so a step's entries are all inside its window: done when a whole turn adds nothing.
  */
-async function settle(rig: Rig): Promise<void> {
+async function settle(rig: Rig, ports: readonly NamedCentralPort[]): Promise<void> {
   if (rig.acrossProcesses && rig.central && rig.peripheral) await aclDelivered(rig.central.tap, rig.peripheral.tap);
-  const count = () => (rig.central?.tap.packets ?? 0) + (rig.peripheral?.tap.packets ?? 0);
+  const count = () => ports.reduce((n, c) => n + c.port.tap.packets, 0) + (rig.peripheral?.tap.packets ?? 0);
   let before = count();
   for (let i = 0; i < SETTLE_TURNS_MAX; i++) {
     await turn();

@@ -52,6 +52,8 @@ function scanWindowValid(interval: number, window: number): boolean {
 function startInitiating(c: VirtualController, init: InitiatorState): number {
   if (c.state.initiating) return HCI_STATUS.COMMAND_DISALLOWED;
   if (init.filterPolicy > FILTER_POLICY.INITIATOR_USE_ACCEPT_LIST || init.peerAddressType > 0x03 || init.ownAddressType > 0x03 || !connParamsValid(init.conn)) return HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS;
+  // No connection left to make: 0x07 Memory Capacity Exceeded (Zephyr's ull_central.c, ll_conn_acquire).
+  if (c.connectionsFull) return HCI_STATUS.MEMORY_CAPACITY_EXCEEDED;
   const byAddress = init.filterPolicy !== FILTER_POLICY.INITIATOR_USE_ACCEPT_LIST;
   const target = { type: init.peerAddressType, address: init.peerAddress };
   if (!ownAddress(c, init.ownAddressType, byAddress ? target : undefined)) return HCI_STATUS.INVALID_HCI_COMMAND_PARAMETERS; // random address never set
