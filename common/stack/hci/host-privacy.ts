@@ -140,11 +140,17 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
     const fresh = peers.filter((p) => !this.peers.some((q) => q.identity.address === p.identity.address && q.identity.type === p.identity.type));
     this.peers.push(...fresh);
     if (this.settings.mode !== 'controller' || !this.started) return [];
+    const adds = fresh.map((p) => addToResolvingList(this.irk, p));
+    // Advertising alone (a peripheral that advertises on while it serves a central): it stops for the
+    // change and starts again (7.8.38). Scanning or initiating: the change waits for their next start.
+    if (this.advertising && !this.scanning && !this.initiating && adds.length) {
+      return [hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([0])), ...adds, hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([ENABLE]))];
+    }
     if (this.busy) {
       this.pending.push(...fresh);
       return [];
     }
-    return fresh.map((p) => addToResolvingList(this.irk, p));
+    return adds;
   }
 
   /**
