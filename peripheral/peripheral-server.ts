@@ -3,6 +3,7 @@
 // CCCDs, confirmed indications, and the runtime actions scenarios and consoles use. Every request is
 // an event and a line in the log.
 import { describeSharedIrk } from '../common/stack/smp/link-session.js';
+import { peerAddressLine } from '../common/stack/trace/address-line.js';
 import { EventEmitter } from 'node:events';
 import { ATT_OP } from '../common/base/codes/att.js';
 import { HCI_STATUS, OP } from '../common/base/codes/hci.js';
@@ -413,7 +414,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.subs.connect(l.peerAddress);
     this.att.open(l.handle);
     this.records.open(l.handle, l.peerAddress, storedKey(this.transport, this.loaded, l.peerAddress));
-    this.log.info({ central: l.peerAddress, handle: l.handle }, `central ${l.peerAddress} (${l.peerAddressTypeName}) connected`);
+    this.log.info({ central: l.peerAddress, handle: l.handle }, `central ${l.peerAddress} (${l.peerAddressTypeName}) connected${privacyNote(l)}`);
     this.emit('connect', { central: l.peerAddress, addressType: l.peerAddressTypeName, handle: l.handle });
   };
 
@@ -454,8 +455,13 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.refreshStored(l.peerAddress);
     // The key size the access policy sees: the record's (the Security Manager's, the kernel's or the kept key's).
     const keySize = l.encrypted ? (this.records.state(l.handle, this.authorized).keySize ?? l.keySize) : undefined;
-    this.log.info({ central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus }, `link to ${l.peerAddress} ${l.encrypted ? `encrypted (key size ${keySize ?? 'unknown'})` : `not encrypted (${l.encryptionStatusName ?? 'status unknown'})`}`);
+    this.log.info({ central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus }, `link to ${l.peerAddress} ${l.encrypted ? `encrypted (key size ${keySize ?? 'unknown'})` : `not encrypted (${l.encryptionStatusName ?? 'status unknown'})`}${privacyNote(l)}`);
     this.emit('encryption', { central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus, keySize });
   };
 }
 
+/** Where privacy shows (an RPA, a resolved or distributed identity): both addresses, " [RPA … → identity …]". */
+function privacyNote(l: LinkState): string {
+  const line = peerAddressLine(l);
+  return l.peerRpa || l.peerIdentity || line.startsWith('RPA') ? ` [${line}]` : '';
+}
