@@ -3,6 +3,7 @@
 // CCCDs, confirmed indications, and the runtime actions scenarios and consoles use. Every request is
 // an event and a line in the log.
 import { describeSharedIrk } from '../common/stack/smp/link-session.js';
+import { peerAddressLine } from '../common/stack/trace/address-line.js';
 import { EventEmitter } from 'node:events';
 import { HCI_STATUS, OP } from '../common/base/codes/hci.js';
 import { SMP_CODE, smpReason } from '../common/base/codes/smp.js';
@@ -498,7 +499,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.att.open(l.handle, this.caching.openState(l.handle, l.peerAddress));
     this.records.open(l.handle, l.peerAddress, storedKey(this.transport, this.loaded, l.peerAddress));
     const count = this.loaded.connectionHandles().length;
-    this.log.info({ central: l.peerAddress, handle: l.handle, centrals: count }, `central ${l.peerAddress} (${l.peerAddressTypeName}) connected on handle ${hex(l.handle, 4)}${count > 1 ? ` (${count} centrals connected)` : ''}`);
+    this.log.info({ central: l.peerAddress, handle: l.handle, centrals: count }, `central ${l.peerAddress} (${l.peerAddressTypeName}) connected on handle ${hex(l.handle, 4)}${privacyNote(l)}${count > 1 ? ` (${count} centrals connected)` : ''}`);
     if (count >= this.loaded.maxCentrals) this.log.warn({ centrals: count, maxCentrals: this.loaded.maxCentrals }, `serving ${count} centrals, the most this peripheral takes (maxCentrals): not advertising until one disconnects`);
     this.emit('connect', { central: l.peerAddress, addressType: l.peerAddressTypeName, handle: l.handle });
   };
@@ -542,8 +543,13 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.refreshStored(l.peerAddress);
     // The key size the access policy sees: the record's (the Security Manager's, the kernel's or the kept key's).
     const keySize = l.encrypted ? (this.records.state(l.handle, this.authorized).keySize ?? l.keySize) : undefined;
-    this.log.info({ central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus }, `link to ${l.peerAddress} ${l.encrypted ? `encrypted (key size ${keySize ?? 'unknown'})` : `not encrypted (${l.encryptionStatusName ?? 'status unknown'})`}`);
+    this.log.info({ central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus }, `link to ${l.peerAddress} ${l.encrypted ? `encrypted (key size ${keySize ?? 'unknown'})` : `not encrypted (${l.encryptionStatusName ?? 'status unknown'})`}${privacyNote(l)}`);
     this.emit('encryption', { central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus, keySize });
   };
 }
 
+/** Where privacy shows (an RPA, a resolved or distributed identity): both addresses, " [RPA … → identity …]". */
+function privacyNote(l: LinkState): string {
+  const line = peerAddressLine(l);
+  return l.peerRpa || l.peerIdentity || line.startsWith('RPA') ? ` [${line}]` : '';
+}

@@ -2,7 +2,12 @@
 // radio with real noble and bleno: a peripheral reset with a new identity, two peripherals sharing one
 // IRK, a central bonding again with a new IRK. Each passes, and each fails when its knob is turned, so the
 // timelines show the knob's effect; the new IRK is checked on the air, not taken from the scenario.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { explainFile } from '../../common/apps/explain/explain-capture.js';
+import { renderText } from '../../common/apps/explain/render.js';
 import { resolvesWith } from '../../common/base/crypto/random-address.js';
 import { OP } from '../../common/base/codes/hci.js';
 import { failureReason, loadScenario, type Scenario, type Step } from '../../common/apps/scenario/index.js';
@@ -57,5 +62,17 @@ describe('privacy lifecycles on mock', () => {
     // and the peripheral answered that RPA's LTK request with the stored key
     const answers = r!.timelines.peripheral!.filter((e) => e.name.startsWith('HCI LE Long Term Key Request ') && e.layer === 'hci-cmd').map((e) => e.name);
     expect(answers).toEqual(['HCI LE Long Term Key Request Reply', 'HCI LE Long Term Key Request Reply', 'HCI LE Long Term Key Request Reply']);
+  }, 60_000);
+
+  it("explain tells the identity a central handed over from its RPA as one line: RPA → identity", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'blebench-privacy-explain-'));
+    try {
+      const [r] = (await runOnMock([loadScenario('fixtures/scenarios/privacy-bonded-central-new-rpa-host.yaml', { cwd: root })], 1, { btsnoopDir: dir })).results;
+      expect(r!.status, failureReason(r!)).toBe('passed');
+      const text = renderText(await explainFile(r!.btsnoop!.peripheral!));
+      expect(text).toMatch(/the central hands over its identity address ([0-9A-F:]{17}): RPA [0-9A-F:]{17} → identity \1 \(public\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
