@@ -20,6 +20,7 @@ import type { PairingPolicy } from './pairing/pairing-policy.js';
 import { CentralBonds } from './pairing/central-bonds.js';
 import { DEFAULT_KEY_MISSING_POLICY, type KeyMissingPolicy, type PeerKeyKnowledge } from './pairing/key-missing-policy.js';
 import { DEFAULT_GATT_CACHE, type GattCacheOptions } from './gatt/gatt-cache.js';
+import { updateBond } from '../common/stack/smp/bond-update.js';
 import { describeFilter, scanAll, scanFor, scanWhile, type Advertisement, type Found, type ScanFilter } from './scan.js';
 
 export interface CentralClientOptions {
@@ -211,7 +212,7 @@ export class CentralClient {
         bonded: async () => (await this.bonds.lookup(link, session)) !== undefined,
         save: async (cache) => {
           const b = await this.bonds.lookup(link, session);
-          if (b) await this.bonds.store.put({ ...b, gattCache: cache });
+          if (b) await updateBond(this.bonds.store, b.local, b.peer, (kept) => ({ ...kept, gattCache: cache }));
         },
       },
     });

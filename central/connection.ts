@@ -121,7 +121,8 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     });
     this.discovery = new CachedDiscovery(this.gatt, o.gattCache, (why) => this.emit('databaseChanged', why));
     // A Service Changed indication that came before this object (as the link came up) is on the tap.
-    for (const e of o.tap.entries) if (e.layer === 'att' && e.dir === 'rx' && e.handle === o.link.handle && e.raw[0] === ATT_OP.HANDLE_VALUE_IND && e.raw.length >= 3) this.discovery.indication(e.raw.readUInt16LE(1), e.raw.subarray(3));
+    // (Only this link's: a connection handle is reused by later links.)
+    for (const e of o.tap.entries) if (e.layer === 'att' && e.dir === 'rx' && e.handle === o.link.handle && e.ms >= o.link.connectedAtMs && e.raw[0] === ATT_OP.HANDLE_VALUE_IND && e.raw.length >= 3) this.discovery.indication(e.raw.readUInt16LE(1), e.raw.subarray(3));
     o.bearer.on('notification', (n) => {
       if (n.indication) this.discovery.indication(n.handle, n.value);
       const c = this.discovery.known?.flatMap((s) => s.characteristics).find((x) => x.valueHandle === n.handle);

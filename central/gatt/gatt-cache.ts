@@ -74,6 +74,18 @@ export async function readDatabaseHash(gatt: GattClient): Promise<Buffer | undef
   }
 }
 
+/** The hash for a new cache; a refused read leaves the cache without one. */
+async function hashOrNone(gatt: GattClient): Promise<Buffer | undefined> {
+  try {
+    return await readDatabaseHash(gatt);
+  } catch (e) {
+    if (e instanceof AttError) return undefined;
+    throw e;
+  }
+}
+
+const e2label = (e: AttError) => `ATT ${hex(e.attCode)} ${e.name}`;
+
 /** The services of one connection, from the bond's cache or a discovery; never both at once. */
 export class CachedDiscovery {
   private services: DiscoveredService[] | undefined;
@@ -136,7 +148,15 @@ export class CachedDiscovery {
         this.notes.push('services from the GATT cache kept with the bond (trusted: no check)');
         return servicesOf(kept);
       }
-      const now = await readDatabaseHash(this.gatt);
+      const now = await readDatabaseHash(this.gatt).catch((e: unknown) => {
+        if (e instanceof AttError) return e;
+        throw e;
+      });
+      if (now instanceof AttError) {
+        // Refused (0x05 on a server that guards 0x1801, …): nothing says the cache holds, so it is not used.
+        this.notes.push(`the Database Hash could not be read (${e2label(now)}): discovering again rather than trusting the cache`);
+        return this.fresh();
+      }
       if (now === undefined || kept.databaseHash === undefined) {
         this.notes.push('services from the GATT cache kept with the bond: the peripheral has no Database Hash to check it with');
         return servicesOf(kept);
@@ -156,7 +176,7 @@ export class CachedDiscovery {
     const store = this.store;
     if (!store || store.options.mode === 'off' || !(await store.bonded())) return services;
     await this.setUp(services, store);
-    const databaseHash = gattCharacteristic(services, GATT_CHARACTERISTIC.DATABASE_HASH) ? await readDatabaseHash(this.gatt) : undefined;
+    const databaseHash = gattCharacteristic(services, GATT_CHARACTERISTIC.DATABASE_HASH) ? await hashOrNone(this.gatt) : undefined;
     await this.keep(store, cacheOf(services, databaseHash), 'discovered; kept with the bond as the GATT cache');
     return services;
   }
@@ -167,7 +187,7 @@ export class CachedDiscovery {
     if (!this.services || !store || store.options.mode === 'off' || !(await store.bonded())) return;
     await this.setUp(this.services, store);
     const hasHash = gattCharacteristic(this.services, GATT_CHARACTERISTIC.DATABASE_HASH) !== undefined;
-    const databaseHash = hasHash ? await readDatabaseHash(this.gatt) : undefined;
+    const databaseHash = hasHash ? await hashOrNone(this.gatt) : undefined;
     await this.keep(store, cacheOf(this.services, databaseHash), 'kept with the new bond as the GATT cache');
   }
 

@@ -8,6 +8,7 @@
 import type { Logger } from '../../common/base/log/logger.js';
 import type { GattServerBondState } from '../../common/stack/smp/bond.js';
 import type { KeyStore } from '../../common/stack/smp/key-store.js';
+import { updateBond } from '../../common/stack/smp/bond-update.js';
 
 export class GattBondStates {
   private readonly byIdentity = new Map<string, GattServerBondState>();
@@ -33,11 +34,15 @@ export class GattBondStates {
     const key = identity.toUpperCase();
     const before = this.byIdentity.get(key);
     this.byIdentity.set(key, state);
-    if (!this.store || (before && sameState(before, state))) return;
-    const bond = (await this.store.list()).find((b) => b.role === 'peripheral' && b.peer.address.toUpperCase() === key);
-    if (!bond) return;
-    // The key store says a failed write aloud itself (KEY_STORE_WRITE_FAILED); here it is logged with what it was for.
-    await this.store.put({ ...bond, gattServer: state }).catch((err: unknown) => this.log.error({ err }, `the GATT state of ${key} could not be kept with its bond: ${(err as Error).message}`));
+    const store = this.store;
+    if (!store || (before && sameState(before, state))) return;
+    try {
+      const bond = (await store.list()).find((b) => b.role === 'peripheral' && b.peer.address.toUpperCase() === key);
+      if (bond) await updateBond(store, bond.local, bond.peer, (b) => ({ ...b, gattServer: state }));
+    } catch (err) {
+      // The key store says a failed write aloud itself (KEY_STORE_WRITE_FAILED); here it is logged with what it was for.
+      this.log.error({ err }, `the GATT state of ${key} could not be kept with its bond: ${(err as Error).message}`);
+    }
   }
 
   /** Every bond forgotten (a factory reset). */

@@ -100,7 +100,7 @@ describe('GATT caching, server side (Vol 3 Part G 2.5.2, 7.1-7.3)', () => {
     expect((await again.probe.request(att.read(bench!.server.handles('Temperature').value)))[0]).toBe(ATT_OP.READ_RSP);
   });
 
-  it('a bonded central that enabled Service Changed is indicated 0x0001-0xFFFF on its next link; once it confirms, a read is served without 0x12', async () => {
+  it('GATT/SR/GAS/BV-01-C: a bonded central that enabled Service Changed is indicated 0x0001-0xFFFF on its next link; once it confirms, a read is served without 0x12', async () => {
     const link = await serve();
     const b = bench!;
     await pairJustWorks(b, link.handle);
