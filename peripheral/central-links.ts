@@ -14,7 +14,7 @@ import type { Subscriptions } from './gatt/subscriptions.js';
 import { storedKey } from './pairing/link-security.js';
 import { pairingInfoOf } from './pairing/pairing-info.js';
 import { keyFactsOf, type SecurityRecords } from './pairing/security-record.js';
-import { advertisingRefusal } from './advertising.js';
+import { advertisingRefusal } from './bleno/advertising.js';
 import type { PeripheralEvents } from './server-types.js';
 
 export interface CentralLinksContext {

@@ -18,7 +18,7 @@ import { loadBleno, type LoadedBleno } from './bleno/index.js';
 import { IndicationQueues } from './gatt/indication-queues.js';
 import { CentralLinks } from './central-links.js';
 import { PairingRefusals } from './answers/pairing-refusals.js';
-import { startAdvertising } from './advertising.js';
+import { startAdvertising } from './bleno/advertising.js';
 import { indicateCentrals, notifyCentrals, type DeliveryContext } from './gatt/delivery.js';
 import { keptBonds, keyFactsOfSession, SecurityRecords, type KeptBond } from './pairing/security-record.js';
 import { describeRequest, type RequestRecord } from './answers/request-record.js';

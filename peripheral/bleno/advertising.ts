@@ -1,13 +1,13 @@
-// Advertising through bleno: started once (its wait ends on bleno's advertisingStart or
+// Advertising through bleno (its public API): started once (its wait ends on bleno's advertisingStart or
 // advertisingStartError, the refusal named from the tap), and enabled again after each connection
 // while fewer than maxCentrals are connected (peripheral/bleno/connections.ts), where a controller may
 // refuse: Core v5.4 Vol 4 Part E 7.8.9; Vol 6 Part B 4.4.2.
-import { HCI_STATUS, OP } from '../common/base/codes/hci.js';
-import { commandRefusal, ControllerRefusedError, hciStatusLabel } from '../common/stack/hci/command-refusal.js';
-import type { TimelineEntry } from '../common/stack/trace/timeline.js';
-import { TimeoutError, waitForEvent } from '../common/base/util/wait.js';
-import type { LoadedBleno } from './bleno/index.js';
-import { PeripheralError } from './peripheral-error.js';
+import { HCI_STATUS, OP } from '../../common/base/codes/hci.js';
+import { commandRefusal, ControllerRefusedError, hciStatusLabel } from '../../common/stack/hci/command-refusal.js';
+import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
+import { TimeoutError, waitForEvent } from '../../common/base/util/wait.js';
+import type { LoadedBleno } from './load.js';
+import { PeripheralError } from '../peripheral-error.js';
 
 /** Starts advertising `name` and the service UUIDs; resolves once bleno says it advertises, or fails naming why. */
 export async function startAdvertising(loaded: LoadedBleno, name: string, serviceUuids: readonly string[], timeoutMs: number): Promise<void> {
