@@ -3,28 +3,27 @@
 // CCCDs, confirmed indications, and the runtime actions scenarios and consoles use. Every request is
 // an event and a line in the log.
 import { describeSharedIrk } from '../common/stack/smp/link-session.js';
-import { peerAddressLine } from '../common/stack/trace/address-line.js';
 import { EventEmitter } from 'node:events';
-import { HCI_STATUS, OP } from '../common/base/codes/hci.js';
-import { SMP_CODE, smpReason } from '../common/base/codes/smp.js';
+import { HCI_STATUS } from '../common/base/codes/hci.js';
 import { CCCD_BITS, OPEN, MIN_KEY_SIZE, type GattOperation, type ResolvedProfile, type SecurityLevel, type SecurityRequirement } from '../common/stack/gatt/index.js';
-import { commandRefusal, ControllerRefusedError, hciStatusLabel } from '../common/stack/hci/command-refusal.js';
 import type { HciTransport } from '../common/stack/hci/transport.js';
 import { silentLogger, type Logger } from '../common/base/log/logger.js';
 import type { KeyStore } from '../common/stack/smp/key-store.js';
 import type { LinkState } from '../common/stack/trace/link-state.js';
-import type { TimelineEntry } from '../common/stack/trace/timeline.js';
-import { TimeoutError, waitForEvent } from '../common/base/util/wait.js';
+import { waitForEvent } from '../common/base/util/wait.js';
 import { AttServer } from './att/att-server.js';
 import { PeripheralError } from './peripheral-error.js';
 import { RuntimeAnswers } from './answers/runtime-answers.js';
 import { AttributeTable } from './att/attribute-table.js';
 import { loadBleno, type LoadedBleno } from './bleno/index.js';
-import { Indications } from './gatt/indications.js';
+import { IndicationQueues } from './gatt/indication-queues.js';
+import { CentralLinks } from './central-links.js';
+import { PairingRefusals } from './answers/pairing-refusals.js';
+import { startAdvertising } from './bleno/advertising.js';
 import { centralIdentityOf, storedKey } from './pairing/link-security.js';
 import { GattCaching } from './gatt/gatt-caching.js';
 import { indicateCentrals, notifyCentrals, type DeliveryContext } from './gatt/delivery.js';
-import { keptBonds, keyFactsOf, keyFactsOfSession, SecurityRecords, type KeptBond } from './pairing/security-record.js';
+import { keptBonds, keyFactsOfSession, SecurityRecords, type KeptBond } from './pairing/security-record.js';
 import { describeRequest, type RequestRecord } from './answers/request-record.js';
 import { changeSecurity, type AttributeMap, type ServedCharacteristic, type ServedDescriptor } from './gatt/served-profile.js';
 import {
@@ -42,7 +41,6 @@ import {
   type SubscriptionInfo,
 } from './server-types.js';
 import { Subscriptions } from './gatt/subscriptions.js';
-import { hex } from '../common/base/codes/code-table.js';
 
 export { PeripheralError };
 
@@ -67,9 +65,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   readonly transport: HciTransport;
   private readonly log: Logger;
   private readonly subs = new Subscriptions();
-  /** One indication queue per link (Vol 3 Part F 3.4.7.2: one outstanding indication per bearer). */
-  private readonly indicationQueues = new Map<number, Indications>();
-  private readonly indicationTimeoutMs: number | undefined;
+  private readonly indications: IndicationQueues;
   private readonly delivery: DeliveryContext;
   private readonly timers = new Set<NodeJS.Timeout>();
   private table: AttributeTable;
@@ -80,7 +76,8 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   /** One security record per link: the ATT server's access checks and the pairing report read it. */
   private readonly records = new SecurityRecords();
   private authorized: boolean;
-  private refusal: { readonly reason: number; left: number | 'always' } | undefined;
+  private readonly refusals: PairingRefusals;
+  private readonly links: CentralLinks;
   private readonly runtime: RuntimeAnswers;
   private closed = false;
   private readonly ownSmp: boolean;
@@ -102,8 +99,9 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.ownSmp = options.smp !== undefined;
     this.smpKeyStore = options.smp?.keyStore;
     this.privacy = options.smp?.privacy !== undefined;
-    this.indicationTimeoutMs = options.indicationTimeoutMs;
+    this.indications = new IndicationQueues(options.indicationTimeoutMs);
     this.runtime = new RuntimeAnswers(this.log);
+    this.refusals = new PairingRefusals(this.log);
     this.table = new AttributeTable(this.profile, this.name);
     this.map = this.table.map;
     const self = this;
@@ -122,7 +120,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
         chosenAnswer: (name, operation) => this.runtime.chosenAnswer(name, operation),
         delayFor: (name, operation) => this.runtime.delayFor(name, operation),
         confirmation: () => {
-          if (!this.indicationQueue(h).confirm()) this.log.warn({ handle: h }, 'a Handle Value Confirmation arrived with no indication outstanding');
+          if (!this.indications.of(h).confirm()) this.log.warn({ handle: h }, 'a Handle Value Confirmation arrived with no indication outstanding');
         },
         signingKey: () => this.loaded.smpSession(h)?.bond?.peerCsrk,
       }),
@@ -132,10 +130,22 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
       log: this.log,
       store: this.smpKeyStore,
       att: this.att,
-      indications: (h) => this.indicationQueue(h),
+      indications: (h) => this.indications.of(h),
       table: () => this.table,
       identityOf: (peer) => centralIdentityOf(this.transport, this.loaded, peer),
       bonded: (peer) => storedKey(this.transport, this.loaded, peer) !== undefined,
+    });
+    this.links = new CentralLinks({
+      transport: this.transport,
+      loaded: this.loaded,
+      subs: this.subs,
+      att: this.att,
+      records: this.records,
+      indications: this.indications,
+      log: this.log,
+      authorized: () => this.authorized,
+      emit: (event, ...args) => void (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args),
+      caching: this.caching,
     });
     this.delivery = {
       centrals: () => this.centrals,
@@ -143,7 +153,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
       security: (h) => this.linkState(h),
       send: (h, pdu) => this.att.sendPdu(h, pdu),
       mtu: (h) => this.att.mtu(h),
-      indications: (h) => this.indicationQueue(h),
+      indications: (h) => this.indications.of(h),
       blocked: (h) => this.caching.blocked(this.att.connection(h)),
       log: this.log,
     };
@@ -175,8 +185,6 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
 
   /** @internal */
   async start(timeoutMs: number): Promise<void> {
-    const { bleno } = this.loaded;
-    const emitter = bleno as unknown as NodeJS.EventEmitter;
     await this.caching.load();
     this.loaded.setAttChannel((handle, pdu) => {
       this.att.receive(handle, pdu);
@@ -188,31 +196,15 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
       session.on('outcome', (o) => {
         if ((o.result === 'paired' || o.result === 'encrypted') && session.security) this.records.keyInUse(handle, keyFactsOfSession(session.security));
       });
-      session.on('bond', (b) => this.refreshStored(b.peer.address));
+      session.on('bond', (b) => this.links.refreshStored(b.peer.address));
       session.on('sharedIrk', (s) => this.log.warn({ sharedIrk: s }, describeSharedIrk(s)));
     });
-    this.transport.kernelShare?.on('ltk', this.onKernelLtk);
-    this.transport.kernelShare?.on('keys', this.onKernelKeys);
-    this.loaded.setPairingGate(() => this.takeRefusal());
-    const tap = this.transport.tap;
-    tap.on('link', this.onLink);
-    tap.on('disconnect', this.onDisconnect);
-    tap.on('pairing', this.onPairing);
-    tap.on('encryption', this.onEncryption);
+    this.links.watch();
+    this.loaded.setPairingGate(() => this.refusals.take());
     // With blebench's Security Manager, authenticated operations can be satisfied: that limit is gone.
     for (const limit of limitsFor(this.profile)) if (!(this.ownSmp && (limit === 'legacyJustWorks' || limit === 'signedWrites'))) this.log.warn({ limit }, `profile "${this.profile.name}": ${BLENO_LIMITS[limit]}`);
-    // bleno reports a refused LE Set Advertising Enable as 'advertisingStartError', never calling back
-    // startAdvertising: both end the wait, and the refusal is named from the tap (HCI status and name).
-    const from = tap.entries.at(-1)?.seq ?? -1;
-    const started = waitForEvent<[Error | null | undefined]>(emitter, 'advertisingStart', { what: 'bleno to start advertising', timeoutMs, rejectOn: ['advertisingStartError'] });
-    bleno.startAdvertising(this.name, [...this.profile.advertising.serviceUuids]);
-    const [err] = await started.catch((e: unknown) => {
-      const refused = tap.entries.find((x) => x.seq > from && commandRefusal(x, OP.LE_SET_ADVERTISING_ENABLE) !== undefined);
-      if (refused) throw new ControllerRefusedError(OP.LE_SET_ADVERTISING_ENABLE, commandRefusal(refused, OP.LE_SET_ADVERTISING_ENABLE)!, 'bleno could not start advertising');
-      throw e instanceof TimeoutError ? e : new PeripheralError(`bleno could not start advertising: ${(e as Error).message}`, 'ADVERTISING_FAILED', { cause: e });
-    });
-    if (err) throw new PeripheralError(`bleno could not start advertising: ${err.message}`, 'ADVERTISING_FAILED', { cause: err });
-    tap.on('entry', this.onEntry);
+    await startAdvertising(this.loaded, this.name, this.profile.advertising.serviceUuids, timeoutMs);
+    this.links.watchAdvertising();
     this.log.info({ profile: this.profile.name, name: this.name, address: this.address }, `serving profile "${this.profile.name}" and advertising as "${this.name}"`);
   }
 
@@ -355,12 +347,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
    * Pairing Failed with this reason (Vol 3 Part H 3.5.5). Replaces any refusal set before.
    */
   refusePairing(reason: number, options: RefusalOptions = {}): void {
-    const times = options.times ?? 'always';
-    if (!Number.isInteger(reason) || reason < 0x01 || reason > 0xff) throw new PeripheralError(`a Pairing Failed reason is one octet from 0x01 (Vol 3 Part H 3.5.5), not ${reason}`);
-    if (times !== 'always' && (!Number.isInteger(times) || times < 1)) throw new PeripheralError(`refusePairing times is a whole number from 1, or 'always', not ${String(times)}`);
-    this.refusal = { reason, left: times };
-    const which = times === 'always' ? 'every Pairing Request' : times === 1 ? 'the next Pairing Request' : `the next ${times} Pairing Requests`;
-    this.log.info({ reason, times }, `${which} will be refused: ${hex(reason)} ${smpReason(reason).name}`);
+    this.refusals.refuse(reason, options);
   }
 
   /**
@@ -375,8 +362,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
 
   /** Pairing Requests are answered by bleno's SMP again (clears refusePairing/refuseNextPairing). */
   acceptPairing(): void {
-    if (this.refusal) this.log.info('Pairing Requests are accepted again');
-    this.refusal = undefined;
+    this.refusals.accept();
   }
 
   /**
@@ -410,16 +396,8 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     for (const t of this.timers) clearInterval(t);
     this.timers.clear();
     this.att.closeAll();
-    for (const q of this.indicationQueues.values()) q.linkLost('the peripheral is closing');
-    this.indicationQueues.clear();
-    const tap = this.transport.tap;
-    tap.off('link', this.onLink);
-    tap.off('disconnect', this.onDisconnect);
-    tap.off('pairing', this.onPairing);
-    tap.off('encryption', this.onEncryption);
-    tap.off('entry', this.onEntry);
-    this.transport.kernelShare?.off('ltk', this.onKernelLtk);
-    this.transport.kernelShare?.off('keys', this.onKernelKeys);
+    this.indications.closeAll('the peripheral is closing');
+    this.links.unwatch();
     await this.loaded.close();
   }
 
@@ -437,30 +415,6 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     return this.centrals.find((l) => l.peerAddress.toUpperCase() === address.toUpperCase());
   }
 
-  private indicationQueue(handle: number): Indications {
-    let q = this.indicationQueues.get(handle);
-    if (!q) this.indicationQueues.set(handle, (q = new Indications(this.indicationTimeoutMs)));
-    return q;
-  }
-
-  /** The kept key for a central, written into its links' records. */
-  private readonly refreshStored = (peer: string) => this.records.storedFor(peer, storedKey(this.transport, this.loaded, peer));
-
-  private readonly onKernelLtk = (e: { handle: number; found: boolean; key?: { keyType: number; encSize: number } }) => {
-    if (e.key) this.records.keyInUse(e.handle, keyFactsOf(e.key, 'kernel'));
-  };
-
-  private readonly onKernelKeys = () => {
-    for (const l of this.transport.tap.links()) if (l.role === 'peripheral' && l.connected) this.refreshStored(l.peerAddress);
-  };
-
-  private takeRefusal(): number | undefined {
-    const r = this.refusal;
-    if (!r) return undefined;
-    if (r.left !== 'always' && --r.left === 0) this.refusal = undefined;
-    this.log.info({ reason: r.reason }, `refused a Pairing Request with Pairing Failed ${hex(r.reason)} ${smpReason(r.reason).name}, as asked${r.left === 'always' ? '' : ` (${r.left} more to refuse)`}`);
-    return r.reason;
-  }
 
   private record(handle: number, r: Omit<RequestRecord, 'central'>): void {
     const full: RequestRecord = { central: this.transport.tap.link(handle)?.peerAddress, connection: handle, ...r };
@@ -478,78 +432,4 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     if (bits !== 0) this.emit('subscribe', info);
     else if (before !== 0) this.emit('unsubscribe', info);
   }
-
-  /**
-   * Advertising enabled again after a connection (bleno does it while fewer than maxCentrals are
-   * connected) and refused by the controller: said with the status, e.g. 0x07 Memory Capacity
-   * Exceeded from a controller that holds as many connections as it can.
-   */
-  private readonly onEntry = (e: TimelineEntry) => {
-    const status = commandRefusal(e, OP.LE_SET_ADVERTISING_ENABLE);
-    if (status === undefined) return;
-    const centrals = this.centrals.length;
-    const why = status === HCI_STATUS.MEMORY_CAPACITY_EXCEEDED ? 'the controller has no room for another connection' : 'the controller refused it';
-    this.log.warn({ status, centrals }, `could not advertise again with ${centrals} central${centrals === 1 ? '' : 's'} connected: ${hciStatusLabel(status)}: ${why}; no other central can connect until one disconnects`);
-    this.emit('advertising-refused', { status, statusName: hciStatusLabel(status), centrals });
-  };
-
-  private readonly onLink = (l: LinkState) => {
-    if (l.role !== 'peripheral') return;
-    this.subs.connect(l.handle, l.peerAddress);
-    this.att.open(l.handle, this.caching.openState(l.handle, l.peerAddress));
-    this.records.open(l.handle, l.peerAddress, storedKey(this.transport, this.loaded, l.peerAddress));
-    const count = this.loaded.connectionHandles().length;
-    this.log.info({ central: l.peerAddress, handle: l.handle, centrals: count }, `central ${l.peerAddress} (${l.peerAddressTypeName}) connected on handle ${hex(l.handle, 4)}${privacyNote(l)}${count > 1 ? ` (${count} centrals connected)` : ''}`);
-    if (count >= this.loaded.maxCentrals) this.log.warn({ centrals: count, maxCentrals: this.loaded.maxCentrals }, `serving ${count} centrals, the most this peripheral takes (maxCentrals): not advertising until one disconnects`);
-    this.emit('connect', { central: l.peerAddress, addressType: l.peerAddressTypeName, handle: l.handle });
-  };
-
-  private readonly onDisconnect = (l: LinkState) => {
-    if (l.role !== 'peripheral') return;
-    const bonded = storedKey(this.transport, this.loaded, l.peerAddress) !== undefined;
-    const was = this.subs.disconnect(l.handle, bonded);
-    const reason = l.disconnectReason === undefined ? 'the link is gone' : `the link is gone (${l.disconnectReasonName})`;
-    this.indicationQueues.get(l.handle)?.linkLost(reason);
-    this.indicationQueues.delete(l.handle);
-    void this.caching.closed(l.handle, l.peerAddress, this.att.connection(l.handle));
-    const dropped = this.att.close(l.handle);
-    this.records.close(l.handle);
-    if (dropped) this.log.info({ central: l.peerAddress, dropped }, `${dropped} held answer${dropped === 1 ? '' : 's'} dropped, never sent: ${reason}`);
-    for (const characteristic of was) this.emit('unsubscribe', { central: l.peerAddress, handle: l.handle, characteristic, bits: 0, notifications: false, indications: false });
-    this.log.info({ central: l.peerAddress, reason: l.disconnectReason, by: l.disconnectedBy }, `central ${l.peerAddress} disconnected: ${l.disconnectReasonName ?? 'reason unknown'}${bonded ? ' (bonded: its subscriptions are kept)' : ''}`);
-    this.emit('disconnect', { central: l.peerAddress, handle: l.handle, reason: l.disconnectReason, reasonName: l.disconnectReasonName, by: l.disconnectedBy });
-  };
-
-  private readonly onPairing = (l: LinkState, e: TimelineEntry) => {
-    if (l.role !== 'peripheral' || !l.pairing) return;
-    const p = l.pairing;
-    const code = e.fields.code;
-    const step = code === SMP_CODE.PAIRING_FAILED ? 'failed' : code === SMP_CODE.SECURITY_REQUEST ? 'security-request' : code === SMP_CODE.PAIRING_RESPONSE ? 'response' : 'request';
-    const info = {
-      central: l.peerAddress,
-      step,
-      initiator: p.initiator,
-      ...(p.method ? { method: p.method } : {}),
-      ...(p.keySize ? { keySize: p.keySize } : {}),
-      ...(p.failed ? { failed: { reason: p.failed.reason, reasonName: p.failed.reasonName, sentBy: p.failed.sentBy } } : {}),
-    } as const;
-    this.log.info({ central: l.peerAddress, step }, `pairing with ${l.peerAddress}: ${e.summary}`);
-    this.emit('pairing', info);
-  };
-
-  private readonly onEncryption = (l: LinkState) => {
-    if (l.role !== 'peripheral') return;
-    this.records.encryption(l.handle, l.encrypted);
-    this.refreshStored(l.peerAddress);
-    // The key size the access policy sees: the record's (the Security Manager's, the kernel's or the kept key's).
-    const keySize = l.encrypted ? (this.records.state(l.handle, this.authorized).keySize ?? l.keySize) : undefined;
-    this.log.info({ central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus }, `link to ${l.peerAddress} ${l.encrypted ? `encrypted (key size ${keySize ?? 'unknown'})` : `not encrypted (${l.encryptionStatusName ?? 'status unknown'})`}${privacyNote(l)}`);
-    this.emit('encryption', { central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus, keySize });
-  };
-}
-
-/** Where privacy shows (an RPA, a resolved or distributed identity): both addresses, " [RPA … → identity …]". */
-function privacyNote(l: LinkState): string {
-  const line = peerAddressLine(l);
-  return l.peerRpa || l.peerIdentity || line.startsWith('RPA') ? ` [${line}]` : '';
 }

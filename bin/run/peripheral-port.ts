@@ -4,6 +4,8 @@ import type { PeripheralEvent, PeripheralPort } from '../../common/apps/scenario
 import type { PeripheralServer, RequestRecord } from '../../peripheral/index.js';
 
 export function peripheralPort(server: PeripheralServer): PeripheralPort {
+  // A link by its connection handle, as the server names centrals: by address.
+  const centralOn = (handle: number | undefined) => (handle === undefined ? undefined : server.centrals.find((l) => l.handle === handle)?.peerAddress);
   return {
     tap: server.transport.tap,
     setValue: (name, value) => server.setValue(name, value),
@@ -12,9 +14,14 @@ export function peripheralPort(server: PeripheralServer): PeripheralPort {
     refusePairing: (reason, times) => server.refusePairing(reason, { times }),
     answerWith: (name, operation, code, which) => server.answerWith(name, operation, code, which),
     delayAnswers: (name, operation, ms) => server.delayAnswers(name, operation, ms),
-    disconnect: (reason) => server.disconnect(reason),
-    requestSecurity: () => {
-      if (!server.requestSecurity()) throw new Error('no Security Manager session on this link (a Security Request needs the peripheral\'s security-manager block)');
+    disconnect: async (reason, connection) => {
+      const central = centralOn(connection);
+      // A handle no longer connected: nothing to end.
+      if (connection !== undefined && central === undefined) return;
+      await server.disconnect(reason, undefined, central);
+    },
+    requestSecurity: (connection) => {
+      if (!server.requestSecurity(centralOn(connection))) throw new Error('no Security Manager session on this link (a Security Request needs the peripheral\'s security-manager block)');
     },
     forgetBonds: (options) => server.forgetBonds(options),
     updateFirmware: async (profile, serviceChanged) => {

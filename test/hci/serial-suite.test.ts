@@ -65,6 +65,7 @@ describe('the default suite with the central over serial: (a real tty) and the p
   it('every scenario passes', async () => {
     // advance-clock moves the in-process radio's clock, on which the hosts' RPA timers run only when they
     // share the process with it (--transport mock); over serial: and h4: each host keeps its own time.
+    // Several centrals need a controller each: this rig has one serial: central (they run on mock and h4:).
     const all = defaultSuite();
     // This rig opens one central on the pty: scenarios with several centrals run on --transport mock (test/scenario).
     const scenarios = all.filter((s) => !movesRadioClock(s) && scenarioCentrals(s).length === 1);

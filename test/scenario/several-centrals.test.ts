@@ -25,7 +25,9 @@ describe('a scenario with two centrals at once', () => {
     expect(Object.keys(r.centralTimelines!)).toEqual(['phone-a', 'phone-b']);
     expect(r.connections!.map((c) => c.central)).toEqual(['phone-a', 'phone-b', 'phone-b']);
     const json = scenarioRecord(r) as { timeline: Record<string, Array<{ name: string; central?: string; handle?: number }>> };
-    expect(Object.keys(json.timeline).sort()).toEqual(['central:phone-a', 'central:phone-b', 'peripheral']);
+    // `central` is the first central's timeline (as with one central), the others' are under their names.
+    expect(Object.keys(json.timeline).sort()).toEqual(['central', 'central:phone-b', 'peripheral']);
+    expect((json as unknown as { centrals: string[] }).centrals).toEqual(['phone-a', 'phone-b']);
     const ntfs = json.timeline.peripheral!.filter((e) => e.name === 'ATT Handle Value Notification');
     expect(ntfs.length).toBeGreaterThanOrEqual(6);
     expect(ntfs.every((e) => e.central === 'phone-a' || e.central === 'phone-b')).toBe(true);

@@ -60,6 +60,7 @@ const ENABLE = 0x01;
 const LE_EVENT_MASK_LENGTH = 8;
 const ENHANCED_CONNECTION_COMPLETE_OCTET = 1;
 const ENHANCED_CONNECTION_COMPLETE_BIT = 0x02;
+const DISABLE = 0x00;
 
 export function checkRpaTimeout(seconds: number): boolean {
   return Number.isInteger(seconds) && seconds >= RPA_TIMEOUT_S.MIN && seconds <= RPA_TIMEOUT_S.MAX;
@@ -139,12 +140,13 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
   addPeers(peers: readonly ResolvingPeer[]): Buffer[] {
     const fresh = peers.filter((p) => !this.peers.some((q) => q.identity.address === p.identity.address && q.identity.type === p.identity.type));
     this.peers.push(...fresh);
-    if (this.settings.mode !== 'controller' || !this.started) return [];
+    if (this.settings.mode !== 'controller' || !this.started || fresh.length === 0) return [];
     const adds = fresh.map((p) => addToResolvingList(this.irk, p));
-    // Advertising alone (a peripheral that advertises on while it serves a central): it stops for the
-    // change and starts again (7.8.38). Scanning or initiating: the change waits for their next start.
-    if (this.advertising && !this.scanning && !this.initiating && adds.length) {
-      return [hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([0])), ...adds, hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([ENABLE]))];
+    // Advertising alone (a peripheral serving several centrals advertises while connected): paused
+    // around the change, as Linux does (hci_sync.c pauses advertising to update the resolving list)
+    // and Zephyr (bt_id_add). Scanning or initiating: the change waits for the next enable.
+    if (this.advertising && !this.scanning && !this.initiating) {
+      return [hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([DISABLE])), ...adds, hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([ENABLE]))];
     }
     if (this.busy) {
       this.pending.push(...fresh);

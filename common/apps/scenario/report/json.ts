@@ -9,22 +9,23 @@ function outcomeJSON(o: StepOutcome): Record<string, unknown> {
 }
 
 /**
- * Both taps' entries; with several centrals, each central's by its name ("central:NAME") and every
- * peripheral entry on a connection with the central it belongs to (`central`).
+ * Both taps' entries; with several centrals, `central` is the first central's, each other central's is
+ * under "central:NAME", and every peripheral entry on a connection names the central it belongs to (`central`).
  */
 function timelineJSON(r: ScenarioResult): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   const owners = r.connections ?? [];
   for (const [side, entries] of Object.entries(r.timelines)) {
     if (!entries) continue;
-    if (side === 'peripheral' && r.centralTimelines) {
-      out[side] = entries.map((e) => {
-        const central = ownerOf(owners, e);
-        return central === undefined ? entryJSON(e) : { ...entryJSON(e), central };
-      });
-    } else if (!(side === 'central' && r.centralTimelines)) out[side] = entries.map(entryJSON);
+    out[side] =
+      side === 'peripheral' && r.centralTimelines
+        ? entries.map((e) => {
+            const central = ownerOf(owners, e);
+            return central === undefined ? entryJSON(e) : { ...entryJSON(e), central };
+          })
+        : entries.map(entryJSON);
   }
-  for (const [name, entries] of Object.entries(r.centralTimelines ?? {})) out[`central:${name}`] = entries.map(entryJSON);
+  for (const [name, entries] of Object.entries(r.centralTimelines ?? {}).slice(1)) out[`central:${name}`] = entries.map(entryJSON);
   return out;
 }
 
@@ -41,6 +42,7 @@ export function scenarioRecord(r: ScenarioResult): Record<string, unknown> {
     btsnoop: r.btsnoop ?? null,
     steps: r.steps.map((s) => ({ index: s.index, kind: s.kind, label: s.label, ...(s.central !== undefined ? { central: s.central } : {}), outcome: outcomeJSON(s.outcome), durationMs: s.durationMs, verdicts: s.verdicts })),
     verdicts: r.verdicts,
+    ...(r.centralTimelines ? { centrals: Object.keys(r.centralTimelines) } : {}),
     ...(r.connections ? { connections: r.connections.map(({ central, handle, address }) => ({ central, handle, address })) } : {}),
     timeline: timelineJSON(r),
   };

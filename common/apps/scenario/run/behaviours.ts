@@ -56,7 +56,8 @@ export function applyBehaviours(p: PeripheralPort, behaviours: readonly Behaviou
           if (fired || !entryMatches({ pdu: b.pdu, ...(b.sentBy ? { sentBy: b.sentBy } : {}) }, 'peripheral', e)) return;
           if (++seen < b.nth) return;
           fired = true;
-          p.disconnect(b.reason.code).catch((err: Error) => onError(new Error(`disconnect-after ${b.pdu.name} (${showCode(b.reason)}): ${err.message}`)));
+          // On the link the PDU passed on (several centrals may be connected).
+          p.disconnect(b.reason.code, e.handle).catch((err: Error) => onError(new Error(`disconnect-after ${b.pdu.name} (${showCode(b.reason)}): ${err.message}`)));
         };
         p.tap.on('entry', onEntry);
         stops.push(() => p.tap.off('entry', onEntry));
@@ -70,7 +71,7 @@ export function applyBehaviours(p: PeripheralPort, behaviours: readonly Behaviou
           if (++seen < b.nth) return;
           fired = true;
           try {
-            p.requestSecurity();
+            p.requestSecurity(e.handle);
           } catch (err) {
             onError(new Error(`security-request-after ${b.pdu.name}: ${(err as Error).message}`));
           }

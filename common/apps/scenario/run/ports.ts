@@ -71,10 +71,10 @@ export interface PeripheralPort {
   answerWith(characteristic: string, operation: PortOperation, code: number | null, which: { readonly nth: number; readonly repeat: boolean }): void;
   /** Hold the answers to this operation on this characteristic ('*': all) for `ms` (0: no longer). */
   delayAnswers(characteristic: string | '*', operation: Exclude<PortOperation, 'writeWithoutResponse'> | '*', ms: number): void;
-  /** HCI Disconnect with this reason; resolves when the link is down. */
-  disconnect(reason: number): Promise<void>;
-  /** The Security Manager sends a Security Request on the current link; throws when there is no such session (no security-manager, no link). */
-  requestSecurity(): void;
+  /** HCI Disconnect with this reason on the link with this connection handle (default every link); resolves when it is down. */
+  disconnect(reason: number, connection?: number): Promise<void>;
+  /** The Security Manager sends a Security Request on this link (default the latest); throws when there is no such session (no security-manager, no link). */
+  requestSecurity(connection?: number): void;
   /** Forget every bond the peripheral keeps, in its key store and its controller's key list (a factory reset). */
   forgetBonds(options?: { newIdentity?: 'fresh' | 'same-irk' }): Promise<void>;
   /** Restart serving another profile, bonds kept (a firmware update); serviceChanged false: a firmware without Service Changed. */
