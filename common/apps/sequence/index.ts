@@ -2,3 +2,4 @@
 export * from './sequence.js';
 export { buildSequence, type SideTimelines } from './build-sequence.js';
 export { renderMermaid } from './mermaid.js';
+export { captureSequence, type CaptureSequence } from './capture-sequence.js';

@@ -2,6 +2,7 @@
 // Each stretch of one security state is a shaded `rect` with a note saying it. Labels come from peers and
 // files (names, values): every character outside a small safe set is written as Mermaid's entity code
 // (`#59;` for `;`), so no label can end its line, open a block, start a comment or carry markup.
+import { escapeField } from '../../base/output/escape.js';
 import { LANES, LANE_TITLES, securityWords, type ArrowKind, type LaneId, type LinkSecurityLevel, type SequenceModel } from './sequence.js';
 
 /** Mermaid participant ids: short, fixed. */
@@ -32,8 +33,9 @@ export const MERMAID_LABEL_MAX = 100;
 
 const SAFE = /[A-Za-z0-9 .,:()\-_/=+*'?!@[\]]/;
 
-/** Text as Mermaid reads it literally: unsafe characters as `#code;` entities, no line breaks. */
-export function mermaidText(text: string): string {
+/** Text as Mermaid reads it literally: controls shown as escapes (`\\n`, `\\u202e`), unsafe characters as `#code;` entities. */
+export function mermaidText(raw: string): string {
+  const text = escapeField(raw);
   const cut = [...text].length > MERMAID_LABEL_MAX ? [...text].slice(0, MERMAID_LABEL_MAX - 1).join('') + '…' : text;
   let out = '';
   for (const ch of cut) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;

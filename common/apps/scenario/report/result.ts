@@ -1,7 +1,7 @@
 // What a run of one scenario produced, for every reporter: status, steps with outcomes and verdicts,
 // the failure reason, both taps' timelines, the btsnoop capture, the seed of the suite's order.
 import type { TimelineEntry } from '../../../stack/trace/timeline.js';
-import type { StepOutcome, Timelines, Verdict } from '../expect/types.js';
+import type { StepOutcome, TimelineWindow, Timelines, Verdict } from '../expect/types.js';
 import { showCode } from '../protocol-codes.js';
 import type { ScenarioRole, StepKind } from '../scenario.js';
 
@@ -15,6 +15,8 @@ export interface StepReport {
   readonly outcome: StepOutcome;
   readonly durationMs: number;
   readonly verdicts: readonly Verdict[];
+  /** Which entries of each tap the step produced (the HTML report draws them as the step's part of the chart). */
+  readonly window?: Partial<Record<ScenarioRole, TimelineWindow>>;
 }
 
 export interface ScenarioResult {

@@ -112,7 +112,7 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
       if (from !== undefined) window[side] = { from, to: next[side] ?? Number.MAX_SAFE_INTEGER };
     }
     const verdicts = evaluate(r.step, { outcome: r.run.outcome, ...(r.run.value ? { value: r.run.value } : {}), ...(r.run.notifications ? { notifications: r.run.notifications } : {}), ...(r.security ? { security: r.security } : {}), window, durationMs: r.durationMs }, timelines);
-    return { index: r.step.index, kind: r.step.kind, label: r.step.label, outcome: r.run.outcome, durationMs: r.durationMs, verdicts };
+    return { index: r.step.index, kind: r.step.kind, label: r.step.label, outcome: r.run.outcome, durationMs: r.durationMs, verdicts, window };
   });
   const ranAll = records.length === s.central.steps.length;
   const verdicts: Verdict[] = error ? [] : evaluateRun(s, timelines);
