@@ -15,17 +15,19 @@ export function launchChromium(): Promise<Browser> {
 
 export interface WatchedPage {
   readonly page: Page;
-  /** URLs the page asked for (every one aborted): file:// of the report itself is not asked through the router. */
+  /** URLs the page asked for, every one refused (the report file itself, when named, is let through). */
   readonly requests: string[];
   readonly errors: string[];
 }
 
 /** A page whose every network request is refused and recorded, with console errors and uncaught exceptions. */
-export async function watchedPage(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<WatchedPage> {
+export async function watchedPage(browser: Browser, viewport = { width: 1280, height: 900 }, document?: string): Promise<WatchedPage> {
   const page = await browser.newPage({ viewport });
   const requests: string[] = [];
   const errors: string[] = [];
+  // The report's own file is the one load allowed; anything it asks for after is recorded and refused.
   await page.route('**/*', async (route) => {
+    if (document !== undefined && route.request().url() === document) return route.continue();
     requests.push(route.request().url());
     await route.abort();
   });

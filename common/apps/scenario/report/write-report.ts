@@ -9,9 +9,10 @@ import { junitReport } from './junit.js';
 import type { SuiteResult } from './result.js';
 import { tableReport } from './table.js';
 import { mermaidReport } from './mermaid.js';
+import { htmlRunReport } from '../../html/index.js';
 import { escapeForTerminal, escapeJsonForTerminal } from '../../../base/output/escape.js';
 
-export const REPORTERS = ['table', 'json', 'junit', 'mermaid'] as const;
+export const REPORTERS = ['table', 'json', 'junit', 'mermaid', 'html'] as const;
 export type ReporterName = (typeof REPORTERS)[number];
 
 /** Scenario names, files and failures quote files and peers: every report is escaped for a terminal (JSON stays JSON). */
@@ -26,6 +27,9 @@ export function renderReport(reporter: ReporterName, suite: SuiteResult): string
       return escapeForTerminal(junitReport(suite));
     case 'mermaid':
       return escapeForTerminal(mermaidReport(suite));
+    case 'html':
+      // Peer and file text is inside the page's JSON: escaped there as in the JSON report.
+      return escapeJsonForTerminal(htmlRunReport(suite));
   }
 }
 
