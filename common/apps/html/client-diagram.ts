@@ -5,7 +5,7 @@
 export const DIAGRAM_SCRIPT = String.raw`
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const LANE_X = [110, 330, 550, 770];
-const CHART_WIDTH = 880;
+const CHART_WIDTH = 1000;
 const ROW = 24;
 const MARGIN_ROWS = 80;
 const LABEL_MAX = 70;
@@ -32,6 +32,16 @@ function bandWords(level, keySize) {
 function cut(text, width) {
   const max = Math.min(LABEL_MAX, Math.floor(width / CHAR_PX));
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
+}
+
+/** The colours of the security bands, in words. */
+function legend(parent, colours) {
+  const p = el('p', 'legend', 'link security:', parent);
+  for (const level of Object.keys(colours)) {
+    const i = el('i', '', undefined, p);
+    i.style.background = colours[level];
+    p.appendChild(document.createTextNode(level));
+  }
 }
 
 function hexDump(hex) {

@@ -2,15 +2,6 @@
 // tag, and per scenario (drawn when opened) its steps, each expectation held or not with a link from a failed
 // one to its packet, and the chart; an arrow chosen shows its entries' decoded fields and bytes.
 export const RUN_SCRIPT = String.raw`
-function legend(parent, colours) {
-  const p = el('p', 'legend', 'link security:', parent);
-  for (const level of Object.keys(colours)) {
-    const i = el('i', '', undefined, p);
-    i.style.background = colours[level];
-    p.appendChild(document.createTextNode(level));
-  }
-}
-
 function openScenario(section, s, colours) {
   if (section._chart) return section._chart;
   const body = el('div', 'body', undefined, section);

@@ -27,7 +27,7 @@ ul.verdicts { list-style: none; padding-left: 6px; margin: 2px 0; }
 ul.verdicts li::before { content: "✓ "; color: var(--pass); font-weight: 700; }
 ul.verdicts li.bad::before { content: "✗ "; color: var(--fail); }
 ul.verdicts li.bad, ul.verdicts li.bad a { color: var(--fail); }
-.chart { position: relative; margin-top: 10px; border: 1px solid var(--line); border-radius: 6px; background: #fff; width: 900px; max-width: 100%; }
+.chart { position: relative; margin-top: 10px; border: 1px solid var(--line); border-radius: 6px; background: #fff; width: 1020px; max-width: 100%; }
 .chart .lanes { position: relative; height: 26px; border-bottom: 1px solid var(--line); font-weight: 600; font-size: 12px; }
 .chart .lanes span { position: absolute; top: 5px; width: 180px; text-align: center; }
 .chart .scroller { max-height: 60vh; overflow: auto; }
@@ -52,4 +52,8 @@ ul.verdicts li.bad, ul.verdicts li.bad a { color: var(--fail); }
 .detail h4 { margin: 4px 0; font-size: 13px; }
 .detail pre { margin: 4px 0; font-size: 12px; white-space: pre-wrap; word-break: break-all; }
 .empty { color: var(--muted); }
+.finding { background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--fail); border-radius: 6px; padding: 4px 12px; margin: 8px 0; }
+.finding p { margin: 4px 0; }
+ul.evidence, ul.lines { list-style: none; padding-left: 8px; }
+ul.lines li { font-size: 13px; }
 `;
