@@ -18,7 +18,8 @@ function arrowOf(m: MergedArrow, index: number): SequenceArrow {
     ...lanesOf(side, entry, kind),
     kind,
     label: entry.summary,
-    ms: entry.ms,
+    // One clock for the chart where it can be: the central's tap when it saw the entry (each tap counts from its own start).
+    ms: peer && peer.side === 'central' ? peer.entry.ms : entry.ms,
     ...(entry.handle !== undefined ? { handle: entry.handle } : {}),
     entries: peer ? [{ side, seq: entry.seq }, { side: peer.side, seq: peer.entry.seq }] : [{ side, seq: entry.seq }],
   };

@@ -42,7 +42,7 @@ export interface SequenceArrow {
   readonly kind: ArrowKind;
   /** The entry's one-line summary (its name and key fields). */
   readonly label: string;
-  /** Milliseconds on the first entry's tap. */
+  /** Milliseconds on the central's tap when it saw the entry, else on the tap that did (each tap counts from its own start). */
   readonly ms: number;
   readonly handle?: number;
   /** The entries drawn by this arrow: a PDU seen by both taps is one arrow with both entries (sender's first). */
