@@ -9,6 +9,8 @@ import type { KeyMissingPolicy } from '../../central/pairing/key-missing-policy.
 export interface CentralOptions extends PairingFlags {
   target?: string;
   transport: string;
+  /** --html OUT: the matrix and the central tap's chart as one HTML page. */
+  html?: string;
   /** --address: the controller's public address, set before noble loads (Zephyr Write BD_ADDR). */
   address?: string;
   policy: PairingPolicy;

@@ -52,6 +52,11 @@ ul.verdicts li.bad, ul.verdicts li.bad a { color: var(--fail); }
 .detail h4 { margin: 4px 0; font-size: 13px; }
 .detail pre { margin: 4px 0; font-size: 12px; white-space: pre-wrap; word-break: break-all; }
 .empty { color: var(--muted); }
+table.matrix { border-collapse: collapse; background: #fff; font-size: 12px; margin: 8px 0; }
+table.matrix th, table.matrix td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; max-width: 320px; }
+table.matrix .why { color: var(--muted); font-size: 11px; }
+.cell-value { background: #dafbe1; } .cell-security { background: #ffebe9; } .cell-other { background: #fff8c5; } .cell-none { background: #f6f8fa; }
+.legend i.cell-value, .legend i.cell-security, .legend i.cell-other { display: inline-block; width: 12px; height: 12px; }
 .finding { background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--fail); border-radius: 6px; padding: 4px 12px; margin: 8px 0; }
 .finding p { margin: 4px 0; }
 ul.evidence, ul.lines { list-style: none; padding-left: 8px; }
