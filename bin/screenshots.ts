@@ -1,5 +1,6 @@
 // npm run screenshots: the README's pictures of the reports, made from the real commands. `blebench run` on a
-// passing and a failing scenario (--reporter html), `blebench explain --html` on a capture fixture, each page
+// passing and a failing scenario (--reporter html), `blebench explain --html` on a capture fixture, `blebench
+// central --html` on the virtual radio (the default profile), each page
 // opened in Debian's chromium (playwright-core, every request but the file refused) and shot to docs/.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   try {
     const run = path.join(dir, 'run.html');
     const explain = path.join(dir, 'explain.html');
+    const central = path.join(dir, 'central.html');
     const shots: Shot[] = [
       {
         png: 'docs/report-run.png',
@@ -46,6 +48,12 @@ async function main(): Promise<void> {
         png: 'docs/report-explain.png',
         report: explain,
         make: ['explain', 'fixtures/captures/key-mismatch.btsnoop', '--html', explain],
+        then: async () => undefined,
+      },
+      {
+        png: 'docs/report-central.png',
+        report: central,
+        make: ['central', '--html', central],
         then: async () => undefined,
       },
     ];
