@@ -10,7 +10,7 @@ import { CaptureWriter, openCapture, type HciRecord } from '../common/stack/capt
 const FIXTURE = fileURLToPath(new URL('../../fixtures/captures/clean.btsnoop', import.meta.url));
 const EXPLAIN = new URL('../common/apps/explain/index.js', import.meta.url).href;
 
-async function makeCapture(path: string, packets: number): Promise<void> {
+export async function makeCapture(path: string, packets: number): Promise<void> {
   const head: HciRecord[] = [];
   const cap = await openCapture(FIXTURE);
   for await (const r of cap.records()) if (r.type === 'hci') head.push(r);

@@ -8,8 +8,11 @@
 // Their sizes: --soak-cycles N (default 2000), --fuzz-cases N (default 1000000), --fuzz-seeds A,B,… (default
 // 1,2,3,4,5), or BLEBENCH_SOAK_CYCLES / BLEBENCH_FUZZ_CASES; 0 skips one. explain_* (bench-explain.ts): blebench explain's reader.
 // The figures above are bleno answering with its own GATT (the baseline of bleno as shipped); server_* (bench-server.ts)
-// take the same measures through blebench's ATT server (servePeripheral with the default profile).
+// take the same measures through blebench's ATT server (servePeripheral with the default profile). html_report_*
+// (bench-html.ts, issue 20): a 10,000-packet timeline in the HTML report, loaded and drawn in headless chromium.
+// `--only html` measures that alone.
 import { explainBench } from './bench-explain.js';
+import { htmlBench } from './bench-html.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -222,6 +225,9 @@ async function blenoBench(): Promise<{ runs: number[]; n20: number[]; n244: numb
 }
 
 export async function bench(): Promise<Record<string, unknown>> {
+  const html = await htmlBench();
+  const only = process.argv.indexOf('--only');
+  if (only >= 0 && process.argv[only + 1] === 'html') return { ...html.figures, node: process.version, method: { html_report: html.method } };
   const { runs, n20, n244 } = await blenoBench();
   // bleno is one per process: the first is closed before servePeripheral loads its own
   const srv = await serverBench();
@@ -247,6 +253,7 @@ export async function bench(): Promise<Record<string, unknown>> {
     explain_rss_mb_10k: ex.rss10kMb,
     explain_rss_mb_100k: ex.rss100kMb,
     ...long.figures,
+    ...html.figures,
     node: process.version,
     platform: `${os.platform()} ${os.arch()}`,
     cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
@@ -255,6 +262,7 @@ export async function bench(): Promise<Record<string, unknown>> {
       connect_pair_read: `${PAIR_RUNS} runs after one warm-up, bleno answering with its own GATT (no blebench ATT server): noble scan start → connect → discover the one service → read a characteristic bleno marks secure (ATT 0x05 → LE legacy Just Works pairing → encryption → re-sent read) → value; median of the runs`,
       suite_wall: `\`node bin/blebench.js run --reporter json\` in a new process: the whole default suite (fixtures/scenarios, ${suite.scenarios} scenarios, each on a fresh virtual radio with fresh bleno and noble) from spawn to exit, Node start-up and module loading included; one run`,
       explain: ex.method,
+      html_report: html.method,
       ...long.method,
       ...srv.method,
       notify: `bursts of ${NOTIFICATIONS} notifications sent by bleno after the CCCD write, each on a new connection; rate = (N-1) / (time from the first to the last received by noble); one uncounted warm-up burst of each size, then ${NOTIFY_BURSTS} bursts of 20 B and ${NOTIFY_BURSTS} of 244 B in turn, the figure their median (each burst's rate in *_bursts); ATT MTU as negotiated by noble and bleno`,

@@ -174,6 +174,11 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     return l.encrypted && l.keySize !== undefined ? { ...s, keySize: l.keySize } : s;
   }
 
+  /** The seq the tap gives its next entry: where an operation's entries begin (a report links a cell to them). */
+  get tapSeq(): number {
+    return this.o.tap.nextSeq;
+  }
+
   /** The central keeps a key for this peer, and nothing in this run has shown whether the peer holds its own. */
   peerKeyAssumed(): boolean {
     return this.bonded && !this.o.pairedBefore && !this.pairings.some((p) => p.result === 'encrypted') && this.o.peerKey?.() === undefined;

@@ -5,5 +5,5 @@ export const TEST_TOOLS = [
   { program: 'tshark', why: 'reads the btsnoop captures (Wireshark’s dissectors)', packages: { apt: 'tshark', dnf: 'wireshark-cli', brew: 'wireshark' } },
   { program: 'btmon', why: 'reads the btsnoop captures (BlueZ’s decoder)', packages: { apt: 'bluez', dnf: 'bluez', brew: null } },
   { program: 'tmux', why: 'runs the consoles in real terminals', packages: { apt: 'tmux', dnf: 'tmux', brew: 'tmux' } },
-  // { program: 'chromium', why: 'renders the HTML report', packages: { apt: 'chromium', dnf: 'chromium', brew: 'chromium' } },
+  { program: 'chromium', why: 'opens the HTML reports and reads the Mermaid output (driven by playwright-core)', packages: { apt: 'chromium', dnf: 'chromium', brew: 'chromium' } },
 ];

@@ -10,6 +10,8 @@ import type { GattCacheMode } from '../../central/gatt/gatt-cache.js';
 export interface CentralOptions extends PairingFlags {
   target?: string;
   transport: string;
+  /** --html OUT: the matrix and the central tap's chart as one HTML page. */
+  html?: string;
   /** --address: the controller's public address, set before noble loads (Zephyr Write BD_ADDR). */
   address?: string;
   policy: PairingPolicy;

@@ -2,7 +2,7 @@
 // every characteristic × operation, unencrypted and then after pairing (--policy); with --profile,
 // compare every cell and exit 1 on any difference, naming it. Exit codes: design.md.
 import { checkOutputFile } from '../destinations.js';
-import { escapeField, escapeForTerminal } from '../../common/base/output/escape.js';
+import { escapeField, escapeForTerminal, escapeJsonForTerminal } from '../../common/base/output/escape.js';
 import { addPairingOptions, keyStoreSummary, pairingOverridesFrom, smpSetupFrom } from '../pairing-options.js';
 import { methodConfigs, parseMethods, PAIRING_METHODS, type MatrixMethod } from '../../central/matrix/pairing-methods.js';
 import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
@@ -22,6 +22,8 @@ import { parseTarget } from '../../central/scan.js';
 import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, durationMs, transportOption } from '../options.js';
 import { prepareControllerAddress, writePublicAddress } from '../../common/stack/hci/vendor-address.js';
 import { matrixOutput, printMatrix } from './matrix-output.js';
+import { renderMatrixHtml } from '../../central/matrix/render-html.js';
+import { writeAtomically } from '../../common/apps/scenario/report/write-report.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
 import { startConsole } from '../console-command.js';
 import { runOsCentral, type OsCentralDeps } from './central-os.js';
@@ -70,6 +72,7 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
     .option('--save-profile <file>', "write the target's GATT table and the security each operation was seen to need as a profile (for `peripheral --profile` and `central --profile`); what the matrix cannot tell is marked as a guess")
     .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop; .pcapng or .pklg by the extension; opens in Wireshark)')
     .option('--json', 'print the matrix as JSON')
+    .option('--html <out>', 'also write the matrix (each cell coloured and linked to its place in the sequence) and the central tap\'s sequence chart as one self-contained HTML page to OUT')
     .option('--interactive', 'a console instead of the matrix: pick a peripheral from a live scan list, then read, write, subscribe, pair (needs a terminal)')
     .option('--timeout <ms>', 'time limit of each operation', durationMs('--timeout'), DEFAULT_TIMEOUT_MS)
     .addOption(logLevelOption().default('warn'))
@@ -123,6 +126,7 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
   const methods = methodsFrom(opts);
   const personas = personasFrom(opts as CentralOptions & Record<string, unknown>, deps.explicit);
   if (opts.btsnoop !== undefined) checkOutputFile('--btsnoop', opts.btsnoop);
+  if (opts.html !== undefined) checkOutputFile('--html', opts.html);
   if (opts.saveProfile !== undefined) checkProfileDestination(opts.saveProfile);
   // With --json stdout is one JSON object: the Security Manager's lines (a passkey shown) go to stderr.
   const say = deps.out ? (l: string) => deps.out!(`${l}\n`) : opts.json ? (l: string) => err(`${l}\n`) : undefined;
@@ -208,6 +212,10 @@ async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs
       if (opts.saveProfile !== undefined) {
         const guesses = await saveRecordedProfile(result, opts.saveProfile, opts.transport, version());
         err(`blebench: profile of ${escapeForTerminal(found.advertisement.localName ?? found.advertisement.address)} written to ${escapeForTerminal(opts.saveProfile)}${guesses ? ` (${guesses} guess${guesses === 1 ? '' : 'es'}, marked "guessed")` : ''}\n`);
+      }
+      if (opts.html !== undefined) {
+        await writeAtomically(opts.html, escapeJsonForTerminal(renderMatrixHtml(result, transport.tap.entries)));
+        err(`blebench: report written to ${escapeForTerminal(opts.html)}\n`);
       }
       return result;
     },

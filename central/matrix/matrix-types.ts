@@ -76,6 +76,8 @@ export interface Cell extends CellBase {
    * assumed it does. The comparison judges the cell by what the run learnt (MatrixResult.peerKey).
    */
   peerKeyAssumed?: boolean;
+  /** The central tap's entries this cell made, seq in [from, to): the HTML report links the cell to them. */
+  entries?: { from: number; to: number };
 }
 
 /** A cell judged from the OS API: the OS keeps the link's security to itself. */

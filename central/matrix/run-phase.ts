@@ -35,6 +35,7 @@ export async function runCell(ctx: MatrixPhaseContext, c: DiscoveredCharacterist
   const { conn } = ctx;
   const rec: OperationRecord = { attempts: [] };
   const assumed = conn.peerKeyAssumed();
+  const firstSeq = conn.tapSeq;
   const profileChar = ctx.profile ? findCharacteristic(ctx.profile, c.uuid) : undefined;
   let outcome: CellOutcome;
   let why: string;
@@ -76,6 +77,7 @@ export async function runCell(ctx: MatrixPhaseContext, c: DiscoveredCharacterist
   const cell: Cell = { phase: ctx.phase, source: 'air', characteristic: { uuid: c.uuid, serviceUuid: c.serviceUuid }, operation: op, outcome, why, security };
   if (profileChar) cell.characteristic.name = profileChar.name;
   if (assumed) cell.peerKeyAssumed = true;
+  cell.entries = { from: firstSeq, to: conn.tapSeq };
   if (outcome.kind === 'error') cell.why = errorWhy(outcome.error, rec, cell);
   else cell.why = `${why}; ${linkWords(cell)}`;
   if (rec.pairing) {

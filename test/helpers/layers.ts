@@ -9,7 +9,7 @@ import path from 'node:path';
 export const GROUPS = {
   base: ['codes', 'errors', 'util', 'log', 'output', 'input', 'crypto'],
   stack: ['h4', 'air', 'hci', 'att', 'gatt', 'smp', 'trace', 'capture'],
-  apps: ['scenario', 'fuzz', 'doctor', 'console', 'explain', 'persona'],
+  apps: ['scenario', 'fuzz', 'doctor', 'console', 'explain', 'persona', 'sequence', 'html'],
 } as const;
 export type Group = keyof typeof GROUPS;
 /** The host's layers: what the radio (common/…/air) never imports. */

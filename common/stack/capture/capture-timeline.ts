@@ -10,6 +10,8 @@ import type { CaptureDamage } from './capture-record.js';
 
 export interface CaptureTimeline {
   entries: TraceEntry[];
+  /** The capture's frame (1-based, as Wireshark numbers it) each entry came from: frames[i] for entries[i]. */
+  frames: number[];
   /** This capture's host role on its first connection; undefined when the capture has none. */
   role?: 'central' | 'peripheral';
   controller: number;
@@ -22,6 +24,7 @@ export async function captureTimeline(cap: Capture, controller?: number): Promis
   const decoder = new PacketDecoder();
   const tracker = new LinkTracker();
   const entries: TraceEntry[] = [];
+  const frames: number[] = [];
   const scratch: Decoded<object>[] = [];
   const events: LinkEvent[] = [];
   let t0: number | undefined;
@@ -37,6 +40,7 @@ export async function captureTimeline(cap: Capture, controller?: number): Promis
       for (const d of scratch) {
         const e = new TraceEntry(entries.length, r.unixMs - t0, r.dir, d);
         entries.push(e);
+        frames.push(r.frame);
         tracker.apply(e, events);
         for (const ev of events) if (ev.event === 'link') role ??= ev.link.role;
         emptyScratch(events);
@@ -44,5 +48,5 @@ export async function captureTimeline(cap: Capture, controller?: number): Promis
       emptyScratch(scratch);
     }
   }
-  return { entries, ...(role ? { role } : {}), controller: chosen ?? 0, ...(cap.damage ? { damage: cap.damage } : {}), records: cap.recordsRead };
+  return { entries, frames, ...(role ? { role } : {}), controller: chosen ?? 0, ...(cap.damage ? { damage: cap.damage } : {}), records: cap.recordsRead };
 }

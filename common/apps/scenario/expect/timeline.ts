@@ -4,7 +4,7 @@ import type { TimelineEntry } from '../../../stack/trace/timeline.js';
 import { nameMatches } from '../pdu-names.js';
 import type { PduMatcher, ScenarioRole, TimelineExpectation } from '../scenario.js';
 import { fieldMismatches } from './fields.js';
-import type { TimelineWindow, Timelines, Verdict } from './types.js';
+import type { TimelineWindow, Timelines, Verdict, VerdictEvidence } from './types.js';
 import { at, didWords, fieldsText, listAt, show, times } from './words.js';
 
 const AIR_LAYERS = new Set(['att', 'smp', 'l2cap-sig']);
@@ -58,6 +58,11 @@ function bounded(entries: readonly TimelineEntry[], tap: ScenarioRole, before: P
   return { entries: list, words: words.length ? ' ' + words.join(' and ') : '', ...(missing ? { missing } : {}) };
 }
 
+/** The entries a failed verdict points at (none: no evidence field). */
+function evidence(side: ScenarioRole, entries: readonly TimelineEntry[]): { evidence?: VerdictEvidence } {
+  return entries.length ? { evidence: { side, seqs: entries.map((e) => e.seq) } } : {};
+}
+
 function noTap(tap: ScenarioRole, path: string): Verdict {
   return { ok: false, message: `this expectation looks at the ${tap}'s timeline, but the run has no tap on the ${tap}`, path };
 }
@@ -92,9 +97,9 @@ function seen(x: Extract<TimelineExpectation, { kind: 'seen' }>, all: readonly T
   if (b.missing && lo > 0) return { ok, message: `${want}; ${b.missing}`, path: x.path };
   if (hits.length === 0) {
     const candidates = b.entries.filter((e) => sameKind(x.match, tap, e));
-    return { ok, message: `${want}; ${candidates.length && x.match.fields ? nearMiss(x.match, candidates) : `${didWords(x.match)} none`}`, path: x.path };
+    return { ok, message: `${want}; ${candidates.length && x.match.fields ? nearMiss(x.match, candidates) : `${didWords(x.match)} none`}`, path: x.path, ...evidence(tap, candidates.slice(0, 1)) };
   }
-  return { ok, message: `${want}; ${didWords(x.match)} ${times(hits.length)}${hits.length === 1 ? ' ' : ': '}${listAt(hits)}`, path: x.path };
+  return { ok, message: `${want}; ${didWords(x.match)} ${times(hits.length)}${hits.length === 1 ? ' ' : ': '}${listAt(hits)}`, path: x.path, ...evidence(tap, hits) };
 }
 
 function none(x: Extract<TimelineExpectation, { kind: 'none' }>, all: readonly TimelineEntry[], tap: ScenarioRole): Verdict {
@@ -103,7 +108,7 @@ function none(x: Extract<TimelineExpectation, { kind: 'none' }>, all: readonly T
   const hits = b.entries.filter((e) => matches(x.match, tap, e));
   const want = `expected no ${x.match.pdu.name}${fieldsText(x.match.fields)}${x.match.sentBy ? ` from the ${x.match.sentBy}` : ''}${b.words}`;
   if (hits.length === 0) return { ok: true, message: `no ${x.match.pdu.name}${fieldsText(x.match.fields)}${b.words}${b.missing ? ` (${b.missing})` : ''}`, path: x.path };
-  return { ok: false, message: `${want}; ${didWords(x.match)} ${times(hits.length)} ${listAt(hits)}${b.missing ? `, and ${b.missing}` : ''}`, path: x.path };
+  return { ok: false, message: `${want}; ${didWords(x.match)} ${times(hits.length)} ${listAt(hits)}${b.missing ? `, and ${b.missing}` : ''}`, path: x.path, ...evidence(tap, hits) };
 }
 
 function order(x: Extract<TimelineExpectation, { kind: 'order' }>, all: readonly TimelineEntry[], tap: ScenarioRole): Verdict {
@@ -115,7 +120,7 @@ function order(x: Extract<TimelineExpectation, { kind: 'order' }>, all: readonly
     if (i < 0) {
       const earlier = all.find((e) => matches(m, tap, e));
       const sofar = found.length ? `found ${found.map((e) => `${e.name} ${at(e)}`).join(', then ')}, then no ${m.pdu.name}${found.length ? ' after it' : ''}` : `no ${m.pdu.name}`;
-      return { ok: false, message: `expected in this order on the ${tap}'s timeline: ${names}; ${sofar}${earlier ? ` (there was one ${at(earlier)}, too early)` : ''}`, path: x.path };
+      return { ok: false, message: `expected in this order on the ${tap}'s timeline: ${names}; ${sofar}${earlier ? ` (there was one ${at(earlier)}, too early)` : ''}`, path: x.path, ...evidence(tap, earlier ? [earlier] : found.slice(-1)) };
     }
     found.push(all[i]!);
     from = i + 1;

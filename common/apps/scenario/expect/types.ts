@@ -50,4 +50,11 @@ export interface Verdict {
   readonly message: string;
   /** JSON Pointer of the expectation in the scenario file, when it has one. */
   readonly path?: string;
+  /** The timeline entries a failed expectation is about (one tap's, by seq): the HTML report links to them. */
+  readonly evidence?: VerdictEvidence;
+}
+
+export interface VerdictEvidence {
+  readonly side: ScenarioRole;
+  readonly seqs: readonly number[];
 }

@@ -2,9 +2,9 @@
 // the failure reason, both taps' timelines, the btsnoop capture, the seed of the suite's order.
 import type { TimelineEntry } from '../../../stack/trace/timeline.js';
 import type { ConnectionOwner } from '../run/turns.js';
-import type { StepOutcome, Timelines, Verdict } from '../expect/types.js';
+import type { StepOutcome, TimelineWindow, Timelines, Verdict } from '../expect/types.js';
 import { showCode } from '../protocol-codes.js';
-import type { StepKind } from '../scenario.js';
+import type { ScenarioRole, StepKind } from '../scenario.js';
 
 /** passed: every expectation held; failed: one did not; error: the scenario could not run to the end. */
 export type ScenarioStatus = 'passed' | 'failed' | 'error';
@@ -18,6 +18,8 @@ export interface StepReport {
   readonly outcome: StepOutcome;
   readonly durationMs: number;
   readonly verdicts: readonly Verdict[];
+  /** Which entries of each tap the step produced (the HTML report draws them as the step's part of the chart). */
+  readonly window?: Partial<Record<ScenarioRole, TimelineWindow>>;
 }
 
 export interface ScenarioResult {

@@ -8,9 +8,11 @@ import { jsonReport } from './json.js';
 import { junitReport } from './junit.js';
 import type { SuiteResult } from './result.js';
 import { tableReport } from './table.js';
+import { mermaidReport } from './mermaid.js';
+import { htmlRunReport } from '../../html/index.js';
 import { escapeForTerminal, escapeJsonForTerminal } from '../../../base/output/escape.js';
 
-export const REPORTERS = ['table', 'json', 'junit'] as const;
+export const REPORTERS = ['table', 'json', 'junit', 'mermaid', 'html'] as const;
 export type ReporterName = (typeof REPORTERS)[number];
 
 /** Scenario names, files and failures quote files and peers: every report is escaped for a terminal (JSON stays JSON). */
@@ -23,6 +25,11 @@ export function renderReport(reporter: ReporterName, suite: SuiteResult): string
     case 'junit':
       // XML 1.0 cannot carry C0 controls at all (§2.2): shown as escapes, as on a terminal.
       return escapeForTerminal(junitReport(suite));
+    case 'mermaid':
+      return escapeForTerminal(mermaidReport(suite));
+    case 'html':
+      // Peer and file text is inside the page's JSON: escaped there as in the JSON report.
+      return escapeJsonForTerminal(htmlRunReport(suite));
   }
 }
 

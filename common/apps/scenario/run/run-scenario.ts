@@ -129,7 +129,7 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
     };
     const result = { outcome: r.run.outcome, ...(r.run.value ? { value: r.run.value } : {}), ...(r.run.notifications ? { notifications: r.run.notifications } : {}), ...(r.security ? { security: r.security } : {}), window: windowOf(r.central), durationMs: r.durationMs };
     const verdicts = evaluate(r.step, result, viewOf(r.central), (name) => ({ timelines: viewOf(name), window: windowOf(name) }));
-    return { index: r.step.index, kind: r.step.kind, label: r.step.label, ...(several ? { central: r.central } : {}), outcome: r.run.outcome, durationMs: r.durationMs, verdicts };
+    return { index: r.step.index, kind: r.step.kind, label: r.step.label, ...(several ? { central: r.central } : {}), outcome: r.run.outcome, durationMs: r.durationMs, verdicts, window: windowOf(r.central) };
   });
   // Watching a real central (role peripheral), the records are the one central's steps seen.
   const total = scenarioCentrals(s).reduce((n, c) => n + c.steps.length, 0);
