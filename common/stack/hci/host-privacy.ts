@@ -56,7 +56,6 @@ const OWN_ADDRESS_TYPE_AT = new Map<number, number>([
 /** H4 indicator, opcode (2), parameter length (1). */
 const COMMAND_HEADER = 4;
 const ENABLE = 0x01;
-const DISABLE = 0x00;
 
 export function checkRpaTimeout(seconds: number): boolean {
   return Number.isInteger(seconds) && seconds >= RPA_TIMEOUT_S.MIN && seconds <= RPA_TIMEOUT_S.MAX;
@@ -88,19 +87,12 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
   addPeers(peers: readonly ResolvingPeer[]): Buffer[] {
     const fresh = peers.filter((p) => !this.peers.some((q) => q.identity.address === p.identity.address && q.identity.type === p.identity.type));
     this.peers.push(...fresh);
-    if (this.settings.mode !== 'controller' || !this.started || fresh.length === 0) return [];
-    const adds = fresh.map(addToResolvingList.bind(null, this.settings.irk));
-    // Advertising alone (a peripheral serving several centrals advertises while connected): paused
-    // around the change, as Linux does (hci_sync.c pauses advertising to update the resolving list)
-    // and Zephyr (bt_id_add). Scanning or initiating: the change waits for the next enable.
-    if (this.advertising && !this.scanning && !this.initiating) {
-      return [hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([DISABLE])), ...adds, hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([ENABLE]))];
-    }
+    if (this.settings.mode !== 'controller' || !this.started) return [];
     if (this.busy) {
       this.pending.push(...fresh);
       return [];
     }
-    return adds;
+    return fresh.map(addToResolvingList.bind(null, this.settings.irk));
   }
 
   /**
