@@ -19,6 +19,8 @@ import { NobleInternalsChanged } from './noble/internals.js';
 import type { PairingPolicy } from './pairing/pairing-policy.js';
 import { CentralBonds } from './pairing/central-bonds.js';
 import { DEFAULT_KEY_MISSING_POLICY, type KeyMissingPolicy, type PeerKeyKnowledge } from './pairing/key-missing-policy.js';
+import { DEFAULT_GATT_CACHE, type GattCacheOptions } from './gatt/gatt-cache.js';
+import { updateBond } from '../common/stack/smp/bond-update.js';
 import { describeFilter, scanAll, scanFor, scanWhile, type Advertisement, type Found, type ScanFilter } from './scan.js';
 
 export interface CentralClientOptions {
@@ -36,6 +38,10 @@ export interface CentralClientOptions {
   onKeyMissing?: KeyMissingPolicy;
   /** The ATT errors the on-error policy pairs for on every connection (a persona's; default 0x05 and 0x0F). */
   cures?: ReadonlySet<number>;
+  /** The GATT cache kept with each bond: verify (default), trust, off (central/gatt/gatt-cache.ts). */
+  gattCache?: GattCacheOptions;
+  /** Told when a connection learns the peer's database changed (Service Changed, another Database Hash, 0x12), in words. */
+  onDatabaseChanged?: (peer: string, why: string) => void;
 }
 
 /** Per connection, overriding the client's (a persona's column in the matrix: central/persona/). */
@@ -60,6 +66,9 @@ export class CentralClient {
   readonly onKeyMissing: KeyMissingPolicy;
   readonly cures: ReadonlySet<number> | undefined;
   readonly timeoutMs: number;
+  /** How the GATT cache kept with each bond is used. */
+  readonly gattCache: GattCacheOptions;
+  private readonly onDatabaseChanged: ((peer: string, why: string) => void) | undefined;
   /** What the last encryption with a kept key showed of each peer's key in this run (by advertised address); a key a pairing of this run made is pairedWith's. */
   private readonly peerKeys = new Map<string, PeerKeyKnowledge>();
   /** Peers a key was made with in this run (noble keeps no keys, the peer may). */
@@ -77,6 +86,8 @@ export class CentralClient {
   ) {
     this.policy = options.policy ?? 'on-error';
     this.onKeyMissing = options.onKeyMissing ?? DEFAULT_KEY_MISSING_POLICY;
+    this.gattCache = options.gattCache ?? DEFAULT_GATT_CACHE;
+    this.onDatabaseChanged = options.onDatabaseChanged;
     this.cures = options.cures;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.bonds = new CentralBonds(keyStore);
@@ -195,10 +206,20 @@ export class CentralClient {
       },
       learnt: (k) => this.peerKeys.set(advertisement.address.toLowerCase(), k),
       peerKey: () => this.peerKeys.get(advertisement.address.toLowerCase()),
+      gattCache: {
+        options: this.gattCache,
+        ...(bond?.gattCache ? { kept: bond.gattCache } : {}),
+        bonded: async () => (await this.bonds.lookup(link, session)) !== undefined,
+        save: async (cache) => {
+          const b = await this.bonds.lookup(link, session);
+          if (b) await updateBond(this.bonds.store, b.local, b.peer, (kept) => ({ ...kept, gattCache: cache }));
+        },
+      },
     });
     conn.on('paired', (r) => {
       if (r.result === 'encrypted') this.pairedWith.add(advertisement.address);
     });
+    conn.on('databaseChanged', (why) => this.onDatabaseChanged?.(advertisement.address, why));
     // noble's SMP keeps nothing: the keys the peripheral distributes go into the one key store as they
     // arrive (blebench's Security Manager stores its bonds itself).
     if (!session) this.keepNobleBonds(link);
@@ -229,8 +250,12 @@ export class CentralClient {
     return this.peerKeys.get(address.toLowerCase());
   }
 
-  /** Forget every bond this central keeps (a phone's "Forget This Device" for every device); returns how many. */
-  async forgetBonds(): Promise<number> {
+  /**
+   * Forget every bond this central keeps (a phone's "Forget This Device" for every device); returns how
+   * many. `newIrk`: a new IRK too (a phone reset), which the next bonding distributes.
+   */
+  async forgetBonds(options: { newIrk?: boolean } = {}): Promise<number> {
+    if (options.newIrk && !this.loadedNoble.newIrk()) throw new CentralUsageError("a new IRK needs the central's privacy (--privacy, security-manager: { privacy }): without it each bonding distributes a fresh IRK anyway");
     const all = await this.bonds.store.list();
     for (const b of all) await this.bonds.store.delete(b.local, b.peer);
     this.pairedWith.clear();

@@ -22,6 +22,9 @@ import { encryptWithStoredKey, wireLtk } from './pairing/stored-key.js';
 import { DEFAULT_KEY_MISSING_POLICY, isKeyMissing, keyMissingNote, peerKeyFrom, type KeyMissingPolicy, type PeerKeyKnowledge } from './pairing/key-missing-policy.js';
 import type { Advertisement } from './scan.js';
 import { hex } from '../common/base/codes/code-table.js';
+import { ATT_ERROR, ATT_OP } from '../common/base/codes/att.js';
+import { AttError } from './errors.js';
+import { CachedDiscovery, type GattCacheStore } from './gatt/gatt-cache.js';
 
 /** One try of an operation: what it ended in, and whether the link was encrypted then. */
 export interface Attempt {
@@ -74,11 +77,13 @@ export interface ConnectionOptions {
   learnt?: (peerKey: PeerKeyKnowledge) => void;
   /** What this run has learnt so far of the peer's key (undefined: nothing showed it yet). */
   peerKey?: () => PeerKeyKnowledge | undefined;
+  /** The GATT cache kept with the bond, and how to use it (central/gatt/gatt-cache.ts); none: discover on every link. */
+  gattCache?: GattCacheStore;
 }
 
 export type SubscribeKind = 'notify' | 'indicate';
 
-export class CentralConnection extends EventEmitter<{ notification: [Notification]; paired: [PairingReport] }> {
+export class CentralConnection extends EventEmitter<{ notification: [Notification]; paired: [PairingReport]; databaseChanged: [string] }> {
   readonly handle: number;
   readonly gatt: GattClient;
   readonly peer: Advertisement;
@@ -86,7 +91,8 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
   readonly pairings: PairingReport[] = [];
   private readonly lost: Promise<never>;
   private lostWith: HciError | undefined;
-  private services: DiscoveredService[] | undefined;
+  /** The services, from a discovery or the bond's GATT cache (Vol 3 Part G 2.5.2). */
+  private readonly discovery: CachedDiscovery;
   private pairing: Promise<PairingReport> | undefined;
   /** Encryption with the kept key failed on this link (on-error with a bond): not tried again on it. */
   private encryptFailure: CentralError | undefined;
@@ -113,10 +119,23 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
       linkLost: () => this.lost,
       explain: (e) => (e instanceof BearerClosedError && this.lostWith ? this.lostWith : e),
     });
+    this.discovery = new CachedDiscovery(this.gatt, o.gattCache, (why) => this.emit('databaseChanged', why));
+    // A Service Changed indication that came before this object (as the link came up) is on the tap.
+    // (Only this link's: a connection handle is reused by later links.)
+    for (const e of o.tap.entries) if (e.layer === 'att' && e.dir === 'rx' && e.handle === o.link.handle && e.ms >= o.link.connectedAtMs && e.raw[0] === ATT_OP.HANDLE_VALUE_IND && e.raw.length >= 3) this.discovery.indication(e.raw.readUInt16LE(1), e.raw.subarray(3));
     o.bearer.on('notification', (n) => {
-      const c = this.services?.flatMap((s) => s.characteristics).find((x) => x.valueHandle === n.handle);
+      if (n.indication) this.discovery.indication(n.handle, n.value);
+      const c = this.discovery.known?.flatMap((s) => s.characteristics).find((x) => x.valueHandle === n.handle);
       if (c) this.emit('notification', { characteristic: c, value: n.value, indication: n.indication });
     });
+    this.on('paired', (r) => {
+      if (!r.error) void this.discovery.bondedNow().catch((e: unknown) => this.discovery.notes.push(`the GATT cache could not be kept with the new bond: ${(e as Error).message}`));
+    });
+  }
+
+  /** What the GATT cache did on this link, in words (used, checked, found stale, kept). */
+  get cacheNotes(): readonly string[] {
+    return this.discovery.notes;
   }
 
   get connected(): boolean {
@@ -160,10 +179,25 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     return this.bonded && !this.o.pairedBefore && !this.pairings.some((p) => p.result === 'encrypted') && this.o.peerKey?.() === undefined;
   }
 
-  /** Primary services, characteristics and descriptors (discovered once per connection). */
-  async discover(): Promise<DiscoveredService[]> {
-    this.services ??= await this.gatt.discover();
-    return this.services;
+  /** Primary services, characteristics and descriptors (discovered once per connection, or from the bond's GATT cache). */
+  discover(): Promise<DiscoveredService[]> {
+    return this.discovery.discover();
+  }
+
+  /**
+   * `op` on `c`; an 0x12 Database Out Of Sync makes the cache invalid (Vol 3 Part G 2.5.2.1): the
+   * database is discovered again and `op` runs once more on the characteristic found there.
+   */
+  private async resynced<T>(c: DiscoveredCharacteristic, op: (c: DiscoveredCharacteristic) => Promise<T>): Promise<T> {
+    try {
+      return await op(c);
+    } catch (e) {
+      if (!(e instanceof AttError && e.attCode === ATT_ERROR.DATABASE_OUT_OF_SYNC)) throw e;
+      this.discovery.outOfSync();
+      const again = (await this.characteristics()).find((x) => x.uuid === c.uuid && x.serviceUuid === c.serviceUuid);
+      if (!again) throw new CentralUsageError(`after Database Out Of Sync the peripheral has no characteristic ${c.uuid} in service ${c.serviceUuid} any more`);
+      return op(again);
+    }
   }
 
   async characteristics(): Promise<DiscoveredCharacteristic[]> {
@@ -259,7 +293,7 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
   }
 
   read(c: DiscoveredCharacteristic, record?: OperationRecord): Promise<Buffer> {
-    return this.withPolicy(record, () => this.gatt.read(c.valueHandle, `Read Request for ${c.uuid}`));
+    return this.resynced(c, (x) => this.withPolicy(record, () => this.gatt.read(x.valueHandle, `Read Request for ${x.uuid}`)));
   }
 
   /** Read Using Characteristic UUID over start..end (Vol 3 Part G 4.8.2), under the pairing policy; see GattClient. */
@@ -268,7 +302,7 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
   }
 
   write(c: DiscoveredCharacteristic, value: Buffer, record?: OperationRecord): Promise<void> {
-    return this.withPolicy(record, () => this.gatt.write(c.valueHandle, value, `Write Request to ${c.uuid}`));
+    return this.resynced(c, (x) => this.withPolicy(record, () => this.gatt.write(x.valueHandle, value, `Write Request to ${x.uuid}`)));
   }
 
   writeWithoutResponse(c: DiscoveredCharacteristic, value: Buffer, record?: OperationRecord): Promise<void> {
@@ -319,7 +353,10 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     if (!cccd) return Promise.reject(new CentralUsageError(`${c.uuid} has no Client Characteristic Configuration descriptor (0x2902) to write`));
     const value = Buffer.alloc(2);
     value.writeUInt16LE(bits);
-    return this.withPolicy(record, () => this.gatt.write(cccd.handle, value, `Write Request to the CCCD of ${c.uuid}`));
+    return this.resynced(c, (x) => {
+      const d = x.descriptors.find((y) => y.uuid === CCCD_UUID) ?? cccd;
+      return this.withPolicy(record, () => this.gatt.write(d.handle, value, `Write Request to the CCCD of ${x.uuid}`));
+    });
   }
 
   /** The first failed attempt on this link to raise its security: a pairing (any trigger) or encryption with the kept key. */

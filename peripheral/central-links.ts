@@ -16,6 +16,8 @@ import { pairingInfoOf } from './pairing/pairing-info.js';
 import { keyFactsOf, type SecurityRecords } from './pairing/security-record.js';
 import { advertisingRefusal } from './bleno/advertising.js';
 import type { PeripheralEvents } from './server-types.js';
+import type { GattCaching } from './gatt/gatt-caching.js';
+import { peerAddressLine } from '../common/stack/trace/address-line.js';
 
 export interface CentralLinksContext {
   readonly transport: HciTransport;
@@ -25,6 +27,8 @@ export interface CentralLinksContext {
   readonly records: SecurityRecords;
   readonly indications: IndicationQueues;
   readonly log: Logger;
+  /** Each bonded central's GATT state: what a link starts with, what is kept when it ends (Vol 3 Part G 2.5.2.1). */
+  readonly caching: Pick<GattCaching, 'openState' | 'closed'>;
   authorized(): boolean;
   emit<K extends keyof PeripheralEvents>(event: K, ...args: PeripheralEvents[K]): void;
 }
@@ -87,10 +91,10 @@ export class CentralLinks {
   private readonly onLink = (l: LinkState) => {
     if (l.role !== 'peripheral') return;
     this.c.subs.connect(l.handle, l.peerAddress);
-    this.c.att.open(l.handle);
+    this.c.att.open(l.handle, this.c.caching.openState(l.handle, l.peerAddress));
     this.c.records.open(l.handle, l.peerAddress, storedKey(this.c.transport, this.c.loaded, l.peerAddress));
     const count = this.c.loaded.connectionHandles().length;
-    this.c.log.info({ central: l.peerAddress, handle: l.handle, centrals: count }, `central ${l.peerAddress} (${l.peerAddressTypeName}) connected on handle ${hex(l.handle, 4)}${count > 1 ? ` (${count} centrals connected)` : ''}`);
+    this.c.log.info({ central: l.peerAddress, handle: l.handle, centrals: count }, `central ${l.peerAddress} (${l.peerAddressTypeName}) connected on handle ${hex(l.handle, 4)}${privacyNote(l)}${count > 1 ? ` (${count} centrals connected)` : ''}`);
     if (count >= this.c.loaded.maxCentrals) this.c.log.warn({ centrals: count, maxCentrals: this.c.loaded.maxCentrals }, `serving ${count} centrals, the most this peripheral takes (maxCentrals): not advertising until one disconnects`);
     this.c.emit('connect', { central: l.peerAddress, addressType: l.peerAddressTypeName, handle: l.handle });
   };
@@ -101,6 +105,7 @@ export class CentralLinks {
     const was = this.c.subs.disconnect(l.handle, bonded);
     const reason = l.disconnectReason === undefined ? 'the link is gone' : `the link is gone (${l.disconnectReasonName})`;
     this.c.indications.linkLost(l.handle, reason);
+    void this.c.caching.closed(l.handle, l.peerAddress, this.c.att.connection(l.handle));
     const dropped = this.c.att.close(l.handle);
     this.c.records.close(l.handle);
     if (dropped) this.c.log.info({ central: l.peerAddress, dropped }, `${dropped} held answer${dropped === 1 ? '' : 's'} dropped, never sent: ${reason}`);
@@ -122,7 +127,13 @@ export class CentralLinks {
     this.refreshStored(l.peerAddress);
     // The key size the access policy sees: the record's (the Security Manager's, the kernel's or the kept key's).
     const keySize = l.encrypted ? (this.c.records.state(l.handle, this.c.authorized()).keySize ?? l.keySize) : undefined;
-    this.c.log.info({ central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus }, `link to ${l.peerAddress} ${l.encrypted ? `encrypted (key size ${keySize ?? 'unknown'})` : `not encrypted (${l.encryptionStatusName ?? 'status unknown'})`}`);
+    this.c.log.info({ central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus }, `link to ${l.peerAddress} ${l.encrypted ? `encrypted (key size ${keySize ?? 'unknown'})` : `not encrypted (${l.encryptionStatusName ?? 'status unknown'})`}${privacyNote(l)}`);
     this.c.emit('encryption', { central: l.peerAddress, encrypted: l.encrypted, status: l.encryptionStatus, keySize });
   };
+}
+
+/** Where privacy shows (an RPA, a resolved or distributed identity): both addresses, " [RPA … → identity …]". */
+function privacyNote(l: LinkState): string {
+  const line = peerAddressLine(l);
+  return l.peerRpa || l.peerIdentity || line.startsWith('RPA') ? ` [${line}]` : '';
 }

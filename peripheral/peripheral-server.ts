@@ -2,6 +2,7 @@
 // bleno's HCI, advertising, connections and L2CAP, with the project's security decisions, per-central
 // CCCDs, confirmed indications, and the runtime actions scenarios and consoles use. Every request is
 // an event and a line in the log.
+import { describeSharedIrk } from '../common/stack/smp/link-session.js';
 import { EventEmitter } from 'node:events';
 import { HCI_STATUS } from '../common/base/codes/hci.js';
 import { CCCD_BITS, OPEN, MIN_KEY_SIZE, type GattOperation, type ResolvedProfile, type SecurityLevel, type SecurityRequirement } from '../common/stack/gatt/index.js';
@@ -19,6 +20,8 @@ import { IndicationQueues } from './gatt/indication-queues.js';
 import { CentralLinks } from './central-links.js';
 import { PairingRefusals } from './answers/pairing-refusals.js';
 import { startAdvertising } from './bleno/advertising.js';
+import { centralIdentityOf, storedKey } from './pairing/link-security.js';
+import { GattCaching } from './gatt/gatt-caching.js';
 import { indicateCentrals, notifyCentrals, type DeliveryContext } from './gatt/delivery.js';
 import { keptBonds, keyFactsOfSession, SecurityRecords, type KeptBond } from './pairing/security-record.js';
 import { describeRequest, type RequestRecord } from './answers/request-record.js';
@@ -56,7 +59,8 @@ export async function servePeripheral(options: ServePeripheralOptions): Promise<
 }
 
 export class PeripheralServer extends EventEmitter<PeripheralEvents> {
-  readonly profile: ResolvedProfile;
+  /** The profile served now (updateFirmware replaces it). */
+  profile: ResolvedProfile;
   readonly name: string;
   readonly transport: HciTransport;
   private readonly log: Logger;
@@ -64,8 +68,10 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   private readonly indications: IndicationQueues;
   private readonly delivery: DeliveryContext;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly table: AttributeTable;
-  private readonly map: AttributeMap;
+  private table: AttributeTable;
+  private map: AttributeMap;
+  /** Service Changed, change-awareness and what is kept per bonded central (Vol 3 Part G 2.5.2). */
+  private readonly caching: GattCaching;
   private readonly att: AttServer;
   /** One security record per link: the ATT server's access checks and the pairing report read it. */
   private readonly records = new SecurityRecords();
@@ -77,6 +83,8 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
   private readonly ownSmp: boolean;
   /** The Security Manager's key store (bonds by identity), when it has one. */
   private readonly smpKeyStore: KeyStore | undefined;
+  /** The Security Manager runs with privacy (an RPA from its IRK). */
+  private readonly privacy: boolean;
 
   constructor(
     private readonly loaded: LoadedBleno,
@@ -90,15 +98,20 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
     this.authorized = options.authorized ?? false;
     this.ownSmp = options.smp !== undefined;
     this.smpKeyStore = options.smp?.keyStore;
+    this.privacy = options.smp?.privacy !== undefined;
     this.indications = new IndicationQueues(options.indicationTimeoutMs);
     this.runtime = new RuntimeAnswers(this.log);
     this.refusals = new PairingRefusals(this.log);
     this.table = new AttributeTable(this.profile, this.name);
     this.map = this.table.map;
-    // Each connection's ATT context: its own central's security, CCCDs, confirmations and signing key.
+    const self = this;
+    // Each connection's ATT context: its own central's security, CCCDs, confirmations and signing key;
+    // the table read when used (a firmware update replaces it).
     this.att = new AttServer(
       (h) => ({
-        table: this.table,
+        get table() {
+          return self.table;
+        },
         log: this.log,
         link: () => this.linkState(h),
         record: (r) => this.record(h, r),
@@ -113,6 +126,15 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
       }),
       (handle, pdu) => this.loaded.sendAtt(handle, pdu),
     );
+    this.caching = new GattCaching({
+      log: this.log,
+      store: this.smpKeyStore,
+      att: this.att,
+      indications: (h) => this.indications.of(h),
+      table: () => this.table,
+      identityOf: (peer) => centralIdentityOf(this.transport, this.loaded, peer),
+      bonded: (peer) => storedKey(this.transport, this.loaded, peer) !== undefined,
+    });
     this.links = new CentralLinks({
       transport: this.transport,
       loaded: this.loaded,
@@ -123,6 +145,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
       log: this.log,
       authorized: () => this.authorized,
       emit: (event, ...args) => void (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args),
+      caching: this.caching,
     });
     this.delivery = {
       centrals: () => this.centrals,
@@ -131,6 +154,7 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
       send: (h, pdu) => this.att.sendPdu(h, pdu),
       mtu: (h) => this.att.mtu(h),
       indications: (h) => this.indications.of(h),
+      blocked: (h) => this.caching.blocked(this.att.connection(h)),
       log: this.log,
     };
   }
@@ -161,13 +185,19 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
 
   /** @internal */
   async start(timeoutMs: number): Promise<void> {
-    this.loaded.setAttChannel((handle, pdu) => this.att.receive(handle, pdu));
+    await this.caching.load();
+    this.loaded.setAttChannel((handle, pdu) => {
+      this.att.receive(handle, pdu);
+      const l = this.transport.tap.link(handle);
+      if (l) this.caching.spoke(handle, l.peerAddress);
+    });
     // The security record's writers: the Security Manager's outcomes, the kernel share's key hand-over.
     this.loaded.onSmpSession((handle, session) => {
       session.on('outcome', (o) => {
         if ((o.result === 'paired' || o.result === 'encrypted') && session.security) this.records.keyInUse(handle, keyFactsOfSession(session.security));
       });
       session.on('bond', (b) => this.links.refreshStored(b.peer.address));
+      session.on('sharedIrk', (s) => this.log.warn({ sharedIrk: s }, describeSharedIrk(s)));
     });
     this.links.watch();
     this.loaded.setPairingGate(() => this.refusals.take());
@@ -271,12 +301,40 @@ export class PeripheralServer extends EventEmitter<PeripheralEvents> {
    * factory reset) and every bonded central's stored CCCDs. A bonded central's next encryption meets
    * an LTK Negative Reply (Encryption Change 0x06 at the central, Vol 6 Part B 5.1.3.1).
    */
-  async forgetBonds(): Promise<void> {
+  async forgetBonds(options: { newIdentity?: 'fresh' | 'same-irk' } = {}): Promise<void> {
+    // Checked first: a reset that cannot take a new identity changes nothing.
+    if (options.newIdentity && !this.privacy) throw new PeripheralError("a new identity needs the peripheral's privacy (--privacy, security-manager: { privacy }): without it the identity is the controller's public address, which no reset changes");
     this.loaded.forgetKeys();
     this.subs.forgetBonded();
+    this.caching.forget();
     const store = this.smpKeyStore;
     if (store) for (const b of await store.list()) await store.delete(b.local, b.peer);
-    this.log.info('forgot every bond: the next central pairs again');
+    const identity = options.newIdentity && this.loaded.newIdentity(options.newIdentity === 'same-irk');
+    this.log.info(identity ? { identity } : {}, identity ? `forgot every bond and took a new identity ${identity.address} (random static)${options.newIdentity === 'same-irk' ? ' with the same IRK' : ' and a new IRK'}: the next central pairs again` : 'forgot every bond: the next central pairs again');
+  }
+
+  /**
+   * A firmware update: the peripheral restarts (a connected central is disconnected, 0x13) serving
+   * another profile, its bonds kept. `serviceChanged: false` is a firmware built without Service Changed
+   * (and so without Database Hash and robust caching): nothing tells a caching central. With it, each
+   * bonded central whose last-known Database Hash differs is change-unaware when it comes back and, if it
+   * enabled Service Changed, gets it indicated (Vol 3 Part G 2.5.2, 7.1). Resolves with the new hash.
+   */
+  async updateFirmware(profile: ResolvedProfile, options: { serviceChanged?: boolean } = {}): Promise<Buffer> {
+    await this.disconnect();
+    const before = this.table.databaseHash;
+    this.table = new AttributeTable(profile, this.name, { serviceChanged: options.serviceChanged ?? true });
+    this.map = this.table.map;
+    this.profile = profile;
+    this.att.databaseChanged();
+    const changed = !before.equals(this.table.databaseHash);
+    this.log.info({ profile: profile.name, serviceChanged: options.serviceChanged ?? true }, `firmware updated: serving profile "${profile.name}" (Database Hash ${changed ? 'changed' : 'unchanged'}${options.serviceChanged === false ? '; no Service Changed characteristic' : ''})`);
+    return Buffer.from(this.table.databaseHash);
+  }
+
+  /** The Database Hash of the database served now, as the characteristic serves it. Vol 3 Part G 7.3. */
+  get databaseHash(): Buffer {
+    return Buffer.from(this.table.databaseHash);
   }
 
   /** The next Pairing Request is answered Pairing Failed with this reason (Vol 3 Part H 3.5.5), e.g. SMP_REASON.PAIRING_NOT_SUPPORTED. */

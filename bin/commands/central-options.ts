@@ -5,6 +5,7 @@ import type { HciTransport } from '../../common/stack/hci/transport.js';
 import type { PairingPolicy } from '../../central/pairing/pairing-policy.js';
 import type { PairingFlags } from '../pairing-options.js';
 import type { KeyMissingPolicy } from '../../central/pairing/key-missing-policy.js';
+import type { GattCacheMode } from '../../central/gatt/gatt-cache.js';
 
 export interface CentralOptions extends PairingFlags {
   target?: string;
@@ -13,6 +14,8 @@ export interface CentralOptions extends PairingFlags {
   address?: string;
   policy: PairingPolicy;
   onKeyMissing?: KeyMissingPolicy;
+  /** --gatt-cache MODE, or false for --no-gatt-cache: how the GATT cache kept with a bond is used. */
+  gattCache?: GattCacheMode | false;
   /** Comma-separated pairing methods: one paired phase (column) each. */
   methods?: string;
   /** Comma-separated personas (fixtures/personas/): one phase (column) each, run as that platform. */

@@ -31,6 +31,7 @@ import { checkProfileDestination, saveRecordedProfile } from '../save-profile.js
 import { version } from '../version.js';
 import { personasFrom } from '../persona-flag.js';
 import { personaColumn } from '../../central/persona/persona-column.js';
+import { GATT_CACHE_MODES } from '../../central/gatt/gatt-cache.js';
 import type { Persona } from '../../common/apps/persona/persona-types.js';
 
 export type { CentralDeps, CentralOptions } from './central-options.js';
@@ -51,6 +52,12 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
         .choices([...KEY_MISSING_POLICIES])
         .default(DEFAULT_KEY_MISSING_POLICY),
     )
+    .addOption(
+      new Option('--gatt-cache <mode>', "the GATT cache kept with a bond (Core Vol 3 Part G 2.5.2): verify (read the Database Hash first, discover again when it differs), trust (use it until Service Changed or 0x12 says it is stale), off (discover on every link)")
+        .choices([...GATT_CACHE_MODES])
+        .default('verify'),
+    )
+    .option('--no-gatt-cache', 'the same as --gatt-cache off: discover the database on every link')
     .option(
       '--methods <list>',
       `one paired phase (column) per pairing method, each on a new connection with the central's Security Manager set for it: ${PAIRING_METHODS.join(', ')} (on mock with no --target the served peripheral gets the matching IO capability; against a real target the pairing flags override the method's settings)`,
@@ -182,7 +189,9 @@ async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs
   return printMatrix(
     io,
     async () => {
-      client = await Promise.race([CentralClient.open(transport, { policy: opts.policy, onKeyMissing: opts.onKeyMissing, timeoutMs: opts.timeout, ...(smp ? { smp } : {}) }), lost]);
+      const gattCache = { mode: opts.gattCache === false ? ('off' as const) : (opts.gattCache ?? 'verify') };
+      const onDatabaseChanged = (peer: string, why: string) => err(escapeForTerminal(`blebench: ${peer}: ${why}\n`));
+      client = await Promise.race([CentralClient.open(transport, { policy: opts.policy, onKeyMissing: opts.onKeyMissing, timeoutMs: opts.timeout, gattCache, onDatabaseChanged, ...(smp ? { smp } : {}) }), lost]);
       const found = await client.find(target);
       log.info({ address: found.advertisement.address, name: found.advertisement.localName, rssi: found.advertisement.rssi }, 'found');
       const result = await Promise.race([

@@ -74,9 +74,11 @@ export class NobleCentralPort implements CentralPort {
 
   async reconnect(timeoutMs: number): Promise<void> {
     const conn = this.need();
-    const found = this.found!;
     await conn.disconnect();
-    this.found = await this.client.find({ kind: 'address', value: found.advertisement.address }, timeoutMs);
+    // Found as the first time, by what it advertises: a peripheral with privacy, or one reset with a new
+    // identity, comes back from another address (Vol 6 Part B 1.3.2.2); the bond lookup then says whether
+    // it is the bonded device.
+    this.found = await this.client.find(this.target, timeoutMs);
     this.attach(await this.client.connect(this.found));
   }
 
@@ -85,8 +87,8 @@ export class NobleCentralPort implements CentralPort {
     if (changed === 0) throw new CentralUsageError('the central keeps no key to change: pair with bonding first (security-manager: { bonding: true })');
   }
 
-  async forgetBonds(): Promise<number> {
-    return this.client.forgetBonds();
+  async forgetBonds(options: { newIrk?: boolean } = {}): Promise<number> {
+    return this.client.forgetBonds(options);
   }
 
   onNotification(listener: (uuid: CanonicalUuid, value: Buffer) => void): void {

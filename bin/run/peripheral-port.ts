@@ -23,7 +23,10 @@ export function peripheralPort(server: PeripheralServer): PeripheralPort {
     requestSecurity: (connection) => {
       if (!server.requestSecurity(centralOn(connection))) throw new Error('no Security Manager session on this link (a Security Request needs the peripheral\'s security-manager block)');
     },
-    forgetBonds: () => server.forgetBonds(),
+    forgetBonds: (options) => server.forgetBonds(options),
+    updateFirmware: async (profile, serviceChanged) => {
+      await server.updateFirmware(profile, { serviceChanged });
+    },
     listen(l: (e: PeripheralEvent) => void) {
       const on = {
         connect: (i: { central: string }) => l({ type: 'connect', central: i.central }),

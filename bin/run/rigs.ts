@@ -135,6 +135,6 @@ function centralSmp(c: ScenarioCentral): { smp?: SmpSetup } {
 }
 
 /** One central's CentralClient options: its policies, persona cures, Security Manager, the runner's time limit. */
-function centralOptions(c: ScenarioCentral, timeoutMs: number) {
-  return { policy: c.pairing, onKeyMissing: c.onKeyMissing, ...(c.cures ? { cures: new Set(c.cures) } : {}), timeoutMs, ...centralSmp(c) };
+export function centralOptions(c: ScenarioCentral, timeoutMs: number) {
+  return { policy: c.pairing, onKeyMissing: c.onKeyMissing, ...(c.cures ? { cures: new Set(c.cures) } : {}), timeoutMs, ...(c.gattCache ? { gattCache: c.gattCache } : {}), ...centralSmp(c) };
 }

@@ -89,7 +89,9 @@ class CentralConsole {
   private async start(): Promise<void> {
     this.found = undefined;
     const transport = await this.session.openTransport();
-    this.client = await this.session.op(CentralClient.open(transport, { policy: this.o.policy, ...(this.o.onKeyMissing ? { onKeyMissing: this.o.onKeyMissing } : {}), timeoutMs: this.o.timeoutMs, ...(this.session.smp ? { smp: this.session.smp } : {}) }));
+    // A changed database (Service Changed, another Database Hash, 0x12) is said as it is learnt: the console discovers again.
+    const onDatabaseChanged = (peer: string, why: string) => this.print(`${peer}: ${why}`);
+    this.client = await this.session.op(CentralClient.open(transport, { policy: this.o.policy, ...(this.o.onKeyMissing ? { onKeyMissing: this.o.onKeyMissing } : {}), timeoutMs: this.o.timeoutMs, onDatabaseChanged, ...(this.session.smp ? { smp: this.session.smp } : {}) }));
     this.print(`blebench central console on ${transport.label} (pairing policy ${this.o.policy}); Ctrl-C quits`);
   }
 

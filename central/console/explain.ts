@@ -2,6 +2,7 @@
 // what to try next; the link's security; what the pairing policy did around an operation.
 import { ATT_ERROR } from '../../common/base/codes/att.js';
 import { hex } from '../../common/base/codes/code-table.js';
+import { peerAddressLine } from '../../common/stack/trace/address-line.js';
 import { keySecurityText } from '../../common/stack/smp/key-security.js';
 import type { CentralConnection, OperationRecord } from '../connection.js';
 import { AttError, HciError, isCentralError, SmpPairingFailed } from '../errors.js';
@@ -59,7 +60,7 @@ export function describeSecurity(conn: CentralConnection): string[] {
   const l = conn.link;
   const s = conn.security();
   const lines = [
-    `link ${hex(l.handle, 4)} to ${conn.peer.address}${l.peerIdentity ? ` (identity ${l.peerIdentity.address} ${l.peerIdentity.type}, ${l.peerIdentity.via === 'irk' ? 'resolved with its stored IRK' : 'distributed in pairing'})` : ''}: ${l.connected ? 'connected' : `down (${l.disconnectReasonName ?? 'reason unknown'})`}`,
+    `link ${hex(l.handle, 4)} to ${peerAddressLine(l)}${l.peerIdentity && !l.peerRpa ? ` (${l.peerIdentity.via === 'irk' ? 'resolved with its stored IRK' : 'distributed in pairing'})` : ''}: ${l.connected ? 'connected' : `down (${l.disconnectReasonName ?? 'reason unknown'})`}`,
     `  encrypted: ${l.encrypted ? `yes, key size ${l.keySize ?? '?'} octets` : 'no'}${l.encryptionStatus !== undefined && l.encryptionStatus !== 0 ? ` (last Encryption Change: ${hex(l.encryptionStatus)} ${l.encryptionStatusName ?? ''})` : ''}`,
     `  authenticated (MITM): ${s.authenticated ? 'yes' : 'no'}`,
   ];

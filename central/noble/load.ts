@@ -12,6 +12,7 @@
 // - Its GATT client hides ATT errors and pairs on its own; NobleAttBearer (att-bearer.ts) takes each
 import type { HciTransport } from '../../common/stack/hci/transport.js';
 import { injectHciSocket, withTransportSockets } from '../../common/stack/hci/socket-injection.js';
+import { toLegacyConnectionComplete } from '../../common/stack/hci/legacy-connection-complete.js';
 import { runRemovingProcessListeners } from '../../common/base/util/process-listeners.js';
 import type { LinkSession, SmpSetup } from '../../common/stack/smp/link-session.js';
 import { waitForPoweredOn } from '../../common/stack/hci/stack-power.js';
@@ -30,6 +31,12 @@ export interface LoadedNoble {
   bearer(handle: number): NobleAttBearer | undefined;
   /** blebench's Security Manager on the connection with this HCI handle (only with the `smp` option). */
   smpSession(handle: number): LinkSession | undefined;
+  /**
+   * With privacy: a new IRK (MSB-first), as a phone whose bonds were all reset: distributed from the next
+   * bonding on with the same identity address, the next RPA made from it. Undefined without privacy (the
+   * Security Manager then distributes a fresh IRK at each bonding anyway).
+   */
+  newIrk(): Buffer | undefined;
   /** Stops scanning, drops links, ends noble's poll loop and its socket. The transport stays open. */
   close(): Promise<void>;
 }
@@ -76,7 +83,11 @@ export async function loadNoble(transport: HciTransport, options: LoadNobleOptio
   const NobleClass = nobleRequire('@abandonware/noble/lib/noble.js') as new (bindings: unknown) => Noble;
   const Bindings = nobleRequire('@abandonware/noble/lib/hci-socket/bindings.js') as new (options: object) => NobleInternals['bindings'];
 
-  const bindings = withTransportSockets(transport, () => new Bindings({ extended: !!options.extended }));
+  // noble parses LE Enhanced Connection Complete but reads its Peer_Address_Type 0x03 (a resolved random
+  // static identity) as public (lib/hci-socket/hci.js processLeEnhancedConnComplete: `=== 0x01 ? 'random'
+  // : 'public'`): it gets the plain event instead, which carries the identity with type 0x00/0x01
+  // (legacy-connection-complete.ts; pinned in test/central/pinned-noble-drift-fails-loudly.test.ts).
+  const bindings = withTransportSockets(transport, () => new Bindings({ extended: !!options.extended }), toLegacyConnectionComplete);
   const noble = new NobleClass(bindings);
   const internals: NobleInternals = { bindings };
   const sessions = new Map<number, LinkSession>();
@@ -144,6 +155,14 @@ export async function loadNoble(transport: HciTransport, options: LoadNobleOptio
     bindings._hci.pollIsDevUp = () => {};
     bindings._hci._socket.stop();
   };
-  return { noble, transport, version: nobleVersion(), internals, bearer: (h) => bearers.get(h), smpSession: (h) => sessions.get(h), close };
+  const newIrk = () => {
+    const identity = options.smp?.identity;
+    if (!privacyIrk || !identity) return undefined;
+    privacyIrk = freshIrk();
+    options.smp!.identity = { address: identity.address, irk: privacyIrk };
+    transport.newPrivacyIdentity?.(privacyIrk);
+    return privacyIrk;
+  };
+  return { noble, transport, version: nobleVersion(), internals, bearer: (h) => bearers.get(h), smpSession: (h) => sessions.get(h), newIrk, close };
 }
 

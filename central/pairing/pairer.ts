@@ -11,7 +11,7 @@ import type { Tap } from '../../common/stack/trace/tap.js';
 import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
 import type { AttBearer } from '../att/att-bearer.js';
 import { HciError, OperationTimeout, SmpPairingFailed, type CentralError } from '../errors.js';
-import type { LinkSession } from '../../common/stack/smp/link-session.js';
+import { describeSharedIrk, type LinkSession } from '../../common/stack/smp/link-session.js';
 import type { PairingOutcome } from '../../common/stack/smp/engine-types.js';
 import { debugKeyUse, pairingReport, sideName, type PairingReport } from './pairing-report.js';
 
@@ -69,6 +69,7 @@ export function pair(o: PairOptions): Promise<PairingReport> {
       bearer.off('pairingFailed', onNobleFail);
       o.session?.off('outcome', onOutcome);
       const debugKey = debugKeyUse(tap.entries.filter((e) => e.seq > from && e.handle === link.handle), link.role);
+      for (const s of o.session?.sharedIrks ?? []) notes.push(describeSharedIrk(s));
       const identities = o.session ? { local: o.session.localIdentity, ...(o.session.peerIdentity ? { peer: o.session.peerIdentity } : {}) } : undefined;
       resolve(pairingReport(link, o.trigger, { ...(error ? { error } : {}), notes, ...(debugKey ? { debugKey } : {}), ...(identities ? { identities } : {}) }));
     };

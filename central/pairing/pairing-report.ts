@@ -1,6 +1,7 @@
 // What a pairing did, read from the tap (design.md: the testbench tells what really went over the
 // air): who started it, each side's IO capability, AuthReq and key distribution, the method, the
 // result and the key size. Core v5.4 Vol 3 Part H 3.5.1-3.5.2 (features), 2.3.5.1 (method), 3.6 (keys).
+import { addressLine, localAddressLine, peerAddressLine, type AddressOf } from '../../common/stack/trace/address-line.js';
 import { authReqText, keyDistributionText, SMP_CODE, smpCodeName, type PairingMethod } from '../../common/base/codes/smp.js';
 import { fromWire } from '../../common/stack/smp/byte-order.js';
 import { DEBUG_KEY_WARNING } from '../../common/stack/smp/key-security.js';
@@ -52,6 +53,8 @@ export interface PairingReport {
 export interface AddressPair {
   onAir: string;
   identity?: string;
+  /** Both in one line: "RPA 5A:… → identity C0:… (public)" (common/stack/trace/address-line.ts). */
+  line: string;
 }
 
 export interface DebugKeyUse {
@@ -99,6 +102,7 @@ export function debugKeyText(d: DebugKeyUse): string {
 }
 
 const addressText = (a: { address: string; type: string }) => `${a.address} (${a.type})`;
+const asAddress = (a: { address: string; type: string }): AddressOf => ({ address: a.address, type: a.type === 'random' ? 'random' : 'public' });
 
 export function pairingReport(
   link: LinkState,
@@ -107,7 +111,11 @@ export function pairingReport(
 ): PairingReport {
   const onAirLocal = link.localAddress ? `${link.localAddress.toUpperCase()} (${link.localAddressType ?? 'public'})` : 'unknown';
   const onAirPeer = `${link.peerAddress.toUpperCase()} (${(link.peerAddressType & 1) === 1 ? 'random' : 'public'})`;
-  const pairOf = (onAir: string, id: { address: string; type: string } | undefined): AddressPair => (id && addressText(id) !== onAir ? { onAir, identity: addressText(id) } : { onAir });
+  const pairOf = (onAir: string, id: { address: string; type: string } | undefined, line: string): AddressPair => (id && addressText(id) !== onAir ? { onAir, identity: addressText(id), line } : { onAir, line });
+  const peerId = outcome.identities?.peer ?? link.peerIdentity;
+  const peerType = (link.peerAddressType & 1) === 1 ? 'random' : 'public';
+  const peerLine = link.peerRpa || !peerId ? peerAddressLine(link) : addressLine({ address: link.peerAddress, type: peerType }, asAddress(peerId));
+  const localId = outcome.identities?.local;
   const p: PairingState | undefined = link.pairing;
   const side = (s: LocalOrRemote) => sideName(s, link.role);
   const initiator = p ? side(p.initiator) : 'central';
@@ -118,7 +126,7 @@ export function pairingReport(
     result: outcome.error ? 'failed' : 'encrypted',
     keysDistributed: (p?.keys ?? []).map((k) => ({ kind: k.kind, sentBy: side(k.sentBy) })),
     notes: [...(outcome.notes ?? [])],
-    addresses: { local: pairOf(onAirLocal, outcome.identities?.local), peer: pairOf(onAirPeer, outcome.identities?.peer) },
+    addresses: { local: pairOf(onAirLocal, localId, localAddressLine(link, localId && asAddress(localId))), peer: pairOf(onAirPeer, outcome.identities?.peer, peerLine) },
   };
   if (p?.request) report.request = features(p.request, initiator);
   if (p?.response) report.response = features(p.response, responder);
@@ -136,8 +144,9 @@ export function formatPairingReport(r: PairingReport): string[] {
   const f = (x: PairingFeaturesReport) =>
     `${x.sentBy}: ${x.ioCapability}, ${x.authReq}, OOB ${x.oob ? 'present' : 'absent'}, max key ${x.maxKeySize}, initiator keys ${x.initiatorKeys}, responder keys ${x.responderKeys}`;
   const lines = [`pairing (${r.trigger}), started by the ${r.startedBy}`];
-  const a = (x: AddressPair) => (x.identity ? `${x.onAir} on the air, identity ${x.identity}` : x.onAir);
-  if (r.addresses.local.identity || r.addresses.peer.identity) lines.push(`  addresses: this central ${a(r.addresses.local)}; the peripheral ${a(r.addresses.peer)}`);
+  // One line per side where privacy shows: the address on the air, and the identity behind it.
+  const { local, peer } = r.addresses;
+  if (local.identity || peer.identity || /RPA/.test(local.line + peer.line)) lines.push(`  the peripheral: ${peer.line}`, `  this central: ${local.line}`);
   if (r.request) lines.push(`  Pairing Request  ${f(r.request)}`);
   if (r.response) lines.push(`  Pairing Response ${f(r.response)}`);
   if (r.method) lines.push(`  method: ${r.secureConnections ? 'LE Secure Connections' : 'LE legacy'} ${r.method}${r.debugKey ? ` (${DEBUG_KEY_WARNING})` : ''}`);

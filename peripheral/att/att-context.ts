@@ -8,6 +8,7 @@ import type { RequestRecord } from '../answers/request-record.js';
 import type { ServedDescriptor } from '../gatt/served-profile.js';
 import type { AnswerOperation, DelayOperation } from '../server-types.js';
 import type { AttributeTable } from './attribute-table.js';
+import type { ChangeAwareness } from '../gatt/change-awareness.js';
 
 export interface AttServerContext {
   readonly table: AttributeTable;
@@ -23,8 +24,8 @@ export interface AttServerContext {
   chosenAnswer(characteristic: string, operation: AnswerOperation): ChosenAnswer | undefined;
   /** How long to hold the answer (0: at once). */
   delayFor(characteristic: string, operation: DelayOperation): number;
-  /** A Handle Value Confirmation arrived. */
-  confirmation(): void;
+  /** A Handle Value Confirmation arrived on this link. */
+  confirmation(conn: AttConnection): void;
   /** The central's CSRK (Vol 3 Part H 2.4.2.2) from its bond, spec order (most significant octet first); undefined when none was distributed. */
   signingKey(): Buffer | undefined;
 }
@@ -43,8 +44,12 @@ export interface AttConnection {
   mtu: number;
   /** The one prepare queue of this client, across attributes. Vol 3 Part F 3.4.6. */
   readonly queue: PreparedWrite[];
-  /** Service Changed's CCCD on this link. */
+  /** Service Changed's CCCD on this link (a bonded central's is kept across links, Vol 3 Part G 7.1). */
   serviceChangedCccd: number;
+  /** Client Supported Features on this link (a bonded central's is kept across links, Vol 3 Part G 7.2). */
+  clientFeatures: number;
+  /** Whether the client is change-aware (robust caching, Vol 3 Part G 2.5.2.1). */
+  awareness: ChangeAwareness;
   /** The last SignCounter accepted in a Signed Write Command (Vol 3 Part H 2.4.5). */
   signCounter: number | undefined;
 }

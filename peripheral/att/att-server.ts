@@ -15,6 +15,18 @@ import { read, readBlob, readMultiple, readMultipleVariable } from './reads.js';
 import { handleSignedWriteCommand } from './signed-write.js';
 import { handleWriteCommand, handleWriteRequest } from './writes.js';
 import { hex } from '../../common/base/codes/code-table.js';
+import { CLIENT_FEATURE } from '../../common/base/codes/gatt.js';
+import { ChangeAwareness, isGatedWhileUnaware } from '../gatt/change-awareness.js';
+
+/** What a link starts with beyond the defaults: a bonded central's kept GATT state. Vol 3 Part G 2.5.2.1, 7.1, 7.2. */
+export interface AttOpenState {
+  readonly serviceChangedCccd?: number;
+  readonly clientFeatures?: number;
+  /** Change-aware at the start (default true: a client without a trusted relationship). */
+  readonly changeAware?: boolean;
+  /** Told when the client becomes change-aware, and why. */
+  readonly onAware?: (why: string) => void;
+}
 
 /** Puts one ATT PDU on a connection's ATT channel (L2CAP CID 0x0004); false when the link is gone. */
 export type AttSend = (connectionHandle: number, pdu: Buffer) => boolean;
@@ -32,9 +44,17 @@ export class AttServer {
   ) {}
 
   /** A link came up: fresh ATT state (ATT_MTU 23, an empty prepare queue) and its own context. */
-  open(handle: number): AttConnection {
+  open(handle: number, init: AttOpenState = {}): AttConnection {
     this.close(handle);
-    const state: AttConnection = { handle, mtu: ATT_DEFAULT_LE_MTU, queue: [], serviceChangedCccd: 0, signCounter: undefined };
+    const state: AttConnection = {
+      handle,
+      mtu: ATT_DEFAULT_LE_MTU,
+      queue: [],
+      serviceChangedCccd: init.serviceChangedCccd ?? 0,
+      clientFeatures: init.clientFeatures ?? 0,
+      awareness: new ChangeAwareness(init.changeAware ?? true, init.onAware),
+      signCounter: undefined,
+    };
     this.connections.set(handle, { state, held: new HeldAnswers((pdu) => this.send(handle, pdu)), ctx: this.contextFor(handle) });
     return state;
   }
@@ -62,6 +82,16 @@ export class AttServer {
   /** ATT_MTU of a connection (23 when unknown). */
   mtu(handle: number): number {
     return this.connections.get(handle)?.state.mtu ?? ATT_DEFAULT_LE_MTU;
+  }
+
+  /** A connection's ATT state (undefined when the link is not open). */
+  connection(handle: number): AttConnection | undefined {
+    return this.connections.get(handle)?.state;
+  }
+
+  /** The served database changed under every open link: each client is change-unaware. Vol 3 Part G 2.5.2.1. */
+  databaseChanged(): void {
+    for (const c of this.connections.values()) c.state.awareness.databaseChanged();
   }
 
   /** Sends a PDU the server starts (notification, indication) on a connection. */
@@ -102,6 +132,8 @@ export class AttServer {
       return isRequest ? errorAnswer(decoded.opcode, 0, ATT_ERROR.INVALID_PDU) : {};
     }
     const pdu = decoded.pdu;
+    const gated = this.robustCachingGate(pdu, conn, ctx);
+    if (gated) return gated;
     switch (pdu.opcode) {
       case ATT_OP.EXCHANGE_MTU_REQ:
         return exchangeMtu(pdu, conn);
@@ -132,7 +164,7 @@ export class AttServer {
       case ATT_OP.EXECUTE_WRITE_REQ:
         return executeWrite(pdu, conn, ctx);
       case ATT_OP.HANDLE_VALUE_CFM:
-        ctx.confirmation();
+        ctx.confirmation(conn);
         return {};
       default:
         // Responses, notifications and indications are a client's to take; this peripheral has no ATT client.
@@ -140,4 +172,29 @@ export class AttServer {
         return {};
     }
   }
+
+  /**
+   * Robust caching (Vol 3 Part G 2.5.2.1): a change-unaware client that set the Robust Caching bit gets
+   * 0x12 Database Out Of Sync for a request at a handle (once per bearer), and its commands are ignored.
+   */
+  private robustCachingGate(pdu: AttPdu, conn: AttConnection, ctx: AttServerContext): Answer | undefined {
+    const robust = (conn.clientFeatures & CLIENT_FEATURE.ROBUST_CACHING) !== 0;
+    const method = attMethodOf(pdu.opcode);
+    if (method === 'command' && !conn.awareness.takesCommand(robust)) {
+      ctx.log.info({ opcode: pdu.opcode }, `${attOpcodeName(pdu.opcode)} ignored: the central is change-unaware (robust caching, Vol 3 Part G 2.5.2.1)`);
+      return {};
+    }
+    if (method !== 'request' || conn.awareness.request(robust, isGatedWhileUnaware(pdu)) === 'process') return undefined;
+    const handle = handleInError(pdu);
+    ctx.log.info({ opcode: pdu.opcode, handle }, `${attOpcodeName(pdu.opcode)} answered 0x12 Database Out Of Sync: the database changed and the central is not yet change-aware (it set robust caching; Vol 3 Part G 2.5.2.1)`);
+    return errorAnswer(pdu.opcode, handle, ATT_ERROR.DATABASE_OUT_OF_SYNC);
+  }
+}
+
+/** The handle an Error Response names for a request: its handle, its first handle, or its range's start. Vol 3 Part F 3.4.1.1. */
+function handleInError(pdu: AttPdu): number {
+  if ('handle' in pdu) return pdu.handle;
+  if ('handles' in pdu) return pdu.handles[0] ?? 0;
+  if ('startingHandle' in pdu) return pdu.startingHandle;
+  return 0;
 }

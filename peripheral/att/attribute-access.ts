@@ -1,7 +1,9 @@
 // Who may read or write an attribute of the table, and its value now: the table's own attributes
 // (declarations open to read, never to write; Device Name and Appearance readable; Service Changed
-// indicate-only), the profile's through peripheral/answers/access-policy.ts. Core v5.4 Vol 3 Part F 3.4.1.1,
-// Vol 3 Part G 3.3.3.3 (CCCD), 7.1 (Service Changed).
+// indicate-only; Client Supported Features per link, its bits never cleared; Database Hash read-only),
+// the profile's through peripheral/answers/access-policy.ts. Core v5.4 Vol 3 Part F 3.4.1.1,
+// Vol 3 Part G 3.3.3.3 (CCCD), 7.1 (Service Changed), 7.2 (Client Supported Features), 7.3 (Database Hash).
+import { CLIENT_FEATURE } from '../../common/base/codes/gatt.js';
 import { ATT_ERROR } from '../../common/base/codes/att.js';
 import { CCCD_BITS } from '../../common/stack/gatt/index.js';
 import { CCCD_LENGTH, decideCccdWrite, decideDescriptorRead, decideDescriptorWrite, decideValueRead, decideValueWrite, type Decision } from '../answers/access-policy.js';
@@ -27,6 +29,12 @@ export function valueOf(a: Attribute, conn: AttConnection, ctx: AttServerContext
   switch (a.kind) {
     case 'serviceChangedCccd':
       return cccdBytes(conn.serviceChangedCccd);
+    case 'clientFeatures':
+      return Buffer.from([conn.clientFeatures]);
+    case 'databaseHash':
+      // Reading the hash is half of the way back to change-aware (Vol 3 Part G 2.5.2.1).
+      conn.awareness.hashWasRead();
+      return a.value;
     case 'profile': {
       const s = a.served;
       if (s.kind === 'value') return s.characteristic.value;
@@ -46,6 +54,10 @@ export function hasFixedLength(a: Attribute): boolean {
 /** May this link read it? `choose`: let a chosen answer (answerWith) take the place of the security decision. */
 export function readDecision(a: Attribute, ctx: AttServerContext, choose: boolean): Decision {
   switch (a.kind) {
+    case 'serviceChangedCccd':
+    case 'clientFeatures':
+    case 'databaseHash':
+      return { ok: true, reason: 'the GATT service\'s CCCD, Client Supported Features and Database Hash are open to read' };
     case 'fixed':
       return a.readable ? OPEN : refuse(ATT_ERROR.READ_NOT_PERMITTED, 'Service Changed is indicated, never read (Vol 3 Part G 7.1)');
     case 'profile': {
@@ -62,8 +74,16 @@ export function readDecision(a: Attribute, ctx: AttServerContext, choose: boolea
 export type WriteKind = 'request' | 'command' | 'prepare' | 'execute';
 
 /** May this link write it (with this value; `undefined` for a Prepare Write, whose value is checked at execute)? */
-export function writeDecision(a: Attribute, ctx: AttServerContext, kind: WriteKind, value: Buffer | undefined): Decision {
+export function writeDecision(a: Attribute, ctx: AttServerContext, kind: WriteKind, value: Buffer | undefined, conn: AttConnection): Decision {
   switch (a.kind) {
+    case 'clientFeatures': {
+      if (value === undefined) return { ok: true, reason: 'Client Supported Features is open to write' };
+      if (value.length === 0) return refuse(ATT_ERROR.INVALID_ATTRIBUTE_VALUE_LENGTH, 'Client Supported Features takes at least one octet');
+      // A client shall not clear a bit it has set: Value Not Allowed. Vol 3 Part G 7.2.
+      const cleared = conn.clientFeatures & ~value[0]!;
+      if (cleared) return refuse(ATT_ERROR.VALUE_NOT_ALLOWED, `a client may not clear a Client Supported Features bit it has set (bits 0x${cleared.toString(16).padStart(2, '0')})`);
+      return { ok: true, reason: 'Client Supported Features is open to write' };
+    }
     case 'serviceChangedCccd': {
       if (value === undefined) return { ok: true, reason: "Service Changed's CCCD is open to write" };
       if (value.length !== CCCD_LENGTH) return refuse(ATT_ERROR.INVALID_ATTRIBUTE_VALUE_LENGTH, `a CCCD value is ${CCCD_LENGTH} octets and ${value.length} were written`);
@@ -90,6 +110,8 @@ export function writeDecision(a: Attribute, ctx: AttServerContext, kind: WriteKi
 /** Stores a written value (a CCCD's bits go to the link's subscriptions). */
 export function applyWrite(a: Attribute, value: Buffer, conn: AttConnection, ctx: AttServerContext): void {
   if (a.kind === 'serviceChangedCccd') conn.serviceChangedCccd = value.readUInt16LE(0);
+  // Only the bits this server knows are kept (robust caching; no EATT, no multiple notifications). Vol 3 Part G 7.2.
+  if (a.kind === 'clientFeatures') conn.clientFeatures |= value[0]! & CLIENT_FEATURE.ROBUST_CACHING;
   if (a.kind !== 'profile') return;
   const s = a.served;
   if (s.kind === 'value') s.characteristic.value = Buffer.from(value);

@@ -1,10 +1,12 @@
 // The one attribute table the peripheral serves: GAP (0x1800: Device Name, Appearance), GATT
-// (0x1801: Service Changed and its CCCD), then the profile's services, in the handle order bleno
-// gave them before (centrals that cached handles find them where they were). Core v5.4 Vol 3
-// Part G 3 (service, include and characteristic declarations), Vol 3 Part F 3.2 (attributes).
+// (0x1801: Service Changed and its CCCD, Client Supported Features, Database Hash), then the profile's
+// services. Core v5.4 Vol 3 Part G 3 (service, include and characteristic declarations), 7 (the GATT
+// service), Vol 3 Part F 3.2 (attributes). A table built with `serviceChanged: false` is a firmware
+// without Service Changed: 0x1801 holds nothing, so no Database Hash and no robust caching either
+// (both need Service Changed, Vol 3 Part G 2.5.2.1), and a client may take its handles as fixed.
 import { GATT_CCCD_UUID, GATT_CHARACTERISTIC, GATT_DECLARATION, GATT_PROPERTY, GATT_SERVICE } from '../../common/base/codes/gatt.js';
 import { attUuid16, attUuidToWire, sameAttUuid, ATT_UUID16_LENGTH } from '../../common/stack/att/index.js';
-import type { ResolvedProfile } from '../../common/stack/gatt/index.js';
+import { databaseHashValue, type HashedAttribute, type ResolvedProfile } from '../../common/stack/gatt/index.js';
 import { AttributeMap, type ServedAttribute } from '../gatt/served-profile.js';
 
 /** Appearance 0x0080 (Generic Computer), as bleno served it. Assigned Numbers 2.6. */
@@ -20,8 +22,12 @@ export type Attribute =
   | { readonly kind: 'declaration'; readonly handle: number; readonly type: Buffer; readonly value: Buffer }
   /** A GAP/GATT value the table holds itself (Device Name, Appearance: readable; Service Changed: not). */
   | { readonly kind: 'fixed'; readonly handle: number; readonly type: Buffer; readonly value: Buffer; readonly readable: boolean; readonly fixedLength: boolean }
-  /** Service Changed's CCCD: one value per link, indications only. Vol 3 Part G 7.1. */
+  /** Service Changed's CCCD: one value per link (kept for bonded centrals), indications only. Vol 3 Part G 7.1. */
   | { readonly kind: 'serviceChangedCccd'; readonly handle: number; readonly type: Buffer }
+  /** Client Supported Features: one value per link (kept for bonded centrals). Vol 3 Part G 7.2. */
+  | { readonly kind: 'clientFeatures'; readonly handle: number; readonly type: Buffer }
+  /** Database Hash: the table's own hash, read-only. Vol 3 Part G 7.3. */
+  | { readonly kind: 'databaseHash'; readonly handle: number; readonly type: Buffer; readonly value: Buffer }
   /** A characteristic value or descriptor of the profile: the access policy decides. */
   | { readonly kind: 'profile'; readonly handle: number; readonly type: Buffer; readonly served: ServedAttribute };
 
@@ -34,12 +40,22 @@ function u16(v: number): Buffer {
   return b;
 }
 
+/** How the table is built. */
+export interface AttributeTableOptions {
+  /** Serve Service Changed, Client Supported Features and Database Hash in 0x1801 (default true). */
+  readonly serviceChanged?: boolean;
+}
+
 export class AttributeTable {
   /** Indexed by handle; handles run from 1 without gaps. */
   private readonly byHandle: Attribute[] = [];
   readonly map: AttributeMap;
+  /** The Database Hash of this table, as the characteristic serves it (least significant octet first). Vol 3 Part G 7.3. */
+  readonly databaseHash: Buffer;
+  /** Service Changed's value handle, when served. */
+  readonly serviceChangedHandle: number | undefined;
 
-  constructor(profile: ResolvedProfile, deviceName: string) {
+  constructor(profile: ResolvedProfile, deviceName: string, options: AttributeTableOptions = {}) {
     const add = (a: Attribute) => void (this.byHandle[a.handle] = a);
     let h = 0;
     // GAP service. Vol 3 Part C 12.
@@ -51,10 +67,18 @@ export class AttributeTable {
     add({ kind: 'service', handle: gap, type: type16(GATT_DECLARATION.PRIMARY_SERVICE), value: type16(GATT_SERVICE.GENERIC_ACCESS), endGroupHandle: h });
     // GATT service. Vol 3 Part G 7.
     const gatt = ++h;
-    add({ kind: 'declaration', handle: ++h, type: type16(GATT_DECLARATION.CHARACTERISTIC), value: declaration(GATT_PROPERTY.INDICATE, h + 1, type16(GATT_CHARACTERISTIC.SERVICE_CHANGED)) });
-    add({ kind: 'fixed', handle: ++h, type: type16(GATT_CHARACTERISTIC.SERVICE_CHANGED), value: SERVICE_CHANGED_VALUE, readable: false, fixedLength: true });
-    add({ kind: 'serviceChangedCccd', handle: ++h, type: type16(GATT_CCCD_UUID) });
-    add({ kind: 'service', handle: gatt, type: type16(GATT_DECLARATION.PRIMARY_SERVICE), value: type16(GATT_SERVICE.GENERIC_ATTRIBUTE), endGroupHandle: h });
+    let hashHandle: number | undefined;
+    if (options.serviceChanged ?? true) {
+      add({ kind: 'declaration', handle: ++h, type: type16(GATT_DECLARATION.CHARACTERISTIC), value: declaration(GATT_PROPERTY.INDICATE, h + 1, type16(GATT_CHARACTERISTIC.SERVICE_CHANGED)) });
+      add({ kind: 'fixed', handle: ++h, type: type16(GATT_CHARACTERISTIC.SERVICE_CHANGED), value: SERVICE_CHANGED_VALUE, readable: false, fixedLength: true });
+      this.serviceChangedHandle = h;
+      add({ kind: 'serviceChangedCccd', handle: ++h, type: type16(GATT_CCCD_UUID) });
+      add({ kind: 'declaration', handle: ++h, type: type16(GATT_DECLARATION.CHARACTERISTIC), value: declaration(GATT_PROPERTY.READ | GATT_PROPERTY.WRITE, h + 1, type16(GATT_CHARACTERISTIC.CLIENT_SUPPORTED_FEATURES)) });
+      add({ kind: 'clientFeatures', handle: ++h, type: type16(GATT_CHARACTERISTIC.CLIENT_SUPPORTED_FEATURES) });
+      add({ kind: 'declaration', handle: ++h, type: type16(GATT_DECLARATION.CHARACTERISTIC), value: declaration(GATT_PROPERTY.READ, h + 1, type16(GATT_CHARACTERISTIC.DATABASE_HASH)) });
+      hashHandle = ++h;
+    }
+    const gattEnd = h;
 
     // The profile's services: first where each one's group lies (includes name them), then the attributes.
     const ranges = new Map<string, { start: number; end: number; uuid: Buffer }>();
@@ -90,6 +114,11 @@ export class AttributeTable {
       add({ kind: 'profile', handle: c.valueHandle, type: attUuidToWire(c.def.uuid), served: { kind: 'value', characteristic: c } });
       for (const d of c.descriptors) add({ kind: 'profile', handle: d.handle, type: attUuidToWire(d.def.uuid), served: { kind: 'descriptor', descriptor: d } });
     }
+    // The service's declaration last: the services after it are where its group's end shows.
+    add({ kind: 'service', handle: gatt, type: type16(GATT_DECLARATION.PRIMARY_SERVICE), value: type16(GATT_SERVICE.GENERIC_ATTRIBUTE), endGroupHandle: gattEnd });
+    // The hash covers the structure only (declarations, descriptor types), so it is fixed for the table's life.
+    this.databaseHash = databaseHashValue(this.byHandle.filter((a): a is Attribute => a !== undefined).map(hashed));
+    if (hashHandle !== undefined) add({ kind: 'databaseHash', handle: hashHandle, type: type16(GATT_CHARACTERISTIC.DATABASE_HASH), value: this.databaseHash });
   }
 
   /** The attribute at a handle (undefined for 0x0000 and past the last). */
@@ -112,6 +141,12 @@ export class AttributeTable {
   *ofType(start: number, end: number, type: Buffer): Generator<Attribute> {
     for (const a of this.range(start, end)) if (sameAttUuid(a.type, type)) yield a;
   }
+}
+
+/** What the Database Hash reads of an attribute: handle, type and the value of declarations and descriptors (Vol 3 Part G 7.3.1). */
+function hashed(a: Attribute): HashedAttribute {
+  const value = 'value' in a ? a.value : a.kind === 'profile' && a.served.kind === 'descriptor' ? a.served.descriptor.value : Buffer.alloc(0);
+  return { handle: a.handle, type: a.type, value };
 }
 
 /** Characteristic declaration value: properties, value handle, UUID. Vol 3 Part G 3.3.1. */

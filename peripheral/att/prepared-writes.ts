@@ -18,7 +18,7 @@ export function prepareWrite(req: AttPrepareWriteRequest, conn: AttConnection, c
   const a = ctx.table.at(req.handle);
   if (!a) return errorAnswer(req.opcode, req.handle, ATT_ERROR.INVALID_HANDLE);
   const delayMs = delayOf(a, ctx, 'write');
-  const d = writeDecision(a, ctx, 'prepare', undefined);
+  const d = writeDecision(a, ctx, 'prepare', undefined, conn);
   note(ctx, a, req.opcode, 'prepare', d, { offset: req.offset, delayMs });
   if (!d.ok) return errorAnswer(req.opcode, req.handle, d.attError, delayMs);
   if (conn.queue.length >= PREPARE_QUEUE_CAPACITY) {
@@ -55,7 +55,7 @@ export function executeWrite(req: AttExecuteWriteRequest, conn: AttConnection, c
   }
   // The whole queue is checked before anything is applied.
   for (const s of staged.values()) {
-    const d = writeDecision(s.attribute, ctx, 'execute', s.value);
+    const d = writeDecision(s.attribute, ctx, 'execute', s.value, conn);
     if (!d.ok) return refused(req.opcode, s, d.attError, d.reason, queue.length, ctx);
   }
   for (const s of staged.values()) {

@@ -11,7 +11,7 @@ export function handleWriteRequest(req: AttWriteRequest, conn: AttConnection, ct
   const a = ctx.table.at(req.handle);
   if (!a) return errorAnswer(req.opcode, req.handle, ATT_ERROR.INVALID_HANDLE);
   const delayMs = delayOf(a, ctx, 'write');
-  const d = writeDecision(a, ctx, 'request', req.value);
+  const d = writeDecision(a, ctx, 'request', req.value, conn);
   note(ctx, a, req.opcode, 'request', d, { delayMs });
   if (!d.ok) return errorAnswer(req.opcode, req.handle, d.attError, delayMs);
   applyWrite(a, req.value, conn, ctx);
@@ -24,7 +24,7 @@ export function handleWriteCommand(req: AttWriteCommand, conn: AttConnection, ct
     ctx.log.debug({ handle: req.handle }, 'a Write Command to a handle not in the table was dropped');
     return NO_ANSWER;
   }
-  const d = writeDecision(a, ctx, 'command', req.value);
+  const d = writeDecision(a, ctx, 'command', req.value, conn);
   note(ctx, a, req.opcode, 'command', d, { silent: !d.ok });
   if (d.ok) applyWrite(a, req.value, conn, ctx);
   return NO_ANSWER;

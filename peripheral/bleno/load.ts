@@ -3,6 +3,7 @@
 // does that this folder works around.
 import type { Bond } from '../../common/stack/smp/bond.js';
 import { injectHciSocket, withTransportSockets } from '../../common/stack/hci/socket-injection.js';
+import { toLegacyConnectionComplete } from '../../common/stack/hci/legacy-connection-complete.js';
 import type { HciTransport } from '../../common/stack/hci/transport.js';
 import { waitForPoweredOn } from '../../common/stack/hci/stack-power.js';
 import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
@@ -29,6 +30,9 @@ import {
 import { loadIrksParams, type MgmtIrkInfo } from '../../common/stack/hci/mgmt-irk-info.js';
 import { MGMT_OP } from '../../common/base/codes/mgmt.js';
 import { freshIrk } from '../../common/stack/smp/privacy-setup.js';
+import { generateStaticAddress } from '../../common/base/crypto/random-address.js';
+import { addressToString } from '../../common/stack/hci/hci-packets.js';
+import type { DeviceAddress } from '../../common/stack/smp/engine-types.js';
 import { blenoLocalAddress, blenoSmpSubstitute, parseLtkInfo, putMgmtIrk, putMgmtLtk, type BlenoHciAddress, type BlenoSmpState, type BlenoStoredKey } from './smp-substitute.js';
 
 export interface LoadedBleno {
@@ -57,6 +61,13 @@ export interface LoadedBleno {
   storedIrks(): readonly MgmtIrkInfo[];
   /** Empties bleno's key list and loads the empty list into the kernel (or the transport's kernel share). */
   forgetKeys(): void;
+  /**
+   * With privacy: a new identity, as a re-flashed device that has no public address to keep takes one: a
+   * new random static identity address (Vol 6 Part B 1.3.2.1) and a new IRK (or the same, `keepIrk`: another
+   * unit flashed with one IRK), distributed from the next bonding on; the next RPA comes from that IRK.
+   * Returns the new identity; undefined without privacy (the identity is then the controller's public address).
+   */
+  newIdentity(keepIrk: boolean): DeviceAddress | undefined;
   /** Tells `listener` of every Security Manager session as its link comes up (only when loaded with `smp`). */
   onSmpSession(listener: (connectionHandle: number, session: LinkSession) => void): void;
   /** blebench's Security Manager on a link, the latest by default (only when loaded with `smp`). */
@@ -104,6 +115,10 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
     transport.enablePrivacy!({ mode: privacy.mode, irk: smpState.privacyIrk, rpaTimeoutS: privacy.rpaTimeoutS });
   }
 
+  // bleno knows only the plain LE Connection Complete (lib/hci-socket/hci.js processLeMetaEvent: 0x01 and
+  // 0x03): where its controller sends LE Enhanced Connection Complete (controller privacy unmasks it, here
+  // or in a kernel), bleno would never see the central connect. It gets the plain event instead
+  // (legacy-connection-complete.ts; pinned in test/peripheral/pinned-bleno-drift-fails-loudly.test.ts).
   const bleno = withTransportSockets(transport, () => {
     if (process.platform === 'darwin') {
       // lib/bleno.js requires ./mac/bindings on macOS: give it the hci-socket bindings under that name.
@@ -131,7 +146,7 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
       } as unknown as NodeJS.Module;
     }
     return require('@abandonware/bleno') as Bleno;
-  });
+  }, toLegacyConnectionComplete);
   const internals: BlenoInternals = {
     bindings: require(BLENO_HCI_BINDINGS_FILE) as BlenoInternals['bindings'],
     mgmt: require(BLENO_MGMT_FILE) as BlenoInternals['mgmt'],
@@ -236,6 +251,15 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
         smpState.irks = [];
         internals.mgmt.write(MGMT_OP.LOAD_IDENTITY_RESOLVING_KEYS, 0, loadIrksParams([]));
       }
+    },
+    newIdentity: (keepIrk) => {
+      if (!smpState?.privacyIrk || !options.smp) return undefined;
+      const irk = keepIrk ? smpState.privacyIrk : freshIrk();
+      const address: DeviceAddress = { address: addressToString(generateStaticAddress()), type: 'random' };
+      smpState.privacyIrk = irk;
+      options.smp.identity = { address, irk };
+      transport.newPrivacyIdentity?.(irk);
+      return address;
     },
     onSmpSession: (listener) => {
       if (smpState) smpState.onSession = listener;

@@ -6,6 +6,7 @@
 import type { SmpSetup } from '../../common/stack/smp/link-session.js';
 import { DEBUG_KEY_WARNING } from '../../common/stack/smp/key-security.js';
 import { hex } from '../../common/base/codes/code-table.js';
+import { addressLine, peerAddressLine } from '../../common/stack/trace/address-line.js';
 import { HCI_STATUS } from '../../common/base/codes/hci.js';
 import { SMP_REASON, SMP_REASON_TABLE } from '../../common/base/codes/smp.js';
 import type { ConsoleScreen } from '../../common/apps/console/console-screen.js';
@@ -172,8 +173,9 @@ class PeripheralConsole {
   /** The central's address on the air, and its identity when a stored IRK resolves it (Vol 6 Part B 1.3.2.3). */
   private centralName(onAir: string): string {
     const link = this.session.transport?.tap.links().find((l) => l.connected && l.peerAddress.toUpperCase() === onAir.toUpperCase());
-    const identity = link?.peerIdentity ?? this.session.transport?.kernelShare?.identityOf({ address: onAir.toUpperCase(), type: 'random' });
-    return identity && identity.address !== onAir.toUpperCase() ? `${onAir} (identity ${identity.address} ${identity.type})` : onAir;
+    if (link && (link.peerRpa || link.peerIdentity)) return peerAddressLine(link);
+    const identity = this.session.transport?.kernelShare?.identityOf({ address: onAir.toUpperCase(), type: 'random' });
+    return link ? addressLine({ address: onAir, type: (link.peerAddressType & 1) === 1 ? 'random' : 'public' }, identity) : onAir;
   }
 
   private async menu(): Promise<'quit' | 'again'> {

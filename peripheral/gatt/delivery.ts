@@ -22,6 +22,8 @@ export interface DeliveryContext {
   send(handle: number, pdu: AttPdu): boolean;
   mtu(handle: number): number;
   indications(handle: number): Indications;
+  /** Why this link takes no notification or indication now whatever its CCCD (a change-unaware client), or undefined. */
+  blocked?(handle: number): string | undefined;
   readonly log: Logger;
 }
 
@@ -30,6 +32,8 @@ type Kind = 'notify' | 'indicate';
 /** Why this central gets nothing now, or undefined when it gets the value. */
 function cannotSend(ctx: DeliveryContext, l: LinkState, c: ServedCharacteristic, kind: Kind): string | undefined {
   const name = c.def.name;
+  const blocked = ctx.blocked?.(l.handle);
+  if (blocked) return blocked;
   const on = kind === 'notify' ? ctx.subs.notifying(l.handle, name) : ctx.subs.indicating(l.handle, name);
   if (!on) return `the central has not enabled ${kind === 'notify' ? 'notifications' : 'indications'} in the CCCD`;
   const v = checkSecurity(c.security[kind], ctx.security(l.handle));

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EVT, HCI_STATUS, LE_EVT, OP } from '../../common/base/codes/hci.js';
 import { addressFromWire, addressToWire, Radio, type VirtualController } from '../../common/stack/air/index.js';
-import { ah, generateRpa, isResolvablePrivateAddress, resolvesWith, rpaFromPrand } from '../../common/base/crypto/random-address.js';
+import { ah, generateRpa, generateStaticAddress, isResolvablePrivateAddress, randomAddressKind, resolvesWith, rpaFromPrand } from '../../common/base/crypto/random-address.js';
 import type { HciEvent, TestHost } from './helpers/host.js';
 import { advertise, createConnection, hostFor, initHost, LE_MASK_DEFAULT_TESTS, scanParams } from './helpers/setup.js';
 import { identity, resolvingEntry, rpaTimeout, ZERO_IRK } from './helpers/privacy.js';
@@ -48,6 +48,20 @@ describe('ah and the RPA format', () => {
     }
     // a static random address (0b11) is no RPA
     expect(isResolvablePrivateAddress(addressToWire('C1:22:33:44:55:66'))).toBe(false);
+  });
+
+  it('generated static addresses: top bits 0b11, random part neither all 0 nor all 1 (Vol 6 Part B 1.3.2.1); each kind named by its top bits', () => {
+    for (let i = 0; i < 200; i++) {
+      const a = generateStaticAddress();
+      expect(randomAddressKind(a)).toBe('static');
+      const rest = Buffer.from(a);
+      rest[5]! &= 0x3f;
+      expect(rest.equals(Buffer.alloc(6))).toBe(false);
+      expect(rest.equals(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0x3f]))).toBe(false);
+    }
+    expect(randomAddressKind(generateRpa(irk(IRK_A)))).toBe('resolvable');
+    expect(randomAddressKind(addressToWire('3F:22:33:44:55:66'))).toBe('non-resolvable');
+    expect(randomAddressKind(addressToWire('80:22:33:44:55:66'))).toBe('reserved');
   });
 });
 

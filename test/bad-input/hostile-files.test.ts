@@ -30,7 +30,7 @@ function bigProfile(chars: number): string {
 }
 
 /** Handles of a profile of one service with `chars` characteristics of no descriptor. */
-const c = (chars: number) => 9 + 1 + 2 * chars;
+const c = (chars: number) => 13 + 1 + 2 * chars;
 
 type FileCase = { rule: string; make: (dir: string) => string; says: RegExp };
 
@@ -63,7 +63,7 @@ const PROFILE_CASES: FileCase[] = [
   { rule: 'a symlink loop', make: loop, says: /symlink loop/ },
   { rule: 'a path under a regular file', make: underFile('p.json'), says: /under a regular file/ },
   { rule: 'a YAML alias bomb', make: withText('p.yaml', ALIAS_BOMB), says: /aliases expand beyond 100/ },
-  { rule: 'more attributes than the 16-bit handle space (65536)', make: withText('p.json', bigProfile((65536 - 10) / 2 + 1)), says: /needs 65538 attribute handles.*65535/ },
+  { rule: 'more attributes than the 16-bit handle space (65536)', make: withText('p.json', bigProfile((65536 - 14) / 2 + 1)), says: /needs 65538 attribute handles.*65535/ },
 ];
 
 const SCENARIO_CASES: FileCase[] = [
@@ -112,19 +112,19 @@ describe('profiles and scenarios a hostile tester gives', () => {
 
   it('the 16-bit handle space: 65535 handles are a profile, 65536 are not', () =>
     tally.counted(() => {
-      // 9 (Generic Access, Generic Attribute) + 1 (the service) + 2 per characteristic; 65535 is odd, so one
+      // 13 (Generic Access, Generic Attribute) + 1 (the service) + 2 per characteristic; 65535 is odd, so one
       // characteristic carries a descriptor (0x2901, a user description) to land on it exactly.
       const doc = (chars: number, described: boolean) => {
         const d = JSON.parse(bigProfile(chars)) as { services: Array<{ characteristics: Array<Record<string, unknown>> }> };
         if (described) d.services[0]!.characteristics[0]!.userDescription = 'the one with a descriptor';
         return d;
       };
-      const fits = resolveProfileDocument(doc(32762, true), 'fits.json');
-      expect(c(32762) + 1).toBe(65535);
+      const fits = resolveProfileDocument(doc(32760, true), 'fits.json');
+      expect(c(32760) + 1).toBe(65535);
       expect(fits.ok, JSON.stringify(!fits.ok && fits.issues[0])).toBe(true);
       if (fits.ok) expect(attributeHandleCount(fits.profile.services)).toBe(65535);
-      const over = resolveProfileDocument(doc(32763, false), 'over.json');
-      expect(c(32763)).toBe(65536);
+      const over = resolveProfileDocument(doc(32761, false), 'over.json');
+      expect(c(32761)).toBe(65536);
       expect(over.ok).toBe(false);
       if (!over.ok) expect(over.issues.map((i) => i.message).join('\n')).toMatch(/"huge" needs 65536 attribute handles .* more than the 65535/);
     }),

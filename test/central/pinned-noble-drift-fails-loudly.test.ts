@@ -1,6 +1,8 @@
 // Fails loudly when the pinned noble changes what central/noble/ relies on.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { ADDRESS_TYPE, ROLE } from '../../common/base/codes/hci.js';
+import { leEnhancedConnectionComplete } from '../../common/stack/air/events.js';
 import { describe, expect, it } from 'vitest';
 import { openTransport } from '../../common/stack/hci/transport.js';
 import { loadNoble } from '../../central/noble/load.js';
@@ -215,6 +217,27 @@ describe("noble's SMP seam: what the Security Manager substitute relies on", () 
       expect(sub[Symbol.for('blebench.noble-smp-substitute')]).toBe(true);
       expect(smpRequire.cache[aclFile]!.children.some((c) => c.exports === sub)).toBe(true);
       expect(n.smpSession(0)).toBeUndefined();
+    } finally {
+      await n.close();
+      await t.close();
+    }
+  });
+
+  // Why central/noble/load.ts hands noble the plain LE Connection Complete (legacy-connection-complete.ts).
+  it('its LE Enhanced Connection Complete parser reads Peer_Address_Type 0x03 (a resolved random static identity) as public', () => {
+    expect(src('lib/hci-socket/hci.js')).toMatch(/processLeEnhancedConnComplete = function \(status, data\) \{\s*const handle = data\.readUInt16LE\(0\);\s*const role = data\.readUInt8\(2\);\s*const addressType = data\.readUInt8\(3\) === 0x01 \? 'random' : 'public';/);
+  });
+
+  it('so the loaded noble gets the enhanced event as the plain one: a resolved random static identity stays random', async () => {
+    const t = await openTransport('mock', { name: 'central' });
+    const n = await loadNoble(t);
+    try {
+      const hci = n.internals.bindings._hci as unknown as NodeJS.EventEmitter & { _socket: NodeJS.EventEmitter };
+      const seen = new Promise<unknown[]>((resolve) => hci.once('leConnComplete', (...args: unknown[]) => resolve(args)));
+      // role peripheral (0x01): noble's bindings ignore a link where it is not the central
+      hci._socket.emit('data', leEnhancedConnectionComplete({ status: 0, handle: 0x41, role: ROLE.PERIPHERAL, peerAddressType: ADDRESS_TYPE.RANDOM_IDENTITY, peerAddress: Buffer.from([6, 5, 4, 3, 2, 0xc1]), localRpa: Buffer.alloc(6), peerRpa: Buffer.from([1, 2, 3, 4, 5, 0x41]), interval: 24, latency: 0, supervisionTimeout: 72, centralClockAccuracy: 0 }));
+      const [status, handle, role, addressType, address] = await seen;
+      expect([status, handle, role, addressType, address]).toEqual([0, 0x41, ROLE.PERIPHERAL, 'random', 'c1:02:03:04:05:06']);
     } finally {
       await n.close();
       await t.close();

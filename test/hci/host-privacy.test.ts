@@ -116,4 +116,62 @@ describe('host privacy', () => {
     expect([0, 3601, 1.5].map(checkRpaTimeout)).toEqual([false, false, false]);
     expect(() => rig('host', 0)).toThrow(RangeError);
   });
+
+  it('a new identity while advertising: advertising off, list cleared (controller), an RPA of the new IRK, advertising on', () => {
+    for (const mode of ['host', 'controller'] as const) {
+      const { p, irk } = rig(mode);
+      p.addPeers([{ identity: { address: 'C0:00:00:00:00:01', type: 'random' }, irk: randomBytes(16) }]);
+      p.onHostCommand(advParams());
+      p.onHostCommand(enable(OP.LE_SET_ADVERTISING_ENABLE, true));
+      const old = p.currentRpa;
+      const fresh = randomBytes(16);
+      const out = p.newIdentity(fresh);
+      const clear = mode === 'controller' ? [OP.LE_CLEAR_RESOLVING_LIST] : [];
+      expect(out.map(opOf), mode).toEqual([OP.LE_SET_ADVERTISING_ENABLE, ...clear, OP.LE_SET_RANDOM_ADDRESS, OP.LE_SET_ADVERTISING_ENABLE]);
+      expect([out[0]![4], out.at(-1)![4]]).toEqual([0, 1]);
+      const rpa = { address: p.currentRpa!, type: 'random' as const };
+      expect(rpa.address).not.toBe(old);
+      expect(rpaResolvesWith(fresh, rpa)).toBe(true);
+      expect(rpaResolvesWith(irk, rpa)).toBe(false);
+      expect(p.localIrk.equals(fresh)).toBe(true);
+    }
+  });
+
+  it('a new identity when idle sets the new RPA at once; while scanning it waits for the next use; before any use, nothing', () => {
+    const idle = rig('host');
+    idle.p.onHostCommand(scanParams());
+    expect(idle.p.newIdentity(randomBytes(16)).map(opOf)).toEqual([OP.LE_SET_RANDOM_ADDRESS]);
+    const scanning = rig('host');
+    scanning.p.onHostCommand(scanParams());
+    scanning.p.onHostCommand(enable(OP.LE_SET_SCAN_ENABLE, true));
+    const fresh = randomBytes(16);
+    expect(scanning.p.newIdentity(fresh)).toEqual([]);
+    scanning.p.onHostCommand(enable(OP.LE_SET_SCAN_ENABLE, false));
+    const next = scanning.p.onHostCommand(enable(OP.LE_SET_SCAN_ENABLE, true));
+    expect(next.map(opOf)).toEqual([OP.LE_SET_RANDOM_ADDRESS, OP.LE_SET_SCAN_ENABLE]);
+    expect(rpaResolvesWith(fresh, { address: addressToString(next[0]!.subarray(4)), type: 'random' })).toBe(true);
+    expect(rig('host').p.newIdentity(randomBytes(16))).toEqual([]);
+    expect(() => rig('host').p.newIdentity(Buffer.alloc(15))).toThrow(/16 octets/);
+  });
+
+  it("the timeout's own renewal while advertising: nothing before it has passed, then advertising off, a new RPA, advertising on; nothing while scanning", () => {
+    const { p, irk, advance } = rig('host', 60);
+    expect(p.renewNow(), 'before the address was first used').toEqual([]);
+    p.onHostCommand(advParams());
+    p.onHostCommand(enable(OP.LE_SET_ADVERTISING_ENABLE, true));
+    const old = p.currentRpa;
+    advance(59);
+    expect(p.renewNow()).toEqual([]);
+    advance(1);
+    const out = p.renewNow();
+    expect(out.map(opOf)).toEqual([OP.LE_SET_ADVERTISING_ENABLE, OP.LE_SET_RANDOM_ADDRESS, OP.LE_SET_ADVERTISING_ENABLE]);
+    expect(p.currentRpa).not.toBe(old);
+    expect(rpaResolvesWith(irk, { address: p.currentRpa!, type: 'random' })).toBe(true);
+    expect(p.renewNow(), 'the new one is fresh').toEqual([]);
+    const scanner = rig('host', 60);
+    scanner.p.onHostCommand(scanParams());
+    scanner.p.onHostCommand(enable(OP.LE_SET_SCAN_ENABLE, true));
+    scanner.advance(61);
+    expect(scanner.p.renewNow()).toEqual([]);
+  });
 });

@@ -143,9 +143,10 @@ describe('Read By Type lists: every attribute of the type in range, of one lengt
     const link = await serve(manyProfile(1));
     const rsp = decoded(await link.probe.request(att.readByType(0x0001, LAST, GATT_DECLARATION.CHARACTERISTIC)));
     if (rsp.opcode !== ATT_OP.READ_BY_TYPE_RSP) throw new Error('not a Read By Type Response');
-    // Device Name (0x0002), Appearance (0x0004), Service Changed (0x0007): 5-octet values; the profile's are 19.
-    expect(rsp.attributeData.map((d) => d.handle)).toEqual([0x0002, 0x0004, 0x0007]);
-    expect(rsp.attributeData.map((d) => d.value.length)).toEqual([5, 5, 5]);
+    // Device Name (0x0002), Appearance (0x0004), Service Changed (0x0007), Client Supported Features (0x000A),
+    // Database Hash (0x000C): 5-octet values; the profile's are 19.
+    expect(rsp.attributeData.map((d) => d.handle)).toEqual([0x0002, 0x0004, 0x0007, 0x000a, 0x000c]);
+    expect(rsp.attributeData.map((d) => d.value.length)).toEqual([5, 5, 5, 5, 5]);
   });
 
   it('three values of one type: all three; one the link may not read ends the list before it; a first one refused names itself', async () => {

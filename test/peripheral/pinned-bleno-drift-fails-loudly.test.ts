@@ -1,6 +1,8 @@
 // Fails loudly when the pinned bleno changes what peripheral/bleno/ relies on.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { ADDRESS_TYPE, ROLE } from '../../common/base/codes/hci.js';
+import { leEnhancedConnectionComplete } from '../../common/stack/air/events.js';
 import { describe, expect, it } from 'vitest';
 import { openTransport } from '../../common/stack/hci/transport.js';
 import { BLENO_VERSION_PINNED, blenoVersion, loadBleno } from '../../peripheral/bleno/index.js';
@@ -246,5 +248,28 @@ describe("bleno's SMP seam: what the Security Manager substitute relies on", () 
     expect(e.subarray(0, 6).toString('hex')).toBe('8831 07dc1b00'.replace(' ', ''));
     expect([e[6], e[8], e[9], e.readUInt16LE(10)]).toEqual([0x01, 0, 16, 0x1234]);
     expect(e.subarray(12, 20).toString('hex')).toBe('0807060504030201');
+  });
+
+  // Why peripheral/bleno/load.ts hands bleno the plain LE Connection Complete (legacy-connection-complete.ts).
+  it('knows only the plain LE Connection Complete: processLeMetaEvent takes subevents 0x01 and 0x03, not 0x0a', () => {
+    const hci = src('lib/hci-socket/hci.js');
+    expect(hci).toMatch(/processLeMetaEvent\(eventType, status, data\) \{\s*if \(eventType === EVT_LE_CONN_COMPLETE\) \{\s*this\.processLeConnComplete\(status, data\);\s*\} else if \(eventType === EVT_LE_CONN_UPDATE_COMPLETE\) \{\s*this\.processLeConnUpdateComplete\(status, data\);\s*\}\s*\}/);
+    expect(hci).not.toMatch(/0x0a|ENHANCED/i);
+  });
+
+  it('so the loaded bleno gets the enhanced event as the plain one, the resolved identity with type random', async () => {
+    const t = await openTransport('mock', { name: 'peripheral' });
+    const b = await loadBleno(t);
+    try {
+      const hci = b.internals.bindings._hci as unknown as NodeJS.EventEmitter & { _socket: NodeJS.EventEmitter };
+      const seen = new Promise<unknown[]>((resolve) => hci.once('leConnComplete', (...args: unknown[]) => resolve(args)));
+      // role central (0x00): bleno's bindings ignore a link where it is not the peripheral
+      hci._socket.emit('data', leEnhancedConnectionComplete({ status: 0, handle: 0x42, role: ROLE.CENTRAL, peerAddressType: ADDRESS_TYPE.RANDOM_IDENTITY, peerAddress: Buffer.from([6, 5, 4, 3, 2, 0xc1]), localRpa: Buffer.alloc(6), peerRpa: Buffer.from([1, 2, 3, 4, 5, 0x41]), interval: 24, latency: 0, supervisionTimeout: 72, centralClockAccuracy: 0 }));
+      const [status, handle, role, addressType, address] = await seen;
+      expect([status, handle, role, addressType, address]).toEqual([0, 0x42, ROLE.CENTRAL, 'random', 'c1:02:03:04:05:06']);
+    } finally {
+      await b.close();
+      await t.close();
+    }
   });
 });

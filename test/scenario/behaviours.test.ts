@@ -25,6 +25,7 @@ function recordingPort(fail?: string) {
     disconnect: async () => {},
     requestSecurity: () => void calls.push(['requestSecurity']),
     forgetBonds: async () => void calls.push(['forgetBonds']),
+    updateFirmware: async () => void calls.push(['updateFirmware']),
     listen: () => {
       listening++;
       return () => listening--;

@@ -38,13 +38,15 @@ describe('blebench run', () => {
     expect(r.stdout).toBe(`${suiteSize} passed, 0 failed (report: ${out})\n`);
     const seed = /seed (\d+) \(run this order again with --seed \1\)/.exec(r.stderr);
     expect(seed).not.toBeNull();
-    const doc = JSON.parse(readFileSync(out, 'utf8')) as { seed: number; scenarios: Array<{ status: string; file: string; timeline: { central: unknown[]; peripheral: unknown[] } }> };
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { seed: number; scenarios: Array<{ status: string; file: string; timeline: Record<string, unknown[]> }> };
     expect(doc.seed).toBe(Number(seed![1]));
     expect(doc.scenarios).toHaveLength(suiteSize);
     for (const s of doc.scenarios) {
       expect(s.status, s.file).toBe('passed');
-      expect(s.timeline.central.length).toBeGreaterThan(0);
-      expect(s.timeline.peripheral.length).toBeGreaterThan(0);
+      // one central's timeline ("central"), or each named central's ("central:NAME") with `centrals:`
+      const centrals = Object.keys(s.timeline).filter((k) => k === 'central' || k.startsWith('central:'));
+      expect(centrals.length, s.file).toBeGreaterThan(0);
+      for (const k of [...centrals, 'peripheral']) expect(s.timeline[k]?.length, `${s.file} ${k}`).toBeGreaterThan(0);
     }
   });
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bondKey, bondToJson, type Bond } from '../../common/stack/smp/bond.js';
+import { bondFromJson, bondKey, bondToJson, type Bond } from '../../common/stack/smp/bond.js';
 import { BondTable } from '../../common/stack/smp/bond-table.js';
 import { JsonFileKeyStore } from '../../common/stack/smp/json-key-store.js';
 import type { KeySecurity } from '../../common/stack/smp/key-security.js';
@@ -145,5 +145,30 @@ describe('JsonFileKeyStore over BondTable', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('BondTable and the GATT state kept with a bond (Core v5.4 Vol 3 Part G 2.5.2, 7.1, 7.2)', () => {
+  it("a server's per-bond GATT state (last Database Hash, Client Supported Features, Service Changed CCCD) fits the record and comes back exactly, also through JSON", () => {
+    const t = new BondTable();
+    const gattServer = { databaseHash: octets(16, 9), clientFeatures: 0x01, serviceChangedCccd: 0x0002 };
+    const b = bond(1, { gattServer });
+    put(t, b);
+    const got = t.get(bondKey(b.local, b.peer))!;
+    expect(got.gattServer).toEqual(gattServer);
+    expect(got.gattServer!.databaseHash).not.toBe(gattServer.databaseHash);
+    expect(bondFromJson(JSON.parse(JSON.stringify(bondToJson(b))), 'bond')).toEqual(b);
+  });
+
+  it("a client's GATT cache comes back exactly (kept as an object), and a cache with a bad handle in the file is named", () => {
+    const t = new BondTable();
+    const gattCache = { databaseHash: octets(16, 3), services: [{ uuid: '180f', startHandle: 14, endHandle: 17, characteristics: [{ uuid: '2a19', declarationHandle: 15, valueHandle: 16, endHandle: 17, properties: 0x12, descriptors: [{ uuid: '2902', handle: 17 }] }] }] };
+    const b = bond(2, { role: 'central', gattCache });
+    put(t, b);
+    expect(t.get(bondKey(b.local, b.peer))!.gattCache).toEqual(gattCache);
+    const json = JSON.parse(JSON.stringify(bondToJson(b)));
+    expect(bondFromJson(json, 'bond')).toEqual(b);
+    json.gattCache.services[0].characteristics[0].valueHandle = 0;
+    expect(() => bondFromJson(json, 'bond')).toThrow('bond.gattCache.services[0].characteristics[0].valueHandle: is not an integer from 1 to 65535');
   });
 });

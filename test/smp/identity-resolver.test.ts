@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Bond } from '../../common/stack/smp/bond.js';
 import { MemoryKeyStore } from '../../common/stack/smp/key-store.js';
-import { IdentityResolver, describeResolution, resolveAmong, rpaResolvesWith } from '../../common/stack/smp/identity-resolver.js';
+import { createLinkSession, describeSharedIrk, type SharedIrk } from '../../common/stack/smp/link-session.js';
+import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
+import { IdentityResolver, describeResolution, resolveAmong, rpaResolvesWith, sharesIrk } from '../../common/stack/smp/identity-resolver.js';
 import { generateRpa } from '../../common/base/crypto/random-address.js';
 import { addressText } from '../../common/stack/smp/byte-order.js';
 import type { DeviceAddress } from '../../common/stack/smp/engine-types.js';
@@ -82,7 +84,54 @@ describe('identity resolver', () => {
     const byIrk = { identity: { address: 'C0:11:22:33:44:55', type: 'random' as const }, irk };
     const same = { identity: onAir };
     expect(resolveAmong(onAir, [byIrk, same])?.candidate).toBe(same);
-    expect(resolveAmong(onAir, [byIrk])).toEqual({ candidate: byIrk, via: 'irk' });
+    expect(resolveAmong(onAir, [byIrk])).toEqual({ candidate: byIrk, via: 'irk', alsoResolving: [] });
     expect(resolveAmong(onAir, [])).toBeUndefined();
+  });
+
+  it('two devices sharing one IRK: the RPA resolves with both bonds, the first stored is used and the other named', async () => {
+    const store = new MemoryKeyStore();
+    const irk = randomBytes(16);
+    const a: DeviceAddress = { address: 'C0:00:00:00:00:0A', type: 'random' };
+    const b: DeviceAddress = { address: 'C0:00:00:00:00:0B', type: 'random' };
+    await store.put(bond(a, irk));
+    await store.put(bond(b, Buffer.from(irk)));
+    await store.put(bond({ address: 'C0:00:00:00:00:0C', type: 'random' }, randomBytes(16)));
+    const r = await new IdentityResolver(store).resolve(rpaOf(irk), LOCAL);
+    expect(r?.identity).toEqual(a);
+    expect(r?.via).toBe('irk');
+    expect(r?.alsoResolving.map((x) => x.peer)).toEqual([b]);
+    // one bond per IRK: nothing else resolves
+    const own = randomBytes(16);
+    await store.put(bond({ address: 'C0:00:00:00:00:0D', type: 'random' }, own));
+    expect((await new IdentityResolver(store).resolve(rpaOf(own), LOCAL))?.alsoResolving).toEqual([]);
+  });
+
+  it('sharesIrk: the same IRK under two identities; not one identity, not all-zero IRKs, not distinct IRKs', () => {
+    const irk = randomBytes(16);
+    const a: DeviceAddress = { address: 'C0:00:00:00:00:0A', type: 'random' };
+    const b: DeviceAddress = { address: 'C0:00:00:00:00:0B', type: 'random' };
+    expect(sharesIrk({ identity: a, irk }, { identity: b, irk: Buffer.from(irk) })).toBe(true);
+    expect(sharesIrk({ identity: a, irk }, { identity: { ...a }, irk })).toBe(false);
+    expect(sharesIrk({ identity: a, irk: Buffer.alloc(16) }, { identity: b, irk: Buffer.alloc(16) })).toBe(false);
+    expect(sharesIrk({ identity: a, irk }, { identity: b, irk: randomBytes(16) })).toBe(false);
+    expect(sharesIrk({ identity: a }, { identity: b, irk })).toBe(false);
+  });
+
+  it("a link whose RPA resolves with two bonds' IRK: the session uses the first stored and says that two devices share one IRK", async () => {
+    const store = new MemoryKeyStore();
+    const irk = randomBytes(16);
+    const a: DeviceAddress = { address: 'C0:00:00:00:00:0A', type: 'random' };
+    const b: DeviceAddress = { address: 'C0:00:00:00:00:0B', type: 'random' };
+    await store.put(bond(a, irk));
+    await store.put(bond(b, Buffer.from(irk)));
+    const onAir = rpaOf(irk);
+    const session = createLinkSession({ role: 'peripheral', local: LOCAL, peer: onAir, handle: 0x40, link: { sendPdu: () => {} }, config: pairingConfig({ bonding: true }), keyStore: store });
+    const heard = new Promise<SharedIrk>((resolve) => session.once('sharedIrk', resolve));
+    await session.ready;
+    expect(session.bond?.peer).toEqual(a);
+    expect(session.sharedIrks).toEqual([{ when: 'resolving', onAir, used: a, others: [b] }]);
+    expect(await heard).toEqual(session.sharedIrks[0]);
+    expect(describeSharedIrk(session.sharedIrks[0]!)).toMatch(/resolves with the IRK of 2 bonds: C0:00:00:00:00:0A \(random\), used as the first stored, and C0:00:00:00:00:0B \(random\)\. These devices share one IRK/);
+    session.close();
   });
 });

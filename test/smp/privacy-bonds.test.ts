@@ -10,6 +10,7 @@ import { SMP_CODE } from '../../common/base/codes/smp.js';
 import { OP } from '../../common/base/codes/hci.js';
 import { MemoryKeyStore } from '../../common/stack/smp/key-store.js';
 import { rpaResolvesWith } from '../../common/stack/smp/identity-resolver.js';
+import { peerAddressLine } from '../../common/stack/trace/address-line.js';
 import type { PrivacyMode } from '../../common/stack/smp/privacy-setup.js';
 import { withTimeout } from '../../common/base/util/wait.js';
 import { until } from '../helpers/until.js';
@@ -81,8 +82,13 @@ describe('privacy: a bonded central back with a new RPA', () => {
     it(`is found by identity ${how}, and encrypts with the stored key: no Pairing Request`, async () => {
       const { pair: p, second, secondLink, requestsBefore } = await bondThenComeBack(resolution);
       if (resolution === 'controller') {
-        // the controller resolved it: the peripheral's host sees the identity, not the RPA
-        expect(secondLink.peerAddressType).toBe(0);
+        // the controller resolved it: LE Enhanced Connection Complete (unmasked with controller privacy) gives
+        // the identity with type 0x02 and the RPA on the air (Vol 4 Part E 7.7.65.10); bleno got the plain event
+        expect(secondLink.peerAddressType).toBe(0x02);
+        const [bond] = await p.sessions.peripheral!.ready.then(() => [p.sessions.peripheral!.bond!]);
+        expect(secondLink.peerAddress.toUpperCase()).toBe(bond!.peer.address);
+        expect(rpaResolvesWith(bond!.peerIrk, { address: secondLink.peerRpa!, type: 'random' }), 'the peer RPA the controller resolved').toBe(true);
+        expect(peerAddressLine(secondLink)).toBe(`RPA ${secondLink.peerRpa!.toUpperCase()} → identity ${bond!.peer.address} (public), resolved by the controller`);
       }
       const again = await p.pair(second.handle);
       expect(again.central).toMatchObject({ result: 'encrypted', with: 'stored-key' });
@@ -92,7 +98,11 @@ describe('privacy: a bonded central back with a new RPA', () => {
       expect(p.sessions.peripheral!.resolvedVia).toBe(resolution === 'none' ? 'irk' : 'identity');
       // the peripheral's timeline link carries both: the RPA on the air and the identity it resolved to
       const bond = (await p.sessions.peripheral!.ready, p.sessions.peripheral!.bond!);
-      if (resolution === 'none') expect(p.pt.tap.link(secondLink.handle)!.peerIdentity).toEqual({ ...bond.peer, via: 'irk' });
+      if (resolution === 'none') {
+        expect(p.pt.tap.link(secondLink.handle)!.peerIdentity).toEqual({ ...bond.peer, via: 'irk' });
+        // one line for people: the RPA on the air, and the identity behind it
+        expect(peerAddressLine(p.pt.tap.link(secondLink.handle)!)).toBe(`RPA ${secondLink.peerAddress.toUpperCase()} → identity ${bond.peer.address} (public)`);
+      }
     });
   }
 

@@ -6,5 +6,6 @@ import type { Tap } from '../../stack/trace/tap.js';
 /** The last `count` story entries, formatted, oldest first. */
 export function timelineTail(tap: Tap, count = 20): string[] {
   const story = tap.entries.filter(isStoryEntry);
-  return story.slice(-count).map((e) => formatEntry(e, tap.name));
+  const links = tap.links();
+  return story.slice(-count).map((e) => formatEntry(e, tap.name, links));
 }

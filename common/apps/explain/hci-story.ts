@@ -2,6 +2,7 @@
 // what was asked, which ATT errors came back, pairing (who, features, method, failure), encryption (which key,
 // result), disconnection. Core v5.4 Vol 3 Part F 3.4.1.1 (ATT errors), Part H 2.3.5.1 (method), 3.5 (pairing),
 // 3.6.7 (Security Request); Vol 4 Part E 7.7.8 (Encryption Change), 7.7.65.5 (LTK Request), 7.8.24-26.
+import { addressKind, addressLine } from '../../stack/trace/address-line.js';
 import { ATT_OP, attError, attOpcodeName } from '../../base/codes/att.js';
 import { EVT, LE_EVT, OP, hciStatus } from '../../base/codes/hci.js';
 import { SMP_CODE, authReqText, pairingMethod, smpReason } from '../../base/codes/smp.js';
@@ -218,7 +219,7 @@ export class HciStory {
         if (kind === 'identity address') c.identity[by] = `${String(f.address)} (${String(f.addressTypeName)})`;
         const bonding = !!p?.request.features?.flags.bonding && !!p.response?.features?.flags.bonding;
         if ((kind === 'LTK' || kind === 'IRK') && bonding) c.bonded = true;
-        line(c, at, `the ${by} hands over its ${kind}${kind === 'identity address' ? ` ${String(f.address)}` : ''}`);
+        line(c, at, `the ${by} hands over its ${kind}${kind === 'identity address' ? ` ${String(f.address)}${behindRpa(by === 'central' ? c.centralAddress : c.peripheralAddress, f)}` : ''}`);
         return;
       }
       default:
@@ -229,4 +230,14 @@ export class HciStory {
   stillOpen(): ConnectionFacts[] {
     return [...this.open.values()];
   }
+}
+
+/**
+ * When the side handing over its identity was on the air from an RPA: both in one line, ": RPA … →
+ * identity … (public)" (address-line.ts); nothing otherwise. `onAir` is "AA:BB:… (type name)".
+ */
+function behindRpa(onAir: string | undefined, f: Record<string, unknown>): string {
+  const address = onAir?.split(' ')[0];
+  if (!address || !/random/i.test(onAir!) || addressKind({ address, type: 'random' }) !== 'RPA') return '';
+  return `: ${addressLine({ address, type: 'random' }, { address: String(f.address), type: f.addressType === 1 ? 'random' : 'public' })}`;
 }

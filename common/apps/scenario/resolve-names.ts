@@ -12,6 +12,8 @@ import type { ScenarioIssueList } from './scenario-issues.js';
 export interface Names {
   readonly profile: ResolvedProfile;
   readonly issues: ScenarioIssueList;
+  /** Another profile by name or file (relative to the scenario), as the peripheral's is found (firmware-update). */
+  readonly lookupProfile?: (ref: string) => { ok: true; profile: ResolvedProfile } | { ok: false; problem: string };
   /** The centrals' names, when the scenario has several (`centrals:`). */
   readonly centrals?: readonly string[];
 }

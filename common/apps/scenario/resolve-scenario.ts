@@ -8,7 +8,7 @@ import type { Names } from './resolve-names.js';
 import { faultsAt, peripheralAt, securityManagerAt } from './resolve-peripheral.js';
 import { privacyOf } from './resolve-security-manager.js';
 import { stepAt } from './resolve-steps.js';
-import { DEFAULT_KEY_MISSING_POLICY, DEFAULT_PAIRING_POLICY, DEFAULT_TIME_LIMIT_MS, type Scenario, type ScenarioCentral, type Step } from './scenario.js';
+import { DEFAULT_KEY_MISSING_POLICY, DEFAULT_PAIRING_POLICY, DEFAULT_TIME_LIMIT_MS, type Scenario, type ScenarioCentral, type ScenarioGattCache, type Step } from './scenario.js';
 import type { CentralInput, ScenarioInput } from './scenario-input.js';
 import { ScenarioIssueList, type ScenarioIssue } from './scenario-issues.js';
 import { SCENARIO_SCHEMA } from './scenario-schema.js';
@@ -48,10 +48,18 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
   }
   const names = named?.map((c) => c.name);
   for (const [i, name] of (names ?? []).entries()) if (names!.indexOf(name) !== i) issues.add('inconsistent', pointer('centrals', i, 'name'), `two centrals are named "${name}": each needs its own name`);
-  const n: Names = { profile: found.profile, issues, ...(names ? { centrals: names } : {}) };
+  const n: Names = { profile: found.profile, issues, lookupProfile, ...(names ? { centrals: names } : {}) };
   const peripheral = peripheralAt(n, input.peripheral, found.profile, pointer('peripheral'));
   const faults = faultsAt(n, input.faults, pointer('faults'));
   const centrals = named ? named.map((c, i) => centralAt(n, c, c.name, pointer('centrals', i))) : [centralAt(n, input.central!, 'central', pointer('central'))];
+  // A new identity or IRK is privacy's: without it the identity is the public address, and the IRK fresh at each bonding.
+  const centralInputs = named ?? [input.central!];
+  for (const [i, c] of centrals.entries()) {
+    for (const st of c.steps) {
+      if (st.kind === 'factory-reset' && st.newIdentity && !input.peripheral['security-manager']?.privacy) issues.add('inconsistent', st.path + pointer('factory-reset', 'new-identity'), "a new identity needs the peripheral's privacy (security-manager: { privacy }): without it the identity is the controller's public address, which no reset changes");
+      if (st.kind === 'forget-bonds' && st.newIrk && !centralInputs[i]!['security-manager']?.privacy) issues.add('inconsistent', st.path + pointer('forget-bonds', 'new-irk'), "a new IRK needs the central's privacy (security-manager: { privacy }): without it each bonding distributes a fresh IRK anyway");
+    }
+  }
   const runTimeline = timelineExpectationsAt(n, input.expect?.timeline, pointer('expect', 'timeline'), 'run');
   if (!issues.empty) return { ok: false, issues: issues.items };
   return {
@@ -72,6 +80,11 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
   };
 }
 
+/** The central's gatt-cache block, its defaults filled in (verify; no robust caching; Service Changed enabled). */
+function gattCacheOf(g: NonNullable<CentralInput['gatt-cache']>): ScenarioGattCache {
+  return { mode: g.mode ?? 'verify', robustCaching: g['robust-caching'] ?? false, serviceChanged: g['service-changed'] ?? true };
+}
+
 /** One central: its steps (labelled with its name when there are several), persona, Security Manager, policies. */
 function centralAt(n: Names, input: CentralInput, name: string, path: string): ScenarioCentral {
   const label = n.centrals ? (l: string) => `${name}: ${l}` : (l: string) => l;
@@ -90,6 +103,7 @@ function centralAt(n: Names, input: CentralInput, name: string, path: string): S
     ...(smp ? { smp } : {}),
     ...(privacy ? { privacy } : {}),
     ...(input['timeout-ms'] !== undefined ? { timeoutMs: input['timeout-ms'] } : {}),
+    ...(input['gatt-cache'] ? { gattCache: gattCacheOf(input['gatt-cache']) } : {}),
     steps,
   };
 }

@@ -75,9 +75,23 @@ export function stepAt(n: Names, input: StepInput, index: number, path: string):
     case 'advance-clock':
       return { ...base(`advance the radio's clock ${String(o.seconds)} s`), kind, seconds: o.seconds as number };
     case 'forget-bonds':
-      return { ...base("the central forgets its bonds"), kind };
-    case 'factory-reset':
-      return { ...base('the peripheral forgets its bonds (factory reset)'), kind };
+      return o['new-irk'] ? { ...base('the central forgets its bonds and makes a new IRK'), kind, newIrk: true } : { ...base('the central forgets its bonds'), kind, newIrk: false };
+    case 'factory-reset': {
+      if (o['same-irk'] && !o['new-identity']) n.issues.add('inconsistent', at + pointer('same-irk'), 'same-irk goes with new-identity: a reset that keeps its identity keeps its IRK anyway');
+      if (!o['new-identity']) return { ...base('the peripheral forgets its bonds (factory reset)'), kind };
+      const same = o['same-irk'] === true;
+      return { ...base(same ? 'the peripheral forgets its bonds and takes a new identity address, keeping its IRK' : 'the peripheral forgets its bonds and takes a new identity address and IRK'), kind, newIdentity: same ? 'same-irk' : 'fresh' };
+    }
+    case 'firmware-update': {
+      const ref = String(o.profile);
+      const found = n.lookupProfile?.(ref) ?? { ok: false as const, problem: 'no profile can be looked up here' };
+      if (!found.ok) {
+        n.issues.add('profile', at + pointer('profile'), found.problem);
+        return undefined;
+      }
+      const serviceChanged = (o['service-changed'] as boolean | undefined) ?? true;
+      return { ...base(`the peripheral's firmware is updated to "${found.profile.name}"${serviceChanged ? '' : ' (no Service Changed)'}`), kind, profileRef: ref, profile: found.profile, serviceChanged };
+    }
     case 'change-stored-key': {
       const part = o.part as 'key' | 'ediv-rand';
       return { ...base(part === 'key' ? "change the central's kept key" : "change the EDIV and Rand of the central's kept key"), kind, part };

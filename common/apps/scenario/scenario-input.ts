@@ -112,6 +112,8 @@ export interface CentralInput {
   'security-manager'?: SecurityManagerInput;
   /** The central's time limit for one operation (discover, read, write, subscribe, pair); default the runner's. */
   'timeout-ms'?: number;
+  /** How the central uses the GATT cache it keeps with a bond (Core Vol 3 Part G 2.5.2; README "GATT caching"). */
+  'gatt-cache'?: { mode?: 'verify' | 'trust' | 'off'; 'robust-caching'?: boolean; 'service-changed'?: boolean };
   steps: StepInput[];
 }
 
@@ -140,10 +142,15 @@ export interface StepInput {
   'advance-clock'?: { seconds: number };
   /** The central's kept key (key) or its EDIV and Rand (ediv-rand) becomes another: the peer's differs or is missing. */
   'change-stored-key'?: { part: StoredKeyPart };
-  /** The central forgets every bond it keeps (a phone's "Forget This Device"). */
-  'forget-bonds'?: null | Record<string, never>;
-  /** The peripheral forgets every bond it keeps (a factory reset or a re-flash). */
-  'factory-reset'?: null | Record<string, never>;
+  /** The central forgets every bond it keeps (a phone's "Forget This Device"); new-irk: and makes a new IRK (a phone reset). */
+  'forget-bonds'?: null | { 'new-irk'?: boolean };
+  /**
+   * The peripheral forgets every bond it keeps (a factory reset or a re-flash); new-identity: and takes a
+   * new random static identity address and IRK (same-irk: keeps the IRK, as another unit flashed with it).
+   */
+  'factory-reset'?: null | { 'new-identity'?: boolean; 'same-irk'?: boolean };
+  /** The peripheral restarts with another profile (a firmware update), its bonds kept; service-changed: false is a firmware without Service Changed. */
+  'firmware-update'?: { profile: string; 'service-changed'?: boolean };
 }
 
 export type StoredKeyPart = 'key' | 'ediv-rand';

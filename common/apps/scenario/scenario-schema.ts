@@ -32,6 +32,7 @@ const CENTRAL_FIELDS = {
   'on-key-missing': { enum: ['pair', 'stop'] },
   'security-manager': { $ref: '#/definitions/securityManager' },
   'timeout-ms': positive,
+  'gatt-cache': obj({ mode: { enum: ['verify', 'trust', 'off'] }, 'robust-caching': { type: 'boolean' }, 'service-changed': { type: 'boolean' } }),
   steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } },
 } as const;
 
@@ -50,8 +51,9 @@ const STEP_ACTIONS = {
   'hold-idle': obj({ ms: positive }, ['ms']),
   'advance-clock': obj({ seconds: positive }, ['seconds']),
   'change-stored-key': obj({ part: { enum: ['key', 'ediv-rand'] } }, ['part']),
-  'forget-bonds': nothing,
-  'factory-reset': nothing,
+  'forget-bonds': { type: ['object', 'null'], additionalProperties: false, properties: { 'new-irk': { type: 'boolean' } } },
+  'factory-reset': { type: ['object', 'null'], additionalProperties: false, properties: { 'new-identity': { type: 'boolean' }, 'same-irk': { type: 'boolean' } } },
+  'firmware-update': obj({ profile: text, 'service-changed': { type: 'boolean' } }, ['profile']),
 } as const;
 
 /** The step kinds, in the order the README lists them. */

@@ -131,10 +131,24 @@ export type Step = StepBase &
      * encryption fails its MIC) or its EDIV and Rand do (`ediv-rand`: the peer finds no key for them).
      */
     | { readonly kind: 'change-stored-key'; readonly part: 'key' | 'ediv-rand' }
-    /** The central forgets every bond it keeps (a phone's "Forget This Device"): its next link pairs from scratch. */
-    | { readonly kind: 'forget-bonds' }
-    /** The peripheral forgets every bond it keeps (a factory reset): a bonded central's key meets a Negative Reply. */
-    | { readonly kind: 'factory-reset' }
+    /**
+     * The central forgets every bond it keeps (a phone's "Forget This Device"): its next link pairs from
+     * scratch; `newIrk`: with a new IRK (its identity address stays), distributed at its next bonding.
+     */
+    | { readonly kind: 'forget-bonds'; readonly newIrk: boolean }
+    /**
+     * The peripheral forgets every bond it keeps (a factory reset): a bonded central's key meets a Negative
+     * Reply. `newIdentity`: it takes a new random static identity and a new IRK ('fresh') or keeps its IRK
+     * ('same-irk': another unit flashed with the same IRK), so a bonded central cannot resolve (or wrongly
+     * resolves) its next RPA.
+     */
+    | { readonly kind: 'factory-reset'; readonly newIdentity?: 'fresh' | 'same-irk' }
+    /**
+     * The peripheral restarts serving another profile, its bonds kept (a firmware update; a connected
+     * central is disconnected). serviceChanged false: the new firmware has no Service Changed (nor
+     * Database Hash): nothing tells a caching central. Core v5.4 Vol 3 Part G 2.5.2, 7.1.
+     */
+    | { readonly kind: 'firmware-update'; readonly profileRef: string; readonly profile: ResolvedProfile; readonly serviceChanged: boolean }
   );
 
 export type StepKind = Step['kind'];
@@ -196,6 +210,13 @@ export interface Scenario {
   readonly expect: { readonly timeline: readonly TimelineExpectation[] };
 }
 
+/** The central's GATT cache settings (central/gatt/gatt-cache.ts GattCacheOptions). */
+export interface ScenarioGattCache {
+  readonly mode: 'verify' | 'trust' | 'off';
+  readonly robustCaching: boolean;
+  readonly serviceChanged: boolean;
+}
+
 /** `timeoutMs`: the central's time limit for one operation, when the file says (else the runner's). */
 export interface ScenarioCentral {
   /** Its name in `centrals:` (labels its steps and its timeline); "central" for a lone `central:`. */
@@ -208,6 +229,8 @@ export interface ScenarioCentral {
   readonly persona?: string;
   readonly cures?: readonly number[];
   readonly timeoutMs?: number;
+  /** How the GATT cache kept with a bond is used (absent: the central's default, verify). */
+  readonly gattCache?: ScenarioGattCache;
   readonly steps: readonly Step[];
 }
 

@@ -58,3 +58,27 @@ export function resolvesWith(irk: Uint8Array, addressLe: Uint8Array): boolean {
   const msbFirst = Buffer.from(addressLe).reverse();
   return ah(irk, msbFirst.subarray(0, PRAND_LENGTH)).equals(msbFirst.subarray(PRAND_LENGTH));
 }
+
+/** Top two bits of a static address's most significant octet: 0b11 (Vol 6 Part B 1.3.2.1). */
+const STATIC_TOP_BITS = 0b11;
+
+/**
+ * A fresh random static address, HCI order: top bits 0b11, the random part neither all 0 nor all 1
+ * (Vol 6 Part B 1.3.2.1). What a device takes as its new identity when it has no public address to keep.
+ */
+export function generateStaticAddress(): Buffer {
+  for (;;) {
+    const a = randomBytes(ADDRESS_LENGTH);
+    a[ADDRESS_LENGTH - 1] = (a[ADDRESS_LENGTH - 1]! & 0x3f) | (STATIC_TOP_BITS << 6);
+    const rest = Buffer.from(a);
+    rest[ADDRESS_LENGTH - 1]! &= 0x3f;
+    if (!rest.every((b) => b === 0) && !(rest.subarray(0, ADDRESS_LENGTH - 1).every((b) => b === 0xff) && rest[ADDRESS_LENGTH - 1] === 0x3f)) return a;
+  }
+}
+
+/** What kind of random address this is (HCI order), by its top two bits (Vol 6 Part B 1.3 Table 1.2). */
+export type RandomAddressKind = 'static' | 'resolvable' | 'non-resolvable' | 'reserved';
+export function randomAddressKind(addressLe: Uint8Array): RandomAddressKind {
+  const top = addressLe[ADDRESS_LENGTH - 1]! >> 6;
+  return top === STATIC_TOP_BITS ? 'static' : top === RPA_TOP_BITS ? 'resolvable' : top === 0 ? 'non-resolvable' : 'reserved';
+}

@@ -15,3 +15,4 @@ export { resolveProfileDocument, type ProfileResolveResult } from './resolve-pro
 export { DEFAULT_PROFILE, loadProfile, listProfiles, defaultProfilesDir, type LoadOptions } from './load-profile.js';
 export { defineProfile } from './define-profile.js';
 export { MAX_ATTRIBUTE_VALUE_LENGTH } from './resolve-value.js';
+export { databaseHash, databaseHashMessage, databaseHashValue, type HashedAttribute } from './database-hash.js';

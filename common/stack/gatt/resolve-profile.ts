@@ -5,7 +5,7 @@ import { IssueList, pointer, type ProfileIssue } from './profile-issues.js';
 import type { ResolvedCharacteristic, ResolvedProfile, ResolvedService } from './resolved-profile.js';
 import { resolveCharacteristic } from './resolve-characteristic.js';
 import { checkSchema } from './schema-check.js';
-import { attributeHandleCount, MAX_ATTRIBUTE_HANDLES } from './handle-count.js';
+import { attributeHandleCount, BASE_SERVICE_HANDLES, MAX_ATTRIBUTE_HANDLES } from './handle-count.js';
 import { parseUuid, uuidProblem, type CanonicalUuid } from './uuid.js';
 
 export type ProfileResolveResult = { ok: true; profile: ResolvedProfile } | { ok: false; issues: readonly ProfileIssue[] };
@@ -29,7 +29,7 @@ export function resolveProfileDocument(doc: unknown, source: string): ProfileRes
     issues.add(
       'out-of-range',
       pointer('services'),
-      `the profile "${input.name}" needs ${handles} attribute handles when served (services, characteristics, descriptors and the stack's own 9), more than the ${MAX_ATTRIBUTE_HANDLES} a GATT server has (handles 0x0001..0xFFFF, Core v5.4 Vol 3 Part F 3.2.2); split it or serve fewer attributes`,
+      `the profile "${input.name}" needs ${handles} attribute handles when served (services, characteristics, descriptors and the stack's own ${BASE_SERVICE_HANDLES}), more than the ${MAX_ATTRIBUTE_HANDLES} a GATT server has (handles 0x0001..0xFFFF, Core v5.4 Vol 3 Part F 3.2.2); split it or serve fewer attributes`,
     );
   }
   if (!issues.empty) return { ok: false, issues: issues.items };

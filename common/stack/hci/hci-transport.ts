@@ -31,6 +31,8 @@ export interface HciTransport extends EventEmitter<HciTransportEvents> {
    */
   enablePrivacy?(settings: Omit<HostPrivacySettings, 'clock'>, peers?: readonly ResolvingPeer[]): HostPrivacy;
   addResolvingPeer?(peer: ResolvingPeer): void;
+  /** Privacy from now on under this local IRK (MSB-first), the resolving list emptied (host-privacy.ts newIdentity). */
+  newPrivacyIdentity?(irk: Buffer): void;
   readonly isOpen: boolean;
   /** A fresh socket with bluetooth-hci-socket's API, bound to this transport's controller. */
   createSocket(): HciSocketApi;

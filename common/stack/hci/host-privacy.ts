@@ -56,6 +56,11 @@ const OWN_ADDRESS_TYPE_AT = new Map<number, number>([
 /** H4 indicator, opcode (2), parameter length (1). */
 const COMMAND_HEADER = 4;
 const ENABLE = 0x01;
+/** LE Set Event Mask: 8 octets, least significant first; bit 9 is LE Enhanced Connection Complete (Vol 4 Part E 7.8.1). */
+const LE_EVENT_MASK_LENGTH = 8;
+const ENHANCED_CONNECTION_COMPLETE_OCTET = 1;
+const ENHANCED_CONNECTION_COMPLETE_BIT = 0x02;
+const DISABLE = 0x00;
 
 export function checkRpaTimeout(seconds: number): boolean {
   return Number.isInteger(seconds) && seconds >= RPA_TIMEOUT_S.MIN && seconds <= RPA_TIMEOUT_S.MAX;
@@ -71,10 +76,13 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
   private readonly peers: ResolvingPeer[] = [];
   /** Peers bonded while advertising, scanning or initiating: the list cannot change then (7.8.38), so they wait. */
   private pending: ResolvingPeer[] = [];
+  /** The local IRK (MSB-first): settings.irk until a new identity replaces it. */
+  private irk: Buffer;
 
   constructor(readonly settings: HostPrivacySettings) {
     super();
     if (settings.irk.length !== 16) throw new RangeError('privacy: the local IRK must be 16 octets');
+    this.irk = settings.irk;
     if (!checkRpaTimeout(settings.rpaTimeoutS)) throw new RangeError(`privacy: the RPA timeout must be ${RPA_TIMEOUT_S.MIN}..${RPA_TIMEOUT_S.MAX} s`);
   }
 
@@ -83,16 +91,68 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
     return this.rpa && addressToString(this.rpa);
   }
 
+  /** The local IRK in use (MSB-first). */
+  get localIrk(): Buffer {
+    return this.irk;
+  }
+
+  /**
+   * A new identity (a factory reset that makes a new IRK, or a device that keeps its IRK and forgot its
+   * peers): the resolving list is emptied, and the next RPA comes from `irk`. Returns the commands to
+   * send now: while advertising, advertising stops, the list is cleared (controller privacy), the new RPA
+   * is set and advertising starts again, as Linux does to change the address of an advertising set
+   * (LE Set Random Address and LE Clear Resolving List are refused while advertising: Vol 4 Part E
+   * 7.8.4, 7.8.40). Otherwise the new RPA is set on the address's next use.
+   */
+  newIdentity(irk: Buffer): Buffer[] {
+    if (irk.length !== 16) throw new RangeError('privacy: the local IRK must be 16 octets');
+    this.irk = irk;
+    this.peers.length = 0;
+    this.pending = [];
+    this.rpa = undefined;
+    if (!this.started || this.scanning || this.initiating) return [];
+    return this.withAdvertisingPaused(this.settings.mode === 'controller' ? [hciCommand(OP.LE_CLEAR_RESOLVING_LIST, Buffer.alloc(0))] : []);
+  }
+
+  /**
+   * The RPA timeout's own renewal (Vol 3 Part C 10.7.1.2: a new RPA every T_GAP(private_addr_int)), for a
+   * device that keeps advertising or stays idle: when the timeout has passed on the clock, the commands
+   * that set a new RPA now, advertising paused around it as Linux does (hci_sync.c rpa_expired). Nothing
+   * while scanning or initiating (their next start renews it), nor before the address was first used.
+   */
+  renewNow(): Buffer[] {
+    if (!this.started || !this.rpa || this.scanning || this.initiating) return [];
+    if (this.settings.clock() - this.rpaAt < this.settings.rpaTimeoutS * MS_PER_S) return [];
+    return this.withAdvertisingPaused([]);
+  }
+
+  /** `first`, then a new RPA; while advertising, advertising stops before and starts again after (7.8.4). */
+  private withAdvertisingPaused(first: Buffer[]): Buffer[] {
+    this.rpa = undefined;
+    if (!this.advertising) return [...first, this.renewIfDue()!];
+    this.advertising = false;
+    const out = [hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([0])), ...first, this.renewIfDue()!, hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([ENABLE]))];
+    this.advertising = true;
+    return out;
+  }
+
   /** Bonded peers for the resolving list (controller mode): given before the stack starts, and after each new bond. */
   addPeers(peers: readonly ResolvingPeer[]): Buffer[] {
     const fresh = peers.filter((p) => !this.peers.some((q) => q.identity.address === p.identity.address && q.identity.type === p.identity.type));
     this.peers.push(...fresh);
-    if (this.settings.mode !== 'controller' || !this.started) return [];
+    if (this.settings.mode !== 'controller' || !this.started || fresh.length === 0) return [];
+    const adds = fresh.map((p) => addToResolvingList(this.irk, p));
+    // Advertising alone (a peripheral serving several centrals advertises while connected): paused
+    // around the change, as Linux does (hci_sync.c pauses advertising to update the resolving list)
+    // and Zephyr (bt_id_add). Scanning or initiating: the change waits for the next enable.
+    if (this.advertising && !this.scanning && !this.initiating) {
+      return [hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([DISABLE])), ...adds, hciCommand(OP.LE_SET_ADVERTISING_ENABLE, Buffer.from([ENABLE]))];
+    }
     if (this.busy) {
       this.pending.push(...fresh);
       return [];
     }
-    return fresh.map(addToResolvingList.bind(null, this.settings.irk));
+    return adds;
   }
 
   /**
@@ -112,6 +172,14 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
       this.advertising = this.scanning = this.initiating = false;
       return [pkt];
     }
+    // Controller privacy: LE Enhanced Connection Complete unmasked (bit 9), so that the controller says which
+    // RPAs a link used (7.7.65.10), as Linux does with LL privacy (hci_sync.c use_enhanced_conn_complete).
+    // The loaders hand noble and bleno the plain event (legacy-connection-complete.ts).
+    if (op === OP.LE_SET_EVENT_MASK && this.settings.mode === 'controller' && params.length >= LE_EVENT_MASK_LENGTH) {
+      const masked = Buffer.from(pkt);
+      masked[COMMAND_HEADER + ENHANCED_CONNECTION_COMPLETE_OCTET]! |= ENHANCED_CONNECTION_COMPLETE_BIT;
+      return [masked];
+    }
     const enabling = (op === OP.LE_SET_ADVERTISING_ENABLE || op === OP.LE_SET_SCAN_ENABLE || op === OP.LE_SET_EXTENDED_SCAN_ENABLE) && params.length >= 1 && params[0] === ENABLE;
     const at = OWN_ADDRESS_TYPE_AT.get(op);
     let out = pkt;
@@ -123,8 +191,8 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
     // A new RPA where the controller takes one: before the address is first used, and before advertising
     // or scanning starts again once the timeout has passed (a stack restarting advertising after a link
     // sends only the enable).
-    if (out !== pkt || (enabling && this.rpa)) {
-      if (this.pending.length && !this.busy) before.push(...this.pending.splice(0).map(addToResolvingList.bind(null, this.settings.irk)));
+    if (out !== pkt || (enabling && this.started)) {
+      if (this.pending.length && !this.busy) before.push(...this.pending.splice(0).map((p) => addToResolvingList(this.irk, p)));
       const rpa = this.renewIfDue();
       if (rpa) before.push(rpa);
     }
@@ -158,7 +226,7 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
     timeout.writeUInt16LE(this.settings.rpaTimeoutS);
     return [
       hciCommand(OP.LE_SET_RESOLVABLE_PRIVATE_ADDRESS_TIMEOUT, timeout),
-      ...this.peers.map(addToResolvingList.bind(null, this.settings.irk)),
+      ...this.peers.map((p) => addToResolvingList(this.irk, p)),
       hciCommand(OP.LE_SET_ADDRESS_RESOLUTION_ENABLE, Buffer.from([ENABLE])),
     ];
   }
@@ -168,7 +236,7 @@ export class HostPrivacy extends EventEmitter<HostPrivacyEvents> {
     const now = this.settings.clock();
     const due = !this.rpa || now - this.rpaAt >= this.settings.rpaTimeoutS * MS_PER_S;
     if (!due || this.advertising || this.scanning || this.initiating) return undefined;
-    this.rpa = generateRpa(this.settings.irk);
+    this.rpa = generateRpa(this.irk);
     this.rpaAt = now;
     this.emit('rpa', { address: addressToString(this.rpa), atMs: now });
     return hciCommand(OP.LE_SET_RANDOM_ADDRESS, this.rpa);

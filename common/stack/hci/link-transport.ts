@@ -14,6 +14,8 @@ import { TransportError } from './transport-errors.js';
 import type { TransportSpec } from './transport-spec.js';
 import type { HciTransport, HciTransportEvents } from './hci-transport.js';
 
+const MS_PER_S = 1000;
+
 export class LinkTransport extends EventEmitter<HciTransportEvents> implements HciTransport, SeamHub {
   readonly devId = 0;
   readonly tapAvailable = true;
@@ -28,6 +30,7 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
   readonly commandFlow = new CommandFlow();
   /** Privacy as the host's share (host-privacy.ts), once a role turned it on. */
   privacy: HostPrivacy | undefined;
+  private rpaTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly spec: TransportSpec,
@@ -76,7 +79,21 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
   enablePrivacy(settings: Omit<HostPrivacySettings, 'clock'>, peers: readonly ResolvingPeer[] = []): HostPrivacy {
     this.privacy = new HostPrivacy({ ...settings, clock: this.clock });
     this.privacy.addPeers(peers);
+    // The RPA timeout's own renewal, for a device that keeps advertising (host-privacy.ts renewNow); the
+    // radio's clock on mock may run ahead of this timer, and the next use of the address renews it then.
+    clearInterval(this.rpaTimer);
+    this.rpaTimer = setInterval(() => this.sendPrivacyCommands(this.privacy?.renewNow() ?? []), settings.rpaTimeoutS * MS_PER_S);
+    this.rpaTimer.unref();
     return this.privacy;
+  }
+
+  private sendPrivacyCommands(commands: Buffer[]): void {
+    for (const p of commands) this.commandFlow.submit(p, () => this.toController(p, undefined));
+  }
+
+  /** Privacy under a new local IRK (a factory reset): the commands that change the address go out at once. */
+  newPrivacyIdentity(irk: Buffer): void {
+    this.sendPrivacyCommands(this.privacy?.newIdentity(irk) ?? []);
   }
 
   /** A new bonded peer for the resolving list (controller privacy); its commands go out at once. */
@@ -120,6 +137,7 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
   private linkClosed(error?: Error): void {
     if (!this.open) return;
     this.open = false;
+    clearInterval(this.rpaTimer);
     this.commandFlow.close();
     for (const s of this.sockets) s.fail();
     const err =
@@ -131,6 +149,7 @@ export class LinkTransport extends EventEmitter<HciTransportEvents> implements H
   }
 
   async close(): Promise<void> {
+    clearInterval(this.rpaTimer);
     if (this.open) {
       this.open = false;
       this.commandFlow.close();

@@ -43,10 +43,21 @@ export function injectHciSocket(fromFile: string): boolean {
   return true;
 }
 
-/** Runs `fn` (which constructs library objects synchronously) with `transport` supplying every socket. */
-export function withTransportSockets<T>(transport: HciTransport, fn: () => T): T {
+/**
+ * Runs `fn` (which constructs library objects synchronously) with `transport` supplying every socket.
+ * `inbound`: what the library gets in place of a packet from the controller (undefined: the packet as it
+ * is), for a stack that cannot parse an event its controller may send (the loaders say which, and why).
+ */
+export function withTransportSockets<T>(transport: HciTransport, fn: () => T, inbound?: (packet: Buffer) => Buffer | undefined): T {
   const previous = currentFactory;
-  currentFactory = () => transport.createSocket();
+  currentFactory = () => {
+    const socket = transport.createSocket();
+    if (inbound) {
+      const emit = socket.emit.bind(socket);
+      socket.emit = (event: string | symbol, ...args: unknown[]) => (event === 'data' && Buffer.isBuffer(args[0]) ? emit('data', inbound(args[0]) ?? args[0]) : emit(event, ...args));
+    }
+    return socket;
+  };
   try {
     return fn();
   } finally {

@@ -30,12 +30,13 @@ const AT = {
   localIrk: 104,
   localCsrk: 120,
   createdAt: 136, // float64: milliseconds since 1970 (createdAt is that instant's toISOString())
+  gattServer: 144, // 18: Database Hash (16), Client Supported Features (1), Service Changed CCCD (1)
 } as const;
 /** One record: the last field's end. */
-const RECORD = AT.createdAt + 8;
+const RECORD = AT.gattServer + 18;
 const KEY = 16;
 
-const PRESENT = { peerLtk: 1, localLtk: 2, peerIrk: 4, peerCsrk: 8, localIrk: 16, localCsrk: 32 } as const;
+const PRESENT = { peerLtk: 1, localLtk: 2, peerIrk: 4, peerCsrk: 8, localIrk: 16, localCsrk: 32, gattServer: 64 } as const;
 const SINGLE_KEYS = ['peerIrk', 'peerCsrk', 'localIrk', 'localCsrk'] as const;
 const LTKS = ['peerLtk', 'localLtk'] as const;
 const METHODS: readonly KeySecurity['method'][] = ['Just Works', 'Passkey Entry', 'Numeric Comparison', 'OOB'];
@@ -77,10 +78,13 @@ function fitsRecord(b: Bond): boolean {
     (s.debugKey === undefined || s.debugKey === true) &&
     LTKS.every((k) => ltkOk(b[k])) && SINGLE_KEYS.every((k) => keyOk(b[k])) &&
     Number.isFinite(ms) && new Date(ms).toISOString() === b.createdAt &&
+    (b.gattServer === undefined || (b.gattServer.databaseHash.length === KEY && Number.isInteger(b.gattServer.clientFeatures) && b.gattServer.clientFeatures >= 0 && b.gattServer.clientFeatures <= 0xff &&
+      Number.isInteger(b.gattServer.serviceChangedCccd) && b.gattServer.serviceChangedCccd >= 0 && b.gattServer.serviceChangedCccd <= 0xff)) &&
     Object.keys(b).every((k) => KNOWN_FIELDS.has(k)) && Object.keys(s).every((k) => KNOWN_SECURITY.has(k))
   );
 }
-const KNOWN_FIELDS = new Set(['local', 'peer', 'role', 'security', 'peerLtk', 'localLtk', 'peerIrk', 'peerCsrk', 'localIrk', 'localCsrk', 'createdAt']);
+// gattCache (a client's attribute cache, any size) is not among them: a bond holding one is kept as an object.
+const KNOWN_FIELDS = new Set(['local', 'peer', 'role', 'security', 'peerLtk', 'localLtk', 'peerIrk', 'peerCsrk', 'localIrk', 'localCsrk', 'createdAt', 'gattServer']);
 const KNOWN_SECURITY = new Set(['method', 'authenticated', 'secureConnections', 'keySize', 'debugKey']);
 
 function writeRecord(to: Buffer, b: Bond): void {
@@ -106,6 +110,12 @@ function writeRecord(to: Buffer, b: Bond): void {
     if (!key) continue;
     present |= PRESENT[k];
     key.copy(to, AT[k]);
+  }
+  if (b.gattServer) {
+    present |= PRESENT.gattServer;
+    b.gattServer.databaseHash.copy(to, AT.gattServer);
+    to[AT.gattServer + KEY] = b.gattServer.clientFeatures;
+    to[AT.gattServer + KEY + 1] = b.gattServer.serviceChangedCccd;
   }
   to[AT.present] = present;
   to.writeDoubleLE(Date.parse(b.createdAt), AT.createdAt);
@@ -136,6 +146,7 @@ function readRecord(r: Buffer): Bond {
   }
   for (const k of SINGLE_KEYS) if (present & PRESENT[k]) bond[k] = own(r, AT[k], KEY);
   bond.createdAt = new Date(r.readDoubleLE(AT.createdAt)).toISOString();
+  if (present & PRESENT.gattServer) bond.gattServer = { databaseHash: own(r, AT.gattServer, KEY), clientFeatures: r[AT.gattServer + KEY]!, serviceChangedCccd: r[AT.gattServer + KEY + 1]! };
   return bond;
 }
 
@@ -150,6 +161,9 @@ function ownCopy(bond: Bond): Bond {
     const l = bond[k];
     if (l) copy[k] = { ...l, key: own(l.key, 0, l.key.length), rand: own(l.rand, 0, l.rand.length) };
   }
+  if (bond.gattServer) copy.gattServer = { ...bond.gattServer, databaseHash: own(bond.gattServer.databaseHash, 0, bond.gattServer.databaseHash.length) };
+  const cache = bond.gattCache;
+  if (cache) copy.gattCache = { ...(cache.databaseHash ? { databaseHash: own(cache.databaseHash, 0, cache.databaseHash.length) } : {}), services: structuredClone(cache.services) };
   return copy;
 }
 

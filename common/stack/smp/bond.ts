@@ -21,6 +21,40 @@ export interface Bond {
   localCsrk?: Buffer;
   /** ISO 8601. */
   createdAt: string;
+  /** What a GATT server keeps for this bonded client (Core v5.4 Vol 3 Part G 2.5.2, 7.1, 7.2). */
+  gattServer?: GattServerBondState;
+  /** What a GATT client keeps of this bonded server: its attribute cache (Vol 3 Part G 2.5.2). */
+  gattCache?: GattCache;
+}
+
+/**
+ * A GATT server's memory of a bonded client: the Database Hash of the database the client was last
+ * aware of (the server's "last database hash"; a different hash now means the database changed since:
+ * change-unaware, Service Changed indicated, Vol 3 Part G 2.5.2.1, 7.1), its Client Supported Features
+ * and its Service Changed CCCD, both persistent for bonded clients (7.1, 7.2).
+ */
+export interface GattServerBondState {
+  /** 16 octets, as the Database Hash characteristic serves them. */
+  databaseHash: Buffer;
+  clientFeatures: number;
+  serviceChangedCccd: number;
+}
+
+/** One characteristic in a GATT client's cache. */
+export interface GattCacheCharacteristic {
+  uuid: string;
+  declarationHandle: number;
+  valueHandle: number;
+  endHandle: number;
+  properties: number;
+  descriptors: { uuid: string; handle: number }[];
+}
+
+/** A GATT client's attribute cache of a bonded server (Vol 3 Part G 2.5.2): the services found and the Database Hash read then, if any. */
+export interface GattCache {
+  /** 16 octets as read, when the server has a Database Hash. */
+  databaseHash?: Buffer;
+  services: { uuid: string; startHandle: number; endHandle: number; characteristics: GattCacheCharacteristic[] }[];
 }
 
 /** The bond a successful, bonded pairing leaves; undefined when the pairing did not bond or failed. */
@@ -71,6 +105,8 @@ export function bondToJson(b: Bond): Record<string, unknown> {
     ...(b.localIrk ? { localIrk: hex(b.localIrk) } : {}),
     ...(b.localCsrk ? { localCsrk: hex(b.localCsrk) } : {}),
     createdAt: b.createdAt,
+    ...(b.gattServer ? { gattServer: { databaseHash: hex(b.gattServer.databaseHash), clientFeatures: b.gattServer.clientFeatures, serviceChangedCccd: b.gattServer.serviceChangedCccd } } : {}),
+    ...(b.gattCache ? { gattCache: { ...(b.gattCache.databaseHash ? { databaseHash: hex(b.gattCache.databaseHash) } : {}), services: b.gattCache.services } } : {}),
   };
 }
 
@@ -130,5 +166,59 @@ export function bondFromJson(v: unknown, path: string): Bond {
   if (o.peerLtk !== undefined) bond.peerLtk = ltk(o.peerLtk, `${path}.peerLtk`);
   if (o.localLtk !== undefined) bond.localLtk = ltk(o.localLtk, `${path}.localLtk`);
   for (const k of ['peerIrk', 'peerCsrk', 'localIrk', 'localCsrk'] as const) if (o[k] !== undefined) bond[k] = buf(o[k], `${path}.${k}`, 16);
+  if (o.gattServer !== undefined) {
+    const g = obj(o.gattServer, `${path}.gattServer`);
+    bond.gattServer = {
+      databaseHash: buf(g.databaseHash, `${path}.gattServer.databaseHash`, 16),
+      clientFeatures: int(g.clientFeatures, `${path}.gattServer.clientFeatures`, 0, 0xff),
+      serviceChangedCccd: int(g.serviceChangedCccd, `${path}.gattServer.serviceChangedCccd`, 0, 0xffff),
+    };
+  }
+  if (o.gattCache !== undefined) bond.gattCache = gattCacheFromJson(o.gattCache, `${path}.gattCache`, { obj, buf, int });
   return bond;
+}
+
+interface JsonReaders {
+  obj: (x: unknown, p: string) => Record<string, unknown>;
+  buf: (x: unknown, p: string, octets: number) => Buffer;
+  int: (x: unknown, p: string, min: number, max: number) => number;
+}
+
+/** A GATT cache from its JSON form, every handle checked (0x0001..0xFFFF). */
+function gattCacheFromJson(v: unknown, path: string, r: JsonReaders): GattCache {
+  const o = r.obj(v, path);
+  const handle = (x: unknown, p: string) => r.int(x, p, 1, 0xffff);
+  const uuid = (x: unknown, p: string): string => {
+    if (typeof x !== 'string' || !/^([0-9a-f]{4}|[0-9a-f]{8}|[0-9a-f]{32})$/.test(x)) throw new BondFormatError(p, 'is not a UUID in canonical form (4, 8 or 32 lower-case hex digits)');
+    return x;
+  };
+  const list = (x: unknown, p: string): unknown[] => {
+    if (!Array.isArray(x)) throw new BondFormatError(p, 'is not a list');
+    return x;
+  };
+  const services = list(o.services, `${path}.services`).map((sv, i) => {
+    const sp = `${path}.services[${i}]`;
+    const s = r.obj(sv, sp);
+    return {
+      uuid: uuid(s.uuid, `${sp}.uuid`),
+      startHandle: handle(s.startHandle, `${sp}.startHandle`),
+      endHandle: handle(s.endHandle, `${sp}.endHandle`),
+      characteristics: list(s.characteristics, `${sp}.characteristics`).map((cv, j) => {
+        const cp = `${sp}.characteristics[${j}]`;
+        const c = r.obj(cv, cp);
+        return {
+          uuid: uuid(c.uuid, `${cp}.uuid`),
+          declarationHandle: handle(c.declarationHandle, `${cp}.declarationHandle`),
+          valueHandle: handle(c.valueHandle, `${cp}.valueHandle`),
+          endHandle: handle(c.endHandle, `${cp}.endHandle`),
+          properties: r.int(c.properties, `${cp}.properties`, 0, 0xff),
+          descriptors: list(c.descriptors, `${cp}.descriptors`).map((dv, k) => {
+            const d = r.obj(dv, `${cp}.descriptors[${k}]`);
+            return { uuid: uuid(d.uuid, `${cp}.descriptors[${k}].uuid`), handle: handle(d.handle, `${cp}.descriptors[${k}].handle`) };
+          }),
+        };
+      }),
+    };
+  });
+  return { ...(o.databaseHash !== undefined ? { databaseHash: r.buf(o.databaseHash, `${path}.databaseHash`, 16) } : {}), services };
 }

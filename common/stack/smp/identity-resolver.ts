@@ -5,7 +5,7 @@
 // Part B 1.3.2.3). A host resolves with every stored IRK, whether or not its controller has a
 // resolving list (Vol 3 Part C 10.7.1.1); an address the controller already resolved arrives as the
 // identity itself (LE Enhanced Connection Complete, Peer_Address_Type 0x02/0x03) and matches directly.
-import { resolvesWith } from '../../base/crypto/random-address.js';
+import { isZeroIrk, resolvesWith } from '../../base/crypto/random-address.js';
 import { addressBytes } from './byte-order.js';
 import type { Bond } from './bond.js';
 import type { DeviceAddress } from './engine-types.js';
@@ -36,14 +36,21 @@ export function rpaResolvesWith(irk: Buffer | undefined, onAir: DeviceAddress): 
 
 /**
  * The candidate this address on the air belongs to: the one whose identity it is, else the first whose
- * IRK resolves it. Synchronous and free of I/O, for lists held in memory (the kernel share's keys).
+ * IRK resolves it (the first stored: a resolving list is searched in order, Vol 6 Part B 1.3.2.3), with
+ * the others whose IRK resolves it too (`alsoResolving`: two devices that share an IRK, a manufacturing
+ * fault; nothing on the air can tell them apart). Synchronous and free of I/O, for lists held in memory.
  */
-export function resolveAmong<T extends IdentityCandidate>(onAir: DeviceAddress, candidates: Iterable<T>): { candidate: T; via: ResolvedVia } | undefined {
+export function resolveAmong<T extends IdentityCandidate>(onAir: DeviceAddress, candidates: Iterable<T>): { candidate: T; via: ResolvedVia; alsoResolving: T[] } | undefined {
   const all = [...candidates];
   const same = all.find((c) => sameAddress(c.identity, onAir));
-  if (same) return { candidate: same, via: 'identity' };
-  const byIrk = all.find((c) => rpaResolvesWith(c.irk, onAir));
-  return byIrk ? { candidate: byIrk, via: 'irk' } : undefined;
+  if (same) return { candidate: same, via: 'identity', alsoResolving: [] };
+  const [byIrk, ...others] = all.filter((c) => rpaResolvesWith(c.irk, onAir));
+  return byIrk ? { candidate: byIrk, via: 'irk', alsoResolving: others.filter((o) => !sameAddress(o.identity, byIrk.identity)) } : undefined;
+}
+
+/** Two IRKs given by different identities are the same: the devices share an IRK (never a real coincidence at 128 bits). */
+export function sharesIrk(a: IdentityCandidate, b: IdentityCandidate): boolean {
+  return a.irk !== undefined && b.irk !== undefined && !isZeroIrk(a.irk) && a.irk.equals(b.irk) && !sameAddress(a.identity, b.identity);
 }
 
 /** A peer found by identity. */
@@ -54,6 +61,8 @@ export interface Resolution {
   /** The address the peer has on the air now. */
   onAir: DeviceAddress;
   via: ResolvedVia;
+  /** Other bonds whose IRK resolves this RPA too: their devices share the IRK; `bond` is the first stored. */
+  alsoResolving: Bond[];
 }
 
 /** Both forms of an address for reports and consoles: '4A:…(random) = identity C0:…(random)' when they differ. */
@@ -84,7 +93,7 @@ export class IdentityResolver {
   async resolve(onAir: DeviceAddress, local?: DeviceAddress): Promise<Resolution | undefined> {
     if (local) {
       const direct = await this.store.get(local, onAir);
-      if (direct) return { bond: direct, identity: direct.peer, onAir, via: 'identity' };
+      if (direct) return { bond: direct, identity: direct.peer, onAir, via: 'identity', alsoResolving: [] };
       if (onAir.type !== 'random') return undefined; // only random addresses are resolvable
     }
     if (this.options.useIrks === false) return undefined;
@@ -93,6 +102,6 @@ export class IdentityResolver {
       onAir,
       bonds.map((bond) => ({ identity: bond.peer, irk: bond.peerIrk, bond })),
     );
-    return found ? { bond: found.candidate.bond, identity: found.candidate.identity, onAir, via: found.via } : undefined;
+    return found ? { bond: found.candidate.bond, identity: found.candidate.identity, onAir, via: found.via, alsoResolving: found.alsoResolving.map((c) => c.bond) } : undefined;
   }
 }

@@ -7,7 +7,7 @@ import { bondFromOutcome, engineBond, type Bond } from './bond.js';
 import type { DeviceAddress, EngineEnvironment, PairingEvent, PairingOutcome, SmpAction, SmpInput } from './engine-types.js';
 import type { KeySecurity } from './key-security.js';
 import type { KeyStore } from './key-store.js';
-import { IdentityResolver, type ResolvedVia } from './identity-resolver.js';
+import { IdentityResolver, sharesIrk, type ResolvedVia } from './identity-resolver.js';
 import type { PrivacySetup } from './privacy-setup.js';
 import type { PairingConfig, PairingDelegate } from './pairing-config.js';
 import { PairingEngine, SMP_TIMEOUT_MS } from './pairing-engine.js';
@@ -60,6 +60,31 @@ export interface LinkSessionEvents {
   bondNotSaved: [Bond, unknown];
   /** The key store could not be asked for this peer's bond: the session pairs without one, and says so. */
   lookupFailed: [unknown];
+  /** Two identities behind one IRK (identity-resolver.ts sharesIrk): what was seen, and which bond was used. */
+  sharedIrk: [SharedIrk];
+}
+
+/**
+ * Devices that share one IRK (a known manufacturing fault: every unit flashed with the same key). Seen when
+ * the peer's RPA resolves with the IRK of several bonds (`resolving`: the first stored is used), or when a
+ * pairing distributes the IRK of the bond its RPA resolved to under another identity (`bonding`: the key
+ * of that other device was tried first).
+ */
+export interface SharedIrk {
+  when: 'resolving' | 'bonding';
+  onAir: DeviceAddress;
+  /** The identity whose bond was used for this link. */
+  used: DeviceAddress;
+  /** The other identities with the same IRK. */
+  others: DeviceAddress[];
+}
+
+/** The words for a shared IRK, for reports, consoles and logs. */
+export function describeSharedIrk(s: SharedIrk): string {
+  const others = s.others.map((o) => `${o.address} (${o.type})`).join(', ');
+  return s.when === 'resolving'
+    ? `${s.onAir.address} resolves with the IRK of ${s.others.length + 1} bonds: ${s.used.address} (${s.used.type}), used as the first stored, and ${others}. These devices share one IRK (a manufacturing fault): their RPAs cannot be told apart, so a link may get the other device's key (0x06 or a MIC failure); each device needs its own IRK (Core Vol 3 Part H 2.4.2.1)`
+    : `${s.onAir.address} resolved with the IRK of the bond with ${others}, but paired as ${s.used.address} (${s.used.type}) distributing that same IRK: two devices share one IRK (a manufacturing fault), so the other device's key was tried first; their RPAs cannot be told apart, and each device needs its own IRK (Core Vol 3 Part H 2.4.2.1)`;
 }
 
 export class LinkSession extends EventEmitter<LinkSessionEvents> {
@@ -86,6 +111,8 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
   peerIdentity: DeviceAddress | undefined;
   /** How the bond found at the start was tied to the peer's address on the air. */
   resolvedVia: ResolvedVia | undefined;
+  /** Every shared IRK this link showed (also emitted as `sharedIrk`). */
+  readonly sharedIrks: SharedIrk[] = [];
   private runnerNow: SmpRunner | undefined;
   private queue: SmpInput[] = [];
   private closed = false;
@@ -106,6 +133,7 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
           if (r) {
             this.peerIdentity = r.identity;
             this.resolvedVia = r.via;
+            if (r.alsoResolving.length) this.noteSharedIrk({ when: 'resolving', onAir: options.peer, used: r.identity, others: r.alsoResolving.map((b) => b.peer) });
           }
           return r?.bond;
         }, (err: unknown) => {
@@ -173,6 +201,11 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
     for (const i of queued) this.runnerNow.input(i);
   }
 
+  private noteSharedIrk(s: SharedIrk): void {
+    this.sharedIrks.push(s);
+    this.emit('sharedIrk', s);
+  }
+
   private observe(action: SmpAction): void {
     this.emit('action', action);
     if (action.type === 'event') {
@@ -189,6 +222,10 @@ export class LinkSession extends EventEmitter<LinkSessionEvents> {
     if (outcome.result === 'paired' || outcome.result === 'encrypted') this.security = outcome.security;
     if (outcome.result === 'paired') this.peerIdentity = outcome.peerIdentity;
     const bond = bondFromOutcome(outcome, this.localIdentity);
+    const resolved = this.resolvedVia === 'irk' ? this.bond : undefined;
+    if (bond && resolved && sharesIrk({ identity: resolved.peer, irk: resolved.peerIrk }, { identity: bond.peer, irk: bond.peerIrk })) {
+      this.noteSharedIrk({ when: 'bonding', onAir: this.options.peer, used: bond.peer, others: [resolved.peer] });
+    }
     if (bond) {
       this.bond = bond;
       // `bond` only once it is stored; a failed write is `bondNotSaved` (the bond stays in this.bond).

@@ -77,6 +77,11 @@ export interface LinkState {
    * as the link's peer address itself.)
    */
   peerIdentity?: { address: string; type: 'public' | 'random'; via: 'distributed' | 'irk' };
+  /**
+   * The peer's RPA on the air when the controller resolved it: LE Enhanced Connection Complete's
+   * Peer_Resolvable_Private_Address (Vol 4 Part E 7.7.65.10); `peerAddress` is then the identity.
+   */
+  peerRpa?: string;
 }
 
 export type LinkEvent = { event: 'link' | 'encryption' | 'disconnect' | 'pairing'; link: LinkState };
@@ -280,6 +285,7 @@ export class LinkTracker {
       l.localAddressType = 'public';
       if (this.publicAddress) l.localAddress = this.publicAddress;
     }
+    if (c.peerResolvablePrivateAddress && c.peerResolvablePrivateAddress !== NO_ADDRESS) l.peerRpa = c.peerResolvablePrivateAddress;
     this.disconnectAsked.delete(c.handle);
     this.current.set(c.handle, l);
     this.all.push(l);

@@ -2,6 +2,8 @@
 //   +  12.345 ms  central  → #14 ATT Read Request: handle 0x0003
 //   +  13.002 ms  central  ← #15 ATT Error Response: Read Request handle 0x0003 → 0x05 Insufficient Authentication
 import type { TimelineEntry } from './timeline.js';
+import type { LinkState } from './link-state.js';
+import { peerAddressLine } from './address-line.js';
 
 export interface NarrateOptions {
   /** Prefix every line with this (the tap's name). */
@@ -19,10 +21,21 @@ export function isStoryEntry(e: TimelineEntry): boolean {
   return STORY_LAYERS.has(e.layer) || ((e.layer === 'hci-evt' || e.layer === 'hci-cmd') && STORY_HCI.test(e.name));
 }
 
-export function formatEntry(e: TimelineEntry, who?: string): string {
+export function formatEntry(e: TimelineEntry, who?: string, links?: readonly LinkState[]): string {
   const t = `+${e.ms.toFixed(3).padStart(10)} ms`;
-  return `${t}  ${who ? who + '  ' : ''}${e.dir === 'tx' ? '→' : '←'} #${e.seq} ${e.summary}`;
+  return `${t}  ${who ? who + '  ' : ''}${e.dir === 'tx' ? '→' : '←'} #${e.seq} ${e.summary}${links ? connectionNote(e, links) : ''}`;
 }
+
+/**
+ * After a connection's LE (Enhanced) Connection Complete, the peer's address on the air and its identity
+ * as known now (address-line.ts): "  [peer: RPA 5A:… → identity C0:… (public)]".
+ */
+export function connectionNote(e: TimelineEntry, links: readonly LinkState[]): string {
+  if (e.layer !== 'hci-evt' || !CONNECTION_COMPLETE.test(e.name) || e.handle === undefined) return '';
+  const link = links.find((l) => l.handle === e.handle && l.connectedAtMs === e.ms);
+  return link ? `  [peer: ${peerAddressLine(link)}]` : '';
+}
+const CONNECTION_COMPLETE = /^HCI LE (Enhanced )?Connection Complete/;
 
 export function narrate(entries: Iterable<TimelineEntry>, options: NarrateOptions = {}): string {
   const lines: string[] = [];

@@ -1,7 +1,7 @@
 // A ble-host central, driven by a plan (argv[2], JSON), printing one JSON line per result:
 //   node ble-host-central.mjs '{"air":"unix:/tmp/air.sock","serviceUuid":"…","timeoutMs":5000,
 //     "steps":[{"do":"connect"},{"do":"walk","phase":"unencrypted"},{"do":"pair","features":{…},"passkey":123456},…]}'
-// Steps: connect (scan for serviceUuid, connect, discover), descriptors (each one's value),
+// Steps: connect (scan for serviceUuid, connect, discover; newAddress: only from an address other than the last link's), descriptors (each one's value),
 // read-by-type (a probe, last: see below), walk (every characteristic × operation:
 // read, write, reliable write, write without response, notify/indicate subscription), pair (Pairing Request with
 // ble-host's PairingFeatures; a passkey typed when asked), encrypt (LE Start Encryption with the
@@ -31,16 +31,21 @@ let conn = null;
 let characteristics = [];
 let lastValue = new Map(); // uuid -> the value last read, written back so that walking changes nothing
 
-async function connect() {
-  const report = await step('scan for the service', ms, (ok) => {
+let lastPeer = null; // the address the last connection had on the air
+
+async function connect(s = {}) {
+  // newAddress: the peripheral is expected back from another address (a new RPA): reports from the old one are passed over
+  const report = await step(s.newAddress ? 'scan for the service from a new address' : 'scan for the service', ms, (ok) => {
     const scanner = manager.startScan({ scanFilters: [new BleManager.ServiceUUIDScanFilter(plan.serviceUuid)] });
     scanner.on('report', (r) => {
       if (!r.connectable) return;
+      if (s.newAddress && r.address === lastPeer) return;
       scanner.stopScan();
       ok(r);
     });
   });
   conn = await step('connect', ms, (ok) => manager.connect(report.addressType, report.address, {}, ok));
+  lastPeer = conn.peerAddress;
   const thisConn = conn;
   conn.on('disconnect', (reason) => {
     emit('disconnected', { reason, wasCurrent: thisConn === conn });
@@ -55,6 +60,10 @@ async function connect() {
   characteristics = await step('discover characteristics', ms, (ok) => services[0].discoverCharacteristics(ok));
   emit('connected', {
     peerAddress: conn.peerAddress,
+    peerAddressType: conn.peerAddressType,
+    // the identity ble-host found: the address itself, or an RPA its stored IRKs resolved (storage.js resolveAddress)
+    peerIdentityAddress: conn.peerIdentityAddress,
+    peerIdentityAddressType: conn.peerIdentityAddressType,
     ownAddress: conn.ownAddress,
     hasLtk: conn.smp.hasLtk,
     isBonded: conn.smp.isBonded,
@@ -189,7 +198,7 @@ async function disconnect() {
 }
 
 for (const s of plan.steps) {
-  if (s.do === 'connect') await connect();
+  if (s.do === 'connect') await connect(s);
   else if (s.do === 'walk') await walk(s.phase);
   else if (s.do === 'pair') await pair(s);
   else if (s.do === 'encrypt') await encrypt();

@@ -87,11 +87,15 @@ export async function runCentralStep(step: Step, ctx: StepContext): Promise<Step
         ctx.advanceClock(step.seconds);
         return ok();
       case 'forget-bonds':
-        await c.forgetBonds();
+        await c.forgetBonds({ newIrk: step.newIrk });
         return ok();
       case 'factory-reset':
         if (!ctx.peripheral) return { outcome: { kind: 'error', message: 'factory-reset acts on the peripheral, which does not run here (--role central): reset the real one by hand' } };
-        await ctx.peripheral.forgetBonds();
+        await ctx.peripheral.forgetBonds(step.newIdentity ? { newIdentity: step.newIdentity } : {});
+        return ok();
+      case 'firmware-update':
+        if (!ctx.peripheral) return { outcome: { kind: 'error', message: 'firmware-update acts on the peripheral, which does not run here (--role central): update the real one by hand' } };
+        await ctx.peripheral.updateFirmware(step.profile, step.serviceChanged);
         return ok();
     }
   } catch (e) {

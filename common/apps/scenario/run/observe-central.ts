@@ -79,7 +79,8 @@ export async function observeCentral(s: Scenario, p: PeripheralPort, records: St
       let run: StepRun;
       try {
         // The factory reset is the peripheral's own step: it runs here, whoever the central is.
-        if (step.kind === 'factory-reset') await p.forgetBonds();
+        if (step.kind === 'factory-reset') await p.forgetBonds(step.newIdentity ? { newIdentity: step.newIdentity } : {});
+        if (step.kind === 'firmware-update') await p.updateFirmware(step.profile, step.serviceChanged);
         run = await observeStep(step, s, { next, entries, ...(o.signal ? { signal: o.signal } : {}) });
       } catch (e) {
         if (!(e instanceof NotSeen)) throw e;
@@ -148,6 +149,7 @@ async function observeStep(step: Step, s: Scenario, w: Watch): Promise<StepRun> 
     case 'advance-clock':
       return ok; // the central's radio: nothing goes over the air
     case 'factory-reset':
+    case 'firmware-update':
       return ok; // done above, on this peripheral
 
   }

@@ -3,6 +3,7 @@
 // these. A rig is one scenario's world: fresh radio, transports, stacks; closed after the scenario.
 import type { Tap } from '../../../stack/trace/tap.js';
 import type { CanonicalUuid } from '../../../stack/gatt/uuid.js';
+import type { ResolvedProfile } from '../../../stack/gatt/resolved-profile.js';
 import type { CharacteristicRef, Scenario } from '../scenario.js';
 
 /**
@@ -27,8 +28,8 @@ export interface CentralPort {
    * or its EDIV and Rand (`ediv-rand`). Takes effect from the next connection; rejects when no key is kept.
    */
   changeStoredKey(part: 'key' | 'ediv-rand'): Promise<void>;
-  /** Forget every bond the central keeps (a phone's "Forget This Device"); resolves with how many. */
-  forgetBonds(): Promise<number>;
+  /** Forget every bond the central keeps (a phone's "Forget This Device"); resolves with how many. newIrk: and make a new IRK. */
+  forgetBonds(options?: { newIrk?: boolean }): Promise<number>;
   /** Every notification or indication received from now on, on any connection of the scenario. */
   onNotification(listener: (uuid: CanonicalUuid, value: Buffer) => void): void;
 }
@@ -75,7 +76,9 @@ export interface PeripheralPort {
   /** The Security Manager sends a Security Request on this link (default the latest); throws when there is no such session (no security-manager, no link). */
   requestSecurity(connection?: number): void;
   /** Forget every bond the peripheral keeps, in its key store and its controller's key list (a factory reset). */
-  forgetBonds(): Promise<void>;
+  forgetBonds(options?: { newIdentity?: 'fresh' | 'same-irk' }): Promise<void>;
+  /** Restart serving another profile, bonds kept (a firmware update); serviceChanged false: a firmware without Service Changed. */
+  updateFirmware(profile: ResolvedProfile, serviceChanged: boolean): Promise<void>;
   /** Listen to the peripheral's events; returns the function that stops listening. */
   listen(listener: (e: PeripheralEvent) => void): () => void;
 }
