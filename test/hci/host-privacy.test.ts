@@ -91,6 +91,16 @@ describe('host privacy', () => {
     expect(p.onHostCommand(enable(OP.LE_SET_SCAN_ENABLE, true)).map(opOf)).toEqual([OP.LE_ADD_DEVICE_TO_RESOLVING_LIST, OP.LE_SET_SCAN_ENABLE]);
   });
 
+  it('controller: a peer bonded while advertising alone (a peripheral serving several centrals) goes in with advertising paused around it', () => {
+    const { p } = rig('controller');
+    p.onHostCommand(advParams());
+    p.onHostCommand(enable(OP.LE_SET_ADVERTISING_ENABLE, true));
+    const out = p.addPeers([{ identity: { address: 'C0:11:22:33:44:55', type: 'public' }, irk: randomBytes(16) }]);
+    expect(out.map(opOf)).toEqual([OP.LE_SET_ADVERTISING_ENABLE, OP.LE_ADD_DEVICE_TO_RESOLVING_LIST, OP.LE_SET_ADVERTISING_ENABLE]);
+    expect([out[0]![4], out[2]![4]], 'off, then on again').toEqual([0x00, 0x01]);
+    expect(p.addPeers([{ identity: { address: 'C0:11:22:33:44:55', type: 'public' }, irk: randomBytes(16) }]), 'a peer already listed: nothing').toEqual([]);
+  });
+
   it('HCI Reset: everything is made again on the next use; other commands pass unchanged', () => {
     const { p } = rig('controller');
     p.onHostCommand(advParams());
