@@ -6,7 +6,7 @@ import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/stack/smp/link-session.js';
 import type { Persona } from '../../common/apps/persona/persona-types.js';
 import type { PersonaColumn } from '../matrix/run-matrix.js';
-import { personaCentralSetup } from '../../common/apps/persona/persona-central.js';
+import { PRIVACY_NOT_ACTED, personaCentralSetup } from '../../common/apps/persona/persona-central.js';
 import { whatTheySee } from './persona-sees.js';
 
 /**
@@ -27,7 +27,8 @@ export function personaColumn(persona: Persona, smp: SmpSetup, forget: () => Pro
     },
     annotate: (phase) => {
       for (const cell of phase.cells) cell.seen = whatTheySee(persona, cell);
-      if (setup.notActed.length) phase.limits = [...setup.notActed];
+      const limits = [...setup.notActed, ...(setup.privacy ? [PRIVACY_NOT_ACTED] : [])];
+      if (limits.length) phase.limits = limits;
     },
   };
 }

@@ -27,7 +27,8 @@ export type ProfileLookup = (ref: string) => { ok: true; profile: ResolvedProfil
 
 export type ScenarioResolveResult = { ok: true; scenario: Scenario } | { ok: false; issues: readonly ScenarioIssue[] };
 
-export function resolveScenarioDocument(doc: unknown, file: string, lookupProfile: ProfileLookup): ScenarioResolveResult {
+/** `scenarioDir`: the folder relative paths in the file are read from (its persona's; the profile's go through lookupProfile). */
+export function resolveScenarioDocument(doc: unknown, file: string, lookupProfile: ProfileLookup, scenarioDir?: string): ScenarioResolveResult {
   const issues = new ScenarioIssueList();
   if (!checkSchema(doc, issues)) return { ok: false, issues: issues.items };
   const input = doc as ScenarioInput;
@@ -44,9 +45,10 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
   const peripheral = peripheralAt(n, input.peripheral, found.profile, pointer('peripheral'));
   const faults = faultsAt(n, input.faults, pointer('faults'));
   const steps = input.central.steps.map((s, i) => stepAt(n, s, i, pointer('central', 'steps', i))).filter((s): s is Step => s !== undefined);
-  const persona = input.central.as !== undefined ? centralPersonaAt(n, input.central, pointer('central')) : undefined;
+  const persona = input.central.as !== undefined ? centralPersonaAt(n, input.central, pointer('central'), scenarioDir) : undefined;
   const centralSmp = persona ? pairingConfig(persona.setup.config) : input.central['security-manager'] ? securityManagerAt(n, input.central['security-manager'], pointer('central', 'security-manager'), 'central') : undefined;
-  const centralPrivacy = privacyOf(input.central['security-manager']);
+  // A persona's privacy: its resolvable private address and renewal (fixtures/personas/, privacy).
+  const centralPrivacy = persona ? (persona.setup.privacy ? { privacy: persona.setup.privacy } : undefined) : privacyOf(input.central['security-manager']);
   const runTimeline = timelineExpectationsAt(n, input.expect?.timeline, pointer('expect', 'timeline'), 'run');
   if (!issues.empty) return { ok: false, issues: issues.items };
   return {
