@@ -8,7 +8,7 @@ import { isKeyMissing } from '../pairing/key-missing-policy.js';
 
 /** 0x06 PIN or Key Missing, as a plain test (isKeyMissing's type guard would narrow the other branch to nothing). */
 const keyMissing = (e: unknown): boolean => isKeyMissing(e);
-import { AttError, type CentralError } from '../errors.js';
+import { AttError, OperationTimeout, type CentralError } from '../errors.js';
 import { attErrorWords, personaKeyOf, platformErrorWords } from './platform-error.js';
 import { centralPartOf } from '../../common/apps/persona/persona-central.js';
 
@@ -61,6 +61,8 @@ export function whatTheySee(persona: Persona, cell: CellBase): string {
   if (pairing.error) {
     const failed = c.app.securityFailed.value;
     const gets = failed === 'att-error' ? attErrorWords(c.app.attError.value, (first as AttError).attCode) : platformErrorWords(failed);
+    // Never answered: the central's SMP timer ended it (Vol 3 Part H 3.4); no method was chosen, so no dialog (our inference; research part B1, cause 1's "silence").
+    if (!pairing.response && pairing.error instanceof OperationTimeout) return `${who}: no dialog (the peer never answered the Pairing Request; the pairing ended at the SMP timeout, ${c.timeouts.value.smpSeconds} s) [inference]; the app gets ${gets} ${cite('app securityFailed', c.app.securityFailed)}`;
     // Refused before the features were exchanged: no method was chosen, so nothing could be shown (our inference; research part B1, cause 1).
     if (!pairing.response) return `${who}: no dialog to answer (the peer refused the Pairing Request at once: ${pairing.error.label}) [inference]; the app gets ${gets} ${cite('app securityFailed', c.app.securityFailed)}`;
     return `${who}: ${dialog}; the pairing fails (${pairing.error.label}): the app gets ${failed === 'att-error' ? attErrorWords(c.app.attError.value, (first as AttError).attCode) : platformErrorWords(failed)} ${cite('app securityFailed', c.app.securityFailed)}`;

@@ -247,6 +247,8 @@ export class PairingEngine {
   private onPairingRequest(preq: Buffer, req: PairingFeatures): void {
     if (this.env.role !== 'responder') return this.unexpected(SMP_CODE.PAIRING_REQUEST);
     if (!this.idle && this.stateNow !== 'security-requested') return this.unexpected(SMP_CODE.PAIRING_REQUEST);
+    // Nothing goes back: the initiator's SMP timer (Vol 3 Part H 3.4) ends its pairing, not ours.
+    if (this.config.silentToPairingRequests) return this.event({ kind: 'ignored', why: 'a Pairing Request, left unanswered (this side is silent to Pairing Requests)' });
     this.stateNow = 'features';
     this.out.push({ type: 'timer', run: true });
     if (!this.config.pairable) return this.fail(SMP_REASON.PAIRING_NOT_SUPPORTED, 'this side is not pairable');
