@@ -109,6 +109,7 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
     if (isStoryEntry(e)) log.debug({ dir: e.dir, handle: e.handle }, e.summary);
   };
   let server: PeripheralServer | undefined;
+  let stopRequests: (() => void) | undefined;
   try {
     if (opts.btsnoop) transport.tap.attachBtsnoop(opts.btsnoop);
     transport.tap.on('entry', narrate);
@@ -121,6 +122,8 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
       }),
     );
     server = await servePeripheral({ transport, profile, logger: log, ...(opts.name ? { name: opts.name } : {}), ...(smp ? { smp } : {}) });
+    const served = server;
+    stopRequests = as?.attach(transport.tap, () => served.requestSecurity());
     log.info({ transport: transport.label, address: server.address, name: server.name }, 'advertising; waiting for a central (Ctrl-C stops)');
     for (const line of as?.said ?? []) process.stderr.write(escapeForTerminal(`blebench peripheral: ${line}\n`));
     process.stdout.write(escapeForTerminal(`blebench peripheral: serving "${profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central (Ctrl-C stops)\n`));
@@ -129,6 +132,7 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
     return await keyStoreSummary(smp, result);
   } finally {
     transport.tap.off('entry', narrate);
+    stopRequests?.();
     await server?.close();
     await transport.close();
   }
