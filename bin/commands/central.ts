@@ -30,6 +30,8 @@ import { DEFAULT_KEY_MISSING_POLICY, KEY_MISSING_POLICIES } from '../../central/
 import { checkProfileDestination, saveRecordedProfile } from '../save-profile.js';
 import { version } from '../version.js';
 import { personasFrom } from '../persona-flag.js';
+import { hex } from '../../common/base/codes/code-table.js';
+import { PRIVACY_NOT_ACTED, personaCentralSetup, type PersonaCentralSetup } from '../../common/apps/persona/persona-central.js';
 import { personaColumn } from '../../central/persona/persona-column.js';
 import type { Persona } from '../../common/apps/persona/persona-types.js';
 
@@ -78,16 +80,21 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
  */
 export async function runCentralInteractive(opts: CentralOptions, cmd?: Command): Promise<ExitCode> {
   if (opts.saveProfile !== undefined) throw new BadInputError('BAD_FLAG', '--save-profile records what the matrix walk saw; the console walks nothing by itself', { path: '--save-profile' }, { hint: 'run `blebench central --target X --save-profile FILE` without --interactive' });
-  if (opts.as !== undefined) throw new BadInputError('BAD_FLAG', '--as runs the matrix walk as each persona; the console is not a persona yet', { path: '--as' }, { hint: 'run `blebench central --as ios` without --interactive' });
-  const { interrupt, profile, log, screen, smp, open } = startConsole(opts, 'central', cmd);
+  // A persona first (a broken one is exit 2 before the terminal is asked for): one central, one persona.
+  const personas = personasFrom(opts as CentralOptions & Record<string, unknown>, (key) => cmd?.getOptionValueSource(key) === 'cli');
+  if (personas && personas.length > 1) throw new BadInputError('BAD_FLAG', '--as with --interactive: the console is one central, so one persona', { path: '--as' }, { hint: `--as ${personas[0]!.name}` });
+  const as = personas?.[0] ? consolePersona(personas[0]) : undefined;
+  const { interrupt, profile, log, screen, smp, open } = startConsole(as ? { ...opts, ioCapability: opts.ioCapability ?? 'NoInputNoOutput' } : opts, 'central', cmd);
+  if (as && smp) smp.config = pairingConfig(as.setup.config);
   return keyStoreSummary(smp, await runCentralConsole({
     open: async () => {
       const t = await open();
       log.info({ transport: t.label }, 'transport open');
       return t;
     },
-    policy: opts.policy,
-    onKeyMissing: opts.onKeyMissing,
+    policy: as?.setup.policy ?? opts.policy,
+    onKeyMissing: as?.setup.onKeyMissing ?? opts.onKeyMissing,
+    ...(as ? { cures: as.setup.cures, said: as.said } : {}),
     timeoutMs: opts.timeout,
     ...(profile ? { profile } : {}),
     ...(smp ? { smp } : {}),
@@ -261,4 +268,17 @@ async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps, smp: SmpSe
   } finally {
     await world.close();
   }
+}
+
+/** A persona in the console: its Security Manager and reactions, and what it says at start (the rules and what is not acted out). */
+function consolePersona(persona: Persona): { setup: PersonaCentralSetup; said: string[] } {
+  const setup = personaCentralSetup(persona);
+  const c = persona.central!;
+  const sm = c.securityManager;
+  const cures = [...setup.cures].map((x) => hex(x));
+  const said = [
+    `as ${persona.title} (${persona.source}): its Pairing Request ${sm.ioCapability.value}, bonding ${sm.bonding.value ? 'yes' : 'no'}, MITM ${sm.mitm.value ? 'yes' : 'no'}, Secure Connections ${sm.secureConnections.value}, max key size ${sm.maxKeySize.value}; it pairs after ${cures.join(', ') || 'no ATT error'}; when the peer has no key for its bond (0x06) it ${setup.onKeyMissing === 'stop' ? 'stops' : 'pairs again'}`,
+    ...[...setup.notActed, ...(setup.privacy ? [PRIVACY_NOT_ACTED.replace('for every column', 'in the console')] : [])].map((l) => `as ${persona.title}: not acted out: ${l}`),
+  ];
+  return { setup, said };
 }

@@ -20,6 +20,7 @@ import { refuseFlagsOnOs } from '../os-flags.js';
 import { startConsole } from '../console-command.js';
 import { isOsTransport } from '../../common/stack/hci/os-transport.js';
 import { runOsPeripheral } from './peripheral-os.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
 import { peripheralAsFrom } from '../../peripheral/persona/persona-flag.js';
 import { BadInputError } from '../../common/base/errors/blebench-error.js';
 import { parseTransportSpec } from '../../common/stack/hci/transport-spec.js';
@@ -63,12 +64,17 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
  * --log-level is given (they would write over the prompts); Ctrl-C ends with 130.
  */
 export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Command): Promise<ExitCode> {
-  if (opts.as !== undefined) throw new BadInputError('BAD_FLAG', '--as serves as a persona without the console; the console is not a persona yet', { path: '--as' }, { hint: 'run `blebench peripheral --as macos` without --interactive' });
-  const { interrupt, profile, log, screen, smp, open } = startConsole(opts, 'peripheral', cmd);
+  // A persona serves the profile as that platform would (the default profile when none is named) with blebench's Security Manager.
+  // The persona first (a broken one is exit 2 before the terminal is asked for).
+  const as = opts.as !== undefined ? peripheralAsFrom(opts, loadProfile(opts.profile ?? DEFAULT_PROFILE)) : undefined;
+  const { interrupt, profile, log, screen, smp, open } = startConsole(as ? { ...opts, ioCapability: opts.ioCapability ?? 'NoInputNoOutput' } : opts, 'peripheral', cmd);
   if (smp) smp.attempts = new RepeatedAttempts(); // Core v5.4 Vol 3 Part H 2.3.6, as in runPeripheral
+  if (as && smp) as.apply(smp);
+  const served = as?.profile ?? profile;
   return keyStoreSummary(smp, await runPeripheralConsole({
     open,
-    ...(profile ? { profile } : {}),
+    ...(served ? { profile: served } : {}),
+    ...(as ? { said: as.said, onServe: (server: PeripheralServer, t: HciTransport) => as.attach(t.tap, () => server.requestSecurity()) } : {}),
     ...(opts.name ? { name: opts.name } : {}),
     ...(smp ? { smp } : {}),
     screen,

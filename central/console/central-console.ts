@@ -44,6 +44,10 @@ export interface CentralConsoleOptions {
   interrupt: AbortSignal;
   /** How many timeline entries "timeline" shows. */
   timelineEntries?: number;
+  /** The ATT errors the central pairs for (a persona's, `--as`); default 0x05 and 0x0F. */
+  cures?: ReadonlySet<number>;
+  /** Lines said after the banner (what a persona changes and does not act out). */
+  said?: readonly string[];
 }
 
 type Operation = 'read' | 'write' | 'writeWithoutResponse' | 'notify' | 'indicate' | 'unsubscribe';
@@ -89,8 +93,9 @@ class CentralConsole {
   private async start(): Promise<void> {
     this.found = undefined;
     const transport = await this.session.openTransport();
-    this.client = await this.session.op(CentralClient.open(transport, { policy: this.o.policy, ...(this.o.onKeyMissing ? { onKeyMissing: this.o.onKeyMissing } : {}), timeoutMs: this.o.timeoutMs, ...(this.session.smp ? { smp: this.session.smp } : {}) }));
+    this.client = await this.session.op(CentralClient.open(transport, { policy: this.o.policy, ...(this.o.onKeyMissing ? { onKeyMissing: this.o.onKeyMissing } : {}), ...(this.o.cures ? { cures: this.o.cures } : {}), timeoutMs: this.o.timeoutMs, ...(this.session.smp ? { smp: this.session.smp } : {}) }));
     this.print(`blebench central console on ${transport.label} (pairing policy ${this.o.policy}); Ctrl-C quits`);
+    for (const line of this.o.said ?? []) this.print(line);
   }
 
   private async step(): Promise<'quit' | 'again'> {
