@@ -30,6 +30,7 @@ import { DEFAULT_KEY_MISSING_POLICY, KEY_MISSING_POLICIES } from '../../central/
 import { checkProfileDestination, saveRecordedProfile } from '../save-profile.js';
 import { version } from '../version.js';
 import { personasFrom } from '../persona-flag.js';
+import type { PrivacySetup } from '../../common/stack/smp/privacy-setup.js';
 import { hex } from '../../common/base/codes/code-table.js';
 import { PRIVACY_NOT_ACTED, personaCentralSetup, type PersonaCentralSetup } from '../../common/apps/persona/persona-central.js';
 import { personaColumn } from '../../central/persona/persona-column.js';
@@ -173,6 +174,10 @@ async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs
   };
   const transport = deps.transport ?? (await openTransport(opts.transport, { name: 'central' }));
   if (opts.btsnoop && !transport.tap.capturing) transport.tap.attachBtsnoop(opts.btsnoop);
+  // The personas' privacy (their RPA and its renewal), when they all agree and blebench drives the controller
+  // (noble takes the address at load, for every column); without --privacy given. Otherwise each column says so.
+  const privacy = personas && smp && smp.privacy === undefined && transport.enablePrivacy ? agreedPrivacy(personas) : undefined;
+  if (privacy) smp!.privacy = privacy;
   if (!deps.transport) {
     // The controller's identity before noble reads it (noble's own HCI Reset keeps it, as Zephyr's does).
     try {
@@ -281,4 +286,11 @@ function consolePersona(persona: Persona): { setup: PersonaCentralSetup; said: s
     ...[...setup.notActed, ...(setup.privacy ? [PRIVACY_NOT_ACTED.replace('for every column', 'in the console')] : [])].map((l) => `as ${persona.title}: not acted out: ${l}`),
   ];
   return { setup, said };
+}
+
+/** The privacy every persona has (undefined when one differs or none uses a private address). */
+function agreedPrivacy(personas: readonly Persona[]): PrivacySetup | undefined {
+  const all = personas.map((p) => personaCentralSetup(p).privacy);
+  const first = all[0];
+  return first && all.every((x) => JSON.stringify(x) === JSON.stringify(first)) ? first : undefined;
 }

@@ -27,7 +27,10 @@ export function personaColumn(persona: Persona, smp: SmpSetup, forget: () => Pro
     },
     annotate: (phase) => {
       for (const cell of phase.cells) cell.seen = whatTheySee(persona, cell);
-      const limits = [...setup.notActed, ...(setup.privacy ? [PRIVACY_NOT_ACTED] : [])];
+      // The central's address is set once for the run (noble takes it at load): said where it is not this persona's.
+      const privacyActed = JSON.stringify(smp.privacy ?? null) === JSON.stringify(setup.privacy ?? null);
+      const privacyLine = setup.privacy ? PRIVACY_NOT_ACTED : `privacy: the central used a resolvable private address, which ${persona.title} does not`;
+      const limits = [...setup.notActed, ...(privacyActed ? [] : [privacyLine])];
       if (limits.length) phase.limits = limits;
     },
   };
