@@ -36,6 +36,8 @@ export interface CentralClientOptions {
   onKeyMissing?: KeyMissingPolicy;
   /** The ATT errors the on-error policy pairs for on every connection (a persona's; default 0x05 and 0x0F). */
   cures?: ReadonlySet<number>;
+  /** The ATT errors after which it pairs again asking for MITM (a persona's `then: pair-with-mitm`). */
+  mitmRetry?: ReadonlySet<number>;
 }
 
 /** Per connection, overriding the client's (a persona's column in the matrix: central/persona/). */
@@ -45,6 +47,8 @@ export interface ConnectOptions {
   onKeyMissing?: KeyMissingPolicy;
   /** The ATT errors that make the on-error policy pair (default 0x05 and 0x0F). */
   cures?: ReadonlySet<number>;
+  /** The ATT errors after which it pairs again asking for MITM (central/pairing/mitm-retry.ts). */
+  mitmRetry?: ReadonlySet<number>;
 }
 
 /** Beyond the SMP timeout a pairing has surely ended: the pairer's own limit when a Security Manager may wait for a person. */
@@ -59,6 +63,7 @@ export class CentralClient {
   readonly policy: PairingPolicy;
   readonly onKeyMissing: KeyMissingPolicy;
   readonly cures: ReadonlySet<number> | undefined;
+  readonly mitmRetry: ReadonlySet<number> | undefined;
   readonly timeoutMs: number;
   /** What the last encryption with a kept key showed of each peer's key in this run (by advertised address); a key a pairing of this run made is pairedWith's. */
   private readonly peerKeys = new Map<string, PeerKeyKnowledge>();
@@ -78,6 +83,7 @@ export class CentralClient {
     this.policy = options.policy ?? 'on-error';
     this.onKeyMissing = options.onKeyMissing ?? DEFAULT_KEY_MISSING_POLICY;
     this.cures = options.cures;
+    this.mitmRetry = options.mitmRetry;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.bonds = new CentralBonds(keyStore);
     this.pairingTimeoutMs = options.smp ? Math.max(this.timeoutMs, (options.smp.timeoutMs ?? SMP_TIMEOUT_MS) + PAIRING_MARGIN_MS) : this.timeoutMs;
@@ -190,6 +196,7 @@ export class CentralClient {
       ...(session ? { session } : {}),
       onKeyMissing: options.onKeyMissing ?? this.onKeyMissing,
       ...((options.cures ?? this.cures) ? { cures: (options.cures ?? this.cures)! } : {}),
+      ...((options.mitmRetry ?? this.mitmRetry) ? { mitmRetry: (options.mitmRetry ?? this.mitmRetry)! } : {}),
       forgetBond: async (b) => {
         await this.bonds.store.delete(b.local, b.peer);
       },

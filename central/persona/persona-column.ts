@@ -20,7 +20,7 @@ export function personaColumn(persona: Persona, smp: SmpSetup, forget: () => Pro
   return {
     name: persona.name,
     policy: setup.policy,
-    connect: { cures: setup.cures, onKeyMissing: setup.onKeyMissing },
+    connect: { cures: setup.cures, mitmRetry: setup.mitmRetry, onKeyMissing: setup.onKeyMissing },
     prepare: async () => {
       smp.config = config;
       await forget();

@@ -49,6 +49,7 @@ export function whatTheySee(persona: Persona, cell: CellBase): string {
   const gives = `the app gets ${appGets(c, first)}`;
   if (rule.value.action === 'give-up') return `${who}: no dialog; ${gives} ${cite(`onAttError ${key}`, rule)}`;
   const pairing = cell.pairing;
+  if (cell.mitmPairing) return `${who}: ${mitmActed(c, cell, final)} ${cite(`onAttError ${key} then`, rule)}`;
   const security = (cell as { security?: { encrypted?: boolean; authenticated?: boolean } }).security;
   if (!pairing) {
     // The persona would raise security, but the central's one attempt per link is spent: the link is already encrypted, or an earlier attempt failed.
@@ -81,4 +82,16 @@ export function whatTheySee(persona: Persona, cell: CellBase): string {
 function mitmAgain(c: CentralPersona, who: string, before: string, error: CentralError): string {
   const failed = c.app.securityFailed.value;
   return `${who} pairs again asking for MITM (${c.user.pairing.value.words}); a peer whose IO capabilities gave ${before} gives the same method again, no authenticated key, and the app gets ${failed === 'att-error' ? appGets(c, error) : platformErrorWords(failed)}`;
+}
+
+/** The MITM pairing acted out (central/pairing/mitm-retry.ts): each prompt the user met, and what the app got. */
+function mitmActed(c: CentralPersona, cell: CellBase, final: CentralError | undefined): string {
+  const shows = c.user.pairing.value;
+  const first = cell.pairing ? `${shows.words}; ${shows.shows === 'dialog' ? 'after Pair' : 'after pairing'} the ${OP_WORDS[cell.operation]} fails again; ` : '';
+  const m = cell.mitmPairing!;
+  const failedWords = (e: CentralError) => (c.app.securityFailed.value === 'att-error' ? appGets(c, e) : platformErrorWords(c.app.securityFailed.value));
+  const again = `it pairs again asking for MITM (${shows.words})`;
+  if (m.error) return `${first}${again}; that pairing fails (${m.error.label}): the app gets ${failedWords(m.error)}`;
+  if (final) return `${first}${again}: the peer's IO capabilities give ${m.method ?? 'the same method'} again, the key is not authenticated, and the app gets ${failedWords(final)}`;
+  return `${first}${again}: ${m.method ?? 'an authenticated method'}, and then ${OK_WORDS[cell.operation]}`;
 }
