@@ -95,7 +95,7 @@ export async function runCentralInteractive(opts: CentralOptions, cmd?: Command)
     },
     policy: as?.setup.policy ?? opts.policy,
     onKeyMissing: as?.setup.onKeyMissing ?? opts.onKeyMissing,
-    ...(as ? { cures: as.setup.cures, said: as.said } : {}),
+    ...(as ? { cures: as.setup.cures, mitmRetry: as.setup.mitmRetry, said: as.said } : {}),
     timeoutMs: opts.timeout,
     ...(profile ? { profile } : {}),
     ...(smp ? { smp } : {}),

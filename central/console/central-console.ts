@@ -46,6 +46,8 @@ export interface CentralConsoleOptions {
   timelineEntries?: number;
   /** The ATT errors the central pairs for (a persona's, `--as`); default 0x05 and 0x0F. */
   cures?: ReadonlySet<number>;
+  /** The ATT errors after which it pairs again asking for MITM (a persona's, central/pairing/mitm-retry.ts). */
+  mitmRetry?: ReadonlySet<number>;
   /** Lines said after the banner (what a persona changes and does not act out). */
   said?: readonly string[];
 }
@@ -93,7 +95,7 @@ class CentralConsole {
   private async start(): Promise<void> {
     this.found = undefined;
     const transport = await this.session.openTransport();
-    this.client = await this.session.op(CentralClient.open(transport, { policy: this.o.policy, ...(this.o.onKeyMissing ? { onKeyMissing: this.o.onKeyMissing } : {}), ...(this.o.cures ? { cures: this.o.cures } : {}), timeoutMs: this.o.timeoutMs, ...(this.session.smp ? { smp: this.session.smp } : {}) }));
+    this.client = await this.session.op(CentralClient.open(transport, { policy: this.o.policy, ...(this.o.onKeyMissing ? { onKeyMissing: this.o.onKeyMissing } : {}), ...(this.o.cures ? { cures: this.o.cures } : {}), ...(this.o.mitmRetry ? { mitmRetry: this.o.mitmRetry } : {}), timeoutMs: this.o.timeoutMs, ...(this.session.smp ? { smp: this.session.smp } : {}) }));
     this.print(`blebench central console on ${transport.label} (pairing policy ${this.o.policy}); Ctrl-C quits`);
     for (const line of this.o.said ?? []) this.print(line);
   }
