@@ -153,7 +153,13 @@ export function blenoSmpSubstitute(state: BlenoSmpState) {
           sendPdu: (pdu) => acl.write(L2CAP_CID.SMP, pdu),
           ltkReady: (ltk) => {
             const m = session.method;
-            load(ltk, { authenticated: !!m && m.method !== 'Just Works', secureConnections: m?.secureConnections ?? !!session.runner?.engine.negotiated?.secureConnections, debugKey: session.debugKey });
+            const security = { authenticated: !!m && m.method !== 'Just Works', secureConnections: m?.secureConnections ?? !!session.runner?.engine.negotiated?.secureConnections, debugKey: session.debugKey };
+            // A pairing again with a bonded central on a private address (Android's MITM retry): the kernel resolves the
+            // address to the identity (by its IRK) and answers with the key it holds there, the old bond's. The new key
+            // goes there too; the outcome then keeps the bond's (the new one, or the old one after a failure).
+            const known = session.bond?.peer;
+            if (known && !sameAddress(known, peer)) putMgmtLtk(mgmt, known, ltk, security);
+            load(ltk, security);
           },
           // The kernel answers the controller; the engine's answer only says whether it had the key.
           ltkReply: (ltk) => void (answeredWithKey = ltk !== undefined),
