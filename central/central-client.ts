@@ -42,6 +42,8 @@ export interface CentralClientOptions {
   gattCache?: GattCacheOptions;
   /** Told when a connection learns the peer's database changed (Service Changed, another Database Hash, 0x12), in words. */
   onDatabaseChanged?: (peer: string, why: string) => void;
+  /** The ATT errors after which it pairs again asking for MITM (a persona's `then: pair-with-mitm`). */
+  mitmRetry?: ReadonlySet<number>;
 }
 
 /** Per connection, overriding the client's (a persona's column in the matrix: central/persona/). */
@@ -51,6 +53,8 @@ export interface ConnectOptions {
   onKeyMissing?: KeyMissingPolicy;
   /** The ATT errors that make the on-error policy pair (default 0x05 and 0x0F). */
   cures?: ReadonlySet<number>;
+  /** The ATT errors after which it pairs again asking for MITM (central/pairing/mitm-retry.ts). */
+  mitmRetry?: ReadonlySet<number>;
 }
 
 /** Beyond the SMP timeout a pairing has surely ended: the pairer's own limit when a Security Manager may wait for a person. */
@@ -65,6 +69,7 @@ export class CentralClient {
   readonly policy: PairingPolicy;
   readonly onKeyMissing: KeyMissingPolicy;
   readonly cures: ReadonlySet<number> | undefined;
+  readonly mitmRetry: ReadonlySet<number> | undefined;
   readonly timeoutMs: number;
   /** How the GATT cache kept with each bond is used. */
   readonly gattCache: GattCacheOptions;
@@ -89,6 +94,7 @@ export class CentralClient {
     this.gattCache = options.gattCache ?? DEFAULT_GATT_CACHE;
     this.onDatabaseChanged = options.onDatabaseChanged;
     this.cures = options.cures;
+    this.mitmRetry = options.mitmRetry;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.bonds = new CentralBonds(keyStore);
     this.pairingTimeoutMs = options.smp ? Math.max(this.timeoutMs, (options.smp.timeoutMs ?? SMP_TIMEOUT_MS) + PAIRING_MARGIN_MS) : this.timeoutMs;
@@ -201,6 +207,7 @@ export class CentralClient {
       ...(session ? { session } : {}),
       onKeyMissing: options.onKeyMissing ?? this.onKeyMissing,
       ...((options.cures ?? this.cures) ? { cures: (options.cures ?? this.cures)! } : {}),
+      ...((options.mitmRetry ?? this.mitmRetry) ? { mitmRetry: (options.mitmRetry ?? this.mitmRetry)! } : {}),
       forgetBond: async (b) => {
         await this.bonds.store.delete(b.local, b.peer);
       },

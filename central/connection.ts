@@ -16,6 +16,7 @@ import { CCCD_BITS } from '../common/stack/gatt/descriptor-types.js';
 import { CCCD_UUID } from './gatt/gatt-uuids.js';
 import { hasProperty, type DiscoveredCharacteristic, type DiscoveredService } from './gatt/discovered.js';
 import { pair } from './pairing/pairer.js';
+import { mitmDue, withMitmRetry, type MitmRetry } from './pairing/mitm-retry.js';
 import { pairAfter, type EarlierFailure, type PairingPolicy } from './pairing/pairing-policy.js';
 import type { PairingReport } from './pairing/pairing-report.js';
 import { encryptWithStoredKey, wireLtk } from './pairing/stored-key.js';
@@ -42,6 +43,8 @@ export interface OperationRecord {
   noPairing?: string;
   /** The peer had no key for the bond (0x06), and what the key-missing policy did about it. */
   keyMissing?: string;
+  /** A second pairing asking for MITM (a persona's `then: pair-with-mitm`, mitm-retry.ts). */
+  mitmPairing?: PairingReport;
 }
 
 export interface Notification {
@@ -71,6 +74,8 @@ export interface ConnectionOptions {
   onKeyMissing?: KeyMissingPolicy;
   /** The ATT errors that make the on-error policy pair (a persona's; default 0x05 and 0x0F, pairing-policy.ts). */
   cures?: ReadonlySet<number>;
+  /** The ATT errors after which it pairs again asking for MITM (a persona's `then: pair-with-mitm`; mitm-retry.ts). */
+  mitmRetry?: ReadonlySet<number>;
   /** Deletes the bond from the central's key store (on-key-missing pair). */
   forgetBond?: (bond: Bond) => Promise<void>;
   /** Told what encryption with the kept key showed of the peer's key (held, missing, different). */
@@ -240,7 +245,7 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
     return this.pairing;
   }
 
-  private pairOnce(trigger: string, fresh: boolean): Promise<PairingReport> {
+  private pairOnce(trigger: string, fresh: boolean, mitm = false): Promise<PairingReport> {
     return pair({
       bearer: this.o.bearer,
       tap: this.o.tap,
@@ -248,6 +253,7 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
       timeoutMs: this.o.pairingTimeoutMs ?? this.o.timeoutMs,
       trigger,
       fresh,
+      mitm,
       ...(this.o.session ? { session: this.o.session } : {}),
     });
   }
@@ -389,6 +395,8 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
       return await tryOnce();
     } catch (e) {
       const decision = pairAfter(this.o.policy, e, this.o.link, this.earlierFailure(), this.o.cures);
+      // Already encrypted with an unauthenticated key: re-sent as it is, then the MITM pairing (Android's two retries).
+      if (!decision.pair && this.o.policy === 'on-error' && mitmDue(this.mitm, e, rec)) return withMitmRetry(this.mitm, rec, tryOnce);
       if (!decision.pair) {
         if (isCentralError(e) && e.kind === 'att') rec.noPairing = decision.why;
         throw e;
@@ -420,7 +428,11 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
       const report = await this.pair(`on-error: ${err.label}`);
       rec.pairing = report;
       if (report.error) throw report.error;
-      return tryOnce();
+      return withMitmRetry(this.mitm, rec, tryOnce);
     }
+  }
+
+  private get mitm(): MitmRetry {
+    return { errors: this.o.mitmRetry, link: this.o.link, session: this.o.session, pair: (trigger) => this.pairOnce(trigger, false, true).then((r) => (this.record(r), r)) };
   }
 }

@@ -32,6 +32,9 @@ import { DEFAULT_KEY_MISSING_POLICY, KEY_MISSING_POLICIES } from '../../central/
 import { checkProfileDestination, saveRecordedProfile } from '../save-profile.js';
 import { version } from '../version.js';
 import { personasFrom } from '../persona-flag.js';
+import type { PrivacySetup } from '../../common/stack/smp/privacy-setup.js';
+import { hex } from '../../common/base/codes/code-table.js';
+import { PRIVACY_NOT_ACTED, personaCentralSetup, type PersonaCentralSetup } from '../../common/apps/persona/persona-central.js';
 import { personaColumn } from '../../central/persona/persona-column.js';
 import { GATT_CACHE_MODES } from '../../central/gatt/gatt-cache.js';
 import type { Persona } from '../../common/apps/persona/persona-types.js';
@@ -88,16 +91,21 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
  */
 export async function runCentralInteractive(opts: CentralOptions, cmd?: Command): Promise<ExitCode> {
   if (opts.saveProfile !== undefined) throw new BadInputError('BAD_FLAG', '--save-profile records what the matrix walk saw; the console walks nothing by itself', { path: '--save-profile' }, { hint: 'run `blebench central --target X --save-profile FILE` without --interactive' });
-  if (opts.as !== undefined) throw new BadInputError('BAD_FLAG', '--as runs the matrix walk as each persona; the console is not a persona yet', { path: '--as' }, { hint: 'run `blebench central --as ios` without --interactive' });
-  const { interrupt, profile, log, screen, smp, open } = startConsole(opts, 'central', cmd);
+  // A persona first (a broken one is exit 2 before the terminal is asked for): one central, one persona.
+  const personas = personasFrom(opts as CentralOptions & Record<string, unknown>, (key) => cmd?.getOptionValueSource(key) === 'cli');
+  if (personas && personas.length > 1) throw new BadInputError('BAD_FLAG', '--as with --interactive: the console is one central, so one persona', { path: '--as' }, { hint: `--as ${personas[0]!.name}` });
+  const as = personas?.[0] ? consolePersona(personas[0]) : undefined;
+  const { interrupt, profile, log, screen, smp, open } = startConsole(as ? { ...opts, ioCapability: opts.ioCapability ?? 'NoInputNoOutput' } : opts, 'central', cmd);
+  if (as && smp) smp.config = pairingConfig(as.setup.config);
   return keyStoreSummary(smp, await runCentralConsole({
     open: async () => {
       const t = await open();
       log.info({ transport: t.label }, 'transport open');
       return t;
     },
-    policy: opts.policy,
-    onKeyMissing: opts.onKeyMissing,
+    policy: as?.setup.policy ?? opts.policy,
+    onKeyMissing: as?.setup.onKeyMissing ?? opts.onKeyMissing,
+    ...(as ? { cures: as.setup.cures, mitmRetry: as.setup.mitmRetry, said: as.said } : {}),
     timeoutMs: opts.timeout,
     ...(profile ? { profile } : {}),
     ...(smp ? { smp } : {}),
@@ -177,6 +185,10 @@ async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs
   };
   const transport = deps.transport ?? (await openTransport(opts.transport, { name: 'central' }));
   if (opts.btsnoop && !transport.tap.capturing) transport.tap.attachBtsnoop(opts.btsnoop);
+  // The personas' privacy (their RPA and its renewal), when they all agree and blebench drives the controller
+  // (noble takes the address at load, for every column); without --privacy given. Otherwise each column says so.
+  const privacy = personas && smp && smp.privacy === undefined && transport.enablePrivacy ? agreedPrivacy(personas) : undefined;
+  if (privacy) smp!.privacy = privacy;
   if (!deps.transport) {
     // The controller's identity before noble reads it (noble's own HCI Reset keeps it, as Zephyr's does).
     try {
@@ -261,7 +273,10 @@ async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps, smp: SmpSe
   }
   const methods = methodsFrom(opts);
   // Per method the peripheral's Security Manager gets the matching IO capability (set before each phase).
-  const peripheralSmp: SmpSetup | undefined = methods ? { config: pairingConfig(methodConfigs(methods[0]!).peripheral), delegate: { displayPasskey: () => undefined, enterPasskey: async () => null, compareNumbers: async () => false } } : undefined;
+  // Under personas the peripheral runs blebench's Security Manager too (its defaults): bleno's own SMP never
+  // sees a pairing on an encrypted link end (it misses Encryption Key Refresh Complete), which Android's MITM retry is.
+  const noAnswers = { displayPasskey: () => undefined, enterPasskey: async () => null, compareNumbers: async () => false };
+  const peripheralSmp: SmpSetup | undefined = methods ? { config: pairingConfig(methodConfigs(methods[0]!).peripheral), delegate: noAnswers } : opts.as !== undefined ? { config: pairingConfig(), delegate: noAnswers } : undefined;
   const world = await openWorld({
     radio: { name: 'main' },
     peripheral: { profile, logger: loggerFrom({ ...opts, logLevel: 'silent' }, 'peripheral'), ...(peripheralSmp ? { smp: peripheralSmp } : {}) },
@@ -278,4 +293,24 @@ async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps, smp: SmpSe
   } finally {
     await world.close();
   }
+}
+
+/** A persona in the console: its Security Manager and reactions, and what it says at start (the rules and what is not acted out). */
+function consolePersona(persona: Persona): { setup: PersonaCentralSetup; said: string[] } {
+  const setup = personaCentralSetup(persona);
+  const c = persona.central!;
+  const sm = c.securityManager;
+  const cures = [...setup.cures].map((x) => hex(x));
+  const said = [
+    `as ${persona.title} (${persona.source}): its Pairing Request ${sm.ioCapability.value}, bonding ${sm.bonding.value ? 'yes' : 'no'}, MITM ${sm.mitm.value ? 'yes' : 'no'}, Secure Connections ${sm.secureConnections.value}, max key size ${sm.maxKeySize.value}; it pairs after ${cures.join(', ') || 'no ATT error'}; when the peer has no key for its bond (0x06) it ${setup.onKeyMissing === 'stop' ? 'stops' : 'pairs again'}`,
+    ...[...setup.notActed, ...(setup.privacy ? [PRIVACY_NOT_ACTED.replace('for every column', 'in the console')] : [])].map((l) => `as ${persona.title}: not acted out: ${l}`),
+  ];
+  return { setup, said };
+}
+
+/** The privacy every persona has (undefined when one differs or none uses a private address). */
+function agreedPrivacy(personas: readonly Persona[]): PrivacySetup | undefined {
+  const all = personas.map((p) => personaCentralSetup(p).privacy);
+  const first = all[0];
+  return first && all.every((x) => JSON.stringify(x) === JSON.stringify(first)) ? first : undefined;
 }

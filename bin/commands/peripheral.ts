@@ -20,6 +20,7 @@ import { refuseFlagsOnOs } from '../os-flags.js';
 import { startConsole } from '../console-command.js';
 import { isOsTransport } from '../../common/stack/hci/os-transport.js';
 import { runOsPeripheral } from './peripheral-os.js';
+import type { HciTransport } from '../../common/stack/hci/transport.js';
 import { peripheralAsFrom } from '../../peripheral/persona/persona-flag.js';
 import { BadInputError } from '../../common/base/errors/blebench-error.js';
 import { parseTransportSpec } from '../../common/stack/hci/transport-spec.js';
@@ -66,12 +67,17 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
  * --log-level is given (they would write over the prompts); Ctrl-C ends with 130.
  */
 export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Command): Promise<ExitCode> {
-  if (opts.as !== undefined) throw new BadInputError('BAD_FLAG', '--as serves as a persona without the console; the console is not a persona yet', { path: '--as' }, { hint: 'run `blebench peripheral --as macos` without --interactive' });
-  const { interrupt, profile, log, screen, smp, open } = startConsole(opts, 'peripheral', cmd);
+  // A persona serves the profile as that platform would (the default profile when none is named) with blebench's Security Manager.
+  // The persona first (a broken one is exit 2 before the terminal is asked for).
+  const as = opts.as !== undefined ? peripheralAsFrom(opts, loadProfile(opts.profile ?? DEFAULT_PROFILE)) : undefined;
+  const { interrupt, profile, log, screen, smp, open } = startConsole(as ? { ...opts, ioCapability: opts.ioCapability ?? 'NoInputNoOutput' } : opts, 'peripheral', cmd);
   if (smp) smp.attempts = new RepeatedAttempts(); // Core v5.4 Vol 3 Part H 2.3.6, as in runPeripheral
+  if (as && smp) as.apply(smp);
+  const served = as?.profile ?? profile;
   return keyStoreSummary(smp, await runPeripheralConsole({
     open,
-    ...(profile ? { profile } : {}),
+    ...(served ? { profile: served } : {}),
+    ...(as ? { said: as.said, onServe: (server: PeripheralServer, t: HciTransport) => as.attach(t.tap, () => server.requestSecurity()) } : {}),
     ...(opts.name ? { name: opts.name } : {}),
     ...(smp ? { smp } : {}),
     screen,
@@ -112,6 +118,7 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
     if (isStoryEntry(e)) log.debug({ dir: e.dir, handle: e.handle }, e.summary);
   };
   let server: PeripheralServer | undefined;
+  let stopRequests: (() => void) | undefined;
   try {
     if (opts.btsnoop) transport.tap.attachBtsnoop(opts.btsnoop);
     transport.tap.on('entry', narrate);
@@ -124,6 +131,8 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
       }),
     );
     server = await servePeripheral({ transport, profile, logger: log, ...(opts.name ? { name: opts.name } : {}), ...(smp ? { smp } : {}), ...(opts.maxCentrals !== undefined ? { maxCentrals: opts.maxCentrals } : {}) });
+    const served = server;
+    stopRequests = as?.attach(transport.tap, () => served.requestSecurity());
     log.info({ transport: transport.label, address: server.address, name: server.name }, 'advertising; waiting for a central (Ctrl-C stops)');
     for (const line of as?.said ?? []) process.stderr.write(escapeForTerminal(`blebench peripheral: ${line}\n`));
     process.stdout.write(escapeForTerminal(`blebench peripheral: serving "${profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central (Ctrl-C stops)\n`));
@@ -132,6 +141,7 @@ export async function runPeripheral(opts: PeripheralOptions): Promise<ExitCode> 
     return await keyStoreSummary(smp, result);
   } finally {
     transport.tap.off('entry', narrate);
+    stopRequests?.();
     await server?.close();
     await transport.close();
   }

@@ -44,6 +44,12 @@ export interface CentralConsoleOptions {
   interrupt: AbortSignal;
   /** How many timeline entries "timeline" shows. */
   timelineEntries?: number;
+  /** The ATT errors the central pairs for (a persona's, `--as`); default 0x05 and 0x0F. */
+  cures?: ReadonlySet<number>;
+  /** The ATT errors after which it pairs again asking for MITM (a persona's, central/pairing/mitm-retry.ts). */
+  mitmRetry?: ReadonlySet<number>;
+  /** Lines said after the banner (what a persona changes and does not act out). */
+  said?: readonly string[];
 }
 
 type Operation = 'read' | 'write' | 'writeWithoutResponse' | 'notify' | 'indicate' | 'unsubscribe';
@@ -91,8 +97,9 @@ class CentralConsole {
     const transport = await this.session.openTransport();
     // A changed database (Service Changed, another Database Hash, 0x12) is said as it is learnt: the console discovers again.
     const onDatabaseChanged = (peer: string, why: string) => this.print(`${peer}: ${why}`);
-    this.client = await this.session.op(CentralClient.open(transport, { policy: this.o.policy, ...(this.o.onKeyMissing ? { onKeyMissing: this.o.onKeyMissing } : {}), timeoutMs: this.o.timeoutMs, onDatabaseChanged, ...(this.session.smp ? { smp: this.session.smp } : {}) }));
+    this.client = await this.session.op(CentralClient.open(transport, { policy: this.o.policy, ...(this.o.onKeyMissing ? { onKeyMissing: this.o.onKeyMissing } : {}), ...(this.o.cures ? { cures: this.o.cures } : {}), ...(this.o.mitmRetry ? { mitmRetry: this.o.mitmRetry } : {}), timeoutMs: this.o.timeoutMs, onDatabaseChanged, ...(this.session.smp ? { smp: this.session.smp } : {}) }));
     this.print(`blebench central console on ${transport.label} (pairing policy ${this.o.policy}); Ctrl-C quits`);
+    for (const line of this.o.said ?? []) this.print(line);
   }
 
   private async step(): Promise<'quit' | 'again'> {

@@ -59,6 +59,8 @@ export interface CellBase {
   firstError?: CentralError;
   /** Under on-error: the pairing this cell triggered. */
   pairing?: PairingReport;
+  /** A second pairing asking for MITM after the request failed again (a persona's `then: pair-with-mitm`). */
+  mitmPairing?: PairingReport;
   /** With a profile: what it says the cell must be, and the difference if any. */
   expected?: ProfileExpectedOutcome;
   difference?: string;

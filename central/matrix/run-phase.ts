@@ -80,6 +80,11 @@ export async function runCell(ctx: MatrixPhaseContext, c: DiscoveredCharacterist
   cell.entries = { from: firstSeq, to: conn.tapSeq };
   if (outcome.kind === 'error') cell.why = errorWhy(outcome.error, rec, cell);
   else cell.why = `${why}; ${linkWords(cell)}`;
+  if (rec.mitmPairing) {
+    cell.mitmPairing = rec.mitmPairing;
+    if (!rec.pairing && rec.attempts[0]?.error) cell.firstError = rec.attempts[0].error;
+    cell.why = `${cell.why}; then it paired again asking for MITM (${rec.mitmPairing.method ?? 'pairing'}${rec.mitmPairing.error ? `, failed: ${rec.mitmPairing.error.label}` : ''})`;
+  }
   if (rec.pairing) {
     cell.pairing = rec.pairing;
     const first = rec.attempts[0]?.error;

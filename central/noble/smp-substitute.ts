@@ -7,6 +7,7 @@
 // smp.js before acl-stream.js first loads. Per connection it looks up the factory of the noble
 // instance the AclStream belongs to (keyed by AclStream._hci, filled by loadNoble with `smp`) and
 // otherwise builds noble's own Smp, so a noble loaded without `smp` (the seam check) is unchanged.
+import type { LinkState } from '../../common/stack/trace/link-state.js';
 import { EventEmitter } from 'node:events';
 import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
 import { HCI_STATUS } from '../../common/base/codes/hci.js';
@@ -99,7 +100,13 @@ export class NobleSmpSession extends EventEmitter {
       const status = tap.link(handle)?.encryptionStatus ?? (encrypt ? 0 : HCI_STATUS.UNSPECIFIED_ERROR);
       this.session.input({ type: 'encryption', encrypted: !!encrypt, status });
     });
+    // A pairing on an encrypted link ends in Encryption Key Refresh Complete (Vol 4 Part E 7.7.39), which noble does not report.
+    const onRefresh = (l: LinkState, e: { name: string }) => {
+      if (l.handle === handle && e.name === 'HCI Encryption Key Refresh Complete') this.session.input({ type: 'encryption', encrypted: l.encrypted, status: l.encryptionStatus ?? 0 });
+    };
+    tap.on('encryption', onRefresh);
     acl.once('end', () => {
+      tap.off('encryption', onRefresh);
       this.session.close();
       if (sessions.get(handle) === this.session) sessions.delete(handle);
       this.emit('end');

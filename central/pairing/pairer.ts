@@ -26,6 +26,8 @@ export interface PairOptions {
   session?: LinkSession;
   /** Pair from scratch even with a bond (a Pairing Request, not encryption with the kept key): the peer had no key for it. */
   fresh?: boolean;
+  /** This Pairing Request asks for MITM whatever the config says (a persona's second retry, mitm-retry.ts). */
+  mitm?: boolean;
 }
 
 const lastSeq = (tap: Tap) => tap.nextSeq - 1;
@@ -136,7 +138,8 @@ export function pair(o: PairOptions): Promise<PairingReport> {
     timer = setTimeout(() => finish(new OperationTimeout('pairing', o.timeoutMs, 'no Encryption Change and no Pairing Failed (SMP timeout, Vol 3 Part H 3.4)')), o.timeoutMs);
     if (!link.connected) return finish(new HciError(link.disconnectReason ?? 0, 'disconnection', 'before pairing'));
     try {
-      if (o.fresh && o.session) o.session.input({ type: 'pair' });
+      if (o.mitm && o.session) o.session.input({ type: 'pair', mitm: true });
+      else if (o.fresh && o.session) o.session.input({ type: 'pair' });
       else bearer.startPairing();
     } catch {
       finish(new HciError(link.disconnectReason ?? 0, 'disconnection', 'before pairing'));

@@ -6,7 +6,7 @@ import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/stack/smp/link-session.js';
 import type { Persona } from '../../common/apps/persona/persona-types.js';
 import type { PersonaColumn } from '../matrix/run-matrix.js';
-import { personaCentralSetup } from '../../common/apps/persona/persona-central.js';
+import { PRIVACY_NOT_ACTED, personaCentralSetup } from '../../common/apps/persona/persona-central.js';
 import { whatTheySee } from './persona-sees.js';
 
 /**
@@ -20,14 +20,18 @@ export function personaColumn(persona: Persona, smp: SmpSetup, forget: () => Pro
   return {
     name: persona.name,
     policy: setup.policy,
-    connect: { cures: setup.cures, onKeyMissing: setup.onKeyMissing },
+    connect: { cures: setup.cures, mitmRetry: setup.mitmRetry, onKeyMissing: setup.onKeyMissing },
     prepare: async () => {
       smp.config = config;
       await forget();
     },
     annotate: (phase) => {
       for (const cell of phase.cells) cell.seen = whatTheySee(persona, cell);
-      if (setup.notActed.length) phase.limits = [...setup.notActed];
+      // The central's address is set once for the run (noble takes it at load): said where it is not this persona's.
+      const privacyActed = JSON.stringify(smp.privacy ?? null) === JSON.stringify(setup.privacy ?? null);
+      const privacyLine = setup.privacy ? PRIVACY_NOT_ACTED : `privacy: the central used a resolvable private address, which ${persona.title} does not`;
+      const limits = [...setup.notActed, ...(privacyActed ? [] : [privacyLine])];
+      if (limits.length) phase.limits = limits;
     },
   };
 }

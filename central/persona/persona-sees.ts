@@ -8,7 +8,7 @@ import { isKeyMissing } from '../pairing/key-missing-policy.js';
 
 /** 0x06 PIN or Key Missing, as a plain test (isKeyMissing's type guard would narrow the other branch to nothing). */
 const keyMissing = (e: unknown): boolean => isKeyMissing(e);
-import { AttError, type CentralError } from '../errors.js';
+import { AttError, OperationTimeout, type CentralError } from '../errors.js';
 import { attErrorWords, personaKeyOf, platformErrorWords } from './platform-error.js';
 import { centralPartOf } from '../../common/apps/persona/persona-central.js';
 
@@ -49,6 +49,7 @@ export function whatTheySee(persona: Persona, cell: CellBase): string {
   const gives = `the app gets ${appGets(c, first)}`;
   if (rule.value.action === 'give-up') return `${who}: no dialog; ${gives} ${cite(`onAttError ${key}`, rule)}`;
   const pairing = cell.pairing;
+  if (cell.mitmPairing) return `${who}: ${mitmActed(c, cell, final)} ${cite(`onAttError ${key} then`, rule)}`;
   const security = (cell as { security?: { encrypted?: boolean; authenticated?: boolean } }).security;
   if (!pairing) {
     // The persona would raise security, but the central's one attempt per link is spent: the link is already encrypted, or an earlier attempt failed.
@@ -61,6 +62,8 @@ export function whatTheySee(persona: Persona, cell: CellBase): string {
   if (pairing.error) {
     const failed = c.app.securityFailed.value;
     const gets = failed === 'att-error' ? attErrorWords(c.app.attError.value, (first as AttError).attCode) : platformErrorWords(failed);
+    // Never answered: the central's SMP timer ended it (Vol 3 Part H 3.4); no method was chosen, so no dialog (our inference; research part B1, cause 1's "silence").
+    if (!pairing.response && pairing.error instanceof OperationTimeout) return `${who}: no dialog (the peer never answered the Pairing Request; the pairing ended at the SMP timeout, ${c.timeouts.value.smpSeconds} s) [inference]; the app gets ${gets} ${cite('app securityFailed', c.app.securityFailed)}`;
     // Refused before the features were exchanged: no method was chosen, so nothing could be shown (our inference; research part B1, cause 1).
     if (!pairing.response) return `${who}: no dialog to answer (the peer refused the Pairing Request at once: ${pairing.error.label}) [inference]; the app gets ${gets} ${cite('app securityFailed', c.app.securityFailed)}`;
     return `${who}: ${dialog}; the pairing fails (${pairing.error.label}): the app gets ${failed === 'att-error' ? attErrorWords(c.app.attError.value, (first as AttError).attCode) : platformErrorWords(failed)} ${cite('app securityFailed', c.app.securityFailed)}`;
@@ -79,4 +82,16 @@ export function whatTheySee(persona: Persona, cell: CellBase): string {
 function mitmAgain(c: CentralPersona, who: string, before: string, error: CentralError): string {
   const failed = c.app.securityFailed.value;
   return `${who} pairs again asking for MITM (${c.user.pairing.value.words}); a peer whose IO capabilities gave ${before} gives the same method again, no authenticated key, and the app gets ${failed === 'att-error' ? appGets(c, error) : platformErrorWords(failed)}`;
+}
+
+/** The MITM pairing acted out (central/pairing/mitm-retry.ts): each prompt the user met, and what the app got. */
+function mitmActed(c: CentralPersona, cell: CellBase, final: CentralError | undefined): string {
+  const shows = c.user.pairing.value;
+  const first = cell.pairing ? `${shows.words}; ${shows.shows === 'dialog' ? 'after Pair' : 'after pairing'} the ${OP_WORDS[cell.operation]} fails again; ` : '';
+  const m = cell.mitmPairing!;
+  const failedWords = (e: CentralError) => (c.app.securityFailed.value === 'att-error' ? appGets(c, e) : platformErrorWords(c.app.securityFailed.value));
+  const again = `it pairs again asking for MITM (${shows.words})`;
+  if (m.error) return `${first}${again}; that pairing fails (${m.error.label}): the app gets ${failedWords(m.error)}`;
+  if (final) return `${first}${again}: the peer's IO capabilities give ${m.method ?? 'the same method'} again, the key is not authenticated, and the app gets ${failedWords(final)}`;
+  return `${first}${again}: ${m.method ?? 'an authenticated method'}, and then ${OK_WORDS[cell.operation]}`;
 }

@@ -1,4 +1,5 @@
 // blebench's Security Manager in place of bleno's SMP, and the keys it hands the kernel (bleno's Mgmt).
+import type { LinkState } from '../../common/stack/trace/link-state.js';
 import { EventEmitter } from 'node:events';
 import { HCI_STATUS } from '../../common/base/codes/hci.js';
 import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
@@ -152,7 +153,13 @@ export function blenoSmpSubstitute(state: BlenoSmpState) {
           sendPdu: (pdu) => acl.write(L2CAP_CID.SMP, pdu),
           ltkReady: (ltk) => {
             const m = session.method;
-            load(ltk, { authenticated: !!m && m.method !== 'Just Works', secureConnections: m?.secureConnections ?? !!session.runner?.engine.negotiated?.secureConnections, debugKey: session.debugKey });
+            const security = { authenticated: !!m && m.method !== 'Just Works', secureConnections: m?.secureConnections ?? !!session.runner?.engine.negotiated?.secureConnections, debugKey: session.debugKey };
+            // A pairing again with a bonded central on a private address (Android's MITM retry): the kernel resolves the
+            // address to the identity (by its IRK) and answers with the key it holds there, the old bond's. The new key
+            // goes there too; the outcome then keeps the bond's (the new one, or the old one after a failure).
+            const known = session.bond?.peer;
+            if (known && !sameAddress(known, peer)) putMgmtLtk(mgmt, known, ltk, security);
+            load(ltk, security);
           },
           // The kernel answers the controller; the engine's answer only says whether it had the key.
           ltkReply: (ltk) => void (answeredWithKey = ltk !== undefined),
@@ -203,12 +210,18 @@ export function blenoSmpSubstitute(state: BlenoSmpState) {
         if (p[0] !== 0x04 || p[1] !== 0x3e || p[3] !== 0x05 || p.length < 16 || (p.readUInt16LE(4) & 0x0fff) !== handle) return;
         session.input({ type: 'ltk-request', rand: fromWire(p.subarray(6, 14)), ediv: p.readUInt16LE(14) });
       };
+      // A pairing on an encrypted link ends in Encryption Key Refresh Complete (Vol 4 Part E 7.7.39), which bleno does not report.
+      const onRefresh = (l: LinkState, e: { name: string }) => {
+        if (l.handle === handle && e.name === 'HCI Encryption Key Refresh Complete') session.input({ type: 'encryption', encrypted: l.encrypted, status: l.encryptionStatus ?? 0 });
+      };
       acl.on('data', onData);
       acl.on('encryptChange', onEncryptChange);
       acl.on('ltkNegReply', onLtkNegReply);
       state.tap.on('entry', onEntry);
+      state.tap.on('encryption', onRefresh);
       acl.once('end', () => {
         state.tap.off('entry', onEntry);
+        state.tap.off('encryption', onRefresh);
         session.close();
         if (state.sessions.get(handle) === session) state.sessions.delete(handle);
         this.emit('end');

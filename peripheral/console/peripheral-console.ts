@@ -48,6 +48,10 @@ export interface PeripheralConsoleOptions {
   smp?: SmpSetup;
   /** Called once serving, with the transport (for --btsnoop). */
   onTransport?: (t: HciTransport) => void;
+  /** Lines said once the profile is served (a persona's changes: `--as`). */
+  said?: readonly string[];
+  /** Called with each server as it starts serving (a persona's Security Requests); returns what stops it. */
+  onServe?: (server: PeripheralServer, transport: HciTransport) => () => void;
 }
 
 const OPERATIONS_OF: Record<GattOperation, (c: ResolvedCharacteristic) => boolean> = {
@@ -73,6 +77,8 @@ class PeripheralConsole {
   private readonly session: ConsoleSession;
   private server: PeripheralServer | undefined;
   private refusal: PairingRefusal | undefined;
+  /** Stops what onServe started for the current server. */
+  private stopServing: (() => void) | undefined;
   private profile: ResolvedProfile | undefined;
   /** Aborted when a central connects, disconnects or encrypts, so the main menu shows the state anew. */
   private menuRefresh: AbortController | undefined;
@@ -115,15 +121,19 @@ class PeripheralConsole {
     const smp = this.session.smp;
     const server = await this.session.op(servePeripheral({ transport, profile: this.profile, logger: this.o.logger ?? silentLogger(), ...(this.o.name ? { name: this.o.name } : {}), ...(smp ? { smp } : {}) }));
     this.server = server;
+    this.stopServing = this.o.onServe?.(server, transport);
     this.refusal = new PairingRefusal(server);
     this.changed.clear();
     this.watch(server);
+    for (const line of this.o.said ?? []) this.print(line);
     this.print(`serving "${this.profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central. Ctrl-C quits`);
   }
 
   private async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.stopServing?.();
+    this.stopServing = undefined;
     if (server?.central?.connected && !this.session.transportLost) {
       await server.disconnect().catch(() => undefined);
       this.print('link to the central closed');

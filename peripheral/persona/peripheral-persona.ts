@@ -20,6 +20,8 @@ const SETTING_OF: Record<GattOperation, string> = {
 export interface PeripheralPersonaSetup {
   profile: ResolvedProfile;
   config: Partial<PairingConfig>;
+  /** When the persona's peripheral sends a Security Request (security-requests.ts). */
+  securityRequest: PeripheralPersona['securityRequest']['value'];
   /** One line per change and per rule not acted out, with the rule's source and confidence. */
   said: string[];
 }
@@ -53,13 +55,9 @@ export function peripheralPersonaSetup(persona: Persona, profile: ResolvedProfil
   };
   const served: ResolvedProfile = { ...profile, services: profile.services.map((s) => ({ ...s, characteristics: s.characteristics.map(asPersona) })) };
   const pairing = p.onPairingRequest;
-  if (pairing.value === 'silence') {
-    throw new BadInputError('BAD_FLAG', `--as ${persona.name}: "${pairing.value}" (no answer to a Pairing Request) is not acted out yet`, { path: '--as', file: persona.source }, {
-      hint: `pick another variant: ${Object.keys(pairing.variants ?? {}).join(', ')}`,
-    });
-  }
-  const config: Partial<PairingConfig> = { pairable: pairing.value === 'accept' };
-  said.push(`a Pairing Request: ${pairing.value === 'accept' ? 'accepted' : 'refused (Pairing Failed 0x05 Pairing Not Supported; the reason macOS sends is not known)'} ${cite(pairing)}`);
-  if (p.securityRequest.value !== 'never') said.push(`not acted out: a Security Request ${p.securityRequest.value} ${cite(p.securityRequest)}`);
-  return { profile: served, config, said };
+  const config: Partial<PairingConfig> = pairing.value === 'silence' ? { pairable: true, silentToPairingRequests: true } : { pairable: pairing.value === 'accept' };
+  const answer = { accept: 'accepted', refuse: 'refused (Pairing Failed 0x05 Pairing Not Supported; the reason macOS sends is not known)', silence: "left unanswered (the central's SMP timeout, 30 s, ends its pairing: Vol 3 Part H 3.4)" }[pairing.value];
+  said.push(`a Pairing Request: ${answer} ${cite(pairing)}`);
+  if (p.securityRequest.value !== 'never') said.push(`a Security Request: sent ${p.securityRequest.value === 'on-connect' ? 'at the central\'s first request on each link' : 'after each 0x05/0x0F refusal on a link not yet encrypted (once per link)'} ${cite(p.securityRequest)}`);
+  return { profile: served, config, securityRequest: p.securityRequest.value, said };
 }

@@ -6,6 +6,8 @@ import { loadPersona } from '../../common/apps/persona/load-persona.js';
 import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/stack/smp/link-session.js';
 import { peripheralPersonaSetup } from './peripheral-persona.js';
+import { sendSecurityRequests } from './security-requests.js';
+import type { Tap } from '../../common/stack/trace/tap.js';
 
 export interface PeripheralAs {
   profile: ResolvedProfile;
@@ -13,6 +15,8 @@ export interface PeripheralAs {
   said: string[];
   /** Applies the persona's answer to a Pairing Request to the Security Manager. */
   apply(smp: SmpSetup): void;
+  /** Sends the persona's Security Requests on the served links (needs the Security Manager); returns the stop. */
+  attach(tap: Tap, requestSecurity: () => boolean): () => void;
 }
 
 export function peripheralAsFrom(opts: { as?: string; interactive?: boolean; onRepairing?: string }, profile: ResolvedProfile): PeripheralAs | undefined {
@@ -26,5 +30,6 @@ export function peripheralAsFrom(opts: { as?: string; interactive?: boolean; onR
     apply: (smp) => {
       smp.config = pairingConfig({ ...smp.config, ...setup.config });
     },
+    attach: (tap, requestSecurity) => sendSecurityRequests(setup.securityRequest, tap, requestSecurity),
   };
 }

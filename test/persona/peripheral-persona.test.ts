@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/load-profile.js';
 import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/stack/smp/link-session.js';
-import { AttError, SmpPairingFailed } from '../../central/errors.js';
+import { AttError, OperationTimeout, SmpPairingFailed } from '../../central/errors.js';
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 import { personaColumn } from '../../central/persona/persona-column.js';
 import { peripheralPersonaSetup } from '../../peripheral/persona/peripheral-persona.js';
@@ -19,10 +19,11 @@ const world = useWorld();
 
 const noPrompts = { displayPasskey: () => undefined, enterPasskey: async () => null, compareNumbers: async () => true };
 
-async function iosReadsMac(mac: string) {
+/** `smpTimeoutMs`: the central's SMP timeout, shortened where the Mac is silent (Vol 3 Part H 3.4's 30 s is the persona's words, not the test's wait). */
+async function iosReadsMac(mac: string, smpTimeoutMs?: number) {
   const setup = peripheralPersonaSetup(loadPersona(mac), loadProfile(DEFAULT_PROFILE));
   const peripheralSmp: SmpSetup = { config: pairingConfig(setup.config), delegate: noPrompts };
-  const smp: SmpSetup = { config: pairingConfig(), delegate: noPrompts };
+  const smp: SmpSetup = { config: pairingConfig(), delegate: noPrompts, ...(smpTimeoutMs !== undefined ? { timeoutMs: smpTimeoutMs } : {}) };
   const { server, client } = await world({ radio: { name: 'story' }, peripheral: { profile: setup.profile, smp: peripheralSmp }, central: { policy: 'on-error', timeoutMs: 5000, smp } });
   const found = await client.find({ kind: 'address', value: server.address.toLowerCase() });
   const r = await runMatrix(client, found, { policy: 'on-error', personas: [personaColumn(loadPersona('ios'), smp, async () => undefined)] });
@@ -50,5 +51,17 @@ describe('peripheral persona macos against central persona ios', () => {
     expect(read.pairing?.result).toBe('encrypted');
     expect(read.outcome.kind).toBe('value');
     expect(read.seen).toMatch(/^iOS: the pairing dialog appears .*; after Pair the read returns the value/);
+  }, 60_000);
+
+  it('macos:silent: the Pairing Request is never answered; the central\'s SMP timeout ends it, no dialog, CBATTError 5', async () => {
+    const { setup, read } = await iosReadsMac('macos:silent', 400);
+    expect(setup.config).toMatchObject({ pairable: true, silentToPairingRequests: true });
+    expect(setup.said.some((l) => l.startsWith("a Pairing Request: left unanswered (the central's SMP timeout, 30 s, ends its pairing: Vol 3 Part H 3.4) (inference:"))).toBe(true);
+    expect(read.pairing?.result).toBe('failed');
+    expect(read.pairing?.request).toBeDefined();
+    expect(read.pairing?.response).toBeUndefined();
+    expect(read.pairing?.error).toBeInstanceOf(OperationTimeout);
+    expect((read.pairing!.error as OperationTimeout).timeoutMs).toBe(400);
+    expect(read.seen).toBe('iOS: no dialog (the peer never answered the Pairing Request; the pairing ended at the SMP timeout, 30 s) [inference]; the app gets CBATTError 5 "Authentication is insufficient." [app securityFailed: user]');
   }, 60_000);
 });

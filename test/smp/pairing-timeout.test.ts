@@ -36,4 +36,17 @@ describe('the SMP timeout while a person is asked', () => {
     expect(s.ct.tap.entries.filter((e) => e.handle === handle && e.name === 'SMP Pairing Failed' && e.dir === 'tx')).toHaveLength(0);
     expect(session.outcomes.at(-1)).toMatchObject({ result: 'failed', reason: 'timeout' });
   });
+
+  it('a responder silent to Pairing Requests (macos:silent): no Pairing Response, no Pairing Failed; the central\'s SMP timeout ends it', async () => {
+    s = await stackPair({ central: { timeoutMs: 300 }, peripheral: { config: { silentToPairingRequests: true } } });
+    const { handle } = await s.connect();
+    const session = s.noble.smpSession(handle)!;
+    await session.ready;
+    const r = await pair({ bearer: s.noble.bearer(handle)!, tap: s.ct.tap, link: s.ct.tap.link(handle)!, timeoutMs: 5000, trigger: 'explicit', session });
+    expect(r.result).toBe('failed');
+    expect(r.error).toBeInstanceOf(OperationTimeout);
+    expect(r.error!.message).toMatch(/SMP timeout \(Vol 3 Part H 3\.4\): no SMP progress for 0\.3 s during features/);
+    const smp = s.ct.tap.entries.filter((e) => e.handle === handle && e.layer === 'smp').map((e) => `${e.dir} ${e.name}`);
+    expect(smp).toEqual(['tx SMP Pairing Request']);
+  });
 });

@@ -1,5 +1,6 @@
 // explain: read a capture as a stream, decode every HCI packet with the tap's decoder (one timeline per
 // controller), tell each connection's security story and find the patterns its evidence shows.
+import { recogniseCentral, type RecognisedCentral } from './recognise-central.js';
 import { LL_CONTROL } from '../../base/codes/ll.js';
 import { openCapture, type Capture } from '../../stack/capture/open-capture.js';
 import type { CaptureDamage, CaptureInfo, LinkLayerRecord } from '../../stack/capture/capture-record.js';
@@ -31,6 +32,8 @@ export interface ExplainResult {
   findings: Finding[];
   /** Link-layer capture: what cannot be read. */
   encryptedLlPackets: number;
+  /** The central's platform as its Pairing Request and address suggest (undefined: no Pairing Request from a central). */
+  recognised?: RecognisedCentral;
 }
 
 const MAX_NOTES = 50;
@@ -96,6 +99,7 @@ export async function explainCapture(cap: Capture): Promise<ExplainResult> {
   }
   const controllers = [...lanes.keys()].sort((a, b) => a - b);
   const findings = findPatterns(connections, g);
+  const recognised = recogniseCentral(connections);
   return {
     file: cap.file,
     info: cap.info,
@@ -107,6 +111,7 @@ export async function explainCapture(cap: Capture): Promise<ExplainResult> {
     connections,
     findings,
     encryptedLlPackets: encryptedLl,
+    ...(recognised ? { recognised } : {}),
   };
 }
 

@@ -17,6 +17,9 @@ export interface PairingFeaturesSeen {
   authReq: number;
   flags: AuthReqFlags;
   maxKeySize: number;
+  /** Initiator and Responder Key Distribution (Vol 3 Part H 3.6.1: EncKey 0x01, IdKey 0x02, SignKey 0x04, LinkKey 0x08). */
+  initiatorKeys: number;
+  responderKeys: number;
 }
 
 export interface PairingAttempt {

@@ -17,7 +17,7 @@ import { hex } from '../../base/codes/code-table.js';
 const other = (r: Role): Role => (r === 'central' ? 'peripheral' : 'central');
 
 export function features(p: SmpPairingFields): PairingFeaturesSeen {
-  return { ioCapability: p.ioCapability, ioCapabilityName: p.ioCapabilityName, oob: p.oob, authReq: p.authReq, flags: p.authReqFlags, maxKeySize: p.maxEncryptionKeySize };
+  return { ioCapability: p.ioCapability, ioCapabilityName: p.ioCapabilityName, oob: p.oob, authReq: p.authReq, flags: p.authReqFlags, maxKeySize: p.maxEncryptionKeySize, initiatorKeys: p.initiatorKeyDistribution, responderKeys: p.responderKeyDistribution };
 }
 
 export function featuresText(f: PairingFeaturesSeen): string {

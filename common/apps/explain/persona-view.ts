@@ -26,9 +26,10 @@ const failed = (c: CentralPersona) => {
 };
 
 /** One line for the finding, or undefined when the persona has no rule that speaks to it. */
-export function personaView(id: PatternId, persona: Persona): string | undefined {
+/** `recognised`: the platform was recognised from the capture, not given (said with the persona's file). */
+export function personaView(id: PatternId, persona: Persona, recognised = false): string | undefined {
   const c = persona.central!;
-  const who = `as ${persona.title} (${persona.source})`;
+  const who = `as ${persona.title} (${persona.source}${recognised ? ', recognised from its Pairing Request' : ''})`;
   switch (id) {
     case 'peripheral-lost-bond':
     case 'key-mismatch': {
@@ -40,6 +41,7 @@ export function personaView(id: PatternId, persona: Persona): string | undefined
       return `${who}: pairs after ${pairs.join(', ') || 'no ATT error'} (the user sees ${c.user.pairing.value.words}); gives ${PERSONA_ATT_ERRORS.filter((k) => !pairs.includes(k)).join(', ')} to the app ${cite('onAttError 0x05', c.onAttError['0x05'])}`;
     }
     case 'pairing-refused':
+    case 'sc-only-vs-legacy':
     case 'passkey-or-confirm-failed':
     case 'numeric-comparison-rejected':
       return `${who}: the pairing fails and the app gets ${failed(c)} ${cite('app securityFailed', c.app.securityFailed)}`;

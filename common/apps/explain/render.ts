@@ -1,6 +1,8 @@
 // explain's output: the story of each connection in words, then the findings; or the same as JSON.
 // Every string from the file (notes, names) is escaped before it reaches a terminal.
 import { personaFor, personaView } from './persona-view.js';
+import { loadPersona } from '../persona/load-persona.js';
+import type { Persona } from '../persona/persona-types.js';
 import { hciStatus } from '../../base/codes/hci.js';
 import { damageText } from '../../stack/capture/open-capture.js';
 import type { ConnectionFacts } from './facts.js';
@@ -40,12 +42,26 @@ export function outcome(c: ConnectionFacts): string {
   return `${sec}; ${end}`;
 }
 
+/** One persona per platform recognised (its first matching variant), when no platform was given. */
+function recognisedPersonas(r: ExplainResult): Persona[] {
+  const seen = new Set<string>();
+  const out: Persona[] = [];
+  for (const spec of r.recognised?.personas ?? []) {
+    const name = spec.split(':')[0]!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    out.push(loadPersona(spec));
+  }
+  return out;
+}
+
 export function renderText(r: ExplainResult, o: RenderOptions = {}): string {
   const out: string[] = [];
   out.push(`capture: ${visible(r.file)} — ${r.info.variant}${r.info.gzip ? ', gzip' : ''}, ${r.records} records`);
   if (r.damage) out.push(`damaged: reading stopped at ${visible(damageText(r.damage))}; what came before is explained`);
   if (r.controllers.length > 1) out.push(`controllers: ${r.controllers.join(', ')} (one timeline each)`);
   if (o.central) out.push(`central platform (as given): ${o.central}`);
+  else if (r.recognised) out.push(`central platform (recognised): ${r.recognised.words}`);
   if (r.noteCount) {
     out.push(`notes in the capture: ${r.noteCount}${r.noteCount > r.notes.length ? ` (first ${r.notes.length} shown)` : ''}`);
     for (const n of r.notes) out.push(`  frame ${n.frame}  ${visible(n.source)}: ${visible(n.text)}`);
@@ -66,7 +82,8 @@ export function renderText(r: ExplainResult, o: RenderOptions = {}): string {
     return out.join('\n') + '\n';
   }
   out.push(`findings (${r.findings.length}):`);
-  const persona = o.central ? personaFor(o.central) : undefined;
+  // The platform given, else the ones recognised from the Pairing Request (each speaks for itself).
+  const personas = o.central ? [personaFor(o.central)].filter((p) => p !== undefined) : recognisedPersonas(r);
   for (const f of r.findings) {
     const p = PATTERNS[f.id];
     out.push(`- ${f.id}: ${p.title}${f.connection !== undefined ? ` (connection ${f.connection})` : ''}`);
@@ -77,8 +94,10 @@ export function renderText(r: ExplainResult, o: RenderOptions = {}): string {
     out.push(`    peripheral: ${p.peripheral}`);
     const platforms = o.central ? [...p.platforms.filter((x) => x.platform === o.central), ...p.platforms.filter((x) => x.platform !== o.central)] : p.platforms;
     for (const k of platforms) out.push(`    known on ${k.platform}${k.platform === o.central ? ' (your central)' : ''}: ${k.behaviour} [${k.source}]`);
-    const view = persona ? personaView(f.id, persona) : undefined;
-    if (view) out.push(`    ${view}`);
+    for (const persona of personas) {
+      const view = personaView(f.id, persona, !o.central);
+      if (view) out.push(`    ${view}`);
+    }
   }
   return out.join('\n') + '\n';
 }
@@ -104,7 +123,7 @@ export function renderExplainJson(r: ExplainResult, o: RenderOptions = {}): stri
     return { id: f.id, title: p.title, connection: f.connection ?? null, evidence: f.evidence, because: f.because, cause: p.cause, central: p.central, peripheral: p.peripheral, platforms: p.platforms };
   });
   return JSON.stringify(
-    { file: r.file, format: r.info, records: r.records, damage: r.damage ?? null, controllers: r.controllers, centralPlatform: o.central ?? null, notes: r.notes, noteCount: r.noteCount, connections, findings, clean: findings.length === 0 },
+    { file: r.file, format: r.info, records: r.records, damage: r.damage ?? null, controllers: r.controllers, centralPlatform: o.central ?? null, centralRecognised: r.recognised ?? null, notes: r.notes, noteCount: r.noteCount, connections, findings, clean: findings.length === 0 },
     null,
     2,
   ) + '\n';

@@ -102,6 +102,12 @@ function pairingFailure(c: ConnectionFacts, p: PairingAttempt, out: Findings): v
         out.add('sc-only-vs-legacy', c.number, `only the ${sc} sets the Secure Connections bit, and the ${f.by} refused with Authentication Requirements`, ev(p.request, 'Pairing Request'), ev(p.response!, 'Pairing Response'), e);
         return;
       }
+      // Refused at once, before any Pairing Response, a request without the SC bit: the responder is in
+      // Secure Connections Only mode (Vol 3 Part C 10.2.4), which cannot take the LE legacy pairing it offers.
+      if (req && !rsp && !req.flags.secureConnections && f.by !== p.request.by) {
+        out.add('sc-only-vs-legacy', c.number, `the ${p.request.by}'s Pairing Request has no Secure Connections bit and the ${f.by} refused it at once with Authentication Requirements, as a Secure Connections Only side does`, ev(p.request, 'Pairing Request'), e);
+        return;
+      }
       if (req && rsp && (req.flags.mitm || rsp.flags.mitm) && p.method === 'Just Works') {
         out.add('mitm-unreachable', c.number, `MITM was asked for but ${req.ioCapabilityName} and ${rsp.ioCapabilityName} select Just Works, and the ${f.by} refused with Authentication Requirements`, ev(p.request, 'Pairing Request'), ev(p.response!, 'Pairing Response'), e);
         return;
@@ -158,7 +164,8 @@ function connectionRules(c: ConnectionFacts, all: readonly ConnectionFacts[], g:
       const peer = c.centralAddress?.split(' ')[0];
       const rpa = isResolvablePrivate(peer, c.peerAddressType);
       const irkBefore = all.find((b) => b.number < c.number && b.controller === c.controller && b.pairings.some((p) => p.keys.some((k) => k.kind === 'IRK' && k.by === 'central')));
-      if (rpa && irkBefore) {
+      // From the very address it bonded from, the central needed no resolving: the peripheral lost its key.
+      if (rpa && irkBefore && peerOf(irkBefore)?.split(' ')[0] !== peer) {
         out.add('rpa-not-resolved', c.number, `the central connected from the resolvable private address ${peer}; it handed over its IRK on connection ${irkBefore.number}, yet this host found no key`, ev(irkBefore.connected, `connection ${irkBefore.number}: IRK received`), ev(x.start, 'LTK Request'), ev(x.reply, 'LTK Request Negative Reply'));
       } else {
         out.add('peripheral-lost-bond', c.number, `the central asked to encrypt with a stored key (EDIV ${hex(x.ediv, 4)}) and this peripheral has no key for it${rpa ? ' (the central uses a private address: an unresolved address looks the same)' : ''}`, ev(x.start, 'LTK Request'), ev(x.reply, 'LTK Request Negative Reply'), ...(x.result ? [ev(x.result, `Encryption Change ${hex(x.result.status)}`)] : []));

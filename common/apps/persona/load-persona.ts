@@ -42,15 +42,19 @@ export function listPersonas(dir = defaultPersonasDir()): string[] {
 }
 
 export interface PersonaLoadOptions {
+  /** Where file names are shown from (the working directory). */
   readonly cwd?: string;
+  /** Where a relative path is read from (a scenario's folder, as its profile path); default: cwd. */
+  readonly from?: string;
   readonly personasDir?: string;
 }
 
 /** `ios`, `macos:refuses-pairing`, `./my-phone.yaml`, `./my-phone.yaml:variant`. */
 export function loadPersona(spec: string, options: PersonaLoadOptions = {}): Persona {
   const cwd = options.cwd ?? process.cwd();
-  const { base, variant } = splitVariant(spec, cwd);
-  const file = findPersonaFile(base, cwd, options.personasDir);
+  const from = options.from ?? cwd;
+  const { base, variant } = splitVariant(spec, from);
+  const file = findPersonaFile(base, from, cwd, options.personasDir);
   const shown = displayFile(file, cwd);
   const read = readInputText(file);
   if (!read.ok) {
@@ -111,8 +115,8 @@ function withVariant(persona: Persona, variant: string, shown: string): Persona 
   return out;
 }
 
-function findPersonaFile(spec: string, cwd: string, personasDir: string | undefined): string {
-  const direct = path.resolve(cwd, spec);
+function findPersonaFile(spec: string, from: string, cwd: string, personasDir: string | undefined): string {
+  const direct = path.resolve(from, spec);
   const not = notAFile(direct);
   if (not === undefined) return direct;
   if (!not.startsWith('there is no such file')) {

@@ -6,6 +6,7 @@ import type { CentralPersona, Persona, PersonaAttError } from './persona-types.j
 import { PERSONA_ATT_ERRORS } from './persona-types.js';
 import type { KeySet, PairingConfig } from '../../stack/smp/pairing-config.js';
 import { BadInputError } from '../../base/errors/blebench-error.js';
+import { DEFAULT_RPA_TIMEOUT_S, type PrivacySetup } from '../../stack/smp/privacy-setup.js';
 
 /** The ATT code a persona file's key ("0x05") names. */
 export const attCodeOf = (key: PersonaAttError): number => Number.parseInt(key, 16);
@@ -16,11 +17,18 @@ export interface PersonaCentralSetup {
   policy: 'on-error' | 'never';
   /** The ATT errors the persona raises security for (its encrypt-or-pair rules). */
   cures: ReadonlySet<number>;
+  /** The ATT errors after which it pairs again asking for MITM (`then: pair-with-mitm`; central/pairing/mitm-retry.ts). */
+  mitmRetry: ReadonlySet<number>;
   /** central/pairing/key-missing-policy.ts */
   onKeyMissing: 'pair' | 'stop';
+  /** A resolvable private address made by the host, renewed as the persona does (Vol 3 Part C 10.7); undefined: its public or static address. */
+  privacy?: PrivacySetup;
   /** The persona's rules this run does not act out (said in the output, never silently dropped). */
   notActed: string[];
 }
+
+/** What a run that cannot give the central the persona's private address says (the matrix walk: one address for every column). */
+export const PRIVACY_NOT_ACTED = 'privacy: a resolvable private address (the central keeps one address for every column)';
 
 const keySet = (keys: readonly string[]): KeySet => ({ encKey: keys.includes('encKey'), idKey: keys.includes('idKey'), signKey: keys.includes('signKey') });
 
@@ -50,11 +58,15 @@ export function personaCentralSetup(persona: Persona): PersonaCentralSetup {
   const notActed: string[] = [];
   for (const k of PERSONA_ATT_ERRORS) {
     const r = c.onAttError[k].value;
-    if (r.then === 'pair-with-mitm') notActed.push(`${k}: a second pairing asking for MITM after the first did not cure the error (predicted in the words, not run)`);
-    if (r.action === 'encrypt-or-pair' && r.resend > 1) notActed.push(`${k}: re-sent ${r.resend} times (the central re-sends once)`);
+    // Re-sent once after the pairing, and once more after the MITM pairing (central/pairing/mitm-retry.ts).
+    const acted = r.then === 'pair-with-mitm' ? 2 : 1;
+    if (r.action === 'encrypt-or-pair' && r.resend > acted) notActed.push(`${k}: re-sent ${r.resend} times (the central re-sends ${acted === 1 ? 'once' : 'twice'})`);
   }
-  if (c.privacy.value.rpa) notActed.push('privacy: a resolvable private address (the central keeps its controller address)');
   // blebench's Security Manager answers a Security Request by encrypting or pairing (Vol 3 Part H 2.4.6), as most personas do.
   if (c.onSecurityRequest.value === 'ignore') notActed.push("a Security Request is ignored (blebench's Security Manager encrypts or pairs instead)");
-  return { config, policy: cures.size ? 'on-error' : 'never', cures, onKeyMissing: c.onEncryptionFailed['0x06'].value, notActed };
+  // Vol 3 Part C 10.7.1.2: a new RPA every T_GAP(private_addr_int); the persona's renewal, else the spec's 15 minutes.
+  const minutes = c.privacy.value.renewalMinutes;
+  const privacy: PrivacySetup | undefined = c.privacy.value.rpa ? { mode: 'host', rpaTimeoutS: minutes !== undefined ? minutes * 60 : DEFAULT_RPA_TIMEOUT_S } : undefined;
+  const mitmRetry = new Set(PERSONA_ATT_ERRORS.filter((k) => c.onAttError[k].value.action === 'encrypt-or-pair' && c.onAttError[k].value.then === 'pair-with-mitm').map(attCodeOf));
+  return { config, policy: cures.size ? 'on-error' : 'never', cures, mitmRetry, onKeyMissing: c.onEncryptionFailed['0x06'].value, ...(privacy ? { privacy } : {}), notActed };
 }

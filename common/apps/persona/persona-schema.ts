@@ -2,6 +2,8 @@
 // { value, source, confidence, note?, variants? }; rule() builds that around the value's own schema.
 // What a schema cannot say (an `unknown` rule must offer variants; a central or a peripheral part, or
 // both) is in persona-checks.ts and load-persona.ts.
+// renewalMinutes: at most the controller's RPA timeout, 0x0E10 s = 60 min (Core v5.4 Vol 4 Part E 7.8.45).
+import { RPA_TIMEOUT_S } from '../../base/codes/hci.js';
 import { IO_CAPABILITY_NAMES } from '../../stack/smp/pairing-config.js';
 import { ATT_ERROR_ACTIONS, ATT_ERROR_STYLES, CONFIDENCES, KEY_DISTRIBUTION_KEYS, PERSONA_ATT_ERRORS, THEN_ACTIONS, USER_SEES } from './persona-types.js';
 
@@ -51,7 +53,7 @@ const central = object(['securityManager', 'privacy', 'onAttError', 'onSecurityR
     minKeySize: rule(keySize),
     keyDistribution: rule(object(['initiator', 'responder'], { initiator: keys, responder: keys })),
   }),
-  privacy: rule(object(['rpa'], { rpa: { type: 'boolean' }, renewalMinutes: { type: 'integer', minimum: 1, maximum: 1440 } })),
+  privacy: rule(object(['rpa'], { rpa: { type: 'boolean' }, renewalMinutes: { type: 'integer', minimum: 1, maximum: RPA_TIMEOUT_S.MAX / 60 } })),
   onAttError: perAttError(rule(attReaction)),
   onSecurityRequest: rule({ enum: ['encrypt-or-pair', 'ignore'] }),
   onEncryptionFailed: object(['0x06', '0x3D'], { '0x06': rule({ enum: ['pair', 'stop'] }), '0x3D': rule({ enum: ['pair', 'stop'] }) }),

@@ -32,7 +32,7 @@ export function loadScenario(file: string, options: LoadScenarioOptions = {}): S
   const parsed = parseSourceText(read.text, format);
   if (!parsed.ok) throw new ScenarioError('SCENARIO_SYNTAX', shown, parsed.issues);
   const { source } = parsed;
-  const resolved = resolveScenarioDocument(source.data, shown, profileLookup(path.dirname(full), options.profilesDir));
+  const resolved = resolveScenarioDocument(source.data, shown, profileLookup(path.dirname(full), options.profilesDir), path.dirname(full));
   const issues = [...source.issues, ...(resolved.ok ? [] : resolved.issues)];
   if (issues.length || !resolved.ok) throw new ScenarioError('SCENARIO_INVALID', shown, issues.map((i) => withPosition(i, source.locate)));
   return resolved.scenario;

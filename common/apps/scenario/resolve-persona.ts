@@ -9,12 +9,13 @@ import { personaCentralSetup, type PersonaCentralSetup } from '../persona/person
 import type { Names } from './resolve-names.js';
 import type { CentralInput } from './scenario-input.js';
 
-export function centralPersonaAt(n: Names, central: CentralInput, at: string): { name: string; setup: PersonaCentralSetup } | undefined {
+/** `from`: the scenario's folder, where a relative persona path is read from (as the profile's). */
+export function centralPersonaAt(n: Names, central: CentralInput, at: string, from: string | undefined): { name: string; setup: PersonaCentralSetup } | undefined {
   for (const key of ['pairing', 'on-key-missing', 'security-manager'] as const) {
     if (central[key] !== undefined) n.issues.add('inconsistent', at + pointer(key), `"${key}" with "as": the persona "${central.as}" decides it; give one or the other`, [at + pointer('as')]);
   }
   try {
-    const persona = loadPersona(central.as!);
+    const persona = loadPersona(central.as!, from !== undefined ? { from } : {});
     return { name: persona.name, setup: personaCentralSetup(persona) };
   } catch (e) {
     if (!isBlebenchError(e)) throw e;

@@ -27,7 +27,8 @@ export type ProfileLookup = (ref: string) => { ok: true; profile: ResolvedProfil
 
 export type ScenarioResolveResult = { ok: true; scenario: Scenario } | { ok: false; issues: readonly ScenarioIssue[] };
 
-export function resolveScenarioDocument(doc: unknown, file: string, lookupProfile: ProfileLookup): ScenarioResolveResult {
+/** `scenarioDir`: the folder relative paths in the file are read from (its persona's; the profile's go through lookupProfile). */
+export function resolveScenarioDocument(doc: unknown, file: string, lookupProfile: ProfileLookup, scenarioDir?: string): ScenarioResolveResult {
   const issues = new ScenarioIssueList();
   if (!checkSchema(doc, issues)) return { ok: false, issues: issues.items };
   const input = doc as ScenarioInput;
@@ -51,7 +52,7 @@ export function resolveScenarioDocument(doc: unknown, file: string, lookupProfil
   const n: Names = { profile: found.profile, issues, lookupProfile, ...(names ? { centrals: names } : {}) };
   const peripheral = peripheralAt(n, input.peripheral, found.profile, pointer('peripheral'));
   const faults = faultsAt(n, input.faults, pointer('faults'));
-  const centrals = named ? named.map((c, i) => centralAt(n, c, c.name, pointer('centrals', i))) : [centralAt(n, input.central!, 'central', pointer('central'))];
+  const centrals = named ? named.map((c, i) => centralAt(n, c, c.name, pointer('centrals', i), scenarioDir)) : [centralAt(n, input.central!, 'central', pointer('central'), scenarioDir)];
   // A new identity or IRK is privacy's: without it the identity is the public address, and the IRK fresh at each bonding.
   const centralInputs = named ?? [input.central!];
   for (const [i, c] of centrals.entries()) {
@@ -86,15 +87,16 @@ function gattCacheOf(g: NonNullable<CentralInput['gatt-cache']>): ScenarioGattCa
 }
 
 /** One central: its steps (labelled with its name when there are several), persona, Security Manager, policies. */
-function centralAt(n: Names, input: CentralInput, name: string, path: string): ScenarioCentral {
+function centralAt(n: Names, input: CentralInput, name: string, path: string, scenarioDir: string | undefined): ScenarioCentral {
   const label = n.centrals ? (l: string) => `${name}: ${l}` : (l: string) => l;
   const steps = input.steps
     .map((s, i) => stepAt(n, s, i, path + pointer('steps', i)))
     .filter((s): s is Step => s !== undefined)
     .map((s) => ({ ...s, label: label(s.label) }));
-  const persona = input.as !== undefined ? centralPersonaAt(n, input, path) : undefined;
+  const persona = input.as !== undefined ? centralPersonaAt(n, input, path, scenarioDir) : undefined;
   const smp = persona ? pairingConfig(persona.setup.config) : input['security-manager'] ? securityManagerAt(n, input['security-manager'], path + pointer('security-manager'), 'central') : undefined;
-  const privacy = privacyOf(input['security-manager']);
+  // A persona's privacy: its resolvable private address and renewal (fixtures/personas/, privacy).
+  const privacy = persona ? (persona.setup.privacy ? { privacy: persona.setup.privacy } : undefined) : privacyOf(input['security-manager']);
   return {
     name,
     pairing: persona?.setup.policy ?? input.pairing ?? DEFAULT_PAIRING_POLICY,

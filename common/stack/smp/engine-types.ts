@@ -32,8 +32,8 @@ export interface DistributedKeys {
 export type SmpInput =
   /** One SMP PDU from the peer (the L2CAP payload on CID 0x0006). */
   | { type: 'pdu'; pdu: Buffer }
-  /** Initiator: start pairing (Pairing Request). */
-  | { type: 'pair' }
+  /** Initiator: start pairing (Pairing Request); `mitm`: this one asks for MITM whatever the config says (Android's second retry). */
+  | { type: 'pair'; mitm?: boolean }
   /** Initiator: encrypt with the stored key when there is one that fits, else pair. Vol 3 Part H 2.4.4.1. */
   | { type: 'secure' }
   /** Responder: ask the central to pair or encrypt (Security Request). Vol 3 Part H 2.4.6. */

@@ -73,6 +73,11 @@ export interface PairingConfig {
   acceptDebugKeys: boolean;
   /** false: every Pairing Request is answered 0x05 Pairing Not Supported. */
   pairable: boolean;
+  /**
+   * Responder: a Pairing Request gets no answer at all, neither a Pairing Response nor a Pairing Failed
+   * (a macOS peripheral persona's `silent` variant); the initiator's SMP timeout ends it (Vol 3 Part H 3.4).
+   */
+  silentToPairingRequests?: boolean;
   /** Responder: a Pairing Request from a central this side holds a bond with (repairing-policy.ts). */
   onRepairing: RepairingPolicy;
 }

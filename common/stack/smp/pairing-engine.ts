@@ -89,7 +89,7 @@ export class PairingEngine {
       case 'pdu':
         return this.onPdu(input.pdu);
       case 'pair':
-        return this.startPairing();
+        return this.startPairing(input.mitm === true);
       case 'secure':
         return this.secure();
       case 'request-security':
@@ -145,7 +145,7 @@ export class PairingEngine {
     return !IN_PROGRESS.has(this.stateNow);
   }
 
-  private startPairing(): void {
+  private startPairing(mitm = false): void {
     if (this.env.role !== 'initiator') return this.event({ kind: 'ignored', why: 'only the initiator (central) sends a Pairing Request' });
     if (!this.idle && this.stateNow !== 'security-requested') return this.event({ kind: 'ignored', why: 'pairing is already in progress' });
     if (!this.config.pairable) {
@@ -154,7 +154,8 @@ export class PairingEngine {
     if (this.env.attempts && !this.env.attempts.allowed(this.env.peer.address)) {
       return this.finish({ result: 'failed', role: 'initiator', reason: SMP_REASON.REPEATED_ATTEMPTS, by: 'local', why: 'the waiting interval after a failed pairing with this peer has not passed' }, 'failed');
     }
-    const features = pairingRequestFeatures(this.config);
+    // Vol 3 Part H 3.5.1: the MITM flag asks for an authenticated key; the IO capabilities still choose the method (2.3.5.1).
+    const features = pairingRequestFeatures(mitm && this.config.mitm === 'no' ? { ...this.config, mitm: 'requested' } : this.config);
     this.preq = encodeSmp({ code: SMP_CODE.PAIRING_REQUEST, ...features });
     this.request = features;
     this.stateNow = 'features';
@@ -247,6 +248,8 @@ export class PairingEngine {
   private onPairingRequest(preq: Buffer, req: PairingFeatures): void {
     if (this.env.role !== 'responder') return this.unexpected(SMP_CODE.PAIRING_REQUEST);
     if (!this.idle && this.stateNow !== 'security-requested') return this.unexpected(SMP_CODE.PAIRING_REQUEST);
+    // Nothing goes back: the initiator's SMP timer (Vol 3 Part H 3.4) ends its pairing, not ours.
+    if (this.config.silentToPairingRequests) return this.event({ kind: 'ignored', why: 'a Pairing Request, left unanswered (this side is silent to Pairing Requests)' });
     this.stateNow = 'features';
     this.out.push({ type: 'timer', run: true });
     if (!this.config.pairable) return this.fail(SMP_REASON.PAIRING_NOT_SUPPORTED, 'this side is not pairable');
