@@ -78,9 +78,9 @@ export default defineConfig({
       // (vi.resetModules) leaves the files after it in that worker with fresh copies of the stack beside the
       // old ones still in require's cache (noble and bleno then met the first copy's HCI socket seam:
       // "loaded with the real bluetooth-hci-socket"): such files run in unit-isolated, each in its own graph.
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...E2E, ...UNIT_ISOLATED], setupFiles: ['test/helpers/unit-guard.ts'] } },
-      { extends: true, test: { name: 'unit-isolated', include: UNIT_ISOLATED, setupFiles: ['test/helpers/unit-guard.ts'], isolate: true } },
-      { extends: true, test: { name: 'e2e', include: E2E } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...E2E, ...UNIT_ISOLATED], setupFiles: ['test/helpers/unit-guard.ts', 'test/helpers/cpu-account.ts'] } },
+      { extends: true, test: { name: 'unit-isolated', include: UNIT_ISOLATED, setupFiles: ['test/helpers/unit-guard.ts', 'test/helpers/cpu-account.ts'], isolate: true } },
+      { extends: true, test: { name: 'e2e', include: E2E, setupFiles: ['test/helpers/cpu-account.ts'] } },
     ],
   },
 });
