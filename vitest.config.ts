@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import SlowFirst from './test/helpers/slow-first.js';
 
 /**
  * The e2e project: files that start processes (blebench's CLI, ble-host peers, the fuzz targets,
@@ -70,6 +71,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default'],
+    // Without vitest's results cache (a fresh clone, CI), the slowest files start first (test/helpers/slow-first.ts).
+    sequence: { sequencer: SlowFirst },
     // A folder for one run, where files share what is the same for all of them (tshark's readings).
     globalSetup: ['test/helpers/run-share.ts'],
     projects: [
