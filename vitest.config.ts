@@ -5,9 +5,9 @@ import SlowFirst from './test/helpers/slow-first.js';
 /**
  * The e2e project: files that start processes (blebench's CLI, ble-host peers, the fuzz targets,
  * npm, python3's pty helper) or run external programs (tshark, btmon, tmux), and the generated
- * whole-stack suites at the end of the list. Everything else is the unit project (`npm run
- * test:unit`, the inner loop), whose setup file makes starting a process throw, so a file that
- * starts one cannot hide there.
+ * whole-stack suites at the end of the list. Everything else is the unit projects, unit and
+ * unit-isolated (`npm run test:unit`, the inner loop), whose setup file makes starting a process
+ * throw, so a file that starts one cannot hide there.
  */
 export const E2E = [
   'test/**/*.e2e.test.ts',
@@ -77,7 +77,7 @@ export default defineConfig({
     globalSetup: ['test/helpers/run-share.ts'],
     projects: [
       // unit: the files share their worker's modules (isolate: false), so a file does not pay a fresh import of
-      // vitest, noble, bleno and the stack (measured: 94 -> 36 s CPU). A file that resets the module registry
+      // vitest, noble, bleno and the stack (measured: 99 -> 32 s CPU, 1,871 tests). A file that resets the module registry
       // (vi.resetModules) leaves the files after it in that worker with fresh copies of the stack beside the
       // old ones still in require's cache (noble and bleno then met the first copy's HCI socket seam:
       // "loaded with the real bluetooth-hci-socket"): such files run in unit-isolated, each in its own graph.
