@@ -85,16 +85,16 @@ describe('docs/ci.md', () => {
     expect(gl['merge-reports']!.needs).toEqual(['scenarios']);
   });
 
-  it.each([0, 1])('workflow %i: every blebench command exists with those flags, and it runs shards and merges them', (n) => {
-    const program = buildProgram();
+  it.each([0, 1])('workflow %i: every blebench command exists with those flags, and it runs shards and merges them', async (n) => {
+    const program = await buildProgram();
     const lines = shellLines(parsed[n]!.value).filter((l) => /\bblebench\b/.test(l));
     expect(lines.some((l) => /blebench run .*--shard /.test(l))).toBe(true);
     expect(lines.some((l) => /blebench report merge .*--out /.test(l))).toBe(true);
     for (const l of lines) expect(check(program, l), l).toEqual([]);
   });
 
-  it('the checker itself refuses an unknown flag, a bad choice and an unknown command', () => {
-    const program = buildProgram();
+  it('the checker itself refuses an unknown flag, a bad choice and an unknown command', async () => {
+    const program = await buildProgram();
     expect(check(program, 'npx blebench run --shards 1/3')).toEqual(['run: no flag --shards']);
     expect(check(program, 'npx blebench run --reporter xml')).toEqual(['run --reporter xml: not one of table, json, junit']);
     expect(check(program, 'npx blebench report merge a.xml')).toEqual([]);

@@ -1,9 +1,9 @@
 // explain on each pattern's fixture, in every format: it names that pattern and no other, with evidence frames
 // whose packets tshark reads as the same thing (a Pairing Failed frame is SMP 0x05 in tshark too).
-import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliSession } from '../helpers/cli-batch.js';
 import { PATTERNS as ALL_PATTERNS, explainFile } from '../../common/apps/explain/index.js';
 import { tsharkRows, type Row } from '../capture/decoded-rows.js';
 
@@ -11,6 +11,15 @@ const DIR = 'fixtures/captures';
 const FORMATS = ['btsnoop', 'btsnoop-1001', 'btsnoop-2001', 'pklg', 'pklg-be', 'pcapng'];
 const PATTERNS = ['no-pairing-after-security-error', 'pairing-refused', 'security-too-low-after-pairing', 'key-size-too-small', 'passkey-or-confirm-failed', 'numeric-comparison-rejected', 'repeated-attempts', 'peripheral-lost-bond',
   'key-mismatch', 'central-lost-bond', 'encryption-not-restored-on-reconnect', 'mitm-unreachable', 'sc-only-vs-legacy', 'security-request-ignored', 'pairing-timeout', 'rpa-not-resolved'];
+
+/** The command's lines go to one node: what `blebench explain` prints and returns, each as its own process would. */
+const session = cliSession();
+afterAll(() => session.close());
+const explain = async (...args: string[]) => {
+  const r = await session.run('explain', ...args);
+  expect(r.signal).toBeNull();
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+};
 
 /** What tshark must show at an evidence frame, from the evidence's words. */
 function agrees(what: string, row: Row | undefined): boolean {
@@ -27,8 +36,8 @@ function agrees(what: string, row: Row | undefined): boolean {
 }
 
 describe('explain names the pattern each fixture shows, and only it', () => {
-  it('a clean capture (pairing, encryption, reads) has no findings and says so; exit 0', () => {
-    const r = spawnSync('node', ['bin/blebench.js', 'explain', join(DIR, 'clean.btsnoop')], { encoding: 'utf8' });
+  it('a clean capture (pairing, encryption, reads) has no findings and says so; exit 0', async () => {
+    const r = await explain(join(DIR, 'clean.btsnoop'));
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('findings: none');
     expect(r.stdout).toMatch(/encrypted after Just Works pairing/);
@@ -44,19 +53,19 @@ describe('explain names the pattern each fixture shows, and only it', () => {
       });
     }
   }
-  it('the JSON names the pattern by id, exit 1', () => {
-    const r = spawnSync('node', ['bin/blebench.js', 'explain', '--json', join(DIR, 'pairing-refused.pklg')], { encoding: 'utf8' });
+  it('the JSON names the pattern by id, exit 1', async () => {
+    const r = await explain('--json', join(DIR, 'pairing-refused.pklg'));
     expect(r.status).toBe(1);
     const j = JSON.parse(r.stdout) as { findings: { id: string; evidence: { frame: number }[] }[]; connections: { hostRole: string }[] };
     expect(j.findings.map((f) => f.id)).toEqual(['pairing-refused']);
     expect(j.connections[0]!.hostRole).toBe('central');
   });
-  it('--central puts what that platform is known to do first, marked as the user\'s central', () => {
-    const r = spawnSync('node', ['bin/blebench.js', 'explain', '--central', 'noble', join(DIR, 'no-pairing-after-security-error.btsnoop')], { encoding: 'utf8' });
+  it('--central puts what that platform is known to do first, marked as the user\'s central', async () => {
+    const r = await explain('--central', 'noble', join(DIR, 'no-pairing-after-security-error.btsnoop'));
     expect(r.status).toBe(1);
     const known = r.stdout.split('\n').filter((l) => l.trim().startsWith('known on'));
     expect(known[0]).toMatch(/^\s+known on noble \(your central\): .*\[noble\/noble#295\]/);
-    expect(spawnSync('node', ['bin/blebench.js', 'explain', '--central', 'nokia', join(DIR, 'clean.btsnoop')], { encoding: 'utf8' }).status).toBe(2);
+    expect((await explain('--central', 'nokia', join(DIR, 'clean.btsnoop'))).status).toBe(2);
   });
   it('every pattern has a fixture capture, and every fixture is a pattern or clean', () => {
     const names = new Set(readdirSync(DIR).filter((f) => FORMATS.some((x) => f.endsWith(`.${x}`))).map((f) => f.split('.')[0]));

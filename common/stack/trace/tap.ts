@@ -101,6 +101,12 @@ export class Tap extends EventEmitter<TapEvents> {
 
   /** performance.now() when the tap started: entry.ms is relative to it, so taps can be merged by time. */
   readonly startedAt = performance.now();
+  /**
+   * The wall clock at startedAt (ms since the Unix epoch), for the captures' timestamps. Read when the tap
+   * starts, not from performance.timeOrigin: in a process that has run for long (a worker, `blebench air`)
+   * the monotonic clock and the wall clock part by the wall clock's adjustments since the process began.
+   */
+  private readonly wallAtStart = Date.now();
   private readonly keep: number;
   private readonly decodeOn: boolean;
   private readonly decoder: PacketDecoder;
@@ -131,7 +137,7 @@ export class Tap extends EventEmitter<TapEvents> {
       if (packet[0] === H4.ACL) this.aclPackets[dir]++;
       if (this.listenerCount('packet') > 0) this.emit('packet', dir, packet);
       if (this.writers.length) {
-        const us = Math.round((performance.timeOrigin + this.startedAt + ms) * 1000);
+        const us = Math.round((this.wallAtStart + ms) * 1000);
         for (const w of this.writers) w.write(dir, packet, us);
       }
       const out = this.scratch;
