@@ -96,7 +96,7 @@ describe('docs/ci.md', () => {
   it('the checker itself refuses an unknown flag, a bad choice and an unknown command', async () => {
     const program = await buildProgram();
     expect(check(program, 'npx blebench run --shards 1/3')).toEqual(['run: no flag --shards']);
-    expect(check(program, 'npx blebench run --reporter xml')).toEqual(['run --reporter xml: not one of table, json, junit']);
+    expect(check(program, 'npx blebench run --reporter xml')).toEqual(['run --reporter xml: not one of table, json, junit, mermaid, html']);
     expect(check(program, 'npx blebench report merge a.xml')).toEqual([]);
     expect(check(program, 'npx blebench merge a.xml')).toEqual(['no such command: merge']);
   });

@@ -14,11 +14,11 @@ interface Twin {
   words: RegExp;
 }
 
-const withExpect = (s: Scenario, step: Step, expect: StepExpectations): Scenario => ({
-  ...s,
-  name: `${s.name} (twin)`,
-  central: { ...s.central, steps: s.central.steps.map((x) => (x === step ? ({ ...x, expect } as Step) : x)) },
-});
+const withExpect = (s: Scenario, step: Step, expect: StepExpectations): Scenario => {
+  const central = { ...s.central, steps: s.central.steps.map((x) => (x === step ? ({ ...x, expect } as Step) : x)) };
+  // With `centrals:` the first is `central` too: the twin's is that one, in both places.
+  return { ...s, name: `${s.name} (twin)`, central, centrals: s.centrals.map((c) => (c === s.central ? central : c)) };
+};
 
 function flipTimeline(t: TimelineExpectation): TimelineExpectation {
   if (t.kind === 'seen') return t.count === 0 ? { ...t, count: undefined, atLeast: 1 } : { ...t, count: 0, atLeast: undefined, atMost: undefined };
