@@ -103,6 +103,23 @@ describe('junit reporter', () => {
     expect(elements.find((e) => e.name === 'testsuite')!.attributes).toMatchObject({ tests: '3', failures: '1', errors: '1' });
   });
 
+  it('stays small: a passing scenario carries no timeline, only a failing one does; times in whole milliseconds', () => {
+    const s = suite();
+    const passing = s.results[0]!;
+    expect(passing.status).toBe('passed');
+    expect(Object.values(passing.timelines).some((t) => (t?.length ?? 0) > 10)).toBe(true);
+    // The bound comes from the content: the same passing scenario with its timelines emptied gives a file
+    // exactly as long, however many packets the timelines held.
+    const bare: ScenarioResult = { ...passing, timelines: { central: [], peripheral: [] } };
+    const many = (r: ScenarioResult, n: number): SuiteResult => ({ ...s, results: Array.from({ length: n }, (_, i) => ({ ...r, name: `${r.name} ${i}`, durationMs: 12.3456789 + i })) });
+    expect(junitReport(many(passing, 48)).length).toBe(junitReport(many(bare, 48)).length);
+    // The failed and the errored scenario keep theirs (both have timelines here); the passing one does not.
+    const outs = parseXml(junitReport(s)).filter((e) => e.name === 'system-out');
+    expect(outs.map((e) => e.text.slice(0, 20))).toEqual(["central's timeline:\n", "central's timeline:\n"]);
+    const times = parseXml(junitReport(many(passing, 3))).filter((e) => e.name === 'testcase').map((e) => e.attributes.time);
+    expect(times).toEqual(['0.012', '0.013', '0.014']);
+  });
+
   it('the checker itself rejects broken XML', () => {
     expect(() => parseXml('<a><b></a></b>')).toThrow(/closes/);
     expect(() => parseXml('<a x="1" x="2"/>')).toThrow(/twice/);

@@ -1,5 +1,7 @@
 // JUnit XML for CI systems, built with junit-report-builder: one testcase per scenario, named by the
-// scenario's name, classname from its file; failure message + details; system-out with the timeline.
+// scenario's name, classname from its file; failure message + details; system-out with the timeline
+// of a scenario that did not pass (a passing one's is in the JSON report), times in whole milliseconds:
+// the file stays small enough for a CI viewer (69 passing scenarios: 12 KB, not 1.3 MB).
 import junit from 'junit-report-builder';
 import type { Builder } from 'junit-report-builder';
 import { isFlowControlNoise, narrate } from '../../../stack/trace/narrate.js';
@@ -22,6 +24,9 @@ function systemOut(r: ScenarioResult): string {
   return parts.join('\n\n');
 }
 
+/** Seconds, as JUnit's `time` is, rounded to the millisecond (3 decimals, not 17). */
+const secondsToMs = (ms: number): number => Math.round(ms) / 1000;
+
 export function junitReport(suite: SuiteResult, suiteName = 'blebench scenarios'): string {
   const builder = root.newBuilder();
   const name = suite.shard ? `${suiteName} (${shardLabel(suite.shard)})` : suiteName;
@@ -29,11 +34,11 @@ export function junitReport(suite: SuiteResult, suiteName = 'blebench scenarios'
   // Which share of the suite this is, for `blebench report merge` and for people reading one shard's report.
   if (suite.shard) ts.property('shard', `${suite.shard.index}/${suite.shard.count}`).property('suite-total', String(suite.shard.suiteTotal));
   for (const r of suite.results) {
-    const tc = ts.testCase().className(classNameOf(r.file)).name(r.name).time(r.durationMs / 1000).file(r.file);
+    const tc = ts.testCase().className(classNameOf(r.file)).name(r.name).time(secondsToMs(r.durationMs)).file(r.file);
     for (const id of r.qualification) tc.property('qualification', id);
     if (r.status === 'failed') tc.failure(failureReason(r), 'expectation').stacktrace(failedVerdicts(r).join('\n'));
     else if (r.status === 'error') tc.error(failureReason(r), 'error', r.error);
-    const out = systemOut(r);
+    const out = r.status === 'passed' ? '' : systemOut(r);
     if (out) tc.standardOutput(out);
   }
   return builder.build();
