@@ -1,6 +1,6 @@
 // JUnit XML for CI systems, built with junit-report-builder: one testcase per scenario, named by the
 // scenario's name, classname from its file; failure message + details; system-out with the timeline
-// of a scenario that did not pass (a passing one's is in the JSON report), times in whole milliseconds:
+// of a scenario that did not pass (a passing one's is in the JSON report) and the captures' paths, times in whole milliseconds:
 // the file stays small enough for a CI viewer (69 passing scenarios: 12 KB, not 1.3 MB).
 import junit from 'junit-report-builder';
 import type { Builder } from 'junit-report-builder';
@@ -17,7 +17,8 @@ export function classNameOf(file: string): string {
 
 function systemOut(r: ScenarioResult): string {
   const parts: string[] = [];
-  for (const [side, entries] of Object.entries(r.timelines)) {
+  // A passing scenario's timeline stays out (it is in the JSON report); its captures, one line each, stay.
+  if (r.status !== 'passed') for (const [side, entries] of Object.entries(r.timelines)) {
     if (entries?.length) parts.push(`${side}'s timeline:\n${narrate(entries, { who: side, skip: isFlowControlNoise })}`);
   }
   if (r.btsnoop) for (const [side, file] of Object.entries(r.btsnoop)) parts.push(`capture (${side}): ${file}`);
@@ -38,7 +39,7 @@ export function junitReport(suite: SuiteResult, suiteName = 'blebench scenarios'
     for (const id of r.qualification) tc.property('qualification', id);
     if (r.status === 'failed') tc.failure(failureReason(r), 'expectation').stacktrace(failedVerdicts(r).join('\n'));
     else if (r.status === 'error') tc.error(failureReason(r), 'error', r.error);
-    const out = r.status === 'passed' ? '' : systemOut(r);
+    const out = systemOut(r);
     if (out) tc.standardOutput(out);
   }
   return builder.build();
