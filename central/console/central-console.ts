@@ -26,7 +26,7 @@ import type { PairingPolicy } from '../pairing/pairing-policy.js';
 import type { KeyMissingPolicy } from '../pairing/key-missing-policy.js';
 import type { Found } from '../scan.js';
 import { describeSecurity, explainError, explainRecord } from './explain.js';
-import { advertisedProfile, matchProfile, nameCharacteristics, type NamedCharacteristic } from './profile-match.js';
+import { advertisedProfile, matchProfile, nameCharacteristics, type NamedCharacteristic } from '../gatt/profile-match.js';
 
 export interface CentralConsoleOptions {
   /** Opens the transport (again, after it was lost). */
