@@ -28,11 +28,12 @@ const mark = (c: CellBase) => (c.source === 'api' ? ` ${API_MARK}` : '');
 
 /** Operations as a column shows them; JSON keeps the names of MatrixOperation. */
 const OP_WORD: Readonly<Record<MatrixOperation, string>> = { read: 'read', write: 'write', writeWithoutResponse: 'write cmd', notify: 'notify', indicate: 'indicate' };
-const NAME_MAX = 24;
+const NAME_MAX = 22;
 const FROM_WIDTH = 4;
 /** Narrower than this, a phase's outcomes are no longer readable side by side: the phases are stacked. */
 const MIN_OUTCOME = 14;
-const GAP = ' ';
+/** Between columns: two spaces, so a full column never runs into the next. */
+const GAP = '  ';
 
 /** The profile's name, else the SIG's, else the UUID. */
 export const nameOf = (c: CellBase): string => c.characteristic.name ?? uuidName(c.characteristic.uuid, 'characteristic') ?? formatUuid(c.characteristic.uuid);
@@ -88,19 +89,21 @@ export function renderMatrixTable(r: MatrixResult<CellBase>, o: MatrixTextOption
   const nameW = Math.min(NAME_MAX, Math.max('characteristic'.length, ...[...rows.values()].map((x) => [...x.name].length)));
   const opW = Math.max('operation'.length, ...[...rows.values()].map((x) => x.op.length));
   const fromW = api ? FROM_WIDTH + 1 : 0;
-  const fixed = nameW + 1 + opW + 1 + fromW;
-  const linkW = (p: Phase<CellBase>) => Math.max(0, ...[...rows.values()].map((x) => x.cells.get(p.name)?.link?.length ?? 0));
-  const links = phases.map(linkW);
-  const room = W - fixed - phases.reduce((n, _p, i) => n + (links[i]! ? links[i]! + 1 : 0) + (i ? GAP.length : 0), 0);
-  const widths = share(phases.map((p) => Math.max(phaseTitle(p.name, p.policy).length - (links[phases.indexOf(p)] ? links[phases.indexOf(p)]! + 1 : 0), ...[...rows.values()].map((x) => outcomeWidth(x.cells.get(p.name)?.cell)))), room);
+  const fixed = nameW + GAP.length + opW + GAP.length + fromW;
+  const labelW = (p: Phase<CellBase>) => Math.max(0, ...[...rows.values()].map((x) => x.cells.get(p.name)?.link?.length ?? 0));
+  const links = phases.map(labelW);
+  const linkW = (i: number) => (links[i]! ? links[i]! + GAP.length : 0);
+  const room = W - fixed - phases.reduce((n, _p, i) => n + linkW(i) + (i ? GAP.length : 0), 0);
+  const widths = share(phases.map((p, i) => Math.max(phaseTitle(p.name, p.policy).length - linkW(i), ...[...rows.values()].map((x) => outcomeWidth(x.cells.get(p.name)?.cell)))), room);
   if (widths) lines.push(...table(rows, phases, { nameW, opW, api, outcomeW: widths, links, style }));
   else {
     // Stacked: one phase under another, each as wide as the terminal allows.
     phases.forEach((p, i) => {
       const l = links[i]!;
-      const w = Math.max(MIN_OUTCOME, W - fixed - (l ? l + 1 : 0));
+      const w = Math.max(MIN_OUTCOME, W - fixed - (l ? l + GAP.length : 0));
       lines.push(paint(style, 'bold', cut(escapeField(`${phaseTitle(p.name, p.policy)}:`), W)));
-      lines.push(...table(rows, [p], { nameW: Math.min(nameW, Math.max(8, W - opW - fromW - w - (l ? l + 1 : 0) - 2)), opW, api, outcomeW: [w], links: [l], style }), '');
+      const nameRoom = W - opW - fromW - w - (l ? l + GAP.length : 0) - 2 * GAP.length;
+      lines.push(...table(rows, [p], { nameW: Math.min(nameW, Math.max(8, nameRoom)), opW, api, outcomeW: [w], links: [l], style }), '');
     });
   }
   const used = new Set([...rows.values()].flatMap((x) => [...x.cells.values()].map((c) => c.link)).filter((l): l is CellLink => l !== undefined));
@@ -163,9 +166,9 @@ interface Layout {
 
 function table(rows: Map<string, Row>, phases: readonly Phase<CellBase>[], l: Layout): string[] {
   const { style } = l;
-  const from = (s: string) => (l.api ? `${column(s, FROM_WIDTH)} ` : '');
-  const phaseW = (i: number) => l.outcomeW[i]! + (l.links[i] ? l.links[i]! + 1 : 0);
-  const header = `${column('characteristic', l.nameW)} ${column('operation', l.opW)} ${from('from')}${phases.map((p, i) => column(phaseTitle(p.name, p.policy), phaseW(i))).join(GAP)}`;
+  const from = (s: string) => (l.api ? `${column(s, FROM_WIDTH)}${GAP}` : '');
+  const phaseW = (i: number) => l.outcomeW[i]! + (l.links[i] ? l.links[i]! + GAP.length : 0);
+  const header = `${column('characteristic', l.nameW)}${GAP}${column('operation', l.opW)}${GAP}${from('from')}${phases.map((p, i) => column(phaseTitle(p.name, p.policy), phaseW(i))).join(GAP)}`;
   const out = [paint(style, 'bold', escapeField(header).trimEnd())];
   for (const row of rows.values()) {
     const cols = phases.map((p, i) => {
@@ -177,10 +180,10 @@ function table(rows: Map<string, Row>, phases: readonly Phase<CellBase>[], l: La
       const colour = c.difference ? 'red' : c.outcome.kind === 'error' ? 'yellow' : 'green';
       // Painted, then padded: the padding is plain spaces, so a line ends the same with colour or without.
       const padded = (t: string, w: number, how: Parameters<typeof paint>[1]) => paint(style, how, t) + ' '.repeat(Math.max(0, w - [...t].length));
-      const link = l.links[i] ? ` ${padded(x.link ?? '', l.links[i]!, 'dim')}` : '';
+      const link = l.links[i] ? `${GAP}${padded(x.link ?? '', l.links[i]!, 'dim')}` : '';
       return padded(text, l.outcomeW[i]!, colour) + link;
     });
-    out.push(`${column(row.name, l.nameW)} ${column(row.op, l.opW)} ${from(row.from)}${cols.join(GAP)}`.trimEnd());
+    out.push(`${column(row.name, l.nameW)}${GAP}${column(row.op, l.opW)}${GAP}${from(row.from)}${cols.join(GAP)}`.trimEnd());
   }
   // Below about 60 columns even a stacked phase may not fit: its rows are cut, never wrapped out of line.
   return out.map((line) => cutVisible(line, style.width));
