@@ -1,5 +1,6 @@
 // blebench explain FILE [--json] [--connection N] [--central PLATFORM]: the security story of each connection
 // in a capture, and the patterns it shows (common/apps/explain). Exit 0 nothing wrong, 1 found something, 2 unreadable.
+import { noColorOption } from '../options.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { EXIT, type ExitCode } from '../../common/base/errors/blebench-error.js';
 import { CaptureFormatError } from '../../common/stack/capture/open-capture.js';
@@ -18,6 +19,7 @@ export function registerExplain(program: Command, done: (code: ExitCode) => void
     .description('read a capture (btsnoop, PacketLogger .pklg, pcap, pcapng; gzip too) and say in words what happened to security on each connection, then the known patterns it shows; exit 0 nothing wrong, 1 something found, 2 unreadable')
     .argument('<file>', 'the capture')
     .option('--json', 'print the result as JSON')
+    .addOption(noColorOption())
     .option('--connection <n>', 'only this connection (numbered from 1 in capture order)', positive)
     .addOption(new Option('--central <platform>', 'the central\'s platform, to put what it is known to do first').choices(PLATFORMS as string[]))
     .action(async (file: string, opts: { json?: boolean; connection?: number; central?: Platform }) => {

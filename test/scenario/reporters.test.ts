@@ -3,6 +3,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { plainStyle } from '../../common/base/output/style.js';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { classNameOf, evaluate, evaluateRun, jsonReport, junitReport, linkSecurity, protocolCode, tableReport, writeReport, type ScenarioResult, type StepResult, type SuiteResult } from '../../common/apps/scenario/index.js';
@@ -51,13 +52,31 @@ describe('table reporter', () => {
   });
 
   it('aligns one line per scenario and says why each failure failed', () => {
-    const text = tableReport(suite());
+    // Wide enough for every row and reason on one line (narrower widths: the test below).
+    const text = tableReport(suite(), plainStyle(400));
     const rows = text.split('\n').filter((l) => /^(PASS|FAIL|ERROR)\b/.test(l));
     expect(rows).toHaveLength(3);
     const nameColumn = rows.map((r) => r.indexOf('story') >= 0 ? r.indexOf('story') : r.indexOf('needs'));
     expect(new Set(nameColumn).size).toBe(1);
     expect(text).toMatch(/\n {8}scenario: expected no ATT Read Response before HCI Encryption Change .*; there was one at /);
     expect(text).toMatch(/\n {8}transport unavailable: no adapter hci1\n/);
+  });
+
+  it('fits the width it is given (a row too wide puts its file below), and paints PASS/FAIL only with colour', () => {
+    for (const width of [60, 100, 200]) {
+      const text = tableReport(suite(), plainStyle(width));
+      expect(text.split('\n').filter((l) => l.length > width), `width ${width}`).toEqual([]);
+      expect(text).not.toContain('\u001b');
+      expect(text.trimEnd().split('\n').at(-1)).toBe('1 passed, 2 failed');
+    }
+    const coloured = tableReport(suite(), { color: true, symbols: true, width: 200 });
+    expect(coloured).toMatch(/^\u001b\[32mPASS \u001b\[39m {2}story <passes>/m);
+    expect(coloured).toMatch(/^\u001b\[31mFAIL \u001b\[39m {2}story with a leaky peripheral/m);
+    expect(coloured).toMatch(/^\u001b\[31mERROR\u001b\[39m {2}needs a dongle/m);
+    expect(coloured.trimEnd().split('\n').at(-1)).toBe('\u001b[31m1 passed, 2 failed\u001b[39m');
+    // A name with an escape of its own is shown, not obeyed, and the colour around it is blebench's.
+    const hostile = { ...suite(), results: [{ ...suite().results[0]!, name: 'evil \u001b[2J name' }] };
+    expect(tableReport(hostile, { color: true, symbols: true, width: 200 })).toContain('evil \\x1b[2J name');
   });
 
   it('an all-passing suite says 0 failed', () => {
