@@ -22,6 +22,7 @@ import { encryptWithStoredKey, wireLtk } from './pairing/stored-key.js';
 import { DEFAULT_KEY_MISSING_POLICY, isKeyMissing, keyMissingNote, peerKeyFrom, type KeyMissingPolicy, type PeerKeyKnowledge } from './pairing/key-missing-policy.js';
 import type { Advertisement } from './scan.js';
 import { hex } from '../common/base/codes/code-table.js';
+import { formatUuid } from '../common/base/output/format.js';
 
 /** One try of an operation: what it ended in, and whether the link was encrypted then. */
 export interface Attempt {
@@ -259,7 +260,7 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
   }
 
   read(c: DiscoveredCharacteristic, record?: OperationRecord): Promise<Buffer> {
-    return this.withPolicy(record, () => this.gatt.read(c.valueHandle, `Read Request for ${c.uuid}`));
+    return this.withPolicy(record, () => this.gatt.read(c.valueHandle, `Read Request for ${formatUuid(c.uuid)}`));
   }
 
   /** Read Using Characteristic UUID over start..end (Vol 3 Part G 4.8.2), under the pairing policy; see GattClient. */
@@ -268,11 +269,11 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
   }
 
   write(c: DiscoveredCharacteristic, value: Buffer, record?: OperationRecord): Promise<void> {
-    return this.withPolicy(record, () => this.gatt.write(c.valueHandle, value, `Write Request to ${c.uuid}`));
+    return this.withPolicy(record, () => this.gatt.write(c.valueHandle, value, `Write Request to ${formatUuid(c.uuid)}`));
   }
 
   writeWithoutResponse(c: DiscoveredCharacteristic, value: Buffer, record?: OperationRecord): Promise<void> {
-    return this.withPolicy(record, () => this.gatt.writeWithoutResponse(c.valueHandle, value, `Write Command to ${c.uuid}`));
+    return this.withPolicy(record, () => this.gatt.writeWithoutResponse(c.valueHandle, value, `Write Command to ${formatUuid(c.uuid)}`));
   }
 
   readDescriptor(handle: number, record?: OperationRecord): Promise<Buffer> {
@@ -302,7 +303,7 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
       };
       this.on('notification', listener);
     });
-    return deadline(next, { what: `notification from ${c.uuid}`, timeoutMs, linkLost: this.lost }).finally(() => this.off('notification', listener!));
+    return deadline(next, { what: `notification from ${formatUuid(c.uuid)}`, timeoutMs, linkLost: this.lost }).finally(() => this.off('notification', listener!));
   }
 
   /** HCI Disconnect, then the Disconnection Complete (its reason is on `link`). */
@@ -316,10 +317,10 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
 
   private writeCccd(c: DiscoveredCharacteristic, bits: number, record?: OperationRecord): Promise<void> {
     const cccd = c.descriptors.find((d) => d.uuid === CCCD_UUID);
-    if (!cccd) return Promise.reject(new CentralUsageError(`${c.uuid} has no Client Characteristic Configuration descriptor (0x2902) to write`));
+    if (!cccd) return Promise.reject(new CentralUsageError(`${formatUuid(c.uuid)} has no Client Characteristic Configuration descriptor (0x2902) to write`));
     const value = Buffer.alloc(2);
     value.writeUInt16LE(bits);
-    return this.withPolicy(record, () => this.gatt.write(cccd.handle, value, `Write Request to the CCCD of ${c.uuid}`));
+    return this.withPolicy(record, () => this.gatt.write(cccd.handle, value, `Write Request to the CCCD of ${formatUuid(c.uuid)}`));
   }
 
   /** The first failed attempt on this link to raise its security: a pairing (any trigger) or encryption with the kept key. */

@@ -27,6 +27,7 @@ import type { KeyMissingPolicy } from '../pairing/key-missing-policy.js';
 import type { Found } from '../scan.js';
 import { describeSecurity, explainError, explainRecord } from './explain.js';
 import { advertisedProfile, matchProfile, nameCharacteristics, type NamedCharacteristic } from '../gatt/profile-match.js';
+import { formatAddress } from '../../common/base/output/format.js';
 
 export interface CentralConsoleOptions {
   /** Opens the transport (again, after it was lost). */
@@ -153,7 +154,7 @@ class CentralConsole {
       const known = advertisedProfile(ad.serviceUuids);
       const services = ad.serviceUuids.map(displayUuid).join(', ') || '(none advertised)';
       // The peer's name goes into the prompt's own frame (not through screen.print): escaped here.
-      const name = `${escapeField(ad.localName ?? '(no name)').padEnd(18)} ${ad.address}  ${String(ad.rssi).padStart(4)} dBm  ${services}${known ? `  [profile ${known}]` : ''}`;
+      const name = `${escapeField(ad.localName ?? '(no name)').padEnd(18)} ${formatAddress(ad.address)}  ${String(ad.rssi).padStart(4)} dBm  ${services}${known ? `  [profile ${known}]` : ''}`;
       const before = rows.get(ad.address);
       rows.set(ad.address, { key: ad.address, name, value: found });
       if (before?.name !== name) listeners.forEach((l) => l());
