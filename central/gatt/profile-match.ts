@@ -3,10 +3,11 @@
 // profile's name; otherwise its UUID. A profile matches by service and characteristic UUIDs.
 import { allCharacteristics, displayUuid, listProfiles, loadProfile, parseUuid, type ResolvedCharacteristic, type ResolvedProfile } from '../../common/stack/gatt/index.js';
 import type { DiscoveredCharacteristic, DiscoveredService } from './discovered.js';
+import { uuidName } from '../../common/base/output/format.js';
 
 export interface NamedCharacteristic {
   readonly c: DiscoveredCharacteristic;
-  /** The profile's name, or the UUID as people read it. */
+  /** The profile's name, else the SIG's, else the UUID as people read it. */
   readonly name: string;
   readonly def?: ResolvedCharacteristic;
 }
@@ -53,7 +54,8 @@ export function nameCharacteristics(services: readonly DiscoveredService[], matc
   return services.flatMap((s) =>
     s.characteristics.map((c) => {
       const def = defs.find((d) => d.uuid === c.uuid && d.serviceUuid === s.uuid);
-      return def ? { c, name: def.name, def } : { c, name: displayUuid(c.uuid) };
+      // No profile names it: the SIG's name (Device Name, Appearance…), else the UUID.
+      return def ? { c, name: def.name, def } : { c, name: uuidName(c.uuid, 'characteristic') ?? displayUuid(c.uuid) };
     }),
   );
 }

@@ -12,7 +12,8 @@ import { root, SUITE_DIR } from './run-helpers.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'blebench-run-'));
 function blebench(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/blebench.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, BLEBENCH_DEBUG: '' } });
+  // 400 columns: each failure's reason on one line of the table (narrower widths wrap it: test/scenario/reporters.test.ts).
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/blebench.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, BLEBENCH_DEBUG: '', COLUMNS: '400' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const file = (name: string, text: string) => {
