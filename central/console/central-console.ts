@@ -105,7 +105,7 @@ class CentralConsole {
     if (conn?.connected) {
       this.weDisconnected = true;
       await conn.disconnect().catch(() => undefined);
-      if (!conn.connected) this.print(`link to ${conn.peer.address} closed`);
+      if (!conn.connected) this.print(`link to ${formatAddress(conn.peer.address)} closed`);
     }
     const client = this.client;
     this.client = undefined;
@@ -141,7 +141,7 @@ class CentralConsole {
   }
 
   private label(f: Found): string {
-    return `${escapeField(f.advertisement.localName ?? '(no name)')} (${f.advertisement.address})`;
+    return `${escapeField(f.advertisement.localName ?? '(no name)')} (${formatAddress(f.advertisement.address)})`;
   }
 
   /** The live scan list: rows appear and RSSI changes while it is shown. */
@@ -194,7 +194,7 @@ class CentralConsole {
       if (l !== conn.link) return;
       tap.off('disconnect', onDisconnect);
       const why = new HciError(l.disconnectReason ?? 0, 'disconnection').message.replace(/^the link was lost: /, '');
-      this.print(this.weDisconnected || l.disconnectedBy === 'local' ? `disconnected from ${conn.peer.address}: ${why}` : `✗ the link to ${conn.peer.address} was lost: ${why}`);
+      this.print(this.weDisconnected || l.disconnectedBy === 'local' ? `disconnected from ${formatAddress(conn.peer.address)}: ${why}` : `✗ the link to ${formatAddress(conn.peer.address)} was lost: ${why}`);
       this.endLink(new HciError(l.disconnectReason ?? 0, 'disconnection'));
     };
     tap.on('disconnect', onDisconnect);

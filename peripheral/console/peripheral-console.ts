@@ -32,6 +32,7 @@ import { servePeripheral, type PeripheralServer } from '../peripheral-server.js'
 import { describeRequest } from '../answers/request-record.js';
 import type { Delivery } from '../server-types.js';
 import { PairingRefusal } from './pairing-refusal.js';
+import { formatAddress } from '../../common/base/output/format.js';
 
 export interface PeripheralConsoleOptions {
   /** Opens the transport (again, after it was lost). */
@@ -117,7 +118,7 @@ class PeripheralConsole {
     this.refusal = new PairingRefusal(server);
     this.changed.clear();
     this.watch(server);
-    this.print(`serving "${this.profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central. Ctrl-C quits`);
+    this.print(`serving "${this.profile.name}" as ${server.name} (${formatAddress(server.address)}) on ${transport.label}; waiting for a central. Ctrl-C quits`);
   }
 
   private async stop(): Promise<void> {
@@ -135,7 +136,7 @@ class PeripheralConsole {
   private watch(server: PeripheralServer): void {
     const refresh = () => this.menuRefresh?.abort('the link changed');
     server.on('connect', (c) => {
-      this.print(`▸ central ${c.central} (${c.addressType}) connected, link handle ${hex(c.handle, 4)}`);
+      this.print(`▸ central ${formatAddress(c.central)} (${c.addressType}) connected, link handle ${hex(c.handle, 4)}`);
       refresh();
     });
     server.on('disconnect', (d) => {
@@ -173,7 +174,7 @@ class PeripheralConsole {
   private centralName(onAir: string): string {
     const link = this.session.transport?.tap.links().find((l) => l.connected && l.peerAddress.toUpperCase() === onAir.toUpperCase());
     const identity = link?.peerIdentity ?? this.session.transport?.kernelShare?.identityOf({ address: onAir.toUpperCase(), type: 'random' });
-    return identity && identity.address !== onAir.toUpperCase() ? `${onAir} (identity ${identity.address} ${identity.type})` : onAir;
+    return identity && identity.address !== onAir.toUpperCase() ? `${formatAddress(onAir)} (identity ${formatAddress(identity.address)} ${identity.type})` : formatAddress(onAir);
   }
 
   private async menu(): Promise<'quit' | 'again'> {
