@@ -23,11 +23,15 @@ const hasSecurity = (c: CellBase): c is Cell => (c as Partial<Cell>).security !=
 export function cellLinks(phase: Phase<CellBase>): (CellLink | undefined)[] {
   // Paired right after connecting (policy upfront): every encrypted cell is "encrypted".
   let how: 'paired' | 'stored' | undefined = phase.pairings.some((p) => p.trigger === 'upfront' && p.result === 'encrypted') ? 'paired' : undefined;
-  const pairs = phase.policy !== 'never';
+  // "yet" while a later cell may still pair: never under policy never, nor after a failed attempt (one per link).
+  let pairs = phase.policy !== 'never';
   return phase.cells.map((c) => {
     if (!hasSecurity(c)) return undefined;
     if (c.pairing) {
-      if (c.pairing.result !== 'encrypted') return 'pairing failed';
+      if (c.pairing.result !== 'encrypted') {
+        pairs = false;
+        return 'pairing failed';
+      }
       how = c.pairing.method ? 'paired' : 'stored';
       return how === 'paired' ? 'paired now' : 'stored key now';
     }
