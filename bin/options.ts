@@ -4,6 +4,7 @@ import { BadInputError } from '../common/base/errors/blebench-error.js';
 import { parseTransportSpec, TRANSPORT_SPEC_FORMS, type TransportSpec } from '../common/stack/hci/transport-spec.js';
 import { createLogger, LOG_LEVELS, type LogFormat, type Logger } from '../common/base/log/logger.js';
 import type { LevelWithSilent } from 'pino';
+import { styleFor, type TextStyle } from '../common/base/output/style.js';
 
 export const transportOption = () =>
   new Option('--transport <spec>', `what is below the HCI seam: ${TRANSPORT_SPEC_FORMS.join(' | ')}`).default('mock');
@@ -14,6 +15,13 @@ export const addressOption = () =>
   );
 export const logLevelOption = () => new Option('--log-level <level>', 'log level on stderr').choices(LOG_LEVELS as string[]).default('info');
 export const logFormatOption = () => new Option('--log-format <format>', 'log format on stderr').choices(['json', 'pretty']).default('pretty');
+
+/** --no-color (commander sets `color: false`): colour off on a terminal too, as NO_COLOR does. */
+export const noColorOption = () => new Option('--no-color', 'no colour even on a terminal (as NO_COLOR=1 does; pipes, files and JSON never get any)');
+export const verboseOption = () => new Option('--verbose', "each cell's reason in words under the table (--json always has them)");
+
+/** The look of text written to stdout: colour and marks on a terminal only, its width (common/base/output/style.ts). */
+export const stdoutStyle = (opts: { color?: boolean | undefined }): TextStyle => styleFor(process.stdout, { noColor: opts.color === false });
 
 export interface CommonOptions {
   transport: string;

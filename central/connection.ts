@@ -26,6 +26,7 @@ import { hex } from '../common/base/codes/code-table.js';
 import { ATT_ERROR, ATT_OP } from '../common/base/codes/att.js';
 import { AttError } from './errors.js';
 import { CachedDiscovery, type GattCacheStore } from './gatt/gatt-cache.js';
+import { formatUuid } from '../common/base/output/format.js';
 
 /** One try of an operation: what it ended in, and whether the link was encrypted then. */
 export interface Attempt {
@@ -304,7 +305,7 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
   }
 
   read(c: DiscoveredCharacteristic, record?: OperationRecord): Promise<Buffer> {
-    return this.resynced(c, (x) => this.withPolicy(record, () => this.gatt.read(x.valueHandle, `Read Request for ${x.uuid}`)));
+    return this.resynced(c, (x) => this.withPolicy(record, () => this.gatt.read(x.valueHandle, `Read Request for ${formatUuid(x.uuid)}`)));
   }
 
   /** Read Using Characteristic UUID over start..end (Vol 3 Part G 4.8.2), under the pairing policy; see GattClient. */
@@ -313,11 +314,11 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
   }
 
   write(c: DiscoveredCharacteristic, value: Buffer, record?: OperationRecord): Promise<void> {
-    return this.resynced(c, (x) => this.withPolicy(record, () => this.gatt.write(x.valueHandle, value, `Write Request to ${x.uuid}`)));
+    return this.resynced(c, (x) => this.withPolicy(record, () => this.gatt.write(x.valueHandle, value, `Write Request to ${formatUuid(x.uuid)}`)));
   }
 
   writeWithoutResponse(c: DiscoveredCharacteristic, value: Buffer, record?: OperationRecord): Promise<void> {
-    return this.withPolicy(record, () => this.gatt.writeWithoutResponse(c.valueHandle, value, `Write Command to ${c.uuid}`));
+    return this.withPolicy(record, () => this.gatt.writeWithoutResponse(c.valueHandle, value, `Write Command to ${formatUuid(c.uuid)}`));
   }
 
   readDescriptor(handle: number, record?: OperationRecord): Promise<Buffer> {
@@ -347,7 +348,7 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
       };
       this.on('notification', listener);
     });
-    return deadline(next, { what: `notification from ${c.uuid}`, timeoutMs, linkLost: this.lost }).finally(() => this.off('notification', listener!));
+    return deadline(next, { what: `notification from ${formatUuid(c.uuid)}`, timeoutMs, linkLost: this.lost }).finally(() => this.off('notification', listener!));
   }
 
   /** HCI Disconnect, then the Disconnection Complete (its reason is on `link`). */
@@ -361,12 +362,12 @@ export class CentralConnection extends EventEmitter<{ notification: [Notificatio
 
   private writeCccd(c: DiscoveredCharacteristic, bits: number, record?: OperationRecord): Promise<void> {
     const cccd = c.descriptors.find((d) => d.uuid === CCCD_UUID);
-    if (!cccd) return Promise.reject(new CentralUsageError(`${c.uuid} has no Client Characteristic Configuration descriptor (0x2902) to write`));
+    if (!cccd) return Promise.reject(new CentralUsageError(`${formatUuid(c.uuid)} has no Client Characteristic Configuration descriptor (0x2902) to write`));
     const value = Buffer.alloc(2);
     value.writeUInt16LE(bits);
     return this.resynced(c, (x) => {
       const d = x.descriptors.find((y) => y.uuid === CCCD_UUID) ?? cccd;
-      return this.withPolicy(record, () => this.gatt.write(d.handle, value, `Write Request to the CCCD of ${x.uuid}`));
+      return this.withPolicy(record, () => this.gatt.write(d.handle, value, `Write Request to the CCCD of ${formatUuid(x.uuid)}`));
     });
   }
 

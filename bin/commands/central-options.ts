@@ -4,6 +4,7 @@ import type { SmpSetup } from '../../common/stack/smp/link-session.js';
 import type { HciTransport } from '../../common/stack/hci/transport.js';
 import type { PairingPolicy } from '../../central/pairing/pairing-policy.js';
 import type { PairingFlags } from '../pairing-options.js';
+import type { TextStyle } from '../../common/base/output/style.js';
 import type { KeyMissingPolicy } from '../../central/pairing/key-missing-policy.js';
 import type { GattCacheMode } from '../../central/gatt/gatt-cache.js';
 
@@ -27,6 +28,10 @@ export interface CentralOptions extends PairingFlags {
   saveProfile?: string;
   btsnoop?: string;
   json?: boolean;
+  /** --verbose: each cell's reason under the table. */
+  verbose?: boolean;
+  /** false with --no-color. */
+  color?: boolean;
   interactive?: boolean;
   timeout: number;
   logLevel: string;
@@ -38,6 +43,8 @@ export interface CentralDeps {
   transport?: HciTransport;
   out?: (s: string) => void;
   err?: (s: string) => void;
+  /** The table's colour, marks and width (default: stdout's; plain and 100 columns with `out`). */
+  style?: TextStyle;
   /** @internal On mock with no target: the served peripheral's Security Manager, set per method with --methods. */
   peripheralSmp?: SmpSetup;
   /** @internal The central's Security Manager, set up (key store checked) before the self-matrix opened anything. */

@@ -12,7 +12,7 @@ import { loggerFrom } from '../options.js';
 import type { CentralDeps, CentralOptions } from './central-options.js';
 import { matrixOutput, printMatrix } from './matrix-output.js';
 
-export type OsCentralOptions = Pick<CentralOptions, 'transport' | 'profile' | 'json' | 'timeout' | 'logLevel' | 'logFormat'> & { target: string };
+export type OsCentralOptions = Pick<CentralOptions, 'transport' | 'profile' | 'json' | 'verbose' | 'color' | 'timeout' | 'logLevel' | 'logFormat'> & { target: string };
 
 /** `transport`: an already open os transport (kept open). */
 export interface OsCentralDeps extends Pick<CentralDeps, 'transport' | 'out' | 'err'> {

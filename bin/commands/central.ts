@@ -19,7 +19,8 @@ import { CentralClient, DEFAULT_TIMEOUT_MS } from '../../central/central-client.
 import { runMatrix } from '../../central/matrix/run-matrix.js';
 import { PAIRING_POLICIES } from '../../central/pairing/pairing-policy.js';
 import { parseTarget } from '../../central/scan.js';
-import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, durationMs, transportOption } from '../options.js';
+import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, durationMs, noColorOption, transportOption, verboseOption } from '../options.js';
+import { wrap } from '../../common/base/output/fit.js';
 import { prepareControllerAddress, writePublicAddress } from '../../common/stack/hci/vendor-address.js';
 import { matrixOutput, printMatrix } from './matrix-output.js';
 import { renderMatrixHtml } from '../../central/matrix/render-html.js';
@@ -76,6 +77,8 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
     .option('--btsnoop <file>', 'write every HCI packet to FILE (btsnoop; .pcapng or .pklg by the extension; opens in Wireshark)')
     .option('--json', 'print the matrix as JSON')
     .option('--html <out>', 'also write the matrix (each cell coloured and linked to its place in the sequence) and the central tap\'s sequence chart as one self-contained HTML page to OUT')
+    .addOption(verboseOption())
+    .addOption(noColorOption())
     .option('--interactive', 'a console instead of the matrix: pick a peripheral from a live scan list, then read, write, subscribe, pair (needs a terminal)')
     .option('--timeout <ms>', 'time limit of each operation', durationMs('--timeout'), DEFAULT_TIMEOUT_MS)
     .addOption(logLevelOption().default('warn'))
@@ -137,7 +140,9 @@ export async function runCentral(opts: CentralOptions, deps: CentralDeps & OsCen
   if (opts.html !== undefined) checkOutputFile('--html', opts.html);
   if (opts.saveProfile !== undefined) checkProfileDestination(opts.saveProfile);
   // With --json stdout is one JSON object: the Security Manager's lines (a passkey shown) go to stderr.
-  const say = deps.out ? (l: string) => deps.out!(`${l}\n`) : opts.json ? (l: string) => err(`${l}\n`) : undefined;
+  // A line the Security Manager says (a passkey, a comparison answered) fits the terminal as the table does.
+  const fitted = (l: string) => `${wrap(escapeField(l), io.style.width, '  ').join('\n')}\n`;
+  const say = deps.out ? (l: string) => deps.out!(fitted(l)) : opts.json ? (l: string) => err(`${l}\n`) : (l: string) => io.out(fitted(l));
   const alarm = (l: string) => err(escapeForTerminal(`${l}\n`));
   const log = loggerFrom(opts, 'central');
   // With --methods the central always runs blebench's Security Manager; its config changes per phase.
@@ -288,7 +293,10 @@ async function runSelfMatrix(opts: CentralOptions, deps: CentralDeps, smp: SmpSe
   try {
     const { server, ct: centralSide } = world;
     if (wanted?.kind === 'address' && wanted.value !== server.address.toLowerCase()) throw notThere(` (${server.address})`);
-    if (!opts.json) matrixOutput(opts, deps).out(`blebench: the "${escapeField(profile.name)}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})\n\n`);
+    if (!opts.json) {
+      const io = matrixOutput(opts, deps);
+      io.out(`${wrap(`blebench: the "${escapeField(profile.name)}" profile served by bleno on the virtual radio, walked by noble (policy ${opts.policy})`, io.style.width, '  ').join('\n')}\n\n`);
+    }
     return await runCentral({ ...opts, target: server.address, profile: opts.profile ?? DEFAULT_PROFILE }, { ...deps, transport: centralSide, smp, forgetPeripheralBonds: () => server.forgetBonds(), ...(peripheralSmp ? { peripheralSmp } : {}) });
   } finally {
     await world.close();

@@ -7,7 +7,7 @@
 // line on stderr saying so. Both live here so that bin/main.ts gains one registration line.
 import { escapeForTerminal, escapeJsonForTerminal } from '../../common/base/output/escape.js';
 import type { Command } from 'commander';
-import { logFormatOption, logLevelOption, loggerFrom } from '../options.js';
+import { logFormatOption, loggerFrom, logLevelOption, noColorOption } from '../options.js';
 import { diagnose, realProbes, renderDoctor, type Probes } from '../../common/apps/doctor/index.js';
 import type { ExitCode } from '../../common/base/errors/blebench-error.js';
 import { defaultTransport, type TransportCommand } from '../../common/stack/hci/transport-default.js';
@@ -40,6 +40,7 @@ export function registerDoctorAndPlatformDefault(program: Command, done: (code: 
     .command('doctor')
     .description('what this machine offers for reaching a real radio (kernel Bluetooth, adapters, permissions, dongles, serial controllers, the OS stack) and what to do about what is missing; exit 0 when a hardware route is usable, 3 when none is (mock and h4: always work and do not count)')
     .option('--json', 'print the report as JSON')
+    .addOption(noColorOption())
     .addOption(logLevelOption().default('warn'))
     .addOption(logFormatOption())
     .addHelpText('after', '\n`--transport mock` (the virtual radio) and `h4:` (a `blebench air` server) always work: they need no hardware,\nso they do not count. Exit 0 means a route to a real radio is usable now (hci:N, hci-user:N, usb, serial:PATH\nor os); exit 3 means none is, and the report says what to do.\n')

@@ -1,5 +1,6 @@
 // blebench explain FILE [--json | --format text|json|mermaid] [--html OUT] [--connection N] [--central PLATFORM]: the security story of each connection
 // in a capture, and the patterns it shows (common/apps/explain). Exit 0 nothing wrong, 1 found something, 2 unreadable.
+import { noColorOption } from '../options.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { EXIT, type ExitCode } from '../../common/base/errors/blebench-error.js';
 import { CaptureFormatError } from '../../common/stack/capture/open-capture.js';
@@ -37,6 +38,7 @@ export function registerExplain(program: Command, done: (code: ExitCode) => void
     .argument('<file>', 'the capture')
     .option('--json', 'print the result as JSON (the same as --format json)')
     .addOption(new Option('--format <format>', 'text (default), json, or mermaid: the capture as a Mermaid sequenceDiagram (hosts and controllers as lanes, the link\'s security shaded)').choices([...EXPLAIN_FORMATS]))
+    .addOption(noColorOption())
     .option('--connection <n>', 'only this connection (numbered from 1 in capture order)', positive)
     .option('--html <out>', 'also write the story, the findings and the capture\'s sequence chart as one self-contained HTML page to OUT')
     .addOption(new Option('--central <platform>', 'the central\'s platform, to put what it is known to do first').choices(PLATFORMS as string[]))

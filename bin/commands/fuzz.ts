@@ -12,7 +12,7 @@ import { BadInputError, EXIT, type ExitCode } from '../../common/base/errors/ble
 import { countLine, verdictText } from '../../common/apps/fuzz/verdict.js';
 import { FUZZ_DEFAULTS, runFuzz, type FuzzTargetSpec } from '../../common/apps/fuzz/run-fuzz.js';
 import { MAX_SEED } from '../../common/apps/fuzz/prng.js';
-import { durationMs, logFormatOption, logLevelOption, loggerFrom, positiveInt } from '../options.js';
+import { durationMs, logFormatOption, loggerFrom, logLevelOption, noColorOption, positiveInt } from '../options.js';
 import { registerCentralDriver, CENTRAL_DRIVER_COMMAND, CENTRAL_DRIVER_READY } from './fuzz-central-driver.js';
 
 interface FuzzOptions {
@@ -51,6 +51,7 @@ export function registerFuzz(program: Command, done: (code: ExitCode) => void): 
     .option('--seed <n>', 'seed of the cases (printed first; the same seed gives the same cases)', seedOption)
     .option('--cases <n>', 'cases in all, shared among the targets', positiveInt('--cases'), FUZZ_DEFAULTS.cases)
     .option('--json', 'the verdict as one JSON object on stdout')
+    .addOption(noColorOption())
     .addOption(new Option('--batch <n>', 'cases between two liveness probes').argParser(positiveInt('--batch')).default(FUZZ_DEFAULTS.batchSize).hideHelp())
     .addOption(new Option('--probe-timeout <ms>', 'time a target has to answer a liveness probe').argParser(durationMs('--probe-timeout')).default(FUZZ_DEFAULTS.probeTimeoutMs).hideHelp())
     .addOption(logLevelOption().default('warn'))

@@ -16,7 +16,7 @@ import { counts, discoverScenarios, loadScenario, parseSeed, REPORTERS, Scenario
 import { filesOfShard, parseShard, type Shard } from '../../common/apps/scenario/shard.js';
 import { runSuite, type RunRole } from '../../common/apps/scenario/run/index.js';
 import { MAX_ISSUES_SHOWN } from '../../common/base/input/issues.js';
-import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, transportFrom, transportOption } from '../options.js';
+import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom, noColorOption, stdoutStyle, transportFrom, transportOption } from '../options.js';
 import { rigFactory } from '../run/rigs.js';
 import { seamCheck } from '../run/seam-check.js';
 
@@ -33,6 +33,8 @@ interface RunOptions {
   capture?: string;
   address?: string;
   shard?: string;
+  /** false with --no-color. */
+  color?: boolean;
   logLevel: string;
   logFormat: string;
 }
@@ -56,6 +58,7 @@ export function registerRun(program: Command, done: (code: ExitCode) => void): v
     .addOption(new Option('--role <role>', 'which roles run here: both (on mock), or one against real hardware').choices([...RUN_ROLES]).default('both'))
     .addOption(new Option('--reporter <name>', 'report format').choices([...REPORTERS]).default('table'))
     .option('--out <file>', 'write the report to FILE (atomically) instead of stdout')
+    .addOption(noColorOption())
     .option('--btsnoop <dir>', 'write one btsnoop capture per scenario and side into DIR')
     .option('--seed <n>', 'shuffle seed: run the scenarios in the order this seed gives (printed every run)')
     .option('--shard <K/N>', 'run only shard K of N (1-based): each scenario belongs to one shard by a hash of its path, so N machines running 1/N … N/N run every scenario once')
@@ -128,7 +131,7 @@ export async function runCommand(paths: string[], opts: RunOptions): Promise<Exi
   });
   // The seed is always printed: the table has it; other reports get it on stderr too.
   if (opts.reporter !== 'table' || opts.out) process.stderr.write(`blebench run: seed ${suite.seed} (run this order again with --seed ${suite.seed})\n`);
-  await writeReport(opts.reporter, suite, opts.out ? { out: opts.out } : {});
+  await writeReport(opts.reporter, suite, opts.out ? { out: opts.out } : { style: stdoutStyle(opts) });
   const c = counts(suite.results);
   if (opts.out) process.stdout.write(`${c.passed} passed, ${c.failed} failed (report: ${opts.out})\n`);
   // A controller that went away under the run is the transport's failure, not the scenarios' (exit 3).

@@ -26,7 +26,8 @@ import type { PairingPolicy } from '../pairing/pairing-policy.js';
 import type { KeyMissingPolicy } from '../pairing/key-missing-policy.js';
 import type { Found } from '../scan.js';
 import { describeSecurity, explainError, explainRecord } from './explain.js';
-import { advertisedProfile, matchProfile, nameCharacteristics, type NamedCharacteristic } from './profile-match.js';
+import { advertisedProfile, matchProfile, nameCharacteristics, type NamedCharacteristic } from '../gatt/profile-match.js';
+import { formatAddress } from '../../common/base/output/format.js';
 
 export interface CentralConsoleOptions {
   /** Opens the transport (again, after it was lost). */
@@ -113,7 +114,7 @@ class CentralConsole {
     if (conn?.connected) {
       this.weDisconnected = true;
       await conn.disconnect().catch(() => undefined);
-      if (!conn.connected) this.print(`link to ${conn.peer.address} closed`);
+      if (!conn.connected) this.print(`link to ${formatAddress(conn.peer.address)} closed`);
     }
     const client = this.client;
     this.client = undefined;
@@ -149,7 +150,7 @@ class CentralConsole {
   }
 
   private label(f: Found): string {
-    return `${escapeField(f.advertisement.localName ?? '(no name)')} (${f.advertisement.address})`;
+    return `${escapeField(f.advertisement.localName ?? '(no name)')} (${formatAddress(f.advertisement.address)})`;
   }
 
   /** The live scan list: rows appear and RSSI changes while it is shown. */
@@ -162,7 +163,7 @@ class CentralConsole {
       const known = advertisedProfile(ad.serviceUuids);
       const services = ad.serviceUuids.map(displayUuid).join(', ') || '(none advertised)';
       // The peer's name goes into the prompt's own frame (not through screen.print): escaped here.
-      const name = `${escapeField(ad.localName ?? '(no name)').padEnd(18)} ${ad.address}  ${String(ad.rssi).padStart(4)} dBm  ${services}${known ? `  [profile ${known}]` : ''}`;
+      const name = `${escapeField(ad.localName ?? '(no name)').padEnd(18)} ${formatAddress(ad.address)}  ${String(ad.rssi).padStart(4)} dBm  ${services}${known ? `  [profile ${known}]` : ''}`;
       const before = rows.get(ad.address);
       rows.set(ad.address, { key: ad.address, name, value: found });
       if (before?.name !== name) listeners.forEach((l) => l());
@@ -202,7 +203,7 @@ class CentralConsole {
       if (l !== conn.link) return;
       tap.off('disconnect', onDisconnect);
       const why = new HciError(l.disconnectReason ?? 0, 'disconnection').message.replace(/^the link was lost: /, '');
-      this.print(this.weDisconnected || l.disconnectedBy === 'local' ? `disconnected from ${conn.peer.address}: ${why}` : `✗ the link to ${conn.peer.address} was lost: ${why}`);
+      this.print(this.weDisconnected || l.disconnectedBy === 'local' ? `disconnected from ${formatAddress(conn.peer.address)}: ${why}` : `✗ the link to ${formatAddress(conn.peer.address)} was lost: ${why}`);
       this.endLink(new HciError(l.disconnectReason ?? 0, 'disconnection'));
     };
     tap.on('disconnect', onDisconnect);

@@ -12,6 +12,7 @@ import { AttError, AttProtocolError, CentralUsageError } from '../errors.js';
 import { discoverAll } from './discovery.js';
 import type { DiscoveredService } from './discovered.js';
 import { hex } from '../../common/base/codes/code-table.js';
+import { formatUuid } from '../../common/base/output/format.js';
 
 const executeWrite = (flags: number): AttPdu => ({ opcode: ATT_OP.EXECUTE_WRITE_REQ, flags });
 
@@ -78,7 +79,7 @@ export class GattClient {
    * AttError naming its code and handle (0x0A: no attribute of that type in the range). The range is
    * sent as given, so a server's answer to a bad one (0x01, Vol 3 Part F 3.4.4.1) can be seen.
    */
-  readUsingCharacteristicUuid(start: number, end: number, uuid: string, what = `Read By Type for ${uuid} over ${hex(start, 4)}-${hex(end, 4)}`): Promise<readonly AttHandleValue[]> {
+  readUsingCharacteristicUuid(start: number, end: number, uuid: string, what = `Read By Type for ${formatUuid(uuid)} over ${hex(start, 4)}-${hex(end, 4)}`): Promise<readonly AttHandleValue[]> {
     return this.run(what, async () => {
       const rsp = await this.ask({ opcode: ATT_OP.READ_BY_TYPE_REQ, startingHandle: start, endingHandle: end, attributeType: attUuidToWire(uuid) }, ATT_OP.READ_BY_TYPE_RSP);
       // Every handle returned must lie in the range asked for. Vol 3 Part F 3.4.4.1.

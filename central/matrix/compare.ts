@@ -9,6 +9,7 @@ import type { DiscoveredCharacteristic } from '../gatt/discovered.js';
 import { MATRIX_OPERATIONS, type Cell, type CellBase, type CellOutcome, type MatrixResult } from './matrix-types.js';
 import { outcomeText } from './outcome-text.js';
 import { offered } from './run-phase.js';
+import { formatNamedUuid, formatUuid } from '../../common/base/output/format.js';
 
 /** The security before any pairing: what the first attempt of an on-error cell met. */
 const UNPAIRED: LinkSecurityState = { encrypted: false, authenticated: false, keyExists: false };
@@ -29,7 +30,7 @@ function mismatch(expected: ProfileExpectedOutcome, got: CellOutcome): string | 
   return `expected ${expectedText(expected)}, got ${outcomeText(got)}`;
 }
 
-export const cellName = (c: CellBase) => `"${c.characteristic.name ?? c.characteristic.uuid}" × ${c.operation} (${c.phase})`;
+export const cellName = (c: CellBase) => `"${c.characteristic.name ?? formatNamedUuid(c.characteristic.uuid, 'characteristic')}" × ${c.operation} (${c.phase})`;
 
 /**
  * Whether the server held a key for this central when the cell ran (what makes it answer 0x0F rather
@@ -82,7 +83,7 @@ export function compareProperties(profile: ResolvedProfile, discovered: readonly
   for (const pc of allCharacteristics(profile)) {
     const tc = discovered.find((d) => d.uuid === pc.uuid);
     if (!tc) {
-      out.push(`"${pc.name}" (${pc.uuid}): in the profile, not on the target`);
+      out.push(`"${pc.name}" (${formatUuid(pc.uuid)}): in the profile, not on the target`);
       continue;
     }
     const has = new Set(offered(tc));

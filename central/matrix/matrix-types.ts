@@ -31,7 +31,8 @@ export type FactSource = 'air' | 'api';
 export const API_FACTS_HEADER = 'facts from the OS API, not the air: no HCI tap';
 
 export type CellOutcome =
-  | { kind: 'value'; hex: string; text?: string }
+  /** `meaning`: what the SIG says the value of this characteristic means (an Appearance's name). */
+  | { kind: 'value'; hex: string; text?: string; meaning?: string }
   | { kind: 'written'; hex: string }
   /** A Write Command went out; none is ever answered (Vol 3 Part F 3.4.5.3). */
   | { kind: 'sent'; hex: string }
@@ -126,6 +127,8 @@ export interface MatrixResult<C extends CellBase = Cell> {
   /** The personas given a phase each (--as), in order. */
   personas?: string[];
   phases: Phase<C>[];
+  /** With no profile given: the built-in profile whose names the cells carry (the one naming the most of what was found). */
+  namedBy?: string;
   /** Profile name and file, when comparing. */
   profile?: { name: string; source: string };
   /** Every difference from the profile, named. Empty: the target behaves as the profile says. */

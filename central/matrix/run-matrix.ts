@@ -11,6 +11,7 @@ import { compareWithProfile } from './compare.js';
 import type { DescriptorRead, MatrixResult, Phase, PhaseName } from './matrix-types.js';
 import { CCCD_UUID } from '../gatt/gatt-uuids.js';
 import { runPhase } from './run-phase.js';
+import { builtInNames } from '../gatt/profile-match.js';
 import type { DiscoveredCharacteristic } from '../gatt/discovered.js';
 import type { MatrixMethod } from './pairing-methods.js';
 
@@ -108,6 +109,7 @@ export async function runMatrix(client: CentralClient, found: Found, options: Ma
     if (!chars.length) chars = second.chars;
   }
   if (options.readDescriptors) result.discovered = chars;
+  if (!options.profile) nameFromBuiltIn(result, chars);
   const peerKey = client.peerKey(found.advertisement.address);
   if (peerKey) result.peerKey = peerKey;
   if (options.profile) {
@@ -116,6 +118,19 @@ export async function runMatrix(client: CentralClient, found: Found, options: Ma
     for (const p of result.phases) if (p.note && p.name === 'unencrypted') result.differences.push(`phase ${p.name}: ${p.note}`);
   }
   return result;
+}
+
+/** With no profile given, the cells take the names of the built-in profile that names the most of them (as the console does). */
+function nameFromBuiltIn(result: MatrixResult, chars: readonly DiscoveredCharacteristic[]): void {
+  const names = builtInNames(chars);
+  if (!names) return;
+  result.namedBy = names.profile;
+  for (const p of result.phases) {
+    for (const c of p.cells) {
+      const name = names.nameOf(c.characteristic);
+      if (name !== undefined) c.characteristic.name = name;
+    }
+  }
 }
 
 /** Each descriptor but the CCCD (the subscription cells wrote it), read on this phase's link; stops when the link is lost. */

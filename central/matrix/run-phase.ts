@@ -44,7 +44,7 @@ export async function runCell(ctx: MatrixPhaseContext, c: DiscoveredCharacterist
       case 'read': {
         const v = await conn.read(c, rec);
         readBack.set(c.valueHandle, v);
-        outcome = valueOutcome(v);
+        outcome = valueOutcome(v, c.uuid);
         why = `read ${v.length} octet(s)`;
         break;
       }

@@ -14,6 +14,7 @@ import { EventEmitter } from 'node:events';
 import type { NobleOsBindings } from '../noble/os-bindings.js';
 import { deadline } from '../deadline.js';
 import { OsApiError } from './os-api-error.js';
+import { formatUuid } from '../../common/base/output/format.js';
 
 /** A characteristic as the OS names it: noble's uuids (lower case, no dashes). */
 export interface ApiCharacteristicRef {
@@ -68,25 +69,25 @@ export class ApiBearer extends EventEmitter<{ notification: [ApiNotification]; e
 
   /** The value the OS reports for a read (see the file comment for what it cannot show). */
   read(c: ApiCharacteristicRef): Promise<Buffer> {
-    return this.run(`read of ${c.uuid}`, 'read', (args) => this.matches(args, c) && args[4] !== true, () => this.calls.read(this.peripheralUuid, c.serviceUuid, c.uuid), (args) => {
-      if (present(args[5])) throw new OsApiError('read', `read of ${c.uuid}`, args[5]);
+    return this.run(`read of ${formatUuid(c.uuid)}`, 'read', (args) => this.matches(args, c) && args[4] !== true, () => this.calls.read(this.peripheralUuid, c.serviceUuid, c.uuid), (args) => {
+      if (present(args[5])) throw new OsApiError('read', `read of ${formatUuid(c.uuid)}`, args[5]);
       return Buffer.from(args[3] as Buffer);
     });
   }
 
   /** A write with response (or without: then the OS only says it queued it). */
   write(c: ApiCharacteristicRef, value: Buffer, withoutResponse: boolean): Promise<void> {
-    return this.run(`write to ${c.uuid}`, 'write', (args) => this.matches(args, c), () => this.calls.write(this.peripheralUuid, c.serviceUuid, c.uuid, value, withoutResponse), (args) => {
-      if (present(args[3])) throw new OsApiError('write', `write to ${c.uuid}`, args[3]);
+    return this.run(`write to ${formatUuid(c.uuid)}`, 'write', (args) => this.matches(args, c), () => this.calls.write(this.peripheralUuid, c.serviceUuid, c.uuid, value, withoutResponse), (args) => {
+      if (present(args[3])) throw new OsApiError('write', `write to ${formatUuid(c.uuid)}`, args[3]);
     });
   }
 
   /** Turn notifications/indications on or off: the OS writes the CCCD and chooses which bit. */
   setNotify(c: ApiCharacteristicRef, on: boolean): Promise<void> {
     const op = on ? 'subscribe' : 'unsubscribe';
-    return this.run(`${op} to ${c.uuid}`, 'notify', (args) => this.matches(args, c), () => this.calls.notify(this.peripheralUuid, c.serviceUuid, c.uuid, on), (args) => {
-      if (present(args[4])) throw new OsApiError(op, `${op} to ${c.uuid}`, args[4]);
-      if (args[3] !== on) throw new OsApiError(op, `${op} to ${c.uuid}`, undefined, `the OS reports notifications ${args[3] ? 'still on' : 'still off'}`);
+    return this.run(`${op} to ${formatUuid(c.uuid)}`, 'notify', (args) => this.matches(args, c), () => this.calls.notify(this.peripheralUuid, c.serviceUuid, c.uuid, on), (args) => {
+      if (present(args[4])) throw new OsApiError(op, `${op} to ${formatUuid(c.uuid)}`, args[4]);
+      if (args[3] !== on) throw new OsApiError(op, `${op} to ${formatUuid(c.uuid)}`, undefined, `the OS reports notifications ${args[3] ? 'still on' : 'still off'}`);
     });
   }
 

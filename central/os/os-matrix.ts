@@ -49,7 +49,7 @@ async function runCell(conn: OsConnection, c: OsCharacteristic, op: MatrixOperat
       case 'read': {
         const v = await conn.read(c);
         readBack.set(key, v);
-        outcome = valueOutcome(v);
+        outcome = valueOutcome(v, c.uuid);
         why = `the OS reported ${v.length} octet(s)`;
         break;
       }

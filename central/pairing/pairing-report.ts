@@ -10,6 +10,7 @@ import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
 import type { LinkState, PairingState, LocalOrRemote } from '../../common/stack/trace/link-state.js';
 import type { SmpPairingFields } from '../../common/stack/trace/smp-decode.js';
 import { AttError, HciError, SmpPairingFailed, type CentralError, type PairingSide } from '../errors.js';
+import { formatAddress } from '../../common/base/output/format.js';
 
 export interface PairingFeaturesReport {
   sentBy: PairingSide;
@@ -101,7 +102,7 @@ export function debugKeyText(d: DebugKeyUse): string {
   return `${DEBUG_KEY_WARNING}: the ${d.sentBy.join(' and the ')} sent the spec's debug P-256 public key (Vol 3 Part H 2.3.5.6.1); anyone with a capture can compute this link's key`;
 }
 
-const addressText = (a: { address: string; type: string }) => `${a.address} (${a.type})`;
+const addressText = (a: { address: string; type: string }) => `${formatAddress(a.address)} (${a.type})`;
 const asAddress = (a: { address: string; type: string }): AddressOf => ({ address: a.address, type: a.type === 'random' ? 'random' : 'public' });
 
 export function pairingReport(
@@ -109,8 +110,8 @@ export function pairingReport(
   trigger: string,
   outcome: { error?: CentralError; notes?: string[]; debugKey?: DebugKeyUse; identities?: { local?: { address: string; type: string }; peer?: { address: string; type: string } } },
 ): PairingReport {
-  const onAirLocal = link.localAddress ? `${link.localAddress.toUpperCase()} (${link.localAddressType ?? 'public'})` : 'unknown';
-  const onAirPeer = `${link.peerAddress.toUpperCase()} (${(link.peerAddressType & 1) === 1 ? 'random' : 'public'})`;
+  const onAirLocal = link.localAddress ? `${formatAddress(link.localAddress)} (${link.localAddressType ?? 'public'})` : 'unknown';
+  const onAirPeer = `${formatAddress(link.peerAddress)} (${(link.peerAddressType & 1) === 1 ? 'random' : 'public'})`;
   const pairOf = (onAir: string, id: { address: string; type: string } | undefined, line: string): AddressPair => (id && addressText(id) !== onAir ? { onAir, identity: addressText(id), line } : { onAir, line });
   const peerId = outcome.identities?.peer ?? link.peerIdentity;
   const peerType = (link.peerAddressType & 1) === 1 ? 'random' : 'public';

@@ -33,6 +33,7 @@ import { servePeripheral, type PeripheralServer } from '../peripheral-server.js'
 import { describeRequest } from '../answers/request-record.js';
 import type { Delivery } from '../server-types.js';
 import { PairingRefusal } from './pairing-refusal.js';
+import { formatAddress } from '../../common/base/output/format.js';
 
 export interface PeripheralConsoleOptions {
   /** Opens the transport (again, after it was lost). */
@@ -126,7 +127,7 @@ class PeripheralConsole {
     this.changed.clear();
     this.watch(server);
     for (const line of this.o.said ?? []) this.print(line);
-    this.print(`serving "${this.profile.name}" as ${server.name} (${server.address}) on ${transport.label}; waiting for a central. Ctrl-C quits`);
+    this.print(`serving "${this.profile.name}" as ${server.name} (${formatAddress(server.address)}) on ${transport.label}; waiting for a central. Ctrl-C quits`);
   }
 
   private async stop(): Promise<void> {
@@ -146,7 +147,7 @@ class PeripheralConsole {
   private watch(server: PeripheralServer): void {
     const refresh = () => this.menuRefresh?.abort('the link changed');
     server.on('connect', (c) => {
-      this.print(`▸ central ${c.central} (${c.addressType}) connected, link handle ${hex(c.handle, 4)}`);
+      this.print(`▸ central ${formatAddress(c.central)} (${c.addressType}) connected, link handle ${hex(c.handle, 4)}`);
       refresh();
     });
     server.on('disconnect', (d) => {

@@ -93,7 +93,7 @@ describe('untrusted text at every printer', () => {
 
   it('central: the matrix table and pretty logs of a peripheral named EV\\e]0;pwned\\aIL\\e[2J', async () => {
     const profile = hostileProfile();
-    const r = await blebench(['central', '--profile', profile, '--log-level', 'info', '--log-format', 'pretty']);
+    const r = await blebench(['central', '--profile', profile, '--verbose', '--log-level', 'info', '--log-format', 'pretty']);
     expect(r.code, r.stderr + r.log).toBe(0);
     for (const [where, text] of Object.entries({ stdout: r.stdout, stderr: r.stderr, log: r.log })) expectNoRaw(where, text);
     expect(r.stdout).toContain(escapeField(EVIL_NAME)); // the target line

@@ -60,8 +60,11 @@ describe('blebench central exit codes', () => {
   });
 
   it('--methods on mock with no target: a column per pairing method, Authenticated Read 0x05 only after Just Works, exit 0', () => {
-    const r = spawnSync(process.execPath, ['bin/blebench.js', 'central', '--methods', 'just-works,passkey,numeric-comparison', '--log-level', 'silent'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, BLEBENCH_DEBUG: '' } });
+    // 200 columns ($COLUMNS, as a pipe has no width of its own): the four phases side by side.
+    const r = spawnSync(process.execPath, ['bin/blebench.js', 'central', '--methods', 'just-works,passkey,numeric-comparison', '--log-level', 'silent'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, BLEBENCH_DEBUG: '', COLUMNS: '200', NO_COLOR: '' } });
     expect(r.status).toBe(EXIT.OK);
+    expect(r.stdout.split('\n').filter((l) => [...l].length > 200)).toEqual([]);
+    expect(r.stdout).not.toContain('\u001b');
     const header = r.stdout.split('\n').find((l) => l.startsWith('characteristic'))!;
     for (const title of ['unencrypted (never)', 'after Just Works', 'after Passkey Entry', 'after Numeric Comparison']) expect(header).toContain(title);
     const row = r.stdout.split('\n').find((l) => l.startsWith('Authenticated Read'))!;

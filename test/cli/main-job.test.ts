@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const run = (...args: string[]) => spawnSync(process.execPath, ['bin/blebench.js', 'central', ...args], { encoding: 'utf8', timeout: 60_000 });
+// A pipe, as CI has: 100 columns unless $COLUMNS says otherwise, no colour.
+const run = (...args: string[]) => spawnSync(process.execPath, ['bin/blebench.js', 'central', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, COLUMNS: '100' } });
 
 describe('the main job', () => {
   it('npm start is `blebench central` with no target', () => {
@@ -17,8 +18,18 @@ describe('the main job', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^verdict: OK: all \d+ cell\(s\) match profile "blebench default"$/m);
     // the case behind the project: unencrypted 0x05, then the value after pairing
-    expect(r.stdout).toMatch(/Encrypted Everything\s+read\s+ATT 0x05 Insufficient Authentication\s+"secret"/);
+    // (in 100 columns, a pipe's width, the error's words are shortened; the code stays whole)
+    expect(r.stdout).toMatch(/Encrypted Everything\s+read\s+ATT 0x05 Insuff\. Authn\s+"secret"/);
+    expect(r.stdout.split('\n').filter((l) => [...l].length > 100)).toEqual([]);
     expect(r.stdout).toMatch(/method: LE legacy Just Works/);
+  });
+
+  it("the README's example is the output's first lines, as printed", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = /In a 100-column terminal \(the first rows\):\n\n```text\n([\s\S]*?)\n…\n```/.exec(readme)?.[1];
+    expect(example, 'the example block after "In a 100-column terminal"').toBeDefined();
+    const r = run();
+    expect(r.stdout.split('\n').slice(0, example!.split('\n').length).join('\n')).toBe(example);
   });
 
   it('--json gives one object with the cells and no differences', () => {

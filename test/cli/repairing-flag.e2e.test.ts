@@ -25,7 +25,7 @@ describe('blebench peripheral --on-repairing', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const central = (transport: string, keys: string, btsnoop: string) =>
-    spawnSync(process.execPath, [cli, 'central', '--target', 'blebench', '--transport', transport, '--keys', keys, '--address', ADDRESS, '--policy', 'upfront', '--btsnoop', btsnoop, '--log-level', 'silent'], { encoding: 'utf8', timeout: 60_000 });
+    spawnSync(process.execPath, [cli, 'central', '--target', 'blebench', '--transport', transport, '--keys', keys, '--address', ADDRESS, '--policy', 'upfront', '--btsnoop', btsnoop, '--log-level', 'silent'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, COLUMNS: '400' } });
 
   for (const policy of ['refuse', 'accept'] as const) {
     it(`${policy}: the central that forgot its bond pairs again and is ${policy === 'refuse' ? 'refused with 0x03' : 'accepted; the bond is replaced'}`, async () => {

@@ -36,13 +36,13 @@ describe('the consoles in real terminals, on one blebench air', () => {
     // The peripheral console, its profile picked from the list.
     tmux.start('p', [...blebench, 'peripheral', '--interactive', '--transport', transport], status('p'), root);
     await tmux.waitForScreen('p', /\? which profile to serve\?\n❯ default/);
-    await tmux.step('p', ['Enter'], /serving "blebench default" as blebench \(([0-9a-f]{2}:){5}[0-9a-f]{2}\).*waiting for a central/);
+    await tmux.step('p', ['Enter'], /serving "blebench default" as blebench \(([0-9A-F]{2}:){5}[0-9A-F]{2}\).*waiting for a central/);
 
     // The central console: the peripheral appears in the live scan list; pick it.
     // With --keys the central pairs with blebench's Security Manager and keeps the bond in that file.
     const keys = path.join(rig.dir, 'central-keys.json');
     tmux.start('c', [...blebench, 'central', '--interactive', '--policy', 'never', '--keys', keys, '--transport', transport], status('c'), root);
-    await tmux.waitForScreen('c', /❯ blebench\s+([0-9a-f]{2}:){5}[0-9a-f]{2}\s+-?\d+ dBm\s+B1EB1000-7E57-4B3E-9C1D-2F5E0B1C7A90\s+\[profile blebench default\]/);
+    await tmux.waitForScreen('c', /❯ blebench\s+([0-9A-F]{2}:){5}[0-9A-F]{2}\s+-?\d+ dBm\s+B1EB1000-7E57-4B3E-9C1D-2F5E0B1C7A90\s+\[profile blebench default\]/);
     await tmux.step('c', ['Enter'], /names from the "blebench default" profile/);
     await tmux.waitForScreen('c', /\? blebench \(.*\): what now\?\n❯ characteristic/);
     await tmux.waitForScreen('p', /▸ central .* connected, link handle/);
@@ -127,7 +127,7 @@ describe('the consoles in real terminals, on one blebench air', () => {
     expect(store.bonds[0]!.peerLtk?.key).toMatch(/^[0-9a-f]{32}$/);
     c = tmux.screen('c');
     expect(c).toMatch(/interrupted: closing the link/);
-    expect(c).toMatch(/link to ([0-9a-f]{2}:){5}[0-9a-f]{2} closed/);
+    expect(c).toMatch(/link to ([0-9A-F]{2}:){5}[0-9A-F]{2} closed/);
     await tmux.waitForScreen('p', /▸ central .* disconnected: 0x13 Remote User Terminated Connection \(the central closed it\)/);
 
     tmux.keys('p', 'C-c');

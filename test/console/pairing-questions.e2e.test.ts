@@ -27,7 +27,7 @@ describe('pairing questions in the consoles, on one blebench air', () => {
     tmux.start(p, [...blebench, 'peripheral', '--interactive', '--profile', 'default', '--transport', rig.transport, ...peripheralFlags], status(p), root);
     await tmux.waitForScreen(p, /waiting for a central/);
     tmux.start(c, [...blebench, 'central', '--interactive', '--policy', 'never', '--transport', rig.transport, ...centralFlags], status(c), root);
-    await tmux.waitForScreen(c, /❯ blebench\s+([0-9a-f]{2}:){5}[0-9a-f]{2}/);
+    await tmux.waitForScreen(c, /❯ blebench\s+([0-9A-F]{2}:){5}[0-9A-F]{2}/);
     await tmux.step(c, ['Enter'], /names from the "blebench default" profile/);
     await tmux.waitForScreen(c, /\? blebench \(.*\): what now\?\n❯ characteristic/);
     await tmux.waitForScreen(p, /▸ central .* connected, link handle/);

@@ -21,7 +21,7 @@ describe('the central console with a kept key', () => {
       tmux.start(name, [...blebench, 'central', '--interactive', '--policy', 'never', '--keys', keys, '--address', ADDRESS, '--transport', transport], status(name), root);
     };
     const connect = async (name: string) => {
-      await tmux.waitForScreen(name, /❯ blebench\s+([0-9a-f]{2}:){5}[0-9a-f]{2}/);
+      await tmux.waitForScreen(name, /❯ blebench\s+([0-9A-F]{2}:){5}[0-9A-F]{2}/);
       await tmux.step(name, ['Enter'], /names from the "blebench default" profile/);
       return tmux.waitForScreen(name, /\? blebench \(.*\): what now\?\n❯ characteristic/);
     };

@@ -45,7 +45,8 @@ export async function openBench(): Promise<Bench> {
   const air = server.address;
   const children: Array<{ stop(): Promise<number | null> }> = [];
   const blebenchChild = (args: string[]) => {
-    const child = startChild(process.execPath, ['bin/blebench.js', ...args]);
+    // 200 columns: the matrix's phases side by side, whatever terminal runs the tests.
+    const child = startChild(process.execPath, ['bin/blebench.js', ...args], { COLUMNS: '200' });
     children.push(child);
     return child;
   };

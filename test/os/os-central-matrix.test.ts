@@ -86,7 +86,8 @@ describe('the security matrix over the os transport (fake CoreBluetooth binding 
     expect(table).toContain('pairing decided by the OS');
     expect(table).toContain('(address hidden by the OS)');
     expect(table).toMatch(/\nOpen Read +read +api +"open" \(6f70656e\)\n/);
-    expect(table).toMatch(/Open Read × read, as the OS handled it \[api\]: the OS reported 4 octet\(s\)/);
+    // Each cell's reason with --verbose.
+    expect(renderMatrixTable(r, { verbose: true })).toMatch(/Open Read × read, as the OS handled it \[api\]: the OS reported 4 octet\(s\)/);
     const json = JSON.parse(JSON.stringify(matrixJson(r))) as { facts: { source: string; header: string }; phases: { cells: { source: string }[] }[] };
     expect(json.facts).toMatchObject({ source: 'api', header: API_FACTS_HEADER });
     expect(json.phases[0]!.cells.every((c) => c.source === 'api')).toBe(true);

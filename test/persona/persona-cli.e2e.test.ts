@@ -9,13 +9,14 @@ import { describe, expect, it } from 'vitest';
 
 function central(args: string[], cwd?: string) {
   const bin = path.resolve('bin/blebench.js');
-  const r = spawnSync(process.execPath, [bin, 'central', ...args], { encoding: 'utf8', timeout: 60_000, cwd, env: { ...process.env, BLEBENCH_DEBUG: '' } });
+  // 400 columns: what each app and user would see stays one line each (under --verbose).
+  const r = spawnSync(process.execPath, [bin, 'central', ...args], { encoding: 'utf8', timeout: 60_000, cwd, env: { ...process.env, BLEBENCH_DEBUG: '', COLUMNS: '400' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 describe('blebench central --as', () => {
   it('--as ios,android: a column each after the unencrypted one, and what each app and user would see', () => {
-    const r = central(['--as', 'ios,android', '--log-level', 'silent']);
+    const r = central(['--as', 'ios,android', '--verbose', '--log-level', 'silent']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^characteristic +operation +unencrypted \(never\) +as ios +as android *$/m);

@@ -23,10 +23,12 @@ describe('blebench peripheral --as macos, blebench central --as ios', () => {
     children.push(mac);
     await mac.waitForLine(/waiting for a central/, 15_000);
     expect(mac.stderr()).toContain('blebench peripheral: as macOS: a Pairing Request: refused (Pairing Failed 0x05 Pairing Not Supported; the reason macOS sends is not known) (unknown: jmcorgan/fips#72');
-    const r = spawnSync(process.execPath, ['bin/blebench.js', 'central', '--as', 'ios', '--transport', `h4:unix:${sock}`, '--target', 'blebench', '--log-level', 'silent'], { encoding: 'utf8', timeout: 60_000 });
+    // --verbose: each cell's reason and what the persona's user saw; 400 columns keep each on one line.
+    const r = spawnSync(process.execPath, ['bin/blebench.js', 'central', '--as', 'ios', '--transport', `h4:unix:${sock}`, '--target', 'blebench', '--verbose', '--log-level', 'silent'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, COLUMNS: '400' } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    // Encrypted Read (no --profile: the central names it by its UUID).
-    expect(r.stdout).toMatch(/b1eb10027e574b3e9c1d2f5e0b1c7a90 × read, as ios: .*\n {4}→ iOS: no dialog to answer \(the peer refused the Pairing Request at once: SMP 0x05 Pairing Not Supported\) \[inference\]; the app gets CBATTError 5 "Authentication is insufficient\."/);
+    // Encrypted Read (no --profile: the central names it as the built-in profile it matches does).
+    expect(r.stdout).toContain('names from the built-in profile "blebench default"');
+    expect(r.stdout).toMatch(/Encrypted Read × read, as ios: .*\n {4}→ iOS: no dialog to answer \(the peer refused the Pairing Request at once: SMP 0x05 Pairing Not Supported\) \[inference\]; the app gets CBATTError 5 "Authentication is insufficient\."/);
   }, 90_000);
 });

@@ -153,17 +153,30 @@ describe('value', () => {
   const readWith = (v: string) => stepOf(`    - read: Encrypted Read\n      expect: { value: ${v} }`);
   const got = (b: string): StepResult => ({ ...OK, value: Buffer.from(b) });
   it.each([
-    ['{ utf8: secret }', 'secret', 'secret!', 'expected read Encrypted Read to return the value 73 65 63 72 65 74; got 73 65 63 72 65 74 21 (7 octets)'],
+    // Each failure in the notation the scenario wrote the value in, the hex beside it.
+    ['{ utf8: secret }', 'secret', 'secret!', 'expected read Encrypted Read to return the text "secret" (73 65 63 72 65 74); got "secret!" (73 65 63 72 65 74 21)'],
     ['{ hex: "73 65" }', 'se', 'sf', 'expected read Encrypted Read to return the value 73 65; got 73 66 (2 octets)'],
-    ['{ text: secret }', 'secret', 'Secret', 'expected read Encrypted Read to return the text "secret"; got "Secret" (6 octets)'],
-    ['{ regex: "^sec" }', 'secret', 'insecure', 'expected read Encrypted Read to return a value matching /^sec/u; got "insecure" (8 octets)'],
+    ['{ bytes: [115, 101] }', 'se', 'sf', 'expected read Encrypted Read to return the bytes [115, 101] (73 65); got [115, 102] (73 66)'],
+    ['{ number: 300, width: 2 }', '\u002c\u0001', '\u002c\u0000', 'expected read Encrypted Read to return the unsigned 16-bit little-endian number 300 (2C 01); got 44 (2C 00)'],
+    ['{ text: secret }', 'secret', 'Secret', 'expected read Encrypted Read to return the text "secret"; got "Secret" (53 65 63 72 65 74), 6 octets'],
+    ['{ regex: "^sec" }', 'secret', 'insecure', 'expected read Encrypted Read to return a value matching /^sec/u; got "insecure" (69 6E 73 65 63 75 72 65), 8 octets'],
     ['{ length: 6 }', 'secret', 'secrets', 'expected read Encrypted Read to return a value of 6 octets; got 73 65 63 72 65 74 73 (7 octets)'],
   ])('%s holds for %j and fails for %j', (expectation, good, bad, message) => {
     expect(evaluate(readWith(expectation), got(good), {})[1]!.ok).toBe(true);
     expect(evaluate(readWith(expectation), got(bad), {})[1]).toMatchObject({ ok: false, message, path: '/central/steps/0/expect/value' });
   });
   it('a read that returned nothing fails the value expectation too', () => {
-    expect(evaluate(readWith('{ utf8: x }'), OK, {})[1]!.message).toBe('expected read Encrypted Read to return the value 78; it returned no value');
+    expect(evaluate(readWith('{ utf8: x }'), OK, {})[1]!.message).toBe('expected read Encrypted Read to return the text "x" (78); it returned no value');
+  });
+  it('a signed big-endian number is read back as one; octets of another width are hex, said not to fit', () => {
+    const step = readWith('{ number: -2, width: 2, signed: true, endianness: big }');
+    expect(evaluate(step, { ...OK, value: Buffer.from([0xff, 0xfe]) }, {})[1]!.ok).toBe(true);
+    expect(evaluate(step, { ...OK, value: Buffer.from([0x80, 0x00]) }, {})[1]!.message).toBe('expected read Encrypted Read to return the signed 16-bit big-endian number -2 (FF FE); got -32768 (80 00)');
+    expect(evaluate(step, { ...OK, value: Buffer.from([0x01]) }, {})[1]!.message).toBe('expected read Encrypted Read to return the signed 16-bit big-endian number -2 (FF FE); got 01 (1 octet, not a 2-octet number)');
+  });
+  it('octets that are not UTF-8 are shown as hex and said to be so, never as replacement characters', () => {
+    const v = evaluate(readWith('{ utf8: é }'), { ...OK, value: Buffer.from([0xc3]) }, {})[1]!;
+    expect(v.message).toBe('expected read Encrypted Read to return the text "é" (C3 A9); got C3 (1 octet, not UTF-8 text)');
   });
   it('wait-notification checks the count and every value', () => {
     const step = stepOf('    - wait-notification: { characteristic: Encrypted Notify, count: 2, value: { length: 1 } }');

@@ -3,6 +3,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { plainStyle } from '../../common/base/output/style.js';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { classNameOf, evaluate, evaluateRun, jsonReport, junitReport, linkSecurity, protocolCode, tableReport, writeReport, type ScenarioResult, type StepResult, type SuiteResult } from '../../common/apps/scenario/index.js';
@@ -51,13 +52,31 @@ describe('table reporter', () => {
   });
 
   it('aligns one line per scenario and says why each failure failed', () => {
-    const text = tableReport(suite());
+    // Wide enough for every row and reason on one line (narrower widths: the test below).
+    const text = tableReport(suite(), plainStyle(400));
     const rows = text.split('\n').filter((l) => /^(PASS|FAIL|ERROR)\b/.test(l));
     expect(rows).toHaveLength(3);
     const nameColumn = rows.map((r) => r.indexOf('story') >= 0 ? r.indexOf('story') : r.indexOf('needs'));
     expect(new Set(nameColumn).size).toBe(1);
     expect(text).toMatch(/\n {8}scenario: expected no ATT Read Response before HCI Encryption Change .*; there was one at /);
     expect(text).toMatch(/\n {8}transport unavailable: no adapter hci1\n/);
+  });
+
+  it('fits the width it is given (a row too wide puts its file below), and paints PASS/FAIL only with colour', () => {
+    for (const width of [60, 100, 200]) {
+      const text = tableReport(suite(), plainStyle(width));
+      expect(text.split('\n').filter((l) => l.length > width), `width ${width}`).toEqual([]);
+      expect(text).not.toContain('\u001b');
+      expect(text.trimEnd().split('\n').at(-1)).toBe('1 passed, 2 failed');
+    }
+    const coloured = tableReport(suite(), { color: true, symbols: true, width: 200 });
+    expect(coloured).toMatch(/^\u001b\[32mPASS \u001b\[39m {2}story <passes>/m);
+    expect(coloured).toMatch(/^\u001b\[31mFAIL \u001b\[39m {2}story with a leaky peripheral/m);
+    expect(coloured).toMatch(/^\u001b\[31mERROR\u001b\[39m {2}needs a dongle/m);
+    expect(coloured.trimEnd().split('\n').at(-1)).toBe('\u001b[31m1 passed, 2 failed\u001b[39m');
+    // A name with an escape of its own is shown, not obeyed, and the colour around it is blebench's.
+    const hostile = { ...suite(), results: [{ ...suite().results[0]!, name: 'evil \u001b[2J name' }] };
+    expect(tableReport(hostile, { color: true, symbols: true, width: 200 })).toContain('evil \\x1b[2J name');
   });
 
   it('an all-passing suite says 0 failed', () => {
@@ -101,6 +120,23 @@ describe('junit reporter', () => {
     const out = elements.filter((e) => e.name === 'system-out');
     expect(out[0]!.text).toMatch(/^central's timeline:\n.*\n.*central {2}→ #1 ATT Exchange MTU Request: client Rx MTU 256\n/);
     expect(elements.find((e) => e.name === 'testsuite')!.attributes).toMatchObject({ tests: '3', failures: '1', errors: '1' });
+  });
+
+  it('stays small: a passing scenario carries no timeline, only a failing one does; times in whole milliseconds', () => {
+    const s = suite();
+    const passing = s.results[0]!;
+    expect(passing.status).toBe('passed');
+    expect(Object.values(passing.timelines).some((t) => (t?.length ?? 0) > 10)).toBe(true);
+    // The bound comes from the content: the same passing scenario with its timelines emptied gives a file
+    // exactly as long, however many packets the timelines held.
+    const bare: ScenarioResult = { ...passing, timelines: { central: [], peripheral: [] } };
+    const many = (r: ScenarioResult, n: number): SuiteResult => ({ ...s, results: Array.from({ length: n }, (_, i) => ({ ...r, name: `${r.name} ${i}`, durationMs: 12.3456789 + i })) });
+    expect(junitReport(many(passing, 48)).length).toBe(junitReport(many(bare, 48)).length);
+    // The failed and the errored scenario keep theirs (both have timelines here); the passing one does not.
+    const outs = parseXml(junitReport(s)).filter((e) => e.name === 'system-out');
+    expect(outs.map((e) => e.text.slice(0, 20))).toEqual(["central's timeline:\n", "central's timeline:\n"]);
+    const times = parseXml(junitReport(many(passing, 3))).filter((e) => e.name === 'testcase').map((e) => e.attributes.time);
+    expect(times).toEqual(['0.012', '0.013', '0.014']);
   });
 
   it('the checker itself rejects broken XML', () => {

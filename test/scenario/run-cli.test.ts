@@ -12,7 +12,8 @@ import { root, SUITE_DIR } from './run-helpers.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'blebench-run-'));
 function blebench(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/blebench.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, BLEBENCH_DEBUG: '' } });
+  // 400 columns: each failure's reason on one line of the table (narrower widths wrap it: test/scenario/reporters.test.ts).
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/blebench.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, BLEBENCH_DEBUG: '', COLUMNS: '400' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const file = (name: string, text: string) => {
@@ -56,7 +57,7 @@ describe('blebench run', () => {
     const r = blebench('run', good, bad, '--seed', '42');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL\s+open read, wrong value/);
-    expect(r.stdout).toContain('step 3 (read Open Read): expected read Open Read to return the value 63 6C 6F 73 65 64; got 6F 70 65 6E 20 74 6F 20 65 76 65 72 79 6F 6E 65 (16 octets)');
+    expect(r.stdout).toContain('step 3 (read Open Read): expected read Open Read to return the text "closed" (63 6C 6F 73 65 64); got "open to everyone" (6F 70 65 6E 20 74 6F 20 65 76 65 72 79 6F 6E 65)');
     expect(r.stdout).toMatch(/seed 42\n1 passed, 1 failed\n$/);
     const again = blebench('run', good, bad, '--seed', '42');
     const order = (s: string) => s.split('\n').filter((l) => /^(PASS|FAIL)/.test(l)).map((l) => l.split(/\s{2,}/)[1]);

@@ -12,7 +12,8 @@ const cli = join(root, 'bin/blebench.js');
 const scenario = join(root, 'fixtures/scenarios/security-request-ignored-by-central.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'blebench-secreq-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const run = (file: string) => spawnSync(process.execPath, [cli, 'run', file, '--seed', '1', '--btsnoop', dir], { encoding: 'utf8', timeout: 60_000 });
+// 400 columns: each reason on one line of the table.
+const run = (file: string) => spawnSync(process.execPath, [cli, 'run', file, '--seed', '1', '--btsnoop', dir], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, COLUMNS: '400' } });
 
 describe('security-request-after', () => {
   it('with the peripheral\'s Security Manager: the Security Request goes out after the named PDU; the scenario passes', () => {

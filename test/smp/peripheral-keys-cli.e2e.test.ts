@@ -57,6 +57,7 @@ describe('blebench peripheral --keys FILE', () => {
     spawnSync(process.execPath, [cli, 'central', '--target', 'blebench', '--transport', transport, '--keys', centralKeys, '--policy', 'upfront', '--btsnoop', btsnoop, '--log-level', 'silent'], {
       encoding: 'utf8',
       timeout: 60_000,
+      env: { ...process.env, COLUMNS: '400' },
     });
 
   it('pairs with bonding, keeps the bond (0600, by both identities); restarted with the file, the central encrypts with the stored LTK, no Pairing Request', async () => {
@@ -90,7 +91,8 @@ describe('blebench peripheral --keys FILE', () => {
     const r2 = central(second.transport, secondCapture);
     expect(r2.status, r2.stderr).toBe(EXIT.OK);
     // Before encryption the peripheral knows the central has a key: 0x0F, not 0x05. After: the value.
-    expect(r2.stdout).toMatch(/b1eb10027e574b3e9c1d2f5e0b1c7a90 read\s+ATT 0x0F Insufficient Encryption\s+"needs encryption"/);
+    // (no --profile: the cell carries the built-in profile's name)
+    expect(r2.stdout).toMatch(/Encrypted Read\s+read\s+ATT 0x0F Insufficient Encryption\s+"needs encryption"/);
     const central2 = decodeCapture((await readBtsnoop(secondCapture)).records);
     expect(central2.filter((e) => e.layer === 'smp')).toEqual([]);
     const enable = central2.filter((e) => e.name === 'HCI LE Enable Encryption');

@@ -11,6 +11,7 @@ import { L2CAP_HEADER_LENGTH } from '../../base/codes/l2cap.js';
 import { waitForEvent } from '../../base/util/wait.js';
 import type { L2capFrame } from './fuzz-case.js';
 import { hex } from '../../base/codes/code-table.js';
+import { formatAddressOctets } from '../../base/output/format.js';
 
 const ACL_HEADER_LENGTH = 5; // indicator, handle+flags, length
 const HANDLE_MASK = 0x0fff;
@@ -244,5 +245,5 @@ function lengthAndData(data: Buffer): Buffer {
 }
 
 function addressOf(wire: Buffer): string {
-  return [...wire].reverse().map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+  return formatAddressOctets(wire);
 }

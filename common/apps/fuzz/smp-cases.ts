@@ -20,6 +20,7 @@ import {
 import { mutate } from './mutate.js';
 import type { FuzzRole } from './fuzz-case.js';
 import type { Prng } from './prng.js';
+import { formatAddress } from '../../base/output/format.js';
 
 const KNOWN_CODES = [...SMP_CODE_TABLE.keys()];
 
@@ -32,7 +33,7 @@ export interface SmpSequence {
 const reserved = (code: number, rest: Buffer) => params().u8(code).bytesOf(rest).build();
 
 /** Six random octets as an address text (the declaration writes BD_ADDR from it). */
-const addressOf = (octets: Buffer) => [...octets].map((b) => b.toString(16).padStart(2, '0')).join(':');
+const addressOf = (octets: Buffer) => formatAddress(octets.toString('hex'));
 
 function authReq(rng: Prng, sc: boolean): number {
   if (rng.chance(0.2)) return rng.int(0, 0xff); // reserved bits and Bonding_Flags 0b1x

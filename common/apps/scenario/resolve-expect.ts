@@ -2,7 +2,7 @@
 import { encodeValue } from '../../stack/gatt/value-input.js';
 import { pointer } from '../../base/input/issues.js';
 import { codeAt, matcherAt, oneKeyOf, type Names } from './resolve-names.js';
-import type { ExpectedOutcome, PduMatcher, StepExpectations, TimelineExpectation, TimelineScope, ValueExpectation } from './scenario.js';
+import type { ExpectedOutcome, PduMatcher, StepExpectations, TimelineExpectation, TimelineScope, ValueExpectation, ValueNotation } from './scenario.js';
 import type { CodeInput, ExpectInput, MatcherInput, TimelineExpectationInput, ValueExpectationInput } from './scenario-input.js';
 
 const OK: ExpectedOutcome = { kind: 'ok' };
@@ -37,9 +37,16 @@ export function valueExpectationAt(n: Names, input: ValueExpectationInput, path:
     }
   }
   const r = encodeValue(exact);
-  if (r.ok) return { kind: 'exact', bytes: r.value };
+  if (r.ok) return { kind: 'exact', bytes: r.value, notation: notationOf(exact) };
   n.issues.add('bad-value', path, r.problem);
   return undefined;
+}
+
+function notationOf(v: ValueExpectationInput): ValueNotation {
+  if (v.utf8 !== undefined) return { kind: 'utf8' };
+  if (v.bytes !== undefined) return { kind: 'bytes' };
+  if (v.number !== undefined) return { kind: 'number', width: v.width ?? 1, endianness: v.endianness ?? 'little', signed: v.signed ?? false };
+  return { kind: 'hex' };
 }
 
 function scopeOf(input: { scope?: TimelineScope }, fallback: TimelineScope): TimelineScope {

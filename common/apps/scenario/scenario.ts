@@ -35,9 +35,16 @@ export type ExpectedOutcome =
   /** The step did not finish within its time (noble never calls back after a failed pairing). */
   | { readonly kind: 'timeout' };
 
+/** How a scenario wrote an exact value: its failure is told in the same words. */
+export type ValueNotation =
+  | { readonly kind: 'hex' }
+  | { readonly kind: 'utf8' }
+  | { readonly kind: 'bytes' }
+  | { readonly kind: 'number'; readonly width: number; readonly endianness: 'little' | 'big'; readonly signed: boolean };
+
 export type ValueExpectation =
-  /** Exactly these octets (written as hex, utf8, bytes or number). */
-  | { readonly kind: 'exact'; readonly bytes: Buffer }
+  /** Exactly these octets, and how the file wrote them (a failure is shown in that notation, hex beside). */
+  | { readonly kind: 'exact'; readonly bytes: Buffer; readonly notation?: ValueNotation }
   /** The value read as UTF-8 is this text. */
   | { readonly kind: 'text'; readonly text: string }
   /** The value read as UTF-8 matches this regular expression. */

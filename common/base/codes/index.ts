@@ -6,3 +6,4 @@ export * from './att.js';
 export * from './smp.js';
 export * from './mgmt.js';
 export * from './gatt.js';
+export * from './assigned-numbers.js';

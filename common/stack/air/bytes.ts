@@ -1,5 +1,6 @@
 // Byte helpers for HCI parameters: little-endian writer, BD_ADDR text <-> wire order.
 // Core v5.4 Vol 4 Part E 5.2 (little-endian parameters), 7.4.6 (BD_ADDR, 6 octets, LSO first).
+import { formatAddressOctets } from '../../base/output/format.js';
 
 export const BD_ADDR_LENGTH = 6;
 const ADDRESS_TEXT = /^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/;
@@ -16,9 +17,7 @@ export function addressToWire(text: string): Buffer {
 
 /** 6 octets in HCI order -> 'AA:BB:CC:DD:EE:FF'. */
 export function addressFromWire(buf: Buffer, offset = 0): string {
-  const parts: string[] = [];
-  for (let i = BD_ADDR_LENGTH - 1; i >= 0; i--) parts.push(buf[offset + i]!.toString(16).padStart(2, '0').toUpperCase());
-  return parts.join(':');
+  return formatAddressOctets(buf, offset);
 }
 
 /** Little-endian parameter builder. */

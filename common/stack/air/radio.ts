@@ -8,6 +8,7 @@ import { VirtualController, type ControllerOptions } from './controller.js';
 import { FaultPlan } from './faults.js';
 import { ScanEngine } from './scanning.js';
 import { TimerSet } from './timers.js';
+import { formatAddress } from '../../base/output/format.js';
 
 export interface RadioOptions {
   name?: string;
@@ -121,7 +122,7 @@ export class Radio extends EventEmitter {
     for (;;) {
       const n = ++this.created;
       const bytes = [0xb1, 0xeb, this.id & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
-      const text = bytes.map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+      const text = formatAddress(Buffer.from(bytes).toString('hex'));
       if (!this.taken(text)) return text;
     }
   }

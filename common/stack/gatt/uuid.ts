@@ -1,6 +1,7 @@
 // Bluetooth UUIDs: parsing, one canonical form, expansion with the Bluetooth Base UUID.
 // Core v5.4 Vol 3 Part B 2.5.1 (UUID, Base UUID 00000000-0000-1000-8000-00805F9B34FB,
 // 16- and 32-bit aliases); Vol 3 Part F 3.2.1 (attribute types are 16- or 128-bit on ATT).
+import { formatUuid } from '../../base/output/format.js';
 
 /**
  * A UUID in blebench's canonical form, the form noble and bleno use too: lowercase hex, no dashes;
@@ -89,8 +90,7 @@ export function uuidToAttBytes(text: string): Buffer {
   return Buffer.from(toUuid128(uuid).replace(/-/g, ''), 'hex').reverse();
 }
 
-/** How people read it: 0x2A37 for 16-bit aliases, 0x0000FEED-style for 32-bit, dashed uppercase otherwise. */
+/** How people read it: 0x2A37 for 16-bit aliases, 0x0000FEED-style for 32-bit, dashed uppercase otherwise (the one spelling, common/base/output/format.ts). */
 export function displayUuid(text: string): string {
-  const uuid = toCanonical(text);
-  return uuid.length <= 8 ? '0x' + uuid.toUpperCase() : toUuid128(uuid).toUpperCase();
+  return formatUuid(toCanonical(text));
 }

@@ -1,6 +1,7 @@
 // Small builders and readers for the few HCI packets the seam itself sends or inspects.
 // Core v5.4 Vol 4 Part E 5.4 (packet formats), 7.7.65 (LE Meta events), 7.8.25/26 (LTK replies).
 import { EVT, H4, LE_EVT, OP } from '../../base/codes/hci.js';
+import { formatAddressOctets } from '../../base/output/format.js';
 
 export function hciCommand(op: number, params: Buffer = Buffer.alloc(0)): Buffer {
   const pkt = Buffer.alloc(4 + params.length);
@@ -28,9 +29,7 @@ export function leLtkNegativeReply(handle: number): Buffer {
 
 /** Address bytes as HCI carries them (little-endian) → 'AA:BB:CC:DD:EE:FF'. */
 export function addressToString(le: Buffer): string {
-  const out: string[] = [];
-  for (let i = le.length - 1; i >= 0; i--) out.push(le[i]!.toString(16).padStart(2, '0').toUpperCase());
-  return out.join(':');
+  return formatAddressOctets(le);
 }
 
 export function addressToBuffer(text: string): Buffer {

@@ -11,6 +11,7 @@
 import { bondKey, type Bond } from './bond.js';
 import type { DeviceAddress, LongTermKey } from './engine-types.js';
 import type { KeySecurity } from './key-security.js';
+import { formatAddress } from '../../base/output/format.js';
 
 /** Records per slab chunk (a chunk is one allocation of CHUNK_RECORDS * RECORD octets). */
 const CHUNK_RECORDS = 256;
@@ -59,8 +60,7 @@ function writeAddress(to: Buffer, at: number, a: DeviceAddress): void {
 }
 
 function readAddress(from: Buffer, at: number): DeviceAddress {
-  const octets = [...from.subarray(at, at + 6)].map((b) => b.toString(16).toUpperCase().padStart(2, '0'));
-  return { address: octets.join(':'), type: from[at + 6] ? 'random' : 'public' };
+  return { address: formatAddress(from.subarray(at, at + 6).toString('hex')), type: from[at + 6] ? 'random' : 'public' };
 }
 
 /** Whether the record holds this bond exactly (else it is kept as an object). */

@@ -2,6 +2,7 @@
 // of the crypto toolbox most significant octet first (MSB-first); SMP PDUs (Vol 3 Part H 3.3) and HCI
 // commands carry multi-octet values least significant octet first. Everything in common/stack/smp keeps the
 // spec's order; PDUs, HCI commands and the key store's capture-comparable hex go through these helpers.
+import { formatAddress } from '../../base/output/format.js';
 
 /** A reversed copy: wire order (least significant first) ↔ spec order (most significant first). */
 export function reversed(buf: Uint8Array): Buffer {
@@ -22,7 +23,7 @@ export function addressBytes(address: string): Buffer {
 
 /** 6 octets MSB-first → 'AA:BB:CC:DD:EE:FF'. */
 export function addressText(msb: Uint8Array): string {
-  return [...msb].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(':');
+  return formatAddress(Buffer.from(msb).toString('hex'));
 }
 
 /** Address type octet of f5/f6 and c1: 0 public, 1 random. Vol 3 Part H 2.2.7, 2.2.3. */

@@ -2,6 +2,7 @@
 import { showCode } from '../protocol-codes.js';
 import type { ExpectedOutcome, SecurityExpectation, Step, ValueExpectation } from '../scenario.js';
 import type { LinkSecurity, StepOutcome, StepResult, Verdict } from './types.js';
+import { notationNoun, showInNotation } from './value-notation.js';
 import { hexWords } from './words.js';
 
 function happened(o: StepOutcome): string {
@@ -66,7 +67,7 @@ export function valueHolds(v: ValueExpectation, got: Buffer): boolean {
 export function valueWords(v: ValueExpectation): string {
   switch (v.kind) {
     case 'exact':
-      return `the value ${hexWords(v.bytes)}`;
+      return v.notation ? `${notationNoun(v.notation)} ${showInNotation(v.bytes, v.notation)}` : `the value ${hexWords(v.bytes)}`;
     case 'text':
       return `the text ${JSON.stringify(v.text)}`;
     case 'regex':
@@ -78,7 +79,9 @@ export function valueWords(v: ValueExpectation): string {
 
 export function gotWords(v: ValueExpectation, got: Buffer): string {
   const octets = `${got.length} octet${got.length === 1 ? '' : 's'}`;
-  if (v.kind === 'text' || v.kind === 'regex') return `got ${JSON.stringify(got.toString('utf8'))} (${octets})`;
+  // In the notation the scenario used, the hex beside it.
+  if (v.kind === 'text' || v.kind === 'regex') return `got ${showInNotation(got, { kind: 'utf8' })}, ${octets}`;
+  if (v.kind === 'exact' && v.notation && v.notation.kind !== 'hex') return `got ${showInNotation(got, v.notation)}`;
   return `got ${hexWords(got)} (${octets})`;
 }
 

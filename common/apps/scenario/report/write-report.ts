@@ -11,15 +11,17 @@ import { tableReport } from './table.js';
 import { mermaidReport } from './mermaid.js';
 import { htmlRunReport } from '../../html/index.js';
 import { escapeForTerminal, escapeJsonForTerminal } from '../../../base/output/escape.js';
+import type { TextStyle } from '../../../base/output/style.js';
 
 export const REPORTERS = ['table', 'json', 'junit', 'mermaid', 'html'] as const;
 export type ReporterName = (typeof REPORTERS)[number];
 
 /** Scenario names, files and failures quote files and peers: every report is escaped for a terminal (JSON stays JSON). */
-export function renderReport(reporter: ReporterName, suite: SuiteResult): string {
+export function renderReport(reporter: ReporterName, suite: SuiteResult, style?: TextStyle): string {
   switch (reporter) {
     case 'table':
-      return escapeForTerminal(tableReport(suite));
+      // The table escapes each field before painting (its colours are blebench's own).
+      return tableReport(suite, style);
     case 'json':
       return escapeJsonForTerminal(jsonReport(suite));
     case 'junit':
@@ -51,10 +53,12 @@ export interface ReportTarget {
   readonly out?: string;
   /** Otherwise this stream (stdout by default). */
   readonly stream?: Writable;
+  /** The table's colour and width on that stream (plain, 100 columns, by default; a file is always plain). */
+  readonly style?: TextStyle;
 }
 
 export async function writeReport(reporter: ReporterName, suite: SuiteResult, target: ReportTarget = {}): Promise<void> {
-  const text = renderReport(reporter, suite);
+  const text = renderReport(reporter, suite, target.out ? undefined : target.style);
   if (target.out) return writeAtomically(target.out, text);
   const stream = target.stream ?? process.stdout;
   await new Promise<void>((resolve, reject) => stream.write(text, (e) => (e ? reject(e) : resolve())));

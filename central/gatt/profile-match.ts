@@ -2,11 +2,12 @@
 // --profile, or one of fixtures/profiles whose services it has), each characteristic gets the
 // profile's name; otherwise its UUID. A profile matches by service and characteristic UUIDs.
 import { allCharacteristics, displayUuid, listProfiles, loadProfile, parseUuid, type ResolvedCharacteristic, type ResolvedProfile } from '../../common/stack/gatt/index.js';
-import type { DiscoveredCharacteristic, DiscoveredService } from '../gatt/discovered.js';
+import type { DiscoveredCharacteristic, DiscoveredService } from './discovered.js';
+import { uuidName } from '../../common/base/output/format.js';
 
 export interface NamedCharacteristic {
   readonly c: DiscoveredCharacteristic;
-  /** The profile's name, or the UUID as people read it. */
+  /** The profile's name, else the SIG's, else the UUID as people read it. */
   readonly name: string;
   readonly def?: ResolvedCharacteristic;
 }
@@ -53,7 +54,8 @@ export function nameCharacteristics(services: readonly DiscoveredService[], matc
   return services.flatMap((s) =>
     s.characteristics.map((c) => {
       const def = defs.find((d) => d.uuid === c.uuid && d.serviceUuid === s.uuid);
-      return def ? { c, name: def.name, def } : { c, name: displayUuid(c.uuid) };
+      // No profile names it: the SIG's name (Device Name, Appearance…), else the UUID.
+      return def ? { c, name: def.name, def } : { c, name: uuidName(c.uuid, 'characteristic') ?? displayUuid(c.uuid) };
     }),
   );
 }
@@ -65,4 +67,18 @@ export function advertisedProfile(serviceUuids: readonly string[]): string | und
   cached ??= builtInProfiles();
   const ads = new Set(serviceUuids.map((u) => parseUuid(u) ?? u));
   return cached.find((p) => p.advertising.serviceUuids.length > 0 && p.advertising.serviceUuids.every((u) => ads.has(u)))?.name;
+}
+
+/**
+ * For the matrix walked with no --profile: the built-in profile that names the most of these
+ * characteristics (by service and characteristic UUID), and its name for each; undefined when none does.
+ */
+export function builtInNames(chars: readonly DiscoveredCharacteristic[]): { profile: string; nameOf: (c: { uuid: string; serviceUuid: string }) => string | undefined } | undefined {
+  const byService = new Map<string, DiscoveredCharacteristic[]>();
+  for (const c of chars) byService.set(c.serviceUuid, [...(byService.get(c.serviceUuid) ?? []), c]);
+  const services: DiscoveredService[] = [...byService].map(([uuid, characteristics]) => ({ uuid, startHandle: 0, endHandle: 0, characteristics }));
+  const match = matchProfile(services);
+  if (!match) return undefined;
+  const defs = allCharacteristics(match.profile);
+  return { profile: match.profile.name, nameOf: (c) => defs.find((d) => d.uuid === c.uuid && d.serviceUuid === c.serviceUuid)?.name };
 }
