@@ -18,7 +18,7 @@ describe('--as in the consoles', () => {
     expect(p).toContain('as macOS: a Pairing Request: refused (Pairing Failed 0x05 Pairing Not Supported;');
     expect(p).toContain('"Encrypted Read" × read: readEncryptionRequired; answers 0x05 until the link is encrypted');
     tmux.start('c', [...blebench, 'central', '--interactive', '--as', 'ios', '--transport', transport], status('c'), root);
-    let c = await tmux.waitForScreen('c', /❯ blebench\s+([0-9a-f]{2}:){5}[0-9a-f]{2}/);
+    let c = await tmux.waitForScreen('c', /❯ blebench\s+([0-9A-F]{2}:){5}[0-9A-F]{2}/i);
     expect(c).toContain('(pairing policy on-error)');
     expect(c).toContain('as iOS (fixtures/personas/ios.yaml): its Pairing Request KeyboardDisplay, bonding yes, MITM yes, Secure Connections allowed, max key size 16; it pairs after 0x05, 0x0F; when the peer has no key for its bond (0x06) it stops');
     expect(c).toContain('as iOS: not acted out: privacy: a resolvable private address (the central keeps one address in the console)');

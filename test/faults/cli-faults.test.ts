@@ -40,7 +40,7 @@ function scenario(name: string, faults: string[], steps: string[], centralSm = '
 }
 
 function run(file: string) {
-  const r = spawnSync(process.execPath, ['bin/blebench.js', 'run', file, '--seed', '1'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, BLEBENCH_DEBUG: '' } });
+  const r = spawnSync(process.execPath, ['bin/blebench.js', 'run', file, '--seed', '1'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, BLEBENCH_DEBUG: '', COLUMNS: '400' } });
   expect(internalErrorIn(r.stdout + r.stderr), r.stderr).toBeUndefined();
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -76,7 +76,10 @@ describe('the run report in chromium', () => {
     const w = await openReport(browser, htmlFile);
     const levels = async (name: string) => {
       const i = json.scenarios.findIndex((s) => s.name.startsWith(name));
+      expect(i, name).toBeGreaterThanOrEqual(0);
       await w.page.locator(`#scenario-${i} > summary`).click();
+      // the chart is drawn when the section opens (its toggle event): wait for it, not for a time
+      await w.page.waitForSelector(`#scenario-${i}-chart .scroller`, { timeout: 5000 });
       return chartCollect(w.page, `#scenario-${i}-chart`, '.band', 'data-level');
     };
     expect(await levels('encrypted read, the central pairs')).toEqual(expect.arrayContaining(['unencrypted', 'encrypted']));
