@@ -50,11 +50,7 @@ function main() {
     const ul = el('ul', '', undefined, main);
     for (const d of data.differences) el('li', 'reason', d, ul);
   }
-  el('h2', '', 'Sequence (' + data.chart.arrows.length + ' arrows)', main);
-  legend(main, colours);
-  main.appendChild(chartHost);
-  main.appendChild(detail);
-  chart = drawChart(chartHost, data.chart, colours, (i, keys) => showEntries(detail, data.chart, keys));
+  chart = sequenceSection(main, data.chart, colours, chartHost, detail);
   document.body.dataset.ready = 'true';
 }
 main();

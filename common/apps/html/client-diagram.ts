@@ -175,4 +175,13 @@ function drawChart(host, chart, colours, onPick) {
     },
   };
 }
+
+/** The page's sequence section: its heading, the legend, the chart and the picked arrow's details below it. */
+function sequenceSection(main, chartData, colours, chartHost, detail) {
+  el('h2', '', 'Sequence (' + chartData.arrows.length + ' arrows)', main);
+  legend(main, colours);
+  main.appendChild(chartHost);
+  main.appendChild(detail);
+  return drawChart(chartHost, chartData, colours, (i, keys) => showEntries(detail, chartData, keys));
+}
 `;

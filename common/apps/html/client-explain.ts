@@ -54,11 +54,7 @@ function main() {
     for (const l of c.lines) frameLink(ul, l);
     el('p', 'outcome', 'How it ended: ' + c.outcome, story);
   }
-  el('h2', '', 'Sequence (' + data.chart.arrows.length + ' arrows)', main);
-  legend(main, colours);
-  main.appendChild(chartHost);
-  main.appendChild(detail);
-  chart = drawChart(chartHost, data.chart, colours, (i, keys) => showEntries(detail, data.chart, keys));
+  chart = sequenceSection(main, data.chart, colours, chartHost, detail);
   document.body.dataset.ready = 'true';
 }
 main();
