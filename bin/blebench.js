@@ -8,8 +8,8 @@ if (!existsSync(fileURLToPath(main))) {
   process.stderr.write('blebench: not built yet: run `npm run build` (npm ci does it for you)\n');
   process.exit(2);
 }
-const { main: run } = await import(main.href);
+const { main: run, EXIT_GRACE_MS } = await import(main.href);
 process.exitCode = await run(process.argv);
 // The command has finished its own work and closed what it opened. A timer a library never clears
 // (bleno polls its adapter every second, forever) must not keep the process alive after that.
-setTimeout(() => process.exit(), 250).unref();
+setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();

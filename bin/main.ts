@@ -66,8 +66,15 @@ export async function main(argv: string[]): Promise<ExitCode> {
 }
 
 /**
+ * How long bin/blebench.js lets the process live after main returns: a timer a library never clears
+ * (bleno polls its adapter every second) must not keep it alive, and an error escaping in that time
+ * still ends the run as it would any process (test/helpers/cli-batch-runner.mjs waits the same).
+ */
+export const EXIT_GRACE_MS = 250;
+
+/**
  * Keys are never lost: whatever ended the command (its end, SIGINT/SIGTERM, an error), the key store
- * writes still under way end before main returns (bin/blebench.js exits 250 ms after that), within a
+ * writes still under way end before main returns (bin/blebench.js exits EXIT_GRACE_MS after that), within a
  * bound; those that do not have their bonds saved to a fallback file, said here, and the run ends 1.
  */
 async function keysFlushed(code: ExitCode): Promise<ExitCode> {

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 const MARK = '\n@@blebench-batch-results@@\n';
 const [, , casesJson, limitText] = process.argv;
 const limitMs = Number(limitText);
-const { main } = await import(pathToFileURL(path.resolve('dist/bin/main.js')).href);
+const { main, EXIT_GRACE_MS } = await import(pathToFileURL(path.resolve('dist/bin/main.js')).href);
 
 const real = {
   out: process.stdout.write.bind(process.stdout),
@@ -107,7 +107,7 @@ if (casesJson === 'serve') {
       c.sent = true;
     });
   });
-  chan.on('end', () => queue.then(() => setTimeout(() => process.exit(0), 250)));
+  chan.on('end', () => queue.then(() => setTimeout(() => process.exit(0), EXIT_GRACE_MS)));
 } else {
   const cases = JSON.parse(casesJson);
   const finish = () => {
@@ -127,6 +127,6 @@ if (casesJson === 'serve') {
       await new Promise(() => undefined);
     }
   }
-  // bin/blebench.js exits 250 ms after main returns: an error escaping in that time ends a real process too.
-  setTimeout(finish, 250);
+  // bin/blebench.js exits EXIT_GRACE_MS after main returns: an error escaping in that time ends a real process too.
+  setTimeout(finish, EXIT_GRACE_MS);
 }
