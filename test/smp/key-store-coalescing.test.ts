@@ -6,10 +6,13 @@ import { mkdtempSync, promises as fsp, readFileSync, readdirSync, statSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Bond } from '../../common/stack/smp/bond.js';
-import { flushOpenKeyStores, JsonFileKeyStore, KeyStoreWriteError } from '../../common/stack/smp/json-key-store.js';
+import { flushOpenKeyStores, JsonFileKeyStore, KeyStoreWriteError, WRITE_GAP_MS } from '../../common/stack/smp/json-key-store.js';
 
 const LOCAL = { address: 'B1:EB:00:00:0B:0D', type: 'public' as const };
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'blebench-keys-many-'));
+/** Writes 20 ms apart, not the 1 s default (whose length is checked below, on fake timers). */
+const SHORT_GAP = { writeGapMs: 20 };
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function bond(i: number): Bond {
   const peer = `C0:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`.toUpperCase();
@@ -37,12 +40,35 @@ function countWrites(file: string): { renames: number } {
 }
 
 describe('the JSON key store under many bonds', () => {
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('by default the next write starts WRITE_GAP_MS (1 s) after one ends, not sooner, and takes the bonds made meanwhile', async () => {
+    expect(WRITE_GAP_MS).toBe(1000);
+    // Only the gap's timer is fake; the file's I/O and the turns (setImmediate) are real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const file = path.join(tmp(), 'keys.json');
+    const store = new JsonFileKeyStore(file);
+    await store.put(bond(1));
+    expect(store.writes).toBe(1);
+    const later = [store.put(bond(2)), store.put(bond(3))];
+    await nextTurn();
+    vi.advanceTimersByTime(WRITE_GAP_MS - 1);
+    await nextTurn();
+    expect(store.writes).toBe(1); // still cooling: nothing written yet
+    expect(peersIn(file)).toEqual(new Set([bond(1).peer.address]));
+    vi.advanceTimersByTime(1);
+    await Promise.all(later);
+    expect(store.writes).toBe(2); // one write for both
+    expect(peersIn(file).size).toBe(3);
+  });
 
   it('1,000 concurrent puts make at most 2 writes, and the file (0600, no temporary left) holds all 1,000', async () => {
     const dir = tmp();
     const file = path.join(dir, 'keys.json');
-    const store = new JsonFileKeyStore(file);
+    const store = new JsonFileKeyStore(file, SHORT_GAP);
     const seen = countWrites(file);
     // 500 in one turn, then 500 more while that write is in flight
     const first = Array.from({ length: 500 }, (_, i) => store.put(bond(i)));
@@ -63,7 +89,7 @@ describe('the JSON key store under many bonds', () => {
 
   it('bonds made one after another while a write is in flight go together into the next one', async () => {
     const file = path.join(tmp(), 'keys.json');
-    const store = new JsonFileKeyStore(file);
+    const store = new JsonFileKeyStore(file, SHORT_GAP);
     const seen = countWrites(file);
     const puts: Promise<void>[] = [];
     // each put in a turn of its own, all before the first write has ended
@@ -78,10 +104,10 @@ describe('the JSON key store under many bonds', () => {
 
   it("keeps another process's bonds written to the file meanwhile, and does not bring back one it deleted", async () => {
     const file = path.join(tmp(), 'keys.json');
-    const mine = new JsonFileKeyStore(file);
+    const mine = new JsonFileKeyStore(file, SHORT_GAP);
     await mine.put(bond(1));
     await mine.put(bond(2));
-    const theirs = new JsonFileKeyStore(file); // another process: opened now, writes after
+    const theirs = new JsonFileKeyStore(file, SHORT_GAP); // another process: opened now, writes after
     await theirs.put(bond(3));
     await mine.delete(LOCAL, bond(2).peer);
     await mine.put(bond(4));
@@ -92,7 +118,7 @@ describe('the JSON key store under many bonds', () => {
 
   it('a flush whose write does not end in time saves the bonds not written to a fallback key store and says where', async () => {
     const file = path.join(tmp(), 'keys.json');
-    const store = new JsonFileKeyStore(file);
+    const store = new JsonFileKeyStore(file, SHORT_GAP);
     const rename = fsp.rename.bind(fsp);
     let release: () => void = () => undefined;
     vi.spyOn(fsp, 'rename').mockImplementation(async (from, to) => {

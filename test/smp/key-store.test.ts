@@ -12,6 +12,8 @@ import { bondFromOutcome } from '../../common/stack/smp/bond.js';
 import { backToBack, CENTRAL_ADDRESS, PERIPHERAL_ADDRESS } from './helpers/back-to-back.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'blebench-keys-'));
+/** Writes 20 ms apart, not the 1 s default: each awaited put here would wait out the gap (its length: key-store-coalescing.test.ts). */
+const SHORT_GAP = { writeGapMs: 20 };
 
 function bond(peer = PERIPHERAL_ADDRESS, local = CENTRAL_ADDRESS): Bond {
   return {
@@ -65,7 +67,7 @@ function contract(name: string, make: () => KeyStore) {
 }
 
 contract('MemoryKeyStore', () => new MemoryKeyStore());
-contract('JsonFileKeyStore', () => new JsonFileKeyStore(path.join(tmp(), 'keys.json')));
+contract('JsonFileKeyStore', () => new JsonFileKeyStore(path.join(tmp(), 'keys.json'), SHORT_GAP));
 
 describe('JsonFileKeyStore on disk', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -73,7 +75,7 @@ describe('JsonFileKeyStore on disk', () => {
   it('writes mode 0600 JSON, version 1, keys as hex, no temporary file left', async () => {
     const dir = tmp();
     const file = path.join(dir, 'keys.json');
-    const store = new JsonFileKeyStore(file);
+    const store = new JsonFileKeyStore(file, SHORT_GAP);
     const b = bond();
     await store.put(b);
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -87,7 +89,7 @@ describe('JsonFileKeyStore on disk', () => {
 
   it('is atomic: the new content is complete and synced in a temporary file before it replaces the old one', async () => {
     const file = path.join(tmp(), 'keys.json');
-    const store = new JsonFileKeyStore(file);
+    const store = new JsonFileKeyStore(file, SHORT_GAP);
     await store.put(bond());
     const before = readFileSync(file, 'utf8');
     const seen: { target: string; tmp: string; mode: number }[] = [];
@@ -106,7 +108,7 @@ describe('JsonFileKeyStore on disk', () => {
   it('a failed write leaves the old file and no temporary file, keeps the bond in memory and saves it elsewhere, named', async () => {
     const dir = tmp();
     const file = path.join(dir, 'keys.json');
-    const store = new JsonFileKeyStore(file);
+    const store = new JsonFileKeyStore(file, SHORT_GAP);
     await store.put(bond());
     const before = readFileSync(file, 'utf8');
     vi.spyOn(fsp, 'rename').mockRejectedValueOnce(Object.assign(new Error('disk full'), { code: 'ENOSPC' }));
@@ -133,7 +135,7 @@ describe('JsonFileKeyStore on disk', () => {
   it('its folder removed under a running store: the write fails aloud, the bond kept and its keys offered', async () => {
     const dir = tmp();
     const file = path.join(dir, 'keys.json');
-    const store = new JsonFileKeyStore(file);
+    const store = new JsonFileKeyStore(file, SHORT_GAP);
     rmSync(dir, { recursive: true });
     const b = bond();
     const err = (await store.put(b).catch((e: unknown) => e)) as KeyStoreWriteError;
@@ -169,7 +171,7 @@ describe('JsonFileKeyStore on disk', () => {
 
   it('a file made corrupt while the store runs is not overwritten: the write fails aloud', async () => {
     const file = path.join(tmp(), 'keys.json');
-    const store = new JsonFileKeyStore(file);
+    const store = new JsonFileKeyStore(file, SHORT_GAP);
     await store.put(bond());
     writeFileSync(file, 'garbage');
     const err = await store.put(bond({ address: '11:22:33:44:55:66', type: 'random' })).catch((e: unknown) => e);

@@ -1,7 +1,7 @@
 // Bonds in a JSON file, checked when the store is made (key-store-file.ts: a corrupt or unusable file is
 // exit 2 before anything runs), kept in memory, and written atomically (a temporary file in the same
 // directory, fsync, rename, then fsync of the directory) with mode 0600 since it holds keys.
-// Writes are coalesced: at most one is in flight, and the next starts WRITE_GAP_MS after it ended (at once
+// Writes are coalesced: at most one is in flight, and the next starts writeGapMs (WRITE_GAP_MS, 1 s) after it ended (at once
 // when someone waits: settled/flush); bonds made meanwhile go together into it, so a burst of N bonds
 // costs a few writes, not N (each of the whole file). Bonds are held compact (bond-table.ts: one record of
 // octets each, 240-270 bytes with its index, where objects with a Buffer per key took ~1.9 KB). The in-memory table is the
@@ -29,6 +29,11 @@ export const KEY_STORE_FILE_MODE = 0o600;
 export const KEY_STORE_FLUSH_TIMEOUT_MS = 5000;
 /** The least time between the end of one write and the start of the next (a long run's bonds are batched). */
 export const WRITE_GAP_MS = 1000;
+
+export interface JsonFileKeyStoreOptions {
+  /** The least time between the end of one write and the start of the next; JsonFileKeyStore.defaultWriteGapMs unless said. */
+  writeGapMs?: number;
+}
 
 /** A bond could not be written to the key store: it is kept in memory and its keys offered elsewhere. Exit 1. */
 export class KeyStoreWriteError extends BlebenchError {
@@ -106,6 +111,11 @@ function newBatch(): Batch {
 const openStores = new Set<JsonFileKeyStore>();
 
 export class JsonFileKeyStore implements KeyStore {
+  /**
+   * The gap of the stores made without writeGapMs: WRITE_GAP_MS. Tests that drive a command (which opens its
+   * own store from --keys) set it short for their run and put it back; nothing else changes it.
+   */
+  static defaultWriteGapMs = WRITE_GAP_MS;
   /** This process's view: the file as checked at start, every change since (saved or not), and other processes' bonds seen. */
   private readonly bonds: BondTable;
   /** Keys this process deleted: not adopted again from another process's version of the file. */
@@ -115,15 +125,20 @@ export class JsonFileKeyStore implements KeyStore {
   private stamp: FileStamp;
   private inFlight: Batch | undefined;
   private next: Batch | undefined;
-  /** Between two writes (WRITE_GAP_MS). */
+  /** Between two writes (writeGapMs). */
   private cooling: NodeJS.Timeout | undefined;
   /** Callers waiting in settled(). */
   private settling = 0;
   /** Writes started (for tests and the bench: a burst of bonds must cost few writes). */
   writes = 0;
+  private readonly writeGapMs: number;
 
   /** Checks the file now (throws KeyStoreCorruptError / KeyStoreUnusableError, exit 2); nothing is written until a bond is made. */
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    options: JsonFileKeyStoreOptions = {},
+  ) {
+    this.writeGapMs = options.writeGapMs ?? JsonFileKeyStore.defaultWriteGapMs;
     this.bonds = new BondTable(openKeyStoreFile(file));
     try {
       this.stamp = stampOf(statSync(file));
@@ -228,7 +243,7 @@ export class JsonFileKeyStore implements KeyStore {
         this.cooling = setTimeout(() => {
           this.cooling = undefined;
           this.startNext();
-        }, WRITE_GAP_MS);
+        }, this.writeGapMs);
         this.cooling.unref();
       });
     });
