@@ -21,6 +21,15 @@ function turned(s: Scenario, cache: Partial<ScenarioGattCache>, serviceChanged?:
   return { ...s, central: { ...s.central, gattCache: { ...s.central.gattCache!, ...cache }, steps } };
 }
 
+/**
+ * The same scenario with each wait's limit cut to `ms`: for a variant whose indication never comes, so that
+ * its run does not wait out the file's 3 s after the step that already failed it (asserted below).
+ */
+function waitsCut(s: Scenario, ms: number): Scenario {
+  const steps = s.central.steps.map((st) => (st.kind === 'wait' ? { ...st, timeoutMs: Math.min(st.timeoutMs, ms) } : st));
+  return { ...s, central: { ...s.central, steps } };
+}
+
 describe('GATT caching on mock', () => {
   it('every gatt-cache-* scenario passes', async () => {
     const suite = await runOnMock(FILES.map(load), 1);
@@ -32,7 +41,8 @@ describe('GATT caching on mock', () => {
   it('each fails with its knob turned: Service Changed off, Service Changed on, hash checked, no hash check, no robust caching', async () => {
     const variants = [
       // No Service Changed indication enabled: nothing tells the trusting central; it reads Status's "ok".
-      turned(load('gatt-cache-service-changed-rediscovers.yaml'), { serviceChanged: false }),
+      // (Its wait for the indication's confirmation cut to 300 ms: the indication never comes.)
+      waitsCut(turned(load('gatt-cache-service-changed-rediscovers.yaml'), { serviceChanged: false }), 300),
       // Service Changed enabled: the central is told and reads the right value, not "ok".
       turned(load('gatt-cache-stale-handle-wrong-characteristic.yaml'), { serviceChanged: true }),
       // The new firmware has Service Changed and the hash: the verifying central sees the change.
@@ -44,6 +54,9 @@ describe('GATT caching on mock', () => {
     ];
     const suite = await runOnMock(variants, 1);
     expect(suite.results.map((r) => `${r.file}: ${r.status}`).sort()).toEqual(FILES.map((f) => `fixtures/scenarios/${f}: failed`).sort());
+    // Service Changed off fails where the knob acts (the central never enables its indications), before the cut wait.
+    const off = suite.results.find((r) => r.file.endsWith('gatt-cache-service-changed-rediscovers.yaml'))!;
+    expect(failureReason(off)).toMatch(/^step 4 \(discover\): expected the central to send ATT Write Request/);
   }, 90_000);
 
   it('with the cache off (--no-gatt-cache) the central discovers on every link and reads the right value without Service Changed', async () => {
