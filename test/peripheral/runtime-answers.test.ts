@@ -203,7 +203,7 @@ describe('delayAnswers', () => {
 
   it('a disconnection while an answer is held drops it: nothing reaches the next link', async () => {
     const b = await start();
-    const DELAY = 700;
+    const DELAY = 500;
     b.server.delayAnswers('Open Read', 'read', DELAY);
     const fromP = lastSeq(b, 'pt');
     link.probe.command(att.read(h('Open Read').value));
@@ -215,9 +215,12 @@ describe('delayAnswers', () => {
     link = await connect(b, SERVICE);
     const reconnected = b.pt.tap.entries.at(-1)!.ms;
     expect(reconnected - req.ms, 'the new link came up before the held answer was due').toBeLessThan(DELAY);
-    // Bounded wait past the answer's time: no Read Response for Open Read's value on the new link.
+    // Bounded wait past the answer's time (its due time on the peripheral's clock, and 300 ms more): no Read
+    // Response for Open Read's value on the new link.
     const stale = (e: TimelineEntry) => e.seq > fromC && e.layer === 'att' && e.dir === 'rx' && e.raw[0] === ATT_OP.READ_RSP;
-    await expect(b.ct.tap.waitFor(stale, { timeoutMs: DELAY * 2, includePast: true, what: 'a stale Read Response' })).rejects.toThrow();
+    const untilPastDue = req.ms + DELAY + 300 - (performance.now() - b.pt.tap.startedAt);
+    await expect(b.ct.tap.waitFor(stale, { timeoutMs: Math.max(untilPastDue, 300), includePast: true, what: 'a stale Read Response' })).rejects.toThrow();
+    expect(performance.now() - b.pt.tap.startedAt - req.ms, 'waited past the time the held answer was due').toBeGreaterThan(DELAY);
     // and the new link answers normally once the rule is cleared
     b.server.delayAnswers('Open Read', 'read', 0);
     expect((await link.probe.request(att.read(h('Open Read').value)))[0]).toBe(ATT_OP.READ_RSP);
