@@ -1,8 +1,9 @@
 // Connections: Core v5.4 Vol 4 Part E 7.8.12/13 (create, cancel), 7.1.6 (disconnect), 7.8.18
 // (update), 7.5.4 (RSSI), 7.8.33 (data length), 7.8.47/49 (PHY), 7.8.21, 7.1.23, 7.7.65.1/10.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EVT, HCI_STATUS, LE_EVT, OP } from '../../common/base/codes/hci.js';
-import { addressFromWire, Radio } from '../../common/stack/air/index.js';
+import { addressFromWire, Radio, type RadioOptions } from '../../common/stack/air/index.js';
+import { HIGH_DUTY_DIRECTED_TIMEOUT_MS } from '../../common/stack/air/advertising.js';
 import type { HciEvent, TestHost } from './helpers/host.js';
 import { advertise, advParams, connectedPair, createConnection, hostFor, initHost, u16, u64, type Pair } from './helpers/setup.js';
 
@@ -24,8 +25,8 @@ function disconnections(h: TestHost) {
   return h.eventsOf(EVT.DISCONNECTION_COMPLETE).map((e) => ({ status: e.params[0], handle: e.params.readUInt16LE(1), reason: e.params[3] }));
 }
 
-async function twoHosts() {
-  radio = new Radio();
+async function twoHosts(options: RadioOptions = {}) {
+  radio = new Radio(options);
   const central = radio.createController();
   const peripheral = radio.createController();
   const c = hostFor(central, 'central');
@@ -120,13 +121,35 @@ describe('connection creation', () => {
     expect(connComplete(await c.waitLe(LE_EVT.CONNECTION_COMPLETE, 'via accept list')).peer).toBe(peripheral.address);
   });
 
-  it('high duty cycle directed advertising ends with LE Connection Complete 0x3C when nobody connects', async () => {
+  it('high duty cycle directed advertising ends with LE Connection Complete 0x3C when nobody connects, 1.28 s after it started', async () => {
     const { central, p } = await twoHosts();
     await p.ok(OP.LE_SET_ADVERTISING_PARAMETERS, advParams({ type: 0x01, peerAddress: '11:22:33:44:55:66' }));
+    // The radio's 1.28 s on fake timers (only setTimeout: the HCI turns are real), so its length is checked without waiting it out.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await p.ok(OP.LE_SET_ADVERTISING_ENABLE, [1]);
+      vi.advanceTimersByTime(HIGH_DUTY_DIRECTED_TIMEOUT_MS - 1);
+      await p.barrier(OP.READ_BD_ADDR);
+      expect(p.eventsOf(EVT.LE_META, LE_EVT.CONNECTION_COMPLETE), 'still advertising 1 ms before 1.28 s').toHaveLength(0);
+      vi.advanceTimersByTime(1);
+      const e = await p.waitLe(LE_EVT.CONNECTION_COMPLETE, 'advertising timeout', { timeoutMs: 3000 });
+      expect(e.le[0]).toBe(HCI_STATUS.ADVERTISING_TIMEOUT);
+      expect(central.links.size).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(HIGH_DUTY_DIRECTED_TIMEOUT_MS).toBe(1280); // Vol 6 Part B 4.4.2.4.3
+  });
+
+  it('a radio made with a shorter high duty directed advertising time ends it then (0x3C)', async () => {
+    const { p } = await twoHosts({ highDutyDirectedTimeoutMs: 50 });
+    await p.ok(OP.LE_SET_ADVERTISING_PARAMETERS, advParams({ type: 0x01, peerAddress: '11:22:33:44:55:66' }));
+    const started = performance.now();
     await p.ok(OP.LE_SET_ADVERTISING_ENABLE, [1]);
     const e = await p.waitLe(LE_EVT.CONNECTION_COMPLETE, 'advertising timeout', { timeoutMs: 3000 });
     expect(e.le[0]).toBe(HCI_STATUS.ADVERTISING_TIMEOUT);
-    expect(central.links.size).toBe(0);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(49);
+    expect(() => new Radio({ highDutyDirectedTimeoutMs: 0 })).toThrow(/highDutyDirectedTimeoutMs must be a positive number/);
   });
 });
 

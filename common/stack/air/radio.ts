@@ -9,6 +9,7 @@ import { FaultPlan } from './faults.js';
 import { ScanEngine } from './scanning.js';
 import { TimerSet } from './timers.js';
 import { formatAddress } from '../../base/output/format.js';
+import { HIGH_DUTY_DIRECTED_TIMEOUT_MS } from './advertising.js';
 
 export interface RadioOptions {
   name?: string;
@@ -21,13 +22,18 @@ export interface RadioOptions {
   /** Floor for the real-time advertising repeat interval, ms. Default 20. */
   minAdvertisingIntervalMs?: number;
   /**
+   * How long high duty cycle directed advertising lasts before LE Connection Complete 0x3C, ms. Default
+   * the spec's 1.28 s (HIGH_DUTY_DIRECTED_TIMEOUT_MS, Vol 6 Part B 4.4.2.4.3); tests that wait it out shorten it.
+   */
+  highDutyDirectedTimeoutMs?: number;
+  /**
    * The radio's clock, ms (default: performance.now). The RPA timeout (Vol 4 Part E 7.8.45) runs on
    * it, so a test can pass its own clock and renew RPAs without waiting 15 minutes.
    */
   clock?: () => number;
 }
 
-export const RADIO_DEFAULTS = { encryptionTimeoutMs: 40_000, minAdvertisingIntervalMs: 20 } as const;
+export const RADIO_DEFAULTS = { encryptionTimeoutMs: 40_000, minAdvertisingIntervalMs: 20, highDutyDirectedTimeoutMs: HIGH_DUTY_DIRECTED_TIMEOUT_MS } as const;
 
 const ACL_LENGTH = { MIN: 27, MAX: 0xffff } as const; // LE_ACL_Data_Packet_Length >= 27 (7.8.2)
 const ACL_COUNT = { MIN: 1, MAX: 0xff } as const; // Total_Num_LE_ACL_Data_Packets is one octet
@@ -43,6 +49,7 @@ export class Radio extends EventEmitter {
   readonly scans: ScanEngine;
   encryptionTimeoutMs: number;
   minAdvertisingIntervalMs: number;
+  highDutyDirectedTimeoutMs: number;
   closed = false;
   /** Milliseconds on the radio's clock. */
   readonly now: () => number;
@@ -56,8 +63,10 @@ export class Radio extends EventEmitter {
     this.name = options.name ?? `radio-${this.id}`;
     this.encryptionTimeoutMs = options.encryptionTimeoutMs ?? RADIO_DEFAULTS.encryptionTimeoutMs;
     this.minAdvertisingIntervalMs = options.minAdvertisingIntervalMs ?? RADIO_DEFAULTS.minAdvertisingIntervalMs;
+    this.highDutyDirectedTimeoutMs = options.highDutyDirectedTimeoutMs ?? RADIO_DEFAULTS.highDutyDirectedTimeoutMs;
     if (!(this.encryptionTimeoutMs > 0)) throw new RangeError(`encryptionTimeoutMs must be a positive number of ms, got ${options.encryptionTimeoutMs}`);
     if (!(this.minAdvertisingIntervalMs > 0)) throw new RangeError(`minAdvertisingIntervalMs must be a positive number of ms, got ${options.minAdvertisingIntervalMs}`);
+    if (!(this.highDutyDirectedTimeoutMs > 0)) throw new RangeError(`highDutyDirectedTimeoutMs must be a positive number of ms, got ${options.highDutyDirectedTimeoutMs}`);
     this.now = options.clock ?? (() => performance.now());
     this.scans = new ScanEngine(this);
   }

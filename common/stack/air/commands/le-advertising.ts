@@ -1,6 +1,6 @@
 // Legacy advertising commands. Core v5.4 Vol 4 Part E 7.8.5 - 7.8.9.
 import { HCI_STATUS, OP } from '../../../base/codes/hci.js';
-import { advertisingPeer, HIGH_DUTY_DIRECTED_TIMEOUT_MS, isConnectable, LEGACY_ADV_DATA_MAX, ownAddress } from '../advertising.js';
+import { advertisingPeer, isConnectable, LEGACY_ADV_DATA_MAX, ownAddress } from '../advertising.js';
 import { ADV_TYPE } from '../state.js';
 import type { VirtualController } from '../controller.js';
 import { inRange, ok, type CommandSpec } from './types.js';
@@ -31,8 +31,8 @@ function enable(c: VirtualController, on: boolean): number | Buffer {
   if (isConnectable(adv.params) && c.connectionsFull) return HCI_STATUS.MEMORY_CAPACITY_EXCEEDED;
   adv.enabled = true;
   if (adv.params.type === ADV_TYPE.ADV_DIRECT_IND_HIGH_DUTY) {
-    // High duty cycle directed advertising gives up after 1.28 s: LE Connection Complete 0x3C
-    adv.cancelDirectedTimeout = c.timers.after(HIGH_DUTY_DIRECTED_TIMEOUT_MS, () => c.directedAdvertisingTimedOut());
+    // High duty cycle directed advertising gives up after 1.28 s (the radio's highDutyDirectedTimeoutMs): LE Connection Complete 0x3C
+    adv.cancelDirectedTimeout = c.timers.after(c.radio.highDutyDirectedTimeoutMs, () => c.directedAdvertisingTimedOut());
   }
   c.afterCommand(() => c.radio.airChanged(c));
   return ok().build();
