@@ -152,6 +152,9 @@ describe('controller errors: the central', () => {
         expect(r.error).toMatchObject({ opcode: OP.LE_SET_SCAN_ENABLE, status: HCI_STATUS.COMMAND_DISALLOWED, exitCode: EXIT.TRANSPORT_UNAVAILABLE });
         expect((r.error as Error).message).toContain(`${opcodeName(OP.LE_SET_SCAN_ENABLE)} with ${label(HCI_STATUS.COMMAND_DISALLOWED)}`);
         expect(r.ms).toBeLessThan(OP_TIMEOUT_MS);
+        // The LE Set Scan Enable that stops the scan is refused too: noble never calls back, and the stop is not
+        // waited out (1 s) but ends with that refusal.
+        expect(r.ms, 'the refused stop was waited out').toBeLessThan(900);
         expect(answerTo(rig.ct.tap, OP.LE_SET_SCAN_ENABLE)).toEqual({ event: 'Command Complete', status: HCI_STATUS.COMMAND_DISALLOWED });
       } finally {
         await finish(w);
