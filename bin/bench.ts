@@ -122,7 +122,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** The default suite through the command, process start included: wall time from spawn to exit. */
+/** The default suite (or the scenarios of `--suite`) through the command, process start included: wall time from spawn to exit. */
 async function suiteWall(paths: string[]): Promise<{ seconds: number; scenarios: number }> {
   const cli = fileURLToPath(new URL('../../bin/blebench.js', import.meta.url));
   const t0 = performance.now();
