@@ -1,5 +1,6 @@
 // explain_packets_per_s: a long btsnoop (one connection: pairing, then reads and notifications) explained as a
-// stream in a fresh process; the time from open to result, and the process's peak memory, for 10k and 100k packets.
+// stream in a fresh process; the time from open to result, and the process's peak memory, for 10k and 100k packets
+// (`--explain-packets N`: N and N/10, the figures' names saying which: explain_rss_mb_100k, explain_rss_mb_2k, …).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,29 +30,36 @@ export async function makeCapture(path: string, packets: number): Promise<void> 
   w.close();
 }
 
-function runExplain(path: string): { ms: number; maxRssMb: number; findings: number } {
+function runExplain(path: string): { ms: number; maxRssMb: number; findings: number; records: number } {
   const code = `const { explainFile } = await import(${JSON.stringify(EXPLAIN)});
 const t0 = performance.now(); const r = await explainFile(${JSON.stringify(path)}); const ms = performance.now() - t0;
 process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, findings: r.findings.length, records: r.records }));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`bench: explain failed: ${r.stderr.trim().split('\n').slice(-2).join(' / ')}`);
-  return JSON.parse(r.stdout) as { ms: number; maxRssMb: number; findings: number };
+  return JSON.parse(r.stdout) as { ms: number; maxRssMb: number; findings: number; records: number };
 }
 
-export async function explainBench(): Promise<{ packetsPerS: number; rss10kMb: number; rss100kMb: number; method: string }> {
+/** A packet count as the figures' names say it: 100000 → 100k, 2500 → 2500. */
+const countName = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
+
+export async function explainBench(packets = 100_000): Promise<{ figures: Record<string, number>; method: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'blebench-bench-explain-'));
+  const smallPackets = Math.round(packets / 10);
   try {
-    const small = join(dir, '10k.btsnoop');
-    const large = join(dir, '100k.btsnoop');
-    await makeCapture(small, 10_000);
-    await makeCapture(large, 100_000);
+    const small = join(dir, 'small.btsnoop');
+    const large = join(dir, 'large.btsnoop');
+    await makeCapture(small, smallPackets);
+    await makeCapture(large, packets);
     const a = runExplain(small);
     const b = runExplain(large);
+    if (a.records !== smallPackets || b.records !== packets) throw new Error(`bench: explain read ${a.records} and ${b.records} records of captures of ${smallPackets} and ${packets} packets`);
     return {
-      packetsPerS: Math.round(100_000 / (b.ms / 1000)),
-      rss10kMb: Number(a.maxRssMb.toFixed(1)),
-      rss100kMb: Number(b.maxRssMb.toFixed(1)),
-      method: 'a btsnoop 1002 made from fixtures/captures/clean.btsnoop (connect, pairing, encryption) then ATT Read Request/Response on the same link up to 10,000 and 100,000 packets; `explainFile` in a fresh process each (read as a stream, decoded, story and findings); rate = 100,000 / time from open to result; memory = the process\'s peak RSS (Node itself included)',
+      figures: {
+        explain_packets_per_s: Math.round(packets / (b.ms / 1000)),
+        [`explain_rss_mb_${countName(smallPackets)}`]: Number(a.maxRssMb.toFixed(1)),
+        [`explain_rss_mb_${countName(packets)}`]: Number(b.maxRssMb.toFixed(1)),
+      },
+      method: `a btsnoop 1002 made from fixtures/captures/clean.btsnoop (connect, pairing, encryption) then ATT Read Request/Response on the same link up to ${smallPackets.toLocaleString('en')} and ${packets.toLocaleString('en')} packets; \`explainFile\` in a fresh process each (read as a stream, decoded, story and findings); rate = ${packets.toLocaleString('en')} / time from open to result; memory = the process's peak RSS (Node itself included)`,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-// html_report_*: a 10,000-packet timeline in the run report, opened in headless chromium (Debian's, driven by
+// html_report_*: a 10,000-packet timeline (`--html-packets N`) in the run report, opened in headless chromium (Debian's, driven by
 // playwright-core, every request but the file refused). The capture is bench-explain's (fixtures/captures/
 // clean.btsnoop, then ATT reads up to 10,000 packets), read as the tap reads it and reported as one scenario.
 // Measured in the page's own clock: navigation start → the page's script done (load), the scenario opened →
@@ -15,7 +15,6 @@ import { htmlRunReport } from '../common/apps/html/index.js';
 import type { SuiteResult } from '../common/apps/scenario/index.js';
 import { makeCapture } from './bench-explain.js';
 
-const PACKETS = 10_000;
 const RUNS = 5;
 const BYTES_PER_MB = 1024 * 1024;
 
@@ -28,16 +27,16 @@ interface PageTimes {
   arrows: number;
 }
 
-export async function htmlBench(): Promise<{ figures: Record<string, number>; method: string }> {
+export async function htmlBench(packets = 10_000): Promise<{ figures: Record<string, number>; method: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'blebench-bench-html-'));
   const browser = await chromium.launch({ executablePath: execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim(), args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   try {
-    const cap = join(dir, '10k.btsnoop');
-    await makeCapture(cap, PACKETS);
+    const cap = join(dir, 'timeline.btsnoop');
+    await makeCapture(cap, packets);
     const tl = await captureTimeline(await openCapture(cap));
     const suite: SuiteResult = {
       seed: 0,
-      results: [{ name: `${PACKETS} packets`, file: cap, qualification: [], tags: ['bench'], status: 'passed', durationMs: tl.entries.at(-1)?.ms ?? 0, steps: [], verdicts: [], timelines: { [tl.role ?? 'central']: tl.entries }, seed: 0 }],
+      results: [{ name: `${packets} packets`, file: cap, qualification: [], tags: ['bench'], status: 'passed', durationMs: tl.entries.at(-1)?.ms ?? 0, steps: [], verdicts: [], timelines: { [tl.role ?? 'central']: tl.entries }, seed: 0 }],
     };
     const t0 = performance.now();
     const html = htmlRunReport(suite);
@@ -86,7 +85,7 @@ export async function htmlBench(): Promise<{ figures: Record<string, number>; me
         html_report_load_render_ms: Math.round(load + render),
         html_report_scroll_end_ms: Math.round(median(runs.map((r) => r.jumpMs))),
       },
-      method: `${PACKETS} HCI packets (bench-explain's capture: clean.btsnoop, then ATT Read Request/Response) read by the tap's decoder (captureTimeline), reported by htmlRunReport as one scenario (build = that call in this process); the file opened from disk in Debian's chromium (headless, playwright-core, every other request refused), median of ${RUNS} fresh pages: load = the page clock at two animation frames after its script marked the body ready (navigation start to painted summary: HTML parse, the JSON parsed, the list drawn); render = clicking the scenario open to two animation frames later (its steps and the chart's visible rows drawn: rows are drawn only near the view); load_render = the two together (goal ≤ 2,000 ms); scroll_end = scrolling the chart to its end until the last arrow is drawn`,
+      method: `${packets.toLocaleString('en')} HCI packets (bench-explain's capture: clean.btsnoop, then ATT Read Request/Response) read by the tap's decoder (captureTimeline), reported by htmlRunReport as one scenario (build = that call in this process); the file opened from disk in Debian's chromium (headless, playwright-core, every other request refused), median of ${RUNS} fresh pages: load = the page clock at two animation frames after its script marked the body ready (navigation start to painted summary: HTML parse, the JSON parsed, the list drawn); render = clicking the scenario open to two animation frames later (its steps and the chart's visible rows drawn: rows are drawn only near the view); load_render = the two together (goal ≤ 2,000 ms); scroll_end = scrolling the chart to its end until the last arrow is drawn`,
     };
   } finally {
     await browser.close();

@@ -9,7 +9,7 @@ import { type NoblePeripheral } from '../central/noble/internals.js';
 import { openWorld } from '../world/open-world.js';
 
 const PAIR_RUNS = 9;
-/** A burst of this many notifications per size: a few hundred ms on mock. */
+/** A burst of this many notifications per size by default (`--notifications`): a few hundred ms on mock. */
 const NOTIFICATIONS = 2000;
 const SECURE_NAME = 'Encrypted Read';
 const NOTIFY_NAME = 'Temperature';
@@ -30,7 +30,7 @@ const uuidOf = (profile: ReturnType<typeof loadProfile>, name: string): string =
   throw new Error(`bench: the default profile has no "${name}"`);
 };
 
-export async function serverBench(): Promise<ServerFigures> {
+export async function serverBench(notifications: number = NOTIFICATIONS): Promise<ServerFigures> {
   const profile = loadProfile('default');
   const service = nobleUuid(profile.advertising.serviceUuids[0]!);
   const secure = nobleUuid(uuidOf(profile, SECURE_NAME));
@@ -85,20 +85,20 @@ export async function serverBench(): Promise<ServerFigures> {
         ch.on('data', (data: Buffer) => {
           if (got === 0) t0 = performance.now();
           if (!data.equals(payload)) bad++;
-          if (++got === NOTIFICATIONS) resolve(performance.now() - t0);
+          if (++got === notifications) resolve(performance.now() - t0);
         });
       });
       const subscribed = waitForEvent(srv as unknown as NodeJS.EventEmitter, 'subscribe', { what: 'the CCCD write at the server', timeoutMs: STEP_MS });
       await withTimeout(ch.subscribeAsync(), { what: 'subscribe', timeoutMs: STEP_MS });
       await subscribed;
-      for (let i = 0; i < NOTIFICATIONS; i++) {
+      for (let i = 0; i < notifications; i++) {
         const d = srv.notify(NOTIFY_NAME, payload);
         if (!d.sent) throw new Error(`bench: notification ${i + 1} of ${size} B not sent: ${d.reason}`);
       }
-      const ms = await withTimeout(all, { what: `${NOTIFICATIONS} notifications of ${size} B`, timeoutMs: 60_000 });
-      if (bad) throw new Error(`bench: ${bad} of ${NOTIFICATIONS} notifications of ${size} B arrived other than sent (ATT MTU too small?)`);
+      const ms = await withTimeout(all, { what: `${notifications} notifications of ${size} B`, timeoutMs: 60_000 });
+      if (bad) throw new Error(`bench: ${bad} of ${notifications} notifications of ${size} B arrived other than sent (ATT MTU too small?)`);
       await disconnect(p);
-      return ((NOTIFICATIONS - 1) / ms) * 1000;
+      return ((notifications - 1) / ms) * 1000;
     };
 
     await connectPairRead(); // warm-up, not counted
@@ -113,7 +113,7 @@ export async function serverBench(): Promise<ServerFigures> {
       notifyPerS244,
       method: {
         server_connect_pair_read: `${PAIR_RUNS} runs after one warm-up, blebench's ATT server (servePeripheral, the default profile, bleno's SMP as \`blebench peripheral\` without --keys) answering noble: scan start → connect → discover the one service → read "${SECURE_NAME}" (ATT 0x05 → LE legacy Just Works pairing → encryption → re-sent read) → the profile's value; median of the runs`,
-        server_notify: `${NOTIFICATIONS} notifications of "${NOTIFY_NAME}" sent by PeripheralServer.notify in one synchronous burst (after one uncounted warm-up burst of 20 B) after the server saw noble's CCCD write; each checked octet for octet; rate = (N-1) / (time from the first to the last received by noble); ATT MTU as negotiated by noble and blebench's server`,
+        server_notify: `${notifications} notifications of "${NOTIFY_NAME}" sent by PeripheralServer.notify in one synchronous burst (after one uncounted warm-up burst of 20 B) after the server saw noble's CCCD write; each checked octet for octet; rate = (N-1) / (time from the first to the last received by noble); ATT MTU as negotiated by noble and blebench's server`,
       },
     };
   } finally {

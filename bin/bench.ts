@@ -5,12 +5,12 @@
 // figures of issue 15 (bench-soak.ts): peripheral_soak_* (blebench peripheral --keys under a looping central),
 // air_flood_rss_mb_max (blebench air under a host that never reads) and fuzz_* (blebench fuzz over several seeds);
 // key_store_bytes_per_bond (bench-bond-memory.ts: what one bond costs in the JSON key store's memory).
-// Their sizes: --soak-cycles N (default 2000), --fuzz-cases N (default 1000000), --fuzz-seeds A,B,… (default
-// 1,2,3,4,5), or BLEBENCH_SOAK_CYCLES / BLEBENCH_FUZZ_CASES; 0 skips one. explain_* (bench-explain.ts): blebench explain's reader.
+// explain_* (bench-explain.ts): blebench explain's reader.
 // The figures above are bleno answering with its own GATT (the baseline of bleno as shipped); server_* (bench-server.ts)
 // take the same measures through blebench's ATT server (servePeripheral with the default profile). html_report_*
 // (bench-html.ts, issue 20): a 10,000-packet timeline in the HTML report, loaded and drawn in headless chromium.
-// `--only html` measures that alone.
+// Every size is an option (bench-options.ts, `--help`: the default figures above, or a small run of every part
+// end to end as test/cli/bench.test.ts does); `--only html` measures that alone.
 import { explainBench } from './bench-explain.js';
 import { htmlBench } from './bench-html.js';
 import { spawn } from 'node:child_process';
@@ -24,39 +24,18 @@ import { openWorld, type World } from '../world/open-world.js';
 import { airSoak, fuzzSoak, peripheralSoak, type SoakCheckpoint } from './bench-soak.js';
 import { bondMemoryBench } from './bench-bond-memory.js';
 import { serverBench } from './bench-server.js';
+import { benchOptions } from './bench-options.js';
 
 const SERVICE = 'b1eb0001000010008000b1eb0000b1eb'.replace(/-/g, '');
 const SECURE = 'b1eb0002000010008000b1eb0000b1eb';
 const NOTIFY = 'b1eb0003000010008000b1eb0000b1eb';
 const PAIR_RUNS = 15;
-const NOTIFICATIONS = 10_000;
-/** Counted bursts per size after one warm-up burst of each: the figure is their median (one burst alone depends on where a GC falls). */
-const NOTIFY_BURSTS = 5;
 
-/** A whole-number flag (`--name N`) or environment variable, else the default. */
-function sizeOption(flag: string, env: string, fallback: number): number {
-  const i = process.argv.indexOf(flag);
-  const text = i >= 0 ? process.argv[i + 1] : process.env[env];
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text)) {
-    process.stderr.write(`bench: ${flag} ${JSON.stringify(text)}: expected a whole number (0 skips it)\n`);
-    process.exit(2);
-  }
-  return Number(text);
-}
-const SOAK_CYCLES = sizeOption('--soak-cycles', 'BLEBENCH_SOAK_CYCLES', 2000);
-const FUZZ_CASES = sizeOption('--fuzz-cases', 'BLEBENCH_FUZZ_CASES', 1_000_000);
-const AIR_FLOOD_S = sizeOption('--air-flood-seconds', 'BLEBENCH_AIR_FLOOD_S', 15);
-const FUZZ_SEEDS = (() => {
-  const i = process.argv.indexOf('--fuzz-seeds');
-  const text = i >= 0 ? (process.argv[i + 1] ?? '') : '1,2,3,4,5';
-  const seeds = text.split(',').map(Number);
-  if (!seeds.length || seeds.some((x) => !Number.isInteger(x) || x < 0)) {
-    process.stderr.write(`bench: --fuzz-seeds ${JSON.stringify(text)}: expected seeds separated by commas\n`);
-    process.exit(2);
-  }
-  return seeds;
-})();
+const OPTIONS = benchOptions();
+/** Notifications per burst through bleno's GATT (`--notifications`). */
+const NOTIFICATIONS = OPTIONS.notifications ?? 10_000;
+/** Counted bursts per size after one warm-up burst of each: the figure is their median (one burst alone depends on where a GC falls). */
+const NOTIFY_BURSTS = OPTIONS.notifyBursts;
 
 type Rig = World<{ peripheral: { kind: 'bleno' }; central: { kind: 'transport' } }> & { noble: LoadedNoble; notifySize: { n: number } };
 
@@ -143,20 +122,20 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** The default suite through the command, process start included: wall time from spawn to exit. */
-async function suiteWall(): Promise<{ seconds: number; scenarios: number }> {
+/** The default suite (or the scenarios of `--suite`) through the command, process start included: wall time from spawn to exit. */
+async function suiteWall(paths: string[]): Promise<{ seconds: number; scenarios: number }> {
   const cli = fileURLToPath(new URL('../../bin/blebench.js', import.meta.url));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [cli, 'run', '--reporter', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, 'run', '--reporter', 'json', ...paths], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await withTimeout(new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c))), { what: 'the default suite (blebench run)', timeoutMs: 300_000 });
+  const code = await withTimeout(new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c))), { what: `${paths.length ? paths.join(' ') : 'the default suite'} (blebench run)`, timeoutMs: 300_000 });
   const seconds = (performance.now() - t0) / 1000;
   if (code !== 0) throw new Error(`bench: blebench run exited ${code}: ${err.trim().split('\n').slice(-3).join(' / ')}`);
   const report = JSON.parse(out) as { passed: number; failed: number; scenarios: unknown[] };
-  if (report.failed) throw new Error(`bench: ${report.failed} scenarios of the default suite failed`);
+  if (report.failed) throw new Error(`bench: ${report.failed} scenarios of ${paths.length ? paths.join(' ') : 'the default suite'} failed`);
   return { seconds, scenarios: report.scenarios.length };
 }
 
@@ -164,12 +143,12 @@ async function suiteWall(): Promise<{ seconds: number; scenarios: number }> {
 async function longRuns(): Promise<{ figures: Record<string, unknown>; method: Record<string, string> }> {
   const figures: Record<string, unknown> = {};
   const method: Record<string, string> = {};
-  if (SOAK_CYCLES > 0) {
-    const p = await peripheralSoak(SOAK_CYCLES, (c) => process.stderr.write(`bench: soak cycle ${c.cycle}: RSS ${c.rssMb.toFixed(1)} MB (${c.rssMbAfterGc.toFixed(1)} after GC), live heap ${c.heapUsedMb.toFixed(1)} MB (of ${c.heapTotalMb.toFixed(1)}) + ${c.externalMb.toFixed(1)} MB outside it, ${c.fds} descriptors (${c.keyStoreWriteFds} of a key store write)\n`));
+  if (OPTIONS.soakCycles > 0) {
+    const p = await peripheralSoak(OPTIONS.soakCycles, (c) => process.stderr.write(`bench: soak cycle ${c.cycle}: RSS ${c.rssMb.toFixed(1)} MB (${c.rssMbAfterGc.toFixed(1)} after GC), live heap ${c.heapUsedMb.toFixed(1)} MB (of ${c.heapTotalMb.toFixed(1)}) + ${c.externalMb.toFixed(1)} MB outside it, ${c.fds} descriptors (${c.keyStoreWriteFds} of a key store write)\n`));
     const fds = (c: SoakCheckpoint) => `${c.fds}${c.keyStoreWriteFds ? ` (${c.keyStoreWriteFds} of them a key store write under way)` : ''}`;
     const live = (c: SoakCheckpoint) => c.heapUsedMb + c.externalMb;
     const bonds = p.end.cycle - p.mark.cycle;
-    const b = await bondMemoryBench();
+    const b = await bondMemoryBench(OPTIONS.keyStoreBonds);
     Object.assign(figures, {
       peripheral_soak_cycles: p.cycles,
       peripheral_soak_paired: p.paired,
@@ -189,16 +168,16 @@ async function longRuns(): Promise<{ figures: Record<string, unknown>; method: R
     method.peripheral_soak = `\`blebench peripheral --keys FILE\` (a child process, with bench-gc-probe.js loaded) on \`blebench air\` (another); a looping central in this process: each cycle a fresh controller on the air (a fresh address), noble with blebench's Security Manager (bonding), connect, pair, disconnect; the peripheral's VmRSS and /proc/PID/fd count read at the start, every tenth of the run, after cycle ${p.markCycle} and at the end, each followed by a full GC in the peripheral for its live memory (V8 heap used + external); the key file parsed after the peripheral stopped`;
     method.key_store_bytes_per_bond = `a fresh process (--expose-gc) puts ${b.bonds} bonds (both LTKs, both IRKs each) into a JsonFileKeyStore and waits for the file (${b.bondsInFile} bonds in it); live memory after a full GC ${b.liveMbAtFirst.toFixed(1)} MB after 1,000 bonds, ${b.liveMbAtEnd.toFixed(1)} MB after ${b.bonds}: the difference per bond`;
   }
-  if (AIR_FLOOD_S > 0) {
-    const a = await airSoak(AIR_FLOOD_S * 1000);
+  if (OPTIONS.airFloodSeconds > 0) {
+    const a = await airSoak(OPTIONS.airFloodSeconds * 1000);
     Object.assign(figures, { air_flood_rss_mb_max: Number(a.rssMbMax.toFixed(1)), air_flood_commands: a.commandsWritten, air_flood_s: Number(a.seconds.toFixed(1)) });
-    method.air_flood = `\`blebench air\` (a child process) and one host that writes HCI Read BD_ADDR commands in 64 KiB writes for ${a.seconds.toFixed(0)} s and never reads; the air's VmRSS read every 100 ms (from ${a.rssMbAtStart.toFixed(1)} MB at the start)`;
+    method.air_flood = `\`blebench air\` (a child process) and one host that writes HCI Read BD_ADDR commands in 64 KiB writes for ${a.seconds.toFixed(1)} s and never reads; the air's VmRSS read every 100 ms (from ${a.rssMbAtStart.toFixed(1)} MB at the start)`;
   }
-  if (FUZZ_CASES > 0) {
-    const f = await fuzzSoak(FUZZ_CASES, FUZZ_SEEDS);
+  if (OPTIONS.fuzzCases > 0) {
+    const f = await fuzzSoak(OPTIONS.fuzzCases, OPTIONS.fuzzSeeds);
     Object.assign(figures, { fuzz_totals: f.total, fuzz_s: Number(f.seconds.toFixed(1)), fuzz_per_seed: f.lines.join('; ') });
     if (f.findings.length) figures.fuzz_findings = f.findings.join('\n');
-    method.fuzz = `\`blebench fuzz\`'s run (runFuzz, the same four targets in child processes) for seeds ${f.seeds.join(', ')}, ${FUZZ_CASES} cases shared among them; wall time of all`;
+    method.fuzz = `\`blebench fuzz\`'s run (runFuzz, the same four targets in child processes) for seeds ${f.seeds.join(', ')}, ${OPTIONS.fuzzCases} cases shared among them; wall time of all`;
   }
   return { figures, method };
 }
@@ -225,14 +204,13 @@ async function blenoBench(): Promise<{ runs: number[]; n20: number[]; n244: numb
 }
 
 export async function bench(): Promise<Record<string, unknown>> {
-  const html = await htmlBench();
-  const only = process.argv.indexOf('--only');
-  if (only >= 0 && process.argv[only + 1] === 'html') return { ...html.figures, node: process.version, method: { html_report: html.method } };
+  const html = await htmlBench(OPTIONS.htmlPackets);
+  if (OPTIONS.onlyHtml) return { ...html.figures, node: process.version, method: { html_report: html.method } };
   const { runs, n20, n244 } = await blenoBench();
   // bleno is one per process: the first is closed before servePeripheral loads its own
-  const srv = await serverBench();
-  const suite = await suiteWall();
-  const ex = await explainBench();
+  const srv = await serverBench(OPTIONS.notifications);
+  const suite = await suiteWall(OPTIONS.suite ?? []);
+  const ex = OPTIONS.explainPackets > 0 ? await explainBench(OPTIONS.explainPackets) : undefined;
   const long = await longRuns();
   return {
     connect_pair_read_ms_median: Number(median(runs).toFixed(2)),
@@ -249,9 +227,7 @@ export async function bench(): Promise<Record<string, unknown>> {
     server_notify_per_s_244B: Math.round(srv.notifyPerS244),
     suite_wall_s: Number(suite.seconds.toFixed(2)),
     suite_scenarios: suite.scenarios,
-    explain_packets_per_s: ex.packetsPerS,
-    explain_rss_mb_10k: ex.rss10kMb,
-    explain_rss_mb_100k: ex.rss100kMb,
+    ...ex?.figures,
     ...long.figures,
     ...html.figures,
     node: process.version,
@@ -260,8 +236,8 @@ export async function bench(): Promise<Record<string, unknown>> {
     method: {
       transport: 'mock: the in-process virtual radio, one controller per role; the taps decode every packet',
       connect_pair_read: `${PAIR_RUNS} runs after one warm-up, bleno answering with its own GATT (no blebench ATT server): noble scan start → connect → discover the one service → read a characteristic bleno marks secure (ATT 0x05 → LE legacy Just Works pairing → encryption → re-sent read) → value; median of the runs`,
-      suite_wall: `\`node bin/blebench.js run --reporter json\` in a new process: the whole default suite (fixtures/scenarios, ${suite.scenarios} scenarios, each on a fresh virtual radio with fresh bleno and noble) from spawn to exit, Node start-up and module loading included; one run`,
-      explain: ex.method,
+      suite_wall: `\`node bin/blebench.js run --reporter json${OPTIONS.suite ? ` ${OPTIONS.suite.join(' ')}` : ''}\` in a new process: ${OPTIONS.suite ? 'the scenarios given with --suite' : 'the whole default suite (fixtures/scenarios)'}, ${suite.scenarios} scenarios, each on a fresh virtual radio with fresh bleno and noble, from spawn to exit, Node start-up and module loading included; one run`,
+      ...(ex && { explain: ex.method }),
       html_report: html.method,
       ...long.method,
       ...srv.method,
@@ -270,7 +246,7 @@ export async function bench(): Promise<Record<string, unknown>> {
   };
 }
 
-const json = process.argv.includes('--json');
+const json = OPTIONS.json;
 bench().then(
   (res) => {
     if (json) process.stdout.write(JSON.stringify(res) + '\n');

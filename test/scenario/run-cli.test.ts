@@ -1,20 +1,24 @@
-// `blebench run` as users and CI call it (node bin/blebench.js, built by `npm run build`): the default
+// `blebench run` as users and CI call it (the built CLI's main(), as bin/blebench.js calls it): the default
 // suite, the reporters, --btsnoop, exit codes 0/1/2/3, the time limit, and a crash that stays inside
-// its scenario.
+// its scenario. The command lines run one after another in one node (test/helpers/cli-batch.ts's
+// session): one node start-up and one import of the CLI, noble and bleno for the file.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { discoverScenarios } from '../../common/apps/scenario/index.js';
-import { batched } from '../helpers/cli-batch.js';
+import { cliSession } from '../helpers/cli-batch.js';
 import { root, SUITE_DIR } from './run-helpers.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'blebench-run-'));
-function blebench(...args: string[]) {
-  // 400 columns: each failure's reason on one line of the table (narrower widths wrap it: test/scenario/reporters.test.ts).
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/blebench.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, BLEBENCH_DEBUG: '', COLUMNS: '400' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+// 400 columns: each failure's reason on one line of the table (narrower widths wrap it: test/scenario/reporters.test.ts).
+const session = cliSession({ cwd: root, caseLimitMs: 60_000, env: { COLUMNS: '400' } });
+afterAll(() => session.close());
+async function blebench(...args: string[]) {
+  const r = await session.run(...args);
+  expect(r.signal, `blebench ${args.join(' ')} still running after 60 s`).toBeNull();
+  return r;
 }
 const file = (name: string, text: string) => {
   const f = path.join(tmp, name);
@@ -23,18 +27,16 @@ const file = (name: string, text: string) => {
 };
 const suiteSize = discoverScenarios([SUITE_DIR], root).length;
 
-/** The refusals (exit 2 and 3, before any scenario runs) in one node, one after another (test/helpers/cli-batch.ts). */
+/** The refused command lines (exit 2 and 3, before any scenario runs). */
 const BAD_ARGS = [[['--seed', 'soon']], [['--role', 'central']] /* --role central on mock: nobody to talk to */, [['no/such/folder']], [['--reporter', 'xml']]];
 const ROLES = ['central', 'peripheral', 'both'];
 const unavailable = (role: string) => ['run', '--role', role, '--transport', 'hci:0', path.join(SUITE_DIR, 'open-read.yaml')];
 const badFile = ['run', 'test/scenario/broken/unknown-characteristic.yaml', path.join(SUITE_DIR, 'open-read.yaml')];
-const refusals = batched([badFile, ...BAD_ARGS.map(([a]) => ['run', ...a!]), ...ROLES.map(unavailable)], { cwd: root, caseLimitMs: 60_000 });
-beforeAll(() => refusals.runAll(), 60_000);
 
 describe('blebench run', () => {
-  it('with no paths runs the default suite: exit 0, one JSON record per scenario with its timeline, the seed on stderr', () => {
+  it('with no paths runs the default suite: exit 0, one JSON record per scenario with its timeline, the seed on stderr', async () => {
     const out = path.join(tmp, 'report.json');
-    const r = blebench('run', '--reporter', 'json', '--out', out);
+    const r = await blebench('run', '--reporter', 'json', '--out', out);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout).toBe(`${suiteSize} passed, 0 failed (report: ${out})\n`);
     const seed = /seed (\d+) \(run this order again with --seed \1\)/.exec(r.stderr);
@@ -51,44 +53,44 @@ describe('blebench run', () => {
     }
   });
 
-  it('a failing scenario: exit 1, the table says why and ends with "N passed, N failed"; --seed repeats the order', () => {
+  it('a failing scenario: exit 1, the table says why and ends with "N passed, N failed"; --seed repeats the order', async () => {
     const good = path.join(SUITE_DIR, 'open-read.yaml');
     const bad = file('open-read-wrong.yaml', readFileSync(path.join(root, good), 'utf8').replace('name: open read, no security', 'name: open read, wrong value').replace('utf8: open to everyone', 'utf8: closed'));
-    const r = blebench('run', good, bad, '--seed', '42');
+    const r = await blebench('run', good, bad, '--seed', '42');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL\s+open read, wrong value/);
     expect(r.stdout).toContain('step 3 (read Open Read): expected read Open Read to return the text "closed" (63 6C 6F 73 65 64); got "open to everyone" (6F 70 65 6E 20 74 6F 20 65 76 65 72 79 6F 6E 65)');
     expect(r.stdout).toMatch(/seed 42\n1 passed, 1 failed\n$/);
-    const again = blebench('run', good, bad, '--seed', '42');
+    const again = await blebench('run', good, bad, '--seed', '42');
     const order = (s: string) => s.split('\n').filter((l) => /^(PASS|FAIL)/.test(l)).map((l) => l.split(/\s{2,}/)[1]);
     expect(order(again.stdout)).toEqual(order(r.stdout));
   });
 
-  it('a bad scenario file: exit 2 before anything runs, naming the file and the path inside it', () => {
-    const r = refusals.result(badFile);
+  it('a bad scenario file: exit 2 before anything runs, naming the file and the path inside it', async () => {
+    const r = await blebench(...badFile);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('test/scenario/broken/unknown-characteristic.yaml at /central/steps/');
     expect(r.stdout).toBe('');
   });
 
-  it.each(BAD_ARGS)('bad arguments %j: exit 2', (args) => {
-    const r = refusals.result(['run', ...args]);
+  it.each(BAD_ARGS)('bad arguments %j: exit 2', async (args) => {
+    const r = await blebench('run', ...args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/blebench|error/);
   });
 
-  it('an unavailable adapter: exit 3 with what to do, for each role', () => {
+  it('an unavailable adapter: exit 3 with what to do, for each role', async () => {
     for (const role of ROLES) {
-      const r = refusals.result(unavailable(role));
+      const r = await blebench(...unavailable(role));
       expect(r.code, role).toBe(3);
       expect(r.stderr).toContain('what to do:');
     }
   });
 
-  it('--btsnoop DIR writes one capture per scenario and side; the JUnit report names them', () => {
+  it('--btsnoop DIR writes one capture per scenario and side; the JUnit report names them', async () => {
     const dir = path.join(tmp, 'captures');
     const out = path.join(tmp, 'junit.xml');
-    const r = blebench('run', path.join(SUITE_DIR, 'open-read.yaml'), path.join(SUITE_DIR, 'link-lost-during-pairing.json'), '--btsnoop', dir, '--reporter', 'junit', '--out', out);
+    const r = await blebench('run', path.join(SUITE_DIR, 'open-read.yaml'), path.join(SUITE_DIR, 'link-lost-during-pairing.json'), '--btsnoop', dir, '--reporter', 'junit', '--out', out);
     expect(r.code, r.stderr).toBe(0);
     const files = readdirSync(dir).sort();
     expect(files).toEqual([
@@ -105,13 +107,13 @@ describe('blebench run', () => {
     expect(readFileSync(out, 'utf8')).toContain('capture (central): ');
   });
 
-  it('a scenario that outlives its time limit ends in error at it, and the run goes on', () => {
+  it('a scenario that outlives its time limit ends in error at it, and the run goes on', async () => {
     const slow = file(
       'slow.yaml',
       `name: waits longer than its limit\ndescription: d\ntime-limit-ms: 400\nperipheral:\n  profile: default\ncentral:\n  steps:\n    - connect:\n    - wait-notification: { characteristic: Temperature, timeout-ms: 5000 }\n`,
     );
     const t0 = Date.now();
-    const r = blebench('run', slow, path.join(SUITE_DIR, 'open-read.yaml'));
+    const r = await blebench('run', slow, path.join(SUITE_DIR, 'open-read.yaml'));
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/ERROR\s+waits longer than its limit/);
@@ -120,8 +122,8 @@ describe('blebench run', () => {
     expect(r.stdout).toMatch(/1 passed, 1 failed\n$/);
   });
 
-  it('--seam-check still runs the built-in seam check', () => {
-    const r = blebench('run', '--seam-check');
+  it('--seam-check still runs the built-in seam check', async () => {
+    const r = await blebench('run', '--seam-check');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('PASS: the secure read got ATT 0x05');
   });

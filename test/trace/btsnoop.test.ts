@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BTSNOOP_EPOCH_OFFSET_US } from '../../common/stack/trace/btsnoop-format.js';
@@ -89,13 +90,11 @@ describe('btsnoop writer → reader', () => {
   });
 
   it('a capture survives process.exit() without close()', () => {
-    // Compile the trace layer to JS and run a child that writes, then exits at once.
-    const out = join(dir, 'js');
-    const root = resolve(import.meta.dirname, '../..');
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--outDir', out, '--rootDir', root, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--types', 'node', '--skipLibCheck', '--strict', join(root, 'common/stack/trace/btsnoop-writer.ts')], { cwd: root });
-    writeFileSync(join(out, 'package.json'), '{"type":"module"}');
+    // The child runs the built writer (dist/, built by npm test's pretest from the same sources, as every
+    // e2e test's bin/blebench.js), writes, then exits at once.
+    const writer = resolve(import.meta.dirname, '../../dist/common/stack/trace/btsnoop-writer.js');
     const path = join(dir, 'exit.btsnoop');
-    const script = `import { BtsnoopWriter } from ${JSON.stringify(join(out, 'common/stack/trace/btsnoop-writer.js'))};
+    const script = `import { BtsnoopWriter } from ${JSON.stringify(pathToFileURL(writer).href)};
       const w = new BtsnoopWriter(${JSON.stringify(path)}, { flushIntervalMs: 60000 });
       for (let i = 0; i < 5000; i++) w.write(i % 2 ? 'rx' : 'tx', Buffer.from([0x02, 0x40, 0x00, 0x03, 0x00, 1, 2, i & 0xff]));
       process.exit(0);`;
