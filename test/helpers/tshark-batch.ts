@@ -17,8 +17,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export interface TsharkQuery {
-  /** -T fields with these (frame.number is added first); without, the summary line: frame number and Info. */
+  /** -T fields with these (frame.number is added first); without, tshark's summary line. */
   fields?: string[];
+  /** -V: each frame's details, [frame number, the frame's lines from its `Frame N:` line]. */
+  verbose?: boolean;
   /** The fields are each packet's own, so files of a shared interface may be read together (see above). */
   perPacket?: boolean;
 }
@@ -32,12 +34,15 @@ export interface FileQuery {
 /** One file's part: its frame count and tshark's lines for its frames, each with the file's own frame number. */
 export interface FileRows {
   frames: number;
-  /** -T fields: the values, [0] the frame number. Summary: [frame number, Info]. */
+  /** -T fields: the values, [0] the frame number. Summary: [frame number, the line]. -V: [frame number, details]. */
   rows: string[][];
 }
 
 const run = (cmd: string, args: string[]) => {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    throw new Error(`${cmd} is not installed: apt-get install -y tshark (Debian/Ubuntu package "tshark", with capinfos and mergecap). This check must not be skipped.`);
+  }
   if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
   return r.stdout;
@@ -74,16 +79,30 @@ function merge(group: string, files: string[], to: string): void {
 function tshark(file: string, q: TsharkQuery, filter: string | undefined): string[][] {
   const out = q.fields
     ? ['-T', 'fields', '-e', 'frame.number', ...q.fields.flatMap((f) => ['-e', f])]
-    : ['-o', 'gui.column.format:"No.","%m","Info","%i"'];
+    : q.verbose
+      ? ['-V']
+      : [];
   const text = run('tshark', ['-r', file, ...(filter ? ['-Y', filter] : []), ...out]);
+  if (q.verbose) {
+    // each frame's tree starts with its `Frame N: …` line at the margin (epan/dissectors/packet-frame.c)
+    const frames: string[][] = [];
+    for (const l of text.split('\n')) {
+      const m = /^Frame (\d+): /.exec(l);
+      if (m) frames.push([m[1]!, l]);
+      else if (frames.length) frames[frames.length - 1]![1] += `\n${l}`;
+      else if (l.trim()) throw new Error(`tshark -r ${file} -V: a line before the first frame: ${l}`);
+    }
+    return frames;
+  }
   return text
     .split('\n')
     .filter(Boolean)
     .map((l) => {
       if (q.fields) return l.split('\t');
-      const m = /^\s*(\d+)\s(.*)$/.exec(l);
-      if (!m) throw new Error(`tshark -r ${file}: a summary line without a frame number: ${l}`);
-      return [m[1]!, m[2]!];
+      // tshark's summary line, its default columns: No., Time, Source, Destination, Protocol, Length, Info
+      const m = /^\s*(\d+)\s/.exec(l);
+      if (!m) throw new Error(`tshark -r ${file}: a summary line that does not start with the frame number: ${l}`);
+      return [m[1]!, l.trim()];
     });
 }
 
@@ -134,7 +153,12 @@ export function tsharkQueries(items: FileQuery[], q: TsharkQuery = {}): FileRows
       const rows = tshark(target, q, filter);
       let placed = 0;
       for (const r of ranges) {
-        const mine = rows.filter((x) => Number(x[0]) >= r.from && Number(x[0]) <= r.to).map((x) => [String(Number(x[0]) - r.from + 1), ...x.slice(1)]);
+        const mine = rows
+          .filter((x) => Number(x[0]) >= r.from && Number(x[0]) <= r.to)
+          .map(([n, ...rest]) => {
+            const own = String(Number(n) - r.from + 1);
+            return [own, ...(q.verbose ? [rest[0]!.replace(/^Frame \d+:/, `Frame ${own}:`)] : rest)];
+          });
         result[r.i] = { frames: r.to - r.from + 1, rows: mine };
         placed += mine.length;
       }

@@ -24,7 +24,7 @@ describe('GATT caching captures in tshark', () => {
     const captures = readdirSync(dir).filter((f) => f.endsWith('.btsnoop'));
     expect(captures).toHaveLength(files.length * 2);
     // Every capture, every filter, with one tshark start per kind of output (test/helpers/tshark-batch.ts): each
-    // query's lines are those `tshark -r FILE -Y FILTER` gives. The summary lines (frame, Info): each capture's
+    // query's lines are those `tshark -r FILE -Y FILTER` gives. The summary lines: each capture's
     // every frame, then caching's own PDUs.
     const paths = captures.map((f) => path.join(dir, f));
     const changed = capture('gatt-cache-service-changed-rediscovers', 'central');

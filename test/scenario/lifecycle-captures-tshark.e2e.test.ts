@@ -43,7 +43,7 @@ describe('bond-lifecycle and privacy captures in tshark', () => {
       expect(statSync(path.join(dir, f)).size, f).toBeGreaterThan(SOME_PACKETS);
       expect(bad.get(path.join(dir, f))!.rows, f).toEqual([]);
     }
-    // what each lifecycle is about, one query per capture: summary lines (frame, Info) in one start, fields in another
+    // what each lifecycle is about, one query per capture: summary lines in one start, fields in another
     const at = (scenario: string, side: 'central' | 'peripheral', filter: string) => ({ file: path.join(dir, capture(scenario, side)), filter });
     const [refused, reset] = tsharkQueries([at('bond-central-forgot-repairing-refused', 'central', 'btsmp.reason == 0x03'), at('bond-peripheral-reset-central-stops', 'central', 'bthci_evt.status == 0x06')]);
     const info = (q: typeof refused) => q!.rows.map((r) => r[1]).join('\n');
