@@ -34,7 +34,10 @@ export interface FileQuery {
 /** One file's part: its frame count and tshark's lines for its frames, each with the file's own frame number. */
 export interface FileRows {
   frames: number;
-  /** -T fields: the values, [0] the frame number. Summary: [frame number, the line]. -V: [frame number, details]. */
+  /**
+   * -T fields: the values, [0] the frame number. Summary: [frame number, the line] (its Time column counts from
+   * the merged file's first frame). -V: [frame number, the frame's details]. Frame numbers are the file's own.
+   */
   rows: string[][];
 }
 
@@ -157,7 +160,8 @@ export function tsharkQueries(items: FileQuery[], q: TsharkQuery = {}): FileRows
           .filter((x) => Number(x[0]) >= r.from && Number(x[0]) <= r.to)
           .map(([n, ...rest]) => {
             const own = String(Number(n) - r.from + 1);
-            return [own, ...(q.verbose ? [rest[0]!.replace(/^Frame \d+:/, `Frame ${own}:`)] : rest)];
+            if (q.fields) return [own, ...rest];
+            return [own, q.verbose ? rest[0]!.replace(/^Frame \d+:/, `Frame ${own}:`) : rest[0]!.replace(/^\d+/, own)];
           });
         result[r.i] = { frames: r.to - r.from + 1, rows: mine };
         placed += mine.length;
