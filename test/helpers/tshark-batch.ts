@@ -109,6 +109,16 @@ function tshark(file: string, q: TsharkQuery, filter: string | undefined): strin
     });
 }
 
+/** tshark's reading of a merged file; when tshark fails on it, each file alone, so the error names the capture. */
+function readNaming(target: string, q: TsharkQuery, filter: string | undefined, files: FileQuery[]): string[][] {
+  try {
+    return tshark(target, q, filter);
+  } catch (e) {
+    for (const x of files) tshark(x.file, q, x.filter);
+    throw new Error(`${(e as Error).message}\n(tshark read each of ${files.map((x) => x.file).join(', ')} alone without this error)`);
+  }
+}
+
 /**
  * tshark's reading of every file, as `tshark -r FILE [-Y FILTER] [-T fields -e frame.number -e …]` gives it
  * for that file alone, with one tshark start per group of files.
@@ -153,7 +163,7 @@ export function tsharkQueries(items: FileQuery[], q: TsharkQuery = {}): FileRows
       }
       const same = ranges.every((r) => r.filter === ranges[0]!.filter);
       const filter = same ? ranges[0]!.filter : ranges.map((r) => `(frame.number >= ${r.from} && frame.number <= ${r.to} && (${r.filter ?? 'frame'}))`).join(' || ');
-      const rows = tshark(target, q, filter);
+      const rows = readNaming(target, q, filter, alone ? [] : members.map((i) => items[i]!));
       let placed = 0;
       for (const r of ranges) {
         const mine = rows
