@@ -5,7 +5,9 @@
 //
 // - Formats pcapng can carry (btsnoop 1002 and 2001, pcapng, pcap): `mergecap -a -I none` keeps each file's
 //   interfaces apart, and the Bluetooth dissectors keep their state (connections, GATT handles, reassembly) per
-//   interface, so each file decodes as alone: checked for every fixture, fields and summary lines, the same.
+//   interface, so each file decodes as alone: the fields and summary lines of every fixture, and -V of a sample,
+//   checked the same but for the frame numbers in the text ("Continuation to #N") and the Time column, which
+//   counts from the merged file's first frame.
 // - btsnoop 1001 and PacketLogger cannot be written as pcapng (Wireshark has no link type for them). With
 //   `perPacket` (the fields asked are each packet's own: direction, type, opcodes) they are concatenated in
 //   their own format (btsnoop 1001 by `mergecap -F btsnoop`; PacketLogger, which has no file header, byte by
