@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCapture } from '../../common/stack/capture/index.js';
-import { blebenchRows, tsharkRows } from './decoded-rows.js';
+import { tsharkBatch } from '../helpers/tshark-batch.js';
+import { blebenchRows, tsharkRowsOf, type Row } from './decoded-rows.js';
 
 const cli = resolve(import.meta.dirname, '../../bin/blebench.js');
 const dir = mkdtempSync(join(tmpdir(), 'blebench-live-formats-'));
@@ -21,37 +22,39 @@ function capture(name: string): string {
   return file;
 }
 
-function malformed(file: string): number {
-  const out = spawnSync('tshark', ['-r', file, '-Y', '_ws.malformed || _ws.expert.severity == error', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' });
-  expect(out.status, out.stderr).toBe(0);
-  return out.stdout.split('\n').filter(Boolean).length;
-}
+const EXTS = ['btsnoop', 'pcapng', 'pklg'] as const;
 
 describe('--btsnoop FILE writes the format its extension names', () => {
-  let btsnoop = '';
-  let reference: ReturnType<typeof tsharkRows> = [];
+  // one blebench central run per format; then tshark reads the three files with one start per kind of question
+  // (test/helpers/tshark-batch.ts): the rows of decoded-rows.ts, and the frames malformed or with error-level expert info
+  const file: Record<string, string> = {};
+  let rows = new Map<string, Row[]>();
+  let malformed = new Map<string, number>();
   beforeAll(() => {
-    btsnoop = capture('central.btsnoop');
-    reference = tsharkRows(btsnoop);
-  }, 60_000);
+    for (const ext of EXTS) file[ext] = capture(`central.${ext}`);
+    const files = EXTS.map((ext) => file[ext]!);
+    rows = tsharkRowsOf(files);
+    malformed = new Map([...tsharkBatch(files, { filter: '_ws.malformed || _ws.expert.severity == error', fields: [] })].map(([f, r]) => [f, r.rows.length]));
+  }, 120_000);
+  const reference = () => rows.get(file.btsnoop!)!;
 
   it('the .btsnoop of the run is read by tshark, nothing malformed (the reference)', () => {
-    expect(reference.length).toBeGreaterThan(50);
-    expect(malformed(btsnoop)).toBe(0);
+    expect(reference().length).toBeGreaterThan(50);
+    expect(malformed.get(file.btsnoop!)).toBe(0);
   });
 
   for (const [ext, format] of [['pcapng', 'pcapng'], ['pklg', 'pklg']] as const) {
     it(`.${ext}: found as ${format} from its content; tshark reads it whole, the same packets as the .btsnoop`, async () => {
-      const file = capture(`central.${ext}`);
-      expect((await openCapture(file)).info.format).toMatch(new RegExp(format));
-      expect(malformed(file)).toBe(0);
-      const rows = tsharkRows(file);
-      expect(rows.length).toBe(reference.length);
+      const f = file[ext]!;
+      expect((await openCapture(f)).info.format).toMatch(new RegExp(format));
+      expect(malformed.get(f)).toBe(0);
+      const theirs = rows.get(f)!;
+      expect(theirs.length).toBe(reference().length);
       const strip = (r: { kind: string; event: string; att: string; smp: string; dir: string }) => `${r.dir} ${r.kind} ${r.event} ${r.att} ${r.smp}`;
-      expect(rows.map(strip)).toEqual(reference.map(strip));
-      const ours = await blebenchRows(file);
+      expect(theirs.map(strip)).toEqual(reference().map(strip));
+      const ours = await blebenchRows(f);
       expect(ours.damage).toBeUndefined();
-      expect(ours.rows.map(strip)).toEqual(rows.map(strip));
+      expect(ours.rows.map(strip)).toEqual(theirs.map(strip));
     });
   }
 });

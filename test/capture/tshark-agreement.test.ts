@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ATT_OP } from '../../common/base/codes/att.js';
 import { CaptureWriter, openCapture } from '../../common/stack/capture/index.js';
-import { blebenchRows, tsharkRows } from './decoded-rows.js';
+import { blebenchRows, tsharkRowsOf, type Row } from './decoded-rows.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'blebench-capture-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -31,6 +31,10 @@ async function withoutReadByType(file: string): Promise<{ path: string; packets:
 
 const DIR = 'fixtures/captures';
 const files = readdirSync(DIR, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).filter((f) => !f.endsWith('.md') && !f.endsWith('.sh') && !f.endsWith('.ts'));
+
+/** tshark's rows of every fixture, read with one tshark start for all (decoded-rows.ts). */
+let tsharkRead: Map<string, Row[]> | undefined;
+const tsharkRows = (file: string): Row[] => (tsharkRead ??= tsharkRowsOf(files.map((f) => join(DIR, f)))).get(file)!;
 
 describe('fixture captures read the same as tshark reads them', () => {
   it('there is a fixture per format for each scenario-made pattern', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliSession } from '../helpers/cli-batch.js';
 import { PATTERNS as ALL_PATTERNS, explainFile } from '../../common/apps/explain/index.js';
-import { tsharkRows, type Row } from '../capture/decoded-rows.js';
+import { tsharkRowsOf, type Row } from '../capture/decoded-rows.js';
 
 const DIR = 'fixtures/captures';
 const FORMATS = ['btsnoop', 'btsnoop-1001', 'btsnoop-2001', 'pklg', 'pklg-be', 'pcapng'];
@@ -20,6 +20,10 @@ const explain = async (...args: string[]) => {
   expect(r.signal).toBeNull();
   return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 };
+
+/** tshark's rows of every pattern's fixture in every format, read with one tshark start for all (decoded-rows.ts). */
+let tsharkRead: Map<string, Row[]> | undefined;
+const tsharkRows = (file: string): Row[] => (tsharkRead ??= tsharkRowsOf(PATTERNS.flatMap((p) => FORMATS.map((fmt) => join(DIR, `${p}.${fmt}`))))).get(file)!;
 
 /** What tshark must show at an evidence frame, from the evidence's words. */
 function agrees(what: string, row: Row | undefined): boolean {

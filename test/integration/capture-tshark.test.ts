@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadNoble } from '../../central/noble/load.js';
 import { runSeamCheck } from '../../central/seam-check.js';
 import { SEAM_CHECK, serveSeamCheck } from '../../peripheral/seam-check-service.js';
+import { tsharkBatch } from '../helpers/tshark-batch.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'blebench-capture-'));
 const central = path.join(dir, 'central.btsnoop');
@@ -32,21 +33,24 @@ beforeAll(async () => {
 });
 
 const tshark = (file: string, ...args: string[]) => execFileSync('tshark', ['-r', file, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+/** tshark -r F -V of both captures, one tshark start for both (test/helpers/tshark-batch.ts splits it by frame). */
+let read: Map<string, string> | undefined;
+const verbose = (file: string) => (read ??= new Map([...tsharkBatch([central, peripheral], { verbose: true })].map(([f, r]) => [f, r.rows.map((x) => x[1]).join('\n')]))).get(file)!;
 
 describe('captures read by independent decoders', () => {
   it.each([
     ['central', central],
     ['peripheral', peripheral],
   ])('tshark reads the %s capture with no malformed packet', (_side, file) => {
-    const verbose = tshark(file, '-V');
-    expect(verbose.length).toBeGreaterThan(1000);
-    expect(verbose).not.toMatch(/Malformed Packet/i);
+    const text = verbose(file);
+    expect(text.length).toBeGreaterThan(1000);
+    expect(text).not.toMatch(/Malformed Packet/i);
     const expert = tshark(file, '-q', '-z', 'expert,error');
     expect(expert).not.toMatch(/Malformed/i);
   });
 
   it('tshark shows the ATT error and the SMP pairing PDUs by name', () => {
-    const text = tshark(central, '-V');
+    const text = verbose(central);
     expect(text).toMatch(/Insufficient Authentication/);
     expect(text).toMatch(/Pairing Request/);
     expect(text).toMatch(/Pairing Response/);

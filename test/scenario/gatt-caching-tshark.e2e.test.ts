@@ -7,12 +7,12 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tsharkBatch, tsharkQueries } from '../helpers/tshark-batch.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'bin/blebench.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'blebench-gatt-cache-tshark-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const tshark = (file: string, filter: string) => spawnSync('tshark', ['-r', file, '-Y', filter], { encoding: 'utf8', timeout: 30_000 });
 const capture = (name: string, side: 'central' | 'peripheral') => path.join(dir, `fixtures.scenarios.${name}.${side}.btsnoop`);
 
 describe('GATT caching captures in tshark', () => {
@@ -23,25 +23,32 @@ describe('GATT caching captures in tshark', () => {
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const captures = readdirSync(dir).filter((f) => f.endsWith('.btsnoop'));
     expect(captures).toHaveLength(files.length * 2);
-    for (const f of captures) {
-      const all = tshark(path.join(dir, f), 'frame');
-      expect(all.status, all.stderr).toBe(0);
-      expect(all.stdout.trim().split('\n').length, f).toBeGreaterThan(20);
-      const bad = tshark(path.join(dir, f), '_ws.malformed || _ws.expert.severity >= error');
-      expect(bad.status, bad.stderr).toBe(0);
-      expect(bad.stdout, f).toBe('');
-    }
-    const sc = tshark(capture('gatt-cache-service-changed-rediscovers', 'central'), 'btatt.opcode == 0x1d');
-    expect(sc.stdout).toMatch(/Handle Value Indication, Handle: 0x0008 \(Generic Attribute: Service Changed\)/);
-    const range = spawnSync('tshark', ['-r', capture('gatt-cache-service-changed-rediscovers', 'central'), '-Y', 'btatt.opcode == 0x1d', '-T', 'fields', '-e', 'btatt.starting_handle', '-e', 'btatt.ending_handle'], { encoding: 'utf8', timeout: 30_000 });
+    // Every capture, every filter, with one tshark start per kind of output (test/helpers/tshark-batch.ts): each
+    // query's lines are those `tshark -r FILE -Y FILTER` gives. The summary lines: each capture's
+    // every frame, then caching's own PDUs.
+    const paths = captures.map((f) => path.join(dir, f));
+    const changed = capture('gatt-cache-service-changed-rediscovers', 'central');
+    const robust = capture('gatt-cache-robust-caching-out-of-sync', 'central');
+    const lines = tsharkQueries([
+      ...paths.map((file) => ({ file, filter: 'frame' })),
+      { file: changed, filter: 'btatt.opcode == 0x1d' },
+      { file: capture('gatt-cache-hash-differs-rediscovers', 'central'), filter: 'btatt.opcode == 0x08' },
+      { file: robust, filter: 'btatt.error_code == 0x12' },
+      { file: robust, filter: 'btatt.opcode == 0x12 && btatt.handle == 0x000b' },
+    ]);
+    const bad = tsharkBatch(paths, { filter: '_ws.malformed || _ws.expert.severity >= error' });
+    paths.forEach((f, i) => {
+      expect(lines[i]!.rows.length, f).toBeGreaterThan(20);
+      expect(bad.get(f)!.rows, f).toEqual([]);
+    });
+    const [sc, hash, oos, csf] = lines.slice(paths.length).map((q) => q.rows.map((r) => r[1]).join('\n'));
+    expect(sc).toMatch(/Handle Value Indication, Handle: 0x0008 \(Generic Attribute: Service Changed\)/);
+    const [range] = tsharkQueries([{ file: changed, filter: 'btatt.opcode == 0x1d' }], { fields: ['btatt.starting_handle', 'btatt.ending_handle'] });
     // Wireshark decodes Service Changed's value as the affected range (Vol 3 Part G 7.1).
-    expect(range.stdout.trim().split(/\s+/)).toEqual(['0x0001', '0xffff']);
-    const hash = tshark(capture('gatt-cache-hash-differs-rediscovers', 'central'), 'btatt.opcode == 0x08');
-    expect(hash.stdout).toMatch(/Read By Type Request, Database Hash, Handles: 0x0001\.\.0xffff/);
-    const oos = tshark(capture('gatt-cache-robust-caching-out-of-sync', 'central'), 'btatt.error_code == 0x12');
+    expect(range!.rows.map((r) => r.slice(1))).toEqual([['0x0001', '0xffff']]);
+    expect(hash).toMatch(/Read By Type Request, Database Hash, Handles: 0x0001\.\.0xffff/);
     // The filter matched the error code; Wireshark 3.x names 0x12 "<unknown>" (its table predates Core 5.1), 4.x "Database Out Of Sync".
-    expect(oos.stdout).toMatch(/Error Response - (Database Out Of Sync|<unknown>), Handle: 0x0012/);
-    const csf = tshark(capture('gatt-cache-robust-caching-out-of-sync', 'central'), 'btatt.opcode == 0x12 && btatt.handle == 0x000b');
-    expect(csf.stdout).toMatch(/Write Request, Handle: 0x000b \(Generic Attribute: Client Supported Features\)/);
+    expect(oos).toMatch(/Error Response - (Database Out Of Sync|<unknown>), Handle: 0x0012/);
+    expect(csf).toMatch(/Write Request, Handle: 0x000b \(Generic Attribute: Client Supported Features\)/);
   }, 180_000);
 });

@@ -10,13 +10,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../common/apps/scenario/index.js';
+import { tsharkBatch, tsharkQueries } from '../helpers/tshark-batch.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'bin/blebench.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'blebench-lifecycle-tshark-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const tshark = (file: string, filter: string, fields: string[] = []) =>
-  spawnSync('tshark', ['-r', path.join(dir, file), '-Y', filter, ...(fields.length ? ['-T', 'fields', ...fields.flatMap((f) => ['-e', f])] : [])], { encoding: 'utf8', timeout: 30_000 });
 const capture = (scenario: string, side: 'central' | 'peripheral') => `fixtures.scenarios.${scenario}.${side}.btsnoop`;
 /** btsnoop header (16 octets) and at least 20 records (24-octet record headers). */
 const SOME_PACKETS = 16 + 20 * 24;
@@ -38,25 +37,36 @@ describe('bond-lifecycle and privacy captures in tshark', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.btsnoop'));
     // one capture per host: the peripheral's and each central's
     expect(files).toHaveLength(scenarios.reduce((n, f) => n + 1 + Math.max(1, loadScenario(f, { cwd: root }).centrals.length), 0));
+    // every capture with one tshark start (test/helpers/tshark-batch.ts): each file's frames, as tshark -r FILE -Y gives them
+    const bad = tsharkBatch(files.map((f) => path.join(dir, f)), { filter: '_ws.malformed || _ws.expert.severity >= error' });
     for (const f of files) {
       expect(statSync(path.join(dir, f)).size, f).toBeGreaterThan(SOME_PACKETS);
-      const bad = tshark(f, '_ws.malformed || _ws.expert.severity >= error');
-      expect(bad.status, bad.stderr).toBe(0);
-      expect(bad.stdout, f).toBe('');
+      expect(bad.get(path.join(dir, f))!.rows, f).toEqual([]);
     }
-    expect(tshark(capture('bond-central-forgot-repairing-refused', 'central'), 'btsmp.reason == 0x03').stdout).toMatch(/Pairing Failed: Authentication Requirements/);
-    expect(tshark(capture('bond-peripheral-reset-central-stops', 'central'), 'bthci_evt.status == 0x06').stdout).toMatch(/Encrypt/);
-    // controller privacy: the enhanced event, the identity with type 0x02 and the RPA on the air
-    const enhanced = tshark(capture('privacy-bonded-central-new-rpa-controller', 'peripheral'), 'bthci_evt.le_meta_subevent == 0x0a && bthci_evt.le_peer_address_type == 0x02', ['bthci_evt.le_peer_rpa']);
-    expect(enhanced.stdout.trim()).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
-    expect(enhanced.stdout.trim()).not.toBe('00:00:00:00:00:00');
-    // two units, one IRK: both Identity Information PDUs the peripheral sent (p2p_dir 0) carry the same key
-    const irks = tshark(capture('privacy-peripherals-sharing-one-irk', 'peripheral'), 'btsmp.opcode == 0x08', ['frame.p2p_dir', 'btsmp.id_resolving_key']).stdout.trim().split('\n').filter((l) => l.startsWith('0\t'));
-    expect(irks).toHaveLength(2);
-    expect(irks[0]).toBe(irks[1]);
-    // a central bonding again: two Identity Information PDUs from it, two IRKs
-    const central = tshark(capture('privacy-central-new-irk-rebond', 'central'), 'btsmp.opcode == 0x08', ['frame.p2p_dir', 'btsmp.id_resolving_key']).stdout.trim().split('\n').filter((l) => l.startsWith('0\t'));
-    expect(central).toHaveLength(2);
-    expect(central[0]).not.toBe(central[1]);
+    // what each lifecycle is about, one query per capture: summary lines in one start, fields in another
+    const at = (scenario: string, side: 'central' | 'peripheral', filter: string) => ({ file: path.join(dir, capture(scenario, side)), filter });
+    const [refused, reset] = tsharkQueries([at('bond-central-forgot-repairing-refused', 'central', 'btsmp.reason == 0x03'), at('bond-peripheral-reset-central-stops', 'central', 'bthci_evt.status == 0x06')]);
+    const info = (q: typeof refused) => q!.rows.map((r) => r[1]).join('\n');
+    expect(info(refused)).toMatch(/Pairing Failed: Authentication Requirements/);
+    expect(info(reset)).toMatch(/Encrypt/);
+    const [enhanced, irks, central] = tsharkQueries(
+      [
+        // controller privacy: the enhanced event, the identity with type 0x02 and the RPA on the air
+        at('privacy-bonded-central-new-rpa-controller', 'peripheral', 'bthci_evt.le_meta_subevent == 0x0a && bthci_evt.le_peer_address_type == 0x02'),
+        // two units, one IRK: both Identity Information PDUs the peripheral sent (p2p_dir 0) carry the same key
+        at('privacy-peripherals-sharing-one-irk', 'peripheral', 'btsmp.opcode == 0x08'),
+        // a central bonding again: two Identity Information PDUs from it, two IRKs
+        at('privacy-central-new-irk-rebond', 'central', 'btsmp.opcode == 0x08'),
+      ],
+      { fields: ['bthci_evt.le_peer_rpa', 'frame.p2p_dir', 'btsmp.id_resolving_key'] },
+    );
+    const rpa = enhanced!.rows.map((r) => r[1]).join('\n');
+    expect(rpa).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+    expect(rpa).not.toBe('00:00:00:00:00:00');
+    const sent = (q: typeof irks) => q!.rows.filter((r) => r[2] === '0').map((r) => r[3]);
+    expect(sent(irks)).toHaveLength(2);
+    expect(sent(irks)[0]).toBe(sent(irks)[1]);
+    expect(sent(central)).toHaveLength(2);
+    expect(sent(central)[0]).not.toBe(sent(central)[1]);
   }, 240_000);
 });
