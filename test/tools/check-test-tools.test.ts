@@ -13,7 +13,7 @@ import { letOthersReach } from '../helpers/reachable-by-others.js';
 const SCRIPT = path.resolve('scripts/check-test-tools.mjs');
 // The check runs as nobody: the checkout must be reachable by it.
 letOthersReach(process.cwd());
-const TOOLS = ['tshark', 'btmon', 'tmux', 'chromium'];
+const TOOLS = ['tshark', 'mergecap', 'capinfos', 'btmon', 'tmux', 'chromium'];
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -70,7 +70,7 @@ function runAsUser(envPath: string): Promise<{ code: number | null; stderr: stri
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
 describe('the tool check before vitest', () => {
-  it('not root, tshark/btmon/tmux/chromium off the PATH, apt-get on it: exit 1 within 5 s with the apt-get command', async () => {
+  it('not root, tshark/mergecap/capinfos/btmon/tmux/chromium off the PATH, apt-get on it: exit 1 within 5 s with the apt-get command', async () => {
     const d = pathWithoutTools();
     for (const t of TOOLS) expect(which(t, d)).toBeUndefined();
     expect(which('apt-get', d), 'this test needs apt-get on the PATH (a Debian machine)').toBeDefined();
@@ -78,7 +78,7 @@ describe('the tool check before vitest', () => {
     expect(r.code).toBe(1);
     expect(r.ms).toBeLessThan(5000);
     const sudo = which('sudo', d) ? 'sudo ' : '';
-    expect(r.stderr).toContain(`${sudo}apt-get install -y --no-install-recommends tshark bluez tmux chromium`);
+    expect(r.stderr).toContain(`${sudo}apt-get install -y --no-install-recommends tshark wireshark-common bluez tmux chromium`);
     if (!sudo) expect(r.stderr).toContain('(as root)');
     for (const t of TOOLS) expect(r.stderr).toMatch(new RegExp(`^  ${t}: `, 'm'));
     expect(r.stderr).toContain('then run `npm test` again');
@@ -113,8 +113,8 @@ describe('the tool check before vitest', () => {
     const said: string[] = [];
     const code = checkTestTools({ envPath: d, isRoot: true, say: (s: string) => said.push(s) });
     expect(code).toBe(0);
-    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['noninteractive update -q', 'noninteractive install -y -q --no-install-recommends tshark bluez tmux chromium']);
-    expect(said.join('')).toContain('tshark, btmon, tmux, chromium installed');
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['noninteractive update -q', 'noninteractive install -y -q --no-install-recommends tshark wireshark-common bluez tmux chromium']);
+    expect(said.join('')).toContain('tshark, mergecap, capinfos, btmon, tmux, chromium installed');
   });
 
   it('root with apt-get that fails: exit 1, the command to run, what is still missing', () => {
@@ -123,7 +123,7 @@ describe('the tool check before vitest', () => {
     const said: string[] = [];
     expect(checkTestTools({ envPath: d, isRoot: true, say: (s: string) => said.push(s) })).toBe(1);
     expect(said.join('')).toContain('apt-get could not install everything');
-    expect(said.join('')).toContain('    apt-get install -y --no-install-recommends tshark bluez tmux chromium\n');
+    expect(said.join('')).toContain('    apt-get install -y --no-install-recommends tshark wireshark-common bluez tmux chromium\n');
   });
 
   it('everything present: exit 0 at once', () => {
@@ -131,6 +131,6 @@ describe('the tool check before vitest', () => {
     for (const t of TOOLS) fakeProgram(d, t);
     const said: string[] = [];
     expect(checkTestTools({ envPath: d, isRoot: false, say: (s: string) => said.push(s) })).toBe(0);
-    expect(said.join('')).toBe('test tools: tshark, btmon, tmux, chromium found\n');
+    expect(said.join('')).toBe('test tools: tshark, mergecap, capinfos, btmon, tmux, chromium found\n');
   });
 });
