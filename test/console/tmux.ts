@@ -130,7 +130,10 @@ export class Tmux {
       const m = existsSync(statusFile) ? /EXIT=(\d+)/.exec(readFileSync(statusFile, 'utf8')) : null;
       if (m || Date.now() > end) next.cancel();
       if (m) return Number(m[1]);
-      if (Date.now() > end) throw new Error(`no exit status in ${statusFile} within ${timeoutMs} ms`);
+      if (Date.now() > end) {
+        const name = [...this.panes].find(([, out]) => out === `${statusFile}.pane`)?.[0];
+        throw new Error(`no exit status in ${statusFile} within ${timeoutMs} ms${name ? `; the screen of ${name}:\n${this.screen(name).replace(/\n+$/, '')}` : ''}`);
+      }
       await next.changed;
     }
   }
