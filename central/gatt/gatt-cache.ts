@@ -177,7 +177,7 @@ export class CachedDiscovery {
     if (!store || store.options.mode === 'off' || !(await store.bonded())) return services;
     await this.setUp(services, store);
     const databaseHash = gattCharacteristic(services, GATT_CHARACTERISTIC.DATABASE_HASH) ? await hashOrNone(this.gatt) : undefined;
-    await this.keep(store, cacheOf(services, databaseHash), 'discovered; kept with the bond as the GATT cache');
+    this.keep(store, cacheOf(services, databaseHash), 'discovered; kept with the bond as the GATT cache');
     return services;
   }
 
@@ -188,20 +188,19 @@ export class CachedDiscovery {
     await this.setUp(this.services, store);
     const hasHash = gattCharacteristic(this.services, GATT_CHARACTERISTIC.DATABASE_HASH) !== undefined;
     const databaseHash = hasHash ? await hashOrNone(this.gatt) : undefined;
-    await this.keep(store, cacheOf(this.services, databaseHash), 'kept with the new bond as the GATT cache');
+    this.keep(store, cacheOf(this.services, databaseHash), 'kept with the new bond as the GATT cache');
   }
 
   /**
-   * Writes the cache with the bond. A key store that cannot write says so itself (KEY_STORE_WRITE_FAILED,
-   * aloud); the cache is only a saving of discovery, so the link goes on without it.
+   * Keeps the cache with the bond: in the key store's table at once, while discovery goes on without
+   * waiting for the file. The write joins the store's next one (right after a bond was written the store
+   * waits WRITE_GAP_MS, 1 s, to batch; a walk waited that long here), and every command flushes its
+   * stores before it exits. A store that cannot write says so itself (KEY_STORE_WRITE_FAILED, aloud),
+   * and here too; the cache is only a saving of discovery, so the link goes on without it.
    */
-  private async keep(store: GattCacheStore, cache: GattCache, what: string): Promise<void> {
-    try {
-      await store.save(cache);
-      this.notes.push(`${what}${cache.databaseHash ? ` (Database Hash ${cache.databaseHash.toString('hex')})` : ''}`);
-    } catch (e) {
-      this.notes.push(`the GATT cache could not be kept with the bond: ${(e as Error).message}`);
-    }
+  private keep(store: GattCacheStore, cache: GattCache, what: string): void {
+    this.notes.push(`${what}${cache.databaseHash ? ` (Database Hash ${cache.databaseHash.toString('hex')})` : ''}`);
+    store.save(cache).catch((e: unknown) => this.notes.push(`the GATT cache could not be kept with the bond: ${(e as Error).message}`));
   }
 
   private async setUp(services: readonly DiscoveredService[], store: GattCacheStore): Promise<void> {

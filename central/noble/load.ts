@@ -8,12 +8,14 @@
 //   bindings on every OS: the platform bindings are the `os` transport's business).
 // - The socket it opens is the transport's, injected in place of bluetooth-hci-socket.
 // - Its init adds SIGINT/exit handlers that exit the process; we take them out.
-// - Its Hci polls isDevUp() every second forever; close() ends that loop.
+// - Its Hci polls isDevUp() every second forever, re-arming a timer it keeps no handle on; close() ends
+//   that loop and clears the pending timer (common/base/util/adapter-poll.ts).
 // - Its GATT client hides ATT errors and pairs on its own; NobleAttBearer (att-bearer.ts) takes each
 import type { HciTransport } from '../../common/stack/hci/transport.js';
 import { injectHciSocket, withTransportSockets } from '../../common/stack/hci/socket-injection.js';
 import { toLegacyConnectionComplete } from '../../common/stack/hci/legacy-connection-complete.js';
 import { runRemovingProcessListeners } from '../../common/base/util/process-listeners.js';
+import { stoppableAdapterPoll } from '../../common/base/util/adapter-poll.js';
 import type { LinkSession, SmpSetup } from '../../common/stack/smp/link-session.js';
 import { waitForPoweredOn } from '../../common/stack/hci/stack-power.js';
 import { NobleAttBearer } from './att-bearer.js';
@@ -101,6 +103,8 @@ export async function loadNoble(transport: HciTransport, options: LoadNobleOptio
     });
   }
 
+  // Its adapter poll, wrapped before init first runs it: close() clears the timer it left armed.
+  const poll = stoppableAdapterPoll(bindings._hci);
   // Reading noble.state the first time runs bindings.init() synchronously (binds and starts the
   // socket); a first stateChange listener would do it on the next tick and swallow its errors.
   runRemovingProcessListeners(() => {
@@ -110,7 +114,7 @@ export async function loadNoble(transport: HciTransport, options: LoadNobleOptio
     await waitForPoweredOn(noble as unknown as NodeJS.EventEmitter, { stack: 'noble', transport: transport.label, timeoutMs: options.timeoutMs ?? 5000 });
   } catch (err) {
     // Never powered on: stop its adapter poll and socket, as close() does, so nothing is left running.
-    bindings._hci.pollIsDevUp = () => {};
+    poll.stop();
     bindings._hci._socket.stop();
     throw err;
   }
@@ -152,7 +156,7 @@ export async function loadNoble(transport: HciTransport, options: LoadNobleOptio
         /* gone already */
       }
     }
-    bindings._hci.pollIsDevUp = () => {};
+    poll.stop();
     bindings._hci._socket.stop();
   };
   const newIrk = () => {

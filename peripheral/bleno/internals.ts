@@ -9,7 +9,8 @@
 // - On macOS lib/bleno.js picks the platform bindings; for an HCI transport we hand it the
 //   hci-socket bindings instead.
 // - Its init adds SIGINT/exit handlers that exit the process; we take them out.
-// - Its Hci polls isDevUp() every second forever; close() ends that loop.
+// - Its Hci polls isDevUp() every second forever, re-arming a timer it keeps no handle on; close() ends
+//   that loop and clears the pending timer (common/base/util/adapter-poll.ts).
 // - Its ATT server (lib/hci-socket/gatt.js) is never reached: every PDU on the ATT channel goes to
 //   the handler the peripheral role sets (setAttChannel replaces this instance's Gatt.handleRequest,
 //   which its onAclStreamData calls for CID 0x0004), and answers go out through bleno's L2CAP write

@@ -9,6 +9,7 @@ import { waitForPoweredOn } from '../../common/stack/hci/stack-power.js';
 import { L2CAP_CID } from '../../common/base/codes/l2cap.js';
 import type { LinkSession, SmpSetup } from '../../common/stack/smp/link-session.js';
 import { runRemovingProcessListeners } from '../../common/base/util/process-listeners.js';
+import { stoppableAdapterPoll, type AdapterPoll } from '../../common/base/util/adapter-poll.js';
 import { interceptGattAndSmp, type AttChannel, type PairingGate } from './hooks.js';
 import { keepEveryConnection } from './connections.js';
 import {
@@ -159,6 +160,8 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
   const connections = keepEveryConnection(internals, gates, maxCentrals);
   if (smpState) smpState.gates = gates;
 
+  // Its adapter poll, wrapped before init first runs it: shutdown() clears the timer it left armed.
+  const poll = stoppableAdapterPoll(internals.bindings._hci);
   // The first stateChange listener runs bindings.init() (binds and starts the socket).
   runRemovingProcessListeners(() => {
     bleno.on('stateChange', () => {});
@@ -167,7 +170,7 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
   try {
     await powered;
   } catch (err) {
-    shutdown(internals);
+    shutdown(internals, poll);
     dropBlenoModules();
     throw err;
   }
@@ -181,7 +184,7 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
     try {
       bonds = (await options.smp?.keyStore?.list(local)) ?? [];
     } catch (err) {
-      shutdown(internals);
+      shutdown(internals, poll);
       dropBlenoModules();
       throw err;
     }
@@ -221,7 +224,7 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
       }
       gates.att = undefined;
       gates.pairing = undefined;
-      shutdown(internals);
+      shutdown(internals, poll);
       bleno.removeAllListeners();
       dropBlenoModules();
       if (loaded === handle) loaded = blenoSlot.hci = undefined;
@@ -285,8 +288,8 @@ export function privacyUnsupported(transport: HciTransport): string {
   return `${transport.label}: privacy needs a transport blebench drives itself (mock, h4:, hci-user:, usb:, serial:); on a kernel or OS stack the system makes the addresses (BlueZ: \`btmgmt privacy on\`)`;
 }
 
-function shutdown(internals: BlenoInternals): void {
-  internals.bindings._hci.pollIsDevUp = () => {};
+function shutdown(internals: BlenoInternals, poll: AdapterPoll): void {
+  poll.stop();
   internals.bindings._hci._socket.stop();
   internals.mgmt._socket.stop();
 }

@@ -10,11 +10,12 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../common/base/errors/blebench-error.js';
 import { decodeCapture, readBtsnoop } from '../../common/stack/trace/btsnoop-reader.js';
 import { startChild, type Child } from '../helpers/child.js';
+import { until } from '../helpers/until.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'bin/blebench.js');
 const ADDRESS = 'C0:FF:EE:00:18:03';
-const bondsIn = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { bonds: Array<{ peer: { address: string }; localLtk?: { key: string } }> }).bonds;
+const bondsIn = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { bonds: Array<{ peer: { address: string }; localLtk?: { key: string }; gattServer?: object }> }).bonds;
 
 describe('blebench peripheral --on-repairing', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'blebench-repairing-'));
@@ -41,7 +42,9 @@ describe('blebench peripheral --on-repairing', () => {
 
       const r1 = central(transport, path.join(dir, `${policy}-C1.json`), path.join(dir, `${policy}-1.btsnoop`));
       expect(r1.status, r1.stderr).toBe(EXIT.OK);
-      const [before] = bondsIn(pkeys);
+      // The peripheral writes the bond's keys at once and the GATT state it keeps for the bonded central
+      // (Bond.gattServer) in its key store's next write, up to WRITE_GAP_MS later: the bond as it stands after both.
+      const [before] = await until(() => (bondsIn(pkeys)[0]?.gattServer ? bondsIn(pkeys) : undefined), `the GATT server state kept with the bond in ${pkeys}`, 10_000);
       expect(before!.peer.address).toBe(ADDRESS);
 
       const second = path.join(dir, `${policy}-2.btsnoop`);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ADDRESS_TYPE, ROLE } from '../../common/base/codes/hci.js';
 import { leEnhancedConnectionComplete } from '../../common/stack/air/events.js';
 import { describe, expect, it } from 'vitest';
+import { stoppableAdapterPoll } from '../../common/base/util/adapter-poll.js';
 import { openTransport } from '../../common/stack/hci/transport.js';
 import { BLENO_VERSION_PINNED, blenoVersion, loadBleno } from '../../peripheral/bleno/index.js';
 import { SeamSocket } from '../../common/stack/hci/seam-socket.js';
@@ -26,6 +27,27 @@ describe('bleno internals the peripheral relies on', () => {
     const mgmt = src('lib/hci-socket/mgmt.js');
     expect(mgmt).toContain('MGMT_OP_LOAD_LONG_TERM_KEYS = 0x0013');
     expect(mgmt).toContain('this.write(MGMT_OP_LOAD_LONG_TERM_KEYS, 0, op)');
+  });
+
+  it('its Hci re-arms the isDevUp poll with setTimeout(this.pollIsDevUp.bind(this), 1000): the timer close() clears is the one captured', async () => {
+    const t = await openTransport('mock', { name: 'peripheral' });
+    const b = await loadBleno(t);
+    const hci = b.internals.bindings._hci;
+    try {
+      // The stack's own poll (from the prototype) on a stand-in whose adapter state does not change: it only re-arms.
+      const own = (Object.getPrototypeOf(hci) as { pollIsDevUp: () => void }).pollIsDevUp;
+      const standIn = { _socket: { isDevUp: () => true }, _isDevUp: true, pollIsDevUp: own };
+      const poll = stoppableAdapterPoll(standIn);
+      standIn.pollIsDevUp();
+      expect(poll.armed).toBe(true);
+      poll.stop();
+      expect(poll.armed).toBe(false);
+      standIn.pollIsDevUp();
+      expect(poll.armed).toBe(false);
+    } finally {
+      await b.close();
+      await t.close();
+    }
   });
 
   it('loads over mock with our sockets (HCI raw + management) and no process handlers left', async () => {

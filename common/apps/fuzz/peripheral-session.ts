@@ -103,8 +103,26 @@ class PeripheralSession implements FuzzSession {
     }
   }
 
-  /** Drop the link if it is up, connect again and find the Device Name for the probe. */
+  /** A new link, or false at once when the target dies meanwhile (a dead target takes no connection: no need to wait the probe time out). */
   async reconnect(): Promise<boolean> {
+    if (this.proc.death()) return false;
+    let stop = (): void => undefined;
+    const died = new Promise<false>((resolve) => {
+      const onChange = () => {
+        if (this.proc.death()) resolve(false);
+      };
+      this.proc.on('change', onChange);
+      stop = () => this.proc.off('change', onChange);
+    });
+    try {
+      return await Promise.race([this.linkAgain(), died]);
+    } finally {
+      stop();
+    }
+  }
+
+  /** Drop the link if it is up, connect again and find the Device Name for the probe. */
+  private async linkAgain(): Promise<boolean> {
     const t = this.o.probeTimeoutMs;
     try {
       if (this.rogue.links.has(this.handle)) await this.rogue.disconnect(this.handle, t);

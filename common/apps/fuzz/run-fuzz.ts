@@ -35,6 +35,11 @@ export interface FuzzOptions {
   cases: number;
   targets: readonly FuzzTargetSpec[];
   batchSize?: number;
+  /**
+   * How long a target has to answer a liveness probe (and to take a new connection) before it counts
+   * as hung; default FUZZ_DEFAULTS.probeTimeoutMs (3 s, `--probe-timeout`). Shorter only where the
+   * targets are known to answer in milliseconds (the harness's own test).
+   */
   probeTimeoutMs?: number;
   startTimeoutMs?: number;
   maxFindings?: number;
