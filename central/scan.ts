@@ -75,8 +75,13 @@ export function matches(f: ScanFilter, ad: Advertisement): boolean {
 /** How long stopping a scan may take: noble never calls back when LE Set Scan Enable is refused. */
 const STOP_SCAN_WAIT_MS = 1000;
 
-function stopScanning(noble: Noble): Promise<unknown> {
-  return withTimeout(noble.stopScanningAsync(), { what: 'noble to stop scanning', timeoutMs: STOP_SCAN_WAIT_MS }).catch(() => undefined);
+/**
+ * Stops the scan, waiting for noble's word. Once `failed` has rejected (the transport gone, or LE Set Scan
+ * Enable refused) no answer will come: the stop is still sent, but not waited for.
+ */
+function stopScanning(noble: Noble, failed?: Promise<never>): Promise<unknown> {
+  const stopped = withTimeout(noble.stopScanningAsync(), { what: 'noble to stop scanning', timeoutMs: STOP_SCAN_WAIT_MS }).catch(() => undefined);
+  return failed ? Promise.race([stopped, failed.catch(() => undefined)]) : stopped;
 }
 
 /**
@@ -102,7 +107,7 @@ export async function scanFor(noble: Noble, filter: ScanFilter, timeoutMs: numbe
   } finally {
     clearTimeout(timer);
     emitter.removeListener('discover', onDiscover!);
-    await stopScanning(noble);
+    await stopScanning(noble, failed);
   }
 }
 
@@ -125,7 +130,7 @@ export async function scanAll(noble: Noble, filter: ScanFilter, durationMs: numb
   } finally {
     clearTimeout(timer);
     emitter.removeListener('discover', onDiscover);
-    await stopScanning(noble);
+    await stopScanning(noble, failed);
   }
 }
 
@@ -143,6 +148,6 @@ export async function scanWhile<T>(noble: Noble, onFound: (found: Found) => void
     return await Promise.race([work(), ...stop]);
   } finally {
     emitter.removeListener('discover', onDiscover);
-    await stopScanning(noble);
+    await stopScanning(noble, failed);
   }
 }
