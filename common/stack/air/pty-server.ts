@@ -236,7 +236,9 @@ class PtyServer extends EventEmitter implements PtyAirServer {
 export async function startPtyServer(link: string, radio: Radio, ownsRadio: boolean, python = 'python3'): Promise<PtyAirServer> {
   if (process.platform === 'win32') throw new AirError('AIR_PTY_UNAVAILABLE', 'pty: listening is not available on Windows (no pseudo-terminals): use unix: or tcp:127.0.0.1:PORT');
   preparePtyPath(link);
-  const helper = spawn(python, ['-c', PTY_HELPER, link], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // -I: isolated (no PYTHON* variables, no user site: nothing of the user's can shadow pty or termios);
+  // -S: no site module (the helper needs the standard library only), which is most of python's start-up.
+  const helper = spawn(python, ['-I', '-S', '-c', PTY_HELPER, link], { stdio: ['pipe', 'pipe', 'pipe'] });
   const server = new PtyServer(radio, ownsRadio, helper, `pty:${link}`);
   try {
     await server.ready();
