@@ -91,6 +91,9 @@ describe('Tap.aclPackets (what is still in flight between two hosts)', () => {
     tap.observe('rx', connectionComplete({ handle: HANDLE, role: 0, peerType: 0, peer: PERIPHERAL_ADDR }));
     tap.observe('rx', acl(HANDLE, 0b10, l2(4, att.ntf(3, Buffer.alloc(1))))); // Packet_Boundary_Flag bits set: not part of the handle
     expect(tap.aclPackets).toEqual({ tx: 0, rx: 1 });
+    // a controller that reports a new link on a handle still up (no Disconnection Complete): the old one's count goes
+    tap.observe('rx', connectionComplete({ handle: HANDLE, role: 0, peerType: 0, peer: CENTRAL_ADDR }));
+    expect(tap.aclPackets).toEqual({ tx: 0, rx: 0 });
   });
 });
 

@@ -107,13 +107,15 @@ export class Tap extends EventEmitter<TapEvents> {
    */
   get aclPackets(): { tx: number; rx: number } {
     const sum = { tx: 0, rx: 0 };
-    for (const c of this.aclOnLinks.values()) {
+    for (const [handle, c] of this.aclOnLinks) {
+      if (!c.link.connected || this.tracker.link(handle) !== c.link) continue; // a link another replaced
       sum.tx += c.tx;
       sum.rx += c.rx;
     }
     return sum;
   }
-  private readonly aclOnLinks = new Map<LinkState, { tx: number; rx: number }>();
+  /** By handle (at most 4096: bounded whatever the controller says), for the link on it when counted. */
+  private readonly aclOnLinks = new Map<number, { link: LinkState; tx: number; rx: number }>();
 
   /** performance.now() when the tap started: entry.ms is relative to it, so taps can be merged by time. */
   readonly startedAt = performance.now();
@@ -254,8 +256,8 @@ export class Tap extends EventEmitter<TapEvents> {
   private countAcl(dir: Direction, handle: number): void {
     const link = this.tracker.link(handle);
     if (!link?.connected) return;
-    let c = this.aclOnLinks.get(link);
-    if (!c) this.aclOnLinks.set(link, (c = { tx: 0, rx: 0 }));
+    let c = this.aclOnLinks.get(handle);
+    if (c?.link !== link) this.aclOnLinks.set(handle, (c = { link, tx: 0, rx: 0 }));
     c[dir]++;
   }
 
@@ -269,7 +271,7 @@ export class Tap extends EventEmitter<TapEvents> {
     this.safeEmit('entry', e);
     for (let i = 0; i < events.length; i++) {
       const ev = events[i]!;
-      if (ev.event === 'disconnect') this.aclOnLinks.delete(ev.link);
+      if (ev.event === 'disconnect' && this.aclOnLinks.get(ev.link.handle)?.link === ev.link) this.aclOnLinks.delete(ev.link.handle);
       if (ev.event === 'link') this.safeEmit('link', ev.link);
       else this.safeEmit(ev.event, ev.link, e);
     }
