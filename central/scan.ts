@@ -83,9 +83,13 @@ export interface ScanGuard {
   nextRefusal(): Promise<void>;
 }
 
-/** Stops noble's scan: done when noble says so, or at once when the controller refuses to stop (noble would never say), or after STOP_SCAN_WAIT_MS. */
+/**
+ * Stops noble's scan: done when noble says so, or at once when the controller refuses to stop (noble would
+ * never say), or once the scan has failed (the transport gone: no answer will come; the stop is still sent),
+ * or after STOP_SCAN_WAIT_MS.
+ */
 function stopScanning(noble: Noble, guard: ScanGuard | undefined): Promise<unknown> {
-  const refused = guard ? [guard.nextRefusal()] : []; // armed before the command goes
+  const refused = guard ? [guard.nextRefusal(), guard.failed.catch(() => undefined)] : []; // armed before the command goes
   return withTimeout(Promise.race([noble.stopScanningAsync(), ...refused]), { what: 'noble to stop scanning', timeoutMs: STOP_SCAN_WAIT_MS }).catch(() => undefined);
 }
 

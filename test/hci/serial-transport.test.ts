@@ -50,7 +50,7 @@ while True:
         if sys.argv[2] == 'noise': os.write(m, bytes((b * 7 + 0x55) & 0xff for b in data) * 3)
 os.unlink(sys.argv[1])
 `;
-  const p = spawn('python3', ['-c', script, link, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const p = spawn('python3', ['-I', '-S', '-c', script, link, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
   await once(p.stdout!, 'data');
   return p;
 }
@@ -109,11 +109,12 @@ describe('serial: what is particular to a UART', () => {
     const link = path.join(dir(), 'silent');
     children.push(await fakeDevice(link, 'silent'));
     const t0 = Date.now();
-    const err = await openErr(`serial:${link}`, 400);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(380);
+    // The test is about the reset timeout firing and being named, not its length: a short one (nothing needs to arrive).
+    const err = await openErr(`serial:${link}`, 150);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
     expect(err.code).toBe('NOT_HCI_CONTROLLER');
     expect(err.exitCode).toBe(3);
-    expect(err.message).toMatch(/no answer to HCI Reset within 400 ms: .* is not an HCI controller speaking H4/);
+    expect(err.message).toMatch(/no answer to HCI Reset within 150 ms: .* is not an HCI controller speaking H4/);
     expect(err.hint).toMatch(/1000000 baud, RTS\/CTS/);
   });
 

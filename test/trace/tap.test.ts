@@ -7,7 +7,7 @@ import { readBtsnoop } from '../../common/stack/trace/btsnoop-reader.js';
 import { Tap, TapWaitError } from '../../common/stack/trace/tap.js';
 import type { LinkState } from '../../common/stack/trace/link-state.js';
 import type { TimelineEntry } from '../../common/stack/trace/timeline.js';
-import { CENTRAL_ADDR, HANDLE, LTK, PERIPHERAL_ADDR, att, centralSession, cmd, connectionComplete, disconnectionComplete, fragments, pdu, peripheralSession } from './packets.js';
+import { CENTRAL_ADDR, HANDLE, LTK, acl, l2, PERIPHERAL_ADDR, att, centralSession, cmd, connectionComplete, disconnectionComplete, fragments, pdu, peripheralSession } from './packets.js';
 import { LONG_RUN_HISTORY } from '../../common/stack/trace/tap.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blebench-tap-'));
@@ -68,6 +68,32 @@ describe('Tap.waitFor', () => {
     expect(() => tap.observe('tx', pdu(HANDLE, 4, att.readReq(3)))).not.toThrow();
     await expect(bad).rejects.toThrow('oops');
     await expect(good).resolves.toMatchObject({ name: 'ATT Read Request' });
+  });
+});
+
+describe('Tap.aclPackets (what is still in flight between two hosts)', () => {
+  it('counts ACL per direction on connected links; a link that goes down takes its count with it; a packet on a handle that is down is not counted', () => {
+    const tap = new Tap();
+    tap.observe('tx', pdu(HANDLE, 4, att.readReq(3))); // before any link: goes nowhere
+    expect(tap.aclPackets).toEqual({ tx: 0, rx: 0 });
+    tap.observe('rx', connectionComplete({ handle: HANDLE, role: 0, peerType: 0, peer: PERIPHERAL_ADDR }));
+    tap.observe('tx', pdu(HANDLE, 4, att.readReq(3)));
+    tap.observe('tx', pdu(HANDLE, 4, att.readReq(4)));
+    tap.observe('rx', pdu(HANDLE, 4, att.ntf(3, Buffer.alloc(1))));
+    expect(tap.aclPackets).toEqual({ tx: 2, rx: 1 });
+    const seen: Array<{ tx: number; rx: number }> = [];
+    tap.on('disconnect', () => seen.push(tap.aclPackets));
+    tap.observe('rx', disconnectionComplete(0, HANDLE, 0x13));
+    expect(seen).toEqual([{ tx: 0, rx: 0 }]); // already cleared when 'disconnect' is heard
+    tap.observe('tx', pdu(HANDLE, 4, att.readReq(5))); // sent after the link went down: flushed (Vol 4 Part E 7.7.5)
+    expect(tap.aclPackets).toEqual({ tx: 0, rx: 0 });
+    // the same handle on a new link counts afresh
+    tap.observe('rx', connectionComplete({ handle: HANDLE, role: 0, peerType: 0, peer: PERIPHERAL_ADDR }));
+    tap.observe('rx', acl(HANDLE, 0b10, l2(4, att.ntf(3, Buffer.alloc(1))))); // Packet_Boundary_Flag bits set: not part of the handle
+    expect(tap.aclPackets).toEqual({ tx: 0, rx: 1 });
+    // a controller that reports a new link on a handle still up (no Disconnection Complete): the old one's count goes
+    tap.observe('rx', connectionComplete({ handle: HANDLE, role: 0, peerType: 0, peer: CENTRAL_ADDR }));
+    expect(tap.aclPackets).toEqual({ tx: 0, rx: 0 });
   });
 });
 

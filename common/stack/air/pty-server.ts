@@ -14,7 +14,7 @@
 // Each host session gets a fresh controller (a power cycle, as unplugging a dongle would be); bytes
 // for a port nobody holds are dropped, and a closed session's unread input is flushed, so a new
 // session starts clean.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
@@ -233,10 +233,31 @@ class PtyServer extends EventEmitter implements PtyAirServer {
   }
 }
 
+const interpreters = new Map<string, Promise<string>>();
+
+/**
+ * The interpreter `python` runs (its sys.executable), asked once per process: PATH's python3 is often a
+ * wrapper (a pyenv shim is a bash script that runs pyenv first, ~65 ms of CPU per start against ~8 ms
+ * for python itself). When it cannot be asked, `python` itself is started and its failure named then.
+ */
+function interpreterOf(python: string): Promise<string> {
+  let p = interpreters.get(python);
+  if (!p) {
+    p = new Promise((resolve) =>
+      execFile(python, ['-I', '-S', '-c', 'import sys; sys.stdout.write(sys.executable)'], { timeout: READY_TIMEOUT_MS }, (err, stdout) => resolve(!err && path.isAbsolute(stdout) && existsSync(stdout) ? stdout : python)),
+    );
+    interpreters.set(python, p);
+  }
+  return p;
+}
+
 export async function startPtyServer(link: string, radio: Radio, ownsRadio: boolean, python = 'python3'): Promise<PtyAirServer> {
   if (process.platform === 'win32') throw new AirError('AIR_PTY_UNAVAILABLE', 'pty: listening is not available on Windows (no pseudo-terminals): use unix: or tcp:127.0.0.1:PORT');
   preparePtyPath(link);
-  const helper = spawn(python, ['-c', PTY_HELPER, link], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const interpreter = await interpreterOf(python);
+  // -I: isolated (no PYTHON* variables, no user site: nothing of the user's can shadow pty or termios);
+  // -S: no site module (the helper needs the standard library only), which is most of python's start-up.
+  const helper = spawn(interpreter, ['-I', '-S', '-c', PTY_HELPER, link], { stdio: ['pipe', 'pipe', 'pipe'] });
   const server = new PtyServer(radio, ownsRadio, helper, `pty:${link}`);
   try {
     await server.ready();

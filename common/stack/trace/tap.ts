@@ -89,6 +89,9 @@ const H4_NAMES: Record<number, [Layer, string]> = {
  */
 export const LONG_RUN_HISTORY = { keepEntries: 4096, keepLinks: 32 } as const satisfies Pick<TapOptions, 'keepEntries' | 'keepLinks'>;
 
+/** Connection_Handle: the low 12 bits of an ACL header's first field (Core v5.4 Vol 4 Part E 5.4.2). */
+const ACL_HANDLE_MASK = 0x0fff;
+
 const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 const noDetail = (): string => '';
 
@@ -96,8 +99,23 @@ export class Tap extends EventEmitter<TapEvents> {
   readonly name: string;
   /** Packets observed. */
   packets = 0;
-  /** ACL data packets observed per direction (whether every packet one host sent has reached the other). */
-  readonly aclPackets = { tx: 0, rx: 0 };
+  /**
+   * ACL data packets per direction on the links still connected (whether every packet one host sent has
+   * reached the other): a link that went down took what it still carried with it (the host treats what is
+   * still held for it as flushed, Core v5.4 Vol 4 Part E 7.7.5), so its packets leave the count once its
+   * Disconnection Complete is seen. Counted on a tap that decodes (the default): it knows the links.
+   */
+  get aclPackets(): { tx: number; rx: number } {
+    const sum = { tx: 0, rx: 0 };
+    for (const [handle, c] of this.aclOnLinks) {
+      if (!c.link.connected || this.tracker.link(handle) !== c.link) continue; // a link another replaced
+      sum.tx += c.tx;
+      sum.rx += c.rx;
+    }
+    return sum;
+  }
+  /** By handle (at most 4096: bounded whatever the controller says), for the link on it when counted. */
+  private readonly aclOnLinks = new Map<number, { link: LinkState; tx: number; rx: number }>();
 
   /** performance.now() when the tap started: entry.ms is relative to it, so taps can be merged by time. */
   readonly startedAt = performance.now();
@@ -134,7 +152,7 @@ export class Tap extends EventEmitter<TapEvents> {
     try {
       const ms = performance.now() - this.startedAt;
       this.packets++;
-      if (packet[0] === H4.ACL) this.aclPackets[dir]++;
+      if (packet[0] === H4.ACL && packet.length >= 3) this.countAcl(dir, packet.readUInt16LE(1) & ACL_HANDLE_MASK);
       if (this.listenerCount('packet') > 0) this.emit('packet', dir, packet);
       if (this.writers.length) {
         const us = Math.round((this.wallAtStart + ms) * 1000);
@@ -234,6 +252,15 @@ export class Tap extends EventEmitter<TapEvents> {
 
   private readonly closers = new Set<() => void>();
 
+  /** One ACL packet on a connected link (a host's packet on a handle it knows is down goes nowhere: not counted). */
+  private countAcl(dir: Direction, handle: number): void {
+    const link = this.tracker.link(handle);
+    if (!link?.connected) return;
+    let c = this.aclOnLinks.get(handle);
+    if (c?.link !== link) this.aclOnLinks.set(handle, (c = { link, tx: 0, rx: 0 }));
+    c[dir]++;
+  }
+
   private add(e: TraceEntry): void {
     const events = this.linkEvents;
     if (this.decodeOn) this.tracker.apply(e, events);
@@ -244,6 +271,7 @@ export class Tap extends EventEmitter<TapEvents> {
     this.safeEmit('entry', e);
     for (let i = 0; i < events.length; i++) {
       const ev = events[i]!;
+      if (ev.event === 'disconnect' && this.aclOnLinks.get(ev.link.handle)?.link === ev.link) this.aclOnLinks.delete(ev.link.handle);
       if (ev.event === 'link') this.safeEmit('link', ev.link);
       else this.safeEmit(ev.event, ev.link, e);
     }

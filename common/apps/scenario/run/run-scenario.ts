@@ -75,13 +75,13 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
         const port = ports.find((c) => c.name === central)?.port;
         if (!port) throw new CannotRun(`the rig has no central named "${central}"`);
         where = `step ${step.index + 1} (${step.label})`;
-        await settle(rig, ports);
+        await settle(rig, ports, gone);
         const all = tapMarks(rig, ports);
         const from = ownMarks(all, central);
         const prev = records.at(-1);
         const t = performance.now();
         const run = await limit.race(Promise.race([runCentralStep(step, { central: port, ...(p ? { peripheral: p } : {}), notifications: queues.get(central)!, waitFrom: prev ? ownMarks(prev.all, central) : from, signal: ended.signal, ...(rig.advanceClock ? { advanceClock: rig.advanceClock } : {}) }), gone]));
-        await settle(rig, ports);
+        await settle(rig, ports, gone);
         records.push({ step, central, run, from, all, security: linkSecurity(lastLink(port.tap, 'central')), durationMs: performance.now() - t });
         // With several centrals, the peripheral's connections that came up in this step are this central's.
         if (p && ports.length > 1 && all.peripheral !== undefined) owners.push(...connectionsIn(p.tap.entries, all.peripheral, nextSeq(p.tap), central));
@@ -93,7 +93,7 @@ export async function runScenario(s: Scenario, o: RunScenarioOptions): Promise<S
       // Leave a little of the time limit for judging and closing: a central that never does a step fails it.
       await limit.race(Promise.race([observeCentral(s, p, records, { until: started + s.timeLimitMs * 0.9, at: (w) => (where = w), signal: ended.signal }), gone]));
     }
-    await settle(rig, ports);
+    await settle(rig, ports, gone);
   } catch (e) {
     error = e instanceof TimeLimit ? `did not finish within its time limit of ${s.timeLimitMs} ms: stopped at ${where}` : e instanceof Crash ? `${e.message} (at ${where})` : e instanceof CannotRun ? `cannot run here: ${e.message}` : `could not run (at ${where}): ${(e as Error)?.message ?? String(e)}`;
   } finally {
@@ -173,8 +173,8 @@ function ownMarks(all: TapMarks, central: string): Partial<Record<ScenarioRole, 
  * Let what is already on its way land on both taps (the virtual radio delivers on later turns of the
  * event loop), so a step's entries are all inside its window: done when a whole turn adds nothing.
  */
-async function settle(rig: Rig, ports: readonly NamedCentralPort[]): Promise<void> {
-  if (rig.acrossProcesses && rig.central && rig.peripheral) await aclDelivered(rig.central.tap, rig.peripheral.tap);
+async function settle(rig: Rig, ports: readonly NamedCentralPort[], gone: Promise<never>): Promise<void> {
+  if (rig.acrossProcesses && rig.central && rig.peripheral) await aclDelivered(rig.central.tap, rig.peripheral.tap, gone);
   const count = () => ports.reduce((n, c) => n + c.port.tap.packets, 0) + (rig.peripheral?.tap.packets ?? 0);
   let before = count();
   for (let i = 0; i < SETTLE_TURNS_MAX; i++) {
@@ -190,10 +190,12 @@ async function settle(rig: Rig, ports: readonly NamedCentralPort[]): Promise<voi
 const IN_FLIGHT_MAX_MS = 2000;
 
 /**
- * Waits, on the taps' packet events, until every ACL packet each host sent has reached the other
- * (the controllers keep fragment boundaries, so the counts match), or IN_FLIGHT_MAX_MS passes.
+ * Waits, on the taps' packet and disconnect events, until every ACL packet each host sent on a link still
+ * up has reached the other (the controllers keep fragment boundaries, so the counts match; a link that
+ * went down leaves the counts with its Disconnection Complete), or IN_FLIGHT_MAX_MS passes. A transport
+ * `gone` delivers nothing more (nor the Disconnection Complete that would clear the counts): no wait then.
  */
-function aclDelivered(central: Tap, peripheral: Tap): Promise<void> {
+function aclDelivered(central: Tap, peripheral: Tap, gone: Promise<never>): Promise<void> {
   const done = () => central.aclPackets.tx === peripheral.aclPackets.rx && peripheral.aclPackets.tx === central.aclPackets.rx;
   if (done()) return Promise.resolve();
   return new Promise((resolve) => {
@@ -203,13 +205,18 @@ function aclDelivered(central: Tap, peripheral: Tap): Promise<void> {
     };
     const finish = () => {
       clearTimeout(timer);
-      central.off('packet', check);
-      peripheral.off('packet', check);
+      for (const tap of [central, peripheral]) {
+        tap.off('packet', check);
+        tap.off('disconnect', check);
+      }
       resolve();
     };
     const timer = setTimeout(finish, IN_FLIGHT_MAX_MS);
-    central.on('packet', check);
-    peripheral.on('packet', check);
+    gone.catch(finish);
+    for (const tap of [central, peripheral]) {
+      tap.on('packet', check);
+      tap.on('disconnect', check);
+    }
   });
 }
 
