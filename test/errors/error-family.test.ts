@@ -31,6 +31,7 @@ const SIGNALS: Record<string, string> = {
   PromptAborted: 'the consoles: the question is taken back',
   UrgentQuestion: 'the consoles: the question waits for the terminal',
   ConsoleQuit: 'common/apps/console/console-session.ts: quit from a menu ends the session with exit 0',
+  BenchOptionError: 'bin/bench-options.ts: npm run bench prints it with its usage and exits 2',
 };
 
 function sourceFiles(dir: string): string[] {
