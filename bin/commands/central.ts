@@ -8,7 +8,6 @@ import { methodConfigs, parseMethods, PAIRING_METHODS, type MatrixMethod } from 
 import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/stack/smp/link-session.js';
 import { Option, type Command } from 'commander';
-import { runCentralConsole } from '../../central/console/central-console.js';
 import type { ExitCode } from '../../common/base/errors/blebench-error.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/load-profile.js';
 import { openTransport, type HciTransport } from '../../common/stack/hci/transport.js';
@@ -93,6 +92,9 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
  * --log-level is given (they would write over the prompts); Ctrl-C ends with 130.
  */
 export async function runCentralInteractive(opts: CentralOptions, cmd?: Command): Promise<ExitCode> {
+  // The console's module (inquirer's prompts) is loaded only when a console is asked for: the walk and the
+  // server never use it, and it is a large share of a process's start (README, "Tests and benchmark").
+  const { runCentralConsole } = await import('../../central/console/central-console.js');
   if (opts.saveProfile !== undefined) throw new BadInputError('BAD_FLAG', '--save-profile records what the matrix walk saw; the console walks nothing by itself', { path: '--save-profile' }, { hint: 'run `blebench central --target X --save-profile FILE` without --interactive' });
   // A persona first (a broken one is exit 2 before the terminal is asked for): one central, one persona.
   const personas = personasFrom(opts as CentralOptions & Record<string, unknown>, (key) => cmd?.getOptionValueSource(key) === 'cli');
