@@ -1,0 +1,12 @@
+const [,, which, optjson] = process.argv;
+const c0 = process.cpuUsage();
+const { Ajv } = await import('ajv');
+const mods = { profile: ['common/stack/gatt/profile-schema.js', 'PROFILE_SCHEMA'], scenario: ['common/apps/scenario/scenario-schema.js', 'SCENARIO_SCHEMA'], persona: ['common/apps/persona/persona-schema.js', 'PERSONA_SCHEMA'] };
+const [f, n] = mods[which];
+const s = (await import(process.cwd() + '/dist/' + f))[n];
+const c1 = process.cpuUsage(c0);
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, ...JSON.parse(optjson) });
+ajv.addVocabulary(['expected']);
+const v = ajv.compile(s);
+const c2 = process.cpuUsage(c0);
+console.log(which, optjson, 'compile', ((c2.user + c2.system - c1.user - c1.system) / 1000).toFixed(0), 'codelen', v.toString().length);
