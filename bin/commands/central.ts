@@ -22,8 +22,6 @@ import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom
 import { wrap } from '../../common/base/output/fit.js';
 import { prepareControllerAddress, writePublicAddress } from '../../common/stack/hci/vendor-address.js';
 import { matrixOutput, printMatrix } from './matrix-output.js';
-import { renderMatrixHtml } from '../../central/matrix/render-html.js';
-import { writeAtomically } from '../../common/apps/scenario/report/write-report.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
 import { startConsole } from '../console-command.js';
 import { runOsCentral, type OsCentralDeps } from './central-os.js';
@@ -233,6 +231,8 @@ async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs
         err(`blebench: profile of ${escapeForTerminal(found.advertisement.localName ?? found.advertisement.address)} written to ${escapeForTerminal(opts.saveProfile)}${guesses ? ` (${guesses} guess${guesses === 1 ? '' : 'es'}, marked "guessed")` : ''}\n`);
       }
       if (opts.html !== undefined) {
+        // The page's modules (and the reports' folder) only for --html: a walk without it does not load them.
+        const [{ renderMatrixHtml }, { writeAtomically }] = await Promise.all([import('../../central/matrix/render-html.js'), import('../../common/apps/scenario/report/write-report.js')]);
         await writeAtomically(opts.html, escapeJsonForTerminal(renderMatrixHtml(result, transport.tap.entries)));
         err(`blebench: report written to ${escapeForTerminal(opts.html)}\n`);
       }
