@@ -13,7 +13,7 @@ import { compileFunction } from 'node:vm';
 type Wrapper = (exports: unknown, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string) => unknown;
 
 interface LoaderInternals {
-  prototype: { _compile(this: NodeJS.Module, content: string, filename: string): unknown };
+  prototype: { _compile(this: NodeJS.Module, content: string, filename: string, ...rest: unknown[]): unknown };
   _resolveFilename(request: string, parent: NodeJS.Module, isMain: boolean, options?: { paths?: string[] }): string;
   _resolveLookupPaths(request: string, parent: NodeJS.Module): string[] | null;
 }
@@ -40,8 +40,9 @@ function requireFor(module: NodeJS.Module): NodeJS.Require {
 /** Runs `load` with every file under `dir` that it requires compiled at most once per process. */
 export function withFilesCompiledOnce<T>(dir: string, load: () => T): T {
   const original = loader.prototype._compile;
-  loader.prototype._compile = function (this: NodeJS.Module, content: string, filename: string): unknown {
-    if (!filename.startsWith(dir)) return original.call(this, content, filename);
+  loader.prototype._compile = function (this: NodeJS.Module, content: string, filename: string, ...rest: unknown[]): unknown {
+    // Any other file (and any argument a newer Node passes, such as the format) goes to Node's own.
+    if (!filename.startsWith(dir)) return original.call(this, content, filename, ...rest);
     let entry = compiled.get(filename);
     if (entry?.content !== content) {
       entry = { content, wrapper: compileFunction(content, ['exports', 'require', 'module', '__filename', '__dirname'], { filename }) as unknown as Wrapper };
