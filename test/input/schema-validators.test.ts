@@ -85,7 +85,9 @@ describe('generated schema validators', () => {
         for (const v of i < MUTATED ? variants(doc) : [doc]) {
           const ok = compiled(v);
           expect(generated(v)).toBe(ok);
-          expect(generated.errors ?? null).toEqual(compiled.errors ?? null);
+          // As text (the errors are plain JSON data: schema parts and the document's values); one compare per document.
+          const same = JSON.stringify(generated.errors ?? null) === JSON.stringify(compiled.errors ?? null);
+          if (!same) expect(generated.errors ?? null).toEqual(compiled.errors ?? null);
           if (!ok) failed++;
           checked++;
         }
