@@ -6,7 +6,6 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { BadInputError, isBlebenchError } from '../common/base/errors/blebench-error.js';
 import { defineProfile } from '../common/stack/gatt/define-profile.js';
-import { writeAtomically } from '../common/apps/scenario/report/write-report.js';
 import type { MatrixResult } from '../central/matrix/matrix-types.js';
 import { recordProfile } from '../central/matrix/record-profile.js';
 
@@ -42,6 +41,8 @@ export async function saveRecordedProfile(result: MatrixResult, file: string, tr
   const profile = recordProfile(result, { by: `blebench ${version} central`, transport, host: hostname(), at: new Date() });
   // The same checks `--profile FILE` will run: a recording that cannot be served is a bug, said here.
   defineProfile(profile, { source: file });
+  // The reports' folder only when a profile is saved: `central` without --save-profile does not load it.
+  const { writeAtomically } = await import('../common/apps/scenario/report/write-report.js');
   await writeAtomically(file, JSON.stringify(profile, null, 2) + '\n');
   return profile.recorded?.guesses?.length ?? 0;
 }

@@ -8,7 +8,6 @@ import { methodConfigs, parseMethods, PAIRING_METHODS, type MatrixMethod } from 
 import { pairingConfig } from '../../common/stack/smp/pairing-config.js';
 import type { SmpSetup } from '../../common/stack/smp/link-session.js';
 import { Option, type Command } from 'commander';
-import { runCentralConsole } from '../../central/console/central-console.js';
 import type { ExitCode } from '../../common/base/errors/blebench-error.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/load-profile.js';
 import { openTransport, type HciTransport } from '../../common/stack/hci/transport.js';
@@ -23,8 +22,6 @@ import { addressFrom, addressOption, logFormatOption, logLevelOption, loggerFrom
 import { wrap } from '../../common/base/output/fit.js';
 import { prepareControllerAddress, writePublicAddress } from '../../common/stack/hci/vendor-address.js';
 import { matrixOutput, printMatrix } from './matrix-output.js';
-import { renderMatrixHtml } from '../../central/matrix/render-html.js';
-import { writeAtomically } from '../../common/apps/scenario/report/write-report.js';
 import { refuseFlagsOnOs } from '../os-flags.js';
 import { startConsole } from '../console-command.js';
 import { runOsCentral, type OsCentralDeps } from './central-os.js';
@@ -93,6 +90,9 @@ export function registerCentral(program: Command, done: (code: ExitCode) => void
  * --log-level is given (they would write over the prompts); Ctrl-C ends with 130.
  */
 export async function runCentralInteractive(opts: CentralOptions, cmd?: Command): Promise<ExitCode> {
+  // The console's module (inquirer's prompts) is loaded only when a console is asked for: the walk and the
+  // server never use it, and it is a large share of a process's start (README, "Tests and benchmark").
+  const { runCentralConsole } = await import('../../central/console/central-console.js');
   if (opts.saveProfile !== undefined) throw new BadInputError('BAD_FLAG', '--save-profile records what the matrix walk saw; the console walks nothing by itself', { path: '--save-profile' }, { hint: 'run `blebench central --target X --save-profile FILE` without --interactive' });
   // A persona first (a broken one is exit 2 before the terminal is asked for): one central, one persona.
   const personas = personasFrom(opts as CentralOptions & Record<string, unknown>, (key) => cmd?.getOptionValueSource(key) === 'cli');
@@ -231,6 +231,8 @@ async function walkTarget(opts: CentralOptions, deps: CentralDeps, w: WalkInputs
         err(`blebench: profile of ${escapeForTerminal(found.advertisement.localName ?? found.advertisement.address)} written to ${escapeForTerminal(opts.saveProfile)}${guesses ? ` (${guesses} guess${guesses === 1 ? '' : 'es'}, marked "guessed")` : ''}\n`);
       }
       if (opts.html !== undefined) {
+        // The page's modules (and the reports' folder) only for --html: a walk without it does not load them.
+        const [{ renderMatrixHtml }, { writeAtomically }] = await Promise.all([import('../../central/matrix/render-html.js'), import('../../common/apps/scenario/report/write-report.js')]);
         await writeAtomically(opts.html, escapeJsonForTerminal(renderMatrixHtml(result, transport.tap.entries)));
         err(`blebench: report written to ${escapeForTerminal(opts.html)}\n`);
       }

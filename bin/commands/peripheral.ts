@@ -3,7 +3,6 @@
 import { checkOutputFile } from '../destinations.js';
 import { escapeForTerminal } from '../../common/base/output/escape.js';
 import type { Command } from 'commander';
-import { runPeripheralConsole } from '../../peripheral/console/peripheral-console.js';
 import { EXIT, type ExitCode } from '../../common/base/errors/blebench-error.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../common/stack/gatt/index.js';
 import { openTransport } from '../../common/stack/hci/transport.js';
@@ -69,6 +68,9 @@ export function registerPeripheral(program: Command, done: (code: ExitCode) => v
 export async function runPeripheralInteractive(opts: PeripheralOptions, cmd?: Command): Promise<ExitCode> {
   // A persona serves the profile as that platform would (the default profile when none is named) with blebench's Security Manager.
   // The persona first (a broken one is exit 2 before the terminal is asked for).
+  // The console's module (inquirer's prompts) is loaded only when a console is asked for: the walk and the
+  // server never use it, and it is a large share of a process's start (README, "Tests and benchmark").
+  const { runPeripheralConsole } = await import('../../peripheral/console/peripheral-console.js');
   const as = opts.as !== undefined ? peripheralAsFrom(opts, loadProfile(opts.profile ?? DEFAULT_PROFILE)) : undefined;
   const { interrupt, profile, log, screen, smp, open } = startConsole(as ? { ...opts, ioCapability: opts.ioCapability ?? 'NoInputNoOutput' } : opts, 'peripheral', cmd);
   if (smp) smp.attempts = new RepeatedAttempts(); // Core v5.4 Vol 3 Part H 2.3.6, as in runPeripheral

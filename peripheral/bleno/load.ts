@@ -12,7 +12,9 @@ import { runRemovingProcessListeners } from '../../common/base/util/process-list
 import { stoppableAdapterPoll, type AdapterPoll } from '../../common/base/util/adapter-poll.js';
 import { interceptGattAndSmp, type AttChannel, type PairingGate } from './hooks.js';
 import { keepEveryConnection } from './connections.js';
+import { withFilesCompiledOnce } from './compile-once.js';
 import {
+  BLENO_DIR,
   BLENO_HCI_BINDINGS_FILE,
   BLENO_HCI_FILE,
   BLENO_MAC_BINDINGS_FILE,
@@ -120,7 +122,7 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
   // 0x03): where its controller sends LE Enhanced Connection Complete (controller privacy unmasks it, here
   // or in a kernel), bleno would never see the central connect. It gets the plain event instead
   // (legacy-connection-complete.ts; pinned in test/peripheral/pinned-bleno-drift-fails-loudly.test.ts).
-  const bleno = withTransportSockets(transport, () => {
+  const bleno = withTransportSockets(transport, () => withFilesCompiledOnce(BLENO_DIR, () => {
     if (process.platform === 'darwin') {
       // lib/bleno.js requires ./mac/bindings on macOS: give it the hci-socket bindings under that name.
       const hciBindings = require(BLENO_HCI_BINDINGS_FILE) as unknown;
@@ -147,7 +149,7 @@ export async function loadBleno(transport: HciTransport, options: LoadBlenoOptio
       } as unknown as NodeJS.Module;
     }
     return require('@abandonware/bleno') as Bleno;
-  }, toLegacyConnectionComplete);
+  }), toLegacyConnectionComplete);
   const internals: BlenoInternals = {
     bindings: require(BLENO_HCI_BINDINGS_FILE) as BlenoInternals['bindings'],
     mgmt: require(BLENO_MGMT_FILE) as BlenoInternals['mgmt'],

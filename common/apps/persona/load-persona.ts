@@ -16,7 +16,7 @@ import { PERSONA_SCHEMA } from './persona-schema.js';
 import type { Persona } from './persona-types.js';
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
-const checkSchema = schemaChecker(PERSONA_SCHEMA);
+const checkSchema = schemaChecker('persona', PERSONA_SCHEMA);
 
 /** The built-in personas `--as` knows (the issue's list, in its order). */
 export const BUILT_IN_PERSONAS = ['ios', 'macos', 'android', 'windows', 'bluez', 'spec', 'noble'] as const;

@@ -18,7 +18,7 @@ import { pairingConfig } from '../../stack/smp/pairing-config.js';
 /** Bluetooth SIG test IDs: GATT/SR/GAR/BI-04-C, SM/CEN/JW/BI-01-C (test suite / role / group / BV|BI-nn-C). */
 const QUALIFICATION_ID = /^[A-Z0-9]+(?:\/[A-Z0-9]+)+\/B[VI]-\d{2}-[A-Z]$/;
 
-const checkSchema = schemaChecker(SCENARIO_SCHEMA, {
+const checkSchema = schemaChecker('scenario', SCENARIO_SCHEMA, {
   // YAML reads an unquoted 0x05 as the number 5.
   typeHint: (path, data) => (typeof data === 'number' && /\/(pdu|characteristic)$/.test(path) ? '; in YAML put names in quotes, or they may be read as numbers' : ''),
 });

@@ -1,7 +1,16 @@
 // Checks a parsed document against a JSON Schema with ajv (allErrors) and words each error plainly.
-// Used by profiles (common/stack/gatt) and scenarios (common/apps/scenario). A schema may carry an `expected`
-// keyword beside an anyOf: the words for "one of the allowed shapes" ("a level or { level, ... }").
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+// Used by profiles (common/stack/gatt), scenarios (common/apps/scenario) and personas (common/apps/persona).
+// A schema may carry an `expected` keyword beside an anyOf: the words for "one of the allowed shapes"
+// ("a level or { level, ... }").
+// Compiling a schema is most of a short `blebench` process's start (0.1-0.3 s CPU each): the build writes
+// each schema's validator as code (ajv standalone, scripts/build-validators.mjs, to dist/schema-validators/),
+// and a checker loads that instead of compiling, when it was made from this very schema and these options.
+// Without it (the sources run by vitest, a stale build), the schema is compiled here, as before: the same checks.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { closest, didYouMean } from './did-you-mean.js';
 import { pointer } from './issues.js';
 
@@ -21,15 +30,44 @@ export interface SchemaCheckOptions {
 /** Adds one issue per schema violation; returns true when the document has the schema's shape. */
 export type SchemaCheck = (doc: unknown, issues: SchemaIssueSink) => boolean;
 
-/** A checker for one schema; the schema is compiled on first use. */
-export function schemaChecker(schema: object, options: SchemaCheckOptions = {}): SchemaCheck {
+/** ajv's options for every schema (the generated validators are made with the same). */
+const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, allowUnionTypes: true } as const;
+
+const require = createRequire(import.meta.url);
+
+/** An ajv set up as every checker's (ajv itself is loaded only when a schema is compiled); `source` keeps the code for standalone output. */
+export function newAjv(source = false): Ajv {
+  const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+  const ajv = new AjvClass({ ...AJV_OPTIONS, ...(source ? { code: { source: true } } : {}) });
+  ajv.addVocabulary(['expected']);
+  return ajv;
+}
+
+/** What a generated validator was made from: the schema and the options (a changed schema makes it stale). */
+export function schemaHash(schema: object): string {
+  return createHash('sha256').update(JSON.stringify({ options: AJV_OPTIONS, vocabulary: ['expected'], schema })).digest('hex');
+}
+
+/** Where the build puts the generated validators: dist/schema-validators/NAME.cjs (this file is dist/common/base/input/). */
+export const GENERATED_VALIDATORS = new URL('../../../schema-validators/', import.meta.url);
+
+/** The build's validator for `name` when it was made from this schema; else undefined (the schema is compiled). */
+function generatedValidator(name: string, schema: object): ValidateFunction | undefined {
+  const file = fileURLToPath(new URL(`${name}.cjs`, GENERATED_VALIDATORS));
+  if (!existsSync(file)) return undefined;
+  const generated = require(file) as { default: ValidateFunction; schemaHash?: string };
+  return generated.schemaHash === schemaHash(schema) ? generated.default : undefined;
+}
+
+/** The checkers made so far, by name: what scripts/build-validators.mjs generates code for. */
+export const SCHEMA_CHECKERS = new Map<string, object>();
+
+/** A checker for one schema (`name`: its generated validator's); the schema is compiled (or its validator loaded) on first use. */
+export function schemaChecker(name: string, schema: object, options: SchemaCheckOptions = {}): SchemaCheck {
+  SCHEMA_CHECKERS.set(name, schema);
   let compiled: ValidateFunction | undefined;
   return (doc, issues) => {
-    if (!compiled) {
-      const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-      ajv.addVocabulary(['expected']);
-      compiled = ajv.compile(schema);
-    }
+    compiled ??= generatedValidator(name, schema) ?? newAjv().compile(schema);
     if (compiled(doc)) return true;
     for (const e of pickAnyOfBranches(compiled.errors ?? [])) word(e, issues, options);
     return false;

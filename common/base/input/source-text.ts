@@ -31,7 +31,29 @@ function firstAliasOffset(doc: Document): number {
 
 export type ParseResult = { ok: true; source: ParsedSource } | { ok: false; issues: readonly SourceIssue[] };
 
+/**
+ * Texts parsed lately, by format and text: a suite's scenarios name the same few profiles, and parsing one
+ * again (yaml's parser, for the lines of its paths and its duplicate keys) was a third of `blebench run`'s
+ * CPU. Parsing is a function of the text alone, so a text seen before gets the same result, with a copy of
+ * its data (a caller may change what it gets). Bounded: the last RECENT_TEXTS texts of at most RECENT_CHARS.
+ */
+const recent = new Map<string, ParsedSource>();
+const RECENT_TEXTS = 8;
+const RECENT_CHARS = 256 * 1024;
+
 export function parseSourceText(text: string, format: 'json' | 'yaml'): ParseResult {
+  const key = `${format}:${text}`;
+  const seen = recent.get(key);
+  if (seen) return { ok: true, source: { ...seen, data: structuredClone(seen.data) } };
+  const parsed = parseText(text, format);
+  if (parsed.ok && text.length <= RECENT_CHARS) {
+    if (recent.size >= RECENT_TEXTS) recent.delete(recent.keys().next().value!);
+    recent.set(key, { ...parsed.source, data: structuredClone(parsed.source.data) });
+  }
+  return parsed;
+}
+
+function parseText(text: string, format: 'json' | 'yaml'): ParseResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const at = (offset: number) => {

@@ -1,6 +1,7 @@
 // pino logs on stderr (design.md, "The command line"): json for machines, pretty for people.
 import { pino, type Logger, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type { PrettyStream, PrettyOptions } from 'pino-pretty';
 import { escapeField, escapeForTerminal } from '../output/escape.js';
 
 export type { Logger } from 'pino';
@@ -17,7 +18,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const level = opts.level ?? 'info';
   const base = { name: opts.name ?? 'blebench' };
   if ((opts.format ?? 'pretty') === 'json') return pino({ level, base }, pino.destination({ fd: 2, sync: true }));
-  const stream = pretty({
+  const stream = prettyStream({
     destination: 2,
     sync: true,
     colorize: process.stderr.isTTY === true,
@@ -26,6 +27,12 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   });
   // pino-pretty prints strings as they are: a peer's name or a file's text must not drive the terminal.
   return pino({ level, base, hooks: { logMethod: escapeLogArguments }, formatters: { log: escapeFields } }, stream);
+}
+
+/** pino-pretty, required only for a pretty logger: a `--log-format json` process never loads it (~30 ms CPU). */
+function prettyStream(options: PrettyOptions): PrettyStream {
+  const pretty = createRequire(import.meta.url)('pino-pretty') as (o: PrettyOptions) => PrettyStream;
+  return pretty(options);
 }
 
 function escapeDeep(v: unknown, depth = 0): unknown {

@@ -8,4 +8,4 @@ function yamlUuidHint(path: string, data: unknown): string {
 }
 
 /** Adds one issue per schema violation; returns true when the document has the profile's shape. */
-export const checkSchema = schemaChecker(PROFILE_SCHEMA, { typeHint: yamlUuidHint });
+export const checkSchema = schemaChecker('profile', PROFILE_SCHEMA, { typeHint: yamlUuidHint });

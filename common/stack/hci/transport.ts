@@ -1,7 +1,7 @@
 // Opening a transport: from a spec string to something that hands noble and bleno their HCI
 // sockets, with the tap on every packet. The role loaders inject `createSocket` in place of
 // @abandonware/bluetooth-hci-socket before the libraries load.
-import { Radio, type ControllerOptions } from '../air/index.js';
+import type { Radio, ControllerOptions } from '../air/index.js';
 import { Tap, type TapOptions } from '../trace/tap.js';
 import { KernelTransport } from './kernel-transport.js';
 import { LinkTransport } from './link-transport.js';
@@ -47,7 +47,8 @@ export async function openTransport(specText: string | TransportSpec, options: O
   switch (spec.kind) {
     case 'mock': {
       const own = !options.radio;
-      const radio = options.radio ?? new Radio({ name: options.name ?? 'mock' });
+      // The virtual radio's modules only for a radio of its own: a process on h4:, hci:, usb: or serial: does not load them.
+      const radio = options.radio ?? new (await import('../air/index.js')).Radio({ name: options.name ?? 'mock' });
       const link = new ControllerLink(radio.createController(options.controller), label);
       return new LinkTransport(spec, label, tap, link, own ? () => radio.close() : undefined, radio.now);
     }

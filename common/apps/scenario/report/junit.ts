@@ -2,13 +2,24 @@
 // scenario's name, classname from its file; failure message + details; system-out with the timeline
 // of a scenario that did not pass (a passing one's is in the JSON report) and the captures' paths, times in whole milliseconds:
 // the file stays small enough for a CI viewer (69 passing scenarios: 12 KB, not 1.3 MB).
-import junit from 'junit-report-builder';
+import { createRequire } from 'node:module';
 import type { Builder } from 'junit-report-builder';
 import { isFlowControlNoise, narrate } from '../../../stack/trace/narrate.js';
 import { failedVerdicts, failureReason, shardLabel, type ScenarioResult, type SuiteResult } from './result.js';
 
-// The package is CommonJS (module.exports = builder) but its types declare a default export: take either.
-const root: Builder = ((junit as unknown as { default?: Builder }).default ?? junit) as Builder;
+/**
+ * junit-report-builder, required when a JUnit report is written: loading it is most of a `blebench` process's
+ * start (~0.17 s CPU), and every command that reaches this folder (central, run, explain) would pay it
+ * otherwise. The package is CommonJS (module.exports = builder) but its types declare a default export: take either.
+ */
+let root: Builder | undefined;
+function builderRoot(): Builder {
+  if (!root) {
+    const junit = createRequire(import.meta.url)('junit-report-builder') as Builder & { default?: Builder };
+    root = junit.default ?? junit;
+  }
+  return root;
+}
 
 /** fixtures/scenarios/pairing/refused.yaml → fixtures.scenarios.pairing.refused */
 export function classNameOf(file: string): string {
@@ -31,7 +42,7 @@ function systemOut(r: ScenarioResult): string {
 const secondsToMs = (ms: number): number => Math.round(ms) / 1000;
 
 export function junitReport(suite: SuiteResult, suiteName = 'blebench scenarios'): string {
-  const builder = root.newBuilder();
+  const builder = builderRoot().newBuilder();
   const name = suite.shard ? `${suiteName} (${shardLabel(suite.shard)})` : suiteName;
   const ts = builder.testSuite().name(name).property('seed', String(suite.seed));
   // Which share of the suite this is, for `blebench report merge` and for people reading one shard's report.
