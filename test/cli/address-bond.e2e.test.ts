@@ -11,6 +11,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../common/base/errors/blebench-error.js';
 import { decodeCapture, readBtsnoop } from '../../common/stack/trace/btsnoop-reader.js';
 import { startChild, type Child } from '../helpers/child.js';
+import { until } from '../helpers/until.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'bin/blebench.js');
@@ -24,6 +25,19 @@ interface StoredBond {
   peerLtk?: { key: string };
 }
 const bondsIn = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { bonds: StoredBond[] }).bonds;
+/**
+ * The running peripheral's key file once it holds `n` bonds: its store writes on its own time (bonds made
+ * within its write gap of the last write go together into the next), not before the central's process ends.
+ */
+const peripheralBonds = (file: string, n: number) =>
+  until(() => {
+    try {
+      const bonds = bondsIn(file);
+      return bonds.length >= n ? bonds : undefined;
+    } catch {
+      return undefined; // not written yet
+    }
+  }, `${n} bond(s) in ${file}`);
 
 describe('blebench central --address: one identity across runs', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'blebench-address-bond-'));
@@ -58,7 +72,7 @@ describe('blebench central --address: one identity across runs', () => {
     expect(r1.status, r1.stderr).toBe(EXIT.OK);
     const firstEntries = decodeCapture((await readBtsnoop(first)).records);
     expect(firstEntries.filter((e) => e.name === 'SMP Pairing Request')).toHaveLength(1);
-    const [pBond] = bondsIn(peripheralKeys);
+    const [pBond] = await peripheralBonds(peripheralKeys, 1);
     const [cBond] = bondsIn(centralKeys);
     expect(pBond!.peer).toEqual({ address: ADDRESS, type: 'public' });
     expect(cBond!.local).toEqual({ address: ADDRESS, type: 'public' });
@@ -84,7 +98,7 @@ describe('blebench central --address: one identity across runs', () => {
     const r3 = central(transport, third);
     expect(r3.status, r3.stderr).toBe(EXIT.OK);
     expect(decodeCapture((await readBtsnoop(third)).records).filter((e) => e.name === 'SMP Pairing Request')).toHaveLength(1);
-    expect(bondsIn(peripheralKeys)).toHaveLength(2);
+    expect(await peripheralBonds(peripheralKeys, 2)).toHaveLength(2);
     expect(await peripheral.stop('SIGINT')).toBe(EXIT.OK);
   }, 150_000);
 });

@@ -7,10 +7,11 @@
 // the peripheral first and the central second gives both the same identity as before (as real
 // devices keep theirs).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { until } from '../helpers/until.js';
 import { EXIT } from '../../common/base/errors/blebench-error.js';
 import { decodeCapture, readBtsnoop } from '../../common/stack/trace/btsnoop-reader.js';
 import { startChild, type Child } from '../helpers/child.js';
@@ -66,6 +67,8 @@ describe('blebench peripheral --keys FILE', () => {
     const firstCapture = path.join(dir, 'first.btsnoop');
     const r1 = central(first.transport, firstCapture);
     expect(r1.status, r1.stderr).toBe(EXIT.OK);
+    // the running peripheral's store writes on its own time, not before the central's process ends
+    await until(() => (existsSync(peripheralKeys) && bondsIn(peripheralKeys).length ? true : undefined), `the bond in ${peripheralKeys}`);
     expect(statSync(peripheralKeys).mode & 0o777).toBe(0o600);
     const [bond] = bondsIn(peripheralKeys);
     expect(bondsIn(peripheralKeys)).toHaveLength(1);
