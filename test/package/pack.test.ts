@@ -92,7 +92,7 @@ describe('npm pack', () => {
     expect(tarball).toBe(`${pkg.name}-${pkg.version}.tgz`);
     for (const f of ['package.json', 'README.md', 'bin/blebench.js', 'dist/bin/main.js', 'dist/central/noble/load.js', 'dist/peripheral/bleno/load.js', 'fixtures/profiles/default.json', 'fixtures/scenarios/README.md', 'docs/ci.md', 'docs/hardware.md']) expect(packed).toContain(f);
     expect(packed.filter((f) => f.startsWith('fixtures/scenarios/') && f.endsWith('.yaml')).length).toBe(readdirSync('fixtures/scenarios').filter((f) => f.endsWith('.yaml')).length);
-    expect(packed.filter((f) => /^(test|scripts\/check|\.ci)\/|\.ts$|\.map$|^tsconfig|^vitest/.test(f))).toEqual([]);
+    expect(packed.filter((f) => /^(test|scripts\/check|\.ci)\/|\.ts$|\.map$|\.tsbuildinfo$|^tsconfig|^vitest/.test(f))).toEqual([]);
   });
 
   it('installed: no dev dependency came with it, the approved native build ran, nothing was compiled from TypeScript', () => {
