@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ADDRESS_TYPE, ROLE } from '../../common/base/codes/hci.js';
 import { leEnhancedConnectionComplete } from '../../common/stack/air/events.js';
 import { describe, expect, it } from 'vitest';
-import { stoppableAdapterPoll } from '../../common/base/util/adapter-poll.js';
+import { expectAdapterPollCaptured } from '../helpers/adapter-poll-pin.js';
 import { openTransport } from '../../common/stack/hci/transport.js';
 import { BLENO_VERSION_PINNED, blenoVersion, loadBleno } from '../../peripheral/bleno/index.js';
 import { SeamSocket } from '../../common/stack/hci/seam-socket.js';
@@ -34,16 +34,7 @@ describe('bleno internals the peripheral relies on', () => {
     const b = await loadBleno(t);
     const hci = b.internals.bindings._hci;
     try {
-      // The stack's own poll (from the prototype) on a stand-in whose adapter state does not change: it only re-arms.
-      const own = (Object.getPrototypeOf(hci) as { pollIsDevUp: () => void }).pollIsDevUp;
-      const standIn = { _socket: { isDevUp: () => true }, _isDevUp: true, pollIsDevUp: own };
-      const poll = stoppableAdapterPoll(standIn);
-      standIn.pollIsDevUp();
-      expect(poll.armed).toBe(true);
-      poll.stop();
-      expect(poll.armed).toBe(false);
-      standIn.pollIsDevUp();
-      expect(poll.armed).toBe(false);
+      expectAdapterPollCaptured(hci);
     } finally {
       await b.close();
       await t.close();
