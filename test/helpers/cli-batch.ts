@@ -113,17 +113,22 @@ export function cliSession(opts: BatchOptions = {}): CliSession {
   const one = async (args: string[]): Promise<BatchResult> => {
     if (!child || child.exitCode !== null || child.signalCode !== null) start();
     const proc = child!;
+    let timer: NodeJS.Timeout | undefined;
+    let onExit: (() => void) | undefined;
     const answer = new Promise<BatchResult | 'hung' | 'exited'>((resolve) => {
-      const timer = setTimeout(() => resolve('hung'), limit);
-      proc.once('exit', () => resolve('exited'));
+      timer = setTimeout(() => resolve('hung'), limit);
+      onExit = () => resolve('exited');
+      proc.once('exit', onExit);
       waiting = (line) => {
-        clearTimeout(timer);
         const c = JSON.parse(line) as { code: number | null; stdout: string; stderr: string };
         resolve({ code: c.code, stdout: c.stdout, stderr: c.stderr, signal: null });
       };
     });
     chan.write(`${JSON.stringify(args)}\n`);
     const r = await answer;
+    // this case's watchers go with it (a session runs many cases on one node)
+    clearTimeout(timer);
+    proc.removeListener('exit', onExit!);
     waiting = undefined;
     if (r === 'hung' || r === 'exited') {
       proc.kill('SIGKILL');
