@@ -24,11 +24,13 @@ const app = path.join(dir, 'app');
 const env = { ...process.env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', BLEBENCH_DEBUG: '' };
 let tarball = '';
 let packed: string[] = [];
+/** What `npm install` of the tarball said on stderr (its warnings). */
+let installSaid = '';
 
 function npm(args: string[], cwd: string) {
   const r = spawnSync('npm', args, { cwd, env, encoding: 'utf8', timeout: 170_000 });
   if (r.status !== 0) throw new Error(`npm ${args.join(' ')} in ${cwd}: exit ${r.status}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
+  return r;
 }
 
 function npx(args: string[]) {
@@ -70,19 +72,20 @@ function descendants(pid: number): number[] {
 
 beforeAll(() => {
   // dist/ is built by npm test's pretest; --ignore-scripts keeps pack from building it again.
-  const out = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const out = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT).stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = path.basename(out[0]!.filename);
   packed = out[0]!.files.map((f) => f.path);
   mkdirSync(app);
   // The project approves the native builds blebench's own package.json approves (npm 11 blocks
   // dependencies' install scripts unless the installing project allows them), and blebench's own:
   // npm runs `prepare` for a tarball it is allowed to, and there, without sources or TypeScript, it
-  // must do nothing (a `tsc` there would fail the install).
+  // must do nothing (a `tsc` there would fail the install). npm 11 keys a tarball's approval by its
+  // resolved location (`file:/abs/blebench-VERSION.tgz`, as `npm install-scripts approve` writes it), not by name.
   // The empty project's package.json as `npm init -y` writes it (without starting an npm for it).
   const appPkg = { name: 'app', version: '1.0.0', description: '', main: 'index.js', scripts: { test: 'echo "Error: no test specified" && exit 1' }, keywords: [], author: '', license: 'ISC' };
-  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ ...appPkg, private: true, dependencies: { blebench: `file:../${tarball}` }, allowScripts: { ...pkg.allowScripts, blebench: true } }, null, 2));
+  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ ...appPkg, private: true, dependencies: { blebench: `file:../${tarball}` }, allowScripts: { ...pkg.allowScripts, [`file:${path.join(dir, tarball)}`]: true } }, null, 2));
   writeFileSync(path.join(app, 'package-lock.json'), appLockfile(`../${tarball}`));
-  npm(['install', `../${tarball}`], app);
+  installSaid = npm(['install', `../${tarball}`], app).stderr;
 }, 180_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -102,6 +105,8 @@ describe('npm pack', () => {
     for (const dev of Object.keys(pkg.devDependencies)) expect(existsSync(path.join(nm, dev)), dev).toBe(false);
     expect(existsSync(path.join(nm, 'blebench/dist/bin/main.js'))).toBe(true);
     expect(existsSync(path.join(nm, 'blebench/test'))).toBe(false);
+    // every install script approved, blebench's own prepare too (it ran, and did nothing: no sources here)
+    expect(installSaid).not.toMatch(/not yet covered by allowScripts/);
   });
 
   it('npx blebench central: the matrix of the default profile on the virtual radio, every cell as the profile says', () => {
