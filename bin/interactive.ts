@@ -1,7 +1,6 @@
 // What both consoles (--interactive) need from the command line: a terminal on both ends, and
 // SIGINT/SIGTERM as an abort signal (Ctrl-C outside a prompt; inside one, the prompt itself sees it).
 import { BadInputError } from '../common/base/errors/blebench-error.js';
-import { untilSignal } from './signals.js';
 
 /** --interactive without a terminal is bad input (exit 2): there is nobody to answer the prompts. */
 export function requireTerminal(command: string, stdin: { isTTY?: boolean } = process.stdin, stdout: { isTTY?: boolean } = process.stdout): void {
@@ -15,9 +14,18 @@ export function requireTerminal(command: string, stdin: { isTTY?: boolean } = pr
   });
 }
 
-/** Aborted at the first SIGINT or SIGTERM. */
+/**
+ * Aborted at the first SIGINT or SIGTERM. The handlers stay until the process ends (not removed at the
+ * first signal, as untilSignal's are): while a prompt is open inquirer loads signal-exit, whose handler,
+ * when it finds itself the only one, sends the signal again to kill the process. A Ctrl-C between two
+ * prompts whose SIGINT the event loop handled after the next prompt opened ended the console that way:
+ * exit 130 from the shell, but no link closed and no key store write waited for. A second signal while
+ * the console closes changes nothing: closing is bounded (the disconnection's timeout, the key stores' 5 s).
+ */
 export function interruptSignal(): AbortSignal {
   const ctl = new AbortController();
-  void untilSignal().then((s) => ctl.abort(s));
+  const onSignal = (s: NodeJS.Signals) => ctl.abort(s);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   return ctl.signal;
 }

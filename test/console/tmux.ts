@@ -53,10 +53,16 @@ export class Tmux {
   /**
    * A new 200×50 terminal running `argv`; when it ends, its exit status goes to `statusFile` and the
    * pane stays open (so the screen can still be read).
+   *
+   * The wrapper shell traps SIGINT (`trap : INT`): a Ctrl-C sent while the program's terminal is not in
+   * raw mode (between two prompts) is a SIGINT to the whole foreground process group, the shell
+   * included, and dash, not trapping it, died of it: no status file, the pane gone, and the program
+   * hung up, which looked like a console that did not exit. A trap with a command is reset in the
+   * child on exec, so the program still gets SIGINT as from a terminal.
    */
   start(name: string, argv: string[], statusFile: string, cwd: string): void {
     this.keepServer();
-    const cmd = `${argv.map(quote).join(' ')}; s=$?; echo "EXIT=$s" > ${quote(statusFile)}; echo "EXIT=$s"; exec cat`;
+    const cmd = `trap : INT; ${argv.map(quote).join(' ')}; s=$?; echo "EXIT=$s" > ${quote(statusFile)}; echo "EXIT=$s"; exec cat`;
     // The output file is there (and tmux copies the terminal's output into it) before the program
     // starts: the terminal opens on an idle `cat`, then runs the program in its place.
     const out = `${statusFile}.pane`;
@@ -136,6 +142,14 @@ export class Tmux {
       }
       await next.changed;
     }
+  }
+
+  /** The process id of the program the pane runs (the wrapper shell's child). */
+  programPid(name: string): number {
+    const shell = this.tmux(['display-message', '-p', '-t', name, '#{pane_pid}']).trim();
+    const pids = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim().split('\n');
+    if (pids.length !== 1) throw new Error(`pane ${name}: expected one program under its shell ${shell}, found ${pids.join(', ')}`);
+    return Number(pids[0]);
   }
 
   /** Ends one session (its program gets SIGHUP); nothing if it is gone already. */

@@ -8,6 +8,7 @@ import type { TransportError } from '../../stack/hci/transport-errors.js';
 import type { SmpSetup } from '../../stack/smp/link-session.js';
 import type { ConsoleScreen } from './console-screen.js';
 import { untilInterrupted } from './interrupt.js';
+import { KeyboardInterrupt } from './keyboard-interrupt.js';
 import { consoleSecurity } from './pairing-delegate.js';
 import { ConsoleInterrupted, ConsolePrompts, PromptAborted } from './prompts.js';
 
@@ -48,10 +49,15 @@ export class ConsoleSession {
   private lost: TransportError | undefined;
   /** Aborted when the transport (or a link, endPrompts) goes: the open prompt closes and the loop goes on. */
   private gone = new AbortController();
+  /** Ctrl-C read by a prompt already settled (keyboard-interrupt.ts). */
+  private readonly keyboard: KeyboardInterrupt;
 
   constructor(private readonly o: ConsoleSessionOptions, private readonly role: ConsoleRole) {
     this.ask = new ConsolePrompts(o.screen);
-    ({ interrupt: this.interrupt, smp: this.smp } = consoleSecurity({ smp: o.smp, interrupt: o.interrupt, prompts: this.ask, print: (t) => this.print(t) }));
+    // The prompts read process.stdin (inquirer's default): a Ctrl-C read there that no prompt took ends the console too.
+    this.keyboard = new KeyboardInterrupt(process.stdin, () => this.ask.interruptsTaken);
+    const interrupt = AbortSignal.any([o.interrupt, this.keyboard.signal]);
+    ({ interrupt: this.interrupt, smp: this.smp } = consoleSecurity({ smp: o.smp, interrupt, prompts: this.ask, print: (t) => this.print(t) }));
   }
 
   /** The transport open now (undefined between a close and the next open). */
@@ -65,6 +71,7 @@ export class ConsoleSession {
   }
 
   async run(): Promise<ExitCode> {
+    this.keyboard.listen();
     try {
       await this.role.start();
       for (;;) {
@@ -89,6 +96,7 @@ export class ConsoleSession {
       }
       throw e;
     } finally {
+      this.keyboard.stop();
       await this.role.stop();
     }
   }

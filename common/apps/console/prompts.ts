@@ -51,6 +51,8 @@ export class ConsolePrompts {
   /** Urgent questions asked or waiting, and the promise that settles after the last of them. */
   private urgentCount = 0;
   private urgentTail: Promise<void> = Promise.resolve();
+  /** How many Ctrl-C an open prompt took (ExitPromptError made into ConsoleInterrupted): keyboard-interrupt.ts counts on it. */
+  interruptsTaken = 0;
 
   constructor(readonly screen: ConsoleScreen) {}
 
@@ -142,7 +144,10 @@ export class ConsolePrompts {
     try {
       return await prompt;
     } catch (e) {
-      if (e instanceof ExitPromptError) throw new ConsoleInterrupted();
+      if (e instanceof ExitPromptError) {
+        this.interruptsTaken++;
+        throw new ConsoleInterrupted();
+      }
       if (e instanceof AbortPromptError) {
         this.screen.eraseLastPrompt();
         throw new PromptAborted(signal?.aborted ? signal.reason : controller.signal.aborted ? controller.signal.reason : e.cause);
