@@ -3,6 +3,7 @@
 // aborted, so a test can say none went out; console errors and page errors are recorded the same way.
 import { execFileSync } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** The system's chromium (scripts/test-tools.mjs installs it before vitest starts). */
 export function chromiumPath(): string {
@@ -11,6 +12,21 @@ export function chromiumPath(): string {
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+}
+
+/** One browser for a test file: launched before its tests, closed after them; the getter gives it to the tests. */
+export function useChromium(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('chromium is not open: useChromium() gives the browser to tests and to hooks registered after it');
+    return browser;
+  };
 }
 
 export interface WatchedPage {

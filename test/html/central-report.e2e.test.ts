@@ -5,9 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.js';
+import { describe, expect, it } from 'vitest';
+import { useChromium } from '../helpers/chromium.js';
 import { openReport, pngColours } from '../helpers/report-page.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -19,14 +18,8 @@ const SECURITY_CODES = new Set([0x05, 0x08, 0x0c, 0x0f]);
 
 interface JsonCell { phase: string; characteristic: { uuid: string; name?: string }; operation: string; outcome: { kind: string; error?: { kind: string; code: number | string } } }
 
-let browser: Browser;
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+mkdirSync(ARTIFACTS, { recursive: true });
+const browser = useChromium();
 
 describe('blebench central --html', () => {
   it('colours each cell as the JSON matrix says and links it to its packets', async () => {
@@ -34,7 +27,7 @@ describe('blebench central --html', () => {
     const r = spawnSync(process.execPath, [path.join(root, 'bin/blebench.js'), 'central', '--json', '--html', out], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout) as { phases: { name: string; cells: JsonCell[] }[] };
-    const w = await openReport(browser, out);
+    const w = await openReport(browser(), out);
     const phases = await w.page.$$eval('table.matrix thead th', (ths) => ths.slice(1).map((t) => t.textContent));
     expect(phases).toEqual(json.phases.map((p) => p.name));
     const classes = await w.page.$$eval('table.matrix tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td as unknown as { className: string }).className)));
@@ -52,7 +45,7 @@ describe('blebench central --html', () => {
     await arrow.waitFor({ state: 'visible' });
     await expect(arrow.locator('title').textContent()).resolves.toMatch(/^ATT (Read|Write) Request/);
     const png = await w.page.screenshot({ path: path.join(ARTIFACTS, 'central.png') });
-    expect(await pngColours(browser, png)).toBeGreaterThan(MIN_COLOURS);
+    expect(await pngColours(browser(), png)).toBeGreaterThan(MIN_COLOURS);
     expect(w.errors).toEqual([]);
     expect(w.requests).toEqual([]);
   });

@@ -4,13 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { captureTimeline } from '../../common/stack/capture/capture-timeline.js';
 import { openCapture } from '../../common/stack/capture/open-capture.js';
 import { explainFile } from '../../common/apps/explain/index.js';
 import { arrowKind } from '../../common/apps/sequence/shown.js';
-import { launchChromium } from '../helpers/chromium.js';
+import { useChromium } from '../helpers/chromium.js';
 import { chartEntries, openReport, pngColours } from '../helpers/report-page.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -19,14 +18,8 @@ const ARTIFACTS = path.join(root, 'test-artifacts/html');
 const CAPTURE = path.join(root, 'fixtures/captures/key-mismatch.btsnoop');
 const MIN_COLOURS = 16;
 
-let browser: Browser;
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+mkdirSync(ARTIFACTS, { recursive: true });
+const browser = useChromium();
 
 describe('blebench explain --html', () => {
   it('writes the findings linked to their frames, the story, and a chart of every entry of the kinds it shows', async () => {
@@ -36,7 +29,7 @@ describe('blebench explain --html', () => {
     expect(r.stdout).toContain('key-mismatch');
     const expected = await explainFile(CAPTURE);
     const tl = await captureTimeline(await openCapture(CAPTURE));
-    const w = await openReport(browser, out);
+    const w = await openReport(browser(), out);
     const ids = await w.page.$$eval('.finding', (els) => els.map((e) => e.getAttribute('data-id')));
     expect(ids).toEqual(expected.findings.map((f) => f.id));
     const drawn = await chartEntries(w.page, '#capture-chart');
@@ -56,7 +49,7 @@ describe('blebench explain --html', () => {
     }
     await expect(w.page.locator('.detail .entry .summary').first().textContent()).resolves.toMatch(/0x3D/);
     const png = await w.page.screenshot({ path: path.join(ARTIFACTS, 'explain.png') });
-    expect(await pngColours(browser, png)).toBeGreaterThan(MIN_COLOURS);
+    expect(await pngColours(browser(), png)).toBeGreaterThan(MIN_COLOURS);
     expect(w.errors).toEqual([]);
     expect(w.requests).toEqual([]);
   });

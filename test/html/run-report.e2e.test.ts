@@ -6,11 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { jsonReport, loadScenario, type SuiteResult } from '../../common/apps/scenario/index.js';
 import { htmlRunReport } from '../../common/apps/html/index.js';
-import { launchChromium } from '../helpers/chromium.js';
+import { useChromium } from '../helpers/chromium.js';
 import { chartCollect, chartEntries, openReport, pngColours } from '../helpers/report-page.js';
 import { root, runOnMock } from '../scenario/run-helpers.js';
 
@@ -30,24 +29,20 @@ function blebench(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-let browser: Browser;
+mkdirSync(ARTIFACTS, { recursive: true });
+const browser = useChromium();
 let suite: SuiteResult;
 let json: { seed: number; scenarios: JsonScenario[] };
 const htmlFile = path.join(tmp, 'suite.html');
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
   suite = await runOnMock(SCENARIOS.map((f) => loadScenario(path.join(root, f), { cwd: root })), 7);
   json = JSON.parse(jsonReport(suite)) as typeof json;
   writeFileSync(htmlFile, htmlRunReport(suite));
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-});
 
 describe('the run report in chromium', () => {
   it('lists the JSON reporter\'s scenarios with their statuses, loads with no console error and no request', async () => {
-    const w = await openReport(browser, htmlFile);
+    const w = await openReport(browser(), htmlFile);
     const shown = await w.page.$$eval('details.scenario > summary', (els) => els.map((e) => `${e.querySelector('.name')!.textContent}|${e.querySelector('.badge')!.textContent}`));
     expect(shown).toEqual(json.scenarios.map((s) => `${s.name}|${s.status}`));
     expect(json.scenarios.map((s) => s.status).sort()).toEqual(['failed', 'passed', 'passed', 'passed']);
@@ -59,7 +54,7 @@ describe('the run report in chromium', () => {
   });
 
   it('draws an arrow for every timeline entry of the kinds it shows, in every scenario', async () => {
-    const w = await openReport(browser, htmlFile);
+    const w = await openReport(browser(), htmlFile);
     const sections = await w.page.$$('details.scenario');
     for (const [i, s] of json.scenarios.entries()) {
       await sections[i]!.evaluate((d) => ((d as unknown as { open: boolean }).open = true));
@@ -73,7 +68,7 @@ describe('the run report in chromium', () => {
   });
 
   it('shades the chart by the link\'s security: unencrypted, encrypted after Just Works, authenticated after Passkey Entry', async () => {
-    const w = await openReport(browser, htmlFile);
+    const w = await openReport(browser(), htmlFile);
     const levels = async (name: string) => {
       const i = json.scenarios.findIndex((s) => s.name.startsWith(name));
       expect(i, name).toBeGreaterThanOrEqual(0);
@@ -88,7 +83,7 @@ describe('the run report in chromium', () => {
   });
 
   it('a failed expectation links to its packet: a click brings the arrow into view, marked, with its fields and bytes', async () => {
-    const w = await openReport(browser, htmlFile);
+    const w = await openReport(browser(), htmlFile);
     const link = w.page.locator('a.goto', { hasText: 'not to send ATT Error Response' });
     const key = await link.getAttribute('data-goto');
     expect(key).toMatch(/^(central|peripheral):\d+$/);
@@ -112,7 +107,7 @@ describe('the run report in chromium', () => {
   });
 
   it('the filters hide scenarios by status and by tag', async () => {
-    const w = await openReport(browser, htmlFile);
+    const w = await openReport(browser(), htmlFile);
     const visible = () => w.page.$$eval('details.scenario', (els) => els.filter((e) => !(e as unknown as { hidden: boolean }).hidden).length);
     await w.page.locator('input[name="status-passed"]').uncheck();
     expect(await visible()).toBe(1);
@@ -128,9 +123,9 @@ describe('the run report in chromium', () => {
       const r = blebench('run', file, '--reporter', 'html', '--out', out);
       expect(r.code, r.stderr).toBe(code);
       expect(readFileSync(out, 'utf8')).not.toMatch(/(src|href)="(https?:)?\/\//);
-      const w = await openReport(browser, out);
+      const w = await openReport(browser(), out);
       const png = await w.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
-      expect(await pngColours(browser, png)).toBeGreaterThan(MIN_COLOURS);
+      expect(await pngColours(browser(), png)).toBeGreaterThan(MIN_COLOURS);
       expect(w.errors).toEqual([]);
       expect(w.requests).toEqual([]);
       await w.page.close();
@@ -143,7 +138,7 @@ describe('text from files and peers in the page', () => {
     const hostile = '</script><img src="http://example.invalid/x.png" onerror="console.error(1)"><b>bold</b> \u202e';
     const file = path.join(tmp, 'hostile.html');
     writeFileSync(file, htmlRunReport({ ...suite, results: suite.results.map((r) => ({ ...r, name: hostile, tags: [...r.tags, '"><i>'] })) }));
-    const w = await openReport(browser, file);
+    const w = await openReport(browser(), file);
     await expect(w.page.locator('details.scenario .name').first().textContent()).resolves.toBe(hostile);
     expect(await w.page.locator('img').count()).toBe(0);
     expect(await w.page.locator('b', { hasText: /^bold$/ }).count()).toBe(0);

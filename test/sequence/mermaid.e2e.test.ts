@@ -6,14 +6,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { captureTimeline } from '../../common/stack/capture/capture-timeline.js';
 import { openCapture } from '../../common/stack/capture/open-capture.js';
 import { renderMermaid, type SequenceModel } from '../../common/apps/sequence/index.js';
 import { arrowKind } from '../../common/apps/sequence/shown.js';
 import { escapeField } from '../../common/base/output/escape.js';
-import { launchChromium, watchedPage, type WatchedPage } from '../helpers/chromium.js';
+import { useChromium, watchedPage, type WatchedPage } from '../helpers/chromium.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const tmp = mkdtempSync(path.join(tmpdir(), 'blebench-mermaid-'));
@@ -31,19 +31,15 @@ interface Rendered {
   readonly notes: string[];
 }
 
-let browser: Browser;
+const browser = useChromium();
 let watched: WatchedPage;
 let page: Page;
 beforeAll(async () => {
-  browser = await launchChromium();
-  watched = await watchedPage(browser);
+  watched = await watchedPage(browser());
   page = watched.page;
   await page.setContent('<!doctype html><html><body><div id="out"></div></body></html>');
   await page.addScriptTag({ path: mermaidJs });
   await page.evaluate(() => (globalThis as unknown as { mermaid: { initialize(c: object): void } }).mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' }));
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 let ids = 0;
