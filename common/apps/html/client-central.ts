@@ -4,9 +4,7 @@ export const CENTRAL_SCRIPT = String.raw`
 function main() {
   const data = JSON.parse(document.getElementById('report-data').textContent);
   const colours = data.colours;
-  const header = el('header', '', undefined, document.body);
-  el('h1', '', 'blebench central', header);
-  const counts = el('div', 'counts', undefined, header);
+  const { counts } = reportHeader('blebench central');
   el('span', '', 'target ' + data.target, counts);
   el('span', '', 'policy ' + data.policy, counts);
   el('span', data.differences.length ? 'n-failed' : 'n-passed', data.differences.length ? data.differences.length + ' differences from the profile' : 'no difference from the profile', counts);

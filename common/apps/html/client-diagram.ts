@@ -176,6 +176,13 @@ function drawChart(host, chart, colours, onPick) {
   };
 }
 
+/** The page's header: its title, and the counts row the page fills. */
+function reportHeader(title) {
+  const header = el('header', '', undefined, document.body);
+  el('h1', '', title, header);
+  return { header, counts: el('div', 'counts', undefined, header) };
+}
+
 /** The page's sequence section: its heading, the legend, the chart and the picked arrow's details below it. */
 function sequenceSection(main, chartData, colours, chartHost, detail) {
   el('h2', '', 'Sequence (' + chartData.arrows.length + ' arrows)', main);

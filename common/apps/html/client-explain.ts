@@ -4,9 +4,7 @@ export const EXPLAIN_SCRIPT = String.raw`
 function main() {
   const data = JSON.parse(document.getElementById('report-data').textContent);
   const colours = data.colours;
-  const header = el('header', '', undefined, document.body);
-  el('h1', '', 'blebench explain', header);
-  const counts = el('div', 'counts', undefined, header);
+  const { counts } = reportHeader('blebench explain');
   el('span', 'file', data.file, counts);
   el('span', '', data.format + ', ' + data.records + ' records', counts);
   el('span', data.clean ? 'n-passed' : 'n-failed', data.clean ? 'no known problem found' : data.findings.length + (data.findings.length === 1 ? ' finding' : ' findings'), counts);

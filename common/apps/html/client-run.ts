@@ -50,9 +50,7 @@ function openScenario(section, s, colours) {
 function main() {
   const data = JSON.parse(document.getElementById('report-data').textContent);
   const colours = data.colours;
-  const header = el('header', '', undefined, document.body);
-  el('h1', '', 'blebench run', header);
-  const counts = el('div', 'counts', undefined, header);
+  const { header, counts } = reportHeader('blebench run');
   el('span', 'n-passed', data.passed + ' passed', counts);
   el('span', 'n-failed', data.failed + ' failed' + (data.errors ? ' (' + data.errors + ' could not run)' : ''), counts);
   el('span', 'seed', 'seed ' + data.seed, counts);
