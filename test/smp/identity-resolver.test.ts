@@ -26,6 +26,17 @@ function bond(peer: DeviceAddress, peerIrk?: Buffer, local = LOCAL): Bond {
   };
 }
 
+/** Two devices (random static identities) bonded with one IRK, in that order, in a fresh store. */
+async function twoBondsSharingOneIrk(): Promise<{ store: MemoryKeyStore; irk: Buffer; a: DeviceAddress; b: DeviceAddress }> {
+  const store = new MemoryKeyStore();
+  const irk = randomBytes(16);
+  const a: DeviceAddress = { address: 'C0:00:00:00:00:0A', type: 'random' };
+  const b: DeviceAddress = { address: 'C0:00:00:00:00:0B', type: 'random' };
+  await store.put(bond(a, irk));
+  await store.put(bond(b, Buffer.from(irk)));
+  return { store, irk, a, b };
+}
+
 describe('identity resolver', () => {
   it('the Core sample RPA (prand 0x708194, hash 0x0dfbaa) resolves with its IRK and with no other', () => {
     const irk = Buffer.from('ec0234a357c8ad05341010a60a397d9b', 'hex');
@@ -89,12 +100,7 @@ describe('identity resolver', () => {
   });
 
   it('two devices sharing one IRK: the RPA resolves with both bonds, the first stored is used and the other named', async () => {
-    const store = new MemoryKeyStore();
-    const irk = randomBytes(16);
-    const a: DeviceAddress = { address: 'C0:00:00:00:00:0A', type: 'random' };
-    const b: DeviceAddress = { address: 'C0:00:00:00:00:0B', type: 'random' };
-    await store.put(bond(a, irk));
-    await store.put(bond(b, Buffer.from(irk)));
+    const { store, irk, a, b } = await twoBondsSharingOneIrk();
     await store.put(bond({ address: 'C0:00:00:00:00:0C', type: 'random' }, randomBytes(16)));
     const r = await new IdentityResolver(store).resolve(rpaOf(irk), LOCAL);
     expect(r?.identity).toEqual(a);
@@ -118,12 +124,7 @@ describe('identity resolver', () => {
   });
 
   it("a link whose RPA resolves with two bonds' IRK: the session uses the first stored and says that two devices share one IRK", async () => {
-    const store = new MemoryKeyStore();
-    const irk = randomBytes(16);
-    const a: DeviceAddress = { address: 'C0:00:00:00:00:0A', type: 'random' };
-    const b: DeviceAddress = { address: 'C0:00:00:00:00:0B', type: 'random' };
-    await store.put(bond(a, irk));
-    await store.put(bond(b, Buffer.from(irk)));
+    const { store, irk, a, b } = await twoBondsSharingOneIrk();
     const onAir = rpaOf(irk);
     const session = createLinkSession({ role: 'peripheral', local: LOCAL, peer: onAir, handle: 0x40, link: { sendPdu: () => {} }, config: pairingConfig({ bonding: true }), keyStore: store });
     const heard = new Promise<SharedIrk>((resolve) => session.once('sharedIrk', resolve));
