@@ -21,7 +21,7 @@ import { CentralBonds } from './pairing/central-bonds.js';
 import { DEFAULT_KEY_MISSING_POLICY, type KeyMissingPolicy, type PeerKeyKnowledge } from './pairing/key-missing-policy.js';
 import { DEFAULT_GATT_CACHE, type GattCacheOptions } from './gatt/gatt-cache.js';
 import { updateBond } from '../common/stack/smp/bond-update.js';
-import { describeFilter, scanAll, scanFor, scanWhile, type Advertisement, type Found, type ScanFilter, type ScanGuard } from './scan.js';
+import { describeFilter, scanAll, scanFor, scanWhile, type Advertisement, type Found, type ScanFilter } from './scan.js';
 
 export interface CentralClientOptions {
   policy?: PairingPolicy;
@@ -116,7 +116,7 @@ export class CentralClient {
   async find(filter: ScanFilter, timeoutMs = this.timeoutMs): Promise<Found> {
     const refusal = this.scanRefusal();
     try {
-      return await scanFor(this.loadedNoble.noble, filter, timeoutMs, refusal);
+      return await scanFor(this.loadedNoble.noble, filter, timeoutMs, refusal.failed);
     } finally {
       refusal.stop();
     }
@@ -126,7 +126,7 @@ export class CentralClient {
   async scan(filter: ScanFilter, durationMs = this.timeoutMs): Promise<Advertisement[]> {
     const refusal = this.scanRefusal();
     try {
-      return await scanAll(this.loadedNoble.noble, filter, durationMs, refusal);
+      return await scanAll(this.loadedNoble.noble, filter, durationMs, refusal.failed);
     } finally {
       refusal.stop();
     }
@@ -139,7 +139,7 @@ export class CentralClient {
   async scanWhile<T>(onFound: (found: Found) => void, work: () => Promise<T>): Promise<T> {
     const refusal = this.scanRefusal();
     try {
-      return await scanWhile(this.loadedNoble.noble, onFound, work, refusal);
+      return await scanWhile(this.loadedNoble.noble, onFound, work, refusal.failed);
     } finally {
       refusal.stop();
     }
@@ -149,17 +149,13 @@ export class CentralClient {
    * Fails when the controller refuses LE Set Scan Enable (noble ignores it and never calls back), or
    * when the transport goes away (noble would scan on, hearing nothing, until the time limit).
    */
-  private scanRefusal(): ScanGuard & { stop: () => void } {
+  private scanRefusal(): { failed: Promise<never>; stop: () => void } {
     const from = this.tap.nextSeq - 1;
     let stop = () => {};
-    /** Waiting for the next refusal (nextRefusal): the scan's stop, which noble would never call back. */
-    const waiting: Array<() => void> = [];
     const failed = new Promise<never>((_, reject) => {
       const onEntry = (e: TimelineEntry) => {
         const status = e.seq > from ? commandRefusal(e, OP.LE_SET_SCAN_ENABLE) : undefined;
-        if (status === undefined) return;
-        reject(new ControllerRefusedError(OP.LE_SET_SCAN_ENABLE, status, 'noble could not scan'));
-        for (const resolve of waiting.splice(0)) resolve();
+        if (status !== undefined) reject(new ControllerRefusedError(OP.LE_SET_SCAN_ENABLE, status, 'noble could not scan'));
       };
       const onClose = (err: TransportError | undefined) => {
         if (err) reject(err);
@@ -172,8 +168,7 @@ export class CentralClient {
       };
     });
     failed.catch(() => undefined); // awaited through the scan's race; a refusal after it is not news
-    const nextRefusal = () => new Promise<void>((resolve) => waiting.push(resolve));
-    return { failed, nextRefusal, stop };
+    return { failed, stop };
   }
 
   /** Connect, then apply the policy (`upfront` pairs now). */

@@ -75,29 +75,21 @@ export function matches(f: ScanFilter, ad: Advertisement): boolean {
 /** How long stopping a scan may take: noble never calls back when LE Set Scan Enable is refused. */
 const STOP_SCAN_WAIT_MS = 1000;
 
-/** What ends a scan early, from the controller's answers (noble ignores a refused LE Set Scan Enable and never calls back). */
-export interface ScanGuard {
-  /** Rejects when the scan cannot go on: LE Set Scan Enable refused, the transport gone. */
-  failed: Promise<never>;
-  /** Resolves when the controller refuses an LE Set Scan Enable sent from now on: the one stopping the scan. */
-  nextRefusal(): Promise<void>;
+/**
+ * Stops noble's scan: done when noble says so, or once `failed` has rejected (the controller refused an LE Set
+ * Scan Enable, this stop's included, or the transport is gone: noble would never say; the stop is still
+ * sent), or after STOP_SCAN_WAIT_MS.
+ */
+function stopScanning(noble: Noble, failed: Promise<never> | undefined): Promise<unknown> {
+  const ended = failed ? [failed.catch(() => undefined)] : [];
+  return withTimeout(Promise.race([noble.stopScanningAsync(), ...ended]), { what: 'noble to stop scanning', timeoutMs: STOP_SCAN_WAIT_MS }).catch(() => undefined);
 }
 
 /**
- * Stops noble's scan: done when noble says so, or at once when the controller refuses to stop (noble would
- * never say), or once the scan has failed (the transport gone: no answer will come; the stop is still sent),
- * or after STOP_SCAN_WAIT_MS.
+ * Scan until the first peripheral matching `filter` advertises, or the time runs out. `failed` ends
+ * the wait early: noble ignores a refused LE Set Scan Enable (non-zero status) and never calls back.
  */
-function stopScanning(noble: Noble, guard: ScanGuard | undefined): Promise<unknown> {
-  const refused = guard ? [guard.nextRefusal(), guard.failed.catch(() => undefined)] : []; // armed before the command goes
-  return withTimeout(Promise.race([noble.stopScanningAsync(), ...refused]), { what: 'noble to stop scanning', timeoutMs: STOP_SCAN_WAIT_MS }).catch(() => undefined);
-}
-
-/**
- * Scan until the first peripheral matching `filter` advertises, or the time runs out. The guard's `failed`
- * ends the wait early: noble ignores a refused LE Set Scan Enable (non-zero status) and never calls back.
- */
-export async function scanFor(noble: Noble, filter: ScanFilter, timeoutMs: number, guard?: ScanGuard): Promise<Found> {
+export async function scanFor(noble: Noble, filter: ScanFilter, timeoutMs: number, failed?: Promise<never>): Promise<Found> {
   const emitter = noble as unknown as NodeJS.EventEmitter;
   let onDiscover: ((p: NoblePeripheral) => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -109,19 +101,19 @@ export async function scanFor(noble: Noble, filter: ScanFilter, timeoutMs: numbe
     timer = setTimeout(() => reject(new OperationTimeout(`scan for ${describeFilter(filter)}`, timeoutMs, 'nothing matching advertised')), timeoutMs);
   });
   emitter.on('discover', onDiscover!);
-  const stop = guard ? [guard.failed] : [];
+  const stop = failed ? [failed] : [];
   try {
     await Promise.race([noble.startScanningAsync([], true), found, ...stop]);
     return await Promise.race([found, ...stop]);
   } finally {
     clearTimeout(timer);
     emitter.removeListener('discover', onDiscover!);
-    await stopScanning(noble, guard);
+    await stopScanning(noble, failed);
   }
 }
 
 /** Everything matching `filter` heard within `durationMs`, one entry per address (latest RSSI). */
-export async function scanAll(noble: Noble, filter: ScanFilter, durationMs: number, guard?: ScanGuard): Promise<Advertisement[]> {
+export async function scanAll(noble: Noble, filter: ScanFilter, durationMs: number, failed?: Promise<never>): Promise<Advertisement[]> {
   const emitter = noble as unknown as NodeJS.EventEmitter;
   const seen = new Map<string, Advertisement>();
   const onDiscover = (p: NoblePeripheral) => {
@@ -131,7 +123,7 @@ export async function scanAll(noble: Noble, filter: ScanFilter, durationMs: numb
   emitter.on('discover', onDiscover);
   let timer: NodeJS.Timeout | undefined;
   const heard = new Promise<void>((resolve) => (timer = setTimeout(resolve, durationMs)));
-  const stop = guard ? [guard.failed] : [];
+  const stop = failed ? [failed] : [];
   try {
     await Promise.race([noble.startScanningAsync([], true), heard, ...stop]);
     await Promise.race([heard, ...stop]);
@@ -139,24 +131,24 @@ export async function scanAll(noble: Noble, filter: ScanFilter, durationMs: numb
   } finally {
     clearTimeout(timer);
     emitter.removeListener('discover', onDiscover);
-    await stopScanning(noble, guard);
+    await stopScanning(noble, failed);
   }
 }
 
 /**
  * Scans (every advertisement reported, so RSSI changes show) and hands each to `onFound` while
- * `work` runs; scanning stops when it ends. The guard ends it early, as in scanFor.
+ * `work` runs; scanning stops when it ends. `failed` ends it early, as in scanFor.
  */
-export async function scanWhile<T>(noble: Noble, onFound: (found: Found) => void, work: () => Promise<T>, guard?: ScanGuard): Promise<T> {
+export async function scanWhile<T>(noble: Noble, onFound: (found: Found) => void, work: () => Promise<T>, failed?: Promise<never>): Promise<T> {
   const emitter = noble as unknown as NodeJS.EventEmitter;
   const onDiscover = (p: NoblePeripheral) => onFound({ advertisement: advertisementOf(p), peripheral: p });
   emitter.on('discover', onDiscover);
-  const stop = guard ? [guard.failed] : [];
+  const stop = failed ? [failed] : [];
   try {
     await Promise.race([noble.startScanningAsync([], true), ...stop]);
     return await Promise.race([work(), ...stop]);
   } finally {
     emitter.removeListener('discover', onDiscover);
-    await stopScanning(noble, guard);
+    await stopScanning(noble, failed);
   }
 }
